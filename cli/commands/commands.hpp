@@ -1,0 +1,17 @@
+// One registration function per verb. Each adds its subcommand to `app` and, when the verb
+// runs, stores the process exit code (see docs/cli.md) in `exit_code`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace elva::cli {
+
+// Documented exit codes, shared by every verb.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFindings = 1;  // the input was read and is wrong (errors found)
+inline constexpr int kExitUsage = 2;     // bad arguments, or a file could not be read
+
+void add_validate(CLI::App& app, int& exit_code);
+void add_inspect(CLI::App& app, int& exit_code);
+
+}  // namespace elva::cli

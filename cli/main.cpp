@@ -1,0 +1,32 @@
+// elva: the command line. Each verb lives in commands/; this file wires them and maps usage
+// errors to exit code 2.
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "commands/commands.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Elva: an executable BPMN 2.0 process engine for public organisations.\n"
+               "Run 'elva VERB --help' for a verb's options."};
+  app.name("elva");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("elva 0.1.0"));
+  int exit_code = elva::cli::kExitOk;
+  elva::cli::add_validate(app, exit_code);
+  elva::cli::add_inspect(app, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "elva: " << e.what() << "\n";
+    std::cerr << "Run 'elva --help' or 'elva VERB --help' for usage.\n";
+    return elva::cli::kExitUsage;
+  }
+  return exit_code;
+}

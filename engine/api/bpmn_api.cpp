@@ -1,0 +1,126 @@
+// elva/bpmn.hpp: file I/O around the reader and validator.
+#include "elva/bpmn.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "api/inspect_json.hpp"
+#include "parse/reader.hpp"
+#include "parse/validate.hpp"
+
+namespace elva {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Reads at most max_bytes + 1 bytes, so a huge file is refused without loading it whole.
+Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return fail(Errc::InvalidArgument, path + ": is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!fs::exists(path, ec)) return fail(Errc::NotFound, path + ": no such file");
+    return fail(Errc::InvalidArgument, path + ": cannot be read (permission denied?)");
+  }
+  std::string bytes(max_bytes + 1, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<std::size_t>(in.gcount()));
+  if (in.bad()) return fail(Errc::InvalidArgument, path + ": read error");
+  return bytes;
+}
+
+void split(std::vector<Diagnostic>&& diagnostics, FileReport& report) {
+  for (auto& d : diagnostics) {
+    (d.severity == Severity::Error ? report.errors : report.warnings).push_back(std::move(d));
+  }
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const auto& path : paths) {
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return fail(Errc::NotFound, path + ": no such file or directory");
+    if (!fs::is_directory(path, ec)) {
+      out.push_back(path);
+      continue;
+    }
+    std::vector<std::string> found;
+    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+      if (it->is_regular_file() && it->path().extension() == ".bpmn") {
+        found.push_back(it->path().string());
+      }
+    }
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+  }
+  return out;
+}
+
+std::vector<FileReport> validate_files(const std::vector<std::string>& files,
+                                       const ReadOptions& options) {
+  std::vector<FileReport> reports(files.size());
+  std::vector<parse::ReadResult> reads(files.size());
+  std::vector<const model::Definitions*> readable;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    reports[i].file = files[i];
+    auto bytes = read_file(files[i], options.max_file_bytes);
+    if (!bytes) {
+      reports[i].io_error = bytes.error().message;
+      continue;
+    }
+    reads[i] = parse::read_bpmn(files[i], std::move(*bytes), options.max_file_bytes);
+    split(std::move(reads[i].diagnostics), reports[i]);
+    if (reads[i].definitions) {
+      split(parse::validate(*reads[i].definitions), reports[i]);
+      readable.push_back(reads[i].definitions.get());
+    }
+  }
+  for (auto& d : parse::validate_across(readable)) {
+    for (auto& report : reports) {
+      if (report.file == d.file) {
+        (d.severity == Severity::Error ? report.errors : report.warnings).push_back(d);
+      }
+    }
+  }
+  for (auto& report : reports) {
+    auto by_pos = [](const Diagnostic& a, const Diagnostic& b) {
+      return std::tie(a.pos.line, a.pos.col) < std::tie(b.pos.line, b.pos.col);
+    };
+    std::stable_sort(report.errors.begin(), report.errors.end(), by_pos);
+    std::stable_sort(report.warnings.begin(), report.warnings.end(), by_pos);
+    report.valid = report.io_error.empty() && report.errors.empty();
+  }
+  return reports;
+}
+
+Result<nlohmann::json> inspect_file(const std::string& file, const ReadOptions& options) {
+  auto bytes = read_file(file, options.max_file_bytes);
+  if (!bytes) return fail(bytes.error());
+  auto read = parse::read_bpmn(file, std::move(*bytes), options.max_file_bytes);
+  if (!read.definitions) {
+    const Diagnostic& d = read.diagnostics.front();
+    return fail(Error{Errc::ParseError, d.to_string(), {}});
+  }
+  auto diagnostics = std::move(read.diagnostics);
+  auto more = parse::validate(*read.definitions);
+  diagnostics.insert(diagnostics.end(), more.begin(), more.end());
+  nlohmann::json j = api::to_json(*read.definitions);
+  nlohmann::json errors = nlohmann::json::array(), warnings = nlohmann::json::array();
+  for (const auto& d : diagnostics) {
+    nlohmann::json jd{{"line", d.pos.line}, {"col", d.pos.col}, {"element", d.element_id},
+                      {"type", d.element_type}, {"message", d.message}};
+    (d.severity == Severity::Error ? errors : warnings).push_back(std::move(jd));
+  }
+  j["errors"] = std::move(errors);
+  j["warnings"] = std::move(warnings);
+  return j;
+}
+
+}  // namespace elva

@@ -1,0 +1,171 @@
+// Hand-written ISO 8601 parsers: small, allocation-free, and strict about what they accept.
+#include "common/iso8601.hpp"
+
+#include <cctype>
+
+namespace elva::iso8601 {
+namespace {
+
+bool digits(std::string_view& s, std::size_t n, std::int64_t& out) {
+  if (s.size() < n) return false;
+  out = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  s.remove_prefix(n);
+  return true;
+}
+
+bool take(std::string_view& s, char c) {
+  if (s.empty() || s.front() != c) return false;
+  s.remove_prefix(1);
+  return true;
+}
+
+// Howard Hinnant's days_from_civil.
+std::int64_t days_from_civil(std::int64_t y, std::int64_t m, std::int64_t d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+}  // namespace
+
+std::optional<Duration> parse_duration(std::string_view s) {
+  Duration d;
+  if (!take(s, 'P') || s.empty()) return std::nullopt;
+  bool in_time = false, any = false;
+  while (!s.empty()) {
+    if (take(s, 'T')) {
+      if (in_time || s.empty()) return std::nullopt;
+      in_time = true;
+      continue;
+    }
+    std::int64_t whole = 0;
+    std::size_t n = 0;
+    while (n < s.size() && std::isdigit(static_cast<unsigned char>(s[n]))) {
+      whole = whole * 10 + (s[n] - '0');
+      if (whole > 1'000'000'000) return std::nullopt;
+      ++n;
+    }
+    if (n == 0) return std::nullopt;
+    s.remove_prefix(n);
+    std::int64_t frac_millis = 0;  // fractions only on seconds
+    if (!s.empty() && (s.front() == '.' || s.front() == ',')) {
+      s.remove_prefix(1);
+      std::int64_t scale = 100;
+      std::size_t m = 0;
+      while (m < s.size() && std::isdigit(static_cast<unsigned char>(s[m]))) {
+        frac_millis += (s[m] - '0') * scale;
+        scale /= 10;
+        ++m;
+      }
+      if (m == 0) return std::nullopt;
+      s.remove_prefix(m);
+      if (s.empty() || s.front() != 'S' || !in_time) return std::nullopt;
+    }
+    if (s.empty()) return std::nullopt;
+    const char unit = s.front();
+    s.remove_prefix(1);
+    any = true;
+    if (!in_time) {
+      if (unit == 'Y') d.years += whole;
+      else if (unit == 'M') d.months += whole;
+      else if (unit == 'W') d.days += whole * 7;
+      else if (unit == 'D') d.days += whole;
+      else return std::nullopt;
+    } else {
+      if (unit == 'H') d.millis += whole * 3'600'000;
+      else if (unit == 'M') d.millis += whole * 60'000;
+      else if (unit == 'S') d.millis += whole * 1000 + frac_millis;
+      else return std::nullopt;
+    }
+  }
+  if (!any) return std::nullopt;
+  return d;
+}
+
+std::optional<DateTime> parse_date_time(std::string_view s) {
+  std::int64_t y, mo, d, h = 0, mi = 0, sec = 0, ms = 0;
+  if (!digits(s, 4, y) || !take(s, '-') || !digits(s, 2, mo) || !take(s, '-') || !digits(s, 2, d)) {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+  if (take(s, 'T')) {
+    if (!digits(s, 2, h) || !take(s, ':') || !digits(s, 2, mi)) return std::nullopt;
+    if (take(s, ':') && !digits(s, 2, sec)) return std::nullopt;
+    if (take(s, '.')) {
+      std::int64_t scale = 100;
+      std::size_t n = 0;
+      while (!s.empty() && std::isdigit(static_cast<unsigned char>(s.front()))) {
+        ms += (s.front() - '0') * scale;
+        scale /= 10;
+        s.remove_prefix(1);
+        ++n;
+      }
+      if (n == 0) return std::nullopt;
+    }
+    if (h > 24 || mi > 59 || sec > 60) return std::nullopt;
+  }
+  DateTime out;
+  std::int64_t offset_minutes = 0;
+  if (take(s, 'Z')) {
+    out.has_zone = true;
+  } else if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
+    const bool minus = s.front() == '-';
+    s.remove_prefix(1);
+    std::int64_t oh, om = 0;
+    if (!digits(s, 2, oh)) return std::nullopt;
+    take(s, ':');
+    if (!s.empty() && !digits(s, 2, om)) return std::nullopt;
+    offset_minutes = (minus ? -1 : 1) * (oh * 60 + om);
+    out.has_zone = true;
+  }
+  if (!s.empty()) return std::nullopt;
+  const std::int64_t days = days_from_civil(y, mo, d);
+  out.epoch_millis = ((days * 24 + h) * 60 + mi - offset_minutes) * 60'000 + sec * 1000 + ms;
+  return out;
+}
+
+std::optional<Cycle> parse_cycle(std::string_view s) {
+  Cycle c;
+  if (!take(s, 'R')) return std::nullopt;
+  if (!s.empty() && std::isdigit(static_cast<unsigned char>(s.front()))) {
+    c.repetitions = 0;
+    while (!s.empty() && std::isdigit(static_cast<unsigned char>(s.front()))) {
+      c.repetitions = c.repetitions * 10 + (s.front() - '0');
+      if (c.repetitions > 1'000'000'000) return std::nullopt;
+      s.remove_prefix(1);
+    }
+  }
+  if (!take(s, '/')) return std::nullopt;
+  // R/start/interval, R/interval, R/interval/end, R/start/end is not a valid cycle.
+  std::string_view parts[3];
+  std::size_t count = 0;
+  while (count < 3) {
+    auto slash = s.find('/');
+    parts[count++] = s.substr(0, slash);
+    if (slash == std::string_view::npos) break;
+    s.remove_prefix(slash + 1);
+    if (count == 3) return std::nullopt;
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    if (!parts[i].empty() && parts[i].front() == 'P') {
+      if (c.interval) return std::nullopt;
+      c.interval = parse_duration(parts[i]);
+      if (!c.interval) return std::nullopt;
+    } else {
+      auto dt = parse_date_time(parts[i]);
+      if (!dt) return std::nullopt;
+      (c.interval ? c.end : c.start) = dt;
+    }
+  }
+  if (!c.interval) return std::nullopt;
+  return c;
+}
+
+}  // namespace elva::iso8601

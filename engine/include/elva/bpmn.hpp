@@ -1,0 +1,45 @@
+// Reading, validating and inspecting BPMN files: the API behind `elva validate` and
+// `elva inspect`. All functions are thread-safe (they share no state) and never throw for bad
+// input: a broken file is a report full of diagnostics, not an exception.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "elva/diagnostic.hpp"
+#include "elva/result.hpp"
+
+namespace elva {
+
+struct ReadOptions {
+  // Files above this size are refused unread: a process model is kilobytes, not megabytes.
+  std::size_t max_file_bytes = 16u << 20;
+};
+
+struct FileReport {
+  std::string file;
+  bool valid = false;      // no errors (warnings allowed)
+  std::string io_error;    // non-empty when the file could not be read at all
+  std::vector<Diagnostic> errors;
+  std::vector<Diagnostic> warnings;
+};
+
+// Expands directories (recursively, *.bpmn) and keeps files as given, in a stable order.
+// Errors: NotFound for a path that does not exist.
+Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string>& paths);
+
+// Reads and validates every file. Call activities may refer to processes in any of the files.
+// One report per file, in the order given.
+std::vector<FileReport> validate_files(const std::vector<std::string>& files,
+                                       const ReadOptions& options = {});
+
+// Reads one file and describes it as JSON: processes with their elements, sequence flows, lanes
+// and data, messages, signals, errors, escalations, collaborations, and the file's diagnostics.
+// Errors: NotFound/InvalidArgument when the file cannot be read; ParseError when it is not a
+// BPMN document at all (message has file:line:col).
+Result<nlohmann::json> inspect_file(const std::string& file, const ReadOptions& options = {});
+
+}  // namespace elva

@@ -1,0 +1,142 @@
+// Element: one flow node of a process (event, activity or gateway), with what it needs to run.
+// Common properties sit on Element; what only one family needs sits in its spec (a variant).
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "elva/diagnostic.hpp"
+#include "model/element_type.hpp"
+#include "model/event_definition.hpp"
+
+namespace elva::model {
+
+using ElementIndex = std::uint32_t;
+using FlowIndex = std::uint32_t;
+inline constexpr ElementIndex kNoElement = std::numeric_limits<ElementIndex>::max();
+inline constexpr FlowIndex kNoFlow = std::numeric_limits<FlowIndex>::max();
+
+// Where an extension property came from, for reports: "elva", "camunda", "zeebe", ...
+using Dialect = std::string;
+
+// target := source. `source` is an expression (FEEL, `=expr` or `${expr}`) or a literal.
+struct IoMapping {
+  std::string source;
+  std::string target;
+  SourcePos pos;
+};
+
+struct Property {
+  std::string name;
+  std::string value;
+};
+
+// Work done outside the engine by a connector or an external worker: service tasks, and send,
+// script, business-rule tasks or message throw events that name a job type.
+struct JobSpec {
+  std::string job_type;     // "hr.createEmployment" (connector.operation) or a worker topic
+  std::string retries;      // number or expression; empty: engine default
+  std::string retry_cycle;  // ISO 8601 repeating interval, e.g. "R5/PT1M"
+  std::vector<Property> headers;
+};
+
+struct UserTaskSpec {
+  std::string assignee;
+  std::string candidate_users;   // comma-separated list or expression
+  std::string candidate_groups;  // comma-separated list or expression
+  std::string due_date;
+  std::string follow_up_date;
+  std::string priority;
+  std::string form_key;
+};
+
+struct ScriptSpec {
+  std::string format;  // "feel", "javascript", ...
+  std::string body;
+  std::string result_variable;
+};
+
+struct DecisionSpec {
+  std::string decision_ref;
+  std::string result_variable;
+  std::string map_result;  // singleResult | singleEntry | collectEntries | resultList
+};
+
+struct CallActivitySpec {
+  std::string called_element;  // process id
+  bool propagate_all_in = false;   // all parent variables go in
+  bool propagate_all_out = false;  // all child variables come back
+  std::vector<IoMapping> in;
+  std::vector<IoMapping> out;
+};
+
+struct EventSpec {
+  std::vector<EventDefinition> definitions;  // empty: a none event
+  ElementIndex attached_to = kNoElement;     // boundary events
+  std::string attached_to_id;
+  bool cancel_activity = true;  // boundary events
+  bool interrupting = true;     // start events of event sub-processes
+  bool parallel_multiple = false;
+};
+
+struct MessageTaskSpec {
+  std::string message_ref;  // receive and send tasks
+};
+
+struct SubProcessSpec {
+  std::vector<ElementIndex> children;  // flow nodes directly inside
+};
+
+using ElementSpec = std::variant<std::monostate, UserTaskSpec, ScriptSpec, DecisionSpec,
+                                 CallActivitySpec, EventSpec, MessageTaskSpec, SubProcessSpec>;
+
+enum class LoopKind : std::uint8_t { None, Standard, MultiInstance };
+
+struct LoopSpec {
+  LoopKind kind = LoopKind::None;
+  SourcePos pos;
+  // Multi-instance
+  bool sequential = false;
+  std::string cardinality;
+  std::string input_collection;
+  std::string input_element;
+  std::string output_collection;
+  std::string output_element;
+  std::string completion_condition;
+  // Standard loop
+  std::string loop_condition;
+  bool test_before = false;
+  std::string loop_maximum;
+};
+
+struct Element {
+  std::string id;
+  std::string name;
+  ElementType type = ElementType::Task;
+  SourcePos pos;
+  ElementIndex index = kNoElement;
+  ElementIndex scope = kNoElement;  // enclosing sub-process; kNoElement at process level
+  std::vector<FlowIndex> incoming;
+  std::vector<FlowIndex> outgoing;
+  FlowIndex default_flow = kNoFlow;
+  std::string default_flow_id;  // as written, for diagnostics when it does not resolve
+  std::vector<ElementIndex> boundary_events;
+  bool is_for_compensation = false;
+  std::string documentation;
+  std::vector<IoMapping> inputs;
+  std::vector<IoMapping> outputs;
+  std::vector<Property> properties;  // camunda:properties, zeebe:properties, elva:property
+  LoopSpec loop;
+  ElementSpec spec;
+  std::optional<JobSpec> job;  // set when the element's work is done by a connector or worker
+
+  template <typename Spec>
+  const Spec* as() const noexcept { return std::get_if<Spec>(&spec); }
+  const EventSpec* event() const noexcept { return as<EventSpec>(); }
+};
+
+}  // namespace elva::model

@@ -1,0 +1,480 @@
+// Mapping of extension attributes/elements onto the model, one small function per dialect.
+#include "parse/extensions.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+#include "parse/namespaces.hpp"
+
+namespace elva::parse {
+namespace {
+
+using namespace model;
+
+struct Ext {
+  Dialect dialect;
+  std::string_view local;
+  std::string_view value;
+};
+
+std::string qualified(Dialect d, std::string_view local) {
+  return std::string(dialect_prefix(d)) + ":" + std::string(local);
+}
+
+JobSpec& ensure_job(Element& e) {
+  if (!e.job) e.job.emplace();
+  return *e.job;
+}
+
+template <typename Spec>
+Spec* ensure_spec(Element& e) {
+  if (auto* spec = std::get_if<Spec>(&e.spec)) return spec;
+  return nullptr;
+}
+
+bool apply_user_task(Element& e, std::string_view local, std::string_view value) {
+  auto* t = std::get_if<UserTaskSpec>(&e.spec);
+  if (!t) return false;
+  std::string* field = nullptr;
+  if (local == "assignee") field = &t->assignee;
+  else if (local == "candidateUsers") field = &t->candidate_users;
+  else if (local == "candidateGroups") field = &t->candidate_groups;
+  else if (local == "dueDate") field = &t->due_date;
+  else if (local == "followUpDate") field = &t->follow_up_date;
+  else if (local == "priority") field = &t->priority;
+  else if (local == "formKey" || local == "formRef" || local == "formId") field = &t->form_key;
+  if (!field) return false;
+  *field = value;
+  return true;
+}
+
+bool apply_result_variable(Element& e, std::string_view value) {
+  if (auto* script = std::get_if<ScriptSpec>(&e.spec)) {
+    script->result_variable = value;
+  } else if (auto* decision = std::get_if<DecisionSpec>(&e.spec)) {
+    decision->result_variable = value;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+const std::string_view kIgnoredNote = " is not understood by Elva and is ignored";
+
+void warn_ignored(ReadContext& ctx, SourcePos pos, const Element& e, const std::string& what,
+                  std::string_view why = kIgnoredNote) {
+  ctx.sink.warning(pos, e.id, bpmn_name(e.type), what + std::string(why));
+}
+
+// Camunda 7, Activiti and Flowable attributes on a flow node.
+void camunda_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x) {
+  const auto l = x.local;
+  const auto v = x.value;
+  const std::string name = qualified(x.dialect, l);
+  const auto type = bpmn_name(e.type);
+  if (apply_user_task(e, l, v)) return;
+  if (l == "asyncBefore" || l == "asyncAfter" || l == "async" || l == "exclusive" ||
+      l == "jobPriority" || l == "taskPriority" || l == "modelerTemplate" ||
+      l == "modelerTemplateVersion") {
+    return;  // Elva commits every step durably; transaction boundaries need no markers.
+  }
+  if (l == "type") {
+    if (v == "external") {
+      ensure_job(e);
+    } else {
+      ctx.unsupported(pos, e.id, type,
+                      name + "=\"" + std::string(v) + "\" is a task type built into " +
+                          std::string(dialect_prefix(x.dialect)) +
+                          " that Elva does not have; use a connector (elva:connector) instead");
+    }
+  } else if (l == "topic") {
+    ensure_job(e).job_type = v;
+  } else if (l == "class" || l == "delegateExpression" || l == "expression") {
+    ctx.unsupported(pos, e.id, type,
+                    name + " runs Java code inside the engine, which Elva cannot do; give the task "
+                           "a connector (elva:connector=\"hr.createUser\") or an external-worker "
+                           "topic (camunda:type=\"external\" camunda:topic=\"...\")");
+  } else if (l == "resultVariable") {
+    if (!apply_result_variable(e, v)) warn_ignored(ctx, pos, e, name, " is ignored on this element");
+  } else if (l == "decisionRef") {
+    if (auto* d = ensure_spec<DecisionSpec>(e)) d->decision_ref = v;
+  } else if (l == "mapDecisionResult") {
+    if (auto* d = ensure_spec<DecisionSpec>(e)) d->map_result = v;
+  } else if (l == "decisionRefBinding" || l == "calledElementBinding") {
+    if (v != "latest") {
+      ctx.sink.warning(pos, e.id, type,
+                       name + "=\"" + std::string(v) +
+                           "\" is not supported: Elva always uses the latest deployed version");
+    }
+  } else if (l == "initiator" || (l == "formKey" && e.type == ElementType::StartEvent)) {
+    e.properties.push_back({std::string(l), std::string(v)});
+  } else if (l == "resource") {
+    ctx.unsupported(pos, e.id, type, name + " (a script loaded from a resource) is not supported; "
+                                            "put the script inline");
+  } else {
+    warn_ignored(ctx, pos, e, name);
+  }
+}
+
+constexpr std::array<std::string_view, 17> kElvaAttributes{
+    "connector", "retries", "retryCycle", "assignee", "candidateUsers", "candidateGroups",
+    "dueDate", "followUpDate", "priority", "formKey", "decisionRef", "resultVariable",
+    "mapDecisionResult", "propagateAllParentVariables", "propagateAllChildVariables",
+    "collection", "elementVariable"};
+
+void elva_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x) {
+  const auto l = x.local;
+  const auto v = x.value;
+  const auto type = bpmn_name(e.type);
+  const std::string name = "elva:" + std::string(l);
+  auto misplaced = [&](std::string_view applies_to) {
+    ctx.sink.error(pos, e.id, type, name + " applies to " + std::string(applies_to) + " only");
+  };
+  if (l == "connector" || l == "retries" || l == "retryCycle") {
+    const bool can_job = e.type == ElementType::ServiceTask || e.type == ElementType::SendTask ||
+                         e.type == ElementType::ScriptTask ||
+                         e.type == ElementType::BusinessRuleTask || is_event(e.type);
+    if (!can_job) return misplaced("service, send, script and business rule tasks and events");
+    auto& job = ensure_job(e);
+    (l == "connector" ? job.job_type : l == "retries" ? job.retries : job.retry_cycle) = v;
+  } else if (apply_user_task(e, l, v)) {
+  } else if (l == "assignee" || l == "candidateUsers" || l == "candidateGroups" || l == "dueDate" ||
+             l == "followUpDate" || l == "priority" || l == "formKey") {
+    misplaced("user tasks");
+  } else if (l == "decisionRef" || l == "mapDecisionResult") {
+    auto* d = ensure_spec<DecisionSpec>(e);
+    if (!d) return misplaced("business rule tasks");
+    (l == "decisionRef" ? d->decision_ref : d->map_result) = v;
+  } else if (l == "resultVariable") {
+    if (!apply_result_variable(e, v)) misplaced("script and business rule tasks");
+  } else if (l == "propagateAllParentVariables" || l == "propagateAllChildVariables") {
+    auto* call = ensure_spec<CallActivitySpec>(e);
+    if (!call) return misplaced("call activities");
+    (l == "propagateAllParentVariables" ? call->propagate_all_in : call->propagate_all_out) =
+        v == "true";
+  } else {
+    std::string msg = "unknown attribute " + name;
+    if (auto guess = closest_elva_attribute(l); !guess.empty()) {
+      msg += " (did you mean elva:" + std::string(guess) + "?)";
+    }
+    ctx.sink.error(pos, e.id, type, msg);
+  }
+}
+
+// Calls f(Ext) for each attribute in a known execution dialect.
+template <typename F>
+void for_each_dialect_attribute(ReadContext& ctx, pugi::xml_node node, F&& f) {
+  for (auto attr : node.attributes()) {
+    std::string_view raw = attr.name();
+    if (raw == "xmlns" || raw.substr(0, 6) == "xmlns:") continue;
+    QName name = ctx.ns.attribute_name(attr);
+    Dialect d = dialect_of(name.uri);
+    if (d == Dialect::None || d == Dialect::CamundaModeler) continue;
+    f(Ext{d, name.local, attr.value()});
+  }
+}
+
+template <typename F>
+void for_each_element(ReadContext& ctx, pugi::xml_node parent, F&& f) {
+  for (auto child : parent.children()) {
+    if (child.type() != pugi::node_element) continue;
+    NsScope scope(ctx.ns, child);
+    f(child, ctx.ns.element_name(child));
+  }
+}
+
+std::string attr(pugi::xml_node node, const char* name) { return node.attribute(name).value(); }
+
+// camunda:inputOutput / camunda:connector's inputOutput.
+void camunda_input_output(ReadContext& ctx, pugi::xml_node node, Element& e) {
+  for_each_element(ctx, node, [&](pugi::xml_node param, QName name) {
+    const bool input = name.local == "inputParameter";
+    if (!input && name.local != "outputParameter") return;
+    for (auto child : param.children()) {
+      if (child.type() == pugi::node_element) {
+        ctx.unsupported(ctx.pos(param), e.id, bpmn_name(e.type),
+                        std::string(name.local) + " '" + attr(param, "name") +
+                            "' uses a script, list or map value, which is not supported; use a "
+                            "FEEL expression (${...} or =...) instead");
+        return;
+      }
+    }
+    IoMapping m{text_of(param), attr(param, "name"), ctx.pos(param)};
+    (input ? e.inputs : e.outputs).push_back(std::move(m));
+  });
+}
+
+void camunda_element(ReadContext& ctx, pugi::xml_node node, QName name, Dialect d, Element& e) {
+  const auto l = name.local;
+  const auto pos = ctx.pos(node);
+  const auto type = bpmn_name(e.type);
+  if (l == "inputOutput") {
+    camunda_input_output(ctx, node, e);
+  } else if (l == "in" || l == "out") {
+    auto* call = ensure_spec<CallActivitySpec>(e);
+    if (!call) return warn_ignored(ctx, pos, e, qualified(d, l), " applies to call activities only");
+    if (attr(node, "variables") == "all") {
+      (l == "in" ? call->propagate_all_in : call->propagate_all_out) = true;
+      return;
+    }
+    if (node.attribute("businessKey")) {
+      e.properties.push_back({"businessKey", attr(node, "businessKey")});
+      return;
+    }
+    std::string source = attr(node, "sourceExpression");
+    if (source.empty()) source = attr(node, "source");
+    (l == "in" ? call->in : call->out).push_back({source, attr(node, "target"), pos});
+  } else if (l == "properties") {
+    for_each_element(ctx, node, [&](pugi::xml_node p, QName) {
+      e.properties.push_back({attr(p, "name"), attr(p, "value")});
+    });
+  } else if (l == "failedJobRetryTimeCycle") {
+    ensure_job(e).retry_cycle = text_of(node);
+  } else if (l == "connector") {
+    for_each_element(ctx, node, [&](pugi::xml_node child, QName cname) {
+      if (cname.local == "connectorId") ensure_job(e).job_type = text_of(child);
+      if (cname.local == "inputOutput") camunda_input_output(ctx, child, e);
+    });
+  } else if (l == "executionListener" || l == "taskListener") {
+    ctx.sink.warning(pos, e.id, type,
+                     qualified(d, l) + " runs code inside the Camunda engine; Elva ignores it. "
+                                       "Model the work as a task instead");
+  } else if (l == "formData" || l == "formProperty") {
+    ctx.sink.warning(pos, e.id, type,
+                     qualified(d, l) + " (generated forms) is not supported and is ignored; "
+                                       "reference a form file with formKey");
+  } else {
+    warn_ignored(ctx, pos, e, qualified(d, l));
+  }
+}
+
+void zeebe_element(ReadContext& ctx, pugi::xml_node node, QName name, Element& e) {
+  const auto l = name.local;
+  const auto pos = ctx.pos(node);
+  const auto type = bpmn_name(e.type);
+  if (l == "taskDefinition") {
+    auto& job = ensure_job(e);
+    job.job_type = attr(node, "type");
+    job.retries = attr(node, "retries");
+  } else if (l == "ioMapping") {
+    for_each_element(ctx, node, [&](pugi::xml_node m, QName mname) {
+      IoMapping io{attr(m, "source"), attr(m, "target"), ctx.pos(m)};
+      if (mname.local == "input") e.inputs.push_back(std::move(io));
+      if (mname.local == "output") e.outputs.push_back(std::move(io));
+    });
+  } else if (l == "taskHeaders") {
+    for_each_element(ctx, node, [&](pugi::xml_node h, QName) {
+      ensure_job(e).headers.push_back({attr(h, "key"), attr(h, "value")});
+    });
+  } else if (l == "assignmentDefinition" || l == "taskSchedule" || l == "formDefinition" ||
+             l == "priorityDefinition") {
+    for (auto a : node.attributes()) {
+      if (!apply_user_task(e, a.name(), a.value()) && std::string_view(a.name()) != "externalReference") {
+        warn_ignored(ctx, pos, e, "zeebe:" + std::string(l) + "/@" + a.name());
+      }
+    }
+    if (auto* task = std::get_if<UserTaskSpec>(&e.spec); task && node.attribute("externalReference")) {
+      task->form_key = attr(node, "externalReference");
+    }
+  } else if (l == "calledElement") {
+    if (auto* call = ensure_spec<CallActivitySpec>(e)) {
+      call->called_element = attr(node, "processId");
+      call->propagate_all_out = node.attribute("propagateAllChildVariables").as_bool(true);
+      call->propagate_all_in = node.attribute("propagateAllParentVariables").as_bool(true);
+    }
+  } else if (l == "calledDecision") {
+    if (auto* d = ensure_spec<DecisionSpec>(e)) {
+      d->decision_ref = attr(node, "decisionId");
+      d->result_variable = attr(node, "resultVariable");
+    }
+  } else if (l == "script") {
+    if (auto* s = ensure_spec<ScriptSpec>(e)) {
+      s->format = "feel";
+      s->body = attr(node, "expression");
+      s->result_variable = attr(node, "resultVariable");
+    }
+  } else if (l == "properties") {
+    for_each_element(ctx, node, [&](pugi::xml_node p, QName) {
+      e.properties.push_back({attr(p, "name"), attr(p, "value")});
+    });
+  } else if (l == "userTask") {
+    // Marks a Camunda 8 "Zeebe user task"; Elva's user tasks are always engine-managed.
+  } else if (l == "executionListeners" || l == "taskListeners") {
+    ctx.sink.warning(pos, e.id, type,
+                     "zeebe:" + std::string(l) + " run job workers around the element; Elva "
+                     "ignores them. Model the work as a task instead");
+  } else {
+    warn_ignored(ctx, pos, e, "zeebe:" + std::string(l));
+  }
+}
+
+void elva_element(ReadContext& ctx, pugi::xml_node node, QName name, Element& e) {
+  const auto l = name.local;
+  if (l == "input" || l == "output") {
+    IoMapping m{attr(node, "source"), attr(node, "target"), ctx.pos(node)};
+    (l == "input" ? e.inputs : e.outputs).push_back(std::move(m));
+  } else if (l == "header") {
+    ensure_job(e).headers.push_back({attr(node, "key"), attr(node, "value")});
+  } else if (l == "property") {
+    e.properties.push_back({attr(node, "name"), attr(node, "value")});
+  } else {
+    ctx.sink.error(ctx.pos(node), e.id, bpmn_name(e.type),
+                   "unknown element elva:" + std::string(l) +
+                       " (Elva's extension elements are input, output, header and property)");
+  }
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                        std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string_view closest_elva_attribute(std::string_view name) {
+  std::string_view best;
+  std::size_t best_distance = 3;  // suggest only near misses
+  for (auto candidate : kElvaAttributes) {
+    const std::size_t d = edit_distance(name, candidate);
+    if (d < best_distance) {
+      best = candidate;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+void read_extension_attributes(ReadContext& ctx, pugi::xml_node node, Element& element) {
+  const SourcePos pos = ctx.pos(node);
+  for_each_dialect_attribute(ctx, node, [&](const Ext& x) {
+    if (x.dialect == Dialect::Elva) {
+      elva_attribute(ctx, pos, element, x);
+    } else if (is_camunda_family(x.dialect)) {
+      camunda_attribute(ctx, pos, element, x);
+    } else if (x.local != "modelerTemplate" && x.local != "modelerTemplateVersion" &&
+               x.local != "modelerTemplateIcon") {
+      warn_ignored(ctx, pos, element, qualified(x.dialect, x.local));
+    }
+  });
+}
+
+void read_extension_elements(ReadContext& ctx, pugi::xml_node ext, Element& element) {
+  for_each_element(ctx, ext, [&](pugi::xml_node node, QName name) {
+    const Dialect d = dialect_of(name.uri);
+    if (d == Dialect::Elva) elva_element(ctx, node, name, element);
+    else if (d == Dialect::Zeebe) zeebe_element(ctx, node, name, element);
+    else if (is_camunda_family(d)) camunda_element(ctx, node, name, d, element);
+    // Other namespaces carry modelling-tool metadata (layout, colours, ...): not ours to read.
+  });
+}
+
+void read_loop_extensions(ReadContext& ctx, pugi::xml_node loop_node, Element& element) {
+  LoopSpec& loop = element.loop;
+  for_each_dialect_attribute(ctx, loop_node, [&](const Ext& x) {
+    const bool elva = x.dialect == Dialect::Elva;
+    if (!elva && !is_camunda_family(x.dialect)) return;
+    if (x.local == "collection") loop.input_collection = x.value;
+    else if (x.local == "elementVariable") loop.input_element = x.value;
+    else if (elva && x.local == "outputCollection") loop.output_collection = x.value;
+    else if (elva && x.local == "outputElement") loop.output_element = x.value;
+    else if (elva) {
+      ctx.sink.error(ctx.pos(loop_node), element.id, bpmn_name(element.type),
+                     "unknown attribute elva:" + std::string(x.local) +
+                         " on multi-instance characteristics (known: collection, "
+                         "elementVariable, outputCollection, outputElement)");
+    } else if (x.local != "asyncBefore" && x.local != "asyncAfter" && x.local != "exclusive") {
+      warn_ignored(ctx, ctx.pos(loop_node), element, qualified(x.dialect, x.local));
+    }
+  });
+  for_each_element(ctx, loop_node, [&](pugi::xml_node child, QName name) {
+    if (name.local != "extensionElements") return;
+    for_each_element(ctx, child, [&](pugi::xml_node z, QName zname) {
+      if (dialect_of(zname.uri) != Dialect::Zeebe || zname.local != "loopCharacteristics") return;
+      loop.input_collection = attr(z, "inputCollection");
+      loop.input_element = attr(z, "inputElement");
+      loop.output_collection = attr(z, "outputCollection");
+      loop.output_element = attr(z, "outputElement");
+    });
+  });
+}
+
+void read_message_extensions(ReadContext& ctx, pugi::xml_node node, Message& message) {
+  for_each_dialect_attribute(ctx, node, [&](const Ext& x) {
+    if (x.dialect == Dialect::Elva && x.local == "correlationKey") message.correlation_key = x.value;
+  });
+  for_each_element(ctx, node, [&](pugi::xml_node child, QName) {
+    for_each_element(ctx, child, [&](pugi::xml_node z, QName zname) {
+      if (dialect_of(zname.uri) == Dialect::Zeebe && zname.local == "subscription") {
+        message.correlation_key = attr(z, "correlationKey");
+      }
+    });
+  });
+}
+
+void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefinition& process) {
+  for_each_dialect_attribute(ctx, node, [&](const Ext& x) {
+    if (x.local == "versionTag") process.version_tag = x.value;
+    else if (x.local == "historyTimeToLive") process.history_time_to_live = x.value;
+    else if (x.dialect != Dialect::Elva) process.properties.push_back({std::string(x.local), std::string(x.value)});
+    else {
+      ctx.sink.error(ctx.pos(node), process.id, "process",
+                     "unknown attribute elva:" + std::string(x.local) +
+                         " on a process (known: versionTag, historyTimeToLive)");
+    }
+  });
+  for_each_element(ctx, node, [&](pugi::xml_node ext, QName name) {
+    if (name.uri != kBpmnNs || name.local != "extensionElements") return;
+    for_each_element(ctx, ext, [&](pugi::xml_node child, QName cname) {
+      const Dialect d = dialect_of(cname.uri);
+      if (d == Dialect::None || d == Dialect::CamundaModeler) return;
+      if (cname.local == "properties") {
+        for_each_element(ctx, child, [&](pugi::xml_node p, QName) {
+          process.properties.push_back({attr(p, "name"), attr(p, "value")});
+        });
+      } else if (cname.local == "versionTag") {
+        process.version_tag = attr(child, "value");
+      } else {
+        ctx.sink.warning(ctx.pos(child), process.id, "process",
+                         qualified(d, cname.local) + std::string(kIgnoredNote));
+      }
+    });
+  });
+}
+
+Dialect dialect_of(std::string_view uri) noexcept {
+  if (uri == kElvaNs) return Dialect::Elva;
+  if (uri == kCamundaNs) return Dialect::Camunda;
+  if (uri == kZeebeNs) return Dialect::Zeebe;
+  if (uri == kActivitiNs) return Dialect::Activiti;
+  if (uri == kFlowableNs) return Dialect::Flowable;
+  if (uri == kModelerNs) return Dialect::CamundaModeler;
+  return Dialect::None;
+}
+
+std::string_view dialect_prefix(Dialect dialect) noexcept {
+  switch (dialect) {
+    case Dialect::Elva: return "elva";
+    case Dialect::Camunda: return "camunda";
+    case Dialect::Activiti: return "activiti";
+    case Dialect::Flowable: return "flowable";
+    case Dialect::Zeebe: return "zeebe";
+    case Dialect::CamundaModeler: return "modeler";
+    case Dialect::None: break;
+  }
+  return "";
+}
+
+}  // namespace elva::parse

@@ -1,0 +1,182 @@
+// XmlDocument: guarded parsing and source positions; NsContext: xmlns resolution.
+#include "parse/xml_document.hpp"
+
+#include <algorithm>
+#include <memory>
+
+namespace elva::parse {
+
+LineIndex::LineIndex(std::string text) : text_(std::move(text)) {
+  line_starts_.push_back(0);
+  for (std::size_t i = 0; i < text_.size(); ++i) {
+    if (text_[i] == '\n') line_starts_.push_back(static_cast<std::uint32_t>(i + 1));
+  }
+}
+
+SourcePos LineIndex::at(std::size_t offset) const {
+  offset = std::min(offset, text_.size());
+  auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
+  const std::size_t line = static_cast<std::size_t>(it - line_starts_.begin());
+  const std::size_t start = line_starts_[line - 1];
+  std::uint32_t col = 1;
+  for (std::size_t i = start; i < offset; ++i) {
+    // Count characters, not bytes: skip UTF-8 continuation bytes.
+    if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col;
+  }
+  return SourcePos{static_cast<std::uint32_t>(line), col};
+}
+
+namespace {
+
+Failure parse_failure(const std::string& file, SourcePos pos, std::string message) {
+  Error err{Errc::ParseError, std::move(message), {}};
+  err.with("file", file);
+  if (pos.line > 0) {
+    err.with("line", std::to_string(pos.line)).with("col", std::to_string(pos.col));
+  }
+  return fail(std::move(err));
+}
+
+bool looks_binary(std::string_view bytes) {
+  // UTF-16/32 files have NULs too; say so rather than "binary".
+  return bytes.find('\0') != std::string_view::npos;
+}
+
+// Depth of the element tree, computed without recursion so that a hostile file cannot
+// overflow the stack before we get to refuse it.
+std::pair<std::size_t, pugi::xml_node> max_depth(const pugi::xml_document& doc) {
+  std::size_t depth = 0, deepest = 0;
+  pugi::xml_node deepest_node;
+  pugi::xml_node node = doc.first_child();
+  while (node) {
+    if (node.type() == pugi::node_element && depth + 1 > deepest) {
+      deepest = depth + 1;
+      deepest_node = node;
+    }
+    if (node.first_child()) {
+      node = node.first_child();
+      ++depth;
+      continue;
+    }
+    while (node && !node.next_sibling()) {
+      node = node.parent();
+      if (node == doc) return {deepest, deepest_node};
+      --depth;
+    }
+    if (node) node = node.next_sibling();
+  }
+  return {deepest, deepest_node};
+}
+
+}  // namespace
+
+Result<XmlDocument> XmlDocument::parse(std::string file, std::string bytes, std::size_t max_bytes) {
+  if (bytes.size() > max_bytes) {
+    return parse_failure(file, {}, "file is " + std::to_string(bytes.size()) +
+                                       " bytes, over the limit of " + std::to_string(max_bytes) +
+                                       " bytes for a process file");
+  }
+  if (bytes.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return parse_failure(file, {}, "file is empty: expected a BPMN 2.0 XML document");
+  }
+  const bool utf16 = bytes.size() >= 2 && ((bytes[0] == '\xFF' && bytes[1] == '\xFE') ||
+                                           (bytes[0] == '\xFE' && bytes[1] == '\xFF'));
+  if (utf16) {
+    return parse_failure(file, {}, "file is UTF-16 encoded; save it as UTF-8");
+  }
+  if (looks_binary(bytes)) {
+    return parse_failure(file, {}, "file contains NUL bytes: it is binary, not a BPMN XML file");
+  }
+
+  XmlDocument out;
+  out.file_ = std::move(file);
+  out.lines_ = std::make_unique<LineIndex>(std::move(bytes));
+  out.doc_ = std::make_unique<pugi::xml_document>();
+  const std::string& text = out.lines_->text();
+  // parse_doctype keeps the DOCTYPE as a node so that we can refuse it. pugixml never expands
+  // custom entities, but a BPMN file has no business declaring any.
+  const unsigned flags = pugi::parse_default | pugi::parse_doctype;
+  auto res = out.doc_->load_buffer(text.data(), text.size(), flags, pugi::encoding_utf8);
+  if (!res) {
+    return parse_failure(out.file_, out.lines_->at(static_cast<std::size_t>(res.offset)),
+                         std::string("malformed XML: ") + res.description());
+  }
+  for (auto node : out.doc_->children()) {
+    if (node.type() == pugi::node_doctype) {
+      return parse_failure(out.file_, out.pos(node),
+                           "DOCTYPE declarations are not allowed in BPMN files (they can declare "
+                           "entities that expand without bound); remove the <!DOCTYPE ...> line");
+    }
+  }
+  auto [depth, deepest] = max_depth(*out.doc_);
+  if (depth > kMaxNestingDepth) {
+    return parse_failure(out.file_, out.pos(deepest),
+                         "XML elements are nested " + std::to_string(depth) +
+                             " levels deep; Elva reads at most " +
+                             std::to_string(kMaxNestingDepth));
+  }
+  if (!out.doc_->document_element()) {
+    return parse_failure(out.file_, {}, "no root element: expected <definitions>");
+  }
+  return out;
+}
+
+SourcePos XmlDocument::pos(pugi::xml_node node) const {
+  const std::ptrdiff_t offset = node.offset_debug();
+  if (offset < 0) return {};
+  // offset_debug points at the name; report the '<' before it, where editors put the element.
+  return lines_->at(offset > 0 ? static_cast<std::size_t>(offset - 1) : 0);
+}
+
+std::size_t NsContext::push(pugi::xml_node node) {
+  const std::size_t mark = bindings_.size();
+  for (auto attr : node.attributes()) {
+    std::string_view name = attr.name();
+    if (name == "xmlns") {
+      bindings_.emplace_back(std::string_view{}, attr.value());
+    } else if (name.substr(0, 6) == "xmlns:") {
+      bindings_.emplace_back(name.substr(6), attr.value());
+    } else {
+      continue;
+    }
+    std::string_view uri = bindings_.back().second;
+    if (std::find(seen_.begin(), seen_.end(), uri) == seen_.end()) seen_.push_back(uri);
+  }
+  return mark;
+}
+
+std::string_view NsContext::resolve(std::string_view prefix) const {
+  if (prefix == "xml") return "http://www.w3.org/XML/1998/namespace";
+  for (auto it = bindings_.rbegin(); it != bindings_.rend(); ++it) {
+    if (it->first == prefix) return it->second;
+  }
+  return {};
+}
+
+QName NsContext::element_name(pugi::xml_node node) const {
+  std::string_view name = node.name();
+  auto colon = name.find(':');
+  if (colon == std::string_view::npos) return {resolve({}), name};
+  return {resolve(name.substr(0, colon)), name.substr(colon + 1)};
+}
+
+QName NsContext::attribute_name(pugi::xml_attribute attr) const {
+  std::string_view name = attr.name();
+  auto colon = name.find(':');
+  if (colon == std::string_view::npos) return {{}, name};
+  return {resolve(name.substr(0, colon)), name.substr(colon + 1)};
+}
+
+std::string_view strip_prefix(std::string_view qname) {
+  auto colon = qname.find(':');
+  return colon == std::string_view::npos ? qname : qname.substr(colon + 1);
+}
+
+std::string trim(std::string_view text) {
+  const auto first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(" \t\r\n");
+  return std::string(text.substr(first, last - first + 1));
+}
+
+}  // namespace elva::parse

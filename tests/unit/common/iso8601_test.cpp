@@ -1,0 +1,49 @@
+#include <catch2/catch.hpp>
+
+#include "common/iso8601.hpp"
+
+using namespace elva::iso8601;
+
+TEST_CASE("durations parse into calendar and clock parts", "[iso8601]") {
+  auto d = parse_duration("P1Y2M3DT4H5M6.5S");
+  REQUIRE(d);
+  CHECK(d->years == 1);
+  CHECK(d->months == 2);
+  CHECK(d->days == 3);
+  CHECK(d->millis == ((4 * 60 + 5) * 60 + 6) * 1000 + 500);
+  CHECK(parse_duration("P2W")->days == 14);
+  CHECK(parse_duration("PT15M")->millis == 15 * 60 * 1000);
+}
+
+TEST_CASE("malformed durations are refused", "[iso8601]") {
+  for (const char* bad : {"", "P", "PT", "5D", "P5", "PT1.5H", "P1S", "PT1D", "P1DT", "P-1D"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_duration(bad));
+  }
+}
+
+TEST_CASE("date-times convert to UTC epoch milliseconds", "[iso8601]") {
+  CHECK(parse_date_time("1970-01-01T00:00:00Z")->epoch_millis == 0);
+  CHECK(parse_date_time("2026-11-22T10:00:00+01:00")->epoch_millis ==
+        parse_date_time("2026-11-22T09:00:00Z")->epoch_millis);
+  CHECK_FALSE(parse_date_time("2026-11-22T10:00:00")->has_zone);
+  CHECK(parse_date_time("2000-03-01")->epoch_millis == 951868800000LL);
+  CHECK_FALSE(parse_date_time("2026-13-01"));
+  CHECK_FALSE(parse_date_time("tomorrow"));
+}
+
+TEST_CASE("repeating intervals have repetitions, interval, and optional start or end", "[iso8601]") {
+  auto c = parse_cycle("R3/PT10M");
+  REQUIRE(c);
+  CHECK(c->repetitions == 3);
+  CHECK(c->interval->millis == 600000);
+  CHECK_FALSE(c->start);
+  auto unbounded = parse_cycle("R/2026-01-01T08:00:00Z/P1D");
+  REQUIRE(unbounded);
+  CHECK(unbounded->repetitions == -1);
+  CHECK(unbounded->start);
+  CHECK(parse_cycle("R2/PT1H/2026-01-01T00:00:00Z")->end);
+  CHECK_FALSE(parse_cycle("R3"));
+  CHECK_FALSE(parse_cycle("0 0 9 * * MON"));
+  CHECK_FALSE(parse_cycle("R/2026-01-01T00:00:00Z/2026-02-01T00:00:00Z"));
+}

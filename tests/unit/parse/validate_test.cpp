@@ -1,0 +1,144 @@
+#include <catch2/catch.hpp>
+
+#include "support/bpmn_fixture.hpp"
+
+using namespace elva;
+
+namespace {
+// start -> X -> end, with X given.
+std::string around(const std::string& x, const std::string& id) {
+  return R"(<startEvent id="s"/><sequenceFlow id="in" sourceRef="s" targetRef=")" + id + R"("/>)" +
+         x + R"(<sequenceFlow id="out" sourceRef=")" + id + R"(" targetRef="e"/><endEvent id="e"/>)";
+}
+}  // namespace
+
+TEST_CASE("a small correct executable process has no errors and no warnings", "[validate]") {
+  auto r = test::read_process(around(R"(<userTask id="u" elva:assignee="anna"/>)", "u"));
+  INFO(r.dump());
+  CHECK(r.all.empty());
+}
+
+TEST_CASE("dangling sequence flow references are errors on the flow", "[validate]") {
+  auto r = test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="nowhere"/>)");
+  CHECK(r.has_error("targetRef 'nowhere' is not a flow node of process 'p'", "f"));
+}
+
+TEST_CASE("a sequence flow may not cross a sub-process boundary", "[validate]") {
+  auto r = test::read_process(R"(<startEvent id="s"/>
+    <subProcess id="sub"><startEvent id="in"/><task id="inner"/>
+      <sequenceFlow id="ok" sourceRef="in" targetRef="inner"/></subProcess>
+    <sequenceFlow id="bad" sourceRef="s" targetRef="inner"/>)");
+  CHECK(r.has_error("sequence flow leaves its scope: 's' is in process 'p' but 'inner' is in sub-process 'sub'", "bad"));
+}
+
+TEST_CASE("a gateway with no way out is an error", "[validate]") {
+  auto r = test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="g"/><exclusiveGateway id="g"/>)");
+  CHECK(r.has_error("gateway has no outgoing sequence flow", "g"));
+}
+
+TEST_CASE("boundary events attach only to activities", "[validate]") {
+  auto r = test::read_process(around(R"(<exclusiveGateway id="g"/>
+    <boundaryEvent id="b" attachedToRef="g"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>
+    <boundaryEvent id="lost" attachedToRef="ghost"/>)", "g"));
+  CHECK(r.has_error("boundary events can only be attached to activities, but 'g' is a exclusiveGateway", "b"));
+  CHECK(r.has_error("attachedToRef 'ghost' is not a flow node", "lost"));
+}
+
+TEST_CASE("event definitions must have their content", "[validate]") {
+  auto r = test::read_xml(test::bpmn(R"(<message id="noname"/>
+    <process id="p" isExecutable="true"><startEvent id="s"/>
+      <intermediateCatchEvent id="t"><timerEventDefinition/></intermediateCatchEvent>
+      <intermediateCatchEvent id="m"><messageEventDefinition/></intermediateCatchEvent>
+      <intermediateCatchEvent id="n"><messageEventDefinition messageRef="noname"/></intermediateCatchEvent>
+      <intermediateCatchEvent id="x"><messageEventDefinition messageRef="missing"/></intermediateCatchEvent>
+      <intermediateCatchEvent id="bad"><timerEventDefinition><timeDuration>3 days</timeDuration></timerEventDefinition></intermediateCatchEvent>
+      <intermediateCatchEvent id="expr"><timerEventDefinition><timeDuration>=reminder</timeDuration></timerEventDefinition></intermediateCatchEvent>
+      <endEvent id="err"><errorEventDefinition/></endEvent>
+    </process>)"));
+  CHECK(r.has_error("timer has no timeDate, timeDuration or timeCycle", "t"));
+  CHECK(r.has_error("message event has no messageRef", "m"));
+  CHECK(r.has_error("message 'noname' has no name", "n"));
+  CHECK(r.has_error("refers to 'missing', which is not declared in this file", "x"));
+  CHECK(r.has_error("timer value '3 days' is not an ISO 8601 duration", "bad"));
+  CHECK_FALSE(r.has_error("", "expr"));
+  CHECK(r.has_error("error end event has no errorRef", "err"));
+}
+
+TEST_CASE("non-executable processes get warnings, not errors, for missing execution details", "[validate]") {
+  auto r = test::read_xml(test::bpmn(R"(<process id="p" isExecutable="false">
+      <intermediateCatchEvent id="t"><timerEventDefinition/></intermediateCatchEvent>
+      <serviceTask id="svc"/></process>)"));
+  CHECK(r.errors() == 0);
+  CHECK(r.has_warning("timer has no timeDate", "t"));
+  CHECK(r.has_warning("no process is marked isExecutable"));
+}
+
+TEST_CASE("executable processes refuse constructs Elva cannot run", "[validate]") {
+  auto r = test::read_process(R"(<startEvent id="s"/>
+    <complexGateway id="cg"/><serviceTask id="svc"/><callActivity id="call"/>
+    <scriptTask id="js" scriptFormat="javascript"><script>x = 1</script></scriptTask>
+    <task id="mi"><multiInstanceLoopCharacteristics/></task>
+    <intermediateCatchEvent id="multi"><messageEventDefinition messageRef="m"/><signalEventDefinition signalRef="s"/></intermediateCatchEvent>)");
+  CHECK(r.has_error("complex gateways are not supported", "cg"));
+  CHECK(r.has_error("service task has no connector", "svc"));
+  CHECK(r.has_error("call activity has no calledElement", "call"));
+  CHECK(r.has_error("script format 'javascript' is not supported", "js"));
+  CHECK(r.has_error("neither a loopCardinality nor an input collection", "mi"));
+  CHECK(r.has_error("several event definitions", "multi"));
+}
+
+TEST_CASE("an exclusive gateway without default whose conditions may all fail is a warning", "[validate]") {
+  auto r = test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+    <exclusiveGateway id="g"/>
+    <sequenceFlow id="yes" sourceRef="g" targetRef="e1"><conditionExpression>=approved</conditionExpression></sequenceFlow>
+    <sequenceFlow id="no" sourceRef="g" targetRef="e2"><conditionExpression>=not(approved)</conditionExpression></sequenceFlow>
+    <endEvent id="e1"/><endEvent id="e2"/>
+    <exclusiveGateway id="g2" default="nope"/>)");
+  CHECK(r.has_warning("no default flow: if no condition holds, the instance stops with an incident", "g"));
+  CHECK(r.has_error("default flow 'nope' is not an outgoing flow", "g2"));
+}
+
+TEST_CASE("executable processes need start events, sub-processes exactly one none start", "[validate]") {
+  auto r = test::read_process(R"(<task id="t"/><subProcess id="sub"><task id="inner"/></subProcess>
+    <subProcess id="evt" triggeredByEvent="true"><startEvent id="plain"/></subProcess>)");
+  CHECK(r.has_error("executable process has no start event", "p"));
+  CHECK(r.has_error("an embedded sub-process needs exactly one start event", "sub"));
+  CHECK(r.has_error("an event sub-process needs exactly one start event with a trigger", "evt"));
+}
+
+TEST_CASE("link throws need a catch with the same name in their scope", "[validate]") {
+  auto r = test::read_process(around(R"(<intermediateThrowEvent id="go"><linkEventDefinition name="A"/></intermediateThrowEvent>)", "go") +
+    R"(<intermediateCatchEvent id="land"><linkEventDefinition name="B"/></intermediateCatchEvent>)");
+  CHECK(r.has_error("no link catch event named 'A'", "go"));
+}
+
+TEST_CASE("event-based gateways may only lead to catch events and receive tasks", "[validate]") {
+  auto r = test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+    <eventBasedGateway id="g"/><sequenceFlow id="f1" sourceRef="g" targetRef="t"/>
+    <sequenceFlow id="f2" sourceRef="g" targetRef="w"/>
+    <task id="t"/><intermediateCatchEvent id="w"><timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition></intermediateCatchEvent>)");
+  CHECK(r.has_error("flow 'f1' leads to 't' (task)", "g"));
+  CHECK_FALSE(r.has_error("flow 'f2'", "g"));
+}
+
+TEST_CASE("call activities resolve across the files validated together", "[validate]") {
+  auto parent = test::read_xml(test::bpmn(R"(<process id="parent" isExecutable="true"><startEvent id="s"/>
+    <sequenceFlow id="f" sourceRef="s" targetRef="c"/><callActivity id="c" calledElement="child"/></process>)"));
+  auto child = test::read_xml(test::bpmn(R"(<process id="child" isExecutable="true"><startEvent id="s"/></process>)"));
+  auto alone = parse::validate_across({parent.result.definitions.get()});
+  REQUIRE(alone.size() == 1);
+  CHECK(alone[0].message.find("calls process 'child', which is in none of the files given") != std::string::npos);
+  CHECK(parse::validate_across({parent.result.definitions.get(), child.result.definitions.get()}).empty());
+}
+
+TEST_CASE("diagnostics print as file:line:col: element 'id' (type): message", "[validate]") {
+  auto r = test::read_process(R"(<serviceTask id="svc"/>)");
+  bool found = false;
+  for (const auto& d : r.all) {
+    if (d.element_id == "svc" && d.severity == Severity::Error) {
+      CHECK(d.to_string().rfind("test.bpmn:6:1: element 'svc' (serviceTask): service task has no connector", 0) == 0);
+      found = true;
+    }
+  }
+  CHECK(found);
+}
