@@ -80,7 +80,8 @@ void print_text(const nlohmann::json& j) {
   list("signals", "signals");
   list("errors", "errors");
   list("escalations", "escalations");
-  std::cout << "\n" << j["errors"].size() << " errors, " << j["warnings"].size()
+  std::cout << "\n" << j["diagnostics"]["errors"].size() << " errors, "
+            << j["diagnostics"]["warnings"].size()
             << " warnings (run 'elva validate' to see them)\n";
 }
 

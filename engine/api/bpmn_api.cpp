@@ -118,8 +118,8 @@ Result<nlohmann::json> inspect_file(const std::string& file, const ReadOptions& 
                       {"type", d.element_type}, {"message", d.message}};
     (d.severity == Severity::Error ? errors : warnings).push_back(std::move(jd));
   }
-  j["errors"] = std::move(errors);
-  j["warnings"] = std::move(warnings);
+  // "errors" at top level are the file's BPMN <error> definitions; findings go here.
+  j["diagnostics"] = {{"errors", std::move(errors)}, {"warnings", std::move(warnings)}};
   return j;
 }
 

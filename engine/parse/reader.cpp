@@ -146,7 +146,7 @@ class Reader {
   }
 
   void read_definitions(pugi::xml_node root) {
-    defs_->id = root.attribute("id").value();
+    defs_->id = id_of(root, "definitions");
     defs_->target_namespace = root.attribute("targetNamespace").value();
     defs_->exporter = root.attribute("exporter").value();
     defs_->exporter_version = root.attribute("exporterVersion").value();

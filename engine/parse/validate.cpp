@@ -167,21 +167,30 @@ class Checker {
       }
       switch (d.kind) {
         case EventKind::Timer: check_timer(p, e, d); break;
-        case EventKind::Message:
-          if (d.ref.empty()) need(p, e, "message event has no messageRef: which message does it " + std::string(is_catch ? "wait for?" : "send?"));
-          else if (static_cast<const Message*>(find_ref(d.kind, d.ref))->name.empty())
+        case EventKind::Message: {
+          const auto* m = static_cast<const Message*>(find_ref(d.kind, d.ref));
+          const bool job_sends = e.job && !is_catch;  // Zeebe: a worker sends the message
+          if (!m && !job_sends) {
+            need(p, e, std::string("message event has no messageRef: which message does it ") +
+                           (is_catch ? "wait for?" : "send?"));
+          } else if (m && m->name.empty()) {
             need(p, e, "message '" + d.ref + "' has no name; messages are correlated by name");
+          }
           break;
-        case EventKind::Signal:
-          if (d.ref.empty()) need(p, e, "signal event has no signalRef");
-          else if (static_cast<const Signal*>(find_ref(d.kind, d.ref))->name.empty())
-            need(p, e, "signal '" + d.ref + "' has no name; signals are broadcast by name");
+        }
+        case EventKind::Signal: {
+          const auto* s = static_cast<const Signal*>(find_ref(d.kind, d.ref));
+          if (!s) need(p, e, "signal event has no signalRef");
+          else if (s->name.empty()) need(p, e, "signal '" + d.ref + "' has no name; signals are broadcast by name");
           break;
-        case EventKind::Error:
-          if (d.ref.empty() && !is_catch) need(p, e, "error end event has no errorRef: which error does it throw?");
-          else if (!d.ref.empty() && static_cast<const ThrowableDef*>(find_ref(d.kind, d.ref))->code.empty() && !is_catch)
-            need(p, e, "error '" + d.ref + "' has no errorCode; catching events match on the code");
+        }
+        case EventKind::Error: {
+          if (is_catch) break;  // a catch without errorRef catches every error
+          const auto* def = static_cast<const ThrowableDef*>(find_ref(d.kind, d.ref));
+          if (!def) need(p, e, "error end event has no errorRef: which error does it throw?");
+          else if (def->code.empty()) need(p, e, "error '" + d.ref + "' has no errorCode; catching events match on the code");
           break;
+        }
         case EventKind::Escalation:
           if (d.ref.empty() && !is_catch) need(p, e, "escalation event has no escalationRef");
           break;

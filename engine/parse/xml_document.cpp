@@ -97,6 +97,9 @@ Result<XmlDocument> XmlDocument::parse(std::string file, std::string bytes, std:
   // custom entities, but a BPMN file has no business declaring any.
   const unsigned flags = pugi::parse_default | pugi::parse_doctype;
   auto res = out.doc_->load_buffer(text.data(), text.size(), flags, pugi::encoding_utf8);
+  if (res.status == pugi::status_no_document_element) {
+    return parse_failure(out.file_, {}, "not an XML document: no root element found");
+  }
   if (!res) {
     return parse_failure(out.file_, out.lines_->at(static_cast<std::size_t>(res.offset)),
                          std::string("malformed XML: ") + res.description());

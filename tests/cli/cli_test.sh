@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The elva command as a user meets it: exit codes, messages and output shapes of `validate`
+# and `inspect`, on good, broken and hostile files. usage: cli_test.sh ELVA SOURCE_DIR
+set -uo pipefail
+elva=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# expect CODE DESCRIPTION -- COMMAND...: runs COMMAND, checks its exit code, keeps its output.
+expect() {
+  local code=$1 what=$2
+  shift 3
+  "$@" >"$tmp/out" 2>"$tmp/err"
+  local got=$?
+  if [ "$got" -eq "$code" ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAIL: $what: exit $got, expected $code"
+    sed 's/^/  | /' "$tmp/out" "$tmp/err" | head -20
+  fi
+}
+# contains FILE TEXT DESCRIPTION
+contains() {
+  if grep -qF -- "$2" "$tmp/$1"; then passed=$((passed + 1)); else
+    failed=$((failed + 1))
+    echo "FAIL: $3: '$2' not in $1"
+    sed 's/^/  | /' "$tmp/$1" | head -20
+  fi
+}
+
+expect 0 "the bundled processes are valid" -- "$elva" validate "$src/processes"
+contains out "personnel-change.bpmn: valid" "validate names the valid file"
+
+expect 1 "a broken file exits 1" -- "$elva" validate "$src/tests/data/broken.bpmn"
+contains out "broken.bpmn:6:5: element 'gate' (exclusiveGateway): gateway has no outgoing sequence flow" \
+  "errors read file:line:col: element 'id' (type): message"
+
+expect 1 "validate --format json exits 1 on errors" -- "$elva" validate --format json "$src/tests/data/broken.bpmn"
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const e = r[0].errors[0];
+  if (!(Array.isArray(r) && r[0].valid === false && e.line === 6 && e.col === 5 &&
+        e.element === "gate" && e.type === "exclusiveGateway" && Array.isArray(r[0].warnings))) {
+    console.error("unexpected JSON shape", JSON.stringify(r)); process.exit(1);
+  }' "$tmp/out" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: validate JSON shape"; }
+
+expect 2 "a missing file exits 2" -- "$elva" validate "$tmp/nope.bpmn"
+contains err "no such file" "missing file is named"
+
+expect 2 "an unknown option exits 2" -- "$elva" validate --frobnicate x.bpmn
+expect 2 "no verb exits 2" -- "$elva"
+expect 2 "an unknown format exits 2" -- "$elva" validate --format yaml "$src/processes"
+
+: >"$tmp/empty.bpmn"
+expect 1 "an empty file exits 1" -- "$elva" validate "$tmp/empty.bpmn"
+contains out "file is empty" "empty file is explained"
+
+head -c 4096 /dev/urandom >"$tmp/random.bpmn"
+printf '\0' >>"$tmp/random.bpmn"
+expect 1 "a binary file exits 1" -- "$elva" validate "$tmp/random.bpmn"
+contains out "binary" "binary file is explained"
+
+expect 1 "a file over --max-size exits 1" -- "$elva" validate --max-size 100 "$src/processes/personnel-change.bpmn"
+contains out "over the limit of 100 bytes" "size limit is explained"
+
+echo "Meeting notes, not a process" >"$tmp/notes.bpmn"
+expect 1 "a file that is not XML exits 1" -- "$elva" validate "$tmp/notes.bpmn"
+contains out "not an XML document" "non-XML is explained"
+printf '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">\n  <process id="p">\n</definitions>\n' >"$tmp/bad.bpmn"
+expect 1 "malformed XML exits 1" -- "$elva" validate "$tmp/bad.bpmn"
+contains out "bad.bpmn:3:3: malformed XML" "malformed XML points at the line"
+
+for verb in validate inspect; do
+  expect 0 "elva $verb --help" -- "$elva" "$verb" --help
+  contains out "Exit codes" "$verb --help documents exit codes"
+done
+expect 0 "elva --help" -- "$elva" --help
+
+expect 0 "inspect --format json" -- "$elva" inspect --format json "$src/processes/personnel-change.bpmn"
+node -e '
+  const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const p = j.processes[0];
+  const remind = p.elements.find((e) => e.id === "remind");
+  const ok = p.id === "personnel-change-hire" && remind.type === "boundaryEvent" &&
+    remind.attachedTo === "approve" && remind.eventDefinitions[0].type === "timerEventDefinition" &&
+    p.elements.every((e) => ["id","type","name","scope","incoming","outgoing","eventDefinitions"].every((k) => k in e)) &&
+    p.sequenceFlows.length === 14 && Array.isArray(j.messages) && Array.isArray(j.signals) &&
+    Array.isArray(j.errors) && j.diagnostics.errors.length === 0;
+  if (!ok) { console.error(JSON.stringify(j).slice(0, 2000)); process.exit(1); }' "$tmp/out" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: inspect JSON shape"; }
+
+expect 1 "inspect of a non-BPMN file exits 1" -- "$elva" inspect "$tmp/empty.bpmn"
+expect 2 "inspect of a missing file exits 2" -- "$elva" inspect "$tmp/nope.bpmn"
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
