@@ -92,7 +92,7 @@ int run(const InspectArgs& args) {
     return j.error().code == Errc::ParseError ? kExitFindings : kExitUsage;
   }
   if (args.format == "json") {
-    std::cout << j->dump(2) << "\n";
+    std::cout << j->dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   } else {
     print_text(*j);
   }

@@ -51,7 +51,7 @@ int run(const ValidateArgs& args) {
       if (!r.io_error.empty()) j["ioError"] = r.io_error;
       out.push_back(std::move(j));
     }
-    std::cout << out.dump(2) << "\n";
+    std::cout << out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     return code;
   }
   std::size_t valid = 0;

@@ -2,6 +2,7 @@
 #include "parse/xml_document.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 
 namespace elva::parse {
@@ -68,6 +69,51 @@ std::pair<std::size_t, pugi::xml_node> max_depth(const pugi::xml_document& doc) 
   return {deepest, deepest_node};
 }
 
+// Offset of the first byte that is not part of a well-formed UTF-8 sequence, or npos.
+std::size_t invalid_utf8_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (len == 0 || (len == 2 && c < 0xC2) || i + len > s.size()) return i;
+    for (std::size_t k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
+    }
+    const auto c1 = static_cast<unsigned char>(s[i + 1 < s.size() ? i + 1 : i]);
+    if ((len == 3 && c == 0xE0 && c1 < 0xA0) || (len == 3 && c == 0xED && c1 >= 0xA0) ||
+        (len == 4 && c == 0xF0 && c1 < 0x90) || (len == 4 && c == 0xF4 && c1 >= 0x90) ||
+        (len == 4 && c > 0xF4)) {
+      return i;  // overlong, surrogate or beyond U+10FFFF
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+// True when the XML declaration names a Latin-1 family encoding (old tools still write it).
+bool declares_latin1(std::string_view s) {
+  if (s.substr(0, 5) != "<?xml") return false;
+  std::string decl(s.substr(0, s.find("?>")));
+  for (auto& ch : decl) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return decl.find("iso-8859-1") != std::string::npos || decl.find("latin1") != std::string::npos ||
+         decl.find("windows-1252") != std::string::npos;
+}
+
+std::string latin1_to_utf8(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + s.size() / 8);
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x80) {
+      out += ch;
+    } else {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<XmlDocument> XmlDocument::parse(std::string file, std::string bytes, std::size_t max_bytes) {
@@ -86,6 +132,15 @@ Result<XmlDocument> XmlDocument::parse(std::string file, std::string bytes, std:
   }
   if (looks_binary(bytes)) {
     return parse_failure(file, {}, "file contains NUL bytes: it is binary, not a BPMN XML file");
+  }
+
+  if (auto bad = invalid_utf8_at(bytes); bad != std::string::npos) {
+    if (!declares_latin1(bytes)) {
+      return parse_failure(file, LineIndex(bytes).at(bad),
+                           "file is not valid UTF-8 here, and its XML declaration names no other "
+                           "encoding; save it as UTF-8");
+    }
+    bytes = latin1_to_utf8(bytes);  // lines stay the same; pugixml then reads UTF-8
   }
 
   XmlDocument out;

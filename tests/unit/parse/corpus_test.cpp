@@ -57,3 +57,16 @@ TEST_CASE("C.8.0 binds BPMN to four prefixes and is still read fully", "[parse][
   for (const auto& p : r.defs().processes) flows += p.flows.size();
   CHECK(flows > 0);
 }
+
+TEST_CASE("inputs the fuzzer once crashed on are read and described without a crash", "[parse][fuzz]") {
+  const char* src = std::getenv("ELVA_SOURCE_DIR");
+  const auto dir = fs::path(src ? src : ".") / "tests" / "data" / "fuzz-regressions";
+  std::size_t n = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    INFO(entry.path().filename().string());
+    auto r = test::read_xml(slurp(entry.path()));
+    CHECK_FALSE(r.all.empty());  // each of them is broken in some way
+    ++n;
+  }
+  CHECK(n >= 1);
+}

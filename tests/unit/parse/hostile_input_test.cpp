@@ -99,3 +99,18 @@ TEST_CASE("references to missing ids and missing attributes do not crash", "[par
   CHECK(r.has_error("'a' is neither a participant nor a flow node", "mf"));
   CHECK(r.has_error("compensation refers to activity 'ghost'", "c"));
 }
+
+TEST_CASE("invalid UTF-8 is refused at its line and column", "[parse][hostile]") {
+  const auto d = only_error(test::read_xml(test::bpmn("<process id=\"p\" name=\"G\xf6teborg\"/>")));
+  CHECK(d.message.find("not valid UTF-8") != std::string::npos);
+  CHECK(d.pos.line == 5);
+  CHECK(d.pos.col == 24);
+}
+
+TEST_CASE("a file that declares ISO-8859-1 is converted and read", "[parse][hostile]") {
+  auto r = test::read_xml("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+                          "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">"
+                          "<process id=\"p\" name=\"G\xf6teborg\"/></definitions>");
+  REQUIRE(r.result.definitions);
+  CHECK(r.process().name == "G\xc3\xb6teborg");
+}
