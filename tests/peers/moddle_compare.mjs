@@ -1,7 +1,8 @@
 // Differential test: for every BPMN file given, what `elva inspect --format json` reports must
 // equal, id by id, what the reference reader bpmn-moddle reads: processes, flow nodes (id and
-// type, nested sub-processes included), sequence flows (id, source, target), data elements,
-// messages, signals and errors.
+// type, boundary attachment, event definition types, nested sub-processes included), sequence
+// flows (id, source, target), data elements, lanes with their flow nodes, messages, signals,
+// errors, and collaborations (participants, message flows).
 // usage: node moddle_compare.mjs ELVA_BINARY FILE_OR_DIR...
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -17,12 +18,16 @@ const local = (type) => { const name = type.split(':')[1]; return name[0].toLowe
 const DATA = new Set(['dataObject', 'dataObjectReference', 'dataStoreReference']);
 
 function fromModdle(definitions) {
-  const out = { processes: {}, messages: [], signals: [], errors: [] };
+  const out = { processes: {}, messages: [], signals: [], errors: [], participants: [], messageFlows: [] };
   for (const root of definitions.rootElements || []) {
     const type = local(root.$type);
     if (type === 'message') out.messages.push(root.id);
     if (type === 'signal') out.signals.push(root.id);
     if (type === 'error') out.errors.push(root.id);
+    if (type === 'collaboration') {
+      for (const part of root.participants || []) out.participants.push(`${part.id} ${part.processRef ? part.processRef.id : ''}`);
+      for (const mf of root.messageFlows || []) out.messageFlows.push(`${mf.id} ${mf.sourceRef ? mf.sourceRef.id : ''} -> ${mf.targetRef ? mf.targetRef.id : ''}`);
+    }
     if (type !== 'process') continue;
     const p = { elements: [], flows: [], data: [] };
     const walk = (container) => {
@@ -33,12 +38,17 @@ function fromModdle(definitions) {
         } else if (DATA.has(t)) {
           p.data.push(`${el.id} ${t}`);
         } else {
-          p.elements.push(`${el.id} ${t}`);
+          const defs = (el.eventDefinitions || []).map((d) => local(d.$type)).join(',');
+          const attached = el.attachedToRef ? ` on ${el.attachedToRef.id}` : '';
+          p.elements.push(`${el.id} ${t}${attached} [${defs}]`);
           if (el.flowElements) walk(el);
         }
       }
     };
     walk(root);
+    const lanes = (set) => (set ? [set] : []).flatMap((ls) => (ls.lanes || []).flatMap((l) =>
+      [`${l.id} [${(l.flowNodeRef || []).map((n) => n.id).join(',')}]`, ...lanes(l.childLaneSet)]));
+    p.lanes = (root.laneSets || []).flatMap((ls) => lanes(ls));
     out.processes[root.id] = p;
   }
   return out;
@@ -46,10 +56,13 @@ function fromModdle(definitions) {
 
 function fromElva(j) {
   const out = { processes: {}, messages: j.messages.map((m) => m.id), signals: j.signals.map((s) => s.id),
-    errors: j.errors.map((e) => e.id) };
+    errors: j.errors.map((e) => e.id),
+    participants: j.collaborations.flatMap((c) => c.participants.map((p) => `${p.id} ${p.processRef}`)),
+    messageFlows: j.collaborations.flatMap((c) => c.messageFlows.map((f) => `${f.id} ${f.sourceRef} -> ${f.targetRef}`)) };
   for (const proc of j.processes) {
     out.processes[proc.id] = {
-      elements: proc.elements.map((e) => `${e.id} ${e.type}`),
+      elements: proc.elements.map((e) => `${e.id} ${e.type}${e.attachedTo ? ` on ${e.attachedTo}` : ''} [${e.eventDefinitions.map((d) => d.type).join(',')}]`),
+      lanes: proc.lanes.map((l) => `${l.id} [${l.flowNodeRefs.join(',')}]`),
       flows: proc.sequenceFlows.map((f) => `${f.id} ${f.sourceRef} -> ${f.targetRef}`),
       data: proc.dataElements.map((d) => `${d.id} ${d.type}`),
     };
@@ -85,8 +98,9 @@ for (const file of files) {
       diff(`process ${id} flow nodes`, p.elements, q.elements, problems);
       diff(`process ${id} sequence flows`, p.flows, q.flows, problems);
       diff(`process ${id} data elements`, p.data, q.data, problems);
+      diff(`process ${id} lanes`, p.lanes, q.lanes, problems);
     }
-    for (const k of ['messages', 'signals', 'errors']) diff(k, ref[k], mine[k], problems);
+    for (const k of ['messages', 'signals', 'errors', 'participants', 'messageFlows']) diff(k, ref[k], mine[k], problems);
   }
   const counts = Object.values(ref.processes).reduce((n, p) => n + p.elements.length + p.flows.length, 0);
   if (problems.length) {
