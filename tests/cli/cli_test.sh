@@ -74,7 +74,20 @@ printf '<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL">\n  <pr
 expect 1 "malformed XML exits 1" -- "$elva" validate "$tmp/bad.bpmn"
 contains out "bad.bpmn:3:3: malformed XML" "malformed XML points at the line"
 
-for verb in validate inspect; do
+expect 0 "elva eval computes in decimal" -- "$elva" eval "0.1 + 0.2"
+contains out "0.3" "0.1 + 0.2 = 0.3"
+expect 0 "elva eval with --vars" -- "$elva" eval 'amount > 1000 and department = "HR"' --vars '{"amount": 1500, "department": "HR"}'
+contains out "true" "a gateway condition tried before deploying"
+expect 0 "elva eval prints dates as ISO strings" -- "$elva" eval 'date("2026-01-31") + duration("P1M")'
+contains out '"2026-02-28"' "date arithmetic"
+expect 0 "elva eval --now fixes the clock" -- "$elva" eval 'now()' --now 2026-11-22T09:00:00Z
+contains out '"2026-11-22T09:00:00Z"' "now() from --now"
+expect 1 "a FEEL syntax error exits 1" -- "$elva" eval "1 +"
+contains err "syntax error at column 4" "syntax error position"
+expect 2 "malformed --vars exits 2" -- "$elva" eval "x" --vars "{not json"
+contains err "--vars must be a JSON object" "bad --vars is explained"
+
+for verb in validate inspect eval; do
   expect 0 "elva $verb --help" -- "$elva" "$verb" --help
   contains out "Exit codes" "$verb --help documents exit codes"
 done

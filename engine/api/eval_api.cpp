@@ -1,0 +1,26 @@
+// elva/eval.hpp over engine/expr.
+#include <nlohmann/json.hpp>
+
+#include "elva/eval.hpp"
+#include "expr/feel.hpp"
+
+namespace elva {
+
+Result<nlohmann::json> evaluate_expression(const EvalRequest& request) {
+  auto compiled = expr::Expression::compile(request.expression);
+  if (!compiled) return fail(compiled.error());
+  expr::Value vars = expr::Value(expr::Context{});
+  if (request.variables && !request.variables->is_null()) {
+    if (!request.variables->is_object()) {
+      return fail(Errc::InvalidArgument, "variables must be a JSON object, like {\"amount\": 5}");
+    }
+    vars = expr::Value::from_json(*request.variables);
+  }
+  expr::ContextScope scope(vars);
+  expr::EvalOptions options;
+  const std::int64_t now = request.now_millis;
+  options.now_millis = [now] { return now; };
+  return compiled->evaluate(scope, options).to_json();
+}
+
+}  // namespace elva

@@ -1,0 +1,37 @@
+// The FEEL syntax tree. Parsed once (at deploy) and evaluated many times; immutable.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "expr/value.hpp"
+
+namespace elva::expr {
+
+enum class Op {
+  Literal, Name, Input,  // Input: '?' or the value a unary test is applied to
+  Neg, Add, Sub, Mul, Div, Pow,
+  Eq, Ne, Lt, Le, Gt, Ge, And, Or,
+  If, Path, Filter, Call, ListLit, ContextLit, RangeLit,
+  For, Some, Every, Between, In, InstanceOf,
+  AnyTest,    // '-' in unary tests
+  NotTests,   // not(test, ...)
+  TestList,   // test, test, ... (any holds)
+};
+
+struct Node {
+  Op op = Op::Literal;
+  std::size_t pos = 0;             // byte offset in the source, for messages
+  Value literal;                   // Literal
+  std::string name;                // Name, Path member, Call function, InstanceOf type
+  std::vector<std::string> names;  // ContextLit keys, For/Some/Every variables, Call named args
+  std::vector<std::unique_ptr<Node>> kids;
+  bool start_included = true;      // RangeLit
+  bool end_included = true;
+};
+
+using NodePtr = std::unique_ptr<Node>;
+
+}  // namespace elva::expr

@@ -1,0 +1,58 @@
+// FEEL: compile an expression (or DMN unary tests) once, evaluate it many times over variables.
+// Also accepts Zeebe's "=expr". Evaluation never throws: type errors give null, as FEEL says.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "elva/result.hpp"
+#include "expr/value.hpp"
+
+namespace elva::expr {
+
+struct Node;
+
+// Variables visible to an expression, looked up by name; null when absent.
+class Scope {
+ public:
+  virtual ~Scope() = default;
+  virtual const Value* find(std::string_view name) const = 0;
+};
+
+// A scope over one FEEL context value (e.g. JSON variables converted once).
+class ContextScope : public Scope {
+ public:
+  explicit ContextScope(const Value& context) : context_(context.context()) {}
+  const Value* find(std::string_view name) const override;
+
+ private:
+  const Context* context_;
+};
+
+struct EvalOptions {
+  // The clock behind now() and today(): injected, so evaluation is deterministic.
+  std::function<std::int64_t()> now_millis = [] { return std::int64_t{0}; };
+};
+
+class Expression {
+ public:
+  // Errors: ExpressionError with "col" context (1-based) and a message naming what was expected.
+  static Result<Expression> compile(std::string_view text);
+  // DMN input entries: "-", "< 10", "[1..10)", "\"a\", \"b\"", "not(1, 2)", "? > 3".
+  static Result<Expression> compile_unary_tests(std::string_view text);
+
+  Value evaluate(const Scope& scope, const EvalOptions& options = {}) const;
+  // Unary tests: does `input` satisfy them? (null when undecidable)
+  Value test(const Value& input, const Scope& scope, const EvalOptions& options = {}) const;
+
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string source_;
+  std::shared_ptr<const Node> root_;
+};
+
+}  // namespace elva::expr

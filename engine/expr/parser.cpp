@@ -1,0 +1,571 @@
+// FEEL parsing: tokens, then one function per precedence level.
+#include "expr/parser.hpp"
+
+#include <array>
+#include <cctype>
+
+namespace elva::expr {
+namespace {
+
+enum class Tok { Number, String, Name, Symbol, End };
+
+struct Token {
+  Tok kind = Tok::End;
+  std::string text;
+  std::size_t pos = 0;
+};
+
+// Built-in functions whose names contain spaces; matched only when followed by '('.
+constexpr std::array<std::string_view, 25> kMultiWordFunctions{
+    "date and time", "years and months duration", "string length", "upper case", "lower case",
+    "substring before", "substring after", "starts with", "ends with", "list contains",
+    "index of", "distinct values", "insert before", "string join", "get value", "get entries",
+    "day of week", "day of year", "month of year", "week of year", "round up", "round down",
+    "round half up", "round half down", "is defined"};
+
+bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80; }
+bool name_char(char c) { return name_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
+
+class Lexer {
+ public:
+  explicit Lexer(std::string_view s) : s_(s) {}
+
+  Result<std::vector<Token>> run() {
+    std::vector<Token> out;
+    while (true) {
+      while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
+      if (i_ >= s_.size()) break;
+      if (s_.compare(i_, 2, "//") == 0) { while (i_ < s_.size() && s_[i_] != '\n') ++i_; continue; }
+      if (s_.compare(i_, 2, "/*") == 0) {
+        auto end = s_.find("*/", i_ + 2);
+        if (end == std::string_view::npos) return error(i_, "unterminated comment");
+        i_ = end + 2;
+        continue;
+      }
+      const std::size_t start = i_;
+      const char c = s_[i_];
+      if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && i_ + 1 < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_ + 1])))) {
+        while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+        if (i_ + 1 < s_.size() && s_[i_] == '.' && std::isdigit(static_cast<unsigned char>(s_[i_ + 1]))) {
+          ++i_;
+          while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+        }
+        out.push_back({Tok::Number, std::string(s_.substr(start, i_ - start)), start});
+      } else if (c == '"') {
+        auto str = string_literal();
+        if (!str) return fail(str.error());
+        out.push_back({Tok::String, *str, start});
+      } else if (name_start(c)) {
+        while (i_ < s_.size() && name_char(s_[i_])) ++i_;
+        out.push_back({Tok::Name, multi_word(start), start});
+      } else {
+        static constexpr std::array<std::string_view, 8> two{"**", "..", "<=", ">=", "!=", "&&", "||", "=="};
+        std::string sym(1, c);
+        for (auto t : two) if (s_.compare(i_, 2, t) == 0) sym = std::string(t);
+        if (std::string_view("+-*/=<>!()[]{},.:?").find(c) == std::string_view::npos) {
+          return error(i_, std::string("unexpected character '") + c + "'");
+        }
+        i_ += sym.size();
+        out.push_back({Tok::Symbol, sym, start});
+      }
+    }
+    out.push_back({Tok::End, "", s_.size()});
+    return out;
+  }
+
+ private:
+  Failure error(std::size_t pos, std::string msg) {
+    Error e{Errc::ExpressionError, std::move(msg), {}};
+    e.with("col", std::to_string(pos + 1));
+    return fail(std::move(e));
+  }
+
+  Result<std::string> string_literal() {
+    const std::size_t start = i_++;
+    std::string out;
+    while (i_ < s_.size() && s_[i_] != '"') {
+      if (s_[i_] == '\\' && i_ + 1 < s_.size()) {
+        const char n = s_[++i_];
+        out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
+        ++i_;
+        continue;
+      }
+      out += s_[i_++];
+    }
+    if (i_ >= s_.size()) return error(start, "unterminated string");
+    ++i_;
+    return out;
+  }
+
+  // Extends the name just read to the longest multi-word built-in followed by '('.
+  std::string multi_word(std::size_t start) {
+    std::string best(s_.substr(start, i_ - start));
+    for (auto fn : kMultiWordFunctions) {
+      if (s_.compare(start, fn.size(), fn) != 0) continue;
+      std::size_t j = start + fn.size();
+      if (j < s_.size() && name_char(s_[j])) continue;
+      std::size_t k = j;
+      while (k < s_.size() && s_[k] == ' ') ++k;
+      if (k < s_.size() && s_[k] == '(' && fn.size() > best.size()) {
+        best = std::string(fn);
+        i_ = j;
+      }
+    }
+    return best;
+  }
+
+  std::string_view s_;
+  std::size_t i_ = 0;
+};
+
+NodePtr node(Op op, std::size_t pos) {
+  auto n = std::make_unique<Node>();
+  n->op = op;
+  n->pos = pos;
+  return n;
+}
+
+NodePtr binary(Op op, NodePtr a, NodePtr b, std::size_t pos) {
+  auto n = node(op, pos);
+  n->kids.push_back(std::move(a));
+  n->kids.push_back(std::move(b));
+  return n;
+}
+
+class Parser {
+ public:
+  explicit Parser(std::vector<Token> tokens) : t_(std::move(tokens)) {}
+
+  Result<NodePtr> whole_expression() {
+    auto e = expression();
+    if (!e) return e;
+    if (peek().kind != Tok::End) return error("unexpected '" + peek().text + "' after the expression");
+    return e;
+  }
+
+  Result<NodePtr> whole_unary_tests() {
+    if (is_sym("-") && t_[pos_ + 1].kind == Tok::End) return node(Op::AnyTest, next().pos);
+    if (is_name("not") && t_[pos_ + 1].text == "(") {
+      const std::size_t at = next().pos;
+      next();
+      auto list = test_list(")");
+      if (!list) return list;
+      if (!expect(")")) return error("expected ')' to close not(");
+      auto n = node(Op::NotTests, at);
+      n->kids.push_back(std::move(*list));
+      if (peek().kind != Tok::End) return error("unexpected '" + peek().text + "' after not(...)");
+      return n;
+    }
+    auto list = test_list("");
+    if (!list) return list;
+    if (peek().kind != Tok::End) return error("unexpected '" + peek().text + "'");
+    return list;
+  }
+
+ private:
+  const Token& peek(std::size_t ahead = 0) const { return t_[std::min(pos_ + ahead, t_.size() - 1)]; }
+  const Token& next() { const Token& t = t_[pos_]; if (pos_ + 1 < t_.size()) ++pos_; return t; }
+  bool is_sym(std::string_view s) const { return peek().kind == Tok::Symbol && peek().text == s; }
+  bool is_name(std::string_view s) const { return peek().kind == Tok::Name && peek().text == s; }
+  bool expect(std::string_view s) { if (!is_sym(s)) return false; next(); return true; }
+
+  Failure error(std::string msg) const {
+    Error e{Errc::ExpressionError, std::move(msg), {}};
+    e.with("col", std::to_string(peek().pos + 1));
+    return fail(std::move(e));
+  }
+
+  Result<NodePtr> expression() {
+    if (is_name("if")) return if_expression();
+    if (is_name("for")) return quantified(Op::For, "return");
+    if (is_name("some")) return quantified(Op::Some, "satisfies");
+    if (is_name("every")) return quantified(Op::Every, "satisfies");
+    return disjunction();
+  }
+
+  Result<NodePtr> if_expression() {
+    const std::size_t at = next().pos;
+    auto n = node(Op::If, at);
+    for (const char* word : {"then", "else", ""}) {
+      auto part = expression();
+      if (!part) return part;
+      n->kids.push_back(std::move(*part));
+      if (*word) {
+        if (!is_name(word)) return error(std::string("expected '") + word + "'");
+        next();
+      }
+    }
+    return n;
+  }
+
+  Result<NodePtr> quantified(Op op, const char* body_word) {
+    const std::size_t at = next().pos;
+    auto n = node(op, at);
+    do {
+      if (peek().kind != Tok::Name) return error("expected a variable name");
+      n->names.push_back(next().text);
+      if (!is_name("in")) return error("expected 'in'");
+      next();
+      auto domain = disjunction();
+      if (!domain) return domain;
+      if (expect("..")) {  // for i in 1..3
+        auto end = disjunction();
+        if (!end) return end;
+        auto r = node(Op::RangeLit, (*domain)->pos);
+        r->kids.push_back(std::move(*domain));
+        r->kids.push_back(std::move(*end));
+        n->kids.push_back(std::move(r));
+      } else {
+        n->kids.push_back(std::move(*domain));
+      }
+    } while (expect(","));
+    if (!is_name(body_word)) return error(std::string("expected '") + body_word + "'");
+    next();
+    auto body = expression();
+    if (!body) return body;
+    n->kids.push_back(std::move(*body));
+    return n;
+  }
+
+  Result<NodePtr> disjunction() {
+    auto left = conjunction();
+    while (left && (is_name("or") || is_sym("||"))) {
+      const std::size_t at = next().pos;
+      auto right = conjunction();
+      if (!right) return right;
+      left = binary(Op::Or, std::move(*left), std::move(*right), at);
+    }
+    return left;
+  }
+
+  Result<NodePtr> conjunction() {
+    auto left = comparison();
+    while (left && (is_name("and") || is_sym("&&"))) {
+      const std::size_t at = next().pos;
+      auto right = comparison();
+      if (!right) return right;
+      left = binary(Op::And, std::move(*left), std::move(*right), at);
+    }
+    return left;
+  }
+
+  std::optional<Op> comparison_op() const {
+    if (peek().kind != Tok::Symbol) return std::nullopt;
+    const auto& s = peek().text;
+    if (s == "=" || s == "==") return Op::Eq;
+    if (s == "!=") return Op::Ne;
+    if (s == "<") return Op::Lt;
+    if (s == "<=") return Op::Le;
+    if (s == ">") return Op::Gt;
+    if (s == ">=") return Op::Ge;
+    return std::nullopt;
+  }
+
+  Result<NodePtr> comparison() {
+    auto left = additive();
+    if (!left) return left;
+    if (auto op = comparison_op()) {
+      const std::size_t at = next().pos;
+      auto right = additive();
+      if (!right) return right;
+      return binary(*op, std::move(*left), std::move(*right), at);
+    }
+    if (is_name("between")) {
+      const std::size_t at = next().pos;
+      auto low = additive();
+      if (!low) return low;
+      if (!is_name("and")) return error("expected 'and' in 'between ... and ...'");
+      next();
+      auto high = additive();
+      if (!high) return high;
+      auto n = binary(Op::Between, std::move(*left), std::move(*low), at);
+      n->kids.push_back(std::move(*high));
+      return n;
+    }
+    if (is_name("in")) {
+      const std::size_t at = next().pos;
+      // (a, b, c) is a list of tests; (a..b) a range; (expr) one test.
+      auto tests = is_sym("(") ? paren_tests() : positive_test();
+      if (!tests) return tests;
+      return binary(Op::In, std::move(*left), std::move(*tests), at);
+    }
+    if (is_name("instance") && peek(1).text == "of") {
+      const std::size_t at = next().pos;
+      next();
+      auto n = node(Op::InstanceOf, at);
+      n->kids.push_back(std::move(*left));
+      std::string type;
+      while (peek().kind == Tok::Name && !is_name("and") ) {
+        type += (type.empty() ? "" : " ") + next().text;
+        if (is_name("and") && (type == "date" || type == "days" || type == "years")) type += " " + next().text;
+      }
+      if (type.empty()) return error("expected a type name after 'instance of'");
+      n->name = type;
+      return n;
+    }
+    return left;
+  }
+
+  Result<NodePtr> paren_tests() {
+    const std::size_t at = peek().pos;
+    next();  // (
+    auto first = positive_test();
+    if (!first) return first;
+    if (expect("..")) {  // (a..b] : an open-start range
+      auto end = additive();
+      if (!end) return end;
+      auto r = node(Op::RangeLit, at);
+      r->start_included = false;
+      r->kids.push_back(std::move(*first));
+      r->kids.push_back(std::move(*end));
+      if (is_sym(")")) r->end_included = false;
+      else if (!is_sym("]")) return error("expected ')' or ']' to close the range");
+      next();
+      return r;
+    }
+    auto list = node(Op::TestList, at);
+    list->kids.push_back(std::move(*first));
+    while (expect(",")) {
+      auto t = positive_test();
+      if (!t) return t;
+      list->kids.push_back(std::move(*t));
+    }
+    if (!expect(")")) return error("expected ')'");
+    return list;
+  }
+
+  Result<NodePtr> test_list(std::string_view closing) {
+    auto list = node(Op::TestList, peek().pos);
+    do {
+      auto t = positive_test();
+      if (!t) return t;
+      list->kids.push_back(std::move(*t));
+    } while (expect(","));
+    (void)closing;
+    return list;
+  }
+
+  // "< 5", "[1..10)", "\"a\"", "? > 3", or any expression (compared with the input).
+  Result<NodePtr> positive_test() {
+    if (auto op = comparison_op()) {
+      const std::size_t at = next().pos;
+      auto endpoint = additive();
+      if (!endpoint) return endpoint;
+      return binary(*op, node(Op::Input, at), std::move(*endpoint), at);
+    }
+    return expression();
+  }
+
+  Result<NodePtr> additive() {
+    auto left = multiplicative();
+    while (left && (is_sym("+") || is_sym("-"))) {
+      const Op op = peek().text == "+" ? Op::Add : Op::Sub;
+      const std::size_t at = next().pos;
+      auto right = multiplicative();
+      if (!right) return right;
+      left = binary(op, std::move(*left), std::move(*right), at);
+    }
+    return left;
+  }
+
+  Result<NodePtr> multiplicative() {
+    auto left = power();
+    while (left && (is_sym("*") || is_sym("/"))) {
+      const Op op = peek().text == "*" ? Op::Mul : Op::Div;
+      const std::size_t at = next().pos;
+      auto right = power();
+      if (!right) return right;
+      left = binary(op, std::move(*left), std::move(*right), at);
+    }
+    return left;
+  }
+
+  Result<NodePtr> power() {
+    auto left = unary();
+    while (left && is_sym("**")) {
+      const std::size_t at = next().pos;
+      auto right = unary();
+      if (!right) return right;
+      left = binary(Op::Pow, std::move(*left), std::move(*right), at);
+    }
+    return left;
+  }
+
+  Result<NodePtr> unary() {
+    if (is_sym("-")) {
+      const std::size_t at = next().pos;
+      auto operand = unary();
+      if (!operand) return operand;
+      auto n = node(Op::Neg, at);
+      n->kids.push_back(std::move(*operand));
+      return n;
+    }
+    if (is_sym("!")) {  // JUEL-style negation, as not(x)
+      const std::size_t at = next().pos;
+      auto operand = unary();
+      if (!operand) return operand;
+      auto n = node(Op::Call, at);
+      n->name = "not";
+      n->kids.push_back(std::move(*operand));
+      return n;
+    }
+    return postfix();
+  }
+
+  Result<NodePtr> postfix() {
+    auto base = primary();
+    while (base) {
+      if (is_sym(".")) {
+        const std::size_t at = next().pos;
+        if (peek().kind != Tok::Name) return error("expected a name after '.'");
+        auto n = node(Op::Path, at);
+        n->name = next().text;
+        n->kids.push_back(std::move(*base));
+        base = std::move(n);
+      } else if (is_sym("[")) {
+        const std::size_t at = next().pos;
+        auto filter = expression();
+        if (!filter) return filter;
+        if (!expect("]")) return error("expected ']' to close the filter");
+        base = binary(Op::Filter, std::move(*base), std::move(*filter), at);
+      } else if (is_sym("(") && ((*base)->op == Op::Name)) {
+        const std::size_t at = next().pos;
+        auto n = node(Op::Call, at);
+        n->name = (*base)->name;
+        if (!is_sym(")")) {
+          do {
+            if (peek().kind == Tok::Name && peek(1).text == ":") {
+              n->names.push_back(next().text);
+              next();
+            } else if (!n->names.empty()) {
+              return error("positional arguments cannot follow named ones");
+            }
+            auto arg = expression();
+            if (!arg) return arg;
+            n->kids.push_back(std::move(*arg));
+          } while (expect(","));
+        }
+        if (!expect(")")) return error("expected ')' to close the call of " + n->name + "()");
+        base = std::move(n);
+      } else {
+        break;
+      }
+    }
+    return base;
+  }
+
+  Result<NodePtr> primary() {
+    const Token& t = peek();
+    if (t.kind == Tok::Number) {
+      auto n = node(Op::Literal, t.pos);
+      n->literal = Value(*decimal_from_string(next().text));
+      return n;
+    }
+    if (t.kind == Tok::String) {
+      auto n = node(Op::Literal, t.pos);
+      n->literal = Value(next().text);
+      return n;
+    }
+    if (t.kind == Tok::Name) {
+      if (t.text == "true" || t.text == "false") {
+        auto n = node(Op::Literal, t.pos);
+        n->literal = Value(next().text == "true");
+        return n;
+      }
+      if (t.text == "null") {
+        next();
+        return node(Op::Literal, t.pos);
+      }
+      static constexpr std::array<std::string_view, 9> reserved{
+          "then", "else", "return", "satisfies", "and", "or", "in", "between", "instance"};
+      for (auto r : reserved) if (t.text == r) return error("unexpected '" + t.text + "'");
+      auto n = node(Op::Name, t.pos);
+      n->name = next().text;
+      return n;
+    }
+    if (is_sym("?")) return node(Op::Input, next().pos);
+    if (is_sym("(")) {
+      const std::size_t at = next().pos;
+      auto inner = expression();
+      if (!inner) return inner;
+      if (expect("..")) return range_rest(std::move(*inner), false, at);
+      if (!expect(")")) return error("expected ')'");
+      return inner;
+    }
+    if (is_sym("[") || is_sym("]")) {
+      const bool open_start = peek().text == "]";
+      const std::size_t at = next().pos;
+      if (!open_start && expect("]")) return node(Op::ListLit, at);
+      auto first = expression();
+      if (!first) return first;
+      if (expect("..")) return range_rest(std::move(*first), !open_start, at);
+      if (open_start) return error("expected '..' in the range");
+      auto list = node(Op::ListLit, at);
+      list->kids.push_back(std::move(*first));
+      while (expect(",")) {
+        auto item = expression();
+        if (!item) return item;
+        list->kids.push_back(std::move(*item));
+      }
+      if (!expect("]")) return error("expected ']' to close the list");
+      return list;
+    }
+    if (is_sym("{")) return context_literal();
+    if (t.kind == Tok::End) return error("the expression ends too early");
+    return error("unexpected '" + t.text + "'");
+  }
+
+  Result<NodePtr> range_rest(NodePtr start, bool start_included, std::size_t at) {
+    auto end = expression();
+    if (!end) return end;
+    auto r = node(Op::RangeLit, at);
+    r->start_included = start_included;
+    if (is_sym("]")) r->end_included = true;
+    else if (is_sym(")") || is_sym("[")) r->end_included = false;
+    else return error("expected ']', ')' or '[' to close the range");
+    next();
+    r->kids.push_back(std::move(start));
+    r->kids.push_back(std::move(*end));
+    return r;
+  }
+
+  Result<NodePtr> context_literal() {
+    auto n = node(Op::ContextLit, next().pos);
+    if (expect("}")) return n;
+    do {
+      std::string key;
+      if (peek().kind == Tok::String || peek().kind == Tok::Name) {
+        key = next().text;
+        while (peek().kind == Tok::Name) key += " " + next().text;  // names with spaces
+      } else {
+        return error("expected a context key");
+      }
+      if (!expect(":")) return error("expected ':' after the context key '" + key + "'");
+      auto value = expression();
+      if (!value) return value;
+      n->names.push_back(std::move(key));
+      n->kids.push_back(std::move(*value));
+    } while (expect(","));
+    if (!expect("}")) return error("expected '}' to close the context");
+    return n;
+  }
+
+  std::vector<Token> t_;
+  std::size_t pos_ = 0;
+};
+
+}  // namespace
+
+Result<NodePtr> parse_expression(std::string_view text) {
+  auto tokens = Lexer(text).run();
+  if (!tokens) return fail(tokens.error());
+  return Parser(std::move(*tokens)).whole_expression();
+}
+
+Result<NodePtr> parse_unary_tests(std::string_view text) {
+  auto tokens = Lexer(text).run();
+  if (!tokens) return fail(tokens.error());
+  return Parser(std::move(*tokens)).whole_unary_tests();
+}
+
+}  // namespace elva::expr

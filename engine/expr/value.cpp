@@ -1,0 +1,238 @@
+// FEEL values: text forms, JSON conversion, equality and ordering.
+#include "expr/value.hpp"
+
+#include <cmath>
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+namespace elva::expr {
+
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+}
+
+std::string decimal_to_string(const Decimal& value) {
+  if (value.is_zero()) return "0";
+  std::string s = value.str(34, std::ios_base::fixed);
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  // Keep at most 34 significant digits (cpp_dec_float carries guard digits).
+  return s == "-0" ? "0" : s;
+}
+
+std::optional<Decimal> decimal_from_string(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  std::size_t i = (text[0] == '-' || text[0] == '+') ? 1 : 0;
+  bool digits = false, dot = false;
+  for (; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c >= '0' && c <= '9') digits = true;
+    else if (c == '.' && !dot) dot = true;
+    else if ((c == 'e' || c == 'E') && digits) {
+      ++i;
+      if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+      if (i >= text.size()) return std::nullopt;
+      for (; i < text.size(); ++i) if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      break;
+    } else return std::nullopt;
+  }
+  if (!digits) return std::nullopt;
+  return Decimal(std::string(text));
+}
+
+namespace {
+std::string two(unsigned v) { char b[8]; std::snprintf(b, sizeof b, "%02u", v); return b; }
+}  // namespace
+
+std::string date_to_string(Date d) {
+  std::int64_t y; unsigned m, day;
+  civil_from_days(d.days, y, m, day);
+  char b[32];
+  std::snprintf(b, sizeof b, "%04lld-%02u-%02u", static_cast<long long>(y), m, day);
+  return b;
+}
+
+std::string date_time_to_string(DateTime dt) {
+  const std::int64_t day_ms = 86'400'000;
+  std::int64_t days = dt.millis / day_ms, rest = dt.millis % day_ms;
+  if (rest < 0) { rest += day_ms; --days; }
+  std::string out = date_to_string(Date{days}) + "T" + two(static_cast<unsigned>(rest / 3'600'000)) + ":" +
+                    two(static_cast<unsigned>(rest / 60'000 % 60)) + ":" + two(static_cast<unsigned>(rest / 1000 % 60));
+  if (rest % 1000) { char b[8]; std::snprintf(b, sizeof b, ".%03u", static_cast<unsigned>(rest % 1000)); out += b; }
+  return out + (dt.has_zone ? "Z" : "");
+}
+
+std::string duration_to_string(DayTimeDuration d) {
+  std::int64_t ms = d.millis;
+  std::string out = ms < 0 ? "-P" : "P";
+  ms = ms < 0 ? -ms : ms;
+  const std::int64_t days = ms / 86'400'000, h = ms / 3'600'000 % 24, m = ms / 60'000 % 60,
+                     s = ms / 1000 % 60, frac = ms % 1000;
+  if (days) out += std::to_string(days) + "D";
+  if (h || m || s || frac || !days) {
+    out += "T";
+    if (h) out += std::to_string(h) + "H";
+    if (m) out += std::to_string(m) + "M";
+    if (s || frac || (!h && !m)) {
+      out += std::to_string(s);
+      if (frac) { char b[8]; std::snprintf(b, sizeof b, ".%03lld", static_cast<long long>(frac)); out += b; while (out.back() == '0') out.pop_back(); }
+      out += "S";
+    }
+  }
+  return out;
+}
+
+std::string duration_to_string(YearMonthDuration d) {
+  std::int64_t m = d.months;
+  std::string out = m < 0 ? "-P" : "P";
+  m = m < 0 ? -m : m;
+  if (m / 12) out += std::to_string(m / 12) + "Y";
+  if (m % 12 || m == 0) out += std::to_string(m % 12) + "M";
+  return out;
+}
+
+std::string Value::type_name() const {
+  static const char* names[] = {"Null", "boolean", "number", "string", "date", "date and time",
+                                "days and time duration", "years and months duration", "list",
+                                "context", "range"};
+  if (auto* dt = get<DateTime>(); dt) return "date and time";
+  return names[data_.index()];
+}
+
+std::string Value::to_string() const {
+  struct Visitor {
+    std::string operator()(std::monostate) const { return "null"; }
+    std::string operator()(bool b) const { return b ? "true" : "false"; }
+    std::string operator()(const Decimal& d) const { return decimal_to_string(d); }
+    std::string operator()(const std::string& s) const { return nlohmann::json(s).dump(); }
+    std::string operator()(Date d) const { return "date(\"" + date_to_string(d) + "\")"; }
+    std::string operator()(DateTime d) const { return "date and time(\"" + date_time_to_string(d) + "\")"; }
+    std::string operator()(DayTimeDuration d) const { return "duration(\"" + duration_to_string(d) + "\")"; }
+    std::string operator()(YearMonthDuration d) const { return "duration(\"" + duration_to_string(d) + "\")"; }
+    std::string operator()(const std::shared_ptr<const List>& l) const {
+      std::string out = "[";
+      for (std::size_t i = 0; i < l->size(); ++i) out += (i ? ", " : "") + (*l)[i].to_string();
+      return out + "]";
+    }
+    std::string operator()(const std::shared_ptr<const Context>& c) const {
+      std::string out = "{";
+      for (std::size_t i = 0; i < c->size(); ++i) out += (i ? ", " : "") + (*c)[i].first + ": " + (*c)[i].second.to_string();
+      return out + "}";
+    }
+    std::string operator()(const std::shared_ptr<const Range>& r) const {
+      return std::string(r->start_included ? "[" : "(") + r->start.to_string() + ".." +
+             r->end.to_string() + (r->end_included ? "]" : ")");
+    }
+  };
+  return std::visit(Visitor{}, data_);
+}
+
+Value Value::from_json(const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::boolean: return Value(j.get<bool>());
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float: return Value(*decimal_from_string(j.dump()));
+    case nlohmann::json::value_t::string: return Value(j.get<std::string>());
+    case nlohmann::json::value_t::array: {
+      List list;
+      list.reserve(j.size());
+      for (const auto& item : j) list.push_back(from_json(item));
+      return Value(std::move(list));
+    }
+    case nlohmann::json::value_t::object: {
+      Context ctx;
+      for (auto it = j.begin(); it != j.end(); ++it) ctx.emplace_back(it.key(), from_json(it.value()));
+      return Value(std::move(ctx));
+    }
+    default: return Value();
+  }
+}
+
+nlohmann::json Value::to_json() const {
+  struct Visitor {
+    nlohmann::json operator()(std::monostate) const { return nullptr; }
+    nlohmann::json operator()(bool b) const { return b; }
+    nlohmann::json operator()(const Decimal& d) const {
+      const std::string s = decimal_to_string(d);
+      if (s.find('.') == std::string::npos && s.size() < 18) return std::stoll(s);
+      return nlohmann::json::parse(s);  // the shortest double that reads back as s
+    }
+    nlohmann::json operator()(const std::string& s) const { return s; }
+    nlohmann::json operator()(Date d) const { return date_to_string(d); }
+    nlohmann::json operator()(DateTime d) const { return date_time_to_string(d); }
+    nlohmann::json operator()(DayTimeDuration d) const { return duration_to_string(d); }
+    nlohmann::json operator()(YearMonthDuration d) const { return duration_to_string(d); }
+    nlohmann::json operator()(const std::shared_ptr<const List>& l) const {
+      auto out = nlohmann::json::array();
+      for (const auto& v : *l) out.push_back(v.to_json());
+      return out;
+    }
+    nlohmann::json operator()(const std::shared_ptr<const Context>& c) const {
+      auto out = nlohmann::json::object();
+      for (const auto& [k, v] : *c) out[k] = v.to_json();
+      return out;
+    }
+    nlohmann::json operator()(const std::shared_ptr<const Range>& r) const {
+      return {{"start", r->start.to_json()}, {"end", r->end.to_json()},
+              {"startIncluded", r->start_included}, {"endIncluded", r->end_included}};
+    }
+  };
+  return std::visit(Visitor{}, data_);
+}
+
+bool equal(const Value& a, const Value& b) {
+  if (a.data().index() != b.data().index()) return false;
+  if (const auto* la = a.list()) {
+    const auto* lb = b.list();
+    if (la->size() != lb->size()) return false;
+    for (std::size_t i = 0; i < la->size(); ++i) if (!equal((*la)[i], (*lb)[i])) return false;
+    return true;
+  }
+  if (const auto* ca = a.context()) {
+    const auto* cb = b.context();
+    if (ca->size() != cb->size()) return false;
+    for (const auto& [k, v] : *ca) {
+      bool found = false;
+      for (const auto& [k2, v2] : *cb) if (k == k2) { found = equal(v, v2); break; }
+      if (!found) return false;
+    }
+    return true;
+  }
+  if (a.range()) return false;
+  return a.data() == b.data();
+}
+
+std::optional<int> compare(const Value& a, const Value& b) {
+  auto cmp = [](const auto& x, const auto& y) { return x < y ? -1 : (y < x ? 1 : 0); };
+  if (a.data().index() != b.data().index()) return std::nullopt;
+  if (auto* x = a.get<Decimal>()) return cmp(*x, *b.get<Decimal>());
+  if (auto* x = a.get<std::string>()) return cmp(*x, *b.get<std::string>());
+  if (auto* x = a.get<Date>()) return cmp(x->days, b.get<Date>()->days);
+  if (auto* x = a.get<DateTime>()) return cmp(x->millis, b.get<DateTime>()->millis);
+  if (auto* x = a.get<DayTimeDuration>()) return cmp(x->millis, b.get<DayTimeDuration>()->millis);
+  if (auto* x = a.get<YearMonthDuration>()) return cmp(x->months, b.get<YearMonthDuration>()->months);
+  return std::nullopt;
+}
+
+}  // namespace elva::expr

@@ -1,0 +1,106 @@
+// FEEL values: null, boolean, number (34-digit decimal, so 0.1 + 0.2 = 0.3), string, date,
+// date-time, the two duration kinds, list, context and range. Variables come in as JSON and
+// results go out as JSON (dates and durations as their ISO strings).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include <boost/multiprecision/cpp_dec_float.hpp>
+#include <nlohmann/json_fwd.hpp>
+
+namespace elva::expr {
+
+using Decimal = boost::multiprecision::number<boost::multiprecision::cpp_dec_float<34>,
+                                              boost::multiprecision::et_off>;
+
+struct Date {
+  std::int64_t days = 0;  // since 1970-01-01
+  bool operator==(const Date&) const = default;
+};
+struct DateTime {
+  std::int64_t millis = 0;  // since the epoch; UTC when has_zone, else local wall time
+  bool has_zone = false;
+  bool operator==(const DateTime&) const = default;
+};
+struct DayTimeDuration {
+  std::int64_t millis = 0;
+  bool operator==(const DayTimeDuration&) const = default;
+};
+struct YearMonthDuration {
+  std::int64_t months = 0;
+  bool operator==(const YearMonthDuration&) const = default;
+};
+
+class Value;
+using List = std::vector<Value>;
+using Context = std::vector<std::pair<std::string, Value>>;  // insertion-ordered
+struct Range;
+
+class Value {
+ public:
+  using Data = std::variant<std::monostate, bool, Decimal, std::string, Date, DateTime,
+                            DayTimeDuration, YearMonthDuration, std::shared_ptr<const List>,
+                            std::shared_ptr<const Context>, std::shared_ptr<const Range>>;
+  Value() = default;
+  Value(bool b) : data_(b) {}                        // NOLINT
+  Value(Decimal d) : data_(std::move(d)) {}          // NOLINT
+  Value(int i) : data_(Decimal(i)) {}                // NOLINT
+  Value(std::string s) : data_(std::move(s)) {}      // NOLINT
+  Value(const char* s) : data_(std::string(s)) {}    // NOLINT
+  Value(Date d) : data_(d) {}                        // NOLINT
+  Value(DateTime d) : data_(d) {}                    // NOLINT
+  Value(DayTimeDuration d) : data_(d) {}             // NOLINT
+  Value(YearMonthDuration d) : data_(d) {}           // NOLINT
+  Value(List l) : data_(std::make_shared<const List>(std::move(l))) {}        // NOLINT
+  Value(Context c) : data_(std::make_shared<const Context>(std::move(c))) {}  // NOLINT
+  Value(std::shared_ptr<const Range> r) : data_(std::move(r)) {}              // NOLINT
+
+  bool is_null() const { return data_.index() == 0; }
+  template <typename T>
+  const T* get() const { return std::get_if<T>(&data_); }
+  const List* list() const { auto* p = get<std::shared_ptr<const List>>(); return p ? p->get() : nullptr; }
+  const Context* context() const { auto* p = get<std::shared_ptr<const Context>>(); return p ? p->get() : nullptr; }
+  const Range* range() const { auto* p = get<std::shared_ptr<const Range>>(); return p ? p->get() : nullptr; }
+  const Data& data() const { return data_; }
+
+  // FEEL type name: "number", "string", "date and time", "days and time duration", ...
+  std::string type_name() const;
+  // FEEL-style text: strings quoted, lists [1, 2], contexts {a: 1}.
+  std::string to_string() const;
+
+  static Value from_json(const nlohmann::json& json);
+  nlohmann::json to_json() const;
+
+ private:
+  Data data_;
+};
+
+struct Range {
+  Value start;  // null: unbounded
+  Value end;
+  bool start_included = true;
+  bool end_included = true;
+};
+
+// FEEL equality (null = null is true; values of different types are not equal).
+bool equal(const Value& a, const Value& b);
+// -1, 0, 1 for comparable values of one type; nullopt otherwise.
+std::optional<int> compare(const Value& a, const Value& b);
+
+std::string decimal_to_string(const Decimal& d);
+std::optional<Decimal> decimal_from_string(std::string_view text);
+
+std::string date_to_string(Date d);
+std::string date_time_to_string(DateTime d);
+std::string duration_to_string(DayTimeDuration d);
+std::string duration_to_string(YearMonthDuration d);
+// Civil date helpers (proleptic Gregorian).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
+void civil_from_days(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& d);
+
+}  // namespace elva::expr
