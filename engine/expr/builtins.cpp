@@ -106,6 +106,15 @@ Value round_to(const Args& a, int mode) {  // 0 up, 1 down, 2 half up, 3 half do
 
 const std::unordered_map<std::string_view, Builtin>& table() {
   static const std::unordered_map<std::string_view, Builtin> t{
+      // JUEL's `empty x`: null, "", [] or {}.
+      {"is empty", {{"value"}, [](const BuiltinCall& c) -> Value {
+         const Value& v = c.args[0];
+         if (v.is_null()) return true;
+         if (auto* s = v.get<std::string>()) return s->empty();
+         if (auto* l = v.list()) return l->empty();
+         if (auto* ctx = v.context()) return ctx->empty();
+         return false;
+       }, 1}},
       {"not", {{"negand"}, [](const BuiltinCall& c) -> Value { auto* b = c.args[0].get<bool>(); return b ? Value(!*b) : Value(); }, 1}},
       {"string", {{"from"}, [](const BuiltinCall& c) { return string_of(c.args[0]); }, 1}},
       {"number", {{"from", "grouping separator", "decimal separator"}, [](const BuiltinCall& c) -> Value {

@@ -1,5 +1,6 @@
 // FEEL evaluation: one case per Op. Type mismatches give null (FEEL has no exceptions).
 #include <algorithm>
+#include <cctype>
 
 #include "expr/ast.hpp"
 #include "expr/builtins.hpp"
@@ -425,10 +426,10 @@ class Evaluator {
   std::vector<Frame> frames_;
 };
 
-std::string_view strip_dialect(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\n' || text.front() == '\t')) text.remove_prefix(1);
-  if (!text.empty() && text.front() == '=') text.remove_prefix(1);  // Zeebe: "=expr"
-  return text;
+// Moves an error's column from the inner text to the column in the original text.
+Failure shifted(Error err, std::size_t offset) {
+  for (auto& [k, v] : err.context) if (k == "col") v = std::to_string(std::stoul(v) + offset);
+  return fail(std::move(err));
 }
 
 }  // namespace
@@ -440,8 +441,27 @@ const Value* ContextScope::find(std::string_view name) const {
 }
 
 Result<Expression> Expression::compile(std::string_view text) {
-  auto root = parse_expression(strip_dialect(text));
-  if (!root) return fail(root.error());
+  std::size_t offset = 0;
+  while (offset < text.size() && std::isspace(static_cast<unsigned char>(text[offset]))) ++offset;
+  std::string_view body = text.substr(offset);
+  bool juel = false;
+  if (body.rfind("${", 0) == 0 || body.rfind("#{", 0) == 0) {  // Camunda/Flowable JUEL
+    auto end = body.rfind('}');
+    while (end != std::string_view::npos && end + 1 < body.size() && std::isspace(static_cast<unsigned char>(body[end + 1]))) break;
+    if (end == std::string_view::npos || body.find_first_not_of(" \t\r\n", end + 1) != std::string_view::npos) {
+      Error e{Errc::ExpressionError, "a ${...} expression must be the whole text (templates such as \"a${x}b\" are not supported)", {}};
+      e.with("col", std::to_string(offset + 1));
+      return fail(std::move(e));
+    }
+    body = body.substr(2, end - 2);
+    offset += 2;
+    juel = true;
+  } else if (!body.empty() && body.front() == '=') {  // Zeebe: "=expr"
+    body.remove_prefix(1);
+    offset += 1;
+  }
+  auto root = juel ? parse_juel(body) : parse_expression(body);
+  if (!root) return shifted(root.error(), offset);
   Expression e;
   e.source_ = std::string(text);
   e.root_ = std::shared_ptr<const Node>(std::move(*root));

@@ -1,6 +1,7 @@
 // FEEL parsing: tokens, then one function per precedence level.
 #include "expr/parser.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 
@@ -28,7 +29,7 @@ bool name_char(char c) { return name_start(c) || std::isdigit(static_cast<unsign
 
 class Lexer {
  public:
-  explicit Lexer(std::string_view s) : s_(s) {}
+  explicit Lexer(std::string_view s, bool juel = false) : s_(s), juel_(juel) {}
 
   Result<std::vector<Token>> run() {
     std::vector<Token> out;
@@ -51,18 +52,28 @@ class Lexer {
           while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
         }
         out.push_back({Tok::Number, std::string(s_.substr(start, i_ - start)), start});
-      } else if (c == '"') {
+      } else if (c == '"' || (juel_ && c == '\'')) {
         auto str = string_literal();
         if (!str) return fail(str.error());
         out.push_back({Tok::String, *str, start});
       } else if (name_start(c)) {
         while (i_ < s_.size() && name_char(s_[i_])) ++i_;
-        out.push_back({Tok::Name, multi_word(start), start});
+        std::string word = juel_ ? std::string(s_.substr(start, i_ - start)) : multi_word(start);
+        if (juel_) {  // JUEL's word operators
+          static const std::pair<std::string_view, std::string_view> ops[] = {
+              {"eq", "="}, {"ne", "!="}, {"lt", "<"}, {"gt", ">"}, {"le", "<="}, {"ge", ">="},
+              {"div", "/"}};
+          bool op = false;
+          for (auto [w, sym] : ops) if (word == w) { out.push_back({Tok::Symbol, std::string(sym), start}); op = true; }
+          if (op) continue;
+          if (word == "mod") return error(start, "the JUEL operator 'mod' is not supported; use FEEL modulo(a, b)");
+        }
+        out.push_back({Tok::Name, word, start});
       } else {
         static constexpr std::array<std::string_view, 8> two{"**", "..", "<=", ">=", "!=", "&&", "||", "=="};
         std::string sym(1, c);
         for (auto t : two) if (s_.compare(i_, 2, t) == 0) sym = std::string(t);
-        if (std::string_view("+-*/=<>!()[]{},.:?").find(c) == std::string_view::npos) {
+        if (sym.size() == 1 && std::string_view("+-*/=<>!()[]{},.:?").find(c) == std::string_view::npos) {
           return error(i_, std::string("unexpected character '") + c + "'");
         }
         i_ += sym.size();
@@ -81,9 +92,10 @@ class Lexer {
   }
 
   Result<std::string> string_literal() {
-    const std::size_t start = i_++;
+    const std::size_t start = i_;
+    const char quote = s_[i_++];
     std::string out;
-    while (i_ < s_.size() && s_[i_] != '"') {
+    while (i_ < s_.size() && s_[i_] != quote) {
       if (s_[i_] == '\\' && i_ + 1 < s_.size()) {
         const char n = s_[++i_];
         out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
@@ -115,6 +127,7 @@ class Lexer {
   }
 
   std::string_view s_;
+  bool juel_ = false;
   std::size_t i_ = 0;
 };
 
@@ -134,7 +147,7 @@ NodePtr binary(Op op, NodePtr a, NodePtr b, std::size_t pos) {
 
 class Parser {
  public:
-  explicit Parser(std::vector<Token> tokens) : t_(std::move(tokens)) {}
+  explicit Parser(std::vector<Token> tokens, bool juel = false) : t_(std::move(tokens)), juel_(juel) {}
 
   Result<NodePtr> whole_expression() {
     auto e = expression();
@@ -175,12 +188,31 @@ class Parser {
     return fail(std::move(e));
   }
 
+  static bool is_keyword(std::string_view w) {
+    static constexpr std::array<std::string_view, 17> words{
+        "then", "else", "return", "satisfies", "and", "or", "in", "between", "instance", "of",
+        "if", "for", "some", "every", "true", "false", "null"};
+    return std::find(words.begin(), words.end(), w) != words.end();
+  }
+
   Result<NodePtr> expression() {
     if (is_name("if")) return if_expression();
     if (is_name("for")) return quantified(Op::For, "return");
     if (is_name("some")) return quantified(Op::Some, "satisfies");
     if (is_name("every")) return quantified(Op::Every, "satisfies");
-    return disjunction();
+    auto cond = disjunction();
+    if (!cond || !juel_ || !is_sym("?")) return cond;
+    const std::size_t at = next().pos;  // JUEL: a ? b : c
+    auto n = node(Op::If, at);
+    n->kids.push_back(std::move(*cond));
+    auto yes = expression();
+    if (!yes) return yes;
+    if (!expect(":")) return error("expected ':' in 'a ? b : c'");
+    auto no = expression();
+    if (!no) return no;
+    n->kids.push_back(std::move(*yes));
+    n->kids.push_back(std::move(*no));
+    return n;
   }
 
   Result<NodePtr> if_expression() {
@@ -285,7 +317,7 @@ class Parser {
     if (is_name("in")) {
       const std::size_t at = next().pos;
       // (a, b, c) is a list of tests; (a..b) a range; (expr) one test.
-      auto tests = is_sym("(") ? paren_tests() : positive_test();
+      auto tests = is_sym("(") ? paren_tests() : positive_test(false);
       if (!tests) return tests;
       return binary(Op::In, std::move(*left), std::move(*tests), at);
     }
@@ -309,7 +341,7 @@ class Parser {
   Result<NodePtr> paren_tests() {
     const std::size_t at = peek().pos;
     next();  // (
-    auto first = positive_test();
+    auto first = positive_test(true);
     if (!first) return first;
     if (expect("..")) {  // (a..b] : an open-start range
       auto end = additive();
@@ -326,7 +358,7 @@ class Parser {
     auto list = node(Op::TestList, at);
     list->kids.push_back(std::move(*first));
     while (expect(",")) {
-      auto t = positive_test();
+      auto t = positive_test(true);
       if (!t) return t;
       list->kids.push_back(std::move(*t));
     }
@@ -337,7 +369,7 @@ class Parser {
   Result<NodePtr> test_list(std::string_view closing) {
     auto list = node(Op::TestList, peek().pos);
     do {
-      auto t = positive_test();
+      auto t = positive_test(true);
       if (!t) return t;
       list->kids.push_back(std::move(*t));
     } while (expect(","));
@@ -345,15 +377,16 @@ class Parser {
     return list;
   }
 
-  // "< 5", "[1..10)", "\"a\"", "? > 3", or any expression (compared with the input).
-  Result<NodePtr> positive_test() {
+  // "< 5", "[1..10)", "\"a\"", "? > 3", or any expression (compared with the input). After
+  // `x in` a bare test binds tighter than and/or: `x in [1..5] and y` is (x in [1..5]) and y.
+  Result<NodePtr> positive_test(bool full) {
     if (auto op = comparison_op()) {
       const std::size_t at = next().pos;
       auto endpoint = additive();
       if (!endpoint) return endpoint;
       return binary(*op, node(Op::Input, at), std::move(*endpoint), at);
     }
-    return expression();
+    return full ? expression() : additive();
   }
 
   Result<NodePtr> additive() {
@@ -400,6 +433,16 @@ class Parser {
       n->kids.push_back(std::move(*operand));
       return n;
     }
+    if (juel_ && (is_name("empty") || (is_name("not") && peek(1).text != "("))) {
+      const bool negated = peek().text == "not";
+      const std::size_t at = next().pos;
+      auto operand = unary();
+      if (!operand) return operand;
+      auto n = node(Op::Call, at);
+      n->name = negated ? "not" : "is empty";
+      n->kids.push_back(std::move(*operand));
+      return n;
+    }
     if (is_sym("!")) {  // JUEL-style negation, as not(x)
       const std::size_t at = next().pos;
       auto operand = unary();
@@ -420,6 +463,10 @@ class Parser {
         if (peek().kind != Tok::Name) return error("expected a name after '.'");
         auto n = node(Op::Path, at);
         n->name = next().text;
+        while (!juel_ && peek().kind == Tok::Name && !is_keyword(peek().text) &&
+               !(peek(1).kind == Tok::Symbol && peek(1).text == "(")) {
+          n->name += " " + next().text;  // a.first name
+        }
         n->kids.push_back(std::move(*base));
         base = std::move(n);
       } else if (is_sym("[")) {
@@ -481,6 +528,12 @@ class Parser {
       for (auto r : reserved) if (t.text == r) return error("unexpected '" + t.text + "'");
       auto n = node(Op::Name, t.pos);
       n->name = next().text;
+      // FEEL names may contain spaces ("Vacation Approval Status"): adjacent words that are not
+      // keywords form one name, as feelin and Trisotech read them.
+      while (!juel_ && peek().kind == Tok::Name && !is_keyword(peek().text) && !is_sym("(")) {
+        if (peek(1).kind == Tok::Symbol && peek(1).text == "(") break;  // "x f(" stays apart
+        n->name += " " + next().text;
+      }
       return n;
     }
     if (is_sym("?")) return node(Op::Input, next().pos);
@@ -551,6 +604,7 @@ class Parser {
   }
 
   std::vector<Token> t_;
+  bool juel_ = false;
   std::size_t pos_ = 0;
 };
 
@@ -560,6 +614,12 @@ Result<NodePtr> parse_expression(std::string_view text) {
   auto tokens = Lexer(text).run();
   if (!tokens) return fail(tokens.error());
   return Parser(std::move(*tokens)).whole_expression();
+}
+
+Result<NodePtr> parse_juel(std::string_view text) {
+  auto tokens = Lexer(text, true).run();
+  if (!tokens) return fail(tokens.error());
+  return Parser(std::move(*tokens), true).whole_expression();
 }
 
 Result<NodePtr> parse_unary_tests(std::string_view text) {

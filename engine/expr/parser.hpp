@@ -10,6 +10,9 @@
 namespace elva::expr {
 
 Result<NodePtr> parse_expression(std::string_view text);
+// Camunda/Flowable JUEL subset (the text inside ${...}): && || ! == != eq ne lt gt le ge,
+// empty / not empty, a ? b : c, 'single-quoted' strings, property paths, literals.
+Result<NodePtr> parse_juel(std::string_view text);
 Result<NodePtr> parse_unary_tests(std::string_view text);
 
 }  // namespace elva::expr

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "common/iso8601.hpp"
+#include "expr/feel.hpp"
 #include "model/flow_graph.hpp"
 #include "parse/read_context.hpp"
 
@@ -64,6 +65,7 @@ class Checker {
       if (const auto* ev = e.event()) check_event(p, e, *ev);
       if (is_gateway(e.type)) check_gateway(p, e);
       check_default_flow(p, e);
+      check_expressions(p, e);
       if (p.executable) check_executable(p, e);
     }
     check_lanes(p);
@@ -359,13 +361,81 @@ class Checker {
              "how many instances should run?");
     }
     for (FlowIndex f : e.outgoing) {
-      const auto& lang = p.flows[f].condition_language;
-      if (!lang.empty() && lang.find("feel") == std::string::npos &&
-          lang.find("juel") == std::string::npos && lang.find("FEEL") == std::string::npos) {
-        sink_.error(p.flows[f].pos, p.flows[f].id, "sequenceFlow",
-                    "condition language '" + lang + "' is not supported; write conditions in "
-                    "FEEL (or ${...} expressions)");
+      const auto& flow = p.flows[f];
+      if (flow.condition.empty() || supported_language(flow)) continue;
+      const bool inherited = flow.condition_language.empty();
+      sink_.error(flow.pos, flow.id, "sequenceFlow",
+                  "condition language '" + language_of(flow) + "'" +
+                      (inherited ? " (declared by expressionLanguage on <definitions>)" : "") +
+                      " is not supported; write conditions in FEEL (or ${...} expressions)");
+    }
+  }
+
+  // Expressions are compiled here, at validation, so that a syntax error is found before
+  // deployment rather than as an incident at run time.
+  std::string syntax_error(std::string_view text) {
+    auto compiled = expr::Expression::compile(text);
+    if (compiled) return {};
+    std::string col;
+    for (const auto& [k, v] : compiled.error().context) if (k == "col") col = v;
+    return "syntax error" + (col.empty() ? "" : " at column " + col) + ": " +
+           compiled.error().message + " in '" + std::string(text) + "'";
+  }
+
+  void check_expression(const ProcessDefinition& p, const Element& e, const char* what,
+                        const std::string& text, bool always) {
+    if (text.empty() || (!always && !is_expression(text))) return;
+    if (auto msg = syntax_error(text); !msg.empty()) need(p, e, std::string(what) + ": " + msg);
+  }
+
+  const std::string& language_of(const SequenceFlow& flow) const {
+    return flow.condition_language.empty() ? defs_.expression_language : flow.condition_language;
+  }
+
+  // FEEL and JUEL are Elva's; XPath, JavaScript, Groovy ... are not.
+  bool supported_language(const SequenceFlow& flow) const {
+    std::string lang = language_of(flow);
+    std::transform(lang.begin(), lang.end(), lang.begin(), ::tolower);
+    return lang.empty() || lang.find("feel") != std::string::npos || lang.find("juel") != std::string::npos;
+  }
+
+  void check_expressions(const ProcessDefinition& p, const Element& e) {
+    for (FlowIndex f : e.outgoing) {
+      const auto& flow = p.flows[f];
+      if (flow.condition.empty() || !supported_language(flow)) continue;
+      if (auto msg = syntax_error(flow.condition); !msg.empty()) {
+        sink_.report(p.executable ? Severity::Error : Severity::Warning, flow.pos, flow.id,
+                     "sequenceFlow", "condition: " + msg);
       }
+    }
+    if (const auto* ev = e.event()) {
+      for (const auto& d : ev->definitions) {
+        check_expression(p, e, "condition", d.condition, true);
+        check_expression(p, e, "timer", d.timer_value, false);
+      }
+    }
+    check_expression(p, e, "loop cardinality", e.loop.cardinality, true);
+    check_expression(p, e, "completion condition", e.loop.completion_condition, true);
+    check_expression(p, e, "loop condition", e.loop.loop_condition, true);
+    check_expression(p, e, "input collection", e.loop.input_collection, false);
+    for (const auto& m : e.inputs) check_expression(p, e, ("input '" + m.target + "'").c_str(), m.source, false);
+    for (const auto& m : e.outputs) check_expression(p, e, ("output '" + m.target + "'").c_str(), m.source, false);
+    if (const auto* t = e.as<UserTaskSpec>()) {
+      check_expression(p, e, "assignee", t->assignee, false);
+      check_expression(p, e, "candidateUsers", t->candidate_users, false);
+      check_expression(p, e, "candidateGroups", t->candidate_groups, false);
+      check_expression(p, e, "dueDate", t->due_date, false);
+      check_expression(p, e, "followUpDate", t->follow_up_date, false);
+      check_expression(p, e, "priority", t->priority, false);
+    }
+    if (const auto* s = e.as<ScriptSpec>()) {
+      std::string fmt = s->format;
+      std::transform(fmt.begin(), fmt.end(), fmt.begin(), ::tolower);
+      if (fmt == "feel") check_expression(p, e, "script", s->body, true);
+    }
+    if (const auto* c = e.as<CallActivitySpec>()) {
+      for (const auto& m : c->in) check_expression(p, e, "call input", m.source, false);
+      for (const auto& m : c->out) check_expression(p, e, "call output", m.source, false);
     }
   }
 

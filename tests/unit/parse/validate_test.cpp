@@ -142,3 +142,29 @@ TEST_CASE("diagnostics print as file:line:col: element 'id' (type): message", "[
   }
   CHECK(found);
 }
+
+TEST_CASE("expressions are compiled at validation: syntax errors name the element", "[validate][expr]") {
+  auto r = test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+    <exclusiveGateway id="g" default="no"/>
+    <sequenceFlow id="yes" sourceRef="g" targetRef="u"><conditionExpression>=amount &gt;</conditionExpression></sequenceFlow>
+    <sequenceFlow id="no" sourceRef="g" targetRef="u"/>
+    <userTask id="u" elva:assignee="=manager(" elva:candidateGroups="hr"><extensionElements>
+      <elva:input source="=employee.name" target="name"/><elva:input source="${a &amp;&amp;}" target="b"/>
+    </extensionElements></userTask>)");
+  CHECK(r.has_error("condition: syntax error at column 10: the expression ends too early in '=amount >'", "yes"));
+  CHECK(r.has_error("assignee: syntax error", "u"));
+  CHECK(r.has_error("input 'b': syntax error", "u"));
+  CHECK_FALSE(r.has_error("input 'name'", "u"));
+  CHECK_FALSE(r.has_error("candidateGroups", "u"));  // a literal, not an expression
+}
+
+TEST_CASE("conditions in a language Elva does not run are errors, also when declared on definitions", "[validate][expr]") {
+  auto r = test::read_xml(R"(<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
+      expressionLanguage="http://www.w3.org/1999/XPath">
+    <process id="p" isExecutable="true"><startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+    <exclusiveGateway id="g" default="b"/>
+    <sequenceFlow id="a" sourceRef="g" targetRef="e"><conditionExpression>getDataObject('x')</conditionExpression></sequenceFlow>
+    <sequenceFlow id="b" sourceRef="g" targetRef="e"/><endEvent id="e"/></process></definitions>)");
+  CHECK(r.has_error("condition language 'http://www.w3.org/1999/XPath' (declared by expressionLanguage on <definitions>) is not supported", "a"));
+  CHECK_FALSE(r.has_error("syntax error", "a"));
+}
