@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   elva::cli::add_validate(app, exit_code);
   elva::cli::add_inspect(app, exit_code);
   elva::cli::add_eval(app, exit_code);
+  elva::cli::add_test(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

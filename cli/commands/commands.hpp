@@ -14,5 +14,6 @@ inline constexpr int kExitUsage = 2;     // bad arguments, or a file could not b
 void add_validate(CLI::App& app, int& exit_code);
 void add_inspect(CLI::App& app, int& exit_code);
 void add_eval(CLI::App& app, int& exit_code);
+void add_test(CLI::App& app, int& exit_code);
 
 }  // namespace elva::cli

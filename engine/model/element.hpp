@@ -85,6 +85,8 @@ struct EventSpec {
 
 struct MessageTaskSpec {
   std::string message_ref;  // receive and send tasks
+  std::string message_name;     // resolved from message_ref after reading
+  std::string correlation_key;  // the message's correlation key expression
 };
 
 struct SubProcessSpec {

@@ -33,6 +33,10 @@ struct EventDefinition {
   SourcePos pos;
   // Id of the referenced message, signal, error or escalation (prefix stripped); empty if none.
   std::string ref;
+  // What the reference stands for, filled in once the whole file is read: the message or
+  // signal name, or the error or escalation code; and a message's correlation key expression.
+  std::string resolved;
+  std::string correlation_key;
   // Timer: which of timeDate / timeDuration / timeCycle, and its text (ISO 8601 or expression).
   TimerKind timer_kind = TimerKind::None;
   std::string timer_value;

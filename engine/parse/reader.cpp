@@ -121,6 +121,7 @@ class Reader {
     defs_ = std::make_shared<Definitions>();
     defs_->file = ctx_.sink.file();
     read_definitions(root);
+    resolve_references();
     for (std::string_view uri : ctx_.ns.seen_uris()) {
       if (dialect_of(uri) == Dialect::None && uri != kBpmnNs && uri != kBpmnDiNs &&
           uri != kXsiNs && uri.find("/DD/20100524/") == std::string_view::npos &&
@@ -415,6 +416,38 @@ class Reader {
       task->assignee = expr;
     } else {
       read_potential_owner(expr, *task);
+    }
+  }
+
+  // Copies what message, signal, error and escalation references stand for into the events
+  // and tasks that use them, so that a process needs nothing else of its file to run.
+  void resolve_references() {
+    auto find = [](const auto& list, const std::string& id) -> decltype(&list.front()) {
+      for (const auto& item : list) if (item.id == id) return &item;
+      return nullptr;
+    };
+    for (auto& p : defs_->processes) {
+      for (auto& e : p.elements) {
+        if (auto* ev = std::get_if<EventSpec>(&e.spec)) {
+          for (auto& d : ev->definitions) {
+            if (d.ref.empty()) continue;
+            if (d.kind == EventKind::Message) {
+              if (const auto* m = find(defs_->messages, d.ref)) { d.resolved = m->name; d.correlation_key = m->correlation_key; }
+            } else if (d.kind == EventKind::Signal) {
+              if (const auto* s = find(defs_->signals, d.ref)) d.resolved = s->name;
+            } else if (d.kind == EventKind::Error) {
+              if (const auto* x = find(defs_->errors, d.ref)) d.resolved = x->code;
+            } else if (d.kind == EventKind::Escalation) {
+              if (const auto* x = find(defs_->escalations, d.ref)) d.resolved = x->code;
+            }
+          }
+        } else if (auto* task = std::get_if<MessageTaskSpec>(&e.spec); task && !task->message_ref.empty()) {
+          if (const auto* m = find(defs_->messages, task->message_ref)) {
+            task->message_name = m->name;
+            task->correlation_key = m->correlation_key;
+          }
+        }
+      }
     }
   }
 

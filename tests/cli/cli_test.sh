@@ -87,7 +87,17 @@ contains err "syntax error at column 4" "syntax error position"
 expect 2 "malformed --vars exits 2" -- "$elva" eval "x" --vars "{not json"
 contains err "--vars must be a JSON object" "bad --vars is explained"
 
-for verb in validate inspect eval; do
+expect 0 "elva test runs the scenario suites" -- "$elva" test "$src/tests/scenarios" "$src/processes/scenarios"
+contains out " passed, 0 failed" "scenario summary line"
+expect 1 "a failing scenario exits 1" -- "$elva" test "$src/tests/data/failing-scenarios"
+contains out "0 passed, 2 failed" "failures are counted"
+contains out "expected open [manager], but open are [finance, manager]" "a readable diff of tasks"
+contains out "no one in this instance waits for message 'documentsReceived' with correlation key 'C-999'" "an unmatched message is explained"
+expect 1 "--strict fails scenarios with unmocked connectors" -- "$elva" test --strict "$src/processes/scenarios/hire-approved.scenario.json"
+contains out "has no mock (--strict)" "strict mode names the connector"
+expect 2 "a missing scenario exits 2" -- "$elva" test "$tmp/none.scenario.json"
+
+for verb in validate inspect eval test; do
   expect 0 "elva $verb --help" -- "$elva" "$verb" --help
   contains out "Exit codes" "$verb --help documents exit codes"
 done

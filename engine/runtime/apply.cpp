@@ -1,0 +1,104 @@
+// apply(): one small function per event, the only code that mutates InstanceState.
+#include "elva/error.hpp"
+#include "runtime/events.hpp"
+
+namespace elva::runtime {
+namespace {
+
+struct Applier {
+  InstanceState& s;
+
+  void operator()(const InstanceStarted& e) {
+    s.key = e.key;
+    s.business_key = e.business_key;
+    s.status = InstanceStatus::Active;
+  }
+  void operator()(const ElementActivated& e) {
+    s.elements[e.key] = ElementInstance{e.key, e.element, e.parent, e.waiting, 0};
+  }
+  void operator()(const ElementCompleted& e) {
+    auto it = s.elements.find(e.key);
+    ELVA_ASSERT(it != s.elements.end(), "completing an element instance that is not active");
+    s.completed.push_back(s.process->elements[it->second.element].id);
+    s.elements.erase(it);
+  }
+  void operator()(const ElementTerminated& e) { s.elements.erase(e.key); }
+  void operator()(const FlowTaken& e) {
+    const auto& flow = s.process->flows[e.flow];
+    const auto& target = s.process->elements[flow.target];
+    if (target.type == model::ElementType::ParallelGateway && target.incoming.size() > 1) {
+      ++s.joins[{e.scope, flow.target}][e.flow];
+    }
+  }
+  void operator()(const JoinReset& e) {
+    auto& arrived = s.joins[{e.scope, e.gateway}];
+    for (auto it = arrived.begin(); it != arrived.end();) {
+      it = --it->second == 0 ? arrived.erase(it) : std::next(it);
+    }
+    if (arrived.empty()) s.joins.erase({e.scope, e.gateway});
+  }
+  void operator()(const VariablesSet& e) {
+    for (auto it = e.variables.begin(); it != e.variables.end(); ++it) s.variables[it.key()] = it.value();
+  }
+  void operator()(const JobCreated& e) { s.jobs[e.job.key] = e.job; }
+  void operator()(const JobRemoved& e) { s.jobs.erase(e.key); }
+  void operator()(const TimerScheduled& e) { s.timers[e.timer.key] = e.timer; }
+  void operator()(const TimerRemoved& e) { s.timers.erase(e.key); }
+  void operator()(const SubscriptionOpened& e) { s.subscriptions[e.subscription.key] = e.subscription; }
+  void operator()(const SubscriptionClosed& e) { s.subscriptions.erase(e.key); }
+  void operator()(const IncidentRaised& e) {
+    s.incidents[e.incident.key] = e.incident;
+    if (auto it = s.elements.find(e.incident.element_instance); it != s.elements.end()) {
+      it->second.incident = e.incident.key;
+    }
+  }
+  void operator()(const IncidentResolved& e) {
+    auto it = s.incidents.find(e.key);
+    if (it == s.incidents.end()) return;
+    if (auto el = s.elements.find(it->second.element_instance); el != s.elements.end()) el->second.incident = 0;
+    s.incidents.erase(it);
+  }
+  void operator()(const InstanceCompleted&) { s.status = InstanceStatus::Completed; }
+  void operator()(const InstanceTerminated&) { s.status = InstanceStatus::Terminated; }
+};
+
+}  // namespace
+
+void apply(const Event& event, InstanceState& state) {
+  std::visit(Applier{state}, event);
+  ++state.version;
+}
+
+std::string describe(const Event& event, const InstanceState& s) {
+  auto element_of = [&](Key key) -> std::string {
+    auto it = s.elements.find(key);
+    return it == s.elements.end() ? std::to_string(key) : s.process->elements[it->second.element].id;
+  };
+  struct Describer {
+    const InstanceState& s;
+    decltype(element_of)& of;
+    std::string operator()(const InstanceStarted& e) const { return "started " + e.process_id; }
+    std::string operator()(const ElementActivated& e) const {
+      const auto& el = s.process->elements[e.element];
+      return "activated " + el.id + " (" + std::string(model::bpmn_name(el.type)) + ")";
+    }
+    std::string operator()(const ElementCompleted& e) const { return "completed " + s.process->elements[e.element].id; }
+    std::string operator()(const ElementTerminated& e) const { return "terminated " + s.process->elements[e.element].id; }
+    std::string operator()(const FlowTaken& e) const { return "took " + s.process->flows[e.flow].id; }
+    std::string operator()(const JoinReset& e) const { return "joined at " + s.process->elements[e.gateway].id; }
+    std::string operator()(const VariablesSet& e) const { return "set " + e.variables.dump(); }
+    std::string operator()(const JobCreated& e) const { return "job " + e.job.type + " for " + of(e.job.element_instance); }
+    std::string operator()(const JobRemoved& e) const { return "job " + std::to_string(e.key) + " closed"; }
+    std::string operator()(const TimerScheduled& e) const { return "timer " + s.process->elements[e.timer.event].id + " due " + std::to_string(e.timer.due); }
+    std::string operator()(const TimerRemoved& e) const { return "timer " + std::to_string(e.key) + " removed"; }
+    std::string operator()(const SubscriptionOpened& e) const { return (e.subscription.signal ? "waits for signal " : "waits for message ") + e.subscription.name; }
+    std::string operator()(const SubscriptionClosed& e) const { return "subscription " + std::to_string(e.key) + " closed"; }
+    std::string operator()(const IncidentRaised& e) const { return "incident at " + of(e.incident.element_instance) + ": " + e.incident.message; }
+    std::string operator()(const IncidentResolved& e) const { return "incident " + std::to_string(e.key) + " resolved"; }
+    std::string operator()(const InstanceCompleted&) const { return "instance completed"; }
+    std::string operator()(const InstanceTerminated&) const { return "instance terminated"; }
+  };
+  return std::visit(Describer{s, element_of}, event);
+}
+
+}  // namespace elva::runtime

@@ -1,0 +1,53 @@
+// Gateway behaviours: exclusive (first true condition, else default, else incident),
+// parallel (fork all; the join is counted in StepContext::take_flow), inclusive (fork).
+#include "runtime/behaviors/behaviors.hpp"
+
+namespace elva::runtime {
+
+class ExclusiveGatewayBehavior : public ElementBehavior {
+ public:
+  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
+    for (auto f : e.outgoing) {
+      if (f == e.default_flow) continue;
+      const auto& flow = ctx.process().flows[f];
+      if (flow.condition.empty()) return ctx.complete_via(instance, {f});
+      auto v = ctx.evaluate(flow.condition);
+      if (!v) return ctx.raise_incident(instance, "condition of '" + flow.id + "': " + v.error().message);
+      if (const bool* b = v->get<bool>(); b && *b) return ctx.complete_via(instance, {f});
+    }
+    if (e.default_flow != model::kNoFlow) return ctx.complete_via(instance, {e.default_flow});
+    ctx.raise_incident(instance, "no outgoing flow's condition holds and there is no default flow");
+  }
+};
+
+class ParallelGatewayBehavior : public ElementBehavior {
+ public:
+  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
+    ctx.complete_via(instance, e.outgoing);
+  }
+};
+
+class InclusiveGatewayBehavior : public ElementBehavior {
+ public:
+  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
+    if (e.incoming.size() > 1) {
+      return ctx.raise_incident(instance, "inclusive joins are not supported by this version of Elva yet");
+    }
+    ctx.complete(instance);  // conditional_flows: every true condition, else the default
+  }
+};
+
+class UnsupportedBehavior : public ElementBehavior {
+ public:
+  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
+    ctx.raise_incident(instance, std::string(model::bpmn_name(e.type)) +
+                                     " is not supported by this version of Elva yet");
+  }
+};
+
+const ElementBehavior& exclusive_gateway_behavior() { static ExclusiveGatewayBehavior b; return b; }
+const ElementBehavior& parallel_gateway_behavior() { static ParallelGatewayBehavior b; return b; }
+const ElementBehavior& inclusive_gateway_behavior() { static InclusiveGatewayBehavior b; return b; }
+const ElementBehavior& unsupported_behavior() { static UnsupportedBehavior b; return b; }
+
+}  // namespace elva::runtime

@@ -1,0 +1,37 @@
+// The single ElementType -> behaviour switch.
+#include "runtime/behaviors/behaviors.hpp"
+
+namespace elva::runtime {
+
+
+const ElementBehavior& behavior_for(model::ElementType type) {
+  using T = model::ElementType;
+  switch (type) {
+    case T::StartEvent: return start_event_behavior();
+    case T::EndEvent: return end_event_behavior();
+    case T::IntermediateCatchEvent: return intermediate_catch_behavior();
+    case T::IntermediateThrowEvent: return intermediate_throw_behavior();
+    case T::BoundaryEvent: return boundary_event_behavior();
+    case T::Task:
+    case T::UserTask:
+    case T::ManualTask:
+    case T::ReceiveTask: return wait_task_behavior();
+    case T::ServiceTask:
+    case T::SendTask:
+    case T::ScriptTask:
+    case T::BusinessRuleTask: return job_task_behavior();
+    case T::SubProcess: return sub_process_behavior();
+    case T::ExclusiveGateway: return exclusive_gateway_behavior();
+    case T::ParallelGateway: return parallel_gateway_behavior();
+    case T::InclusiveGateway: return inclusive_gateway_behavior();
+    case T::CallActivity:
+    case T::EventSubProcess:
+    case T::Transaction:
+    case T::AdHocSubProcess:
+    case T::EventBasedGateway:
+    case T::ComplexGateway: return unsupported_behavior();
+  }
+  return unsupported_behavior();
+}
+
+}  // namespace elva::runtime

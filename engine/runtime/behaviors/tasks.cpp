@@ -1,0 +1,77 @@
+// Task behaviours: wait states (user, manual, receive, abstract), jobs (service, send, and
+// job-worker script or business rule tasks), FEEL script tasks.
+#include "runtime/behaviors/behaviors.hpp"
+#include "expr/feel.hpp"
+#include "runtime/timers.hpp"
+
+namespace elva::runtime {
+
+bool is_expression_text(std::string_view text);
+
+// Completed later by CompleteWait (a person, a test, or a correlated message for receive tasks).
+class WaitTaskBehavior : public ElementBehavior {
+ public:
+  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
+    const auto* task = e.as<model::MessageTaskSpec>();
+    if (e.type != model::ElementType::ReceiveTask || !task) return;
+    model::EventDefinition d;
+    d.kind = model::EventKind::Message;
+    d.resolved = task->message_name;
+    d.correlation_key = task->correlation_key;
+    auto sub = subscription_for(d, ctx);
+    if (!sub) return ctx.raise_incident(instance, sub.error().message);
+    sub->key = ctx.env().next_key();
+    sub->element_instance = instance;
+    sub->event = e.index;
+    ctx.emit(SubscriptionOpened{*sub});
+  }
+};
+
+// Creates a job for a connector or worker; CompleteJob finishes the element.
+class JobTaskBehavior : public ElementBehavior {
+ public:
+  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
+    if (!e.job) {
+      if (const auto* s = e.as<model::ScriptSpec>()) return run_script(e, *s, instance, ctx);
+      return ctx.raise_incident(instance, e.type == model::ElementType::BusinessRuleTask
+                                              ? "DMN decisions are not supported by this version of Elva yet"
+                                              : "the task has no connector or job type");
+    }
+    Job job{ctx.env().next_key(), instance, e.job->job_type, nlohmann::json::object(), 3};
+    if (!e.job->retries.empty()) {
+      try { job.retries = std::max(1, std::stoi(e.job->retries)); } catch (...) {}
+    }
+    if (e.inputs.empty()) {
+      job.input = ctx.state().variables;  // no mappings: the job sees every variable
+    }
+    for (const auto& m : e.inputs) {
+      if (!is_expression_text(m.source)) {
+        job.input[m.target] = m.source;
+        continue;
+      }
+      auto v = ctx.evaluate(m.source);
+      if (!v) return ctx.raise_incident(instance, "input '" + m.target + "': " + v.error().message);
+      job.input[m.target] = v->to_json();
+    }
+    ctx.emit(JobCreated{std::move(job)});
+  }
+
+ private:
+  static void run_script(const model::Element& e, const model::ScriptSpec& s, Key instance,
+                         StepContext& ctx) {
+    auto v = ctx.evaluate(s.body);
+    if (!v) return ctx.raise_incident(instance, "script: " + v.error().message);
+    if (!s.result_variable.empty()) ctx.emit(VariablesSet{{{s.result_variable, v->to_json()}}});
+    (void)e;
+    ctx.complete(instance);
+  }
+};
+
+bool is_expression_text(std::string_view text) {
+  return !text.empty() && (text.front() == '=' || text.rfind("${", 0) == 0 || text.rfind("#{", 0) == 0);
+}
+
+const ElementBehavior& wait_task_behavior() { static WaitTaskBehavior b; return b; }
+const ElementBehavior& job_task_behavior() { static JobTaskBehavior b; return b; }
+
+}  // namespace elva::runtime

@@ -1,0 +1,37 @@
+// Commands: what can happen to an instance from outside. step() turns one into events.
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/state.hpp"
+
+namespace elva::runtime {
+
+struct StartInstance {
+  nlohmann::json variables = nlohmann::json::object();
+  std::string business_key;
+};
+struct CompleteJob { Key job; nlohmann::json variables = nlohmann::json::object(); };
+struct FailJob { Key job; std::string message; };
+// A person (or a test) finishes a wait state: user, manual, receive or abstract task, or a catch
+// event.
+struct CompleteWait { Key element_instance; nlohmann::json variables = nlohmann::json::object(); };
+struct FireTimer { Key timer; };
+struct CorrelateMessage {
+  std::string name;
+  std::string correlation_key;
+  nlohmann::json variables = nlohmann::json::object();
+};
+struct BroadcastSignal { std::string name; nlohmann::json variables = nlohmann::json::object(); };
+// A BPMN error thrown from a wait state or job (e.g. a worker's bpmnError).
+struct ThrowError { Key element_instance; std::string code; nlohmann::json variables = nlohmann::json::object(); };
+// Retry the element whose incident this is, from its activation.
+struct ResolveIncident { Key incident; };
+
+using Command = std::variant<StartInstance, CompleteJob, FailJob, CompleteWait, FireTimer,
+                             CorrelateMessage, BroadcastSignal, ThrowError, ResolveIncident>;
+
+}  // namespace elva::runtime

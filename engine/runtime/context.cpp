@@ -1,0 +1,244 @@
+// Token mechanics shared by all behaviours (see context.hpp).
+#include "runtime/context.hpp"
+
+#include "runtime/behaviors/element_behavior.hpp"
+#include "expr/feel.hpp"
+#include "runtime/timers.hpp"
+
+namespace elva::runtime {
+namespace {
+
+using model::ElementType;
+
+bool waits(const model::Element& e) {
+  switch (e.type) {
+    case ElementType::UserTask:
+    case ElementType::ManualTask:
+    case ElementType::ReceiveTask:
+    case ElementType::Task:
+    case ElementType::IntermediateCatchEvent: return true;
+    default: return false;
+  }
+}
+
+bool is_expression(std::string_view text) {
+  return !text.empty() && (text.front() == '=' || text.rfind("${", 0) == 0 || text.rfind("#{", 0) == 0);
+}
+
+}  // namespace
+
+const model::Element& StepContext::element_of(Key instance) const {
+  auto it = state_.elements.find(instance);
+  ELVA_ASSERT(it != state_.elements.end(), "no such element instance");
+  return state_.process->elements[it->second.element];
+}
+
+void StepContext::emit(Event event) {
+  runtime::apply(event, state_);
+  out_.push_back(std::move(event));
+}
+
+Key StepContext::activate(model::ElementIndex element, Key parent) {
+  const Key key = env_.next_key();
+  emit(ElementActivated{key, element, parent, waits(process().elements[element])});
+  queue_.push_back({Work::Activate, key, {}, false});
+  return key;
+}
+
+void StepContext::complete(Key instance) { queue_.push_back({Work::Complete, instance, {}, false}); }
+
+void StepContext::complete_via(Key instance, std::vector<model::FlowIndex> flows) {
+  queue_.push_back({Work::Complete, instance, std::move(flows), true});
+}
+
+void StepContext::drain() {
+  while (!queue_.empty()) {
+    Item item = std::move(queue_.front());
+    queue_.pop_front();
+    if (!state_.elements.count(item.instance)) continue;  // terminated meanwhile
+    if (item.work == Work::Activate) run_activate(item.instance);
+    else run_complete(item);
+  }
+}
+
+void StepContext::run_activate(Key instance) {
+  const auto& e = element_of(instance);
+  if (e.loop.kind != model::LoopKind::None) {
+    return raise_incident(instance, "multi-instance and loop activities are not supported by this "
+                                    "version of Elva yet");
+  }
+  if (model::is_activity(e.type)) arm_boundaries(instance);
+  behavior_for(e.type).on_activate(e, instance, *this);
+}
+
+void StepContext::run_complete(const Item& item) {
+  const Key instance = item.instance;
+  const auto& e = element_of(instance);
+  const Key parent = state_.elements.at(instance).parent;
+  std::vector<model::FlowIndex> flows = item.flows;
+  if (!item.flows_chosen) {
+    auto chosen = conditional_flows(e);
+    if (!chosen) return raise_incident(instance, chosen.error().message);
+    flows = std::move(*chosen);
+  }
+  close_attachments(instance);
+  emit(ElementCompleted{instance, e.index});
+  leave(parent, flows);
+}
+
+void StepContext::leave(Key scope, const std::vector<model::FlowIndex>& flows) {
+  for (auto f : flows) take_flow(f, scope);
+  if (flows.empty()) check_scope_done(scope);
+}
+
+void StepContext::take_flow(model::FlowIndex flow, Key scope) {
+  emit(FlowTaken{flow, scope});
+  const auto target = process().flows[flow].target;
+  const auto& t = process().elements[target];
+  if (t.type == ElementType::ParallelGateway && t.incoming.size() > 1) {
+    auto it = state_.joins.find({scope, target});
+    if (it == state_.joins.end()) return;
+    for (auto f : t.incoming) {
+      if (!it->second.count(f)) return;  // still waiting for a token on f
+    }
+    emit(JoinReset{scope, target});
+  }
+  activate(target, scope);
+}
+
+void StepContext::check_scope_done(Key scope) {
+  for (const auto& [key, el] : state_.elements) {
+    if (el.parent == scope) return;
+  }
+  for (const auto& [where, tokens] : state_.joins) {
+    if (where.first == scope && !tokens.empty()) return;  // tokens wait at a join
+  }
+  if (scope == 0) {
+    if (state_.status == InstanceStatus::Active) emit(InstanceCompleted{});
+  } else {
+    complete(scope);
+  }
+}
+
+void StepContext::terminate(Key instance) {
+  std::vector<Key> children;
+  for (const auto& [key, el] : state_.elements) {
+    if (el.parent == instance) children.push_back(key);
+  }
+  for (Key child : children) terminate(child);
+  close_attachments(instance);
+  emit(ElementTerminated{instance, state_.elements.at(instance).element});
+}
+
+void StepContext::close_attachments(Key instance) {
+  std::vector<Event> closing;
+  for (const auto& [key, t] : state_.timers) if (t.element_instance == instance) closing.push_back(TimerRemoved{key});
+  for (const auto& [key, s] : state_.subscriptions) if (s.element_instance == instance) closing.push_back(SubscriptionClosed{key});
+  for (const auto& [key, j] : state_.jobs) if (j.element_instance == instance) closing.push_back(JobRemoved{key});
+  for (const auto& [key, i] : state_.incidents) if (i.element_instance == instance) closing.push_back(IncidentResolved{key});
+  for (auto& ev : closing) emit(std::move(ev));
+}
+
+Result<expr::Value> StepContext::evaluate(const std::string& text) {
+  auto compiled = expr::Expression::compile(text);
+  if (!compiled) {
+    return fail(Errc::ExpressionError, "cannot read the expression '" + text + "': " + compiled.error().message);
+  }
+  const expr::Value vars = expr::Value::from_json(state_.variables);
+  expr::ContextScope scope(vars);
+  expr::EvalOptions options;
+  const auto now = env_.now_millis();
+  options.now_millis = [now] { return now; };
+  return compiled->evaluate(scope, options);
+}
+
+Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model::Element& e) {
+  std::vector<model::FlowIndex> out;
+  for (auto f : e.outgoing) {
+    if (f == e.default_flow) continue;
+    const auto& flow = process().flows[f];
+    if (flow.condition.empty()) {
+      out.push_back(f);
+      continue;
+    }
+    auto v = evaluate(flow.condition);
+    if (!v) return fail(v.error());
+    if (const bool* b = v->get<bool>(); b && *b) out.push_back(f);
+  }
+  if (out.empty() && e.default_flow != model::kNoFlow) out.push_back(e.default_flow);
+  if (out.empty() && !e.outgoing.empty()) {
+    return fail(Errc::ExpressionError, "no outgoing flow's condition holds and there is no default flow");
+  }
+  return out;
+}
+
+void StepContext::raise_incident(Key instance, std::string message) {
+  emit(IncidentRaised{Incident{env_.next_key(), instance, std::move(message)}});
+}
+
+void StepContext::throw_error(Key instance, const std::string& code) {
+  Key at = instance;
+  while (at != 0) {
+    const auto& e = element_of(at);
+    for (auto b : e.boundary_events) {
+      const auto& be = process().elements[b];
+      for (const auto& d : be.event()->definitions) {
+        if (d.kind != model::EventKind::Error) continue;
+        // A catch without errorRef catches every error; otherwise the codes must match.
+        if (!d.ref.empty() && d.resolved != code) continue;
+        const Key parent = state_.elements.at(at).parent;
+        terminate(at);
+        activate(b, parent);
+        return;
+      }
+    }
+    at = state_.elements.at(at).parent;
+  }
+  raise_incident(instance, "BPMN error '" + code + "' was thrown and nothing catches it");
+}
+
+Result<void> StepContext::apply_outputs(const model::Element& e, const nlohmann::json& variables) {
+  if (e.outputs.empty()) {
+    if (variables.is_object() && !variables.empty()) emit(VariablesSet{variables});
+    return {};
+  }
+  nlohmann::json merged = state_.variables;
+  for (auto it = variables.begin(); it != variables.end(); ++it) merged[it.key()] = it.value();
+  const expr::Value vars = expr::Value::from_json(merged);
+  expr::ContextScope scope(vars);
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& m : e.outputs) {
+    if (!is_expression(m.source)) {
+      out[m.target] = m.source;
+      continue;
+    }
+    auto compiled = expr::Expression::compile(m.source);
+    if (!compiled) return fail(Errc::ExpressionError, "output '" + m.target + "': " + compiled.error().message);
+    out[m.target] = compiled->evaluate(scope).to_json();
+  }
+  emit(VariablesSet{out});
+  return {};
+}
+
+void StepContext::arm_boundaries(Key instance) {
+  const auto& e = element_of(instance);
+  for (auto b : e.boundary_events) {
+    const auto& be = process().elements[b];
+    for (const auto& d : be.event()->definitions) {
+      if (d.kind == model::EventKind::Timer) {
+        auto due = first_due(d, *this);
+        if (!due) return raise_incident(instance, "boundary timer '" + be.id + "': " + due.error().message);
+        emit(TimerScheduled{Timer{env_.next_key(), instance, b, *due}});
+      } else if (d.kind == model::EventKind::Message || d.kind == model::EventKind::Signal) {
+        auto sub = subscription_for(d, *this);
+        if (!sub) return raise_incident(instance, "boundary event '" + be.id + "': " + sub.error().message);
+        sub->key = env_.next_key();
+        sub->element_instance = instance;
+        sub->event = b;
+        emit(SubscriptionOpened{*sub});
+      }
+    }
+  }
+}
+
+}  // namespace elva::runtime

@@ -1,0 +1,70 @@
+// StepContext: what behaviours use during one step. It records events (applying each at once,
+// so the next decision sees it) and runs the token mechanics shared by all behaviours:
+// activation, completion, leaving through sequence flows, scope completion, termination,
+// boundary events, error propagation, incidents.
+#pragma once
+
+#include <deque>
+#include <string>
+
+#include "elva/result.hpp"
+#include "expr/value.hpp"
+#include "runtime/env.hpp"
+#include "runtime/events.hpp"
+
+namespace elva::runtime {
+
+class StepContext {
+ public:
+  StepContext(InstanceState& state, Env& env, std::vector<Event>& out)
+      : state_(state), env_(env), out_(out) {}
+
+  const InstanceState& state() const { return state_; }
+  const model::ProcessDefinition& process() const { return *state_.process; }
+  const model::Element& element_of(Key instance) const;
+  Env& env() { return env_; }
+
+  // Records and applies an event.
+  void emit(Event event);
+
+  // Token mechanics. Work is queued and run by drain(), never recursively.
+  Key activate(model::ElementIndex element, Key parent);
+  void complete(Key instance);                      // then leaves by the element's outgoing flows
+  void complete_via(Key instance, std::vector<model::FlowIndex> flows);  // gateways choose
+  void terminate(Key instance);                     // with its children, jobs, timers, subscriptions
+  void take_flow(model::FlowIndex flow, Key scope);
+  void drain();
+
+  // Evaluates FEEL (or ${...} / =...) over the process variables.
+  Result<expr::Value> evaluate(const std::string& text);
+  // Flows to take when leaving an activity or event: conditions that hold, else the default.
+  Result<std::vector<model::FlowIndex>> conditional_flows(const model::Element& element);
+  void raise_incident(Key instance, std::string message);
+  // Throws a BPMN error from `instance`; the nearest boundary or event sub-process catching
+  // `code` takes over, else an incident.
+  void throw_error(Key instance, const std::string& code);
+  // Merges `variables` (a JSON object) through the element's output mappings, if any.
+  Result<void> apply_outputs(const model::Element& element, const nlohmann::json& variables);
+  void arm_boundaries(Key instance);
+
+ private:
+  enum class Work { Activate, Complete };
+  struct Item {
+    Work work;
+    Key instance;
+    std::vector<model::FlowIndex> flows;
+    bool flows_chosen = false;
+  };
+  void run_activate(Key instance);
+  void run_complete(const Item& item);
+  void leave(Key scope, const std::vector<model::FlowIndex>& flows);
+  void check_scope_done(Key scope);
+  void close_attachments(Key instance);
+
+  InstanceState& state_;
+  Env& env_;
+  std::vector<Event>& out_;
+  std::deque<Item> queue_;
+};
+
+}  // namespace elva::runtime

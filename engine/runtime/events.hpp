@@ -1,0 +1,45 @@
+// Events: the facts a step produces. apply(event, state) is the only code that changes state,
+// so replaying the events of an instance rebuilds it exactly.
+#pragma once
+
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/state.hpp"
+
+namespace elva::runtime {
+
+struct InstanceStarted { Key key; std::string process_id; std::string business_key; };
+struct ElementActivated { Key key; model::ElementIndex element; Key parent; bool waiting; };
+struct ElementCompleted { Key key; model::ElementIndex element; };
+struct ElementTerminated { Key key; model::ElementIndex element; };
+struct FlowTaken { model::FlowIndex flow; Key scope; };
+struct JoinReset { Key scope; model::ElementIndex gateway; };
+struct VariablesSet { nlohmann::json variables; };  // merged into process variables
+struct JobCreated { Job job; };
+struct JobRemoved { Key key; };
+struct TimerScheduled { Timer timer; };
+struct TimerRemoved { Key key; };
+struct SubscriptionOpened { Subscription subscription; };
+struct SubscriptionClosed { Key key; };
+struct IncidentRaised { Incident incident; };
+struct IncidentResolved { Key key; };
+struct InstanceCompleted {};
+struct InstanceTerminated {};
+
+using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated,
+                           FlowTaken, JoinReset, VariablesSet, JobCreated, JobRemoved,
+                           TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed,
+                           IncidentRaised, IncidentResolved, InstanceCompleted,
+                           InstanceTerminated>;
+
+// Applies one event. REQUIRES: the event was produced for this state (checked).
+void apply(const Event& event, InstanceState& state);
+
+// A one-line description for traces and scenario diffs: "activated approve (userTask)".
+std::string describe(const Event& event, const InstanceState& state);
+
+}  // namespace elva::runtime

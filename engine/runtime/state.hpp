@@ -1,0 +1,79 @@
+// InstanceState: everything the engine knows about one running process instance. Only
+// apply() (apply.cpp) changes it; behaviours read it and emit events. Described in lifecycle.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "model/process.hpp"
+
+namespace elva::runtime {
+
+using Key = std::uint64_t;
+
+enum class InstanceStatus : std::uint8_t { Active, Completed, Terminated };
+
+// One activation of a flow node (or of a sub-process scope).
+struct ElementInstance {
+  Key key = 0;
+  model::ElementIndex element = model::kNoElement;
+  Key parent = 0;  // enclosing scope's element instance; 0 for the process itself
+  bool waiting = false;  // a wait state: user task, timer, message catch ...
+  Key incident = 0;      // open incident on this element, if any
+};
+
+// Work for a connector or worker (service, send, script, business rule tasks).
+struct Job {
+  Key key = 0;
+  Key element_instance = 0;
+  std::string type;
+  nlohmann::json input = nlohmann::json::object();
+  int retries = 3;  // attempts left; a failure at 1 raises an incident
+};
+
+struct Timer {
+  Key key = 0;
+  Key element_instance = 0;  // the catch event, or the activity a boundary timer is attached to
+  model::ElementIndex event = model::kNoElement;  // the timer event element
+  std::int64_t due = 0;      // ms since the epoch on the injected clock
+  int fired = 0;             // firings so far (cycles)
+};
+
+struct Subscription {  // message or signal catch
+  Key key = 0;
+  Key element_instance = 0;
+  model::ElementIndex event = model::kNoElement;
+  bool signal = false;
+  std::string name;
+  std::string correlation_key;
+};
+
+struct Incident {
+  Key key = 0;
+  Key element_instance = 0;
+  std::string message;
+};
+
+struct InstanceState {
+  Key key = 0;
+  std::shared_ptr<const model::ProcessDefinition> process;
+  InstanceStatus status = InstanceStatus::Active;
+  std::string business_key;
+  nlohmann::json variables = nlohmann::json::object();
+  std::map<Key, ElementInstance> elements;  // live element instances
+  std::map<Key, Job> jobs;
+  std::map<Key, Timer> timers;
+  std::map<Key, Subscription> subscriptions;
+  std::map<Key, Incident> incidents;
+  // Parallel joins: tokens arrived per (scope instance, gateway) and incoming flow.
+  std::map<std::pair<Key, model::ElementIndex>, std::map<model::FlowIndex, int>> joins;
+  std::vector<std::string> completed;  // element ids, in completion order (history)
+  std::uint64_t version = 0;           // one more per applied event
+};
+
+}  // namespace elva::runtime

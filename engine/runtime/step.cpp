@@ -1,0 +1,192 @@
+// step(): one handler per command. Each checks that the command fits the instance, emits the
+// events that follow from it, and drains the token work the behaviours queue.
+#include "runtime/step.hpp"
+
+#include "runtime/behaviors/element_behavior.hpp"
+#include "runtime/timers.hpp"
+
+namespace elva::runtime {
+namespace {
+
+using model::ElementType;
+
+class Handler {
+ public:
+  Handler(InstanceState& s, StepContext& ctx) : s_(s), ctx_(ctx) {}
+
+  Result<void> operator()(const StartInstance& c) {
+    if (s_.key != 0) return fail(Errc::Conflict, "the instance has already started");
+    const model::Element* start = nullptr;
+    for (const auto& e : s_.process->elements) {
+      if (e.type == ElementType::StartEvent && e.scope == model::kNoElement &&
+          e.event()->definitions.empty()) {
+        start = &e;
+        break;
+      }
+    }
+    if (!start) return fail(Errc::InvalidArgument, "process '" + s_.process->id + "' has no none start event to start from");
+    ctx_.emit(InstanceStarted{ctx_.env().next_key(), s_.process->id, c.business_key});
+    if (c.variables.is_object() && !c.variables.empty()) ctx_.emit(VariablesSet{c.variables});
+    ctx_.activate(start->index, 0);
+    return {};
+  }
+
+  Result<void> operator()(const CompleteJob& c) {
+    auto it = s_.jobs.find(c.job);
+    if (it == s_.jobs.end()) return fail(Errc::NotFound, "no job " + std::to_string(c.job) + " in this instance");
+    const Key instance = it->second.element_instance;
+    ctx_.emit(JobRemoved{c.job});
+    return finish(instance, c.variables);
+  }
+
+  Result<void> operator()(const FailJob& c) {
+    auto it = s_.jobs.find(c.job);
+    if (it == s_.jobs.end()) return fail(Errc::NotFound, "no job " + std::to_string(c.job) + " in this instance");
+    Job job = it->second;
+    ctx_.emit(JobRemoved{c.job});
+    if (job.retries <= 1) {
+      ctx_.raise_incident(job.element_instance, "the " + job.type + " job failed and has no retries left: " + c.message);
+      return {};
+    }
+    job.key = ctx_.env().next_key();
+    --job.retries;
+    ctx_.emit(JobCreated{std::move(job)});
+    return {};
+  }
+
+  Result<void> operator()(const CompleteWait& c) {
+    auto it = s_.elements.find(c.element_instance);
+    if (it == s_.elements.end() || !it->second.waiting) {
+      return fail(Errc::NotFound, "element instance " + std::to_string(c.element_instance) + " is not waiting");
+    }
+    return finish(c.element_instance, c.variables);
+  }
+
+  Result<void> operator()(const FireTimer& c) {
+    auto it = s_.timers.find(c.timer);
+    if (it == s_.timers.end()) return fail(Errc::NotFound, "no timer " + std::to_string(c.timer));
+    Timer timer = it->second;
+    ctx_.emit(TimerRemoved{timer.key});
+    const auto& event = s_.process->elements[timer.event];
+    if (event.type != ElementType::BoundaryEvent) {
+      ctx_.complete(timer.element_instance);
+      return {};
+    }
+    if (!event.event()->cancel_activity) {  // cycles fire again
+      const auto& def = event.event()->definitions.front();
+      if (auto next = next_due(def, timer.due, timer.fired + 1, ctx_)) {
+        Timer again = timer;
+        again.key = ctx_.env().next_key();
+        again.due = *next;
+        again.fired = timer.fired + 1;
+        ctx_.emit(TimerScheduled{again});
+      }
+    }
+    trigger_boundary(timer.element_instance, timer.event);
+    return {};
+  }
+
+  Result<void> operator()(const CorrelateMessage& c) {
+    for (const auto& [key, sub] : s_.subscriptions) {
+      if (sub.signal || sub.name != c.name) continue;
+      if (!sub.correlation_key.empty() && sub.correlation_key != c.correlation_key) continue;
+      const Subscription found = sub;
+      deliver(found, c.variables);
+      return {};
+    }
+    return fail(Errc::NotFound, "no one in this instance waits for message '" + c.name + "'" +
+                                    (c.correlation_key.empty() ? "" : " with correlation key '" + c.correlation_key + "'"));
+  }
+
+  Result<void> operator()(const BroadcastSignal& c) {
+    std::vector<Subscription> matching;
+    for (const auto& [key, sub] : s_.subscriptions) {
+      if (sub.signal && sub.name == c.name) matching.push_back(sub);
+    }
+    if (matching.empty()) return fail(Errc::NotFound, "no one in this instance waits for signal '" + c.name + "'");
+    if (c.variables.is_object() && !c.variables.empty()) ctx_.emit(VariablesSet{c.variables});
+    for (const auto& sub : matching) {
+      if (s_.subscriptions.count(sub.key)) deliver(sub, nlohmann::json::object());
+    }
+    return {};
+  }
+
+  Result<void> operator()(const ThrowError& c) {
+    if (!s_.elements.count(c.element_instance)) {
+      return fail(Errc::NotFound, "element instance " + std::to_string(c.element_instance) + " is not active");
+    }
+    if (c.variables.is_object() && !c.variables.empty()) ctx_.emit(VariablesSet{c.variables});
+    ctx_.throw_error(c.element_instance, c.code);
+    return {};
+  }
+
+  Result<void> operator()(const ResolveIncident& c) {
+    auto it = s_.incidents.find(c.incident);
+    if (it == s_.incidents.end()) return fail(Errc::NotFound, "no incident " + std::to_string(c.incident));
+    const Key instance = it->second.element_instance;
+    ctx_.emit(IncidentResolved{c.incident});
+    if (!s_.elements.count(instance)) return {};
+    // Retry from the start: the element instance is replaced by a fresh activation.
+    const auto element = s_.elements.at(instance).element;
+    const Key parent = s_.elements.at(instance).parent;
+    ctx_.terminate(instance);
+    ctx_.activate(element, parent);
+    return {};
+  }
+
+ private:
+  // A job or wait state is done: outputs, then completion.
+  Result<void> finish(Key instance, const nlohmann::json& variables) {
+    const auto& e = ctx_.element_of(instance);
+    if (auto r = ctx_.apply_outputs(e, variables); !r) {
+      ctx_.raise_incident(instance, r.error().message);
+      return {};
+    }
+    ctx_.complete(instance);
+    return {};
+  }
+
+  void deliver(const Subscription& sub, const nlohmann::json& variables) {
+    const auto& event = s_.process->elements[sub.event];
+    if (event.type == ElementType::BoundaryEvent) {
+      if (variables.is_object() && !variables.empty()) ctx_.emit(VariablesSet{variables});
+      if (!event.event()->cancel_activity) {
+        // Non-interrupting: the subscription stays for the next message.
+      } else {
+        ctx_.emit(SubscriptionClosed{sub.key});
+      }
+      trigger_boundary(sub.element_instance, sub.event);
+      return;
+    }
+    ctx_.emit(SubscriptionClosed{sub.key});
+    (void)finish(sub.element_instance, variables);
+  }
+
+  // A boundary event fires on `host`: interrupting ones end the host first.
+  void trigger_boundary(Key host, model::ElementIndex boundary) {
+    const Key parent = s_.elements.at(host).parent;
+    if (s_.process->elements[boundary].event()->cancel_activity) ctx_.terminate(host);
+    ctx_.activate(boundary, parent);
+  }
+
+  InstanceState& s_;
+  StepContext& ctx_;
+};
+
+}  // namespace
+
+Result<StepResult> step(InstanceState& state, const Command& command, Env& env) {
+  ELVA_ASSERT(state.process != nullptr, "step() needs the instance's process definition");
+  if (state.status != InstanceStatus::Active && !std::holds_alternative<StartInstance>(command)) {
+    return fail(Errc::Conflict, "the instance has ended");
+  }
+  StepResult result;
+  StepContext ctx(state, env, result.events);
+  Handler handler(state, ctx);
+  auto r = std::visit(handler, command);
+  if (!r) return fail(r.error());
+  ctx.drain();
+  return result;
+}
+
+}  // namespace elva::runtime

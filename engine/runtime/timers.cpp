@@ -1,0 +1,93 @@
+// Timer arithmetic over the injected clock; calendar units (years, months) follow the calendar.
+#include "runtime/timers.hpp"
+
+#include "common/iso8601.hpp"
+#include "expr/value.hpp"
+
+namespace elva::runtime {
+namespace {
+
+std::int64_t add(std::int64_t at, const iso8601::Duration& d) {
+  const std::int64_t day = 86'400'000;
+  std::int64_t days = at / day, rest = at % day;
+  if (rest < 0) { rest += day; --days; }
+  if (d.years || d.months) {
+    std::int64_t y; unsigned m, dd;
+    expr::civil_from_days(days, y, m, dd);
+    std::int64_t total = y * 12 + (m - 1) + d.years * 12 + d.months;
+    const std::int64_t ny = total / 12;
+    const unsigned nm = static_cast<unsigned>(total % 12) + 1;
+    static const unsigned len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const unsigned max = len[nm - 1] + (nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0));
+    days = expr::days_from_civil(ny, nm, std::min(dd, max));
+  }
+  return (days + d.days) * day + rest + d.millis;
+}
+
+// The timer's text, with an expression evaluated to its ISO string.
+Result<std::string> timer_text(const model::EventDefinition& t, StepContext& ctx) {
+  const std::string& v = t.timer_value;
+  if (v.empty() || (v.front() != '=' && v.rfind("${", 0) != 0 && v.rfind("#{", 0) != 0)) return v;
+  auto value = ctx.evaluate(v);
+  if (!value) return fail(value.error());
+  auto json = value->to_json();
+  if (!json.is_string()) return fail(Errc::ExpressionError, "timer expression '" + v + "' gave " + json.dump() + ", not a date, duration or cycle");
+  return json.get<std::string>();
+}
+
+}  // namespace
+
+Result<std::int64_t> first_due(const model::EventDefinition& t, StepContext& ctx) {
+  auto text = timer_text(t, ctx);
+  if (!text) return fail(text.error());
+  const std::int64_t now = ctx.env().now_millis();
+  switch (t.timer_kind) {
+    case model::TimerKind::Date: {
+      auto dt = iso8601::parse_date_time(*text);
+      if (!dt) return fail(Errc::ExpressionError, "'" + *text + "' is not an ISO 8601 date-time");
+      return dt->epoch_millis;
+    }
+    case model::TimerKind::Duration: {
+      auto d = iso8601::parse_duration(*text);
+      if (!d) return fail(Errc::ExpressionError, "'" + *text + "' is not an ISO 8601 duration");
+      return add(now, *d);
+    }
+    case model::TimerKind::Cycle: {
+      auto c = iso8601::parse_cycle(*text);
+      if (!c) return fail(Errc::ExpressionError, "'" + *text + "' is not an ISO 8601 repeating interval");
+      if (c->start) return c->start->epoch_millis;
+      return add(now, *c->interval);
+    }
+    case model::TimerKind::None: break;
+  }
+  return fail(Errc::InvalidArgument, "timer has no date, duration or cycle");
+}
+
+Result<std::int64_t> next_due(const model::EventDefinition& t, std::int64_t previous, int fired,
+                              StepContext& ctx) {
+  if (t.timer_kind != model::TimerKind::Cycle) return fail(Errc::NotFound, "not a cycle");
+  auto text = timer_text(t, ctx);
+  if (!text) return fail(text.error());
+  auto c = iso8601::parse_cycle(*text);
+  if (!c) return fail(Errc::ExpressionError, "not a cycle");
+  if (c->repetitions >= 0 && fired >= c->repetitions) return fail(Errc::NotFound, "cycle exhausted");
+  const std::int64_t next = add(previous, *c->interval);
+  if (c->end && next > c->end->epoch_millis) return fail(Errc::NotFound, "cycle ended");
+  return next;
+}
+
+Result<Subscription> subscription_for(const model::EventDefinition& e, StepContext& ctx) {
+  Subscription s;
+  s.signal = e.kind == model::EventKind::Signal;
+  s.name = e.resolved;
+  if (s.name.empty()) return fail(Errc::InvalidArgument, "the event's message or signal has no name");
+  if (!e.correlation_key.empty()) {
+    auto key = ctx.evaluate(e.correlation_key);
+    if (!key) return fail(key.error());
+    auto json = key->to_json();
+    s.correlation_key = json.is_string() ? json.get<std::string>() : json.dump();
+  }
+  return s;
+}
+
+}  // namespace elva::runtime

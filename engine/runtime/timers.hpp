@@ -1,0 +1,23 @@
+// Timer due times (ISO 8601 date, duration, cycle; or an expression giving one) and
+// message/signal subscriptions, computed from the injected clock and the variables.
+#pragma once
+
+#include <cstdint>
+
+#include "elva/result.hpp"
+#include "model/event_definition.hpp"
+#include "runtime/context.hpp"
+
+namespace elva::runtime {
+
+// The first time the timer is due, in ms since the epoch.
+Result<std::int64_t> first_due(const model::EventDefinition& timer, StepContext& ctx);
+// For cycles: the next due time after `previous`, or an error when the cycle is exhausted.
+// `fired` counts the firings so far (including the one at `previous`).
+Result<std::int64_t> next_due(const model::EventDefinition& timer, std::int64_t previous,
+                              int fired, StepContext& ctx);
+
+// A subscription (key and element left for the caller) with the correlation key evaluated.
+Result<Subscription> subscription_for(const model::EventDefinition& event, StepContext& ctx);
+
+}  // namespace elva::runtime
