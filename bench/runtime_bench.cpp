@@ -1,0 +1,80 @@
+// In-memory runtime benchmarks on one core:
+//   simple3 N: start -> service task -> exclusive gateway -> end, N instances one after another;
+//              completed instances per second.
+//   wait3 N:   N instances parked on a user task; bytes of RAM per waiting instance (RSS delta).
+// Prints one JSON object. usage: elva_bench_runtime simple3|wait3 PROCESS.bpmn N
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "parse/reader.hpp"
+#include "runtime/step.hpp"
+
+namespace {
+
+long rss_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) {
+    std::fprintf(stderr, "usage: elva_bench_runtime simple3|wait3 PROCESS.bpmn N\n");
+    return 2;
+  }
+  const std::string mode = argv[1];
+  std::ifstream in(argv[2]);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto read = elva::parse::read_bpmn(argv[2], text.str(), 1u << 20);
+  if (!read.definitions) return 2;
+  std::shared_ptr<const elva::model::ProcessDefinition> process(read.definitions, &read.definitions->processes[0]);
+  const long n = std::atol(argv[3]);
+  elva::runtime::ManualEnv env(0);
+
+  if (mode == "simple3") {
+    long completed = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    for (long i = 0; i < n; ++i) {
+      elva::runtime::InstanceState s;
+      s.process = process;
+      auto started = elva::runtime::step(s, elva::runtime::StartInstance{{{"amount", i % 200}}, ""}, env);
+      if (!started || s.jobs.size() != 1) return 1;
+      auto done = elva::runtime::step(s, elva::runtime::CompleteJob{s.jobs.begin()->first, {}}, env);
+      if (!done) return 1;
+      completed += s.status == elva::runtime::InstanceStatus::Completed;
+    }
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    std::printf("{\"benchmark\":\"simple3-memory\",\"instances\":%ld,\"completed\":%ld,\"seconds\":%.3f,"
+                "\"instances_per_second\":%.0f,\"peak_rss_kib\":%ld}\n",
+                n, completed, secs, completed / secs, u.ru_maxrss);
+    return completed == n ? 0 : 1;
+  }
+  const long before = rss_kib();
+  std::vector<elva::runtime::InstanceState> parked(static_cast<std::size_t>(n));
+  const auto t0 = std::chrono::steady_clock::now();
+  for (auto& s : parked) {
+    s.process = process;
+    if (!elva::runtime::step(s, elva::runtime::StartInstance{}, env)) return 1;
+  }
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const long after = rss_kib();
+  std::printf("{\"benchmark\":\"wait3-memory\",\"instances\":%ld,\"seconds_to_park\":%.3f,"
+              "\"bytes_per_waiting_instance\":%.0f}\n",
+              n, secs, (after - before) * 1024.0 / static_cast<double>(n));
+  return 0;
+}
