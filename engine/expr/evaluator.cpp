@@ -434,6 +434,10 @@ Failure shifted(Error err, std::size_t offset) {
 
 }  // namespace
 
+bool looks_like_expression(std::string_view text) {
+  return !text.empty() && (text.front() == '=' || text.rfind("${", 0) == 0 || text.rfind("#{", 0) == 0);
+}
+
 const Value* ContextScope::find(std::string_view name) const {
   if (!context_) return nullptr;
   for (const auto& [k, v] : *context_) if (k == name) return &v;

@@ -15,6 +15,11 @@ namespace elva::expr {
 
 struct Node;
 
+// True when an attribute's text is an expression rather than a literal: "=expr" (FEEL, Zeebe
+// style) or "${expr}" / "#{expr}" (JUEL). Conditions are always expressions; other attributes
+// (assignee, mappings, timers) are literals unless they look like this.
+bool looks_like_expression(std::string_view text);
+
 // Variables visible to an expression, looked up by name; null when absent.
 class Scope {
  public:

@@ -17,10 +17,6 @@ namespace {
 
 using namespace model;
 
-bool is_expression(std::string_view text) {
-  return !text.empty() && (text.front() == '=' || text.rfind("${", 0) == 0 || text.rfind("#{", 0) == 0);
-}
-
 bool has_kind(const EventSpec& ev, EventKind kind) {
   return std::any_of(ev.definitions.begin(), ev.definitions.end(),
                      [&](const EventDefinition& d) { return d.kind == kind; });
@@ -218,7 +214,7 @@ class Checker {
       return need(p, e, "timer has no timeDate, timeDuration or timeCycle: when should it fire?");
     }
     if (d.timer_value.empty()) return need(p, e, "timer has an empty value");
-    if (is_expression(d.timer_value)) return;
+    if (expr::looks_like_expression(d.timer_value)) return;
     bool ok = true;
     std::string expected;
     switch (d.timer_kind) {
@@ -384,7 +380,7 @@ class Checker {
 
   void check_expression(const ProcessDefinition& p, const Element& e, const char* what,
                         const std::string& text, bool always) {
-    if (text.empty() || (!always && !is_expression(text))) return;
+    if (text.empty() || (!always && !expr::looks_like_expression(text))) return;
     if (auto msg = syntax_error(text); !msg.empty()) need(p, e, std::string(what) + ": " + msg);
   }
 
@@ -575,7 +571,7 @@ std::vector<Diagnostic> validate_across(const std::vector<const Definitions*>& f
       if (!p.executable) continue;
       for (const auto& e : p.elements) {
         const auto* call = e.as<CallActivitySpec>();
-        if (!call || call->called_element.empty() || is_expression(call->called_element)) continue;
+        if (!call || call->called_element.empty() || expr::looks_like_expression(call->called_element)) continue;
         if (!owner.count(call->called_element)) {
           out.push_back({Severity::Warning, defs->file, e.pos, e.id, "callActivity",
                          "calls process '" + call->called_element +

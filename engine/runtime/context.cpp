@@ -21,10 +21,6 @@ bool waits(const model::Element& e) {
   }
 }
 
-bool is_expression(std::string_view text) {
-  return !text.empty() && (text.front() == '=' || text.rfind("${", 0) == 0 || text.rfind("#{", 0) == 0);
-}
-
 }  // namespace
 
 const model::Element& StepContext::element_of(Key instance) const {
@@ -208,7 +204,7 @@ Result<void> StepContext::apply_outputs(const model::Element& e, const nlohmann:
   expr::ContextScope scope(vars);
   nlohmann::json out = nlohmann::json::object();
   for (const auto& m : e.outputs) {
-    if (!is_expression(m.source)) {
+    if (!expr::looks_like_expression(m.source)) {
       out[m.target] = m.source;
       continue;
     }

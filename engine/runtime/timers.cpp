@@ -2,6 +2,7 @@
 #include "runtime/timers.hpp"
 
 #include "common/iso8601.hpp"
+#include "expr/feel.hpp"
 #include "expr/value.hpp"
 
 namespace elva::runtime {
@@ -27,7 +28,7 @@ std::int64_t add(std::int64_t at, const iso8601::Duration& d) {
 // The timer's text, with an expression evaluated to its ISO string.
 Result<std::string> timer_text(const model::EventDefinition& t, StepContext& ctx) {
   const std::string& v = t.timer_value;
-  if (v.empty() || (v.front() != '=' && v.rfind("${", 0) != 0 && v.rfind("#{", 0) != 0)) return v;
+  if (!expr::looks_like_expression(v)) return v;
   auto value = ctx.evaluate(v);
   if (!value) return fail(value.error());
   auto json = value->to_json();

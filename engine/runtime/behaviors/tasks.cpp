@@ -6,8 +6,6 @@
 
 namespace elva::runtime {
 
-bool is_expression_text(std::string_view text);
-
 // Completed later by CompleteWait (a person, a test, or a correlated message for receive tasks).
 class WaitTaskBehavior : public ElementBehavior {
  public:
@@ -45,7 +43,7 @@ class JobTaskBehavior : public ElementBehavior {
       job.input = ctx.state().variables;  // no mappings: the job sees every variable
     }
     for (const auto& m : e.inputs) {
-      if (!is_expression_text(m.source)) {
+      if (!expr::looks_like_expression(m.source)) {
         job.input[m.target] = m.source;
         continue;
       }
@@ -66,10 +64,6 @@ class JobTaskBehavior : public ElementBehavior {
     ctx.complete(instance);
   }
 };
-
-bool is_expression_text(std::string_view text) {
-  return !text.empty() && (text.front() == '=' || text.rfind("${", 0) == 0 || text.rfind("#{", 0) == 0);
-}
 
 const ElementBehavior& wait_task_behavior() { static WaitTaskBehavior b; return b; }
 const ElementBehavior& job_task_behavior() { static JobTaskBehavior b; return b; }
