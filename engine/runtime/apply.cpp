@@ -14,7 +14,7 @@ struct Applier {
     s.status = InstanceStatus::Active;
   }
   void operator()(const ElementActivated& e) {
-    s.elements[e.key] = ElementInstance{e.key, e.element, e.parent, e.waiting, 0};
+    s.elements[e.key] = ElementInstance{e.key, e.element, e.parent, e.waiting && e.role != Role::Body, 0, e.role, nlohmann::json::object()};
   }
   void operator()(const ElementCompleted& e) {
     auto it = s.elements.find(e.key);
@@ -39,6 +39,10 @@ struct Applier {
   }
   void operator()(const VariablesSet& e) {
     for (auto it = e.variables.begin(); it != e.variables.end(); ++it) s.variables[it.key()] = it.value();
+  }
+  void operator()(const LocalVariablesSet& e) {
+    auto& local = s.elements.at(e.instance).local;
+    for (auto it = e.variables.begin(); it != e.variables.end(); ++it) local[it.key()] = it.value();
   }
   void operator()(const JobCreated& e) { s.jobs[e.job.key] = e.job; }
   void operator()(const JobRemoved& e) { s.jobs.erase(e.key); }
@@ -80,13 +84,15 @@ std::string describe(const Event& event, const InstanceState& s) {
     std::string operator()(const InstanceStarted& e) const { return "started " + e.process_id; }
     std::string operator()(const ElementActivated& e) const {
       const auto& el = s.process->elements[e.element];
-      return "activated " + el.id + " (" + std::string(model::bpmn_name(el.type)) + ")";
+      const char* role = e.role == Role::Body ? " [multi-instance body]" : e.role == Role::Inner ? " [iteration]" : "";
+      return "activated " + el.id + " (" + std::string(model::bpmn_name(el.type)) + ")" + role;
     }
     std::string operator()(const ElementCompleted& e) const { return "completed " + s.process->elements[e.element].id; }
     std::string operator()(const ElementTerminated& e) const { return "terminated " + s.process->elements[e.element].id; }
     std::string operator()(const FlowTaken& e) const { return "took " + s.process->flows[e.flow].id; }
     std::string operator()(const JoinReset& e) const { return "joined at " + s.process->elements[e.gateway].id; }
     std::string operator()(const VariablesSet& e) const { return "set " + e.variables.dump(); }
+    std::string operator()(const LocalVariablesSet& e) const { return "set in " + of(e.instance) + " " + e.variables.dump(); }
     std::string operator()(const JobCreated& e) const { return "job " + e.job.type + " for " + of(e.job.element_instance); }
     std::string operator()(const JobRemoved& e) const { return "job " + std::to_string(e.key) + " closed"; }
     std::string operator()(const TimerScheduled& e) const { return "timer " + s.process->elements[e.timer.event].id + " due " + std::to_string(e.timer.due); }

@@ -3,6 +3,7 @@
 
 #include "runtime/behaviors/element_behavior.hpp"
 #include "expr/feel.hpp"
+#include "runtime/loops.hpp"
 #include "runtime/timers.hpp"
 
 namespace elva::runtime {
@@ -34,9 +35,12 @@ void StepContext::emit(Event event) {
   out_.push_back(std::move(event));
 }
 
-Key StepContext::activate(model::ElementIndex element, Key parent) {
+Key StepContext::activate(model::ElementIndex element, Key parent, Role role) {
+  if (role == Role::Normal && process().elements[element].loop.kind != model::LoopKind::None) {
+    role = Role::Body;  // loops and multi-instance run their iterations under a body
+  }
   const Key key = env_.next_key();
-  emit(ElementActivated{key, element, parent, waits(process().elements[element])});
+  emit(ElementActivated{key, element, parent, waits(process().elements[element]), role});
   queue_.push_back({Work::Activate, key, {}, false});
   return key;
 }
@@ -59,11 +63,9 @@ void StepContext::drain() {
 
 void StepContext::run_activate(Key instance) {
   const auto& e = element_of(instance);
-  if (e.loop.kind != model::LoopKind::None) {
-    return raise_incident(instance, "multi-instance and loop activities are not supported by this "
-                                    "version of Elva yet");
-  }
-  if (model::is_activity(e.type)) arm_boundaries(instance);
+  const Role role = state_.elements.at(instance).role;
+  if (model::is_activity(e.type) && role != Role::Inner) arm_boundaries(instance);
+  if (role == Role::Body) return start_loop(*this, instance);
   behavior_for(e.type).on_activate(e, instance, *this);
 }
 
@@ -71,9 +73,13 @@ void StepContext::run_complete(const Item& item) {
   const Key instance = item.instance;
   const auto& e = element_of(instance);
   const Key parent = state_.elements.at(instance).parent;
+  if (state_.elements.at(instance).role == Role::Inner) {
+    close_attachments(instance);
+    return finish_iteration(*this, instance);  // the body decides what comes next
+  }
   std::vector<model::FlowIndex> flows = item.flows;
   if (!item.flows_chosen) {
-    auto chosen = conditional_flows(e);
+    auto chosen = conditional_flows(e, instance);
     if (!chosen) return raise_incident(instance, chosen.error().message);
     flows = std::move(*chosen);
   }
@@ -135,12 +141,36 @@ void StepContext::close_attachments(Key instance) {
   for (auto& ev : closing) emit(std::move(ev));
 }
 
-Result<expr::Value> StepContext::evaluate(const std::string& text) {
+nlohmann::json StepContext::visible_variables(Key instance) const {
+  std::vector<const nlohmann::json*> chain;
+  for (Key at = instance; at != 0;) {
+    auto it = state_.elements.find(at);
+    if (it == state_.elements.end()) break;
+    chain.push_back(&it->second.local);
+    at = it->second.parent;
+  }
+  nlohmann::json vars = state_.variables;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    for (auto v = (*it)->begin(); v != (*it)->end(); ++v) vars[v.key()] = v.value();
+  }
+  return vars;
+}
+
+void StepContext::set_variables(Key instance, const nlohmann::json& variables) {
+  if (!variables.is_object() || variables.empty()) return;
+  auto it = state_.elements.find(instance);
+  const bool local = it != state_.elements.end() && it->second.role == Role::Inner &&
+                     process().elements[it->second.element].loop.kind == model::LoopKind::MultiInstance;
+  if (local) emit(LocalVariablesSet{instance, variables});
+  else emit(VariablesSet{variables});
+}
+
+Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance) {
   auto compiled = expr::Expression::compile(text);
   if (!compiled) {
     return fail(Errc::ExpressionError, "cannot read the expression '" + text + "': " + compiled.error().message);
   }
-  const expr::Value vars = expr::Value::from_json(state_.variables);
+  const expr::Value vars = expr::Value::from_json(visible_variables(instance));
   expr::ContextScope scope(vars);
   expr::EvalOptions options;
   const auto now = env_.now_millis();
@@ -148,7 +178,7 @@ Result<expr::Value> StepContext::evaluate(const std::string& text) {
   return compiled->evaluate(scope, options);
 }
 
-Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model::Element& e) {
+Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model::Element& e, Key instance) {
   std::vector<model::FlowIndex> out;
   for (auto f : e.outgoing) {
     if (f == e.default_flow) continue;
@@ -157,7 +187,7 @@ Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model
       out.push_back(f);
       continue;
     }
-    auto v = evaluate(flow.condition);
+    auto v = evaluate(flow.condition, instance);
     if (!v) return fail(v.error());
     if (const bool* b = v->get<bool>(); b && *b) out.push_back(f);
   }
@@ -193,12 +223,12 @@ void StepContext::throw_error(Key instance, const std::string& code) {
   raise_incident(instance, "BPMN error '" + code + "' was thrown and nothing catches it");
 }
 
-Result<void> StepContext::apply_outputs(const model::Element& e, const nlohmann::json& variables) {
+Result<void> StepContext::apply_outputs(const model::Element& e, Key instance, const nlohmann::json& variables) {
   if (e.outputs.empty()) {
-    if (variables.is_object() && !variables.empty()) emit(VariablesSet{variables});
+    set_variables(instance, variables);
     return {};
   }
-  nlohmann::json merged = state_.variables;
+  nlohmann::json merged = visible_variables(instance);
   for (auto it = variables.begin(); it != variables.end(); ++it) merged[it.key()] = it.value();
   const expr::Value vars = expr::Value::from_json(merged);
   expr::ContextScope scope(vars);
@@ -212,7 +242,7 @@ Result<void> StepContext::apply_outputs(const model::Element& e, const nlohmann:
     if (!compiled) return fail(Errc::ExpressionError, "output '" + m.target + "': " + compiled.error().message);
     out[m.target] = compiled->evaluate(scope).to_json();
   }
-  emit(VariablesSet{out});
+  set_variables(instance, out);
   return {};
 }
 
@@ -222,11 +252,11 @@ void StepContext::arm_boundaries(Key instance) {
     const auto& be = process().elements[b];
     for (const auto& d : be.event()->definitions) {
       if (d.kind == model::EventKind::Timer) {
-        auto due = first_due(d, *this);
+        auto due = first_due(d, instance, *this);
         if (!due) return raise_incident(instance, "boundary timer '" + be.id + "': " + due.error().message);
         emit(TimerScheduled{Timer{env_.next_key(), instance, b, *due}});
       } else if (d.kind == model::EventKind::Message || d.kind == model::EventKind::Signal) {
-        auto sub = subscription_for(d, *this);
+        auto sub = subscription_for(d, instance, *this);
         if (!sub) return raise_incident(instance, "boundary event '" + be.id + "': " + sub.error().message);
         sub->key = env_.next_key();
         sub->element_instance = instance;

@@ -28,23 +28,29 @@ class StepContext {
   void emit(Event event);
 
   // Token mechanics. Work is queued and run by drain(), never recursively.
-  Key activate(model::ElementIndex element, Key parent);
+  Key activate(model::ElementIndex element, Key parent, Role role = Role::Normal);
   void complete(Key instance);                      // then leaves by the element's outgoing flows
   void complete_via(Key instance, std::vector<model::FlowIndex> flows);  // gateways choose
   void terminate(Key instance);                     // with its children, jobs, timers, subscriptions
   void take_flow(model::FlowIndex flow, Key scope);
   void drain();
 
-  // Evaluates FEEL (or ${...} / =...) over the process variables.
-  Result<expr::Value> evaluate(const std::string& text);
+  // Evaluates FEEL (or ${...} / =...) over the variables visible from `instance`: its own and
+  // its enclosing scopes' local variables over the process variables (0: process only).
+  Result<expr::Value> evaluate(const std::string& text, Key instance = 0);
+  nlohmann::json visible_variables(Key instance) const;
+  // Where a finished element's variables go: an iteration of a multi-instance activity keeps
+  // them local (so parallel iterations do not overwrite each other); everything else writes
+  // process variables.
+  void set_variables(Key instance, const nlohmann::json& variables);
   // Flows to take when leaving an activity or event: conditions that hold, else the default.
-  Result<std::vector<model::FlowIndex>> conditional_flows(const model::Element& element);
+  Result<std::vector<model::FlowIndex>> conditional_flows(const model::Element& element, Key instance);
   void raise_incident(Key instance, std::string message);
   // Throws a BPMN error from `instance`; the nearest boundary or event sub-process catching
   // `code` takes over, else an incident.
   void throw_error(Key instance, const std::string& code);
   // Merges `variables` (a JSON object) through the element's output mappings, if any.
-  Result<void> apply_outputs(const model::Element& element, const nlohmann::json& variables);
+  Result<void> apply_outputs(const model::Element& element, Key instance, const nlohmann::json& variables);
   void arm_boundaries(Key instance);
 
  private:

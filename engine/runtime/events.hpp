@@ -13,12 +13,13 @@
 namespace elva::runtime {
 
 struct InstanceStarted { Key key; std::string process_id; std::string business_key; };
-struct ElementActivated { Key key; model::ElementIndex element; Key parent; bool waiting; };
+struct ElementActivated { Key key; model::ElementIndex element; Key parent; bool waiting; Role role = Role::Normal; };
 struct ElementCompleted { Key key; model::ElementIndex element; };
 struct ElementTerminated { Key key; model::ElementIndex element; };
 struct FlowTaken { model::FlowIndex flow; Key scope; };
 struct JoinReset { Key scope; model::ElementIndex gateway; };
 struct VariablesSet { nlohmann::json variables; };  // merged into process variables
+struct LocalVariablesSet { Key instance; nlohmann::json variables; };  // merged into an element's
 struct JobCreated { Job job; };
 struct JobRemoved { Key key; };
 struct TimerScheduled { Timer timer; };
@@ -31,7 +32,7 @@ struct InstanceCompleted {};
 struct InstanceTerminated {};
 
 using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated,
-                           FlowTaken, JoinReset, VariablesSet, JobCreated, JobRemoved,
+                           FlowTaken, JoinReset, VariablesSet, LocalVariablesSet, JobCreated, JobRemoved,
                            TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed,
                            IncidentRaised, IncidentResolved, InstanceCompleted,
                            InstanceTerminated>;

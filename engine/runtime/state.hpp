@@ -18,6 +18,10 @@ using Key = std::uint64_t;
 
 enum class InstanceStatus : std::uint8_t { Active, Completed, Terminated };
 
+// Multi-instance and loop activities run as a body instance with one inner instance per
+// iteration (the inner ones do the element's work).
+enum class Role : std::uint8_t { Normal, Body, Inner };
+
 // One activation of a flow node (or of a sub-process scope).
 struct ElementInstance {
   Key key = 0;
@@ -25,6 +29,8 @@ struct ElementInstance {
   Key parent = 0;  // enclosing scope's element instance; 0 for the process itself
   bool waiting = false;  // a wait state: user task, timer, message catch ...
   Key incident = 0;      // open incident on this element, if any
+  Role role = Role::Normal;
+  nlohmann::json local = nlohmann::json::object();  // local variables (iteration item, counters)
 };
 
 // Work for a connector or worker (service, send, script, business rule tasks).

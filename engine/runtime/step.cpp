@@ -74,7 +74,7 @@ class Handler {
     }
     if (!event.event()->cancel_activity) {  // cycles fire again
       const auto& def = event.event()->definitions.front();
-      if (auto next = next_due(def, timer.due, timer.fired + 1, ctx_)) {
+      if (auto next = next_due(def, timer.due, timer.fired + 1, timer.element_instance, ctx_)) {
         Timer again = timer;
         again.key = ctx_.env().next_key();
         again.due = *next;
@@ -115,7 +115,7 @@ class Handler {
     if (!s_.elements.count(c.element_instance)) {
       return fail(Errc::NotFound, "element instance " + std::to_string(c.element_instance) + " is not active");
     }
-    if (c.variables.is_object() && !c.variables.empty()) ctx_.emit(VariablesSet{c.variables});
+    ctx_.set_variables(0, c.variables);  // the thrower is about to end: keep them in the process
     ctx_.throw_error(c.element_instance, c.code);
     return {};
   }
@@ -138,7 +138,7 @@ class Handler {
   // A job or wait state is done: outputs, then completion.
   Result<void> finish(Key instance, const nlohmann::json& variables) {
     const auto& e = ctx_.element_of(instance);
-    if (auto r = ctx_.apply_outputs(e, variables); !r) {
+    if (auto r = ctx_.apply_outputs(e, instance, variables); !r) {
       ctx_.raise_incident(instance, r.error().message);
       return {};
     }
@@ -149,7 +149,7 @@ class Handler {
   void deliver(const Subscription& sub, const nlohmann::json& variables) {
     const auto& event = s_.process->elements[sub.event];
     if (event.type == ElementType::BoundaryEvent) {
-      if (variables.is_object() && !variables.empty()) ctx_.emit(VariablesSet{variables});
+      ctx_.set_variables(0, variables);
       if (!event.event()->cancel_activity) {
         // Non-interrupting: the subscription stays for the next message.
       } else {

@@ -26,10 +26,10 @@ std::int64_t add(std::int64_t at, const iso8601::Duration& d) {
 }
 
 // The timer's text, with an expression evaluated to its ISO string.
-Result<std::string> timer_text(const model::EventDefinition& t, StepContext& ctx) {
+Result<std::string> timer_text(const model::EventDefinition& t, Key instance, StepContext& ctx) {
   const std::string& v = t.timer_value;
   if (!expr::looks_like_expression(v)) return v;
-  auto value = ctx.evaluate(v);
+  auto value = ctx.evaluate(v, instance);
   if (!value) return fail(value.error());
   auto json = value->to_json();
   if (!json.is_string()) return fail(Errc::ExpressionError, "timer expression '" + v + "' gave " + json.dump() + ", not a date, duration or cycle");
@@ -38,8 +38,8 @@ Result<std::string> timer_text(const model::EventDefinition& t, StepContext& ctx
 
 }  // namespace
 
-Result<std::int64_t> first_due(const model::EventDefinition& t, StepContext& ctx) {
-  auto text = timer_text(t, ctx);
+Result<std::int64_t> first_due(const model::EventDefinition& t, Key instance, StepContext& ctx) {
+  auto text = timer_text(t, instance, ctx);
   if (!text) return fail(text.error());
   const std::int64_t now = ctx.env().now_millis();
   switch (t.timer_kind) {
@@ -65,9 +65,9 @@ Result<std::int64_t> first_due(const model::EventDefinition& t, StepContext& ctx
 }
 
 Result<std::int64_t> next_due(const model::EventDefinition& t, std::int64_t previous, int fired,
-                              StepContext& ctx) {
+                              Key instance, StepContext& ctx) {
   if (t.timer_kind != model::TimerKind::Cycle) return fail(Errc::NotFound, "not a cycle");
-  auto text = timer_text(t, ctx);
+  auto text = timer_text(t, instance, ctx);
   if (!text) return fail(text.error());
   auto c = iso8601::parse_cycle(*text);
   if (!c) return fail(Errc::ExpressionError, "not a cycle");
@@ -77,13 +77,13 @@ Result<std::int64_t> next_due(const model::EventDefinition& t, std::int64_t prev
   return next;
 }
 
-Result<Subscription> subscription_for(const model::EventDefinition& e, StepContext& ctx) {
+Result<Subscription> subscription_for(const model::EventDefinition& e, Key instance, StepContext& ctx) {
   Subscription s;
   s.signal = e.kind == model::EventKind::Signal;
   s.name = e.resolved;
   if (s.name.empty()) return fail(Errc::InvalidArgument, "the event's message or signal has no name");
   if (!e.correlation_key.empty()) {
-    auto key = ctx.evaluate(e.correlation_key);
+    auto key = ctx.evaluate(e.correlation_key, instance);
     if (!key) return fail(key.error());
     auto json = key->to_json();
     s.correlation_key = json.is_string() ? json.get<std::string>() : json.dump();

@@ -46,11 +46,11 @@ class IntermediateCatchBehavior : public ElementBehavior {
     const auto* d = first_def(e);
     if (!d || d->kind == EventKind::Link) return ctx.complete(instance);
     if (d->kind == EventKind::Timer) {
-      auto due = first_due(*d, ctx);
+      auto due = first_due(*d, instance, ctx);
       if (!due) return ctx.raise_incident(instance, due.error().message);
       ctx.emit(TimerScheduled{Timer{ctx.env().next_key(), instance, e.index, *due, 0}});
     } else if (d->kind == EventKind::Message || d->kind == EventKind::Signal) {
-      auto sub = subscription_for(*d, ctx);
+      auto sub = subscription_for(*d, instance, ctx);
       if (!sub) return ctx.raise_incident(instance, sub.error().message);
       sub->key = ctx.env().next_key();
       sub->element_instance = instance;

@@ -11,7 +11,7 @@ class ExclusiveGatewayBehavior : public ElementBehavior {
       if (f == e.default_flow) continue;
       const auto& flow = ctx.process().flows[f];
       if (flow.condition.empty()) return ctx.complete_via(instance, {f});
-      auto v = ctx.evaluate(flow.condition);
+      auto v = ctx.evaluate(flow.condition, instance);
       if (!v) return ctx.raise_incident(instance, "condition of '" + flow.id + "': " + v.error().message);
       if (const bool* b = v->get<bool>(); b && *b) return ctx.complete_via(instance, {f});
     }

@@ -16,7 +16,7 @@ class WaitTaskBehavior : public ElementBehavior {
     d.kind = model::EventKind::Message;
     d.resolved = task->message_name;
     d.correlation_key = task->correlation_key;
-    auto sub = subscription_for(d, ctx);
+    auto sub = subscription_for(d, instance, ctx);
     if (!sub) return ctx.raise_incident(instance, sub.error().message);
     sub->key = ctx.env().next_key();
     sub->element_instance = instance;
@@ -40,14 +40,14 @@ class JobTaskBehavior : public ElementBehavior {
       try { job.retries = std::max(1, std::stoi(e.job->retries)); } catch (...) {}
     }
     if (e.inputs.empty()) {
-      job.input = ctx.state().variables;  // no mappings: the job sees every variable
+      job.input = ctx.visible_variables(instance);  // no mappings: the job sees every variable
     }
     for (const auto& m : e.inputs) {
       if (!expr::looks_like_expression(m.source)) {
         job.input[m.target] = m.source;
         continue;
       }
-      auto v = ctx.evaluate(m.source);
+      auto v = ctx.evaluate(m.source, instance);
       if (!v) return ctx.raise_incident(instance, "input '" + m.target + "': " + v.error().message);
       job.input[m.target] = v->to_json();
     }
@@ -57,9 +57,9 @@ class JobTaskBehavior : public ElementBehavior {
  private:
   static void run_script(const model::Element& e, const model::ScriptSpec& s, Key instance,
                          StepContext& ctx) {
-    auto v = ctx.evaluate(s.body);
+    auto v = ctx.evaluate(s.body, instance);
     if (!v) return ctx.raise_incident(instance, "script: " + v.error().message);
-    if (!s.result_variable.empty()) ctx.emit(VariablesSet{{{s.result_variable, v->to_json()}}});
+    if (!s.result_variable.empty()) ctx.set_variables(instance, {{s.result_variable, v->to_json()}});
     (void)e;
     ctx.complete(instance);
   }
