@@ -37,6 +37,11 @@ struct Applier {
     }
     if (arrived.empty()) s.joins.erase({e.scope, e.gateway});
   }
+  void operator()(const JoinsCleared& e) {
+    for (auto it = s.joins.begin(); it != s.joins.end();) {
+      it = it->first.first == e.scope ? s.joins.erase(it) : std::next(it);
+    }
+  }
   void operator()(const VariablesSet& e) {
     for (auto it = e.variables.begin(); it != e.variables.end(); ++it) s.variables[it.key()] = it.value();
   }
@@ -91,6 +96,7 @@ std::string describe(const Event& event, const InstanceState& s) {
     std::string operator()(const ElementTerminated& e) const { return "terminated " + s.process->elements[e.element].id; }
     std::string operator()(const FlowTaken& e) const { return "took " + s.process->flows[e.flow].id; }
     std::string operator()(const JoinReset& e) const { return "joined at " + s.process->elements[e.gateway].id; }
+    std::string operator()(const JoinsCleared& e) const { return "cleared joins in " + (e.scope ? of(e.scope) : std::string("the process")); }
     std::string operator()(const VariablesSet& e) const { return "set " + e.variables.dump(); }
     std::string operator()(const LocalVariablesSet& e) const { return "set in " + of(e.instance) + " " + e.variables.dump(); }
     std::string operator()(const JobCreated& e) const { return "job " + e.job.type + " for " + of(e.job.element_instance); }

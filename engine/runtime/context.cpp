@@ -17,7 +17,8 @@ bool waits(const model::Element& e) {
     case ElementType::ManualTask:
     case ElementType::ReceiveTask:
     case ElementType::Task:
-    case ElementType::IntermediateCatchEvent: return true;
+    case ElementType::IntermediateCatchEvent:
+    case ElementType::EventBasedGateway: return true;
     default: return false;
   }
 }
@@ -116,10 +117,24 @@ void StepContext::check_scope_done(Key scope) {
     if (where.first == scope && !tokens.empty()) return;  // tokens wait at a join
   }
   if (scope == 0) {
-    if (state_.status == InstanceStatus::Active) emit(InstanceCompleted{});
+    if (state_.status != InstanceStatus::Active) return;
+    close_attachments(0);  // event sub-process triggers of the process
+    emit(InstanceCompleted{});
   } else {
     complete(scope);
   }
+}
+
+void StepContext::terminate_scope_except(Key scope, Key keep) {
+  std::vector<Key> others;
+  for (const auto& [key, el] : state_.elements) if (el.parent == scope && key != keep) others.push_back(key);
+  for (Key k : others) terminate(k);
+  if (has_joins(scope)) emit(JoinsCleared{scope});
+}
+
+bool StepContext::has_joins(Key scope) const {
+  for (const auto& [where, tokens] : state_.joins) if (where.first == scope) return true;
+  return false;
 }
 
 void StepContext::terminate(Key instance) {
@@ -128,6 +143,7 @@ void StepContext::terminate(Key instance) {
     if (el.parent == instance) children.push_back(key);
   }
   for (Key child : children) terminate(child);
+  if (has_joins(instance)) emit(JoinsCleared{instance});
   close_attachments(instance);
   emit(ElementTerminated{instance, state_.elements.at(instance).element});
 }
@@ -202,6 +218,22 @@ void StepContext::raise_incident(Key instance, std::string message) {
   emit(IncidentRaised{Incident{env_.next_key(), instance, std::move(message)}});
 }
 
+// The start event of an error event sub-process directly inside `scope` that catches `code`.
+model::ElementIndex StepContext::error_event_subprocess(Key scope, const std::string& code) const {
+  const model::ElementIndex scope_element = scope == 0 ? model::kNoElement : state_.elements.at(scope).element;
+  for (const auto& sub : process().elements) {
+    if (sub.type != ElementType::EventSubProcess || sub.scope != scope_element) continue;
+    for (auto child : sub.as<model::SubProcessSpec>()->children) {
+      const auto& start = process().elements[child];
+      if (start.type != ElementType::StartEvent) continue;
+      for (const auto& d : start.event()->definitions) {
+        if (d.kind == model::EventKind::Error && (d.ref.empty() || d.resolved == code)) return child;
+      }
+    }
+  }
+  return model::kNoElement;
+}
+
 void StepContext::throw_error(Key instance, const std::string& code) {
   Key at = instance;
   while (at != 0) {
@@ -218,7 +250,11 @@ void StepContext::throw_error(Key instance, const std::string& code) {
         return;
       }
     }
-    at = state_.elements.at(at).parent;
+    const Key scope = state_.elements.at(at).parent;
+    if (auto start = error_event_subprocess(scope, code); start != model::kNoElement) {
+      return trigger_event_subprocess(scope, start);
+    }
+    at = scope;
   }
   raise_incident(instance, "BPMN error '" + code + "' was thrown and nothing catches it");
 }
@@ -246,25 +282,85 @@ Result<void> StepContext::apply_outputs(const model::Element& e, Key instance, c
   return {};
 }
 
+bool StepContext::arm_trigger(Key owner, model::ElementIndex event, const model::EventDefinition& d) {
+  const auto& ev = process().elements[event];
+  if (d.kind == model::EventKind::Timer) {
+    auto due = first_due(d, owner, *this);
+    if (!due) {
+      raise_incident(owner, "timer '" + ev.id + "': " + due.error().message);
+      return false;
+    }
+    emit(TimerScheduled{Timer{env_.next_key(), owner, event, *due, 0}});
+  } else if (d.kind == model::EventKind::Message || d.kind == model::EventKind::Signal) {
+    auto sub = subscription_for(d, owner, *this);
+    if (!sub) {
+      raise_incident(owner, "event '" + ev.id + "': " + sub.error().message);
+      return false;
+    }
+    sub->key = env_.next_key();
+    sub->element_instance = owner;
+    sub->event = event;
+    emit(SubscriptionOpened{*sub});
+  }
+  return true;
+}
+
 void StepContext::arm_boundaries(Key instance) {
   const auto& e = element_of(instance);
   for (auto b : e.boundary_events) {
-    const auto& be = process().elements[b];
-    for (const auto& d : be.event()->definitions) {
-      if (d.kind == model::EventKind::Timer) {
-        auto due = first_due(d, instance, *this);
-        if (!due) return raise_incident(instance, "boundary timer '" + be.id + "': " + due.error().message);
-        emit(TimerScheduled{Timer{env_.next_key(), instance, b, *due}});
-      } else if (d.kind == model::EventKind::Message || d.kind == model::EventKind::Signal) {
-        auto sub = subscription_for(d, instance, *this);
-        if (!sub) return raise_incident(instance, "boundary event '" + be.id + "': " + sub.error().message);
-        sub->key = env_.next_key();
-        sub->element_instance = instance;
-        sub->event = b;
-        emit(SubscriptionOpened{*sub});
-      }
+    for (const auto& d : process().elements[b].event()->definitions) {
+      if (!arm_trigger(instance, b, d)) return;
     }
   }
+  if (model::is_scope(e.type)) arm_event_subprocesses(instance);
+}
+
+void StepContext::arm_event_subprocesses(Key scope) {
+  const model::ElementIndex scope_element = scope == 0 ? model::kNoElement : state_.elements.at(scope).element;
+  for (const auto& sub : process().elements) {
+    if (sub.type != ElementType::EventSubProcess || sub.scope != scope_element) continue;
+    for (auto child : sub.as<model::SubProcessSpec>()->children) {
+      const auto& start = process().elements[child];
+      if (start.type != ElementType::StartEvent) continue;
+      for (const auto& d : start.event()->definitions) arm_trigger(scope, child, d);
+    }
+  }
+}
+
+void StepContext::trigger_event_subprocess(Key scope, model::ElementIndex start_event) {
+  const auto& start = process().elements[start_event];
+  if (start.event()->interrupting) {
+    terminate_scope_except(scope, 0);
+    // An interrupting trigger fires once: close the scope's other triggers too.
+    std::vector<Event> closing;
+    for (const auto& [key, t] : state_.timers) if (t.element_instance == scope) closing.push_back(TimerRemoved{key});
+    for (const auto& [key, sub] : state_.subscriptions) if (sub.element_instance == scope) closing.push_back(SubscriptionClosed{key});
+    for (auto& ev : closing) emit(std::move(ev));
+  }
+  const Key sub = env_.next_key();
+  emit(ElementActivated{sub, start.scope, scope, false, Role::Normal});
+  activate_triggered(start_event, sub);
+}
+
+void StepContext::trigger_event_gateway(Key gateway, model::ElementIndex event) {
+  const auto& g = element_of(gateway);
+  const Key scope = state_.elements.at(gateway).parent;
+  close_attachments(gateway);
+  emit(ElementCompleted{gateway, g.index});
+  for (auto f : g.outgoing) {
+    if (process().flows[f].target == event) {
+      emit(FlowTaken{f, scope});
+      break;
+    }
+  }
+  activate_triggered(event, scope);
+}
+
+Key StepContext::activate_triggered(model::ElementIndex event, Key parent) {
+  const Key key = env_.next_key();
+  emit(ElementActivated{key, event, parent, false, Role::Normal});
+  queue_.push_back({Work::Complete, key, {}, false});
+  return key;
 }
 
 }  // namespace elva::runtime

@@ -30,8 +30,19 @@ class StepContext {
   // Token mechanics. Work is queued and run by drain(), never recursively.
   Key activate(model::ElementIndex element, Key parent, Role role = Role::Normal);
   void complete(Key instance);                      // then leaves by the element's outgoing flows
+  // Activates an event whose trigger has already happened (after an event-based gateway, or the
+  // start event of an event sub-process): it completes at once instead of waiting.
+  Key activate_triggered(model::ElementIndex event, Key parent);
+  // Opens the triggers of the event sub-processes directly inside `scope` (0: the process).
+  void arm_event_subprocesses(Key scope);
+  // An event sub-process start event fired in `scope`.
+  void trigger_event_subprocess(Key scope, model::ElementIndex start_event);
+  // An event after an event-based gateway fired: the gateway leaves towards it.
+  void trigger_event_gateway(Key gateway, model::ElementIndex event);
   void complete_via(Key instance, std::vector<model::FlowIndex> flows);  // gateways choose
   void terminate(Key instance);                     // with its children, jobs, timers, subscriptions
+  // Ends every other token in `scope` (terminate end events): children and waiting join tokens.
+  void terminate_scope_except(Key scope, Key keep);
   void take_flow(model::FlowIndex flow, Key scope);
   void drain();
 
@@ -52,6 +63,8 @@ class StepContext {
   // Merges `variables` (a JSON object) through the element's output mappings, if any.
   Result<void> apply_outputs(const model::Element& element, Key instance, const nlohmann::json& variables);
   void arm_boundaries(Key instance);
+  // Opens a timer or subscription for `def` (the trigger of element `event`), owned by `owner`.
+  bool arm_trigger(Key owner, model::ElementIndex event, const model::EventDefinition& def);
 
  private:
   enum class Work { Activate, Complete };
@@ -65,6 +78,8 @@ class StepContext {
   void run_complete(const Item& item);
   void leave(Key scope, const std::vector<model::FlowIndex>& flows);
   void check_scope_done(Key scope);
+  bool has_joins(Key scope) const;
+  model::ElementIndex error_event_subprocess(Key scope, const std::string& code) const;
   void close_attachments(Key instance);
 
   InstanceState& state_;

@@ -18,6 +18,7 @@ struct ElementCompleted { Key key; model::ElementIndex element; };
 struct ElementTerminated { Key key; model::ElementIndex element; };
 struct FlowTaken { model::FlowIndex flow; Key scope; };
 struct JoinReset { Key scope; model::ElementIndex gateway; };
+struct JoinsCleared { Key scope; };  // the scope was interrupted: tokens waiting at its joins go
 struct VariablesSet { nlohmann::json variables; };  // merged into process variables
 struct LocalVariablesSet { Key instance; nlohmann::json variables; };  // merged into an element's
 struct JobCreated { Job job; };
@@ -32,7 +33,7 @@ struct InstanceCompleted {};
 struct InstanceTerminated {};
 
 using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated,
-                           FlowTaken, JoinReset, VariablesSet, LocalVariablesSet, JobCreated, JobRemoved,
+                           FlowTaken, JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, JobCreated, JobRemoved,
                            TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed,
                            IncidentRaised, IncidentResolved, InstanceCompleted,
                            InstanceTerminated>;

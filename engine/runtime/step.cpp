@@ -27,6 +27,7 @@ class Handler {
     if (!start) return fail(Errc::InvalidArgument, "process '" + s_.process->id + "' has no none start event to start from");
     ctx_.emit(InstanceStarted{ctx_.env().next_key(), s_.process->id, c.business_key});
     if (c.variables.is_object() && !c.variables.empty()) ctx_.emit(VariablesSet{c.variables});
+    ctx_.arm_event_subprocesses(0);
     ctx_.activate(start->index, 0);
     return {};
   }
@@ -68,11 +69,9 @@ class Handler {
     Timer timer = it->second;
     ctx_.emit(TimerRemoved{timer.key});
     const auto& event = s_.process->elements[timer.event];
-    if (event.type != ElementType::BoundaryEvent) {
-      ctx_.complete(timer.element_instance);
-      return {};
-    }
-    if (!event.event()->cancel_activity) {  // cycles fire again
+    const bool repeats = (event.type == ElementType::BoundaryEvent && !event.event()->cancel_activity) ||
+                         (event.type == ElementType::StartEvent && !event.event()->interrupting);
+    if (repeats) {  // non-interrupting cycles fire again
       const auto& def = event.event()->definitions.front();
       if (auto next = next_due(def, timer.due, timer.fired + 1, timer.element_instance, ctx_)) {
         Timer again = timer;
@@ -82,7 +81,7 @@ class Handler {
         ctx_.emit(TimerScheduled{again});
       }
     }
-    trigger_boundary(timer.element_instance, timer.event);
+    trigger(timer.element_instance, timer.event);
     return {};
   }
 
@@ -148,18 +147,25 @@ class Handler {
 
   void deliver(const Subscription& sub, const nlohmann::json& variables) {
     const auto& event = s_.process->elements[sub.event];
-    if (event.type == ElementType::BoundaryEvent) {
+    const bool stays = (event.type == ElementType::BoundaryEvent && !event.event()->cancel_activity) ||
+                       (event.type == ElementType::StartEvent && !event.event()->interrupting);
+    if (!stays) ctx_.emit(SubscriptionClosed{sub.key});  // non-interrupting ones wait for the next
+    if (sub.element_instance == 0 || s_.elements.at(sub.element_instance).element != sub.event) {
       ctx_.set_variables(0, variables);
-      if (!event.event()->cancel_activity) {
-        // Non-interrupting: the subscription stays for the next message.
-      } else {
-        ctx_.emit(SubscriptionClosed{sub.key});
-      }
-      trigger_boundary(sub.element_instance, sub.event);
-      return;
+      return trigger(sub.element_instance, sub.event);
     }
-    ctx_.emit(SubscriptionClosed{sub.key});
-    (void)finish(sub.element_instance, variables);
+    (void)finish(sub.element_instance, variables);  // the waiting element itself
+  }
+
+  // A timer or subscription owned by `owner` fired for `event`.
+  void trigger(Key owner, model::ElementIndex event) {
+    const auto type = s_.process->elements[event].type;
+    if (type == ElementType::BoundaryEvent) return trigger_boundary(owner, event);
+    if (type == ElementType::StartEvent) return ctx_.trigger_event_subprocess(owner, event);
+    if (owner != 0 && s_.process->elements[s_.elements.at(owner).element].type == ElementType::EventBasedGateway) {
+      return ctx_.trigger_event_gateway(owner, event);
+    }
+    ctx_.complete(owner);  // an intermediate catch event waiting for its own timer
   }
 
   // A boundary event fires on `host`: interrupting ones end the host first.

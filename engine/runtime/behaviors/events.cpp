@@ -29,12 +29,7 @@ class EndEventBehavior : public ElementBehavior {
     if (d && d->kind == EventKind::Error) return ctx.throw_error(instance, d->resolved);
     if (d && d->kind == EventKind::Terminate) {
       // Ends everything else in this scope (only this scope: a sub-process, or the process).
-      const Key scope = ctx.state().elements.at(instance).parent;
-      std::vector<Key> others;
-      for (const auto& [key, el] : ctx.state().elements) {
-        if (el.parent == scope && key != instance) others.push_back(key);
-      }
-      for (Key k : others) ctx.terminate(k);
+      ctx.terminate_scope_except(ctx.state().elements.at(instance).parent, instance);
     }
     ctx.complete(instance);
   }

@@ -37,6 +37,26 @@ class InclusiveGatewayBehavior : public ElementBehavior {
   }
 };
 
+// Waits for whichever event after it happens first; StepContext::trigger_event_gateway leaves
+// towards that event and closes the others.
+class EventBasedGatewayBehavior : public ElementBehavior {
+ public:
+  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
+    for (auto f : e.outgoing) {
+      const auto& t = ctx.process().elements[ctx.process().flows[f].target];
+      if (const auto* ev = t.event(); ev && !ev->definitions.empty()) {
+        if (!ctx.arm_trigger(instance, t.index, ev->definitions.front())) return;
+      } else if (const auto* task = t.as<model::MessageTaskSpec>()) {
+        model::EventDefinition d;
+        d.kind = model::EventKind::Message;
+        d.resolved = task->message_name;
+        d.correlation_key = task->correlation_key;
+        if (!ctx.arm_trigger(instance, t.index, d)) return;
+      }
+    }
+  }
+};
+
 class UnsupportedBehavior : public ElementBehavior {
  public:
   void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
@@ -48,6 +68,7 @@ class UnsupportedBehavior : public ElementBehavior {
 const ElementBehavior& exclusive_gateway_behavior() { static ExclusiveGatewayBehavior b; return b; }
 const ElementBehavior& parallel_gateway_behavior() { static ParallelGatewayBehavior b; return b; }
 const ElementBehavior& inclusive_gateway_behavior() { static InclusiveGatewayBehavior b; return b; }
+const ElementBehavior& event_based_gateway_behavior() { static EventBasedGatewayBehavior b; return b; }
 const ElementBehavior& unsupported_behavior() { static UnsupportedBehavior b; return b; }
 
 }  // namespace elva::runtime

@@ -24,11 +24,11 @@ const ElementBehavior& behavior_for(model::ElementType type) {
     case T::ExclusiveGateway: return exclusive_gateway_behavior();
     case T::ParallelGateway: return parallel_gateway_behavior();
     case T::InclusiveGateway: return inclusive_gateway_behavior();
+    case T::EventBasedGateway: return event_based_gateway_behavior();
     case T::CallActivity:
     case T::EventSubProcess:
     case T::Transaction:
     case T::AdHocSubProcess:
-    case T::EventBasedGateway:
     case T::ComplexGateway: return unsupported_behavior();
   }
   return unsupported_behavior();
