@@ -5,7 +5,10 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <deque>
 #include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -49,19 +52,24 @@ std::string list(std::vector<std::string> v) {
   return out + "]";
 }
 
+// Drives the root instance and the child instances its call activities start, like the
+// scheduler will: fulfils call requests, reports child completion and escaped errors back.
 class Runner {
  public:
+  using Processes = std::map<std::string, std::shared_ptr<const model::ProcessDefinition>>;
+
   Runner(const json& scenario, std::shared_ptr<const model::ProcessDefinition> process,
-         const ScenarioOptions& options, ScenarioReport& report)
-      : sc_(scenario), options_(options), report_(report), env_(kDefaultStart) {
-    state_.process = std::move(process);
+         Processes processes, const ScenarioOptions& options, ScenarioReport& report)
+      : sc_(scenario), processes_(std::move(processes)), options_(options), report_(report), env_(kDefaultStart) {
+    instances_.emplace_back();
+    instances_[0].process = std::move(process);
     if (sc_.contains("mocks")) mocks_ = sc_["mocks"];
   }
 
   void run() {
     const json start = sc_.value("start", json::object());
-    runtime::StartInstance cmd{start.value("variables", json::object()), start.value("businessKey", "")};
-    if (!command(cmd, "start")) return;
+    runtime::StartInstance cmd{start.value("variables", json::object()), start.value("businessKey", ""), 0, 0};
+    if (!command(0, cmd, "start")) return;
     const json steps = sc_.value("steps", json::array());
     for (std::size_t i = 0; i < steps.size(); ++i) {
       if (!step(steps[i], "step " + std::to_string(i + 1))) return;
@@ -70,77 +78,139 @@ class Runner {
   }
 
  private:
+  struct Where {
+    std::size_t instance = 0;
+    Key key = 0;
+  };
+
   bool failed(std::string msg) {
     report_.failures.push_back(std::move(msg));
     return false;
   }
 
-  bool command(const runtime::Command& c, const std::string& where) {
-    auto r = runtime::step(state_, c, env_);
+  bool active(std::size_t i) const { return instances_[i].status == runtime::InstanceStatus::Active; }
+
+  // Applies one command to one instance and records its events.
+  bool apply_to(std::size_t i, const runtime::Command& c, const std::string& where) {
+    auto r = runtime::step(instances_[i], c, env_);
     if (!r) return failed(where + ": " + r.error().message);
-    for (const auto& e : r->events) report_.trace.push_back(runtime::describe(e, state_));
-    return settle(where);
+    const std::string prefix = i == 0 ? "" : "[" + instances_[i].process->id + "] ";
+    for (const auto& e : r->events) report_.trace.push_back(prefix + runtime::describe(e, instances_[i]));
+    return true;
   }
 
-  // Completes jobs from mocks until none is left.
+  bool command(std::size_t i, const runtime::Command& c, const std::string& where) {
+    return apply_to(i, c, where) && settle(where);
+  }
+
+  // Completes mocked jobs and coordinates call activities until nothing moves.
   bool settle(const std::string& where) {
     for (int guard = 0; guard < 10000; ++guard) {
-      if (state_.jobs.empty()) return true;
-      const runtime::Job job = state_.jobs.begin()->second;
-      const json mock = mocks_.contains(job.type) ? mocks_[job.type] : json();
-      runtime::Command c;
-      if (mock.is_null()) {
-        if (std::find(report_.unmocked.begin(), report_.unmocked.end(), job.type) == report_.unmocked.end()) {
-          report_.unmocked.push_back(job.type);
-        }
-        if (options_.strict) return failed(where + ": job '" + job.type + "' has no mock (--strict)");
-        c = runtime::CompleteJob{job.key, json::object()};
-      } else if (attempts_[job.type] < mock.value("fail", 0)) {
-        ++attempts_[job.type];
-        c = runtime::FailJob{job.key, "mocked failure"};
-      } else if (mock.contains("error")) {
-        c = runtime::ThrowError{job.element_instance, mock["error"].get<std::string>(), mock.value("variables", json::object())};
-      } else {
-        c = runtime::CompleteJob{job.key, mock.value("output", json::object())};
+      bool moved = false;
+      for (std::size_t i = 0; i < instances_.size() && !moved; ++i) {
+        if (!active(i) || instances_[i].jobs.empty()) continue;
+        if (!complete_job(i, instances_[i].jobs.begin()->second, where)) return false;
+        moved = true;
       }
-      auto r = runtime::step(state_, c, env_);
-      if (!r) return failed(where + ": " + r.error().message);
-      for (const auto& e : r->events) report_.trace.push_back(runtime::describe(e, state_));
+      if (!moved && !coordinate_calls(where, moved)) return false;
+      if (!moved) return true;
     }
-    return failed(where + ": jobs kept coming after 10000 completions (a loop?)");
+    return failed(where + ": work kept coming after 10000 steps (a loop?)");
+  }
+
+  bool complete_job(std::size_t i, const runtime::Job& job, const std::string& where) {
+    const json mock = mocks_.contains(job.type) ? mocks_[job.type] : json();
+    if (mock.is_null()) {
+      if (std::find(report_.unmocked.begin(), report_.unmocked.end(), job.type) == report_.unmocked.end()) {
+        report_.unmocked.push_back(job.type);
+      }
+      if (options_.strict) return failed(where + ": job '" + job.type + "' has no mock (--strict)");
+      return apply_to(i, runtime::CompleteJob{job.key, json::object()}, where);
+    }
+    if (attempts_[job.type] < mock.value("fail", 0)) {
+      ++attempts_[job.type];
+      return apply_to(i, runtime::FailJob{job.key, "mocked failure"}, where);
+    }
+    if (mock.contains("error")) {
+      return apply_to(i, runtime::ThrowError{job.element_instance, mock["error"].get<std::string>(), mock.value("variables", json::object())}, where);
+    }
+    return apply_to(i, runtime::CompleteJob{job.key, mock.value("output", json::object())}, where);
+  }
+
+  bool coordinate_calls(const std::string& where, bool& moved) {
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
+      for (const auto& [element, call] : instances_[i].calls) {
+        if (children_.count({i, element})) continue;
+        auto p = processes_.find(call.process_id);
+        if (p == processes_.end()) return failed(where + ": the call activity calls process '" + call.process_id + "', which is in none of the scenario's files");
+        const json vars = call.variables;  // copied before the deque grows
+        instances_.emplace_back();
+        const std::size_t child = instances_.size() - 1;
+        instances_[child].process = p->second;
+        children_[{i, element}] = child;
+        const Key parent_key = instances_[i].key;
+        if (!apply_to(child, runtime::StartInstance{vars, "", parent_key, element}, where)) return false;
+        moved = true;
+        return true;
+      }
+    }
+    for (auto it = children_.begin(); it != children_.end(); ++it) {
+      const auto [parent, element] = it->first;
+      const std::size_t child = it->second;
+      if (reported_.count(child)) continue;
+      const auto& c = instances_[child];
+      const bool caller_waits = instances_[parent].calls.count(element) > 0;
+      if (c.status == runtime::InstanceStatus::Active && !caller_waits) {  // the caller was interrupted
+        reported_.insert(child);
+        moved = true;
+        return apply_to(child, runtime::CancelInstance{}, where);
+      }
+      if (c.status == runtime::InstanceStatus::Active) continue;
+      reported_.insert(child);
+      moved = true;
+      if (!c.escaped_error.empty()) return apply_to(parent, runtime::ThrowError{element, c.escaped_error, json::object()}, where);
+      if (c.status == runtime::InstanceStatus::Completed) return apply_to(parent, runtime::CompleteCall{element, c.variables}, where);
+      return true;
+    }
+    return true;
   }
 
   std::vector<std::string> open_waits() const {
     std::vector<std::string> out;
-    for (const auto& [key, el] : state_.elements) {
-      if (el.waiting) out.push_back(state_.process->elements[el.element].id);
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
+      if (!active(i)) continue;
+      for (const auto& [key, el] : instances_[i].elements) {
+        if (el.waiting) out.push_back(instances_[i].process->elements[el.element].id);
+      }
     }
     return out;
   }
 
-  std::vector<std::string> incident_elements() const {
-    std::vector<std::string> out;
-    for (const auto& [key, inc] : state_.incidents) {
-      auto it = state_.elements.find(inc.element_instance);
-      out.push_back(it == state_.elements.end() ? "?" : state_.process->elements[it->second.element].id);
+  std::vector<std::pair<std::string, std::string>> incidents() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& s : instances_) {
+      for (const auto& [key, inc] : s.incidents) {
+        auto it = s.elements.find(inc.element_instance);
+        out.emplace_back(it == s.elements.end() ? "?" : s.process->elements[it->second.element].id, inc.message);
+      }
     }
     return out;
   }
 
   std::string incidents_text() const {
     std::string out;
-    for (const auto& [key, inc] : state_.incidents) {
-      auto it = state_.elements.find(inc.element_instance);
-      out += "\n    incident at " + (it == state_.elements.end() ? std::string("?") : state_.process->elements[it->second.element].id) + ": " + inc.message;
-    }
+    for (const auto& [id, message] : incidents()) out += "\n    incident at " + id + ": " + message;
     return out;
   }
 
-  Key find_element(const std::string& id, bool waiting_only) const {
-    for (const auto& [key, el] : state_.elements) {
-      if (state_.process->elements[el.element].id == id && (!waiting_only || el.waiting)) return key;
+  std::optional<Where> find_element(const std::string& id, bool waiting_only) const {
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
+      if (!active(i)) continue;
+      for (const auto& [key, el] : instances_[i].elements) {
+        if (instances_[i].process->elements[el.element].id == id && (!waiting_only || el.waiting)) return Where{i, key};
+      }
     }
-    return 0;
+    return std::nullopt;
   }
 
   bool step(const json& s, const std::string& where) {
@@ -154,69 +224,96 @@ class Runner {
     }
     if (s.contains("complete")) {
       const std::string id = s["complete"];
-      const Key key = find_element(id, true);
-      if (!key) return failed(where + " (complete): '" + id + "' is not waiting; open are " + list(open_waits()) + incidents_text());
-      return command(runtime::CompleteWait{key, s.value("variables", json::object())}, where);
+      auto at = find_element(id, true);
+      if (!at) return failed(where + " (complete): '" + id + "' is not waiting; open are " + list(open_waits()) + incidents_text());
+      return command(at->instance, runtime::CompleteWait{at->key, s.value("variables", json::object())}, where);
     }
     if (s.contains("message")) {
-      return command(runtime::CorrelateMessage{s["message"], s.value("correlationKey", ""), s.value("variables", json::object())}, where);
+      runtime::CorrelateMessage m{s["message"], s.value("correlationKey", ""), s.value("variables", json::object())};
+      for (std::size_t i = 0; i < instances_.size(); ++i) {
+        if (!active(i) || !waits_for_message(i, m.name, m.correlation_key)) continue;
+        return command(i, m, where);
+      }
+      return failed(where + ": no one waits for message '" + m.name + "'" + (m.correlation_key.empty() ? "" : " with correlation key '" + m.correlation_key + "'"));
     }
     if (s.contains("signal")) {
-      return command(runtime::BroadcastSignal{s["signal"], s.value("variables", json::object())}, where);
+      bool any = false;
+      for (std::size_t i = 0; i < instances_.size(); ++i) {
+        if (!active(i)) continue;
+        bool waits = false;
+        for (const auto& [k, sub] : instances_[i].subscriptions) waits |= sub.signal && sub.name == s["signal"];
+        if (!waits) continue;
+        any = true;
+        if (!command(i, runtime::BroadcastSignal{s["signal"], s.value("variables", json::object())}, where)) return false;
+      }
+      return any || failed(where + ": no one waits for signal '" + s["signal"].get<std::string>() + "'");
     }
     if (s.contains("advance")) return advance(s["advance"].get<std::string>(), where);
     if (s.contains("throwError")) {
       const std::string id = s["throwError"];
-      const Key key = find_element(id, false);
-      if (!key) return failed(where + " (throwError): '" + id + "' is not active");
-      return command(runtime::ThrowError{key, s.value("code", ""), s.value("variables", json::object())}, where);
+      auto at = find_element(id, false);
+      if (!at) return failed(where + " (throwError): '" + id + "' is not active");
+      return command(at->instance, runtime::ThrowError{at->key, s.value("code", ""), s.value("variables", json::object())}, where);
     }
     if (s.contains("expectVariables")) {
-      if (!subset(s["expectVariables"], state_.variables)) {
-        return failed(where + " (expectVariables): expected " + s["expectVariables"].dump() + " within " + state_.variables.dump());
+      if (!subset(s["expectVariables"], instances_[0].variables)) {
+        return failed(where + " (expectVariables): expected " + s["expectVariables"].dump() + " within " + instances_[0].variables.dump());
       }
       return true;
     }
     return failed(where + ": unknown step " + s.dump() + " (known: expectTasks, complete, message, signal, advance, throwError, expectVariables)");
   }
 
-  // Moves the virtual clock, firing due timers in due order.
+  bool waits_for_message(std::size_t i, const std::string& name, const std::string& key) const {
+    for (const auto& [k, sub] : instances_[i].subscriptions) {
+      if (!sub.signal && sub.name == name && (sub.correlation_key.empty() || sub.correlation_key == key)) return true;
+    }
+    return false;
+  }
+
+  // Moves the virtual clock, firing due timers (of every instance) in due order.
   bool advance(const std::string& text, const std::string& where) {
     auto d = iso8601::parse_duration(text);
     if (!d) return failed(where + " (advance): '" + text + "' is not an ISO 8601 duration such as P5D");
     const std::int64_t target = env_.now_millis() + (d->years * 365 + d->months * 30 + d->days) * 86'400'000 + d->millis;
     for (int guard = 0; guard < 100000; ++guard) {
-      const runtime::Timer* next = nullptr;
-      for (const auto& [key, t] : state_.timers) {
-        if (t.due <= target && (!next || t.due < next->due)) next = &t;
+      std::optional<std::pair<std::size_t, runtime::Timer>> next;
+      for (std::size_t i = 0; i < instances_.size(); ++i) {
+        if (!active(i)) continue;
+        for (const auto& [key, t] : instances_[i].timers) {
+          if (t.due <= target && (!next || t.due < next->second.due)) next = {i, t};
+        }
       }
       if (!next) break;
-      env_.set_now(std::max(env_.now_millis(), next->due));
-      if (!command(runtime::FireTimer{next->key}, where)) return false;
+      env_.set_now(std::max(env_.now_millis(), next->second.due));
+      if (!command(next->first, runtime::FireTimer{next->second.key}, where)) return false;
     }
     env_.set_now(target);
     return true;
   }
 
   void check_expect(const json& e) {
+    const auto& root = instances_[0];
+    std::vector<std::string> completed;
+    for (const auto& s : instances_) completed.insert(completed.end(), s.completed.begin(), s.completed.end());
     if (e.contains("state")) {
-      std::string actual = state_.status == runtime::InstanceStatus::Completed ? "completed"
-                           : state_.status == runtime::InstanceStatus::Terminated ? "terminated"
-                           : !state_.incidents.empty() ? "incident" : "active";
+      std::string actual = root.status == runtime::InstanceStatus::Completed ? "completed"
+                           : root.status == runtime::InstanceStatus::Terminated ? "terminated"
+                           : !incidents().empty() ? "incident" : "active";
       if (actual != e["state"]) failed("expect.state: expected " + e["state"].get<std::string>() + ", but the instance is " + actual + incidents_text());
     }
     for (const auto& id : e.value("completed", json::array())) {
-      if (std::find(state_.completed.begin(), state_.completed.end(), id.get<std::string>()) == state_.completed.end()) {
-        failed("expect.completed: '" + id.get<std::string>() + "' never completed; completed were " + list(state_.completed));
+      if (std::find(completed.begin(), completed.end(), id.get<std::string>()) == completed.end()) {
+        failed("expect.completed: '" + id.get<std::string>() + "' never completed; completed were " + list(completed));
       }
     }
     for (const auto& id : e.value("notCompleted", json::array())) {
-      if (std::find(state_.completed.begin(), state_.completed.end(), id.get<std::string>()) != state_.completed.end()) {
+      if (std::find(completed.begin(), completed.end(), id.get<std::string>()) != completed.end()) {
         failed("expect.notCompleted: '" + id.get<std::string>() + "' completed");
       }
     }
-    if (e.contains("variables") && !subset(e["variables"], state_.variables)) {
-      failed("expect.variables: expected " + e["variables"].dump() + " within " + state_.variables.dump());
+    if (e.contains("variables") && !subset(e["variables"], root.variables)) {
+      failed("expect.variables: expected " + e["variables"].dump() + " within " + root.variables.dump());
     }
     if (e.contains("openTasks")) {
       auto expected = e["openTasks"].get<std::vector<std::string>>();
@@ -224,17 +321,22 @@ class Runner {
     }
     if (e.contains("incidents")) {
       auto expected = e["incidents"].get<std::vector<std::string>>();
-      if (list(expected) != list(incident_elements())) {
-        failed("expect.incidents: expected incidents at " + list(expected) + ", but they are at " + list(incident_elements()) + incidents_text());
+      std::vector<std::string> at;
+      for (const auto& [id, msg] : incidents()) at.push_back(id);
+      if (list(expected) != list(at)) {
+        failed("expect.incidents: expected incidents at " + list(expected) + ", but they are at " + list(at) + incidents_text());
       }
     }
   }
 
   const json& sc_;
+  Processes processes_;
   const ScenarioOptions& options_;
   ScenarioReport& report_;
   runtime::ManualEnv env_;
-  runtime::InstanceState state_;
+  std::deque<runtime::InstanceState> instances_;  // [0] is the root; deque: references stay valid
+  std::map<std::pair<std::size_t, Key>, std::size_t> children_;  // (caller, call element) -> child
+  std::set<std::size_t> reported_;
   json mocks_ = json::object();
   std::map<std::string, int> attempts_;
 };
@@ -293,7 +395,11 @@ Result<ScenarioReport> run_scenario(const std::string& path, const ScenarioOptio
     report.failures.push_back(wanted.empty() ? "no executable process in the files" : "no process '" + wanted + "' in the files");
     return report;
   }
-  Runner(sc, process, options, report).run();
+  Runner::Processes all;
+  for (const auto& d : defs) {
+    for (const auto& p : d->processes) all.emplace(p.id, std::shared_ptr<const model::ProcessDefinition>(d, &p));
+  }
+  Runner(sc, process, std::move(all), options, report).run();
   report.passed = report.failures.empty();
   return report;
 }

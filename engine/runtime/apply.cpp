@@ -11,6 +11,8 @@ struct Applier {
   void operator()(const InstanceStarted& e) {
     s.key = e.key;
     s.business_key = e.business_key;
+    s.parent_instance = e.parent_instance;
+    s.parent_element = e.parent_element;
     s.status = InstanceStatus::Active;
   }
   void operator()(const ElementActivated& e) {
@@ -55,6 +57,9 @@ struct Applier {
   void operator()(const TimerRemoved& e) { s.timers.erase(e.key); }
   void operator()(const SubscriptionOpened& e) { s.subscriptions[e.subscription.key] = e.subscription; }
   void operator()(const SubscriptionClosed& e) { s.subscriptions.erase(e.key); }
+  void operator()(const CallRequested& e) { s.calls[e.call.element_instance] = e.call; }
+  void operator()(const CallClosed& e) { s.calls.erase(e.element_instance); }
+  void operator()(const ErrorEscaped& e) { s.escaped_error = e.code; }
   void operator()(const IncidentRaised& e) {
     s.incidents[e.incident.key] = e.incident;
     if (auto it = s.elements.find(e.incident.element_instance); it != s.elements.end()) {
@@ -105,6 +110,9 @@ std::string describe(const Event& event, const InstanceState& s) {
     std::string operator()(const TimerRemoved& e) const { return "timer " + std::to_string(e.key) + " removed"; }
     std::string operator()(const SubscriptionOpened& e) const { return (e.subscription.signal ? "waits for signal " : "waits for message ") + e.subscription.name; }
     std::string operator()(const SubscriptionClosed& e) const { return "subscription " + std::to_string(e.key) + " closed"; }
+    std::string operator()(const CallRequested& e) const { return "calls " + e.call.process_id + " from " + of(e.call.element_instance); }
+    std::string operator()(const CallClosed& e) const { return "call from " + of(e.element_instance) + " closed"; }
+    std::string operator()(const ErrorEscaped& e) const { return "error " + e.code + " goes up to the caller"; }
     std::string operator()(const IncidentRaised& e) const { return "incident at " + of(e.incident.element_instance) + ": " + e.incident.message; }
     std::string operator()(const IncidentResolved& e) const { return "incident " + std::to_string(e.key) + " resolved"; }
     std::string operator()(const InstanceCompleted&) const { return "instance completed"; }

@@ -13,7 +13,13 @@ namespace elva::runtime {
 struct StartInstance {
   nlohmann::json variables = nlohmann::json::object();
   std::string business_key;
+  Key parent_instance = 0;  // when a call activity starts it
+  Key parent_element = 0;
 };
+// The child instance of a call activity completed with these variables (all of the child's).
+struct CompleteCall { Key element_instance; nlohmann::json variables = nlohmann::json::object(); };
+// An administrator (or a calling process) cancels the instance.
+struct CancelInstance {};
 struct CompleteJob { Key job; nlohmann::json variables = nlohmann::json::object(); };
 struct FailJob { Key job; std::string message; };
 // A person (or a test) finishes a wait state: user, manual, receive or abstract task, or a catch
@@ -32,6 +38,7 @@ struct ThrowError { Key element_instance; std::string code; nlohmann::json varia
 struct ResolveIncident { Key incident; };
 
 using Command = std::variant<StartInstance, CompleteJob, FailJob, CompleteWait, FireTimer,
-                             CorrelateMessage, BroadcastSignal, ThrowError, ResolveIncident>;
+                             CorrelateMessage, BroadcastSignal, ThrowError, ResolveIncident,
+                             CompleteCall, CancelInstance>;
 
 }  // namespace elva::runtime

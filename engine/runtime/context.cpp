@@ -154,6 +154,7 @@ void StepContext::close_attachments(Key instance) {
   for (const auto& [key, s] : state_.subscriptions) if (s.element_instance == instance) closing.push_back(SubscriptionClosed{key});
   for (const auto& [key, j] : state_.jobs) if (j.element_instance == instance) closing.push_back(JobRemoved{key});
   for (const auto& [key, i] : state_.incidents) if (i.element_instance == instance) closing.push_back(IncidentResolved{key});
+  if (state_.calls.count(instance)) closing.push_back(CallClosed{instance});
   for (auto& ev : closing) emit(std::move(ev));
 }
 
@@ -255,6 +256,12 @@ void StepContext::throw_error(Key instance, const std::string& code) {
       return trigger_event_subprocess(scope, start);
     }
     at = scope;
+  }
+  if (state_.parent_instance != 0) {  // a called process: the caller's call activity rethrows it
+    emit(ErrorEscaped{code});
+    terminate_scope_except(0, 0);
+    emit(InstanceTerminated{});
+    return;
   }
   raise_incident(instance, "BPMN error '" + code + "' was thrown and nothing catches it");
 }

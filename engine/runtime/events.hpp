@@ -12,7 +12,7 @@
 
 namespace elva::runtime {
 
-struct InstanceStarted { Key key; std::string process_id; std::string business_key; };
+struct InstanceStarted { Key key; std::string process_id; std::string business_key; Key parent_instance = 0; Key parent_element = 0; };
 struct ElementActivated { Key key; model::ElementIndex element; Key parent; bool waiting; Role role = Role::Normal; };
 struct ElementCompleted { Key key; model::ElementIndex element; };
 struct ElementTerminated { Key key; model::ElementIndex element; };
@@ -27,6 +27,9 @@ struct TimerScheduled { Timer timer; };
 struct TimerRemoved { Key key; };
 struct SubscriptionOpened { Subscription subscription; };
 struct SubscriptionClosed { Key key; };
+struct CallRequested { Call call; };
+struct CallClosed { Key element_instance; };
+struct ErrorEscaped { std::string code; };  // to the calling process
 struct IncidentRaised { Incident incident; };
 struct IncidentResolved { Key key; };
 struct InstanceCompleted {};
@@ -35,7 +38,7 @@ struct InstanceTerminated {};
 using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated,
                            FlowTaken, JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, JobCreated, JobRemoved,
                            TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed,
-                           IncidentRaised, IncidentResolved, InstanceCompleted,
+                           CallRequested, CallClosed, ErrorEscaped, IncidentRaised, IncidentResolved, InstanceCompleted,
                            InstanceTerminated>;
 
 // Applies one event. REQUIRES: the event was produced for this state (checked).

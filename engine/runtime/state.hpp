@@ -59,6 +59,13 @@ struct Subscription {  // message or signal catch
   std::string correlation_key;
 };
 
+// A call activity waiting for its child instance (started by the coordinator: sched, elva test).
+struct Call {
+  Key element_instance = 0;
+  std::string process_id;
+  nlohmann::json variables = nlohmann::json::object();  // what goes into the child
+};
+
 struct Incident {
   Key key = 0;
   Key element_instance = 0;
@@ -78,6 +85,10 @@ struct InstanceState {
   std::map<Key, Incident> incidents;
   // Parallel joins: tokens arrived per (scope instance, gateway) and incoming flow.
   std::map<std::pair<Key, model::ElementIndex>, std::map<model::FlowIndex, int>> joins;
+  std::map<Key, Call> calls;  // by call activity element instance
+  Key parent_instance = 0;    // set when started by a call activity
+  Key parent_element = 0;     // that call activity's element instance
+  std::string escaped_error;  // a BPMN error no one here caught, for the caller to rethrow
   std::vector<std::string> completed;  // element ids, in completion order (history)
   std::uint64_t version = 0;           // one more per applied event
 };

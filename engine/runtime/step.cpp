@@ -3,6 +3,7 @@
 #include "runtime/step.hpp"
 
 #include "runtime/behaviors/element_behavior.hpp"
+#include "expr/feel.hpp"
 #include "runtime/timers.hpp"
 
 namespace elva::runtime {
@@ -25,7 +26,7 @@ class Handler {
       }
     }
     if (!start) return fail(Errc::InvalidArgument, "process '" + s_.process->id + "' has no none start event to start from");
-    ctx_.emit(InstanceStarted{ctx_.env().next_key(), s_.process->id, c.business_key});
+    ctx_.emit(InstanceStarted{ctx_.env().next_key(), s_.process->id, c.business_key, c.parent_instance, c.parent_element});
     if (c.variables.is_object() && !c.variables.empty()) ctx_.emit(VariablesSet{c.variables});
     ctx_.arm_event_subprocesses(0);
     ctx_.activate(start->index, 0);
@@ -130,6 +131,40 @@ class Handler {
     const Key parent = s_.elements.at(instance).parent;
     ctx_.terminate(instance);
     ctx_.activate(element, parent);
+    return {};
+  }
+
+  Result<void> operator()(const CompleteCall& c) {
+    auto it = s_.calls.find(c.element_instance);
+    if (it == s_.calls.end()) return fail(Errc::NotFound, "no call activity " + std::to_string(c.element_instance) + " waits for a child");
+    ctx_.emit(CallClosed{c.element_instance});
+    const auto& e = ctx_.element_of(c.element_instance);
+    const auto* call = e.as<model::CallActivitySpec>();
+    nlohmann::json back = nlohmann::json::object();
+    if (call->propagate_all_out || call->out.empty()) back = c.variables;
+    if (!call->out.empty()) {
+      const expr::Value child = expr::Value::from_json(c.variables);
+      for (const auto& m : call->out) {
+        if (!expr::looks_like_expression(m.source)) {  // a variable name (camunda:out source=)
+          back[m.target] = c.variables.contains(m.source) ? c.variables[m.source] : nlohmann::json();
+          continue;
+        }
+        auto compiled = expr::Expression::compile(m.source);
+        if (!compiled) {
+          ctx_.raise_incident(c.element_instance, "out mapping '" + m.target + "': " + compiled.error().message);
+          return {};
+        }
+        back[m.target] = compiled->evaluate(expr::ContextScope(child)).to_json();
+      }
+    }
+    return finish(c.element_instance, back);
+  }
+
+  Result<void> operator()(const CancelInstance&) {
+    ctx_.terminate_scope_except(0, 0);
+    for (const auto& [key, t] : std::map<Key, Timer>(s_.timers)) if (t.element_instance == 0) ctx_.emit(TimerRemoved{key});
+    for (const auto& [key, sub] : std::map<Key, Subscription>(s_.subscriptions)) if (sub.element_instance == 0) ctx_.emit(SubscriptionClosed{key});
+    ctx_.emit(InstanceTerminated{});
     return {};
   }
 

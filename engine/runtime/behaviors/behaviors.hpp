@@ -16,6 +16,7 @@ const ElementBehavior& exclusive_gateway_behavior();
 const ElementBehavior& parallel_gateway_behavior();
 const ElementBehavior& inclusive_gateway_behavior();
 const ElementBehavior& sub_process_behavior();
+const ElementBehavior& call_activity_behavior();
 const ElementBehavior& event_based_gateway_behavior();
 const ElementBehavior& unsupported_behavior();
 

@@ -1,5 +1,6 @@
 // Container behaviours: an embedded sub-process starts its none start event and completes
 // when its last token ends (StepContext::check_scope_done).
+#include "expr/feel.hpp"
 #include "runtime/behaviors/behaviors.hpp"
 
 namespace elva::runtime {
@@ -18,6 +19,38 @@ class SubProcessBehavior : public ElementBehavior {
   }
 };
 
+// Asks the coordinator for a child instance of the called process (CallRequested); the
+// coordinator answers with CompleteCall, or ThrowError when a BPMN error escapes the child.
+class CallActivityBehavior : public ElementBehavior {
+ public:
+  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
+    const auto* call = e.as<model::CallActivitySpec>();
+    std::string process_id = call->called_element;
+    if (expr::looks_like_expression(process_id)) {
+      auto v = ctx.evaluate(process_id, instance);
+      if (!v || !v->get<std::string>()) return ctx.raise_incident(instance, "calledElement '" + process_id + "' does not give a process id");
+      process_id = *v->get<std::string>();
+    }
+    const nlohmann::json visible = ctx.visible_variables(instance);
+    nlohmann::json vars = call->propagate_all_in || call->in.empty() ? visible : nlohmann::json::object();
+    for (const auto& m : call->in) {
+      if (!expr::looks_like_expression(m.source)) {  // a variable name (camunda:in source=)
+        vars[m.target] = visible.contains(m.source) ? visible[m.source] : nlohmann::json();
+        continue;
+      }
+      auto v = ctx.evaluate(m.source, instance);
+      if (!v) return ctx.raise_incident(instance, "in mapping '" + m.target + "': " + v.error().message);
+      vars[m.target] = v->to_json();
+    }
+    for (const auto& m : e.inputs) {  // Zeebe-style input mappings go to the child as well
+      auto v = ctx.evaluate(m.source, instance);
+      if (v) vars[m.target] = v->to_json();
+    }
+    ctx.emit(CallRequested{Call{instance, process_id, vars}});
+  }
+};
+
 const ElementBehavior& sub_process_behavior() { static SubProcessBehavior b; return b; }
+const ElementBehavior& call_activity_behavior() { static CallActivityBehavior b; return b; }
 
 }  // namespace elva::runtime
