@@ -28,7 +28,8 @@ struct Applier {
   void operator()(const FlowTaken& e) {
     const auto& flow = s.process->flows[e.flow];
     const auto& target = s.process->elements[flow.target];
-    if (target.type == model::ElementType::ParallelGateway && target.incoming.size() > 1) {
+    if ((target.type == model::ElementType::ParallelGateway || target.type == model::ElementType::InclusiveGateway) &&
+        target.incoming.size() > 1) {
       ++s.joins[{e.scope, flow.target}][e.flow];
     }
   }

@@ -3,6 +3,7 @@
 
 #include "runtime/behaviors/element_behavior.hpp"
 #include "expr/feel.hpp"
+#include "model/flow_graph.hpp"
 #include "runtime/loops.hpp"
 #include "runtime/timers.hpp"
 
@@ -53,13 +54,15 @@ void StepContext::complete_via(Key instance, std::vector<model::FlowIndex> flows
 }
 
 void StepContext::drain() {
-  while (!queue_.empty()) {
-    Item item = std::move(queue_.front());
-    queue_.pop_front();
-    if (!state_.elements.count(item.instance)) continue;  // terminated meanwhile
-    if (item.work == Work::Activate) run_activate(item.instance);
-    else run_complete(item);
-  }
+  do {
+    while (!queue_.empty()) {
+      Item item = std::move(queue_.front());
+      queue_.pop_front();
+      if (!state_.elements.count(item.instance)) continue;  // terminated meanwhile
+      if (item.work == Work::Activate) run_activate(item.instance);
+      else run_complete(item);
+    }
+  } while (fire_inclusive_joins());
 }
 
 void StepContext::run_activate(Key instance) {
@@ -106,7 +109,32 @@ void StepContext::take_flow(model::FlowIndex flow, Key scope) {
     }
     emit(JoinReset{scope, target});
   }
+  if (t.type == ElementType::InclusiveGateway && t.incoming.size() > 1) return;  // see fire_inclusive_joins
   activate(target, scope);
+}
+
+// An inclusive join fires once no token in its scope can still reach it: live element instances
+// and tokens waiting at other joins are the tokens; reachability follows the flow graph.
+bool StepContext::fire_inclusive_joins() {
+  for (const auto& [where, arrived] : state_.joins) {
+    const auto [scope, gateway] = where;
+    if (process().elements[gateway].type != ElementType::InclusiveGateway || arrived.empty()) continue;
+    std::vector<model::ElementIndex> tokens;
+    for (const auto& [key, el] : state_.elements) if (el.parent == scope) tokens.push_back(el.element);
+    for (const auto& [other, waiting] : state_.joins) {
+      if (other.first == scope && other.second != gateway && !waiting.empty()) tokens.push_back(other.second);
+    }
+    bool can_still_arrive = false;
+    for (auto from : tokens) {
+      if (from == gateway) continue;
+      if (process().graph().reachable_from({from})[gateway]) { can_still_arrive = true; break; }
+    }
+    if (can_still_arrive) continue;
+    emit(JoinReset{scope, gateway});
+    activate(gateway, scope);
+    return true;  // the joins map changed: start over
+  }
+  return false;
 }
 
 void StepContext::check_scope_done(Key scope) {

@@ -79,6 +79,7 @@ class StepContext {
   void leave(Key scope, const std::vector<model::FlowIndex>& flows);
   void check_scope_done(Key scope);
   bool has_joins(Key scope) const;
+  bool fire_inclusive_joins();
   model::ElementIndex error_event_subprocess(Key scope, const std::string& code) const;
   void close_attachments(Key instance);
 

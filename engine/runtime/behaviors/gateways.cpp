@@ -1,5 +1,6 @@
 // Gateway behaviours: exclusive (first true condition, else default, else incident),
-// parallel (fork all; the join is counted in StepContext::take_flow), inclusive (fork).
+// parallel (fork all; the join is counted in StepContext::take_flow), inclusive (fork on every
+// true condition; joins in StepContext::fire_inclusive_joins), event-based.
 #include "runtime/behaviors/behaviors.hpp"
 
 namespace elva::runtime {
@@ -29,11 +30,10 @@ class ParallelGatewayBehavior : public ElementBehavior {
 
 class InclusiveGatewayBehavior : public ElementBehavior {
  public:
-  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
-    if (e.incoming.size() > 1) {
-      return ctx.raise_incident(instance, "inclusive joins are not supported by this version of Elva yet");
-    }
-    ctx.complete(instance);  // conditional_flows: every true condition, else the default
+  void on_activate(const model::Element&, Key instance, StepContext& ctx) const override {
+    // Joining happened before activation (StepContext::fire_inclusive_joins); splitting takes
+    // every flow whose condition holds, else the default (conditional_flows).
+    ctx.complete(instance);
   }
 };
 
