@@ -50,7 +50,9 @@ int main(int argc, char** argv) {
     for (long i = 0; i < n; ++i) {
       elva::runtime::InstanceState s;
       s.process = process;
-      auto started = elva::runtime::step(s, elva::runtime::StartInstance{{{"amount", i % 200}}, ""}, env);
+      elva::runtime::StartInstance start;
+      start.variables = {{"amount", i % 200}};
+      auto started = elva::runtime::step(s, start, env);
       if (!started || s.jobs.size() != 1) return 1;
       auto done = elva::runtime::step(s, elva::runtime::CompleteJob{s.jobs.begin()->first, {}}, env);
       if (!done) return 1;

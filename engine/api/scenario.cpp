@@ -68,7 +68,8 @@ class Runner {
 
   void run() {
     const json start = sc_.value("start", json::object());
-    runtime::StartInstance cmd{start.value("variables", json::object()), start.value("businessKey", ""), 0, 0};
+    runtime::StartInstance cmd{start.value("variables", json::object()), start.value("businessKey", ""), 0, 0,
+                               start.value("event", "")};
     if (!command(0, cmd, "start")) return;
     const json steps = sc_.value("steps", json::array());
     for (std::size_t i = 0; i < steps.size(); ++i) {
@@ -149,7 +150,7 @@ class Runner {
         instances_[child].process = p->second;
         children_[{i, element}] = child;
         const Key parent_key = instances_[i].key;
-        if (!apply_to(child, runtime::StartInstance{vars, "", parent_key, element}, where)) return false;
+        if (!apply_to(child, runtime::StartInstance{vars, "", parent_key, element, ""}, where)) return false;
         moved = true;
         return true;
       }

@@ -15,6 +15,7 @@ struct StartInstance {
   std::string business_key;
   Key parent_instance = 0;  // when a call activity starts it
   Key parent_element = 0;
+  std::string start_event;  // a start event id (message, timer, signal ...); empty: the none start
 };
 // The child instance of a call activity completed with these variables (all of the child's).
 struct CompleteCall { Key element_instance; nlohmann::json variables = nlohmann::json::object(); };

@@ -391,6 +391,86 @@ void StepContext::trigger_event_gateway(Key gateway, model::ElementIndex event) 
   activate_triggered(event, scope);
 }
 
+void StepContext::finish(Key instance, const nlohmann::json& variables) {
+  const auto& e = element_of(instance);
+  if (auto r = apply_outputs(e, instance, variables); !r) return raise_incident(instance, r.error().message);
+  complete(instance);
+}
+
+void StepContext::deliver(const Subscription& sub, const nlohmann::json& variables) {
+  const auto& event = process().elements[sub.event];
+  const bool stays = (event.type == ElementType::BoundaryEvent && !event.event()->cancel_activity) ||
+                     (event.type == ElementType::StartEvent && !event.event()->interrupting);
+  if (!stays) emit(SubscriptionClosed{sub.key});  // non-interrupting ones wait for the next
+  if (sub.element_instance == 0 || state_.elements.at(sub.element_instance).element != sub.event) {
+    set_variables(0, variables);
+    return trigger(sub.element_instance, sub.event);
+  }
+  finish(sub.element_instance, variables);  // the waiting element itself
+}
+
+void StepContext::trigger(Key owner, model::ElementIndex event) {
+  const auto type = process().elements[event].type;
+  if (type == ElementType::BoundaryEvent) return trigger_boundary(owner, event);
+  if (type == ElementType::StartEvent) return trigger_event_subprocess(owner, event);
+  if (owner != 0 && process().elements[state_.elements.at(owner).element].type == ElementType::EventBasedGateway) {
+    return trigger_event_gateway(owner, event);
+  }
+  complete(owner);  // an intermediate catch event waiting for its own timer
+}
+
+void StepContext::trigger_boundary(Key host, model::ElementIndex boundary) {
+  const Key parent = state_.elements.at(host).parent;
+  if (process().elements[boundary].event()->cancel_activity) terminate(host);
+  activate_triggered(boundary, parent);
+}
+
+int StepContext::broadcast_signal(const std::string& name) {
+  std::vector<Subscription> matching;
+  for (const auto& [key, sub] : state_.subscriptions) {
+    if (sub.signal && sub.name == name) matching.push_back(sub);
+  }
+  int delivered = 0;
+  for (const auto& sub : matching) {
+    if (!state_.subscriptions.count(sub.key)) continue;  // closed by an earlier delivery
+    deliver(sub, nlohmann::json::object());
+    ++delivered;
+  }
+  return delivered;
+}
+
+bool StepContext::throw_escalation(Key instance, const std::string& code) {
+  auto matches = [&](const model::EventDefinition& d) {
+    return d.kind == model::EventKind::Escalation && (d.ref.empty() || d.resolved == code);
+  };
+  for (Key at = instance; at != 0;) {
+    const auto& e = element_of(at);
+    if (at != instance || model::is_activity(e.type)) {
+      for (auto b : e.boundary_events) {
+        for (const auto& d : process().elements[b].event()->definitions) {
+          if (!matches(d)) continue;
+          const bool interrupting = process().elements[b].event()->cancel_activity;
+          trigger_boundary(at, b);
+          return interrupting;
+        }
+      }
+    }
+    const Key scope = state_.elements.at(at).parent;
+    const model::ElementIndex scope_element = scope == 0 ? model::kNoElement : state_.elements.at(scope).element;
+    for (const auto& sub : process().elements) {
+      if (sub.type != ElementType::EventSubProcess || sub.scope != scope_element) continue;
+      for (auto child : sub.as<model::SubProcessSpec>()->children) {
+        const auto& start = process().elements[child];
+        if (start.type != ElementType::StartEvent || start.event()->definitions.empty() || !matches(start.event()->definitions.front())) continue;
+        trigger_event_subprocess(scope, child);
+        return start.event()->interrupting;
+      }
+    }
+    at = scope;
+  }
+  return false;  // an uncaught escalation is not an error: the thrower goes on
+}
+
 Key StepContext::activate_triggered(model::ElementIndex event, Key parent) {
   const Key key = env_.next_key();
   emit(ElementActivated{key, event, parent, false, Role::Normal});

@@ -63,6 +63,19 @@ class StepContext {
   // Merges `variables` (a JSON object) through the element's output mappings, if any.
   Result<void> apply_outputs(const model::Element& element, Key instance, const nlohmann::json& variables);
   void arm_boundaries(Key instance);
+  // A job or wait state is done: its variables through its output mappings, then completion.
+  void finish(Key instance, const nlohmann::json& variables);
+  // A message or signal reached a subscription.
+  void deliver(const Subscription& subscription, const nlohmann::json& variables);
+  // A timer or subscription owned by `owner` fired for `event` (boundary, event sub-process
+  // start, event after an event-based gateway, or the waiting catch event itself).
+  void trigger(Key owner, model::ElementIndex event);
+  void trigger_boundary(Key host, model::ElementIndex boundary);
+  // Delivers a signal to every subscription of this instance; returns how many.
+  int broadcast_signal(const std::string& name);
+  // Throws an escalation: the nearest boundary or event sub-process catching `code` takes it;
+  // returns true when the catch interrupted `instance` (the thrower then stops).
+  bool throw_escalation(Key instance, const std::string& code);
   // Opens a timer or subscription for `def` (the trigger of element `event`), owned by `owner`.
   bool arm_trigger(Key owner, model::ElementIndex event, const model::EventDefinition& def);
 

@@ -19,13 +19,17 @@ class Handler {
     if (s_.key != 0) return fail(Errc::Conflict, "the instance has already started");
     const model::Element* start = nullptr;
     for (const auto& e : s_.process->elements) {
-      if (e.type == ElementType::StartEvent && e.scope == model::kNoElement &&
-          e.event()->definitions.empty()) {
+      if (e.type != ElementType::StartEvent || e.scope != model::kNoElement) continue;
+      if (c.start_event.empty() ? e.event()->definitions.empty() : e.id == c.start_event) {
         start = &e;
         break;
       }
     }
-    if (!start) return fail(Errc::InvalidArgument, "process '" + s_.process->id + "' has no none start event to start from");
+    if (!start) {
+      return fail(Errc::InvalidArgument, c.start_event.empty()
+                                             ? "process '" + s_.process->id + "' has no none start event; say which start event to start from"
+                                             : "process '" + s_.process->id + "' has no start event '" + c.start_event + "' at its top level");
+    }
     ctx_.emit(InstanceStarted{ctx_.env().next_key(), s_.process->id, c.business_key, c.parent_instance, c.parent_element});
     if (c.variables.is_object() && !c.variables.empty()) ctx_.emit(VariablesSet{c.variables});
     ctx_.arm_event_subprocesses(0);
@@ -99,15 +103,11 @@ class Handler {
   }
 
   Result<void> operator()(const BroadcastSignal& c) {
-    std::vector<Subscription> matching;
-    for (const auto& [key, sub] : s_.subscriptions) {
-      if (sub.signal && sub.name == c.name) matching.push_back(sub);
-    }
-    if (matching.empty()) return fail(Errc::NotFound, "no one in this instance waits for signal '" + c.name + "'");
+    bool waits = false;
+    for (const auto& [key, sub] : s_.subscriptions) waits |= sub.signal && sub.name == c.name;
+    if (!waits) return fail(Errc::NotFound, "no one in this instance waits for signal '" + c.name + "'");
     if (c.variables.is_object() && !c.variables.empty()) ctx_.emit(VariablesSet{c.variables});
-    for (const auto& sub : matching) {
-      if (s_.subscriptions.count(sub.key)) deliver(sub, nlohmann::json::object());
-    }
+    ctx_.broadcast_signal(c.name);
     return {};
   }
 
@@ -169,46 +169,12 @@ class Handler {
   }
 
  private:
-  // A job or wait state is done: outputs, then completion.
   Result<void> finish(Key instance, const nlohmann::json& variables) {
-    const auto& e = ctx_.element_of(instance);
-    if (auto r = ctx_.apply_outputs(e, instance, variables); !r) {
-      ctx_.raise_incident(instance, r.error().message);
-      return {};
-    }
-    ctx_.complete(instance);
+    ctx_.finish(instance, variables);
     return {};
   }
-
-  void deliver(const Subscription& sub, const nlohmann::json& variables) {
-    const auto& event = s_.process->elements[sub.event];
-    const bool stays = (event.type == ElementType::BoundaryEvent && !event.event()->cancel_activity) ||
-                       (event.type == ElementType::StartEvent && !event.event()->interrupting);
-    if (!stays) ctx_.emit(SubscriptionClosed{sub.key});  // non-interrupting ones wait for the next
-    if (sub.element_instance == 0 || s_.elements.at(sub.element_instance).element != sub.event) {
-      ctx_.set_variables(0, variables);
-      return trigger(sub.element_instance, sub.event);
-    }
-    (void)finish(sub.element_instance, variables);  // the waiting element itself
-  }
-
-  // A timer or subscription owned by `owner` fired for `event`.
-  void trigger(Key owner, model::ElementIndex event) {
-    const auto type = s_.process->elements[event].type;
-    if (type == ElementType::BoundaryEvent) return trigger_boundary(owner, event);
-    if (type == ElementType::StartEvent) return ctx_.trigger_event_subprocess(owner, event);
-    if (owner != 0 && s_.process->elements[s_.elements.at(owner).element].type == ElementType::EventBasedGateway) {
-      return ctx_.trigger_event_gateway(owner, event);
-    }
-    ctx_.complete(owner);  // an intermediate catch event waiting for its own timer
-  }
-
-  // A boundary event fires on `host`: interrupting ones end the host first.
-  void trigger_boundary(Key host, model::ElementIndex boundary) {
-    const Key parent = s_.elements.at(host).parent;
-    if (s_.process->elements[boundary].event()->cancel_activity) ctx_.terminate(host);
-    ctx_.activate(boundary, parent);
-  }
+  void deliver(const Subscription& sub, const nlohmann::json& variables) { ctx_.deliver(sub, variables); }
+  void trigger(Key owner, model::ElementIndex event) { ctx_.trigger(owner, event); }
 
   InstanceState& s_;
   StepContext& ctx_;

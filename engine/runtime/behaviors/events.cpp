@@ -27,6 +27,8 @@ class EndEventBehavior : public ElementBehavior {
   void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
     const auto* d = first_def(e);
     if (d && d->kind == EventKind::Error) return ctx.throw_error(instance, d->resolved);
+    if (d && d->kind == EventKind::Escalation && ctx.throw_escalation(instance, d->resolved)) return;
+    if (d && d->kind == EventKind::Signal) ctx.broadcast_signal(d->resolved);
     if (d && d->kind == EventKind::Terminate) {
       // Ends everything else in this scope (only this scope: a sub-process, or the process).
       ctx.terminate_scope_except(ctx.state().elements.at(instance).parent, instance);
@@ -76,7 +78,9 @@ class IntermediateThrowBehavior : public ElementBehavior {
       }
       return ctx.raise_incident(instance, "no link catch event named '" + d->link_name + "'");
     }
-    ctx.complete(instance);  // none, signal, escalation, message throws pass on (for now)
+    if (d && d->kind == EventKind::Escalation && ctx.throw_escalation(instance, d->resolved)) return;
+    if (d && d->kind == EventKind::Signal) ctx.broadcast_signal(d->resolved);
+    ctx.complete(instance);
   }
 };
 

@@ -35,7 +35,7 @@ struct Instance {
 TEST_CASE("a started instance runs to its first wait state and stops there", "[runtime]") {
   Instance i(R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="u"/><userTask id="u"/>
                <sequenceFlow id="f2" sourceRef="u" targetRef="e"/><endEvent id="e"/>)");
-  auto events = i.run(StartInstance{{{"x", 1}}, "B-1"});
+  auto events = i.run(StartInstance{{{"x", 1}}, "B-1", 0, 0, ""});
   CHECK(events == std::vector<std::string>{"started p", "set {\"x\":1}", "activated s (startEvent)",
                                            "completed s", "took f1", "activated u (userTask)"});
   CHECK(i.state.status == InstanceStatus::Active);
