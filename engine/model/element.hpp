@@ -128,6 +128,9 @@ struct Element {
   std::string default_flow_id;  // as written, for diagnostics when it does not resolve
   std::vector<ElementIndex> boundary_events;
   bool is_for_compensation = false;
+  // For an activity with a compensation boundary event: the handler the boundary is associated
+  // with (bpmn:association), resolved after reading.
+  ElementIndex compensation_handler = kNoElement;
   std::string documentation;
   std::vector<IoMapping> inputs;
   std::vector<IoMapping> outputs;

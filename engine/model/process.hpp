@@ -28,6 +28,12 @@ struct SequenceFlow {
   std::string condition_language;    // empty: the definitions' expressionLanguage
 };
 
+struct Association {
+  std::string id;
+  std::string source_ref;
+  std::string target_ref;
+};
+
 struct Lane {
   std::string id;
   std::string name;
@@ -65,6 +71,7 @@ class ProcessDefinition {
   std::vector<SequenceFlow> flows;
   std::vector<Lane> lanes;
   std::vector<DataElement> data;
+  std::vector<Association> associations;
   std::vector<Property> properties;
 
   const Element* find(std::string_view element_id) const;

@@ -249,6 +249,10 @@ class Reader {
         read_flow_node(node, *type, p, scope);
       } else if (local == "sequenceFlow") {
         read_sequence_flow(node, p, scope);
+      } else if (local == "association") {
+        p.associations.push_back({id_of(node, "association"),
+                                  std::string(strip_prefix(node.attribute("sourceRef").value())),
+                                  std::string(strip_prefix(node.attribute("targetRef").value()))});
       } else if (local == "dataObject" || local == "dataObjectReference" ||
                  local == "dataStoreReference") {
         DataElement d{id_of(node, local), node.attribute("name").value(), std::string(local),
@@ -481,6 +485,14 @@ class Reader {
           sub->children.push_back(e.index);
         }
       }
+    }
+    // Compensation: boundary (compensate) --association--> handler activity.
+    for (const auto& a : p.associations) {
+      const ElementIndex from = lookup(a.source_ref), to = lookup(a.target_ref);
+      if (from == kNoElement || to == kNoElement) continue;
+      const auto* ev = std::get_if<EventSpec>(&p.elements[from].spec);
+      if (!ev || ev->attached_to == kNoElement || !p.elements[to].is_for_compensation) continue;
+      p.elements[ev->attached_to].compensation_handler = to;
     }
     p.index();
   }

@@ -58,6 +58,21 @@ struct Applier {
   void operator()(const TimerRemoved& e) { s.timers.erase(e.key); }
   void operator()(const SubscriptionOpened& e) { s.subscriptions[e.subscription.key] = e.subscription; }
   void operator()(const SubscriptionClosed& e) { s.subscriptions.erase(e.key); }
+  void operator()(const CompensableRecorded& e) { s.compensable.emplace_back(e.scope, e.activity); }
+  void operator()(const CompensationQueued& e) {
+    for (auto a : e.activities) {
+      for (auto it = s.compensable.rbegin(); it != s.compensable.rend(); ++it) {
+        if (it->first == e.scope && it->second == a) { s.compensable.erase(std::next(it).base()); break; }
+      }
+    }
+    s.compensating[e.thrower] = e.handlers;
+  }
+  void operator()(const CompensationHandlerStarted& e) {
+    auto& queue = s.compensating[e.thrower];
+    if (!queue.empty()) queue.erase(queue.begin());
+    s.handler_of[e.handler_instance] = e.thrower;
+  }
+  void operator()(const CompensationHandlerDone& e) { s.handler_of.erase(e.handler_instance); }
   void operator()(const CallRequested& e) { s.calls[e.call.element_instance] = e.call; }
   void operator()(const CallClosed& e) { s.calls.erase(e.element_instance); }
   void operator()(const ErrorEscaped& e) { s.escaped_error = e.code; }
@@ -111,6 +126,14 @@ std::string describe(const Event& event, const InstanceState& s) {
     std::string operator()(const TimerRemoved& e) const { return "timer " + std::to_string(e.key) + " removed"; }
     std::string operator()(const SubscriptionOpened& e) const { return (e.subscription.signal ? "waits for signal " : "waits for message ") + e.subscription.name; }
     std::string operator()(const SubscriptionClosed& e) const { return "subscription " + std::to_string(e.key) + " closed"; }
+    std::string operator()(const CompensableRecorded& e) const { return "can compensate " + s.process->elements[e.activity].id; }
+    std::string operator()(const CompensationQueued& e) const {
+      std::string out = "compensates";
+      for (auto a : e.activities) out += " " + s.process->elements[a].id;
+      return out;
+    }
+    std::string operator()(const CompensationHandlerStarted& e) const { return "compensation handler " + of(e.handler_instance) + " runs"; }
+    std::string operator()(const CompensationHandlerDone& e) const { return "compensation handler " + std::to_string(e.handler_instance) + " done"; }
     std::string operator()(const CallRequested& e) const { return "calls " + e.call.process_id + " from " + of(e.call.element_instance); }
     std::string operator()(const CallClosed& e) const { return "call from " + of(e.element_instance) + " closed"; }
     std::string operator()(const ErrorEscaped& e) const { return "error " + e.code + " goes up to the caller"; }

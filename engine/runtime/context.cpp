@@ -89,6 +89,12 @@ void StepContext::run_complete(const Item& item) {
   }
   close_attachments(instance);
   emit(ElementCompleted{instance, e.index});
+  if (e.compensation_handler != model::kNoElement) emit(CompensableRecorded{parent, e.index});
+  if (auto h = state_.handler_of.find(instance); h != state_.handler_of.end()) {
+    const Key thrower = h->second;
+    emit(CompensationHandlerDone{instance});
+    return next_compensation(thrower);
+  }
   leave(parent, flows);
 }
 
@@ -469,6 +475,34 @@ bool StepContext::throw_escalation(Key instance, const std::string& code) {
     at = scope;
   }
   return false;  // an uncaught escalation is not an error: the thrower goes on
+}
+
+bool StepContext::throw_compensation(Key thrower, const std::string& activity_ref) {
+  const Key scope = state_.elements.at(thrower).parent;
+  std::vector<model::ElementIndex> activities, handlers;
+  for (auto it = state_.compensable.rbegin(); it != state_.compensable.rend(); ++it) {
+    if (it->first != scope) continue;
+    const auto& a = process().elements[it->second];
+    if (!activity_ref.empty() && a.id != activity_ref) continue;
+    activities.push_back(a.index);
+    handlers.push_back(a.compensation_handler);
+  }
+  if (handlers.empty()) return false;
+  emit(CompensationQueued{thrower, scope, activities, handlers});
+  next_compensation(thrower);
+  return true;
+}
+
+void StepContext::next_compensation(Key thrower) {
+  auto it = state_.compensating.find(thrower);
+  if (it == state_.compensating.end() || it->second.empty()) {
+    if (state_.elements.count(thrower)) complete(thrower);  // all handlers ran: the thrower goes on
+    return;
+  }
+  const auto handler = it->second.front();
+  const Key scope = state_.elements.at(thrower).parent;
+  const Key key = activate(handler, scope);
+  emit(CompensationHandlerStarted{thrower, key});
 }
 
 Key StepContext::activate_triggered(model::ElementIndex event, Key parent) {

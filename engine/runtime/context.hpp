@@ -76,6 +76,9 @@ class StepContext {
   // Throws an escalation: the nearest boundary or event sub-process catching `code` takes it;
   // returns true when the catch interrupted `instance` (the thrower then stops).
   bool throw_escalation(Key instance, const std::string& code);
+  // Runs the compensation handlers of the activities completed in the thrower's scope (all, or
+  // `activity_ref`), most recent first, one after another; false when there is nothing to do.
+  bool throw_compensation(Key thrower, const std::string& activity_ref);
   // Opens a timer or subscription for `def` (the trigger of element `event`), owned by `owner`.
   bool arm_trigger(Key owner, model::ElementIndex event, const model::EventDefinition& def);
 
@@ -93,6 +96,7 @@ class StepContext {
   void check_scope_done(Key scope);
   bool has_joins(Key scope) const;
   bool fire_inclusive_joins();
+  void next_compensation(Key thrower);
   model::ElementIndex error_event_subprocess(Key scope, const std::string& code) const;
   void close_attachments(Key instance);
 

@@ -27,6 +27,11 @@ struct TimerScheduled { Timer timer; };
 struct TimerRemoved { Key key; };
 struct SubscriptionOpened { Subscription subscription; };
 struct SubscriptionClosed { Key key; };
+struct CompensableRecorded { Key scope; model::ElementIndex activity; };
+// The thrower will run these handlers, in this order; their activities leave `compensable`.
+struct CompensationQueued { Key thrower; Key scope; std::vector<model::ElementIndex> activities; std::vector<model::ElementIndex> handlers; };
+struct CompensationHandlerStarted { Key thrower; Key handler_instance; };
+struct CompensationHandlerDone { Key handler_instance; };
 struct CallRequested { Call call; };
 struct CallClosed { Key element_instance; };
 struct ErrorEscaped { std::string code; };  // to the calling process
@@ -38,7 +43,8 @@ struct InstanceTerminated {};
 using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated,
                            FlowTaken, JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, JobCreated, JobRemoved,
                            TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed,
-                           CallRequested, CallClosed, ErrorEscaped, IncidentRaised, IncidentResolved, InstanceCompleted,
+                           CompensableRecorded, CompensationQueued, CompensationHandlerStarted,
+                           CompensationHandlerDone, CallRequested, CallClosed, ErrorEscaped, IncidentRaised, IncidentResolved, InstanceCompleted,
                            InstanceTerminated>;
 
 // Applies one event. REQUIRES: the event was produced for this state (checked).

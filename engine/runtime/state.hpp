@@ -86,6 +86,11 @@ struct InstanceState {
   // Parallel joins: tokens arrived per (scope instance, gateway) and incoming flow.
   std::map<std::pair<Key, model::ElementIndex>, std::map<model::FlowIndex, int>> joins;
   std::map<Key, Call> calls;  // by call activity element instance
+  // Compensation: completed activities that have a handler, per scope, in completion order;
+  // handlers still to run per throwing event; the thrower each running handler reports to.
+  std::vector<std::pair<Key, model::ElementIndex>> compensable;
+  std::map<Key, std::vector<model::ElementIndex>> compensating;
+  std::map<Key, Key> handler_of;
   Key parent_instance = 0;    // set when started by a call activity
   Key parent_element = 0;     // that call activity's element instance
   std::string escaped_error;  // a BPMN error no one here caught, for the caller to rethrow

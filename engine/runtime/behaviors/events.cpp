@@ -29,6 +29,7 @@ class EndEventBehavior : public ElementBehavior {
     if (d && d->kind == EventKind::Error) return ctx.throw_error(instance, d->resolved);
     if (d && d->kind == EventKind::Escalation && ctx.throw_escalation(instance, d->resolved)) return;
     if (d && d->kind == EventKind::Signal) ctx.broadcast_signal(d->resolved);
+    if (d && d->kind == EventKind::Compensation && ctx.throw_compensation(instance, d->activity_ref)) return;
     if (d && d->kind == EventKind::Terminate) {
       // Ends everything else in this scope (only this scope: a sub-process, or the process).
       ctx.terminate_scope_except(ctx.state().elements.at(instance).parent, instance);
@@ -80,6 +81,7 @@ class IntermediateThrowBehavior : public ElementBehavior {
     }
     if (d && d->kind == EventKind::Escalation && ctx.throw_escalation(instance, d->resolved)) return;
     if (d && d->kind == EventKind::Signal) ctx.broadcast_signal(d->resolved);
+    if (d && d->kind == EventKind::Compensation && ctx.throw_compensation(instance, d->activity_ref)) return;
     ctx.complete(instance);
   }
 };
