@@ -73,6 +73,7 @@ struct Applier {
     s.handler_of[e.handler_instance] = e.thrower;
   }
   void operator()(const CompensationHandlerDone& e) { s.handler_of.erase(e.handler_instance); }
+  void operator()(const TransactionCancelling& e) { s.cancelling.push_back(e.thrower); }
   void operator()(const CallRequested& e) { s.calls[e.call.element_instance] = e.call; }
   void operator()(const CallClosed& e) { s.calls.erase(e.element_instance); }
   void operator()(const ErrorEscaped& e) { s.escaped_error = e.code; }
@@ -134,6 +135,7 @@ std::string describe(const Event& event, const InstanceState& s) {
     }
     std::string operator()(const CompensationHandlerStarted& e) const { return "compensation handler " + of(e.handler_instance) + " runs"; }
     std::string operator()(const CompensationHandlerDone& e) const { return "compensation handler " + std::to_string(e.handler_instance) + " done"; }
+    std::string operator()(const TransactionCancelling& e) const { return "cancels the transaction of " + of(e.thrower); }
     std::string operator()(const CallRequested& e) const { return "calls " + e.call.process_id + " from " + of(e.call.element_instance); }
     std::string operator()(const CallClosed& e) const { return "call from " + of(e.element_instance) + " closed"; }
     std::string operator()(const ErrorEscaped& e) const { return "error " + e.code + " goes up to the caller"; }

@@ -1,6 +1,8 @@
 // Token mechanics shared by all behaviours (see context.hpp).
 #include "runtime/context.hpp"
 
+#include <algorithm>
+
 #include "runtime/behaviors/element_behavior.hpp"
 #include "expr/feel.hpp"
 #include "model/flow_graph.hpp"
@@ -496,13 +498,28 @@ bool StepContext::throw_compensation(Key thrower, const std::string& activity_re
 void StepContext::next_compensation(Key thrower) {
   auto it = state_.compensating.find(thrower);
   if (it == state_.compensating.end() || it->second.empty()) {
-    if (state_.elements.count(thrower)) complete(thrower);  // all handlers ran: the thrower goes on
+    if (!state_.elements.count(thrower)) return;
+    if (std::find(state_.cancelling.begin(), state_.cancelling.end(), thrower) != state_.cancelling.end()) {
+      const Key transaction = state_.elements.at(thrower).parent;
+      for (auto b : element_of(transaction).boundary_events) {
+        for (const auto& d : process().elements[b].event()->definitions) {
+          if (d.kind == model::EventKind::Cancel) return trigger_boundary(transaction, b);
+        }
+      }
+      return raise_incident(thrower, "the transaction has no cancel boundary event to continue from");
+    }
+    complete(thrower);  // all handlers ran: the thrower goes on
     return;
   }
   const auto handler = it->second.front();
   const Key scope = state_.elements.at(thrower).parent;
   const Key key = activate(handler, scope);
   emit(CompensationHandlerStarted{thrower, key});
+}
+
+void StepContext::cancel_transaction(Key thrower) {
+  emit(TransactionCancelling{thrower});
+  if (!throw_compensation(thrower, "")) next_compensation(thrower);
 }
 
 Key StepContext::activate_triggered(model::ElementIndex event, Key parent) {

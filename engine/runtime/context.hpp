@@ -79,6 +79,9 @@ class StepContext {
   // Runs the compensation handlers of the activities completed in the thrower's scope (all, or
   // `activity_ref`), most recent first, one after another; false when there is nothing to do.
   bool throw_compensation(Key thrower, const std::string& activity_ref);
+  // A cancel end event: compensate the transaction's completed work, then its cancel boundary
+  // event takes over.
+  void cancel_transaction(Key thrower);
   // Opens a timer or subscription for `def` (the trigger of element `event`), owned by `owner`.
   bool arm_trigger(Key owner, model::ElementIndex event, const model::EventDefinition& def);
 

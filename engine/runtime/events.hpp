@@ -32,6 +32,7 @@ struct CompensableRecorded { Key scope; model::ElementIndex activity; };
 struct CompensationQueued { Key thrower; Key scope; std::vector<model::ElementIndex> activities; std::vector<model::ElementIndex> handlers; };
 struct CompensationHandlerStarted { Key thrower; Key handler_instance; };
 struct CompensationHandlerDone { Key handler_instance; };
+struct TransactionCancelling { Key thrower; };
 struct CallRequested { Call call; };
 struct CallClosed { Key element_instance; };
 struct ErrorEscaped { std::string code; };  // to the calling process
@@ -44,7 +45,7 @@ using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, 
                            FlowTaken, JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, JobCreated, JobRemoved,
                            TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed,
                            CompensableRecorded, CompensationQueued, CompensationHandlerStarted,
-                           CompensationHandlerDone, CallRequested, CallClosed, ErrorEscaped, IncidentRaised, IncidentResolved, InstanceCompleted,
+                           CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed, ErrorEscaped, IncidentRaised, IncidentResolved, InstanceCompleted,
                            InstanceTerminated>;
 
 // Applies one event. REQUIRES: the event was produced for this state (checked).

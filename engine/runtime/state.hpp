@@ -91,6 +91,7 @@ struct InstanceState {
   std::vector<std::pair<Key, model::ElementIndex>> compensable;
   std::map<Key, std::vector<model::ElementIndex>> compensating;
   std::map<Key, Key> handler_of;
+  std::vector<Key> cancelling;  // cancel end events whose transaction ends after compensation
   Key parent_instance = 0;    // set when started by a call activity
   Key parent_element = 0;     // that call activity's element instance
   std::string escaped_error;  // a BPMN error no one here caught, for the caller to rethrow

@@ -27,6 +27,7 @@ class EndEventBehavior : public ElementBehavior {
   void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
     const auto* d = first_def(e);
     if (d && d->kind == EventKind::Error) return ctx.throw_error(instance, d->resolved);
+    if (d && d->kind == EventKind::Cancel) return ctx.cancel_transaction(instance);
     if (d && d->kind == EventKind::Escalation && ctx.throw_escalation(instance, d->resolved)) return;
     if (d && d->kind == EventKind::Signal) ctx.broadcast_signal(d->resolved);
     if (d && d->kind == EventKind::Compensation && ctx.throw_compensation(instance, d->activity_ref)) return;

@@ -20,14 +20,14 @@ const ElementBehavior& behavior_for(model::ElementType type) {
     case T::SendTask:
     case T::ScriptTask:
     case T::BusinessRuleTask: return job_task_behavior();
-    case T::SubProcess: return sub_process_behavior();
+    case T::SubProcess:
+    case T::Transaction: return sub_process_behavior();
     case T::CallActivity: return call_activity_behavior();
     case T::ExclusiveGateway: return exclusive_gateway_behavior();
     case T::ParallelGateway: return parallel_gateway_behavior();
     case T::InclusiveGateway: return inclusive_gateway_behavior();
     case T::EventBasedGateway: return event_based_gateway_behavior();
     case T::EventSubProcess:
-    case T::Transaction:
     case T::AdHocSubProcess:
     case T::ComplexGateway: return unsupported_behavior();
   }
