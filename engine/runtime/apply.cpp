@@ -58,6 +58,9 @@ struct Applier {
   void operator()(const TimerRemoved& e) { s.timers.erase(e.key); }
   void operator()(const SubscriptionOpened& e) { s.subscriptions[e.subscription.key] = e.subscription; }
   void operator()(const SubscriptionClosed& e) { s.subscriptions.erase(e.key); }
+  void operator()(const ConditionChanged& e) {
+    if (auto it = s.subscriptions.find(e.subscription); it != s.subscriptions.end()) it->second.was_true = e.now_true;
+  }
   void operator()(const CompensableRecorded& e) { s.compensable.emplace_back(e.scope, e.activity); }
   void operator()(const CompensationQueued& e) {
     for (auto a : e.activities) {
@@ -125,7 +128,11 @@ std::string describe(const Event& event, const InstanceState& s) {
     std::string operator()(const JobRemoved& e) const { return "job " + std::to_string(e.key) + " closed"; }
     std::string operator()(const TimerScheduled& e) const { return "timer " + s.process->elements[e.timer.event].id + " due " + std::to_string(e.timer.due); }
     std::string operator()(const TimerRemoved& e) const { return "timer " + std::to_string(e.key) + " removed"; }
-    std::string operator()(const SubscriptionOpened& e) const { return (e.subscription.signal ? "waits for signal " : "waits for message ") + e.subscription.name; }
+    std::string operator()(const SubscriptionOpened& e) const {
+      if (!e.subscription.condition.empty()) return "waits for " + e.subscription.condition;
+      return (e.subscription.signal ? "waits for signal " : "waits for message ") + e.subscription.name;
+    }
+    std::string operator()(const ConditionChanged& e) const { return std::string("condition became ") + (e.now_true ? "true" : "false"); }
     std::string operator()(const SubscriptionClosed& e) const { return "subscription " + std::to_string(e.key) + " closed"; }
     std::string operator()(const CompensableRecorded& e) const { return "can compensate " + s.process->elements[e.activity].id; }
     std::string operator()(const CompensationQueued& e) const {

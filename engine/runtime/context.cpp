@@ -64,7 +64,22 @@ void StepContext::drain() {
       if (item.work == Work::Activate) run_activate(item.instance);
       else run_complete(item);
     }
-  } while (fire_inclusive_joins());
+  } while (fire_inclusive_joins() || fire_conditions());
+}
+
+// Conditional events fire when their condition turns from false to true after a step's work.
+bool StepContext::fire_conditions() {
+  for (const auto& [key, sub] : state_.subscriptions) {
+    if (sub.condition.empty()) continue;
+    auto v = evaluate(sub.condition, sub.element_instance);
+    const bool now_true = v && v->get<bool>() && *v->get<bool>();
+    if (now_true == sub.was_true) continue;
+    const Subscription fired = sub;
+    emit(ConditionChanged{key, now_true});
+    if (now_true) deliver(fired, nlohmann::json::object());
+    return true;  // subscriptions changed: start over
+  }
+  return false;
 }
 
 void StepContext::run_activate(Key instance) {
@@ -334,6 +349,13 @@ bool StepContext::arm_trigger(Key owner, model::ElementIndex event, const model:
       return false;
     }
     emit(TimerScheduled{Timer{env_.next_key(), owner, event, *due, 0}});
+  } else if (d.kind == model::EventKind::Conditional) {
+    Subscription sub;
+    sub.key = env_.next_key();
+    sub.element_instance = owner;
+    sub.event = event;
+    sub.condition = d.condition;
+    emit(SubscriptionOpened{sub});
   } else if (d.kind == model::EventKind::Message || d.kind == model::EventKind::Signal) {
     auto sub = subscription_for(d, owner, *this);
     if (!sub) {

@@ -99,6 +99,7 @@ class StepContext {
   void check_scope_done(Key scope);
   bool has_joins(Key scope) const;
   bool fire_inclusive_joins();
+  bool fire_conditions();
   void next_compensation(Key thrower);
   model::ElementIndex error_event_subprocess(Key scope, const std::string& code) const;
   void close_attachments(Key instance);

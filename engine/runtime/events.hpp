@@ -27,6 +27,7 @@ struct TimerScheduled { Timer timer; };
 struct TimerRemoved { Key key; };
 struct SubscriptionOpened { Subscription subscription; };
 struct SubscriptionClosed { Key key; };
+struct ConditionChanged { Key subscription; bool now_true; };
 struct CompensableRecorded { Key scope; model::ElementIndex activity; };
 // The thrower will run these handlers, in this order; their activities leave `compensable`.
 struct CompensationQueued { Key thrower; Key scope; std::vector<model::ElementIndex> activities; std::vector<model::ElementIndex> handlers; };
@@ -43,7 +44,7 @@ struct InstanceTerminated {};
 
 using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated,
                            FlowTaken, JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, JobCreated, JobRemoved,
-                           TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed,
+                           TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed, ConditionChanged,
                            CompensableRecorded, CompensationQueued, CompensationHandlerStarted,
                            CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed, ErrorEscaped, IncidentRaised, IncidentResolved, InstanceCompleted,
                            InstanceTerminated>;

@@ -50,13 +50,15 @@ struct Timer {
   int fired = 0;             // firings so far (cycles)
 };
 
-struct Subscription {  // message or signal catch
+struct Subscription {  // message, signal or conditional catch
   Key key = 0;
   Key element_instance = 0;
   model::ElementIndex event = model::kNoElement;
   bool signal = false;
   std::string name;
   std::string correlation_key;
+  std::string condition;  // conditional events: fires when this becomes true
+  bool was_true = false;
 };
 
 // A call activity waiting for its child instance (started by the coordinator: sched, elva test).

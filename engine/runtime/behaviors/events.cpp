@@ -48,13 +48,9 @@ class IntermediateCatchBehavior : public ElementBehavior {
       auto due = first_due(*d, instance, ctx);
       if (!due) return ctx.raise_incident(instance, due.error().message);
       ctx.emit(TimerScheduled{Timer{ctx.env().next_key(), instance, e.index, *due, 0}});
-    } else if (d->kind == EventKind::Message || d->kind == EventKind::Signal) {
-      auto sub = subscription_for(*d, instance, ctx);
-      if (!sub) return ctx.raise_incident(instance, sub.error().message);
-      sub->key = ctx.env().next_key();
-      sub->element_instance = instance;
-      sub->event = e.index;
-      ctx.emit(SubscriptionOpened{*sub});
+    } else if (d->kind == EventKind::Message || d->kind == EventKind::Signal ||
+               d->kind == EventKind::Conditional) {
+      ctx.arm_trigger(instance, e.index, *d);
     } else {
       ctx.raise_incident(instance, std::string(model::bpmn_name(d->kind)) +
                                        " catch events are not supported by this version of Elva yet");
