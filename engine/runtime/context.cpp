@@ -87,7 +87,7 @@ void StepContext::run_activate(Key instance) {
   const Role role = state_.elements.at(instance).role;
   if (model::is_activity(e.type) && role != Role::Inner) arm_boundaries(instance);
   if (role == Role::Body) return start_loop(*this, instance);
-  behavior_for(e.type).on_activate(e, instance, *this);
+  behavior_for(e).on_activate(e, instance, *this);
 }
 
 void StepContext::run_complete(const Item& item) {

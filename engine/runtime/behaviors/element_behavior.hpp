@@ -15,7 +15,9 @@ class ElementBehavior {
   virtual void on_activate(const model::Element& element, Key instance, StepContext& ctx) const = 0;
 };
 
-// The single ElementType -> behaviour switch (behaviors/registry.cpp).
+// The single ElementType -> behaviour switch (behaviors/registry.cpp), and the element-aware
+// variant the runtime uses (message throw events with a job type behave like tasks).
 const ElementBehavior& behavior_for(model::ElementType type);
+const ElementBehavior& behavior_for(const model::Element& element);
 
 }  // namespace elva::runtime

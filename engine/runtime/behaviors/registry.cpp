@@ -4,6 +4,15 @@
 namespace elva::runtime {
 
 
+const ElementBehavior& behavior_for(const model::Element& element) {
+  // A message throw event with a job type is worked by a connector or worker (Zeebe style).
+  if (element.job && (element.type == model::ElementType::IntermediateThrowEvent ||
+                      element.type == model::ElementType::EndEvent)) {
+    return job_task_behavior();
+  }
+  return behavior_for(element.type);
+}
+
 const ElementBehavior& behavior_for(model::ElementType type) {
   using T = model::ElementType;
   switch (type) {
