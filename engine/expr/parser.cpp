@@ -161,7 +161,7 @@ class Parser {
     if (is_name("not") && t_[pos_ + 1].text == "(") {
       const std::size_t at = next().pos;
       next();
-      auto list = test_list(")");
+      auto list = test_list();
       if (!list) return list;
       if (!expect(")")) return error("expected ')' to close not(");
       auto n = node(Op::NotTests, at);
@@ -169,7 +169,7 @@ class Parser {
       if (peek().kind != Tok::End) return error("unexpected '" + peek().text + "' after not(...)");
       return n;
     }
-    auto list = test_list("");
+    auto list = test_list();
     if (!list) return list;
     if (peek().kind != Tok::End) return error("unexpected '" + peek().text + "'");
     return list;
@@ -366,14 +366,13 @@ class Parser {
     return list;
   }
 
-  Result<NodePtr> test_list(std::string_view closing) {
+  Result<NodePtr> test_list() {
     auto list = node(Op::TestList, peek().pos);
     do {
       auto t = positive_test(true);
       if (!t) return t;
       list->kids.push_back(std::move(*t));
     } while (expect(","));
-    (void)closing;
     return list;
   }
 

@@ -30,7 +30,7 @@ class JobTaskBehavior : public ElementBehavior {
  public:
   void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
     if (!e.job) {
-      if (const auto* s = e.as<model::ScriptSpec>()) return run_script(e, *s, instance, ctx);
+      if (const auto* s = e.as<model::ScriptSpec>()) return run_script(*s, instance, ctx);
       return ctx.raise_incident(instance, e.type == model::ElementType::BusinessRuleTask
                                               ? "DMN decisions are not supported by this version of Elva yet"
                                               : "the task has no connector or job type");
@@ -55,12 +55,10 @@ class JobTaskBehavior : public ElementBehavior {
   }
 
  private:
-  static void run_script(const model::Element& e, const model::ScriptSpec& s, Key instance,
-                         StepContext& ctx) {
+  static void run_script(const model::ScriptSpec& s, Key instance, StepContext& ctx) {
     auto v = ctx.evaluate(s.body, instance);
     if (!v) return ctx.raise_incident(instance, "script: " + v.error().message);
     if (!s.result_variable.empty()) ctx.set_variables(instance, {{s.result_variable, v->to_json()}});
-    (void)e;
     ctx.complete(instance);
   }
 };
