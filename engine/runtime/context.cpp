@@ -270,17 +270,23 @@ void StepContext::raise_incident(Key instance, std::string message) {
   emit(IncidentRaised{Incident{env_.next_key(), instance, std::move(message)}});
 }
 
-// The start event of an error event sub-process directly inside `scope` that catches `code`.
-model::ElementIndex StepContext::error_event_subprocess(Key scope, const std::string& code) const {
+std::vector<model::ElementIndex> StepContext::event_subprocess_starts(Key scope) const {
   const model::ElementIndex scope_element = scope == 0 ? model::kNoElement : state_.elements.at(scope).element;
+  std::vector<model::ElementIndex> out;
   for (const auto& sub : process().elements) {
     if (sub.type != ElementType::EventSubProcess || sub.scope != scope_element) continue;
     for (auto child : sub.as<model::SubProcessSpec>()->children) {
-      const auto& start = process().elements[child];
-      if (start.type != ElementType::StartEvent) continue;
-      for (const auto& d : start.event()->definitions) {
-        if (d.kind == model::EventKind::Error && (d.ref.empty() || d.resolved == code)) return child;
-      }
+      if (process().elements[child].type == ElementType::StartEvent) out.push_back(child);
+    }
+  }
+  return out;
+}
+
+// The start event of an error event sub-process directly inside `scope` that catches `code`.
+model::ElementIndex StepContext::error_event_subprocess(Key scope, const std::string& code) const {
+  for (auto start : event_subprocess_starts(scope)) {
+    for (const auto& d : process().elements[start].event()->definitions) {
+      if (d.kind == model::EventKind::Error && (d.ref.empty() || d.resolved == code)) return start;
     }
   }
   return model::kNoElement;
@@ -381,14 +387,8 @@ void StepContext::arm_boundaries(Key instance) {
 }
 
 void StepContext::arm_event_subprocesses(Key scope) {
-  const model::ElementIndex scope_element = scope == 0 ? model::kNoElement : state_.elements.at(scope).element;
-  for (const auto& sub : process().elements) {
-    if (sub.type != ElementType::EventSubProcess || sub.scope != scope_element) continue;
-    for (auto child : sub.as<model::SubProcessSpec>()->children) {
-      const auto& start = process().elements[child];
-      if (start.type != ElementType::StartEvent) continue;
-      for (const auto& d : start.event()->definitions) arm_trigger(scope, child, d);
-    }
+  for (auto start : event_subprocess_starts(scope)) {
+    for (const auto& d : process().elements[start].event()->definitions) arm_trigger(scope, start, d);
   }
 }
 
@@ -486,15 +486,11 @@ bool StepContext::throw_escalation(Key instance, const std::string& code) {
       }
     }
     const Key scope = state_.elements.at(at).parent;
-    const model::ElementIndex scope_element = scope == 0 ? model::kNoElement : state_.elements.at(scope).element;
-    for (const auto& sub : process().elements) {
-      if (sub.type != ElementType::EventSubProcess || sub.scope != scope_element) continue;
-      for (auto child : sub.as<model::SubProcessSpec>()->children) {
-        const auto& start = process().elements[child];
-        if (start.type != ElementType::StartEvent || start.event()->definitions.empty() || !matches(start.event()->definitions.front())) continue;
-        trigger_event_subprocess(scope, child);
-        return start.event()->interrupting;
-      }
+    for (auto child : event_subprocess_starts(scope)) {
+      const auto& start = process().elements[child];
+      if (start.event()->definitions.empty() || !matches(start.event()->definitions.front())) continue;
+      trigger_event_subprocess(scope, child);
+      return start.event()->interrupting;
     }
     at = scope;
   }

@@ -102,6 +102,8 @@ class StepContext {
   bool fire_conditions();
   void next_compensation(Key thrower);
   model::ElementIndex error_event_subprocess(Key scope, const std::string& code) const;
+  // Start events of the event sub-processes directly inside `scope` (0: the process).
+  std::vector<model::ElementIndex> event_subprocess_starts(Key scope) const;
   void close_attachments(Key instance);
 
   InstanceState& state_;
