@@ -276,7 +276,7 @@ class Runner {
   bool advance(const std::string& text, const std::string& where) {
     auto d = iso8601::parse_duration(text);
     if (!d) return failed(where + " (advance): '" + text + "' is not an ISO 8601 duration such as P5D");
-    const std::int64_t target = env_.now_millis() + (d->years * 365 + d->months * 30 + d->days) * 86'400'000 + d->millis;
+    const std::int64_t target = iso8601::add(env_.now_millis(), *d);  // calendar months, as timers
     for (int guard = 0; guard < 100000; ++guard) {
       std::optional<std::pair<std::size_t, runtime::Timer>> next;
       for (std::size_t i = 0; i < instances_.size(); ++i) {

@@ -23,17 +23,50 @@ bool take(std::string_view& s, char c) {
   return true;
 }
 
-// Howard Hinnant's days_from_civil.
-std::int64_t days_from_civil(std::int64_t y, std::int64_t m, std::int64_t d) {
+}  // namespace
+
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
 }
 
-}  // namespace
+void civil_from_days(std::int64_t z, std::int64_t& y, unsigned& m, unsigned& d) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  d = doy - (153 * mp + 2) / 5 + 1;
+  m = mp < 10 ? mp + 3 : mp - 9;
+  y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
+}
+
+std::int64_t add(std::int64_t at, const Duration& dur) {
+  constexpr std::int64_t kDay = 86'400'000;
+  std::int64_t days = at / kDay, rest = at % kDay;
+  if (rest < 0) {
+    rest += kDay;
+    --days;
+  }
+  if (dur.years || dur.months) {
+    std::int64_t y;
+    unsigned m, d;
+    civil_from_days(days, y, m, d);
+    const std::int64_t total = y * 12 + (m - 1) + dur.years * 12 + dur.months;
+    const std::int64_t ny = total >= 0 ? total / 12 : (total - 11) / 12;
+    const auto nm = static_cast<unsigned>(total - ny * 12) + 1;
+    static constexpr unsigned kLength[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0;
+    const unsigned max = kLength[nm - 1] + (nm == 2 && leap);
+    days = days_from_civil(ny, nm, d < max ? d : max);
+  }
+  return (days + dur.days) * kDay + rest + dur.millis;
+}
 
 std::optional<Duration> parse_duration(std::string_view s) {
   Duration d;
@@ -126,7 +159,7 @@ std::optional<DateTime> parse_date_time(std::string_view s) {
     out.has_zone = true;
   }
   if (!s.empty()) return std::nullopt;
-  const std::int64_t days = days_from_civil(y, mo, d);
+  const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   out.epoch_millis = ((days * 24 + h) * 60 + mi - offset_minutes) * 60'000 + sec * 1000 + ms;
   return out;
 }

@@ -26,6 +26,13 @@ struct Cycle {
 };
 
 std::optional<Duration> parse_duration(std::string_view text);
+
+// Proleptic Gregorian calendar (Howard Hinnant's algorithms): days since 1970-01-01.
+std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day);
+void civil_from_days(std::int64_t days, std::int64_t& year, unsigned& month, unsigned& day);
+// `epoch_millis` plus `d`, following the calendar: years and months move the date and clamp the
+// day to the month's length (Jan 31 + P1M = Feb 28/29), then days and the clock part are added.
+std::int64_t add(std::int64_t epoch_millis, const Duration& d);
 std::optional<DateTime> parse_date_time(std::string_view text);
 std::optional<Cycle> parse_cycle(std::string_view text);
 

@@ -150,17 +150,9 @@ class Evaluator {
   }
 
   static Value add_months(DateTime dt, std::int64_t months) {
-    const std::int64_t day_ms = 86'400'000;
-    std::int64_t days = dt.millis / day_ms, rest = dt.millis % day_ms;
-    if (rest < 0) { rest += day_ms; --days; }
-    std::int64_t y; unsigned m, d;
-    civil_from_days(days, y, m, d);
-    std::int64_t total = y * 12 + (m - 1) + months;
-    std::int64_t ny = total >= 0 ? total / 12 : (total - 11) / 12;
-    unsigned nm = static_cast<unsigned>(total - ny * 12) + 1;
-    static const unsigned len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    unsigned max = len[nm - 1] + (nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0));
-    return Value(DateTime{days_from_civil(ny, nm, std::min(d, max)) * day_ms + rest, dt.has_zone});
+    iso8601::Duration d;
+    d.months = months;
+    return Value(DateTime{iso8601::add(dt.millis, d), dt.has_zone});
   }
 
   static Value arithmetic(Op op, const Value& a, const Value& b) {

@@ -13,6 +13,8 @@
 #include <boost/multiprecision/cpp_dec_float.hpp>
 #include <nlohmann/json_fwd.hpp>
 
+#include "common/iso8601.hpp"
+
 namespace elva::expr {
 
 using Decimal = boost::multiprecision::number<boost::multiprecision::cpp_dec_float<34>,
@@ -99,8 +101,8 @@ std::string date_to_string(Date d);
 std::string date_time_to_string(DateTime d);
 std::string duration_to_string(DayTimeDuration d);
 std::string duration_to_string(YearMonthDuration d);
-// Civil date helpers (proleptic Gregorian).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
-void civil_from_days(std::int64_t days, std::int64_t& y, unsigned& m, unsigned& d);
+// Civil date helpers live in common/iso8601 (shared with the runtime's timers).
+using iso8601::civil_from_days;
+using iso8601::days_from_civil;
 
 }  // namespace elva::expr

@@ -1,4 +1,4 @@
-// Timer arithmetic over the injected clock; calendar units (years, months) follow the calendar.
+// Timer due times over the injected clock; calendar arithmetic is iso8601::add.
 #include "runtime/timers.hpp"
 
 #include "common/iso8601.hpp"
@@ -7,23 +7,6 @@
 
 namespace elva::runtime {
 namespace {
-
-std::int64_t add(std::int64_t at, const iso8601::Duration& d) {
-  const std::int64_t day = 86'400'000;
-  std::int64_t days = at / day, rest = at % day;
-  if (rest < 0) { rest += day; --days; }
-  if (d.years || d.months) {
-    std::int64_t y; unsigned m, dd;
-    expr::civil_from_days(days, y, m, dd);
-    std::int64_t total = y * 12 + (m - 1) + d.years * 12 + d.months;
-    const std::int64_t ny = total / 12;
-    const unsigned nm = static_cast<unsigned>(total % 12) + 1;
-    static const unsigned len[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    const unsigned max = len[nm - 1] + (nm == 2 && ((ny % 4 == 0 && ny % 100 != 0) || ny % 400 == 0));
-    days = expr::days_from_civil(ny, nm, std::min(dd, max));
-  }
-  return (days + d.days) * day + rest + d.millis;
-}
 
 // The timer's text, with an expression evaluated to its ISO string.
 Result<std::string> timer_text(const model::EventDefinition& t, Key instance, StepContext& ctx) {
@@ -51,13 +34,13 @@ Result<std::int64_t> first_due(const model::EventDefinition& t, Key instance, St
     case model::TimerKind::Duration: {
       auto d = iso8601::parse_duration(*text);
       if (!d) return fail(Errc::ExpressionError, "'" + *text + "' is not an ISO 8601 duration");
-      return add(now, *d);
+      return iso8601::add(now, *d);
     }
     case model::TimerKind::Cycle: {
       auto c = iso8601::parse_cycle(*text);
       if (!c) return fail(Errc::ExpressionError, "'" + *text + "' is not an ISO 8601 repeating interval");
       if (c->start) return c->start->epoch_millis;
-      return add(now, *c->interval);
+      return iso8601::add(now, *c->interval);
     }
     case model::TimerKind::None: break;
   }
@@ -72,7 +55,7 @@ Result<std::int64_t> next_due(const model::EventDefinition& t, std::int64_t prev
   auto c = iso8601::parse_cycle(*text);
   if (!c) return fail(Errc::ExpressionError, "not a cycle");
   if (c->repetitions >= 0 && fired >= c->repetitions) return fail(Errc::NotFound, "cycle exhausted");
-  const std::int64_t next = add(previous, *c->interval);
+  const std::int64_t next = iso8601::add(previous, *c->interval);
   if (c->end && next > c->end->epoch_millis) return fail(Errc::NotFound, "cycle ended");
   return next;
 }

@@ -47,3 +47,15 @@ TEST_CASE("repeating intervals have repetitions, interval, and optional start or
   CHECK_FALSE(parse_cycle("0 0 9 * * MON"));
   CHECK_FALSE(parse_cycle("R/2026-01-01T00:00:00Z/2026-02-01T00:00:00Z"));
 }
+
+TEST_CASE("adding durations follows the calendar: months clamp to the month's length", "[iso8601]") {
+  auto at = [](const char* text) { return parse_date_time(text)->epoch_millis; };
+  CHECK(add(at("2026-01-31T10:00:00Z"), *parse_duration("P1M")) == at("2026-02-28T10:00:00Z"));
+  CHECK(add(at("2024-01-31T10:00:00Z"), *parse_duration("P1M")) == at("2024-02-29T10:00:00Z"));
+  CHECK(add(at("2026-11-22T23:30:00Z"), *parse_duration("PT1H")) == at("2026-11-23T00:30:00Z"));
+  CHECK(add(at("2026-12-15T00:00:00Z"), *parse_duration("P1Y1M3D")) == at("2028-01-18T00:00:00Z"));
+  Duration back;
+  back.months = -2;
+  CHECK(add(at("2026-03-31T00:00:00Z"), back) == at("2026-01-31T00:00:00Z"));
+  CHECK(add(at("1969-12-31T23:00:00Z"), *parse_duration("P1M")) == at("1970-01-31T23:00:00Z"));
+}
