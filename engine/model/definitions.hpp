@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "elva/diagnostic.hpp"
@@ -75,5 +76,14 @@ struct Definitions {
 };
 
 using DefinitionsPtr = std::shared_ptr<const Definitions>;
+
+// The item of `list` (messages, signals, errors, ...) with this id, or null.
+template <typename T>
+const T* find_by_id(const std::vector<T>& list, std::string_view id) {
+  for (const auto& item : list) {
+    if (item.id == id) return &item;
+  }
+  return nullptr;
+}
 
 }  // namespace elva::model

@@ -49,10 +49,7 @@ const FlowGraph& ProcessDefinition::graph() const {
 }
 
 const ProcessDefinition* Definitions::find_process(std::string_view process_id) const {
-  for (const auto& process : processes) {
-    if (process.id == process_id) return &process;
-  }
-  return nullptr;
+  return find_by_id(processes, process_id);
 }
 
 std::string_view bpmn_name(EventKind kind) noexcept {

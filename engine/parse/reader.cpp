@@ -426,27 +426,23 @@ class Reader {
   // Copies what message, signal, error and escalation references stand for into the events
   // and tasks that use them, so that a process needs nothing else of its file to run.
   void resolve_references() {
-    auto find = [](const auto& list, const std::string& id) -> decltype(&list.front()) {
-      for (const auto& item : list) if (item.id == id) return &item;
-      return nullptr;
-    };
     for (auto& p : defs_->processes) {
       for (auto& e : p.elements) {
         if (auto* ev = std::get_if<EventSpec>(&e.spec)) {
           for (auto& d : ev->definitions) {
             if (d.ref.empty()) continue;
             if (d.kind == EventKind::Message) {
-              if (const auto* m = find(defs_->messages, d.ref)) { d.resolved = m->name; d.correlation_key = m->correlation_key; }
+              if (const auto* m = find_by_id(defs_->messages, d.ref)) { d.resolved = m->name; d.correlation_key = m->correlation_key; }
             } else if (d.kind == EventKind::Signal) {
-              if (const auto* s = find(defs_->signals, d.ref)) d.resolved = s->name;
+              if (const auto* s = find_by_id(defs_->signals, d.ref)) d.resolved = s->name;
             } else if (d.kind == EventKind::Error) {
-              if (const auto* x = find(defs_->errors, d.ref)) d.resolved = x->code;
+              if (const auto* x = find_by_id(defs_->errors, d.ref)) d.resolved = x->code;
             } else if (d.kind == EventKind::Escalation) {
-              if (const auto* x = find(defs_->escalations, d.ref)) d.resolved = x->code;
+              if (const auto* x = find_by_id(defs_->escalations, d.ref)) d.resolved = x->code;
             }
           }
         } else if (auto* task = std::get_if<MessageTaskSpec>(&e.spec); task && !task->message_ref.empty()) {
-          if (const auto* m = find(defs_->messages, task->message_ref)) {
+          if (const auto* m = find_by_id(defs_->messages, task->message_ref)) {
             task->message_name = m->name;
             task->correlation_key = m->correlation_key;
           }

@@ -136,17 +136,14 @@ class Checker {
     }
   }
 
-  const void* find_ref(EventKind kind, const std::string& ref) const {
-    auto by_id = [&](const auto& list) -> const void* {
-      for (const auto& item : list) if (item.id == ref) return &item;
-      return nullptr;
-    };
+  // Whether the message, signal, error or escalation `ref` is declared in this file.
+  bool declared(EventKind kind, const std::string& ref) const {
     switch (kind) {
-      case EventKind::Message: return by_id(defs_.messages);
-      case EventKind::Signal: return by_id(defs_.signals);
-      case EventKind::Error: return by_id(defs_.errors);
-      case EventKind::Escalation: return by_id(defs_.escalations);
-      default: return nullptr;
+      case EventKind::Message: return find_by_id(defs_.messages, ref) != nullptr;
+      case EventKind::Signal: return find_by_id(defs_.signals, ref) != nullptr;
+      case EventKind::Error: return find_by_id(defs_.errors, ref) != nullptr;
+      case EventKind::Escalation: return find_by_id(defs_.escalations, ref) != nullptr;
+      default: return false;
     }
   }
 
@@ -159,14 +156,14 @@ class Checker {
                           e.type == ElementType::IntermediateCatchEvent;
     for (const auto& d : ev.definitions) {
       const std::string what(bpmn_name(d.kind));
-      if (!d.ref.empty() && !find_ref(d.kind, d.ref)) {
+      if (!d.ref.empty() && !declared(d.kind, d.ref)) {
         err(e, what + " refers to '" + d.ref + "', which is not declared in this file");
         continue;
       }
       switch (d.kind) {
         case EventKind::Timer: check_timer(p, e, d); break;
         case EventKind::Message: {
-          const auto* m = static_cast<const Message*>(find_ref(d.kind, d.ref));
+          const auto* m = find_by_id(defs_.messages, d.ref);
           const bool job_sends = e.job && !is_catch;  // Zeebe: a worker sends the message
           if (!m && !job_sends) {
             need(p, e, std::string("message event has no messageRef: which message does it ") +
@@ -177,14 +174,14 @@ class Checker {
           break;
         }
         case EventKind::Signal: {
-          const auto* s = static_cast<const Signal*>(find_ref(d.kind, d.ref));
+          const auto* s = find_by_id(defs_.signals, d.ref);
           if (!s) need(p, e, "signal event has no signalRef");
           else if (s->name.empty()) need(p, e, "signal '" + d.ref + "' has no name; signals are broadcast by name");
           break;
         }
         case EventKind::Error: {
           if (is_catch) break;  // a catch without errorRef catches every error
-          const auto* def = static_cast<const ThrowableDef*>(find_ref(d.kind, d.ref));
+          const auto* def = find_by_id(defs_.errors, d.ref);
           if (!def) need(p, e, "error end event has no errorRef: which error does it throw?");
           else if (def->code.empty()) need(p, e, "error '" + d.ref + "' has no errorCode; catching events match on the code");
           break;
@@ -325,7 +322,7 @@ class Checker {
       case ElementType::ReceiveTask: {
         const auto& ref = e.as<MessageTaskSpec>()->message_ref;
         if (ref.empty()) err(e, "receive task has no messageRef: which message does it wait for?");
-        else if (!find_ref(EventKind::Message, ref)) err(e, "messageRef '" + ref + "' is not declared in this file");
+        else if (!declared(EventKind::Message, ref)) err(e, "messageRef '" + ref + "' is not declared in this file");
         break;
       }
       case ElementType::ScriptTask:
