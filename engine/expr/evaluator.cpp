@@ -1,6 +1,8 @@
 // FEEL evaluation: one case per Op. Type mismatches give null (FEEL has no exceptions).
 #include <algorithm>
 #include <cctype>
+#include <mutex>
+#include <unordered_map>
 
 #include "expr/ast.hpp"
 #include "expr/builtins.hpp"
@@ -462,6 +464,23 @@ Result<Expression> Expression::compile(std::string_view text) {
   e.source_ = std::string(text);
   e.root_ = std::shared_ptr<const Node>(std::move(*root));
   return e;
+}
+
+Result<std::shared_ptr<const Expression>> Expression::compile_cached(std::string_view text) {
+  static std::mutex mutex;
+  static std::unordered_map<std::string, std::shared_ptr<const Expression>> cache;
+  constexpr std::size_t kMaxEntries = 4096;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = cache.find(std::string(text)); it != cache.end()) return it->second;
+  }
+  auto compiled = compile(text);
+  if (!compiled) return fail(compiled.error());
+  auto shared = std::make_shared<const Expression>(std::move(*compiled));
+  std::lock_guard<std::mutex> lock(mutex);
+  if (cache.size() >= kMaxEntries) cache.clear();
+  cache.emplace(std::string(text), shared);
+  return shared;
 }
 
 Result<Expression> Expression::compile_unary_tests(std::string_view text) {

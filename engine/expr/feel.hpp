@@ -46,6 +46,10 @@ class Expression {
  public:
   // Errors: ExpressionError with "col" context (1-based) and a message naming what was expected.
   static Result<Expression> compile(std::string_view text);
+  // The same as compile(), memoised: the runtime evaluates the same few expressions of a
+  // definition over and over. Thread-safe; the cache is bounded (cleared when it grows past a
+  // few thousand texts). Syntax errors are not cached.
+  static Result<std::shared_ptr<const Expression>> compile_cached(std::string_view text);
   // DMN input entries: "-", "< 10", "[1..10)", "\"a\", \"b\"", "not(1, 2)", "? > 3".
   static Result<Expression> compile_unary_tests(std::string_view text);
 

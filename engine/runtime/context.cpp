@@ -234,7 +234,7 @@ void StepContext::set_variables(Key instance, const nlohmann::json& variables) {
 }
 
 Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance) {
-  auto compiled = expr::Expression::compile(text);
+  auto compiled = expr::Expression::compile_cached(text);
   if (!compiled) {
     return fail(Errc::ExpressionError, "cannot read the expression '" + text + "': " + compiled.error().message);
   }
@@ -243,7 +243,7 @@ Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance)
   expr::EvalOptions options;
   const auto now = env_.now_millis();
   options.now_millis = [now] { return now; };
-  return compiled->evaluate(scope, options);
+  return (*compiled)->evaluate(scope, options);
 }
 
 Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model::Element& e, Key instance) {
@@ -338,9 +338,9 @@ Result<void> StepContext::apply_outputs(const model::Element& e, Key instance, c
       out[m.target] = m.source;
       continue;
     }
-    auto compiled = expr::Expression::compile(m.source);
+    auto compiled = expr::Expression::compile_cached(m.source);
     if (!compiled) return fail(Errc::ExpressionError, "output '" + m.target + "': " + compiled.error().message);
-    out[m.target] = compiled->evaluate(scope).to_json();
+    out[m.target] = (*compiled)->evaluate(scope).to_json();
   }
   set_variables(instance, out);
   return {};

@@ -149,12 +149,12 @@ class Handler {
           back[m.target] = c.variables.contains(m.source) ? c.variables[m.source] : nlohmann::json();
           continue;
         }
-        auto compiled = expr::Expression::compile(m.source);
+        auto compiled = expr::Expression::compile_cached(m.source);
         if (!compiled) {
           ctx_.raise_incident(c.element_instance, "out mapping '" + m.target + "': " + compiled.error().message);
           return {};
         }
-        back[m.target] = compiled->evaluate(expr::ContextScope(child)).to_json();
+        back[m.target] = (*compiled)->evaluate(expr::ContextScope(child)).to_json();
       }
     }
     return finish(c.element_instance, back);

@@ -49,3 +49,15 @@ TEST_CASE("unary test syntax errors name the column", "[expr][unary]") {
   REQUIRE_FALSE(bad);
   CHECK(bad.error().code == elva::Errc::ExpressionError);
 }
+
+TEST_CASE("compile_cached compiles a text once and shares it; errors are not cached", "[expr][cache]") {
+  auto a = Expression::compile_cached("=amount > 100");
+  auto b = Expression::compile_cached("=amount > 100");
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(a->get() == b->get());
+  const Value vars = Value(Context{{"amount", Value(150)}});
+  CHECK(*(*a)->evaluate(ContextScope(vars)).get<bool>());
+  CHECK_FALSE(Expression::compile_cached("=amount >"));
+  CHECK_FALSE(Expression::compile_cached("=amount >"));
+}
