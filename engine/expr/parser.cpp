@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <initializer_list>
+#include <optional>
 
 namespace elva::expr {
 namespace {
@@ -259,27 +261,8 @@ class Parser {
     return n;
   }
 
-  Result<NodePtr> disjunction() {
-    auto left = conjunction();
-    while (left && (is_name("or") || is_sym("||"))) {
-      const std::size_t at = next().pos;
-      auto right = conjunction();
-      if (!right) return right;
-      left = binary(Op::Or, std::move(*left), std::move(*right), at);
-    }
-    return left;
-  }
-
-  Result<NodePtr> conjunction() {
-    auto left = comparison();
-    while (left && (is_name("and") || is_sym("&&"))) {
-      const std::size_t at = next().pos;
-      auto right = comparison();
-      if (!right) return right;
-      left = binary(Op::And, std::move(*left), std::move(*right), at);
-    }
-    return left;
-  }
+  Result<NodePtr> disjunction() { return left_assoc(&Parser::conjunction, {{"or", Op::Or}, {"||", Op::Or}}); }
+  Result<NodePtr> conjunction() { return left_assoc(&Parser::comparison, {{"and", Op::And}, {"&&", Op::And}}); }
 
   std::optional<Op> comparison_op() const {
     if (peek().kind != Tok::Symbol) return std::nullopt;
@@ -388,40 +371,28 @@ class Parser {
     return full ? expression() : additive();
   }
 
-  Result<NodePtr> additive() {
-    auto left = multiplicative();
-    while (left && (is_sym("+") || is_sym("-"))) {
-      const Op op = peek().text == "+" ? Op::Add : Op::Sub;
+  // One left-associative precedence level: operand (operator operand)*. Operators are
+  // symbols ("+") or keywords ("or"); both come as token text.
+  using Level = Result<NodePtr> (Parser::*)();
+  Result<NodePtr> left_assoc(Level operand, std::initializer_list<std::pair<std::string_view, Op>> ops) {
+    auto left = (this->*operand)();
+    while (left) {
+      std::optional<Op> op;
+      for (const auto& [text, o] : ops) {
+        if (peek().kind != Tok::String && peek().text == text) op = o;
+      }
+      if (!op) break;
       const std::size_t at = next().pos;
-      auto right = multiplicative();
+      auto right = (this->*operand)();
       if (!right) return right;
-      left = binary(op, std::move(*left), std::move(*right), at);
+      left = binary(*op, std::move(*left), std::move(*right), at);
     }
     return left;
   }
 
-  Result<NodePtr> multiplicative() {
-    auto left = power();
-    while (left && (is_sym("*") || is_sym("/"))) {
-      const Op op = peek().text == "*" ? Op::Mul : Op::Div;
-      const std::size_t at = next().pos;
-      auto right = power();
-      if (!right) return right;
-      left = binary(op, std::move(*left), std::move(*right), at);
-    }
-    return left;
-  }
-
-  Result<NodePtr> power() {
-    auto left = unary();
-    while (left && is_sym("**")) {
-      const std::size_t at = next().pos;
-      auto right = unary();
-      if (!right) return right;
-      left = binary(Op::Pow, std::move(*left), std::move(*right), at);
-    }
-    return left;
-  }
+  Result<NodePtr> additive() { return left_assoc(&Parser::multiplicative, {{"+", Op::Add}, {"-", Op::Sub}}); }
+  Result<NodePtr> multiplicative() { return left_assoc(&Parser::power, {{"*", Op::Mul}, {"/", Op::Div}}); }
+  Result<NodePtr> power() { return left_assoc(&Parser::unary, {{"**", Op::Pow}}); }
 
   Result<NodePtr> unary() {
     if (is_sym("-")) {

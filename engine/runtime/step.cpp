@@ -86,7 +86,7 @@ class Handler {
         ctx_.emit(TimerScheduled{again});
       }
     }
-    trigger(timer.element_instance, timer.event);
+    ctx_.trigger(timer.element_instance, timer.event);
     return {};
   }
 
@@ -95,7 +95,7 @@ class Handler {
       if (sub.signal || sub.name != c.name) continue;
       if (!sub.correlation_key.empty() && sub.correlation_key != c.correlation_key) continue;
       const Subscription found = sub;
-      deliver(found, c.variables);
+      ctx_.deliver(found, c.variables);
       return {};
     }
     return fail(Errc::NotFound, "no one in this instance waits for message '" + c.name + "'" +
@@ -169,12 +169,11 @@ class Handler {
   }
 
  private:
+  // A job, wait state or call is done: outputs, then completion.
   Result<void> finish(Key instance, const nlohmann::json& variables) {
     ctx_.finish(instance, variables);
     return {};
   }
-  void deliver(const Subscription& sub, const nlohmann::json& variables) { ctx_.deliver(sub, variables); }
-  void trigger(Key owner, model::ElementIndex event) { ctx_.trigger(owner, event); }
 
   InstanceState& s_;
   StepContext& ctx_;
