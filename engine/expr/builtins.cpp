@@ -26,6 +26,11 @@ const Decimal* num(const Args& a, std::size_t i) { return i < a.size() ? a[i].ge
 const std::string* str(const Args& a, std::size_t i) { return i < a.size() ? a[i].get<std::string>() : nullptr; }
 const List* lst(const Args& a, std::size_t i) { return i < a.size() ? a[i].list() : nullptr; }
 
+// FEEL positions are 1-based and count from the end when negative: the 0-based index.
+std::int64_t zero_based(std::int64_t position, std::int64_t length) {
+  return position > 0 ? position - 1 : length + position;
+}
+
 // FEEL list functions accept either one list or the items as arguments: max(1, 2) = max([1, 2]).
 List items(const Args& a) {
   if (a.size() == 1 && a[0].list()) return *a[0].list();
@@ -162,7 +167,7 @@ const std::unordered_map<std::string_view, Builtin>& table() {
          if (!s || !start) return {};
          auto u = decode(*s);
          auto n = static_cast<std::int64_t>(u.size()), p = static_cast<std::int64_t>(*start);
-         std::int64_t from = p > 0 ? p - 1 : n + p;
+         const std::int64_t from = zero_based(p, n);
          if (from < 0 || from > n) return {};
          std::int64_t len = n - from;
          if (auto* l = num(c.args, 2)) len = std::min<std::int64_t>(len, static_cast<std::int64_t>(*l));
@@ -239,7 +244,7 @@ const std::unordered_map<std::string_view, Builtin>& table() {
          auto* l = lst(c.args, 0); auto* s = num(c.args, 1);
          if (!l || !s) return {};
          auto n = static_cast<std::int64_t>(l->size()), p = static_cast<std::int64_t>(*s);
-         std::int64_t from = p > 0 ? p - 1 : n + p;
+         const std::int64_t from = zero_based(p, n);
          if (from < 0 || from >= n) return {};
          std::int64_t len = n - from;
          if (auto* k = num(c.args, 2)) len = std::min<std::int64_t>(len, static_cast<std::int64_t>(*k));
@@ -251,7 +256,7 @@ const std::unordered_map<std::string_view, Builtin>& table() {
          auto* l = lst(c.args, 0); auto* p = num(c.args, 1);
          if (!l || !p || c.args.size() < 3) return {};
          auto n = static_cast<std::int64_t>(l->size()), i = static_cast<std::int64_t>(*p);
-         std::int64_t at = i > 0 ? i - 1 : n + i;
+         const std::int64_t at = zero_based(i, n);
          if (at < 0 || at > n) return {};
          List out = *l;
          out.insert(out.begin() + at, c.args[2]);
@@ -261,7 +266,7 @@ const std::unordered_map<std::string_view, Builtin>& table() {
          auto* l = lst(c.args, 0); auto* p = num(c.args, 1);
          if (!l || !p) return {};
          auto n = static_cast<std::int64_t>(l->size()), i = static_cast<std::int64_t>(*p);
-         std::int64_t at = i > 0 ? i - 1 : n + i;
+         const std::int64_t at = zero_based(i, n);
          if (at < 0 || at >= n) return {};
          List out = *l;
          out.erase(out.begin() + at);
