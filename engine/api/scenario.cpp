@@ -316,6 +316,11 @@ class Runner {
     if (e.contains("variables") && !subset(e["variables"], root.variables)) {
       failed("expect.variables: expected " + e["variables"].dump() + " within " + root.variables.dump());
     }
+    for (const auto& name : e.value("absentVariables", json::array())) {
+      if (root.variables.contains(name.get<std::string>())) {
+        failed("expect.absentVariables: '" + name.get<std::string>() + "' is a process variable: " + root.variables[name.get<std::string>()].dump());
+      }
+    }
     if (e.contains("openTasks")) {
       auto expected = e["openTasks"].get<std::vector<std::string>>();
       if (list(expected) != list(open_waits())) failed("expect.openTasks: expected " + list(expected) + ", but open are " + list(open_waits()));

@@ -37,9 +37,12 @@ struct BroadcastSignal { std::string name; nlohmann::json variables = nlohmann::
 struct ThrowError { Key element_instance; std::string code; nlohmann::json variables = nlohmann::json::object(); };
 // Retry the element whose incident this is, from its activation.
 struct ResolveIncident { Key incident; };
+// An administrator changes variables (e.g. to fix the data before a retry): in the scope of
+// element instance `scope` as local variables, or the process's (0).
+struct SetVariables { Key scope = 0; nlohmann::json variables = nlohmann::json::object(); };
 
 using Command = std::variant<StartInstance, CompleteJob, FailJob, CompleteWait, FireTimer,
                              CorrelateMessage, BroadcastSignal, ThrowError, ResolveIncident,
-                             CompleteCall, CancelInstance>;
+                             CompleteCall, CancelInstance, SetVariables>;
 
 }  // namespace elva::runtime

@@ -2,6 +2,7 @@
 #include "runtime/context.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "runtime/behaviors/element_behavior.hpp"
 #include "expr/feel.hpp"
@@ -87,6 +88,7 @@ void StepContext::run_activate(Key instance) {
   const Role role = state_.elements.at(instance).role;
   if (model::is_activity(e.type) && role != Role::Inner) arm_boundaries(instance);
   if (role == Role::Body) return start_loop(*this, instance);
+  if (auto r = apply_inputs(e, instance); !r) return raise_incident(instance, r.error().message);
   behavior_for(e).on_activate(e, instance, *this);
 }
 
@@ -226,11 +228,48 @@ nlohmann::json StepContext::visible_variables(Key instance) const {
 
 void StepContext::set_variables(Key instance, const nlohmann::json& variables) {
   if (!variables.is_object() || variables.empty()) return;
-  auto it = state_.elements.find(instance);
-  const bool local = it != state_.elements.end() && it->second.role == Role::Inner &&
-                     process().elements[it->second.element].loop.kind == model::LoopKind::MultiInstance;
-  if (local) emit(LocalVariablesSet{instance, variables});
-  else emit(VariablesSet{variables});
+  // The scopes from `instance` outwards; the innermost multi-instance iteration among them is
+  // where new variables go (parallel iterations must not overwrite each other).
+  std::vector<Key> chain;
+  Key iteration = 0;
+  for (Key at = instance; at != 0;) {
+    auto it = state_.elements.find(at);
+    if (it == state_.elements.end()) break;
+    chain.push_back(at);
+    if (iteration == 0 && it->second.role == Role::Inner &&
+        process().elements[it->second.element].loop.kind == model::LoopKind::MultiInstance) {
+      iteration = at;
+    }
+    at = it->second.parent;
+  }
+  std::map<Key, nlohmann::json> by_scope;  // 0: the process
+  for (auto v = variables.begin(); v != variables.end(); ++v) {
+    Key target = state_.variables.contains(v.key()) ? 0 : iteration;
+    for (Key at : chain) {
+      if (state_.elements.at(at).local.contains(v.key())) { target = at; break; }
+    }
+    auto& bucket = by_scope[target];
+    if (bucket.is_null()) bucket = nlohmann::json::object();
+    bucket[v.key()] = v.value();
+  }
+  for (auto& [scope, vars] : by_scope) {
+    if (scope == 0) emit(VariablesSet{std::move(vars)});
+    else emit(LocalVariablesSet{scope, std::move(vars)});
+  }
+}
+
+Result<void> StepContext::apply_inputs(const model::Element& e, Key instance) {
+  for (const auto& m : e.inputs) {
+    nlohmann::json value = m.source;
+    if (expr::looks_like_expression(m.source)) {
+      auto v = evaluate(m.source, instance);
+      if (!v) return fail(Errc::ExpressionError, "input '" + m.target + "': " + v.error().message);
+      value = v->to_json();
+    }
+    // One at a time: later inputs see earlier ones, as in Camunda and Zeebe.
+    emit(LocalVariablesSet{instance, {{m.target, std::move(value)}}});
+  }
+  return {};
 }
 
 Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance) {
@@ -342,7 +381,10 @@ Result<void> StepContext::apply_outputs(const model::Element& e, Key instance, c
     if (!compiled) return fail(Errc::ExpressionError, "output '" + m.target + "': " + compiled.error().message);
     out[m.target] = (*compiled)->evaluate(scope).to_json();
   }
-  set_variables(instance, out);
+  // The element's own scope ends with it: outputs go to where they live outside it (an
+  // iteration of a multi-instance activity is itself the scope its outputs stay in).
+  const auto& self = state_.elements.at(instance);
+  set_variables(self.role == Role::Inner ? instance : self.parent, out);
   return {};
 }
 

@@ -50,17 +50,21 @@ class StepContext {
   // its enclosing scopes' local variables over the process variables (0: process only).
   Result<expr::Value> evaluate(const std::string& text, Key instance = 0);
   nlohmann::json visible_variables(Key instance) const;
-  // Where a finished element's variables go: an iteration of a multi-instance activity keeps
-  // them local (so parallel iterations do not overwrite each other); everything else writes
-  // process variables.
+  // Sets variables from `instance` outwards: each goes to the nearest scope that already has
+  // it; a new one to the innermost multi-instance iteration (so parallel iterations do not
+  // overwrite each other), else to the process. Camunda and Zeebe propagate the same way.
   void set_variables(Key instance, const nlohmann::json& variables);
+  // Input mappings: local variables of the element instance, evaluated in order.
+  Result<void> apply_inputs(const model::Element& element, Key instance);
   // Flows to take when leaving an activity or event: conditions that hold, else the default.
   Result<std::vector<model::FlowIndex>> conditional_flows(const model::Element& element, Key instance);
   void raise_incident(Key instance, std::string message);
   // Throws a BPMN error from `instance`; the nearest boundary or event sub-process catching
   // `code` takes over, else an incident.
   void throw_error(Key instance, const std::string& code);
-  // Merges `variables` (a JSON object) through the element's output mappings, if any.
+  // Merges `variables` (a JSON object) through the element's output mappings, if any. Without
+  // mappings they are set from the element itself (an input-mapped local stays local); with
+  // mappings only the outputs are set, from the enclosing scope.
   Result<void> apply_outputs(const model::Element& element, Key instance, const nlohmann::json& variables);
   void arm_boundaries(Key instance);
   // A job or wait state is done: its variables through its output mappings, then completion.

@@ -127,10 +127,11 @@ class Handler {
     ctx_.emit(IncidentResolved{c.incident});
     if (!s_.elements.count(instance)) return {};
     // Retry from the start: the element instance is replaced by a fresh activation.
-    const auto element = s_.elements.at(instance).element;
-    const Key parent = s_.elements.at(instance).parent;
+    // An iteration of a loop stays an iteration, with its item and counter.
+    const ElementInstance old = s_.elements.at(instance);
     ctx_.terminate(instance);
-    ctx_.activate(element, parent);
+    const Key fresh = ctx_.activate(old.element, old.parent, old.role);
+    if (old.role == Role::Inner && !old.local.empty()) ctx_.emit(LocalVariablesSet{fresh, old.local});
     return {};
   }
 
@@ -158,6 +159,17 @@ class Handler {
       }
     }
     return finish(c.element_instance, back);
+  }
+
+  Result<void> operator()(const SetVariables& c) {
+    if (!c.variables.is_object()) return fail(Errc::InvalidArgument, "variables must be a JSON object, not " + c.variables.dump());
+    if (c.scope == 0) {
+      ctx_.emit(VariablesSet{c.variables});
+    } else {
+      if (!s_.elements.count(c.scope)) return fail(Errc::NotFound, "no element instance " + std::to_string(c.scope) + " is active");
+      ctx_.emit(LocalVariablesSet{c.scope, c.variables});
+    }
+    return {};
   }
 
   Result<void> operator()(const CancelInstance&) {

@@ -42,10 +42,9 @@ class CallActivityBehavior : public ElementBehavior {
       if (!v) return ctx.raise_incident(instance, "in mapping '" + m.target + "': " + v.error().message);
       vars[m.target] = v->to_json();
     }
-    for (const auto& m : e.inputs) {  // Zeebe-style input mappings go to the child as well
-      auto v = ctx.evaluate(m.source, instance);
-      if (v) vars[m.target] = v->to_json();
-    }
+    // Zeebe-style input mappings (already the call activity's locals) go to the child as well.
+    const auto& local = ctx.state().elements.at(instance).local;
+    for (const auto& m : e.inputs) vars[m.target] = local.value(m.target, nlohmann::json());
     ctx.emit(CallRequested{Call{instance, process_id, vars}});
   }
 };

@@ -41,15 +41,10 @@ class JobTaskBehavior : public ElementBehavior {
     }
     if (e.inputs.empty()) {
       job.input = ctx.visible_variables(instance);  // no mappings: the job sees every variable
-    }
-    for (const auto& m : e.inputs) {
-      if (!expr::looks_like_expression(m.source)) {
-        job.input[m.target] = m.source;
-        continue;
-      }
-      auto v = ctx.evaluate(m.source, instance);
-      if (!v) return ctx.raise_incident(instance, "input '" + m.target + "': " + v.error().message);
-      job.input[m.target] = v->to_json();
+    } else {
+      // The input mappings, already evaluated into the element's local variables.
+      const auto& local = ctx.state().elements.at(instance).local;
+      for (const auto& m : e.inputs) job.input[m.target] = local.value(m.target, nlohmann::json());
     }
     ctx.emit(JobCreated{std::move(job)});
   }

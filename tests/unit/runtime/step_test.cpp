@@ -85,3 +85,57 @@ TEST_CASE("the same scenario gives the same event sequence on every run", "[runt
   CHECK(first->trace.size() > 30);
   CHECK(first->trace == second->trace);
 }
+
+TEST_CASE("input mappings are the element's local variables and its job's input", "[runtime][variables]") {
+  Instance i(R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+               <serviceTask id="t" elva:connector="hr.lookup">
+                 <extensionElements><elva:input source="=id" target="employee"/>
+                   <elva:input source="=employee + &quot;-x&quot;" target="key"/>
+                   <elva:output source="=key + &quot;/&quot; + name" target="found"/></extensionElements>
+               </serviceTask>
+               <sequenceFlow id="f2" sourceRef="t" targetRef="e"/><endEvent id="e"/>)");
+  i.run(StartInstance{{{"id", "E7"}, {"secret", "pw"}}, "", 0, 0, ""});
+  REQUIRE(i.state.jobs.size() == 1);
+  const Job job = i.state.jobs.begin()->second;
+  THEN("the job gets only the mapped inputs, later ones seeing earlier ones") {
+    CHECK(job.input == nlohmann::json{{"employee", "E7"}, {"key", "E7-x"}});
+  }
+  WHEN("the job completes") {
+    i.run(CompleteJob{job.key, {{"name", "Anna"}}});
+    THEN("only the outputs reach the process; the locals end with the task") {
+      CHECK(i.state.status == InstanceStatus::Completed);
+      CHECK(i.state.variables == nlohmann::json{{"id", "E7"}, {"secret", "pw"}, {"found", "E7-x/Anna"}});
+    }
+  }
+}
+
+TEST_CASE("a retried multi-instance iteration stays that iteration", "[runtime][incident]") {
+  Instance i(R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+               <serviceTask id="t" elva:connector="calc.divide" elva:retries="1">
+                 <multiInstanceLoopCharacteristics isSequential="true" elva:collection="=items" elva:elementVariable="item"
+                   elva:outputCollection="results" elva:outputElement="=r"/></serviceTask>
+               <sequenceFlow id="f2" sourceRef="t" targetRef="e"/><endEvent id="e"/>)");
+  // A worker that divides 100 by the item, and fails on anything but a number.
+  auto work = [&i] {
+    while (!i.state.jobs.empty() && i.state.incidents.empty()) {
+      const Job job = i.state.jobs.begin()->second;
+      const auto& item = job.input["item"];
+      if (item.is_number()) i.run(CompleteJob{job.key, {{"r", 100 / item.get<int>()}}});
+      else i.run(FailJob{job.key, "not a number"});
+    }
+  };
+  i.run(StartInstance{{{"items", {4, "zero", 5}}}, "", 0, 0, ""});
+  work();
+  REQUIRE(i.state.incidents.size() == 1);
+  const Key iteration = i.state.incidents.begin()->second.element_instance;
+  CHECK(i.state.elements.at(iteration).role == Role::Inner);
+  WHEN("an administrator fixes the item in the iteration and retries") {
+    i.run(SetVariables{iteration, {{"item", 2}}});
+    i.run(ResolveIncident{i.state.incidents.begin()->first});
+    work();
+    THEN("the loop goes on from that iteration with its counter") {
+      CHECK(i.state.status == InstanceStatus::Completed);
+      CHECK(i.state.variables["results"] == nlohmann::json{25, 50, 20});
+    }
+  }
+}
