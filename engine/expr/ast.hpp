@@ -19,6 +19,7 @@ enum class Op {
   AnyTest,    // '-' in unary tests
   NotTests,   // not(test, ...)
   TestList,   // test, test, ... (any holds)
+  FunctionDef,  // function(names...) kids[0]
 };
 
 struct Node {

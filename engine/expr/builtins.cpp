@@ -141,7 +141,35 @@ const std::unordered_map<std::string_view, Builtin>& table() {
        }, 1}},
       {"date and time", {{"from", "time"}, [](const BuiltinCall& c) -> Value {
          if (auto* s = str(c.args, 0)) return date_time_from_string(*s);
-         return {};
+         const Date* d = c.args[0].get<Date>();
+         const Time* tm = c.args.size() > 1 ? c.args[1].get<Time>() : nullptr;
+         if (const auto* dt = c.args[0].get<DateTime>(); dt && tm) {
+           const Date day{dt->millis / 86'400'000 - (dt->millis % 86'400'000 < 0)};
+           return Value(DateTime{day.days * 86'400'000 + (tm->has_zone ? time_utc_millis(*tm) : tm->millis), tm->has_zone});
+         }
+         if (!d || !tm) return {};
+         return Value(DateTime{d->days * 86'400'000 + (tm->has_zone ? time_utc_millis(*tm) : tm->millis), tm->has_zone});
+       }, 1}},
+      {"time", {{"from", "minute", "second", "offset"}, [](const BuiltinCall& c) -> Value {
+         if (auto* s = str(c.args, 0)) return time_from_string(*s) ? Value(*time_from_string(*s)) : Value();
+         if (auto* tm = c.args[0].get<Time>()) return Value(*tm);
+         if (auto* dt = c.args[0].get<DateTime>()) {
+           std::int64_t rest = dt->millis % 86'400'000;
+           if (rest < 0) rest += 86'400'000;
+           return Value(Time{rest, dt->has_zone, 0});
+         }
+         if (c.args[0].get<Date>()) return Value(Time{0, true, 0});  // midnight UTC, as the spec says
+         auto *h = num(c.args, 0), *m = num(c.args, 1), *sec = num(c.args, 2);
+         if (!h || !m || !sec || *h < 0 || *h > 23 || *m < 0 || *m > 59 || *sec < 0 || *sec >= 60) return {};
+         Time out{static_cast<std::int64_t>(*h) * 3'600'000 + static_cast<std::int64_t>(*m) * 60'000 +
+                    static_cast<std::int64_t>(boost::multiprecision::round(*sec * 1000)), false, 0};
+         if (c.args.size() > 3 && !c.args[3].is_null()) {
+           auto* off = c.args[3].get<DayTimeDuration>();
+           if (!off) return {};
+           out.has_zone = true;
+           out.offset_seconds = static_cast<std::int32_t>(off->millis / 1000);
+         }
+         return Value(out);
        }, 1}},
       {"duration", {{"from"}, [](const BuiltinCall& c) -> Value { auto* s = str(c.args, 0); return s ? duration_from_string(*s) : Value(); }, 1}},
       {"years and months duration", {{"from", "to"}, [](const BuiltinCall& c) -> Value {

@@ -71,6 +71,17 @@ class Evaluator {
       case Op::InstanceOf: return instance_of(eval(*n.kids[0]), n.name);
       case Op::AnyTest: case Op::NotTests: case Op::TestList:
         return input ? test(n, *input) : Value();
+      case Op::FunctionDef: {
+        auto f = std::make_shared<Function>();
+        f->params = n.names;
+        f->body = n.kids[0].get();
+        // Closure: the names bound here (iteration variables, context entries so far).
+        for (const auto& frame : frames_) {
+          if (frame.context) for (const auto& entry : *frame.context) f->closure.push_back(entry);
+          else if (frame.value) f->closure.emplace_back(std::string(frame.name), *frame.value);
+        }
+        return Value(std::shared_ptr<const Function>(std::move(f)));
+      }
     }
     return {};
   }
@@ -200,6 +211,19 @@ class Evaluator {
       }
       if (op == Op::Add && (b.get<DateTime>() || b.get<Date>())) return arithmetic(op, b, a);
     }
+    // Times of day: plus or minus a duration wraps around midnight; time - time is a duration.
+    if (auto* t = a.get<Time>()) {
+      if (auto* d = b.get<DayTimeDuration>(); d && (op == Op::Add || op == Op::Sub)) {
+        std::int64_t ms = (t->millis + (op == Op::Add ? d->millis : -d->millis)) % 86'400'000;
+        if (ms < 0) ms += 86'400'000;
+        return Value(Time{ms, t->has_zone, t->offset_seconds});
+      }
+      if (auto* u = b.get<Time>(); u && op == Op::Sub && u->has_zone == t->has_zone) {
+        return Value(DayTimeDuration{t->has_zone ? time_utc_millis(*t) - time_utc_millis(*u) : t->millis - u->millis});
+      }
+      return {};
+    }
+    if (b.get<Time>() && a.get<DayTimeDuration>() && op == Op::Add) return arithmetic(op, b, a);
     // Dates and date-times
     auto as_dt = [](const Value& v) -> std::optional<DateTime> {
       if (auto* d = v.get<DateTime>()) return *d;
@@ -274,6 +298,12 @@ class Evaluator {
       if (name == "hour") return Value(Decimal(rest / 3'600'000));
       if (name == "minute") return Value(Decimal(rest / 60'000 % 60));
       if (name == "second") return Value(Decimal(rest / 1000 % 60));
+    } else if (auto* tm = base.get<Time>()) {
+      if (name == "hour") return Value(Decimal(tm->millis / 3'600'000));
+      if (name == "minute") return Value(Decimal(tm->millis / 60'000 % 60));
+      if (name == "second") return Value(Decimal(tm->millis / 1000 % 60));
+      if (name == "time offset") return tm->has_zone ? Value(DayTimeDuration{std::int64_t{tm->offset_seconds} * 1000}) : Value();
+      return {};
     } else if (auto* dt = base.get<DayTimeDuration>()) {
       if (name == "days") return Value(Decimal(dt->millis / 86'400'000));
       if (name == "hours") return Value(Decimal(dt->millis / 3'600'000 % 24));
@@ -395,11 +425,52 @@ class Evaluator {
     return v.type_name() == type;
   }
 
+  // Calls a user-defined function with positional arguments.
+  Value invoke(const Function& f, const List& args) {
+    if (++depth_ > kMaxDepth) { --depth_; return {}; }  // runaway recursion: null
+    const Value closure(f.closure);
+    frames_.push_back({{}, nullptr, closure.context()});
+    for (std::size_t i = 0; i < f.params.size(); ++i) frames_.push_back({f.params[i], i < args.size() ? &args[i] : &kNull, nullptr});
+    Value out = eval(*f.body);
+    frames_.resize(frames_.size() - f.params.size() - 1);
+    --depth_;
+    return out;
+  }
+
+  // sort(list, precedes): a stable sort by a user function (precedes(a, b) is true when a
+  // comes first).
+  Value sort(const Node& n) {
+    if (n.kids.size() != 2 || !n.names.empty()) return {};
+    Value list = eval(*n.kids[0]);
+    Value fn = eval(*n.kids[1]);
+    if (!list.list() || !fn.function()) return {};
+    List items = *list.list();
+    bool ok = true;
+    std::stable_sort(items.begin(), items.end(), [&](const Value& a, const Value& b) {
+      Value r = invoke(*fn.function(), List{a, b});
+      if (!r.get<bool>()) ok = false;
+      return is_true(r);
+    });
+    return ok ? Value(std::move(items)) : Value();
+  }
+
   Value call(const Node& n) {
     const auto* params = builtin_params(n.name);
     if (!params) {
-      if (const Value* fn = lookup(n.name); fn && fn->is_null()) return {};
-      return {};
+      if (n.name == "sort") return sort(n);
+      const Value* fn = lookup(n.name);
+      if (!fn || !fn->function()) return {};
+      const Function& f = *fn->function();
+      List args(f.params.size());
+      const std::size_t positional = n.kids.size() - n.names.size();
+      for (std::size_t i = 0; i < positional && i < args.size(); ++i) args[i] = eval(*n.kids[i]);
+      for (std::size_t i = 0; i < n.names.size(); ++i) {
+        auto it = std::find(f.params.begin(), f.params.end(), n.names[i]);
+        if (it == f.params.end()) return {};
+        args[static_cast<std::size_t>(it - f.params.begin())] = eval(*n.kids[positional + i]);
+      }
+      const Value keep = *fn;  // the function value may live in a frame that eval changes
+      return invoke(*keep.function(), args);
     }
     BuiltinCall c;
     c.now_millis = options_.now_millis ? options_.now_millis() : 0;
@@ -415,9 +486,12 @@ class Evaluator {
     return call_builtin(n.name, c);
   }
 
+  static constexpr int kMaxDepth = 200;
+  static inline const Value kNull{};
   const Scope& scope_;
   const EvalOptions& options_;
   std::vector<Frame> frames_;
+  int depth_ = 0;
 };
 
 // Moves an error's column from the inner text to the column in the original text.

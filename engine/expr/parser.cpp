@@ -7,6 +7,8 @@
 #include <initializer_list>
 #include <optional>
 
+#include "expr/builtins.hpp"
+
 namespace elva::expr {
 namespace {
 
@@ -75,7 +77,7 @@ class Lexer {
         static constexpr std::array<std::string_view, 8> two{"**", "..", "<=", ">=", "!=", "&&", "||", "=="};
         std::string sym(1, c);
         for (auto t : two) if (s_.compare(i_, 2, t) == 0) sym = std::string(t);
-        if (sym.size() == 1 && std::string_view("+-*/=<>!()[]{},.:?").find(c) == std::string_view::npos) {
+        if (sym.size() == 1 && std::string_view("+-*/=<>!()[]{},.:?@").find(c) == std::string_view::npos) {
           return error(i_, std::string("unexpected character '") + c + "'");
         }
         i_ += sym.size();
@@ -471,6 +473,34 @@ class Parser {
     return base;
   }
 
+  static Value temporal_literal(const std::string& text) {
+    if (text.size() == 10) return date_from_string(text);
+    if (auto t = time_from_string(text)) return Value(*t);
+    if (!text.empty() && (text[0] == 'P' || text.rfind("-P", 0) == 0)) return duration_from_string(text);
+    return date_time_from_string(text);
+  }
+
+  // function(a, b) body
+  Result<NodePtr> function_definition() {
+    auto n = node(Op::FunctionDef, next().pos);
+    next();  // (
+    if (!is_sym(")")) {
+      do {
+        if (peek().kind != Tok::Name) return error("expected a parameter name");
+        n->names.push_back(next().text);
+        if (expect(":")) {  // a parameter type: accepted, not checked
+          if (peek().kind != Tok::Name) return error("expected a type after ':'");
+          next();
+        }
+      } while (expect(","));
+    }
+    if (!expect(")")) return error("expected ')' after the parameters of the function");
+    auto body = expression();
+    if (!body) return body;
+    n->kids.push_back(std::move(*body));
+    return n;
+  }
+
   Result<NodePtr> primary() {
     const Token& t = peek();
     if (t.kind == Tok::Number) {
@@ -483,6 +513,15 @@ class Parser {
       n->literal = Value(next().text);
       return n;
     }
+    if (is_sym("@") && peek(1).kind == Tok::String) {  // @"2024-05-01", @"10:30:00", @"P3D"
+      const std::size_t at = next().pos;
+      const std::string text = next().text;
+      auto n = node(Op::Literal, at);
+      n->literal = temporal_literal(text);
+      if (n->literal.is_null()) return error("@\"" + text + "\" is not a date, time, date and time or duration");
+      return n;
+    }
+    if (t.kind == Tok::Name && t.text == "function" && peek(1).text == "(") return function_definition();
     if (t.kind == Tok::Name) {
       if (t.text == "true" || t.text == "false") {
         auto n = node(Op::Literal, t.pos);

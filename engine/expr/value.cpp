@@ -90,10 +90,61 @@ std::string duration_to_string(YearMonthDuration d) {
   return out;
 }
 
+std::string time_to_string(Time t) {
+  std::string out = two(static_cast<unsigned>(t.millis / 3'600'000)) + ":" + two(static_cast<unsigned>(t.millis / 60'000 % 60)) +
+                    ":" + two(static_cast<unsigned>(t.millis / 1000 % 60));
+  if (t.millis % 1000) { char b[16]; std::snprintf(b, sizeof b, ".%03u", static_cast<unsigned>(t.millis % 1000)); out += b; }
+  if (!t.has_zone) return out;
+  if (t.offset_seconds == 0) return out + "Z";
+  const std::int32_t off = t.offset_seconds < 0 ? -t.offset_seconds : t.offset_seconds;
+  return out + (t.offset_seconds < 0 ? "-" : "+") + two(static_cast<unsigned>(off / 3600)) + ":" + two(static_cast<unsigned>(off / 60 % 60));
+}
+
+std::optional<Time> time_from_string(std::string_view s) {
+  auto digits = [&](std::size_t at, std::size_t n) -> std::optional<unsigned> {
+    if (at + n > s.size()) return std::nullopt;
+    unsigned v = 0;
+    for (std::size_t i = at; i < at + n; ++i) {
+      if (s[i] < '0' || s[i] > '9') return std::nullopt;
+      v = v * 10 + static_cast<unsigned>(s[i] - '0');
+    }
+    return v;
+  };
+  auto h = digits(0, 2), m = digits(3, 2);
+  if (!h || !m || s.size() < 5 || s[2] != ':' || *h > 23 || *m > 59) return std::nullopt;
+  Time t;
+  t.millis = (*h * 3600LL + *m * 60LL) * 1000;
+  std::size_t i = 5;
+  if (i < s.size() && s[i] == ':') {
+    auto sec = digits(i + 1, 2);
+    if (!sec || *sec > 59) return std::nullopt;
+    t.millis += *sec * 1000LL;
+    i += 3;
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      std::int64_t frac = 0, scale = 100;
+      const std::size_t from = i;
+      for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10) frac += (s[i] - '0') * scale;
+      if (i == from) return std::nullopt;
+      t.millis += frac;
+    }
+  }
+  if (i == s.size()) return t;
+  t.has_zone = true;
+  if (s[i] == 'Z' && i + 1 == s.size()) return t;
+  if ((s[i] == '+' || s[i] == '-') && s.size() == i + 6 && s[i + 3] == ':') {
+    auto oh = digits(i + 1, 2), om = digits(i + 4, 2);
+    if (!oh || !om || *oh > 14 || *om > 59) return std::nullopt;
+    t.offset_seconds = static_cast<std::int32_t>((*oh * 60 + *om) * 60) * (s[i] == '-' ? -1 : 1);
+    return t;
+  }
+  return std::nullopt;
+}
+
 std::string Value::type_name() const {
   static const char* names[] = {"Null", "boolean", "number", "string", "date", "date and time",
                                 "days and time duration", "years and months duration", "list",
-                                "context", "range"};
+                                "context", "range", "time", "function"};
   if (auto* dt = get<DateTime>(); dt) return "date and time";
   return names[data_.index()];
 }
@@ -121,6 +172,12 @@ std::string Value::to_string() const {
     std::string operator()(const std::shared_ptr<const Range>& r) const {
       return std::string(r->start_included ? "[" : "(") + r->start.to_string() + ".." +
              r->end.to_string() + (r->end_included ? "]" : ")");
+    }
+    std::string operator()(Time t) const { return "time(\"" + time_to_string(t) + "\")"; }
+    std::string operator()(const std::shared_ptr<const Function>& f) const {
+      std::string out = "function(";
+      for (std::size_t i = 0; i < f->params.size(); ++i) out += (i ? ", " : "") + f->params[i];
+      return out + ")";
     }
   };
   return std::visit(Visitor{}, data_);
@@ -176,6 +233,8 @@ nlohmann::json Value::to_json() const {
       return {{"start", r->start.to_json()}, {"end", r->end.to_json()},
               {"startIncluded", r->start_included}, {"endIncluded", r->end_included}};
     }
+    nlohmann::json operator()(Time t) const { return time_to_string(t); }
+    nlohmann::json operator()(const std::shared_ptr<const Function>&) const { return nullptr; }  // not data
   };
   return std::visit(Visitor{}, data_);
 }
@@ -198,7 +257,12 @@ bool equal(const Value& a, const Value& b) {
     }
     return true;
   }
-  if (a.range()) return false;
+  if (a.range() || a.function()) return false;
+  if (const auto* ta = a.get<Time>()) {
+    const auto* tb = b.get<Time>();
+    if (ta->has_zone != tb->has_zone) return false;
+    return ta->has_zone ? time_utc_millis(*ta) == time_utc_millis(*tb) : ta->millis == tb->millis;
+  }
   return a.data() == b.data();
 }
 
@@ -211,6 +275,11 @@ std::optional<int> compare(const Value& a, const Value& b) {
   if (auto* x = a.get<DateTime>()) return cmp(x->millis, b.get<DateTime>()->millis);
   if (auto* x = a.get<DayTimeDuration>()) return cmp(x->millis, b.get<DayTimeDuration>()->millis);
   if (auto* x = a.get<YearMonthDuration>()) return cmp(x->months, b.get<YearMonthDuration>()->months);
+  if (auto* x = a.get<Time>()) {
+    const auto* y = b.get<Time>();
+    if (x->has_zone != y->has_zone) return std::nullopt;  // a local time is no instant
+    return x->has_zone ? cmp(time_utc_millis(*x), time_utc_millis(*y)) : cmp(x->millis, y->millis);
+  }
   return std::nullopt;
 }
 

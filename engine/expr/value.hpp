@@ -37,17 +37,34 @@ struct YearMonthDuration {
   std::int64_t months = 0;
   bool operator==(const YearMonthDuration&) const = default;
 };
+// A time of day; with an offset from UTC ("10:30:00+01:00", "...Z") or local ("10:30:00").
+struct Time {
+  std::int64_t millis = 0;  // since midnight, 0 .. 86'399'999
+  bool has_zone = false;
+  std::int32_t offset_seconds = 0;  // when has_zone
+  bool operator==(const Time&) const = default;
+};
+struct Node;
+// A user-defined function: `function(a, b) a + b`. It refers to the syntax tree of the
+// expression that defined it, so it lives only while that expression is evaluated.
+struct Function;
 
 class Value;
 using List = std::vector<Value>;
 using Context = std::vector<std::pair<std::string, Value>>;  // insertion-ordered
 struct Range;
+struct Function {
+  std::vector<std::string> params;
+  const Node* body = nullptr;
+  Context closure;  // the names bound where it was defined
+};
 
 class Value {
  public:
   using Data = std::variant<std::monostate, bool, Decimal, std::string, Date, DateTime,
                             DayTimeDuration, YearMonthDuration, std::shared_ptr<const List>,
-                            std::shared_ptr<const Context>, std::shared_ptr<const Range>>;
+                            std::shared_ptr<const Context>, std::shared_ptr<const Range>, Time,
+                            std::shared_ptr<const Function>>;
   Value() = default;
   Value(bool b) : data_(b) {}                        // NOLINT
   Value(Decimal d) : data_(std::move(d)) {}          // NOLINT
@@ -61,6 +78,8 @@ class Value {
   Value(List l) : data_(std::make_shared<const List>(std::move(l))) {}        // NOLINT
   Value(Context c) : data_(std::make_shared<const Context>(std::move(c))) {}  // NOLINT
   Value(std::shared_ptr<const Range> r) : data_(std::move(r)) {}              // NOLINT
+  Value(Time t) : data_(t) {}                                                 // NOLINT
+  Value(std::shared_ptr<const Function> f) : data_(std::move(f)) {}           // NOLINT
 
   bool is_null() const { return data_.index() == 0; }
   template <typename T>
@@ -68,6 +87,7 @@ class Value {
   const List* list() const { auto* p = get<std::shared_ptr<const List>>(); return p ? p->get() : nullptr; }
   const Context* context() const { auto* p = get<std::shared_ptr<const Context>>(); return p ? p->get() : nullptr; }
   const Range* range() const { auto* p = get<std::shared_ptr<const Range>>(); return p ? p->get() : nullptr; }
+  const Function* function() const { auto* p = get<std::shared_ptr<const Function>>(); return p ? p->get() : nullptr; }
   const Data& data() const { return data_; }
 
   // FEEL type name: "number", "string", "date and time", "days and time duration", ...
@@ -101,6 +121,11 @@ std::string date_to_string(Date d);
 std::string date_time_to_string(DateTime d);
 std::string duration_to_string(DayTimeDuration d);
 std::string duration_to_string(YearMonthDuration d);
+std::string time_to_string(Time t);
+// "10:30", "10:30:00", "10:30:00.5", with "Z" or "+01:00"; nullopt when it is not a time.
+std::optional<Time> time_from_string(std::string_view text);
+// The instant a zoned time stands for, in ms since midnight UTC (for comparing zoned times).
+inline std::int64_t time_utc_millis(Time t) { return t.millis - std::int64_t{t.offset_seconds} * 1000; }
 // Civil date helpers live in common/iso8601 (shared with the runtime's timers).
 using iso8601::civil_from_days;
 using iso8601::days_from_civil;
