@@ -96,8 +96,103 @@ class Runner {
     auto r = runtime::step(instances_[i], c, env_);
     if (!r) return failed(where + ": " + r.error().message);
     const std::string prefix = i == 0 ? "" : "[" + instances_[i].process->id + "] ";
-    for (const auto& e : r->events) report_.trace.push_back(prefix + runtime::describe(e, instances_[i]));
+    for (const auto& e : r->events) {
+      report_.trace.push_back(prefix + runtime::describe(e, instances_[i]));
+      if (const auto* m = std::get_if<runtime::MessagePublished>(&e)) {
+        published_.push_back({i, false, m->name, m->correlation_key, m->variables, env_.now_millis() + kMessageTtl});
+      } else if (const auto* sig = std::get_if<runtime::SignalPublished>(&e)) {
+        published_.push_back({i, true, sig->name, "", sig->variables, 0});
+      }
+    }
     return true;
+  }
+
+  // A message or signal thrown by an instance (or, for a signal, sent by the scenario).
+  struct Publication {
+    std::size_t from;
+    bool signal;
+    std::string name;
+    std::string correlation_key;
+    json variables;
+    std::int64_t expires;  // messages nobody takes yet wait this long (virtual clock)
+  };
+
+  // Top-level start events of executable processes triggered by this message or signal.
+  std::vector<std::pair<std::shared_ptr<const model::ProcessDefinition>, std::string>> start_events(bool signal, const std::string& name) const {
+    std::vector<std::pair<std::shared_ptr<const model::ProcessDefinition>, std::string>> out;
+    for (const auto& [id, p] : processes_) {
+      if (!p->executable) continue;
+      for (const auto& e : p->elements) {
+        if (e.type != model::ElementType::StartEvent || e.scope != model::kNoElement) continue;
+        for (const auto& d : e.event()->definitions) {
+          if (d.kind == (signal ? model::EventKind::Signal : model::EventKind::Message) && d.resolved == name) out.emplace_back(p, e.id);
+        }
+      }
+    }
+    return out;
+  }
+
+  bool start_instance(std::shared_ptr<const model::ProcessDefinition> p, const std::string& event, const json& vars,
+                      const std::string& business_key, const std::string& where) {
+    instances_.emplace_back();
+    const std::size_t i = instances_.size() - 1;
+    instances_[i].process = std::move(p);
+    return apply_to(i, runtime::StartInstance{vars, business_key, 0, 0, event}, where);
+  }
+
+  // Routes one publication: a message to one waiting instance, else a message start event,
+  // else it waits (buffered) until it expires; a signal to every other instance that waits for
+  // it and to every signal start event.
+  bool route(const Publication& p, const std::string& where, bool& moved) {
+    if (p.signal) {
+      for (std::size_t i = 0; i < instances_.size(); ++i) {
+        if (i == p.from || !active(i) || !waits_for_signal(i, p.name)) continue;
+        moved = true;
+        if (!apply_to(i, runtime::BroadcastSignal{p.name, p.variables}, where)) return false;
+      }
+      for (const auto& [process, event] : start_events(true, p.name)) {
+        moved = true;
+        if (!start_instance(process, event, p.variables, "", where)) return false;
+      }
+      return true;
+    }
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
+      if (!active(i) || !waits_for_message(i, p.name, p.correlation_key)) continue;
+      moved = true;
+      return apply_to(i, runtime::CorrelateMessage{p.name, p.correlation_key, p.variables}, where);
+    }
+    auto starts = start_events(false, p.name);
+    if (!starts.empty()) {
+      moved = true;
+      return start_instance(starts.front().first, starts.front().second, p.variables, p.correlation_key, where);
+    }
+    buffered_.push_back(p);
+    return true;
+  }
+
+  bool route_publications(const std::string& where, bool& moved) {
+    // Buffered messages first: a subscription may have opened since.
+    for (auto it = buffered_.begin(); it != buffered_.end();) {
+      bool taken = false;
+      if (it->expires >= env_.now_millis()) {
+        for (std::size_t i = 0; i < instances_.size() && !taken; ++i) {
+          if (!active(i) || !waits_for_message(i, it->name, it->correlation_key)) continue;
+          const Publication p = *it;
+          it = buffered_.erase(it);
+          taken = moved = true;
+          if (!apply_to(i, runtime::CorrelateMessage{p.name, p.correlation_key, p.variables}, where)) return false;
+        }
+        if (taken) return true;
+        ++it;
+      } else {
+        it = buffered_.erase(it);  // expired
+      }
+    }
+    if (published_.empty()) return true;
+    const Publication p = published_.front();
+    published_.pop_front();
+    moved = true;
+    return route(p, where, moved);
   }
 
   bool command(std::size_t i, const runtime::Command& c, const std::string& where) {
@@ -114,6 +209,7 @@ class Runner {
         moved = true;
       }
       if (!moved && !coordinate_calls(where, moved)) return false;
+      if (!moved && !route_publications(where, moved)) return false;
       if (!moved) return true;
     }
     return failed(where + ": work kept coming after 10000 steps (a loop?)");
@@ -235,19 +331,19 @@ class Runner {
         if (!active(i) || !waits_for_message(i, m.name, m.correlation_key)) continue;
         return command(i, m, where);
       }
+      if (auto starts = start_events(false, m.name); !starts.empty()) {
+        return start_instance(starts.front().first, starts.front().second, m.variables, m.correlation_key, where) && settle(where);
+      }
       return failed(where + ": no one waits for message '" + m.name + "'" + (m.correlation_key.empty() ? "" : " with correlation key '" + m.correlation_key + "'"));
     }
     if (s.contains("signal")) {
-      bool any = false;
-      for (std::size_t i = 0; i < instances_.size(); ++i) {
-        if (!active(i)) continue;
-        bool waits = false;
-        for (const auto& [k, sub] : instances_[i].subscriptions) waits |= sub.signal && sub.name == s["signal"];
-        if (!waits) continue;
-        any = true;
-        if (!command(i, runtime::BroadcastSignal{s["signal"], s.value("variables", json::object())}, where)) return false;
-      }
-      return any || failed(where + ": no one waits for signal '" + s["signal"].get<std::string>() + "'");
+      const std::string name = s["signal"];
+      bool any = !start_events(true, name).empty();
+      for (std::size_t i = 0; i < instances_.size(); ++i) any |= active(i) && waits_for_signal(i, name);
+      if (!any) return failed(where + ": no one waits for signal '" + name + "'");
+      bool moved = false;
+      const std::size_t nobody = instances_.size() + 1;
+      return route(Publication{nobody, true, name, "", s.value("variables", json::object()), 0}, where, moved) && settle(where);
     }
     if (s.contains("advance")) return advance(s["advance"].get<std::string>(), where);
     if (s.contains("throwError")) {
@@ -263,6 +359,11 @@ class Runner {
       return true;
     }
     return failed(where + ": unknown step " + s.dump() + " (known: expectTasks, complete, message, signal, advance, throwError, expectVariables)");
+  }
+
+  bool waits_for_signal(std::size_t i, const std::string& name) const {
+    for (const auto& [k, sub] : instances_[i].subscriptions) if (sub.signal && sub.name == name) return true;
+    return false;
   }
 
   bool waits_for_message(std::size_t i, const std::string& name, const std::string& key) const {
@@ -343,6 +444,9 @@ class Runner {
   std::deque<runtime::InstanceState> instances_;  // [0] is the root; deque: references stay valid
   std::map<std::pair<std::size_t, Key>, std::size_t> children_;  // (caller, call element) -> child
   std::set<std::size_t> reported_;
+  static constexpr std::int64_t kMessageTtl = 3'600'000;  // PT1H
+  std::deque<Publication> published_;
+  std::vector<Publication> buffered_;
   json mocks_ = json::object();
   std::map<std::string, int> attempts_;
 };

@@ -80,6 +80,8 @@ struct Applier {
   void operator()(const CallRequested& e) { s.calls[e.call.element_instance] = e.call; }
   void operator()(const CallClosed& e) { s.calls.erase(e.element_instance); }
   void operator()(const ErrorEscaped& e) { s.escaped_error = e.code; }
+  void operator()(const MessagePublished&) {}
+  void operator()(const SignalPublished&) {}
   void operator()(const IncidentRaised& e) {
     s.incidents[e.incident.key] = e.incident;
     if (auto it = s.elements.find(e.incident.element_instance); it != s.elements.end()) {
@@ -146,6 +148,10 @@ std::string describe(const Event& event, const InstanceState& s) {
     std::string operator()(const CallRequested& e) const { return "calls " + e.call.process_id + " from " + of(e.call.element_instance); }
     std::string operator()(const CallClosed& e) const { return "call from " + of(e.element_instance) + " closed"; }
     std::string operator()(const ErrorEscaped& e) const { return "error " + e.code + " goes up to the caller"; }
+    std::string operator()(const MessagePublished& e) const {
+      return "message " + e.name + (e.correlation_key.empty() ? "" : " (" + e.correlation_key + ")") + " published";
+    }
+    std::string operator()(const SignalPublished& e) const { return "signal " + e.name + " published"; }
     std::string operator()(const IncidentRaised& e) const { return "incident at " + of(e.incident.element_instance) + ": " + e.incident.message; }
     std::string operator()(const IncidentResolved& e) const { return "incident " + std::to_string(e.key) + " resolved"; }
     std::string operator()(const InstanceCompleted&) const { return "instance completed"; }

@@ -75,8 +75,14 @@ class StepContext {
   // start, event after an event-based gateway, or the waiting catch event itself).
   void trigger(Key owner, model::ElementIndex event);
   void trigger_boundary(Key host, model::ElementIndex boundary);
-  // Delivers a signal to every subscription of this instance; returns how many.
-  int broadcast_signal(const std::string& name);
+  // Delivers a signal to every subscription of this instance, and publishes it for the others;
+  // returns how many subscriptions here caught it.
+  int broadcast_signal(Key thrower, const std::string& name);
+  // Delivers a signal from outside to every subscription of this instance; returns how many.
+  int deliver_signal(const std::string& name);
+  // A message throw (event or send task without a job): the correlation key is the message's
+  // key expression evaluated here; the payload is the thrower's input mappings only.
+  Result<void> publish_message(Key thrower, const std::string& name, const std::string& key_expression);
   // Throws an escalation: the nearest boundary or event sub-process catching `code` takes it;
   // returns true when the catch interrupted `instance` (the thrower then stops).
   bool throw_escalation(Key instance, const std::string& code);
@@ -109,6 +115,8 @@ class StepContext {
   // Start events of the event sub-processes directly inside `scope` (0: the process).
   std::vector<model::ElementIndex> event_subprocess_starts(Key scope) const;
   void close_attachments(Key instance);
+  // What a throw sends along: its input mappings' values (never all variables).
+  nlohmann::json payload_of(Key thrower) const;
 
   InstanceState& state_;
   Env& env_;

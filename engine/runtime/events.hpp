@@ -37,6 +37,10 @@ struct TransactionCancelling { Key thrower; };
 struct CallRequested { Call call; };
 struct CallClosed { Key element_instance; };
 struct ErrorEscaped { std::string code; };  // to the calling process
+// For the coordinator (scheduler, elva test): a message or signal for other instances and for
+// the message or signal start events of deployed processes. No change to this instance.
+struct MessagePublished { std::string name; std::string correlation_key; nlohmann::json variables; };
+struct SignalPublished { std::string name; nlohmann::json variables; };
 struct IncidentRaised { Incident incident; };
 struct IncidentResolved { Key key; };
 struct InstanceCompleted {};
@@ -46,7 +50,7 @@ using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, 
                            FlowTaken, JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, JobCreated, JobRemoved,
                            TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed, ConditionChanged,
                            CompensableRecorded, CompensationQueued, CompensationHandlerStarted,
-                           CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed, ErrorEscaped, IncidentRaised, IncidentResolved, InstanceCompleted,
+                           CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed, ErrorEscaped, MessagePublished, SignalPublished, IncidentRaised, IncidentResolved, InstanceCompleted,
                            InstanceTerminated>;
 
 // Applies one event. REQUIRES: the event was produced for this state (checked).

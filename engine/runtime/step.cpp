@@ -107,7 +107,7 @@ class Handler {
     for (const auto& [key, sub] : s_.subscriptions) waits |= sub.signal && sub.name == c.name;
     if (!waits) return fail(Errc::NotFound, "no one in this instance waits for signal '" + c.name + "'");
     if (c.variables.is_object() && !c.variables.empty()) ctx_.emit(VariablesSet{c.variables});
-    ctx_.broadcast_signal(c.name);
+    ctx_.deliver_signal(c.name);
     return {};
   }
 

@@ -29,7 +29,10 @@ class EndEventBehavior : public ElementBehavior {
     if (d && d->kind == EventKind::Error) return ctx.throw_error(instance, d->resolved);
     if (d && d->kind == EventKind::Cancel) return ctx.cancel_transaction(instance);
     if (d && d->kind == EventKind::Escalation && ctx.throw_escalation(instance, d->resolved)) return;
-    if (d && d->kind == EventKind::Signal) ctx.broadcast_signal(d->resolved);
+    if (d && d->kind == EventKind::Signal) ctx.broadcast_signal(instance, d->resolved);
+    if (d && d->kind == EventKind::Message) {
+      if (auto r = ctx.publish_message(instance, d->resolved, d->correlation_key); !r) return ctx.raise_incident(instance, r.error().message);
+    }
     if (d && d->kind == EventKind::Compensation && ctx.throw_compensation(instance, d->activity_ref)) return;
     if (d && d->kind == EventKind::Terminate) {
       // Ends everything else in this scope (only this scope: a sub-process, or the process).
@@ -77,7 +80,10 @@ class IntermediateThrowBehavior : public ElementBehavior {
       return ctx.raise_incident(instance, "no link catch event named '" + d->link_name + "'");
     }
     if (d && d->kind == EventKind::Escalation && ctx.throw_escalation(instance, d->resolved)) return;
-    if (d && d->kind == EventKind::Signal) ctx.broadcast_signal(d->resolved);
+    if (d && d->kind == EventKind::Signal) ctx.broadcast_signal(instance, d->resolved);
+    if (d && d->kind == EventKind::Message) {
+      if (auto r = ctx.publish_message(instance, d->resolved, d->correlation_key); !r) return ctx.raise_incident(instance, r.error().message);
+    }
     if (d && d->kind == EventKind::Compensation && ctx.throw_compensation(instance, d->activity_ref)) return;
     ctx.complete(instance);
   }

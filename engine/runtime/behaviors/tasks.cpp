@@ -31,9 +31,16 @@ class JobTaskBehavior : public ElementBehavior {
   void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
     if (!e.job) {
       if (const auto* s = e.as<model::ScriptSpec>()) return run_script(*s, instance, ctx);
+      const auto* send = e.as<model::MessageTaskSpec>();
+      if (e.type == model::ElementType::SendTask && send && !send->message_name.empty()) {
+        if (auto r = ctx.publish_message(instance, send->message_name, send->correlation_key); !r) {
+          return ctx.raise_incident(instance, r.error().message);
+        }
+        return ctx.complete(instance);
+      }
       return ctx.raise_incident(instance, e.type == model::ElementType::BusinessRuleTask
                                               ? "DMN decisions are not supported by this version of Elva yet"
-                                              : "the task has no connector or job type");
+                                              : "the task has no connector or job type (a send task may name a message instead)");
     }
     Job job{ctx.env().next_key(), instance, e.job->job_type, nlohmann::json::object(), 3};
     if (!e.job->retries.empty()) {
