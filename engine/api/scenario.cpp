@@ -16,6 +16,7 @@
 #include "common/iso8601.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
+#include "runtime/state_json.hpp"
 #include "runtime/step.hpp"
 
 namespace elva {
@@ -95,6 +96,7 @@ class Runner {
   bool apply_to(std::size_t i, const runtime::Command& c, const std::string& where) {
     auto r = runtime::step(instances_[i], c, env_);
     if (!r) return failed(where + ": " + r.error().message);
+    if (options_.through_snapshots && !reload(i, where)) return false;
     const std::string prefix = i == 0 ? "" : "[" + instances_[i].process->id + "] ";
     for (const auto& e : r->events) {
       report_.trace.push_back(prefix + runtime::describe(e, instances_[i]));
@@ -104,6 +106,16 @@ class Runner {
         published_.push_back({i, true, sig->name, "", sig->variables, 0});
       }
     }
+    return true;
+  }
+
+  bool reload(std::size_t i, const std::string& where) {
+    runtime::InstanceState copy;
+    copy.process = instances_[i].process;
+    copy.completed = instances_[i].completed;  // history, which the store keeps elsewhere
+    const json snapshot = json::parse(runtime::state_to_json(instances_[i]).dump());
+    if (auto r = runtime::state_from_json(snapshot, copy); !r) return failed(where + ": snapshot: " + r.error().message);
+    instances_[i] = std::move(copy);
     return true;
   }
 

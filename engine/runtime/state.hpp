@@ -40,6 +40,8 @@ struct Job {
   std::string type;
   nlohmann::json input = nlohmann::json::object();
   int retries = 3;  // attempts left; a failure at 1 raises an incident
+  std::int64_t due = 0;  // not to be worked before this (ms on the injected clock): retry backoff
+  int failures = 0;      // failed attempts so far
 };
 
 struct Timer {

@@ -5,6 +5,7 @@
 #include "runtime/behaviors/element_behavior.hpp"
 #include "expr/feel.hpp"
 #include "runtime/timers.hpp"
+#include "common/iso8601.hpp"
 
 namespace elva::runtime {
 namespace {
@@ -56,6 +57,8 @@ class Handler {
     }
     job.key = ctx_.env().next_key();
     --job.retries;
+    ++job.failures;
+    job.due = ctx_.env().now_millis() + backoff(job, c.retry_in_ms);
     ctx_.emit(JobCreated{std::move(job)});
     return {};
   }
@@ -181,6 +184,17 @@ class Handler {
   }
 
  private:
+  std::int64_t backoff(const Job& job, std::int64_t requested) const {
+    if (requested >= 0) return requested;
+    const auto* spec = ctx_.element_of(job.element_instance).job ? &*ctx_.element_of(job.element_instance).job : nullptr;
+    if (spec && !spec->retry_cycle.empty()) {
+      if (auto cycle = iso8601::parse_cycle(spec->retry_cycle); cycle && cycle->interval) {
+        return iso8601::add(0, *cycle->interval);
+      }
+    }
+    return 1000LL << std::min(job.failures - 1, 10);
+  }
+
   // A job, wait state or call is done: outputs, then completion.
   Result<void> finish(Key instance, const nlohmann::json& variables) {
     ctx_.finish(instance, variables);

@@ -11,6 +11,9 @@ namespace elva {
 
 struct ScenarioOptions {
   bool strict = false;  // a job whose connector has no mock fails the scenario
+  // After every command, each instance is written to its store snapshot and read back, as the
+  // durable engine does: the trace must not change (a test of the snapshot format).
+  bool through_snapshots = false;
 };
 
 struct ScenarioReport {

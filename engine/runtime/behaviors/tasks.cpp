@@ -3,6 +3,7 @@
 #include "runtime/behaviors/behaviors.hpp"
 #include "expr/feel.hpp"
 #include "runtime/timers.hpp"
+#include "common/iso8601.hpp"
 
 namespace elva::runtime {
 
@@ -42,9 +43,11 @@ class JobTaskBehavior : public ElementBehavior {
                                               ? "DMN decisions are not supported by this version of Elva yet"
                                               : "the task has no connector or job type (a send task may name a message instead)");
     }
-    Job job{ctx.env().next_key(), instance, e.job->job_type, nlohmann::json::object(), 3};
+    Job job{ctx.env().next_key(), instance, e.job->job_type, nlohmann::json::object(), 3, 0, 0};
     if (!e.job->retries.empty()) {
       try { job.retries = std::max(1, std::stoi(e.job->retries)); } catch (...) {}
+    } else if (auto cycle = iso8601::parse_cycle(e.job->retry_cycle); cycle && cycle->repetitions > 0) {
+      job.retries = static_cast<int>(cycle->repetitions);  // R5/PT1M: five tries, a minute apart
     }
     if (e.inputs.empty()) {
       job.input = ctx.visible_variables(instance);  // no mappings: the job sees every variable

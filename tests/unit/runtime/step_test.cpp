@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "elva/scenario.hpp"
 #include "runtime/step.hpp"
@@ -138,4 +139,24 @@ TEST_CASE("a retried multi-instance iteration stays that iteration", "[runtime][
       CHECK(i.state.variables["results"] == nlohmann::json{25, 50, 20});
     }
   }
+}
+
+TEST_CASE("instance snapshots keep everything: every scenario runs the same through them", "[runtime][snapshot]") {
+  const char* src = std::getenv("ELVA_SOURCE_DIR");
+  const std::filesystem::path dir = std::filesystem::path(src ? src : ".") / "tests/scenarios";
+  int scenarios = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().string().find(".scenario.json") == std::string::npos) continue;
+    ScenarioOptions snapshots;
+    snapshots.through_snapshots = true;
+    auto direct = run_scenario(entry.path().string());
+    auto reloaded = run_scenario(entry.path().string(), snapshots);
+    REQUIRE(direct);
+    REQUIRE(reloaded);
+    INFO(entry.path().filename().string());
+    CHECK(reloaded->failures == direct->failures);
+    CHECK(reloaded->trace == direct->trace);
+    ++scenarios;
+  }
+  CHECK(scenarios > 30);
 }
