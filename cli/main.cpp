@@ -17,6 +17,12 @@ int main(int argc, char** argv) {
   elva::cli::add_inspect(app, exit_code);
   elva::cli::add_eval(app, exit_code);
   elva::cli::add_test(app, exit_code);
+  elva::cli::add_serve(app, exit_code);
+  elva::cli::add_deploy(app, exit_code);
+  elva::cli::add_instances(app, exit_code);
+  elva::cli::add_events(app, exit_code);
+  elva::cli::add_incidents(app, exit_code);
+  elva::cli::add_db(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

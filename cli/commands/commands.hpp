@@ -10,10 +10,17 @@ namespace elva::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFindings = 1;  // the input was read and is wrong (errors found)
 inline constexpr int kExitUsage = 2;     // bad arguments, or a file could not be read
+inline constexpr int kExitDatabase = 3;  // the database cannot be reached or is not migrated
 
 void add_validate(CLI::App& app, int& exit_code);
 void add_inspect(CLI::App& app, int& exit_code);
 void add_eval(CLI::App& app, int& exit_code);
 void add_test(CLI::App& app, int& exit_code);
+void add_db(CLI::App& app, int& exit_code);
+void add_serve(CLI::App& app, int& exit_code);
+void add_deploy(CLI::App& app, int& exit_code);
+void add_instances(CLI::App& app, int& exit_code);
+void add_events(CLI::App& app, int& exit_code);
+void add_incidents(CLI::App& app, int& exit_code);
 
 }  // namespace elva::cli

@@ -43,8 +43,12 @@ struct ResolveIncident { Key incident; };
 // element instance `scope` as local variables, or the process's (0).
 struct SetVariables { Key scope = 0; nlohmann::json variables = nlohmann::json::object(); };
 
+// The coordinator could not do what an element asked (a called process that is not deployed,
+// a connector that is not configured): an incident on the element, to be retried later.
+struct RaiseIncident { Key element_instance; std::string message; };
+
 using Command = std::variant<StartInstance, CompleteJob, FailJob, CompleteWait, FireTimer,
                              CorrelateMessage, BroadcastSignal, ThrowError, ResolveIncident,
-                             CompleteCall, CancelInstance, SetVariables>;
+                             CompleteCall, CancelInstance, SetVariables, RaiseIncident>;
 
 }  // namespace elva::runtime

@@ -164,6 +164,12 @@ class Handler {
     return finish(c.element_instance, back);
   }
 
+  Result<void> operator()(const RaiseIncident& c) {
+    if (!s_.elements.count(c.element_instance)) return fail(Errc::NotFound, "element instance " + std::to_string(c.element_instance) + " is not active");
+    ctx_.raise_incident(c.element_instance, c.message);
+    return {};
+  }
+
   Result<void> operator()(const SetVariables& c) {
     if (!c.variables.is_object()) return fail(Errc::InvalidArgument, "variables must be a JSON object, not " + c.variables.dump());
     if (c.scope == 0) {

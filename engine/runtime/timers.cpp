@@ -21,24 +21,21 @@ Result<std::string> timer_text(const model::EventDefinition& t, Key instance, St
 
 }  // namespace
 
-Result<std::int64_t> first_due(const model::EventDefinition& t, Key instance, StepContext& ctx) {
-  auto text = timer_text(t, instance, ctx);
-  if (!text) return fail(text.error());
-  const std::int64_t now = ctx.env().now_millis();
-  switch (t.timer_kind) {
+Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text, std::int64_t now) {
+  switch (kind) {
     case model::TimerKind::Date: {
-      auto dt = iso8601::parse_date_time(*text);
-      if (!dt) return fail(Errc::ExpressionError, "'" + *text + "' is not an ISO 8601 date-time");
+      auto dt = iso8601::parse_date_time(text);
+      if (!dt) return fail(Errc::ExpressionError, "'" + text + "' is not an ISO 8601 date-time");
       return dt->epoch_millis;
     }
     case model::TimerKind::Duration: {
-      auto d = iso8601::parse_duration(*text);
-      if (!d) return fail(Errc::ExpressionError, "'" + *text + "' is not an ISO 8601 duration");
+      auto d = iso8601::parse_duration(text);
+      if (!d) return fail(Errc::ExpressionError, "'" + text + "' is not an ISO 8601 duration");
       return iso8601::add(now, *d);
     }
     case model::TimerKind::Cycle: {
-      auto c = iso8601::parse_cycle(*text);
-      if (!c) return fail(Errc::ExpressionError, "'" + *text + "' is not an ISO 8601 repeating interval");
+      auto c = iso8601::parse_cycle(text);
+      if (!c) return fail(Errc::ExpressionError, "'" + text + "' is not an ISO 8601 repeating interval");
       if (c->start) return c->start->epoch_millis;
       return iso8601::add(now, *c->interval);
     }
@@ -47,17 +44,27 @@ Result<std::int64_t> first_due(const model::EventDefinition& t, Key instance, St
   return fail(Errc::InvalidArgument, "timer has no date, duration or cycle");
 }
 
-Result<std::int64_t> next_due(const model::EventDefinition& t, std::int64_t previous, int fired,
-                              Key instance, StepContext& ctx) {
-  if (t.timer_kind != model::TimerKind::Cycle) return fail(Errc::NotFound, "not a cycle");
-  auto text = timer_text(t, instance, ctx);
-  if (!text) return fail(text.error());
-  auto c = iso8601::parse_cycle(*text);
+Result<std::int64_t> next_due_of(const std::string& text, std::int64_t previous, int fired) {
+  auto c = iso8601::parse_cycle(text);
   if (!c) return fail(Errc::ExpressionError, "not a cycle");
   if (c->repetitions >= 0 && fired >= c->repetitions) return fail(Errc::NotFound, "cycle exhausted");
   const std::int64_t next = iso8601::add(previous, *c->interval);
   if (c->end && next > c->end->epoch_millis) return fail(Errc::NotFound, "cycle ended");
   return next;
+}
+
+Result<std::int64_t> first_due(const model::EventDefinition& t, Key instance, StepContext& ctx) {
+  auto text = timer_text(t, instance, ctx);
+  if (!text) return fail(text.error());
+  return first_due_of(t.timer_kind, *text, ctx.env().now_millis());
+}
+
+Result<std::int64_t> next_due(const model::EventDefinition& t, std::int64_t previous, int fired,
+                              Key instance, StepContext& ctx) {
+  if (t.timer_kind != model::TimerKind::Cycle) return fail(Errc::NotFound, "not a cycle");
+  auto text = timer_text(t, instance, ctx);
+  if (!text) return fail(text.error());
+  return next_due_of(*text, previous, fired);
 }
 
 Result<Subscription> subscription_for(const model::EventDefinition& e, Key instance, StepContext& ctx) {

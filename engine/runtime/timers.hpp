@@ -3,12 +3,17 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "elva/result.hpp"
 #include "model/event_definition.hpp"
 #include "runtime/context.hpp"
 
 namespace elva::runtime {
+
+// The same over a timer's literal text, without an instance (timer start events).
+Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text, std::int64_t now);
+Result<std::int64_t> next_due_of(const std::string& cycle, std::int64_t previous, int fired);
 
 // The first time the timer is due, in ms since the epoch.
 Result<std::int64_t> first_due(const model::EventDefinition& timer, Key instance, StepContext& ctx);

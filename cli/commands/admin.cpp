@@ -1,0 +1,65 @@
+// Admin verb plumbing (admin.hpp).
+#include "commands/admin.hpp"
+
+#include <pwd.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include "commands/commands.hpp"
+#include "output.hpp"
+
+namespace elva::cli {
+
+void add_admin_options(CLI::App* cmd, AdminArgs& args) {
+  cmd->add_option("--db", args.db,
+                  "PostgreSQL URL (default: $ELVA_DATABASE_URL, else Elva's own embedded database under $ELVA_HOME)");
+  cmd->add_option("--format", args.format, "Output: text for people, json for scripts")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+}
+
+std::optional<nlohmann::json> parse_vars(const std::string& verb, const std::string& text) {
+  auto vars = nlohmann::json::parse(text, nullptr, false);
+  if (vars.is_discarded() || !vars.is_object()) {
+    std::cerr << "elva " << verb << ": --vars must be a JSON object, like --vars '{\"employee\": \"E-17\"}'; got: " << text << "\n";
+    return std::nullopt;
+  }
+  return vars;
+}
+
+int exit_code_for(const Error& error) {
+  switch (error.code) {
+    case Errc::StoreUnavailable: return kExitDatabase;
+    case Errc::InvalidArgument:
+      return error.message.find("elva db migrate") != std::string::npos || error.message.find("upgrade Elva") != std::string::npos
+                 ? kExitDatabase : kExitFindings;
+    default: return kExitFindings;
+  }
+}
+
+int run_admin(const std::string& verb, const AdminArgs& args, bool require_schema,
+              const std::function<Result<nlohmann::json>(Engine&)>& body,
+              const std::function<void(const nlohmann::json&)>& text) {
+  EngineOptions options;
+  options.database_url = args.db;
+  options.require_schema = require_schema;
+  const char* user = std::getenv("USER");
+  const passwd* pw = getpwuid(geteuid());
+  options.actor = std::string("cli:") + (user && *user ? user : pw ? pw->pw_name : "unknown");
+  auto engine = Engine::open(options);
+  if (!engine) {
+    std::cerr << "elva " << verb << ": " << engine.error().message << "\n";
+    return exit_code_for(engine.error());
+  }
+  auto result = body(**engine);
+  if (!result) {
+    std::cerr << "elva " << verb << ": " << result.error().message << "\n";
+    return exit_code_for(result.error());
+  }
+  if (args.format == "json") std::cout << result->dump(2) << "\n";
+  else text(*result);
+  return kExitOk;
+}
+
+}  // namespace elva::cli

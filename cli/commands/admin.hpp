@@ -1,0 +1,37 @@
+// Shared by the verbs that talk to the durable engine: --db and --format options, opening the
+// engine, printing results as text or JSON, and mapping errors to exit codes (docs/cli.md).
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "elva/engine.hpp"
+
+namespace elva::cli {
+
+struct AdminArgs {
+  std::string db;              // --db URL
+  std::string format = "text"; // --format text|json
+};
+
+// Adds --db and --format to a verb.
+void add_admin_options(CLI::App* cmd, AdminArgs& args);
+
+// Parses --vars; prints the problem and returns nullopt when it is not a JSON object.
+std::optional<nlohmann::json> parse_vars(const std::string& verb, const std::string& text);
+
+// Opens the engine (printing why not) and runs `body`; a failed body is printed with the verb's
+// name. `text` prints a successful result for people; with --format json the JSON is printed.
+int run_admin(const std::string& verb, const AdminArgs& args, bool require_schema,
+              const std::function<Result<nlohmann::json>(Engine&)>& body,
+              const std::function<void(const nlohmann::json&)>& text);
+
+// The exit code for an engine error.
+int exit_code_for(const Error& error);
+
+}  // namespace elva::cli

@@ -1,0 +1,51 @@
+// `elva deploy FILE...` and `elva definitions`. A file whose content is unchanged makes no new
+// version. Exit 0 deployed, 1 a file has errors (nothing is deployed), 2 usage, 3 database.
+#include <iomanip>
+#include <iostream>
+
+#include "commands/admin.hpp"
+#include "commands/commands.hpp"
+#include "elva/bpmn.hpp"
+
+namespace elva::cli {
+
+void add_deploy(CLI::App& app, int& exit_code) {
+  struct Args : AdminArgs { std::vector<std::string> files; };
+  auto args = std::make_shared<Args>();
+  auto* cmd = app.add_subcommand("deploy", "Deploy BPMN files (or directories of them): every executable process gets a new\n"
+                                           "version, unless its file is unchanged. Running instances keep their version.\n"
+                                           "Exit codes: 0 deployed, 1 a file has errors (nothing deployed), 2 usage, 3 database.");
+  cmd->add_option("files", args->files, "BPMN files or directories")->required();
+  add_admin_options(cmd, *args);
+  cmd->callback([args, &exit_code] {
+    auto files = expand_bpmn_paths(args->files);
+    if (!files) {
+      std::cerr << "elva deploy: " << files.error().message << "\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    exit_code = run_admin("deploy", *args, true, [&](Engine& e) { return e.deploy(*files); }, [](const nlohmann::json& r) {
+      for (const auto& p : r["processes"]) {
+        std::cout << std::left << std::setw(28) << p["process"].get<std::string>() << " version " << p["version"]
+                  << (p["unchanged"].get<bool>() ? "  unchanged" : "  deployed") << "  (" << p["file"].get<std::string>() << ")\n";
+      }
+      if (r["processes"].empty()) std::cout << "No executable process in the files (isExecutable=\"true\").\n";
+      for (const auto& w : r["warnings"]) std::cerr << w.get<std::string>() << "\n";
+    });
+  });
+
+  auto dargs = std::make_shared<AdminArgs>();
+  auto* defs = app.add_subcommand("definitions", "List deployed process definitions and their versions.");
+  add_admin_options(defs, *dargs);
+  defs->callback([dargs, &exit_code] {
+    exit_code = run_admin("definitions", *dargs, true, [](Engine& e) { return e.definitions(); }, [](const nlohmann::json& rows) {
+      if (rows.empty()) std::cout << "Nothing is deployed yet: elva deploy FILE.bpmn\n";
+      for (const auto& d : rows) {
+        std::cout << std::left << std::setw(28) << d["process"].get<std::string>() << " v" << std::setw(4) << d["version"].get<int>()
+                  << " " << d["deployedAt"].get<std::string>().substr(0, 19) << "  " << d["file"].get<std::string>() << "\n";
+      }
+    });
+  });
+}
+
+}  // namespace elva::cli

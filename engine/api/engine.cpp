@@ -1,0 +1,269 @@
+// Engine (elva/engine.hpp): the durable engine's public face, over store/pg and sched.
+#include "elva/engine.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "common/iso8601.hpp"
+#include "runtime/state_json.hpp"
+#include "sched/processor.hpp"
+#include "sched/scheduler.hpp"
+#include "store/pg/cluster.hpp"
+#include "store/pg/pg_errors.hpp"
+
+namespace elva {
+namespace {
+
+using nlohmann::json;
+
+std::string kind_name(model::ElementType t) { return std::string(model::bpmn_name(t)); }
+
+class DurableEngine final : public Engine {
+ public:
+  DurableEngine(std::string url, bool embedded, std::string home, bool started, std::string actor)
+      : url_(std::move(url)), embedded_(embedded), home_(std::move(home)), started_(started), actor_(std::move(actor)) {}
+
+  ~DurableEngine() override {
+    processor_.reset();
+    store_.reset();
+    if (started_) (void)store::stop_embedded_cluster(home_);
+  }
+
+  Result<void> connect(bool require_schema) {
+    auto s = store::PgStore::connect(url_);
+    if (!s) return fail(s.error());
+    store_ = std::move(*s);
+    if (embedded_) {  // our own database: keep its schema current without asking
+      if (auto m = store_->migrate(); !m) return fail(m.error());
+    } else if (require_schema) {
+      if (auto r = store_->require_migrated(); !r) return fail(r.error());
+    }
+    processor_ = std::make_unique<sched::Processor>(*store_, actor_);
+    return {};
+  }
+
+  Result<json> db_status() override {
+    auto s = store_->schema_status();
+    if (!s) return fail(s.error());
+    return json{{"database", store::redact(url_)}, {"embedded", embedded_}, {"current", s->current},
+                {"latest", s->latest}, {"pending", s->pending}};
+  }
+
+  Result<json> db_migrate() override {
+    auto m = store_->migrate();
+    if (!m) return fail(m.error());
+    return json{{"applied", *m}};
+  }
+
+  Result<json> deploy(const std::vector<std::string>& paths) override {
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& p : paths) {
+      std::ifstream in(p, std::ios::binary);
+      if (!in) return fail(Errc::NotFound, p + ": cannot be read");
+      std::ostringstream s;
+      s << in.rdbuf();
+      files.emplace_back(p, s.str());
+    }
+    auto report = processor_->deploy(files);
+    if (!report) return fail(report.error());
+    json out = {{"processes", json::array()}, {"warnings", json::array()}};
+    for (const auto& p : report->processes) {
+      out["processes"].push_back({{"process", p.process_id}, {"version", p.version}, {"unchanged", p.unchanged}, {"file", p.file}});
+    }
+    for (const auto& d : report->diagnostics) out["warnings"].push_back(d.to_string());
+    return out;
+  }
+
+  Result<json> definitions() override {
+    auto rows = store_->definitions();
+    if (!rows) return fail(rows.error());
+    json out = json::array();
+    for (const auto& d : *rows) {
+      out.push_back({{"process", d.process_id}, {"version", d.version}, {"name", d.name}, {"file", d.file}, {"deployedAt", d.deployed_at}});
+    }
+    return out;
+  }
+
+  static json instance_json(const store::InstanceRow& i) {
+    return {{"id", i.id}, {"process", i.process_id}, {"version", i.definition_version}, {"businessKey", i.business_key},
+            {"status", i.open_incidents > 0 && i.status == "active" ? "incident" : i.status}, {"startedAt", i.started_at},
+            {"endedAt", i.ended_at.empty() ? json() : json(i.ended_at)}, {"openIncidents", i.open_incidents}};
+  }
+
+  Result<json> start(const std::string& process_id, const json& variables, const std::string& business_key) override {
+    auto id = processor_->start(process_id, variables, business_key);
+    if (!id) return fail(id.error());
+    return instance(*id);
+  }
+
+  Result<json> instances(const std::string& process_id, const std::string& status, int limit) override {
+    auto rows = store_->instances(process_id, status, limit);
+    if (!rows) return fail(rows.error());
+    json out = json::array();
+    for (const auto& i : *rows) out.push_back(instance_json(i));
+    return out;
+  }
+
+  Result<json> instance(std::uint64_t id) override {
+    auto row = store_->instance(id);
+    if (!row) return fail(row.error());
+    if (!*row) return fail(Errc::NotFound, "there is no process instance " + std::to_string(id) + " (see `elva instances`)");
+    json out = instance_json(**row);
+    out["variables"] = (*row)->variables;
+    json active = json::array();
+    if (auto r = active_elements(id, active); !r) return fail(r.error());
+    out["active"] = std::move(active);
+    auto incidents = store_->incidents(id, false);
+    if (!incidents) return fail(incidents.error());
+    out["incidents"] = json::array();
+    for (const auto& i : *incidents) out["incidents"].push_back(incident_json(i));
+    auto jobs = store_->jobs(id);
+    if (!jobs) return fail(jobs.error());
+    out["jobs"] = json::array();
+    for (const auto& j : *jobs) out["jobs"].push_back({{"key", j.key}, {"type", j.type}, {"element", j.element_id}, {"retries", j.retries}});
+    auto history = store_->history(id);
+    if (!history) return fail(history.error());
+    out["history"] = json::array();
+    for (const auto& h : *history) {
+      json line = {{"at", h.at}, {"actor", h.actor}, {"kind", h.kind}};
+      if (!h.element_id.empty()) line["element"] = h.element_id;
+      if (!h.data.is_null()) line["data"] = h.data;
+      out["history"].push_back(std::move(line));
+    }
+    return out;
+  }
+
+  // Where the tokens are: from the snapshot, with element types from the definition. Its own
+  // transaction, closed before the other reads (one connection, one transaction at a time).
+  Result<void> active_elements(std::uint64_t id, json& active) {
+    auto tx = store_->begin();
+    if (!tx) return fail(tx.error());
+    auto snap = (*tx)->load_instance(id);
+    if (!snap) return fail(snap.error());
+    if (!*snap) return {};
+    auto process = processor_->process(**tx, (*snap)->definition_id);
+    if (!process) return fail(process.error());
+    runtime::InstanceState state;
+    state.process = *process;
+    if (auto r = runtime::state_from_json((*snap)->state, state); !r) return fail(r.error());
+    for (const auto& [key, el] : state.elements) {
+      const auto& e = state.process->elements[el.element];
+      active.push_back({{"element", e.id}, {"type", kind_name(e.type)}, {"elementInstance", key}, {"waiting", el.waiting}});
+    }
+    return {};
+  }
+
+  static json incident_json(const store::IncidentRow& i) {
+    return {{"key", i.key}, {"instance", i.instance_id}, {"process", i.process_id}, {"element", i.element_id},
+            {"message", i.message}, {"createdAt", i.created_at}, {"resolvedAt", i.resolved_at.empty() ? json() : json(i.resolved_at)}};
+  }
+
+  Result<json> cancel(std::uint64_t id) override {
+    if (auto r = processor_->command(id, runtime::CancelInstance{}); !r) {
+      if (r.error().code == Errc::InvalidArgument || r.error().code == Errc::NotFound) {
+        return fail(r.error().code, "instance " + std::to_string(id) + " cannot be cancelled: " + r.error().message);
+      }
+      return fail(r.error());
+    }
+    return instance(id);
+  }
+
+  Result<json> message(const std::string& name, const std::string& key, const json& vars, const std::string& ttl) override {
+    std::int64_t ttl_ms = 0;
+    if (!ttl.empty()) {
+      auto d = iso8601::parse_duration(ttl);
+      if (!d) return fail(Errc::InvalidArgument, "--ttl '" + ttl + "' is not an ISO 8601 duration such as PT1H");
+      ttl_ms = iso8601::add(0, *d);
+    }
+    auto out = processor_->publish_message(name, key, vars, ttl_ms);
+    if (!out) return fail(out.error());
+    return json{{"correlated", out->correlated}, {"started", out->started}, {"buffered", out->buffered}};
+  }
+
+  Result<json> signal(const std::string& name, const json& vars) override {
+    auto out = processor_->broadcast_signal(name, vars);
+    if (!out) return fail(out.error());
+    return json{{"delivered", out->delivered}, {"started", out->started}};
+  }
+
+  Result<json> incidents() override {
+    auto rows = store_->incidents(0, true);
+    if (!rows) return fail(rows.error());
+    json out = json::array();
+    for (const auto& i : *rows) out.push_back(incident_json(i));
+    return out;
+  }
+
+  Result<json> retry(std::uint64_t incident) override {
+    auto rows = store_->incidents(0, true);
+    if (!rows) return fail(rows.error());
+    for (const auto& i : *rows) {
+      if (i.key != incident) continue;
+      if (auto r = processor_->retry_incident(i.instance_id, i.key); !r) return fail(r.error());
+      return instance(i.instance_id);
+    }
+    return fail(Errc::NotFound, "there is no open incident " + std::to_string(incident) + " (see `elva incidents`)");
+  }
+
+  Result<json> complete(std::uint64_t id, const std::string& element_id, const json& vars) override {
+    auto detail = instance(id);
+    if (!detail) return fail(detail.error());
+    for (const auto& a : (*detail)["active"]) {
+      if (a["element"] != element_id || !a["waiting"].get<bool>()) continue;
+      if (auto r = processor_->command(id, runtime::CompleteWait{a["elementInstance"].get<std::uint64_t>(), vars}); !r) return fail(r.error());
+      return instance(id);
+    }
+    return fail(Errc::NotFound, "element '" + element_id + "' is not waiting in instance " + std::to_string(id));
+  }
+
+  Result<void> serve(const ServeOptions& options) override {
+    sched::SchedulerOptions s;
+    s.node = options.node;
+    if (s.node.empty()) {
+      char host[256] = {};
+      gethostname(host, sizeof host - 1);
+      s.node = std::string(host) + ":" + std::to_string(getpid());
+    }
+    s.workers = options.workers;
+    s.lease_ms = options.lease_ms;
+    s.poll_ms = options.poll_ms;
+    s.stop = options.stop;
+    if (!options.quiet) s.log = [](const std::string& line) { std::fprintf(stderr, "elva serve: %s\n", line.c_str()); };
+    const auto connectors = sched::builtin_connectors();
+    return sched::run_scheduler(url_, connectors, s);
+  }
+
+ private:
+  std::string url_;
+  bool embedded_;
+  std::string home_;
+  bool started_;
+  std::string actor_;
+  std::unique_ptr<store::PgStore> store_;
+  std::unique_ptr<sched::Processor> processor_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
+  std::string url = options.database_url;
+  if (url.empty()) {
+    if (const char* env = std::getenv("ELVA_DATABASE_URL"); env && *env) url = env;
+  }
+  std::unique_ptr<DurableEngine> engine;
+  if (url.empty()) {
+    const std::string home = store::elva_home();
+    auto cluster = store::ensure_embedded_cluster(home);
+    if (!cluster) return fail(cluster.error());
+    engine = std::make_unique<DurableEngine>(cluster->url, true, home, cluster->started, options.actor);
+  } else {
+    engine = std::make_unique<DurableEngine>(url, false, "", false, options.actor);
+  }
+  if (auto r = engine->connect(options.require_schema); !r) return fail(r.error());
+  return std::unique_ptr<Engine>(std::move(engine));
+}
+
+}  // namespace elva

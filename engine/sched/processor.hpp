@@ -1,0 +1,91 @@
+// Processor: applies commands durably. One call = one PostgreSQL transaction holding the
+// command, everything it causes in this and other instances (call activities, messages,
+// signals), and their rows: jobs, timers, subscriptions, incidents, history. Load -> step ->
+// write with the instance's version checked; a conflict runs the whole unit again, so a
+// command is applied once or not at all. No threads; one Processor per connection.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "elva/diagnostic.hpp"
+#include "elva/result.hpp"
+#include "model/process.hpp"
+#include "runtime/commands.hpp"
+#include "store/pg/pg_store.hpp"
+
+namespace elva::sched {
+
+using runtime::Key;
+
+struct DeployedProcess {
+  std::string process_id;
+  int version = 0;
+  std::int64_t definition_id = 0;
+  bool unchanged = false;  // same file as the latest version: no new version
+  std::string file;
+};
+
+struct DeployReport {
+  std::vector<DeployedProcess> processes;
+  std::vector<Diagnostic> diagnostics;  // warnings (errors fail the deployment)
+};
+
+struct MessageOutcome {
+  std::vector<Key> correlated;  // the instance that took it
+  std::vector<Key> started;     // an instance started at a message start event
+  bool buffered = false;        // kept for its time to live
+};
+
+struct SignalOutcome {
+  std::vector<Key> delivered;
+  std::vector<Key> started;
+};
+
+class Processor {
+ public:
+  // `actor` goes into history as who did it ("cli:anna", "scheduler:host-1").
+  Processor(store::PgStore& store, std::string actor);
+  ~Processor();
+
+  // Files are (name, content). Errors: ValidationError with every error diagnostic (file:line).
+  Result<DeployReport> deploy(const std::vector<std::pair<std::string, std::string>>& files);
+  // Starts the latest version of `process_id`. Errors: NotFound (not deployed).
+  Result<Key> start(const std::string& process_id, const nlohmann::json& variables, const std::string& business_key,
+                    const std::string& start_event = "");
+  // Any instance command (complete a job or wait state, fire a timer, retry, cancel ...).
+  // Errors: NotFound (no such instance), the runtime's refusal (the command does not fit).
+  Result<void> command(Key instance, const runtime::Command& command);
+  // Correlates a message; with ttl_ms > 0 one nobody takes is buffered. Errors: NotFound when
+  // nobody waits and there is no ttl.
+  Result<MessageOutcome> publish_message(const std::string& name, const std::string& correlation_key,
+                                         const nlohmann::json& variables, std::int64_t ttl_ms);
+  Result<SignalOutcome> broadcast_signal(const std::string& name, const nlohmann::json& variables);
+  // A due timer acquired by the scheduler: an instance's timer, or a timer start event.
+  Result<void> fire_timer(const store::TimerRow& timer);
+  // Resolves an incident (retrying its element) with who did it.
+  Result<void> retry_incident(Key instance, Key incident);
+
+  // The parsed process of a stored definition (cached; definitions never change).
+  Result<std::shared_ptr<const model::ProcessDefinition>> process(store::Tx& tx, std::int64_t definition_id);
+
+  // Wall clock in ms; overridable for tests of timers.
+  static std::int64_t now_millis();
+
+ private:
+  class Unit;
+  friend class Unit;
+  Result<void> in_unit(const std::function<Result<void>(Unit&)>& body);
+
+  store::PgStore& store_;
+  std::string actor_;
+  std::map<std::int64_t, std::shared_ptr<const model::ProcessDefinition>> cache_;
+  Key next_key_ = 0, last_key_ = 0;  // the current key block
+};
+
+}  // namespace elva::sched

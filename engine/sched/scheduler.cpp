@@ -1,0 +1,202 @@
+// The scheduler loop (scheduler.hpp). One io_context thread owns the database connection and
+// the Processor; connectors run on a thread pool and post their outcome back to it.
+#include "sched/scheduler.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include "sched/processor.hpp"
+
+namespace elva::sched {
+namespace {
+
+using namespace std::chrono_literals;
+namespace asio = boost::asio;
+
+class Loop {
+ public:
+  Loop(std::string url, const std::map<std::string, ConnectorFn>& connectors, const SchedulerOptions& options)
+      : url_(std::move(url)), connectors_(connectors), options_(options), pool_(static_cast<std::size_t>(std::max(1, options.workers))),
+        wake_(io_), watch_(io_) {
+    for (const auto& [type, fn] : connectors_) types_.push_back(type);
+  }
+
+  Result<void> run() {
+    asio::post(io_, [this] { round(); });
+    watch();
+    io_.run();
+    pool_.join();
+    return {};
+  }
+
+ private:
+  void log(const std::string& line) { if (options_.log) options_.log(line); }
+
+  // Checks the stop flag; once stopping and idle, ends the loop.
+  void watch() {
+    watch_.expires_after(50ms);
+    watch_.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (options_.stop && options_.stop->load()) stopping_ = true;
+      if (stopping_ && in_flight_ == 0) {
+        wake_.cancel();
+        return;  // nothing left on the io_context: run() returns
+      }
+      watch();
+    });
+  }
+
+  void arm(std::chrono::milliseconds delay) {
+    if (stopping_) return;
+    wake_.expires_after(delay);
+    wake_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) round();
+    });
+  }
+
+  bool connected() {
+    if (processor_) return true;
+    auto store = store::PgStore::connect(url_);
+    if (!store) {
+      if (!down_) log("database unavailable, retrying every second: " + store.error().message);
+      down_ = true;
+      return false;
+    }
+    if (down_) log("database reachable again; resuming");
+    down_ = false;
+    store_ = std::move(*store);
+    processor_ = std::make_unique<Processor>(*store_, "scheduler:" + options_.node);
+    return true;
+  }
+
+  // A store failure: drop the connection and come back later.
+  void trouble(const Error& e) {
+    if (e.code == Errc::StoreUnavailable) {
+      processor_.reset();
+      store_.reset();
+      if (!down_) log("database unavailable, retrying every second: " + e.message);
+      down_ = true;
+    } else {
+      log(e.message);
+    }
+  }
+
+  void round() {
+    if (stopping_ || !connected()) return arm(1s);
+    const std::int64_t now = Processor::now_millis();
+    bool more = false;
+    // Due timers.
+    std::vector<store::TimerRow> timers;
+    auto acquired = store_->transact([&](store::Tx& tx) -> Result<void> {
+      auto t = tx.acquire_timers(options_.node, now, now, now + options_.lease_ms, options_.batch);
+      if (!t) return fail(t.error());
+      timers = std::move(*t);
+      return {};
+    });
+    if (!acquired) { trouble(acquired.error()); return arm(1s); }
+    for (const auto& t : timers) {
+      if (auto r = processor_->fire_timer(t); !r) {
+        trouble(r.error());
+        if (!processor_) return arm(1s);
+      }
+    }
+    more |= static_cast<int>(timers.size()) == options_.batch;
+    // Jobs, as many as there are free worker slots.
+    const int free = options_.workers * 2 - in_flight_;
+    if (free > 0 && !types_.empty()) {
+      std::vector<store::JobRow> jobs;
+      auto got = store_->transact([&](store::Tx& tx) -> Result<void> {
+        auto j = tx.acquire_jobs(types_, options_.node, now, now + options_.lease_ms, std::min(free, options_.batch));
+        if (!j) return fail(j.error());
+        jobs = std::move(*j);
+        return {};
+      });
+      if (!got) { trouble(got.error()); return arm(1s); }
+      for (auto& job : jobs) dispatch(std::move(job));
+      more |= static_cast<int>(jobs.size()) == std::min(free, options_.batch);
+    }
+    if (more) return arm(0ms);
+    // Sleep until the nearest due timer or job, at most the poll interval.
+    std::int64_t wait = options_.poll_ms;
+    if (auto due = store_->next_timer_due(); due && *due) wait = std::min(wait, std::max<std::int64_t>(0, **due - now));
+    if (!types_.empty() && in_flight_ < options_.workers * 2) {
+      if (auto due = store_->next_job_due(types_); due && *due) wait = std::min(wait, std::max<std::int64_t>(0, **due - now));
+    }
+    arm(std::chrono::milliseconds(wait));
+  }
+
+  void dispatch(store::JobRow job) {
+    ++in_flight_;
+    const ConnectorFn* fn = &connectors_.at(job.type);
+    asio::post(pool_, [this, fn, job = std::move(job)]() mutable {
+      JobOutcome outcome;
+      try {
+        outcome = (*fn)(job);
+      } catch (const std::exception& e) {
+        outcome = {JobOutcome::Kind::Failed, nlohmann::json::object(), std::string("the connector failed: ") + e.what(), -1};
+      } catch (...) {
+        outcome = {JobOutcome::Kind::Failed, nlohmann::json::object(), "the connector failed", -1};
+      }
+      asio::post(io_, [this, job = std::move(job), outcome = std::move(outcome)] { finish(job, outcome); });
+    });
+  }
+
+  void finish(const store::JobRow& job, const JobOutcome& outcome) {
+    --in_flight_;
+    Result<void> r;
+    for (int attempt = 0; attempt < 30; ++attempt) {
+      if (!connected()) {
+        std::this_thread::sleep_for(1s);
+        continue;
+      }
+      switch (outcome.kind) {
+        case JobOutcome::Kind::Completed: r = processor_->command(job.instance_id, runtime::CompleteJob{job.key, outcome.variables}); break;
+        case JobOutcome::Kind::Failed: r = processor_->command(job.instance_id, runtime::FailJob{job.key, outcome.message, outcome.retry_in_ms}); break;
+        case JobOutcome::Kind::BpmnError: r = processor_->command(job.instance_id, runtime::ThrowError{job.element_instance, outcome.message, outcome.variables}); break;
+      }
+      if (r || r.error().code != Errc::StoreUnavailable) break;
+      trouble(r.error());
+    }
+    // NotFound: the job is gone (another node finished it after our lease ran out, or the
+    // element was interrupted). Anything else is worth a line in the log.
+    if (!r && r.error().code != Errc::NotFound) log("job " + std::to_string(job.key) + " (" + job.type + "): " + r.error().message);
+    if (!stopping_) arm(0ms);
+  }
+
+  std::string url_;
+  const std::map<std::string, ConnectorFn>& connectors_;
+  std::vector<std::string> types_;
+  SchedulerOptions options_;
+  asio::io_context io_;
+  asio::thread_pool pool_;
+  asio::steady_timer wake_, watch_;
+  std::unique_ptr<store::PgStore> store_;
+  std::unique_ptr<Processor> processor_;
+  int in_flight_ = 0;
+  bool stopping_ = false;
+  bool down_ = false;
+};
+
+}  // namespace
+
+std::map<std::string, ConnectorFn> builtin_connectors() {
+  return {
+      {"elva.noop", [](const store::JobRow&) { return JobOutcome{}; }},
+      {"elva.echo", [](const store::JobRow& job) { return JobOutcome{JobOutcome::Kind::Completed, job.input, "", -1}; }},
+  };
+}
+
+Result<void> run_scheduler(const std::string& database_url, const std::map<std::string, ConnectorFn>& connectors,
+                           const SchedulerOptions& options) {
+  Loop loop(database_url, connectors, options);
+  return loop.run();
+}
+
+}  // namespace elva::sched

@@ -1,0 +1,250 @@
+// PgStore: connection, migrations, the retrying transaction helper, and the admin queries.
+// pqxx exceptions are caught here and in pg_tx.cpp (pg_errors.hpp turns them into Results).
+#include "store/pg/pg_store.hpp"
+
+#include <pqxx/pqxx>
+
+#include "store/pg/pg_errors.hpp"
+#include "store/pg/pg_tx.hpp"
+#include "store/pg/migrations.hpp"
+
+namespace elva::store {
+namespace {
+
+using nlohmann::json;
+
+std::string text_or_empty(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
+
+class Pg final : public PgStore {
+ public:
+  explicit Pg(std::string url) : url_(std::move(url)) {}
+
+  Result<void> open() {
+    return guarded(url_, [&]() -> Result<void> {
+      conn_ = std::make_unique<pqxx::connection>(url_);
+      return {};
+    });
+  }
+
+  Result<SchemaStatus> schema_status() override {
+    return with_conn([&]() -> Result<SchemaStatus> {
+      pqxx::read_transaction t(*conn_);
+      SchemaStatus s;
+      s.latest = static_cast<int>(migrations().size());
+      auto exists = t.exec1("SELECT to_regclass('elva_schema') IS NOT NULL")[0].as<bool>();
+      if (exists) s.current = t.exec1("SELECT coalesce(max(version), 0) FROM elva_schema")[0].as<int>();
+      for (const auto& m : migrations()) if (m.version > s.current) s.pending.push_back(m.name);
+      return s;
+    });
+  }
+
+  Result<std::vector<std::string>> migrate() override {
+    return with_conn([&]() -> Result<std::vector<std::string>> {
+      std::vector<std::string> applied;
+      for (const auto& m : migrations()) {
+        pqxx::work t(*conn_);
+        // One migrator at a time (two nodes starting together).
+        t.exec("SELECT pg_advisory_xact_lock(7414242)");
+        t.exec("CREATE TABLE IF NOT EXISTS elva_schema (version int PRIMARY KEY, name text NOT NULL, "
+               "applied_at timestamptz NOT NULL DEFAULT now())");
+        if (t.exec_params1("SELECT count(*) FROM elva_schema WHERE version = $1", m.version)[0].as<int>() > 0) continue;
+        t.exec(m.sql);
+        t.exec_params("INSERT INTO elva_schema (version, name) VALUES ($1, $2)", m.version, m.name);
+        t.commit();
+        applied.push_back(m.name);
+      }
+      return applied;
+    });
+  }
+
+  Result<void> require_migrated() override {
+    auto s = schema_status();
+    if (!s) return fail(s.error());
+    if (s->current > s->latest) {
+      return fail(Errc::InvalidArgument, "the database has schema version " + std::to_string(s->current) +
+                                             ", newer than this Elva knows (" + std::to_string(s->latest) + "): upgrade Elva");
+    }
+    if (!s->pending.empty()) {
+      return fail(Errc::InvalidArgument, "the database is not set up for this Elva version (" + std::to_string(s->pending.size()) +
+                                             " migration(s) pending, first " + s->pending.front() + "): run `elva db migrate`");
+    }
+    return {};
+  }
+
+  Result<std::unique_ptr<Tx>> begin() override {
+    return with_conn([&]() -> Result<std::unique_ptr<Tx>> { return make_tx(*conn_, url_); });
+  }
+
+  Result<std::vector<DefinitionRow>> definitions() override {
+    return read([&](pqxx::read_transaction& t) {
+      std::vector<DefinitionRow> out;
+      for (const auto& r : t.exec("SELECT id, process_id, version, name, file, hash, deployed_at::text FROM definitions "
+                                  "ORDER BY process_id, version")) {
+        out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<std::string>(),
+                       r[4].as<std::string>(), "", r[5].as<std::string>(), r[6].as<std::string>()});
+      }
+      return out;
+    });
+  }
+
+  static InstanceRow instance_row(const pqxx::row& r) {
+    InstanceRow i;
+    i.id = static_cast<Key>(r[0].as<std::int64_t>());
+    i.definition_id = r[1].as<std::int64_t>();
+    i.process_id = r[2].as<std::string>();
+    i.definition_version = r[3].as<int>();
+    i.business_key = r[4].as<std::string>();
+    i.status = r[5].as<std::string>();
+    i.started_at = r[6].as<std::string>();
+    i.ended_at = text_or_empty(r[7]);
+    i.open_incidents = r[8].as<int>();
+    i.variables = json::parse(r[9].as<std::string>());
+    return i;
+  }
+
+  static constexpr const char* kInstanceColumns =
+      "SELECT i.id, i.definition_id, i.process_id, d.version, i.business_key, i.status, i.started_at::text, "
+      "i.ended_at::text, (SELECT count(*) FROM incidents n WHERE n.instance_id = i.id AND n.resolved_at IS NULL)::int, "
+      "i.variables::text FROM instances i JOIN definitions d ON d.id = i.definition_id ";
+
+  Result<std::vector<InstanceRow>> instances(const std::string& process_id, const std::string& status, int limit) override {
+    return read([&](pqxx::read_transaction& t) {
+      std::vector<InstanceRow> out;
+      auto rows = t.exec_params(std::string(kInstanceColumns) +
+                                    "WHERE ($1 = '' OR i.process_id = $1) AND ($2 = '' OR i.status = $2 OR "
+                                    "($2 = 'incident' AND i.status = 'active' AND EXISTS (SELECT 1 FROM incidents n "
+                                    "WHERE n.instance_id = i.id AND n.resolved_at IS NULL))) ORDER BY i.started_at DESC, i.id DESC LIMIT $3",
+                                process_id, status, limit);
+      for (const auto& r : rows) out.push_back(instance_row(r));
+      return out;
+    });
+  }
+
+  Result<std::optional<InstanceRow>> instance(Key id) override {
+    return read([&](pqxx::read_transaction& t) -> std::optional<InstanceRow> {
+      auto rows = t.exec_params(std::string(kInstanceColumns) + "WHERE i.id = $1", static_cast<std::int64_t>(id));
+      if (rows.empty()) return std::nullopt;
+      return instance_row(rows[0]);
+    });
+  }
+
+  Result<std::vector<IncidentRow>> incidents(Key instance_id, bool open_only) override {
+    return read([&](pqxx::read_transaction& t) {
+      std::vector<IncidentRow> out;
+      auto rows = t.exec_params(
+          "SELECT n.key, n.instance_id, n.element_instance, n.element_id, n.message, i.process_id, n.created_at::text, "
+          "n.resolved_at::text FROM incidents n JOIN instances i ON i.id = n.instance_id "
+          "WHERE ($1 = 0 OR n.instance_id = $1) AND (NOT $2 OR n.resolved_at IS NULL) ORDER BY n.created_at, n.key",
+          static_cast<std::int64_t>(instance_id), open_only);
+      for (const auto& r : rows) {
+        out.push_back({static_cast<Key>(r[0].as<std::int64_t>()), static_cast<Key>(r[1].as<std::int64_t>()),
+                       static_cast<Key>(r[2].as<std::int64_t>()), r[3].as<std::string>(), r[4].as<std::string>(),
+                       r[5].as<std::string>(), r[6].as<std::string>(), text_or_empty(r[7])});
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<HistoryRow>> history(Key instance_id) override {
+    return read([&](pqxx::read_transaction& t) {
+      std::vector<HistoryRow> out;
+      auto rows = t.exec_params("SELECT actor, kind, element_id, coalesce(data::text, 'null'), at::text FROM history "
+                                "WHERE instance_id = $1 ORDER BY id", static_cast<std::int64_t>(instance_id));
+      for (const auto& r : rows) {
+        out.push_back({instance_id, r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                       json::parse(r[3].as<std::string>()), r[4].as<std::string>()});
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<JobRow>> jobs(Key instance_id) override {
+    return read([&](pqxx::read_transaction& t) {
+      std::vector<JobRow> out;
+      auto rows = t.exec_params("SELECT key, instance_id, element_instance, element_id, type, retries, due, input::text "
+                                "FROM jobs WHERE ($1 = 0 OR instance_id = $1) ORDER BY key", static_cast<std::int64_t>(instance_id));
+      for (const auto& r : rows) out.push_back(job_row(r));
+      return out;
+    });
+  }
+
+  Result<std::optional<std::int64_t>> next_timer_due() override {
+    return read([&](pqxx::read_transaction& t) -> std::optional<std::int64_t> {
+      auto r = t.exec1("SELECT min(greatest(due, lock_until)) FROM timers");
+      if (r[0].is_null()) return std::nullopt;
+      return r[0].as<std::int64_t>();
+    });
+  }
+
+  Result<std::optional<std::int64_t>> next_job_due(const std::vector<std::string>& types) override {
+    return read([&](pqxx::read_transaction& t) -> std::optional<std::int64_t> {
+      auto r = t.exec_params1("SELECT min(greatest(due, lock_until)) FROM jobs WHERE type = ANY($1::text[])", text_array(types));
+      if (r[0].is_null()) return std::nullopt;
+      return r[0].as<std::int64_t>();
+    });
+  }
+
+  Result<std::int64_t> count(const std::string& sql) override {
+    return read([&](pqxx::read_transaction& t) { return t.exec1(sql)[0].as<std::int64_t>(); });
+  }
+
+ private:
+  // Runs `f` with a live connection: reconnects once when the connection broke.
+  template <typename F>
+  auto with_conn(F&& f) -> decltype(f()) {
+    for (int attempt = 0;; ++attempt) {
+      if (!conn_ || !conn_->is_open()) {
+        if (auto r = open(); !r) return fail(r.error());
+      }
+      auto r = guarded(url_, f);
+      if (r || r.error().code != Errc::StoreUnavailable || attempt > 0) return r;
+      conn_.reset();
+    }
+  }
+
+  template <typename F>
+  auto read(F&& f) -> Result<decltype(f(std::declval<pqxx::read_transaction&>()))> {
+    using T = decltype(f(std::declval<pqxx::read_transaction&>()));
+    return with_conn([&]() -> Result<T> {
+      pqxx::read_transaction t(*conn_);
+      return f(t);
+    });
+  }
+
+  std::string url_;
+  std::unique_ptr<pqxx::connection> conn_;
+};
+
+}  // namespace
+
+bool Batch::empty() const {
+  return instances.empty() && jobs_added.empty() && jobs_removed.empty() && timers_added.empty() &&
+         timers_removed.empty() && subscriptions_added.empty() && subscriptions_removed.empty() &&
+         incidents_added.empty() && incidents_resolved.empty() && history.empty();
+}
+
+Result<std::unique_ptr<PgStore>> PgStore::connect(const std::string& url) {
+  auto pg = std::make_unique<Pg>(url);
+  if (auto r = pg->open(); !r) return fail(r.error());
+  return std::unique_ptr<PgStore>(std::move(pg));
+}
+
+Result<void> PgStore::transact(const std::function<Result<void>(Tx&)>& body, int attempts) {
+  Error last{Errc::Internal, "no attempt made", {}};
+  for (int i = 0; i < attempts; ++i) {
+    auto tx = begin();
+    if (!tx) {
+      last = tx.error();
+      if (last.code != Errc::StoreUnavailable) return fail(last);
+      continue;
+    }
+    auto r = body(**tx);
+    if (r) r = (*tx)->commit();
+    if (r) return {};
+    last = r.error();
+    if (last.code != Errc::Conflict && last.code != Errc::StoreUnavailable) return fail(last);
+  }
+  return fail(std::move(last));
+}
+
+}  // namespace elva::store

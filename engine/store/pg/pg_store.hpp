@@ -1,0 +1,198 @@
+// The PostgreSQL store: schema migrations, and transactions of typed reads and batched writes.
+// The schema is described once, in migrations/*.sql. libpqxx is used only inside store/pg;
+// nothing here throws: every failure is a Result with a message for an administrator
+// (StoreUnavailable when the database cannot be reached, Conflict when an optimistic version
+// check failed or PostgreSQL reported a serialization failure or deadlock: retry the command).
+// A PgStore is one connection: use it from one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "elva/result.hpp"
+
+namespace elva::store {
+
+using Key = std::uint64_t;
+
+struct SchemaStatus {
+  int current = 0;                    // migrations applied
+  int latest = 0;                     // migrations this Elva knows
+  std::vector<std::string> pending;   // "002_user_tasks", ...
+};
+
+struct DefinitionRow {
+  std::int64_t id = 0;
+  std::string process_id;
+  int version = 0;
+  std::string name;
+  std::string file;
+  std::string source;  // filled by definition()/latest_definition(), not by lists
+  std::string hash;
+  std::string deployed_at;
+};
+
+struct StartEventRow {
+  std::int64_t definition_id = 0;
+  std::string process_id, element_id, kind, name;
+};
+
+struct InstanceSnapshot {
+  Key id = 0;
+  std::int64_t definition_id = 0;
+  std::uint64_t version = 0;
+  nlohmann::json state;
+};
+
+struct InstanceRow {
+  Key id = 0;
+  std::int64_t definition_id = 0;
+  std::string process_id;
+  int definition_version = 0;
+  std::string business_key, status, started_at, ended_at;
+  int open_incidents = 0;
+  nlohmann::json variables;
+};
+
+struct JobRow {
+  Key key = 0;
+  Key instance_id = 0;
+  Key element_instance = 0;
+  std::string element_id, type;
+  int retries = 0;
+  std::int64_t due = 0;
+  nlohmann::json input;
+};
+
+struct TimerRow {
+  Key key = 0;
+  Key instance_id = 0;  // 0: a timer start event
+  std::int64_t definition_id = 0;
+  std::string element_id;
+  std::int64_t due = 0;
+  int fired = 0;
+};
+
+struct IncidentRow {
+  Key key = 0;
+  Key instance_id = 0;
+  Key element_instance = 0;
+  std::string element_id, message, process_id, created_at, resolved_at;
+};
+
+struct HistoryRow {
+  Key instance_id = 0;
+  std::string actor, kind, element_id;
+  nlohmann::json data;
+  std::string at;  // set when read
+};
+
+// Everything one transaction writes, applied by Tx::write in a few multi-row statements.
+struct Batch {
+  struct Instance {
+    InstanceSnapshot snapshot;
+    std::uint64_t expected_version = 0;  // ignored for new instances
+    bool is_new = false;
+    std::string process_id, business_key, status;
+    Key parent_id = 0, parent_element = 0;
+    bool ended = false;
+  };
+  std::vector<Instance> instances;
+  std::vector<JobRow> jobs_added;
+  std::vector<Key> jobs_removed;
+  std::vector<TimerRow> timers_added;
+  std::vector<Key> timers_removed;
+  struct Subscription { Key key, instance_id; std::string element_id; bool signal; std::string name, correlation_key; };
+  std::vector<Subscription> subscriptions_added;
+  std::vector<Key> subscriptions_removed;
+  std::vector<IncidentRow> incidents_added;
+  std::vector<Key> incidents_resolved;
+  std::vector<HistoryRow> history;
+  bool empty() const;
+};
+
+struct BufferedMessage {
+  std::int64_t id = 0;
+  std::string name, correlation_key;
+  nlohmann::json variables;
+};
+
+// One database transaction. Reads see the transaction's own writes. Destroying a Tx without
+// commit() rolls it back.
+class Tx {
+ public:
+  virtual ~Tx() = default;
+  virtual Result<std::optional<InstanceSnapshot>> load_instance(Key id) = 0;
+  virtual Result<std::optional<DefinitionRow>> definition(std::int64_t id) = 0;
+  virtual Result<std::optional<DefinitionRow>> latest_definition(const std::string& process_id) = 0;
+  // A fresh block of 4096 keys: [first, first + 4096).
+  virtual Result<Key> reserve_keys() = 0;
+  // An instance (not in `skip`) waiting for this message; a subscription without a key takes any.
+  virtual Result<std::optional<Key>> message_subscriber(const std::string& name, const std::string& correlation_key,
+                                                       const std::vector<Key>& skip) = 0;
+  virtual Result<std::vector<Key>> signal_subscribers(const std::string& name) = 0;
+  virtual Result<std::vector<StartEventRow>> start_events(const std::string& kind, const std::string& name) = 0;
+  // Removes and returns the oldest unexpired buffered message for a new subscription.
+  virtual Result<std::optional<BufferedMessage>> take_buffered(const std::string& name, const std::string& correlation_key,
+                                                               std::int64_t now) = 0;
+  virtual Result<void> buffer_message(const BufferedMessage& m, std::int64_t expires) = 0;
+  virtual Result<std::optional<Key>> active_child(Key parent, Key parent_element) = 0;
+  // Writes the batch; Conflict when an instance's version moved since it was read.
+  virtual Result<void> write(const Batch& batch) = 0;
+
+  // Deployment.
+  virtual Result<std::int64_t> insert_deployment(const std::string& actor, const nlohmann::json& files) = 0;
+  virtual Result<std::int64_t> insert_definition(const DefinitionRow& d, std::int64_t deployment_id) = 0;
+  // Replaces the start events (and start timers) of `process_id` by those of its new latest version.
+  virtual Result<void> replace_start_events(const std::string& process_id, const std::vector<StartEventRow>& events,
+                                            const std::vector<TimerRow>& timers) = 0;
+
+  // The scheduler: leases due work to `node` until `lease_until`.
+  virtual Result<std::vector<JobRow>> acquire_jobs(const std::vector<std::string>& types, const std::string& node,
+                                                   std::int64_t now, std::int64_t lease_until, int limit) = 0;
+  virtual Result<std::vector<TimerRow>> acquire_timers(const std::string& node, std::int64_t due_by,
+                                                       std::int64_t now, std::int64_t lease_until, int limit) = 0;
+  virtual Result<void> update_start_timer(Key key, std::int64_t due, int fired) = 0;
+  virtual Result<void> commit() = 0;
+};
+
+class PgStore {
+ public:
+  virtual ~PgStore() = default;
+
+  // Connects. Errors: StoreUnavailable (the message names the database and what to check).
+  static Result<std::unique_ptr<PgStore>> connect(const std::string& url);
+
+  virtual Result<SchemaStatus> schema_status() = 0;
+  // Applies pending migrations in order, each in its own transaction; returns their names.
+  virtual Result<std::vector<std::string>> migrate() = 0;
+  // InvalidArgument "run `elva db migrate`" when migrations are pending.
+  virtual Result<void> require_migrated() = 0;
+
+  virtual Result<std::unique_ptr<Tx>> begin() = 0;
+
+  // Read-only queries for the admin CLI (each its own short transaction).
+  virtual Result<std::vector<DefinitionRow>> definitions() = 0;
+  virtual Result<std::vector<InstanceRow>> instances(const std::string& process_id, const std::string& status, int limit) = 0;
+  virtual Result<std::optional<InstanceRow>> instance(Key id) = 0;
+  virtual Result<std::vector<IncidentRow>> incidents(Key instance_id, bool open_only) = 0;
+  virtual Result<std::vector<HistoryRow>> history(Key instance_id) = 0;
+  virtual Result<std::vector<JobRow>> jobs(Key instance_id) = 0;
+  // Nearest due time of any timer, for arming the scheduler's clock.
+  virtual Result<std::optional<std::int64_t>> next_timer_due() = 0;
+  virtual Result<std::optional<std::int64_t>> next_job_due(const std::vector<std::string>& types) = 0;
+  // A SQL count for tests and benchmarks ("SELECT count(*) FROM ..."); not for user input.
+  virtual Result<std::int64_t> count(const std::string& sql) = 0;
+
+  // Runs `body` in a transaction and commits; when it fails with Conflict (or the connection
+  // broke and came back), runs it again, up to `attempts` times.
+  Result<void> transact(const std::function<Result<void>(Tx&)>& body, int attempts = 20);
+};
+
+}  // namespace elva::store

@@ -1,0 +1,310 @@
+// store::Tx over one pqxx::work. Writes are batched: each kind of row goes in one statement
+// (multi-row inserts through jsonb_to_recordset, deletes with = ANY(array)).
+#include "store/pg/pg_tx.hpp"
+
+#include "store/pg/pg_errors.hpp"
+
+namespace elva::store {
+namespace {
+
+using nlohmann::json;
+
+std::int64_t k(Key key) { return static_cast<std::int64_t>(key); }
+
+// Runs a statement body and turns pqxx exceptions into Results; bodies return a value, nothing
+// or a Result<void>.
+template <typename F>
+auto run_guarded(const std::string& url, F&& f) {
+  using T = decltype(f());
+  if constexpr (std::is_void_v<T>) {
+    return guarded(url, [&]() -> Result<void> { f(); return {}; });
+  } else if constexpr (std::is_same_v<T, Result<void>>) {
+    return guarded(url, f);
+  } else {
+    return guarded(url, [&]() -> Result<T> { return f(); });
+  }
+}
+
+class PgTx final : public Tx {
+ public:
+  PgTx(pqxx::connection& conn, std::string url) : url_(std::move(url)), work_(conn) {}
+
+  Result<std::optional<InstanceSnapshot>> load_instance(Key id) override {
+    return run_guarded(url_, [&]() -> std::optional<InstanceSnapshot> {
+      auto r = work_.exec_params("SELECT definition_id, version, state::text FROM instances WHERE id = $1", k(id));
+      if (r.empty()) return std::nullopt;
+      return InstanceSnapshot{id, r[0][0].as<std::int64_t>(), r[0][1].as<std::uint64_t>(), json::parse(r[0][2].as<std::string>())};
+    });
+  }
+
+  static DefinitionRow definition_row(const pqxx::row& r) {
+    return {r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<std::string>(), r[4].as<std::string>(),
+            r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>()};
+  }
+  static constexpr const char* kDefinition = "SELECT id, process_id, version, name, file, source, hash, deployed_at::text FROM definitions ";
+
+  Result<std::optional<DefinitionRow>> definition(std::int64_t id) override {
+    return run_guarded(url_, [&]() -> std::optional<DefinitionRow> {
+      auto r = work_.exec_params(std::string(kDefinition) + "WHERE id = $1", id);
+      if (r.empty()) return std::nullopt;
+      return definition_row(r[0]);
+    });
+  }
+
+  Result<std::optional<DefinitionRow>> latest_definition(const std::string& process_id) override {
+    return run_guarded(url_, [&]() -> std::optional<DefinitionRow> {
+      auto r = work_.exec_params(std::string(kDefinition) + "WHERE process_id = $1 ORDER BY version DESC LIMIT 1", process_id);
+      if (r.empty()) return std::nullopt;
+      return definition_row(r[0]);
+    });
+  }
+
+  Result<Key> reserve_keys() override {
+    return run_guarded(url_, [&]() { return static_cast<Key>(work_.exec1("SELECT nextval('key_blocks')")[0].as<std::int64_t>()) * 4096; });
+  }
+
+  Result<std::optional<Key>> message_subscriber(const std::string& name, const std::string& key, const std::vector<Key>& skip) override {
+    return run_guarded(url_, [&]() -> std::optional<Key> {
+      auto r = work_.exec_params(
+          "SELECT instance_id FROM subscriptions WHERE NOT signal AND name = $1 AND correlation_key IN ($2, '') "
+          "AND NOT (instance_id = ANY($3::bigint[])) ORDER BY key LIMIT 1",
+          name, key, key_array(skip));
+      if (r.empty()) return std::nullopt;
+      return static_cast<Key>(r[0][0].as<std::int64_t>());
+    });
+  }
+
+  Result<std::vector<Key>> signal_subscribers(const std::string& name) override {
+    return run_guarded(url_, [&]() {
+      std::vector<Key> out;
+      for (const auto& r : work_.exec_params("SELECT DISTINCT instance_id FROM subscriptions WHERE signal AND name = $1 ORDER BY 1", name)) {
+        out.push_back(static_cast<Key>(r[0].as<std::int64_t>()));
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<StartEventRow>> start_events(const std::string& kind, const std::string& name) override {
+    return run_guarded(url_, [&]() {
+      std::vector<StartEventRow> out;
+      for (const auto& r : work_.exec_params("SELECT definition_id, process_id, element_id, kind, name FROM start_events "
+                                             "WHERE kind = $1 AND name = $2 ORDER BY process_id, element_id", kind, name)) {
+        out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(), r[4].as<std::string>()});
+      }
+      return out;
+    });
+  }
+
+  Result<std::optional<BufferedMessage>> take_buffered(const std::string& name, const std::string& key, std::int64_t now) override {
+    return run_guarded(url_, [&]() -> std::optional<BufferedMessage> {
+      // A subscription without a key takes a message with any key.
+      auto r = work_.exec_params(
+          "DELETE FROM messages WHERE id = (SELECT id FROM messages WHERE name = $1 AND ($2 = '' OR correlation_key = $2) "
+          "AND expires > $3 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, name, correlation_key, variables::text",
+          name, key, now);
+      if (r.empty()) return std::nullopt;
+      return BufferedMessage{r[0][0].as<std::int64_t>(), r[0][1].as<std::string>(), r[0][2].as<std::string>(),
+                             json::parse(r[0][3].as<std::string>())};
+    });
+  }
+
+  Result<void> buffer_message(const BufferedMessage& m, std::int64_t expires) override {
+    return run_guarded(url_, [&]() {
+      work_.exec_params("INSERT INTO messages (name, correlation_key, variables, expires) VALUES ($1, $2, $3::jsonb, $4)",
+                        m.name, m.correlation_key, m.variables.dump(), expires);
+    });
+  }
+
+  Result<std::optional<Key>> active_child(Key parent, Key parent_element) override {
+    return run_guarded(url_, [&]() -> std::optional<Key> {
+      auto r = work_.exec_params("SELECT id FROM instances WHERE parent_id = $1 AND parent_element = $2 AND status = 'active'",
+                                 k(parent), k(parent_element));
+      if (r.empty()) return std::nullopt;
+      return static_cast<Key>(r[0][0].as<std::int64_t>());
+    });
+  }
+
+  Result<void> write(const Batch& b) override {
+    return run_guarded(url_, [&]() -> Result<void> {
+      if (auto r = write_instances(b); !r) return r;
+      remove("jobs", b.jobs_removed);
+      remove("timers", b.timers_removed);
+      remove("subscriptions", b.subscriptions_removed);
+      if (!b.jobs_added.empty()) {
+        json rows = json::array();
+        for (const auto& j : b.jobs_added) {
+          rows.push_back({{"key", k(j.key)}, {"instance_id", k(j.instance_id)}, {"element_instance", k(j.element_instance)},
+                          {"element_id", j.element_id}, {"type", j.type}, {"retries", j.retries}, {"due", j.due}, {"input", j.input}});
+        }
+        work_.exec_params("INSERT INTO jobs (key, instance_id, element_instance, element_id, type, retries, due, input) "
+                          "SELECT key, instance_id, element_instance, element_id, type, retries, due, input FROM "
+                          "jsonb_to_recordset($1::jsonb) AS x(key bigint, instance_id bigint, element_instance bigint, "
+                          "element_id text, type text, retries int, due bigint, input jsonb)", rows.dump());
+      }
+      if (!b.timers_added.empty()) {
+        json rows = json::array();
+        for (const auto& t : b.timers_added) {
+          rows.push_back({{"key", k(t.key)}, {"instance_id", t.instance_id ? json(k(t.instance_id)) : json()},
+                          {"definition_id", t.definition_id}, {"element_id", t.element_id}, {"due", t.due}, {"fired", t.fired}});
+        }
+        work_.exec_params("INSERT INTO timers (key, instance_id, definition_id, element_id, due, fired) "
+                          "SELECT key, instance_id, definition_id, element_id, due, fired FROM jsonb_to_recordset($1::jsonb) "
+                          "AS x(key bigint, instance_id bigint, definition_id bigint, element_id text, due bigint, fired int)", rows.dump());
+      }
+      if (!b.subscriptions_added.empty()) {
+        json rows = json::array();
+        for (const auto& s : b.subscriptions_added) {
+          rows.push_back({{"key", k(s.key)}, {"instance_id", k(s.instance_id)}, {"element_id", s.element_id},
+                          {"signal", s.signal}, {"name", s.name}, {"correlation_key", s.correlation_key}});
+        }
+        work_.exec_params("INSERT INTO subscriptions (key, instance_id, element_id, signal, name, correlation_key) "
+                          "SELECT key, instance_id, element_id, signal, name, correlation_key FROM jsonb_to_recordset($1::jsonb) "
+                          "AS x(key bigint, instance_id bigint, element_id text, signal boolean, name text, correlation_key text)", rows.dump());
+      }
+      if (!b.incidents_added.empty()) {
+        json rows = json::array();
+        for (const auto& i : b.incidents_added) {
+          rows.push_back({{"key", k(i.key)}, {"instance_id", k(i.instance_id)}, {"element_instance", k(i.element_instance)},
+                          {"element_id", i.element_id}, {"message", i.message}});
+        }
+        work_.exec_params("INSERT INTO incidents (key, instance_id, element_instance, element_id, message) "
+                          "SELECT key, instance_id, element_instance, element_id, message FROM jsonb_to_recordset($1::jsonb) "
+                          "AS x(key bigint, instance_id bigint, element_instance bigint, element_id text, message text)", rows.dump());
+      }
+      if (!b.incidents_resolved.empty()) {
+        const std::string actor = b.history.empty() ? std::string("engine") : b.history.front().actor;
+        work_.exec_params("UPDATE incidents SET resolved_at = now(), resolved_by = $2 WHERE key = ANY($1::bigint[]) AND resolved_at IS NULL",
+                          key_array(b.incidents_resolved), actor);
+      }
+      if (!b.history.empty()) {
+        json rows = json::array();
+        for (const auto& h : b.history) {
+          rows.push_back({{"instance_id", k(h.instance_id)}, {"actor", h.actor}, {"kind", h.kind}, {"element_id", h.element_id}, {"data", h.data}});
+        }
+        work_.exec_params("INSERT INTO history (instance_id, actor, kind, element_id, data) "
+                          "SELECT instance_id, actor, kind, element_id, data FROM jsonb_to_recordset($1::jsonb) "
+                          "AS x(instance_id bigint, actor text, kind text, element_id text, data jsonb)", rows.dump());
+      }
+      return {};
+    });
+  }
+
+  Result<std::int64_t> insert_deployment(const std::string& actor, const json& files) override {
+    return run_guarded(url_, [&]() {
+      return work_.exec_params1("INSERT INTO deployments (deployed_by, files) VALUES ($1, $2::jsonb) RETURNING id", actor, files.dump())[0]
+          .as<std::int64_t>();
+    });
+  }
+
+  Result<std::int64_t> insert_definition(const DefinitionRow& d, std::int64_t deployment_id) override {
+    return run_guarded(url_, [&]() {
+      return work_.exec_params1("INSERT INTO definitions (process_id, version, name, deployment_id, file, source, hash) "
+                                "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                                d.process_id, d.version, d.name, deployment_id, d.file, d.source, d.hash)[0].as<std::int64_t>();
+    });
+  }
+
+  Result<void> replace_start_events(const std::string& process_id, const std::vector<StartEventRow>& events,
+                                    const std::vector<TimerRow>& timers) override {
+    return run_guarded(url_, [&]() {
+      work_.exec_params("DELETE FROM start_events WHERE process_id = $1", process_id);
+      work_.exec_params("DELETE FROM timers WHERE instance_id IS NULL AND definition_id IN "
+                        "(SELECT id FROM definitions WHERE process_id = $1)", process_id);
+      for (const auto& e : events) {
+        work_.exec_params("INSERT INTO start_events (definition_id, process_id, element_id, kind, name) VALUES ($1, $2, $3, $4, $5)",
+                          e.definition_id, e.process_id, e.element_id, e.kind, e.name);
+      }
+      for (const auto& t : timers) {
+        work_.exec_params("INSERT INTO timers (key, instance_id, definition_id, element_id, due, fired) VALUES ($1, NULL, $2, $3, $4, $5)",
+                          k(t.key), t.definition_id, t.element_id, t.due, t.fired);
+      }
+    });
+  }
+
+  Result<std::vector<JobRow>> acquire_jobs(const std::vector<std::string>& types, const std::string& node, std::int64_t now,
+                                           std::int64_t lease_until, int limit) override {
+    return run_guarded(url_, [&]() {
+      std::vector<JobRow> out;
+      auto rows = work_.exec_params(
+          "UPDATE jobs SET locked_by = $2, lock_until = $4 WHERE key IN (SELECT key FROM jobs WHERE type = ANY($1::text[]) "
+          "AND due <= $3 AND lock_until <= $3 ORDER BY due, key LIMIT $5 FOR UPDATE SKIP LOCKED) "
+          "RETURNING key, instance_id, element_instance, element_id, type, retries, due, input::text",
+          text_array(types), node, now, lease_until, limit);
+      for (const auto& r : rows) out.push_back(job_row(r));
+      return out;
+    });
+  }
+
+  Result<std::vector<TimerRow>> acquire_timers(const std::string& node, std::int64_t due_by, std::int64_t now,
+                                               std::int64_t lease_until, int limit) override {
+    return run_guarded(url_, [&]() {
+      std::vector<TimerRow> out;
+      auto rows = work_.exec_params(
+          "UPDATE timers SET locked_by = $1, lock_until = $4 WHERE key IN (SELECT key FROM timers WHERE due <= $2 "
+          "AND lock_until <= $3 ORDER BY due, key LIMIT $5 FOR UPDATE SKIP LOCKED) "
+          "RETURNING key, coalesce(instance_id, 0), definition_id, element_id, due, fired",
+          node, due_by, now, lease_until, limit);
+      for (const auto& r : rows) {
+        out.push_back({static_cast<Key>(r[0].as<std::int64_t>()), static_cast<Key>(r[1].as<std::int64_t>()), r[2].as<std::int64_t>(),
+                       r[3].as<std::string>(), r[4].as<std::int64_t>(), r[5].as<int>()});
+      }
+      return out;
+    });
+  }
+
+  Result<void> update_start_timer(Key key, std::int64_t due, int fired) override {
+    return run_guarded(url_, [&]() {
+      work_.exec_params("UPDATE timers SET due = $2, fired = $3, locked_by = '', lock_until = 0 WHERE key = $1", k(key), due, fired);
+    });
+  }
+
+  Result<void> commit() override {
+    return run_guarded(url_, [&]() { work_.commit(); });
+  }
+
+ private:
+  void remove(const char* table, const std::vector<Key>& keys) {
+    if (keys.empty()) return;
+    work_.exec_params(std::string("DELETE FROM ") + table + " WHERE key = ANY($1::bigint[])", key_array(keys));
+  }
+
+  Result<void> write_instances(const Batch& b) {
+    json fresh = json::array(), changed = json::array();
+    for (const auto& i : b.instances) {
+      json row = {{"id", k(i.snapshot.id)}, {"definition_id", i.snapshot.definition_id}, {"process_id", i.process_id},
+                  {"business_key", i.business_key}, {"status", i.status}, {"version", i.snapshot.version},
+                  {"state", i.snapshot.state}, {"variables", i.snapshot.state.value("vars", json::object())},
+                  {"parent_id", i.parent_id ? json(k(i.parent_id)) : json()},
+                  {"parent_element", i.parent_element ? json(k(i.parent_element)) : json()},
+                  {"expected", i.expected_version}, {"ended", i.ended}};
+      (i.is_new ? fresh : changed).push_back(std::move(row));
+    }
+    if (!fresh.empty()) {
+      work_.exec_params("INSERT INTO instances (id, definition_id, process_id, business_key, status, version, state, variables, "
+                        "parent_id, parent_element, ended_at) SELECT id, definition_id, process_id, business_key, status, version, "
+                        "state, variables, parent_id, parent_element, CASE WHEN ended THEN now() END FROM jsonb_to_recordset($1::jsonb) "
+                        "AS x(id bigint, definition_id bigint, process_id text, business_key text, status text, version bigint, "
+                        "state jsonb, variables jsonb, parent_id bigint, parent_element bigint, ended boolean)", fresh.dump());
+    }
+    if (!changed.empty()) {
+      auto r = work_.exec_params(
+          "UPDATE instances i SET status = x.status, version = x.version, state = x.state, variables = x.variables, "
+          "ended_at = CASE WHEN x.ended AND i.ended_at IS NULL THEN now() ELSE i.ended_at END "
+          "FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, status text, version bigint, state jsonb, variables jsonb, "
+          "expected bigint, ended boolean) WHERE i.id = x.id AND i.version = x.expected", changed.dump());
+      if (r.affected_rows() != changed.size()) {
+        return fail(Errc::Conflict, "an instance changed concurrently; the command is retried");
+      }
+    }
+    return {};
+  }
+
+  std::string url_;
+  pqxx::work work_;
+};
+
+}  // namespace
+
+std::unique_ptr<Tx> make_tx(pqxx::connection& conn, const std::string& url) { return std::make_unique<PgTx>(conn, url); }
+
+}  // namespace elva::store
