@@ -50,7 +50,7 @@ TEST_CASE("unary test syntax errors name the column", "[expr][unary]") {
   CHECK(bad.error().code == elva::Errc::ExpressionError);
 }
 
-TEST_CASE("compile_cached compiles a text once and shares it; errors are not cached", "[expr][cache]") {
+TEST_CASE("compile_cached compiles a text once and shares it, and errors are not cached", "[expr][cache]") {
   auto a = Expression::compile_cached("=amount > 100");
   auto b = Expression::compile_cached("=amount > 100");
   REQUIRE(a);

@@ -116,7 +116,7 @@ TEST_CASE("Zeebe extensions map onto the same properties", "[parse][extensions]"
   CHECK(p.find("mi")->loop.input_element == "employee");
 }
 
-TEST_CASE("Camunda 7 extensions map; Java delegates are refused in executable processes",
+TEST_CASE("Camunda 7 extensions map, and Java delegates are refused in executable processes",
           "[parse][extensions]") {
   auto r = test::read_process(R"(
     <serviceTask id="ext" camunda:type="external" camunda:topic="invoice" camunda:asyncBefore="true">

@@ -1,0 +1,304 @@
+// The durable engine against a real PostgreSQL (a fresh database per test): migrations,
+// deployment, instances across commands, messages, signals, incidents, call activities,
+// concurrent commands, and `serve` working jobs and timers.
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "elva/engine.hpp"
+#include "sched/processor.hpp"
+#include "support/pg_database.hpp"
+
+using namespace elva;
+using nlohmann::json;
+
+namespace {
+
+std::string source(const std::string& relative) {
+  const char* src = std::getenv("ELVA_SOURCE_DIR");
+  return std::string(src ? src : ".") + "/" + relative;
+}
+
+std::unique_ptr<Engine> open_engine(const test::TestDatabase& db, bool migrate = true) {
+  EngineOptions o;
+  o.database_url = db.url;
+  o.actor = "test";
+  o.require_schema = false;
+  auto e = Engine::open(o);
+  REQUIRE(e);
+  if (migrate) REQUIRE((*e)->db_migrate());
+  return std::move(*e);
+}
+
+std::uint64_t waiting(Engine& e, std::uint64_t instance, const std::string& element) {
+  auto i = e.instance(instance);
+  REQUIRE(i);
+  for (const auto& a : (*i)["active"]) if (a["element"] == element && a["waiting"].get<bool>()) return a["elementInstance"];
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("an unmigrated database is refused with the command that fixes it", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  EngineOptions o;
+  o.database_url = db.url;
+  auto refused = Engine::open(o);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("elva db migrate") != std::string::npos);
+  auto e = open_engine(db, false);
+  auto status = e->db_status();
+  REQUIRE(status);
+  CHECK((*status)["current"] == 0);
+  CHECK((*status)["pending"].size() == (*status)["latest"].get<std::size_t>());
+  auto applied = e->db_migrate();
+  REQUIRE(applied);
+  CHECK((*applied)["applied"].size() == (*status)["latest"].get<std::size_t>());
+  WHEN("migrate runs again") {
+    auto again = e->db_migrate();
+    REQUIRE(again);
+    THEN("there is nothing to do") { CHECK((*again)["applied"].empty()); }
+  }
+  CHECK(Engine::open(o));
+}
+
+TEST_CASE("an unreachable database is reported with what to check", "[pg]") {
+  EngineOptions o;
+  o.database_url = "postgresql:///nowhere?host=/nonexistent-elva-socket&user=elva&password=secret";
+  auto e = Engine::open(o);
+  REQUIRE_FALSE(e);
+  CHECK(e.error().code == Errc::StoreUnavailable);
+  CHECK(e.error().message.find("ELVA_DATABASE_URL") != std::string::npos);
+  CHECK(e.error().message.find("secret") == std::string::npos);
+}
+
+TEST_CASE("deploying an unchanged file makes no new version, and running instances keep theirs", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  const auto dir = std::filesystem::temp_directory_path() / ("elva-deploy-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = (dir / "p.bpmn").string();
+  auto write = [&](const std::string& task) {
+    std::ofstream(file) << R"(<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+      <process id="p" isExecutable="true"><startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef=")" << task
+                        << R"("/><userTask id=")" << task << R"("/></process></definitions>)";
+  };
+  write("first");
+  auto v1 = e->deploy({file});
+  REQUIRE(v1);
+  CHECK((*v1)["processes"][0]["version"] == 1);
+  auto old = e->start("p", json::object(), "");
+  REQUIRE(old);
+  auto same = e->deploy({file});
+  REQUIRE(same);
+  CHECK((*same)["processes"][0]["unchanged"] == true);
+  write("second");
+  auto v2 = e->deploy({file});
+  REQUIRE(v2);
+  CHECK((*v2)["processes"][0]["version"] == 2);
+  auto fresh = e->start("p", json::object(), "");
+  REQUIRE(fresh);
+  CHECK((*fresh)["version"] == 2);
+  CHECK(waiting(*e, (*fresh)["id"], "second") != 0);
+  THEN("the instance started before keeps version 1 and its task") {
+    CHECK(waiting(*e, (*old)["id"], "first") != 0);
+  }
+  WHEN("a file has errors") {
+    std::ofstream(file) << "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\" isExecutable=\"true\">";
+    auto bad = e->deploy({file});
+    THEN("nothing is deployed and the error names the file and line") {
+      REQUIRE_FALSE(bad);
+      CHECK(bad.error().code == Errc::ValidationError);
+      CHECK(bad.error().message.find("p.bpmn:") != std::string::npos);
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("an instance lives in the database between commands, with a history of every step", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  REQUIRE(e->deploy({source("tests/scenarios/call-parent.bpmn"), source("tests/scenarios/call-child.bpmn")}));
+  auto started = e->start("call-parent", {{"caseId", "K-1"}}, "K-1");
+  REQUIRE(started);
+  const std::uint64_t parent = (*started)["id"];
+  auto children = e->instances("call-child", "active", 10);
+  REQUIRE(children);
+  REQUIRE(children->size() == 1);
+  const std::uint64_t child = (*children)[0]["id"];
+  WHEN("the child's task is completed in a new engine (as another CLI call would)") {
+    auto other = open_engine(db);
+    REQUIRE(other->complete(child, "review", {{"result", "fine"}}));
+    THEN("the child completes and the caller takes its result and completes too") {
+      auto p = e->instance(parent);
+      REQUIRE(p);
+      CHECK((*p)["status"] == "completed");
+      CHECK((*p)["variables"]["checkResult"] == "fine");
+      int completions = 0;
+      for (const auto& h : (*p)["history"]) completions += h["kind"] == "completed" && h.value("element", "") == "callCheck";
+      CHECK(completions == 1);
+      CHECK(db.query("SELECT count(*) FROM jobs") == "0");
+      CHECK(db.query("SELECT count(*) FROM subscriptions") == "0");
+    }
+  }
+  WHEN("the caller is cancelled") {
+    REQUIRE(e->cancel(parent));
+    THEN("its child is cancelled with it") {
+      auto c = e->instance(child);
+      REQUIRE(c);
+      CHECK((*c)["status"] == "terminated");
+    }
+  }
+}
+
+TEST_CASE("messages correlate between instances by key, start processes, wait with a time to live", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  REQUIRE(e->deploy({source("tests/scenarios/messaging.bpmn")}));
+  auto r = e->start("requester", {{"caseId", "K-8"}, {"amount", 50}}, "K-8");
+  REQUIRE(r);
+  const std::uint64_t requester = (*r)["id"];
+  THEN("the review started by the message answered at once, and the answer waits in the buffer") {
+    CHECK(db.query("SELECT count(*) FROM messages WHERE name = 'reviewDecided' AND correlation_key = 'K-8'") == "1");
+  }
+  WHEN("the requester reaches its receive task") {
+    REQUIRE(e->complete(requester, "prepare", json::object()));
+    THEN("it takes the buffered answer and completes") {
+      auto i = e->instance(requester);
+      REQUIRE(i);
+      CHECK((*i)["status"] == "completed");
+      CHECK((*i)["variables"]["decision"] == "auto-approved");
+      CHECK(db.query("SELECT count(*) FROM messages") == "0");
+    }
+  }
+  WHEN("a message nobody waits for comes without a time to live") {
+    auto m = e->message("nobodyListens", "X", json::object(), "");
+    THEN("it is refused, saying how to keep it") {
+      REQUIRE_FALSE(m);
+      CHECK(m.error().code == Errc::NotFound);
+      CHECK(m.error().message.find("--ttl") != std::string::npos);
+    }
+  }
+  WHEN("it comes with one") {
+    auto m = e->message("nobodyListens", "X", json::object(), "PT1H");
+    REQUIRE(m);
+    CHECK((*m)["buffered"] == true);
+  }
+}
+
+TEST_CASE("a signal reaches waiting instances and starts processes with that signal start", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  REQUIRE(e->deploy({source("tests/scenarios/messaging.bpmn")}));
+  auto r = e->start("requester", {{"caseId", "K-9"}, {"amount", 500}}, "K-9");
+  REQUIRE(r);
+  auto sent = e->signal("fraudSuspected", json::object());
+  REQUIRE(sent);
+  CHECK((*sent)["delivered"].size() == 1);
+  CHECK((*sent)["started"].size() == 1);
+  auto i = e->instance((*r)["id"]);
+  REQUIRE(i);
+  CHECK((*i)["status"] == "completed");  // interrupted at prepare, ended at "stopped"
+  auto audits = e->instances("audit", "active", 10);
+  REQUIRE(audits);
+  CHECK(audits->size() == 1);
+}
+
+TEST_CASE("a job out of retries becomes an incident, and retry runs the task again", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  REQUIRE(e->deploy({source("tests/pg/incident.bpmn")}));
+  auto r = e->start("flaky", json::object(), "");
+  REQUIRE(r);
+  const std::uint64_t id = (*r)["id"];
+  auto store = store::PgStore::connect(db.url);
+  REQUIRE(store);
+  sched::Processor worker(**store, "worker:test");
+  auto fail_job = [&] {
+    auto jobs = (*store)->jobs(id);
+    REQUIRE(jobs);
+    REQUIRE(jobs->size() == 1);
+    REQUIRE(worker.command(id, runtime::FailJob{jobs->front().key, "HR system said 503", 0}));
+  };
+  fail_job();
+  CHECK(db.query("SELECT retries FROM jobs") == "1");
+  fail_job();
+  auto incidents = e->incidents();
+  REQUIRE(incidents);
+  REQUIRE(incidents->size() == 1);
+  CHECK((*incidents)[0]["element"] == "call");
+  CHECK((*incidents)[0]["message"].get<std::string>().find("HR system said 503") != std::string::npos);
+  WHEN("an administrator retries") {
+    auto retried = e->retry((*incidents)[0]["key"]);
+    REQUIRE(retried);
+    THEN("the incident is resolved, with who did it, and the task has a new job") {
+      CHECK((*retried)["status"] == "active");
+      CHECK(db.query("SELECT resolved_by FROM incidents") == "test");
+      CHECK(db.query("SELECT count(*) FROM jobs WHERE instance_id = " + std::to_string(id)) == "1");
+    }
+  }
+}
+
+TEST_CASE("two engines completing the same task at once: it completes exactly once", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  REQUIRE(e->deploy({source("tests/scenarios/call-child.bpmn")}));
+  for (int round = 0; round < 10; ++round) {
+    auto r = e->start("call-child", json::object(), "");
+    REQUIRE(r);
+    const std::uint64_t id = (*r)["id"];
+    const std::uint64_t task = waiting(*e, id, "review");
+    std::atomic<int> ok{0}, refused{0};
+    auto racer = [&](const char* who) {
+      auto store = store::PgStore::connect(db.url);
+      if (!store) return;
+      sched::Processor p(**store, who);
+      auto done = p.command(id, runtime::CompleteWait{task, {{"by", who}}});
+      (done ? ok : refused)++;
+    };
+    std::thread a(racer, "a"), b(racer, "b");
+    a.join();
+    b.join();
+    CHECK(ok == 1);
+    CHECK(refused == 1);
+    CHECK(db.query("SELECT count(*) FROM history WHERE instance_id = " + std::to_string(id) +
+                   " AND kind = 'completed' AND element_id = 'review'") == "1");
+  }
+}
+
+TEST_CASE("serve works jobs through their connectors and fires timers", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  REQUIRE(e->deploy({source("tests/pg/durable.bpmn")}));
+  for (int n = 1; n <= 20; ++n) REQUIRE(e->start("durable", {{"n", n}}, ""));
+  std::atomic<bool> stop{false};
+  std::thread server([&] {
+    auto s = open_engine(db, false);
+    ServeOptions o;
+    o.stop = &stop;
+    o.quiet = true;
+    o.poll_ms = 200;
+    CHECK(s->serve(o));
+  });
+  for (int i = 0; i < 100 && db.query("SELECT count(*) FROM instances WHERE status = 'completed'") != "20"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  stop = true;
+  server.join();
+  CHECK(db.query("SELECT count(*) FROM instances WHERE status = 'completed'") == "20");
+  CHECK(db.query("SELECT count(*) FROM history WHERE kind = 'completed' AND element_id = 'work'") == "20");
+  CHECK(db.query("SELECT sum((variables->>'doubled')::int) FROM instances") == "420");
+  CHECK(db.query("SELECT count(*) FROM timers") == "0");
+}
