@@ -94,9 +94,12 @@ class DurableEngine final : public Engine {
   }
 
   Result<json> start(const std::string& process_id, const json& variables, const std::string& business_key) override {
-    auto id = processor_->start(process_id, variables, business_key);
+    sched::StartedInstance started;
+    auto id = processor_->start(process_id, variables, business_key, "", &started);
     if (!id) return fail(id.error());
-    return instance(*id);
+    return json{{"id", started.id}, {"process", process_id}, {"version", started.version}, {"businessKey", business_key},
+                {"status", started.incidents > 0 && started.status == "active" ? "incident" : started.status},
+                {"openIncidents", started.incidents}, {"active", started.active}};
   }
 
   Result<json> instances(const std::string& process_id, const std::string& status, int limit) override {

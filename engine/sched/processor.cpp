@@ -79,6 +79,10 @@ class Processor::Unit {
   };
 
   store::Tx& tx() { return tx_; }
+  const Loaded* loaded(Key id) const {
+    auto it = loaded_.find(id);
+    return it == loaded_.end() ? nullptr : &it->second;
+  }
   std::int64_t now() const { return env_.now_millis(); }
   MessageOutcome message_outcome;
   SignalOutcome signal_outcome;
@@ -88,14 +92,31 @@ class Processor::Unit {
     auto snap = tx_.load_instance(id);
     if (!snap) return fail(snap.error());
     if (!*snap) return fail(Errc::NotFound, "there is no process instance " + std::to_string(id));
-    auto process = p_.process(tx_, (*snap)->definition_id);
+    return place(**snap);
+  }
+
+  // Loads the instances a batch of commands is for, in one query.
+  Result<void> preload(const std::vector<Key>& ids) {
+    std::vector<Key> wanted;
+    for (Key id : ids) if (!loaded_.count(id)) wanted.push_back(id);
+    if (wanted.empty()) return {};
+    auto snaps = tx_.load_instances(wanted);
+    if (!snaps) return fail(snaps.error());
+    for (const auto& snap : *snaps) {
+      if (auto r = place(snap); !r) return fail(r.error());
+    }
+    return {};
+  }
+
+  Result<Loaded*> place(const store::InstanceSnapshot& snap) {
+    auto process = p_.process(tx_, snap.definition_id);
     if (!process) return fail(process.error());
     Loaded l;
     l.state.process = *process;
-    l.definition_id = (*snap)->definition_id;
-    l.loaded_version = (*snap)->version;
-    if (auto r = runtime::state_from_json((*snap)->state, l.state); !r) return fail(r.error());
-    return &loaded_.emplace(id, std::move(l)).first->second;
+    l.definition_id = snap.definition_id;
+    l.loaded_version = snap.version;
+    if (auto r = runtime::state_from_json(snap.state, l.state); !r) return fail(r.error());
+    return &loaded_.emplace(snap.id, std::move(l)).first->second;
   }
 
   Result<Key> start(std::int64_t definition_id, const runtime::StartInstance& command) {
@@ -387,11 +408,12 @@ Result<std::shared_ptr<const model::ProcessDefinition>> Processor::process(store
   return shared;
 }
 
-Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body) {
+Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body, const std::function<void(Unit&)>& after) {
   return store_.transact([&](store::Tx& tx) -> Result<void> {
     Unit unit(*this, tx);
     if (auto r = body(unit); !r) return r;
     if (auto r = unit.drain(); !r) return r;
+    if (after) after(unit);
     return unit.flush();
   });
 }
@@ -466,20 +488,54 @@ Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, 
 }
 
 Result<Key> Processor::start(const std::string& process_id, const json& variables, const std::string& business_key,
-                             const std::string& start_event) {
+                             const std::string& start_event, StartedInstance* out) {
   Key started = 0;
-  auto r = in_unit([&](Unit& u) -> Result<void> {
-    auto id = u.start_latest(process_id, runtime::StartInstance{variables, business_key, 0, 0, start_event});
-    if (!id) return fail(id.error());
-    started = *id;
-    return {};
-  });
+  int version = 0;
+  auto r = in_unit(
+      [&](Unit& u) -> Result<void> {
+        auto def = u.tx().latest_definition(process_id);
+        if (!def) return fail(def.error());
+        if (!*def) return fail(Errc::NotFound, "no process '" + process_id + "' is deployed (see `elva definitions`; deploy it with `elva deploy FILE`)");
+        version = (*def)->version;
+        auto id = u.start((*def)->id, runtime::StartInstance{variables, business_key, 0, 0, start_event});
+        if (!id) return fail(id.error());
+        started = *id;
+        return {};
+      },
+      [&](Unit& u) {
+        if (!out) return;
+        const auto* l = u.loaded(started);
+        if (!l) return;
+        out->id = started;
+        out->version = version;
+        out->status = status_text(l->state.status);
+        out->incidents = static_cast<int>(l->state.incidents.size());
+        for (const auto& [key, el] : l->state.elements) {
+          const auto& e = l->state.process->elements[el.element];
+          out->active.push_back({{"element", e.id}, {"type", std::string(model::bpmn_name(e.type))}, {"elementInstance", key}, {"waiting", el.waiting}});
+        }
+      });
   if (!r) return fail(r.error());
   return started;
 }
 
 Result<void> Processor::command(Key instance, const runtime::Command& command) {
   return in_unit([&](Unit& u) { return u.exec(instance, command); });
+}
+
+Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::Command>>& commands, std::vector<Error>* refused) {
+  return in_unit([&](Unit& u) -> Result<void> {
+    if (refused) refused->clear();
+    std::vector<Key> ids;
+    for (const auto& c : commands) ids.push_back(c.first);
+    if (auto r = u.preload(ids); !r) return r;
+    for (const auto& [instance, command] : commands) {
+      auto r = u.exec(instance, command);
+      if (!r && r.error().code != Errc::NotFound && r.error().code != Errc::InvalidArgument) return r;
+      if (!r && refused) refused->push_back(r.error());
+    }
+    return {};
+  });
 }
 
 Result<MessageOutcome> Processor::publish_message(const std::string& name, const std::string& key, const json& vars, std::int64_t ttl) {

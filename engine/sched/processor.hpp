@@ -42,6 +42,15 @@ struct MessageOutcome {
   bool buffered = false;        // kept for its time to live
 };
 
+// What a start left behind, read from the unit itself (no query after the commit).
+struct StartedInstance {
+  Key id = 0;
+  int version = 0;               // of the definition
+  std::string status;            // active, completed, terminated
+  nlohmann::json active = nlohmann::json::array();  // [{element, type, elementInstance, waiting}]
+  int incidents = 0;
+};
+
 struct SignalOutcome {
   std::vector<Key> delivered;
   std::vector<Key> started;
@@ -57,10 +66,14 @@ class Processor {
   Result<DeployReport> deploy(const std::vector<std::pair<std::string, std::string>>& files);
   // Starts the latest version of `process_id`. Errors: NotFound (not deployed).
   Result<Key> start(const std::string& process_id, const nlohmann::json& variables, const std::string& business_key,
-                    const std::string& start_event = "");
+                    const std::string& start_event = "", StartedInstance* started = nullptr);
   // Any instance command (complete a job or wait state, fire a timer, retry, cancel ...).
   // Errors: NotFound (no such instance), the runtime's refusal (the command does not fit).
   Result<void> command(Key instance, const runtime::Command& command);
+  // Several commands (e.g. the job outcomes of a scheduler round) in one transaction: one commit
+  // for all. A command that no longer fits its instance (NotFound, InvalidArgument) is skipped
+  // and reported in `refused` (same order as `commands`); store failures fail the whole batch.
+  Result<void> command_batch(const std::vector<std::pair<Key, runtime::Command>>& commands, std::vector<Error>* refused = nullptr);
   // Correlates a message; with ttl_ms > 0 one nobody takes is buffered. Errors: NotFound when
   // nobody waits and there is no ttl.
   Result<MessageOutcome> publish_message(const std::string& name, const std::string& correlation_key,
@@ -80,7 +93,8 @@ class Processor {
  private:
   class Unit;
   friend class Unit;
-  Result<void> in_unit(const std::function<Result<void>(Unit&)>& body);
+  // Runs body, the follow-ups, then `after` (sees the final states), then writes; one transaction.
+  Result<void> in_unit(const std::function<Result<void>(Unit&)>& body, const std::function<void(Unit&)>& after = {});
 
   store::PgStore& store_;
   std::string actor_;

@@ -37,6 +37,9 @@ class Loop {
   }
 
  private:
+  // Jobs leased and not yet applied: enough to fill a batch (connectors queue on the pool).
+  int max_in_flight() const { return std::max(options_.workers * 2, options_.batch); }
+
   void log(const std::string& line) { if (options_.log) options_.log(line); }
 
   // Checks the stop flag; once stopping and idle, ends the loop.
@@ -45,7 +48,7 @@ class Loop {
     watch_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
       if (options_.stop && options_.stop->load()) stopping_ = true;
-      if (stopping_ && in_flight_ == 0) {
+      if (stopping_ && in_flight_ == 0 && finished_.empty()) {
         wake_.cancel();
         return;  // nothing left on the io_context: run() returns
       }
@@ -109,7 +112,7 @@ class Loop {
     }
     more |= static_cast<int>(timers.size()) == options_.batch;
     // Jobs, as many as there are free worker slots.
-    const int free = options_.workers * 2 - in_flight_;
+    const int free = max_in_flight() - in_flight_;
     if (free > 0 && !types_.empty()) {
       std::vector<store::JobRow> jobs;
       auto got = store_->transact([&](store::Tx& tx) -> Result<void> {
@@ -126,7 +129,7 @@ class Loop {
     // Sleep until the nearest due timer or job, at most the poll interval.
     std::int64_t wait = options_.poll_ms;
     if (auto due = store_->next_timer_due(); due && *due) wait = std::min(wait, std::max<std::int64_t>(0, **due - now));
-    if (!types_.empty() && in_flight_ < options_.workers * 2) {
+    if (!types_.empty() && in_flight_ < max_in_flight()) {
       if (auto due = store_->next_job_due(types_); due && *due) wait = std::min(wait, std::max<std::int64_t>(0, **due - now));
     }
     arm(std::chrono::milliseconds(wait));
@@ -148,25 +151,39 @@ class Loop {
     });
   }
 
+  // Outcomes are collected and applied together: one transaction (one commit) per batch.
   void finish(const store::JobRow& job, const JobOutcome& outcome) {
     --in_flight_;
+    finished_.emplace_back(job, outcome);
+    if (finished_.size() == 1) asio::post(io_, [this] { apply_finished(); });
+  }
+
+  void apply_finished() {
+    std::vector<std::pair<store::JobRow, JobOutcome>> batch;
+    batch.swap(finished_);
+    std::vector<std::pair<Key, runtime::Command>> commands;
+    for (const auto& [job, outcome] : batch) {
+      switch (outcome.kind) {
+        case JobOutcome::Kind::Completed: commands.emplace_back(job.instance_id, runtime::CompleteJob{job.key, outcome.variables}); break;
+        case JobOutcome::Kind::Failed: commands.emplace_back(job.instance_id, runtime::FailJob{job.key, outcome.message, outcome.retry_in_ms}); break;
+        case JobOutcome::Kind::BpmnError: commands.emplace_back(job.instance_id, runtime::ThrowError{job.element_instance, outcome.message, outcome.variables}); break;
+      }
+    }
     Result<void> r;
+    std::vector<Error> refused;
     for (int attempt = 0; attempt < 30; ++attempt) {
       if (!connected()) {
         std::this_thread::sleep_for(1s);
         continue;
       }
-      switch (outcome.kind) {
-        case JobOutcome::Kind::Completed: r = processor_->command(job.instance_id, runtime::CompleteJob{job.key, outcome.variables}); break;
-        case JobOutcome::Kind::Failed: r = processor_->command(job.instance_id, runtime::FailJob{job.key, outcome.message, outcome.retry_in_ms}); break;
-        case JobOutcome::Kind::BpmnError: r = processor_->command(job.instance_id, runtime::ThrowError{job.element_instance, outcome.message, outcome.variables}); break;
-      }
+      r = processor_->command_batch(commands, &refused);
       if (r || r.error().code != Errc::StoreUnavailable) break;
       trouble(r.error());
     }
-    // NotFound: the job is gone (another node finished it after our lease ran out, or the
-    // element was interrupted). Anything else is worth a line in the log.
-    if (!r && r.error().code != Errc::NotFound) log("job " + std::to_string(job.key) + " (" + job.type + "): " + r.error().message);
+    // A refused outcome: the job is gone (another node finished it after our lease ran out, or
+    // the element was interrupted). Other failures are worth a line in the log; the jobs'
+    // leases run out and they are worked again.
+    if (!r) log("applying " + std::to_string(commands.size()) + " job outcome(s) failed: " + r.error().message);
     if (!stopping_) arm(0ms);
   }
 
@@ -180,6 +197,7 @@ class Loop {
   std::unique_ptr<store::PgStore> store_;
   std::unique_ptr<Processor> processor_;
   int in_flight_ = 0;
+  std::vector<std::pair<store::JobRow, JobOutcome>> finished_;
   bool stopping_ = false;
   bool down_ = false;
 };

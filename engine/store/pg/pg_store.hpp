@@ -129,7 +129,10 @@ class Tx {
  public:
   virtual ~Tx() = default;
   virtual Result<std::optional<InstanceSnapshot>> load_instance(Key id) = 0;
+  // Several at once (one round trip); missing ones are left out.
+  virtual Result<std::vector<InstanceSnapshot>> load_instances(const std::vector<Key>& ids) = 0;
   virtual Result<std::optional<DefinitionRow>> definition(std::int64_t id) = 0;
+  // The latest version's row, without its source.
   virtual Result<std::optional<DefinitionRow>> latest_definition(const std::string& process_id) = 0;
   // A fresh block of 4096 keys: [first, first + 4096).
   virtual Result<Key> reserve_keys() = 0;

@@ -37,6 +37,18 @@ class PgTx final : public Tx {
     });
   }
 
+  Result<std::vector<InstanceSnapshot>> load_instances(const std::vector<Key>& ids) override {
+    return run_guarded(url_, [&]() {
+      std::vector<InstanceSnapshot> out;
+      auto rows = work_.exec_params("SELECT id, definition_id, version, state::text FROM instances WHERE id = ANY($1::bigint[])", key_array(ids));
+      for (const auto& r : rows) {
+        out.push_back({static_cast<Key>(r[0].as<std::int64_t>()), r[1].as<std::int64_t>(), r[2].as<std::uint64_t>(),
+                       json::parse(r[3].as<std::string>())});
+      }
+      return out;
+    });
+  }
+
   static DefinitionRow definition_row(const pqxx::row& r) {
     return {r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<std::string>(), r[4].as<std::string>(),
             r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>()};
@@ -53,7 +65,10 @@ class PgTx final : public Tx {
 
   Result<std::optional<DefinitionRow>> latest_definition(const std::string& process_id) override {
     return run_guarded(url_, [&]() -> std::optional<DefinitionRow> {
-      auto r = work_.exec_params(std::string(kDefinition) + "WHERE process_id = $1 ORDER BY version DESC LIMIT 1", process_id);
+      // Without the source: callers need the id, version and hash (the source is read once per
+      // definition, by definition(), when it is first parsed).
+      auto r = work_.exec_params("SELECT id, process_id, version, name, file, '', hash, deployed_at::text FROM definitions "
+                                 "WHERE process_id = $1 ORDER BY version DESC LIMIT 1", process_id);
       if (r.empty()) return std::nullopt;
       return definition_row(r[0]);
     });
@@ -124,22 +139,51 @@ class PgTx final : public Tx {
     });
   }
 
+  // One statement, one round trip: a data-modifying CTE per kind of row. Rows added and removed
+  // in the same batch were already netted out by the caller, so the parts never touch the same
+  // row. The statement returns how many instances the version-checked update changed.
   Result<void> write(const Batch& b) override {
     return run_guarded(url_, [&]() -> Result<void> {
-      if (auto r = write_instances(b); !r) return r;
-      remove("jobs", b.jobs_removed);
-      remove("timers", b.timers_removed);
-      remove("subscriptions", b.subscriptions_removed);
+      std::vector<std::string> parts;
+      auto rows_of = [&](const json& rows) { return work_.quote(rows.dump()) + "::jsonb"; };
+      json fresh = json::array(), changed = json::array();
+      for (const auto& i : b.instances) {
+        json row = {{"id", k(i.snapshot.id)}, {"definition_id", i.snapshot.definition_id}, {"process_id", i.process_id},
+                    {"business_key", i.business_key}, {"status", i.status}, {"version", i.snapshot.version},
+                    {"state", i.snapshot.state}, {"variables", i.snapshot.state.value("vars", json::object())},
+                    {"parent_id", i.parent_id ? json(k(i.parent_id)) : json()},
+                    {"parent_element", i.parent_element ? json(k(i.parent_element)) : json()},
+                    {"expected", i.expected_version}, {"ended", i.ended}};
+        (i.is_new ? fresh : changed).push_back(std::move(row));
+      }
+      if (!fresh.empty()) {
+        parts.push_back("ni AS (INSERT INTO instances (id, definition_id, process_id, business_key, status, version, state, variables, "
+                        "parent_id, parent_element, ended_at) SELECT id, definition_id, process_id, business_key, status, version, "
+                        "state, variables, parent_id, parent_element, CASE WHEN ended THEN now() END FROM jsonb_to_recordset(" + rows_of(fresh) +
+                        ") AS x(id bigint, definition_id bigint, process_id text, business_key text, status text, version bigint, "
+                        "state jsonb, variables jsonb, parent_id bigint, parent_element bigint, ended boolean))");
+      }
+      if (!changed.empty()) {
+        parts.push_back("ui AS (UPDATE instances i SET status = x.status, version = x.version, state = x.state, variables = x.variables, "
+                        "ended_at = CASE WHEN x.ended AND i.ended_at IS NULL THEN now() ELSE i.ended_at END "
+                        "FROM jsonb_to_recordset(" + rows_of(changed) + ") AS x(id bigint, status text, version bigint, state jsonb, "
+                        "variables jsonb, expected bigint, ended boolean) WHERE i.id = x.id AND i.version = x.expected RETURNING 1)");
+      }
+      auto remove = [&](const char* name, const char* table, const std::vector<Key>& keys) {
+        if (!keys.empty()) parts.push_back(std::string(name) + " AS (DELETE FROM " + table + " WHERE key = ANY(" + work_.quote(key_array(keys)) + "::bigint[]))");
+      };
+      remove("dj", "jobs", b.jobs_removed);
+      remove("dt", "timers", b.timers_removed);
+      remove("ds", "subscriptions", b.subscriptions_removed);
       if (!b.jobs_added.empty()) {
         json rows = json::array();
         for (const auto& j : b.jobs_added) {
           rows.push_back({{"key", k(j.key)}, {"instance_id", k(j.instance_id)}, {"element_instance", k(j.element_instance)},
                           {"element_id", j.element_id}, {"type", j.type}, {"retries", j.retries}, {"due", j.due}, {"input", j.input}});
         }
-        work_.exec_params("INSERT INTO jobs (key, instance_id, element_instance, element_id, type, retries, due, input) "
-                          "SELECT key, instance_id, element_instance, element_id, type, retries, due, input FROM "
-                          "jsonb_to_recordset($1::jsonb) AS x(key bigint, instance_id bigint, element_instance bigint, "
-                          "element_id text, type text, retries int, due bigint, input jsonb)", rows.dump());
+        parts.push_back("nj AS (INSERT INTO jobs (key, instance_id, element_instance, element_id, type, retries, due, input) "
+                        "SELECT key, instance_id, element_instance, element_id, type, retries, due, input FROM jsonb_to_recordset(" + rows_of(rows) +
+                        ") AS x(key bigint, instance_id bigint, element_instance bigint, element_id text, type text, retries int, due bigint, input jsonb))");
       }
       if (!b.timers_added.empty()) {
         json rows = json::array();
@@ -147,19 +191,19 @@ class PgTx final : public Tx {
           rows.push_back({{"key", k(t.key)}, {"instance_id", t.instance_id ? json(k(t.instance_id)) : json()},
                           {"definition_id", t.definition_id}, {"element_id", t.element_id}, {"due", t.due}, {"fired", t.fired}});
         }
-        work_.exec_params("INSERT INTO timers (key, instance_id, definition_id, element_id, due, fired) "
-                          "SELECT key, instance_id, definition_id, element_id, due, fired FROM jsonb_to_recordset($1::jsonb) "
-                          "AS x(key bigint, instance_id bigint, definition_id bigint, element_id text, due bigint, fired int)", rows.dump());
+        parts.push_back("nt AS (INSERT INTO timers (key, instance_id, definition_id, element_id, due, fired) "
+                        "SELECT key, instance_id, definition_id, element_id, due, fired FROM jsonb_to_recordset(" + rows_of(rows) +
+                        ") AS x(key bigint, instance_id bigint, definition_id bigint, element_id text, due bigint, fired int))");
       }
       if (!b.subscriptions_added.empty()) {
         json rows = json::array();
-        for (const auto& s : b.subscriptions_added) {
-          rows.push_back({{"key", k(s.key)}, {"instance_id", k(s.instance_id)}, {"element_id", s.element_id},
-                          {"signal", s.signal}, {"name", s.name}, {"correlation_key", s.correlation_key}});
+        for (const auto& x : b.subscriptions_added) {
+          rows.push_back({{"key", k(x.key)}, {"instance_id", k(x.instance_id)}, {"element_id", x.element_id},
+                          {"signal", x.signal}, {"name", x.name}, {"correlation_key", x.correlation_key}});
         }
-        work_.exec_params("INSERT INTO subscriptions (key, instance_id, element_id, signal, name, correlation_key) "
-                          "SELECT key, instance_id, element_id, signal, name, correlation_key FROM jsonb_to_recordset($1::jsonb) "
-                          "AS x(key bigint, instance_id bigint, element_id text, signal boolean, name text, correlation_key text)", rows.dump());
+        parts.push_back("ns AS (INSERT INTO subscriptions (key, instance_id, element_id, signal, name, correlation_key) "
+                        "SELECT key, instance_id, element_id, signal, name, correlation_key FROM jsonb_to_recordset(" + rows_of(rows) +
+                        ") AS x(key bigint, instance_id bigint, element_id text, signal boolean, name text, correlation_key text))");
       }
       if (!b.incidents_added.empty()) {
         json rows = json::array();
@@ -167,24 +211,30 @@ class PgTx final : public Tx {
           rows.push_back({{"key", k(i.key)}, {"instance_id", k(i.instance_id)}, {"element_instance", k(i.element_instance)},
                           {"element_id", i.element_id}, {"message", i.message}});
         }
-        work_.exec_params("INSERT INTO incidents (key, instance_id, element_instance, element_id, message) "
-                          "SELECT key, instance_id, element_instance, element_id, message FROM jsonb_to_recordset($1::jsonb) "
-                          "AS x(key bigint, instance_id bigint, element_instance bigint, element_id text, message text)", rows.dump());
+        parts.push_back("nn AS (INSERT INTO incidents (key, instance_id, element_instance, element_id, message) "
+                        "SELECT key, instance_id, element_instance, element_id, message FROM jsonb_to_recordset(" + rows_of(rows) +
+                        ") AS x(key bigint, instance_id bigint, element_instance bigint, element_id text, message text))");
       }
       if (!b.incidents_resolved.empty()) {
         const std::string actor = b.history.empty() ? std::string("engine") : b.history.front().actor;
-        work_.exec_params("UPDATE incidents SET resolved_at = now(), resolved_by = $2 WHERE key = ANY($1::bigint[]) AND resolved_at IS NULL",
-                          key_array(b.incidents_resolved), actor);
+        parts.push_back("rn AS (UPDATE incidents SET resolved_at = now(), resolved_by = " + work_.quote(actor) +
+                        " WHERE key = ANY(" + work_.quote(key_array(b.incidents_resolved)) + "::bigint[]) AND resolved_at IS NULL)");
       }
       if (!b.history.empty()) {
         json rows = json::array();
         for (const auto& h : b.history) {
           rows.push_back({{"instance_id", k(h.instance_id)}, {"actor", h.actor}, {"kind", h.kind}, {"element_id", h.element_id}, {"data", h.data}});
         }
-        work_.exec_params("INSERT INTO history (instance_id, actor, kind, element_id, data) "
-                          "SELECT instance_id, actor, kind, element_id, data FROM jsonb_to_recordset($1::jsonb) "
-                          "AS x(instance_id bigint, actor text, kind text, element_id text, data jsonb)", rows.dump());
+        parts.push_back("nh AS (INSERT INTO history (instance_id, actor, kind, element_id, data) "
+                        "SELECT instance_id, actor, kind, element_id, data FROM jsonb_to_recordset(" + rows_of(rows) +
+                        ") AS x(instance_id bigint, actor text, kind text, element_id text, data jsonb))");
       }
+      if (parts.empty()) return {};
+      std::string sql = "WITH ";
+      for (std::size_t i = 0; i < parts.size(); ++i) sql += (i ? ", " : "") + parts[i];
+      sql += changed.empty() ? " SELECT 0" : " SELECT count(*) FROM ui";
+      const auto updated = work_.exec1(sql)[0].as<std::size_t>();
+      if (updated != changed.size()) return fail(Errc::Conflict, "an instance changed concurrently; the command is retried");
       return {};
     });
   }
@@ -263,42 +313,6 @@ class PgTx final : public Tx {
   }
 
  private:
-  void remove(const char* table, const std::vector<Key>& keys) {
-    if (keys.empty()) return;
-    work_.exec_params(std::string("DELETE FROM ") + table + " WHERE key = ANY($1::bigint[])", key_array(keys));
-  }
-
-  Result<void> write_instances(const Batch& b) {
-    json fresh = json::array(), changed = json::array();
-    for (const auto& i : b.instances) {
-      json row = {{"id", k(i.snapshot.id)}, {"definition_id", i.snapshot.definition_id}, {"process_id", i.process_id},
-                  {"business_key", i.business_key}, {"status", i.status}, {"version", i.snapshot.version},
-                  {"state", i.snapshot.state}, {"variables", i.snapshot.state.value("vars", json::object())},
-                  {"parent_id", i.parent_id ? json(k(i.parent_id)) : json()},
-                  {"parent_element", i.parent_element ? json(k(i.parent_element)) : json()},
-                  {"expected", i.expected_version}, {"ended", i.ended}};
-      (i.is_new ? fresh : changed).push_back(std::move(row));
-    }
-    if (!fresh.empty()) {
-      work_.exec_params("INSERT INTO instances (id, definition_id, process_id, business_key, status, version, state, variables, "
-                        "parent_id, parent_element, ended_at) SELECT id, definition_id, process_id, business_key, status, version, "
-                        "state, variables, parent_id, parent_element, CASE WHEN ended THEN now() END FROM jsonb_to_recordset($1::jsonb) "
-                        "AS x(id bigint, definition_id bigint, process_id text, business_key text, status text, version bigint, "
-                        "state jsonb, variables jsonb, parent_id bigint, parent_element bigint, ended boolean)", fresh.dump());
-    }
-    if (!changed.empty()) {
-      auto r = work_.exec_params(
-          "UPDATE instances i SET status = x.status, version = x.version, state = x.state, variables = x.variables, "
-          "ended_at = CASE WHEN x.ended AND i.ended_at IS NULL THEN now() ELSE i.ended_at END "
-          "FROM jsonb_to_recordset($1::jsonb) AS x(id bigint, status text, version bigint, state jsonb, variables jsonb, "
-          "expected bigint, ended boolean) WHERE i.id = x.id AND i.version = x.expected", changed.dump());
-      if (r.affected_rows() != changed.size()) {
-        return fail(Errc::Conflict, "an instance changed concurrently; the command is retried");
-      }
-    }
-    return {};
-  }
-
   std::string url_;
   pqxx::work work_;
 };
