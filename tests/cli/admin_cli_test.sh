@@ -47,7 +47,7 @@ contains err "cannot reach the database" "says the database cannot be reached"
 expect 3 "an unmigrated database exits 3" -- "$elva" instances
 contains err "run \`elva db migrate\`" "says which command fixes it"
 expect 0 "db status works before migrating" -- "$elva" db status
-contains out "1 migration(s) pending" "status shows what is pending"
+contains out "migration(s) pending: run" "status shows what is pending"
 expect 0 "db migrate" -- "$elva" db migrate
 contains out "applied 001_initial" "migrate names what it applied"
 expect 0 "deploy" -- "$elva" deploy "$src/tests/scenarios/messaging.bpmn" "$src/tests/pg/durable.bpmn"

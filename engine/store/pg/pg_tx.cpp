@@ -28,6 +28,10 @@ auto run_guarded(const std::string& url, F&& f) {
 class PgTx final : public Tx {
  public:
   PgTx(pqxx::connection& conn, std::string url) : url_(std::move(url)), work_(conn) {}
+  ~PgTx() override {
+    if (!begun_ || done_) return;
+    try { work_.exec("ROLLBACK"); } catch (...) {}  // the connection may be gone: nothing to undo then
+  }
 
   Result<std::optional<InstanceSnapshot>> load_instance(Key id) override {
     return run_guarded(url_, [&]() -> std::optional<InstanceSnapshot> {
@@ -112,6 +116,7 @@ class PgTx final : public Tx {
 
   Result<std::optional<BufferedMessage>> take_buffered(const std::string& name, const std::string& key, std::int64_t now) override {
     return run_guarded(url_, [&]() -> std::optional<BufferedMessage> {
+      begin();
       // A subscription without a key takes a message with any key.
       auto r = work_.exec_params(
           "DELETE FROM messages WHERE id = (SELECT id FROM messages WHERE name = $1 AND ($2 = '' OR correlation_key = $2) "
@@ -125,6 +130,7 @@ class PgTx final : public Tx {
 
   Result<void> buffer_message(const BufferedMessage& m, std::int64_t expires) override {
     return run_guarded(url_, [&]() {
+      begin();
       work_.exec_params("INSERT INTO messages (name, correlation_key, variables, expires) VALUES ($1, $2, $3::jsonb, $4)",
                         m.name, m.correlation_key, m.variables.dump(), expires);
     });
@@ -232,15 +238,17 @@ class PgTx final : public Tx {
       if (parts.empty()) return {};
       std::string sql = "WITH ";
       for (std::size_t i = 0; i < parts.size(); ++i) sql += (i ? ", " : "") + parts[i];
-      sql += changed.empty() ? " SELECT 0" : " SELECT count(*) FROM ui";
-      const auto updated = work_.exec1(sql)[0].as<std::size_t>();
-      if (updated != changed.size()) return fail(Errc::Conflict, "an instance changed concurrently; the command is retried");
+      // A lost version check aborts the whole statement (elva_conflict raises 40001 -> Conflict).
+      sql += changed.empty() ? " SELECT 0" : " SELECT CASE WHEN (SELECT count(*) FROM ui) = " + std::to_string(changed.size()) +
+                                                  " THEN 0 ELSE elva_conflict() END";
+      work_.exec1(sql);
       return {};
     });
   }
 
   Result<std::int64_t> insert_deployment(const std::string& actor, const json& files) override {
     return run_guarded(url_, [&]() {
+      begin();
       return work_.exec_params1("INSERT INTO deployments (deployed_by, files) VALUES ($1, $2::jsonb) RETURNING id", actor, files.dump())[0]
           .as<std::int64_t>();
     });
@@ -248,6 +256,7 @@ class PgTx final : public Tx {
 
   Result<std::int64_t> insert_definition(const DefinitionRow& d, std::int64_t deployment_id) override {
     return run_guarded(url_, [&]() {
+      begin();
       return work_.exec_params1("INSERT INTO definitions (process_id, version, name, deployment_id, file, source, hash) "
                                 "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                                 d.process_id, d.version, d.name, deployment_id, d.file, d.source, d.hash)[0].as<std::int64_t>();
@@ -257,6 +266,7 @@ class PgTx final : public Tx {
   Result<void> replace_start_events(const std::string& process_id, const std::vector<StartEventRow>& events,
                                     const std::vector<TimerRow>& timers) override {
     return run_guarded(url_, [&]() {
+      begin();
       work_.exec_params("DELETE FROM start_events WHERE process_id = $1", process_id);
       work_.exec_params("DELETE FROM timers WHERE instance_id IS NULL AND definition_id IN "
                         "(SELECT id FROM definitions WHERE process_id = $1)", process_id);
@@ -274,6 +284,7 @@ class PgTx final : public Tx {
   Result<std::vector<JobRow>> acquire_jobs(const std::vector<std::string>& types, const std::string& node, std::int64_t now,
                                            std::int64_t lease_until, int limit) override {
     return run_guarded(url_, [&]() {
+      begin();
       std::vector<JobRow> out;
       auto rows = work_.exec_params(
           "UPDATE jobs SET locked_by = $2, lock_until = $4 WHERE key IN (SELECT key FROM jobs WHERE type = ANY($1::text[]) "
@@ -288,6 +299,7 @@ class PgTx final : public Tx {
   Result<std::vector<TimerRow>> acquire_timers(const std::string& node, std::int64_t due_by, std::int64_t now,
                                                std::int64_t lease_until, int limit) override {
     return run_guarded(url_, [&]() {
+      begin();
       std::vector<TimerRow> out;
       auto rows = work_.exec_params(
           "UPDATE timers SET locked_by = $1, lock_until = $4 WHERE key IN (SELECT key FROM timers WHERE due <= $2 "
@@ -304,17 +316,32 @@ class PgTx final : public Tx {
 
   Result<void> update_start_timer(Key key, std::int64_t due, int fired) override {
     return run_guarded(url_, [&]() {
+      begin();
       work_.exec_params("UPDATE timers SET due = $2, fired = $3, locked_by = '', lock_until = 0 WHERE key = $1", k(key), due, fired);
     });
   }
 
   Result<void> commit() override {
-    return run_guarded(url_, [&]() { work_.commit(); });
+    return run_guarded(url_, [&]() {
+      if (begun_) work_.exec("COMMIT");
+      done_ = true;
+    });
   }
 
  private:
+  // Reads and the one-statement batch need no explicit transaction (the batch is atomic by
+  // itself, and instance versions catch concurrent changes); any other write first opens one,
+  // so that it commits or rolls back together with the batch.
+  void begin() {
+    if (begun_) return;
+    work_.exec("BEGIN");
+    begun_ = true;
+  }
+
   std::string url_;
-  pqxx::work work_;
+  pqxx::nontransaction work_;
+  bool begun_ = false;
+  bool done_ = false;
 };
 
 }  // namespace
