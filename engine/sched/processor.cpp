@@ -134,11 +134,26 @@ class Processor::Unit {
     return id;
   }
 
-  Result<Key> start_latest(const std::string& process_id, const runtime::StartInstance& command) {
+  // The latest version of a process: from the processor's cache when it has it, in which case
+  // the batch checks at commit that it is still the latest (else Conflict, and the retry asks
+  // the database). Saves a round trip per start.
+  Result<std::pair<std::int64_t, int>> latest(const std::string& process_id) {
+    if (auto it = p_.latest_.find(process_id); it != p_.latest_.end()) {
+      batch_.assumed_latest.emplace_back(process_id, it->second.second);
+      return it->second;
+    }
     auto def = tx_.latest_definition(process_id);
     if (!def) return fail(def.error());
     if (!*def) return fail(Errc::NotFound, "no process '" + process_id + "' is deployed (see `elva definitions`; deploy it with `elva deploy FILE`)");
-    return start((*def)->id, command);
+    const std::pair<std::int64_t, int> found{(*def)->id, (*def)->version};
+    p_.latest_[process_id] = found;
+    return found;
+  }
+
+  Result<Key> start_latest(const std::string& process_id, const runtime::StartInstance& command) {
+    auto def = latest(process_id);
+    if (!def) return fail(def.error());
+    return start(def->first, command);
   }
 
   Result<void> exec(Key id, const runtime::Command& command) {
@@ -409,7 +424,9 @@ Result<std::shared_ptr<const model::ProcessDefinition>> Processor::process(store
 }
 
 Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body, const std::function<void(Unit&)>& after) {
+  int attempt = 0;
   return store_.transact([&](store::Tx& tx) -> Result<void> {
+    if (attempt++ > 0) latest_.clear();  // a conflict may come from a stale latest version
     Unit unit(*this, tx);
     if (auto r = body(unit); !r) return r;
     if (auto r = unit.drain(); !r) return r;
@@ -493,11 +510,10 @@ Result<Key> Processor::start(const std::string& process_id, const json& variable
   int version = 0;
   auto r = in_unit(
       [&](Unit& u) -> Result<void> {
-        auto def = u.tx().latest_definition(process_id);
+        auto def = u.latest(process_id);
         if (!def) return fail(def.error());
-        if (!*def) return fail(Errc::NotFound, "no process '" + process_id + "' is deployed (see `elva definitions`; deploy it with `elva deploy FILE`)");
-        version = (*def)->version;
-        auto id = u.start((*def)->id, runtime::StartInstance{variables, business_key, 0, 0, start_event});
+        version = def->second;
+        auto id = u.start(def->first, runtime::StartInstance{variables, business_key, 0, 0, start_event});
         if (!id) return fail(id.error());
         started = *id;
         return {};

@@ -100,6 +100,7 @@ class Processor {
   std::string actor_;
   std::map<std::int64_t, std::shared_ptr<const model::ProcessDefinition>> cache_;
   Key next_key_ = 0, last_key_ = 0;  // the current key block
+  std::map<std::string, std::pair<std::int64_t, int>> latest_;  // process id -> (definition id, version)
 };
 
 }  // namespace elva::sched

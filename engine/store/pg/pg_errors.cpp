@@ -36,6 +36,8 @@ Error store_error(const std::exception& e, const std::string& url) {
               {}};
     return err;
   }
+  // In libpqxx 6, serialization failures and deadlocks are not sql_errors.
+  if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) return Error{Errc::Conflict, "concurrent change, retry", {}};
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
     const std::string state = sql->sqlstate();
     if (state == "40001" || state == "40P01") return Error{Errc::Conflict, "concurrent change (" + state + "), retry", {}};

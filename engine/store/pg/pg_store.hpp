@@ -114,6 +114,8 @@ struct Batch {
   std::vector<IncidentRow> incidents_added;
   std::vector<Key> incidents_resolved;
   std::vector<HistoryRow> history;
+  // (process id, version) the writer took to be the latest: checked at write (Conflict if not).
+  std::vector<std::pair<std::string, int>> assumed_latest;
   bool empty() const;
 };
 

@@ -239,8 +239,11 @@ class PgTx final : public Tx {
       std::string sql = "WITH ";
       for (std::size_t i = 0; i < parts.size(); ++i) sql += (i ? ", " : "") + parts[i];
       // A lost version check aborts the whole statement (elva_conflict raises 40001 -> Conflict).
-      sql += changed.empty() ? " SELECT 0" : " SELECT CASE WHEN (SELECT count(*) FROM ui) = " + std::to_string(changed.size()) +
-                                                  " THEN 0 ELSE elva_conflict() END";
+      std::string ok = changed.empty() ? "true" : "(SELECT count(*) FROM ui) = " + std::to_string(changed.size());
+      for (const auto& [process, version] : b.assumed_latest) {
+        ok += " AND (SELECT max(version) FROM definitions WHERE process_id = " + work_.quote(process) + ") = " + std::to_string(version);
+      }
+      sql += " SELECT CASE WHEN " + ok + " THEN 0 ELSE elva_conflict() END";
       work_.exec1(sql);
       return {};
     });
