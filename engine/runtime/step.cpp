@@ -216,7 +216,9 @@ class Handler {
 Result<StepResult> step(InstanceState& state, const Command& command, Env& env) {
   ELVA_ASSERT(state.process != nullptr, "step() needs the instance's process definition");
   if (state.status != InstanceStatus::Active && !std::holds_alternative<StartInstance>(command)) {
-    return fail(Errc::Conflict, "the instance has ended");
+    // Not a Conflict: retrying cannot help.
+    return fail(Errc::InvalidArgument, std::string("the instance has already ") +
+                                           (state.status == InstanceStatus::Completed ? "completed" : "ended (terminated)"));
   }
   StepResult result;
   StepContext ctx(state, env, result.events);
