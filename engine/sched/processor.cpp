@@ -21,6 +21,7 @@ using runtime::InstanceState;
 using runtime::InstanceStatus;
 
 constexpr std::int64_t kThrownMessageTtl = 3'600'000;  // a message thrown by a process waits an hour
+constexpr std::int64_t kWakeHorizon = 2'000;  // timers due sooner than this wake the schedulers
 
 // Thrown inside DurableEnv::next_key when a key block cannot be reserved; caught by the Unit.
 struct KeysUnavailable {
@@ -246,7 +247,10 @@ class Processor::Unit {
       batch_.instances.push_back(std::move(row));
     }
     for (auto& [key, j] : jobs_added_) batch_.jobs_added.push_back(std::move(j));
-    for (auto& [key, t] : timers_added_) batch_.timers_added.push_back(std::move(t));
+    for (auto& [key, t] : timers_added_) {
+      batch_.wake |= t.due - now() < kWakeHorizon;
+      batch_.timers_added.push_back(std::move(t));
+    }
     for (auto& [key, s] : subs_added_) batch_.subscriptions_added.push_back(std::move(s));
     for (auto& [key, i] : incidents_added_) batch_.incidents_added.push_back(std::move(i));
     if (batch_.empty()) return {};

@@ -3,6 +3,7 @@
 #include "sched/scheduler.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
@@ -11,6 +12,8 @@
 #include <chrono>
 #include <memory>
 #include <thread>
+
+#include <unistd.h>
 
 #include "sched/processor.hpp"
 
@@ -50,6 +53,7 @@ class Loop {
       if (options_.stop && options_.stop->load()) stopping_ = true;
       if (stopping_ && in_flight_ == 0 && finished_.empty()) {
         wake_.cancel();
+        notified_.reset();
         return;  // nothing left on the io_context: run() returns
       }
       watch();
@@ -76,12 +80,35 @@ class Loop {
     down_ = false;
     store_ = std::move(*store);
     processor_ = std::make_unique<Processor>(*store_, "scheduler:" + options_.node);
+    listen();
     return true;
+  }
+
+  // Work created elsewhere (the CLI, another node) wakes us through LISTEN/NOTIFY, so it does
+  // not wait for the next poll.
+  void listen() {
+    auto fd = store_->listen_for_work();
+    if (!fd) return;  // polling still works
+    const int own = ::dup(*fd);
+    if (own < 0) return;
+    notified_ = std::make_unique<asio::posix::stream_descriptor>(io_, own);
+    wait_for_notification();
+  }
+
+  void wait_for_notification() {
+    if (!notified_) return;
+    notified_->async_wait(asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
+      if (ec || !store_ || stopping_) return;
+      auto n = store_->take_notifications();
+      if (n && *n > 0) arm(0ms);
+      wait_for_notification();
+    });
   }
 
   // A store failure: drop the connection and come back later.
   void trouble(const Error& e) {
     if (e.code == Errc::StoreUnavailable) {
+      notified_.reset();
       processor_.reset();
       store_.reset();
       if (!down_) log("database unavailable, retrying every second: " + e.message);
@@ -126,6 +153,8 @@ class Loop {
       more |= static_cast<int>(jobs.size()) == std::min(free, options_.batch);
     }
     if (more) return arm(0ms);
+    // Notifications libpq read during this round's queries do not make the socket readable.
+    if (auto n = store_->take_notifications(); n && *n > 0) return arm(0ms);
     // Sleep until the nearest due timer or job, at most the poll interval.
     std::int64_t wait = options_.poll_ms;
     if (auto due = store_->next_timer_due(); due && *due) wait = std::min(wait, std::max<std::int64_t>(0, **due - now));
@@ -196,6 +225,7 @@ class Loop {
   asio::steady_timer wake_, watch_;
   std::unique_ptr<store::PgStore> store_;
   std::unique_ptr<Processor> processor_;
+  std::unique_ptr<asio::posix::stream_descriptor> notified_;
   int in_flight_ = 0;
   std::vector<std::pair<store::JobRow, JobOutcome>> finished_;
   bool stopping_ = false;

@@ -33,7 +33,7 @@ struct SchedulerOptions {
   std::string node;
   int workers = 2;
   std::int64_t lease_ms = 30'000;
-  std::int64_t poll_ms = 1'000;
+  std::int64_t poll_ms = 250;
   int batch = 256;  // jobs or timers acquired per round, and job outcomes per commit
   const std::atomic<bool>* stop = nullptr;
   std::function<void(const std::string&)> log;  // one line per notable thing

@@ -31,7 +31,7 @@ struct ServeOptions {
   std::string node;             // this node's name in job leases (default: host:pid)
   int workers = 2;              // connector invocations at once
   std::int64_t lease_ms = 30'000;
-  std::int64_t poll_ms = 1'000; // how often to look for work that other nodes created
+  std::int64_t poll_ms = 250;   // how often to look for jobs other nodes created (timers due soon wake it)
   const std::atomic<bool>* stop = nullptr;  // serve() returns soon after this becomes true
   bool quiet = false;
 };

@@ -2,6 +2,8 @@
 // pqxx exceptions are caught here and in pg_tx.cpp (pg_errors.hpp turns them into Results).
 #include "store/pg/pg_store.hpp"
 
+#include <utility>
+
 #include <pqxx/pqxx>
 
 #include "store/pg/pg_errors.hpp"
@@ -184,6 +186,21 @@ class Pg final : public PgStore {
     });
   }
 
+  Result<int> listen_for_work() override {
+    return with_conn([&]() -> Result<int> {
+      if (!receiver_) receiver_ = std::make_unique<Receiver>(*conn_);
+      return conn_->sock();
+    });
+  }
+
+  Result<int> take_notifications() override {
+    return with_conn([&]() -> Result<int> {
+      if (!receiver_) return 0;
+      conn_->get_notifs();
+      return std::exchange(receiver_->count, 0);
+    });
+  }
+
   Result<std::int64_t> count(const std::string& sql) override {
     return read([&](pqxx::read_transaction& t) { return t.exec1(sql)[0].as<std::int64_t>(); });
   }
@@ -194,10 +211,12 @@ class Pg final : public PgStore {
   auto with_conn(F&& f) -> decltype(f()) {
     for (int attempt = 0;; ++attempt) {
       if (!conn_ || !conn_->is_open()) {
+        receiver_.reset();
         if (auto r = open(); !r) return fail(r.error());
       }
       auto r = guarded(url_, f);
       if (r || r.error().code != Errc::StoreUnavailable || attempt > 0) return r;
+      receiver_.reset();  // it belongs to the broken connection
       conn_.reset();
     }
   }
@@ -211,8 +230,15 @@ class Pg final : public PgStore {
     });
   }
 
+  struct Receiver : pqxx::notification_receiver {
+    explicit Receiver(pqxx::connection_base& c) : pqxx::notification_receiver(c, "elva_work") {}
+    void operator()(const std::string&, int) override { ++count; }
+    int count = 0;
+  };
+
   std::string url_;
   std::unique_ptr<pqxx::connection> conn_;
+  std::unique_ptr<Receiver> receiver_;  // declared after conn_: destroyed before it
 };
 
 }  // namespace

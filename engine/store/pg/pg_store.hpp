@@ -116,6 +116,9 @@ struct Batch {
   std::vector<HistoryRow> history;
   // (process id, version) the writer took to be the latest: checked at write (Conflict if not).
   std::vector<std::pair<std::string, int>> assumed_latest;
+  // Wake the schedulers (NOTIFY elva_work) when this commits: a timer falls due before their
+  // next poll. (Not for every job: a notification per commit halves the commit rate.)
+  bool wake = false;
   bool empty() const;
 };
 
@@ -189,6 +192,12 @@ class PgStore {
   virtual Result<std::vector<IncidentRow>> incidents(Key instance_id, bool open_only) = 0;
   virtual Result<std::vector<HistoryRow>> history(Key instance_id) = 0;
   virtual Result<std::vector<JobRow>> jobs(Key instance_id) = 0;
+  // Wake-ups for the scheduler: LISTENs on the channel batches notify when they add jobs or
+  // timers, and returns the connection's socket to wait on (readable: call take_notifications).
+  virtual Result<int> listen_for_work() = 0;
+  // How many notifications arrived since the last call (0 when none).
+  virtual Result<int> take_notifications() = 0;
+
   // Nearest due time of any timer, for arming the scheduler's clock.
   virtual Result<std::optional<std::int64_t>> next_timer_due() = 0;
   virtual Result<std::optional<std::int64_t>> next_job_due(const std::vector<std::string>& types) = 0;

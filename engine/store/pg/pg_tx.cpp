@@ -243,7 +243,8 @@ class PgTx final : public Tx {
       for (const auto& [process, version] : b.assumed_latest) {
         ok += " AND (SELECT max(version) FROM definitions WHERE process_id = " + work_.quote(process) + ") = " + std::to_string(version);
       }
-      sql += " SELECT CASE WHEN " + ok + " THEN 0 ELSE elva_conflict() END";
+      // New work wakes the schedulers (delivered when this commits).
+      sql += " SELECT CASE WHEN " + ok + " THEN 0 ELSE elva_conflict() END" + (b.wake ? ", pg_notify('elva_work', '')" : "");
       work_.exec1(sql);
       return {};
     });
