@@ -46,18 +46,6 @@ void print_instance(const nlohmann::json& i) {
   }
 }
 
-std::uint64_t parse_id(const std::string& text, bool& ok) {
-  try {
-    std::size_t used = 0;
-    auto v = std::stoull(text, &used);
-    ok = used == text.size();
-    return v;
-  } catch (...) {
-    ok = false;
-    return 0;
-  }
-}
-
 }  // namespace
 
 void add_instances(CLI::App& app, int& exit_code) {
@@ -104,16 +92,14 @@ void add_instances(CLI::App& app, int& exit_code) {
                           });
   });
 
-  struct OneArgs : AdminArgs { std::string id; };
+  // Ids are numbers; CLI11 refuses anything else as a usage error (exit 2).
+  struct OneArgs : AdminArgs { std::uint64_t id = 0; };
   auto o = std::make_shared<OneArgs>();
   auto* one = app.add_subcommand("instance", "Show one instance: where it is, its variables, incidents, jobs and its timeline.");
   one->add_option("id", o->id, "Instance id")->required();
   add_admin_options(one, *o);
   one->callback([o, &exit_code] {
-    bool ok = false;
-    const auto id = parse_id(o->id, ok);
-    if (!ok) { std::cerr << "elva instance: '" << o->id << "' is not an instance id (a number, see `elva instances`)\n"; exit_code = kExitUsage; return; }
-    exit_code = run_admin("instance", *o, true, [&](Engine& e) { return e.instance(id); }, print_instance);
+    exit_code = run_admin("instance", *o, true, [&](Engine& e) { return e.instance(o->id); }, print_instance);
   });
 
   auto c = std::make_shared<OneArgs>();
@@ -121,14 +107,11 @@ void add_instances(CLI::App& app, int& exit_code) {
   cancel->add_option("id", c->id, "Instance id")->required();
   add_admin_options(cancel, *c);
   cancel->callback([c, &exit_code] {
-    bool ok = false;
-    const auto id = parse_id(c->id, ok);
-    if (!ok) { std::cerr << "elva cancel: '" << c->id << "' is not an instance id\n"; exit_code = kExitUsage; return; }
-    exit_code = run_admin("cancel", *c, true, [&](Engine& e) { return e.cancel(id); },
+    exit_code = run_admin("cancel", *c, true, [&](Engine& e) { return e.cancel(c->id); },
                           [](const nlohmann::json& i) { std::cout << "Instance " << i["id"] << " is " << i["status"].get<std::string>() << ".\n"; });
   });
 
-  struct CompleteArgs : AdminArgs { std::string id, element, vars = "{}"; };
+  struct CompleteArgs : AdminArgs { std::uint64_t id = 0; std::string element, vars = "{}"; };
   auto k = std::make_shared<CompleteArgs>();
   auto* complete = app.add_subcommand("complete", "Complete a waiting element (user, receive or manual task, catch event) of an\n"
                                                   "instance, as an administrator.");
@@ -137,11 +120,9 @@ void add_instances(CLI::App& app, int& exit_code) {
   complete->add_option("--vars", k->vars, "Variables as a JSON object");
   add_admin_options(complete, *k);
   complete->callback([k, &exit_code] {
-    bool ok = false;
-    const auto id = parse_id(k->id, ok);
     auto vars = parse_vars("complete", k->vars);
-    if (!ok || !vars) { if (!ok) std::cerr << "elva complete: '" << k->id << "' is not an instance id\n"; exit_code = kExitUsage; return; }
-    exit_code = run_admin("complete", *k, true, [&](Engine& e) { return e.complete(id, k->element, *vars); },
+    if (!vars) { exit_code = kExitUsage; return; }
+    exit_code = run_admin("complete", *k, true, [&](Engine& e) { return e.complete(k->id, k->element, *vars); },
                           [](const nlohmann::json& i) { std::cout << "Instance " << i["id"] << " is " << i["status"].get<std::string>() << ".\n"; });
   });
 }

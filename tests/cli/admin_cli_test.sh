@@ -14,26 +14,7 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-expect() {
-  local code=$1 what=$2
-  shift 3
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [ "$got" -eq "$code" ]; then passed=$((passed + 1)); else
-    failed=$((failed + 1))
-    echo "FAIL: $what: exit $got, expected $code"
-    sed 's/^/  | /' "$tmp/out" "$tmp/err" | head -20
-  fi
-}
-contains() {
-  if grep -qF -- "$2" "$tmp/$1"; then passed=$((passed + 1)); else
-    failed=$((failed + 1))
-    echo "FAIL: $3: '$2' not in $1"
-    sed 's/^/  | /' "$tmp/$1" | head -20
-  fi
-}
+source "$(dirname "$0")/assert.sh"
 
 if [ -z "${ELVA_TEST_DATABASE_URL:-}" ]; then
   [ "${CI:-}" = "true" ] && { echo "FAIL: ELVA_TEST_DATABASE_URL is not set in CI"; exit 1; }

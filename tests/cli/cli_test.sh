@@ -6,31 +6,7 @@ elva=$1
 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-# expect CODE DESCRIPTION -- COMMAND...: runs COMMAND, checks its exit code, keeps its output.
-expect() {
-  local code=$1 what=$2
-  shift 3
-  "$@" >"$tmp/out" 2>"$tmp/err"
-  local got=$?
-  if [ "$got" -eq "$code" ]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: $what: exit $got, expected $code"
-    sed 's/^/  | /' "$tmp/out" "$tmp/err" | head -20
-  fi
-}
-# contains FILE TEXT DESCRIPTION
-contains() {
-  if grep -qF -- "$2" "$tmp/$1"; then passed=$((passed + 1)); else
-    failed=$((failed + 1))
-    echo "FAIL: $3: '$2' not in $1"
-    sed 's/^/  | /' "$tmp/$1" | head -20
-  fi
-}
+source "$(dirname "$0")/assert.sh"
 
 expect 0 "the bundled processes are valid" -- "$elva" validate "$src/processes"
 contains out "personnel-change.bpmn: valid" "validate names the valid file"
