@@ -80,6 +80,22 @@ class Processor::Unit {
   };
 
   store::Tx& tx() { return tx_; }
+
+  // What an instance started in this unit looks like now.
+  StartedInstance started(Key id, int version) const {
+    StartedInstance out;
+    const auto* l = loaded(id);
+    if (!l) return out;
+    out.id = id;
+    out.version = version;
+    out.status = status_text(l->state.status);
+    out.incidents = static_cast<int>(l->state.incidents.size());
+    for (const auto& [key, el] : l->state.elements) {
+      const auto& e = l->state.process->elements[el.element];
+      out.active.push_back({{"element", e.id}, {"type", std::string(model::bpmn_name(e.type))}, {"elementInstance", key}, {"waiting", el.waiting}});
+    }
+    return out;
+  }
   const Loaded* loaded(Key id) const {
     auto it = loaded_.find(id);
     return it == loaded_.end() ? nullptr : &it->second;
@@ -523,17 +539,7 @@ Result<Key> Processor::start(const std::string& process_id, const json& variable
         return {};
       },
       [&](Unit& u) {
-        if (!out) return;
-        const auto* l = u.loaded(started);
-        if (!l) return;
-        out->id = started;
-        out->version = version;
-        out->status = status_text(l->state.status);
-        out->incidents = static_cast<int>(l->state.incidents.size());
-        for (const auto& [key, el] : l->state.elements) {
-          const auto& e = l->state.process->elements[el.element];
-          out->active.push_back({{"element", e.id}, {"type", std::string(model::bpmn_name(e.type))}, {"elementInstance", key}, {"waiting", el.waiting}});
-        }
+        if (out) *out = u.started(started, version);
       });
   if (!r) return fail(r.error());
   return started;
@@ -556,6 +562,34 @@ Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::
     }
     return {};
   });
+}
+
+Result<void> Processor::start_batch(const std::vector<StartRequest>& requests, std::vector<Result<StartedInstance>>& results) {
+  std::vector<std::pair<Key, int>> started;  // per request: (instance, version), or (0, 0) when refused
+  return in_unit(
+      [&](Unit& u) -> Result<void> {
+        results.clear();
+        started.clear();
+        for (const auto& r : requests) {
+          auto def = u.latest(r.process_id);
+          if (!def) {
+            if (def.error().code != Errc::NotFound) return fail(def.error());
+            results.emplace_back(fail(def.error()));
+            started.emplace_back(0, 0);
+            continue;
+          }
+          auto id = u.start(def->first, runtime::StartInstance{r.variables, r.business_key, 0, 0, ""});
+          if (!id) return fail(id.error());
+          results.emplace_back(StartedInstance{});
+          started.emplace_back(*id, def->second);
+        }
+        return {};
+      },
+      [&](Unit& u) {
+        for (std::size_t i = 0; i < started.size(); ++i) {
+          if (started[i].first) results[i] = u.started(started[i].first, started[i].second);
+        }
+      });
 }
 
 Result<MessageOutcome> Processor::publish_message(const std::string& name, const std::string& key, const json& vars, std::int64_t ttl) {

@@ -70,6 +70,14 @@ class Processor {
   // Any instance command (complete a job or wait state, fire a timer, retry, cancel ...).
   // Errors: NotFound (no such instance), the runtime's refusal (the command does not fit).
   Result<void> command(Key instance, const runtime::Command& command);
+  // Several starts in one transaction (one commit). Each gets its own outcome in `results`
+  // (same order): the started instance, or why it could not start (an unknown process).
+  struct StartRequest {
+    std::string process_id;
+    nlohmann::json variables;
+    std::string business_key;
+  };
+  Result<void> start_batch(const std::vector<StartRequest>& requests, std::vector<Result<StartedInstance>>& results);
   // Several commands (e.g. the job outcomes of a scheduler round) in one transaction: one commit
   // for all. A command that no longer fits its instance (NotFound, InvalidArgument) is skipped
   // and reported in `refused` (same order as `commands`); store failures fail the whole batch.

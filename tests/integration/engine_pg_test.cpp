@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "elva/engine.hpp"
+#include "sched/command_queue.hpp"
 #include "sched/processor.hpp"
 #include "support/pg_database.hpp"
 
@@ -304,4 +305,34 @@ TEST_CASE("serve works jobs through their connectors and fires timers", "[pg]") 
   CHECK(db.query("SELECT count(*) FROM history WHERE kind = 'completed' AND element_id = 'work'") == "20");
   CHECK(db.query("SELECT sum((variables->>'doubled')::int) FROM instances") == "420");
   CHECK(db.query("SELECT count(*) FROM timers") == "0");
+}
+
+TEST_CASE("concurrent starts share commits through the command queue, and each gets its own answer", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  REQUIRE(e->deploy({source("tests/scenarios/call-child.bpmn")}));
+  std::atomic<int> started{0}, refused{0};
+  {
+    sched::CommandQueue queue(db.url, "queue:test");
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = 0; i < 25; ++i) {
+          // Every tenth asks for a process that is not deployed: only that one is refused.
+          auto r = queue.start(i % 10 == 9 ? "no-such-process" : "call-child", {{"t", t}, {"i", i}}, "");
+          if (r) {
+            if (r->status == "active" && r->active.size() == 1 && r->active[0]["element"] == "review") ++started;
+          } else if (r.error().code == Errc::NotFound) {
+            ++refused;
+          }
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+  }
+  CHECK(started == 8 * 23);
+  CHECK(refused == 8 * 2);
+  CHECK(db.query("SELECT count(*) FROM instances") == std::to_string(8 * 23));
+  CHECK(db.query("SELECT count(DISTINCT (variables->>'t') || '/' || (variables->>'i')) FROM instances") == std::to_string(8 * 23));
 }
