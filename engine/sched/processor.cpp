@@ -7,6 +7,7 @@
 #include <deque>
 #include <functional>
 
+#include "expr/feel.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
 #include "runtime/state_json.hpp"
@@ -80,6 +81,23 @@ class Processor::Unit {
   };
 
   store::Tx& tx() { return tx_; }
+
+  std::size_t history_size() const { return batch_.history.size(); }
+
+  // An operator's or worker's command, in history with who gave it, before what it caused
+  // (`at`: the history length before the command ran).
+  void note(Key instance, const runtime::Command& command, std::size_t at) {
+    static constexpr const char* kNames[] = {"start", "complete job", "fail job", "complete", "fire timer", "correlate message",
+                                             "broadcast signal", "throw error", "retry incident", "complete call", "cancel",
+                                             "set variables", "raise incident"};
+    static_assert(std::size(kNames) == std::variant_size_v<runtime::Command>, "a name per command");
+    auto it = loaded_.find(instance);
+    if (it == loaded_.end()) return;
+    json data = {{"command", kNames[command.index()]}};
+    if (const auto* f = std::get_if<runtime::FailJob>(&command)) data["message"] = f->message;
+    batch_.history.insert(batch_.history.begin() + static_cast<std::ptrdiff_t>(at),
+                          store::HistoryRow{instance, p_.actor_, "command", "", std::move(data), ""});
+  }
 
   // What an instance started in this unit looks like now.
   StartedInstance started(Key id, int version) const {
@@ -269,6 +287,7 @@ class Processor::Unit {
     }
     for (auto& [key, s] : subs_added_) batch_.subscriptions_added.push_back(std::move(s));
     for (auto& [key, i] : incidents_added_) batch_.incidents_added.push_back(std::move(i));
+    for (auto& [key, t] : tasks_added_) batch_.user_tasks_added.push_back(std::move(t));
     if (batch_.empty()) return {};
     return tx_.write(batch_);
   }
@@ -329,10 +348,17 @@ class Processor::Unit {
           history(s, "started", "", {{"businessKey", e.business_key}, {"definition", l.definition_id}});
         } else if constexpr (std::is_same_v<T, runtime::ElementActivated>) {
           history(s, "activated", elements[e.element].id);
+          if (const auto* task = elements[e.element].template as<model::UserTaskSpec>(); task && e.role != runtime::Role::Body) {
+            auto literal = [](const std::string& v) { return expr::looks_like_expression(v) ? std::string() : v; };
+            add_row(tasks_added_, e.key, store::Batch::UserTask{e.key, s.key, s.process->id, elements[e.element].id, elements[e.element].name,
+                                                               literal(task->assignee), literal(task->candidate_groups), task->form_key});
+          }
         } else if constexpr (std::is_same_v<T, runtime::ElementCompleted>) {
           history(s, "completed", elements[e.element].id);
+          if (elements[e.element].type == model::ElementType::UserTask) remove_row(tasks_added_, batch_.user_tasks_removed, e.key);
         } else if constexpr (std::is_same_v<T, runtime::ElementTerminated>) {
           history(s, "terminated", elements[e.element].id);
+          if (elements[e.element].type == model::ElementType::UserTask) remove_row(tasks_added_, batch_.user_tasks_removed, e.key);
         } else if constexpr (std::is_same_v<T, runtime::VariablesSet>) {
           history(s, "variables", "", e.variables);
         } else if constexpr (std::is_same_v<T, runtime::JobCreated>) {
@@ -424,6 +450,7 @@ class Processor::Unit {
   std::map<Key, store::TimerRow> timers_added_;
   std::map<Key, store::Batch::Subscription> subs_added_;
   std::map<Key, store::IncidentRow> incidents_added_;
+  std::map<Key, store::Batch::UserTask> tasks_added_;
 };
 
 Processor::Processor(store::PgStore& store, std::string actor) : store_(store), actor_(std::move(actor)) {}
@@ -546,7 +573,12 @@ Result<Key> Processor::start(const std::string& process_id, const json& variable
 }
 
 Result<void> Processor::command(Key instance, const runtime::Command& command) {
-  return in_unit([&](Unit& u) { return u.exec(instance, command); });
+  return in_unit([&](Unit& u) -> Result<void> {
+    const std::size_t at = u.history_size();
+    if (auto r = u.exec(instance, command); !r) return r;
+    u.note(instance, command, at);
+    return {};
+  });
 }
 
 Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::Command>>& commands, std::vector<Error>* refused) {

@@ -336,3 +336,21 @@ TEST_CASE("concurrent starts share commits through the command queue, and each g
   CHECK(db.query("SELECT count(*) FROM instances") == std::to_string(8 * 23));
   CHECK(db.query("SELECT count(DISTINCT (variables->>'t') || '/' || (variables->>'i')) FROM instances") == std::to_string(8 * 23));
 }
+
+TEST_CASE("open user tasks are rows, and operator commands are in history with who gave them", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  REQUIRE(e->deploy({source("tests/scenarios/call-child.bpmn")}));
+  auto r = e->start("call-child", json::object(), "");
+  REQUIRE(r);
+  const std::string id = std::to_string((*r)["id"].get<std::uint64_t>());
+  CHECK(db.query("SELECT element_id FROM user_tasks WHERE instance_id = " + id) == "review");
+  REQUIRE(e->complete((*r)["id"], "review", {{"result", "fine"}}));
+  CHECK(db.query("SELECT count(*) FROM user_tasks") == "0");
+  CHECK(db.query("SELECT actor || ' ' || (data->>'command') FROM history WHERE kind = 'command' AND instance_id = " + id) == "test complete");
+  THEN("the command comes before what it caused") {
+    CHECK(std::stol(db.query("SELECT min(id) FROM history WHERE kind = 'command'")) <
+          std::stol(db.query("SELECT min(id) FROM history WHERE kind = 'completed' AND element_id = 'review'")));
+  }
+}

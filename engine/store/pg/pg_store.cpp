@@ -246,7 +246,8 @@ class Pg final : public PgStore {
 bool Batch::empty() const {
   return instances.empty() && jobs_added.empty() && jobs_removed.empty() && timers_added.empty() &&
          timers_removed.empty() && subscriptions_added.empty() && subscriptions_removed.empty() &&
-         incidents_added.empty() && incidents_resolved.empty() && history.empty();
+         incidents_added.empty() && incidents_resolved.empty() && history.empty() && user_tasks_added.empty() &&
+         user_tasks_removed.empty();
 }
 
 Result<std::unique_ptr<PgStore>> PgStore::connect(const std::string& url) {

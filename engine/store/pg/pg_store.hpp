@@ -114,6 +114,9 @@ struct Batch {
   std::vector<IncidentRow> incidents_added;
   std::vector<Key> incidents_resolved;
   std::vector<HistoryRow> history;
+  struct UserTask { Key key, instance_id; std::string process_id, element_id, name, assignee, candidate_groups, form_key; };
+  std::vector<UserTask> user_tasks_added;
+  std::vector<Key> user_tasks_removed;
   // (process id, version) the writer took to be the latest: checked at write (Conflict if not).
   std::vector<std::pair<std::string, int>> assumed_latest;
   // Wake the schedulers (NOTIFY elva_work) when this commits: a timer falls due before their

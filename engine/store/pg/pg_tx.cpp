@@ -181,6 +181,18 @@ class PgTx final : public Tx {
       remove("dj", "jobs", b.jobs_removed);
       remove("dt", "timers", b.timers_removed);
       remove("ds", "subscriptions", b.subscriptions_removed);
+      remove("du", "user_tasks", b.user_tasks_removed);
+      if (!b.user_tasks_added.empty()) {
+        json rows = json::array();
+        for (const auto& t : b.user_tasks_added) {
+          rows.push_back({{"key", k(t.key)}, {"instance_id", k(t.instance_id)}, {"process_id", t.process_id}, {"element_id", t.element_id},
+                          {"name", t.name}, {"assignee", t.assignee}, {"candidate_groups", t.candidate_groups}, {"form_key", t.form_key}});
+        }
+        parts.push_back("nu AS (INSERT INTO user_tasks (key, instance_id, process_id, element_id, name, assignee, candidate_groups, form_key) "
+                        "SELECT key, instance_id, process_id, element_id, name, assignee, candidate_groups, form_key FROM jsonb_to_recordset(" +
+                        rows_of(rows) + ") AS x(key bigint, instance_id bigint, process_id text, element_id text, name text, assignee text, "
+                        "candidate_groups text, form_key text))");
+      }
       if (!b.jobs_added.empty()) {
         json rows = json::array();
         for (const auto& j : b.jobs_added) {
