@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   elva::cli::add_inspect(app, exit_code);
   elva::cli::add_eval(app, exit_code);
   elva::cli::add_test(app, exit_code);
+  elva::cli::add_decide(app, exit_code);
   elva::cli::add_serve(app, exit_code);
   elva::cli::add_deploy(app, exit_code);
   elva::cli::add_instances(app, exit_code);

@@ -17,6 +17,7 @@ void add_inspect(CLI::App& app, int& exit_code);
 void add_eval(CLI::App& app, int& exit_code);
 void add_test(CLI::App& app, int& exit_code);
 void add_db(CLI::App& app, int& exit_code);
+void add_decide(CLI::App& app, int& exit_code);
 void add_serve(CLI::App& app, int& exit_code);
 void add_deploy(CLI::App& app, int& exit_code);
 void add_instances(CLI::App& app, int& exit_code);

@@ -1,6 +1,11 @@
 // elva/bpmn.hpp: file I/O around the reader and validator.
 #include "elva/bpmn.hpp"
 
+#include <set>
+
+#include "dmn/dmn.hpp"
+#include "expr/feel.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -53,7 +58,7 @@ Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string
     std::vector<std::string> found;
     for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
-      if (it->is_regular_file() && it->path().extension() == ".bpmn") {
+      if (it->is_regular_file() && (it->path().extension() == ".bpmn" || it->path().extension() == ".dmn")) {
         found.push_back(it->path().string());
       }
     }
@@ -68,11 +73,23 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
   std::vector<FileReport> reports(files.size());
   std::vector<parse::ReadResult> reads(files.size());
   std::vector<const model::Definitions*> readable;
+  std::set<std::string> decision_ids;
+  bool any_dmn = false;
   for (std::size_t i = 0; i < files.size(); ++i) {
     reports[i].file = files[i];
     auto bytes = read_file(files[i], options.max_file_bytes);
     if (!bytes) {
       reports[i].io_error = bytes.error().message;
+      continue;
+    }
+    if (fs::path(files[i]).extension() == ".dmn") {
+      auto dmn_read = dmn::read_dmn(files[i], std::move(*bytes), options.max_file_bytes);
+      split(std::move(dmn_read.diagnostics), reports[i]);
+      if (dmn_read.model) {
+        split(dmn::validate(*dmn_read.model), reports[i]);
+        for (const auto& d : dmn_read.model->decisions) decision_ids.insert(d.id);
+        any_dmn = true;
+      }
       continue;
     }
     reads[i] = parse::read_bpmn(files[i], std::move(*bytes), options.max_file_bytes);
@@ -86,6 +103,18 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
     for (auto& report : reports) {
       if (report.file == d.file) {
         (d.severity == Severity::Error ? report.errors : report.warnings).push_back(d);
+      }
+    }
+  }
+  // Business rule tasks against the decisions of the DMN files given with them.
+  for (std::size_t i = 0; any_dmn && i < files.size(); ++i) {
+    if (!reads[i].definitions) continue;
+    for (const auto& p : reads[i].definitions->processes) {
+      for (const auto& e : p.elements) {
+        const auto* d = e.as<model::DecisionSpec>();
+        if (!d || d->decision_ref.empty() || expr::looks_like_expression(d->decision_ref) || decision_ids.count(d->decision_ref)) continue;
+        reports[i].errors.push_back(Diagnostic{Severity::Error, files[i], e.pos, e.id, std::string(model::bpmn_name(e.type)),
+                                               "decision '" + d->decision_ref + "' is in none of the DMN files given"});
       }
     }
   }

@@ -16,6 +16,7 @@
 #include "common/iso8601.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
+#include "api/decisions.hpp"
 #include "runtime/state_json.hpp"
 #include "runtime/step.hpp"
 
@@ -60,8 +61,9 @@ class Runner {
   using Processes = std::map<std::string, std::shared_ptr<const model::ProcessDefinition>>;
 
   Runner(const json& scenario, std::shared_ptr<const model::ProcessDefinition> process,
-         Processes processes, const ScenarioOptions& options, ScenarioReport& report)
-      : sc_(scenario), processes_(std::move(processes)), options_(options), report_(report), env_(kDefaultStart) {
+         Processes processes, const ModelDecisions& decisions, const ScenarioOptions& options, ScenarioReport& report)
+      : sc_(scenario), processes_(std::move(processes)), options_(options), report_(report),
+        env_(kDefaultStart, decisions.empty() ? nullptr : &decisions) {
     instances_.emplace_back();
     instances_[0].process = std::move(process);
     if (sc_.contains("mocks")) mocks_ = sc_["mocks"];
@@ -483,10 +485,22 @@ Result<ScenarioReport> run_scenario(const std::string& path, const ScenarioOptio
   report.name = sc.value("name", fs::path(path).stem().string());
 
   std::vector<std::shared_ptr<const model::Definitions>> defs;
+  ModelDecisions decisions;
   for (const auto& f : sc.value("files", json::array())) {
     const fs::path file = fs::path(path).parent_path() / f.get<std::string>();
     auto bytes = slurp(file);
     if (!bytes) return fail(bytes.error());
+    if (file.extension() == ".dmn") {  // decisions for business rule tasks
+      auto dmn_read = dmn::read_dmn(file.string(), std::move(*bytes));
+      std::vector<Diagnostic> found = dmn_read.diagnostics;
+      if (dmn_read.model) {
+        auto more = dmn::validate(*dmn_read.model);
+        found.insert(found.end(), more.begin(), more.end());
+        decisions.add(dmn_read.model);
+      }
+      for (const auto& d : found) if (d.severity == Severity::Error) report.failures.push_back(d.to_string());
+      continue;
+    }
     auto read = parse::read_bpmn(file.string(), std::move(*bytes), 16u << 20);
     std::vector<Diagnostic> diagnostics = read.diagnostics;
     if (read.definitions) {
@@ -521,7 +535,7 @@ Result<ScenarioReport> run_scenario(const std::string& path, const ScenarioOptio
   for (const auto& d : defs) {
     for (const auto& p : d->processes) all.emplace(p.id, std::shared_ptr<const model::ProcessDefinition>(d, &p));
   }
-  Runner(sc, process, std::move(all), options, report).run();
+  Runner(sc, process, std::move(all), decisions, options, report).run();
   report.passed = report.failures.empty();
   return report;
 }

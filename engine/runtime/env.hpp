@@ -4,27 +4,46 @@
 
 #include <cstdint>
 
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "elva/result.hpp"
 #include "runtime/state.hpp"
 
 namespace elva::runtime {
+
+// Evaluates DMN decisions for business rule tasks (the coordinator knows the deployed DMN).
+class DecisionService {
+ public:
+  virtual ~DecisionService() = default;
+  // The result mapped as `map_result` says (empty: the decision's value). Errors become the
+  // task's incident (a UNIQUE table with several matches names them).
+  virtual Result<nlohmann::json> evaluate(const std::string& decision_id, const nlohmann::json& variables,
+                                          const std::string& map_result, std::int64_t now_millis) const = 0;
+};
 
 class Env {
  public:
   virtual ~Env() = default;
   virtual std::int64_t now_millis() const = 0;
   virtual Key next_key() = 0;
+  // Null when no decisions are available (business rule tasks then raise an incident).
+  virtual const DecisionService* decisions() const { return nullptr; }
 };
 
 // A clock that moves only when told to, and keys counted from 1. Not thread-safe.
 class ManualEnv : public Env {
  public:
-  explicit ManualEnv(std::int64_t now = 0) : now_(now) {}
+  explicit ManualEnv(std::int64_t now = 0, const DecisionService* decisions = nullptr) : now_(now), decisions_(decisions) {}
+  const DecisionService* decisions() const override { return decisions_; }
   std::int64_t now_millis() const override { return now_; }
   Key next_key() override { return ++last_key_; }
   void set_now(std::int64_t now) { now_ = now; }
 
  private:
   std::int64_t now_;
+  const DecisionService* decisions_;
   Key last_key_ = 0;
 };
 

@@ -39,9 +39,8 @@ class JobTaskBehavior : public ElementBehavior {
         }
         return ctx.complete(instance);
       }
-      return ctx.raise_incident(instance, e.type == model::ElementType::BusinessRuleTask
-                                              ? "DMN decisions are not supported by this version of Elva yet"
-                                              : "the task has no connector or job type (a send task may name a message instead)");
+      if (const auto* d = e.as<model::DecisionSpec>(); d && !d->decision_ref.empty()) return decide(*d, instance, ctx);
+      return ctx.raise_incident(instance, "the task has no connector or job type (a send task may name a message instead)");
     }
     Job job{ctx.env().next_key(), instance, e.job->job_type, nlohmann::json::object(), 3, 0, 0};
     if (!e.job->retries.empty()) {
@@ -60,6 +59,24 @@ class JobTaskBehavior : public ElementBehavior {
   }
 
  private:
+  // A DMN decision: evaluated over the visible variables; its (mapped) result goes to the
+  // result variable, through the task's output mappings.
+  static void decide(const model::DecisionSpec& d, Key instance, StepContext& ctx) {
+    const auto* service = ctx.env().decisions();
+    if (!service) return ctx.raise_incident(instance, "no DMN decisions are deployed here, so decision '" + d.decision_ref + "' cannot be evaluated");
+    std::string ref = d.decision_ref;
+    if (expr::looks_like_expression(ref)) {
+      auto v = ctx.evaluate(ref, instance);
+      if (!v || !v->get<std::string>()) return ctx.raise_incident(instance, "decisionRef '" + ref + "' does not give a decision id");
+      ref = *v->get<std::string>();
+    }
+    auto result = service->evaluate(ref, ctx.visible_variables(instance), d.map_result, ctx.env().now_millis());
+    if (!result) return ctx.raise_incident(instance, result.error().message);  // names the decision
+    nlohmann::json vars = nlohmann::json::object();
+    if (!d.result_variable.empty()) vars[d.result_variable] = *result;
+    ctx.finish(instance, vars);
+  }
+
   static void run_script(const model::ScriptSpec& s, Key instance, StepContext& ctx) {
     auto v = ctx.evaluate(s.body, instance);
     if (!v) return ctx.raise_incident(instance, "script: " + v.error().message);
