@@ -12,8 +12,9 @@ namespace elva::cli {
 void add_deploy(CLI::App& app, int& exit_code) {
   struct Args : AdminArgs { std::vector<std::string> files; };
   auto args = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("deploy", "Deploy BPMN files (or directories of them): every executable process gets a new\n"
-                                           "version, unless its file is unchanged. Running instances keep their version.\n"
+  auto* cmd = app.add_subcommand("deploy", "Deploy BPMN and DMN files (or directories of them): every executable process and\n"
+                                           "every decision gets a new version, unless its file is unchanged. Running instances\n"
+                                           "keep their process version; business rule tasks use the latest decision.\n"
                                            "Exit codes: 0 deployed, 1 a file has errors (nothing deployed), 2 usage, 3 database.");
   cmd->add_option("files", args->files, "BPMN files or directories")->required();
   add_admin_options(cmd, *args);
@@ -29,7 +30,11 @@ void add_deploy(CLI::App& app, int& exit_code) {
         std::cout << std::left << std::setw(28) << p["process"].get<std::string>() << " version " << p["version"]
                   << (p["unchanged"].get<bool>() ? "  unchanged" : "  deployed") << "  (" << p["file"].get<std::string>() << ")\n";
       }
-      if (r["processes"].empty()) std::cout << "No executable process in the files (isExecutable=\"true\").\n";
+      for (const auto& d : r["decisions"]) {
+        std::cout << std::left << std::setw(28) << d["decision"].get<std::string>() << " version " << d["version"]
+                  << (d["unchanged"].get<bool>() ? "  unchanged" : "  deployed") << "  (" << d["file"].get<std::string>() << ", DMN)\n";
+      }
+      if (r["processes"].empty() && r["decisions"].empty()) std::cout << "No executable process or decision in the files (isExecutable=\"true\").\n";
       for (const auto& w : r["warnings"]) std::cerr << w.get<std::string>() << "\n";
     });
   });

@@ -60,12 +60,7 @@ class DurableEngine final : public Engine {
 
   Result<json> deploy(const std::vector<std::string>& paths) override {
     std::vector<std::pair<std::string, std::string>> files;
-    json skipped = json::array();
     for (const auto& p : paths) {
-      if (p.size() > 4 && p.compare(p.size() - 4, 4, ".dmn") == 0) {
-        skipped.push_back(p + ": DMN files are not deployed to the database yet; business rule tasks raise an incident there (elva test and elva decide use them)");
-        continue;
-      }
       std::ifstream in(p, std::ios::binary);
       if (!in) return fail(Errc::NotFound, p + ": cannot be read");
       std::ostringstream s;
@@ -79,7 +74,10 @@ class DurableEngine final : public Engine {
       out["processes"].push_back({{"process", p.process_id}, {"version", p.version}, {"unchanged", p.unchanged}, {"file", p.file}});
     }
     for (const auto& d : report->diagnostics) out["warnings"].push_back(d.to_string());
-    for (const auto& w : skipped) out["warnings"].push_back(w);
+    out["decisions"] = json::array();
+    for (const auto& d : report->decisions) {
+      out["decisions"].push_back({{"decision", d.process_id}, {"version", d.version}, {"unchanged", d.unchanged}, {"file", d.file}});
+    }
     return out;
   }
 

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "expr/feel.hpp"
+#include "dmn/dmn.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
 #include "runtime/state_json.hpp"
@@ -293,10 +294,40 @@ class Processor::Unit {
   }
 
  private:
+  // Business rule tasks: the latest deployed version of each decision, parsed once per version.
+  class StoreDecisions : public runtime::DecisionService {
+   public:
+    StoreDecisions(Processor& p, store::Tx& tx) : p_(p), tx_(tx) {}
+    Result<json> evaluate(const std::string& decision_id, const json& variables, const std::string& map_result,
+                          std::int64_t now_millis) const override {
+      auto latest = tx_.latest_decision(decision_id, false);
+      if (!latest) return fail(latest.error());
+      if (!*latest) return fail(Errc::NotFound, "no DMN decision '" + decision_id + "' is deployed (deploy its .dmn file with the process)");
+      auto& model = p_.decisions_[(*latest)->id];
+      if (!model) {
+        auto full = tx_.latest_decision(decision_id, true);
+        if (!full || !*full) return fail(Errc::Internal, "decision '" + decision_id + "' vanished while being read");
+        auto read = dmn::read_dmn((*full)->file, (*full)->source);
+        if (!read.model) return fail(Errc::Internal, "the stored DMN file " + (*full)->file + " no longer reads");
+        model = read.model;
+      }
+      auto r = dmn::evaluate(*model, decision_id, variables, now_millis);
+      if (!r) return fail(r.error());
+      auto mapped = dmn::map_result(*r, map_result);
+      if (!mapped) return fail(Errc::ExpressionError, "decision '" + decision_id + "': " + mapped.error().message);
+      return mapped;
+    }
+
+   private:
+    Processor& p_;
+    store::Tx& tx_;
+  };
+
   class DurableEnv : public runtime::Env {
    public:
-    DurableEnv(Processor& p, store::Tx& tx, std::int64_t now) : p_(p), tx_(tx), now_(now) {}
+    DurableEnv(Processor& p, store::Tx& tx, std::int64_t now) : p_(p), tx_(tx), now_(now), decisions_(p, tx) {}
     std::int64_t now_millis() const override { return now_; }
+    const runtime::DecisionService* decisions() const override { return &decisions_; }
     Key next_key() override {
       if (p_.next_key_ >= p_.last_key_) {
         auto block = tx_.reserve_keys();
@@ -311,6 +342,7 @@ class Processor::Unit {
     Processor& p_;
     store::Tx& tx_;
     std::int64_t now_;
+    StoreDecisions decisions_;
   };
 
   Result<runtime::StepResult> step(Loaded& l, const runtime::Command& command) {
@@ -484,44 +516,81 @@ Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body, 
 
 Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, std::string>>& files) {
   DeployReport report;
-  std::vector<std::pair<std::string, std::shared_ptr<const model::Definitions>>> parsed;
+  struct Bpmn { std::string file, bytes; std::shared_ptr<const model::Definitions> defs; };
+  struct Dmn { std::string file, bytes; std::shared_ptr<const dmn::Model> model; };
+  std::vector<Bpmn> parsed;
+  std::vector<Dmn> decisions;
   std::string errors;
   for (const auto& [name, bytes] : files) {
-    auto read = parse::read_bpmn(name, bytes, 64u << 20);
-    std::vector<Diagnostic> all = read.diagnostics;
-    if (read.definitions) {
-      auto more = parse::validate(*read.definitions);
-      all.insert(all.end(), more.begin(), more.end());
+    std::vector<Diagnostic> all;
+    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".dmn") == 0) {
+      auto read = dmn::read_dmn(name, bytes, 64u << 20);
+      all = read.diagnostics;
+      if (read.model) {
+        auto more = dmn::validate(*read.model);
+        all.insert(all.end(), more.begin(), more.end());
+        decisions.push_back({name, bytes, read.model});
+      }
+    } else {
+      auto read = parse::read_bpmn(name, bytes, 64u << 20);
+      all = read.diagnostics;
+      if (read.definitions) {
+        auto more = parse::validate(*read.definitions);
+        all.insert(all.end(), more.begin(), more.end());
+        parsed.push_back({name, bytes, read.definitions});
+      }
     }
     for (auto& d : all) {
       if (d.severity == Severity::Error) errors += (errors.empty() ? "" : "\n") + d.to_string();
       else report.diagnostics.push_back(d);
     }
-    if (read.definitions) parsed.emplace_back(bytes, read.definitions);
   }
   if (!errors.empty()) return fail(Errc::ValidationError, "nothing was deployed; fix these first:\n" + errors);
   auto r = store_.transact([&](store::Tx& tx) -> Result<void> {
     report.processes.clear();
+    report.decisions.clear();
     json names = json::array();
     for (const auto& f : files) names.push_back(f.first);
     std::int64_t deployment = 0;
-    for (std::size_t i = 0; i < parsed.size(); ++i) {
-      const auto& [bytes, defs] = parsed[i];
+    auto deployment_id = [&]() -> Result<std::int64_t> {
+      if (deployment == 0) {
+        auto d = tx.insert_deployment(actor_, names);
+        if (!d) return fail(d.error());
+        deployment = *d;
+      }
+      return deployment;
+    };
+    for (const auto& f : decisions) {
+      const std::string hash = hash_of(f.bytes);
+      for (const auto& d : f.model->decisions) {
+        auto latest = tx.latest_decision(d.id, false);
+        if (!latest) return fail(latest.error());
+        if (*latest && (*latest)->hash == hash) {
+          report.decisions.push_back({d.id, (*latest)->version, (*latest)->id, true, f.file});
+          continue;
+        }
+        auto dep = deployment_id();
+        if (!dep) return fail(dep.error());
+        store::DefinitionRow row{0, d.id, *latest ? (*latest)->version + 1 : 1, d.name, f.file, f.bytes, hash, ""};
+        auto id = tx.insert_decision(row, *dep);
+        if (!id) return fail(id.error());
+        report.decisions.push_back({d.id, row.version, *id, false, f.file});
+      }
+    }
+    for (const auto& f : parsed) {
+      const auto& bytes = f.bytes;
+      const auto& defs = f.defs;
       const std::string hash = hash_of(bytes);
       for (const auto& p : defs->processes) {
         if (!p.executable) continue;
         auto latest = tx.latest_definition(p.id);
         if (!latest) return fail(latest.error());
         if (*latest && (*latest)->hash == hash) {
-          report.processes.push_back({p.id, (*latest)->version, (*latest)->id, true, files[i].first});
+          report.processes.push_back({p.id, (*latest)->version, (*latest)->id, true, f.file});
           continue;
         }
-        if (deployment == 0) {
-          auto d = tx.insert_deployment(actor_, names);
-          if (!d) return fail(d.error());
-          deployment = *d;
-        }
-        store::DefinitionRow row{0, p.id, *latest ? (*latest)->version + 1 : 1, p.name, files[i].first, bytes, hash, ""};
+        if (auto dep = deployment_id(); !dep) return fail(dep.error());
+        store::DefinitionRow row{0, p.id, *latest ? (*latest)->version + 1 : 1, p.name, f.file, bytes, hash, ""};
         auto id = tx.insert_definition(row, deployment);
         if (!id) return fail(id.error());
         std::vector<store::StartEventRow> starts;
@@ -542,7 +611,7 @@ Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, 
           }
         }
         if (auto rs = tx.replace_start_events(p.id, starts, timers); !rs) return rs;
-        report.processes.push_back({p.id, row.version, *id, false, files[i].first});
+        report.processes.push_back({p.id, row.version, *id, false, f.file});
       }
     }
     return {};

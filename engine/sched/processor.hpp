@@ -19,6 +19,10 @@
 #include "runtime/commands.hpp"
 #include "store/pg/pg_store.hpp"
 
+namespace elva::dmn {
+struct Model;
+}
+
 namespace elva::sched {
 
 using runtime::Key;
@@ -33,6 +37,7 @@ struct DeployedProcess {
 
 struct DeployReport {
   std::vector<DeployedProcess> processes;
+  std::vector<DeployedProcess> decisions;  // DMN decisions (process_id holds the decision id)
   std::vector<Diagnostic> diagnostics;  // warnings (errors fail the deployment)
 };
 
@@ -109,6 +114,7 @@ class Processor {
   std::map<std::int64_t, std::shared_ptr<const model::ProcessDefinition>> cache_;
   Key next_key_ = 0, last_key_ = 0;  // the current key block
   std::map<std::string, std::pair<std::int64_t, int>> latest_;  // process id -> (definition id, version)
+  std::map<std::int64_t, std::shared_ptr<const dmn::Model>> decisions_;  // by decision row id
 };
 
 }  // namespace elva::sched

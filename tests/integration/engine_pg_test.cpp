@@ -354,3 +354,33 @@ TEST_CASE("open user tasks are rows, and operator commands are in history with w
           std::stol(db.query("SELECT min(id) FROM history WHERE kind = 'completed' AND element_id = 'review'")));
   }
 }
+
+TEST_CASE("DMN decisions deploy with the processes, versioned, and business rule tasks use the latest", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  auto d = e->deploy({source("tests/scenarios/decisions.bpmn"), source("tests/dmn/deviation.dmn")});
+  REQUIRE(d);
+  CHECK((*d)["decisions"].size() == 12);
+  CHECK((*d)["decisions"][0]["version"] == 1);
+  auto again = e->deploy({source("tests/dmn/deviation.dmn")});
+  REQUIRE(again);
+  CHECK((*again)["decisions"][0]["unchanged"] == true);
+  auto r = e->start("deviation", {{"kind", "quality"}, {"injured", false}, {"cost", 300}}, "");
+  REQUIRE(r);
+  auto i = e->instance((*r)["id"]);
+  REQUIRE(i);
+  CHECK((*i)["variables"]["routing"] == json{{"unit", "Quality"}, {"notifySafetyOfficer", false}});
+  CHECK(waiting(*e, (*r)["id"], "investigate") != 0);
+  WHEN("a process names a decision nobody deployed") {
+    REQUIRE(e->deploy({source("tests/scenarios/decision-unique-violated.bpmn")}));
+    auto x = e->start("route-request", {{"amount", 200}}, "");
+    REQUIRE(x);
+    THEN("its business rule task has an incident saying so") {
+      auto incidents = e->incidents();
+      REQUIRE(incidents);
+      REQUIRE(incidents->size() == 1);
+      CHECK((*incidents)[0]["message"].get<std::string>().find("no DMN decision 'route' is deployed") != std::string::npos);
+    }
+  }
+}

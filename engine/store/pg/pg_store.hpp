@@ -164,6 +164,10 @@ class Tx {
   virtual Result<void> replace_start_events(const std::string& process_id, const std::vector<StartEventRow>& events,
                                             const std::vector<TimerRow>& timers) = 0;
 
+  // DMN decisions: the latest version's row (with its file's source when `with_source`).
+  virtual Result<std::optional<DefinitionRow>> latest_decision(const std::string& decision_id, bool with_source) = 0;
+  virtual Result<std::int64_t> insert_decision(const DefinitionRow& d, std::int64_t deployment_id) = 0;
+
   // The scheduler: leases due work to `node` until `lease_until`.
   virtual Result<std::vector<JobRow>> acquire_jobs(const std::vector<std::string>& types, const std::string& node,
                                                    std::int64_t now, std::int64_t lease_until, int limit) = 0;

@@ -279,6 +279,26 @@ class PgTx final : public Tx {
     });
   }
 
+  // DefinitionRow doubles as a decision row: process_id holds the decision id.
+  Result<std::optional<DefinitionRow>> latest_decision(const std::string& decision_id, bool with_source) override {
+    return run_guarded(url_, [&]() -> std::optional<DefinitionRow> {
+      auto r = work_.exec_params(std::string("SELECT id, decision_id, version, name, file, ") + (with_source ? "source" : "''") +
+                                     ", hash, deployed_at::text FROM decisions WHERE decision_id = $1 ORDER BY version DESC LIMIT 1",
+                                 decision_id);
+      if (r.empty()) return std::nullopt;
+      return definition_row(r[0]);
+    });
+  }
+
+  Result<std::int64_t> insert_decision(const DefinitionRow& d, std::int64_t deployment_id) override {
+    return run_guarded(url_, [&]() {
+      begin();
+      return work_.exec_params1("INSERT INTO decisions (decision_id, version, name, deployment_id, file, source, hash) "
+                                "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                                d.process_id, d.version, d.name, deployment_id, d.file, d.source, d.hash)[0].as<std::int64_t>();
+    });
+  }
+
   Result<void> replace_start_events(const std::string& process_id, const std::vector<StartEventRow>& events,
                                     const std::vector<TimerRow>& timers) override {
     return run_guarded(url_, [&]() {
