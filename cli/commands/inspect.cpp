@@ -53,7 +53,33 @@ void print_scope(const nlohmann::json& process, const std::string& scope, int de
   }
 }
 
+// A DMN file: each decision, its hit policy, inputs, outputs and rules, one line each.
+void print_dmn(const nlohmann::json& j) {
+  std::cout << j["file"].get<std::string>() << " (DMN)\n";
+  for (const auto& d : j["decisions"]) {
+    std::cout << "  decision " << d["id"].get<std::string>() << " \"" << d["name"].get<std::string>() << "\"";
+    if (!d["required"].empty()) std::cout << " requires " << d["required"].dump();
+    if (d["kind"] == "literalExpression") {
+      std::cout << ": " << d["expression"].get<std::string>() << "\n";
+      continue;
+    }
+    std::cout << ": " << d["hitPolicy"].get<std::string>() << (d.contains("aggregation") ? " " + d["aggregation"].get<std::string>() : "") << "\n";
+    std::string in, out;
+    for (const auto& i : d["inputs"]) in += (in.empty() ? "" : " | ") + i["expression"].get<std::string>();
+    for (const auto& o : d["outputs"]) out += (out.empty() ? "" : " | ") + o["name"].get<std::string>();
+    std::cout << "    " << in << "  =>  " << out << "\n";
+    for (const auto& r : d["rules"]) {
+      std::string ins, outs;
+      for (const auto& e : r["inputEntries"]) ins += (ins.empty() ? "" : " | ") + (e.get<std::string>().empty() ? "-" : e.get<std::string>());
+      for (const auto& e : r["outputEntries"]) outs += (outs.empty() ? "" : " | ") + e.get<std::string>();
+      std::cout << "    " << r["id"].get<std::string>() << ": " << ins << "  =>  " << outs << "\n";
+    }
+  }
+  for (const auto& e : j["diagnostics"]["errors"]) std::cout << e.get<std::string>() << "\n";
+}
+
 void print_text(const nlohmann::json& j) {
+  if (j.contains("decisions")) return print_dmn(j);
   std::cout << bold(j["file"].get<std::string>());
   if (auto exporter = str(j, "exporter"); !exporter.empty()) {
     std::cout << "  (made with " << exporter << " " << str(j, "exporterVersion") << ")";

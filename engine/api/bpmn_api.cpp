@@ -18,6 +18,10 @@
 #include "parse/validate.hpp"
 
 namespace elva {
+
+// decide_api.cpp: the structure of a DMN file, for `elva inspect FILE.dmn`.
+nlohmann::json inspect_dmn(const std::string& file, std::string bytes, std::size_t max_bytes);
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -132,6 +136,7 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
 Result<nlohmann::json> inspect_file(const std::string& file, const ReadOptions& options) {
   auto bytes = read_file(file, options.max_file_bytes);
   if (!bytes) return fail(bytes.error());
+  if (fs::path(file).extension() == ".dmn") return inspect_dmn(file, std::move(*bytes), options.max_file_bytes);
   auto read = parse::read_bpmn(file, std::move(*bytes), options.max_file_bytes);
   if (!read.definitions) {
     const Diagnostic& d = read.diagnostics.front();

@@ -94,6 +94,7 @@ struct DecisionResult {
   // The matched rules' output contexts after the hit policy (Camunda's result list).
   std::vector<nlohmann::json> entries;
   std::vector<MatchedRule> matched;
+  std::vector<std::size_t> rows_matching;  // every rule whose input entries all hold, before the hit policy
   std::vector<DecisionResult> required;  // results of required decisions, evaluated first
 };
 

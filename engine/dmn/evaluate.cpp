@@ -90,6 +90,7 @@ class Evaluator {
       }
       if (all) hits.push_back(r);
     }
+    out.rows_matching = hits;
     // Outputs of the matched rules.
     std::vector<json> rows;
     for (auto r : hits) {
