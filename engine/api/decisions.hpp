@@ -21,11 +21,7 @@ class ModelDecisions : public runtime::DecisionService {
                                   const std::string& map_result, std::int64_t now_millis) const override {
     const dmn::Model* m = model_of(decision_id);
     if (!m) return fail(Errc::NotFound, "no DMN decision '" + decision_id + "' in the files given");
-    auto r = dmn::evaluate(*m, decision_id, variables, now_millis);
-    if (!r) return fail(r.error());
-    auto mapped = dmn::map_result(*r, map_result);
-    if (!mapped) return fail(Errc::ExpressionError, "decision '" + decision_id + "': " + mapped.error().message);
-    return mapped;
+    return dmn::evaluate_mapped(*m, decision_id, variables, map_result, now_millis);
   }
 
  private:

@@ -109,4 +109,8 @@ Result<DecisionResult> evaluate(const Model& model, const std::string& decision_
 // one output... see docs/dmn.md). Errors: ExpressionError when the result does not fit.
 Result<nlohmann::json> map_result(const DecisionResult& result, const std::string& how);
 
+// evaluate() then map_result(): what a business rule task gets. Mapping errors name the decision.
+Result<nlohmann::json> evaluate_mapped(const Model& model, const std::string& decision_id, const nlohmann::json& variables,
+                                       const std::string& how, std::int64_t now_millis);
+
 }  // namespace elva::dmn

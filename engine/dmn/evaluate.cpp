@@ -243,3 +243,16 @@ Result<json> map_result(const DecisionResult& r, const std::string& how) {
 }
 
 }  // namespace elva::dmn
+
+namespace elva::dmn {
+
+Result<json> evaluate_mapped(const Model& model, const std::string& decision_id, const json& variables, const std::string& how,
+                             std::int64_t now_millis) {
+  auto r = evaluate(model, decision_id, variables, now_millis);
+  if (!r) return fail(r.error());
+  auto mapped = map_result(*r, how);
+  if (!mapped) return fail(Errc::ExpressionError, "decision '" + decision_id + "': " + mapped.error().message);
+  return mapped;
+}
+
+}  // namespace elva::dmn

@@ -311,11 +311,7 @@ class Processor::Unit {
         if (!read.model) return fail(Errc::Internal, "the stored DMN file " + (*full)->file + " no longer reads");
         model = read.model;
       }
-      auto r = dmn::evaluate(*model, decision_id, variables, now_millis);
-      if (!r) return fail(r.error());
-      auto mapped = dmn::map_result(*r, map_result);
-      if (!mapped) return fail(Errc::ExpressionError, "decision '" + decision_id + "': " + mapped.error().message);
-      return mapped;
+      return dmn::evaluate_mapped(*model, decision_id, variables, map_result, now_millis);
     }
 
    private:
