@@ -216,9 +216,13 @@ class DurableEngine final : public Engine {
   }
 
   Result<json> complete(std::uint64_t id, const std::string& element_id, const json& vars) override {
-    auto detail = instance(id);
-    if (!detail) return fail(detail.error());
-    for (const auto& a : (*detail)["active"]) {
+    // Only where the tokens are: the history and the rest of instance() are not needed here.
+    auto row = store_->instance(id);
+    if (!row) return fail(row.error());
+    if (!*row) return fail(Errc::NotFound, "there is no process instance " + std::to_string(id) + " (see `elva instances`)");
+    json active = json::array();
+    if (auto r = active_elements(id, active); !r) return fail(r.error());
+    for (const auto& a : active) {
       if (a["element"] != element_id || !a["waiting"].get<bool>()) continue;
       if (auto r = processor_->command(id, runtime::CompleteWait{a["elementInstance"].get<std::uint64_t>(), vars}); !r) return fail(r.error());
       return instance(id);

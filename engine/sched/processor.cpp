@@ -548,6 +548,7 @@ Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, 
     json names = json::array();
     for (const auto& f : files) names.push_back(f.first);
     std::int64_t deployment = 0;
+    Key timer_keys = 0, timer_keys_end = 0;
     auto deployment_id = [&]() -> Result<std::int64_t> {
       if (deployment == 0) {
         auto d = tx.insert_deployment(actor_, names);
@@ -600,9 +601,13 @@ Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, 
               starts.push_back({*id, p.id, e.id, "timer", ""});
               auto due = runtime::first_due_of(d.timer_kind, d.timer_value, now_millis());
               if (!due) return fail(Errc::ValidationError, defs->file + ": timer start event '" + e.id + "': " + due.error().message);
-              auto block = tx.reserve_keys();
-              if (!block) return fail(block.error());
-              timers.push_back({*block, 0, *id, e.id, *due, 0});
+              if (timer_keys == timer_keys_end) {  // one key block serves the whole deployment
+                auto block = tx.reserve_keys();
+                if (!block) return fail(block.error());
+                timer_keys = *block;
+                timer_keys_end = *block + 4096;
+              }
+              timers.push_back({timer_keys++, 0, *id, e.id, *due, 0});
             }
           }
         }

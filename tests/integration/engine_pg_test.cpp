@@ -384,3 +384,26 @@ TEST_CASE("DMN decisions deploy with the processes, versioned, and business rule
     }
   }
 }
+
+TEST_CASE("a timer start event starts an instance at each firing of its cycle, then stops", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  REQUIRE(e->deploy({source("tests/pg/timer-start.bpmn")}));
+  CHECK(db.query("SELECT count(*) FROM timers WHERE instance_id IS NULL") == "1");
+  std::atomic<bool> stop{false};
+  std::thread server([&] {
+    auto s = open_engine(db, false);
+    ServeOptions o;
+    o.stop = &stop;
+    o.quiet = true;
+    CHECK(s->serve(o));
+  });
+  for (int i = 0; i < 100 && db.query("SELECT count(*) FROM timers") != "0"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  stop = true;
+  server.join();
+  CHECK(db.query("SELECT count(*) FROM instances WHERE process_id = 'inventory' AND status = 'completed'") == "2");
+  CHECK(db.query("SELECT count(*) FROM timers") == "0");
+}

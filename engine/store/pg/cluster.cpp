@@ -68,13 +68,15 @@ std::string tail(const std::string& path, std::size_t lines) {
   return out;
 }
 
-Result<void> own_by_postgres(const fs::path& dir) {
+// As root, gives `path` (a directory, or a file the server writes: created if missing) to the
+// postgres user the cluster runs as.
+Result<void> give_to_postgres(const fs::path& path) {
   if (!is_root()) return {};
-  if (!fs::exists(dir)) std::ofstream(dir.string()).flush();  // a file (the log) the server writes
+  if (!fs::exists(path)) std::ofstream(path.string()).flush();
   const passwd* pw = getpwnam("postgres");
   if (!pw) return fail(Errc::StoreUnavailable, "running as root, the embedded database runs as the `postgres` user, which does not exist (apt-get install postgresql)");
-  if (chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
-    return fail(Errc::StoreUnavailable, "cannot give " + dir.string() + " to the postgres user");
+  if (chown(path.c_str(), pw->pw_uid, pw->pw_gid) != 0) {
+    return fail(Errc::StoreUnavailable, "cannot give " + path.string() + " to the postgres user");
   }
   return {};
 }
@@ -102,8 +104,8 @@ Result<EmbeddedCluster> ensure_embedded_cluster(const std::string& home) {
   fs::create_directories(base, ec);
   if (ec) return fail(Errc::StoreUnavailable, "cannot create " + base.string() + " for the embedded database: " + ec.message() + " (set ELVA_HOME to a writable directory)");
   fs::permissions(base, fs::perms::owner_all, ec);
-  if (auto r = own_by_postgres(base); !r) return fail(r.error());
-  if (auto r = own_by_postgres(log); !r) return fail(r.error());
+  if (auto r = give_to_postgres(base); !r) return fail(r.error());
+  if (auto r = give_to_postgres(log); !r) return fail(r.error());
   if (is_root()) {
     // The postgres user must be able to reach base: directories above it need o+x.
     for (fs::path p = fs::path(home); !p.empty() && p != p.root_path(); p = p.parent_path()) {
