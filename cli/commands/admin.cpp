@@ -4,12 +4,21 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <fstream>
 #include <iostream>
 
 #include "commands/commands.hpp"
 #include "output.hpp"
 
 namespace elva::cli {
+
+Result<nlohmann::json> read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(Errc::InvalidArgument, path + ": cannot be read");
+  auto j = nlohmann::json::parse(in, nullptr, false);
+  if (j.is_discarded()) return fail(Errc::InvalidArgument, path + ": is not valid JSON");
+  return j;
+}
 
 void add_admin_options(CLI::App* cmd, AdminArgs& args) {
   cmd->add_option("--db", args.db,

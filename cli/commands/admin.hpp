@@ -25,6 +25,9 @@ void add_admin_options(CLI::App* cmd, AdminArgs& args);
 // Parses --vars; prints the problem and returns nullopt when it is not a JSON object.
 std::optional<nlohmann::json> parse_vars(const std::string& verb, const std::string& text);
 
+// Reads a JSON file. Errors: InvalidArgument naming the file (cannot be read, not JSON).
+Result<nlohmann::json> read_json_file(const std::string& path);
+
 // Opens the engine (printing why not) and runs `body`; a failed body is printed with the verb's
 // name. `text` prints a successful result for people; with --format json the JSON is printed.
 int run_admin(const std::string& verb, const AdminArgs& args, bool require_schema,

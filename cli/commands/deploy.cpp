@@ -19,7 +19,7 @@ void add_deploy(CLI::App& app, int& exit_code) {
   cmd->add_option("files", args->files, "BPMN files or directories")->required();
   add_admin_options(cmd, *args);
   cmd->callback([args, &exit_code] {
-    auto files = expand_bpmn_paths(args->files);
+    auto files = expand_bpmn_paths(args->files, true);
     if (!files) {
       std::cerr << "elva deploy: " << files.error().message << "\n";
       exit_code = kExitUsage;
@@ -34,7 +34,11 @@ void add_deploy(CLI::App& app, int& exit_code) {
         std::cout << std::left << std::setw(28) << d["decision"].get<std::string>() << " version " << d["version"]
                   << (d["unchanged"].get<bool>() ? "  unchanged" : "  deployed") << "  (" << d["file"].get<std::string>() << ", DMN)\n";
       }
-      if (r["processes"].empty() && r["decisions"].empty()) std::cout << "No executable process or decision in the files (isExecutable=\"true\").\n";
+      for (const auto& f : r["forms"]) {
+        std::cout << std::left << std::setw(28) << f["form"].get<std::string>() << " version " << f["version"]
+                  << (f["unchanged"].get<bool>() ? "  unchanged" : "  deployed") << "  (" << f["file"].get<std::string>() << ", form)\n";
+      }
+      if (r["processes"].empty() && r["decisions"].empty() && r["forms"].empty()) std::cout << "No executable process or decision in the files (isExecutable=\"true\").\n";
       for (const auto& w : r["warnings"]) std::cerr << w.get<std::string>() << "\n";
     });
   });

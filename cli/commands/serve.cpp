@@ -6,6 +6,7 @@
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
 #include "elva/bpmn.hpp"
+#include "elva/server.hpp"
 
 namespace elva::cli {
 namespace {
@@ -14,7 +15,14 @@ extern "C" void on_stop_signal(int) { g_stop = true; }
 }  // namespace
 
 void add_serve(CLI::App& app, int& exit_code) {
-  struct ServeArgs : AdminArgs { std::vector<std::string> deploy; std::string node; int workers = 2; };
+  struct ServeArgs : AdminArgs {
+    std::vector<std::string> deploy;
+    std::string node;
+    int workers = 2;
+    std::string users;
+    HttpOptions http;
+    bool no_http = false;
+  };
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "Run the engine: due jobs go to their connectors, timers fire on time, incidents are\n"
                                           "recorded. Several `elva serve` on one database share the work. Stop with Ctrl-C.\n"
@@ -22,13 +30,18 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--deploy", a->deploy, "BPMN files or directories to deploy first (unchanged ones keep their version)");
   cmd->add_option("--node", a->node, "This node's name in job leases (default host:pid)");
   cmd->add_option("--workers", a->workers, "Connector calls at once")->capture_default_str();
+  cmd->add_option("--users", a->users, "A JSON file of users to import first (see docs/api.md#users)");
+  cmd->add_option("--address", a->http.address, "Address the REST API and task list listen on")->capture_default_str();
+  cmd->add_option("--port", a->http.port, "Port of the REST API and task list (0: any free port)")->capture_default_str();
+  cmd->add_option("--http-workers", a->http.workers, "HTTP requests handled at once")->capture_default_str();
+  cmd->add_flag("--no-http", a->no_http, "Run only the job executor and timers, no REST API");
   add_admin_options(cmd, *a);
   cmd->callback([a, &exit_code] {
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     exit_code = run_admin("serve", *a, true, [&](Engine& e) -> Result<nlohmann::json> {
       if (!a->deploy.empty()) {
-        auto files = expand_bpmn_paths(a->deploy);
+        auto files = expand_bpmn_paths(a->deploy, true);
         if (!files) return fail(files.error());
         auto d = e.deploy(*files);
         if (!d) return fail(d.error());
@@ -36,6 +49,22 @@ void add_serve(CLI::App& app, int& exit_code) {
           std::cerr << "elva serve: " << p["process"].get<std::string>() << " v" << p["version"]
                     << (p["unchanged"].get<bool>() ? " (unchanged)" : " deployed") << "\n";
         }
+      }
+      if (!a->users.empty()) {
+        auto users = read_json_file(a->users);
+        if (!users) return fail(users.error());
+        auto r = e.import_users(*users);
+        if (!r) return fail(r.error());
+        std::cerr << "elva serve: " << (*r)["users"] << " users imported from " << a->users << "\n";
+      }
+      std::unique_ptr<WebServer> web;
+      if (!a->no_http) {
+        a->http.log = [](const std::string& line) { std::cerr << "elva serve: http: " << line << "\n"; };
+        auto w = WebServer::start(e.database_url(), a->http);
+        if (!w) return fail(w.error());
+        web = std::move(*w);
+        std::cerr << "elva serve: task list at http://" << (a->http.address == "0.0.0.0" ? std::string("localhost") : a->http.address)
+                  << ":" << web->port() << "/tasklist/ , REST API at /api (OpenAPI: /api/openapi.json)\n";
       }
       auto status = e.db_status();
       if (status) std::cerr << "elva serve: running on " << (*status)["database"].get<std::string>() << "; stop with Ctrl-C\n";

@@ -50,7 +50,7 @@ void split(std::vector<Diagnostic>&& diagnostics, FileReport& report) {
 
 }  // namespace
 
-Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string>& paths) {
+Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string>& paths, bool with_forms) {
   std::vector<std::string> out;
   for (const auto& path : paths) {
     std::error_code ec;
@@ -62,7 +62,10 @@ Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string
     std::vector<std::string> found;
     for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
-      if (it->is_regular_file() && (it->path().extension() == ".bpmn" || it->path().extension() == ".dmn")) {
+      const std::string name = it->path().filename().string();
+      const bool form = with_forms && (it->path().extension() == ".form" ||
+                                       (name.size() > 10 && name.compare(name.size() - 10, 10, ".form.json") == 0));
+      if (it->is_regular_file() && (it->path().extension() == ".bpmn" || it->path().extension() == ".dmn" || form)) {
         found.push_back(it->path().string());
       }
     }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "api/people_api.hpp"
 #include "common/iso8601.hpp"
 #include "runtime/state_json.hpp"
 #include "sched/processor.hpp"
@@ -27,6 +28,7 @@ class DurableEngine final : public Engine {
       : url_(std::move(url)), embedded_(embedded), home_(std::move(home)), started_(started), actor_(std::move(actor)) {}
 
   ~DurableEngine() override {
+    people_.reset();
     processor_.reset();
     store_.reset();
     if (started_) (void)store::stop_embedded_cluster(home_);
@@ -42,6 +44,7 @@ class DurableEngine final : public Engine {
       if (auto r = store_->require_migrated(); !r) return fail(r.error());
     }
     processor_ = std::make_unique<sched::Processor>(*store_, actor_);
+    people_ = std::make_unique<api::PeopleApi>(*store_, *processor_);
     return {};
   }
 
@@ -67,6 +70,10 @@ class DurableEngine final : public Engine {
       s << in.rdbuf();
       files.emplace_back(p, s.str());
     }
+    return deploy_files(files);
+  }
+
+  Result<json> deploy_files(const std::vector<std::pair<std::string, std::string>>& files) override {
     auto report = processor_->deploy(files);
     if (!report) return fail(report.error());
     json out = {{"processes", json::array()}, {"warnings", json::array()}};
@@ -77,6 +84,10 @@ class DurableEngine final : public Engine {
     out["decisions"] = json::array();
     for (const auto& d : report->decisions) {
       out["decisions"].push_back({{"decision", d.process_id}, {"version", d.version}, {"unchanged", d.unchanged}, {"file", d.file}});
+    }
+    out["forms"] = json::array();
+    for (const auto& f : report->forms) {
+      out["forms"].push_back({{"form", f.process_id}, {"version", f.version}, {"unchanged", f.unchanged}, {"file", f.file}});
     }
     return out;
   }
@@ -230,6 +241,79 @@ class DurableEngine final : public Engine {
     return fail(Errc::NotFound, "element '" + element_id + "' is not waiting in instance " + std::to_string(id));
   }
 
+  void set_actor(const std::string& actor) override { processor_->set_actor(actor); }
+
+  Result<json> definition(const std::string& process_id, int version) override {
+    auto rows = store_->definitions();
+    if (!rows) return fail(rows.error());
+    std::int64_t id = 0;
+    json out;
+    for (const auto& d : *rows) {
+      if (d.process_id != process_id || (version && d.version != version)) continue;
+      if (!out.is_null() && out["version"].get<int>() > d.version) continue;
+      id = d.id;
+      out = {{"process", d.process_id}, {"version", d.version}, {"name", d.name}, {"file", d.file}, {"deployedAt", d.deployed_at}};
+    }
+    if (out.is_null()) {
+      return fail(Errc::NotFound, "process '" + process_id + "'" + (version ? " version " + std::to_string(version) : std::string()) + " is not deployed");
+    }
+    auto tx = store_->begin();
+    if (!tx) return fail(tx.error());
+    auto row = (*tx)->definition(id);
+    if (!row) return fail(row.error());
+    out["source"] = *row ? (*row)->source : "";
+    return out;
+  }
+
+  Result<json> jobs(std::uint64_t instance) override {
+    auto rows = store_->jobs(instance);
+    if (!rows) return fail(rows.error());
+    json out = json::array();
+    for (const auto& j : *rows) {
+      out.push_back({{"key", j.key}, {"instance", j.instance_id}, {"type", j.type}, {"element", j.element_id}, {"retries", j.retries}, {"due", j.due}});
+    }
+    return out;
+  }
+
+  Result<json> import_users(const json& users) override { return people_->import_users(users); }
+  Result<json> users() override { return people_->users(); }
+  Result<json> login(const std::string& user, const std::string& password, std::int64_t ttl_ms) override {
+    return people_->login(user, password, ttl_ms);
+  }
+  Result<Principal> authenticate(const std::string& token) override { return people_->authenticate(token); }
+  Result<Principal> authenticate_password(const std::string& user, const std::string& password) override {
+    return people_->authenticate_password(user, password);
+  }
+  Result<json> create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms) override {
+    return people_->create_token(user, name, ttl_ms);
+  }
+  Result<void> logout(const std::string& token) override { return people_->logout(token); }
+  Result<json> tasks(const Principal& who, const json& query) override { return people_->tasks(who, query); }
+  Result<json> task(const Principal& who, std::uint64_t key) override { return people_->task(who, key); }
+  Result<json> claim(const Principal& who, std::uint64_t key, int expected) override { return people_->claim(who, key, expected); }
+  Result<json> unclaim(const Principal& who, std::uint64_t key) override { return people_->unclaim(who, key); }
+  Result<json> delegate(const Principal& who, std::uint64_t key, const std::string& to) override { return people_->delegate(who, key, to); }
+  Result<json> complete_task(const Principal& who, std::uint64_t key, const json& data) override {
+    return people_->complete_task(who, key, data);
+  }
+  Result<json> form(const std::string& key) override { return people_->form(key); }
+  Result<json> fetch_and_lock(const Principal& who, const json& request) override { return people_->fetch_and_lock(who, request); }
+  Result<void> complete_external(std::uint64_t job, const std::string& worker, const json& variables) override {
+    return people_->complete_external(job, worker, variables);
+  }
+  Result<void> fail_external(std::uint64_t job, const std::string& worker, const std::string& message, int retries,
+                             std::int64_t retry_timeout_ms) override {
+    return people_->fail_external(job, worker, message, retries, retry_timeout_ms);
+  }
+  Result<void> bpmn_error_external(std::uint64_t job, const std::string& worker, const std::string& code, const json& variables) override {
+    return people_->bpmn_error_external(job, worker, code, variables);
+  }
+  Result<void> extend_lock(std::uint64_t job, const std::string& worker, std::int64_t duration_ms) override {
+    return people_->extend_lock(job, worker, duration_ms);
+  }
+  Result<void> unlock_external(std::uint64_t job) override { return people_->unlock_external(job); }
+  const std::string& database_url() const override { return url_; }
+
   Result<void> serve(const ServeOptions& options) override {
     sched::SchedulerOptions s;
     s.node = options.node;
@@ -255,6 +339,7 @@ class DurableEngine final : public Engine {
   std::string actor_;
   std::unique_ptr<store::PgStore> store_;
   std::unique_ptr<sched::Processor> processor_;
+  std::unique_ptr<api::PeopleApi> people_;
 };
 
 }  // namespace

@@ -17,6 +17,8 @@ std::string_view to_string(Errc code) noexcept {
     case Errc::ConnectorFailed: return "connector-failed";
     case Errc::Timeout: return "timeout";
     case Errc::Internal: return "internal";
+    case Errc::Unauthenticated: return "unauthenticated";
+    case Errc::PermissionDenied: return "permission_denied";
   }
   return "internal";
 }

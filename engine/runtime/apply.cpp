@@ -82,6 +82,7 @@ struct Applier {
   void operator()(const ErrorEscaped& e) { s.escaped_error = e.code; }
   void operator()(const MessagePublished&) {}
   void operator()(const SignalPublished&) {}
+  void operator()(const UserTaskCreated&) {}
   void operator()(const IncidentRaised& e) {
     s.incidents[e.incident.key] = e.incident;
     if (auto it = s.elements.find(e.incident.element_instance); it != s.elements.end()) {
@@ -152,6 +153,15 @@ std::string describe(const Event& event, const InstanceState& s) {
       return "message " + e.name + (e.correlation_key.empty() ? "" : " (" + e.correlation_key + ")") + " published";
     }
     std::string operator()(const SignalPublished& e) const { return "signal " + e.name + " published"; }
+    std::string operator()(const UserTaskCreated& e) const {
+      std::string out = "task " + of(e.element_instance) + " for";
+      if (!e.assignee.empty()) out += " " + e.assignee;
+      for (const auto& u : e.candidate_users) out += " " + u;
+      for (const auto& g : e.candidate_groups) out += " group:" + g;
+      if (e.assignee.empty() && e.candidate_users.empty() && e.candidate_groups.empty()) out += " anyone";
+      if (e.due) out += ", due " + std::to_string(e.due);
+      return out;
+    }
     std::string operator()(const IncidentRaised& e) const { return "incident at " + of(e.incident.element_instance) + ": " + e.incident.message; }
     std::string operator()(const IncidentResolved& e) const { return "incident " + std::to_string(e.key) + " resolved"; }
     std::string operator()(const InstanceCompleted&) const { return "instance completed"; }

@@ -24,7 +24,9 @@ struct CancelInstance {};
 struct CompleteJob { Key job; nlohmann::json variables = nlohmann::json::object(); };
 // A job attempt failed. The next attempt waits `retry_in_ms` when given (>= 0), else the task's
 // retry cycle interval (`R5/PT1M`), else 1 s, 2 s, 4 s ... (doubling per attempt used).
-struct FailJob { Key job; std::string message; std::int64_t retry_in_ms = -1; };
+// An external worker may say how many attempts are left (`retries_left` >= 0, Camunda's
+// external-task `retries`): 0 raises the incident at once.
+struct FailJob { Key job; std::string message; std::int64_t retry_in_ms = -1; int retries_left = -1; };
 // A person (or a test) finishes a wait state: user, manual, receive or abstract task, or a catch
 // event.
 struct CompleteWait { Key element_instance; nlohmann::json variables = nlohmann::json::object(); };

@@ -41,6 +41,17 @@ struct ErrorEscaped { std::string code; };  // to the calling process
 // the message or signal start events of deployed processes. No change to this instance.
 struct MessagePublished { std::string name; std::string correlation_key; nlohmann::json variables; };
 struct SignalPublished { std::string name; nlohmann::json variables; };
+// A user task waits for a person: its assignment as evaluated when it was activated (FEEL or
+// literal; lists from a FEEL list or a comma-separated text). Times in ms since the epoch, 0: none.
+struct UserTaskCreated {
+  Key element_instance = 0;
+  model::ElementIndex element = 0;
+  std::string assignee;
+  std::vector<std::string> candidate_users, candidate_groups;
+  std::int64_t due = 0, follow_up = 0;
+  int priority = 50;
+  std::string form_key;
+};
 struct IncidentRaised { Incident incident; };
 struct IncidentResolved { Key key; };
 struct InstanceCompleted {};
@@ -50,7 +61,7 @@ using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, 
                            FlowTaken, JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, JobCreated, JobRemoved,
                            TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed, ConditionChanged,
                            CompensableRecorded, CompensationQueued, CompensationHandlerStarted,
-                           CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed, ErrorEscaped, MessagePublished, SignalPublished, IncidentRaised, IncidentResolved, InstanceCompleted,
+                           CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed, ErrorEscaped, MessagePublished, SignalPublished, UserTaskCreated, IncidentRaised, IncidentResolved, InstanceCompleted,
                            InstanceTerminated>;
 
 // Applies one event. REQUIRES: the event was produced for this state (checked).

@@ -51,12 +51,13 @@ class Handler {
     if (it == s_.jobs.end()) return fail(Errc::NotFound, "no job " + std::to_string(c.job) + " in this instance");
     Job job = it->second;
     ctx_.emit(JobRemoved{c.job});
-    if (job.retries <= 1) {
+    const int left = c.retries_left >= 0 ? c.retries_left : job.retries - 1;
+    if (left <= 0) {
       ctx_.raise_incident(job.element_instance, "the " + job.type + " job failed and has no retries left: " + c.message);
       return {};
     }
     job.key = ctx_.env().next_key();
-    --job.retries;
+    job.retries = left;
     ++job.failures;
     job.due = ctx_.env().now_millis() + backoff(job, c.retry_in_ms);
     ctx_.emit(JobCreated{std::move(job)});

@@ -9,6 +9,7 @@
 
 #include "expr/feel.hpp"
 #include "dmn/dmn.hpp"
+#include "forms/forms.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
 #include "runtime/state_json.hpp"
@@ -290,6 +291,7 @@ class Processor::Unit {
     for (auto& [key, i] : incidents_added_) batch_.incidents_added.push_back(std::move(i));
     for (auto& [key, t] : tasks_added_) batch_.user_tasks_added.push_back(std::move(t));
     if (batch_.empty()) return {};
+    batch_.actor = p_.actor_;
     return tx_.write(batch_);
   }
 
@@ -360,6 +362,10 @@ class Processor::Unit {
 
   template <typename Map, typename Row>
   static void add_row(Map& added, Key key, Row row) { added[key] = std::move(row); }
+  // A task created in this unit and ended in it leaves no row; otherwise its row is closed.
+  void end_task(Key key, bool completed) {
+    if (tasks_added_.erase(key) == 0) batch_.user_tasks_ended.push_back({key, completed});
+  }
   template <typename Map>
   static void remove_row(Map& added, std::vector<Key>& removed, Key key) {
     if (added.erase(key) == 0) removed.push_back(key);
@@ -376,17 +382,31 @@ class Processor::Unit {
           history(s, "started", "", {{"businessKey", e.business_key}, {"definition", l.definition_id}});
         } else if constexpr (std::is_same_v<T, runtime::ElementActivated>) {
           history(s, "activated", elements[e.element].id);
-          if (const auto* task = elements[e.element].template as<model::UserTaskSpec>(); task && e.role != runtime::Role::Body) {
-            auto literal = [](const std::string& v) { return expr::looks_like_expression(v) ? std::string() : v; };
-            add_row(tasks_added_, e.key, store::Batch::UserTask{e.key, s.key, s.process->id, elements[e.element].id, elements[e.element].name,
-                                                               literal(task->assignee), literal(task->candidate_groups), task->form_key});
-          }
         } else if constexpr (std::is_same_v<T, runtime::ElementCompleted>) {
           history(s, "completed", elements[e.element].id);
-          if (elements[e.element].type == model::ElementType::UserTask) remove_row(tasks_added_, batch_.user_tasks_removed, e.key);
+          if (elements[e.element].type == model::ElementType::UserTask) end_task(e.key, true);
         } else if constexpr (std::is_same_v<T, runtime::ElementTerminated>) {
           history(s, "terminated", elements[e.element].id);
-          if (elements[e.element].type == model::ElementType::UserTask) remove_row(tasks_added_, batch_.user_tasks_removed, e.key);
+          if (elements[e.element].type == model::ElementType::UserTask) end_task(e.key, false);
+        } else if constexpr (std::is_same_v<T, runtime::UserTaskCreated>) {
+          const auto& el = elements[e.element];
+          store::Batch::UserTask t;
+          t.key = e.element_instance;
+          t.instance_id = s.key;
+          t.process_id = s.process->id;
+          t.process_name = s.process->name;
+          t.element_id = el.id;
+          t.name = el.name;
+          t.documentation = el.documentation;
+          t.business_key = s.business_key;
+          t.assignee = e.assignee;
+          t.candidate_users = e.candidate_users;
+          t.candidate_groups = e.candidate_groups;
+          t.due = e.due;
+          t.follow_up = e.follow_up;
+          t.priority = e.priority;
+          t.form_key = e.form_key;
+          add_row(tasks_added_, t.key, std::move(t));
         } else if constexpr (std::is_same_v<T, runtime::VariablesSet>) {
           history(s, "variables", "", e.variables);
         } else if constexpr (std::is_same_v<T, runtime::JobCreated>) {
@@ -516,10 +536,30 @@ Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, 
   struct Dmn { std::string file, bytes; std::shared_ptr<const dmn::Model> model; };
   std::vector<Bpmn> parsed;
   std::vector<Dmn> decisions;
+  struct FormFile { std::string file, bytes; forms::Form form; };
+  std::vector<FormFile> form_files;
   std::string errors;
+  auto ends_with = [](const std::string& s, const std::string& tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+  };
   for (const auto& [name, bytes] : files) {
     std::vector<Diagnostic> all;
-    if (name.size() > 4 && name.compare(name.size() - 4, 4, ".dmn") == 0) {
+    if (ends_with(name, ".form") || ends_with(name, ".form.json")) {
+      auto doc = json::parse(bytes, nullptr, false);
+      auto form = doc.is_discarded() ? Result<forms::Form>(fail(Errc::InvalidArgument, "is not JSON")) : forms::read_form(doc);
+      if (!form) {
+        errors += (errors.empty() ? "" : "\n") + name + ": form: " + form.error().message;
+        continue;
+      }
+      if (form->id.empty()) {
+        // A form without an id is known by its file name ("approve-hire.form" -> approve-hire).
+        auto base = name.substr(name.find_last_of('/') + 1);
+        form->id = base.substr(0, base.find(".form"));
+      }
+      form_files.push_back({name, bytes, std::move(*form)});
+      continue;
+    }
+    if (ends_with(name, ".dmn")) {
       auto read = dmn::read_dmn(name, bytes, 64u << 20);
       all = read.diagnostics;
       if (read.model) {
@@ -557,6 +597,14 @@ Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, 
       }
       return deployment;
     };
+    report.forms.clear();
+    for (const auto& f : form_files) {
+      auto dep = deployment_id();
+      if (!dep) return fail(dep.error());
+      auto v = tx.insert_form(f.form.id, f.file, f.form.schema, hash_of(f.bytes), *dep);
+      if (!v) return fail(v.error());
+      report.forms.push_back({f.form.id, v->version, 0, v->unchanged, f.file});
+    }
     for (const auto& f : decisions) {
       const std::string hash = hash_of(f.bytes);
       for (const auto& d : f.model->decisions) {

@@ -38,6 +38,7 @@ struct DeployedProcess {
 struct DeployReport {
   std::vector<DeployedProcess> processes;
   std::vector<DeployedProcess> decisions;  // DMN decisions (process_id holds the decision id)
+  std::vector<DeployedProcess> forms;      // forms (process_id holds the form id)
   std::vector<Diagnostic> diagnostics;  // warnings (errors fail the deployment)
 };
 
@@ -99,6 +100,10 @@ class Processor {
 
   // The parsed process of a stored definition (cached; definitions never change).
   Result<std::shared_ptr<const model::ProcessDefinition>> process(store::Tx& tx, std::int64_t definition_id);
+
+  // Who the next units are done by, in history and on completed tasks ("user:anna").
+  void set_actor(std::string actor) { actor_ = std::move(actor); }
+  const std::string& actor() const { return actor_; }
 
   // Wall clock in ms; overridable for tests of timers.
   static std::int64_t now_millis();

@@ -337,7 +337,7 @@ TEST_CASE("concurrent starts share commits through the command queue, and each g
   CHECK(db.query("SELECT count(DISTINCT (variables->>'t') || '/' || (variables->>'i')) FROM instances") == std::to_string(8 * 23));
 }
 
-TEST_CASE("open user tasks are rows, and operator commands are in history with who gave them", "[pg]") {
+TEST_CASE("user tasks are rows (open, then completed with who did it), and operator commands are in history with who gave them", "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = open_engine(db);
@@ -347,7 +347,8 @@ TEST_CASE("open user tasks are rows, and operator commands are in history with w
   const std::string id = std::to_string((*r)["id"].get<std::uint64_t>());
   CHECK(db.query("SELECT element_id FROM user_tasks WHERE instance_id = " + id) == "review");
   REQUIRE(e->complete((*r)["id"], "review", {{"result", "fine"}}));
-  CHECK(db.query("SELECT count(*) FROM user_tasks") == "0");
+  CHECK(db.query("SELECT count(*) FROM user_tasks WHERE state = 'open'") == "0");
+  CHECK(db.query("SELECT state || ' by ' || ended_by FROM user_tasks WHERE instance_id = " + id) == "completed by test");
   CHECK(db.query("SELECT actor || ' ' || (data->>'command') FROM history WHERE kind = 'command' AND instance_id = " + id) == "test complete");
   THEN("the command comes before what it caused") {
     CHECK(std::stol(db.query("SELECT min(id) FROM history WHERE kind = 'command'")) <

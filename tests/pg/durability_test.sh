@@ -55,7 +55,7 @@ url=${ELVA_TEST_DATABASE_URL/\/elva_test\?//elva_crash_$$?}
 psql "$ELVA_TEST_DATABASE_URL" -qc "CREATE DATABASE elva_crash_$$" || exit 1
 setup "$url" || exit 1
 for round in 1 2 3 4 5; do
-  "$elva" serve --db "$url" --workers 4 --node crash 2>>/tmp/elva-crash-$$.log &
+  "$elva" serve --no-http --db "$url" --workers 4 --node crash 2>>/tmp/elva-crash-$$.log &
   pid=$!
   pids+=("$pid")
   sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.3 + rand() * 1.5 }')"
@@ -63,7 +63,7 @@ for round in 1 2 3 4 5; do
   wait "$pid" 2>/dev/null
   echo "crash $round: killed after $(q "$url" "SELECT count(*) FROM instances WHERE status = 'completed'") of $n completed"
 done
-"$elva" serve --db "$url" --workers 4 --node crash 2>>/tmp/elva-crash-$$.log &
+"$elva" serve --no-http --db "$url" --workers 4 --node crash 2>>/tmp/elva-crash-$$.log &
 pid=$!
 pids+=("$pid")
 wait_done "$url" 120 || echo "FAIL: not finished after the crashes"
@@ -76,9 +76,9 @@ rm -f /tmp/elva-crash-$$.log
 url=${ELVA_TEST_DATABASE_URL/\/elva_test\?//elva_nodes_$$?}
 psql "$ELVA_TEST_DATABASE_URL" -qc "CREATE DATABASE elva_nodes_$$" || exit 1
 setup "$url" || exit 1
-"$elva" serve --db "$url" --workers 4 --node a 2>/dev/null &
+"$elva" serve --no-http --db "$url" --workers 4 --node a 2>/dev/null &
 a=$!
-"$elva" serve --db "$url" --workers 4 --node b 2>/dev/null &
+"$elva" serve --no-http --db "$url" --workers 4 --node b 2>/dev/null &
 b=$!
 pids+=("$a" "$b")
 wait_done "$url" 120 || echo "FAIL: two nodes did not finish"
@@ -92,7 +92,7 @@ check "node b did part of the work" "$(q "$url" "SELECT count(*) > 0 FROM histor
 url=$(ELVA_TEST_PG_DIR=$restart_dir ELVA_TEST_PG_PORT=54330 "$src/tests/support/pg-test-server" start) || exit 1
 n=$((n / 2))
 setup "$url" || exit 1
-"$elva" serve --db "$url" --workers 4 --node r 2>/tmp/elva-restart-$$.log &
+"$elva" serve --no-http --db "$url" --workers 4 --node r 2>/tmp/elva-restart-$$.log &
 pid=$!
 pids+=("$pid")
 sleep 1

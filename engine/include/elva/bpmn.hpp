@@ -29,7 +29,8 @@ struct FileReport {
 
 // Expands directories (recursively, *.bpmn) and keeps files as given, in a stable order.
 // Errors: NotFound for a path that does not exist.
-Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string>& paths);
+// With `with_forms`, form files (.form, .form.json) found in directories are included too (for deploy).
+Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string>& paths, bool with_forms = false);
 
 // Reads and validates every file. Call activities may refer to processes in any of the files.
 // One report per file, in the order given.

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,18 @@
 #include "elva/result.hpp"
 
 namespace elva {
+
+// Who is asking (the server authenticates; the engine authorizes). Roles: employee (own and
+// group tasks), developer (deploys, reads definitions and instances), admin (everything),
+// worker (systems: the external-task API).
+struct Principal {
+  std::string user;
+  std::string name, email, locale;
+  std::vector<std::string> groups;
+  std::vector<std::string> roles;
+  bool is(const std::string& role) const;  // an admin is every role
+  nlohmann::json to_json() const;
+};
 
 struct EngineOptions {
   std::string database_url;     // empty: ELVA_DATABASE_URL, else the embedded cluster
@@ -68,6 +81,57 @@ class Engine {
 
   // Runs the job executor and timers until options.stop is set (or forever).
   virtual Result<void> serve(const ServeOptions& options) = 0;
+
+  // --- For the REST API and the task list (engine/api/people_api.cpp). Errors add
+  // Unauthenticated (401), PermissionDenied (403), Conflict (409: someone else was first),
+  // ValidationError with one context entry "field.<key>" per form field that is wrong.
+
+  // Who later commands are done by, in history and on completed tasks ("user:anna").
+  virtual void set_actor(const std::string& actor) = 0;
+  // Files as (name, content): .bpmn, .dmn, .form. Same answer as deploy().
+  virtual Result<nlohmann::json> deploy_files(const std::vector<std::pair<std::string, std::string>>& files) = 0;
+  // {"process", "version", "name", "file", "source"}; version 0: the latest.
+  virtual Result<nlohmann::json> definition(const std::string& process_id, int version) = 0;
+  virtual Result<nlohmann::json> jobs(std::uint64_t instance) = 0;
+
+  // Users: [{"id", "name", "email", "password" | "passwordHash", "roles", "groups", "locale",
+  // "disabled"}]; passwords are hashed (Argon2id) before they are stored. Returns {"users": n}.
+  virtual Result<nlohmann::json> import_users(const nlohmann::json& users) = 0;
+  virtual Result<nlohmann::json> users() = 0;
+  // A session: {"token", "expiresAt", "user": {...}}. Unauthenticated for a wrong password, an
+  // unknown or disabled user (one message for all three).
+  virtual Result<nlohmann::json> login(const std::string& user, const std::string& password, std::int64_t ttl_ms) = 0;
+  virtual Result<Principal> authenticate(const std::string& bearer_token) = 0;
+  virtual Result<Principal> authenticate_password(const std::string& user, const std::string& password) = 0;
+  // An API token for a system (ttl_ms 0: until revoked): {"token", "expiresAt"}.
+  virtual Result<nlohmann::json> create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms) = 0;
+  virtual Result<void> logout(const std::string& bearer_token) = 0;
+
+  // Tasks as `who` may see them. Query: assignee, candidateGroup, processId, instance, state,
+  // overdue, dueBefore, sort (due|created|priority|name), limit, offset.
+  virtual Result<nlohmann::json> tasks(const Principal& who, const nlohmann::json& query) = 0;
+  // One task with its variables (as seen from the task) and its form.
+  virtual Result<nlohmann::json> task(const Principal& who, std::uint64_t key) = 0;
+  // expected_revision 0: whatever the task's revision is.
+  virtual Result<nlohmann::json> claim(const Principal& who, std::uint64_t key, int expected_revision) = 0;
+  virtual Result<nlohmann::json> unclaim(const Principal& who, std::uint64_t key) = 0;
+  virtual Result<nlohmann::json> delegate(const Principal& who, std::uint64_t key, const std::string& to) = 0;
+  // Checks `data` against the task's form (unknown fields, types, rules), then completes it.
+  virtual Result<nlohmann::json> complete_task(const Principal& who, std::uint64_t key, const nlohmann::json& data) = 0;
+  virtual Result<nlohmann::json> form(const std::string& key) = 0;
+
+  // External workers (the Camunda 7 external-task API): request and answers in its JSON shape.
+  virtual Result<nlohmann::json> fetch_and_lock(const Principal& who, const nlohmann::json& request) = 0;
+  virtual Result<void> complete_external(std::uint64_t job, const std::string& worker, const nlohmann::json& variables) = 0;
+  virtual Result<void> fail_external(std::uint64_t job, const std::string& worker, const std::string& message,
+                                     int retries, std::int64_t retry_timeout_ms) = 0;
+  virtual Result<void> bpmn_error_external(std::uint64_t job, const std::string& worker, const std::string& code,
+                                           const nlohmann::json& variables) = 0;
+  virtual Result<void> extend_lock(std::uint64_t job, const std::string& worker, std::int64_t duration_ms) = 0;
+  virtual Result<void> unlock_external(std::uint64_t job) = 0;
+
+  // The database this engine uses (the embedded cluster's socket URL when embedded).
+  virtual const std::string& database_url() const = 0;
 };
 
 }  // namespace elva

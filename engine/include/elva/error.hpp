@@ -22,6 +22,8 @@ enum class Errc {
   ConnectorFailed,
   Timeout,
   Internal,
+  Unauthenticated,   // no credentials, or expired or unknown ones (HTTP 401)
+  PermissionDenied,  // known, but not allowed to do this (HTTP 403)
 };
 
 std::string_view to_string(Errc code) noexcept;

@@ -7,6 +7,7 @@
 #include <pqxx/pqxx>
 
 #include "store/pg/pg_errors.hpp"
+#include "store/pg/pg_people.hpp"
 #include "store/pg/pg_tx.hpp"
 #include "store/pg/migrations.hpp"
 
@@ -201,6 +202,53 @@ class Pg final : public PgStore {
     });
   }
 
+  Result<TaskPage> tasks(const TaskQuery& q) override {
+    return read([&](pqxx::read_transaction& t) { return people::tasks(t, q); });
+  }
+  Result<std::optional<TaskRow>> task(Key key) override {
+    return read([&](pqxx::read_transaction& t) { return people::task(t, key); });
+  }
+  Result<std::optional<TaskRow>> assign_task(Key key, const std::string& assignee, int expected) override {
+    return write([&](pqxx::work& t) { return people::assign_task(t, key, assignee, expected); });
+  }
+  Result<void> upsert_users(const std::vector<UserRow>& users) override {
+    auto r = write([&](pqxx::work& t) { people::upsert_users(t, users); return true; });
+    if (!r) return fail(r.error());
+    return {};
+  }
+  Result<std::optional<UserRow>> user(const std::string& id) override {
+    return read([&](pqxx::read_transaction& t) { return people::user(t, id); });
+  }
+  Result<std::vector<UserRow>> users() override {
+    return read([&](pqxx::read_transaction& t) { return people::users(t); });
+  }
+  Result<void> insert_token(const std::string& hash, const std::string& user_id, const std::string& kind, const std::string& name,
+                            std::int64_t expires_ms) override {
+    auto r = write([&](pqxx::work& t) { people::insert_token(t, hash, user_id, kind, name, expires_ms); return true; });
+    if (!r) return fail(r.error());
+    return {};
+  }
+  Result<std::optional<TokenRow>> token(const std::string& hash, std::int64_t now_ms) override {
+    return read([&](pqxx::read_transaction& t) { return people::token(t, hash, now_ms); });
+  }
+  Result<void> delete_token(const std::string& hash) override {
+    auto r = write([&](pqxx::work& t) { people::delete_token(t, hash); return true; });
+    if (!r) return fail(r.error());
+    return {};
+  }
+  Result<std::optional<FormRow>> form(const std::string& key) override {
+    return read([&](pqxx::read_transaction& t) { return people::form(t, key); });
+  }
+  Result<std::optional<LockedJob>> locked_job(Key key) override {
+    return read([&](pqxx::read_transaction& t) { return people::locked_job(t, key); });
+  }
+  Result<bool> relock_job(Key key, const std::string& worker, std::int64_t lock_until, std::int64_t now) override {
+    return write([&](pqxx::work& t) { return people::relock_job(t, key, worker, lock_until, now); });
+  }
+  Result<bool> unlock_job(Key key) override {
+    return write([&](pqxx::work& t) { return people::unlock_job(t, key); });
+  }
+
   Result<std::int64_t> count(const std::string& sql) override {
     return read([&](pqxx::read_transaction& t) { return t.exec1(sql)[0].as<std::int64_t>(); });
   }
@@ -230,6 +278,17 @@ class Pg final : public PgStore {
     });
   }
 
+  template <typename F>
+  auto write(F&& f) -> Result<decltype(f(std::declval<pqxx::work&>()))> {
+    using T = decltype(f(std::declval<pqxx::work&>()));
+    return with_conn([&]() -> Result<T> {
+      pqxx::work t(*conn_);
+      T out = f(t);
+      t.commit();
+      return out;
+    });
+  }
+
   struct Receiver : pqxx::notification_receiver {
     explicit Receiver(pqxx::connection_base& c) : pqxx::notification_receiver(c, "elva_work") {}
     void operator()(const std::string&, int) override { ++count; }
@@ -247,7 +306,7 @@ bool Batch::empty() const {
   return instances.empty() && jobs_added.empty() && jobs_removed.empty() && timers_added.empty() &&
          timers_removed.empty() && subscriptions_added.empty() && subscriptions_removed.empty() &&
          incidents_added.empty() && incidents_resolved.empty() && history.empty() && user_tasks_added.empty() &&
-         user_tasks_removed.empty();
+         user_tasks_ended.empty();
 }
 
 Result<std::unique_ptr<PgStore>> PgStore::connect(const std::string& url) {

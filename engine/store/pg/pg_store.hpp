@@ -86,6 +86,66 @@ struct IncidentRow {
   std::string element_id, message, process_id, created_at, resolved_at;
 };
 
+// A user task (migration 005). Times are ISO 8601 text ("" when none).
+struct TaskRow {
+  Key key = 0, instance_id = 0;
+  std::string process_id, process_name, element_id, name, documentation, business_key, assignee;
+  std::vector<std::string> candidate_users, candidate_groups;
+  std::string due, follow_up, created_at, claimed_at, ended_at, ended_by;
+  int priority = 50;
+  std::string form_key, state;
+  int revision = 1;
+  bool overdue = false;
+};
+
+struct TaskQuery {
+  // Employees: only tasks assigned to `user`, or unassigned ones offered to `user` or one of
+  // `groups`. Administrators leave `restrict` false.
+  bool restrict = false;
+  std::string user;
+  std::vector<std::string> groups;
+  std::string assignee;         // filter: this assignee ("-": unassigned only)
+  std::string candidate_group;  // filter: offered to this group
+  std::string process_id;
+  Key instance_id = 0;
+  std::string state = "open";   // open, completed, cancelled, or "" for all
+  bool overdue = false;         // only tasks past their due date
+  std::string due_before;       // ISO 8601
+  std::string sort = "due";     // due, created, priority, name
+  int limit = 50, offset = 0;
+};
+
+struct TaskPage {
+  std::vector<TaskRow> tasks;
+  std::int64_t total = 0;
+};
+
+struct UserRow {
+  std::string id, name, email, password_hash;
+  std::vector<std::string> roles, groups;
+  std::string locale, source;
+  bool disabled = false;
+};
+
+struct TokenRow {
+  std::string user_id, kind, name;
+  bool expired = false;
+};
+
+struct FormRow {
+  std::string form_id, file;
+  int version = 0;
+  nlohmann::json schema;
+};
+
+// A job as an external worker sees it: the lock is the worker's lease.
+struct LockedJob {
+  JobRow job;
+  std::string locked_by;
+  std::int64_t lock_until = 0;
+  std::string process_id, business_key;
+};
+
 struct HistoryRow {
   Key instance_id = 0;
   std::string actor, kind, element_id;
@@ -114,9 +174,21 @@ struct Batch {
   std::vector<IncidentRow> incidents_added;
   std::vector<Key> incidents_resolved;
   std::vector<HistoryRow> history;
-  struct UserTask { Key key, instance_id; std::string process_id, element_id, name, assignee, candidate_groups, form_key; };
+  // An open user task (written again, with the same key, when an incident retry re-creates it).
+  struct UserTask {
+    Key key = 0, instance_id = 0;
+    std::string process_id, process_name, element_id, name, documentation, business_key, assignee;
+    std::vector<std::string> candidate_users, candidate_groups;
+    std::int64_t due = 0, follow_up = 0;  // ms since the epoch; 0: none
+    int priority = 50;
+    std::string form_key;
+  };
   std::vector<UserTask> user_tasks_added;
-  std::vector<Key> user_tasks_removed;
+  // Tasks that ended: completed (by `actor`), or cancelled (the instance or a boundary event
+  // ended them). The rows stay as the task's history.
+  struct EndedTask { Key key = 0; bool completed = false; };
+  std::vector<EndedTask> user_tasks_ended;
+  std::string actor;  // who completed the ended tasks
   // (process id, version) the writer took to be the latest: checked at write (Conflict if not).
   std::vector<std::pair<std::string, int>> assumed_latest;
   // Wake the schedulers (NOTIFY elva_work) when this commits: a timer falls due before their
@@ -167,6 +239,10 @@ class Tx {
   // DMN decisions: the latest version's row (with its file's source when `with_source`).
   virtual Result<std::optional<DefinitionRow>> latest_decision(const std::string& decision_id, bool with_source) = 0;
   virtual Result<std::int64_t> insert_decision(const DefinitionRow& d, std::int64_t deployment_id) = 0;
+  // Forms: a new version unless the latest of `form_id` has the same hash (then its version).
+  struct FormVersion { int version = 0; bool unchanged = false; };
+  virtual Result<FormVersion> insert_form(const std::string& form_id, const std::string& file, const nlohmann::json& schema,
+                                          const std::string& hash, std::int64_t deployment_id) = 0;
 
   // The scheduler: leases due work to `node` until `lease_until`.
   virtual Result<std::vector<JobRow>> acquire_jobs(const std::vector<std::string>& types, const std::string& node,
@@ -208,6 +284,32 @@ class PgStore {
   // Nearest due time of any timer, for arming the scheduler's clock.
   virtual Result<std::optional<std::int64_t>> next_timer_due() = 0;
   virtual Result<std::optional<std::int64_t>> next_job_due(const std::vector<std::string>& types) = 0;
+
+  // User tasks (pg_people.cpp).
+  virtual Result<TaskPage> tasks(const TaskQuery& query) = 0;
+  virtual Result<std::optional<TaskRow>> task(Key key) = 0;
+  // Sets the assignee of an open task whose revision is still `expected` (0: any); claimed_at
+  // is set when `assignee` is not empty. nullopt when the task moved on meanwhile.
+  virtual Result<std::optional<TaskRow>> assign_task(Key key, const std::string& assignee, int expected) = 0;
+
+  // Users and tokens.
+  virtual Result<void> upsert_users(const std::vector<UserRow>& users) = 0;
+  virtual Result<std::optional<UserRow>> user(const std::string& id) = 0;
+  virtual Result<std::vector<UserRow>> users() = 0;
+  // expires_ms 0: until revoked.
+  virtual Result<void> insert_token(const std::string& hash, const std::string& user_id, const std::string& kind,
+                                    const std::string& name, std::int64_t expires_ms) = 0;
+  virtual Result<std::optional<TokenRow>> token(const std::string& hash, std::int64_t now_ms) = 0;
+  virtual Result<void> delete_token(const std::string& hash) = 0;
+
+  // Forms: the latest version whose id, file name or file stem is `key`.
+  virtual Result<std::optional<FormRow>> form(const std::string& key) = 0;
+
+  // External workers: a job with its lock; extend or release a worker's lock (false: the job
+  // is gone or locked by someone else).
+  virtual Result<std::optional<LockedJob>> locked_job(Key key) = 0;
+  virtual Result<bool> relock_job(Key key, const std::string& worker, std::int64_t lock_until, std::int64_t now) = 0;
+  virtual Result<bool> unlock_job(Key key) = 0;
   // A SQL count for tests and benchmarks ("SELECT count(*) FROM ..."); not for user input.
   virtual Result<std::int64_t> count(const std::string& sql) = 0;
 

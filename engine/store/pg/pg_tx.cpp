@@ -181,17 +181,35 @@ class PgTx final : public Tx {
       remove("dj", "jobs", b.jobs_removed);
       remove("dt", "timers", b.timers_removed);
       remove("ds", "subscriptions", b.subscriptions_removed);
-      remove("du", "user_tasks", b.user_tasks_removed);
+      if (!b.user_tasks_ended.empty()) {
+        json rows = json::array();
+        for (const auto& t : b.user_tasks_ended) rows.push_back({{"key", k(t.key)}, {"completed", t.completed}});
+        parts.push_back("eu AS (UPDATE user_tasks u SET state = CASE WHEN x.completed THEN 'completed' ELSE 'cancelled' END, "
+                        "ended_at = now(), ended_by = CASE WHEN x.completed THEN " + work_.quote(b.actor) + " ELSE '' END, "
+                        "revision = u.revision + 1 FROM jsonb_to_recordset(" + rows_of(rows) + ") AS x(key bigint, completed boolean) "
+                        "WHERE u.key = x.key AND u.state = 'open')");
+      }
       if (!b.user_tasks_added.empty()) {
         json rows = json::array();
+        auto at = [](std::int64_t ms) { return ms ? json(static_cast<double>(ms) / 1000.0) : json(); };
         for (const auto& t : b.user_tasks_added) {
-          rows.push_back({{"key", k(t.key)}, {"instance_id", k(t.instance_id)}, {"process_id", t.process_id}, {"element_id", t.element_id},
-                          {"name", t.name}, {"assignee", t.assignee}, {"candidate_groups", t.candidate_groups}, {"form_key", t.form_key}});
+          rows.push_back({{"key", k(t.key)}, {"instance_id", k(t.instance_id)}, {"process_id", t.process_id},
+                          {"process_name", t.process_name}, {"element_id", t.element_id}, {"name", t.name},
+                          {"documentation", t.documentation}, {"business_key", t.business_key}, {"assignee", t.assignee},
+                          {"candidate_users", t.candidate_users}, {"candidate_groups", t.candidate_groups}, {"due", at(t.due)},
+                          {"follow_up", at(t.follow_up)}, {"priority", t.priority}, {"form_key", t.form_key}});
         }
-        parts.push_back("nu AS (INSERT INTO user_tasks (key, instance_id, process_id, element_id, name, assignee, candidate_groups, form_key) "
-                        "SELECT key, instance_id, process_id, element_id, name, assignee, candidate_groups, form_key FROM jsonb_to_recordset(" +
-                        rows_of(rows) + ") AS x(key bigint, instance_id bigint, process_id text, element_id text, name text, assignee text, "
-                        "candidate_groups text, form_key text))");
+        parts.push_back("nu AS (INSERT INTO user_tasks (key, instance_id, process_id, process_name, element_id, name, documentation, "
+                        "business_key, assignee, candidate_users, candidate_groups, due, follow_up, priority, form_key) "
+                        "SELECT key, instance_id, process_id, process_name, element_id, name, documentation, business_key, assignee, "
+                        "ARRAY(SELECT jsonb_array_elements_text(candidate_users)), ARRAY(SELECT jsonb_array_elements_text(candidate_groups)), "
+                        "to_timestamp(due), to_timestamp(follow_up), priority, form_key FROM jsonb_to_recordset(" + rows_of(rows) +
+                        ") AS x(key bigint, instance_id bigint, process_id text, process_name text, element_id text, name text, "
+                        "documentation text, business_key text, assignee text, candidate_users jsonb, candidate_groups jsonb, due float8, "
+                        "follow_up float8, priority int, form_key text) "
+                        "ON CONFLICT (key) DO UPDATE SET assignee = excluded.assignee, candidate_users = excluded.candidate_users, "
+                        "candidate_groups = excluded.candidate_groups, due = excluded.due, follow_up = excluded.follow_up, "
+                        "priority = excluded.priority, state = 'open', ended_at = NULL, ended_by = '', revision = user_tasks.revision + 1)");
       }
       if (!b.jobs_added.empty()) {
         json rows = json::array();
@@ -296,6 +314,19 @@ class PgTx final : public Tx {
       return work_.exec_params1("INSERT INTO decisions (decision_id, version, name, deployment_id, file, source, hash) "
                                 "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
                                 d.process_id, d.version, d.name, deployment_id, d.file, d.source, d.hash)[0].as<std::int64_t>();
+    });
+  }
+
+  Result<FormVersion> insert_form(const std::string& form_id, const std::string& file, const json& schema,
+                                  const std::string& hash, std::int64_t deployment_id) override {
+    return run_guarded(url_, [&]() {
+      begin();
+      auto latest = work_.exec_params("SELECT version, hash FROM forms WHERE form_id = $1 ORDER BY version DESC LIMIT 1", form_id);
+      if (!latest.empty() && latest[0][1].as<std::string>() == hash) return FormVersion{latest[0][0].as<int>(), true};
+      const int version = latest.empty() ? 1 : latest[0][0].as<int>() + 1;
+      work_.exec_params("INSERT INTO forms (form_id, version, deployment_id, file, schema, hash) VALUES ($1, $2, $3, $4, $5::jsonb, $6)",
+                        form_id, version, deployment_id, file, schema.dump(), hash);
+      return FormVersion{version, false};
     });
   }
 

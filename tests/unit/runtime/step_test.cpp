@@ -38,7 +38,7 @@ TEST_CASE("a started instance runs to its first wait state and stops there", "[r
                <sequenceFlow id="f2" sourceRef="u" targetRef="e"/><endEvent id="e"/>)");
   auto events = i.run(StartInstance{{{"x", 1}}, "B-1", 0, 0, ""});
   CHECK(events == std::vector<std::string>{"started p", "set {\"x\":1}", "activated s (startEvent)",
-                                           "completed s", "took f1", "activated u (userTask)"});
+                                           "completed s", "took f1", "activated u (userTask)", "task u for anyone"});
   CHECK(i.state.status == InstanceStatus::Active);
   WHEN("the user task is completed") {
     i.run(CompleteWait{i.waiting("u"), {{"done", true}}});
@@ -159,4 +159,34 @@ TEST_CASE("instance snapshots keep everything: every scenario runs the same thro
     ++scenarios;
   }
   CHECK(scenarios > 30);
+}
+
+TEST_CASE("a user task's assignment is evaluated when it is activated", "[runtime]") {
+  auto created = [](const std::vector<Event>& events) {
+    for (const auto& e : events) if (const auto* t = std::get_if<UserTaskCreated>(&e)) return *t;
+    return UserTaskCreated{};
+  };
+  Instance i(R"X(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="u"/>
+               <userTask id="u" elva:assignee="=manager" elva:candidateGroups="=[unit, &quot;hr&quot;]" elva:candidateUsers="anna, bo"
+                         elva:dueDate="P3D" elva:followUpDate="=date and time(&quot;2026-12-01T09:00:00Z&quot;)" elva:priority="=7*10"
+                         elva:formKey="approve-hire"/>)X");
+  i.env.set_now(86'400'000);  // 1970-01-02
+  auto r = step(i.state, StartInstance{{{"manager", "maria"}, {"unit", "school-7"}}, "", 0, 0, ""}, i.env);
+  REQUIRE(r);
+  const auto t = created(r->events);
+  CHECK(t.assignee == "maria");
+  CHECK(t.candidate_groups == std::vector<std::string>{"school-7", "hr"});
+  CHECK(t.candidate_users == std::vector<std::string>{"anna", "bo"});
+  CHECK(t.due == 4 * 86'400'000LL);  // P3D counts from the activation
+  CHECK(t.follow_up == 1'796'115'600'000LL);
+  CHECK(t.priority == 70);
+  CHECK(t.form_key == "approve-hire");
+
+  SECTION("an assignment that cannot be evaluated is the task's incident, not a task nobody sees") {
+    Instance bad(R"X(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="u"/>
+                   <userTask id="u" elva:candidateGroups="=count([1])"/>)X");
+    bad.run(StartInstance{});
+    REQUIRE(bad.state.incidents.size() == 1);
+    CHECK(bad.state.incidents.begin()->second.message.find("candidateGroups") != std::string::npos);
+  }
 }

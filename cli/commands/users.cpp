@@ -1,0 +1,75 @@
+// `elva users import FILE | list` and `elva users token USER`: who may log in to the task list
+// and the REST API. Passwords are hashed (Argon2id) before they reach the database; a token is
+// printed once and stored only as its hash. Exit 0 done, 1 bad file content, 2 usage, 3 database.
+#include <iostream>
+
+#include "commands/admin.hpp"
+#include "commands/commands.hpp"
+
+namespace elva::cli {
+
+void add_users(CLI::App& app, int& exit_code) {
+  auto* users = app.add_subcommand("users", "Users of the task list and the REST API: import them, list them, make API tokens.");
+  users->require_subcommand(1);
+
+  struct ImportArgs : AdminArgs { std::string file; };
+  auto ia = std::make_shared<ImportArgs>();
+  auto* import = users->add_subcommand("import", "Import users from a JSON file: [{\"id\", \"name\", \"email\", \"password\", \"roles\", \"groups\"}].\n"
+                                                 "Existing users are updated; a user without a password keeps the one they had.");
+  import->add_option("file", ia->file, "The JSON file")->required();
+  add_admin_options(import, *ia);
+  import->callback([ia, &exit_code] {
+    exit_code = run_admin("users import", *ia, true, [&](Engine& e) -> Result<nlohmann::json> {
+      auto list = read_json_file(ia->file);
+      if (!list) return fail(list.error());
+      return e.import_users(*list);
+    }, [&](const nlohmann::json& r) { std::cout << r["users"] << " users imported from " << ia->file << "\n"; });
+  });
+
+  auto la = std::make_shared<AdminArgs>();
+  auto* list = users->add_subcommand("list", "List users with their roles and groups.");
+  add_admin_options(list, *la);
+  list->callback([la, &exit_code] {
+    exit_code = run_admin("users list", *la, true, [&](Engine& e) { return e.users(); }, [](const nlohmann::json& r) {
+      for (const auto& u : r) {
+        std::cout << u["id"].get<std::string>() << "  " << u["name"].get<std::string>() << "  roles " << u["roles"].dump()
+                  << "  groups " << u["groups"].dump() << (u["disabled"].get<bool>() ? "  (disabled)" : "") << "\n";
+      }
+    });
+  });
+
+  struct TokenArgs : AdminArgs { std::string user, name = "api", ttl; };
+  auto ta = std::make_shared<TokenArgs>();
+  auto* token = users->add_subcommand("token", "Make an API token for a user (a system with the worker role, say). It is shown once.");
+  token->add_option("user", ta->user, "The user the token acts as")->required();
+  token->add_option("--name", ta->name, "What the token is for")->capture_default_str();
+  token->add_option("--ttl", ta->ttl, "How long it lasts (ISO 8601 duration such as P90D; default: until revoked)");
+  add_admin_options(token, *ta);
+  token->callback([ta, &exit_code] {
+    exit_code = run_admin("users token", *ta, true, [&](Engine& e) -> Result<nlohmann::json> {
+      std::int64_t ms = 0;
+      if (!ta->ttl.empty()) {
+        // P90D etc.: days, hours, minutes, seconds.
+        std::int64_t n = 0;
+        char unit = ta->ttl.back();
+        try {
+          n = std::stoll(ta->ttl.substr(ta->ttl.find_first_of("0123456789")));
+        } catch (...) {
+          return fail(Errc::InvalidArgument, "--ttl '" + ta->ttl + "' is not a duration such as P90D or PT12H");
+        }
+        const bool time = ta->ttl.find('T') != std::string::npos;
+        if (unit == 'D' && !time) ms = n * 86'400'000;
+        else if (unit == 'H' && time) ms = n * 3'600'000;
+        else if (unit == 'M' && time) ms = n * 60'000;
+        else if (unit == 'S' && time) ms = n * 1000;
+        else return fail(Errc::InvalidArgument, "--ttl '" + ta->ttl + "' is not a duration such as P90D or PT12H");
+      }
+      return e.create_token(ta->user, ta->name, ms);
+    }, [](const nlohmann::json& r) {
+      std::cout << r["token"].get<std::string>() << "\n";
+      std::cerr << "This token acts as " << r["user"].get<std::string>() << "; keep it secret, it is not shown again.\n";
+    });
+  });
+}
+
+}  // namespace elva::cli

@@ -1,0 +1,506 @@
+// PeopleApi (people_api.hpp): logins, tokens, user tasks with forms, external workers.
+#include "api/people_api.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+
+#include "common/iso8601.hpp"
+#include "forms/forms.hpp"
+#include "identity/secrets.hpp"
+#include "runtime/context.hpp"
+#include "runtime/state_json.hpp"
+
+namespace elva {
+
+bool Principal::is(const std::string& role) const {
+  return std::find(roles.begin(), roles.end(), "admin") != roles.end() ||
+         std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+nlohmann::json Principal::to_json() const {
+  return {{"id", user}, {"name", name}, {"email", email}, {"locale", locale}, {"groups", groups}, {"roles", roles}};
+}
+
+namespace api {
+namespace {
+
+using nlohmann::json;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string iso_of(std::int64_t ms) {
+  const std::int64_t days = ms >= 0 ? ms / 86'400'000 : (ms - 86'399'999) / 86'400'000;
+  std::int64_t year = 0;
+  unsigned month = 0, day = 0;
+  iso8601::civil_from_days(days, year, month, day);
+  const std::int64_t in_day = ms - days * 86'400'000;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(year), month, day,
+                static_cast<long long>(in_day / 3'600'000), static_cast<long long>(in_day / 60'000 % 60),
+                static_cast<long long>(in_day / 1000 % 60), static_cast<long long>(in_day % 1000));
+  return buf;
+}
+
+json or_null(const std::string& s) { return s.empty() ? json() : json(s); }
+
+json task_json(const store::TaskRow& t) {
+  return {{"id", t.key}, {"name", t.name.empty() ? t.element_id : t.name}, {"element", t.element_id},
+          {"process", {{"id", t.process_id}, {"name", t.process_name}}}, {"instance", t.instance_id},
+          {"businessKey", t.business_key}, {"documentation", t.documentation}, {"assignee", or_null(t.assignee)},
+          {"candidateUsers", t.candidate_users}, {"candidateGroups", t.candidate_groups}, {"due", or_null(t.due)},
+          {"followUp", or_null(t.follow_up)}, {"created", t.created_at}, {"claimed", or_null(t.claimed_at)},
+          {"priority", t.priority}, {"formKey", or_null(t.form_key)}, {"state", t.state}, {"overdue", t.overdue},
+          {"endedAt", or_null(t.ended_at)}, {"endedBy", or_null(t.ended_by)}, {"revision", t.revision}};
+}
+
+bool offered_to(const Principal& who, const store::TaskRow& t) {
+  if (std::find(t.candidate_users.begin(), t.candidate_users.end(), who.user) != t.candidate_users.end()) return true;
+  for (const auto& g : who.groups) {
+    if (std::find(t.candidate_groups.begin(), t.candidate_groups.end(), g) != t.candidate_groups.end()) return true;
+  }
+  return false;
+}
+
+bool may_see(const Principal& who, const store::TaskRow& t) {
+  if (who.is("admin")) return true;
+  if (t.assignee == who.user) return true;
+  if (t.state != "open") return t.ended_by == "user:" + who.user;
+  return t.assignee.empty() && offered_to(who, t);
+}
+
+Principal principal_of(const store::UserRow& u) {
+  Principal p;
+  p.user = u.id;
+  p.name = u.name;
+  p.email = u.email;
+  p.locale = u.locale;
+  p.groups = u.groups;
+  p.roles = u.roles;
+  return p;
+}
+
+const std::set<std::string>& known_roles() {
+  static const std::set<std::string> roles = {"employee", "developer", "admin", "worker"};
+  return roles;
+}
+
+Error unauthenticated(std::string message) { return Error{Errc::Unauthenticated, std::move(message), {}}; }
+
+// A string list field of a user entry.
+Result<std::vector<std::string>> string_list(const json& entry, const char* name, const std::string& where) {
+  std::vector<std::string> out;
+  if (!entry.contains(name)) return out;
+  if (!entry[name].is_array()) return fail(Errc::InvalidArgument, where + ": " + name + " must be a list of texts");
+  for (const auto& v : entry[name]) {
+    if (!v.is_string()) return fail(Errc::InvalidArgument, where + ": " + name + " must be a list of texts");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+}  // namespace
+
+json to_camunda_variables(const json& plain) {
+  json out = json::object();
+  if (!plain.is_object()) return out;
+  for (const auto& [name, v] : plain.items()) {
+    if (v.is_string()) out[name] = {{"type", "String"}, {"value", v}, {"valueInfo", json::object()}};
+    else if (v.is_boolean()) out[name] = {{"type", "Boolean"}, {"value", v}, {"valueInfo", json::object()}};
+    else if (v.is_number_integer()) {
+      const auto n = v.get<std::int64_t>();
+      out[name] = {{"type", n >= INT32_MIN && n <= INT32_MAX ? "Integer" : "Long"}, {"value", v}, {"valueInfo", json::object()}};
+    } else if (v.is_number()) out[name] = {{"type", "Double"}, {"value", v}, {"valueInfo", json::object()}};
+    else if (v.is_null()) out[name] = {{"type", "Null"}, {"value", nullptr}, {"valueInfo", json::object()}};
+    else out[name] = {{"type", "Json"}, {"value", v.dump()}, {"valueInfo", json::object()}};
+  }
+  return out;
+}
+
+// --- Identity -------------------------------------------------------------------------------
+
+Result<json> PeopleApi::import_users(const json& users) {
+  if (!users.is_array()) return fail(Errc::InvalidArgument, "users must be a JSON list of {\"id\", \"name\", \"password\", \"roles\", \"groups\"}");
+  std::vector<store::UserRow> rows;
+  std::set<std::string> seen;
+  for (std::size_t i = 0; i < users.size(); ++i) {
+    const json& u = users[i];
+    const std::string where = "user " + std::to_string(i + 1);
+    if (!u.is_object() || !u.contains("id") || !u["id"].is_string() || u["id"].get<std::string>().empty()) {
+      return fail(Errc::InvalidArgument, where + ": needs an \"id\" (the user name people log in with)");
+    }
+    store::UserRow row;
+    row.id = u["id"].get<std::string>();
+    if (!seen.insert(row.id).second) return fail(Errc::InvalidArgument, where + ": '" + row.id + "' appears twice");
+    const std::string who = where + " ('" + row.id + "')";
+    static const std::set<std::string> fields = {"id", "name", "email", "password", "passwordHash", "roles", "groups", "locale", "disabled"};
+    for (const auto& [k, v] : u.items()) {
+      if (!fields.count(k)) return fail(Errc::InvalidArgument, who + ": unknown field '" + k + "'");
+    }
+    row.name = u.value("name", row.id);
+    row.email = u.value("email", "");
+    row.locale = u.value("locale", "");
+    row.disabled = u.value("disabled", false);
+    auto roles = string_list(u, "roles", who);
+    if (!roles) return fail(roles.error());
+    row.roles = roles->empty() ? std::vector<std::string>{"employee"} : *roles;
+    for (const auto& r : row.roles) {
+      if (!known_roles().count(r)) return fail(Errc::InvalidArgument, who + ": unknown role '" + r + "' (roles: employee, developer, admin, worker)");
+    }
+    auto groups = string_list(u, "groups", who);
+    if (!groups) return fail(groups.error());
+    row.groups = *groups;
+    if (u.contains("password")) {
+      if (!u["password"].is_string() || u["password"].get<std::string>().size() < 8) {
+        return fail(Errc::InvalidArgument, who + ": a password must be a text of at least 8 characters");
+      }
+      auto hash = identity::hash_password(u["password"].get<std::string>());
+      if (!hash) return fail(hash.error());
+      row.password_hash = *hash;
+    } else if (u.contains("passwordHash")) {
+      row.password_hash = u.value("passwordHash", "");
+      if (row.password_hash.rfind("$argon2id$", 0) != 0) return fail(Errc::InvalidArgument, who + ": passwordHash must be an Argon2id hash ($argon2id$...)");
+    }
+    rows.push_back(std::move(row));
+  }
+  if (auto r = store_.upsert_users(rows); !r) return fail(r.error());
+  return json{{"users", rows.size()}};
+}
+
+Result<json> PeopleApi::users() {
+  auto rows = store_.users();
+  if (!rows) return fail(rows.error());
+  json out = json::array();
+  for (const auto& u : *rows) {
+    out.push_back({{"id", u.id}, {"name", u.name}, {"email", u.email}, {"roles", u.roles}, {"groups", u.groups},
+                   {"locale", u.locale}, {"source", u.source}, {"disabled", u.disabled}, {"hasPassword", !u.password_hash.empty()}});
+  }
+  return out;
+}
+
+Result<Principal> PeopleApi::authenticate_password(const std::string& user, const std::string& password) {
+  auto row = store_.user(user);
+  if (!row) return fail(row.error());
+  // The same answer for an unknown user, a wrong password and a disabled account.
+  if (!*row || (*row)->disabled || !identity::verify_password((*row)->password_hash, password)) {
+    return fail(unauthenticated("the user name or password is wrong"));
+  }
+  return principal_of(**row);
+}
+
+Result<json> PeopleApi::login(const std::string& user, const std::string& password, std::int64_t ttl_ms) {
+  auto who = authenticate_password(user, password);
+  if (!who) return fail(who.error());
+  const std::string token = identity::new_token();
+  const std::int64_t expires = now_ms() + ttl_ms;
+  if (auto r = store_.insert_token(identity::token_hash(token), user, "session", "login", expires); !r) return fail(r.error());
+  return json{{"token", token}, {"expiresAt", iso_of(expires)}, {"user", who->to_json()}};
+}
+
+Result<Principal> PeopleApi::authenticate(const std::string& token) {
+  auto row = store_.token(identity::token_hash(token), now_ms());
+  if (!row) return fail(row.error());
+  if (!*row) return fail(unauthenticated("the token is not known (log in again, or ask an administrator for a new API token)"));
+  if ((*row)->expired) return fail(unauthenticated("the token has expired; log in again"));
+  auto user = store_.user((*row)->user_id);
+  if (!user) return fail(user.error());
+  if (!*user || (*user)->disabled) return fail(unauthenticated("the token's user is disabled"));
+  return principal_of(**user);
+}
+
+Result<json> PeopleApi::create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms) {
+  auto row = store_.user(user);
+  if (!row) return fail(row.error());
+  if (!*row) return fail(Errc::NotFound, "there is no user '" + user + "' (import users first: elva users import FILE)");
+  const std::string token = identity::new_token();
+  const std::int64_t expires = ttl_ms > 0 ? now_ms() + ttl_ms : 0;
+  if (auto r = store_.insert_token(identity::token_hash(token), user, "api", name, expires); !r) return fail(r.error());
+  return json{{"token", token}, {"user", user}, {"name", name}, {"expiresAt", expires ? json(iso_of(expires)) : json()}};
+}
+
+Result<void> PeopleApi::logout(const std::string& token) { return store_.delete_token(identity::token_hash(token)); }
+
+// --- Tasks ----------------------------------------------------------------------------------
+
+Result<json> PeopleApi::tasks(const Principal& who, const json& query) {
+  store::TaskQuery q;
+  q.restrict = !who.is("admin");
+  q.user = who.user;
+  q.groups = who.groups;
+  auto text = [&](const char* name, std::string& into) -> Result<void> {
+    if (!query.contains(name)) return {};
+    if (!query[name].is_string()) return fail(Errc::InvalidArgument, std::string(name) + " must be a text");
+    into = query[name].get<std::string>();
+    return {};
+  };
+  for (auto [name, into] : {std::pair<const char*, std::string*>{"assignee", &q.assignee}, {"candidateGroup", &q.candidate_group},
+                            {"processId", &q.process_id}, {"state", &q.state}, {"dueBefore", &q.due_before}, {"sort", &q.sort}}) {
+    if (auto r = text(name, *into); !r) return fail(r.error());
+  }
+  if (q.assignee == "me") q.assignee = who.user;
+  if (q.state == "all") q.state.clear();
+  if (!q.state.empty() && q.state != "open" && q.state != "completed" && q.state != "cancelled") {
+    return fail(Errc::InvalidArgument, "state must be open, completed, cancelled or all");
+  }
+  if (q.sort != "due" && q.sort != "created" && q.sort != "priority" && q.sort != "name") {
+    return fail(Errc::InvalidArgument, "sort must be due, created, priority or name");
+  }
+  if (!q.due_before.empty() && !iso8601::parse_date_time(q.due_before)) {
+    return fail(Errc::InvalidArgument, "dueBefore must be an ISO 8601 date-time such as 2026-12-01T00:00:00Z");
+  }
+  if (query.contains("instance")) q.instance_id = query["instance"].get<std::uint64_t>();
+  if (query.contains("overdue")) q.overdue = query["overdue"].get<bool>();
+  q.limit = query.value("limit", 50);
+  q.offset = query.value("offset", 0);
+  if (q.limit < 1 || q.limit > 1000) return fail(Errc::InvalidArgument, "limit must be between 1 and 1000");
+  if (q.offset < 0) return fail(Errc::InvalidArgument, "offset must not be negative");
+  // Completed tasks an employee sees are the ones they completed themselves.
+  if (q.restrict && q.state != "open") q.assignee = who.user;
+  auto page = store_.tasks(q);
+  if (!page) return fail(page.error());
+  json items = json::array();
+  for (const auto& t : page->tasks) items.push_back(task_json(t));
+  return json{{"items", std::move(items)}, {"total", page->total}, {"limit", q.limit}, {"offset", q.offset}};
+}
+
+Result<store::TaskRow> PeopleApi::visible_task(const Principal& who, std::uint64_t key) {
+  auto row = store_.task(key);
+  if (!row) return fail(row.error());
+  if (!*row || !may_see(who, **row)) return fail(Errc::NotFound, "there is no task " + std::to_string(key) + " that you can see");
+  return std::move(**row);
+}
+
+Result<json> PeopleApi::task_variables(const store::TaskRow& t) {
+  if (t.state != "open") return json::object();
+  auto tx = store_.begin();
+  if (!tx) return fail(tx.error());
+  auto snap = (*tx)->load_instance(t.instance_id);
+  if (!snap) return fail(snap.error());
+  if (!*snap) return json::object();
+  auto process = processor_.process(**tx, (*snap)->definition_id);
+  if (!process) return fail(process.error());
+  runtime::InstanceState state;
+  state.process = *process;
+  if (auto r = runtime::state_from_json((*snap)->state, state); !r) return fail(r.error());
+  runtime::ManualEnv env;
+  std::vector<runtime::Event> events;
+  runtime::StepContext ctx(state, env, events);
+  return ctx.visible_variables(t.key);
+}
+
+Result<json> PeopleApi::task(const Principal& who, std::uint64_t key) {
+  auto t = visible_task(who, key);
+  if (!t) return fail(t.error());
+  json out = task_json(*t);
+  auto vars = task_variables(*t);
+  if (!vars) return fail(vars.error());
+  out["variables"] = std::move(*vars);
+  out["form"] = nullptr;
+  if (!t->form_key.empty()) {
+    auto f = form(t->form_key);
+    if (f) out["form"] = std::move(*f);
+    else if (f.error().code == Errc::NotFound) out["formProblem"] = f.error().message;
+    else return fail(f.error());
+  }
+  return out;
+}
+
+Result<json> PeopleApi::form(const std::string& key) {
+  std::string k = key;
+  // Camunda's prefixes: camunda-forms:deployment:forms/x.form, camunda-forms:app:..., embedded:deployment:...
+  for (const char* prefix : {"camunda-forms:deployment:", "camunda-forms:app:", "camunda-forms:", "embedded:deployment:", "embedded:app:", "deployment:"}) {
+    if (k.rfind(prefix, 0) == 0) { k = k.substr(std::string(prefix).size()); break; }
+  }
+  auto row = store_.form(k);
+  if (!row) return fail(row.error());
+  if (!*row) return fail(Errc::NotFound, "the form '" + key + "' is not deployed (deploy its .form file with the process)");
+  return json{{"id", (*row)->form_id}, {"version", (*row)->version}, {"file", (*row)->file}, {"schema", (*row)->schema}};
+}
+
+Result<json> PeopleApi::claim(const Principal& who, std::uint64_t key, int expected_revision) {
+  auto t = visible_task(who, key);
+  if (!t) return fail(t.error());
+  if (t->state != "open") return fail(Errc::Conflict, "the task was already " + t->state + (t->ended_by.empty() ? "" : " by " + t->ended_by.substr(t->ended_by.find(':') + 1)));
+  if (t->assignee == who.user) return task_json(*t);
+  auto row = store_.assign_task(key, who.user, expected_revision ? expected_revision : t->revision);
+  if (!row) return fail(row.error());
+  if (!*row) return fail(Errc::Conflict, "someone else claimed or changed the task just now; reload it");
+  return task_json(**row);
+}
+
+Result<json> PeopleApi::unclaim(const Principal& who, std::uint64_t key) {
+  auto t = visible_task(who, key);
+  if (!t) return fail(t.error());
+  if (t->assignee.empty()) return task_json(*t);
+  if (t->assignee != who.user && !who.is("admin")) return fail(Errc::PermissionDenied, "only the assignee or an administrator can hand a task back");
+  auto row = store_.assign_task(key, "", t->revision);
+  if (!row) return fail(row.error());
+  if (!*row) return fail(Errc::Conflict, "the task changed just now; reload it");
+  return task_json(**row);
+}
+
+Result<json> PeopleApi::delegate(const Principal& who, std::uint64_t key, const std::string& to) {
+  auto t = visible_task(who, key);
+  if (!t) return fail(t.error());
+  if (t->state != "open") return fail(Errc::Conflict, "the task was already " + t->state);
+  if (t->assignee != who.user && !who.is("admin")) {
+    return fail(Errc::PermissionDenied, "claim the task before you delegate it (only its assignee or an administrator can)");
+  }
+  auto user = store_.user(to);
+  if (!user) return fail(user.error());
+  if (!*user || (*user)->disabled) return fail(Errc::InvalidArgument, "there is no active user '" + to + "' to delegate to");
+  auto row = store_.assign_task(key, to, t->revision);
+  if (!row) return fail(row.error());
+  if (!*row) return fail(Errc::Conflict, "the task changed just now; reload it");
+  return task_json(**row);
+}
+
+Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, const json& data) {
+  auto t = visible_task(who, key);
+  if (!t) return fail(t.error());
+  if (t->state != "open") {
+    std::string by = t->ended_by.substr(t->ended_by.find(':') + 1);
+    return fail(Errc::Conflict, "the task was already " + t->state + (by.empty() ? "" : " by " + by) + (t->ended_at.empty() ? "" : " at " + t->ended_at));
+  }
+  if (!data.is_object()) return fail(Errc::InvalidArgument, "the form data must be a JSON object of field keys and values");
+  json variables = data;
+  if (!t->form_key.empty()) {
+    auto f = form(t->form_key);
+    if (!f && f.error().code != Errc::NotFound) return fail(f.error());
+    if (f) {
+      auto parsed = forms::read_form((*f)["schema"]);
+      if (!parsed) return fail(Errc::Internal, "the deployed form '" + t->form_key + "' cannot be read: " + parsed.error().message);
+      auto errors = forms::check_submission(*parsed, data, variables);
+      if (!errors.empty()) {
+        Error e{Errc::ValidationError, "the form has " + std::to_string(errors.size()) + (errors.size() == 1 ? " problem" : " problems") + "; nothing was saved", {}};
+        for (const auto& fe : errors) e.with("field." + fe.key, fe.message);
+        return fail(std::move(e));
+      }
+    }
+  }
+  const std::string before = processor_.actor();
+  processor_.set_actor("user:" + who.user);
+  auto r = processor_.command(t->instance_id, runtime::CompleteWait{t->key, variables});
+  processor_.set_actor(before);
+  if (!r) {
+    if (r.error().code == Errc::NotFound || r.error().code == Errc::InvalidArgument) {
+      auto now = store_.task(key);
+      std::string by = now && *now ? (*now)->ended_by.substr((*now)->ended_by.find(':') + 1) : "";
+      return fail(Errc::Conflict, "the task was completed by " + (by.empty() ? std::string("someone else") : by) + " just now; nothing was saved");
+    }
+    return fail(r.error());
+  }
+  auto done = store_.task(key);
+  if (!done) return fail(done.error());
+  return *done ? task_json(**done) : json::object();
+}
+
+// --- External workers -----------------------------------------------------------------------
+
+Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request) {
+  if (!who.is("worker")) return fail(Errc::PermissionDenied, "fetching external tasks needs the worker role");
+  if (!request.is_object()) return fail(Errc::InvalidArgument, "the request must be a JSON object");
+  const std::string worker = request.value("workerId", "");
+  if (worker.empty()) return fail(Errc::InvalidArgument, "workerId is required (it names who holds the lock)");
+  int max = request.value("maxTasks", 1);
+  if (max < 0 || max > 1000) return fail(Errc::InvalidArgument, "maxTasks must be between 0 and 1000");
+  if (!request.contains("topics") || !request["topics"].is_array()) return fail(Errc::InvalidArgument, "topics must be a list of {topicName, lockDuration}");
+  json out = json::array();
+  const std::int64_t now = now_ms();
+  auto tx = store_.begin();
+  if (!tx) return fail(tx.error());
+  for (const auto& topic : request["topics"]) {
+    if (static_cast<int>(out.size()) >= max) break;
+    if (!topic.is_object() || !topic.contains("topicName") || !topic["topicName"].is_string()) {
+      return fail(Errc::InvalidArgument, "each topic needs a topicName");
+    }
+    if (!topic.contains("lockDuration") || !topic["lockDuration"].is_number_integer() || topic["lockDuration"].get<std::int64_t>() <= 0) {
+      return fail(Errc::InvalidArgument, "topic '" + topic["topicName"].get<std::string>() + "': lockDuration (ms) must be a positive whole number");
+    }
+    const std::string name = topic["topicName"].get<std::string>();
+    const std::int64_t until = now + topic["lockDuration"].get<std::int64_t>();
+    auto jobs = (*tx)->acquire_jobs({name}, worker, now, until, max - static_cast<int>(out.size()));
+    if (!jobs) return fail(jobs.error());
+    std::set<std::string> wanted;
+    const bool filter = topic.contains("variables") && topic["variables"].is_array();
+    if (filter) for (const auto& v : topic["variables"]) if (v.is_string()) wanted.insert(v.get<std::string>());
+    for (const auto& j : *jobs) {
+      json vars = json::object();
+      for (const auto& [k, v] : j.input.items()) if (!filter || wanted.count(k)) vars[k] = v;
+      out.push_back({{"id", std::to_string(j.key)}, {"topicName", name}, {"workerId", worker}, {"activityId", j.element_id},
+                     {"activityInstanceId", std::to_string(j.element_instance)}, {"processInstanceId", std::to_string(j.instance_id)},
+                     {"executionId", std::to_string(j.element_instance)}, {"lockExpirationTime", iso_of(until)},
+                     {"retries", j.retries}, {"errorMessage", nullptr}, {"errorDetails", nullptr}, {"priority", 0},
+                     {"tenantId", nullptr}, {"variables", to_camunda_variables(vars)}});
+    }
+  }
+  if (auto r = (*tx)->commit(); !r) return fail(r.error());
+  // Process ids and business keys, read after the locks are committed.
+  for (auto& task : out) {
+    auto j = store_.locked_job(std::stoull(task["id"].get<std::string>()));
+    if (!j) return fail(j.error());
+    task["processDefinitionKey"] = *j ? (*j)->process_id : "";
+    task["processDefinitionId"] = *j ? (*j)->process_id : "";
+    task["businessKey"] = *j && !(*j)->business_key.empty() ? json((*j)->business_key) : json();
+  }
+  return out;
+}
+
+Result<store::LockedJob> PeopleApi::worker_job(std::uint64_t job, const std::string& worker) {
+  auto j = store_.locked_job(job);
+  if (!j) return fail(j.error());
+  if (!*j) return fail(Errc::NotFound, "there is no external task " + std::to_string(job) + " (it was completed, or its instance moved on)");
+  if (worker.empty()) return fail(Errc::InvalidArgument, "workerId is required");
+  if ((*j)->locked_by != worker) {
+    return fail(Errc::Conflict, "external task " + std::to_string(job) + " is " +
+                                    ((*j)->locked_by.empty() ? "not locked" : "locked by worker '" + (*j)->locked_by + "'") +
+                                    ", not by '" + worker + "'");
+  }
+  return std::move(**j);
+}
+
+Result<void> PeopleApi::complete_external(std::uint64_t job, const std::string& worker, const json& variables) {
+  auto j = worker_job(job, worker);
+  if (!j) return fail(j.error());
+  auto r = processor_.command(j->job.instance_id, runtime::CompleteJob{job, variables});
+  if (!r && r.error().code == Errc::NotFound) return fail(Errc::NotFound, "external task " + std::to_string(job) + " is no longer there: " + r.error().message);
+  return r;
+}
+
+Result<void> PeopleApi::fail_external(std::uint64_t job, const std::string& worker, const std::string& message, int retries,
+                                      std::int64_t retry_timeout_ms) {
+  auto j = worker_job(job, worker);
+  if (!j) return fail(j.error());
+  return processor_.command(j->job.instance_id, runtime::FailJob{job, message.empty() ? "the worker reported a failure" : message,
+                                                                 retry_timeout_ms, retries});
+}
+
+Result<void> PeopleApi::bpmn_error_external(std::uint64_t job, const std::string& worker, const std::string& code, const json& variables) {
+  auto j = worker_job(job, worker);
+  if (!j) return fail(j.error());
+  if (code.empty()) return fail(Errc::InvalidArgument, "errorCode is required");
+  return processor_.command(j->job.instance_id, runtime::ThrowError{j->job.element_instance, code, variables});
+}
+
+Result<void> PeopleApi::extend_lock(std::uint64_t job, const std::string& worker, std::int64_t duration_ms) {
+  if (duration_ms <= 0) return fail(Errc::InvalidArgument, "newDuration (ms) must be positive");
+  auto j = worker_job(job, worker);
+  if (!j) return fail(j.error());
+  const std::int64_t now = now_ms();
+  auto ok = store_.relock_job(job, worker, now + duration_ms, now);
+  if (!ok) return fail(ok.error());
+  if (!*ok) return fail(Errc::Conflict, "the lock of external task " + std::to_string(job) + " has already expired; fetch it again");
+  return {};
+}
+
+Result<void> PeopleApi::unlock_external(std::uint64_t job) {
+  auto ok = store_.unlock_job(job);
+  if (!ok) return fail(ok.error());
+  if (!*ok) return fail(Errc::NotFound, "there is no external task " + std::to_string(job));
+  return {};
+}
+
+}  // namespace api
+}  // namespace elva

@@ -1,0 +1,62 @@
+// PeopleApi: what the REST API and the task list do for people and systems, over the store and
+// the processor: logins and tokens, user tasks with their forms, and the external-task API.
+// Authorization lives here, not in the HTTP layer: an employee sees a task only when it is
+// assigned to them, or unassigned and offered to them or one of their groups.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "elva/engine.hpp"
+#include "sched/processor.hpp"
+#include "store/pg/pg_store.hpp"
+
+namespace elva::api {
+
+class PeopleApi {
+ public:
+  PeopleApi(store::PgStore& store, sched::Processor& processor) : store_(store), processor_(processor) {}
+
+  Result<nlohmann::json> import_users(const nlohmann::json& users);
+  Result<nlohmann::json> users();
+  Result<nlohmann::json> login(const std::string& user, const std::string& password, std::int64_t ttl_ms);
+  Result<Principal> authenticate(const std::string& token);
+  Result<Principal> authenticate_password(const std::string& user, const std::string& password);
+  Result<nlohmann::json> create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms);
+  Result<void> logout(const std::string& token);
+
+  Result<nlohmann::json> tasks(const Principal& who, const nlohmann::json& query);
+  Result<nlohmann::json> task(const Principal& who, std::uint64_t key);
+  Result<nlohmann::json> claim(const Principal& who, std::uint64_t key, int expected_revision);
+  Result<nlohmann::json> unclaim(const Principal& who, std::uint64_t key);
+  Result<nlohmann::json> delegate(const Principal& who, std::uint64_t key, const std::string& to);
+  Result<nlohmann::json> complete_task(const Principal& who, std::uint64_t key, const nlohmann::json& data);
+  Result<nlohmann::json> form(const std::string& key);
+
+  Result<nlohmann::json> fetch_and_lock(const Principal& who, const nlohmann::json& request);
+  Result<void> complete_external(std::uint64_t job, const std::string& worker, const nlohmann::json& variables);
+  Result<void> fail_external(std::uint64_t job, const std::string& worker, const std::string& message, int retries,
+                             std::int64_t retry_timeout_ms);
+  Result<void> bpmn_error_external(std::uint64_t job, const std::string& worker, const std::string& code,
+                                   const nlohmann::json& variables);
+  Result<void> extend_lock(std::uint64_t job, const std::string& worker, std::int64_t duration_ms);
+  Result<void> unlock_external(std::uint64_t job);
+
+ private:
+  // The task if `who` may see it, else NotFound (no difference between "none" and "not yours").
+  Result<store::TaskRow> visible_task(const Principal& who, std::uint64_t key);
+  // The job if it is locked by `worker`, else NotFound / Conflict.
+  Result<store::LockedJob> worker_job(std::uint64_t job, const std::string& worker);
+  // Variables as seen from the task's element instance (process, then enclosing scopes).
+  Result<nlohmann::json> task_variables(const store::TaskRow& task);
+
+  store::PgStore& store_;
+  sched::Processor& processor_;
+};
+
+// Plain JSON variables as Camunda's typed ones ({"name": {"value", "type", "valueInfo"}}).
+nlohmann::json to_camunda_variables(const nlohmann::json& plain);
+
+}  // namespace elva::api

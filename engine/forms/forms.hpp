@@ -1,0 +1,59 @@
+// Forms: the subset of the Camunda Forms (form-js) JSON schema that task forms use, so that
+// forms drawn in Camunda Modeler work unchanged: textfield, textarea, number, datetime, select,
+// radio, checkbox, checklist, taglist (input fields), text/html/spacer/separator (display only),
+// group (nested fields); validation required, minLength/maxLength, min/max, pattern,
+// validationType email/phone. Pure functions over JSON: the server checks what a person
+// submitted before anything is applied. docs/forms.md describes the subset.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "elva/result.hpp"
+
+namespace elva::forms {
+
+struct Option {
+  std::string label;
+  nlohmann::json value;
+};
+
+struct Field {
+  std::string type;   // form-js component type
+  std::string key;    // the variable it sets
+  std::string label;
+  bool required = false;
+  bool readonly = false;  // shown, never taken from a submission
+  std::optional<double> min, max;
+  std::optional<std::size_t> min_length, max_length;
+  std::string pattern;          // ECMAScript regular expression; the value must contain a match
+  std::string validation_type;  // "email", "phone", or ""
+  std::string subtype;          // datetime: "date", "time", "datetime"
+  std::vector<Option> options;  // select, radio, checklist, taglist with static values
+  bool has_dynamic_options = false;  // valuesKey / valuesExpression: values checked by type only
+};
+
+struct Form {
+  std::string id;
+  std::vector<Field> fields;  // input fields, groups flattened
+  nlohmann::json schema;      // as deployed, for the task list to render
+};
+
+// Reads a form-js document. Errors (InvalidArgument) name the component: "component 3
+// (number 'amount'): validate.min must be a number".
+Result<Form> read_form(const nlohmann::json& schema);
+
+struct FieldError {
+  std::string key;
+  std::string message;  // for the person who filled the form: "Amount must be at most 100"
+};
+
+// Checks a submission: every key must be a field of the form (unknown fields are refused, so a
+// typo never becomes a variable), values must have the field's type and pass its validation.
+// Returns the errors (empty: fine). `variables` gets the values to complete the task with.
+std::vector<FieldError> check_submission(const Form& form, const nlohmann::json& data, nlohmann::json& variables);
+
+}  // namespace elva::forms

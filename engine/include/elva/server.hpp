@@ -1,0 +1,36 @@
+// The HTTP front of `elva serve`: the REST API (/api), the Camunda 7 external-task API subset
+// (/engine-rest/external-task), the OpenAPI document (/api/openapi.json) and the employee task
+// list (/tasklist/). docs/api.md describes it.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "elva/result.hpp"
+
+namespace elva {
+
+struct HttpOptions {
+  std::string address = "127.0.0.1";   // 0.0.0.0 to listen on every interface
+  unsigned short port = 8080;          // 0: any free port
+  int workers = 4;                     // requests handled at once (each its own database connection)
+  std::size_t body_limit = 4u << 20;   // bytes
+  std::size_t header_limit = 16u << 10;
+  int request_timeout_ms = 10'000;
+  int idle_timeout_ms = 30'000;
+  int max_connections = 512;
+  std::function<void(const std::string&)> log;
+};
+
+class WebServer {
+ public:
+  // Opens `workers` connections to `database_url` and starts listening. Errors: the database
+  // (StoreUnavailable), the address (InvalidArgument: in use, not an address).
+  static Result<std::unique_ptr<WebServer>> start(const std::string& database_url, const HttpOptions& options);
+  virtual ~WebServer() = default;
+  virtual unsigned short port() const = 0;
+};
+
+}  // namespace elva

@@ -1,0 +1,42 @@
+// Api: Elva's REST API (/api/...), the Camunda 7 external-task subset (/engine-rest/...), the
+// OpenAPI document and the task list's web assets, as one HttpServer handler. Thin: it
+// authenticates, parses and checks the request, calls the Engine (which authorizes), and
+// answers JSON or an RFC 9457 problem. docs/api.md and docs/openapi.json describe it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "elva/engine.hpp"
+#include "server/http_server.hpp"
+
+namespace elva::server {
+
+struct ApiOptions {
+  std::int64_t session_ttl_ms = 12LL * 3600 * 1000;  // a login lasts a working day
+  std::int64_t basic_auth_cache_ms = 60'000;         // a checked Basic password is trusted this long
+};
+
+class Api {
+ public:
+  // One engine per server worker (each its own database connection).
+  Api(std::vector<std::unique_ptr<Engine>> engines, ApiOptions options);
+  ~Api();
+  Response handle(const Request& request, int worker);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The files under web/ built into the binary: path ("/tasklist/index.html") -> (type, bytes).
+struct Asset {
+  const char* path;
+  const char* content_type;
+  const char* data;
+  std::size_t size;
+};
+const std::vector<Asset>& assets();
+
+}  // namespace elva::server

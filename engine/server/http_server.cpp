@@ -1,0 +1,341 @@
+// HttpServer (http_server.hpp) over Boost.Beast.
+#include "server/http_server.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+namespace elva::server {
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = net::ip::tcp;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+std::string url_decode(std::string_view s, bool plus_is_space) {
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      out += static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
+      i += 2;
+    } else if (s[i] == '+' && plus_is_space) {
+      out += ' ';
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// A fixed set of worker threads, each with its index (its own database connection).
+class Workers {
+ public:
+  explicit Workers(int n) {
+    for (int i = 0; i < n; ++i) threads_.emplace_back([this, i] { run(i); });
+  }
+  ~Workers() { stop(); }
+  void post(std::function<void(int)> job) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      jobs_.push_back(std::move(job));
+    }
+    cv_.notify_one();
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) if (t.joinable()) t.join();
+    threads_.clear();
+  }
+
+ private:
+  void run(int index) {
+    for (;;) {
+      std::function<void(int)> job;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
+        if (jobs_.empty()) return;
+        job = std::move(jobs_.front());
+        jobs_.pop_front();
+      }
+      job(index);
+    }
+  }
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<std::function<void(int)>> jobs_;
+  std::vector<std::thread> threads_;
+  bool stopping_ = false;
+};
+
+std::string problem_body(int status, const std::string& title, const std::string& detail) {
+  auto esc = [](const std::string& s) {
+    std::string o;
+    for (char c : s) {
+      if (c == '"' || c == '\\') o += '\\';
+      o += c;
+    }
+    return o;
+  };
+  return "{\"type\":\"about:blank\",\"title\":\"" + esc(title) + "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + esc(detail) + "\"}";
+}
+
+}  // namespace
+
+std::string Request::header(const std::string& lower_name) const {
+  auto it = headers.find(lower_name);
+  return it == headers.end() ? std::string() : it->second;
+}
+
+struct HttpServer::Impl {
+  Impl(ServerOptions o, Handler h) : options(std::move(o)), handler(std::move(h)), acceptor(ioc) {}
+
+  ServerOptions options;
+  Handler handler;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  std::optional<Workers> workers;
+  std::vector<std::thread> io_threads;
+  std::atomic<int> connections{0};
+  unsigned short bound_port = 0;
+
+  void log(const std::string& line) const {
+    if (options.log) options.log(line);
+  }
+  void accept();
+};
+
+namespace {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, HttpServer::Impl& server)
+      : stream_(std::move(socket)), server_(server), retry_timer_(stream_.get_executor()) {
+    ++server_.connections;
+  }
+  ~Session() { --server_.connections; }
+
+  void start() { read(); }
+
+  // Over the connection limit: one 503 and close.
+  void refuse() {
+    send_problem(503, "Service Unavailable", "the server has too many open connections; try again shortly", false);
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(server_.options.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
+    stream_.expires_after(std::chrono::milliseconds(server_.options.idle_timeout_ms));
+    http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
+  }
+
+  void on_header(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
+    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+  }
+
+  void on_read_error(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == net::error::connection_reset || ec == net::error::operation_aborted) return close();
+    if (ec == beast::error::timeout) return close();  // a silent or too slow client: drop it
+    if (ec == http::error::body_limit) {
+      return send_problem(413, "Content Too Large", "the request body is larger than the server takes (" +
+                                                        std::to_string(server_.options.body_limit) + " bytes)", false);
+    }
+    if (ec == http::error::header_limit) {
+      return send_problem(431, "Request Header Fields Too Large", "the request headers are larger than " +
+                                                                       std::to_string(server_.options.header_limit) + " bytes", false);
+    }
+    send_problem(400, "Bad Request", "the request is not valid HTTP/1.1: " + ec.message(), false);
+  }
+
+  void on_read(beast::error_code ec, std::size_t) {
+    if (ec) return on_read_error(ec);
+    auto& msg = parser_->get();
+    request_ = std::make_shared<Request>();
+    request_->method = std::string(msg.method_string());
+    request_->target = std::string(msg.target());
+    const auto q = request_->target.find('?');
+    request_->path = url_decode(std::string_view(request_->target).substr(0, q), false);
+    if (q != std::string::npos) {
+      std::string_view rest = std::string_view(request_->target).substr(q + 1);
+      while (!rest.empty()) {
+        auto amp = rest.find('&');
+        auto part = rest.substr(0, amp);
+        auto eq = part.find('=');
+        std::string key = url_decode(part.substr(0, eq), true);
+        if (!key.empty()) request_->query[key] = eq == std::string_view::npos ? "" : url_decode(part.substr(eq + 1), true);
+        if (amp == std::string_view::npos) break;
+        rest = rest.substr(amp + 1);
+      }
+    }
+    for (const auto& field : msg) {
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (name.rfind("x-elva-internal-", 0) == 0) continue;  // the server's own bookkeeping, never a client's
+      request_->headers[name] = std::string(field.value());
+    }
+    request_->body = std::move(msg.body());
+    keep_alive_ = msg.keep_alive();
+    version_ = msg.version();
+    dispatch();
+  }
+
+  void dispatch() {
+    stream_.expires_never();  // the handler's time is not the client's
+    auto self = shared_from_this();
+    server_.workers->post([self](int worker) {
+      Response r;
+      try {
+        r = self->server_.handler(*self->request_, worker);
+      } catch (const std::exception& e) {
+        self->server_.log(std::string("request failed inside the server: ") + e.what());
+        r.status = 500;
+        r.content_type = "application/problem+json";
+        r.body = problem_body(500, "Internal Server Error", "the server failed to answer; the administrator finds the cause in its log");
+      }
+      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->answer(std::move(r)); });
+    });
+  }
+
+  void answer(Response r) {
+    if (r.retry_in_ms > 0 && now_ms() + r.retry_in_ms < r.retry_until_ms) {
+      retry_timer_.expires_after(std::chrono::milliseconds(r.retry_in_ms));
+      retry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+        if (!ec) self->dispatch();
+      });
+      return;
+    }
+    write(std::move(r), keep_alive_);
+  }
+
+  void send_problem(int status, const std::string& title, const std::string& detail, bool keep) {
+    Response r;
+    r.status = status;
+    r.content_type = "application/problem+json";
+    r.body = problem_body(status, title, detail);
+    write(std::move(r), keep);
+  }
+
+  void write(Response r, bool keep) {
+    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_ ? version_ : 11);
+    res->set(http::field::server, "Elva");
+    res->set(http::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers) res->set(k, v);
+    res->keep_alive(keep);
+    res->body() = std::move(r.body);
+    res->prepare_payload();
+    stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
+    http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
+      if (ec || !keep) return self->close();
+      self->read();
+    });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  HttpServer::Impl& server_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::shared_ptr<Request> request_;
+  net::steady_timer retry_timer_;
+  bool keep_alive_ = false;
+  unsigned version_ = 11;
+};
+
+}  // namespace
+
+void HttpServer::Impl::accept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec) {
+      if (ec == net::error::operation_aborted) return;
+      log("accepting a connection failed: " + ec.message());
+    } else {
+      auto session = std::make_shared<Session>(std::move(socket), *this);
+      if (connections.load() > options.max_connections) session->refuse();
+      else session->start();
+    }
+    accept();
+  });
+}
+
+HttpServer::HttpServer(ServerOptions options, Handler handler) : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+
+HttpServer::~HttpServer() { stop(); }
+
+bool HttpServer::start(std::string& error) {
+  beast::error_code ec;
+  auto address = net::ip::make_address(impl_->options.address, ec);
+  if (ec) {
+    error = "'" + impl_->options.address + "' is not an IP address to listen on";
+    return false;
+  }
+  tcp::endpoint endpoint(address, impl_->options.port);
+  impl_->acceptor.open(endpoint.protocol(), ec);
+  if (!ec) impl_->acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) impl_->acceptor.bind(endpoint, ec);
+  if (!ec) impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = "cannot listen on " + impl_->options.address + ":" + std::to_string(impl_->options.port) + ": " + ec.message() +
+            (ec == net::error::address_in_use ? " (another program uses the port; choose one with --port)" : "");
+    return false;
+  }
+  impl_->bound_port = impl_->acceptor.local_endpoint().port();
+  impl_->workers.emplace(impl_->options.workers);
+  impl_->accept();
+  for (int i = 0; i < std::max(1, impl_->options.io_threads); ++i) {
+    impl_->io_threads.emplace_back([this] { impl_->ioc.run(); });
+  }
+  return true;
+}
+
+unsigned short HttpServer::port() const { return impl_->bound_port; }
+
+void HttpServer::stop() {
+  if (!impl_) return;
+  beast::error_code ec;
+  impl_->acceptor.close(ec);
+  impl_->ioc.stop();
+  for (auto& t : impl_->io_threads) if (t.joinable()) t.join();
+  impl_->io_threads.clear();
+  if (impl_->workers) impl_->workers->stop();
+}
+
+}  // namespace elva::server

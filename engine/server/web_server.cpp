@@ -1,0 +1,49 @@
+// WebServer (elva/server.hpp): the HttpServer with the Api handler and its engines.
+#include "elva/server.hpp"
+
+#include "elva/engine.hpp"
+#include "server/api.hpp"
+#include "server/http_server.hpp"
+
+namespace elva {
+namespace {
+
+class Running final : public WebServer {
+ public:
+  Running(std::unique_ptr<server::Api> api, server::ServerOptions options)
+      : api_(std::move(api)), http_(std::move(options), [this](const server::Request& r, int worker) { return api_->handle(r, worker); }) {}
+  ~Running() override { http_.stop(); }
+  bool start(std::string& error) { return http_.start(error); }
+  unsigned short port() const override { return http_.port(); }
+
+ private:
+  std::unique_ptr<server::Api> api_;
+  server::HttpServer http_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_url, const HttpOptions& options) {
+  std::vector<std::unique_ptr<Engine>> engines;
+  for (int i = 0; i < std::max(1, options.workers); ++i) {
+    auto e = Engine::open(EngineOptions{database_url, "api", true});
+    if (!e) return fail(e.error());
+    engines.push_back(std::move(*e));
+  }
+  server::ServerOptions s;
+  s.address = options.address;
+  s.port = options.port;
+  s.workers = std::max(1, options.workers);
+  s.body_limit = options.body_limit;
+  s.header_limit = options.header_limit;
+  s.request_timeout_ms = options.request_timeout_ms;
+  s.idle_timeout_ms = options.idle_timeout_ms;
+  s.max_connections = options.max_connections;
+  s.log = options.log;
+  auto running = std::make_unique<Running>(std::make_unique<server::Api>(std::move(engines), server::ApiOptions{}), s);
+  std::string error;
+  if (!running->start(error)) return fail(Errc::InvalidArgument, error);
+  return std::unique_ptr<WebServer>(std::move(running));
+}
+
+}  // namespace elva
