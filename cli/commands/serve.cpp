@@ -34,6 +34,9 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--address", a->http.address, "Address the REST API and task list listen on")->capture_default_str();
   cmd->add_option("--port", a->http.port, "Port of the REST API and task list (0: any free port)")->capture_default_str();
   cmd->add_option("--http-workers", a->http.workers, "HTTP requests handled at once")->capture_default_str();
+  cmd->add_option("--http-request-timeout", a->http.request_timeout_ms, "Milliseconds a client has to send a whole request")->capture_default_str();
+  cmd->add_option("--http-max-connections", a->http.max_connections, "Open connections at most; more get 503 at once")->capture_default_str();
+  cmd->add_option("--http-body-limit", a->http.body_limit, "Largest request body in bytes; larger get 413")->capture_default_str();
   cmd->add_flag("--no-http", a->no_http, "Run only the job executor and timers, no REST API");
   add_admin_options(cmd, *a);
   cmd->callback([a, &exit_code] {

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -182,7 +183,8 @@ class DurableEngine final : public Engine {
   Result<json> cancel(std::uint64_t id) override {
     if (auto r = processor_->command(id, runtime::CancelInstance{}); !r) {
       if (r.error().code == Errc::InvalidArgument || r.error().code == Errc::NotFound) {
-        return fail(r.error().code, "instance " + std::to_string(id) + " cannot be cancelled: " + r.error().message);
+        const Errc code = r.error().code == Errc::InvalidArgument ? Errc::Conflict : r.error().code;  // it has ended
+        return fail(code, "instance " + std::to_string(id) + " cannot be cancelled: " + r.error().message);
       }
       return fail(r.error());
     }
@@ -269,8 +271,12 @@ class DurableEngine final : public Engine {
     auto rows = store_->jobs(instance);
     if (!rows) return fail(rows.error());
     json out = json::array();
+    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     for (const auto& j : *rows) {
-      out.push_back({{"key", j.key}, {"instance", j.instance_id}, {"type", j.type}, {"element", j.element_id}, {"retries", j.retries}, {"due", j.due}});
+      const bool locked = !j.locked_by.empty() && j.lock_until > now;
+      out.push_back({{"key", j.key}, {"instance", j.instance_id}, {"type", j.type}, {"element", j.element_id}, {"retries", j.retries},
+                     {"due", iso8601::format_utc(j.due)}, {"lockedBy", locked ? json(j.locked_by) : json()},
+                     {"lockedUntil", locked ? json(iso8601::format_utc(j.lock_until)) : json()}});
     }
     return out;
   }

@@ -31,18 +31,7 @@ std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-std::string iso_of(std::int64_t ms) {
-  const std::int64_t days = ms >= 0 ? ms / 86'400'000 : (ms - 86'399'999) / 86'400'000;
-  std::int64_t year = 0;
-  unsigned month = 0, day = 0;
-  iso8601::civil_from_days(days, year, month, day);
-  const std::int64_t in_day = ms - days * 86'400'000;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(year), month, day,
-                static_cast<long long>(in_day / 3'600'000), static_cast<long long>(in_day / 60'000 % 60),
-                static_cast<long long>(in_day / 1000 % 60), static_cast<long long>(in_day % 1000));
-  return buf;
-}
+std::string iso_of(std::int64_t ms) { return iso8601::format_utc(ms); }
 
 json or_null(const std::string& s) { return s.empty() ? json() : json(s); }
 
@@ -53,7 +42,7 @@ json task_json(const store::TaskRow& t) {
           {"candidateUsers", t.candidate_users}, {"candidateGroups", t.candidate_groups}, {"due", or_null(t.due)},
           {"followUp", or_null(t.follow_up)}, {"created", t.created_at}, {"claimed", or_null(t.claimed_at)},
           {"priority", t.priority}, {"formKey", or_null(t.form_key)}, {"state", t.state}, {"overdue", t.overdue},
-          {"endedAt", or_null(t.ended_at)}, {"endedBy", or_null(t.ended_by)}, {"revision", t.revision}};
+          {"endedAt", or_null(t.ended_at)}, {"endedBy", or_null(t.ended_by.rfind("user:", 0) == 0 ? t.ended_by.substr(5) : t.ended_by)}, {"revision", t.revision}};
 }
 
 bool offered_to(const Principal& who, const store::TaskRow& t) {
@@ -67,7 +56,9 @@ bool offered_to(const Principal& who, const store::TaskRow& t) {
 bool may_see(const Principal& who, const store::TaskRow& t) {
   if (who.is("admin")) return true;
   if (t.assignee == who.user) return true;
-  if (t.state != "open") return t.ended_by == "user:" + who.user;
+  // An ended task stays visible to who ended it and to those it was offered to, so that a
+  // colleague who was a moment late reads "already completed by mona" (without its variables).
+  if (t.state != "open") return t.ended_by == "user:" + who.user || offered_to(who, t);
   return t.assignee.empty() && offered_to(who, t);
 }
 
@@ -323,8 +314,11 @@ Result<json> PeopleApi::claim(const Principal& who, std::uint64_t key, int expec
   auto t = visible_task(who, key);
   if (!t) return fail(t.error());
   if (t->state != "open") return fail(Errc::Conflict, "the task was already " + t->state + (t->ended_by.empty() ? "" : " by " + t->ended_by.substr(t->ended_by.find(':') + 1)));
+  if (expected_revision && expected_revision != t->revision) {
+    return fail(Error{Errc::Conflict, "the task changed since you read it (claimed, delegated or ended); reload it", {{"status", "412"}}});
+  }
   if (t->assignee == who.user) return task_json(*t);
-  auto row = store_.assign_task(key, who.user, expected_revision ? expected_revision : t->revision);
+  auto row = store_.assign_task(key, who.user, t->revision);
   if (!row) return fail(row.error());
   if (!*row) return fail(Errc::Conflict, "someone else claimed or changed the task just now; reload it");
   return task_json(**row);
@@ -333,6 +327,7 @@ Result<json> PeopleApi::claim(const Principal& who, std::uint64_t key, int expec
 Result<json> PeopleApi::unclaim(const Principal& who, std::uint64_t key) {
   auto t = visible_task(who, key);
   if (!t) return fail(t.error());
+  if (t->state != "open") return fail(Errc::Conflict, "the task was already " + t->state);
   if (t->assignee.empty()) return task_json(*t);
   if (t->assignee != who.user && !who.is("admin")) return fail(Errc::PermissionDenied, "only the assignee or an administrator can hand a task back");
   auto row = store_.assign_task(key, "", t->revision);
@@ -437,6 +432,7 @@ Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request
     }
   }
   if (auto r = (*tx)->commit(); !r) return fail(r.error());
+  tx->reset();  // the connection is free again for the reads below
   // Process ids and business keys, read after the locks are committed.
   for (auto& task : out) {
     auto j = store_.locked_job(std::stoull(task["id"].get<std::string>()));

@@ -2,6 +2,7 @@
 #include "common/iso8601.hpp"
 
 #include <cctype>
+#include <cstdio>
 
 namespace elva::iso8601 {
 namespace {
@@ -199,6 +200,19 @@ std::optional<Cycle> parse_cycle(std::string_view s) {
   }
   if (!c.interval) return std::nullopt;
   return c;
+}
+
+std::string format_utc(std::int64_t ms) {
+  const std::int64_t days = ms >= 0 ? ms / 86'400'000 : (ms - 86'399'999) / 86'400'000;
+  std::int64_t year = 0;
+  unsigned month = 0, day = 0;
+  civil_from_days(days, year, month, day);
+  const std::int64_t in_day = ms - days * 86'400'000;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(year), month, day,
+                static_cast<long long>(in_day / 3'600'000), static_cast<long long>(in_day / 60'000 % 60),
+                static_cast<long long>(in_day / 1000 % 60), static_cast<long long>(in_day % 1000));
+  return buf;
 }
 
 }  // namespace elva::iso8601

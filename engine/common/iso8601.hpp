@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace elva::iso8601 {
@@ -35,5 +36,7 @@ void civil_from_days(std::int64_t days, std::int64_t& year, unsigned& month, uns
 std::int64_t add(std::int64_t epoch_millis, const Duration& d);
 std::optional<DateTime> parse_date_time(std::string_view text);
 std::optional<Cycle> parse_cycle(std::string_view text);
+// 2026-11-23T12:46:40.483Z: epoch milliseconds as the API shows times.
+std::string format_utc(std::int64_t epoch_millis);
 
 }  // namespace elva::iso8601

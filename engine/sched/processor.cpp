@@ -411,7 +411,7 @@ class Processor::Unit {
           history(s, "variables", "", e.variables);
         } else if constexpr (std::is_same_v<T, runtime::JobCreated>) {
           add_row(jobs_added_, e.job.key, store::JobRow{e.job.key, s.key, e.job.element_instance, element_id(s, e.job.element_instance),
-                                                        e.job.type, e.job.retries, e.job.due, e.job.input});
+                                                        e.job.type, e.job.retries, e.job.due, e.job.input, "", 0});
         } else if constexpr (std::is_same_v<T, runtime::JobRemoved>) {
           remove_row(jobs_added_, batch_.jobs_removed, e.key);
         } else if constexpr (std::is_same_v<T, runtime::TimerScheduled>) {

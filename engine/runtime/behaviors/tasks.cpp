@@ -108,9 +108,15 @@ Result<UserTaskCreated> assignment(const model::UserTaskSpec& t, Key instance, S
   if (!t.priority.empty()) {
     auto v = attribute(t.priority, instance, ctx);
     if (!v) return fail(Errc::InvalidArgument, "priority '" + t.priority + "': " + v.error().message);
+    // A number, or a literal such as camunda:priority="70" (a text of digits).
+    const std::string text = v->get<std::string>() ? *v->get<std::string>() : v->to_string();
+    std::size_t used = 0;
     try {
-      out.priority = std::stoi(v->to_string());
+      out.priority = std::stoi(text, &used);
     } catch (...) {
+      used = 0;
+    }
+    if (used == 0 || used != text.size()) {
       return fail(Errc::InvalidArgument, "priority '" + t.priority + "' gives " + v->to_string() + "; it must give a whole number");
     }
   }

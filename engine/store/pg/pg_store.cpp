@@ -81,7 +81,7 @@ class Pg final : public PgStore {
   Result<std::vector<DefinitionRow>> definitions() override {
     return read([&](pqxx::read_transaction& t) {
       std::vector<DefinitionRow> out;
-      for (const auto& r : t.exec("SELECT id, process_id, version, name, file, hash, deployed_at::text FROM definitions "
+      for (const auto& r : t.exec("SELECT id, process_id, version, name, file, hash, elva_iso(deployed_at) FROM definitions "
                                   "ORDER BY process_id, version")) {
         out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<std::string>(),
                        r[4].as<std::string>(), "", r[5].as<std::string>(), r[6].as<std::string>()});
@@ -106,8 +106,8 @@ class Pg final : public PgStore {
   }
 
   static constexpr const char* kInstanceColumns =
-      "SELECT i.id, i.definition_id, i.process_id, d.version, i.business_key, i.status, i.started_at::text, "
-      "i.ended_at::text, (SELECT count(*) FROM incidents n WHERE n.instance_id = i.id AND n.resolved_at IS NULL)::int, "
+      "SELECT i.id, i.definition_id, i.process_id, d.version, i.business_key, i.status, elva_iso(i.started_at), "
+      "elva_iso(i.ended_at), (SELECT count(*) FROM incidents n WHERE n.instance_id = i.id AND n.resolved_at IS NULL)::int, "
       "i.variables::text FROM instances i JOIN definitions d ON d.id = i.definition_id ";
 
   Result<std::vector<InstanceRow>> instances(const std::string& process_id, const std::string& status, int limit) override {
@@ -135,8 +135,8 @@ class Pg final : public PgStore {
     return read([&](pqxx::read_transaction& t) {
       std::vector<IncidentRow> out;
       auto rows = t.exec_params(
-          "SELECT n.key, n.instance_id, n.element_instance, n.element_id, n.message, i.process_id, n.created_at::text, "
-          "n.resolved_at::text FROM incidents n JOIN instances i ON i.id = n.instance_id "
+          "SELECT n.key, n.instance_id, n.element_instance, n.element_id, n.message, i.process_id, elva_iso(n.created_at), "
+          "elva_iso(n.resolved_at) FROM incidents n JOIN instances i ON i.id = n.instance_id "
           "WHERE ($1 = 0 OR n.instance_id = $1) AND (NOT $2 OR n.resolved_at IS NULL) ORDER BY n.created_at, n.key",
           static_cast<std::int64_t>(instance_id), open_only);
       for (const auto& r : rows) {
@@ -151,7 +151,7 @@ class Pg final : public PgStore {
   Result<std::vector<HistoryRow>> history(Key instance_id) override {
     return read([&](pqxx::read_transaction& t) {
       std::vector<HistoryRow> out;
-      auto rows = t.exec_params("SELECT actor, kind, element_id, coalesce(data::text, 'null'), at::text FROM history "
+      auto rows = t.exec_params("SELECT actor, kind, element_id, coalesce(data::text, 'null'), elva_iso(at) FROM history "
                                 "WHERE instance_id = $1 ORDER BY id", static_cast<std::int64_t>(instance_id));
       for (const auto& r : rows) {
         out.push_back({instance_id, r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
@@ -164,9 +164,14 @@ class Pg final : public PgStore {
   Result<std::vector<JobRow>> jobs(Key instance_id) override {
     return read([&](pqxx::read_transaction& t) {
       std::vector<JobRow> out;
-      auto rows = t.exec_params("SELECT key, instance_id, element_instance, element_id, type, retries, due, input::text "
-                                "FROM jobs WHERE ($1 = 0 OR instance_id = $1) ORDER BY key", static_cast<std::int64_t>(instance_id));
-      for (const auto& r : rows) out.push_back(job_row(r));
+      auto rows = t.exec_params("SELECT key, instance_id, element_instance, element_id, type, retries, due, input::text, "
+                                "locked_by, lock_until FROM jobs WHERE ($1 = 0 OR instance_id = $1) ORDER BY key",
+                                static_cast<std::int64_t>(instance_id));
+      for (const auto& r : rows) {
+        out.push_back(job_row(r));
+        out.back().locked_by = r[8].as<std::string>();
+        out.back().lock_until = r[9].as<std::int64_t>();
+      }
       return out;
     });
   }

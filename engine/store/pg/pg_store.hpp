@@ -68,6 +68,8 @@ struct JobRow {
   int retries = 0;
   std::int64_t due = 0;
   nlohmann::json input;
+  std::string locked_by;        // filled by PgStore::jobs() (the admin listing)
+  std::int64_t lock_until = 0;
 };
 
 struct TimerRow {

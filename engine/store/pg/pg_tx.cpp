@@ -57,7 +57,7 @@ class PgTx final : public Tx {
     return {r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<std::string>(), r[4].as<std::string>(),
             r[5].as<std::string>(), r[6].as<std::string>(), r[7].as<std::string>()};
   }
-  static constexpr const char* kDefinition = "SELECT id, process_id, version, name, file, source, hash, deployed_at::text FROM definitions ";
+  static constexpr const char* kDefinition = "SELECT id, process_id, version, name, file, source, hash, elva_iso(deployed_at) FROM definitions ";
 
   Result<std::optional<DefinitionRow>> definition(std::int64_t id) override {
     return run_guarded(url_, [&]() -> std::optional<DefinitionRow> {
@@ -71,7 +71,7 @@ class PgTx final : public Tx {
     return run_guarded(url_, [&]() -> std::optional<DefinitionRow> {
       // Without the source: callers need the id, version and hash (the source is read once per
       // definition, by definition(), when it is first parsed).
-      auto r = work_.exec_params("SELECT id, process_id, version, name, file, '', hash, deployed_at::text FROM definitions "
+      auto r = work_.exec_params("SELECT id, process_id, version, name, file, '', hash, elva_iso(deployed_at) FROM definitions "
                                  "WHERE process_id = $1 ORDER BY version DESC LIMIT 1", process_id);
       if (r.empty()) return std::nullopt;
       return definition_row(r[0]);
@@ -301,7 +301,7 @@ class PgTx final : public Tx {
   Result<std::optional<DefinitionRow>> latest_decision(const std::string& decision_id, bool with_source) override {
     return run_guarded(url_, [&]() -> std::optional<DefinitionRow> {
       auto r = work_.exec_params(std::string("SELECT id, decision_id, version, name, file, ") + (with_source ? "source" : "''") +
-                                     ", hash, deployed_at::text FROM decisions WHERE decision_id = $1 ORDER BY version DESC LIMIT 1",
+                                     ", hash, elva_iso(deployed_at) FROM decisions WHERE decision_id = $1 ORDER BY version DESC LIMIT 1",
                                  decision_id);
       if (r.empty()) return std::nullopt;
       return definition_row(r[0]);

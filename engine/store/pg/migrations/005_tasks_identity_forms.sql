@@ -70,3 +70,7 @@ CREATE TABLE forms (
   UNIQUE (form_id, version)
 );
 CREATE INDEX forms_by_file ON forms (file);
+
+-- Times as the API shows them: ISO 8601 in UTC with milliseconds (NULL stays NULL).
+CREATE FUNCTION elva_iso(t timestamptz) RETURNS text LANGUAGE sql STABLE AS
+  $$ SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') $$;

@@ -1,0 +1,427 @@
+// The REST API over real sockets against `elva serve` and PostgreSQL: every route with every role
+// (including the forbidden cases), who sees which task, forms, ETags, bad input, expired tokens,
+// server limits, a race of two completes; every answer checked against docs/openapi.json, and at
+// the end every documented route must have been called.
+// usage: node api_test.mjs ELVA
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startElva, client, login, passwords, openapi, exercised, fixtures } from './harness.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const elva = process.argv[2];
+let server, call;
+const tokens = {};
+
+before(async () => {
+  server = await startElva({ elva, name: 'api', args: ['--http-request-timeout', '1500', '--http-body-limit', '65536'] });
+  call = client(server.base);
+  for (const user of Object.keys(passwords)) tokens[user] = await login(call, user, passwords[user]);
+});
+after(async () => { if (server) await server.stop(); });
+
+const as = (user) => ({ token: tokens[user] });
+async function start(user = 'eva', variables = { requester: 'eva' }, businessKey = '') {
+  const r = await call('POST', '/api/instances', { ...as(user), body: { process: 'leave-request', variables, businessKey } });
+  assert.equal(r.status, 201, r.body);
+  return r.json.id;
+}
+async function approveTaskOf(instance) {
+  const r = await call('GET', `/api/tasks?instance=${instance}`, as('admin'));
+  assert.equal(r.json.items.length, 1, r.body);
+  return r.json.items[0].id;
+}
+const goodForm = { approved: true, from: '2026-12-01', days: 3, kind: 'holiday', reference: 'HR-12', note: 'Enjoy' };
+const problem = (r, status) => {
+  assert.equal(r.status, status, r.body);
+  assert.match(r.headers.get('content-type'), /^application\/problem\+json/);
+  assert.equal(r.json.status, status);
+  assert.ok(r.json.detail.length > 10, `a detail a person understands: ${r.body}`);
+  return r.json;
+};
+
+test('open routes: health, the OpenAPI document, login', async () => {
+  const h = await call('GET', '/api/health');
+  assert.equal(h.status, 200);
+  assert.equal(h.json.status, 'up');
+  const doc = await call('GET', '/api/openapi.json');
+  assert.equal(doc.status, 200);
+  assert.deepEqual(doc.json, openapi, 'the server serves the document in the repository');
+  problem(await call('POST', '/api/login', { body: { username: 'eva', password: 'wrong-password' } }), 401);
+  problem(await call('POST', '/api/login', { body: { username: 'nobody', password: 'wrong-password' } }), 401);
+  const me = await call('GET', '/api/me', as('mona'));
+  assert.deepEqual([me.json.id, me.json.groups, me.json.locale], ['mona', ['managers'], 'nb']);
+});
+
+test('without credentials, with a bad token or a wrong password: 401 problem+json', async () => {
+  const r = await call('GET', '/api/me');
+  problem(r, 401);
+  assert.match(r.headers.get('www-authenticate'), /Bearer/);
+  problem(await call('GET', '/api/tasks', { token: 'elva_not-a-token' }), 401);
+  problem(await call('GET', '/api/tasks', { basic: 'eva:wrong-password' }), 401);
+  assert.equal((await call('GET', '/api/me', { basic: `eva:${passwords.eva}` })).status, 200, 'Basic works too');
+  problem(await call('GET', '/api/me', { headers: { authorization: 'Digest x' } }), 401);
+});
+
+test('bad input: invalid JSON, not an object, wrong types, unknown fields, wrong content type', async () => {
+  problem(await call('POST', '/api/login', { raw: '{"username": "eva",', headers: { 'content-type': 'application/json' } }), 400);
+  problem(await call('POST', '/api/login', { raw: '[1,2]', headers: { 'content-type': 'application/json' } }), 400);
+  const types = problem(await call('POST', '/api/login', { body: { username: 42, password: 'x' } }), 400);
+  assert.match(types.detail, /username must be a text/);
+  const unknown = problem(await call('POST', '/api/instances', { ...as('eva'), body: { process: 'leave-request', varibles: {} } }), 400);
+  assert.match(unknown.detail, /unknown field 'varibles'/);
+  problem(await call('POST', '/api/instances', { ...as('eva'), body: { process: 'leave-request', variables: [1] } }), 400);
+  problem(await call('POST', '/api/instances', { ...as('eva'), raw: 'process=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
+  problem(await call('POST', '/api/instances', { ...as('eva'), body: { process: 'no-such-process' } }), 404);
+  problem(await call('GET', '/api/tasks?color=red', as('eva')), 400);
+  problem(await call('GET', '/api/tasks?limit=lots', as('eva')), 400);
+  problem(await call('GET', '/api/tasks/abc', as('eva')), 400);
+  problem(await call('GET', '/api/no-such-thing', { ...as('eva'), check: false }), 404);
+  const wrongMethod = await call('DELETE', '/api/tasks', { ...as('eva'), check: false });
+  problem(wrongMethod, 405);
+  assert.equal(wrongMethod.headers.get('allow'), 'GET');
+  const before = server.sql('SELECT count(*) FROM instances');
+  problem(await call('POST', '/api/instances', { ...as('eva'), body: { process: 'leave-request', businessKey: 7 } }), 400);
+  assert.equal(server.sql('SELECT count(*) FROM instances'), before, 'a refused start leaves nothing behind');
+});
+
+test('every route with every role: what each role may do, and 403 for the rest', async () => {
+  const instance = await start();
+  const task = await approveTaskOf(instance);
+  const deployFiles = { files: [{ name: 'leave-request.bpmn', content: readFileSync(join(fixtures, 'leave-request.bpmn'), 'utf8') }] };
+  // [method, path, body, role needed]; "any" means every logged-in user.
+  const routes = [
+    ['GET', '/api/me', undefined, 'any'],
+    ['GET', '/api/tasks', undefined, 'any'],
+    ['GET', `/api/forms/approve-leave`, undefined, 'any'],
+    ['POST', '/api/instances', { process: 'leave-request', variables: { requester: 'eva' } }, 'employee'],
+    ['POST', '/api/deployments', deployFiles, 'developer'],
+    ['GET', '/api/definitions', undefined, 'developer'],
+    ['GET', '/api/definitions/leave-request', undefined, 'developer'],
+    ['GET', '/api/definitions/leave-request/xml', undefined, 'developer'],
+    ['GET', '/api/instances', undefined, 'developer'],
+    ['GET', `/api/instances/${instance}`, undefined, 'developer'],
+    ['GET', `/api/instances/${instance}/variables`, undefined, 'developer'],
+    ['GET', `/api/instances/${instance}/history`, undefined, 'developer'],
+    ['POST', '/api/signals', { name: 'nobody-listens' }, 'developer'],
+    ['GET', '/api/incidents', undefined, 'developer'],
+    ['GET', '/api/jobs', undefined, 'admin'],
+    ['GET', '/api/users', undefined, 'admin'],
+    ['POST', '/api/users', { users: [{ id: 'temp', password: 'temp-secret' }] }, 'admin'],
+    ['POST', '/api/tokens', { user: 'robot', name: 'matrix' }, 'admin'],
+    ['POST', '/api/incidents/999999/retry', undefined, 'admin', 404],
+    ['POST', '/api/instances/999999/cancel', undefined, 'admin', 404],
+    ['POST', '/engine-rest/external-task/fetchAndLock', { workerId: 'w', topics: [{ topicName: 'none', lockDuration: 1000 }] }, 'worker'],
+    ['POST', '/engine-rest/external-task/999999/unlock', undefined, 'worker', 404],
+  ];
+  const roles = { eva: ['employee'], dev: ['developer'], admin: ['admin'], robot: ['worker'] };
+  for (const [method, path, body, role, allowedStatus] of routes) {
+    for (const [user, has] of Object.entries(roles)) {
+      const may = role === 'any' || has.includes(role) || has.includes('admin');
+      const r = await call(method, path, { ...as(user), body });
+      if (may) {
+        const expected = allowedStatus ? r.status === allowedStatus : r.status < 400;
+        assert.ok(expected, `${user} (${has}) ${method} ${path}: ${r.status} ${r.body}`);
+      } else {
+        const p = problem(r, 403);
+        assert.match(p.detail, new RegExp(`needs the ${role} role`), `${user} ${method} ${path}`);
+      }
+    }
+  }
+  // An employee never reads an instance's variables through the instance routes.
+  problem(await call('GET', `/api/instances/${instance}/variables`, as('mona')), 403);
+  assert.ok(task > 0);
+});
+
+test('who sees a task: candidate groups, claims, delegation; others get 404 and no variables', async () => {
+  const instance = await start('eva', { requester: 'eva', secret: 'salary 41000' }, 'L-100');
+  const id = await approveTaskOf(instance);
+  // Mona and Max (managers) see it; Bo (staff) and Eva (the requester, staff) do not.
+  for (const user of ['mona', 'max']) {
+    const list = await call('GET', '/api/tasks', as(user));
+    assert.ok(list.json.items.some((t) => t.id === id), `${user} sees the group task`);
+  }
+  for (const user of ['bo', 'eva']) {
+    const list = await call('GET', '/api/tasks', as(user));
+    assert.ok(!list.json.items.some((t) => t.id === id), `${user} does not see it`);
+    const read = problem(await call('GET', `/api/tasks/${id}`, as(user)), 404);
+    assert.ok(!JSON.stringify(read).includes('41000'), 'no variables leak in the error');
+    problem(await call('POST', `/api/tasks/${id}/claim`, as(user)), 404);
+    problem(await call('POST', `/api/tasks/${id}/complete`, { ...as(user), body: { variables: goodForm } }), 404);
+  }
+  // Mona reads it: process name, business key, documentation, form, variables, priority and due date.
+  const read = await call('GET', `/api/tasks/${id}`, as('mona'));
+  assert.equal(read.status, 200);
+  const t = read.json;
+  assert.equal(t.process.name, 'Leave request');
+  assert.equal(t.businessKey, 'L-100');
+  assert.match(t.documentation, /team's plan/);
+  assert.equal(t.priority, 70, 'camunda:priority="70" is read');
+  assert.deepEqual(t.candidateGroups, ['managers']);
+  assert.equal(t.form.id, 'approve-leave');
+  assert.equal(t.variables.secret, 'salary 41000');
+  const due = Date.parse(t.due) - Date.parse(t.created);
+  assert.ok(Math.abs(due - 2 * 86400000) < 5000, `due P2D after creation: ${t.due}`);
+  // ETag and If-None-Match.
+  const etag = read.headers.get('etag');
+  assert.equal((await call('GET', `/api/tasks/${id}`, { ...as('mona'), headers: { 'if-none-match': etag } })).status, 304);
+  // Mona claims: Max no longer sees it; a stale If-Match gets 412.
+  const claimed = await call('POST', `/api/tasks/${id}/claim`, { ...as('mona'), headers: { 'if-match': etag } });
+  assert.equal(claimed.status, 200, claimed.body);
+  assert.equal(claimed.json.assignee, 'mona');
+  problem(await call('GET', `/api/tasks/${id}`, as('max')), 404);
+  problem(await call('POST', `/api/tasks/${id}/claim`, { ...as('mona'), headers: { 'if-match': etag } }), 412);
+  // Max cannot unclaim it; Mona delegates to Max, who then sees it and Mona does not.
+  problem(await call('POST', `/api/tasks/${id}/unclaim`, as('max')), 404);
+  problem(await call('POST', `/api/tasks/${id}/delegate`, { ...as('mona'), body: { user: 'nobody' } }), 400);
+  const delegated = await call('POST', `/api/tasks/${id}/delegate`, { ...as('mona'), body: { user: 'max' } });
+  assert.equal(delegated.json.assignee, 'max');
+  problem(await call('GET', `/api/tasks/${id}`, as('mona')), 404);
+  assert.equal((await call('GET', '/api/tasks?assignee=me', as('max'))).json.items[0].id, id);
+  const back = await call('POST', `/api/tasks/${id}/unclaim`, as('max'));
+  assert.equal(back.json.assignee, null);
+  // An administrator sees every task; filters work.
+  const groupTasks = await call('GET', '/api/tasks?candidateGroup=managers&sort=priority', as('admin'));
+  assert.ok(groupTasks.json.items.every((x) => x.candidateGroups.includes('managers')));
+  assert.ok((await call('GET', `/api/tasks?instance=${instance}&overdue=false`, as('admin'))).json.total === 1);
+  assert.equal((await call('GET', '/api/tasks?overdue=true', as('admin'))).json.total, 0);
+});
+
+test('form data is checked against the form; a refused complete saves nothing', async () => {
+  const instance = await start('eva', { requester: 'eva' });
+  const id = await approveTaskOf(instance);
+  const variablesBefore = server.sql(`SELECT variables::text FROM instances WHERE id = ${instance}`);
+  const bad = problem(await call('POST', `/api/tasks/${id}/complete`, {
+    ...as('mona'), body: { variables: { approved: 'yes', days: 99, kind: 'sabbatical', reference: 'nope', extra: 1 } } }), 422);
+  const fields = Object.fromEntries(bad.errors.map((e) => [e.field, e.message]));
+  assert.deepEqual(Object.keys(fields).sort(), ['approved', 'days', 'extra', 'from', 'kind', 'reference']);
+  assert.match(fields.from, /required/);
+  assert.match(fields.days, /at most 30/);
+  assert.match(fields.kind, /choices/);
+  const wrongType = problem(await call('POST', `/api/tasks/${id}/complete`, { ...as('mona'), body: { variables: { ...goodForm, days: 'three' } } }), 422);
+  assert.equal(wrongType.errors[0].field, 'days');
+  problem(await call('POST', `/api/tasks/${id}/complete`, { ...as('mona'), body: { variables: { ...goodForm, from: '2026-13-45' } } }), 422);
+  problem(await call('POST', `/api/tasks/${id}/complete`, { ...as('mona'), body: { variables: 'approved' } }), 400);
+  assert.equal(server.sql(`SELECT variables::text FROM instances WHERE id = ${instance}`), variablesBefore, 'nothing half-applied');
+  assert.equal(server.sql(`SELECT state FROM user_tasks WHERE key = ${id}`), 'open');
+  const done = await call('POST', `/api/tasks/${id}/complete`, { ...as('mona'), body: { variables: goodForm } });
+  assert.equal(done.status, 200, done.body);
+  assert.equal(done.json.state, 'completed');
+  assert.equal(done.json.endedBy, 'mona');
+  assert.equal(JSON.parse(server.sql(`SELECT variables::text FROM instances WHERE id = ${instance}`)).days, 3);
+});
+
+test('two completes at the same moment: exactly one wins, the other gets 409 naming who won', async () => {
+  for (let round = 0; round < 5; round++) {
+    const instance = await start('eva', { requester: 'eva' });
+    const id = await approveTaskOf(instance);
+    const [a, b] = await Promise.all(['mona', 'max'].map((user) =>
+      call('POST', `/api/tasks/${id}/complete`, { ...as(user), body: { variables: { ...goodForm, note: user } } })));
+    const statuses = [a.status, b.status].sort();
+    assert.deepEqual(statuses, [200, 409], `round ${round}: ${a.body} / ${b.body}`);
+    const loser = a.status === 409 ? a : b;
+    const winner = a.status === 200 ? a.json.endedBy : b.json.endedBy;
+    assert.match(loser.json.detail, new RegExp(`completed by ${winner}`));
+    assert.equal(JSON.parse(server.sql(`SELECT variables::text FROM instances WHERE id = ${instance}`)).note, winner, 'the winner\'s data, once');
+    assert.equal(server.sql(`SELECT count(*) FROM history WHERE instance_id = ${instance} AND element_id = 'approve' AND kind = 'completed'`), '1');
+  }
+});
+
+test('instances: list, read with ETag, variables, history, cancel; messages; deployments', async () => {
+  const instance = await start('eva', { requester: 'eva' }, 'L-200');
+  const list = await call('GET', '/api/instances?process=leave-request&limit=5', as('dev'));
+  assert.ok(list.json.items.length <= 5 && list.json.items.some((i) => i.id === instance));
+  problem(await call('GET', '/api/instances?limit=0', as('dev')), 400);
+  problem(await call('GET', '/api/instances?owner=me', as('dev')), 400);
+  const read = await call('GET', `/api/instances/${instance}`, as('dev'));
+  assert.equal(read.json.businessKey, 'L-200');
+  const etag = read.headers.get('etag');
+  assert.equal((await call('GET', `/api/instances/${instance}`, { ...as('dev'), headers: { 'if-none-match': etag } })).status, 304);
+  assert.equal((await call('GET', `/api/instances/${instance}/variables`, as('dev'))).json.requester, 'eva');
+  const history = await call('GET', `/api/instances/${instance}/history`, as('dev'));
+  assert.equal(history.json[0].kind, 'started');
+  assert.equal(history.json[0].actor, 'user:eva');
+  problem(await call('GET', '/api/instances/987654321', as('dev')), 404);
+  problem(await call('POST', `/api/instances/${instance}/cancel`, as('dev')), 403);
+  const cancelled = await call('POST', `/api/instances/${instance}/cancel`, as('admin'));
+  assert.equal(cancelled.json.status, 'terminated');
+  assert.notEqual((await call('GET', `/api/instances/${instance}`, { ...as('dev'), headers: { 'if-none-match': etag } })).status, 304, 'the ETag changed');
+  problem(await call('POST', `/api/instances/${instance}/cancel`, as('admin')), 409);
+  assert.equal(server.sql(`SELECT state FROM user_tasks WHERE instance_id = ${instance}`), 'cancelled');
+  // Messages: nothing waits, no ttl -> 404; with a ttl it is kept.
+  problem(await call('POST', '/api/messages', { ...as('dev'), body: { name: 'late', correlationKey: 'k1' } }), 404);
+  const kept = await call('POST', '/api/messages', { ...as('dev'), body: { name: 'late', correlationKey: 'k1', ttl: 'PT1M' } });
+  assert.equal(kept.status, 200, kept.body);
+  // Deployments: a broken file names file and line, nothing is deployed; a changed file is a new version.
+  const bad = problem(await call('POST', '/api/deployments', { ...as('dev'), body: { files: [{ name: 'broken.bpmn',
+    content: '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">\n<bpmn:process id="p" isExecutable="true">\n<bpmn:task id="t"/></bpmn:process></bpmn:definitions>' }] } }), 422);
+  assert.match(bad.detail, /broken\.bpmn:2/);
+  problem(await call('POST', '/api/deployments', { ...as('dev'), body: { files: [] } }), 400);
+  const source = readFileSync(join(fixtures, 'leave-request.bpmn'), 'utf8').replace('Book the leave', 'Book the leave (v2)');
+  const dep = await call('POST', '/api/deployments', { ...as('dev'), body: { files: [{ name: 'leave-request.bpmn', content: source }] } });
+  assert.equal(dep.status, 201);
+  const version = dep.json.processes[0].version;
+  assert.ok(version >= 2);
+  const xml = await call('GET', `/api/definitions/leave-request/xml?version=${version}`, as('dev'));
+  assert.match(xml.headers.get('content-type'), /application\/xml/);
+  assert.match(xml.body, /Book the leave \(v2\)/);
+  problem(await call('GET', '/api/definitions/leave-request?version=999', as('dev')), 404);
+  problem(await call('GET', '/api/definitions/leave-request?version=two', as('dev')), 400);
+  problem(await call('GET', '/api/forms/no-such-form', as('eva')), 404);
+});
+
+test('external tasks over the API: lock, refuse others, fail to an incident, retry, complete', async () => {
+  const instance = await start('eva', { requester: 'eva' });
+  const id = await approveTaskOf(instance);
+  await call('POST', `/api/tasks/${id}/complete`, { ...as('mona'), body: { variables: goodForm } });
+  const worker = { basic: `robot:${passwords.robot}` };
+  const fetched = await call('POST', '/engine-rest/external-task/fetchAndLock', { ...worker, body: {
+    workerId: 'w1', maxTasks: 10, topics: [{ topicName: 'leave.book', lockDuration: 60000, variables: ['days'] }] } });
+  const mine = fetched.json.find((t) => t.processInstanceId === String(instance));
+  assert.ok(mine, fetched.body);
+  assert.deepEqual(Object.keys(mine.variables), ['days']);
+  assert.equal(mine.variables.days.value, 3);
+  const jobs = await call('GET', `/api/jobs?instance=${instance}`, as('admin'));
+  assert.equal(jobs.json.items[0].lockedBy, 'w1');
+  // Another worker cannot complete it; bad bodies are refused.
+  problem(await call('POST', `/engine-rest/external-task/${mine.id}/complete`, { ...worker, body: { workerId: 'w2' } }), 409);
+  problem(await call('POST', `/engine-rest/external-task/${mine.id}/failure`, { ...worker, body: { workerId: 'w1', retries: 'none' } }), 400);
+  problem(await call('POST', `/engine-rest/external-task/${mine.id}/extendLock`, { ...worker, body: { workerId: 'w2', newDuration: 1000 } }), 409);
+  assert.equal((await call('POST', `/engine-rest/external-task/${mine.id}/extendLock`, { ...worker, body: { workerId: 'w1', newDuration: 60000 } })).status, 204);
+  // Failure with no retries left: an incident; an admin retries it; then it completes.
+  const failed = await call('POST', `/engine-rest/external-task/${mine.id}/failure`, { ...worker, body: {
+    workerId: 'w1', errorMessage: 'the HR system said no', errorDetails: 'HTTP 500', retries: 0, retryTimeout: 0 } });
+  assert.equal(failed.status, 204, failed.body);
+  const incidents = await call('GET', '/api/incidents', as('dev'));
+  const incident = incidents.json.items.find((i) => i.instance === instance);
+  assert.match(incident.message, /the HR system said no/);
+  problem(await call('POST', `/api/incidents/${incident.key}/retry`, as('dev')), 403);
+  const retried = await call('POST', `/api/incidents/${incident.key}/retry`, as('admin'));
+  assert.equal(retried.status, 200, retried.body);
+  const again = await call('POST', '/engine-rest/external-task/fetchAndLock', { ...worker, body: {
+    workerId: 'w1', maxTasks: 10, topics: [{ topicName: 'leave.book', lockDuration: 60000 }] } });
+  const next = again.json.find((t) => t.processInstanceId === String(instance));
+  assert.ok(next, again.body);
+  assert.equal((await call('POST', `/engine-rest/external-task/${next.id}/unlock`, { ...worker })).status, 204);
+  const third = await call('POST', '/engine-rest/external-task/fetchAndLock', { ...worker, body: {
+    workerId: 'w3', maxTasks: 10, topics: [{ topicName: 'leave.book', lockDuration: 60000 }] } });
+  const last = third.json.find((t) => t.processInstanceId === String(instance));
+  const done = await call('POST', `/engine-rest/external-task/${last.id}/complete`, { ...worker, body: {
+    workerId: 'w3', variables: { bookingId: { value: 'B-77', type: 'String' }, meta: { value: '{"a":1}', type: 'Json' } } } });
+  assert.equal(done.status, 204, done.body);
+  problem(await call('POST', `/engine-rest/external-task/${last.id}/complete`, { ...worker, body: { workerId: 'w3' } }), 404);
+  const vars = (await call('GET', `/api/instances/${instance}/variables`, as('dev'))).json;
+  assert.equal(vars.bookingId, 'B-77');
+  assert.deepEqual(vars.meta, { a: 1 });
+  // The requester now has her task (camunda:assignee="${requester}").
+  const evaTasks = await call('GET', '/api/tasks?assignee=me', as('eva'));
+  assert.ok(evaTasks.json.items.some((t) => t.instance === instance && t.element === 'inform'));
+  // bpmnError: the boundary event catches it.
+  const other = await start('eva', { requester: 'eva' });
+  await call('POST', `/api/tasks/${await approveTaskOf(other)}/complete`, { ...as('max'), body: { variables: goodForm } });
+  const f = await call('POST', '/engine-rest/external-task/fetchAndLock', { ...worker, body: { workerId: 'w4', maxTasks: 10, topics: [{ topicName: 'leave.book', lockDuration: 60000 }] } });
+  const ext = f.json.find((t) => t.processInstanceId === String(other));
+  problem(await call('POST', `/engine-rest/external-task/${ext.id}/bpmnError`, { ...worker, body: { workerId: 'w4' } }), 400);
+  const thrown = await call('POST', `/engine-rest/external-task/${ext.id}/bpmnError`, { ...worker, body: { workerId: 'w4', errorCode: 'REFUSED', errorMessage: 'no days left' } });
+  assert.equal(thrown.status, 204, thrown.body);
+  const h = (await call('GET', `/api/instances/${other}/history`, as('dev'))).json;
+  assert.ok(h.some((e) => e.element === 'bookingRefused'), 'the error boundary event was taken');
+  // Long polling: an empty fetch with asyncResponseTimeout waits, then answers [].
+  const t0 = Date.now();
+  const empty = await call('POST', '/engine-rest/external-task/fetchAndLock', { ...worker, body: { workerId: 'w5', asyncResponseTimeout: 700, topics: [{ topicName: 'quiet', lockDuration: 1000 }] } });
+  assert.deepEqual(empty.json, []);
+  assert.ok(Date.now() - t0 >= 600, 'it waited for work');
+});
+
+test('tokens: API tokens for systems, expiry, logout', async () => {
+  const created = await call('POST', '/api/tokens', { ...as('admin'), body: { user: 'robot', name: 'short', ttl: 'PT1S' } });
+  assert.equal(created.status, 201);
+  const token = created.json.token;
+  assert.equal((await call('GET', '/api/me', { token })).json.id, 'robot');
+  await new Promise((r) => setTimeout(r, 1300));
+  const expired = problem(await call('GET', '/api/me', { token }), 401);
+  assert.match(expired.detail, /expired/);
+  problem(await call('POST', '/api/tokens', { ...as('admin'), body: { user: 'nobody' } }), 404);
+  problem(await call('POST', '/api/tokens', { ...as('admin'), body: { user: 'robot', ttl: 'soon' } }), 400);
+  const session = await login(call, 'bo', passwords.bo);
+  assert.equal((await call('POST', '/api/logout', { token: session })).status, 204);
+  problem(await call('GET', '/api/me', { token: session }), 401);
+  // Users: listed without password hashes; a bad import changes nothing.
+  const users = await call('GET', '/api/users', as('admin'));
+  assert.ok(!users.body.includes('argon2'), 'no password hashes in the listing');
+  problem(await call('POST', '/api/users', { ...as('admin'), body: { users: [{ id: 'x', roles: ['king'] }] } }), 400);
+  problem(await call('POST', '/api/users', { ...as('admin'), body: { users: [{ id: 'x', password: 'short' }] } }), 400);
+});
+
+// --- Server limits over raw sockets ----------------------------------------------------------------
+
+function rawRequest(port, text, { wait = 5000 } = {}) {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(text));
+    let data = '';
+    socket.on('data', (d) => { data += d; });
+    socket.on('close', () => resolve(data));
+    socket.on('error', () => resolve(data));
+    setTimeout(() => { socket.destroy(); resolve(data); }, wait);
+  });
+}
+
+test('server limits: oversized bodies and headers, slow clients do not stall others', async () => {
+  const port = Number(new URL(server.base).port);
+  const big = await call('POST', '/api/instances', { ...as('eva'), body: { process: 'leave-request', variables: { blob: 'x'.repeat(70000) } } });
+  problem(big, 413);
+  const headers = await rawRequest(port, `GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: ${'y'.repeat(20000)}\r\n\r\n`);
+  assert.match(headers, /^HTTP\/1\.1 431/);
+  // Ten clients that send half a request and stop: the others are still served at once, and the
+  // slow ones are cut off after the request timeout (1.5 s here).
+  const slow = [];
+  for (let i = 0; i < 10; i++) {
+    slow.push(new Promise((resolve) => {
+      const s = net.connect(port, '127.0.0.1', () => s.write('POST /api/login HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"user'));
+      const t0 = Date.now();
+      s.on('close', () => resolve(Date.now() - t0));
+      s.on('error', () => {});
+      s.resume();
+    }));
+  }
+  const t0 = Date.now();
+  const h = await call('GET', '/api/health');
+  assert.equal(h.status, 200);
+  assert.ok(Date.now() - t0 < 1000, 'a normal request is not held up by slow clients');
+  const closedAfter = await Promise.all(slow);
+  assert.ok(closedAfter.every((ms) => ms >= 1000 && ms < 6000), `slow clients cut off after the timeout: ${closedAfter}`);
+  const garbage = await rawRequest(port, 'HELLO THERE\r\n\r\n');
+  assert.match(garbage, /^HTTP\/1\.1 400/);
+  assert.equal((await call('GET', '/api/health')).status, 200, 'still serving');
+});
+
+test('pages: the task list is served from the binary with a strict content security policy', async () => {
+  const root = await call('GET', '/', { check: false });
+  assert.equal(root.status, 302);
+  assert.equal(root.headers.get('location'), '/tasklist/');
+  const page = await call('GET', '/tasklist/', { check: false });
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get('content-type'), /text\/html/);
+  assert.match(page.headers.get('content-security-policy'), /default-src 'self'/);
+  assert.equal((await call('GET', '/tasklist/nope.js', { check: false })).status, 404);
+});
+
+test('every route in docs/openapi.json was called, and every route of the server is documented', async () => {
+  const missing = [];
+  for (const [path, item] of Object.entries(openapi.paths)) {
+    for (const method of Object.keys(item)) {
+      if (![...exercised].some((e) => e.startsWith(`${method.toUpperCase()} ${path} `))) missing.push(`${method.toUpperCase()} ${path}`);
+    }
+  }
+  assert.deepEqual(missing, [], 'documented routes no test called');
+  // The server's route table (engine/server/api.cpp) against the document.
+  const source = readFileSync(join(fixtures, '..', '..', '..', 'engine', 'server', 'api.cpp'), 'utf8');
+  const routes = [...source.matchAll(/add\("(GET|POST|PUT|DELETE|PATCH)", "([^"]+)"/g)].map((m) => `${m[1]} ${m[2]}`);
+  assert.ok(routes.length > 30, `routes found in api.cpp: ${routes.length}`);
+  const undocumented = routes.filter((r) => {
+    const [method, path] = r.split(' ');
+    return !openapi.paths[path]?.[method.toLowerCase()];
+  });
+  assert.deepEqual(undocumented, [], 'routes the server has that docs/openapi.json does not document');
+});
