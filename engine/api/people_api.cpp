@@ -415,6 +415,16 @@ Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request
       return fail(Errc::InvalidArgument, "topic '" + topic["topicName"].get<std::string>() + "': lockDuration (ms) must be a positive whole number");
     }
     const std::string name = topic["topicName"].get<std::string>();
+    // Filters Elva does not apply are refused rather than ignored: ignoring one would hand a
+    // worker tasks it asked not to get.
+    for (const auto& [k, v] : topic.items()) {
+      static const std::set<std::string> supported = {"topicName", "lockDuration", "variables", "localVariables", "deserializeValues",
+                                                      "includeExtensionProperties", "withoutTenantId"};
+      if (!supported.count(k) && !v.is_null()) {
+        return fail(Errc::InvalidArgument, "topic '" + name + "': the filter '" + k + "' is not supported by Elva's external-task API "
+                                           "(supported: topicName, lockDuration, variables); use a topic per process instead");
+      }
+    }
     const std::int64_t until = now + topic["lockDuration"].get<std::int64_t>();
     auto jobs = (*tx)->acquire_jobs({name}, worker, now, until, max - static_cast<int>(out.size()));
     if (!jobs) return fail(jobs.error());

@@ -87,10 +87,11 @@ Response ok(const json& body, int status = 200) {
   return r;
 }
 
+// No body and no Content-Type (camunda-external-task-client-js parses any application/json).
 Response no_content() {
   Response r;
   r.status = 204;
-  r.content_type = "application/json";
+  r.content_type.clear();
   return r;
 }
 

@@ -253,7 +253,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void write(Response r, bool keep) {
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_ ? version_ : 11);
     res->set(http::field::server, "Elva");
-    res->set(http::field::content_type, r.content_type);
+    if (!r.content_type.empty() && r.status != 204 && r.status != 304) res->set(http::field::content_type, r.content_type);
     for (const auto& [k, v] : r.headers) res->set(k, v);
     res->keep_alive(keep);
     res->body() = std::move(r.body);
