@@ -1,0 +1,300 @@
+// The employee task list: log in, see my tasks and my groups' tasks by due date (overdue marked),
+// open one (process, case, instructions, form), claim it, complete it; the list refreshes. Talks
+// to the REST API of the same server (docs/api.md); the session token lives in sessionStorage.
+'use strict';
+
+(() => {
+  const i18n = window.ElvaI18n;
+  const forms = window.ElvaForms;
+  const { t } = i18n;
+  const $ = (id) => document.getElementById(id);
+  const state = { token: sessionStorage.getItem('elva.token'), me: null, filter: localStorage.getItem('elva.filter') || 'all', tasks: [], open: null };
+
+  // --- API -----------------------------------------------------------------------------------
+  class ApiError extends Error {
+    constructor(status, problem) {
+      super(problem?.detail || `HTTP ${status}`);
+      this.status = status;
+      this.problem = problem || {};
+    }
+  }
+
+  async function api(method, path, body) {
+    const headers = { accept: 'application/json' };
+    if (state.token) headers.authorization = `Bearer ${state.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res;
+    try {
+      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, { detail: t('networkError') });
+    }
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : null;
+    if (res.status === 401 && state.token) {
+      logout(t('sessionEnded'));
+      throw new ApiError(401, json);
+    }
+    if (!res.ok) throw new ApiError(res.status, json);
+    return json;
+  }
+
+  // --- Views ---------------------------------------------------------------------------------
+  function show(view) {
+    $('login-view').hidden = view !== 'login';
+    $('tasks-view').hidden = view !== 'tasks';
+    $('who').hidden = $('logout').hidden = view !== 'tasks';
+  }
+
+  function toast(message) {
+    const el = $('toast');
+    el.textContent = message;
+    el.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { el.hidden = true; }, 4000);
+  }
+
+  function formatDate(iso) {
+    if (!iso) return t('noDue');
+    const d = new Date(iso);
+    return d.toLocaleString(i18n.locale(), { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+  }
+
+  function setLanguage(candidates) {
+    const lang = i18n.set(candidates);
+    $('lang').value = lang;
+    if (state.me) renderList();
+    if (state.open) renderDetail(state.open);
+  }
+
+  // --- Login ---------------------------------------------------------------------------------
+  async function login(event) {
+    event.preventDefault();
+    const error = $('login-error');
+    error.hidden = true;
+    try {
+      const s = await api('POST', '/api/login', { username: $('username').value.trim(), password: $('password').value });
+      state.token = s.token;
+      sessionStorage.setItem('elva.token', s.token);
+      $('password').value = '';
+      await enter(s.user);
+    } catch (e) {
+      error.textContent = e.status === 401 ? t('loginFailed') : e.message;
+      error.hidden = false;
+    }
+  }
+
+  function logout(message) {
+    if (state.token && !message) api('POST', '/api/logout').catch(() => {});
+    state.token = null;
+    state.me = null;
+    state.open = null;
+    sessionStorage.removeItem('elva.token');
+    show('login');
+    if (message) {
+      $('login-error').textContent = message;
+      $('login-error').hidden = false;
+    }
+    $('username').focus();
+  }
+
+  async function enter(me) {
+    state.me = me;
+    $('who').textContent = me.name || me.id;
+    setLanguage([localStorage.getItem('elva.lang'), me.locale, ...navigator.languages]);
+    show('tasks');
+    await refresh();
+    route();
+  }
+
+  // --- The list ------------------------------------------------------------------------------
+  async function refresh() {
+    $('list-status').textContent = t('loading');
+    try {
+      const page = await api('GET', '/api/tasks?sort=due&limit=200');
+      state.tasks = page.items;
+      renderList();
+    } catch (e) {
+      $('list-status').textContent = e.message;
+    }
+  }
+
+  function visibleTasks() {
+    const me = state.me.id;
+    if (state.filter === 'mine') return state.tasks.filter((x) => x.assignee === me);
+    if (state.filter === 'group') return state.tasks.filter((x) => !x.assignee);
+    return state.tasks;
+  }
+
+  function renderList() {
+    for (const b of document.querySelectorAll('[data-filter]')) b.setAttribute('aria-selected', String(b.dataset.filter === state.filter));
+    const tasks = visibleTasks();
+    $('list-status').textContent = tasks.length ? t('taskCount', tasks.length) : t('noTasks');
+    const list = $('task-list');
+    list.replaceChildren();
+    for (const task of tasks) {
+      const li = document.createElement('li');
+      li.className = 'task' + (task.overdue ? ' overdue' : '') + (state.open && state.open.id === task.id ? ' selected' : '');
+      li.dataset.id = task.id;
+      const a = document.createElement('a');
+      a.href = `#task/${task.id}`;
+      const name = document.createElement('strong');
+      name.textContent = task.name;
+      const meta = document.createElement('span');
+      meta.className = 'meta';
+      meta.textContent = [task.process.name || task.process.id, task.businessKey].filter(Boolean).join(' · ');
+      const due = document.createElement('span');
+      due.className = 'due';
+      due.textContent = task.due ? t('dueIn', formatDate(task.due)) : t('noDue');
+      a.append(name, meta, due);
+      if (task.overdue) {
+        const badge = document.createElement('span');
+        badge.className = 'badge';
+        badge.textContent = t('overdue');
+        a.append(badge);
+      }
+      if (task.priority > 50) {
+        const p = document.createElement('span');
+        p.className = 'badge prio';
+        p.textContent = t('high');
+        p.title = `${t('priority')} ${task.priority}`;
+        a.append(p);
+      }
+      if (task.assignee === state.me.id) li.classList.add('mine');
+      li.append(a);
+      list.append(li);
+    }
+  }
+
+  // --- One task ------------------------------------------------------------------------------
+  async function open(id) {
+    try {
+      const task = await api('GET', `/api/tasks/${id}`);
+      state.open = task;
+      renderDetail(task);
+      renderList();
+      $('tasks-view').classList.add('has-detail');
+      $('detail').hidden = false;
+      $('d-name').focus?.();
+    } catch (e) {
+      toast(e.message);
+      closeDetail();
+    }
+  }
+
+  function renderDetail(task) {
+    $('d-name').textContent = task.name;
+    $('d-process').textContent = task.process.name || task.process.id;
+    $('d-key').textContent = task.businessKey || '—';
+    $('d-due').textContent = task.due ? formatDate(task.due) + (task.overdue ? ` (${t('overdue')})` : '') : t('noDue');
+    $('d-due').classList.toggle('overdue', task.overdue);
+    $('d-assignee').textContent = !task.assignee ? t('unassigned') : task.assignee === state.me.id ? `${task.assignee} (${t('you')})` : task.assignee;
+    $('d-doc-wrap').hidden = !task.documentation;
+    $('d-doc').textContent = task.documentation || '';
+    $('claim').hidden = task.assignee === state.me.id;
+    $('unclaim').hidden = task.assignee !== state.me.id;
+    const fields = $('fields');
+    if (task.form && task.form.schema) forms.render(fields, task.form.schema, task.variables || {});
+    else fields.replaceChildren();
+    $('form-error').hidden = true;
+  }
+
+  function closeDetail() {
+    state.open = null;
+    $('detail').hidden = true;
+    $('tasks-view').classList.remove('has-detail');
+    if (location.hash) history.replaceState(null, '', location.pathname);
+    renderList();
+  }
+
+  async function claim(give_back) {
+    const task = state.open;
+    try {
+      const updated = await api('POST', `/api/tasks/${task.id}/${give_back ? 'unclaim' : 'claim'}`);
+      Object.assign(task, updated);
+      renderDetail(task);
+      await refresh();
+    } catch (e) {
+      toast(e.message);
+    }
+  }
+
+  async function complete(event) {
+    event.preventDefault();
+    const task = state.open;
+    const schema = task.form && task.form.schema;
+    const formError = $('form-error');
+    formError.hidden = true;
+    let data = {};
+    if (schema) {
+      const read = forms.read($('fields'), schema);
+      if (Object.keys(read.errors).length) {
+        forms.showErrors($('fields'), read.errors, () => {});
+        formError.textContent = t('fixFields');
+        formError.hidden = false;
+        return;
+      }
+      data = read.data;
+    }
+    $('complete').disabled = true;
+    try {
+      await api('POST', `/api/tasks/${task.id}/complete`, { variables: data });
+      toast(t('completed', task.name));
+      closeDetail();
+      await refresh();
+    } catch (e) {
+      const fieldErrors = Object.fromEntries((e.problem.errors || []).map((x) => [x.field, x.message]));
+      forms.showErrors($('fields'), fieldErrors, (rest) => {
+        formError.textContent = [e.message, ...rest].join(' ');
+        formError.hidden = false;
+      });
+      if (e.status === 409 || e.status === 404) await refresh();
+    } finally {
+      $('complete').disabled = false;
+    }
+  }
+
+  function route() {
+    const m = /^#task\/(\d+)$/.exec(location.hash);
+    if (m) open(m[1]);
+    else if (state.open) closeDetail();
+  }
+
+  // --- Wiring --------------------------------------------------------------------------------
+  document.addEventListener('DOMContentLoaded', async () => {
+    setLanguage([localStorage.getItem('elva.lang'), ...navigator.languages]);
+    $('lang').addEventListener('change', () => {
+      localStorage.setItem('elva.lang', $('lang').value);
+      setLanguage([$('lang').value]);
+    });
+    $('login-form').addEventListener('submit', login);
+    $('logout').addEventListener('click', () => logout());
+    $('refresh').addEventListener('click', refresh);
+    $('back').addEventListener('click', closeDetail);
+    $('claim').addEventListener('click', () => claim(false));
+    $('unclaim').addEventListener('click', () => claim(true));
+    $('task-form').addEventListener('submit', complete);
+    for (const b of document.querySelectorAll('[data-filter]')) {
+      b.addEventListener('click', () => {
+        state.filter = b.dataset.filter;
+        localStorage.setItem('elva.filter', state.filter);
+        renderList();
+      });
+    }
+    window.addEventListener('hashchange', () => { if (state.me) route(); });
+    // The list refreshes by itself every 30 s and when the page becomes visible again.
+    setInterval(() => { if (state.me && !document.hidden) refresh(); }, 30000);
+    document.addEventListener('visibilitychange', () => { if (state.me && !document.hidden) refresh(); });
+    if (state.token) {
+      try {
+        await enter(await api('GET', '/api/me'));
+        return;
+      } catch {
+        state.token = null;
+        sessionStorage.removeItem('elva.token');
+      }
+    }
+    show('login');
+    $('username').focus();
+  });
+})();

@@ -1,0 +1,81 @@
+// Labels of the task list in English, Norwegian (bokmål) and Swedish. The language is the user's
+// choice in the header, else the user's locale from the server, else the browser's.
+'use strict';
+
+window.ElvaI18n = (() => {
+  const labels = {
+    en: {
+      language: 'Language', logout: 'Log out', loginTitle: 'Log in', username: 'User name', password: 'Password',
+      loginButton: 'Log in', loginFailed: 'Wrong user name or password.', filterAll: 'All', filterMine: 'My tasks',
+      filterGroup: 'Group tasks', refresh: 'Refresh', back: '← Back to the list', process: 'Process', businessKey: 'Case',
+      due: 'Due', assignee: 'Assigned to', instructions: 'What to do', claim: 'Claim', unclaim: 'Give back',
+      complete: 'Complete', overdue: 'Overdue', noDue: 'No due date', unassigned: 'Not assigned', you: 'you',
+      noTasks: 'No tasks. Well done!', loading: 'Loading…', taskCount: (n) => (n === 1 ? '1 task' : `${n} tasks`),
+      completed: (name) => `“${name}” is completed.`, required: (label) => `${label} is required.`,
+      min: (label, v) => `${label} must be at least ${v}.`, max: (label, v) => `${label} must be at most ${v}.`,
+      pattern: (label) => `${label} does not have the expected format.`, minLength: (label, v) => `${label} needs at least ${v} characters.`,
+      maxLength: (label, v) => `${label} takes at most ${v} characters.`, notNumber: (label) => `${label} must be a number.`,
+      fixFields: 'Some fields need attention.', sessionEnded: 'Your session has ended. Please log in again.',
+      choose: 'Choose…', priority: 'Priority', high: 'High', dueIn: (d) => `due ${d}`, networkError: 'The server cannot be reached. Try again.',
+    },
+    nb: {
+      language: 'Språk', logout: 'Logg ut', loginTitle: 'Logg inn', username: 'Brukernavn', password: 'Passord',
+      loginButton: 'Logg inn', loginFailed: 'Feil brukernavn eller passord.', filterAll: 'Alle', filterMine: 'Mine oppgaver',
+      filterGroup: 'Gruppeoppgaver', refresh: 'Oppdater', back: '← Tilbake til listen', process: 'Prosess', businessKey: 'Sak',
+      due: 'Frist', assignee: 'Tildelt', instructions: 'Hva du skal gjøre', claim: 'Ta oppgaven', unclaim: 'Gi tilbake',
+      complete: 'Fullfør', overdue: 'Forfalt', noDue: 'Ingen frist', unassigned: 'Ikke tildelt', you: 'deg',
+      noTasks: 'Ingen oppgaver. Bra jobba!', loading: 'Laster…', taskCount: (n) => (n === 1 ? '1 oppgave' : `${n} oppgaver`),
+      completed: (name) => `«${name}» er fullført.`, required: (label) => `${label} må fylles ut.`,
+      min: (label, v) => `${label} må være minst ${v}.`, max: (label, v) => `${label} kan være høyst ${v}.`,
+      pattern: (label) => `${label} har ikke riktig format.`, minLength: (label, v) => `${label} må ha minst ${v} tegn.`,
+      maxLength: (label, v) => `${label} kan ha høyst ${v} tegn.`, notNumber: (label) => `${label} må være et tall.`,
+      fixFields: 'Noen felt må rettes.', sessionEnded: 'Økten er utløpt. Logg inn igjen.',
+      choose: 'Velg…', priority: 'Prioritet', high: 'Høy', dueIn: (d) => `frist ${d}`, networkError: 'Får ikke kontakt med serveren. Prøv igjen.',
+    },
+    sv: {
+      language: 'Språk', logout: 'Logga ut', loginTitle: 'Logga in', username: 'Användarnamn', password: 'Lösenord',
+      loginButton: 'Logga in', loginFailed: 'Fel användarnamn eller lösenord.', filterAll: 'Alla', filterMine: 'Mina uppgifter',
+      filterGroup: 'Gruppens uppgifter', refresh: 'Uppdatera', back: '← Tillbaka till listan', process: 'Process', businessKey: 'Ärende',
+      due: 'Förfaller', assignee: 'Tilldelad', instructions: 'Vad du ska göra', claim: 'Ta uppgiften', unclaim: 'Lämna tillbaka',
+      complete: 'Slutför', overdue: 'Försenad', noDue: 'Inget förfallodatum', unassigned: 'Inte tilldelad', you: 'dig',
+      noTasks: 'Inga uppgifter. Bra jobbat!', loading: 'Laddar…', taskCount: (n) => (n === 1 ? '1 uppgift' : `${n} uppgifter`),
+      completed: (name) => `”${name}” är slutförd.`, required: (label) => `${label} måste fyllas i.`,
+      min: (label, v) => `${label} måste vara minst ${v}.`, max: (label, v) => `${label} får vara högst ${v}.`,
+      pattern: (label) => `${label} har inte rätt format.`, minLength: (label, v) => `${label} behöver minst ${v} tecken.`,
+      maxLength: (label, v) => `${label} får ha högst ${v} tecken.`, notNumber: (label) => `${label} måste vara ett tal.`,
+      fixFields: 'Några fält behöver rättas.', sessionEnded: 'Sessionen har gått ut. Logga in igen.',
+      choose: 'Välj…', priority: 'Prioritet', high: 'Hög', dueIn: (d) => `förfaller ${d}`, networkError: 'Servern svarar inte. Försök igen.',
+    },
+  };
+  const supported = Object.keys(labels);
+  let lang = 'en';
+
+  function pick(candidates) {
+    for (const c of candidates) {
+      if (!c) continue;
+      const base = String(c).toLowerCase().split(/[-_]/)[0];
+      if (supported.includes(base)) return base;
+      if (base === 'no' || base === 'nn') return 'nb';
+    }
+    return 'en';
+  }
+
+  return {
+    supported,
+    get lang() { return lang; },
+    set(candidates) {
+      lang = pick(candidates);
+      document.documentElement.lang = lang;
+      for (const el of document.querySelectorAll('[data-t]')) {
+        const v = labels[lang][el.dataset.t];
+        if (typeof v === 'string') el.textContent = v;
+      }
+      return lang;
+    },
+    t(key, ...args) {
+      const v = labels[lang][key] ?? labels.en[key] ?? key;
+      return typeof v === 'function' ? v(...args) : v;
+    },
+    locale() { return { en: 'en-GB', nb: 'nb-NO', sv: 'sv-SE' }[lang]; },
+  };
+})();
