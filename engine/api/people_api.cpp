@@ -253,7 +253,7 @@ Result<json> PeopleApi::tasks(const Principal& who, const json& query) {
   if (!page) return fail(page.error());
   json items = json::array();
   for (const auto& t : page->tasks) items.push_back(task_json(t));
-  return json{{"items", std::move(items)}, {"total", page->total}, {"limit", q.limit}, {"offset", q.offset}};
+  return json{{"items", std::move(items)}, {"total", page->total}, {"totalCapped", page->total_capped}, {"limit", q.limit}, {"offset", q.offset}};
 }
 
 Result<store::TaskRow> PeopleApi::visible_task(const Principal& who, std::uint64_t key) {

@@ -89,9 +89,14 @@ TaskPage tasks(pqxx::transaction_base& t, const TaskQuery& q) {
   auto rows = t.exec_params(task_columns() + where + "ORDER BY " + order + " LIMIT $11 OFFSET $12", q.state, q.restrict, q.user,
                             groups, q.assignee, q.candidate_group, q.process_id, instance, q.overdue, q.due_before, q.limit, q.offset);
   for (const auto& r : rows) page.tasks.push_back(task_row(r));
-  page.total = t.exec_params1("SELECT count(*) FROM user_tasks " + where, q.state, q.restrict, q.user, groups, q.assignee,
-                              q.candidate_group, q.process_id, instance, q.overdue, q.due_before)[0]
+  const std::int64_t cap = q.offset + kTaskCountCap;
+  page.total = t.exec_params1("SELECT count(*) FROM (SELECT 1 FROM user_tasks " + where + "LIMIT $11) x", q.state, q.restrict, q.user,
+                              groups, q.assignee, q.candidate_group, q.process_id, instance, q.overdue, q.due_before, cap + 1)[0]
                    .as<std::int64_t>();
+  if (page.total > cap) {
+    page.total = cap;
+    page.total_capped = true;
+  }
   return page;
 }
 

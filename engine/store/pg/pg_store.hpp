@@ -119,8 +119,12 @@ struct TaskQuery {
 
 struct TaskPage {
   std::vector<TaskRow> tasks;
-  std::int64_t total = 0;
+  std::int64_t total = 0;       // counted up to kTaskCountCap past the page
+  bool total_capped = false;    // there are more than `total`
 };
+// Counting every match of a list costs a scan of them all; a task list only needs to know the
+// count up to a point ("1,000+").
+inline constexpr std::int64_t kTaskCountCap = 1000;
 
 struct UserRow {
   std::string id, name, email, password_hash;
