@@ -334,6 +334,31 @@ test('external tasks over the API: lock, refuse others, fail to an incident, ret
   assert.ok(Date.now() - t0 >= 600, 'it waited for work');
 });
 
+test('reminders and escalation: timer boundary events on a user task, fired by the running server', async () => {
+  const r = await call('POST', '/api/instances', { ...as('eva'), body: { process: 'sign-with-reminder' } });
+  assert.equal(r.status, 201, r.body);
+  const instance = r.json.id;
+  const bosTask = (await call('GET', `/api/tasks?instance=${instance}`, as('bo'))).json.items[0];
+  assert.equal(bosTask.assignee, 'bo');
+  const waitFor = async (what, f) => {
+    for (let i = 0; i < 100; i++) { const v = await f(); if (v) return v; await new Promise((ok) => setTimeout(ok, 100)); }
+    throw new Error(`timed out: ${what}`);
+  };
+  // After 1 s: a reminder job for a worker, and Bo's task is still his and open.
+  const reminder = await waitFor('the reminder job', async () =>
+    (await call('GET', `/api/jobs?instance=${instance}`, as('admin'))).json.items.find((j) => j.type === 'task.remind'));
+  assert.equal(reminder.element, 'remind');
+  assert.equal((await call('GET', `/api/tasks/${bosTask.id}`, as('bo'))).json.state, 'open');
+  // After 3 s: the task is taken from Bo (cancelled, no longer in his list) and a manager's
+  // follow-up task appears.
+  const escalated = await waitFor('the escalation task', async () =>
+    (await call('GET', `/api/tasks?instance=${instance}`, as('mona'))).json.items.find((t) => t.element === 'escalated'));
+  assert.equal(escalated.name, 'Follow up an unsigned agreement');
+  assert.equal(server.sql(`SELECT state FROM user_tasks WHERE key = ${bosTask.id}`), 'cancelled');
+  assert.equal((await call('GET', `/api/tasks?instance=${instance}`, as('bo'))).json.total, 0);
+  problem(await call('POST', `/api/tasks/${bosTask.id}/complete`, as('bo')), 409);
+});
+
 test('tokens: API tokens for systems, expiry, logout', async () => {
   const created = await call('POST', '/api/tokens', { ...as('admin'), body: { user: 'robot', name: 'short', ttl: 'PT1S' } });
   assert.equal(created.status, 201);
