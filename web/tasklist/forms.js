@@ -2,12 +2,13 @@
 // JSON the server checks (numbers as numbers, checkboxes as booleans, dates as YYYY-MM-DD), and
 // shows field errors, its own and the server's (problem+json `errors`). The subset matches what
 // the engine validates (docs/forms.md): textfield, textarea, number, checkbox, select, radio,
-// datetime (date), text; required, min, max, minLength, maxLength, pattern.
+// checklist and taglist (as checkboxes), datetime, text; required, min, max, minLength,
+// maxLength, pattern.
 'use strict';
 
 window.ElvaForms = (() => {
   const { t } = window.ElvaI18n;
-  const inputTypes = new Set(['textfield', 'textarea', 'number', 'checkbox', 'select', 'radio', 'datetime']);
+  const inputTypes = new Set(['textfield', 'textarea', 'number', 'checkbox', 'select', 'radio', 'datetime', 'checklist', 'taglist']);
 
   function el(tag, attrs = {}, ...children) {
     const e = document.createElement(tag);
@@ -59,6 +60,18 @@ window.ElvaForms = (() => {
         group.append(error);
         return group;
       }
+      case 'checklist':
+      case 'taglist': {
+        const chosen = Array.isArray(value) ? value.map(String) : [];
+        const group = el('fieldset', { class: 'field field-radio', 'data-key': c.key }, el('legend', { text: labelOf(c) + (v.required ? ' *' : '') }));
+        (c.values || []).forEach((o, i) => {
+          const box = el('input', { type: 'checkbox', name: c.key, id: `${id}-${i}`, value: String(o.value) });
+          box.checked = chosen.includes(String(o.value));
+          group.append(el('label', { for: `${id}-${i}`, class: 'radio' }, box, el('span', { text: o.label ?? String(o.value) })));
+        });
+        group.append(error);
+        return group;
+      }
       case 'datetime': {
         const kind = c.subtype === 'datetime' ? 'datetime-local' : c.subtype === 'time' ? 'time' : 'date';
         input = el('input', { ...common, type: kind });
@@ -104,6 +117,10 @@ window.ElvaForms = (() => {
         let value;
         if (c.type === 'checkbox') {
           value = container.querySelector(`#f-${CSS.escape(c.key)}`).checked;
+        } else if (c.type === 'checklist' || c.type === 'taglist') {
+          const boxes = [...container.querySelectorAll(`input[name="${CSS.escape(c.key)}"]:checked`)];
+          value = boxes.map((b) => (c.values || []).find((o) => String(o.value) === b.value)?.value ?? b.value);
+          if (!value.length) value = v.required ? '' : [];
         } else if (c.type === 'radio') {
           const checked = container.querySelector(`input[name="${CSS.escape(c.key)}"]:checked`);
           value = checked ? checked.value : '';
