@@ -2,6 +2,8 @@
 // embedded database, that database runs while the engine does. Exit 0 stopped cleanly, 3 database.
 #include <csignal>
 #include <iostream>
+#include <map>
+#include <thread>
 
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
@@ -22,6 +24,7 @@ void add_serve(CLI::App& app, int& exit_code) {
     std::string users;
     HttpOptions http;
     bool no_http = false;
+    std::vector<std::string> tenants;  // NAME=DATABASE_URL
   };
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "Run the engine: due jobs go to their connectors, timers fire on time, incidents are\n"
@@ -38,6 +41,8 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--http-max-connections", a->http.max_connections, "Open connections at most; more get 503 at once")->capture_default_str();
   cmd->add_option("--http-body-limit", a->http.body_limit, "Largest request body in bytes; larger get 413")->capture_default_str();
   cmd->add_flag("--no-http", a->no_http, "Run only the job executor and timers, no REST API");
+  cmd->add_option("--tenant", a->tenants, "NAME=DATABASE_URL: a municipality with its own database, served under /t/NAME/\n"
+                                          "(its own users, processes and instances; migrate it first with elva db migrate --db URL)");
   add_admin_options(cmd, *a);
   cmd->callback([a, &exit_code] {
     std::signal(SIGINT, on_stop_signal);
@@ -60,6 +65,20 @@ void add_serve(CLI::App& app, int& exit_code) {
         if (!r) return fail(r.error());
         std::cerr << "elva serve: " << (*r)["users"] << " users imported from " << a->users << "\n";
       }
+      // Tenants: each its own database, engine and scheduler thread.
+      std::map<std::string, std::unique_ptr<Engine>> tenant_engines;
+      for (const auto& spec : a->tenants) {
+        const auto eq = spec.find('=');
+        const std::string name = spec.substr(0, eq);
+        const bool valid = eq != std::string::npos && !name.empty() && name.size() <= 40 &&
+                           name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
+        if (!valid) return fail(Errc::InvalidArgument, "--tenant '" + spec + "': give NAME=DATABASE_URL with a name of a-z, 0-9 and -");
+        if (tenant_engines.count(name)) return fail(Errc::InvalidArgument, "--tenant " + name + " is given twice");
+        auto te = Engine::open(EngineOptions{spec.substr(eq + 1), "scheduler", true});
+        if (!te) return fail(te.error().code, "tenant '" + name + "': " + te.error().message);
+        a->http.tenants[name] = spec.substr(eq + 1);
+        tenant_engines[name] = std::move(*te);
+      }
       std::unique_ptr<WebServer> web;
       if (!a->no_http) {
         a->http.log = [](const std::string& line) { std::cerr << "elva serve: http: " << line << "\n"; };
@@ -75,7 +94,17 @@ void add_serve(CLI::App& app, int& exit_code) {
       options.node = a->node;
       options.workers = a->workers;
       options.stop = &g_stop;
+      std::vector<std::thread> tenant_threads;
+      for (auto& [name, te] : tenant_engines) {
+        const ServeOptions to = options;  // the same node name: leases live in the tenant's own database
+        std::cerr << "elva serve: tenant " << name << " at /t/" << name << "/\n";
+        tenant_threads.emplace_back([&engine = *te, to, name = name] {
+          if (auto tr = engine.serve(to); !tr) std::cerr << "elva serve: tenant " << name << " stopped: " << tr.error().message << "\n";
+        });
+      }
       auto r = e.serve(options);
+      g_stop = true;
+      for (auto& t : tenant_threads) t.join();
       if (!r) return fail(r.error());
       std::cerr << "elva serve: stopped\n";
       return nlohmann::json{{"stopped", true}};

@@ -19,7 +19,8 @@ bool Principal::is(const std::string& role) const {
 }
 
 nlohmann::json Principal::to_json() const {
-  return {{"id", user}, {"name", name}, {"email", email}, {"locale", locale}, {"groups", groups}, {"roles", roles}};
+  return {{"id", user}, {"name", name}, {"email", email}, {"locale", locale}, {"groups", groups}, {"roles", roles},
+          {"tenant", tenant.empty() ? nlohmann::json() : nlohmann::json(tenant)}};
 }
 
 namespace api {

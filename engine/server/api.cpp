@@ -115,6 +115,7 @@ struct Call {
   Engine& engine;
   std::map<std::string, std::string> params;  // {name} segments of the route
   std::optional<Principal> who;
+  std::string prefix;  // "/t/{tenant}" for a tenant, else ""; links in answers start with it
 
   Result<json> body(const std::set<std::string>& allowed, bool required = true) const {
     if (req.body.empty()) {
@@ -257,19 +258,20 @@ std::string base64_decode(const std::string& in) {
 }  // namespace
 
 struct Api::Impl {
-  std::vector<std::unique_ptr<Engine>> engines;
+  std::map<std::string, std::vector<std::unique_ptr<Engine>>> tenants;  // "" is the default database
   ApiOptions options;
   std::vector<Route> routes;
   std::mutex basic_mutex;
   std::unordered_map<std::string, std::pair<Principal, std::int64_t>> basic_cache;  // header -> (who, until)
 
-  Result<Principal> authenticate(const Request& req, Engine& engine) {
+  Result<Principal> authenticate(const Request& req, Engine& engine, const std::string& tenant) {
     const std::string auth = req.header("authorization");
     if (auth.rfind("Bearer ", 0) == 0) return engine.authenticate(auth.substr(7));
     if (auth.rfind("Basic ", 0) == 0) {
+      const std::string cache_key = tenant + '\n' + auth;  // the same user name in two tenants is two people
       {
         std::lock_guard<std::mutex> lock(basic_mutex);
-        auto it = basic_cache.find(auth);
+        auto it = basic_cache.find(cache_key);
         if (it != basic_cache.end() && it->second.second > now_ms()) return it->second.first;
       }
       const std::string pair = base64_decode(auth.substr(6));
@@ -279,7 +281,7 @@ struct Api::Impl {
       if (!who) return who;
       std::lock_guard<std::mutex> lock(basic_mutex);
       if (basic_cache.size() > 1000) basic_cache.clear();
-      basic_cache[auth] = {*who, now_ms() + options.basic_auth_cache_ms};
+      basic_cache[cache_key] = {*who, now_ms() + options.basic_auth_cache_ms};
       return who;
     }
     if (auth.empty()) return fail(Errc::Unauthenticated, "log in first: send Authorization: Bearer <token> (POST /api/login gives one)");
@@ -292,11 +294,11 @@ struct Api::Impl {
 
   void build();
   Response handle(const Request& req, int worker);
-  Response asset(const Request& req);
+  Response asset(const Request& req, const std::string& path, const std::string& prefix);
 };
 
-Api::Api(std::vector<std::unique_ptr<Engine>> engines, ApiOptions options) : impl_(std::make_unique<Impl>()) {
-  impl_->engines = std::move(engines);
+Api::Api(std::vector<Tenant> tenants, ApiOptions options) : impl_(std::make_unique<Impl>()) {
+  for (auto& t : tenants) impl_->tenants[t.name] = std::move(t.engines);
   impl_->options = options;
   impl_->build();
 }
@@ -306,10 +308,21 @@ Api::~Api() = default;
 Response Api::handle(const Request& request, int worker) { return impl_->handle(request, worker); }
 
 Response Api::Impl::handle(const Request& req, int worker) {
-  const bool api = req.path.rfind("/api/", 0) == 0 || req.path.rfind("/engine-rest/", 0) == 0;
-  if (!api) return asset(req);
+  // /t/{tenant}/... is the same API and task list on that tenant's database.
+  std::string path = req.path;
+  std::string tenant, prefix;
+  if (path.rfind("/t/", 0) == 0) {
+    const auto end = path.find('/', 3);
+    tenant = path.substr(3, end == std::string::npos ? std::string::npos : end - 3);
+    prefix = "/t/" + tenant;
+    path = end == std::string::npos ? "/" : path.substr(end);
+    if (tenant.empty() || !tenants.count(tenant)) return problem(404, "there is no tenant '" + tenant + "' on this server", req.path);
+  }
+  const bool api = path.rfind("/api/", 0) == 0 || path.rfind("/engine-rest/", 0) == 0;
+  if (!api) return asset(req, path, prefix);
+  auto& engines = tenants.at(tenant);
   Engine& engine = *engines.at(static_cast<std::size_t>(worker) % engines.size());
-  const auto parts = split_path(req.path);
+  const auto parts = split_path(path);
   bool path_known = false;
   std::set<std::string> methods;
   for (const auto& r : routes) {
@@ -318,10 +331,11 @@ Response Api::Impl::handle(const Request& req, int worker) {
     path_known = true;
     methods.insert(r.method);
     if (r.method != req.method) continue;
-    Call call{req, engine, std::move(params), std::nullopt};
+    Call call{req, engine, std::move(params), std::nullopt, prefix};
     if (!r.role.empty()) {
-      auto who = authenticate(req, engine);
+      auto who = authenticate(req, engine, tenant);
       if (!who) return problem_of(who.error(), req.path);
+      who->tenant = tenant;
       if (r.role != "any" && !who->is(r.role)) {
         return problem(403, "this needs the " + r.role + " role; you (" + who->user + ") have " +
                                 (who->roles.empty() ? std::string("none") : json(who->roles).dump()), req.path);
@@ -343,14 +357,14 @@ Response Api::Impl::handle(const Request& req, int worker) {
   return problem(404, "there is no API resource " + req.path + " (see /api/openapi.json)", req.path);
 }
 
-Response Api::Impl::asset(const Request& req) {
+Response Api::Impl::asset(const Request& req, const std::string& asked, const std::string& prefix) {
   if (req.method != "GET" && req.method != "HEAD") return problem(405, "only GET reads pages", req.path);
-  std::string path = req.path;
+  std::string path = asked;
   if (path == "/" || path == "/tasklist") {
     Response r;
     r.status = 302;
     r.content_type = "text/plain";
-    r.headers["Location"] = "/tasklist/";
+    r.headers["Location"] = prefix + "/tasklist/";
     return r;
   }
   if (!path.empty() && path.back() == '/') path += "index.html";
@@ -375,11 +389,7 @@ void Api::Impl::build() {
     if (!s) return problem_of(s.error(), c.req.path);
     return ok({{"status", "up"}, {"database", (*s)["database"]}, {"schema", (*s)["current"]}});
   });
-  add("GET", "/api/openapi.json", "", [this](Call& c) {
-    Request r = c.req;
-    r.path = "/openapi.json";
-    return asset(r);
-  });
+  add("GET", "/api/openapi.json", "", [this](Call& c) { return asset(c.req, "/openapi.json", ""); });
   add("POST", "/api/login", "", [this](Call& c) {
     auto b = c.body({"username", "password"});
     if (!b) return problem_of(b.error(), c.req.path);
@@ -507,7 +517,7 @@ void Api::Impl::build() {
     auto r = c.engine.start(*process, *vars, *key);
     if (!r) return problem_of(r.error(), c.req.path);
     Response res = ok(*r, 201);
-    res.headers["Location"] = "/api/instances/" + std::to_string((*r)["id"].get<std::uint64_t>());
+    res.headers["Location"] = c.prefix + "/api/instances/" + std::to_string((*r)["id"].get<std::uint64_t>());
     return res;
   });
 

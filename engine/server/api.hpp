@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "elva/engine.hpp"
@@ -18,10 +19,16 @@ struct ApiOptions {
   std::int64_t basic_auth_cache_ms = 60'000;         // a checked Basic password is trusted this long
 };
 
+// A tenant: a municipality with its own database, served under /t/{name}/ (the default
+// database has the name "" and is served at the root). One engine per server worker.
+struct Tenant {
+  std::string name;
+  std::vector<std::unique_ptr<Engine>> engines;
+};
+
 class Api {
  public:
-  // One engine per server worker (each its own database connection).
-  Api(std::vector<std::unique_ptr<Engine>> engines, ApiOptions options);
+  Api(std::vector<Tenant> tenants, ApiOptions options);
   ~Api();
   Response handle(const Request& request, int worker);
 

@@ -24,11 +24,17 @@ class Running final : public WebServer {
 }  // namespace
 
 Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_url, const HttpOptions& options) {
-  std::vector<std::unique_ptr<Engine>> engines;
-  for (int i = 0; i < std::max(1, options.workers); ++i) {
-    auto e = Engine::open(EngineOptions{database_url, "api", true});
-    if (!e) return fail(e.error());
-    engines.push_back(std::move(*e));
+  std::vector<server::Tenant> tenants;
+  std::map<std::string, std::string> urls = options.tenants;
+  urls[""] = database_url;
+  for (const auto& [name, url] : urls) {
+    server::Tenant t{name, {}};
+    for (int i = 0; i < std::max(1, options.workers); ++i) {
+      auto e = Engine::open(EngineOptions{url, "api", true});
+      if (!e) return fail(e.error().code, (name.empty() ? std::string() : "tenant '" + name + "': ") + e.error().message);
+      t.engines.push_back(std::move(*e));
+    }
+    tenants.push_back(std::move(t));
   }
   server::ServerOptions s;
   s.address = options.address;
@@ -40,7 +46,7 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
   s.idle_timeout_ms = options.idle_timeout_ms;
   s.max_connections = options.max_connections;
   s.log = options.log;
-  auto running = std::make_unique<Running>(std::make_unique<server::Api>(std::move(engines), server::ApiOptions{}), s);
+  auto running = std::make_unique<Running>(std::make_unique<server::Api>(std::move(tenants), server::ApiOptions{}), s);
   std::string error;
   if (!running->start(error)) return fail(Errc::InvalidArgument, error);
   return std::unique_ptr<WebServer>(std::move(running));

@@ -30,16 +30,25 @@ function psql(url, sql) {
   return r.stdout.trim();
 }
 
-// Starts `elva serve` on its own database. Returns { base, url, log, stop() }.
-export async function startElva({ elva, name, deploy = [fixtures], users = join(fixtures, 'users.json'), args = [] }) {
-  const admin = requireDatabase();
-  const db = `elva_${name}_${process.pid}`;
+function freshDatabase(elva, admin, db) {
   psql(admin, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
   psql(admin, `CREATE DATABASE ${db}`);
   const url = admin.replace('/elva_test?', `/${db}?`);
   const migrate = spawnSync(elva, ['db', 'migrate', '--db', url], { encoding: 'utf8' });
   if (migrate.status !== 0) throw new Error(`elva db migrate: ${migrate.stderr}`);
+  return url;
+}
+
+// Starts `elva serve` on its own database (and one database per tenant, served under
+// /t/{tenant}/). Returns { base, url, tenantUrls, log, sql, stop() }.
+export async function startElva({ elva, name, deploy = [fixtures], users = join(fixtures, 'users.json'), args = [], tenants = [] }) {
+  const admin = requireDatabase();
+  const db = `elva_${name}_${process.pid}`;
+  const url = freshDatabase(elva, admin, db);
+  const tenantUrls = {};
+  for (const t of tenants) tenantUrls[t] = freshDatabase(elva, admin, `${db}_${t.replace(/-/g, '_')}`);
   const argv = ['serve', '--db', url, '--port', '0', '--workers', '2', ...args];
+  for (const [t, u] of Object.entries(tenantUrls)) argv.push('--tenant', `${t}=${u}`);
   for (const d of deploy) argv.push('--deploy', d);
   if (users) argv.push('--users', users);
   const child = spawn(elva, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
@@ -54,7 +63,7 @@ export async function startElva({ elva, name, deploy = [fixtures], users = join(
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`elva serve exited (${code}):\n${log}`)); });
   });
   return {
-    base, url, child,
+    base, url, tenantUrls, child,
     log: () => log,
     sql: (q) => psql(url, q),
     async stop() {
@@ -64,6 +73,7 @@ export async function startElva({ elva, name, deploy = [fixtures], users = join(
         await done;
       }
       psql(admin, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+      for (const t of tenants) psql(admin, `DROP DATABASE IF EXISTS ${db}_${t.replace(/-/g, '_')} WITH (FORCE)`);
     },
   };
 }
@@ -83,7 +93,8 @@ function fixRefs(schema) {
 }
 
 export function findOperation(method, path) {
-  const parts = path.split('?')[0].split('/');
+  // /t/{tenant}/api/... is the same API on a tenant's database.
+  const parts = path.split('?')[0].replace(/^\/t\/[a-z0-9-]+(?=\/)/, '').split('/');
   for (const [template, item] of Object.entries(openapi.paths)) {
     const t = template.split('/');
     if (t.length !== parts.length) continue;
@@ -132,7 +143,7 @@ export function client(base) {
     const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual' });
     const text = await res.text();
     const type = res.headers.get('content-type') || '';
-    if (check && (path.startsWith('/api/') || path.startsWith('/engine-rest/'))) {
+    if (check && /^(\/t\/[a-z0-9-]+)?\/(api|engine-rest)\//.test(path)) {
       checkAgainstOpenApi(method, path, res.status, type, text);
     }
     let json;

@@ -8,7 +8,10 @@
   const forms = window.ElvaForms;
   const { t } = i18n;
   const $ = (id) => document.getElementById(id);
-  const state = { token: sessionStorage.getItem('elva.token'), me: null, filter: localStorage.getItem('elva.filter') || 'all', tasks: [], open: null };
+  // Under /t/{tenant}/tasklist/ the page talks to that tenant's API.
+  const base = (/^\/t\/[a-z0-9-]+/.exec(location.pathname) || [''])[0];
+  const store = (key) => `elva${base.replace(/\//g, '.')}.${key}`;
+  const state = { token: sessionStorage.getItem(store('token')), me: null, filter: localStorage.getItem('elva.filter') || 'all', tasks: [], open: null };
 
   // --- API -----------------------------------------------------------------------------------
   class ApiError extends Error {
@@ -25,7 +28,7 @@
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res;
     try {
-      res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch {
       throw new ApiError(0, { detail: t('networkError') });
     }
@@ -75,7 +78,7 @@
     try {
       const s = await api('POST', '/api/login', { username: $('username').value.trim(), password: $('password').value });
       state.token = s.token;
-      sessionStorage.setItem('elva.token', s.token);
+      sessionStorage.setItem(store('token'), s.token);
       $('password').value = '';
       await enter(s.user);
     } catch (e) {
@@ -89,7 +92,7 @@
     state.token = null;
     state.me = null;
     state.open = null;
-    sessionStorage.removeItem('elva.token');
+    sessionStorage.removeItem(store('token'));
     show('login');
     if (message) {
       $('login-error').textContent = message;
@@ -291,7 +294,7 @@
         return;
       } catch {
         state.token = null;
-        sessionStorage.removeItem('elva.token');
+        sessionStorage.removeItem(store('token'));
       }
     }
     show('login');

@@ -30,6 +30,7 @@ struct Principal {
   std::string name, email, locale;
   std::vector<std::string> groups;
   std::vector<std::string> roles;
+  std::string tenant;                      // "" on the default database, else the tenant served
   bool is(const std::string& role) const;  // an admin is every role
   nlohmann::json to_json() const;
 };

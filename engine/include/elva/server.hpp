@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -22,6 +23,9 @@ struct HttpOptions {
   int idle_timeout_ms = 30'000;
   int max_connections = 512;
   std::function<void(const std::string&)> log;
+  // Tenants: name -> database URL, each served under /t/{name}/ with its own users, processes
+  // and instances (the default database stays at the root).
+  std::map<std::string, std::string> tenants;
 };
 
 class WebServer {
