@@ -204,6 +204,17 @@ Result<json> api_variables(const json& body) {
 
 using RouteFn = std::function<Response(Call&)>;
 
+// A route on a resource with a numeric {id}: parses it, calls `f`, answers its JSON or problem.
+RouteFn by_id(std::function<Result<json>(Call&, std::uint64_t)> f) {
+  return [f = std::move(f)](Call& c) {
+    auto id = c.key("id");
+    if (!id) return problem_of(id.error(), c.req.path);
+    auto r = f(c, *id);
+    if (!r) return problem_of(r.error(), c.req.path);
+    return ok(*r);
+  };
+}
+
 struct Route {
   std::string method;
   std::vector<std::string> segments;  // "{name}" matches one segment
@@ -455,22 +466,12 @@ void Api::Impl::build() {
       return fail(Errc::InvalidArgument, "If-Match must be this task's ETag");
     }
   };
-  add("POST", "/api/tasks/{id}/claim", "any", [expected_revision](Call& c) {
-    auto id = c.key("id");
-    if (!id) return problem_of(id.error(), c.req.path);
-    auto rev = expected_revision(c, *id);
-    if (!rev) return problem_of(rev.error(), c.req.path);
-    auto r = c.engine.claim(*c.who, *id, *rev);
-    if (!r) return problem_of(r.error(), c.req.path);
-    return ok(*r);
-  });
-  add("POST", "/api/tasks/{id}/unclaim", "any", [](Call& c) {
-    auto id = c.key("id");
-    if (!id) return problem_of(id.error(), c.req.path);
-    auto r = c.engine.unclaim(*c.who, *id);
-    if (!r) return problem_of(r.error(), c.req.path);
-    return ok(*r);
-  });
+  add("POST", "/api/tasks/{id}/claim", "any", by_id([expected_revision](Call& c, std::uint64_t id) -> Result<json> {
+    auto rev = expected_revision(c, id);
+    if (!rev) return fail(rev.error());
+    return c.engine.claim(*c.who, id, *rev);
+  }));
+  add("POST", "/api/tasks/{id}/unclaim", "any", by_id([](Call& c, std::uint64_t id) { return c.engine.unclaim(*c.who, id); }));
   add("POST", "/api/tasks/{id}/delegate", "any", [](Call& c) {
     auto id = c.key("id");
     if (!id) return problem_of(id.error(), c.req.path);
@@ -599,13 +600,11 @@ void Api::Impl::build() {
     Response res = ok((*r)["variables"]);
     return with_etag(c.req, res, body_etag(res.body));
   });
-  add("GET", "/api/instances/{id}/history", "developer", [](Call& c) {
-    auto id = c.key("id");
-    if (!id) return problem_of(id.error(), c.req.path);
-    auto r = c.engine.instance(*id);
-    if (!r) return problem_of(r.error(), c.req.path);
-    return ok((*r)["history"]);
-  });
+  add("GET", "/api/instances/{id}/history", "developer", by_id([](Call& c, std::uint64_t id) -> Result<json> {
+    auto r = c.engine.instance(id);
+    if (!r) return fail(r.error());
+    return (*r)["history"];
+  }));
   add("POST", "/api/messages", "developer", [](Call& c) {
     auto b = c.body({"name", "correlationKey", "variables", "ttl"});
     if (!b) return problem_of(b.error(), c.req.path);
@@ -634,13 +633,7 @@ void Api::Impl::build() {
   });
 
   // --- Administrators
-  add("POST", "/api/instances/{id}/cancel", "admin", [](Call& c) {
-    auto id = c.key("id");
-    if (!id) return problem_of(id.error(), c.req.path);
-    auto r = c.engine.cancel(*id);
-    if (!r) return problem_of(r.error(), c.req.path);
-    return ok(*r);
-  });
+  add("POST", "/api/instances/{id}/cancel", "admin", by_id([](Call& c, std::uint64_t id) { return c.engine.cancel(id); }));
   add("GET", "/api/jobs", "admin", [](Call& c) {
     std::uint64_t instance = 0;
     if (auto v = c.req.query.find("instance"); v != c.req.query.end()) {
@@ -655,13 +648,7 @@ void Api::Impl::build() {
     if (!r) return problem_of(r.error(), c.req.path);
     return ok(json{{"items", *r}});
   });
-  add("POST", "/api/incidents/{id}/retry", "admin", [](Call& c) {
-    auto id = c.key("id");
-    if (!id) return problem_of(id.error(), c.req.path);
-    auto r = c.engine.retry(*id);
-    if (!r) return problem_of(r.error(), c.req.path);
-    return ok(*r);
-  });
+  add("POST", "/api/incidents/{id}/retry", "admin", by_id([](Call& c, std::uint64_t id) { return c.engine.retry(id); }));
   add("GET", "/api/users", "admin", [](Call& c) {
     auto r = c.engine.users();
     if (!r) return problem_of(r.error(), c.req.path);
