@@ -300,13 +300,16 @@ Result<json> PeopleApi::task(const Principal& who, std::uint64_t key) {
 }
 
 Result<json> PeopleApi::form(const std::string& key) {
-  std::string k = key;
-  // Camunda's prefixes: camunda-forms:deployment:forms/x.form, camunda-forms:app:..., embedded:deployment:...
-  for (const char* prefix : {"camunda-forms:deployment:", "camunda-forms:app:", "camunda-forms:", "embedded:deployment:", "embedded:app:", "deployment:"}) {
-    if (k.rfind(prefix, 0) == 0) { k = k.substr(std::string(prefix).size()); break; }
-  }
-  auto row = store_.form(k);
+  // The key as deployed (embedded Zeebe forms keep "camunda-forms:bpmn:<id>"), else without
+  // Camunda's prefixes: camunda-forms:deployment:forms/x.form, camunda-forms:app:..., embedded:...
+  auto row = store_.form(key);
   if (!row) return fail(row.error());
+  for (const char* prefix : {"camunda-forms:deployment:", "camunda-forms:app:", "camunda-forms:", "embedded:deployment:", "embedded:app:", "deployment:"}) {
+    if (*row || key.rfind(prefix, 0) != 0) continue;
+    row = store_.form(key.substr(std::string(prefix).size()));
+    if (!row) return fail(row.error());
+    break;
+  }
   if (!*row) return fail(Errc::NotFound, "the form '" + key + "' is not deployed (deploy its .form file with the process)");
   return json{{"id", (*row)->form_id}, {"version", (*row)->version}, {"file", (*row)->file}, {"schema", (*row)->schema}};
 }

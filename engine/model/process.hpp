@@ -73,6 +73,14 @@ class ProcessDefinition {
   std::vector<DataElement> data;
   std::vector<Association> associations;
   std::vector<Property> properties;
+  // Forms embedded in the process by older Camunda 8 modelers (zeebe:userTaskForm): a user task
+  // refers to one as formKey "camunda-forms:bpmn:<id>". The JSON is checked at deploy.
+  struct EmbeddedForm {
+    std::string id;
+    std::string json;
+    SourcePos pos;
+  };
+  std::vector<EmbeddedForm> embedded_forms;
 
   const Element* find(std::string_view element_id) const;
   const SequenceFlow* find_flow(std::string_view flow_id) const;

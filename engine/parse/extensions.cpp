@@ -446,6 +446,8 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
         });
       } else if (cname.local == "versionTag") {
         process.version_tag = attr(child, "value");
+      } else if (d == Dialect::Zeebe && cname.local == "userTaskForm") {
+        process.embedded_forms.push_back({attr(child, "id"), child.child_value(), ctx.pos(child)});
       } else {
         ctx.sink.warning(ctx.pos(child), process.id, "process",
                          qualified(d, cname.local) + std::string(kIgnoredNote));

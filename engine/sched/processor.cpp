@@ -574,6 +574,20 @@ Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, 
         auto more = parse::validate(*read.definitions);
         all.insert(all.end(), more.begin(), more.end());
         parsed.push_back({name, bytes, read.definitions});
+        // Forms embedded by Camunda 8 modelers deploy as forms of their own, keyed as Zeebe does.
+        for (const auto& p : read.definitions->processes) {
+          for (const auto& ef : p.embedded_forms) {
+            const std::string where = name + ":" + std::to_string(ef.pos.line) + ": zeebe:userTaskForm '" + ef.id + "'";
+            auto doc = json::parse(ef.json, nullptr, false);
+            auto form = doc.is_discarded() ? Result<forms::Form>(fail(Errc::InvalidArgument, "is not JSON")) : forms::read_form(doc);
+            if (!form) {
+              errors += (errors.empty() ? "" : "\n") + where + ": " + form.error().message;
+              continue;
+            }
+            form->id = "camunda-forms:bpmn:" + ef.id;
+            form_files.push_back({name, ef.json, std::move(*form)});
+          }
+        }
       }
     }
     for (auto& d : all) {

@@ -212,6 +212,19 @@ test('form data is checked against the form; a refused complete saves nothing', 
   assert.equal(JSON.parse(server.sql(`SELECT variables::text FROM instances WHERE id = ${instance}`)).days, 3);
 });
 
+test('a form embedded by a Camunda 8 modeler (zeebe:userTaskForm) is deployed and checked', async () => {
+  const r = await call('POST', '/api/instances', { ...as('eva'), body: { process: 'deviation-report' } });
+  assert.equal(r.status, 201, r.body);
+  const list = await call('GET', `/api/tasks?instance=${r.json.id}`, as('bo'));
+  const task = await call('GET', `/api/tasks/${list.json.items[0].id}`, as('bo'));
+  assert.equal(task.json.form.id, 'camunda-forms:bpmn:userTaskForm_1');
+  assert.deepEqual(task.json.form.schema.components.map((c) => c.key), ['description', 'severity']);
+  const bad = problem(await call('POST', `/api/tasks/${task.json.id}/complete`, { ...as('bo'), body: { variables: { description: 'short', severity: 'medium' } } }), 422);
+  assert.deepEqual(bad.errors.map((e) => e.field).sort(), ['description', 'severity']);
+  const done = await call('POST', `/api/tasks/${task.json.id}/complete`, { ...as('bo'), body: { variables: { description: 'The door to the archive was left open', severity: 'high' } } });
+  assert.equal(done.status, 200, done.body);
+});
+
 test('two completes at the same moment: exactly one wins, the other gets 409 naming who won', async () => {
   for (let round = 0; round < 5; round++) {
     const instance = await start('eva', { requester: 'eva' });
