@@ -175,7 +175,16 @@ Result<json> PeopleApi::users() {
 Result<Principal> PeopleApi::authenticate_password(const std::string& user, const std::string& password) {
   auto row = store_.user(user);
   if (!row) return fail(row.error());
-  // The same answer for an unknown user, a wrong password and a disabled account.
+  // The same answer for an unknown user, a wrong password and a disabled account, in the same
+  // time: an unknown user's password is checked against a stand-in hash, so that how long the
+  // answer takes does not tell which user names exist.
+  if (!*row) {
+    static const std::string stand_in = [] {
+      auto h = identity::hash_password("elva: no such user");
+      return h ? *h : std::string();
+    }();
+    identity::verify_password(stand_in, password);
+  }
   if (!*row || (*row)->disabled || !identity::verify_password((*row)->password_hash, password)) {
     return fail(unauthenticated("the user name or password is wrong"));
   }
