@@ -237,7 +237,7 @@ class Processor::Unit {
     }
     if (ttl <= 0) {
       return fail(Errc::NotFound, "no instance waits for message '" + name + "'" + (key.empty() ? "" : " with correlation key '" + key + "'") +
-                                      " and no process starts with it; give it a time to live (--ttl PT1H) to keep it for a later catch");
+                                      " and no process starts with it; give it a time to live (--ttl PT1H on the command line, \"ttl\" in the API) to keep it for a later catch");
     }
     message_outcome.buffered = true;
     return tx_.buffer_message(store::BufferedMessage{0, name, key, vars}, now() + ttl);
