@@ -8,10 +8,8 @@ namespace {
 
 using nlohmann::json;
 
-// ISO 8601 in UTC with milliseconds, "" for NULL.
-std::string iso(const char* column) {
-  return std::string("coalesce(to_char(") + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"'), '')";
-}
+// ISO 8601 in UTC with milliseconds (elva_iso, migration 005), "" for NULL.
+std::string iso(const char* column) { return std::string("coalesce(elva_iso(") + column + "), '')"; }
 
 const std::string& task_columns() {
   static const std::string columns =
