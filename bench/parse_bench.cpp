@@ -2,13 +2,14 @@
 // tasks with extensions, exclusive splits with conditions and joins, boundary timers, and a
 // diagram shape per node), then reads and validates it repeatedly.
 // Prints one JSON object: median/min/max milliseconds over the runs after a warm-up, and the
-// process's peak RSS. usage: elva_bench_parse N [RUNS]
+// process's peak RSS. usage: elva_bench_parse N [RUNS [WRITE_TO.bpmn]]
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1000;
   const int runs = argc > 2 ? std::atoi(argv[2]) : 21;
   const std::string xml = generate(n);
+  if (argc > 3) std::ofstream(argv[3]) << xml;  // the same file for the peer (bench/bpmn_engine_peer.mjs)
   std::size_t elements = 0, flows = 0, diagnostics = 0;
   std::vector<double> ms;
   for (int r = -3; r < runs; ++r) {  // three warm-up runs

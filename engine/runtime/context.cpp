@@ -221,7 +221,12 @@ nlohmann::json StepContext::visible_variables(Key instance) const {
   }
   nlohmann::json vars = state_.variables;
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    for (auto v = (*it)->begin(); v != (*it)->end(); ++v) vars[v.key()] = v.value();
+    for (auto v = (*it)->begin(); v != (*it)->end(); ++v) {
+      // The engine's own bookkeeping ("elva:items", "elva:outputs" of a multi-instance body) is
+      // no variable: copying it into every iteration's view made a fan-out quadratic.
+      if (v.key().rfind("elva:", 0) == 0) continue;
+      vars[v.key()] = v.value();
+    }
   }
   return vars;
 }

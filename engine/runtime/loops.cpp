@@ -66,8 +66,9 @@ void start_loop(StepContext& ctx, Key body) {
     return ctx.complete(body);  // while-loop whose condition is false at the start
   }
   const std::size_t count = loop.kind == model::LoopKind::MultiInstance ? items.size() : 0;
-  ctx.emit(LocalVariablesSet{body, {{kItems, items}, {kNext, 0}, {kOutputs, nlohmann::json(count, nullptr)},
-                                    {"nrOfInstances", count}, {"nrOfCompletedInstances", 0}, {"nrOfActiveInstances", 0}}});
+  nlohmann::json body_locals = {{kItems, items}, {kNext, 0}, {"nrOfInstances", count}, {"nrOfCompletedInstances", 0}, {"nrOfActiveInstances", 0}};
+  if (!loop.output_collection.empty()) body_locals[kOutputs] = nlohmann::json(count, nullptr);
+  ctx.emit(LocalVariablesSet{body, std::move(body_locals)});
   if (loop.kind == model::LoopKind::MultiInstance && items.empty()) return complete_body(ctx, body);
   if (loop.kind == model::LoopKind::MultiInstance && !loop.sequential) {
     for (std::size_t i = 0; i < items.size(); ++i) start_iteration(ctx, body, i);
@@ -81,15 +82,18 @@ void finish_iteration(StepContext& ctx, Key inner) {
   const auto& e = ctx.element_of(inner);
   const auto& loop = e.loop;
   const auto index = static_cast<std::size_t>(ctx.state().elements.at(inner).local.value("loopCounter", 1) - 1);
-  nlohmann::json outputs = ctx.state().elements.at(body).local[kOutputs];
-  if (!loop.output_element.empty()) {
-    auto v = ctx.evaluate(loop.output_element, inner);
-    if (v && index < outputs.size()) outputs[index] = v->to_json();
-  }
   const auto& local = ctx.state().elements.at(body).local;
-  ctx.emit(LocalVariablesSet{body, {{kOutputs, outputs},
-                                    {"nrOfCompletedInstances", local.value("nrOfCompletedInstances", 0) + 1},
-                                    {"nrOfActiveInstances", local.value("nrOfActiveInstances", 1) - 1}}});
+  nlohmann::json counts = {{"nrOfCompletedInstances", local.value("nrOfCompletedInstances", 0) + 1},
+                           {"nrOfActiveInstances", local.value("nrOfActiveInstances", 1) - 1}};
+  if (!loop.output_collection.empty()) {  // only then is there an outputs list to keep
+    nlohmann::json outputs = local[kOutputs];
+    if (!loop.output_element.empty()) {
+      auto v = ctx.evaluate(loop.output_element, inner);
+      if (v && index < outputs.size()) outputs[index] = v->to_json();
+    }
+    counts[kOutputs] = std::move(outputs);
+  }
+  ctx.emit(LocalVariablesSet{body, std::move(counts)});
   const bool condition_met = !loop.completion_condition.empty() && is_true(ctx.evaluate(loop.completion_condition, inner));
   ctx.emit(ElementCompleted{inner, e.index});
 

@@ -141,6 +141,21 @@ TEST_CASE("a retried multi-instance iteration stays that iteration", "[runtime][
   }
 }
 
+TEST_CASE("a parallel multi-instance iteration sees its item and counters but not the bookkeeping of the engine", "[runtime]") {
+  Instance i(R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
+               <serviceTask id="t" elva:connector="calc.check">
+                 <multiInstanceLoopCharacteristics elva:collection="=items" elva:elementVariable="item"/></serviceTask>
+               <sequenceFlow id="f2" sourceRef="t" targetRef="e"/><endEvent id="e"/>)");
+  i.run(StartInstance{{{"items", {"a", "b", "c"}}}, "", 0, 0, ""});
+  REQUIRE(i.state.jobs.size() == 3);
+  for (const auto& [key, job] : i.state.jobs) {
+    INFO(job.input.dump());
+    CHECK(job.input.contains("item"));
+    CHECK(job.input.contains("nrOfInstances"));
+    for (const auto& [name, value] : job.input.items()) CHECK(name.rfind("elva:", 0) != 0);
+  }
+}
+
 TEST_CASE("instance snapshots keep everything: every scenario runs the same through them", "[runtime][snapshot]") {
   const char* src = std::getenv("ELVA_SOURCE_DIR");
   const std::filesystem::path dir = std::filesystem::path(src ? src : ".") / "tests/scenarios";
