@@ -131,7 +131,24 @@ class Loop {
       return {};
     });
     if (!acquired) { trouble(acquired.error()); return arm(1s); }
+    // Instance timers fire together in one transaction (as job outcomes do): one commit per
+    // timer capped firing at the commit rate, and 100,000 timers due within a minute fired
+    // seconds late. Start timers, and a batch that fails as a whole or has a refusal (a stale
+    // timer row), fire one by one, which also clears stale rows.
+    std::vector<std::pair<Key, runtime::Command>> fire;
+    for (const auto& t : timers) if (t.instance_id != 0) fire.emplace_back(t.instance_id, runtime::FireTimer{t.key});
+    bool batch_failed = false;
+    if (!fire.empty()) {
+      std::vector<Error> refused;
+      auto r = processor_->command_batch(fire, &refused);
+      if (!r && r.error().code == Errc::StoreUnavailable) {
+        trouble(r.error());
+        return arm(1s);
+      }
+      batch_failed = !r || !refused.empty();
+    }
     for (const auto& t : timers) {
+      if (t.instance_id != 0 && !batch_failed) continue;
       if (auto r = processor_->fire_timer(t); !r) {
         trouble(r.error());
         if (!processor_) return arm(1s);
