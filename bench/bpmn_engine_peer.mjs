@@ -6,7 +6,7 @@
 //        as JSON to PostgreSQL; instances/s and p50/p99 start-to-end latency
 //   wait3 FILE N        N instances parked on a user task: RSS per waiting instance, then the time
 //        to complete them all
-//   parse FILE RUNS     read the file into bpmn-engine's definitions (bpmn-moddle and its graph):
+//   parse FILE RUNS [NODES]  read the file into bpmn-engine's definitions (bpmn-moddle and its graph):
 //        median/min/max ms after 3 warm-ups
 //   fanout FILE N       N instances of a parallel multi-instance of 1,000 service tasks and a join
 //
@@ -69,6 +69,7 @@ if (mode === 'simple3') {
     await pool.query('DROP TABLE IF EXISTS bpmn_engine_state');
     await pool.query('CREATE TABLE bpmn_engine_state (id bigint PRIMARY KEY, state jsonb NOT NULL)');
   }
+  for (let i = 0; i < 100; i++) await runToEnd(newEngine(source, 'simple3'), { amount: i });  // warm-up
   const latencies = [];
   let next = 0, stateBytes = 0;
   const t0 = performance.now();
@@ -127,10 +128,11 @@ if (mode === 'simple3') {
     if (r >= 0) ms.push(performance.now() - t);
   }
   ms.sort((a, b) => a - b);
-  out({ benchmark: 'parse', bytes: source.length, runs, median_ms: +quantile(ms, 0.5).toFixed(2), min_ms: +ms[0].toFixed(2), max_ms: +ms[ms.length - 1].toFixed(2) });
+  out({ benchmark: 'parse', file_nodes: Number(rest[1] || 0), bytes: source.length, runs, median_ms: +quantile(ms, 0.5).toFixed(2), min_ms: +ms[0].toFixed(2), max_ms: +ms[ms.length - 1].toFixed(2) });
 } else if (mode === 'fanout') {
   const n = Number(rest[0]);
   const ms = [];
+  await runToEnd(newEngine(source, 'fanout'), {});  // warm-up
   for (let i = 0; i < n; i++) {
     const t = performance.now();
     await runToEnd(newEngine(source, 'fanout'), {});

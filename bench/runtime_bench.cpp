@@ -1,6 +1,6 @@
 // In-memory runtime benchmarks on one core:
-//   simple3 N: start -> service task -> exclusive gateway -> end, N instances one after another;
-//              completed instances per second.
+//   simple3 N [T]: start -> service task -> exclusive gateway -> end, N instances one after
+//              another on each of T threads (default 1); completed instances per second.
 //   wait3 N:   N instances parked on a user task; bytes of RAM per waiting instance (RSS delta).
 //   fanout N:  N instances of a parallel multi-instance and its join; ms per instance.
 // Prints one JSON object. usage: elva_bench_runtime simple3|wait3|fanout PROCESS.bpmn N
@@ -13,6 +13,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "parse/reader.hpp"
@@ -46,32 +47,48 @@ int main(int argc, char** argv) {
   const long n = std::atol(argv[3]);
   elva::runtime::ManualEnv env(0);
 
-  if (mode == "simple3") {
-    long completed = 0;
-    std::vector<double> us;
-    us.reserve(static_cast<std::size_t>(n));
+  if (mode == "simple3") {  // optional 4th argument: starter threads, each with its own runtime
+    const int threads = argc > 4 ? std::max(1, std::atoi(argv[4])) : 1;
+    std::vector<std::vector<double>> us(static_cast<std::size_t>(threads));
+    std::vector<long> completed(static_cast<std::size_t>(threads), 0);
+    auto run = [&](int t) {
+      elva::runtime::ManualEnv own(0);
+      auto& lat = us[static_cast<std::size_t>(t)];
+      lat.reserve(static_cast<std::size_t>(n / threads + 1));
+      for (long i = t; i < n; i += threads) {
+        const auto s0 = std::chrono::steady_clock::now();
+        elva::runtime::InstanceState s;
+        s.process = process;
+        elva::runtime::StartInstance start;
+        start.variables = {{"amount", i % 200}};
+        auto started = elva::runtime::step(s, start, own);
+        if (!started || s.jobs.size() != 1) return;
+        auto done = elva::runtime::step(s, elva::runtime::CompleteJob{s.jobs.begin()->first, {}}, own);
+        if (!done) return;
+        completed[static_cast<std::size_t>(t)] += s.status == elva::runtime::InstanceStatus::Completed;
+        lat.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - s0).count());
+      }
+    };
     const auto t0 = std::chrono::steady_clock::now();
-    for (long i = 0; i < n; ++i) {
-      const auto s0 = std::chrono::steady_clock::now();
-      elva::runtime::InstanceState s;
-      s.process = process;
-      elva::runtime::StartInstance start;
-      start.variables = {{"amount", i % 200}};
-      auto started = elva::runtime::step(s, start, env);
-      if (!started || s.jobs.size() != 1) return 1;
-      auto done = elva::runtime::step(s, elva::runtime::CompleteJob{s.jobs.begin()->first, {}}, env);
-      if (!done) return 1;
-      completed += s.status == elva::runtime::InstanceStatus::Completed;
-      us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - s0).count());
-    }
+    std::vector<std::thread> pool;
+    for (int t = 1; t < threads; ++t) pool.emplace_back(run, t);
+    run(0);
+    for (auto& th : pool) th.join();
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::vector<double> all;
+    long done = 0;
+    for (int t = 0; t < threads; ++t) {
+      all.insert(all.end(), us[static_cast<std::size_t>(t)].begin(), us[static_cast<std::size_t>(t)].end());
+      done += completed[static_cast<std::size_t>(t)];
+    }
+    if (all.empty()) return 1;
+    std::sort(all.begin(), all.end());
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
-    std::sort(us.begin(), us.end());
-    std::printf("{\"engine\":\"elva\",\"benchmark\":\"simple3-memory\",\"starters\":1,\"instances\":%ld,\"completed\":%ld,\"seconds\":%.3f,"
+    std::printf("{\"engine\":\"elva\",\"benchmark\":\"simple3-memory\",\"starters\":%d,\"instances\":%ld,\"completed\":%ld,\"seconds\":%.3f,"
                 "\"instances_per_second\":%.0f,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"peak_rss_kib\":%ld}\n",
-                n, completed, secs, completed / secs, us[us.size() / 2] / 1000, us[us.size() * 99 / 100] / 1000, u.ru_maxrss);
-    return completed == n ? 0 : 1;
+                threads, n, done, secs, done / secs, all[all.size() / 2] / 1000, all[all.size() * 99 / 100] / 1000, u.ru_maxrss);
+    return done == n ? 0 : 1;
   }
   if (mode == "fanout") {  // N instances of a parallel multi-instance (the file's cardinality) and its join
     std::vector<double> ms;
