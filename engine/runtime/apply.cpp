@@ -16,7 +16,7 @@ struct Applier {
     s.status = InstanceStatus::Active;
   }
   void operator()(const ElementActivated& e) {
-    s.elements[e.key] = ElementInstance{e.key, e.element, e.parent, e.waiting && e.role != Role::Body, 0, e.role, nlohmann::json::object()};
+    s.elements[e.key] = ElementInstance{e.key, e.element, e.parent, e.waiting && e.role != Role::Body, 0, e.role, 0, nlohmann::json::object()};
   }
   void operator()(const ElementCompleted& e) {
     auto it = s.elements.find(e.key);
@@ -52,8 +52,17 @@ struct Applier {
     auto& local = s.elements.at(e.instance).local;
     for (auto it = e.variables.begin(); it != e.variables.end(); ++it) local[it.key()] = it.value();
   }
-  void operator()(const JobCreated& e) { s.jobs[e.job.key] = e.job; }
-  void operator()(const JobRemoved& e) { s.jobs.erase(e.key); }
+  void operator()(const JobCreated& e) {
+    if (s.jobs.count(e.job.key)) (*this)(JobRemoved{e.job.key});
+    s.jobs[e.job.key] = e.job;
+    if (auto it = s.elements.find(e.job.element_instance); it != s.elements.end()) ++it->second.jobs;
+  }
+  void operator()(const JobRemoved& e) {
+    auto job = s.jobs.find(e.key);
+    if (job == s.jobs.end()) return;
+    if (auto it = s.elements.find(job->second.element_instance); it != s.elements.end() && it->second.jobs > 0) --it->second.jobs;
+    s.jobs.erase(job);
+  }
   void operator()(const TimerScheduled& e) { s.timers[e.timer.key] = e.timer; }
   void operator()(const TimerRemoved& e) { s.timers.erase(e.key); }
   void operator()(const SubscriptionOpened& e) { s.subscriptions[e.subscription.key] = e.subscription; }

@@ -205,7 +205,10 @@ void StepContext::close_attachments(Key instance) {
   std::vector<Event> closing;
   for (const auto& [key, t] : state_.timers) if (t.element_instance == instance) closing.push_back(TimerRemoved{key});
   for (const auto& [key, s] : state_.subscriptions) if (s.element_instance == instance) closing.push_back(SubscriptionClosed{key});
-  for (const auto& [key, j] : state_.jobs) if (j.element_instance == instance) closing.push_back(JobRemoved{key});
+  // Jobs only when this element has one (its counter): a scan per completion made fan-outs quadratic.
+  if (auto it = state_.elements.find(instance); it == state_.elements.end() || it->second.jobs > 0) {
+    for (const auto& [key, j] : state_.jobs) if (j.element_instance == instance) closing.push_back(JobRemoved{key});
+  }
   for (const auto& [key, i] : state_.incidents) if (i.element_instance == instance) closing.push_back(IncidentResolved{key});
   if (state_.calls.count(instance)) closing.push_back(CallClosed{instance});
   for (auto& ev : closing) emit(std::move(ev));

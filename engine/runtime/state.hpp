@@ -30,6 +30,7 @@ struct ElementInstance {
   bool waiting = false;  // a wait state: user task, timer, message catch ...
   Key incident = 0;      // open incident on this element, if any
   Role role = Role::Normal;
+  std::uint16_t jobs = 0;  // open jobs of this element instance (derived from InstanceState::jobs)
   nlohmann::json local = nlohmann::json::object();  // local variables (iteration item, counters)
 };
 

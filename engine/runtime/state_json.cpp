@@ -128,6 +128,7 @@ Result<void> state_from_json(const json& j, InstanceState& s) {
     }
     for (const auto& x : j.value("jobs", json::array())) {
       Job job{x[0].get<Key>(), x[1].get<Key>(), x[2].get<std::string>(), x[3], x[4].get<int>(), x[5].get<std::int64_t>(), x[6].get<int>()};
+      if (auto it = s.elements.find(job.element_instance); it != s.elements.end()) ++it->second.jobs;
       s.jobs.emplace(job.key, std::move(job));
     }
     for (const auto& x : j.value("timers", json::array())) {
