@@ -31,9 +31,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "elva_bench_timers: cannot set up the database\n");
     return 1;
   }
-  const auto now_ms = [] {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  };
+  const auto now_ms = elva::iso8601::now_millis;
   const std::int64_t first_due = now_ms() + static_cast<std::int64_t>(lead_s * 1000);
   const auto t0 = std::chrono::steady_clock::now();
   {

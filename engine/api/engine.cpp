@@ -3,7 +3,6 @@
 
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -271,7 +270,7 @@ class DurableEngine final : public Engine {
     auto rows = store_->jobs(instance);
     if (!rows) return fail(rows.error());
     json out = json::array();
-    const std::int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    const std::int64_t now = iso8601::now_millis();
     for (const auto& j : *rows) {
       const bool locked = !j.locked_by.empty() && j.lock_until > now;
       out.push_back({{"key", j.key}, {"instance", j.instance_id}, {"type", j.type}, {"element", j.element_id}, {"retries", j.retries},

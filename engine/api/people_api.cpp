@@ -2,7 +2,6 @@
 #include "api/people_api.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <set>
 
 #include "common/iso8601.hpp"
@@ -28,13 +27,16 @@ namespace {
 
 using nlohmann::json;
 
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string iso_of(std::int64_t ms) { return iso8601::format_utc(ms); }
-
 json or_null(const std::string& s) { return s.empty() ? json() : json(s); }
+
+// Who did something, as history records it ("user:anna"), as people read it ("anna").
+std::string person(const std::string& actor) { return actor.rfind("user:", 0) == 0 ? actor.substr(5) : actor; }
+
+// Acting on a task that has ended: 409, saying how and by whom.
+Error already_ended(const store::TaskRow& t) {
+  return Error{Errc::Conflict, "the task was already " + t.state + (t.ended_by.empty() ? "" : " by " + person(t.ended_by)) +
+                                   (t.ended_at.empty() ? "" : " at " + t.ended_at), {}};
+}
 
 json task_json(const store::TaskRow& t) {
   return {{"id", t.key}, {"name", t.name.empty() ? t.element_id : t.name}, {"element", t.element_id},
@@ -43,7 +45,7 @@ json task_json(const store::TaskRow& t) {
           {"candidateUsers", t.candidate_users}, {"candidateGroups", t.candidate_groups}, {"due", or_null(t.due)},
           {"followUp", or_null(t.follow_up)}, {"created", t.created_at}, {"claimed", or_null(t.claimed_at)},
           {"priority", t.priority}, {"formKey", or_null(t.form_key)}, {"state", t.state}, {"overdue", t.overdue},
-          {"endedAt", or_null(t.ended_at)}, {"endedBy", or_null(t.ended_by.rfind("user:", 0) == 0 ? t.ended_by.substr(5) : t.ended_by)}, {"revision", t.revision}};
+          {"endedAt", or_null(t.ended_at)}, {"endedBy", or_null(person(t.ended_by))}, {"revision", t.revision}};
 }
 
 bool offered_to(const Principal& who, const store::TaskRow& t) {
@@ -195,13 +197,13 @@ Result<json> PeopleApi::login(const std::string& user, const std::string& passwo
   auto who = authenticate_password(user, password);
   if (!who) return fail(who.error());
   const std::string token = identity::new_token();
-  const std::int64_t expires = now_ms() + ttl_ms;
+  const std::int64_t expires = iso8601::now_millis() + ttl_ms;
   if (auto r = store_.insert_token(identity::token_hash(token), user, "session", "login", expires); !r) return fail(r.error());
-  return json{{"token", token}, {"expiresAt", iso_of(expires)}, {"user", who->to_json()}};
+  return json{{"token", token}, {"expiresAt", iso8601::format_utc(expires)}, {"user", who->to_json()}};
 }
 
 Result<Principal> PeopleApi::authenticate(const std::string& token) {
-  auto row = store_.token(identity::token_hash(token), now_ms());
+  auto row = store_.token(identity::token_hash(token), iso8601::now_millis());
   if (!row) return fail(row.error());
   if (!*row) return fail(unauthenticated("the token is not known (log in again, or ask an administrator for a new API token)"));
   if ((*row)->expired) return fail(unauthenticated("the token has expired; log in again"));
@@ -216,9 +218,9 @@ Result<json> PeopleApi::create_token(const std::string& user, const std::string&
   if (!row) return fail(row.error());
   if (!*row) return fail(Errc::NotFound, "there is no user '" + user + "' (import users first: elva users import FILE)");
   const std::string token = identity::new_token();
-  const std::int64_t expires = ttl_ms > 0 ? now_ms() + ttl_ms : 0;
+  const std::int64_t expires = ttl_ms > 0 ? iso8601::now_millis() + ttl_ms : 0;
   if (auto r = store_.insert_token(identity::token_hash(token), user, "api", name, expires); !r) return fail(r.error());
-  return json{{"token", token}, {"user", user}, {"name", name}, {"expiresAt", expires ? json(iso_of(expires)) : json()}};
+  return json{{"token", token}, {"user", user}, {"name", name}, {"expiresAt", expires ? json(iso8601::format_utc(expires)) : json()}};
 }
 
 Result<void> PeopleApi::logout(const std::string& token) { return store_.delete_token(identity::token_hash(token)); }
@@ -326,7 +328,7 @@ Result<json> PeopleApi::form(const std::string& key) {
 Result<json> PeopleApi::claim(const Principal& who, std::uint64_t key, int expected_revision) {
   auto t = visible_task(who, key);
   if (!t) return fail(t.error());
-  if (t->state != "open") return fail(Errc::Conflict, "the task was already " + t->state + (t->ended_by.empty() ? "" : " by " + t->ended_by.substr(t->ended_by.find(':') + 1)));
+  if (t->state != "open") return fail(already_ended(*t));
   if (expected_revision && expected_revision != t->revision) {
     return fail(Error{Errc::Conflict, "the task changed since you read it (claimed, delegated or ended); reload it", {{"status", "412"}}});
   }
@@ -340,7 +342,7 @@ Result<json> PeopleApi::claim(const Principal& who, std::uint64_t key, int expec
 Result<json> PeopleApi::unclaim(const Principal& who, std::uint64_t key) {
   auto t = visible_task(who, key);
   if (!t) return fail(t.error());
-  if (t->state != "open") return fail(Errc::Conflict, "the task was already " + t->state);
+  if (t->state != "open") return fail(already_ended(*t));
   if (t->assignee.empty()) return task_json(*t);
   if (t->assignee != who.user && !who.is("admin")) return fail(Errc::PermissionDenied, "only the assignee or an administrator can hand a task back");
   auto row = store_.assign_task(key, "", t->revision);
@@ -352,7 +354,7 @@ Result<json> PeopleApi::unclaim(const Principal& who, std::uint64_t key) {
 Result<json> PeopleApi::delegate(const Principal& who, std::uint64_t key, const std::string& to) {
   auto t = visible_task(who, key);
   if (!t) return fail(t.error());
-  if (t->state != "open") return fail(Errc::Conflict, "the task was already " + t->state);
+  if (t->state != "open") return fail(already_ended(*t));
   if (t->assignee != who.user && !who.is("admin")) {
     return fail(Errc::PermissionDenied, "claim the task before you delegate it (only its assignee or an administrator can)");
   }
@@ -368,10 +370,7 @@ Result<json> PeopleApi::delegate(const Principal& who, std::uint64_t key, const 
 Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, const json& data) {
   auto t = visible_task(who, key);
   if (!t) return fail(t.error());
-  if (t->state != "open") {
-    std::string by = t->ended_by.substr(t->ended_by.find(':') + 1);
-    return fail(Errc::Conflict, "the task was already " + t->state + (by.empty() ? "" : " by " + by) + (t->ended_at.empty() ? "" : " at " + t->ended_at));
-  }
+  if (t->state != "open") return fail(already_ended(*t));
   if (!data.is_object()) return fail(Errc::InvalidArgument, "the form data must be a JSON object of field keys and values");
   json variables = data;
   if (!t->form_key.empty()) {
@@ -395,7 +394,7 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
   if (!r) {
     if (r.error().code == Errc::NotFound || r.error().code == Errc::InvalidArgument) {
       auto now = store_.task(key);
-      std::string by = now && *now ? (*now)->ended_by.substr((*now)->ended_by.find(':') + 1) : "";
+      const std::string by = now && *now ? person((*now)->ended_by) : "";
       return fail(Errc::Conflict, "the task was completed by " + (by.empty() ? std::string("someone else") : by) + " just now; nothing was saved");
     }
     return fail(r.error());
@@ -416,7 +415,7 @@ Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request
   if (max < 0 || max > 1000) return fail(Errc::InvalidArgument, "maxTasks must be between 0 and 1000");
   if (!request.contains("topics") || !request["topics"].is_array()) return fail(Errc::InvalidArgument, "topics must be a list of {topicName, lockDuration}");
   json out = json::array();
-  const std::int64_t now = now_ms();
+  const std::int64_t now = iso8601::now_millis();
   auto tx = store_.begin();
   if (!tx) return fail(tx.error());
   for (const auto& topic : request["topics"]) {
@@ -449,7 +448,7 @@ Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request
       for (const auto& [k, v] : j.input.items()) if (!filter || wanted.count(k)) vars[k] = v;
       out.push_back({{"id", std::to_string(j.key)}, {"topicName", name}, {"workerId", worker}, {"activityId", j.element_id},
                      {"activityInstanceId", std::to_string(j.element_instance)}, {"processInstanceId", std::to_string(j.instance_id)},
-                     {"executionId", std::to_string(j.element_instance)}, {"lockExpirationTime", iso_of(until)},
+                     {"executionId", std::to_string(j.element_instance)}, {"lockExpirationTime", iso8601::format_utc(until)},
                      {"retries", j.retries}, {"errorMessage", nullptr}, {"errorDetails", nullptr}, {"priority", 0},
                      {"tenantId", nullptr}, {"variables", to_camunda_variables(vars)}});
     }
@@ -507,7 +506,7 @@ Result<void> PeopleApi::extend_lock(std::uint64_t job, const std::string& worker
   if (duration_ms <= 0) return fail(Errc::InvalidArgument, "newDuration (ms) must be positive");
   auto j = worker_job(job, worker);
   if (!j) return fail(j.error());
-  const std::int64_t now = now_ms();
+  const std::int64_t now = iso8601::now_millis();
   auto ok = store_.relock_job(job, worker, now + duration_ms, now);
   if (!ok) return fail(ok.error());
   if (!*ok) return fail(Errc::Conflict, "the lock of external task " + std::to_string(job) + " has already expired; fetch it again");

@@ -2,6 +2,7 @@
 #include "common/iso8601.hpp"
 
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 
 namespace elva::iso8601 {
@@ -200,6 +201,10 @@ std::optional<Cycle> parse_cycle(std::string_view s) {
   }
   if (!c.interval) return std::nullopt;
   return c;
+}
+
+std::int64_t now_millis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 std::string format_utc(std::int64_t ms) {

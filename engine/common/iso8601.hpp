@@ -36,6 +36,8 @@ void civil_from_days(std::int64_t days, std::int64_t& year, unsigned& month, uns
 std::int64_t add(std::int64_t epoch_millis, const Duration& d);
 std::optional<DateTime> parse_date_time(std::string_view text);
 std::optional<Cycle> parse_cycle(std::string_view text);
+// Now, in milliseconds since 1970-01-01 UTC (the system clock).
+std::int64_t now_millis();
 // 2026-11-23T12:46:40.483Z: epoch milliseconds as the API shows times.
 std::string format_utc(std::int64_t epoch_millis);
 

@@ -3,10 +3,10 @@
 // message and signal routing, buffered messages), and writes everything in one batch.
 #include "sched/processor.hpp"
 
-#include <chrono>
 #include <deque>
 #include <functional>
 
+#include "common/iso8601.hpp"
 #include "expr/feel.hpp"
 #include "dmn/dmn.hpp"
 #include "forms/forms.hpp"
@@ -67,9 +67,7 @@ bool waits_for_signal(const InstanceState& s, const std::string& name) {
 
 }  // namespace
 
-std::int64_t Processor::now_millis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+std::int64_t Processor::now_millis() { return iso8601::now_millis(); }
 
 class Processor::Unit {
  public:

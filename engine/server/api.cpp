@@ -1,7 +1,6 @@
 // Api (api.hpp): routes, authentication, JSON checks, problem+json answers.
 #include "server/api.hpp"
 
-#include <chrono>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -15,10 +14,6 @@ namespace elva::server {
 namespace {
 
 using nlohmann::json;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 int status_of(Errc code) {
   switch (code) {
@@ -283,7 +278,7 @@ struct Api::Impl {
       {
         std::lock_guard<std::mutex> lock(basic_mutex);
         auto it = basic_cache.find(cache_key);
-        if (it != basic_cache.end() && it->second.second > now_ms()) return it->second.first;
+        if (it != basic_cache.end() && it->second.second > iso8601::now_millis()) return it->second.first;
       }
       const std::string pair = base64_decode(auth.substr(6));
       const auto colon = pair.find(':');
@@ -292,7 +287,7 @@ struct Api::Impl {
       if (!who) return who;
       std::lock_guard<std::mutex> lock(basic_mutex);
       if (basic_cache.size() > 1000) basic_cache.clear();
-      basic_cache[cache_key] = {*who, now_ms() + options.basic_auth_cache_ms};
+      basic_cache[cache_key] = {*who, iso8601::now_millis() + options.basic_auth_cache_ms};
       return who;
     }
     if (auth.empty()) return fail(Errc::Unauthenticated, "log in first: send Authorization: Bearer <token> (POST /api/login gives one)");
@@ -697,7 +692,7 @@ void Api::Impl::build() {
       auto& req = const_cast<Request&>(c.req);
       auto& deadline = req.headers["x-elva-internal-poll-deadline"];
       if (deadline.empty() || req.headers["x-elva-internal-poll-started"] != "1") {
-        deadline = std::to_string(now_ms() + timeout);
+        deadline = std::to_string(iso8601::now_millis() + timeout);
         req.headers["x-elva-internal-poll-started"] = "1";
       }
       res.retry_in_ms = 200;

@@ -19,6 +19,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "common/iso8601.hpp"
+
 namespace elva::server {
 namespace {
 
@@ -26,10 +28,6 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
-
-std::int64_t now_ms() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -232,7 +230,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void answer(Response r) {
-    if (r.retry_in_ms > 0 && now_ms() + r.retry_in_ms < r.retry_until_ms) {
+    if (r.retry_in_ms > 0 && iso8601::now_millis() + r.retry_in_ms < r.retry_until_ms) {
       retry_timer_.expires_after(std::chrono::milliseconds(r.retry_in_ms));
       retry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
         if (!ec) self->dispatch();
