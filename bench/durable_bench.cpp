@@ -33,14 +33,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::atomic<bool> stop{false};
-  auto connectors = elva::sched::builtin_connectors();
-  connectors["bench.noop"] = connectors["elva.noop"];
+  auto connectors = elva::sched::builtin_registry();
+  connectors->add(elva::connector::builtin_connector("bench"));
   elva::sched::SchedulerOptions so;
   so.node = "bench";
   so.workers = 2;
   so.stop = &stop;
   so.poll_ms = 50;
-  std::thread scheduler([&] { (void)elva::sched::run_scheduler(url, connectors, so); });
+  std::thread scheduler([&] { (void)elva::sched::run_scheduler(url, *connectors, so); });
 
   const auto t0 = std::chrono::steady_clock::now();
   std::atomic<int> next{0}, errors{0};

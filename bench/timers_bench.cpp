@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   so.node = "bench";
   so.workers = 2;
   so.stop = &stop;
-  std::thread scheduler([&] { (void)elva::sched::run_scheduler(url, elva::sched::builtin_connectors(), so); });
+  std::thread scheduler([&] { (void)elva::sched::run_scheduler(url, *elva::sched::builtin_registry(), so); });
   auto store = elva::store::PgStore::connect(url);
   if (!store) return 1;
   const std::int64_t give_up = first_due + static_cast<std::int64_t>(spread_s * 1000) + 120'000;

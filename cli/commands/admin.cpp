@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "commands/commands.hpp"
+#include "connectors.hpp"
 #include "output.hpp"
 
 namespace elva::cli {
@@ -47,6 +48,11 @@ int exit_code_for(const Error& error) {
   }
 }
 
+void add_config_option(CLI::App* cmd, AdminArgs& args) {
+  args.uses_config = true;
+  cmd->add_option("--config", args.config, "Connector configuration (elva.toml, docs/connectors.md; default: $ELVA_CONFIG)");
+}
+
 int run_admin(const std::string& verb, const AdminArgs& args, bool require_schema,
               const std::function<Result<nlohmann::json>(Engine&)>& body,
               const std::function<void(const nlohmann::json&)>& text) {
@@ -56,6 +62,15 @@ int run_admin(const std::string& verb, const AdminArgs& args, bool require_schem
   const char* user = std::getenv("USER");
   const passwd* pw = getpwuid(geteuid());
   options.actor = std::string("cli:") + (user && *user ? user : pw ? pw->pw_name : "unknown");
+  options.connectors = args.registry;
+  if (args.uses_config && !args.registry) {
+    auto config = connectors::load_config(args.config);
+    if (!config) {
+      std::cerr << "elva " << verb << ": " << config.error().message << "\n";
+      return kExitUsage;
+    }
+    options.connectors = config->registry;
+  }
   auto engine = Engine::open(options);
   if (!engine) {
     std::cerr << "elva " << verb << ": " << engine.error().message << "\n";

@@ -17,7 +17,13 @@ namespace elva::cli {
 struct AdminArgs {
   std::string db;              // --db URL
   std::string format = "text"; // --format text|json
+  std::string config;          // --config elva.toml (verbs that use connectors)
+  bool uses_config = false;    // set by add_config_option: load the connectors before opening
+  std::shared_ptr<const connector::Registry> registry;  // already loaded (serve): used as is
 };
+
+// Adds --config (elva.toml: connectors, e-service forms, task prompts; default $ELVA_CONFIG).
+void add_config_option(CLI::App* cmd, AdminArgs& args);
 
 // Adds --db and --format to a verb.
 void add_admin_options(CLI::App* cmd, AdminArgs& args);

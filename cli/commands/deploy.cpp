@@ -18,6 +18,7 @@ void add_deploy(CLI::App& app, int& exit_code) {
                                            "Exit codes: 0 deployed, 1 a file has errors (nothing deployed), 2 usage, 3 database.");
   cmd->add_option("files", args->files, "BPMN files or directories")->required();
   add_admin_options(cmd, *args);
+  add_config_option(cmd, *args);
   cmd->callback([args, &exit_code] {
     auto files = expand_bpmn_paths(args->files, true);
     if (!files) {

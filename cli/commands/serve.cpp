@@ -8,6 +8,7 @@
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
 #include "elva/bpmn.hpp"
+#include "connectors.hpp"
 #include "elva/server.hpp"
 
 namespace elva::cli {
@@ -44,7 +45,16 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--tenant", a->tenants, "NAME=DATABASE_URL: a municipality with its own database, served under /t/NAME/\n"
                                           "(its own users, processes and instances; migrate it first with elva db migrate --db URL)");
   add_admin_options(cmd, *a);
+  add_config_option(cmd, *a);
   cmd->callback([a, &exit_code] {
+    auto config = connectors::load_config(a->config);
+    if (!config) {
+      std::cerr << "elva serve: " << config.error().message << "\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    a->registry = config->registry;
+    a->http.connectors = config->registry;
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     exit_code = run_admin("serve", *a, true, [&](Engine& e) -> Result<nlohmann::json> {
@@ -74,7 +84,7 @@ void add_serve(CLI::App& app, int& exit_code) {
                            name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
         if (!valid) return fail(Errc::InvalidArgument, "--tenant '" + spec + "': give NAME=DATABASE_URL with a name of a-z, 0-9 and -");
         if (tenant_engines.count(name)) return fail(Errc::InvalidArgument, "--tenant " + name + " is given twice");
-        auto te = Engine::open(EngineOptions{spec.substr(eq + 1), "scheduler", true});
+        auto te = Engine::open(EngineOptions{spec.substr(eq + 1), "scheduler", true, a->registry});
         if (!te) return fail(te.error().code, "tenant '" + name + "': " + te.error().message);
         a->http.tenants[name] = spec.substr(eq + 1);
         tenant_engines[name] = std::move(*te);

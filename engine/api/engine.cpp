@@ -24,8 +24,10 @@ std::string kind_name(model::ElementType t) { return std::string(model::bpmn_nam
 
 class DurableEngine final : public Engine {
  public:
-  DurableEngine(std::string url, bool embedded, std::string home, bool started, std::string actor)
-      : url_(std::move(url)), embedded_(embedded), home_(std::move(home)), started_(started), actor_(std::move(actor)) {}
+  DurableEngine(std::string url, bool embedded, std::string home, bool started, std::string actor,
+                std::shared_ptr<const connector::Registry> connectors)
+      : url_(std::move(url)), embedded_(embedded), home_(std::move(home)), started_(started), actor_(std::move(actor)),
+        connectors_(std::move(connectors)) {}
 
   ~DurableEngine() override {
     people_.reset();
@@ -44,6 +46,7 @@ class DurableEngine final : public Engine {
       if (auto r = store_->require_migrated(); !r) return fail(r.error());
     }
     processor_ = std::make_unique<sched::Processor>(*store_, actor_);
+    processor_->set_connectors(connectors_);
     people_ = std::make_unique<api::PeopleApi>(*store_, *processor_);
     return {};
   }
@@ -332,8 +335,8 @@ class DurableEngine final : public Engine {
     s.poll_ms = options.poll_ms;
     s.stop = options.stop;
     if (!options.quiet) s.log = [](const std::string& line) { std::fprintf(stderr, "elva serve: %s\n", line.c_str()); };
-    const auto connectors = sched::builtin_connectors();
-    return sched::run_scheduler(url_, connectors, s);
+    if (connectors_) return sched::run_scheduler(url_, *connectors_, s);
+    return sched::run_scheduler(url_, *sched::builtin_registry(), s);
   }
 
  private:
@@ -342,6 +345,7 @@ class DurableEngine final : public Engine {
   std::string home_;
   bool started_;
   std::string actor_;
+  std::shared_ptr<const connector::Registry> connectors_;
   std::unique_ptr<store::PgStore> store_;
   std::unique_ptr<sched::Processor> processor_;
   std::unique_ptr<api::PeopleApi> people_;
@@ -359,9 +363,9 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
     const std::string home = store::elva_home();
     auto cluster = store::ensure_embedded_cluster(home);
     if (!cluster) return fail(cluster.error());
-    engine = std::make_unique<DurableEngine>(cluster->url, true, home, cluster->started, options.actor);
+    engine = std::make_unique<DurableEngine>(cluster->url, true, home, cluster->started, options.actor, options.connectors);
   } else {
-    engine = std::make_unique<DurableEngine>(url, false, "", false, options.actor);
+    engine = std::make_unique<DurableEngine>(url, false, "", false, options.actor, options.connectors);
   }
   if (auto r = engine->connect(options.require_schema); !r) return fail(r.error());
   return std::unique_ptr<Engine>(std::move(engine));

@@ -42,6 +42,7 @@ struct JobSpec {
   std::string retries;      // number or expression; empty: engine default
   std::string retry_cycle;  // ISO 8601 repeating interval, e.g. "R5/PT1M"
   std::vector<Property> headers;
+  bool connector = false;   // named with elva:connector (an in-engine connector, checked at deploy)
 };
 
 struct UserTaskSpec {

@@ -138,6 +138,7 @@ void elva_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x) {
     if (!can_job) return misplaced("service, send, script and business rule tasks and events");
     auto& job = ensure_job(e);
     (l == "connector" ? job.job_type : l == "retries" ? job.retries : job.retry_cycle) = v;
+    if (l == "connector") job.connector = true;
   } else if (apply_user_task(e, l, v)) {
   } else if (l == "assignee" || l == "candidateUsers" || l == "candidateGroups" || l == "dueDate" ||
              l == "followUpDate" || l == "priority" || l == "formKey") {

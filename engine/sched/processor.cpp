@@ -528,6 +528,25 @@ Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body, 
   });
 }
 
+namespace {
+// The deploy-time contract check: each service task naming a connector (elva:connector) in an
+// executable process must name a configured connector and operation and map its required inputs.
+void check_connectors(const connector::Registry& registry, const std::string& file, const model::Definitions& defs,
+                      std::vector<Diagnostic>& out) {
+  for (const auto& p : defs.processes) {
+    if (!p.executable) continue;
+    for (const auto& e : p.elements) {
+      if (!e.job || !e.job->connector) continue;
+      std::vector<std::string> inputs;
+      for (const auto& m : e.inputs) inputs.push_back(m.target);
+      if (auto problem = registry.check(e.job->job_type, inputs)) {
+        out.push_back({Severity::Error, file, e.pos, e.id, std::string(model::bpmn_name(e.type)), *problem});
+      }
+    }
+  }
+}
+}  // namespace
+
 Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, std::string>>& files) {
   DeployReport report;
   struct Bpmn { std::string file, bytes; std::shared_ptr<const model::Definitions> defs; };
@@ -571,6 +590,7 @@ Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, 
       if (read.definitions) {
         auto more = parse::validate(*read.definitions);
         all.insert(all.end(), more.begin(), more.end());
+        if (connectors_) check_connectors(*connectors_, name, *read.definitions, all);
         parsed.push_back({name, bytes, read.definitions});
         // Forms embedded by Camunda 8 modelers deploy as forms of their own, keyed as Zeebe does.
         for (const auto& p : read.definitions->processes) {

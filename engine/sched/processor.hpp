@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "elva/connector.hpp"
 #include "elva/diagnostic.hpp"
 #include "elva/result.hpp"
 #include "model/process.hpp"
@@ -68,6 +69,9 @@ class Processor {
   Processor(store::PgStore& store, std::string actor);
   ~Processor();
 
+  // Service tasks naming a connector (elva:connector) are checked against these at deploy: the
+  // connector and operation exist, required inputs are mapped. Null: no check.
+  void set_connectors(std::shared_ptr<const connector::Registry> connectors) { connectors_ = std::move(connectors); }
   // Files are (name, content). Errors: ValidationError with every error diagnostic (file:line).
   Result<DeployReport> deploy(const std::vector<std::pair<std::string, std::string>>& files);
   // Starts the latest version of `process_id`. Errors: NotFound (not deployed).
@@ -120,6 +124,7 @@ class Processor {
   Key next_key_ = 0, last_key_ = 0;  // the current key block
   std::map<std::string, std::pair<std::int64_t, int>> latest_;  // process id -> (definition id, version)
   std::map<std::int64_t, std::shared_ptr<const dmn::Model>> decisions_;  // by decision row id
+  std::shared_ptr<const connector::Registry> connectors_;
 };
 
 }  // namespace elva::sched

@@ -25,10 +25,12 @@ namespace asio = boost::asio;
 
 class Loop {
  public:
-  Loop(std::string url, const std::map<std::string, ConnectorFn>& connectors, const SchedulerOptions& options)
+  Loop(std::string url, const connector::Registry& connectors, const SchedulerOptions& options)
       : url_(std::move(url)), connectors_(connectors), options_(options), pool_(static_cast<std::size_t>(std::max(1, options.workers))),
         wake_(io_), watch_(io_) {
-    for (const auto& [type, fn] : connectors_) types_.push_back(type);
+    for (const auto& [name, c] : connectors_.all()) {
+      for (const auto& op : c->operations()) types_.push_back(name + "." + op.name);
+    }
   }
 
   Result<void> run() {
@@ -50,7 +52,10 @@ class Loop {
     watch_.expires_after(50ms);
     watch_.async_wait([this](const boost::system::error_code& ec) {
       if (ec) return;
-      if (options_.stop && options_.stop->load()) stopping_ = true;
+      if (options_.stop && options_.stop->load() && !stopping_) {
+        stopping_ = true;
+        for (auto& [key, call] : calls_) call.cancelled->store(true);  // connectors may give up early
+      }
       if (stopping_ && in_flight_ == 0 && finished_.empty()) {
         wake_.cancel();
         notified_.reset();
@@ -181,38 +186,80 @@ class Loop {
     arm(std::chrono::milliseconds(wait));
   }
 
+  // A connector call in flight: answered once, by the connector or by the deadline watchdog.
+  struct Call {
+    std::shared_ptr<std::atomic<bool>> answered = std::make_shared<std::atomic<bool>>(false);
+    std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
+    std::shared_ptr<asio::steady_timer> watchdog;
+  };
+
   void dispatch(store::JobRow job) {
     ++in_flight_;
-    const ConnectorFn* fn = &connectors_.at(job.type);
-    asio::post(pool_, [this, fn, job = std::move(job)]() mutable {
-      JobOutcome outcome;
+    const auto [name, op] = connector::split_job_type(job.type);
+    auto target = connectors_.find(name);
+    // The connector answers by the job's lease end (less a margin, so the outcome is committed
+    // before another node may take the job).
+    const auto now = std::chrono::system_clock::now();
+    const auto lease_left = std::chrono::milliseconds(std::max<std::int64_t>(1000, options_.lease_ms - 2000));
+    Call call;
+    call.watchdog = std::make_shared<asio::steady_timer>(io_, lease_left + 3s);
+    connector::Invocation inv;
+    inv.operation = op;
+    inv.input = job.input.is_object() ? job.input : nlohmann::json::object();
+    inv.idempotency_key = "elva-" + std::to_string(job.instance_id) + "-" + std::to_string(job.element_instance);
+    inv.deadline = now + lease_left;
+    inv.cancelled = call.cancelled;
+    inv.element_id = job.element_id;
+    inv.instance = job.instance_id;
+    inv.retries_left = std::max(0, job.retries - 1);
+    const Key key = job.key;
+    calls_[key] = call;
+    auto answered = call.answered;
+    auto job_ptr = std::make_shared<store::JobRow>(std::move(job));
+    auto done = [this, answered, job_ptr](connector::Outcome outcome) {
+      if (answered->exchange(true)) return;  // the watchdog (or a second call) was first
+      asio::post(io_, [this, job_ptr, outcome = std::move(outcome)] { finish(*job_ptr, outcome); });
+    };
+    call.watchdog->async_wait([this, key, done](const boost::system::error_code& ec) {
+      if (ec) return;
+      if (auto it = calls_.find(key); it != calls_.end()) it->second.cancelled->store(true);
+      done(connector::Outcome::retry("the connector did not answer within the job's lease (" +
+                                     std::to_string(options_.lease_ms / 1000) + " s); it is tried again"));
+    });
+    asio::post(pool_, [target, inv = std::move(inv), done]() mutable {
+      if (!target) return done(connector::Outcome::fail("no connector serves this job type"));
       try {
-        outcome = (*fn)(job);
+        target->invoke(std::move(inv), done);
       } catch (const std::exception& e) {
-        outcome = {JobOutcome::Kind::Failed, nlohmann::json::object(), std::string("the connector failed: ") + e.what(), -1};
+        done(connector::Outcome::retry(std::string("the connector failed: ") + e.what()));
       } catch (...) {
-        outcome = {JobOutcome::Kind::Failed, nlohmann::json::object(), "the connector failed", -1};
+        done(connector::Outcome::retry("the connector failed"));
       }
-      asio::post(io_, [this, job = std::move(job), outcome = std::move(outcome)] { finish(job, outcome); });
     });
   }
 
   // Outcomes are collected and applied together: one transaction (one commit) per batch.
-  void finish(const store::JobRow& job, const JobOutcome& outcome) {
+  void finish(const store::JobRow& job, const connector::Outcome& outcome) {
     --in_flight_;
+    if (auto it = calls_.find(job.key); it != calls_.end()) {
+      it->second.watchdog->cancel();
+      calls_.erase(it);
+    }
     finished_.emplace_back(job, outcome);
     if (finished_.size() == 1) asio::post(io_, [this] { apply_finished(); });
   }
 
   void apply_finished() {
-    std::vector<std::pair<store::JobRow, JobOutcome>> batch;
+    std::vector<std::pair<store::JobRow, connector::Outcome>> batch;
     batch.swap(finished_);
     std::vector<std::pair<Key, runtime::Command>> commands;
     for (const auto& [job, outcome] : batch) {
+      using Kind = connector::Outcome::Kind;
       switch (outcome.kind) {
-        case JobOutcome::Kind::Completed: commands.emplace_back(job.instance_id, runtime::CompleteJob{job.key, outcome.variables}); break;
-        case JobOutcome::Kind::Failed: commands.emplace_back(job.instance_id, runtime::FailJob{job.key, outcome.message, outcome.retry_in_ms}); break;
-        case JobOutcome::Kind::BpmnError: commands.emplace_back(job.instance_id, runtime::ThrowError{job.element_instance, outcome.message, outcome.variables}); break;
+        case Kind::Completed: commands.emplace_back(job.instance_id, runtime::CompleteJob{job.key, outcome.output}); break;
+        case Kind::Retry: commands.emplace_back(job.instance_id, runtime::FailJob{job.key, outcome.message, outcome.retry_in_ms, -1}); break;
+        case Kind::Fail: commands.emplace_back(job.instance_id, runtime::FailJob{job.key, outcome.message, -1, 0}); break;
+        case Kind::BpmnError: commands.emplace_back(job.instance_id, runtime::ThrowError{job.element_instance, outcome.error_code, outcome.output}); break;
       }
     }
     Result<void> r;
@@ -234,7 +281,8 @@ class Loop {
   }
 
   std::string url_;
-  const std::map<std::string, ConnectorFn>& connectors_;
+  const connector::Registry& connectors_;
+  std::map<Key, Call> calls_;
   std::vector<std::string> types_;
   SchedulerOptions options_;
   asio::io_context io_;
@@ -244,21 +292,20 @@ class Loop {
   std::unique_ptr<Processor> processor_;
   std::unique_ptr<asio::posix::stream_descriptor> notified_;
   int in_flight_ = 0;
-  std::vector<std::pair<store::JobRow, JobOutcome>> finished_;
+  std::vector<std::pair<store::JobRow, connector::Outcome>> finished_;
   bool stopping_ = false;
   bool down_ = false;
 };
 
 }  // namespace
 
-std::map<std::string, ConnectorFn> builtin_connectors() {
-  return {
-      {"elva.noop", [](const store::JobRow&) { return JobOutcome{}; }},
-      {"elva.echo", [](const store::JobRow& job) { return JobOutcome{JobOutcome::Kind::Completed, job.input, "", -1}; }},
-  };
+std::shared_ptr<connector::Registry> builtin_registry() {
+  auto r = std::make_shared<connector::Registry>();
+  r->add(connector::builtin_connector());
+  return r;
 }
 
-Result<void> run_scheduler(const std::string& database_url, const std::map<std::string, ConnectorFn>& connectors,
+Result<void> run_scheduler(const std::string& database_url, const connector::Registry& connectors,
                            const SchedulerOptions& options) {
   Loop loop(database_url, connectors, options);
   return loop.run();

@@ -9,25 +9,16 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
+#include "elva/connector.hpp"
 #include "elva/result.hpp"
 #include "store/pg/pg_store.hpp"
 
 namespace elva::sched {
-
-// What an in-process connector answers for one job.
-struct JobOutcome {
-  enum class Kind { Completed, Failed, BpmnError } kind = Kind::Completed;
-  nlohmann::json variables = nlohmann::json::object();
-  std::string message;     // Failed: why; BpmnError: the error code
-  std::int64_t retry_in_ms = -1;
-};
-
-// Runs on a worker thread; may block. The job's key is its idempotency key.
-using ConnectorFn = std::function<JobOutcome(const store::JobRow& job)>;
 
 struct SchedulerOptions {
   std::string node;
@@ -39,12 +30,14 @@ struct SchedulerOptions {
   std::function<void(const std::string&)> log;  // one line per notable thing
 };
 
-// Built-in job types: "elva.noop" (completes with no variables), "elva.echo" (returns its input).
-std::map<std::string, ConnectorFn> builtin_connectors();
+// A registry with the built-in connector only (connector::builtin_connector).
+std::shared_ptr<connector::Registry> builtin_registry();
 
-// Runs until options.stop becomes true. Each database failure is logged and retried after a
-// pause (the database may be restarting); work in flight is never lost, only delayed.
-Result<void> run_scheduler(const std::string& database_url, const std::map<std::string, ConnectorFn>& connectors,
+// Runs until options.stop becomes true. Jobs whose type is "<connector>.<operation>" of a
+// connector in `connectors` are leased and invoked here; other job types are left to external
+// workers. Each database failure is logged and retried after a pause (the database may be
+// restarting); work in flight is never lost, only delayed.
+Result<void> run_scheduler(const std::string& database_url, const connector::Registry& connectors,
                            const SchedulerOptions& options);
 
 }  // namespace elva::sched

@@ -18,6 +18,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "elva/connector.hpp"
 #include "elva/result.hpp"
 
 namespace elva {
@@ -39,6 +40,9 @@ struct EngineOptions {
   std::string database_url;     // empty: ELVA_DATABASE_URL, else the embedded cluster
   std::string actor = "cli";    // who, in history
   bool require_schema = true;   // false for `elva db status|migrate`
+  // The connectors `serve` invokes and `deploy` checks service tasks against (elva/connector.hpp).
+  // Null: the built-in connector only, and no deploy-time check.
+  std::shared_ptr<const connector::Registry> connectors;
 };
 
 struct ServeOptions {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 
+#include "elva/connector.hpp"
 #include "elva/result.hpp"
 
 namespace elva {
@@ -26,6 +27,8 @@ struct HttpOptions {
   // Tenants: name -> database URL, each served under /t/{name}/ with its own users, processes
   // and instances (the default database stays at the root).
   std::map<std::string, std::string> tenants;
+  // The connectors deploys through the API are checked against (null: no check).
+  std::shared_ptr<const connector::Registry> connectors;
 };
 
 class WebServer {

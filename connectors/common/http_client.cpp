@@ -1,0 +1,292 @@
+// HttpClient (http_client.hpp). Each connection owns a small io_context; a call runs its
+// asynchronous operations to completion on the calling thread, with the tcp_stream's expiry as
+// the deadline, so a connector thread never waits past its deadline.
+#include "common/http_client.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <map>
+#include <mutex>
+
+namespace elva::connectors {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+bool iequals(const std::string& a, const std::string& b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+}
+
+bool is_ip(const std::string& host) {
+  boost::system::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+struct Conn {
+  asio::io_context ioc;
+  std::unique_ptr<beast::tcp_stream> tcp;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  beast::flat_buffer buffer;
+  bool reused = false;
+
+  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *tcp; }
+
+  // Runs the queued operations to completion (the stream's expiry bounds them).
+  void run() {
+    ioc.restart();
+    ioc.run();
+  }
+};
+
+std::chrono::steady_clock::time_point steady(std::chrono::system_clock::time_point deadline) {
+  const auto left = deadline - std::chrono::system_clock::now();
+  return std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
+}
+
+}  // namespace
+
+Result<Url> Url::parse(const std::string& text) {
+  Url u;
+  const auto sep = text.find("://");
+  if (sep == std::string::npos) return fail(Errc::InvalidArgument, "'" + text + "' is not an absolute URL (http://... or https://...)");
+  u.scheme = text.substr(0, sep);
+  std::transform(u.scheme.begin(), u.scheme.end(), u.scheme.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (u.scheme != "http" && u.scheme != "https") return fail(Errc::InvalidArgument, "'" + text + "': only http and https URLs are supported");
+  const auto rest = text.substr(sep + 3);
+  const auto slash = rest.find_first_of("/?");
+  std::string authority = rest.substr(0, slash);
+  u.target = slash == std::string::npos ? "/" : rest.substr(slash);
+  if (!u.target.empty() && u.target[0] == '?') u.target = "/" + u.target;
+  if (authority.find('@') != std::string::npos) {
+    return fail(Errc::InvalidArgument, "'" + text + "': credentials in the URL are not accepted; configure them as secrets");
+  }
+  if (!authority.empty() && authority[0] == '[') {  // [v6]:port
+    const auto close = authority.find(']');
+    if (close == std::string::npos) return fail(Errc::InvalidArgument, "'" + text + "': unclosed [ in the host");
+    u.host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size() && authority[close + 1] == ':') u.port = authority.substr(close + 2);
+  } else {
+    const auto colon = authority.rfind(':');
+    u.host = authority.substr(0, colon);
+    if (colon != std::string::npos) u.port = authority.substr(colon + 1);
+  }
+  if (u.host.empty()) return fail(Errc::InvalidArgument, "'" + text + "' has no host");
+  if (u.port.empty()) u.port = u.scheme == "https" ? "443" : "80";
+  if (u.port.find_first_not_of("0123456789") != std::string::npos) return fail(Errc::InvalidArgument, "'" + text + "': the port is not a number");
+  return u;
+}
+
+std::string url_encode(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string HttpResponse::header(const std::string& name) const {
+  for (const auto& [k, v] : headers) if (iequals(k, name)) return v;
+  return "";
+}
+
+struct HttpClient::Impl {
+  HttpClientOptions options;
+  ssl::context tls_context{ssl::context::tls_client};
+  std::string tls_setup_error;
+  std::mutex mutex;
+  std::map<std::string, std::vector<std::unique_ptr<Conn>>> idle;
+  std::atomic<std::uint64_t> opened{0};
+
+  explicit Impl(HttpClientOptions o) : options(std::move(o)) {
+    boost::system::error_code ec;
+    tls_context.set_default_verify_paths(ec);
+    if (!options.ca_file.empty()) {
+      tls_context.load_verify_file(options.ca_file, ec);
+      if (ec) tls_setup_error = "the CA file " + options.ca_file + " cannot be read: " + ec.message();
+    }
+    tls_context.set_verify_mode(options.verify_tls ? ssl::verify_peer : ssl::verify_none);
+  }
+
+  std::unique_ptr<Conn> take(const std::string& origin) {
+    std::lock_guard lock(mutex);
+    auto& list = idle[origin];
+    if (list.empty()) return nullptr;
+    auto c = std::move(list.back());
+    list.pop_back();
+    c->reused = true;
+    return c;
+  }
+
+  void give_back(const std::string& origin, std::unique_ptr<Conn> c) {
+    std::lock_guard lock(mutex);
+    auto& list = idle[origin];
+    if (static_cast<int>(list.size()) < options.max_idle_per_origin) list.push_back(std::move(c));
+  }
+
+  // Connects (and shakes hands) by the deadline.
+  std::unique_ptr<Conn> open(const Url& url, std::chrono::steady_clock::time_point until, HttpFailure& failure) {
+    const std::string where = url.host + ":" + url.port;
+    if (url.scheme == "https" && !tls_setup_error.empty()) {
+      failure = {HttpFailure::Kind::Tls, tls_setup_error};
+      return nullptr;
+    }
+    auto c = std::make_unique<Conn>();
+    tcp::resolver resolver(c->ioc);
+    boost::system::error_code ec;
+    auto endpoints = resolver.resolve(url.host, url.port, ec);
+    if (ec) {
+      failure = {HttpFailure::Kind::Connect, "cannot resolve " + url.host + ": " + ec.message()};
+      return nullptr;
+    }
+    if (url.scheme == "https") c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c->ioc, tls_context);
+    else c->tcp = std::make_unique<beast::tcp_stream>(c->ioc);
+    c->lowest().expires_at(until);
+    c->lowest().async_connect(endpoints, [&ec](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
+    c->run();
+    if (ec) {
+      const bool timeout = ec == beast::error::timeout;
+      failure = {timeout ? HttpFailure::Kind::Timeout : HttpFailure::Kind::Connect,
+                 timeout ? "no connection to " + where + " before the deadline" : "could not connect to " + where + " (" + ec.message() + ")"};
+      return nullptr;
+    }
+    ++opened;
+    if (c->tls) {
+      SSL* native = c->tls->native_handle();
+      if (!is_ip(url.host)) SSL_set_tlsext_host_name(native, url.host.c_str());
+      if (options.verify_tls) {
+        X509_VERIFY_PARAM* param = SSL_get0_param(native);
+        if (is_ip(url.host)) X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
+        else X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
+      }
+      c->tls->async_handshake(ssl::stream_base::client, [&ec](const boost::system::error_code& e) { ec = e; });
+      c->run();
+      if (ec) {
+        const long verify = SSL_get_verify_result(native);
+        std::string why = ec == beast::error::timeout ? "timed out" : ec.message();
+        if (verify != X509_V_OK) {
+          why = std::string("the certificate was refused: ") + X509_verify_cert_error_string(verify);
+          if (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH) {
+            why = "the certificate does not match the host name " + url.host + " (" + X509_verify_cert_error_string(verify) + ")";
+          }
+        }
+        failure = {ec == beast::error::timeout ? HttpFailure::Kind::Timeout : HttpFailure::Kind::Tls,
+                   "TLS handshake with " + where + " failed: " + why};
+        return nullptr;
+      }
+    }
+    return c;
+  }
+
+  // One request on `c`. `retry_on_new` is set when a reused connection was found closed.
+  Answer exchange(Conn& c, const Url& url, const HttpRequest& request, std::chrono::steady_clock::time_point until,
+                  bool& keep, bool& retry_on_new) {
+    Answer a;
+    const std::string where = url.host + ":" + url.port;
+    const auto verb = http::string_to_verb(request.method);
+    http::request<http::string_body> req{verb, url.target, 11};
+    const bool default_port = (url.scheme == "http" && url.port == "80") || (url.scheme == "https" && url.port == "443");
+    req.set(http::field::host, default_port ? url.host : url.host + ":" + url.port);
+    req.set(http::field::user_agent, options.user_agent);
+    for (const auto& [k, v] : request.headers) req.set(k, v);
+    req.body() = request.body;
+    req.prepare_payload();
+    boost::system::error_code ec;
+    c.lowest().expires_at(until);
+    auto written = [&ec](const boost::system::error_code& e, std::size_t) { ec = e; };
+    if (c.tls) http::async_write(*c.tls, req, written);
+    else http::async_write(*c.tcp, req, written);
+    c.run();
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(options.max_body);
+    if (!ec) {
+      c.lowest().expires_at(until);
+      auto read = [&ec](const boost::system::error_code& e, std::size_t) { ec = e; };
+      if (c.tls) http::async_read(*c.tls, c.buffer, parser, read);
+      else http::async_read(*c.tcp, c.buffer, parser, read);
+      c.run();
+    }
+    if (ec) {
+      const bool closed = ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
+                          ec == asio::error::broken_pipe || ec == ssl::error::stream_truncated;
+      if (c.reused && closed && !parser.got_some()) {
+        retry_on_new = true;
+        return a;
+      }
+      if (ec == beast::error::timeout) a.failure = {HttpFailure::Kind::Timeout, "no answer from " + where + " before the deadline"};
+      else if (closed) a.failure = {HttpFailure::Kind::Protocol, where + " closed the connection without an answer"};
+      else if (ec == http::error::body_limit) a.failure = {HttpFailure::Kind::Protocol, where + " answered with a body over the limit"};
+      else a.failure = {HttpFailure::Kind::Protocol, where + " sent a malformed HTTP answer (" + ec.message() + ")"};
+      return a;
+    }
+    auto& res = parser.get();
+    a.ok = true;
+    a.response.status = static_cast<int>(res.result_int());
+    for (const auto& f : res) a.response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    a.response.body = std::move(res.body());
+    keep = res.keep_alive();
+    return a;
+  }
+};
+
+HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+HttpClient::~HttpClient() = default;
+
+std::uint64_t HttpClient::connections_opened() const { return impl_->opened.load(); }
+
+HttpClient::Answer HttpClient::send(const HttpRequest& request, std::chrono::system_clock::time_point deadline) {
+  Answer a;
+  auto url = Url::parse(request.url);
+  if (!url) {
+    a.failure = {HttpFailure::Kind::Request, url.error().message};
+    return a;
+  }
+  if (http::string_to_verb(request.method) == http::verb::unknown) {
+    a.failure = {HttpFailure::Kind::Request, "'" + request.method + "' is not an HTTP method"};
+    return a;
+  }
+  const auto until = steady(deadline);
+  const std::string origin = url->origin();
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    auto c = attempt == 0 ? impl_->take(origin) : nullptr;
+    if (!c) c = impl_->open(*url, until, a.failure);
+    if (!c) return a;
+    bool keep = false, retry_on_new = false;
+    a = impl_->exchange(*c, *url, request, until, keep, retry_on_new);
+    if (retry_on_new) continue;
+    if (a.ok && keep) impl_->give_back(origin, std::move(c));
+    return a;
+  }
+  return a;
+}
+
+}  // namespace elva::connectors

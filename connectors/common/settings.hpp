@@ -1,0 +1,33 @@
+// Settings: one connector's section of elva.toml as JSON, secrets already read from their
+// environment variable or file (config.cpp), plus helpers that read typed values with errors
+// that name the setting.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "elva/result.hpp"
+
+namespace elva::connectors {
+
+struct Settings {
+  std::string name;       // the connector instance: [connectors.<name>]
+  nlohmann::json values;  // secrets resolved
+  nlohmann::json shown;   // secrets replaced by where they come from ("env:ELVA_HR_TOKEN")
+  std::string where;      // "elva.toml [connectors.hr]", for messages
+
+  std::string text(const std::string& key, const std::string& fallback = "") const;
+  std::int64_t integer(const std::string& key, std::int64_t fallback) const;
+  bool flag(const std::string& key, bool fallback) const;
+  // "10s", "500ms", "2m", "PT10S" or a number of seconds. Errors: InvalidArgument.
+  Result<std::chrono::milliseconds> duration(const std::string& key, std::chrono::milliseconds fallback) const;
+  Error error(const std::string& message) const;  // InvalidArgument: "<where>: <message>"
+};
+
+// The text of a JSON value for messages: strings unquoted, the rest dumped, cut at `max` chars.
+std::string excerpt(const std::string& text, std::size_t max = 200);
+
+}  // namespace elva::connectors

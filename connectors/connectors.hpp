@@ -1,0 +1,34 @@
+// Elva's connectors and their configuration file (elva.toml, docs/connectors.md). The CLI loads
+// the file once and hands the registry to the engine (deploy checks, the scheduler) and the
+// server (e-service intake, task prompts by mail).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "elva/connector.hpp"
+#include "elva/result.hpp"
+
+namespace elva::connectors {
+
+struct Config {
+  std::string file;  // where it was read from; "" when no file was given (built-ins only)
+  std::shared_ptr<connector::Registry> registry;
+  // [eservice.<form>] sections: {"<form>": {"process", "message", "receipt_prefix", ...}}
+  nlohmann::json eservice = nlohmann::json::object();
+  // [notifications]: {"connector", "tasklist_url", ...}; empty: no task prompts by mail
+  nlohmann::json notifications = nlohmann::json::object();
+};
+
+// Reads `path` ("" = $ELVA_CONFIG, else no file). Always includes the built-in connectors
+// "elva" and "http" (unless the file configures "http" itself). Errors: InvalidArgument naming
+// the file, the section and the setting (unknown kind, a secret written in the file, an
+// environment variable that is not set, a plugin that does not load, ...).
+Result<Config> load_config(const std::string& path);
+
+// Reads a secret: {"env": "NAME"} or {"file": "/path"}. Errors name the variable or file.
+Result<std::string> read_secret(const nlohmann::json& ref);
+
+}  // namespace elva::connectors

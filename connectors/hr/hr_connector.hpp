@@ -1,0 +1,22 @@
+// The `hr` connector: HR and identity provisioning over SCIM 2.0 (RFC 7643/7644); docs/connectors.md#hr.
+#pragma once
+
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "common/settings.hpp"
+#include "elva/connector.hpp"
+
+namespace elva::connectors {
+
+// Settings: url (the SCIM base, ".../scim/v2"), token (secret, optional), timeout, ca_file,
+// verify_tls, page_size.
+Result<std::shared_ptr<connector::Connector>> make_hr_connector(const Settings& settings);
+
+// Elva users from the HR system's SCIM Users and Groups, in the shape Engine::import_users takes
+// (id = userName, name, email, groups = unit names, disabled = !active; no passwords, roles
+// "employee"). Errors name what the SCIM server did.
+Result<nlohmann::json> read_hr_users(connector::Connector& hr);
+
+}  // namespace elva::connectors

@@ -1,0 +1,207 @@
+// The `http` connector (http_connector.hpp).
+//
+// Operations: request (method from the input) and get, post, put, patch, delete. Input:
+//   url      absolute, or relative to the connector's base_url; {name} placeholders are filled
+//            (URL-encoded) from `params`, else from the input's own fields
+//   query    object of query parameters;  headers  object of headers
+//   body     JSON (sent as application/json) or a string;  form  object (form-urlencoded)
+//   errorCodes  object status -> BPMN error code, added to the connector's error_codes
+// Output: {status, headers, body} (body parsed when the answer is JSON).
+// Outcomes: 2xx/3xx complete; a status in error_codes throws that BPMN error; 408, 429 and 5xx,
+// connection failures and timeouts are retried; other 4xx and TLS failures are incidents.
+#include "http/http_connector.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "common/http_client.hpp"
+
+namespace elva::connectors {
+namespace {
+
+using connector::Outcome;
+using nlohmann::json;
+
+std::string base64(const std::string& in) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  for (; i + 2 < in.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
+    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
+  }
+  if (i + 1 == in.size()) {
+    const unsigned v = static_cast<unsigned char>(in[i]) << 16;
+    out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
+  } else if (i + 2 == in.size()) {
+    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
+    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
+  }
+  return out;
+}
+
+std::string scalar(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
+
+// Fills {name} placeholders. Errors name the first placeholder nothing fills.
+Result<std::string> fill_template(const std::string& url, const json& params, const json& input) {
+  std::string out;
+  for (std::size_t i = 0; i < url.size();) {
+    if (url[i] != '{') {
+      out += url[i++];
+      continue;
+    }
+    const auto close = url.find('}', i);
+    if (close == std::string::npos) return fail(Errc::InvalidArgument, "the URL '" + url + "' has an unclosed {");
+    const std::string name = url.substr(i + 1, close - i - 1);
+    const json* v = nullptr;
+    if (params.is_object() && params.contains(name)) v = &params[name];
+    else if (input.contains(name)) v = &input[name];
+    if (!v || v->is_null()) return fail(Errc::InvalidArgument, "the URL '" + url + "' needs {" + name + "}, but the input has no " + name);
+    out += url_encode(scalar(*v));
+    i = close + 1;
+  }
+  return out;
+}
+
+class HttpConnector final : public connector::Connector {
+ public:
+  HttpConnector(Settings s, HttpClientOptions o, std::chrono::milliseconds timeout)
+      : s_(std::move(s)), client_(std::move(o)), timeout_(timeout) {}
+
+  const std::string& name() const override { return s_.name; }
+  std::string kind() const override { return "http"; }
+  json describe() const override { return s_.shown; }
+
+  std::vector<connector::Operation> operations() const override {
+    const bool base = !s_.text("base_url").empty();
+    std::vector<connector::Field> in{
+        {"url", !base, base ? "path relative to " + s_.text("base_url") + ", or an absolute URL; {name} placeholders" : "absolute URL; {name} placeholders filled from params or the input"},
+        {"params", false, "values for the URL's {name} placeholders"},
+        {"query", false, "query parameters (object)"},
+        {"headers", false, "request headers (object)"},
+        {"body", false, "JSON body (or a string)"},
+        {"form", false, "form fields (object), sent as application/x-www-form-urlencoded"},
+        {"errorCodes", false, "status -> BPMN error code, e.g. {\"404\": \"NOT_FOUND\"}"}};
+    std::vector<connector::Field> out{{"status", false, "HTTP status"}, {"headers", false, "answer headers"}, {"body", false, "answer body (parsed JSON when the answer is JSON)"}};
+    auto with_method = in;
+    with_method.insert(with_method.begin(), {"method", true, "GET, POST, PUT, PATCH, DELETE, ..."});
+    std::vector<connector::Operation> ops{{"request", "Any HTTP request", with_method, out}};
+    for (const char* m : {"get", "post", "put", "patch", "delete"}) {
+      std::string upper = m;
+      std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+      ops.push_back({m, "HTTP " + upper, in, out});
+    }
+    return ops;
+  }
+
+  void invoke(connector::Invocation call, connector::Completion done) override { done(run(call)); }
+
+ private:
+  Outcome run(const connector::Invocation& call) {
+    const json& in = call.input;
+    HttpRequest req;
+    if (call.operation == "request") {
+      req.method = in.value("method", std::string("GET"));
+      std::transform(req.method.begin(), req.method.end(), req.method.begin(), [](unsigned char c) { return std::toupper(c); });
+    } else {
+      req.method = call.operation;
+      std::transform(req.method.begin(), req.method.end(), req.method.begin(), [](unsigned char c) { return std::toupper(c); });
+    }
+    std::string url = in.contains("url") ? scalar(in["url"]) : "";
+    const std::string base = s_.text("base_url");
+    if (url.find("://") == std::string::npos) {
+      if (base.empty()) return Outcome::fail("the input has no absolute url (and connector '" + s_.name + "' has no base_url)");
+      url = base + (url.empty() || url[0] == '/' || (!base.empty() && base.back() == '/') ? "" : "/") + url;
+    }
+    auto filled = fill_template(url, in.value("params", json::object()), in);
+    if (!filled) return Outcome::fail(filled.error().message);
+    req.url = *filled;
+    if (auto q = in.find("query"); q != in.end() && q->is_object()) {
+      std::string qs;
+      for (const auto& [k, v] : q->items()) qs += (qs.empty() ? "" : "&") + url_encode(k) + "=" + url_encode(scalar(v));
+      if (!qs.empty()) req.url += (req.url.find('?') == std::string::npos ? "?" : "&") + qs;
+    }
+    // Static headers, then credentials, then the task's own.
+    if (auto h = s_.values.find("headers"); h != s_.values.end() && h->is_object()) {
+      for (const auto& [k, v] : h->items()) req.headers.emplace_back(k, scalar(v));
+    }
+    if (!s_.text("bearer_token").empty()) req.headers.emplace_back("Authorization", "Bearer " + s_.text("bearer_token"));
+    else if (!s_.text("username").empty()) req.headers.emplace_back("Authorization", "Basic " + base64(s_.text("username") + ":" + s_.text("password")));
+    if (auto h = in.find("headers"); h != in.end() && h->is_object()) {
+      for (const auto& [k, v] : h->items()) req.headers.emplace_back(k, scalar(v));
+    }
+    if (req.method != "GET" && req.method != "HEAD") req.headers.emplace_back("Idempotency-Key", call.idempotency_key);
+    if (auto f = in.find("form"); f != in.end() && f->is_object()) {
+      for (const auto& [k, v] : f->items()) req.body += (req.body.empty() ? "" : "&") + url_encode(k) + "=" + url_encode(scalar(v));
+      req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    } else if (auto b = in.find("body"); b != in.end() && !b->is_null()) {
+      if (b->is_string()) {
+        req.body = b->get<std::string>();
+        req.headers.emplace_back("Content-Type", "text/plain; charset=utf-8");
+      } else {
+        req.body = b->dump();
+        req.headers.emplace_back("Content-Type", "application/json");
+      }
+    }
+    req.headers.emplace_back("Accept", "application/json, */*;q=0.5");
+    const auto deadline = std::min(call.deadline, std::chrono::system_clock::now() + timeout_);
+    auto answer = client_.send(req, deadline);
+    const std::string what = req.method + " " + req.url.substr(0, req.url.find('?'));
+    if (!answer.ok) {
+      using K = HttpFailure::Kind;
+      if (answer.failure.kind == K::Request || answer.failure.kind == K::Tls) return Outcome::fail(what + ": " + answer.failure.message);
+      return Outcome::retry(what + ": " + answer.failure.message);
+    }
+    return classify(what, answer.response, in.value("errorCodes", json::object()));
+  }
+
+  Outcome classify(const std::string& what, const HttpResponse& r, const json& task_codes) const {
+    const std::string status = std::to_string(r.status);
+    json body = r.body;
+    const std::string type = r.header("Content-Type");
+    if (type.find("json") != std::string::npos && !r.body.empty()) {
+      body = json::parse(r.body, nullptr, false);
+      if (body.is_discarded()) {
+        return Outcome::retry(what + " answered " + status + " with Content-Type " + type + ", but the body is not JSON: " + excerpt(r.body));
+      }
+    }
+    json headers = json::object();
+    for (const auto& [k, v] : r.headers) {
+      std::string lower = k;
+      std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+      headers[lower] = v;
+    }
+    json out = {{"status", r.status}, {"headers", headers}, {"body", body}};
+    auto code_for = [&](const json& table) -> std::string {
+      if (table.is_object() && table.contains(status)) return scalar(table[status]);
+      return "";
+    };
+    std::string code = code_for(task_codes);
+    if (code.empty()) code = code_for(s_.values.value("error_codes", json::object()));
+    if (!code.empty()) return Outcome::bpmn_error(code, what + " answered " + status, out);
+    if (r.status < 400) return Outcome::completed(out);
+    const std::string said = what + " answered " + status + (r.body.empty() ? "" : ": " + excerpt(r.body));
+    if (r.status >= 500 || r.status == 408 || r.status == 429) return Outcome::retry(said);
+    return Outcome::fail(said);
+  }
+
+  Settings s_;
+  HttpClient client_;
+  std::chrono::milliseconds timeout_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<connector::Connector>> make_http_connector(const Settings& s) {
+  auto timeout = s.duration("timeout", std::chrono::seconds(10));
+  if (!timeout) return fail(timeout.error());
+  if (const auto base = s.text("base_url"); !base.empty()) {
+    if (auto u = Url::parse(base); !u) return fail(s.error("base_url: " + u.error().message));
+  }
+  HttpClientOptions o;
+  o.verify_tls = s.flag("verify_tls", true);
+  o.ca_file = s.text("ca_file");
+  return std::shared_ptr<connector::Connector>(std::make_shared<HttpConnector>(s, o, *timeout));
+}
+
+}  // namespace elva::connectors

@@ -1,0 +1,362 @@
+// The `mail` connector (mail_connector.hpp): a small SMTP client (RFC 5321, STARTTLS RFC 3207,
+// AUTH RFC 4954) over Asio with the same deadline-per-call pattern as the HTTP client. One
+// connection per message. The Message-ID is derived from the idempotency key, so a mail sent
+// again after a crash carries the same Message-ID and receiving systems can drop the copy.
+#include "mail/mail_connector.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <ctime>
+#include <istream>
+
+namespace elva::connectors {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using connector::Outcome;
+using nlohmann::json;
+
+std::string base64(const std::string& in) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  unsigned v = 0;
+  int bits = 0;
+  for (unsigned char c : in) {
+    v = (v << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += t[(v >> bits) & 63];
+    }
+  }
+  if (bits > 0) out += t[(v << (6 - bits)) & 63];
+  while (out.size() % 4) out += '=';
+  return out;
+}
+
+bool ascii(const std::string& s) {
+  for (unsigned char c : s) if (c >= 128) return false;
+  return true;
+}
+
+// RFC 2047 for non-ASCII header text.
+std::string header_text(const std::string& s) { return ascii(s) ? s : "=?UTF-8?B?" + base64(s) + "?="; }
+
+// The address part of "Name <a@b>" or "a@b".
+std::string address_of(const std::string& s) {
+  const auto lt = s.find('<'), gt = s.find('>');
+  if (lt != std::string::npos && gt != std::string::npos && gt > lt) return s.substr(lt + 1, gt - lt - 1);
+  return s;
+}
+
+std::vector<std::string> recipients(const json& v) {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& list) {
+    std::string cur;
+    for (char c : list + ",") {
+      if (c == ',' || c == ';') {
+        const auto b = cur.find_first_not_of(' '), e = cur.find_last_not_of(' ');
+        if (b != std::string::npos) out.push_back(cur.substr(b, e - b + 1));
+        cur.clear();
+      } else {
+        cur += c;
+      }
+    }
+  };
+  if (v.is_string()) add(v.get<std::string>());
+  else if (v.is_array()) for (const auto& x : v) if (x.is_string()) add(x.get<std::string>());
+  return out;
+}
+
+class Smtp {
+ public:
+  Smtp(ssl::context& tls, std::chrono::steady_clock::time_point until, std::string where)
+      : tls_ctx_(tls), until_(until), where_(std::move(where)) {}
+
+  // Each step returns an Outcome when it went wrong.
+  std::optional<Outcome> connect(const std::string& host, const std::string& port, bool implicit_tls, bool verify) {
+    tcp::resolver resolver(ioc_);
+    boost::system::error_code ec;
+    auto endpoints = resolver.resolve(host, port, ec);
+    if (ec) return Outcome::retry("cannot resolve the mail server " + host + ": " + ec.message());
+    tcp_ = std::make_unique<beast::tcp_stream>(ioc_);
+    tcp_->expires_at(until_);
+    tcp_->async_connect(endpoints, [&ec](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
+    run();
+    if (ec) return Outcome::retry(ec == beast::error::timeout ? "no connection to the mail server " + where_ + " before the deadline"
+                                                               : "could not connect to the mail server " + where_ + " (" + ec.message() + ")");
+    host_ = host;
+    verify_ = verify;
+    if (implicit_tls) {
+      if (auto p = handshake()) return p;
+    }
+    return expect(220, "greeting");
+  }
+
+  std::optional<Outcome> starttls() {
+    if (auto p = command("STARTTLS", 220, "STARTTLS")) return p;
+    return handshake();
+  }
+
+  // Sends a command and checks the reply code. 4xx: retry; 5xx: fail.
+  std::optional<Outcome> command(const std::string& line, int want, const std::string& step, bool secret = false) {
+    if (auto p = write(line + "\r\n", secret ? "AUTH" : step)) return p;
+    return expect(want, step);
+  }
+
+  std::optional<Outcome> write(const std::string& data, const std::string& step) {
+    boost::system::error_code ec;
+    auto done = [&ec](const boost::system::error_code& e, std::size_t) { ec = e; };
+    tcp_->expires_at(until_);
+    if (tls_) asio::async_write(*tls_, asio::buffer(data), done);
+    else asio::async_write(*tcp_, asio::buffer(data), done);
+    run();
+    if (ec) return Outcome::retry("the mail server " + where_ + " went away during " + step + " (" + ec.message() + ")");
+    return std::nullopt;
+  }
+
+  // Reads one (possibly multi-line) reply.
+  std::optional<Outcome> expect(int want, const std::string& step) {
+    last_.clear();
+    code_ = 0;
+    for (;;) {
+      boost::system::error_code ec;
+      auto done = [&ec](const boost::system::error_code& e, std::size_t) { ec = e; };
+      tcp_->expires_at(until_);
+      if (tls_) asio::async_read_until(*tls_, buf_, "\r\n", done);
+      else asio::async_read_until(*tcp_, buf_, "\r\n", done);
+      run();
+      if (ec) {
+        return Outcome::retry(ec == beast::error::timeout ? "the mail server " + where_ + " did not answer " + step + " before the deadline"
+                                                          : "the mail server " + where_ + " closed the connection during " + step);
+      }
+      std::istream in(&buf_);
+      std::string line;
+      std::getline(in, line);
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.size() < 3 || !std::isdigit(static_cast<unsigned char>(line[0]))) {
+        return Outcome::retry("the mail server " + where_ + " sent something that is not SMTP: " + excerpt(line));
+      }
+      code_ = std::stoi(line.substr(0, 3));
+      last_ += (last_.empty() ? "" : "\n") + line;
+      if (line.size() == 3 || line[3] != '-') break;
+    }
+    if (code_ == want || (want == 250 && code_ == 251)) return std::nullopt;
+    const std::string said = "the mail server " + where_ + " refused " + step + ": " + excerpt(last_);
+    if (code_ >= 400 && code_ < 500) return Outcome::retry(said);
+    return Outcome::fail(said);
+  }
+
+  bool offers(const std::string& capability) const {
+    std::string upper = last_;
+    for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return upper.find(capability) != std::string::npos;
+  }
+
+ private:
+  void run() {
+    ioc_.restart();
+    ioc_.run();
+  }
+
+  std::optional<Outcome> handshake() {
+    tls_ = std::make_unique<beast::ssl_stream<beast::tcp_stream&>>(*tcp_, tls_ctx_);
+    SSL* native = tls_->native_handle();
+    boost::system::error_code ec;
+    asio::ip::make_address(host_, ec);
+    const bool ip = !ec;
+    ec.clear();
+    if (!ip) SSL_set_tlsext_host_name(native, host_.c_str());
+    if (verify_) {
+      X509_VERIFY_PARAM* param = SSL_get0_param(native);
+      if (ip) X509_VERIFY_PARAM_set1_ip_asc(param, host_.c_str());
+      else X509_VERIFY_PARAM_set1_host(param, host_.c_str(), 0);
+    }
+    tcp_->expires_at(until_);
+    tls_->async_handshake(ssl::stream_base::client, [&ec](const boost::system::error_code& e) { ec = e; });
+    run();
+    if (!ec) return std::nullopt;
+    const long verify = SSL_get_verify_result(native);
+    std::string why = ec.message();
+    if (verify != X509_V_OK) {
+      why = (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH)
+                ? "the certificate does not match the host name " + host_ + " (" + X509_verify_cert_error_string(verify) + ")"
+                : std::string("the certificate was refused: ") + X509_verify_cert_error_string(verify);
+    }
+    return Outcome::fail("TLS handshake with the mail server " + where_ + " failed: " + why);
+  }
+
+  ssl::context& tls_ctx_;
+  std::chrono::steady_clock::time_point until_;
+  std::string where_, host_;
+  bool verify_ = true;
+  asio::io_context ioc_;
+  std::unique_ptr<beast::tcp_stream> tcp_;
+  std::unique_ptr<beast::ssl_stream<beast::tcp_stream&>> tls_;
+  asio::streambuf buf_;
+  std::string last_;
+  int code_ = 0;
+};
+
+class MailConnector final : public connector::Connector {
+ public:
+  MailConnector(Settings s, std::chrono::milliseconds timeout) : s_(std::move(s)), timeout_(timeout) {
+    boost::system::error_code ec;
+    tls_.set_default_verify_paths(ec);
+    if (!s_.text("ca_file").empty()) tls_.load_verify_file(s_.text("ca_file"), ec);
+    tls_.set_verify_mode(s_.flag("verify_tls", true) ? ssl::verify_peer : ssl::verify_none);
+  }
+
+  const std::string& name() const override { return s_.name; }
+  std::string kind() const override { return "mail"; }
+  json describe() const override { return s_.shown; }
+  std::vector<connector::Operation> operations() const override {
+    return {{"send", "Sends a mail; subject and body are templates ({{name}} from data, else the input)",
+             {{"to", true, "recipient(s): an address, a comma-separated list or a list"},
+              {"subject", false, "subject template (or from the named template)"},
+              {"body", false, "body template (plain text)"},
+              {"template", false, "name of a template in the connector's settings"},
+              {"cc", false, "copy recipient(s)"},
+              {"data", false, "values for the templates (default: the input itself)"}},
+             {{"messageId", false, "the Message-ID sent"}, {"recipients", false, "how many accepted the mail"}}}};
+  }
+
+  void invoke(connector::Invocation call, connector::Completion done) override { done(send(call)); }
+
+ private:
+  Outcome send(const connector::Invocation& call) {
+    const json& in = call.input;
+    std::string subject = in.value("subject", ""), body = in.value("body", "");
+    if (const std::string t = in.value("template", ""); !t.empty()) {
+      const json templates = s_.values.value("templates", json::object());
+      if (!templates.contains(t)) return Outcome::fail("mail template '" + t + "' is not configured (" + s_.where + ".templates)");
+      if (subject.empty()) subject = templates[t].value("subject", "");
+      if (body.empty()) body = templates[t].value("body", "");
+    }
+    const json data = in.contains("data") && in["data"].is_object() ? in["data"] : in;
+    auto filled_subject = fill_mail_template(subject, data);
+    if (!filled_subject) return Outcome::fail("mail subject: " + filled_subject.error().message);
+    auto filled_body = fill_mail_template(body, data);
+    if (!filled_body) return Outcome::fail("mail body: " + filled_body.error().message);
+    const auto to = recipients(in.value("to", json())), cc = recipients(in.value("cc", json()));
+    if (to.empty()) return Outcome::fail("mail.send has no recipient (to)");
+    for (const auto& r : to) {
+      if (address_of(r).find('@') == std::string::npos) return Outcome::fail("'" + r + "' is not a mail address");
+    }
+    const std::string host = s_.text("host", "localhost");
+    const std::string port = std::to_string(s_.integer("port", 587));
+    const std::string tls = s_.text("tls", "starttls");
+    const std::string from = s_.text("from", "elva@localhost");
+    std::string id_part;
+    for (char c : call.idempotency_key) id_part += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+    const std::string message_id = "<" + id_part + "." + s_.name + "@elva>";
+    const auto deadline = std::min(call.deadline, std::chrono::system_clock::now() + timeout_);
+    const auto until = std::chrono::steady_clock::now() + (deadline - std::chrono::system_clock::now());
+    Smtp smtp(tls_, std::chrono::time_point_cast<std::chrono::steady_clock::duration>(until), host + ":" + port);
+    if (auto p = smtp.connect(host, port, tls == "tls", s_.flag("verify_tls", true))) return *p;
+    if (auto p = smtp.command("EHLO elva", 250, "EHLO")) return *p;
+    if (tls == "starttls") {
+      if (!smtp.offers("STARTTLS")) return Outcome::fail("the mail server " + host + ":" + port + " does not offer STARTTLS, and tls = \"starttls\" requires it");
+      if (auto p = smtp.starttls()) return *p;
+      if (auto p = smtp.command("EHLO elva", 250, "EHLO")) return *p;
+    }
+    if (const std::string user = s_.text("username"); !user.empty()) {
+      const std::string token = base64(std::string("\0", 1) + user + std::string("\0", 1) + s_.text("password"));
+      if (auto p = smtp.command("AUTH PLAIN " + token, 235, "authentication (AUTH PLAIN) as " + user, true)) return *p;
+    }
+    if (auto p = smtp.command("MAIL FROM:<" + address_of(from) + ">", 250, "the sender " + address_of(from))) return *p;
+    int accepted = 0;
+    for (const auto& r : to) {
+      if (auto p = smtp.command("RCPT TO:<" + address_of(r) + ">", 250, "the recipient " + address_of(r))) return *p;
+      ++accepted;
+    }
+    for (const auto& r : cc) {
+      if (auto p = smtp.command("RCPT TO:<" + address_of(r) + ">", 250, "the recipient " + address_of(r))) return *p;
+      ++accepted;
+    }
+    if (auto p = smtp.command("DATA", 354, "DATA")) return *p;
+    std::string msg;
+    char date[64];
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+    auto join = [](const std::vector<std::string>& list) {
+      std::string out;
+      for (const auto& x : list) out += (out.empty() ? "" : ", ") + x;
+      return out;
+    };
+    msg += "From: " + from + "\r\nTo: " + join(to) + "\r\n";
+    if (!cc.empty()) msg += "Cc: " + join(cc) + "\r\n";
+    msg += "Subject: " + header_text(*filled_subject) + "\r\nDate: " + date + "\r\nMessage-ID: " + message_id +
+           "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    const std::string encoded = base64(*filled_body);
+    for (std::size_t i = 0; i < encoded.size(); i += 76) msg += encoded.substr(i, 76) + "\r\n";
+    msg += ".\r\n";
+    if (auto p = smtp.write(msg, "the message")) return *p;
+    if (auto p = smtp.expect(250, "the message")) return *p;
+    (void)smtp.command("QUIT", 221, "QUIT");
+    return Outcome::completed({{"messageId", message_id}, {"recipients", accepted}});
+  }
+
+  Settings s_;
+  std::chrono::milliseconds timeout_;
+  ssl::context tls_{ssl::context::tls_client};
+};
+
+}  // namespace
+
+Result<std::string> fill_mail_template(const std::string& text, const json& data) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    if (text.compare(i, 2, "{{") != 0) {
+      out += text[i++];
+      continue;
+    }
+    const auto close = text.find("}}", i);
+    if (close == std::string::npos) return fail(Errc::InvalidArgument, "a {{ is not closed");
+    std::string path = text.substr(i + 2, close - i - 2);
+    path.erase(0, path.find_first_not_of(' '));
+    path.erase(path.find_last_not_of(' ') + 1);
+    const json* v = &data;
+    std::size_t start = 0;
+    while (v && start <= path.size()) {
+      const auto dot = path.find('.', start);
+      const std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      v = v->is_object() && v->contains(part) ? &(*v)[part] : nullptr;
+      if (dot == std::string::npos) break;
+      start = dot + 1;
+    }
+    if (!v || v->is_null()) return fail(Errc::InvalidArgument, "{{" + path + "}} has no value (map it into the task's input)");
+    out += v->is_string() ? v->get<std::string>() : v->dump();
+    i = close + 2;
+  }
+  return out;
+}
+
+Result<std::shared_ptr<connector::Connector>> make_mail_connector(const Settings& s) {
+  const std::string tls = s.text("tls", "starttls");
+  if (tls != "starttls" && tls != "tls" && tls != "none") return fail(s.error("tls = \"" + tls + "\": use \"starttls\", \"tls\" or \"none\""));
+  if (!s.text("username").empty() && s.text("password").empty()) return fail(s.error("username is set but password is not"));
+  if (!s.text("username").empty() && tls == "none") return fail(s.error("refusing to send a password without TLS; set tls = \"starttls\""));
+  auto timeout = s.duration("timeout", std::chrono::seconds(20));
+  if (!timeout) return fail(timeout.error());
+  return std::shared_ptr<connector::Connector>(std::make_shared<MailConnector>(s, *timeout));
+}
+
+}  // namespace elva::connectors
