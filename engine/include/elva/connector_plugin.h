@@ -25,6 +25,9 @@ extern "C" {
 
 #define ELVA_CONNECTOR_ABI_VERSION 1u
 
+/* Put this before the entry point so it stays visible when the library hides its symbols. */
+#define ELVA_PLUGIN_EXPORT __attribute__((visibility("default")))
+
 enum elva_outcome_kind {
   ELVA_OUTCOME_COMPLETED = 0,  /* output_json: the task's output (a JSON object) */
   ELVA_OUTCOME_RETRY = 1,      /* message: what went wrong; tried again until retries run out */
