@@ -28,6 +28,12 @@ struct Config {
 // environment variable that is not set, a plugin that does not load, ...).
 Result<Config> load_config(const std::string& path);
 
+// Elva users from an hr connector's SCIM Users and Groups, in the shape Engine::import_users
+// takes (id = userName, name, email, groups = unit names, disabled = !active; no passwords,
+// roles "employee"). Errors: InvalidArgument (not an hr connector), ConnectorFailed (what the
+// SCIM server did).
+Result<nlohmann::json> read_hr_users(connector::Connector& hr);
+
 // Reads a secret: {"env": "NAME"} or {"file": "/path"}. Errors name the variable or file.
 Result<std::string> read_secret(const nlohmann::json& ref);
 

@@ -5,6 +5,7 @@
 
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
+#include "connectors.hpp"
 
 namespace elva::cli {
 
@@ -12,18 +13,66 @@ void add_users(CLI::App& app, int& exit_code) {
   auto* users = app.add_subcommand("users", "Users of the task list and the REST API: import them, list them, make API tokens.");
   users->require_subcommand(1);
 
-  struct ImportArgs : AdminArgs { std::string file; };
+  struct ImportArgs : AdminArgs {
+    std::string file, hr;
+    bool from_hr = false;
+  };
   auto ia = std::make_shared<ImportArgs>();
-  auto* import = users->add_subcommand("import", "Import users from a JSON file: [{\"id\", \"name\", \"email\", \"password\", \"roles\", \"groups\"}].\n"
-                                                 "Existing users are updated; a user without a password keeps the one they had.");
-  import->add_option("file", ia->file, "The JSON file")->required();
+  auto* import = users->add_subcommand("import", "Import users from a JSON file: [{\"id\", \"name\", \"email\", \"password\", \"roles\", \"groups\"}],\n"
+                                                 "or from the HR system (--from-hr: SCIM Users and Groups through the hr connector).\n"
+                                                 "Existing users are updated; a user without a password keeps the one they had. From HR,\n"
+                                                 "units become groups, inactive people are disabled, and existing users keep their roles.");
+  import->add_option("file", ia->file, "The JSON file");
+  import->add_flag("--from-hr", ia->from_hr, "Read users and groups from the HR system instead of a file");
+  import->add_option("--connector", ia->hr, "The hr connector to read from (default: hr)");
   add_admin_options(import, *ia);
+  add_config_option(import, *ia);
   import->callback([ia, &exit_code] {
+    if (ia->file.empty() == !ia->from_hr) {
+      std::cerr << "elva users import: give a FILE or --from-hr (one of them)\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    std::shared_ptr<connector::Connector> hr;
+    if (ia->from_hr) {
+      auto config = connectors::load_config(ia->config);
+      if (!config) {
+        std::cerr << "elva users import: " << config.error().message << "\n";
+        exit_code = kExitUsage;
+        return;
+      }
+      const std::string name = ia->hr.empty() ? "hr" : ia->hr;
+      hr = config->registry->find(name);
+      if (!hr || hr->kind() != "hr") {
+        std::cerr << "elva users import: there is no hr connector '" << name << "' in "
+                  << (config->file.empty() ? std::string("the configuration (give --config elva.toml)") : config->file) << "\n";
+        exit_code = kExitUsage;
+        return;
+      }
+      ia->registry = config->registry;
+    }
     exit_code = run_admin("users import", *ia, true, [&](Engine& e) -> Result<nlohmann::json> {
-      auto list = read_json_file(ia->file);
-      if (!list) return fail(list.error());
-      return e.import_users(*list);
-    }, [&](const nlohmann::json& r) { std::cout << r["users"] << " users imported from " << ia->file << "\n"; });
+      if (!hr) {
+        auto list = read_json_file(ia->file);
+        if (!list) return fail(list.error());
+        return e.import_users(*list);
+      }
+      auto people = connectors::read_hr_users(*hr);
+      if (!people) return fail(people.error());
+      auto known = e.users();
+      if (!known) return fail(known.error());
+      std::map<std::string, nlohmann::json> existing;
+      for (const auto& u : *known) existing[u["id"].get<std::string>()] = u;
+      for (auto& p : *people) {
+        if (auto it = existing.find(p["id"].get<std::string>()); it != existing.end()) {
+          p["roles"] = it->second["roles"];
+          if (it->second.contains("locale")) p["locale"] = it->second["locale"];
+        }
+      }
+      return e.import_users(*people);
+    }, [&](const nlohmann::json& r) {
+      std::cout << r["users"] << " users imported from " << (hr ? "the HR system (" + hr->name() + ")" : ia->file) << "\n";
+    });
   });
 
   auto la = std::make_shared<AdminArgs>();

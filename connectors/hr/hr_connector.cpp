@@ -8,6 +8,7 @@
 #include <chrono>
 
 #include "common/http_client.hpp"
+#include "connectors.hpp"
 
 namespace elva::connectors {
 namespace {

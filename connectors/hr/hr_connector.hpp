@@ -14,9 +14,4 @@ namespace elva::connectors {
 // verify_tls, page_size.
 Result<std::shared_ptr<connector::Connector>> make_hr_connector(const Settings& settings);
 
-// Elva users from the HR system's SCIM Users and Groups, in the shape Engine::import_users takes
-// (id = userName, name, email, groups = unit names, disabled = !active; no passwords, roles
-// "employee"). Errors name what the SCIM server did.
-Result<nlohmann::json> read_hr_users(connector::Connector& hr);
-
 }  // namespace elva::connectors

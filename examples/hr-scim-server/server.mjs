@@ -8,8 +8,9 @@
 // Prints "listening on PORT" once ready. Endpoints under /scim/v2: Users, Groups (GET list with
 // filter/startIndex/count, GET one, POST, PUT, PATCH, DELETE), ServiceProviderConfig. With
 // --token, requests need "Authorization: Bearer TOKEN". For tests only: POST /_faults
-// {"status": 500, "count": 2, "delayMs": 0} makes the next requests fail or stall, GET /_log
-// lists the requests seen.
+// {"status": 500, "count": 2, "delayMs": 0} makes the next requests fail (status -1: drop the
+// connection, -2: malformed JSON) or stall; {"late": true, "delayMs": 3000, "count": 1} carries
+// the next request out but answers late. GET /_log lists the requests seen.
 import http from "node:http";
 import fs from "node:fs";
 import SCIMMY from "scimmy";
@@ -118,11 +119,16 @@ function send(res, status, body) {
 
 async function handle(req, res, body) {
   const url = new URL(req.url, "http://localhost");
-  if (url.pathname === "/_faults" && req.method === "POST") { Object.assign(faults, {status: 0, count: 0, delayMs: 0}, JSON.parse(body || "{}")); return send(res, 204); }
+  if (url.pathname === "/_faults" && req.method === "POST") { Object.assign(faults, {status: 0, count: 0, delayMs: 0, late: false}, JSON.parse(body || "{}")); return send(res, 204); }
   if (url.pathname === "/_log") return send(res, 200, log);
   if (url.pathname === "/_health") return send(res, 200, {users: users.size, groups: groups.size});
   log.push({method: req.method, path: url.pathname, query: url.search, idempotencyKey: req.headers["idempotency-key"] ?? null});
-  if (faults.count > 0) {
+  if (faults.count > 0 && faults.late) {
+    // The request is carried out, but its answer comes late (after the client gave up).
+    faults.count--;
+    const real = res.end.bind(res);
+    res.end = (...a) => { setTimeout(() => real(...a), faults.delayMs); return res; };
+  } else if (faults.count > 0) {
     faults.count--;
     if (faults.delayMs) await new Promise((r) => setTimeout(r, faults.delayMs));
     if (faults.status === -1) { req.socket.destroy(); return; }
