@@ -26,6 +26,7 @@ void add_serve(CLI::App& app, int& exit_code) {
     HttpOptions http;
     bool no_http = false;
     std::vector<std::string> tenants;  // NAME=DATABASE_URL
+    nlohmann::json notifications, eservice;  // from elva.toml
   };
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "Run the engine: due jobs go to their connectors, timers fire on time, incidents are\n"
@@ -55,6 +56,8 @@ void add_serve(CLI::App& app, int& exit_code) {
     }
     a->registry = config->registry;
     a->http.connectors = config->registry;
+    a->notifications = config->notifications;
+    a->eservice = config->eservice;
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     exit_code = run_admin("serve", *a, true, [&](Engine& e) -> Result<nlohmann::json> {
@@ -104,6 +107,15 @@ void add_serve(CLI::App& app, int& exit_code) {
       options.node = a->node;
       options.workers = a->workers;
       options.stop = &g_stop;
+      if (a->notifications.is_object() && a->notifications.contains("connector")) {
+        options.prompt_connector = a->notifications.value("connector", "");
+        options.tasklist_url = a->notifications.value("tasklist_url", web ? "http://" + (a->http.address == "0.0.0.0" ? std::string("localhost") : a->http.address) +
+                                                                                ":" + std::to_string(web->port()) + "/tasklist/" : std::string());
+        for (const char* k : {"subject", "body"}) {
+          if (a->notifications.contains(k)) options.prompt_templates[k] = a->notifications[k];
+        }
+        std::cerr << "elva serve: new tasks are announced by mail through connector '" << options.prompt_connector << "'\n";
+      }
       std::vector<std::thread> tenant_threads;
       for (auto& [name, te] : tenant_engines) {
         const ServeOptions to = options;  // the same node name: leases live in the tenant's own database

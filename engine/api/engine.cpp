@@ -6,11 +6,13 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "api/people_api.hpp"
 #include "common/iso8601.hpp"
 #include "runtime/state_json.hpp"
 #include "sched/processor.hpp"
+#include "sched/prompter.hpp"
 #include "sched/scheduler.hpp"
 #include "store/pg/cluster.hpp"
 #include "store/pg/pg_errors.hpp"
@@ -335,8 +337,21 @@ class DurableEngine final : public Engine {
     s.poll_ms = options.poll_ms;
     s.stop = options.stop;
     if (!options.quiet) s.log = [](const std::string& line) { std::fprintf(stderr, "elva serve: %s\n", line.c_str()); };
-    if (connectors_) return sched::run_scheduler(url_, *connectors_, s);
-    return sched::run_scheduler(url_, *sched::builtin_registry(), s);
+    std::thread prompter;
+    if (!options.prompt_connector.empty()) {
+      auto mail = connectors_ ? connectors_->find(options.prompt_connector) : nullptr;
+      if (!mail) return fail(Errc::InvalidArgument, "task prompts: there is no connector '" + options.prompt_connector + "' ([notifications] connector)");
+      sched::PromptOptions p;
+      p.mail = mail;
+      p.tasklist_url = options.tasklist_url;
+      p.templates = options.prompt_templates;
+      p.stop = options.stop;
+      p.log = s.log;
+      prompter = std::thread([url = url_, p] { sched::run_prompter(url, p); });
+    }
+    auto r = connectors_ ? sched::run_scheduler(url_, *connectors_, s) : sched::run_scheduler(url_, *sched::builtin_registry(), s);
+    if (prompter.joinable()) prompter.join();
+    return r;
   }
 
  private:

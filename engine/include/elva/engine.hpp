@@ -52,6 +52,10 @@ struct ServeOptions {
   std::int64_t poll_ms = 250;   // how often to look for jobs other nodes created (timers due soon wake it)
   const std::atomic<bool>* stop = nullptr;  // serve() returns soon after this becomes true
   bool quiet = false;
+  // Task prompts: new user tasks are announced by mail through this connector ("" = none).
+  std::string prompt_connector;
+  std::string tasklist_url;                               // for the link in the mail
+  nlohmann::json prompt_templates = nlohmann::json::object();  // {"subject", "body"} overrides
 };
 
 class Engine {

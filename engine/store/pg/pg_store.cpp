@@ -227,6 +227,14 @@ class Pg final : public PgStore {
   Result<std::vector<UserRow>> users() override {
     return read([&](pqxx::read_transaction& t) { return people::users(t); });
   }
+  Result<std::vector<TaskPrompt>> claim_task_prompts(int limit) override {
+    return write([&](pqxx::work& t) { return people::claim_task_prompts(t, limit); });
+  }
+  Result<void> release_task_prompt(Key key) override {
+    auto r = write([&](pqxx::work& t) { t.exec_params("UPDATE user_tasks SET prompted_at = NULL WHERE key = $1::bigint", key); return true; });
+    if (!r) return fail(r.error());
+    return {};
+  }
   Result<void> insert_token(const std::string& hash, const std::string& user_id, const std::string& kind, const std::string& name,
                             std::int64_t expires_ms) override {
     auto r = write([&](pqxx::work& t) { people::insert_token(t, hash, user_id, kind, name, expires_ms); return true; });

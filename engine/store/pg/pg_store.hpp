@@ -133,6 +133,14 @@ struct UserRow {
   bool disabled = false;
 };
 
+// A user task to announce (task prompts): who to tell and what.
+struct TaskPrompt {
+  Key key = 0;
+  std::string name, process_name, business_key, due, documentation;
+  struct Recipient { std::string user, name, email, locale; };
+  std::vector<Recipient> recipients;  // enabled users with an e-mail address
+};
+
 struct TokenRow {
   std::string user_id, kind, name;
   bool expired = false;
@@ -302,6 +310,11 @@ class PgStore {
   virtual Result<void> upsert_users(const std::vector<UserRow>& users) = 0;
   virtual Result<std::optional<UserRow>> user(const std::string& id) = 0;
   virtual Result<std::vector<UserRow>> users() = 0;
+  // Marks up to `limit` open, unannounced tasks as announced and returns them with their
+  // recipients (several nodes never get the same task). release_task_prompt undoes the mark
+  // when the announcement could not be sent.
+  virtual Result<std::vector<TaskPrompt>> claim_task_prompts(int limit) = 0;
+  virtual Result<void> release_task_prompt(Key key) = 0;
   // expires_ms 0: until revoked.
   virtual Result<void> insert_token(const std::string& hash, const std::string& user_id, const std::string& kind,
                                     const std::string& name, std::int64_t expires_ms) = 0;
