@@ -58,6 +58,7 @@ void add_serve(CLI::App& app, int& exit_code) {
     a->http.connectors = config->registry;
     a->notifications = config->notifications;
     a->eservice = config->eservice;
+    a->http.eservice = config->eservice;
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
     exit_code = run_admin("serve", *a, true, [&](Engine& e) -> Result<nlohmann::json> {

@@ -207,6 +207,66 @@ class DurableEngine final : public Engine {
     return json{{"correlated", out->correlated}, {"started", out->started}, {"buffered", out->buffered}};
   }
 
+  Result<json> eservice_submit(const EserviceSubmission& s) override {
+    const std::string process = s.spec.value("process", ""), message_name = s.spec.value("message", "");
+    if (message_name.empty() && process.empty()) {
+      return fail(Errc::InvalidArgument, "e-service form '" + s.form + "' names neither a process nor a message in elva.toml");
+    }
+    if (!message_name.empty() && s.case_receipt.empty()) {
+      return fail(Errc::InvalidArgument, "form '" + s.form + "' completes an earlier application: send its receipt as \"case\"");
+    }
+    std::vector<store::AttachmentIn> files;
+    for (const auto& a : s.attachments) files.push_back({a.name, a.content_type, a.content});
+    const std::string prefix = s.spec.value("receipt_prefix", std::string("E"));
+    json payload = {{"data", s.data}, {"applicant", s.applicant}};
+    auto sub = store_->claim_submission(s.form, s.idempotency_key, prefix, s.case_receipt, payload, files);
+    if (!sub) return fail(sub.error());
+    json listed = json::array();
+    for (const auto& [id, a] : sub->attachments) listed.push_back({{"id", id}, {"name", a.name}, {"contentType", a.content_type}});
+    json out = {{"receipt", sub->receipt}, {"form", s.form}, {"repeated", !sub->fresh}, {"attachments", listed},
+                {"status", message_name.empty() ? "received" : "correlated"}};
+    if (sub->instance != 0) {
+      out["instance"] = sub->instance;
+      return out;
+    }
+    json vars = {{"receipt", sub->receipt}, {"form", s.form}, {"application", s.data}, {"applicant", s.applicant}, {"attachments", listed}};
+    store::Key instance = 0;
+    if (!message_name.empty()) {
+      json completion = {{"completion", s.data}, {"completionReceipt", sub->receipt}, {"completionAttachments", listed}};
+      auto r = processor_->publish_message(message_name, s.case_receipt, completion, 0);
+      if (!r && r.error().code != Errc::NotFound) return fail(r.error());
+      if (!r || (r->correlated.empty() && r->started.empty())) {
+        return fail(Errc::NotFound, "no application " + s.case_receipt + " is waiting for " + s.form + " (it may be closed already)");
+      }
+      instance = !r->correlated.empty() ? r->correlated.front() : r->started.front();
+    } else {
+      // A repeated request after a crash between the start and its record: the instance carries
+      // the receipt as its business key.
+      if (!sub->fresh) {
+        auto existing = store_->instances(process, "", 1000);
+        if (!existing) return fail(existing.error());
+        for (const auto& i : *existing) if (i.business_key == sub->receipt) instance = i.id;
+      }
+      if (instance == 0) {
+        sched::StartedInstance started;
+        auto id = processor_->start(process, vars, sub->receipt, "", &started);
+        if (!id) return fail(id.error());
+        instance = started.id;
+      }
+    }
+    if (auto r = store_->set_submission_instance(sub->receipt, instance); !r) return fail(r.error());
+    out["instance"] = instance;
+    return out;
+  }
+
+  Result<json> attachment(std::uint64_t id) override {
+    auto a = store_->attachment(id);
+    if (!a) return fail(a.error());
+    if (!*a) return fail(Errc::NotFound, "there is no attachment " + std::to_string(id));
+    return json{{"id", (*a)->id}, {"receipt", (*a)->receipt}, {"instance", (*a)->instance}, {"name", (*a)->name},
+                {"contentType", (*a)->content_type}, {"createdAt", (*a)->created_at}, {"content", (*a)->content}};
+  }
+
   Result<json> signal(const std::string& name, const json& vars) override {
     auto out = processor_->broadcast_signal(name, vars);
     if (!out) return fail(out.error());

@@ -324,7 +324,7 @@ Response Api::Impl::handle(const Request& req, int worker) {
     path = end == std::string::npos ? "/" : path.substr(end);
     if (tenant.empty() || !tenants.count(tenant)) return problem(404, "there is no tenant '" + tenant + "' on this server", req.path);
   }
-  const bool api = path.rfind("/api/", 0) == 0 || path.rfind("/engine-rest/", 0) == 0;
+  const bool api = path.rfind("/api/", 0) == 0 || path.rfind("/engine-rest/", 0) == 0 || path.rfind("/eservice/", 0) == 0;
   if (!api) return asset(req, path, prefix);
   auto& engines = tenants.at(tenant);
   Engine& engine = *engines.at(static_cast<std::size_t>(worker) % engines.size());
@@ -338,12 +338,20 @@ Response Api::Impl::handle(const Request& req, int worker) {
     methods.insert(r.method);
     if (r.method != req.method) continue;
     Call call{req, engine, std::move(params), std::nullopt, prefix};
-    if (!r.role.empty()) {
+    std::string role = r.role;
+    if (role == "eservice") {  // per form: anonymous intake, or the portal system (worker role)
+      const auto form = call.params["form"];
+      if (!options.eservice.is_object() || !options.eservice.contains(form)) {
+        return problem(404, "there is no e-service form '" + form + "' here (forms are configured in elva.toml [eservice.<form>])", req.path);
+      }
+      role = options.eservice[form].value("anonymous", false) ? "" : "worker";
+    }
+    if (!role.empty()) {
       auto who = authenticate(req, engine, tenant);
       if (!who) return problem_of(who.error(), req.path);
       who->tenant = tenant;
-      if (r.role != "any" && !who->is(r.role)) {
-        return problem(403, "this needs the " + r.role + " role; you (" + who->user + ") have " +
+      if (role != "any" && !who->is(role)) {
+        return problem(403, "this needs the " + role + " role; you (" + who->user + ") have " +
                                 (who->roles.empty() ? std::string("none") : json(who->roles).dump()), req.path);
       }
       call.who = std::move(*who);
@@ -406,6 +414,67 @@ void Api::Impl::build() {
     auto s = c.engine.login(*user, *password, options.session_ttl_ms);
     if (!s) return problem_of(s.error(), c.req.path);
     return ok(*s);
+  });
+
+  // --- E-service intake: the citizen portal posts applications (docs/connectors.md#eservice).
+  add("POST", "/eservice/{form}", "eservice", [this](Call& c) {
+    const std::string form = c.params["form"];
+    const json spec = options.eservice[form];
+    auto b = c.body({"data", "applicant", "attachments", "case"});
+    if (!b) return problem_of(b.error(), c.req.path);
+    Engine::EserviceSubmission s;
+    s.form = form;
+    s.spec = spec;
+    s.idempotency_key = c.req.header("idempotency-key");
+    if (s.idempotency_key.size() > 200) return problem(400, "the Idempotency-Key header is longer than 200 characters", c.req.path);
+    for (const char* k : {"data", "applicant"}) {
+      if (!b->contains(k)) continue;
+      if (!(*b)[k].is_object()) return problem(400, std::string(k) + " must be a JSON object", c.req.path);
+      (std::string(k) == "data" ? s.data : s.applicant) = (*b)[k];
+    }
+    if (b->contains("case")) {
+      if (!(*b)["case"].is_string()) return problem(400, "case must be the receipt number of the earlier application", c.req.path);
+      s.case_receipt = (*b)["case"];
+    }
+    const auto limit = spec.value("max_attachment_bytes", static_cast<std::int64_t>(10) << 20);
+    json errors = json::array();
+    for (const auto& a : b->value("attachments", json::array())) {
+      const std::size_t i = s.attachments.size();
+      const std::string where = "attachments[" + std::to_string(i) + "]";
+      if (!a.is_object() || !a.contains("name") || !a["name"].is_string() || !a.contains("content") || !a["content"].is_string()) {
+        errors.push_back({{"field", where}, {"message", "needs name and content (base64)"}});
+        s.attachments.push_back({});
+        continue;
+      }
+      const std::string encoded = a["content"];
+      if (encoded.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n") != std::string::npos) {
+        errors.push_back({{"field", where + ".content"}, {"message", "is not base64"}});
+      }
+      Engine::EserviceAttachment file{a["name"], a.value("contentType", std::string("application/octet-stream")), base64_decode(encoded)};
+      if (static_cast<std::int64_t>(file.content.size()) > limit) {
+        errors.push_back({{"field", where + ".content"}, {"message", "is larger than " + std::to_string(limit) + " bytes"}});
+      }
+      s.attachments.push_back(std::move(file));
+    }
+    if (!errors.empty()) return problem(422, "some attachments are not acceptable", c.req.path, {{"errors", errors}});
+    auto r = c.engine.eservice_submit(s);
+    if (!r) return problem_of(r.error(), c.req.path);
+    return ok(*r, (*r)["repeated"].get<bool>() ? 200 : 201);
+  });
+  add("GET", "/api/attachments/{id}", "developer", [](Call& c) {
+    auto id = c.key("id");
+    if (!id) return problem_of(id.error(), c.req.path);
+    auto a = c.engine.attachment(*id);
+    if (!a) return problem_of(a.error(), c.req.path);
+    Response r;
+    r.content_type = (*a)["contentType"];
+    r.body = (*a)["content"].get<std::string>();
+    std::string name = (*a)["name"];
+    for (auto& ch : name) if (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 32) ch = '_';
+    r.headers["Content-Disposition"] = "attachment; filename=\"" + name + "\"";
+    r.headers["X-Content-Type-Options"] = "nosniff";
+    r.headers["X-Elva-Receipt"] = (*a)["receipt"];
+    return r;
   });
 
   // --- Anyone logged in

@@ -17,6 +17,9 @@ namespace elva::server {
 struct ApiOptions {
   std::int64_t session_ttl_ms = 12LL * 3600 * 1000;  // a login lasts a working day
   std::int64_t basic_auth_cache_ms = 60'000;         // a checked Basic password is trusted this long
+  // E-service forms from elva.toml: {"<form>": {"process" | "message", "receipt_prefix",
+  // "anonymous", "max_attachment_bytes"}}; POST /eservice/{form} takes applications for them.
+  nlohmann::json eservice = nlohmann::json::object();
 };
 
 // A tenant: a municipality with its own database, served under /t/{name}/ (the default

@@ -46,7 +46,7 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
   s.idle_timeout_ms = options.idle_timeout_ms;
   s.max_connections = options.max_connections;
   s.log = options.log;
-  auto running = std::make_unique<Running>(std::make_unique<server::Api>(std::move(tenants), server::ApiOptions{}), s);
+  auto running = std::make_unique<Running>(std::make_unique<server::Api>(std::move(tenants), server::ApiOptions{12LL * 3600 * 1000, 60'000, options.eservice}), s);
   std::string error;
   if (!running->start(error)) return fail(Errc::InvalidArgument, error);
   return std::unique_ptr<WebServer>(std::move(running));

@@ -445,6 +445,18 @@ test('pages: the task list is served from the binary with a strict content secur
   assert.equal((await call('GET', '/tasklist/nope.js', { check: false })).status, 404);
 });
 
+test('e-service routes without configured forms: an unknown form and an unknown attachment are 404s', async () => {
+  const form = await call('POST', '/eservice/no-such-form', { body: { data: {} } });
+  assert.equal(form.status, 404);
+  assert.match(form.json.detail, /there is no e-service form 'no-such-form' here/);
+  const admin = await login(call, 'admin', passwords.admin);
+  assert.equal((await call('GET', '/api/attachments/999999', { token: admin })).status, 404);
+  assert.equal((await call('GET', '/api/attachments/abc', { token: admin })).status, 400);
+  assert.equal((await call('GET', '/api/attachments/1')).status, 401);
+  const eva = await login(call, 'eva', passwords.eva);
+  assert.equal((await call('GET', '/api/attachments/1', { token: eva })).status, 403);
+});
+
 test('every route in docs/openapi.json was called, and every route of the server is documented', async () => {
   const missing = [];
   for (const [path, item] of Object.entries(openapi.paths)) {

@@ -119,7 +119,7 @@ export function checkAgainstOpenApi(method, path, status, contentType, body) {
     return;
   }
   const type = (contentType || '').split(';')[0].trim();
-  const media = response.content[type];
+  const media = response.content[type] ?? response.content['*/*'];
   if (!media) throw new Error(`${method} ${template} ${status} sent ${type}; documented: ${Object.keys(response.content).join(', ')}`);
   if (!media.schema || !type.includes('json')) return;
   const key = `${method} ${template} ${status} ${type}`;
@@ -143,7 +143,7 @@ export function client(base) {
     const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual' });
     const text = await res.text();
     const type = res.headers.get('content-type') || '';
-    if (check && /^(\/t\/[a-z0-9-]+)?\/(api|engine-rest)\//.test(path)) {
+    if (check && /^(\/t\/[a-z0-9-]+)?\/(api|engine-rest|eservice)\//.test(path)) {
       checkAgainstOpenApi(method, path, res.status, type, text);
     }
     let json;

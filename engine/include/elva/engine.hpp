@@ -139,6 +139,26 @@ class Engine {
   virtual Result<void> extend_lock(std::uint64_t job, const std::string& worker, std::int64_t duration_ms) = 0;
   virtual Result<void> unlock_external(std::uint64_t job) = 0;
 
+  // --- E-service intake (POST /eservice/{form}; docs/connectors.md#eservice). A new receipt
+  // per submission; the same (form, idempotency key) answers the first receipt again and starts
+  // nothing. `spec` is the form's [eservice.<form>] section: process (start it, business key =
+  // receipt) or message (correlate it by the earlier receipt, case_receipt), receipt_prefix.
+  // Answer: {"receipt", "instance", "status": "received"|"correlated", "repeated", "attachments"}.
+  struct EserviceAttachment {
+    std::string name, content_type, content;
+  };
+  struct EserviceSubmission {
+    std::string form;
+    nlohmann::json spec = nlohmann::json::object();
+    nlohmann::json data = nlohmann::json::object(), applicant = nlohmann::json::object();
+    std::string case_receipt;
+    std::vector<EserviceAttachment> attachments;
+    std::string idempotency_key;
+  };
+  virtual Result<nlohmann::json> eservice_submit(const EserviceSubmission& submission) = 0;
+  // {"id", "receipt", "instance", "name", "contentType", "createdAt", "content" (the bytes)}.
+  virtual Result<nlohmann::json> attachment(std::uint64_t id) = 0;
+
   // The database this engine uses (the embedded cluster's socket URL when embedded).
   virtual const std::string& database_url() const = 0;
 };

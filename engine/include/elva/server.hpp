@@ -9,6 +9,8 @@
 #include <memory>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "elva/connector.hpp"
 #include "elva/result.hpp"
 
@@ -29,6 +31,8 @@ struct HttpOptions {
   std::map<std::string, std::string> tenants;
   // The connectors deploys through the API are checked against (null: no check).
   std::shared_ptr<const connector::Registry> connectors;
+  // E-service forms ([eservice.<form>] of elva.toml) taken at POST /eservice/{form}.
+  nlohmann::json eservice = nlohmann::json::object();
 };
 
 class WebServer {

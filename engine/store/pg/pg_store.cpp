@@ -230,6 +230,63 @@ class Pg final : public PgStore {
   Result<std::vector<TaskPrompt>> claim_task_prompts(int limit) override {
     return write([&](pqxx::work& t) { return people::claim_task_prompts(t, limit); });
   }
+  Result<Submission> claim_submission(const std::string& form, const std::string& key, const std::string& prefix,
+                                      const std::string& case_receipt, const json& payload,
+                                      const std::vector<AttachmentIn>& attachments) override {
+    return write([&](pqxx::work& t) {
+      Submission s;
+      auto attached = [&](const std::string& receipt) {
+        for (const auto& r : t.exec_params("SELECT id, name, content_type FROM attachments WHERE receipt = $1 ORDER BY id", receipt)) {
+          s.attachments.push_back({r[0].as<Key>(), AttachmentIn{r[1].as<std::string>(), r[2].as<std::string>(), ""}});
+        }
+      };
+      if (!key.empty()) {
+        auto known = t.exec_params("SELECT receipt, coalesce(instance_id, 0) FROM eservice_submissions WHERE form = $1 AND idempotency_key = $2",
+                                   form, key);
+        if (!known.empty()) {
+          s.receipt = known[0][0].as<std::string>();
+          s.instance = known[0][1].as<Key>();
+          attached(s.receipt);
+          return s;
+        }
+      }
+      auto n = t.exec_params("INSERT INTO eservice_receipts (prefix, year, last) VALUES ($1, extract(year from now())::int, 1) "
+                             "ON CONFLICT (prefix, year) DO UPDATE SET last = eservice_receipts.last + 1 RETURNING year, last", prefix);
+      char number[32];
+      std::snprintf(number, sizeof number, "%d-%06d", n[0][0].as<int>(), n[0][1].as<int>());
+      s.receipt = prefix + "-" + number;
+      s.fresh = true;
+      t.exec_params("INSERT INTO eservice_submissions (receipt, form, idempotency_key, case_receipt, payload) VALUES ($1, $2, NULLIF($3, ''), $4, $5::jsonb)",
+                    s.receipt, form, key, case_receipt, payload.dump());
+      for (const auto& a : attachments) {
+        pqxx::binarystring bytes(a.content.data(), a.content.size());
+        auto id = t.exec_params("INSERT INTO attachments (receipt, name, content_type, size, content) VALUES ($1, $2, $3, $4::int, $5) RETURNING id",
+                                s.receipt, a.name, a.content_type, static_cast<int>(a.content.size()), bytes);
+        s.attachments.push_back({id[0][0].as<Key>(), AttachmentIn{a.name, a.content_type, ""}});
+      }
+      return s;
+    });
+  }
+  Result<void> set_submission_instance(const std::string& receipt, Key instance) override {
+    auto r = write([&](pqxx::work& t) {
+      t.exec_params("UPDATE eservice_submissions SET instance_id = $2::bigint WHERE receipt = $1", receipt, instance);
+      t.exec_params("UPDATE attachments SET instance_id = $2::bigint WHERE receipt = $1", receipt, instance);
+      return true;
+    });
+    if (!r) return fail(r.error());
+    return {};
+  }
+  Result<std::optional<AttachmentRow>> attachment(Key id) override {
+    return read([&](pqxx::read_transaction& t) -> std::optional<AttachmentRow> {
+      auto rows = t.exec_params("SELECT id, receipt, name, content_type, content, elva_iso(created_at), coalesce(instance_id, 0) "
+                                "FROM attachments WHERE id = $1::bigint", id);
+      if (rows.empty()) return std::nullopt;
+      const auto& r = rows[0];
+      pqxx::binarystring bytes(r[4]);
+      return AttachmentRow{r[0].as<Key>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(), bytes.str(),
+                           r[5].as<std::string>(), r[6].as<Key>()};
+    });
+  }
   Result<void> release_task_prompt(Key key) override {
     auto r = write([&](pqxx::work& t) { t.exec_params("UPDATE user_tasks SET prompted_at = NULL WHERE key = $1::bigint", key); return true; });
     if (!r) return fail(r.error());

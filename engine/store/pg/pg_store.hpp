@@ -141,6 +141,22 @@ struct TaskPrompt {
   std::vector<Recipient> recipients;  // enabled users with an e-mail address
 };
 
+// E-service intake (migration 007).
+struct AttachmentIn {
+  std::string name, content_type, content;
+};
+struct Submission {
+  std::string receipt;
+  Key instance = 0;     // 0: not started (or correlated) yet
+  bool fresh = false;   // false: a repeated request (same form and Idempotency-Key)
+  std::vector<std::pair<Key, AttachmentIn>> attachments;  // ids; content left empty
+};
+struct AttachmentRow {
+  Key id = 0;
+  std::string receipt, name, content_type, content, created_at;
+  Key instance = 0;
+};
+
 struct TokenRow {
   std::string user_id, kind, name;
   bool expired = false;
@@ -315,6 +331,13 @@ class PgStore {
   // when the announcement could not be sent.
   virtual Result<std::vector<TaskPrompt>> claim_task_prompts(int limit) = 0;
   virtual Result<void> release_task_prompt(Key key) = 0;
+  // One transaction: a known (form, idempotency_key) returns its submission; else a new receipt
+  // "<prefix>-<year>-<000001>" is drawn and the submission and its attachments are stored.
+  virtual Result<Submission> claim_submission(const std::string& form, const std::string& idempotency_key, const std::string& prefix,
+                                              const std::string& case_receipt, const nlohmann::json& payload,
+                                              const std::vector<AttachmentIn>& attachments) = 0;
+  virtual Result<void> set_submission_instance(const std::string& receipt, Key instance) = 0;
+  virtual Result<std::optional<AttachmentRow>> attachment(Key id) = 0;
   // expires_ms 0: until revoked.
   virtual Result<void> insert_token(const std::string& hash, const std::string& user_id, const std::string& kind,
                                     const std::string& name, std::int64_t expires_ms) = 0;
