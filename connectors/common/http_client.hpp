@@ -52,7 +52,7 @@ struct HttpClientOptions {
   bool verify_tls = true;        // certificate chain and host name
   std::string ca_file;           // extra trusted CA certificates (PEM); the system's are trusted too
   std::size_t max_body = 16u << 20;
-  int max_idle_per_origin = 16;
+  int max_idle_per_origin = 256;  // at least --workers: a busy worker pool keeps its connections
   std::string user_agent = "Elva";
 };
 

@@ -47,7 +47,7 @@ export async function startElva({ elva, name, deploy = [fixtures], users = join(
   const url = freshDatabase(elva, admin, db);
   const tenantUrls = {};
   for (const t of tenants) tenantUrls[t] = freshDatabase(elva, admin, `${db}_${t.replace(/-/g, '_')}`);
-  const argv = ['serve', '--db', url, '--port', '0', '--workers', '2', ...args];
+  const argv = ['serve', '--db', url, '--port', '0', ...(args.includes('--workers') ? [] : ['--workers', '2']), ...args];
   for (const [t, u] of Object.entries(tenantUrls)) argv.push('--tenant', `${t}=${u}`);
   for (const d of deploy) argv.push('--deploy', d);
   if (users) argv.push('--users', users);
