@@ -202,7 +202,7 @@ class Loop {
     const auto now = std::chrono::system_clock::now();
     const auto lease_left = std::chrono::milliseconds(std::max<std::int64_t>(1000, options_.lease_ms - 2000));
     Call call;
-    call.watchdog = std::make_shared<asio::steady_timer>(io_, lease_left + 3s);
+    call.watchdog = std::make_shared<asio::steady_timer>(io_, lease_left + 1s);  // still inside the lease
     connector::Invocation inv;
     inv.operation = op;
     inv.input = job.input.is_object() ? job.input : nlohmann::json::object();

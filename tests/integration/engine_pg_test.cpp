@@ -12,6 +12,7 @@
 #include "elva/engine.hpp"
 #include "sched/command_queue.hpp"
 #include "sched/processor.hpp"
+#include "sched/scheduler.hpp"
 #include "support/pg_database.hpp"
 
 using namespace elva;
@@ -407,4 +408,89 @@ TEST_CASE("a timer start event starts an instance at each firing of its cycle, t
   server.join();
   CHECK(db.query("SELECT count(*) FROM instances WHERE process_id = 'inventory' AND status = 'completed'") == "2");
   CHECK(db.query("SELECT count(*) FROM timers") == "0");
+}
+
+namespace {
+// For the scheduler's connector contract: "hang" never answers until it is cancelled (and then
+// too late), "boom" throws, "twice" answers twice (the second is ignored).
+class Misbehaving final : public connector::Connector {
+ public:
+  std::atomic<int> cancelled_seen{0}, calls{0};
+  const std::string& name() const override { return name_; }
+  std::string kind() const override { return "test"; }
+  std::vector<connector::Operation> operations() const override { return {{"lookup", "", {}, {}}}; }
+  void invoke(connector::Invocation call, connector::Completion done) override {
+    const int n = ++calls;
+    if (mode == "boom") throw std::runtime_error("boom " + std::to_string(n));
+    if (mode == "twice") {
+      done(connector::Outcome::completed({{"first", true}}));
+      done(connector::Outcome::completed({{"second", true}}));
+      return;
+    }
+    while (!call.cancelled->load()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ++cancelled_seen;
+    done(connector::Outcome::completed({{"late", true}}));
+  }
+  std::string mode;
+
+ private:
+  std::string name_ = "hr";
+};
+}  // namespace
+
+TEST_CASE("a hanging connector is cut off at its lease and a throwing one is retried and a second answer is ignored", "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  REQUIRE(e->deploy({source("tests/pg/incident.bpmn")}));
+  auto run = [&](const std::string& mode, int instances) {
+    auto hr = std::make_shared<Misbehaving>();
+    hr->mode = mode;
+    connector::Registry registry;
+    registry.add(hr);
+    std::vector<std::uint64_t> ids;
+    for (int n = 0; n < instances; ++n) ids.push_back((*e->start("flaky", json::object(), ""))["id"]);
+    std::atomic<bool> stop{false};
+    sched::SchedulerOptions o;
+    o.node = "test";
+    o.lease_ms = 2500;  // each call may take 1 s, the watchdog answers 1 s later
+    o.poll_ms = 100;
+    o.stop = &stop;
+    std::thread t([&] { (void)sched::run_scheduler(db.url, registry, o); });
+    auto settled = [&] {
+      for (auto id : ids) {
+        auto i = e->instance(id);
+        if (!i || (*i)["status"] == "active") return false;
+      }
+      return true;
+    };
+    for (int i = 0; i < 150 && !settled(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    stop = true;
+    t.join();
+    return std::make_pair(hr, ids);
+  };
+  SECTION("never answers") {
+    auto [hr, ids] = run("hang", 1);
+    auto i = e->instance(ids[0]);
+    REQUIRE((*i)["status"] == "incident");
+    CHECK((*i)["incidents"][0]["message"].get<std::string>().find("did not answer within the job's lease") != std::string::npos);
+    CHECK(hr->calls == 2);           // elva:retries="2"
+    CHECK(hr->cancelled_seen == 2);  // each call was told to give up
+  }
+  SECTION("throws") {
+    auto [hr, ids] = run("boom", 1);
+    auto i = e->instance(ids[0]);
+    REQUIRE((*i)["status"] == "incident");
+    CHECK((*i)["incidents"][0]["message"].get<std::string>().find("the connector failed: boom 2") != std::string::npos);
+  }
+  SECTION("answers twice") {
+    auto [hr, ids] = run("twice", 3);
+    for (auto id : ids) {
+      auto i = e->instance(id);
+      CHECK((*i)["status"] == "completed");
+      CHECK((*i)["variables"].contains("first"));
+      CHECK(!(*i)["variables"].contains("second"));
+    }
+    CHECK(db.query("SELECT count(*) FROM history WHERE kind = 'completed' AND element_id = 'call'") == "3");
+  }
 }
