@@ -114,6 +114,13 @@ std::string url_encode(const std::string& text) {
   return out;
 }
 
+HttpClientOptions http_client_options(const Settings& s) {
+  HttpClientOptions o;
+  o.verify_tls = s.flag("verify_tls", true);
+  o.ca_file = s.text("ca_file");
+  return o;
+}
+
 std::string HttpResponse::header(const std::string& name) const {
   for (const auto& [k, v] : headers) if (iequals(k, name)) return v;
   return "";

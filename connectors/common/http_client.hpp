@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/settings.hpp"
 #include "elva/result.hpp"
 
 namespace elva::connectors {
@@ -46,6 +47,7 @@ struct HttpResponse {
 struct HttpFailure {
   enum class Kind { Connect, Timeout, Tls, Protocol, Request } kind = Kind::Connect;
   std::string message;  // says what the peer did: "connection refused by 127.0.0.1:9", ...
+  bool permanent() const { return kind == Kind::Tls || kind == Kind::Request; }  // retrying cannot help
 };
 
 struct HttpClientOptions {
@@ -55,6 +57,9 @@ struct HttpClientOptions {
   int max_idle_per_origin = 256;  // at least --workers: a busy worker pool keeps its connections
   std::string user_agent = "Elva";
 };
+
+// verify_tls and ca_file from a connector's settings.
+HttpClientOptions http_client_options(const Settings& settings);
 
 class HttpClient {
  public:

@@ -27,6 +27,9 @@ struct Settings {
   Error error(const std::string& message) const;  // InvalidArgument: "<where>: <message>"
 };
 
+// Standard base64 with padding (Basic credentials, AUTH PLAIN, mail bodies).
+std::string base64_encode(const std::string& bytes);
+
 // The text of a JSON value for messages: strings unquoted, the rest dumped, cut at `max` chars.
 std::string excerpt(const std::string& text, std::size_t max = 200);
 

@@ -45,8 +45,7 @@ class EserviceConnector final : public connector::Connector {
     auto a = client_.send(req, std::min(call.deadline, std::chrono::system_clock::now() + timeout_));
     const std::string what = "the portal (PUT " + req.url + ")";
     if (!a.ok) {
-      const bool permanent = a.failure.kind == HttpFailure::Kind::Tls || a.failure.kind == HttpFailure::Kind::Request;
-      return done(permanent ? Outcome::fail(what + ": " + a.failure.message) : Outcome::retry(what + ": " + a.failure.message));
+      return done(a.failure.permanent() ? Outcome::fail(what + ": " + a.failure.message) : Outcome::retry(what + ": " + a.failure.message));
     }
     const int code = a.response.status;
     if (code < 300) return done(Outcome::completed({{"status", code}}));
@@ -69,10 +68,7 @@ Result<std::shared_ptr<connector::Connector>> make_eservice_connector(const Sett
   if (auto u = Url::parse(s.text("portal_url")); !u) return fail(s.error("portal_url: " + u.error().message));
   auto timeout = s.duration("timeout", std::chrono::seconds(10));
   if (!timeout) return fail(timeout.error());
-  HttpClientOptions o;
-  o.verify_tls = s.flag("verify_tls", true);
-  o.ca_file = s.text("ca_file");
-  return std::shared_ptr<connector::Connector>(std::make_shared<EserviceConnector>(s, o, *timeout));
+  return std::shared_ptr<connector::Connector>(std::make_shared<EserviceConnector>(s, http_client_options(s), *timeout));
 }
 
 }  // namespace elva::connectors

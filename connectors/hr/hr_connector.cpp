@@ -124,8 +124,7 @@ class HrConnector final : public connector::Connector {
     auto answer = client_.send(req, deadline);
     const std::string what = "SCIM " + method + " " + base_ + path.substr(0, path.find('?'));
     if (!answer.ok) {
-      const bool permanent = answer.failure.kind == HttpFailure::Kind::Tls || answer.failure.kind == HttpFailure::Kind::Request;
-      reply.problem = permanent ? Outcome::fail(what + ": " + answer.failure.message) : Outcome::retry(what + ": " + answer.failure.message);
+      reply.problem = answer.failure.permanent() ? Outcome::fail(what + ": " + answer.failure.message) : Outcome::retry(what + ": " + answer.failure.message);
       return reply;
     }
     reply.status = answer.response.status;
@@ -342,10 +341,7 @@ Result<std::shared_ptr<connector::Connector>> make_hr_connector(const Settings& 
   if (auto u = Url::parse(s.text("url")); !u) return fail(s.error("url: " + u.error().message));
   auto timeout = s.duration("timeout", std::chrono::seconds(10));
   if (!timeout) return fail(timeout.error());
-  HttpClientOptions o;
-  o.verify_tls = s.flag("verify_tls", true);
-  o.ca_file = s.text("ca_file");
-  return std::shared_ptr<connector::Connector>(std::make_shared<HrConnector>(s, o, *timeout));
+  return std::shared_ptr<connector::Connector>(std::make_shared<HrConnector>(s, http_client_options(s), *timeout));
 }
 
 Result<json> read_hr_users(connector::Connector& hr) {

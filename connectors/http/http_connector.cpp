@@ -22,24 +22,6 @@ namespace {
 using connector::Outcome;
 using nlohmann::json;
 
-std::string base64(const std::string& in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8) | static_cast<unsigned char>(in[i + 2]);
-    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], t[v & 63]};
-  }
-  if (i + 1 == in.size()) {
-    const unsigned v = static_cast<unsigned char>(in[i]) << 16;
-    out += {t[v >> 18], t[(v >> 12) & 63], '=', '='};
-  } else if (i + 2 == in.size()) {
-    const unsigned v = (static_cast<unsigned char>(in[i]) << 16) | (static_cast<unsigned char>(in[i + 1]) << 8);
-    out += {t[v >> 18], t[(v >> 12) & 63], t[(v >> 6) & 63], '='};
-  }
-  return out;
-}
-
 std::string scalar(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
 
 // Fills {name} placeholders. Errors name the first placeholder nothing fills.
@@ -126,7 +108,7 @@ class HttpConnector final : public connector::Connector {
       for (const auto& [k, v] : h->items()) req.headers.emplace_back(k, scalar(v));
     }
     if (!s_.text("bearer_token").empty()) req.headers.emplace_back("Authorization", "Bearer " + s_.text("bearer_token"));
-    else if (!s_.text("username").empty()) req.headers.emplace_back("Authorization", "Basic " + base64(s_.text("username") + ":" + s_.text("password")));
+    else if (!s_.text("username").empty()) req.headers.emplace_back("Authorization", "Basic " + base64_encode(s_.text("username") + ":" + s_.text("password")));
     if (auto h = in.find("headers"); h != in.end() && h->is_object()) {
       for (const auto& [k, v] : h->items()) req.headers.emplace_back(k, scalar(v));
     }
@@ -148,8 +130,7 @@ class HttpConnector final : public connector::Connector {
     auto answer = client_.send(req, deadline);
     const std::string what = req.method + " " + req.url.substr(0, req.url.find('?'));
     if (!answer.ok) {
-      using K = HttpFailure::Kind;
-      if (answer.failure.kind == K::Request || answer.failure.kind == K::Tls) return Outcome::fail(what + ": " + answer.failure.message);
+      if (answer.failure.permanent()) return Outcome::fail(what + ": " + answer.failure.message);
       return Outcome::retry(what + ": " + answer.failure.message);
     }
     return classify(what, answer.response, in.value("errorCodes", json::object()));
@@ -198,10 +179,7 @@ Result<std::shared_ptr<connector::Connector>> make_http_connector(const Settings
   if (const auto base = s.text("base_url"); !base.empty()) {
     if (auto u = Url::parse(base); !u) return fail(s.error("base_url: " + u.error().message));
   }
-  HttpClientOptions o;
-  o.verify_tls = s.flag("verify_tls", true);
-  o.ca_file = s.text("ca_file");
-  return std::shared_ptr<connector::Connector>(std::make_shared<HttpConnector>(s, o, *timeout));
+  return std::shared_ptr<connector::Connector>(std::make_shared<HttpConnector>(s, http_client_options(s), *timeout));
 }
 
 }  // namespace elva::connectors

@@ -31,31 +31,13 @@ using tcp = asio::ip::tcp;
 using connector::Outcome;
 using nlohmann::json;
 
-std::string base64(const std::string& in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned v = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    v = (v << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += t[(v >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += t[(v << (6 - bits)) & 63];
-  while (out.size() % 4) out += '=';
-  return out;
-}
-
 bool ascii(const std::string& s) {
   for (unsigned char c : s) if (c >= 128) return false;
   return true;
 }
 
 // RFC 2047 for non-ASCII header text.
-std::string header_text(const std::string& s) { return ascii(s) ? s : "=?UTF-8?B?" + base64(s) + "?="; }
+std::string header_text(const std::string& s) { return ascii(s) ? s : "=?UTF-8?B?" + base64_encode(s) + "?="; }
 
 // The address part of "Name <a@b>" or "a@b".
 std::string address_of(const std::string& s) {
@@ -276,7 +258,7 @@ class MailConnector final : public connector::Connector {
       if (auto p = smtp.command("EHLO elva", 250, "EHLO")) return *p;
     }
     if (const std::string user = s_.text("username"); !user.empty()) {
-      const std::string token = base64(std::string("\0", 1) + user + std::string("\0", 1) + s_.text("password"));
+      const std::string token = base64_encode(std::string("\0", 1) + user + std::string("\0", 1) + s_.text("password"));
       if (auto p = smtp.command("AUTH PLAIN " + token, 235, "authentication (AUTH PLAIN) as " + user, true)) return *p;
     }
     if (auto p = smtp.command("MAIL FROM:<" + address_of(from) + ">", 250, "the sender " + address_of(from))) return *p;
@@ -305,7 +287,7 @@ class MailConnector final : public connector::Connector {
     if (!cc.empty()) msg += "Cc: " + join(cc) + "\r\n";
     msg += "Subject: " + header_text(*filled_subject) + "\r\nDate: " + date + "\r\nMessage-ID: " + message_id +
            "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-    const std::string encoded = base64(*filled_body);
+    const std::string encoded = base64_encode(*filled_body);
     for (std::size_t i = 0; i < encoded.size(); i += 76) msg += encoded.substr(i, 76) + "\r\n";
     msg += ".\r\n";
     if (auto p = smtp.write(msg, "the message")) return *p;
