@@ -48,6 +48,10 @@ void add_serve(CLI::App& app, int& exit_code) {
   add_admin_options(cmd, *a);
   add_config_option(cmd, *a);
   cmd->callback([a, &exit_code] {
+    // First: a SIGINT that arrives while we start must stop us, not be lost (a background job
+    // of a non-interactive shell starts with SIGINT ignored).
+    std::signal(SIGINT, on_stop_signal);
+    std::signal(SIGTERM, on_stop_signal);
     auto config = connectors::load_config(a->config);
     if (!config) {
       std::cerr << "elva serve: " << config.error().message << "\n";
@@ -59,8 +63,6 @@ void add_serve(CLI::App& app, int& exit_code) {
     a->notifications = config->notifications;
     a->eservice = config->eservice;
     a->http.eservice = config->eservice;
-    std::signal(SIGINT, on_stop_signal);
-    std::signal(SIGTERM, on_stop_signal);
     exit_code = run_admin("serve", *a, true, [&](Engine& e) -> Result<nlohmann::json> {
       if (!a->deploy.empty()) {
         auto files = expand_bpmn_paths(a->deploy, true);

@@ -33,6 +33,10 @@ setup() {  # setup URL: a migrated database with durable.bpmn and N started inst
   "$elva" db migrate --db "$1" >/dev/null && "$elva" deploy --db "$1" "$src/tests/pg/durable.bpmn" >/dev/null &&
     "$start_many" "$1" durable "$n" >/dev/null
 }
+ready() {  # ready LOG: until that `elva serve` is running (so a SIGINT stops it, not starts it)
+  for _ in $(seq 1 100); do grep -q "running on" "$1" 2>/dev/null && return 0; sleep 0.1; done
+  echo "FAIL: elva serve did not come up:"; cat "$1"; return 1
+}
 wait_done() {  # wait_done URL SECONDS
   for _ in $(seq 1 $((2 * $2))); do
     [ "$(q "$1" "SELECT count(*) FROM instances WHERE status <> 'completed'")" = 0 ] && return 0
@@ -58,35 +62,39 @@ for round in 1 2 3 4 5; do
   "$elva" serve --no-http --db "$url" --workers 4 --node crash 2>>/tmp/elva-crash-$$.log &
   pid=$!
   pids+=("$pid")
-  sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.3 + rand() * 1.5 }')"
+  sleep "$(awk -v s="$RANDOM" 'BEGIN { srand(s); printf "%.2f", 0.05 + rand() * 0.35 }')"
   kill -9 "$pid"
   wait "$pid" 2>/dev/null
   echo "crash $round: killed after $(q "$url" "SELECT count(*) FROM instances WHERE status = 'completed'") of $n completed"
 done
-"$elva" serve --no-http --db "$url" --workers 4 --node crash 2>>/tmp/elva-crash-$$.log &
+"$elva" serve --no-http --db "$url" --workers 4 --node crash 2>/tmp/elva-crash-last-$$.log &
 pid=$!
 pids+=("$pid")
+ready /tmp/elva-crash-last-$$.log
 wait_done "$url" 120 || echo "FAIL: not finished after the crashes"
 kill -INT "$pid"
 wait "$pid"
 exactly_once "$url"
-rm -f /tmp/elva-crash-$$.log
+rm -f /tmp/elva-crash-$$.log /tmp/elva-crash-last-$$.log
 
 # 2. Two nodes.
 url=${ELVA_TEST_DATABASE_URL/\/elva_test\?//elva_nodes_$$?}
 psql "$ELVA_TEST_DATABASE_URL" -qc "CREATE DATABASE elva_nodes_$$" || exit 1
 setup "$url" || exit 1
-"$elva" serve --no-http --db "$url" --workers 4 --node a 2>/dev/null &
+"$elva" serve --no-http --db "$url" --workers 4 --node a 2>/tmp/elva-node-a-$$.log &
 a=$!
-"$elva" serve --no-http --db "$url" --workers 4 --node b 2>/dev/null &
+"$elva" serve --no-http --db "$url" --workers 4 --node b 2>/tmp/elva-node-b-$$.log &
 b=$!
 pids+=("$a" "$b")
+ready /tmp/elva-node-a-$$.log
+ready /tmp/elva-node-b-$$.log
 wait_done "$url" 120 || echo "FAIL: two nodes did not finish"
 kill -INT "$a" "$b"
 wait "$a" "$b"
 exactly_once "$url"
 check "node a did part of the work" "$(q "$url" "SELECT count(*) > 0 FROM history WHERE actor = 'scheduler:a' AND kind = 'completed' AND element_id = 'work'")" t
 check "node b did part of the work" "$(q "$url" "SELECT count(*) > 0 FROM history WHERE actor = 'scheduler:b' AND kind = 'completed' AND element_id = 'work'")" t
+rm -f /tmp/elva-node-a-$$.log /tmp/elva-node-b-$$.log
 
 # 3. Database restart, on a private server (the shared one serves other tests).
 url=$(ELVA_TEST_PG_DIR=$restart_dir ELVA_TEST_PG_PORT=54330 "$src/tests/support/pg-test-server" start) || exit 1
@@ -95,6 +103,7 @@ setup "$url" || exit 1
 "$elva" serve --no-http --db "$url" --workers 4 --node r 2>/tmp/elva-restart-$$.log &
 pid=$!
 pids+=("$pid")
+ready /tmp/elva-restart-$$.log
 sleep 1
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
