@@ -11,6 +11,7 @@
 #include "eservice/eservice_connector.hpp"
 #include "hr/hr_connector.hpp"
 #include "http/http_connector.hpp"
+#include "lottery/lottery_connector.hpp"
 #include "mail/mail_connector.hpp"
 #include "plugin/plugin_connector.hpp"
 
@@ -76,7 +77,8 @@ Result<std::shared_ptr<connector::Connector>> make(const std::string& kind, cons
   if (kind == "mail") return make_mail_connector(s);
   if (kind == "eservice") return make_eservice_connector(s);
   if (kind == "plugin") return load_plugin_connector(s);
-  return fail(s.error("kind = \"" + kind + "\" is not a connector kind; use http, hr, mail, eservice or plugin"));
+  if (kind == "lottery") return make_lottery_connector(s);
+  return fail(s.error("kind = \"" + kind + "\" is not a connector kind; use http, hr, mail, eservice, lottery or plugin"));
 }
 
 }  // namespace
@@ -124,7 +126,9 @@ Result<Config> load_config(const std::string& given) {
     }
   }
   json sections = doc.value("connectors", json::object());
-  if (!sections.contains("http")) sections["http"] = json::object();  // the generic HTTP connector needs no settings
+  // Connectors that need no settings are always there.
+  if (!sections.contains("http")) sections["http"] = json::object();
+  if (!sections.contains("lottery")) sections["lottery"] = json::object();
   for (auto& [name, section] : sections.items()) {
     const std::string where = (path.empty() ? std::string("built-in") : path) + " [connectors." + name + "]";
     if (!section.is_object()) return fail(Errc::InvalidArgument, where + " must be a table");

@@ -34,6 +34,11 @@ Result<Config> load_config(const std::string& path);
 // SCIM server did).
 Result<nlohmann::json> read_hr_users(connector::Connector& hr);
 
+// The fair draw of the lottery connector: applicants (ids, or objects with an id) ranked by
+// SHA-256("<seed>:<id>"), lowest first; the first `positions` win. {"ranking", "winners",
+// "waitingList", "tickets", "seedHash", "method"}. Errors: an applicant without an id or twice.
+Result<nlohmann::json> lottery_draw(const std::string& seed, const nlohmann::json& applicants, int positions);
+
 // Reads a secret: {"env": "NAME"} or {"file": "/path"}. Errors name the variable or file.
 Result<std::string> read_secret(const nlohmann::json& ref);
 

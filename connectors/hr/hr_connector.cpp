@@ -76,7 +76,7 @@ class HrConnector final : public connector::Connector {
         {"removeFromGroup", "Removes the employee from an organisation unit", {number, {"group", true, "unit name"}}, {{"groupId", false, ""}}},
         {"findUser", "Looks the employee up by employee number", {number}, {{"found", false, ""}, {"user", false, "userId, userName, name, email, department, manager, active"}}},
         {"listUsers", "Employees, optionally of one unit", {{"department", false, "only this unit (group)"}, {"activeOnly", false, "default true"}},
-         {{"users", false, "list of users (as findUser)"}, {"count", false, ""}}},
+         {{"users", false, "list of users (as findUser, plus managerUserName)"}, {"count", false, ""}}},
         {"createGroup", "Creates an organisation unit (idempotent)", {{"group", true, "unit name"}}, {{"groupId", false, ""}, {"created", false, ""}}},
     };
   }
@@ -306,8 +306,11 @@ class HrConnector final : public connector::Connector {
       auto all = list_all("Users", "", deadline);
       if (!all) return Outcome::retry(all.error().message);
       json users = json::array();
+      std::map<std::string, std::string> user_names;  // SCIM id -> userName, for the managers'
+      for (const auto& u : *all) user_names[u.value("id", "")] = u.value("userName", "");
       for (const auto& u : *all) {
         auto v = user_view(u);
+        v["managerUserName"] = user_names.count(v["manager"].get<std::string>()) ? user_names[v["manager"].get<std::string>()] : "";
         if (!dept.empty() && v["department"] != dept) continue;
         if (active_only && !v["active"].get<bool>()) continue;
         users.push_back(std::move(v));

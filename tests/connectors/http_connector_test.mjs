@@ -175,7 +175,7 @@ test('connections are reused: 20 calls to one server use a few connections', asy
 test('deploying a task that names an unknown connector, an unknown operation or misses an input fails, naming each', () => {
   const r = spawnSync(elva, ['deploy', '--db', server.url, '--config', config, join(fixtures, 'unknown-connector.bpmn')], { encoding: 'utf8' });
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, /unknown-connector\.bpmn:6:\d+: element 'payroll' \(serviceTask\): names connector 'payroll', which is not configured here \(configured: api, elva, http, sms\)/);
+  assert.match(r.stderr, /unknown-connector\.bpmn:6:\d+: element 'payroll' \(serviceTask\): names connector 'payroll', which is not configured here \(configured: api, elva, http, lottery, sms\)/);
   assert.match(r.stderr, /unknown-connector\.bpmn:8:\d+: element 'fetch' \(serviceTask\): names 'http\.fetch', but connector 'http' \(http\) has no operation 'fetch'/);
   assert.match(r.stderr, /unknown-connector\.bpmn:10:\d+: element 'post' \(serviceTask\): calls 'http\.post' without its required input url/);
   assert.match(r.stderr, /nothing was deployed/);
