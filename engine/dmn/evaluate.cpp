@@ -170,14 +170,21 @@ class Evaluator {
       for (const auto& row : out.entries) out.value.push_back(shape(row));
       return {};
     }
+    // An aggregated COLLECT has one result (Camunda's result list holds one entry with it).
+    const std::string name = d.outputs.empty() || d.outputs.front().name.empty() ? std::string("result") : d.outputs.front().name;
     if (d.aggregation == Aggregation::Count) {
       out.value = out.entries.size();
+      out.entries = {json{{name, out.value}}};
       return {};
     }
     // SUM, MIN, MAX over the single output, in FEEL decimals.
     std::vector<Value> values;
     for (const auto& row : out.entries) values.push_back(Value::from_json(shape(row)));
-    if (values.empty()) { out.value = nullptr; return {}; }
+    if (values.empty()) {
+      out.value = nullptr;
+      out.entries.clear();
+      return {};
+    }
     Value acc = values[0];
     for (std::size_t i = 1; i < values.size(); ++i) {
       const auto* a = acc.get<expr::Decimal>();
@@ -188,6 +195,7 @@ class Evaluator {
       if (d.aggregation == Aggregation::Max && *b > *a) acc = values[i];
     }
     out.value = acc.to_json();
+    out.entries = {json{{name, out.value}}};
     return {};
   }
 

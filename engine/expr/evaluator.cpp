@@ -335,8 +335,9 @@ class Evaluator {
       single.push_back(base);
       list = &single;
     }
-    // A numeric filter is an index (1-based; negative counts from the end).
-    if (f.op == Op::Literal || f.op == Op::Neg || f.op == Op::Name) {
+    // A numeric filter is an index (1-based; negative counts from the end): a literal, a name,
+    // or any expression that gives a number without the item (list[offer.index + 1]).
+    {
       Value idx = eval(f);
       if (auto* d = idx.get<Decimal>()) {
         const auto i = static_cast<std::int64_t>(*d);
@@ -345,7 +346,7 @@ class Evaluator {
         if (i < 0 && -i <= n) return (*list)[static_cast<std::size_t>(n + i)];
         return {};
       }
-      if (f.op != Op::Name) return {};
+      if (f.op == Op::Literal || f.op == Op::Neg) return {};
     }
     List out;
     for (const auto& item : *list) {
