@@ -53,6 +53,22 @@ void add_config_option(CLI::App* cmd, AdminArgs& args) {
   cmd->add_option("--config", args.config, "Connector configuration (elva.toml, docs/connectors.md; default: $ELVA_CONFIG)");
 }
 
+Result<nlohmann::json> import_hr_users(Engine& e, connector::Connector& hr) {
+  auto people = connectors::read_hr_users(hr);
+  if (!people) return fail(people.error());
+  auto known = e.users();
+  if (!known) return fail(known.error());
+  std::map<std::string, nlohmann::json> existing;
+  for (const auto& u : *known) existing[u["id"].get<std::string>()] = u;
+  for (auto& p : *people) {
+    if (auto it = existing.find(p["id"].get<std::string>()); it != existing.end()) {
+      p["roles"] = it->second["roles"];
+      if (it->second.contains("locale")) p["locale"] = it->second["locale"];
+    }
+  }
+  return e.import_users(*people);
+}
+
 int run_admin(const std::string& verb, const AdminArgs& args, bool require_schema,
               const std::function<Result<nlohmann::json>(Engine&)>& body,
               const std::function<void(const nlohmann::json&)>& text) {

@@ -40,6 +40,10 @@ int run_admin(const std::string& verb, const AdminArgs& args, bool require_schem
               const std::function<Result<nlohmann::json>(Engine&)>& body,
               const std::function<void(const nlohmann::json&)>& text);
 
+// Users and units from an hr connector (SCIM): existing users keep their roles, locale and
+// password. Returns Engine::import_users' answer.
+Result<nlohmann::json> import_hr_users(Engine& engine, connector::Connector& hr);
+
 // The exit code for an engine error.
 int exit_code_for(const Error& error);
 

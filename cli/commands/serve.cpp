@@ -26,6 +26,7 @@ void add_serve(CLI::App& app, int& exit_code) {
     HttpOptions http;
     bool no_http = false;
     std::vector<std::string> tenants;  // NAME=DATABASE_URL
+    int stop_after = 0;                // seconds; 0: until Ctrl-C
     nlohmann::json notifications, eservice;  // from elva.toml
   };
   auto a = std::make_shared<ServeArgs>();
@@ -45,6 +46,7 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_flag("--no-http", a->no_http, "Run only the job executor and timers, no REST API");
   cmd->add_option("--tenant", a->tenants, "NAME=DATABASE_URL: a municipality with its own database, served under /t/NAME/\n"
                                           "(its own users, processes and instances; migrate it first with elva db migrate --db URL)");
+  cmd->add_option("--stop-after", a->stop_after, "Stop by itself after this many seconds (demos, tests)");
   add_admin_options(cmd, *a);
   add_config_option(cmd, *a);
   cmd->callback([a, &exit_code] {
@@ -52,6 +54,12 @@ void add_serve(CLI::App& app, int& exit_code) {
     // of a non-interactive shell starts with SIGINT ignored).
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
+    if (a->stop_after > 0) {
+      std::thread([seconds = a->stop_after] {
+        std::this_thread::sleep_for(std::chrono::seconds(seconds));
+        g_stop = true;
+      }).detach();
+    }
     auto config = connectors::load_config(a->config);
     if (!config) {
       std::cerr << "elva serve: " << config.error().message << "\n";

@@ -57,19 +57,7 @@ void add_users(CLI::App& app, int& exit_code) {
         if (!list) return fail(list.error());
         return e.import_users(*list);
       }
-      auto people = connectors::read_hr_users(*hr);
-      if (!people) return fail(people.error());
-      auto known = e.users();
-      if (!known) return fail(known.error());
-      std::map<std::string, nlohmann::json> existing;
-      for (const auto& u : *known) existing[u["id"].get<std::string>()] = u;
-      for (auto& p : *people) {
-        if (auto it = existing.find(p["id"].get<std::string>()); it != existing.end()) {
-          p["roles"] = it->second["roles"];
-          if (it->second.contains("locale")) p["locale"] = it->second["locale"];
-        }
-      }
-      return e.import_users(*people);
+      return import_hr_users(e, *hr);
     }, [&](const nlohmann::json& r) {
       std::cout << r["users"] << " users imported from " << (hr ? "the HR system (" + hr->name() + ")" : ia->file) << "\n";
     });
