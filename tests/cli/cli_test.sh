@@ -9,7 +9,7 @@ trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "$0")/assert.sh"
 
 expect 0 "the bundled processes are valid" -- "$elva" validate "$src/processes"
-contains out "personnel-change.bpmn: valid" "validate names the valid file"
+contains out "personnel-hire.bpmn: valid" "validate names the valid file"
 
 expect 1 "a broken file exits 1" -- "$elva" validate "$src/tests/data/broken.bpmn"
 contains out "broken.bpmn:6:5: element 'gate' (exclusiveGateway): gateway has no outgoing sequence flow" \
@@ -40,7 +40,7 @@ printf '\0' >>"$tmp/random.bpmn"
 expect 1 "a binary file exits 1" -- "$elva" validate "$tmp/random.bpmn"
 contains out "binary" "binary file is explained"
 
-expect 1 "a file over --max-size exits 1" -- "$elva" validate --max-size 100 "$src/processes/personnel-change.bpmn"
+expect 1 "a file over --max-size exits 1" -- "$elva" validate --max-size 100 "$src/processes/personnel-hire.bpmn"
 contains out "over the limit of 100 bytes" "size limit is explained"
 
 echo "Meeting notes, not a process" >"$tmp/notes.bpmn"
@@ -69,7 +69,13 @@ expect 1 "a failing scenario exits 1" -- "$elva" test "$src/tests/data/failing-s
 contains out "0 passed, 2 failed" "failures are counted"
 contains out "expected open [manager], but open are [finance, manager]" "a readable diff of tasks"
 contains out "no one waits for message 'documentsReceived' with correlation key 'C-999'" "an unmatched message is explained"
-expect 1 "--strict fails scenarios with unmocked connectors" -- "$elva" test --strict "$src/processes/scenarios/hire-approved.scenario.json"
+cat >"$tmp/unmocked.scenario.json" <<EOT
+{"name": "a hire with no mocks", "files": ["$src/processes/personnel-hire.bpmn"],
+ "start": {"variables": {"employee": {"number": "1"}, "startDate": "2026-01-02T08:00:00Z"}},
+ "steps": [{"complete": "approve", "variables": {"approved": true}}, {"complete": "hrCheck", "variables": {}}],
+ "expect": {"state": "active"}}
+EOT
+expect 1 "--strict fails scenarios with unmocked connectors" -- "$elva" test --strict "$tmp/unmocked.scenario.json"
 contains out "has no mock (--strict)" "strict mode names the connector"
 expect 2 "a missing scenario exits 2" -- "$elva" test "$tmp/none.scenario.json"
 
@@ -79,15 +85,15 @@ for verb in validate inspect eval test; do
 done
 expect 0 "elva --help" -- "$elva" --help
 
-expect 0 "inspect --format json" -- "$elva" inspect --format json "$src/processes/personnel-change.bpmn"
+expect 0 "inspect --format json" -- "$elva" inspect --format json "$src/processes/personnel-hire.bpmn"
 node -e '
   const j = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const p = j.processes[0];
-  const remind = p.elements.find((e) => e.id === "remind");
-  const ok = p.id === "personnel-change-hire" && remind.type === "boundaryEvent" &&
+  const remind = p.elements.find((e) => e.id === "threeDays");
+  const ok = p.id === "personnel-hire" && remind.type === "boundaryEvent" &&
     remind.attachedTo === "approve" && remind.eventDefinitions[0].type === "timerEventDefinition" &&
     p.elements.every((e) => ["id","type","name","scope","incoming","outgoing","eventDefinitions"].every((k) => k in e)) &&
-    p.sequenceFlows.length === 14 && Array.isArray(j.messages) && Array.isArray(j.signals) &&
+    p.sequenceFlows.length === 15 && Array.isArray(j.messages) && Array.isArray(j.signals) &&
     Array.isArray(j.errors) && j.diagnostics.errors.length === 0;
   if (!ok) { console.error(JSON.stringify(j).slice(0, 2000)); process.exit(1); }' "$tmp/out" \
   && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: inspect JSON shape"; }
