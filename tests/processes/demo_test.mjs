@@ -1,0 +1,51 @@
+// `elva demo`, the main job, as a newcomer runs it (on a fresh database of the test server instead
+// of the embedded one): the demo HR system, mail sink and portal come up, the library is
+// deployed, users come from HR, three instances wait for people (a hire for the managers, a
+// deviation for quality, a plan for the planners), the task list answers and anna can log in and
+// see the hire; --stop-after ends it, and the demo programs end with it. Uses the demo's fixed
+// ports (8080, 8086, 2525, 2580, 8087): ctest runs it alone (RUN_SERIAL).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { requireDatabase, client, login, repo } from '../api/harness.mjs';
+
+const elva = process.argv[2];
+
+test('elva demo brings up the engine with three instances waiting for people, then stops cleanly', async () => {
+  const adminUrl = requireDatabase();
+  const db = `elva_demo_${process.pid}`;
+  const psql = (url, sql) => spawnSync('psql', [url, '-qAtc', sql], { encoding: 'utf8' }).stdout.trim();
+  psql(adminUrl, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  psql(adminUrl, `CREATE DATABASE ${db}`);
+  const url = adminUrl.replace('/elva_test?', `/${db}?`);
+  assert.equal(spawnSync(elva, ['db', 'migrate', '--db', url]).status, 0);
+  const child = spawn(elva, ['demo', '--source', repo, '--db', url, '--stop-after', '25'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (c) => { out += c; });
+  child.stderr.on('data', (c) => { out += c; });
+  const exited = new Promise((r) => child.on('exit', r));
+  try {
+    for (let i = 0; i < 300 && !out.includes('task list at http://127.0.0.1:8080/tasklist/'); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.match(out, /task list at http:\/\/127\.0\.0\.1:8080\/tasklist\//, out);
+    assert.match(out, /10 processes, 3 decision tables, 19 forms deployed/);
+    assert.match(out, /log in to the task list: http:\/\/127\.0\.0\.1:8080\/tasklist\//);
+    const active = psql(url, "SELECT string_agg(process_id || ':' || business_key, ',' ORDER BY process_id) FROM instances WHERE status = 'active'");
+    assert.equal(active, 'deviation:AV-2026-0001,personnel-hire:E-1010,plan-approval:P-2027-4');
+    const call = client('http://127.0.0.1:8080');
+    const anna = await login(call, 'anna', 'anna-demo-1');
+    const tasks = (await call('GET', '/api/tasks', { token: anna })).json.items.map((t) => t.name);
+    assert.ok(tasks.includes('Approve the hire'), tasks.join(', '));
+    const sara = await login(call, 'sara', 'sara-demo-1');
+    assert.ok((await call('GET', '/api/tasks', { token: sara })).json.items.some((t) => t.name === 'Investigate and decide measures'));
+    const page = await fetch('http://127.0.0.1:8080/tasklist/');
+    assert.equal(page.status, 200);
+    assert.equal((await fetch('http://127.0.0.1:8086/scim/v2/Users')).status, 200);
+  } finally {
+    const code = await exited;
+    assert.equal(code, 0, out);
+    psql(adminUrl, `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
+  }
+  await new Promise((r) => setTimeout(r, 500));
+  const left = spawnSync('pgrep', ['-f', 'examples/(hr-scim-server|smtp-sink|eservice-portal)/server.mjs --port (8086|2525|8087)'], { encoding: 'utf8' }).stdout.trim();
+  assert.equal(left, '', 'demo programs left running');
+});
