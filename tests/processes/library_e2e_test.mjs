@@ -9,6 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { startElva, client, login, repo } from '../api/harness.mjs';
 import { tempDir, startPeer, waitFor, start, incidentOf } from '../connectors/support.mjs';
@@ -219,6 +220,9 @@ test('summer-job lottery: applications through the portal, the seed published, a
   const check = spawnSync(elva, ['lottery', 'draw', '--seed', seed, '--applicants', join(dir, 'applicants.json'), '--positions', '1', '--format', 'json'], { encoding: 'utf8' });
   assert.equal(check.status, 0, check.stderr);
   assert.deepEqual(JSON.parse(check.stdout).ranking, drawn.variables.ranking);
+  // And without Elva: the ranking is SHA-256("<seed>:<receipt>"), lowest first (node's crypto).
+  const ticket = (r) => createHash('sha256').update(`${seed}:${r}`).digest('hex');
+  assert.deepEqual([...receipts].sort((x, y) => (ticket(x) < ticket(y) ? -1 : 1)), drawn.variables.ranking);
   assert.ok((await mails()).some((m) => m.subject === 'Summer-job lottery SJ-2027: the seed' && m.text.includes(seed)));
   const first = drawn.variables.ranking[0];
   await until('the offer in the portal', async () => (await cases())[first]?.some((c) => c.status === 'offered'));
