@@ -129,7 +129,8 @@ void add_serve(CLI::App& app, int& exit_code) {
       }
       std::vector<std::thread> tenant_threads;
       for (auto& [name, te] : tenant_engines) {
-        const ServeOptions to = options;  // the same node name: leases live in the tenant's own database
+        ServeOptions to = options;  // the same node name: leases live in the tenant's own database
+        to.tenant = name;           // in idempotency keys, so tenants never share one
         std::cerr << "elva serve: tenant " << name << " at /t/" << name << "/\n";
         tenant_threads.emplace_back([&engine = *te, to, name = name] {
           if (auto tr = engine.serve(to); !tr) std::cerr << "elva serve: tenant " << name << " stopped: " << tr.error().message << "\n";

@@ -393,6 +393,7 @@ class DurableEngine final : public Engine {
       s.node = std::string(host) + ":" + std::to_string(getpid());
     }
     s.workers = options.workers;
+    s.tenant = options.tenant;
     s.lease_ms = options.lease_ms;
     s.poll_ms = options.poll_ms;
     s.stop = options.stop;

@@ -364,6 +364,10 @@ Result<json> PeopleApi::delegate(const Principal& who, std::uint64_t key, const 
   auto row = store_.assign_task(key, to, t->revision);
   if (!row) return fail(row.error());
   if (!*row) return fail(Errc::Conflict, "the task changed just now; reload it");
+  // The new assignee is told like for a new task (when task prompts are on).
+  if (to != who.user) {
+    if (auto r = store_.release_task_prompt(key); !r) return fail(r.error());
+  }
   return task_json(**row);
 }
 

@@ -206,7 +206,8 @@ class Loop {
     connector::Invocation inv;
     inv.operation = op;
     inv.input = job.input.is_object() ? job.input : nlohmann::json::object();
-    inv.idempotency_key = "elva-" + std::to_string(job.instance_id) + "-" + std::to_string(job.element_instance);
+    inv.idempotency_key = "elva-" + (options_.tenant.empty() ? std::string() : options_.tenant + "-") + std::to_string(job.instance_id) + "-" +
+                          std::to_string(job.element_instance);
     inv.deadline = now + lease_left;
     inv.cancelled = call.cancelled;
     inv.element_id = job.element_id;

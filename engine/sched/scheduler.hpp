@@ -22,6 +22,7 @@ namespace elva::sched {
 
 struct SchedulerOptions {
   std::string node;
+  std::string tenant;  // a served tenant's name: part of each call's idempotency key
   int workers = 2;
   std::int64_t lease_ms = 30'000;
   std::int64_t poll_ms = 250;

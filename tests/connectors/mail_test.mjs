@@ -3,7 +3,7 @@
 // and body, a Message-ID from the idempotency key; faults: a wrong password, a refused recipient,
 // a missing template value, a server without STARTTLS, a certificate for another host, the server
 // down. And task prompts: a new task is announced by mail to its assignee, a group task to the
-// group's members, each in their language.
+// group's members, each in their language; a task handed on is announced to its new assignee.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -181,4 +181,12 @@ test('task prompts: a new task is announced to its assignee, a group task to the
   assert.equal(max[0].subject, 'New task: Decide measures');
   assert.equal((await mails('sigrid@kommun.example')).length, 1, 'no second prompt for the first task');
   assert.ok((await waitFor(call, token, id, (i) => i.active?.some((a) => a.element === 'decide'))));
+  // Handed on to someone else, the task is announced to them.
+  const decide = (await call('GET', `/api/tasks?instance=${id}`, { token })).json.items.find((t) => t.element === 'decide');
+  const handed = await call('POST', `/api/tasks/${decide.id}/delegate`, { token, body: { user: 'sigrid' } });
+  assert.equal(handed.status, 200, handed.body);
+  let again = [];
+  for (let n = 0; n < 100 && again.length < 2; n++) { await new Promise((r) => setTimeout(r, 100)); again = await mails('sigrid@kommun.example'); }
+  assert.equal(again.length, 2);
+  assert.equal(again[1].subject, 'Ny uppgift: Decide measures');
 });

@@ -47,6 +47,7 @@ struct EngineOptions {
 
 struct ServeOptions {
   std::string node;             // this node's name in job leases (default: host:pid)
+  std::string tenant;           // the tenant this engine serves ("" = the default database)
   int workers = 2;              // connector invocations at once
   std::int64_t lease_ms = 30'000;
   std::int64_t poll_ms = 250;   // how often to look for jobs other nodes created (timers due soon wake it)
