@@ -446,7 +446,9 @@ void Api::Impl::build() {
         s.attachments.push_back({});
         continue;
       }
-      const std::string encoded = a["content"];
+      std::string encoded = a["content"];
+      // MIME-style base64 wraps lines; the line breaks are not data.
+      encoded.erase(std::remove_if(encoded.begin(), encoded.end(), [](char ch) { return ch == '\r' || ch == '\n'; }), encoded.end());
       if (encoded.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n") != std::string::npos) {
         errors.push_back({{"field", where + ".content"}, {"message", "is not base64"}});
       }

@@ -127,3 +127,12 @@ test('bad requests: a non-anonymous form needs the worker role, attachments are 
   assert.equal(unknown.status, 400);
   assert.match(unknown.json.detail, /unknown field 'citizen'/);
 });
+
+test('base64 wrapped in lines (as mail programs write it) arrives byte for byte', async () => {
+  const bytes = Buffer.from(Array.from({ length: 300 }, (_, i) => i % 256));
+  const wrapped = bytes.toString('base64').replace(/.{76}/g, '$&\r\n');
+  const r = await submit('excavation', { data: { address: 'Ån 5', plan: 'x' }, attachments: [{ name: 'scan.bin', content: wrapped }] });
+  assert.equal(r.status, 201, r.body);
+  const file = await fetch(`${server.base}/api/attachments/${r.json.attachments[0].id}`, { headers: { authorization: `Bearer ${admin}` } });
+  assert.deepEqual(Buffer.from(await file.arrayBuffer()), bytes);
+});
