@@ -88,6 +88,22 @@ window.ElvaForms = (() => {
     return wrap;
   }
 
+  // A form's text (form-js writes Markdown): "# heading" lines become headings, other lines
+  // paragraphs. Built with textContent only, never as HTML.
+  function textBlock(text) {
+    const box = el('div', { class: 'form-text' });
+    let para = [];
+    const flush = () => { if (para.length) box.append(el('p', { text: para.join(' ') })); para = []; };
+    for (const line of text.split('\n')) {
+      const heading = /^#{1,6}\s+(.*)$/.exec(line.trim());
+      if (heading) { flush(); box.append(el('h4', { text: heading[1] })); }
+      else if (!line.trim()) flush();
+      else para.push(line.trim());
+    }
+    flush();
+    return box;
+  }
+
   function components(schema) {
     // Groups (form-js "group") nest components; flatten them for this subset.
     const out = [];
@@ -101,7 +117,7 @@ window.ElvaForms = (() => {
     render(container, schema, values = {}) {
       container.replaceChildren();
       for (const c of components(schema)) {
-        if (c.type === 'text') container.append(el('p', { class: 'form-text', text: c.text || '' }));
+        if (c.type === 'text') container.append(textBlock(c.text || ''));
         else if (inputTypes.has(c.type) && c.key) container.append(field(c, values[c.key]));
       }
     },
