@@ -27,7 +27,7 @@ void add_serve(CLI::App& app, int& exit_code) {
     bool no_http = false;
     std::vector<std::string> tenants;  // NAME=DATABASE_URL
     int stop_after = 0;                // seconds; 0: until Ctrl-C
-    nlohmann::json notifications, eservice;  // from elva.toml
+    nlohmann::json notifications;  // [notifications] of elva.toml
   };
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand("serve", "Run the engine: due jobs go to their connectors, timers fire on time, incidents are\n"
@@ -69,7 +69,6 @@ void add_serve(CLI::App& app, int& exit_code) {
     a->registry = config->registry;
     a->http.connectors = config->registry;
     a->notifications = config->notifications;
-    a->eservice = config->eservice;
     a->http.eservice = config->eservice;
     exit_code = run_admin("serve", *a, true, [&](Engine& e) -> Result<nlohmann::json> {
       if (!a->deploy.empty()) {

@@ -2,6 +2,7 @@
 // asynchronous operations to completion on the calling thread, with the tcp_stream's expiry as
 // the deadline, so a connector thread never waits past its deadline.
 #include "common/http_client.hpp"
+#include "common/tls.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -15,9 +16,6 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 #include <algorithm>
 #include <atomic>
@@ -37,12 +35,6 @@ using tcp = asio::ip::tcp;
 bool iequals(const std::string& a, const std::string& b) {
   return a.size() == b.size() &&
          std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
-}
-
-bool is_ip(const std::string& host) {
-  boost::system::error_code ec;
-  asio::ip::make_address(host, ec);
-  return !ec;
 }
 
 struct Conn {
@@ -114,10 +106,12 @@ std::string url_encode(const std::string& text) {
   return out;
 }
 
-HttpClientOptions http_client_options(const Settings& s) {
+Result<HttpClientOptions> http_client_options(const Settings& s) {
   HttpClientOptions o;
   o.verify_tls = s.flag("verify_tls", true);
   o.ca_file = s.text("ca_file");
+  ssl::context probe{ssl::context::tls_client};
+  if (auto problem = configure_client_tls(probe, o.ca_file, o.verify_tls); !problem.empty()) return fail(s.error(problem));
   return o;
 }
 
@@ -135,13 +129,7 @@ struct HttpClient::Impl {
   std::atomic<std::uint64_t> opened{0};
 
   explicit Impl(HttpClientOptions o) : options(std::move(o)) {
-    boost::system::error_code ec;
-    tls_context.set_default_verify_paths(ec);
-    if (!options.ca_file.empty()) {
-      tls_context.load_verify_file(options.ca_file, ec);
-      if (ec) tls_setup_error = "the CA file " + options.ca_file + " cannot be read: " + ec.message();
-    }
-    tls_context.set_verify_mode(options.verify_tls ? ssl::verify_peer : ssl::verify_none);
+    tls_setup_error = configure_client_tls(tls_context, options.ca_file, options.verify_tls);
   }
 
   std::unique_ptr<Conn> take(const std::string& origin) {
@@ -191,26 +179,12 @@ struct HttpClient::Impl {
     // added ~25 ms to each call on a kept-alive connection).
     c->lowest().socket().set_option(tcp::no_delay(true), ec);
     if (c->tls) {
-      SSL* native = c->tls->native_handle();
-      if (!is_ip(url.host)) SSL_set_tlsext_host_name(native, url.host.c_str());
-      if (options.verify_tls) {
-        X509_VERIFY_PARAM* param = SSL_get0_param(native);
-        if (is_ip(url.host)) X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
-        else X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), 0);
-      }
+      expect_peer(c->tls->native_handle(), url.host, options.verify_tls);
       c->tls->async_handshake(ssl::stream_base::client, [&ec](const boost::system::error_code& e) { ec = e; });
       c->run();
       if (ec) {
-        const long verify = SSL_get_verify_result(native);
-        std::string why = ec == beast::error::timeout ? "timed out" : ec.message();
-        if (verify != X509_V_OK) {
-          why = std::string("the certificate was refused: ") + X509_verify_cert_error_string(verify);
-          if (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH) {
-            why = "the certificate does not match the host name " + url.host + " (" + X509_verify_cert_error_string(verify) + ")";
-          }
-        }
         failure = {ec == beast::error::timeout ? HttpFailure::Kind::Timeout : HttpFailure::Kind::Tls,
-                   "TLS handshake with " + where + " failed: " + why};
+                   "TLS handshake with " + where + " failed: " + handshake_failure(c->tls->native_handle(), ec, url.host)};
         return nullptr;
       }
     }

@@ -58,8 +58,9 @@ struct HttpClientOptions {
   std::string user_agent = "Elva";
 };
 
-// verify_tls and ca_file from a connector's settings.
-HttpClientOptions http_client_options(const Settings& settings);
+// verify_tls and ca_file from a connector's settings. Errors: InvalidArgument when the CA file
+// cannot be used (said when the configuration is read, not at the first call).
+Result<HttpClientOptions> http_client_options(const Settings& settings);
 
 class HttpClient {
  public:

@@ -68,7 +68,9 @@ Result<std::shared_ptr<connector::Connector>> make_eservice_connector(const Sett
   if (auto u = Url::parse(s.text("portal_url")); !u) return fail(s.error("portal_url: " + u.error().message));
   auto timeout = s.duration("timeout", std::chrono::seconds(10));
   if (!timeout) return fail(timeout.error());
-  return std::shared_ptr<connector::Connector>(std::make_shared<EserviceConnector>(s, http_client_options(s), *timeout));
+  auto options = http_client_options(s);
+  if (!options) return fail(options.error());
+  return std::shared_ptr<connector::Connector>(std::make_shared<EserviceConnector>(s, *options, *timeout));
 }
 
 }  // namespace elva::connectors

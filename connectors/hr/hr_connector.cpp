@@ -344,7 +344,9 @@ Result<std::shared_ptr<connector::Connector>> make_hr_connector(const Settings& 
   if (auto u = Url::parse(s.text("url")); !u) return fail(s.error("url: " + u.error().message));
   auto timeout = s.duration("timeout", std::chrono::seconds(10));
   if (!timeout) return fail(timeout.error());
-  return std::shared_ptr<connector::Connector>(std::make_shared<HrConnector>(s, http_client_options(s), *timeout));
+  auto options = http_client_options(s);
+  if (!options) return fail(options.error());
+  return std::shared_ptr<connector::Connector>(std::make_shared<HrConnector>(s, *options, *timeout));
 }
 
 Result<json> read_hr_users(connector::Connector& hr) {

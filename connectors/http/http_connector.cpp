@@ -179,7 +179,9 @@ Result<std::shared_ptr<connector::Connector>> make_http_connector(const Settings
   if (const auto base = s.text("base_url"); !base.empty()) {
     if (auto u = Url::parse(base); !u) return fail(s.error("base_url: " + u.error().message));
   }
-  return std::shared_ptr<connector::Connector>(std::make_shared<HttpConnector>(s, http_client_options(s), *timeout));
+  auto options = http_client_options(s);
+  if (!options) return fail(options.error());
+  return std::shared_ptr<connector::Connector>(std::make_shared<HttpConnector>(s, *options, *timeout));
 }
 
 }  // namespace elva::connectors

@@ -4,6 +4,8 @@
 // again after a crash carries the same Message-ID and receiving systems can drop the copy.
 #include "mail/mail_connector.hpp"
 
+#include "common/tls.hpp"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -14,9 +16,6 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-
-#include <openssl/ssl.h>
-#include <openssl/x509v3.h>
 
 #include <ctime>
 #include <istream>
@@ -158,29 +157,13 @@ class Smtp {
 
   std::optional<Outcome> handshake() {
     tls_ = std::make_unique<beast::ssl_stream<beast::tcp_stream&>>(*tcp_, tls_ctx_);
-    SSL* native = tls_->native_handle();
+    expect_peer(tls_->native_handle(), host_, verify_);
     boost::system::error_code ec;
-    asio::ip::make_address(host_, ec);
-    const bool ip = !ec;
-    ec.clear();
-    if (!ip) SSL_set_tlsext_host_name(native, host_.c_str());
-    if (verify_) {
-      X509_VERIFY_PARAM* param = SSL_get0_param(native);
-      if (ip) X509_VERIFY_PARAM_set1_ip_asc(param, host_.c_str());
-      else X509_VERIFY_PARAM_set1_host(param, host_.c_str(), 0);
-    }
     tcp_->expires_at(until_);
     tls_->async_handshake(ssl::stream_base::client, [&ec](const boost::system::error_code& e) { ec = e; });
     run();
     if (!ec) return std::nullopt;
-    const long verify = SSL_get_verify_result(native);
-    std::string why = ec.message();
-    if (verify != X509_V_OK) {
-      why = (verify == X509_V_ERR_HOSTNAME_MISMATCH || verify == X509_V_ERR_IP_ADDRESS_MISMATCH)
-                ? "the certificate does not match the host name " + host_ + " (" + X509_verify_cert_error_string(verify) + ")"
-                : std::string("the certificate was refused: ") + X509_verify_cert_error_string(verify);
-    }
-    return Outcome::fail("TLS handshake with the mail server " + where_ + " failed: " + why);
+    return Outcome::fail("TLS handshake with the mail server " + where_ + " failed: " + handshake_failure(tls_->native_handle(), ec, host_));
   }
 
   ssl::context& tls_ctx_;
@@ -198,11 +181,9 @@ class Smtp {
 class MailConnector final : public connector::Connector {
  public:
   MailConnector(Settings s, std::chrono::milliseconds timeout) : s_(std::move(s)), timeout_(timeout) {
-    boost::system::error_code ec;
-    tls_.set_default_verify_paths(ec);
-    if (!s_.text("ca_file").empty()) tls_.load_verify_file(s_.text("ca_file"), ec);
-    tls_.set_verify_mode(s_.flag("verify_tls", true) ? ssl::verify_peer : ssl::verify_none);
+    tls_error_ = configure_client_tls(tls_, s_.text("ca_file"), s_.flag("verify_tls", true));
   }
+  const std::string& tls_error() const { return tls_error_; }
 
   const std::string& name() const override { return s_.name; }
   std::string kind() const override { return "mail"; }
@@ -299,6 +280,7 @@ class MailConnector final : public connector::Connector {
   Settings s_;
   std::chrono::milliseconds timeout_;
   ssl::context tls_{ssl::context::tls_client};
+  std::string tls_error_;
 };
 
 }  // namespace
@@ -338,7 +320,9 @@ Result<std::shared_ptr<connector::Connector>> make_mail_connector(const Settings
   if (!s.text("username").empty() && tls == "none") return fail(s.error("refusing to send a password without TLS; set tls = \"starttls\""));
   auto timeout = s.duration("timeout", std::chrono::seconds(20));
   if (!timeout) return fail(timeout.error());
-  return std::shared_ptr<connector::Connector>(std::make_shared<MailConnector>(s, *timeout));
+  auto mail = std::make_shared<MailConnector>(s, *timeout);
+  if (!mail->tls_error().empty()) return fail(s.error(mail->tls_error()));
+  return std::shared_ptr<connector::Connector>(mail);
 }
 
 }  // namespace elva::connectors

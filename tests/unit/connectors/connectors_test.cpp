@@ -75,6 +75,10 @@ TEST_CASE("elva.toml: secrets come from the environment or files and are never s
   CHECK(written.error().message.find("password is written into the file; read it from the environment or a file instead") != std::string::npos);
   auto unset = connectors::load_config(write_file("unset.toml", "[connectors.hr]\nurl = \"https://h/scim/v2\"\ntoken = { env = \"ELVA_UNIT_NOT_SET\" }\n"));
   CHECK(unset.error().message.find("token: the environment variable ELVA_UNIT_NOT_SET is not set") != std::string::npos);
+  auto ca = connectors::load_config(write_file("ca.toml", "[connectors.mail]\nhost = \"x\"\nca_file = \"/nonexistent/ca.pem\"\n"));
+  CHECK(ca.error().message.find("[connectors.mail]: the CA file /nonexistent/ca.pem cannot be read") != std::string::npos);
+  auto http_ca = connectors::load_config(write_file("http-ca.toml", "[connectors.desk]\nkind = \"http\"\nca_file = \"/nonexistent/ca.pem\"\n"));
+  CHECK(http_ca.error().message.find("[connectors.desk]: the CA file /nonexistent/ca.pem cannot be read") != std::string::npos);
   auto kind = connectors::load_config(write_file("kind.toml", "[connectors.fax]\n"));
   CHECK(kind.error().message.find("kind = \"fax\" is not a connector kind") != std::string::npos);
   auto syntax = connectors::load_config(write_file("syntax.toml", "[connectors.hr\n"));
