@@ -41,6 +41,8 @@ struct HttpResponse {
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
   std::string header(const std::string& name) const;  // case-insensitive; "" when absent
+  // A passing fault worth another try: 408, 429, 5xx. Other 4xx will not change by retrying.
+  bool retryable() const { return status >= 500 || status == 408 || status == 429; }
 };
 
 // What went wrong before a response arrived. All are worth retrying except Tls and Request.

@@ -51,7 +51,7 @@ class EserviceConnector final : public connector::Connector {
     if (code < 300) return done(Outcome::completed({{"status", code}}));
     const std::string said = what + " answered " + std::to_string(code) + (a.response.body.empty() ? "" : ": " + excerpt(a.response.body));
     if (code == 404) return done(Outcome::bpmn_error("CASE_NOT_FOUND", said));
-    done(code >= 500 || code == 429 || code == 408 ? Outcome::retry(said) : Outcome::fail(said));
+    done(a.response.retryable() ? Outcome::retry(said) : Outcome::fail(said));
   }
 
  private:

@@ -138,7 +138,7 @@ class HrConnector final : public connector::Connector {
     if (reply.status >= 400 && reply.status != 404 && reply.status != 409) {
       const std::string detail = reply.body.is_object() ? reply.body.value("detail", std::string()) : std::string();
       const std::string said = what + " answered " + std::to_string(reply.status) + (detail.empty() ? "" : ": " + detail);
-      reply.problem = reply.status >= 500 || reply.status == 429 || reply.status == 408 ? Outcome::retry(said) : Outcome::fail(said);
+      reply.problem = answer.response.retryable() ? Outcome::retry(said) : Outcome::fail(said);
     }
     return reply;
   }

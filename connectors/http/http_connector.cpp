@@ -162,7 +162,7 @@ class HttpConnector final : public connector::Connector {
     if (!code.empty()) return Outcome::bpmn_error(code, what + " answered " + status, out);
     if (r.status < 400) return Outcome::completed(out);
     const std::string said = what + " answered " + status + (r.body.empty() ? "" : ": " + excerpt(r.body));
-    if (r.status >= 500 || r.status == 408 || r.status == 429) return Outcome::retry(said);
+    if (r.retryable()) return Outcome::retry(said);
     return Outcome::fail(said);
   }
 
