@@ -14,6 +14,8 @@ struct TestArgs {
   std::vector<std::string> paths;
   bool strict = false;
   bool trace = false;
+  bool update_traces = false;
+  bool require_traces = false;
 };
 
 std::vector<std::string> expand(const std::vector<std::string>& paths) {
@@ -41,7 +43,11 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
 int run(const TestArgs& args) {
   int passed = 0, failed = 0, code = kExitOk;
   for (const auto& path : expand(args.paths)) {
-    auto report = run_scenario(path, ScenarioOptions{args.strict});
+    ScenarioOptions options;
+    options.strict = args.strict;
+    options.golden = args.update_traces ? ScenarioOptions::Golden::Update : ScenarioOptions::Golden::Compare;
+    options.require_trace = args.require_traces;
+    auto report = run_scenario(path, options);
     if (!report) {
       std::cerr << red("error: ") << report.error().message << "\n";
       ++failed;
@@ -57,6 +63,7 @@ int run(const TestArgs& args) {
       std::cout << red("FAIL") << "  " << report->name << "  (" << path << ")\n";
       for (const auto& f : report->failures) std::cout << "      " << f << "\n";
     }
+    if (report->trace_written) std::cout << "      wrote " << golden_trace_path(path) << "\n";
     if (!report->unmocked.empty()) {
       std::cout << "      no mock for";
       for (const auto& u : report->unmocked) std::cout << " " << u;
@@ -82,6 +89,9 @@ void add_test(CLI::App& app, int& exit_code) {
   cmd->add_option("scenarios", args->paths, "Scenario files or directories")->required();
   cmd->add_flag("--strict", args->strict, "Fail when a connector has no mock");
   cmd->add_flag("--trace", args->trace, "Print each instance's event trace");
+  cmd->add_flag("--update-traces", args->update_traces,
+                "Write each passing scenario's trace as its golden trace (x.scenario.json -> x.trace)");
+  cmd->add_flag("--require-traces", args->require_traces, "Fail a scenario that has no golden trace");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

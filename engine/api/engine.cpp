@@ -11,7 +11,7 @@
 #include "api/people_api.hpp"
 #include "common/iso8601.hpp"
 #include "runtime/state_json.hpp"
-#include "sched/processor.hpp"
+#include "exec/processor.hpp"
 #include "sched/prompter.hpp"
 #include "sched/scheduler.hpp"
 #include "store/pg/cluster.hpp"
@@ -47,7 +47,7 @@ class DurableEngine final : public Engine {
     } else if (require_schema) {
       if (auto r = store_->require_migrated(); !r) return fail(r.error());
     }
-    processor_ = std::make_unique<sched::Processor>(*store_, actor_);
+    processor_ = std::make_unique<exec::Processor>(*store_, exec::system_clock(), actor_);
     processor_->set_connectors(connectors_);
     people_ = std::make_unique<api::PeopleApi>(*store_, *processor_);
     return {};
@@ -114,7 +114,7 @@ class DurableEngine final : public Engine {
   }
 
   Result<json> start(const std::string& process_id, const json& variables, const std::string& business_key) override {
-    sched::StartedInstance started;
+    exec::StartedInstance started;
     auto id = processor_->start(process_id, variables, business_key, "", &started);
     if (!id) return fail(id.error());
     return json{{"id", started.id}, {"process", process_id}, {"version", started.version}, {"businessKey", business_key},
@@ -248,7 +248,7 @@ class DurableEngine final : public Engine {
         for (const auto& i : *existing) if (i.business_key == sub->receipt) instance = i.id;
       }
       if (instance == 0) {
-        sched::StartedInstance started;
+        exec::StartedInstance started;
         auto id = processor_->start(process, vars, sub->receipt, "", &started);
         if (!id) return fail(id.error());
         instance = started.id;
@@ -423,7 +423,7 @@ class DurableEngine final : public Engine {
   std::string actor_;
   std::shared_ptr<const connector::Registry> connectors_;
   std::unique_ptr<store::PgStore> store_;
-  std::unique_ptr<sched::Processor> processor_;
+  std::unique_ptr<exec::Processor> processor_;
   std::unique_ptr<api::PeopleApi> people_;
 };
 

@@ -10,14 +10,14 @@
 #include <nlohmann/json.hpp>
 
 #include "elva/engine.hpp"
-#include "sched/processor.hpp"
+#include "exec/processor.hpp"
 #include "store/pg/pg_store.hpp"
 
 namespace elva::api {
 
 class PeopleApi {
  public:
-  PeopleApi(store::PgStore& store, sched::Processor& processor) : store_(store), processor_(processor) {}
+  PeopleApi(store::PgStore& store, exec::Processor& processor) : store_(store), processor_(processor) {}
 
   Result<nlohmann::json> import_users(const nlohmann::json& users);
   Result<nlohmann::json> users();
@@ -53,7 +53,7 @@ class PeopleApi {
   Result<nlohmann::json> task_variables(const store::TaskRow& task);
 
   store::PgStore& store_;
-  sched::Processor& processor_;
+  exec::Processor& processor_;
 };
 
 // Plain JSON variables as Camunda's typed ones ({"name": {"value", "type", "valueInfo"}}).

@@ -1,4 +1,5 @@
 // apply(): one small function per event, the only code that mutates InstanceState.
+#include "common/iso8601.hpp"
 #include "elva/error.hpp"
 #include "runtime/events.hpp"
 
@@ -115,14 +116,16 @@ void apply(const Event& event, InstanceState& state) {
   ++state.version;
 }
 
-std::string describe(const Event& event, const InstanceState& s) {
-  auto element_of = [&](Key key) -> std::string {
-    auto it = s.elements.find(key);
-    return it == s.elements.end() ? std::to_string(key) : s.process->elements[it->second.element].id;
+std::string describe(const Event& event, const InstanceState& s, const std::function<std::string(Key)>& key_text) {
+  auto key_of = [&](Key k) { return key_text ? key_text(k) : std::to_string(k); };
+  auto element_of = [&](Key k) -> std::string {
+    auto it = s.elements.find(k);
+    return it == s.elements.end() ? key_of(k) : s.process->elements[it->second.element].id;
   };
   struct Describer {
     const InstanceState& s;
     decltype(element_of)& of;
+    decltype(key_of)& key;
     std::string operator()(const InstanceStarted& e) const { return "started " + e.process_id; }
     std::string operator()(const ElementActivated& e) const {
       const auto& el = s.process->elements[e.element];
@@ -137,15 +140,15 @@ std::string describe(const Event& event, const InstanceState& s) {
     std::string operator()(const VariablesSet& e) const { return "set " + e.variables.dump(); }
     std::string operator()(const LocalVariablesSet& e) const { return "set in " + of(e.instance) + " " + e.variables.dump(); }
     std::string operator()(const JobCreated& e) const { return "job " + e.job.type + " for " + of(e.job.element_instance); }
-    std::string operator()(const JobRemoved& e) const { return "job " + std::to_string(e.key) + " closed"; }
-    std::string operator()(const TimerScheduled& e) const { return "timer " + s.process->elements[e.timer.event].id + " due " + std::to_string(e.timer.due); }
-    std::string operator()(const TimerRemoved& e) const { return "timer " + std::to_string(e.key) + " removed"; }
+    std::string operator()(const JobRemoved& e) const { return "job " + key(e.key) + " closed"; }
+    std::string operator()(const TimerScheduled& e) const { return "timer " + s.process->elements[e.timer.event].id + " due " + iso8601::format_utc(e.timer.due); }
+    std::string operator()(const TimerRemoved& e) const { return "timer " + key(e.key) + " removed"; }
     std::string operator()(const SubscriptionOpened& e) const {
       if (!e.subscription.condition.empty()) return "waits for " + e.subscription.condition;
       return (e.subscription.signal ? "waits for signal " : "waits for message ") + e.subscription.name;
     }
     std::string operator()(const ConditionChanged& e) const { return std::string("condition became ") + (e.now_true ? "true" : "false"); }
-    std::string operator()(const SubscriptionClosed& e) const { return "subscription " + std::to_string(e.key) + " closed"; }
+    std::string operator()(const SubscriptionClosed& e) const { return "subscription " + key(e.key) + " closed"; }
     std::string operator()(const CompensableRecorded& e) const { return "can compensate " + s.process->elements[e.activity].id; }
     std::string operator()(const CompensationQueued& e) const {
       std::string out = "compensates";
@@ -153,7 +156,7 @@ std::string describe(const Event& event, const InstanceState& s) {
       return out;
     }
     std::string operator()(const CompensationHandlerStarted& e) const { return "compensation handler " + of(e.handler_instance) + " runs"; }
-    std::string operator()(const CompensationHandlerDone& e) const { return "compensation handler " + std::to_string(e.handler_instance) + " done"; }
+    std::string operator()(const CompensationHandlerDone& e) const { return "compensation handler " + key(e.handler_instance) + " done"; }
     std::string operator()(const TransactionCancelling& e) const { return "cancels the transaction of " + of(e.thrower); }
     std::string operator()(const CallRequested& e) const { return "calls " + e.call.process_id + " from " + of(e.call.element_instance); }
     std::string operator()(const CallClosed& e) const { return "call from " + of(e.element_instance) + " closed"; }
@@ -168,15 +171,15 @@ std::string describe(const Event& event, const InstanceState& s) {
       for (const auto& u : e.candidate_users) out += " " + u;
       for (const auto& g : e.candidate_groups) out += " group:" + g;
       if (e.assignee.empty() && e.candidate_users.empty() && e.candidate_groups.empty()) out += " anyone";
-      if (e.due) out += ", due " + std::to_string(e.due);
+      if (e.due) out += ", due " + iso8601::format_utc(e.due);
       return out;
     }
     std::string operator()(const IncidentRaised& e) const { return "incident at " + of(e.incident.element_instance) + ": " + e.incident.message; }
-    std::string operator()(const IncidentResolved& e) const { return "incident " + std::to_string(e.key) + " resolved"; }
+    std::string operator()(const IncidentResolved& e) const { return "incident " + key(e.key) + " resolved"; }
     std::string operator()(const InstanceCompleted&) const { return "instance completed"; }
     std::string operator()(const InstanceTerminated&) const { return "instance terminated"; }
   };
-  return std::visit(Describer{s, element_of}, event);
+  return std::visit(Describer{s, element_of, key_of}, event);
 }
 
 }  // namespace elva::runtime

@@ -2,6 +2,7 @@
 // so replaying the events of an instance rebuilds it exactly.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -68,6 +69,10 @@ using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, 
 void apply(const Event& event, InstanceState& state);
 
 // A one-line description for traces and scenario diffs: "activated approve (userTask)".
-std::string describe(const Event& event, const InstanceState& state);
+// Keys (of jobs, timers, subscriptions, incidents, element instances that are gone) are written
+// by `key_text` when given (a trace numbers them by first appearance, so that traces compare
+// across stores whose keys differ), else as their number. Times are ISO 8601 (UTC).
+std::string describe(const Event& event, const InstanceState& state,
+                     const std::function<std::string(Key)>& key_text = {});
 
 }  // namespace elva::runtime

@@ -52,7 +52,7 @@ void CommandQueue::run() {
         continue;
       }
       store = std::move(*s);
-      processor = std::make_unique<Processor>(*store, actor_);
+      processor = std::make_unique<Processor>(*store, exec::system_clock(), actor_);
     }
     std::vector<Processor::StartRequest> requests;
     for (const auto& item : batch) requests.push_back(item.request);

@@ -12,9 +12,13 @@
 #include <string>
 #include <thread>
 
-#include "sched/processor.hpp"
+#include "exec/processor.hpp"
+#include "store/pg/pg_store.hpp"
 
 namespace elva::sched {
+
+using exec::Processor;
+using exec::StartedInstance;
 
 class CommandQueue {
  public:

@@ -15,7 +15,7 @@
 
 #include <unistd.h>
 
-#include "sched/processor.hpp"
+#include "exec/processor.hpp"
 
 namespace elva::sched {
 namespace {
@@ -84,7 +84,7 @@ class Loop {
     if (down_) log("database reachable again; resuming");
     down_ = false;
     store_ = std::move(*store);
-    processor_ = std::make_unique<Processor>(*store_, "scheduler:" + options_.node);
+    processor_ = std::make_unique<exec::Processor>(*store_, exec::system_clock(), "scheduler:" + options_.node);
     listen();
     return true;
   }
@@ -125,7 +125,7 @@ class Loop {
 
   void round() {
     if (stopping_ || !connected()) return arm(1s);
-    const std::int64_t now = Processor::now_millis();
+    const std::int64_t now = exec::system_clock().now_millis();
     bool more = false;
     // Due timers.
     std::vector<store::TimerRow> timers;
@@ -140,7 +140,7 @@ class Loop {
     // timer capped firing at the commit rate, and 100,000 timers due within a minute fired
     // seconds late. Start timers, and a batch that fails as a whole or has a refusal (a stale
     // timer row), fire one by one, which also clears stale rows.
-    std::vector<std::pair<Key, runtime::Command>> fire;
+    std::vector<std::pair<exec::Key, runtime::Command>> fire;
     for (const auto& t : timers) if (t.instance_id != 0) fire.emplace_back(t.instance_id, runtime::FireTimer{t.key});
     bool batch_failed = false;
     if (!fire.empty()) {
@@ -213,7 +213,7 @@ class Loop {
     inv.element_id = job.element_id;
     inv.instance = job.instance_id;
     inv.retries_left = std::max(0, job.retries - 1);
-    const Key key = job.key;
+    const exec::Key key = job.key;
     calls_[key] = call;
     auto answered = call.answered;
     auto job_ptr = std::make_shared<store::JobRow>(std::move(job));
@@ -253,7 +253,7 @@ class Loop {
   void apply_finished() {
     std::vector<std::pair<store::JobRow, connector::Outcome>> batch;
     batch.swap(finished_);
-    std::vector<std::pair<Key, runtime::Command>> commands;
+    std::vector<std::pair<exec::Key, runtime::Command>> commands;
     for (const auto& [job, outcome] : batch) {
       using Kind = connector::Outcome::Kind;
       switch (outcome.kind) {
@@ -283,14 +283,14 @@ class Loop {
 
   std::string url_;
   const connector::Registry& connectors_;
-  std::map<Key, Call> calls_;
+  std::map<exec::Key, Call> calls_;
   std::vector<std::string> types_;
   SchedulerOptions options_;
   asio::io_context io_;
   asio::thread_pool pool_;
   asio::steady_timer wake_, watch_;
   std::unique_ptr<store::PgStore> store_;
-  std::unique_ptr<Processor> processor_;
+  std::unique_ptr<exec::Processor> processor_;
   std::unique_ptr<asio::posix::stream_descriptor> notified_;
   int in_flight_ = 0;
   std::vector<std::pair<store::JobRow, connector::Outcome>> finished_;

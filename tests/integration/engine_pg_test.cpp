@@ -11,7 +11,7 @@
 
 #include "elva/engine.hpp"
 #include "sched/command_queue.hpp"
-#include "sched/processor.hpp"
+#include "exec/processor.hpp"
 #include "sched/scheduler.hpp"
 #include "support/pg_database.hpp"
 
@@ -225,7 +225,7 @@ TEST_CASE("a job out of retries becomes an incident, and retry runs the task aga
   const std::uint64_t id = (*r)["id"];
   auto store = store::PgStore::connect(db.url);
   REQUIRE(store);
-  sched::Processor worker(**store, "worker:test");
+  exec::Processor worker(**store, exec::system_clock(), "worker:test");
   auto fail_job = [&] {
     auto jobs = (*store)->jobs(id);
     REQUIRE(jobs);
@@ -265,7 +265,7 @@ TEST_CASE("two engines completing the same task at once: it completes exactly on
     auto racer = [&](const char* who) {
       auto store = store::PgStore::connect(db.url);
       if (!store) return;
-      sched::Processor p(**store, who);
+      exec::Processor p(**store, exec::system_clock(), who);
       auto done = p.command(id, runtime::CompleteWait{task, {{"by", who}}});
       // The loser retried after the conflict and found the task done (and the instance ended).
       if (done) ++ok;

@@ -186,7 +186,7 @@ class Pg final : public PgStore {
 
   Result<std::optional<std::int64_t>> next_job_due(const std::vector<std::string>& types) override {
     return read([&](pqxx::read_transaction& t) -> std::optional<std::int64_t> {
-      auto r = t.exec_params1("SELECT min(greatest(due, lock_until)) FROM jobs WHERE type = ANY($1::text[])", text_array(types));
+      auto r = t.exec_params1("SELECT min(greatest(due, lock_until)) FROM jobs WHERE cardinality($1::text[]) = 0 OR type = ANY($1::text[])", text_array(types));
       if (r[0].is_null()) return std::nullopt;
       return r[0].as<std::int64_t>();
     });
@@ -372,35 +372,10 @@ class Pg final : public PgStore {
 
 }  // namespace
 
-bool Batch::empty() const {
-  return instances.empty() && jobs_added.empty() && jobs_removed.empty() && timers_added.empty() &&
-         timers_removed.empty() && subscriptions_added.empty() && subscriptions_removed.empty() &&
-         incidents_added.empty() && incidents_resolved.empty() && history.empty() && user_tasks_added.empty() &&
-         user_tasks_ended.empty();
-}
-
 Result<std::unique_ptr<PgStore>> PgStore::connect(const std::string& url) {
   auto pg = std::make_unique<Pg>(url);
   if (auto r = pg->open(); !r) return fail(r.error());
   return std::unique_ptr<PgStore>(std::move(pg));
-}
-
-Result<void> PgStore::transact(const std::function<Result<void>(Tx&)>& body, int attempts) {
-  Error last{Errc::Internal, "no attempt made", {}};
-  for (int i = 0; i < attempts; ++i) {
-    auto tx = begin();
-    if (!tx) {
-      last = tx.error();
-      if (last.code != Errc::StoreUnavailable) return fail(last);
-      continue;
-    }
-    auto r = body(**tx);
-    if (r) r = (*tx)->commit();
-    if (r) return {};
-    last = r.error();
-    if (last.code != Errc::Conflict && last.code != Errc::StoreUnavailable) return fail(last);
-  }
-  return fail(std::move(last));
 }
 
 }  // namespace elva::store

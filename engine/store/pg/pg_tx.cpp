@@ -82,14 +82,14 @@ class PgTx final : public Tx {
     return run_guarded(url_, [&]() { return static_cast<Key>(work_.exec1("SELECT nextval('key_blocks')")[0].as<std::int64_t>()) * 4096; });
   }
 
-  Result<std::optional<Key>> message_subscriber(const std::string& name, const std::string& key, const std::vector<Key>& skip) override {
-    return run_guarded(url_, [&]() -> std::optional<Key> {
+  Result<std::optional<Subscriber>> message_subscriber(const std::string& name, const std::string& key, const std::vector<Key>& skip) override {
+    return run_guarded(url_, [&]() -> std::optional<Subscriber> {
       auto r = work_.exec_params(
-          "SELECT instance_id FROM subscriptions WHERE NOT signal AND name = $1 AND correlation_key IN ($2, '') "
+          "SELECT instance_id, key FROM subscriptions WHERE NOT signal AND name = $1 AND correlation_key IN ($2, '') "
           "AND NOT (instance_id = ANY($3::bigint[])) ORDER BY key LIMIT 1",
           name, key, key_array(skip));
       if (r.empty()) return std::nullopt;
-      return static_cast<Key>(r[0][0].as<std::int64_t>());
+      return Subscriber{static_cast<Key>(r[0][0].as<std::int64_t>()), static_cast<Key>(r[0][1].as<std::int64_t>())};
     });
   }
 
@@ -128,14 +128,6 @@ class PgTx final : public Tx {
     });
   }
 
-  Result<void> buffer_message(const BufferedMessage& m, std::int64_t expires) override {
-    return run_guarded(url_, [&]() {
-      begin();
-      work_.exec_params("INSERT INTO messages (name, correlation_key, variables, expires) VALUES ($1, $2, $3::jsonb, $4)",
-                        m.name, m.correlation_key, m.variables.dump(), expires);
-    });
-  }
-
   Result<std::optional<Key>> active_child(Key parent, Key parent_element) override {
     return run_guarded(url_, [&]() -> std::optional<Key> {
       auto r = work_.exec_params("SELECT id FROM instances WHERE parent_id = $1 AND parent_element = $2 AND status = 'active'",
@@ -153,7 +145,7 @@ class PgTx final : public Tx {
       std::vector<std::string> parts;
       auto rows_of = [&](const json& rows) { return work_.quote(rows.dump()) + "::jsonb"; };
       json fresh = json::array(), changed = json::array();
-      for (const auto& i : b.instances) {
+      for (const auto& i : b.instances()) {
         json row = {{"id", k(i.snapshot.id)}, {"definition_id", i.snapshot.definition_id}, {"process_id", i.process_id},
                     {"business_key", i.business_key}, {"status", i.status}, {"version", i.snapshot.version},
                     {"state", i.snapshot.state}, {"variables", i.snapshot.state.value("vars", json::object())},
@@ -178,21 +170,21 @@ class PgTx final : public Tx {
       auto remove = [&](const char* name, const char* table, const std::vector<Key>& keys) {
         if (!keys.empty()) parts.push_back(std::string(name) + " AS (DELETE FROM " + table + " WHERE key = ANY(" + work_.quote(key_array(keys)) + "::bigint[]))");
       };
-      remove("dj", "jobs", b.jobs_removed);
-      remove("dt", "timers", b.timers_removed);
-      remove("ds", "subscriptions", b.subscriptions_removed);
-      if (!b.user_tasks_ended.empty()) {
+      remove("dj", "jobs", b.jobs_removed());
+      remove("dt", "timers", b.timers_removed());
+      remove("ds", "subscriptions", b.subscriptions_removed());
+      if (!b.tasks_ended().empty()) {
         json rows = json::array();
-        for (const auto& t : b.user_tasks_ended) rows.push_back({{"key", k(t.key)}, {"completed", t.completed}});
+        for (const auto& t : b.tasks_ended()) rows.push_back({{"key", k(t.key)}, {"completed", t.completed}});
         parts.push_back("eu AS (UPDATE user_tasks u SET state = CASE WHEN x.completed THEN 'completed' ELSE 'cancelled' END, "
                         "ended_at = now(), ended_by = CASE WHEN x.completed THEN " + work_.quote(b.actor) + " ELSE '' END, "
                         "revision = u.revision + 1 FROM jsonb_to_recordset(" + rows_of(rows) + ") AS x(key bigint, completed boolean) "
                         "WHERE u.key = x.key AND u.state = 'open')");
       }
-      if (!b.user_tasks_added.empty()) {
+      if (!b.tasks_added().empty()) {
         json rows = json::array();
         auto at = [](std::int64_t ms) { return ms ? json(static_cast<double>(ms) / 1000.0) : json(); };
-        for (const auto& t : b.user_tasks_added) {
+        for (const auto& [key, t] : b.tasks_added()) {
           rows.push_back({{"key", k(t.key)}, {"instance_id", k(t.instance_id)}, {"process_id", t.process_id},
                           {"process_name", t.process_name}, {"element_id", t.element_id}, {"name", t.name},
                           {"documentation", t.documentation}, {"business_key", t.business_key}, {"assignee", t.assignee},
@@ -211,9 +203,9 @@ class PgTx final : public Tx {
                         "candidate_groups = excluded.candidate_groups, due = excluded.due, follow_up = excluded.follow_up, "
                         "priority = excluded.priority, state = 'open', ended_at = NULL, ended_by = '', revision = user_tasks.revision + 1)");
       }
-      if (!b.jobs_added.empty()) {
+      if (!b.jobs_added().empty()) {
         json rows = json::array();
-        for (const auto& j : b.jobs_added) {
+        for (const auto& [key, j] : b.jobs_added()) {
           rows.push_back({{"key", k(j.key)}, {"instance_id", k(j.instance_id)}, {"element_instance", k(j.element_instance)},
                           {"element_id", j.element_id}, {"type", j.type}, {"retries", j.retries}, {"due", j.due}, {"input", j.input}});
         }
@@ -221,9 +213,9 @@ class PgTx final : public Tx {
                         "SELECT key, instance_id, element_instance, element_id, type, retries, due, input FROM jsonb_to_recordset(" + rows_of(rows) +
                         ") AS x(key bigint, instance_id bigint, element_instance bigint, element_id text, type text, retries int, due bigint, input jsonb))");
       }
-      if (!b.timers_added.empty()) {
+      if (!b.timers_added().empty()) {
         json rows = json::array();
-        for (const auto& t : b.timers_added) {
+        for (const auto& [key, t] : b.timers_added()) {
           rows.push_back({{"key", k(t.key)}, {"instance_id", t.instance_id ? json(k(t.instance_id)) : json()},
                           {"definition_id", t.definition_id}, {"element_id", t.element_id}, {"due", t.due}, {"fired", t.fired}});
         }
@@ -231,9 +223,9 @@ class PgTx final : public Tx {
                         "SELECT key, instance_id, definition_id, element_id, due, fired FROM jsonb_to_recordset(" + rows_of(rows) +
                         ") AS x(key bigint, instance_id bigint, definition_id bigint, element_id text, due bigint, fired int))");
       }
-      if (!b.subscriptions_added.empty()) {
+      if (!b.subscriptions_added().empty()) {
         json rows = json::array();
-        for (const auto& x : b.subscriptions_added) {
+        for (const auto& [key, x] : b.subscriptions_added()) {
           rows.push_back({{"key", k(x.key)}, {"instance_id", k(x.instance_id)}, {"element_id", x.element_id},
                           {"signal", x.signal}, {"name", x.name}, {"correlation_key", x.correlation_key}});
         }
@@ -241,9 +233,9 @@ class PgTx final : public Tx {
                         "SELECT key, instance_id, element_id, signal, name, correlation_key FROM jsonb_to_recordset(" + rows_of(rows) +
                         ") AS x(key bigint, instance_id bigint, element_id text, signal boolean, name text, correlation_key text))");
       }
-      if (!b.incidents_added.empty()) {
+      if (!b.incidents_added().empty()) {
         json rows = json::array();
-        for (const auto& i : b.incidents_added) {
+        for (const auto& [key, i] : b.incidents_added()) {
           rows.push_back({{"key", k(i.key)}, {"instance_id", k(i.instance_id)}, {"element_instance", k(i.element_instance)},
                           {"element_id", i.element_id}, {"message", i.message}});
         }
@@ -251,14 +243,30 @@ class PgTx final : public Tx {
                         "SELECT key, instance_id, element_instance, element_id, message FROM jsonb_to_recordset(" + rows_of(rows) +
                         ") AS x(key bigint, instance_id bigint, element_instance bigint, element_id text, message text))");
       }
-      if (!b.incidents_resolved.empty()) {
-        const std::string actor = b.history.empty() ? std::string("engine") : b.history.front().actor;
+      if (!b.incidents_resolved().empty()) {
+        const std::string actor = b.actor.empty() ? std::string("engine") : b.actor;
         parts.push_back("rn AS (UPDATE incidents SET resolved_at = now(), resolved_by = " + work_.quote(actor) +
-                        " WHERE key = ANY(" + work_.quote(key_array(b.incidents_resolved)) + "::bigint[]) AND resolved_at IS NULL)");
+                        " WHERE key = ANY(" + work_.quote(key_array(b.incidents_resolved())) + "::bigint[]) AND resolved_at IS NULL)");
       }
-      if (!b.history.empty()) {
+      if (!b.buffered().empty()) {
         json rows = json::array();
-        for (const auto& h : b.history) {
+        for (const auto& m : b.buffered()) {
+          rows.push_back({{"name", m.message.name}, {"correlation_key", m.message.correlation_key}, {"variables", m.message.variables},
+                          {"expires", m.expires}});
+        }
+        parts.push_back("nm AS (INSERT INTO messages (name, correlation_key, variables, expires) "
+                        "SELECT name, correlation_key, variables, expires FROM jsonb_to_recordset(" + rows_of(rows) +
+                        ") AS x(name text, correlation_key text, variables jsonb, expires bigint))");
+      }
+      if (!b.start_timers().empty()) {
+        json rows = json::array();
+        for (const auto& t : b.start_timers()) rows.push_back({{"key", k(t.key)}, {"due", t.due}, {"fired", t.fired}});
+        parts.push_back("us AS (UPDATE timers t SET due = x.due, fired = x.fired, locked_by = '', lock_until = 0 FROM jsonb_to_recordset(" +
+                        rows_of(rows) + ") AS x(key bigint, due bigint, fired int) WHERE t.key = x.key)");
+      }
+      if (!b.history().empty()) {
+        json rows = json::array();
+        for (const auto& h : b.history()) {
           rows.push_back({{"instance_id", k(h.instance_id)}, {"actor", h.actor}, {"kind", h.kind}, {"element_id", h.element_id}, {"data", h.data}});
         }
         parts.push_back("nh AS (INSERT INTO history (instance_id, actor, kind, element_id, data) "
@@ -270,7 +278,7 @@ class PgTx final : public Tx {
       for (std::size_t i = 0; i < parts.size(); ++i) sql += (i ? ", " : "") + parts[i];
       // A lost version check aborts the whole statement (elva_conflict raises 40001 -> Conflict).
       std::string ok = changed.empty() ? "true" : "(SELECT count(*) FROM ui) = " + std::to_string(changed.size());
-      for (const auto& [process, version] : b.assumed_latest) {
+      for (const auto& [process, version] : b.assumed_latest()) {
         ok += " AND (SELECT max(version) FROM definitions WHERE process_id = " + work_.quote(process) + ") = " + std::to_string(version);
       }
       // New work wakes the schedulers (delivered when this commits).
@@ -354,9 +362,10 @@ class PgTx final : public Tx {
       begin();
       std::vector<JobRow> out;
       auto rows = work_.exec_params(
-          "UPDATE jobs SET locked_by = $2, lock_until = $4 WHERE key IN (SELECT key FROM jobs WHERE type = ANY($1::text[]) "
-          "AND due <= $3 AND lock_until <= $3 ORDER BY due, key LIMIT $5 FOR UPDATE SKIP LOCKED) "
-          "RETURNING key, instance_id, element_instance, element_id, type, retries, due, input::text",
+          "WITH u AS (UPDATE jobs SET locked_by = $2, lock_until = $4 WHERE key IN (SELECT key FROM jobs WHERE "
+          "(cardinality($1::text[]) = 0 OR type = ANY($1::text[])) AND due <= $3 AND lock_until <= $3 ORDER BY due, key LIMIT $5 "
+          "FOR UPDATE SKIP LOCKED) RETURNING key, instance_id, element_instance, element_id, type, retries, due, input::text) "
+          "SELECT * FROM u ORDER BY due, key",
           text_array(types), node, now, lease_until, limit);
       for (const auto& r : rows) out.push_back(job_row(r));
       return out;
@@ -369,22 +378,15 @@ class PgTx final : public Tx {
       begin();
       std::vector<TimerRow> out;
       auto rows = work_.exec_params(
-          "UPDATE timers SET locked_by = $1, lock_until = $4 WHERE key IN (SELECT key FROM timers WHERE due <= $2 "
+          "WITH u AS (UPDATE timers SET locked_by = $1, lock_until = $4 WHERE key IN (SELECT key FROM timers WHERE due <= $2 "
           "AND lock_until <= $3 ORDER BY due, key LIMIT $5 FOR UPDATE SKIP LOCKED) "
-          "RETURNING key, coalesce(instance_id, 0), definition_id, element_id, due, fired",
+          "RETURNING key, coalesce(instance_id, 0) AS instance_id, definition_id, element_id, due, fired) SELECT * FROM u ORDER BY due, key",
           node, due_by, now, lease_until, limit);
       for (const auto& r : rows) {
         out.push_back({static_cast<Key>(r[0].as<std::int64_t>()), static_cast<Key>(r[1].as<std::int64_t>()), r[2].as<std::int64_t>(),
                        r[3].as<std::string>(), r[4].as<std::int64_t>(), r[5].as<int>()});
       }
       return out;
-    });
-  }
-
-  Result<void> update_start_timer(Key key, std::int64_t due, int fired) override {
-    return run_guarded(url_, [&]() {
-      begin();
-      work_.exec_params("UPDATE timers SET due = $2, fired = $3, locked_by = '', lock_until = 0 WHERE key = $1", k(key), due, fired);
     });
   }
 

@@ -156,26 +156,6 @@ TEST_CASE("a parallel multi-instance iteration sees its item and counters but no
   }
 }
 
-TEST_CASE("instance snapshots keep everything: every scenario runs the same through them", "[runtime][snapshot]") {
-  const char* src = std::getenv("ELVA_SOURCE_DIR");
-  const std::filesystem::path dir = std::filesystem::path(src ? src : ".") / "tests/scenarios";
-  int scenarios = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().string().find(".scenario.json") == std::string::npos) continue;
-    ScenarioOptions snapshots;
-    snapshots.through_snapshots = true;
-    auto direct = run_scenario(entry.path().string());
-    auto reloaded = run_scenario(entry.path().string(), snapshots);
-    REQUIRE(direct);
-    REQUIRE(reloaded);
-    INFO(entry.path().filename().string());
-    CHECK(reloaded->failures == direct->failures);
-    CHECK(reloaded->trace == direct->trace);
-    ++scenarios;
-  }
-  CHECK(scenarios > 30);
-}
-
 TEST_CASE("a user task's assignment is evaluated when it is activated", "[runtime]") {
   auto created = [](const std::vector<Event>& events) {
     for (const auto& e : events) if (const auto* t = std::get_if<UserTaskCreated>(&e)) return *t;

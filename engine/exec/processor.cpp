@@ -1,0 +1,207 @@
+// Processor (processor.hpp): each entry point is one unit (unit.hpp) inside one store
+// transaction; conflicts rerun it, and a step that needed more keys reruns it with more.
+#include "exec/processor.hpp"
+
+#include "exec/deployer.hpp"
+#include "exec/routing.hpp"
+#include "exec/unit.hpp"
+#include "parse/reader.hpp"
+#include "runtime/timers.hpp"
+
+namespace elva::exec {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxDefinitionBytes = 64u << 20;
+
+}  // namespace
+
+Processor::Processor(store::Store& store, const Clock& clock, std::string actor)
+    : store_(store), clock_(clock), actor_(std::move(actor)) {}
+
+Processor::~Processor() = default;
+
+Result<std::shared_ptr<const model::ProcessDefinition>> Processor::process(store::InstanceTx& tx, std::int64_t definition_id) {
+  if (auto it = cache_.find(definition_id); it != cache_.end()) return it->second;
+  auto row = tx.definition(definition_id);
+  if (!row) return fail(row.error());
+  if (!*row) return fail(Errc::NotFound, "there is no process definition " + std::to_string(definition_id));
+  auto read = parse::read_bpmn((*row)->file, (*row)->source, kMaxDefinitionBytes);
+  if (!read.definitions) return fail(Errc::Internal, "the stored definition " + std::to_string(definition_id) + " no longer reads");
+  const auto* p = read.definitions->find_process((*row)->process_id);
+  if (!p) return fail(Errc::Internal, "the stored definition " + std::to_string(definition_id) + " lacks process " + (*row)->process_id);
+  std::shared_ptr<const model::ProcessDefinition> shared(read.definitions, p);
+  cache_.emplace(definition_id, shared);
+  return shared;
+}
+
+Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body, const std::function<void(Unit&)>& after) {
+  for (int rerun = 0;; ++rerun) {
+    int attempt = 0;
+    std::vector<TraceLine> trace;
+    keys_.clear_overdraft();
+    auto r = store_.transact([&](store::Tx& tx) -> Result<void> {
+      if (attempt++ > 0) latest_.clear();  // a conflict may come from a stale latest version
+      Unit unit(*this, tx);
+      if (auto b = body(unit); !b) return b;
+      if (auto d = unit.drain(); !d) return d;
+      if (after) after(unit);
+      if (auto f = unit.flush(); !f) return f;
+      trace = unit.trace();
+      return {};
+    });
+    if (!r && needs_more_keys(r.error()) && rerun < 8) {
+      keys_per_step_ = kKeysPerStep + keys_.overdraft() * 2 + keys_per_step_;
+      continue;
+    }
+    keys_per_step_ = kKeysPerStep;
+    if (r && trace_ && !trace.empty()) trace_->on_commit(trace);
+    return r;
+  }
+}
+
+Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, std::string>>& files) {
+  auto plan = plan_deployment(files, connectors_.get());
+  if (!plan.ok()) return fail(Errc::ValidationError, plan.error_text());
+  DeployReport report;
+  auto r = store_.transact([&](store::Tx& tx) -> Result<void> {
+    auto applied = apply_deployment(plan, tx, keys_, clock_.now_millis(), actor_);
+    if (!applied) return fail(applied.error());
+    report = std::move(*applied);
+    return {};
+  });
+  if (!r) return fail(r.error());
+  for (const auto& p : report.processes) latest_.erase(p.process_id);
+  return report;
+}
+
+Result<Key> Processor::start(const std::string& process_id, const json& variables, const std::string& business_key,
+                             const std::string& start_event, StartedInstance* out) {
+  Key started = 0;
+  int version = 0;
+  auto r = in_unit(
+      [&](Unit& u) -> Result<void> {
+        auto def = u.latest(process_id);
+        if (!def) return fail(def.error());
+        version = def->second;
+        auto id = u.start(def->first, runtime::StartInstance{variables, business_key, 0, 0, start_event});
+        if (!id) return fail(id.error());
+        started = *id;
+        return {};
+      },
+      [&](Unit& u) {
+        if (out) *out = u.started(started, version);
+      });
+  if (!r) return fail(r.error());
+  return started;
+}
+
+Result<void> Processor::command(Key instance, const runtime::Command& command) {
+  return in_unit([&](Unit& u) -> Result<void> {
+    const std::size_t at = u.history_size();
+    if (auto r = u.exec(instance, command); !r) return r;
+    u.note(instance, command, at);
+    return {};
+  });
+}
+
+Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::Command>>& commands, std::vector<Error>* refused) {
+  return in_unit([&](Unit& u) -> Result<void> {
+    if (refused) refused->clear();
+    std::vector<Key> ids;
+    for (const auto& c : commands) ids.push_back(c.first);
+    if (auto r = u.preload(ids); !r) return r;
+    for (const auto& [instance, command] : commands) {
+      auto r = u.exec(instance, command);
+      if (!r && r.error().code != Errc::NotFound && r.error().code != Errc::InvalidArgument) return r;
+      if (!r && refused) refused->push_back(r.error());
+      // What this command caused comes before the next command, as when each is its own unit.
+      if (auto d = u.drain(); !d) return d;
+    }
+    return {};
+  });
+}
+
+Result<void> Processor::start_batch(const std::vector<StartRequest>& requests, std::vector<Result<StartedInstance>>& results) {
+  std::vector<std::pair<Key, int>> started;  // per request: (instance, version), or (0, 0) when refused
+  return in_unit(
+      [&](Unit& u) -> Result<void> {
+        results.clear();
+        started.clear();
+        for (const auto& r : requests) {
+          auto def = u.latest(r.process_id);
+          if (!def) {
+            if (def.error().code != Errc::NotFound) return fail(def.error());
+            results.emplace_back(fail(def.error()));
+            started.emplace_back(0, 0);
+            continue;
+          }
+          auto id = u.start(def->first, runtime::StartInstance{r.variables, r.business_key, 0, 0, ""});
+          if (!id) return fail(id.error());
+          results.emplace_back(StartedInstance{});
+          started.emplace_back(*id, def->second);
+          if (auto d = u.drain(); !d) return d;
+        }
+        return {};
+      },
+      [&](Unit& u) {
+        for (std::size_t i = 0; i < started.size(); ++i) {
+          if (started[i].first) results[i] = u.started(started[i].first, started[i].second);
+        }
+      });
+}
+
+Result<MessageOutcome> Processor::publish_message(const std::string& name, const std::string& key, const json& vars, std::int64_t ttl) {
+  MessageOutcome out;
+  auto r = in_unit([&](Unit& u) -> Result<void> {
+    auto routed = route(u, RouteMessage{0, name, key, vars, ttl});
+    out = u.message_outcome;
+    return routed;
+  });
+  if (!r) return fail(r.error());
+  return out;
+}
+
+Result<SignalOutcome> Processor::broadcast_signal(const std::string& name, const json& vars) {
+  SignalOutcome out;
+  auto r = in_unit([&](Unit& u) -> Result<void> {
+    auto routed = route(u, RouteSignal{0, name, vars});
+    out = u.signal_outcome;
+    return routed;
+  });
+  if (!r) return fail(r.error());
+  return out;
+}
+
+Result<void> Processor::fire_timer(const store::TimerRow& timer) {
+  return in_unit([&](Unit& u) -> Result<void> {
+    if (timer.instance_id != 0) {
+      auto r = u.exec(timer.instance_id, runtime::FireTimer{timer.key});
+      if (r || r.error().code != Errc::NotFound) return r;
+      u.batch().remove_timer(timer.key);  // the instance no longer has this timer: the row is stale
+      return {};
+    }
+    // A timer start event: a new instance, and the next firing of a cycle.
+    auto process = this->process(u.tx(), timer.definition_id);
+    if (!process) return fail(process.error());
+    const auto* e = model::find_by_id((*process)->elements, timer.element_id);
+    if (!e || e->event()->definitions.empty()) return fail(Errc::NotFound, "timer start event " + timer.element_id + " is gone");
+    const auto& d = e->event()->definitions.front();
+    if (auto id = u.start(timer.definition_id, runtime::StartInstance{json::object(), "", 0, 0, timer.element_id}); !id) return fail(id.error());
+    if (d.timer_kind == model::TimerKind::Cycle) {
+      if (auto next = runtime::next_due_of(d.timer_value, timer.due, timer.fired + 1)) {
+        u.batch().update_start_timer({timer.key, *next, timer.fired + 1});
+        return {};
+      }
+    }
+    u.batch().remove_timer(timer.key);
+    return {};
+  });
+}
+
+Result<void> Processor::retry_incident(Key instance, Key incident) {
+  return command(instance, runtime::ResolveIncident{incident});
+}
+
+}  // namespace elva::exec

@@ -1,0 +1,185 @@
+// The rows the store keeps and answers with: plain data, the same for every store (memory, pg).
+// The PostgreSQL schema that holds them is described once, in pg/migrations/*.sql.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace elva::store {
+
+using Key = std::uint64_t;
+
+struct SchemaStatus {
+  int current = 0;                    // migrations applied
+  int latest = 0;                     // migrations this Elva knows
+  std::vector<std::string> pending;   // "002_user_tasks", ...
+};
+
+// A deployed process definition; doubles as a decision row (process_id holds the decision id).
+struct DefinitionRow {
+  std::int64_t id = 0;
+  std::string process_id;
+  int version = 0;
+  std::string name;
+  std::string file;
+  std::string source;  // filled by definition()/latest_decision(with source), not by lists
+  std::string hash;
+  std::string deployed_at;
+};
+
+struct StartEventRow {
+  std::int64_t definition_id = 0;
+  std::string process_id, element_id, kind, name;
+};
+
+struct InstanceSnapshot {
+  Key id = 0;
+  std::int64_t definition_id = 0;
+  std::uint64_t version = 0;
+  nlohmann::json state;
+};
+
+struct InstanceRow {
+  Key id = 0;
+  std::int64_t definition_id = 0;
+  std::string process_id;
+  int definition_version = 0;
+  std::string business_key, status, started_at, ended_at;
+  int open_incidents = 0;
+  nlohmann::json variables;
+};
+
+struct JobRow {
+  Key key = 0;
+  Key instance_id = 0;
+  Key element_instance = 0;
+  std::string element_id, type;
+  int retries = 0;
+  std::int64_t due = 0;
+  nlohmann::json input;
+  std::string locked_by;        // filled by AdminReads::jobs() (the admin listing)
+  std::int64_t lock_until = 0;
+};
+
+struct TimerRow {
+  Key key = 0;
+  Key instance_id = 0;  // 0: a timer start event
+  std::int64_t definition_id = 0;
+  std::string element_id;
+  std::int64_t due = 0;
+  int fired = 0;
+};
+
+struct IncidentRow {
+  Key key = 0;
+  Key instance_id = 0;
+  Key element_instance = 0;
+  std::string element_id, message, process_id, created_at, resolved_at;
+};
+
+// A user task (migration 005). Times are ISO 8601 text ("" when none).
+struct TaskRow {
+  Key key = 0, instance_id = 0;
+  std::string process_id, process_name, element_id, name, documentation, business_key, assignee;
+  std::vector<std::string> candidate_users, candidate_groups;
+  std::string due, follow_up, created_at, claimed_at, ended_at, ended_by;
+  int priority = 50;
+  std::string form_key, state;
+  int revision = 1;
+  bool overdue = false;
+};
+
+struct TaskQuery {
+  // Employees: only tasks assigned to `user`, or unassigned ones offered to `user` or one of
+  // `groups`. Administrators leave `restrict` false.
+  bool restrict = false;
+  std::string user;
+  std::vector<std::string> groups;
+  std::string assignee;         // filter: this assignee ("-": unassigned only)
+  std::string candidate_group;  // filter: offered to this group
+  std::string process_id;
+  Key instance_id = 0;
+  std::string state = "open";   // open, completed, cancelled, or "" for all
+  bool overdue = false;         // only tasks past their due date
+  std::string due_before;       // ISO 8601
+  std::string sort = "due";     // due, created, priority, name
+  int limit = 50, offset = 0;
+};
+
+struct TaskPage {
+  std::vector<TaskRow> tasks;
+  std::int64_t total = 0;       // counted up to kTaskCountCap past the page
+  bool total_capped = false;    // there are more than `total`
+};
+// Counting every match of a list costs a scan of them all; a task list only needs to know the
+// count up to a point ("1,000+").
+inline constexpr std::int64_t kTaskCountCap = 1000;
+
+struct UserRow {
+  std::string id, name, email, password_hash;
+  std::vector<std::string> roles, groups;
+  std::string locale, source;
+  bool disabled = false;
+};
+
+// A user task to announce (task prompts): who to tell and what.
+struct TaskPrompt {
+  Key key = 0;
+  std::string name, process_name, business_key, due, documentation;
+  struct Recipient { std::string user, name, email, locale; };
+  std::vector<Recipient> recipients;  // enabled users with an e-mail address
+};
+
+// E-service intake (migration 007).
+struct AttachmentIn {
+  std::string name, content_type, content;
+};
+struct Submission {
+  std::string receipt;
+  Key instance = 0;     // 0: not started (or correlated) yet
+  bool fresh = false;   // false: a repeated request (same form and Idempotency-Key)
+  std::vector<std::pair<Key, AttachmentIn>> attachments;  // ids; content left empty
+};
+struct AttachmentRow {
+  Key id = 0;
+  std::string receipt, name, content_type, content, created_at;
+  Key instance = 0;
+};
+
+struct TokenRow {
+  std::string user_id, kind, name;
+  bool expired = false;
+};
+
+struct FormRow {
+  std::string form_id, file;
+  int version = 0;
+  nlohmann::json schema;
+};
+
+// A job as an external worker sees it: the lock is the worker's lease.
+struct LockedJob {
+  JobRow job;
+  std::string locked_by;
+  std::int64_t lock_until = 0;
+  std::string process_id, business_key;
+};
+
+struct HistoryRow {
+  Key instance_id = 0;
+  std::string actor, kind, element_id;
+  nlohmann::json data;
+  std::string at;  // set when read
+};
+
+struct BufferedMessage {
+  std::int64_t id = 0;
+  std::string name, correlation_key;
+  nlohmann::json variables;
+};
+
+}  // namespace elva::store

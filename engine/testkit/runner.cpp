@@ -1,0 +1,476 @@
+// The scenario runner (runner.hpp): deploys the scenario's files, starts the process, and drives
+// it through the same Processor `elva serve` uses: steps are commands, mocks answer jobs as a
+// worker would, `advance` moves the manual clock and fires what the work queue says is due.
+#include "testkit/runner.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include "common/iso8601.hpp"
+#include "exec/processor.hpp"
+#include "runtime/state_json.hpp"
+
+namespace elva::testkit {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using Key = std::uint64_t;
+
+constexpr std::int64_t kDefaultStart = 1767225600000;  // 2026-01-01T00:00:00Z
+constexpr int kMaxMoves = 10000;                       // per step: more is a loop without a wait
+
+// Expected is a subset of actual: object keys recursively, arrays and scalars exactly.
+bool subset(const json& expected, const json& actual) {
+  if (expected.is_object()) {
+    if (!actual.is_object()) return false;
+    for (auto it = expected.begin(); it != expected.end(); ++it) {
+      if (!actual.contains(it.key()) || !subset(it.value(), actual[it.key()])) return false;
+    }
+    return true;
+  }
+  if (expected.is_number() && actual.is_number()) return expected.get<double>() == actual.get<double>();
+  if (expected.is_array() && actual.is_array()) {
+    if (expected.size() != actual.size()) return false;
+    for (std::size_t i = 0; i < expected.size(); ++i) if (!subset(expected[i], actual[i])) return false;
+    return true;
+  }
+  return expected == actual;
+}
+
+std::string list(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  std::string out = "[";
+  for (std::size_t i = 0; i < v.size(); ++i) out += (i ? ", " : "") + v[i];
+  return out + "]";
+}
+
+Result<std::string> slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) return fail(Errc::NotFound, p.string() + ": cannot be read");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+class Runner : public exec::TraceSink {
+ public:
+  Runner(const json& scenario, store::Store& store, const ScenarioOptions& options, ScenarioReport& report)
+      : sc_(scenario), store_(store), options_(options), report_(report), clock_(kDefaultStart),
+        processor_(store, clock_, "scenario") {
+    processor_.set_trace(this);
+    if (sc_.contains("mocks")) mocks_ = sc_["mocks"];
+  }
+
+  void run(const std::vector<std::pair<std::string, std::string>>& files) {
+    auto deployed = processor_.deploy(files);
+    if (!deployed) {
+      std::istringstream lines(deployed.error().message);
+      std::string line;
+      std::getline(lines, line);  // "nothing was deployed; fix these first:"
+      while (std::getline(lines, line)) report_.failures.push_back(line);
+      if (report_.failures.empty()) report_.failures.push_back(deployed.error().message);
+      return;
+    }
+    auto process = choose(*deployed);
+    if (!process) return (void)failed(process.error().message);
+    const json start = sc_.value("start", json::object());
+    auto id = processor_.start(*process, start.value("variables", json::object()), start.value("businessKey", ""),
+                               start.value("event", ""));
+    if (!id) return (void)failed("start: " + id.error().message);
+    root_ = *id;
+    if (!settle("start")) return;
+    const json steps = sc_.value("steps", json::array());
+    for (std::size_t i = 0; i < steps.size(); ++i) {
+      if (!step(steps[i], "step " + std::to_string(i + 1))) return;
+    }
+    check_expect(sc_.value("expect", json::object()));
+  }
+
+  void on_commit(const std::vector<exec::TraceLine>& lines) override {
+    for (const auto& l : lines) {
+      if (root_ == 0 && first_ == 0) first_ = l.instance;  // the start unit's first line is the root's
+      const Key root = root_ ? root_ : first_;
+      report_.trace.push_back((l.instance == root ? "" : "[" + l.process_id + "] ") + name_keys(l.text));
+    }
+  }
+
+ private:
+  struct Instance {
+    Key id = 0;
+    runtime::InstanceState state;
+  };
+
+  bool failed(std::string msg) {
+    report_.failures.push_back(std::move(msg));
+    return false;
+  }
+
+  // Keys in the trace are numbered by first appearance ("#3"): the same in every store.
+  std::string name_keys(const std::string& text) {
+    std::string out;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      if (text[i] != '\x01') {
+        out += text[i];
+        continue;
+      }
+      const auto end = text.find('\x02', i);
+      const Key k = std::stoull(text.substr(i + 1, end - i - 1));
+      auto [it, fresh] = key_names_.emplace(k, key_names_.size() + 1);
+      out += "#" + std::to_string(it->second);
+      i = end;
+    }
+    return out;
+  }
+
+  Result<std::string> choose(const exec::DeployReport& deployed) const {
+    const std::string wanted = sc_.value("process", "");
+    std::set<std::string> ids;
+    for (const auto& p : deployed.processes) ids.insert(p.process_id);
+    if (!wanted.empty()) {
+      if (ids.count(wanted)) return wanted;
+      return fail(Errc::NotFound, "no executable process '" + wanted + "' in the files (only processes with isExecutable=\"true\" run)");
+    }
+    if (ids.empty()) return fail(Errc::NotFound, "no executable process in the files");
+    if (ids.size() > 1) return fail(Errc::InvalidArgument, "several executable processes: name one with \"process\"");
+    return *ids.begin();
+  }
+
+  // Every instance of the scenario as the store has it now, oldest first.
+  std::vector<Instance> instances() {
+    std::vector<Instance> out;
+    auto rows = store_.instances("", "", 1'000'000);
+    if (!rows) return failed("reading the instances: " + rows.error().message), out;
+    std::vector<Key> ids;
+    for (const auto& r : *rows) ids.push_back(r.id);
+    std::sort(ids.begin(), ids.end());
+    auto tx = store_.begin();
+    if (!tx) return failed(tx.error().message), out;
+    auto snaps = (*tx)->load_instances(ids);
+    if (!snaps) return failed(snaps.error().message), out;
+    for (const auto& snap : *snaps) {
+      Instance i{snap.id, {}};
+      auto process = processor_.process(**tx, snap.definition_id);
+      if (!process) return failed(process.error().message), out;
+      i.state.process = *process;
+      if (auto r = runtime::state_from_json(snap.state, i.state); !r) return failed(r.error().message), out;
+      out.push_back(std::move(i));
+    }
+    std::sort(out.begin(), out.end(), [](const Instance& a, const Instance& b) { return a.id < b.id; });
+    return out;
+  }
+
+  static bool active(const Instance& i) { return i.state.status == runtime::InstanceStatus::Active; }
+
+  std::vector<std::string> open_waits() {
+    std::vector<std::string> out;
+    for (const auto& i : instances()) {
+      if (!active(i)) continue;
+      for (const auto& [key, el] : i.state.elements) {
+        if (el.waiting) out.push_back(i.state.process->elements[el.element].id);
+      }
+    }
+    return out;
+  }
+
+  std::vector<store::IncidentRow> open_incidents() {
+    auto rows = store_.incidents(0, true);
+    if (!rows) return failed(rows.error().message), std::vector<store::IncidentRow>();
+    return *rows;
+  }
+
+  std::string incidents_text() {
+    std::string out;
+    for (const auto& i : open_incidents()) out += "\n    incident at " + i.element_id + ": " + i.message;
+    return out;
+  }
+
+  // The first active element instance with this element id (waiting ones only, if asked).
+  std::optional<std::pair<Key, Key>> find_element(const std::string& id, bool waiting_only) {
+    for (const auto& i : instances()) {
+      if (!active(i)) continue;
+      for (const auto& [key, el] : i.state.elements) {
+        if (i.state.process->elements[el.element].id == id && (!waiting_only || el.waiting)) return std::make_pair(i.id, key);
+      }
+    }
+    return std::nullopt;
+  }
+
+  bool command(Key instance, const runtime::Command& c, const std::string& where) {
+    if (auto r = processor_.command(instance, c); !r) return failed(where + ": " + r.error().message);
+    return settle(where);
+  }
+
+  // Leased work, one item at a time (the lease ends a virtual millisecond later).
+  std::optional<store::JobRow> due_job() {
+    std::optional<store::JobRow> out;
+    const auto now = clock_.now_millis();
+    auto r = store_.transact([&](store::Tx& tx) -> Result<void> {
+      auto jobs = tx.acquire_jobs({}, "scenario", now, now + 1, 1);
+      if (!jobs) return fail(jobs.error());
+      if (!jobs->empty()) out = jobs->front();
+      return {};
+    });
+    if (!r) failed("leasing a job: " + r.error().message);
+    return out;
+  }
+
+  std::optional<store::TimerRow> due_timer(std::int64_t by) {
+    std::optional<store::TimerRow> out;
+    const auto now = clock_.now_millis();
+    auto r = store_.transact([&](store::Tx& tx) -> Result<void> {
+      auto timers = tx.acquire_timers("scenario", by, now, now + 1, 1);
+      if (!timers) return fail(timers.error());
+      if (!timers->empty()) out = timers->front();
+      return {};
+    });
+    if (!r) failed("leasing a timer: " + r.error().message);
+    return out;
+  }
+
+  // Works what is due now: mocked jobs and timers already due, until nothing moves. A job
+  // waiting for its retry moves the clock to its due time, as time would pass in production.
+  bool settle(const std::string& where) {
+    for (int moves = 0; moves < kMaxMoves; ++moves) {
+      if (!report_.failures.empty()) return false;
+      if (auto job = due_job()) {
+        if (!complete_job(*job, where)) return false;
+        continue;
+      }
+      if (auto timer = due_timer(clock_.now_millis())) {
+        if (auto r = processor_.fire_timer(*timer); !r) return failed(where + ": timer " + timer->element_id + ": " + r.error().message);
+        continue;
+      }
+      auto next = store_.next_job_due({});
+      if (!next) return failed(next.error().message);
+      if (!*next) return true;
+      // Only retries wait; timers due before the retry fire first, at their own time.
+      auto timer = store_.next_timer_due();
+      if (!timer) return failed(timer.error().message);
+      const std::int64_t at = *timer && **timer < **next ? **timer : **next;
+      clock_.set(std::max(clock_.now_millis(), at));
+    }
+    return failed(where + ": work kept coming after " + std::to_string(kMaxMoves) + " steps (a loop without a wait state?)");
+  }
+
+  bool complete_job(const store::JobRow& job, const std::string& where) {
+    const json mock = mocks_.contains(job.type) ? mocks_[job.type] : json();
+    runtime::Command c;
+    if (mock.is_null()) {
+      if (std::find(report_.unmocked.begin(), report_.unmocked.end(), job.type) == report_.unmocked.end()) {
+        report_.unmocked.push_back(job.type);
+      }
+      if (options_.strict) return failed(where + ": job '" + job.type + "' has no mock (--strict)");
+      c = runtime::CompleteJob{job.key, json::object()};
+    } else if (attempts_[job.type] < mock.value("fail", 0)) {
+      ++attempts_[job.type];
+      c = runtime::FailJob{job.key, "mocked failure"};
+    } else if (mock.contains("error")) {
+      c = runtime::ThrowError{job.element_instance, mock["error"].get<std::string>(), mock.value("variables", json::object())};
+    } else {
+      c = runtime::CompleteJob{job.key, mock.value("output", json::object())};
+    }
+    if (auto r = processor_.command(job.instance_id, c); !r) return failed(where + ": " + r.error().message);
+    return true;
+  }
+
+  bool step(const json& s, const std::string& where) {
+    if (s.contains("expectTasks")) {
+      auto expected = s["expectTasks"].get<std::vector<std::string>>();
+      auto open = open_waits();
+      if (list(expected) != list(open)) {
+        return failed(where + " (expectTasks): expected open " + list(expected) + ", but open are " + list(open) + incidents_text());
+      }
+      return true;
+    }
+    if (s.contains("complete")) {
+      const std::string id = s["complete"];
+      auto at = find_element(id, true);
+      if (!at) return failed(where + " (complete): '" + id + "' is not waiting; open are " + list(open_waits()) + incidents_text());
+      return command(at->first, runtime::CompleteWait{at->second, s.value("variables", json::object())}, where);
+    }
+    if (s.contains("message")) {
+      auto r = processor_.publish_message(s["message"], s.value("correlationKey", ""), s.value("variables", json::object()), 0);
+      if (!r) {
+        const std::string key = s.value("correlationKey", "");
+        if (r.error().code != Errc::NotFound) return failed(where + ": " + r.error().message);
+        return failed(where + ": no one waits for message '" + s["message"].get<std::string>() + "'" +
+                      (key.empty() ? "" : " with correlation key '" + key + "'"));
+      }
+      return settle(where);
+    }
+    if (s.contains("signal")) {
+      const std::string name = s["signal"];
+      auto r = processor_.broadcast_signal(name, s.value("variables", json::object()));
+      if (!r) return failed(where + ": " + r.error().message);
+      if (r->delivered.empty() && r->started.empty()) return failed(where + ": no one waits for signal '" + name + "'");
+      return settle(where);
+    }
+    if (s.contains("advance")) return advance(s["advance"].get<std::string>(), where);
+    if (s.contains("throwError")) {
+      const std::string id = s["throwError"];
+      auto at = find_element(id, false);
+      if (!at) return failed(where + " (throwError): '" + id + "' is not active");
+      return command(at->first, runtime::ThrowError{at->second, s.value("code", ""), s.value("variables", json::object())}, where);
+    }
+    if (s.contains("expectVariables")) {
+      const json vars = root_variables();
+      if (!subset(s["expectVariables"], vars)) {
+        return failed(where + " (expectVariables): expected " + s["expectVariables"].dump() + " within " + vars.dump());
+      }
+      return true;
+    }
+    return failed(where + ": unknown step " + s.dump() + " (known: expectTasks, complete, message, signal, advance, throwError, expectVariables)");
+  }
+
+  // Moves the virtual clock, firing due timers (of every instance, and timer start events) in
+  // due order, each at its own due time.
+  bool advance(const std::string& text, const std::string& where) {
+    auto d = iso8601::parse_duration(text);
+    if (!d) return failed(where + " (advance): '" + text + "' is not an ISO 8601 duration such as P5D");
+    const std::int64_t target = iso8601::add(clock_.now_millis(), *d);  // calendar months, as timers
+    for (int guard = 0; guard < 100000; ++guard) {
+      auto next = store_.next_timer_due();
+      if (!next) return failed(next.error().message);
+      if (!*next || **next > target) break;
+      clock_.set(std::max(clock_.now_millis(), **next));
+      if (!settle(where)) return false;
+    }
+    clock_.set(target);
+    return settle(where);
+  }
+
+  const store::InstanceRow* root_row() {
+    auto row = store_.instance(root_);
+    if (!row || !*row) return nullptr;
+    root_row_ = **row;
+    return &root_row_;
+  }
+
+  json root_variables() {
+    const auto* row = root_row();
+    return row ? row->variables : json::object();
+  }
+
+  std::vector<std::string> completed() {
+    std::vector<std::string> out;
+    for (const auto& i : instances()) {
+      auto history = store_.history(i.id);
+      if (!history) continue;
+      for (const auto& h : *history) if (h.kind == "completed") out.push_back(h.element_id);
+    }
+    return out;
+  }
+
+  void check_expect(const json& e) {
+    const auto* root = root_row();
+    if (!root) return (void)failed("the scenario's instance is gone from the store");
+    const std::vector<std::string> done = completed();
+    const auto incidents = open_incidents();
+    if (e.contains("state")) {
+      const std::string actual = root->status != "active" ? root->status : !incidents.empty() ? "incident" : "active";
+      if (actual != e["state"]) failed("expect.state: expected " + e["state"].get<std::string>() + ", but the instance is " + actual + incidents_text());
+    }
+    for (const auto& id : e.value("completed", json::array())) {
+      if (std::find(done.begin(), done.end(), id.get<std::string>()) == done.end()) {
+        failed("expect.completed: '" + id.get<std::string>() + "' never completed; completed were " + list(done));
+      }
+    }
+    for (const auto& id : e.value("notCompleted", json::array())) {
+      if (std::find(done.begin(), done.end(), id.get<std::string>()) != done.end()) failed("expect.notCompleted: '" + id.get<std::string>() + "' completed");
+    }
+    if (e.contains("variables") && !subset(e["variables"], root->variables)) {
+      failed("expect.variables: expected " + e["variables"].dump() + " within " + root->variables.dump());
+    }
+    for (const auto& name : e.value("absentVariables", json::array())) {
+      if (root->variables.contains(name.get<std::string>())) {
+        failed("expect.absentVariables: '" + name.get<std::string>() + "' is a process variable: " + root->variables[name.get<std::string>()].dump());
+      }
+    }
+    if (e.contains("openTasks")) {
+      auto expected = e["openTasks"].get<std::vector<std::string>>();
+      if (list(expected) != list(open_waits())) failed("expect.openTasks: expected " + list(expected) + ", but open are " + list(open_waits()));
+    }
+    if (e.contains("incidents")) {
+      auto expected = e["incidents"].get<std::vector<std::string>>();
+      std::vector<std::string> at;
+      for (const auto& i : incidents) at.push_back(i.element_id);
+      if (list(expected) != list(at)) failed("expect.incidents: expected incidents at " + list(expected) + ", but they are at " + list(at) + incidents_text());
+    }
+  }
+
+  const json& sc_;
+  store::Store& store_;
+  const ScenarioOptions& options_;
+  ScenarioReport& report_;
+  exec::ManualClock clock_;
+  exec::Processor processor_;
+  Key root_ = 0, first_ = 0;
+  store::InstanceRow root_row_;
+  json mocks_ = json::object();
+  std::map<std::string, int> attempts_;
+  std::map<Key, std::size_t> key_names_;
+};
+
+}  // namespace
+
+Result<ScenarioReport> run_scenario_on(const std::string& path, store::Store& store, const ScenarioOptions& options) {
+  auto text = slurp(path);
+  if (!text) return fail(text.error());
+  json sc = json::parse(*text, nullptr, false, /*ignore_comments=*/true);
+  if (sc.is_discarded() || !sc.is_object()) return fail(Errc::InvalidArgument, path + ": not a JSON object");
+  ScenarioReport report;
+  report.file = path;
+  report.name = sc.value("name", fs::path(path).stem().string());
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const auto& f : sc.value("files", json::array())) {
+    const fs::path file = fs::path(path).parent_path() / f.get<std::string>();
+    auto bytes = slurp(file);
+    if (!bytes) return fail(bytes.error());
+    files.emplace_back(file.string(), std::move(*bytes));
+  }
+  Runner(sc, store, options, report).run(files);
+  check_golden(path, options, report);
+  report.passed = report.failures.empty();
+  return report;
+}
+
+void check_golden(const std::string& path, const ScenarioOptions& options, ScenarioReport& report) {
+  if (options.golden == ScenarioOptions::Golden::Ignore) return;
+  const std::string golden = golden_trace_path(path);
+  std::string text;
+  for (const auto& line : report.trace) text += line + "\n";
+  if (options.golden == ScenarioOptions::Golden::Update) {
+    if (!report.failures.empty()) return;  // a failing scenario's trace is no reference
+    auto old = slurp(golden);
+    if (old && *old == text) return;
+    std::ofstream out(golden, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) report.failures.push_back(golden + ": cannot be written");
+    else report.trace_written = true;
+    return;
+  }
+  auto expected = slurp(golden);
+  if (!expected) {
+    if (options.require_trace) report.failures.push_back(golden + ": no golden trace (write it with `elva test --update-traces`)");
+    return;
+  }
+  if (*expected == text) return;
+  std::vector<std::string> want;
+  std::istringstream in(*expected);
+  for (std::string line; std::getline(in, line);) want.push_back(line);
+  std::size_t i = 0;
+  while (i < want.size() && i < report.trace.size() && want[i] == report.trace[i]) ++i;
+  std::string msg = golden + ":" + std::to_string(i + 1) + ": the trace differs from the golden trace";
+  msg += "\n        expected: " + (i < want.size() ? want[i] : std::string("(end of trace)"));
+  msg += "\n        actual:   " + (i < report.trace.size() ? report.trace[i] : std::string("(end of trace)"));
+  msg += "\n      (`elva test --trace` shows the whole trace; `--update-traces` accepts it)";
+  report.failures.push_back(std::move(msg));
+}
+
+}  // namespace elva::testkit
