@@ -16,6 +16,7 @@ struct TestArgs {
   bool trace = false;
   bool update_traces = false;
   bool require_traces = false;
+  std::string db;
 };
 
 std::vector<std::string> expand(const std::vector<std::string>& paths) {
@@ -47,6 +48,7 @@ int run(const TestArgs& args) {
     options.strict = args.strict;
     options.golden = args.update_traces ? ScenarioOptions::Golden::Update : ScenarioOptions::Golden::Compare;
     options.require_trace = args.require_traces;
+    options.database_url = args.db;
     auto report = run_scenario(path, options);
     if (!report) {
       std::cerr << red("error: ") << report.error().message << "\n";
@@ -83,8 +85,10 @@ void add_test(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<TestArgs>();
   auto* cmd = app.add_subcommand(
       "test",
-      "Run scenario tests (*.scenario.json, or directories of them) in memory, with a virtual\n"
-      "clock and mocked connectors; no database. Format: docs/scenarios.md.\n"
+      "Run scenario tests (*.scenario.json, or directories of them) through the same command\n"
+      "pipeline as `elva serve`, in memory (or on PostgreSQL with --db), with a virtual clock and\n"
+      "mocked connectors. Each trace is compared with its golden trace (x.trace) when there is one.\n"
+      "Format: docs/scenarios.md.\n"
       "Exit codes: 0 all passed, 1 a scenario failed, 2 usage error or unreadable scenario.");
   cmd->add_option("scenarios", args->paths, "Scenario files or directories")->required();
   cmd->add_flag("--strict", args->strict, "Fail when a connector has no mock");
@@ -92,6 +96,9 @@ void add_test(CLI::App& app, int& exit_code) {
   cmd->add_flag("--update-traces", args->update_traces,
                 "Write each passing scenario's trace as its golden trace (x.scenario.json -> x.trace)");
   cmd->add_flag("--require-traces", args->require_traces, "Fail a scenario that has no golden trace");
+  cmd->add_option("--db", args->db,
+                  "Run on this PostgreSQL server instead of in memory: each scenario in a throwaway database\n"
+                  "of its own (the user needs the right to create databases)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 
