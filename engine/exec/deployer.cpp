@@ -8,7 +8,7 @@
 #include "dmn/dmn.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
-#include "runtime/timers.hpp"
+#include "runtime/shared/timers.hpp"
 
 namespace elva::exec {
 namespace {

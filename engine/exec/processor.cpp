@@ -6,7 +6,7 @@
 #include "exec/routing.hpp"
 #include "exec/unit.hpp"
 #include "parse/reader.hpp"
-#include "runtime/timers.hpp"
+#include "runtime/shared/timers.hpp"
 
 namespace elva::exec {
 namespace {

@@ -2,6 +2,7 @@
 #include "common/iso8601.hpp"
 #include "elva/error.hpp"
 #include "runtime/events.hpp"
+#include "runtime/lifecycle.hpp"
 
 namespace elva::runtime {
 namespace {
@@ -17,7 +18,12 @@ struct Applier {
     s.status = InstanceStatus::Active;
   }
   void operator()(const ElementActivated& e) {
-    s.elements[e.key] = ElementInstance{e.key, e.element, e.parent, e.waiting && e.role != Role::Body, 0, e.role, 0, nlohmann::json::object()};
+    auto& el = s.elements[e.key];
+    el.key = e.key;
+    el.element = e.element;
+    el.parent = e.parent;
+    el.waiting = e.waiting && e.role != Role::Body;
+    el.role = e.role;
   }
   void operator()(const ElementCompleted& e) {
     auto it = s.elements.find(e.key);
@@ -52,6 +58,23 @@ struct Applier {
   void operator()(const LocalVariablesSet& e) {
     auto& local = s.elements.at(e.instance).local;
     for (auto it = e.variables.begin(); it != e.variables.end(); ++it) local[it.key()] = it.value();
+  }
+  void operator()(const LoopStarted& e) {
+    auto& loop = s.elements.at(e.body).loop.emplace(LoopState{});
+    loop.items = e.items;
+    loop.instances = static_cast<std::int64_t>(e.items.size());
+    if (e.collect) loop.outputs = nlohmann::json(e.items.size(), nullptr);
+  }
+  void operator()(const IterationStarted& e) {
+    auto& loop = *s.elements.at(e.body).loop;
+    loop.next = e.index + 1;
+    ++loop.active;
+  }
+  void operator()(const IterationCompleted& e) {
+    auto& loop = *s.elements.at(e.body).loop;
+    ++loop.completed;
+    --loop.active;
+    if (loop.outputs.is_array() && e.index < loop.outputs.size()) loop.outputs[e.index] = e.output;
   }
   void operator()(const JobCreated& e) {
     if (s.jobs.count(e.job.key)) (*this)(JobRemoved{e.job.key});
@@ -112,6 +135,7 @@ struct Applier {
 }  // namespace
 
 void apply(const Event& event, InstanceState& state) {
+  check_lifecycle(event, state);
   std::visit(Applier{state}, event);
   ++state.version;
 }
@@ -139,6 +163,13 @@ std::string describe(const Event& event, const InstanceState& s, const std::func
     std::string operator()(const JoinsCleared& e) const { return "cleared joins in " + (e.scope ? of(e.scope) : std::string("the process")); }
     std::string operator()(const VariablesSet& e) const { return "set " + e.variables.dump(); }
     std::string operator()(const LocalVariablesSet& e) const { return "set in " + of(e.instance) + " " + e.variables.dump(); }
+    std::string operator()(const LoopStarted& e) const {
+      return "loop " + of(e.body) + (e.items.empty() ? std::string() : " over " + std::to_string(e.items.size()) + " items");
+    }
+    std::string operator()(const IterationStarted& e) const { return "iteration " + std::to_string(e.index + 1) + " of " + of(e.body); }
+    std::string operator()(const IterationCompleted& e) const {
+      return "iteration " + std::to_string(e.index + 1) + " of " + of(e.body) + " done" + (e.output.is_null() ? "" : ": " + e.output.dump());
+    }
     std::string operator()(const JobCreated& e) const { return "job " + e.job.type + " for " + of(e.job.element_instance); }
     std::string operator()(const JobRemoved& e) const { return "job " + key(e.key) + " closed"; }
     std::string operator()(const TimerScheduled& e) const { return "timer " + s.process->elements[e.timer.event].id + " due " + iso8601::format_utc(e.timer.due); }

@@ -22,6 +22,11 @@ struct JoinReset { Key scope; model::ElementIndex gateway; };
 struct JoinsCleared { Key scope; };  // the scope was interrupted: tokens waiting at its joins go
 struct VariablesSet { nlohmann::json variables; };  // merged into process variables
 struct LocalVariablesSet { Key instance; nlohmann::json variables; };  // merged into an element's
+// A multi-instance or loop body: its items (empty for a standard loop) and whether outputs are
+// collected; then each iteration as it starts and completes (output: null unless collected).
+struct LoopStarted { Key body; nlohmann::json items; bool collect = false; };
+struct IterationStarted { Key body; Key inner; std::size_t index; };
+struct IterationCompleted { Key body; Key inner; std::size_t index; nlohmann::json output; };
 struct JobCreated { Job job; };
 struct JobRemoved { Key key; };
 struct TimerScheduled { Timer timer; };
@@ -59,7 +64,8 @@ struct InstanceCompleted {};
 struct InstanceTerminated {};
 
 using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated,
-                           FlowTaken, JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, JobCreated, JobRemoved,
+                           FlowTaken, JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, LoopStarted,
+                           IterationStarted, IterationCompleted, JobCreated, JobRemoved,
                            TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed, ConditionChanged,
                            CompensableRecorded, CompensationQueued, CompensationHandlerStarted,
                            CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed, ErrorEscaped, MessagePublished, SignalPublished, UserTaskCreated, IncidentRaised, IncidentResolved, InstanceCompleted,

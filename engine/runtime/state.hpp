@@ -22,6 +22,36 @@ enum class InstanceStatus : std::uint8_t { Active, Completed, Terminated };
 // iteration (the inner ones do the element's work).
 enum class Role : std::uint8_t { Normal, Body, Inner };
 
+// The bookkeeping of a multi-instance or loop body (fields of the body, never variables: the
+// counters are shown to its iterations' expressions as Camunda's nrOf... names).
+struct LoopState {
+  nlohmann::json items = nlohmann::json::array();  // the collection (multi-instance)
+  std::size_t next = 0;                            // index of the next iteration to start
+  std::int64_t instances = 0, completed = 0, active = 0;  // nrOfInstances, ...Completed..., ...Active...
+  nlohmann::json outputs;                          // one entry per item with an output collection, else null
+};
+
+// A pointer that copies what it points at: an element instance without a loop pays 8 bytes.
+template <typename T>
+class Boxed {
+ public:
+  Boxed() = default;
+  Boxed(const Boxed& o) : p_(o.p_ ? std::make_unique<T>(*o.p_) : nullptr) {}
+  Boxed(Boxed&&) noexcept = default;
+  Boxed& operator=(const Boxed& o) {
+    if (this != &o) p_ = o.p_ ? std::make_unique<T>(*o.p_) : nullptr;
+    return *this;
+  }
+  Boxed& operator=(Boxed&&) noexcept = default;
+  explicit operator bool() const { return p_ != nullptr; }
+  T& operator*() const { return *p_; }
+  T* operator->() const { return p_.get(); }
+  T& emplace(T value) { return *(p_ = std::make_unique<T>(std::move(value))); }
+
+ private:
+  std::unique_ptr<T> p_;
+};
+
 // One activation of a flow node (or of a sub-process scope).
 struct ElementInstance {
   Key key = 0;
@@ -31,7 +61,8 @@ struct ElementInstance {
   Key incident = 0;      // open incident on this element, if any
   Role role = Role::Normal;
   std::uint16_t jobs = 0;  // open jobs of this element instance (derived from InstanceState::jobs)
-  nlohmann::json local = nlohmann::json::object();  // local variables (iteration item, counters)
+  nlohmann::json local = nlohmann::json::object();  // local variables (input mappings, iteration item)
+  Boxed<LoopState> loop;  // Role::Body only
 };
 
 // Work for a connector or worker (service, send, script, business rule tasks).

@@ -35,6 +35,19 @@ class Ids {
   std::unordered_map<std::string, model::FlowIndex> flows_;
 };
 
+// Snapshots before LoopState kept a body's bookkeeping in its local variables.
+LoopState loop_of_old_locals(json& local) {
+  LoopState l;
+  l.items = local.value("elva:items", json::array());
+  l.next = local.value("elva:next", std::size_t{0});
+  l.instances = local.value("nrOfInstances", std::int64_t{0});
+  l.completed = local.value("nrOfCompletedInstances", std::int64_t{0});
+  l.active = local.value("nrOfActiveInstances", std::int64_t{0});
+  l.outputs = local.value("elva:outputs", json());
+  for (const char* k : {"elva:items", "elva:next", "elva:outputs", "nrOfInstances", "nrOfCompletedInstances", "nrOfActiveInstances"}) local.erase(k);
+  return l;
+}
+
 }  // namespace
 
 json state_to_json(const InstanceState& s) {
@@ -46,7 +59,11 @@ json state_to_json(const InstanceState& s) {
   json& els = out["el"] = json::array();
   for (const auto& [key, e] : s.elements) {
     json j = {key, ids.element_id(e.element), e.parent, e.waiting, e.incident, static_cast<int>(e.role)};
-    if (!e.local.empty()) j.push_back(e.local);
+    if (!e.local.empty() || e.loop) j.push_back(e.local);
+    if (e.loop) {
+      const auto& l = *e.loop;
+      j.push_back({{"items", l.items}, {"next", l.next}, {"n", l.instances}, {"done", l.completed}, {"active", l.active}, {"out", l.outputs}});
+    }
     els.push_back(std::move(j));
   }
   if (!s.jobs.empty()) {
@@ -124,6 +141,13 @@ Result<void> state_from_json(const json& j, InstanceState& s) {
       el.incident = e[4].get<Key>();
       el.role = static_cast<Role>(e[5].get<int>());
       if (e.size() > 6) el.local = e[6];
+      if (e.size() > 7) {
+        const auto& l = e[7];
+        el.loop.emplace(LoopState{l.at("items"), l.at("next").get<std::size_t>(), l.at("n").get<std::int64_t>(),
+                                  l.at("done").get<std::int64_t>(), l.at("active").get<std::int64_t>(), l.at("out")});
+      } else if (el.role == Role::Body && el.local.contains("elva:items")) {
+        el.loop.emplace(loop_of_old_locals(el.local));  // a snapshot written before the counters were fields
+      }
       s.elements.emplace(el.key, std::move(el));
     }
     for (const auto& x : j.value("jobs", json::array())) {

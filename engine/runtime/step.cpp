@@ -4,7 +4,7 @@
 
 #include "runtime/behaviors/element_behavior.hpp"
 #include "expr/feel.hpp"
-#include "runtime/timers.hpp"
+#include "runtime/shared/timers.hpp"
 #include "common/iso8601.hpp"
 
 namespace elva::runtime {

@@ -10,5 +10,5 @@ if [ -z "${ELVA_TEST_DATABASE_URL:-}" ]; then
   exit 77
 fi
 args=()
-for a in "$@"; do args+=("${a//@DB@/$ELVA_TEST_DATABASE_URL}"); done
+for a in "$@"; do args+=("${a//@DB@/"$ELVA_TEST_DATABASE_URL"}"); done  # quoted: a & in the URL stays a &
 exec "${args[@]}"

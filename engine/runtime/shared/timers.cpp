@@ -1,5 +1,5 @@
 // Timer due times over the injected clock; calendar arithmetic is iso8601::add.
-#include "runtime/timers.hpp"
+#include "runtime/shared/timers.hpp"
 
 #include "common/iso8601.hpp"
 #include "expr/feel.hpp"

@@ -1,26 +1,12 @@
-// Container behaviours: an embedded sub-process starts its none start event and completes
-// when its last token ends (StepContext::check_scope_done).
+// Call activities: ask the router for a child instance of the called process (CallRequested,
+// with the in mappings); the router answers with CompleteCall (the out mappings), or ThrowError
+// when a BPMN error escapes the child.
 #include "expr/feel.hpp"
-#include "runtime/behaviors/behaviors.hpp"
+#include "runtime/behaviors/all.hpp"
 
 namespace elva::runtime {
+namespace {
 
-class SubProcessBehavior : public ElementBehavior {
- public:
-  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
-    for (auto child : e.as<model::SubProcessSpec>()->children) {
-      const auto& c = ctx.process().elements[child];
-      if (c.type == model::ElementType::StartEvent && c.event()->definitions.empty()) {
-        ctx.activate(child, instance);
-        return;
-      }
-    }
-    ctx.raise_incident(instance, "the sub-process has no none start event");
-  }
-};
-
-// Asks the coordinator for a child instance of the called process (CallRequested); the
-// coordinator answers with CompleteCall, or ThrowError when a BPMN error escapes the child.
 class CallActivityBehavior : public ElementBehavior {
  public:
   void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
@@ -47,9 +33,15 @@ class CallActivityBehavior : public ElementBehavior {
     for (const auto& m : e.inputs) vars[m.target] = local.value(m.target, nlohmann::json());
     ctx.emit(CallRequested{Call{instance, process_id, vars}});
   }
+
+  // An interrupted call activity closes its call; the router then cancels the child.
+  void on_terminate(const model::Element&, Key instance, StepContext& ctx) const override {
+    if (ctx.state().calls.count(instance)) ctx.emit(CallClosed{instance});
+  }
 };
 
-const ElementBehavior& sub_process_behavior() { static SubProcessBehavior b; return b; }
-const ElementBehavior& call_activity_behavior() { static CallActivityBehavior b; return b; }
+}  // namespace
+
+const ElementBehavior& call_activity_behavior() { static const CallActivityBehavior b; return b; }
 
 }  // namespace elva::runtime

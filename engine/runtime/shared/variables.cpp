@@ -1,0 +1,142 @@
+// Variables and expressions (context.hpp): scopes, propagation, input and output mappings,
+// conditions on flows.
+#include <map>
+
+#include "expr/feel.hpp"
+#include "runtime/context.hpp"
+
+namespace elva::runtime {
+
+nlohmann::json StepContext::visible_variables(Key instance) const {
+  std::vector<const ElementInstance*> chain;
+  for (Key at = instance; at != 0;) {
+    auto it = state_.elements.find(at);
+    if (it == state_.elements.end()) break;
+    chain.push_back(&it->second);
+    at = it->second.parent;
+  }
+  nlohmann::json vars = state_.variables;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    const ElementInstance& el = **it;
+    if (el.loop) {  // a body's counters, under Camunda's names (for completion conditions)
+      vars["nrOfInstances"] = el.loop->instances;
+      vars["nrOfCompletedInstances"] = el.loop->completed;
+      vars["nrOfActiveInstances"] = el.loop->active;
+    }
+    for (auto v = el.local.begin(); v != el.local.end(); ++v) vars[v.key()] = v.value();
+  }
+  return vars;
+}
+
+void StepContext::set_variables(Key instance, const nlohmann::json& variables) {
+  if (!variables.is_object() || variables.empty()) return;
+  // The scopes from `instance` outwards; the innermost multi-instance iteration among them is
+  // where new variables go (parallel iterations must not overwrite each other).
+  std::vector<Key> chain;
+  Key iteration = 0;
+  for (Key at = instance; at != 0;) {
+    auto it = state_.elements.find(at);
+    if (it == state_.elements.end()) break;
+    chain.push_back(at);
+    if (iteration == 0 && it->second.role == Role::Inner &&
+        process().elements[it->second.element].loop.kind == model::LoopKind::MultiInstance) {
+      iteration = at;
+    }
+    at = it->second.parent;
+  }
+  std::map<Key, nlohmann::json> by_scope;  // 0: the process
+  for (auto v = variables.begin(); v != variables.end(); ++v) {
+    Key target = state_.variables.contains(v.key()) ? 0 : iteration;
+    for (Key at : chain) {
+      if (state_.elements.at(at).local.contains(v.key())) { target = at; break; }
+    }
+    auto& bucket = by_scope[target];
+    if (bucket.is_null()) bucket = nlohmann::json::object();
+    bucket[v.key()] = v.value();
+  }
+  for (auto& [scope, vars] : by_scope) {
+    if (scope == 0) emit(VariablesSet{std::move(vars)});
+    else emit(LocalVariablesSet{scope, std::move(vars)});
+  }
+}
+
+Result<void> StepContext::apply_inputs(const model::Element& e, Key instance) {
+  for (const auto& m : e.inputs) {
+    nlohmann::json value = m.source;
+    if (expr::looks_like_expression(m.source)) {
+      auto v = evaluate(m.source, instance);
+      if (!v) return fail(Errc::ExpressionError, "input '" + m.target + "': " + v.error().message);
+      value = v->to_json();
+    }
+    // One at a time: later inputs see earlier ones, as in Camunda and Zeebe.
+    emit(LocalVariablesSet{instance, {{m.target, std::move(value)}}});
+  }
+  return {};
+}
+
+Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance) {
+  auto compiled = expr::Expression::compile_cached(text);
+  if (!compiled) {
+    return fail(Errc::ExpressionError, "cannot read the expression '" + text + "': " + compiled.error().message);
+  }
+  const expr::Value vars = expr::Value::from_json(visible_variables(instance));
+  expr::ContextScope scope(vars);
+  expr::EvalOptions options;
+  const auto now = env_.now_millis();
+  options.now_millis = [now] { return now; };
+  return (*compiled)->evaluate(scope, options);
+}
+
+Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model::Element& e, Key instance) {
+  std::vector<model::FlowIndex> out;
+  for (auto f : e.outgoing) {
+    if (f == e.default_flow) continue;
+    const auto& flow = process().flows[f];
+    if (flow.condition.empty()) {
+      out.push_back(f);
+      continue;
+    }
+    auto v = evaluate(flow.condition, instance);
+    if (!v) return fail(v.error());
+    if (const bool* b = v->get<bool>(); b && *b) out.push_back(f);
+  }
+  if (out.empty() && e.default_flow != model::kNoFlow) out.push_back(e.default_flow);
+  if (out.empty() && !e.outgoing.empty()) {
+    return fail(Errc::ExpressionError, "no outgoing flow's condition holds and there is no default flow");
+  }
+  return out;
+}
+
+Result<void> StepContext::apply_outputs(const model::Element& e, Key instance, const nlohmann::json& variables) {
+  if (e.outputs.empty()) {
+    set_variables(instance, variables);
+    return {};
+  }
+  nlohmann::json merged = visible_variables(instance);
+  for (auto it = variables.begin(); it != variables.end(); ++it) merged[it.key()] = it.value();
+  const expr::Value vars = expr::Value::from_json(merged);
+  expr::ContextScope scope(vars);
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& m : e.outputs) {
+    if (!expr::looks_like_expression(m.source)) {
+      out[m.target] = m.source;
+      continue;
+    }
+    auto compiled = expr::Expression::compile_cached(m.source);
+    if (!compiled) return fail(Errc::ExpressionError, "output '" + m.target + "': " + compiled.error().message);
+    out[m.target] = (*compiled)->evaluate(scope).to_json();
+  }
+  // The element's own scope ends with it: outputs go to where they live outside it (an
+  // iteration of a multi-instance activity is itself the scope its outputs stay in).
+  const auto& self = state_.elements.at(instance);
+  set_variables(self.role == Role::Inner ? instance : self.parent, out);
+  return {};
+}
+
+void StepContext::finish(Key instance, const nlohmann::json& variables) {
+  const auto& e = element_of(instance);
+  if (auto r = apply_outputs(e, instance, variables); !r) return raise_incident(instance, r.error().message);
+  complete(instance);
+}
+
+}  // namespace elva::runtime
