@@ -91,7 +91,7 @@ TEST_CASE("elva.toml: an unknown setting is refused, so a typo cannot switch a p
   CHECK(egress);
 }
 
-TEST_CASE("elva.toml: credentials need base_url (the only origin they go to); a bad from address is refused", "[connectors]") {
+TEST_CASE("elva.toml: credentials need base_url, and a from that is not a mail address is refused", "[connectors]") {
   ::setenv("ELVA_UNIT_TOKEN", "s3cret-token", 1);
   auto bare = connectors::load_config(write_file("bare.toml", "[connectors.desk]\nkind = \"http\"\nbearer_token = { env = \"ELVA_UNIT_TOKEN\" }\n"));
   REQUIRE_FALSE(bare);
