@@ -224,7 +224,7 @@ test('ssrf: an absolute URL to another host, ../../admin and %2e%2e are incident
   assertWellFormed(home);
 });
 
-test('credentials go only to base_url\'s origin: a host allowed by name is called without the token', async () => {
+test('credentials go only under base_url: a host allowed by name is called without the token', async () => {
   const before = foreign.requests.length;
   const i = await apply('partner-form', { path: `http://localhost:${foreign.port}/partner/hook` });
   assert.equal(i.status, 'completed', incidentOf(i));

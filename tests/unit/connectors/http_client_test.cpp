@@ -249,7 +249,7 @@ TEST_CASE("deny_private refuses an address after DNS: a name that resolves to lo
   CHECK(no.failure.message.find("denied_networks") != std::string::npos);
 }
 
-TEST_CASE("over real sockets: the token goes to base_url's origin only, and what is written has no injected line", "[connectors][egress][http]") {
+TEST_CASE("over real sockets: the token goes under base_url only, and what is written has no injected line", "[connectors][egress][http]") {
   RawPeer home, foreign;
   const std::string base = "http://127.0.0.1:" + std::to_string(home.port()) + "/v1";
   auto c = client({{"base_url", base}, {"allowed_hosts", {"localhost"}}});
