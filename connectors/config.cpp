@@ -3,9 +3,12 @@
 
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <vector>
 
 #include "common/settings.hpp"
 #include "eservice/eservice_connector.hpp"
@@ -71,7 +74,43 @@ Result<void> resolve(json& values, json& shown, const std::string& where) {
   return {};
 }
 
+// The settings each kind reads (docs/connectors.md, docs/security.md). Any other name is
+// refused: a typo such as `deny_privat = true` would otherwise switch a protection off without a
+// word. Plugins take any settings (they are handed to the plugin).
+const std::map<std::string, std::vector<std::string>>& known_settings() {
+  static const std::vector<std::string> kEgress = {"deny_private", "allowed_networks", "denied_networks"};
+  static const std::map<std::string, std::vector<std::string>> kKnown = [] {
+    std::map<std::string, std::vector<std::string>> k = {
+        {"http", {"base_url", "headers", "bearer_token", "username", "password", "error_codes", "ca_file", "verify_tls",
+                  "allowed_hosts", "denied_hosts"}},
+        {"hr", {"url", "token", "page_size", "ca_file", "verify_tls"}},
+        {"eservice", {"portal_url", "token", "ca_file", "verify_tls"}},
+        {"mail", {"host", "port", "tls", "username", "password", "from", "templates", "ca_file", "verify_tls"}},
+        {"lottery", {}}};
+    for (const char* kind : {"http", "hr", "eservice"}) k[kind].insert(k[kind].end(), kEgress.begin(), kEgress.end());
+    for (auto& [_, keys] : k) {
+      keys.push_back("kind");
+      keys.push_back("timeout");
+    }
+    return k;
+  }();
+  return kKnown;
+}
+
+Result<void> check_settings(const std::string& kind, const Settings& s) {
+  const auto known = known_settings().find(kind);
+  if (known == known_settings().end()) return {};  // plugin, or a kind make() refuses
+  for (const auto& [key, _] : s.values.items()) {
+    if (std::find(known->second.begin(), known->second.end(), key) != known->second.end()) continue;
+    std::string list;
+    for (const auto& k : known->second) list += (list.empty() ? "" : ", ") + k;
+    return fail(s.error("unknown setting '" + key + "' for a " + kind + " connector; it takes " + list));
+  }
+  return {};
+}
+
 Result<std::shared_ptr<connector::Connector>> make(const std::string& kind, const Settings& s) {
+  if (auto r = check_settings(kind, s); !r) return fail(r.error());
   if (kind == "http") return make_http_connector(s);
   if (kind == "hr") return make_hr_connector(s);
   if (kind == "mail") return make_mail_connector(s);

@@ -2,6 +2,7 @@
 // asynchronous operations to completion on the calling thread, with the tcp_stream's expiry as
 // the deadline, so a connector thread never waits past its deadline.
 #include "common/http_client.hpp"
+#include "common/http_fields.hpp"
 #include "common/tls.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -58,60 +59,35 @@ std::chrono::steady_clock::time_point steady(std::chrono::system_clock::time_poi
   return std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
 }
 
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+// The headers to write, or why the request cannot be sent (HttpFailure::Kind::Request).
+std::string checked_headers(const HttpRequest& request, bool with_origin_headers, Headers& out) {
+  auto add = [&out](const std::string& name, const std::string& value) -> std::string {
+    const std::string v = trim_field_value(value);
+    if (auto problem = header_problem(name, v); !problem.empty()) return problem;
+    if (is_framing_header(name)) return "request header " + name + " frames the message; Elva sets it, a task cannot";
+    out.emplace_back(name, v);
+    return "";
+  };
+  if (with_origin_headers) {
+    for (const auto& [k, v] : request.origin_headers) if (auto p = add(k, v); !p.empty()) return p;
+  }
+  for (const auto& [k, v] : request.headers) if (auto p = add(k, v); !p.empty()) return p;
+  return "";
+}
+
 }  // namespace
 
-Result<Url> Url::parse(const std::string& text) {
-  Url u;
-  const auto sep = text.find("://");
-  if (sep == std::string::npos) return fail(Errc::InvalidArgument, "'" + text + "' is not an absolute URL (http://... or https://...)");
-  u.scheme = text.substr(0, sep);
-  std::transform(u.scheme.begin(), u.scheme.end(), u.scheme.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (u.scheme != "http" && u.scheme != "https") return fail(Errc::InvalidArgument, "'" + text + "': only http and https URLs are supported");
-  const auto rest = text.substr(sep + 3);
-  const auto slash = rest.find_first_of("/?");
-  std::string authority = rest.substr(0, slash);
-  u.target = slash == std::string::npos ? "/" : rest.substr(slash);
-  if (!u.target.empty() && u.target[0] == '?') u.target = "/" + u.target;
-  if (authority.find('@') != std::string::npos) {
-    return fail(Errc::InvalidArgument, "'" + text + "': credentials in the URL are not accepted; configure them as secrets");
-  }
-  if (!authority.empty() && authority[0] == '[') {  // [v6]:port
-    const auto close = authority.find(']');
-    if (close == std::string::npos) return fail(Errc::InvalidArgument, "'" + text + "': unclosed [ in the host");
-    u.host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size() && authority[close + 1] == ':') u.port = authority.substr(close + 2);
-  } else {
-    const auto colon = authority.rfind(':');
-    u.host = authority.substr(0, colon);
-    if (colon != std::string::npos) u.port = authority.substr(colon + 1);
-  }
-  if (u.host.empty()) return fail(Errc::InvalidArgument, "'" + text + "' has no host");
-  if (u.port.empty()) u.port = u.scheme == "https" ? "443" : "80";
-  if (u.port.find_first_not_of("0123456789") != std::string::npos) return fail(Errc::InvalidArgument, "'" + text + "': the port is not a number");
-  return u;
-}
-
-std::string url_encode(const std::string& text) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
-
-Result<HttpClientOptions> http_client_options(const Settings& s) {
+Result<HttpClientOptions> http_client_options(const Settings& s, const std::string& home_key) {
   HttpClientOptions o;
   o.verify_tls = s.flag("verify_tls", true);
   o.ca_file = s.text("ca_file");
   ssl::context probe{ssl::context::tls_client};
   if (auto problem = configure_client_tls(probe, o.ca_file, o.verify_tls); !problem.empty()) return fail(s.error(problem));
+  auto egress = EgressPolicy::from_settings(s, home_key);
+  if (!egress) return fail(egress.error());
+  o.egress = std::move(*egress);
   return o;
 }
 
@@ -158,9 +134,21 @@ struct HttpClient::Impl {
     auto c = std::make_unique<Conn>();
     tcp::resolver resolver(c->ioc);
     boost::system::error_code ec;
-    auto endpoints = resolver.resolve(url.host, url.port, ec);
+    auto resolved = resolver.resolve(url.host, url.port, ec);
     if (ec) {
       failure = {HttpFailure::Kind::Connect, "cannot resolve " + url.host + ": " + ec.message()};
+      return nullptr;
+    }
+    // Checked on the addresses connected to, not on the name: a name that resolves (or is
+    // rebound) to a refused address is refused, and nothing is resolved twice.
+    std::vector<tcp::endpoint> endpoints;
+    std::string refused;
+    for (const auto& entry : resolved) {
+      if (auto why = options.egress.refuse_address(entry.endpoint().address()); !why.empty()) refused = why;
+      else endpoints.push_back(entry.endpoint());
+    }
+    if (endpoints.empty()) {
+      failure = {HttpFailure::Kind::Request, "refused to connect to " + where + ": " + refused};
       return nullptr;
     }
     if (url.scheme == "https") c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c->ioc, tls_context);
@@ -192,16 +180,16 @@ struct HttpClient::Impl {
   }
 
   // One request on `c`. `retry_on_new` is set when a reused connection was found closed.
-  Answer exchange(Conn& c, const Url& url, const HttpRequest& request, std::chrono::steady_clock::time_point until,
-                  bool& keep, bool& retry_on_new) {
+  Answer exchange(Conn& c, const Url& url, const HttpRequest& request, const Headers& headers,
+                  std::chrono::steady_clock::time_point until, bool& keep, bool& retry_on_new) {
     Answer a;
     const std::string where = url.host + ":" + url.port;
     const auto verb = http::string_to_verb(request.method);
     http::request<http::string_body> req{verb, url.target, 11};
-    const bool default_port = (url.scheme == "http" && url.port == "80") || (url.scheme == "https" && url.port == "443");
-    req.set(http::field::host, default_port ? url.host : url.host + ":" + url.port);
+    const std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+    req.set(http::field::host, url.default_port() ? host : host + ":" + url.port);
     req.set(http::field::user_agent, options.user_agent);
-    for (const auto& [k, v] : request.headers) req.set(k, v);
+    for (const auto& [k, v] : headers) req.set(k, v);
     req.body() = request.body;
     req.prepare_payload();
     boost::system::error_code ec;
@@ -247,6 +235,8 @@ HttpClient::~HttpClient() = default;
 
 std::uint64_t HttpClient::connections_opened() const { return impl_->opened.load(); }
 
+const EgressPolicy& HttpClient::egress() const { return impl_->options.egress; }
+
 HttpClient::Answer HttpClient::send(const HttpRequest& request, std::chrono::system_clock::time_point deadline) {
   Answer a;
   auto url = Url::parse(request.url);
@@ -254,8 +244,17 @@ HttpClient::Answer HttpClient::send(const HttpRequest& request, std::chrono::sys
     a.failure = {HttpFailure::Kind::Request, url.error().message};
     return a;
   }
-  if (http::string_to_verb(request.method) == http::verb::unknown) {
-    a.failure = {HttpFailure::Kind::Request, "'" + request.method + "' is not an HTTP method"};
+  if (!is_token(request.method) || http::string_to_verb(request.method) == http::verb::unknown) {
+    a.failure = {HttpFailure::Kind::Request, "the method is not an HTTP method (GET, POST, PUT, PATCH, DELETE, ...)"};
+    return a;
+  }
+  if (auto admitted = impl_->options.egress.admit(*url); !admitted) {
+    a.failure = {HttpFailure::Kind::Request, admitted.error().message};
+    return a;
+  }
+  Headers headers;
+  if (auto problem = checked_headers(request, impl_->options.egress.carries_credentials(*url), headers); !problem.empty()) {
+    a.failure = {HttpFailure::Kind::Request, problem};
     return a;
   }
   const auto until = steady(deadline);
@@ -265,7 +264,7 @@ HttpClient::Answer HttpClient::send(const HttpRequest& request, std::chrono::sys
     if (!c) c = impl_->open(*url, until, a.failure);
     if (!c) return a;
     bool keep = false, retry_on_new = false;
-    a = impl_->exchange(*c, *url, request, until, keep, retry_on_new);
+    a = impl_->exchange(*c, *url, request, headers, until, keep, retry_on_new);
     if (retry_on_new) continue;
     if (a.ok && keep) impl_->give_back(origin, std::move(c));
     return a;

@@ -2,6 +2,9 @@
 // Asio, TLS by OpenSSL). Keeps idle connections per scheme://host:port for reuse; each call is
 // bounded by its deadline (connect, TLS handshake, write and read together). Thread-safe: any
 // number of connector threads may call send() at once, each on its own connection.
+// Every request passes the same checks in send() before anything is written: the URL is parsed
+// strictly (url.hpp), the connector's EgressPolicy admits it and, after DNS, the address, and
+// every header name and value is valid RFC 9110 (http_fields.hpp).
 #pragma once
 
 #include <chrono>
@@ -11,28 +14,21 @@
 #include <utility>
 #include <vector>
 
+#include "common/egress.hpp"
 #include "common/settings.hpp"
+#include "common/url.hpp"
 #include "elva/result.hpp"
 
 namespace elva::connectors {
-
-struct Url {
-  std::string scheme;  // http | https
-  std::string host;
-  std::string port;
-  std::string target;  // path and query, "/" at least
-  // Errors: InvalidArgument naming what is wrong.
-  static Result<Url> parse(const std::string& text);
-  std::string origin() const { return scheme + "://" + host + ":" + port; }
-};
-
-// Percent-encodes for a path segment or query value (RFC 3986 unreserved stay as they are).
-std::string url_encode(const std::string& text);
 
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
+  // The connector's credentials (Authorization) and the headers of its settings: sent before
+  // `headers`, and only when the URL is under the connector's base URL
+  // (EgressPolicy::carries_credentials).
+  std::vector<std::pair<std::string, std::string>> origin_headers;
   std::string body;
 };
 
@@ -45,7 +41,8 @@ struct HttpResponse {
   bool retryable() const { return status >= 500 || status == 408 || status == 429; }
 };
 
-// What went wrong before a response arrived. All are worth retrying except Tls and Request.
+// What went wrong before a response arrived. All are worth retrying except Tls and Request
+// (a request Elva refuses to send: a URL, header or address its rules do not allow).
 struct HttpFailure {
   enum class Kind { Connect, Timeout, Tls, Protocol, Request } kind = Kind::Connect;
   std::string message;  // says what the peer did: "connection refused by 127.0.0.1:9", ...
@@ -58,11 +55,13 @@ struct HttpClientOptions {
   std::size_t max_body = 16u << 20;
   int max_idle_per_origin = 256;  // at least --workers: a busy worker pool keeps its connections
   std::string user_agent = "Elva";
+  EgressPolicy egress;            // where calls may go; default: anywhere
 };
 
-// verify_tls and ca_file from a connector's settings. Errors: InvalidArgument when the CA file
-// cannot be used (said when the configuration is read, not at the first call).
-Result<HttpClientOptions> http_client_options(const Settings& settings);
+// verify_tls, ca_file and the EgressPolicy (home_key: the setting with the connector's base
+// URL) from a connector's settings. Errors: InvalidArgument when the CA file cannot be used or
+// a policy setting is wrong (said when the configuration is read, not at the first call).
+Result<HttpClientOptions> http_client_options(const Settings& settings, const std::string& home_key);
 
 class HttpClient {
  public:
@@ -78,6 +77,8 @@ class HttpClient {
     HttpFailure failure;    // !ok
   };
   Answer send(const HttpRequest& request, std::chrono::system_clock::time_point deadline);
+
+  const EgressPolicy& egress() const;
 
   // Connections opened since start (for benchmarks and tests of reuse).
   std::uint64_t connections_opened() const;

@@ -34,14 +34,16 @@ class EserviceConnector final : public connector::Connector {
     const std::string receipt = in.contains("receipt") && in["receipt"].is_string() ? in["receipt"].get<std::string>() : "";
     const std::string status = in.contains("status") && in["status"].is_string() ? in["status"].get<std::string>() : "";
     if (receipt.empty() || status.empty()) return done(Outcome::fail("eservice.updateCase needs receipt and status in its input"));
+    auto segment = path_segment(receipt);
+    if (!segment) return done(Outcome::fail("receipt: " + segment.error().message));
     HttpRequest req;
     req.method = "PUT";
-    req.url = base_ + "/cases/" + url_encode(receipt) + "/status";
+    req.url = base_ + "/cases/" + *segment + "/status";
     json body = {{"status", status}, {"message", in.value("message", "")}};
     if (in.contains("data") && in["data"].is_object()) body["data"] = in["data"];
     req.body = body.dump();
     req.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", call.idempotency_key}};
-    if (!s_.text("token").empty()) req.headers.emplace_back("Authorization", "Bearer " + s_.text("token"));
+    if (!s_.text("token").empty()) req.origin_headers.emplace_back("Authorization", "Bearer " + s_.text("token"));
     auto a = client_.send(req, std::min(call.deadline, std::chrono::system_clock::now() + timeout_));
     const std::string what = "the portal (PUT " + req.url + ")";
     if (!a.ok) {
@@ -65,10 +67,9 @@ class EserviceConnector final : public connector::Connector {
 
 Result<std::shared_ptr<connector::Connector>> make_eservice_connector(const Settings& s) {
   if (s.text("portal_url").empty()) return fail(s.error("the eservice connector needs portal_url = \"https://portal.example/api\""));
-  if (auto u = Url::parse(s.text("portal_url")); !u) return fail(s.error("portal_url: " + u.error().message));
   auto timeout = s.duration("timeout", std::chrono::seconds(10));
   if (!timeout) return fail(timeout.error());
-  auto options = http_client_options(s);
+  auto options = http_client_options(s, "portal_url");
   if (!options) return fail(options.error());
   return std::shared_ptr<connector::Connector>(std::make_shared<EserviceConnector>(s, *options, *timeout));
 }

@@ -114,7 +114,7 @@ class HrConnector final : public connector::Connector {
     req.method = method;
     req.url = base_ + path;
     req.headers.emplace_back("Accept", "application/scim+json, application/json");
-    if (!s_.text("token").empty()) req.headers.emplace_back("Authorization", "Bearer " + s_.text("token"));
+    if (!s_.text("token").empty()) req.origin_headers.emplace_back("Authorization", "Bearer " + s_.text("token"));
     if (!key.empty()) req.headers.emplace_back("Idempotency-Key", key);
     if (!body.is_null()) {
       req.body = body.dump();
@@ -341,10 +341,9 @@ class HrConnector final : public connector::Connector {
 
 Result<std::shared_ptr<connector::Connector>> make_hr_connector(const Settings& s) {
   if (s.text("url").empty()) return fail(s.error("the hr connector needs url = \"https://hr.example/scim/v2\""));
-  if (auto u = Url::parse(s.text("url")); !u) return fail(s.error("url: " + u.error().message));
   auto timeout = s.duration("timeout", std::chrono::seconds(10));
   if (!timeout) return fail(timeout.error());
-  auto options = http_client_options(s);
+  auto options = http_client_options(s, "url");
   if (!options) return fail(options.error());
   return std::shared_ptr<connector::Connector>(std::make_shared<HrConnector>(s, *options, *timeout));
 }

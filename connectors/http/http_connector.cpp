@@ -2,7 +2,8 @@
 //
 // Operations: request (method from the input) and get, post, put, patch, delete. Input:
 //   url      absolute, or relative to the connector's base_url; {name} placeholders are filled
-//            (URL-encoded) from `params`, else from the input's own fields
+//            (URL-encoded) from `params`, else from the input's own fields. Where it may go and
+//            whether the credentials go along is the client's EgressPolicy (common/egress.hpp).
 //   query    object of query parameters;  headers  object of headers
 //   body     JSON (sent as application/json) or a string;  form  object (form-urlencoded)
 //   errorCodes  object status -> BPMN error code, added to the connector's error_codes
@@ -15,6 +16,7 @@
 #include <cctype>
 
 #include "common/http_client.hpp"
+#include "common/http_fields.hpp"
 
 namespace elva::connectors {
 namespace {
@@ -23,27 +25,6 @@ using connector::Outcome;
 using nlohmann::json;
 
 std::string scalar(const json& v) { return v.is_string() ? v.get<std::string>() : v.dump(); }
-
-// Fills {name} placeholders. Errors name the first placeholder nothing fills.
-Result<std::string> fill_template(const std::string& url, const json& params, const json& input) {
-  std::string out;
-  for (std::size_t i = 0; i < url.size();) {
-    if (url[i] != '{') {
-      out += url[i++];
-      continue;
-    }
-    const auto close = url.find('}', i);
-    if (close == std::string::npos) return fail(Errc::InvalidArgument, "the URL '" + url + "' has an unclosed {");
-    const std::string name = url.substr(i + 1, close - i - 1);
-    const json* v = nullptr;
-    if (params.is_object() && params.contains(name)) v = &params[name];
-    else if (input.contains(name)) v = &input[name];
-    if (!v || v->is_null()) return fail(Errc::InvalidArgument, "the URL '" + url + "' needs {" + name + "}, but the input has no " + name);
-    out += url_encode(scalar(*v));
-    i = close + 1;
-  }
-  return out;
-}
 
 class HttpConnector final : public connector::Connector {
  public:
@@ -89,26 +70,28 @@ class HttpConnector final : public connector::Connector {
       req.method = call.operation;
       std::transform(req.method.begin(), req.method.end(), req.method.begin(), [](unsigned char c) { return std::toupper(c); });
     }
-    std::string url = in.contains("url") ? scalar(in["url"]) : "";
-    const std::string base = s_.text("base_url");
-    if (url.find("://") == std::string::npos) {
-      if (base.empty()) return Outcome::fail("the input has no absolute url (and connector '" + s_.name + "' has no base_url)");
-      url = base + (url.empty() || url[0] == '/' || (!base.empty() && base.back() == '/') ? "" : "/") + url;
-    }
-    auto filled = fill_template(url, in.value("params", json::object()), in);
-    if (!filled) return Outcome::fail(filled.error().message);
-    req.url = *filled;
+    if (!is_token(req.method)) return Outcome::fail("method: not an HTTP method (GET, POST, PUT, PATCH, DELETE, ...)");
+    // The URL: placeholders filled (encoded), joined under base_url or parsed as absolute; the
+    // client's EgressPolicy decides whether it may be called and whether credentials go along.
+    auto filled = fill_placeholders(in.contains("url") ? scalar(in["url"]) : "", in.value("params", json::object()), in);
+    if (!filled) return Outcome::fail("url: " + filled.error().message);
+    const auto& home = client_.egress().home();
+    Result<Url> target = has_scheme(*filled) ? Url::parse(*filled)
+                         : home ? join_under(*home, *filled)
+                                : Result<Url>(fail(Errc::InvalidArgument, "the input has no absolute url (and connector '" + s_.name + "' has no base_url)"));
+    if (!target) return Outcome::fail("url: " + target.error().message);
+    req.url = target->text();
     if (auto q = in.find("query"); q != in.end() && q->is_object()) {
       std::string qs;
       for (const auto& [k, v] : q->items()) qs += (qs.empty() ? "" : "&") + url_encode(k) + "=" + url_encode(scalar(v));
       if (!qs.empty()) req.url += (req.url.find('?') == std::string::npos ? "?" : "&") + qs;
     }
-    // Static headers, then credentials, then the task's own.
+    // Static headers and credentials (only to calls under base_url), then the task's own.
     if (auto h = s_.values.find("headers"); h != s_.values.end() && h->is_object()) {
-      for (const auto& [k, v] : h->items()) req.headers.emplace_back(k, scalar(v));
+      for (const auto& [k, v] : h->items()) req.origin_headers.emplace_back(k, scalar(v));
     }
-    if (!s_.text("bearer_token").empty()) req.headers.emplace_back("Authorization", "Bearer " + s_.text("bearer_token"));
-    else if (!s_.text("username").empty()) req.headers.emplace_back("Authorization", "Basic " + base64_encode(s_.text("username") + ":" + s_.text("password")));
+    if (!s_.text("bearer_token").empty()) req.origin_headers.emplace_back("Authorization", "Bearer " + s_.text("bearer_token"));
+    else if (!s_.text("username").empty()) req.origin_headers.emplace_back("Authorization", "Basic " + base64_encode(s_.text("username") + ":" + s_.text("password")));
     if (auto h = in.find("headers"); h != in.end() && h->is_object()) {
       for (const auto& [k, v] : h->items()) req.headers.emplace_back(k, scalar(v));
     }
@@ -128,8 +111,11 @@ class HttpConnector final : public connector::Connector {
     req.headers.emplace_back("Accept", "application/json, */*;q=0.5");
     const auto deadline = std::min(call.deadline, std::chrono::system_clock::now() + timeout_);
     auto answer = client_.send(req, deadline);
-    const std::string what = req.method + " " + req.url.substr(0, req.url.find('?'));
+    const std::string shown = target->text();
+    const std::string what = req.method + " " + shown.substr(0, shown.find('?'));
     if (!answer.ok) {
+      // A request refused before sending is not shown: its URL may carry what a citizen wrote.
+      if (answer.failure.kind == HttpFailure::Kind::Request) return Outcome::fail(req.method + " not sent: " + answer.failure.message);
       if (answer.failure.permanent()) return Outcome::fail(what + ": " + answer.failure.message);
       return Outcome::retry(what + ": " + answer.failure.message);
     }
@@ -176,11 +162,13 @@ class HttpConnector final : public connector::Connector {
 Result<std::shared_ptr<connector::Connector>> make_http_connector(const Settings& s) {
   auto timeout = s.duration("timeout", std::chrono::seconds(10));
   if (!timeout) return fail(timeout.error());
-  if (const auto base = s.text("base_url"); !base.empty()) {
-    if (auto u = Url::parse(base); !u) return fail(s.error("base_url: " + u.error().message));
-  }
-  auto options = http_client_options(s);
+  auto options = http_client_options(s, "base_url");
   if (!options) return fail(options.error());
+  const bool credentials = !s.text("bearer_token").empty() || !s.text("username").empty();
+  if (credentials && !options->egress.home()) {
+    return fail(s.error("bearer_token, username and password are sent only to calls under base_url: set base_url"));
+  }
+  if (!s.text("username").empty() && s.text("password").empty()) return fail(s.error("username is set but password is not"));
   return std::shared_ptr<connector::Connector>(std::make_shared<HttpConnector>(s, *options, *timeout));
 }
 

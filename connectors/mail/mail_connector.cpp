@@ -5,6 +5,7 @@
 #include "mail/mail_connector.hpp"
 
 #include "common/tls.hpp"
+#include "mail/mail_format.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -30,37 +31,26 @@ using tcp = asio::ip::tcp;
 using connector::Outcome;
 using nlohmann::json;
 
-bool ascii(const std::string& s) {
-  for (unsigned char c : s) if (c >= 128) return false;
-  return true;
-}
-
-// RFC 2047 for non-ASCII header text.
-std::string header_text(const std::string& s) { return ascii(s) ? s : "=?UTF-8?B?" + base64_encode(s) + "?="; }
-
-// The address part of "Name <a@b>" or "a@b".
-std::string address_of(const std::string& s) {
-  const auto lt = s.find('<'), gt = s.find('>');
-  if (lt != std::string::npos && gt != std::string::npos && gt > lt) return s.substr(lt + 1, gt - lt - 1);
-  return s;
-}
-
-std::vector<std::string> recipients(const json& v) {
-  std::vector<std::string> out;
-  auto add = [&](const std::string& list) {
-    std::string cur;
-    for (char c : list + ",") {
-      if (c == ',' || c == ';') {
-        const auto b = cur.find_first_not_of(' '), e = cur.find_last_not_of(' ');
-        if (b != std::string::npos) out.push_back(cur.substr(b, e - b + 1));
-        cur.clear();
-      } else {
-        cur += c;
-      }
+// The recipients of `field` ("to", "cc"): an address, a list in one text, or a list of texts.
+// Errors name the field and the position, never the address.
+Result<std::vector<Mailbox>> recipients(const json& in, const std::string& field) {
+  std::vector<Mailbox> out;
+  const json v = in.value(field, json());
+  std::vector<std::string> texts;
+  if (v.is_string()) texts.push_back(v.get<std::string>());
+  else if (v.is_array()) {
+    for (const auto& x : v) {
+      if (!x.is_string()) return fail(Errc::InvalidArgument, field + ": every entry of the list must be a text");
+      texts.push_back(x.get<std::string>());
     }
-  };
-  if (v.is_string()) add(v.get<std::string>());
-  else if (v.is_array()) for (const auto& x : v) if (x.is_string()) add(x.get<std::string>());
+  } else if (!v.is_null()) {
+    return fail(Errc::InvalidArgument, field + " must be a text or a list of texts");
+  }
+  for (const auto& t : texts) {
+    auto list = parse_mailbox_list(t);
+    if (!list) return fail(Errc::InvalidArgument, field + ": " + list.error().message);
+    out.insert(out.end(), list->begin(), list->end());
+  }
   return out;
 }
 
@@ -95,7 +85,9 @@ class Smtp {
   }
 
   // Sends a command and checks the reply code. 4xx: retry; 5xx: fail.
+  // The one place a command is written: a line with CR, LF or NUL is never sent.
   std::optional<Outcome> command(const std::string& line, int want, const std::string& step, bool secret = false) {
+    if (!is_command_line(line)) return Outcome::fail("an SMTP command (" + (secret ? std::string("AUTH") : step) + ") would hold a line break; nothing more was sent");
     if (auto p = write(line + "\r\n", secret ? "AUTH" : step)) return p;
     return expect(want, step);
   }
@@ -180,7 +172,7 @@ class Smtp {
 
 class MailConnector final : public connector::Connector {
  public:
-  MailConnector(Settings s, std::chrono::milliseconds timeout) : s_(std::move(s)), timeout_(timeout) {
+  MailConnector(Settings s, Mailbox from, std::chrono::milliseconds timeout) : s_(std::move(s)), from_(std::move(from)), timeout_(timeout) {
     tls_error_ = configure_client_tls(tls_, s_.text("ca_file"), s_.flag("verify_tls", true));
   }
   const std::string& tls_error() const { return tls_error_; }
@@ -216,15 +208,14 @@ class MailConnector final : public connector::Connector {
     if (!filled_subject) return Outcome::fail("mail subject: " + filled_subject.error().message);
     auto filled_body = fill_mail_template(body, data);
     if (!filled_body) return Outcome::fail("mail body: " + filled_body.error().message);
-    const auto to = recipients(in.value("to", json())), cc = recipients(in.value("cc", json()));
-    if (to.empty()) return Outcome::fail("mail.send has no recipient (to)");
-    for (const auto& r : to) {
-      if (address_of(r).find('@') == std::string::npos) return Outcome::fail("'" + r + "' is not a mail address");
-    }
+    auto to = recipients(in, "to");
+    if (!to) return Outcome::fail(to.error().message);
+    auto cc = recipients(in, "cc");
+    if (!cc) return Outcome::fail(cc.error().message);
+    if (to->empty()) return Outcome::fail("mail.send has no recipient (to)");
     const std::string host = s_.text("host", "localhost");
     const std::string port = std::to_string(s_.integer("port", 587));
     const std::string tls = s_.text("tls", "starttls");
-    const std::string from = s_.text("from", "elva@localhost");
     std::string id_part;
     for (char c : call.idempotency_key) id_part += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
     const std::string message_id = "<" + id_part + "." + s_.name + "@elva>";
@@ -242,15 +233,13 @@ class MailConnector final : public connector::Connector {
       const std::string token = base64_encode(std::string("\0", 1) + user + std::string("\0", 1) + s_.text("password"));
       if (auto p = smtp.command("AUTH PLAIN " + token, 235, "authentication (AUTH PLAIN) as " + user, true)) return *p;
     }
-    if (auto p = smtp.command("MAIL FROM:<" + address_of(from) + ">", 250, "the sender " + address_of(from))) return *p;
+    if (auto p = smtp.command("MAIL FROM:<" + from_.address + ">", 250, "the sender " + from_.address)) return *p;
     int accepted = 0;
-    for (const auto& r : to) {
-      if (auto p = smtp.command("RCPT TO:<" + address_of(r) + ">", 250, "the recipient " + address_of(r))) return *p;
-      ++accepted;
-    }
-    for (const auto& r : cc) {
-      if (auto p = smtp.command("RCPT TO:<" + address_of(r) + ">", 250, "the recipient " + address_of(r))) return *p;
-      ++accepted;
+    for (const auto* list : {&*to, &*cc}) {
+      for (const auto& r : *list) {
+        if (auto p = smtp.command("RCPT TO:<" + r.address + ">", 250, "the recipient " + r.address)) return *p;
+        ++accepted;
+      }
     }
     if (auto p = smtp.command("DATA", 354, "DATA")) return *p;
     std::string msg;
@@ -259,25 +248,22 @@ class MailConnector final : public connector::Connector {
     std::tm tm{};
     gmtime_r(&now, &tm);
     std::strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-    auto join = [](const std::vector<std::string>& list) {
-      std::string out;
-      for (const auto& x : list) out += (out.empty() ? "" : ", ") + x;
-      return out;
-    };
-    msg += "From: " + from + "\r\nTo: " + join(to) + "\r\n";
-    if (!cc.empty()) msg += "Cc: " + join(cc) + "\r\n";
-    msg += "Subject: " + header_text(*filled_subject) + "\r\nDate: " + date + "\r\nMessage-ID: " + message_id +
+    // Every header from mail_format (encoded, folded), the body base64 of its canonical CRLF
+    // text, and the whole DATA dot-stuffed.
+    msg += address_field("From", {from_}) + "\r\n" + address_field("To", *to) + "\r\n";
+    if (!cc->empty()) msg += address_field("Cc", *cc) + "\r\n";
+    msg += header_field("Subject", *filled_subject) + "\r\nDate: " + date + "\r\nMessage-ID: " + message_id +
            "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
-    const std::string encoded = base64_encode(*filled_body);
+    const std::string encoded = base64_encode(crlf_lines(*filled_body));
     for (std::size_t i = 0; i < encoded.size(); i += 76) msg += encoded.substr(i, 76) + "\r\n";
-    msg += ".\r\n";
-    if (auto p = smtp.write(msg, "the message")) return *p;
+    if (auto p = smtp.write(smtp_data(msg), "the message")) return *p;
     if (auto p = smtp.expect(250, "the message")) return *p;
     (void)smtp.command("QUIT", 221, "QUIT");
     return Outcome::completed({{"messageId", message_id}, {"recipients", accepted}});
   }
 
   Settings s_;
+  Mailbox from_;
   std::chrono::milliseconds timeout_;
   ssl::context tls_{ssl::context::tls_client};
   std::string tls_error_;
@@ -320,7 +306,9 @@ Result<std::shared_ptr<connector::Connector>> make_mail_connector(const Settings
   if (!s.text("username").empty() && tls == "none") return fail(s.error("refusing to send a password without TLS; set tls = \"starttls\""));
   auto timeout = s.duration("timeout", std::chrono::seconds(20));
   if (!timeout) return fail(timeout.error());
-  auto mail = std::make_shared<MailConnector>(s, *timeout);
+  auto from = parse_mailbox(s.text("from", "elva@localhost"));
+  if (!from) return fail(s.error("from " + from.error().message));
+  auto mail = std::make_shared<MailConnector>(s, *from, *timeout);
   if (!mail->tls_error().empty()) return fail(s.error(mail->tls_error()));
   return std::shared_ptr<connector::Connector>(mail);
 }

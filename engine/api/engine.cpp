@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -23,6 +24,41 @@ namespace {
 using nlohmann::json;
 
 std::string kind_name(model::ElementType t) { return std::string(model::bpmn_name(t)); }
+
+// An attachment's content type is what a citizen wrote and is served back as Content-Type, so
+// it must be a media type (RFC 9110 §8.3.1): type "/" subtype, then "; name=value" parameters,
+// tokens or quoted strings, ASCII and at most 200 characters; never CR, LF or NUL.
+bool is_media_type(const std::string& s) {
+  const auto tchar = [](unsigned char c) { return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos; };
+  std::size_t i = 0;
+  const auto token = [&] {
+    const std::size_t start = i;
+    while (i < s.size() && tchar(static_cast<unsigned char>(s[i]))) ++i;
+    return i > start;
+  };
+  const auto ows = [&] { while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i; };
+  if (s.size() > 200 || !token() || i >= s.size() || s[i++] != '/' || !token()) return false;
+  for (;;) {
+    ows();
+    if (i == s.size()) return true;
+    if (s[i++] != ';') return false;
+    ows();
+    if (i == s.size() || s[i] == ';') continue;  // an empty parameter
+    if (!token() || i >= s.size() || s[i++] != '=') return false;
+    if (i < s.size() && s[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= s.size()) return false;  // not closed
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c == '"') break;
+        if (c == '\\' && ++i < s.size()) c = static_cast<unsigned char>(s[i]);
+        if (i >= s.size() || (c < 0x20 && c != '\t') || c >= 0x7f) return false;
+      }
+      ++i;
+    } else if (!token()) {
+      return false;
+    }
+  }
+}
 
 class DurableEngine final : public Engine {
  public:
@@ -215,6 +251,12 @@ class DurableEngine final : public Engine {
     if (!message_name.empty() && s.case_receipt.empty()) {
       return fail(Errc::InvalidArgument, "form '" + s.form + "' completes an earlier application: send its receipt as \"case\"");
     }
+    Error refused{Errc::InvalidArgument, "some attachments are not acceptable", {{"status", "422"}}};
+    for (std::size_t i = 0; i < s.attachments.size(); ++i) {
+      if (is_media_type(s.attachments[i].content_type)) continue;
+      refused.with("field.attachments[" + std::to_string(i) + "].contentType", "is not a media type (type/subtype; name=value, RFC 9110)");
+    }
+    if (refused.context.size() > 1) return fail(std::move(refused));
     std::vector<store::AttachmentIn> files;
     for (const auto& a : s.attachments) files.push_back({a.name, a.content_type, a.content});
     const std::string prefix = s.spec.value("receipt_prefix", std::string("E"));
@@ -264,7 +306,9 @@ class DurableEngine final : public Engine {
     if (!a) return fail(a.error());
     if (!*a) return fail(Errc::NotFound, "there is no attachment " + std::to_string(id));
     return json{{"id", (*a)->id}, {"receipt", (*a)->receipt}, {"instance", (*a)->instance}, {"name", (*a)->name},
-                {"contentType", (*a)->content_type}, {"createdAt", (*a)->created_at}, {"content", (*a)->content}};
+                // One stored before intake checked it is served as bytes, not as what it claimed.
+                {"contentType", is_media_type((*a)->content_type) ? (*a)->content_type : "application/octet-stream"},
+                {"createdAt", (*a)->created_at}, {"content", (*a)->content}};
   }
 
   Result<json> signal(const std::string& name, const json& vars) override {

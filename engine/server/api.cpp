@@ -1,9 +1,11 @@
 // Api (api.hpp): routes, authentication, JSON checks, problem+json answers.
 #include "server/api.hpp"
 
+#include <cctype>
 #include <functional>
 #include <mutex>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include <nlohmann/json.hpp>
@@ -452,7 +454,11 @@ void Api::Impl::build() {
       if (encoded.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=\r\n") != std::string::npos) {
         errors.push_back({{"field", where + ".content"}, {"message", "is not base64"}});
       }
-      Engine::EserviceAttachment file{a["name"], a.value("contentType", std::string("application/octet-stream")), base64_decode(encoded)};
+      // The content type itself (a media type, RFC 9110) is checked by Engine::eservice_submit.
+      const bool typed = a.contains("contentType") && !a["contentType"].is_null();
+      if (typed && !a["contentType"].is_string()) errors.push_back({{"field", where + ".contentType"}, {"message", "must be a text"}});
+      Engine::EserviceAttachment file{a["name"], typed && a["contentType"].is_string() ? a["contentType"].get<std::string>() : "application/octet-stream",
+                                      base64_decode(encoded)};
       if (static_cast<std::int64_t>(file.content.size()) > limit) {
         errors.push_back({{"field", where + ".content"}, {"message", "is larger than " + std::to_string(limit) + " bytes"}});
       }
@@ -471,9 +477,22 @@ void Api::Impl::build() {
     Response r;
     r.content_type = (*a)["contentType"];
     r.body = (*a)["content"].get<std::string>();
-    std::string name = (*a)["name"];
-    for (auto& ch : name) if (ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 32) ch = '_';
-    r.headers["Content-Disposition"] = "attachment; filename=\"" + name + "\"";
+    // The name is the applicant's: RFC 6266 with an ASCII fallback and the exact name in
+    // RFC 8187 (5987) form, so no byte of it reaches the header as it is.
+    const std::string name = (*a)["name"];
+    std::string ascii, exact;
+    for (unsigned char ch : name) {
+      ascii += ch < 0x20 || ch >= 0x7f || ch == '"' || ch == '\\' || ch == '%' || ch == '/' ? '_' : static_cast<char>(ch);
+      if (std::isalnum(ch) || std::string_view("!#$&+-.^_`|~").find(static_cast<char>(ch)) != std::string_view::npos) {
+        exact += static_cast<char>(ch);
+      } else {
+        static const char* hex = "0123456789ABCDEF";
+        exact += '%';
+        exact += hex[ch >> 4];
+        exact += hex[ch & 15];
+      }
+    }
+    r.headers["Content-Disposition"] = "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + exact;
     r.headers["X-Content-Type-Options"] = "nosniff";
     r.headers["X-Elva-Receipt"] = (*a)["receipt"];
     return r;

@@ -2,11 +2,13 @@
 #include "server/http_server.hpp"
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -107,6 +109,34 @@ std::string problem_body(int status, const std::string& title, const std::string
     return o;
   };
   return "{\"type\":\"about:blank\",\"title\":\"" + esc(title) + "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + esc(detail) + "\"}";
+}
+
+// RFC 9110 §5.6.2 token.
+bool is_token(const std::string& s) {
+  if (s.empty()) return false;
+  for (unsigned char c : s) {
+    if (!std::isalnum(c) && std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
+// RFC 9110 §5.5 field-value: no control character but HTAB (so never CR, LF or NUL).
+bool is_field_value(const std::string& s) {
+  for (unsigned char c : s) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
+  }
+  return true;
+}
+
+// The one rule for every response header (write() applies it): "" when all may go out, else
+// which header broke it (its name when the name itself is valid, never its value).
+std::string refused_header(const Response& r) {
+  if (!is_field_value(r.content_type)) return "Content-Type";
+  for (const auto& [k, v] : r.headers) {
+    if (!is_token(k)) return "a header whose name is not a token";
+    if (!is_field_value(v)) return k;
+  }
+  return "";
 }
 
 }  // namespace
@@ -248,7 +278,17 @@ class Session : public std::enable_shared_from_this<Session> {
     write(std::move(r), keep);
   }
 
+  // Every response passes here. One whose header name or value would hold CR, LF, NUL or another
+  // control character (a split response) is not sent: a 500 goes instead, and the log names
+  // the header, not its value.
   void write(Response r, bool keep) {
+    if (const auto bad = refused_header(r); !bad.empty()) {
+      server_.log("a response was not sent: its header " + bad + " held a control character (CR, LF, NUL, ...) or a name that is not a token");
+      r = Response{};
+      r.status = 500;
+      r.content_type = "application/problem+json";
+      r.body = problem_body(500, "Internal Server Error", "the server built an answer it must not send; the administrator finds the cause in its log");
+    }
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_ ? version_ : 11);
     res->set(http::field::server, "Elva");
     if (!r.content_type.empty() && r.status != 204 && r.status != 304) res->set(http::field::content_type, r.content_type);

@@ -19,8 +19,9 @@ const user = opt('--user');
 const password = opt('--password');
 const messages = [];
 
-// RFC 2047 encoded words (=?UTF-8?B?...?= / ?Q?) in a header.
-const decodeWords = (s) => s.replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_, cs, enc, text) =>
+// RFC 2047 encoded words (=?UTF-8?B?...?= / ?Q?) in a header; the space between two adjacent
+// words is not part of the text (§6.2).
+const decodeWords = (s) => s.replace(/(\?=)[ \t]+(?==\?)/g, '$1').replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_, cs, enc, text) =>
   enc.toUpperCase() === 'B' ? Buffer.from(text, 'base64').toString('utf8')
     : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9A-F]{2})/gi, (m, h) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8'));
 

@@ -21,18 +21,7 @@ std::string write_file(const std::string& name, const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("URLs are split into scheme host port and target with clear refusals", "[connectors]") {
-  auto u = connectors::Url::parse("https://hr.kommun.se/scim/v2/Users?filter=x");
-  REQUIRE(u);
-  CHECK(u->host == "hr.kommun.se");
-  CHECK(u->port == "443");
-  CHECK(u->target == "/scim/v2/Users?filter=x");
-  CHECK(connectors::Url::parse("http://[::1]:8080")->host == "::1");
-  CHECK(connectors::Url::parse("http://a.b")->target == "/");
-  CHECK(connectors::Url::parse("ftp://x").error().message.find("only http and https") != std::string::npos);
-  CHECK(connectors::Url::parse("http://user:pw@x/").error().message.find("credentials in the URL") != std::string::npos);
-  CHECK(connectors::Url::parse("x/y").error().message.find("not an absolute URL") != std::string::npos);
-  CHECK(connectors::url_encode("Grävtillstånd 1/2") == "Gr%C3%A4vtillst%C3%A5nd%201%2F2");
+TEST_CASE("base64 for Basic credentials, AUTH PLAIN and mail bodies", "[connectors]") {
   CHECK(connectors::base64_encode("elva:pw") == "ZWx2YTpwdw==");
   CHECK(connectors::base64_encode(std::string("\0u\0p", 4)) == "AHUAcA==");
 }
@@ -85,6 +74,31 @@ TEST_CASE("elva.toml: secrets come from the environment or files and are never s
   CHECK(syntax.error().message.find("syntax.toml:1:") != std::string::npos);
   auto section = connectors::load_config(write_file("section.toml", "[conectors.hr]\n"));
   CHECK(section.error().message.find("unknown section [conectors]") != std::string::npos);
+}
+
+TEST_CASE("elva.toml: an unknown setting is refused, so a typo cannot switch a protection off", "[connectors]") {
+  auto typo = connectors::load_config(write_file("typo.toml", "[connectors.desk]\nkind = \"http\"\nbase_url = \"https://d.example/api\"\ndeny_privat = true\n"));
+  REQUIRE_FALSE(typo);
+  CHECK(typo.error().message.find("[connectors.desk]: unknown setting 'deny_privat' for a http connector; it takes base_url,") != std::string::npos);
+  CHECK(typo.error().message.find("deny_private") != std::string::npos);
+  auto mail = connectors::load_config(write_file("mailtypo.toml", "[connectors.mail]\nhost = \"x\"\nfrom_address = \"a@b\"\n"));
+  CHECK(mail.error().message.find("unknown setting 'from_address' for a mail connector") != std::string::npos);
+  auto egress = connectors::load_config(write_file("egress.toml",
+      "[connectors.desk]\nkind = \"http\"\nbase_url = \"https://d.example/api\"\nallowed_hosts = [\"files.example\"]\n"
+      "denied_hosts = [\"x.example\"]\ndeny_private = true\nallowed_networks = [\"10.1.0.0/16\"]\ndenied_networks = [\"192.0.2.0/24\"]\n"
+      "[connectors.hr]\nurl = \"https://hr.example/scim/v2\"\ndeny_private = true\n"
+      "[connectors.portal]\nkind = \"eservice\"\nportal_url = \"https://p.example/api\"\ndeny_private = false\n"));
+  CHECK(egress);
+}
+
+TEST_CASE("elva.toml: credentials need base_url, and a from that is not a mail address is refused", "[connectors]") {
+  ::setenv("ELVA_UNIT_TOKEN", "s3cret-token", 1);
+  auto bare = connectors::load_config(write_file("bare.toml", "[connectors.desk]\nkind = \"http\"\nbearer_token = { env = \"ELVA_UNIT_TOKEN\" }\n"));
+  REQUIRE_FALSE(bare);
+  CHECK(bare.error().message.find("sent only to calls under base_url: set base_url") != std::string::npos);
+  auto from = connectors::load_config(write_file("from.toml", "[connectors.mail]\nhost = \"x\"\nfrom = \"Elva <elva@x>\\r\\nBcc: a@b\"\n"));
+  REQUIRE_FALSE(from);
+  CHECK(from.error().message.find("[connectors.mail]: from is not a mail address") != std::string::npos);
 }
 
 TEST_CASE("the contract check names the connector the operation and the missing inputs", "[connectors]") {
