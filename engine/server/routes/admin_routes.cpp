@@ -1,0 +1,62 @@
+// Administration: jobs, incidents and their retry, users, API tokens.
+#include "common/iso8601.hpp"
+#include "server/routes/route.hpp"
+
+namespace elva::server {
+namespace {
+
+using nlohmann::json;
+
+}  // namespace
+
+void add_admin_routes(Routes& routes) {
+  routes.add("GET", "/api/jobs", "admin", [](Call& c) -> Result<Response> {
+    std::uint64_t instance = 0;
+    if (auto v = c.req.query.find("instance"); v != c.req.query.end()) {
+      try { instance = std::stoull(v->second); } catch (...) { return fail(Errc::InvalidArgument, "instance must be a number"); }
+    }
+    auto r = c.engine.jobs(instance);
+    if (!r) return fail(r.error());
+    return ok(json{{"items", *r}});
+  });
+  routes.add("GET", "/api/incidents", "developer", [](Call& c) -> Result<Response> {
+    auto r = c.engine.incidents();
+    if (!r) return fail(r.error());
+    return ok(json{{"items", *r}});
+  });
+  routes.add_by_id("POST", "/api/incidents/{id}/retry", "admin", [](Call& c, std::uint64_t id) { return c.engine.retry(id); });
+  routes.add("GET", "/api/users", "admin", [](Call& c) -> Result<Response> {
+    auto r = c.engine.users();
+    if (!r) return fail(r.error());
+    return ok(json{{"items", *r}});
+  });
+  routes.add("POST", "/api/users", "admin", [](Call& c) -> Result<Response> {
+    auto b = c.body({"users"});
+    if (!b) return fail(b.error());
+    auto r = c.engine.import_users(b->value("users", json()));
+    if (!r) return fail(r.error());
+    return ok(*r);
+  });
+  routes.add("POST", "/api/tokens", "admin", [](Call& c) -> Result<Response> {
+    auto b = c.body({"user", "name", "ttl"});
+    if (!b) return fail(b.error());
+    auto user = text_field(*b, "user", true);
+    if (!user) return fail(user.error());
+    auto name = text_field(*b, "name", false, "api");
+    if (!name) return fail(name.error());
+    auto ttl = text_field(*b, "ttl", false);
+    if (!ttl) return fail(ttl.error());
+    std::int64_t ms = 0;
+    if (!ttl->empty()) {
+      auto d = duration_ms(*ttl, "ttl");
+      if (!d) return fail(d.error());
+      ms = *d;
+    }
+    auto r = c.engine.create_token(*user, *name, ms);
+    if (!r) return fail(r.error());
+    return ok(*r, 201);
+  });
+
+}
+
+}  // namespace elva::server

@@ -1,0 +1,253 @@
+// The routes' shared parts (route.hpp): the problem+json mapper, answers, body and field checks,
+// the route table.
+#include "server/routes/route.hpp"
+
+#include "common/iso8601.hpp"
+
+namespace elva::server {
+namespace {
+
+using nlohmann::json;
+
+int status_of(Errc code) {
+  switch (code) {
+    case Errc::InvalidArgument:
+    case Errc::ParseError:
+    case Errc::ExpressionError: return 400;
+    case Errc::ValidationError: return 422;
+    case Errc::NotFound: return 404;
+    case Errc::Conflict: return 409;
+    case Errc::StoreUnavailable: return 503;
+    case Errc::ConnectorFailed: return 502;
+    case Errc::Timeout: return 504;
+    case Errc::Unauthenticated: return 401;
+    case Errc::PermissionDenied: return 403;
+    case Errc::Internal: return 500;
+  }
+  return 500;
+}
+
+const char* title_of(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 409: return "Conflict";
+    case 412: return "Precondition Failed";
+    case 415: return "Unsupported Media Type";
+    case 422: return "Unprocessable Content";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Unavailable";
+    case 504: return "Gateway Timeout";
+    default: return status >= 500 ? "Internal Server Error" : "Error";
+  }
+}
+
+Response problem_with(int status, const std::string& detail, const std::string& instance, json extra) {
+  json body = {{"type", "about:blank"}, {"title", title_of(status)}, {"status", status}, {"detail", detail}, {"instance", instance}};
+  for (auto& [k, v] : extra.items()) body[k] = v;
+  Response r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = body.dump();
+  if (status == 401) r.headers["WWW-Authenticate"] = "Bearer realm=\"elva\"";
+  return r;
+}
+
+}  // namespace
+
+Error with_status(Errc code, std::string message, int status) {
+  return Error{code, std::move(message), {{"status", std::to_string(status)}}};
+}
+
+Response problem(int status, const std::string& detail, const std::string& instance) {
+  return problem_with(status, detail, instance, json::object());
+}
+
+Response problem_of(const Error& e, const std::string& instance) {
+  json extra = json::object();
+  extra["code"] = std::string(to_string(e.code));
+  json errors = json::array();
+  for (const auto& [k, v] : e.context) {
+    if (k.rfind("field.", 0) == 0) errors.push_back({{"field", k.substr(6)}, {"message", v}});
+  }
+  if (!errors.empty()) extra["errors"] = std::move(errors);
+  int status = status_of(e.code);
+  for (const auto& [k, v] : e.context) if (k == "status") status = std::stoi(v);
+  return problem_with(status, e.message, instance, std::move(extra));
+}
+
+Response ok(const json& body, int status) {
+  Response r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+// No body and no Content-Type (camunda-external-task-client-js parses any application/json).
+Response no_content() {
+  Response r;
+  r.status = 204;
+  r.content_type.clear();
+  return r;
+}
+
+// A weak ETag of a body; If-None-Match with it answers 304.
+Response with_etag(const Request& req, Response r, const std::string& tag) {
+  r.headers["ETag"] = tag;
+  if (req.header("if-none-match") == tag) {
+    r.status = 304;
+    r.body.clear();
+  }
+  return r;
+}
+
+std::string body_etag(const std::string& body) { return "W/\"" + std::to_string(std::hash<std::string>{}(body)) + "\""; }
+
+// Field type checks with messages that say which field and what it should be.
+Result<std::string> text_field(const json& j, const char* name, bool required, const std::string& fallback) {
+  if (!j.contains(name) || j[name].is_null()) {
+    if (required) return fail(Errc::InvalidArgument, std::string(name) + " is required");
+    return fallback;
+  }
+  if (!j[name].is_string()) return fail(Errc::InvalidArgument, std::string(name) + " must be a text, not " + j[name].type_name());
+  return j[name].get<std::string>();
+}
+
+Result<json> object_field(const json& j, const char* name) {
+  if (!j.contains(name) || j[name].is_null()) return json::object();
+  if (!j[name].is_object()) return fail(Errc::InvalidArgument, std::string(name) + " must be a JSON object, not " + j[name].type_name());
+  return j[name];
+}
+
+Result<std::int64_t> int_field(const json& j, const char* name, std::int64_t fallback) {
+  if (!j.contains(name) || j[name].is_null()) return fallback;
+  if (!j[name].is_number_integer()) return fail(Errc::InvalidArgument, std::string(name) + " must be a whole number");
+  return j[name].get<std::int64_t>();
+}
+
+Result<std::int64_t> duration_ms(const std::string& iso, const char* name) {
+  auto d = iso8601::parse_duration(iso);
+  if (!d) return fail(Errc::InvalidArgument, std::string(name) + " '" + iso + "' is not an ISO 8601 duration such as PT1H");
+  return iso8601::add(0, *d);
+}
+
+// Camunda's typed variables ({"name": {"value", "type"}}) in a request body, as plain JSON.
+Result<json> api_variables(const json& body) {
+  json out = json::object();
+  for (const char* field : {"variables", "localVariables"}) {
+    if (!body.contains(field) || body[field].is_null()) continue;
+    const json& typed = body[field];
+    if (!typed.is_object()) return fail(Errc::InvalidArgument, std::string(field) + " must be an object of {\"value\", \"type\"} entries");
+    for (const auto& [name, v] : typed.items()) {
+      if (!v.is_object()) return fail(Errc::InvalidArgument, "variable '" + name + "' must be an object with a value (and a type)");
+      std::string type = v.value("type", "");
+      for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      const json value = v.value("value", json());
+      if ((type == "json" || type == "object") && value.is_string()) {
+        auto parsed = json::parse(value.get<std::string>(), nullptr, false);
+        if (parsed.is_discarded()) return fail(Errc::InvalidArgument, "variable '" + name + "' has type " + v.value("type", "") + " but its value is not JSON");
+        out[name] = std::move(parsed);
+      } else if (type == "file" || type == "bytes") {
+        return fail(Errc::InvalidArgument, "variable '" + name + "' is a " + type + "; Elva's external-task API takes JSON values only");
+      } else {
+        out[name] = value;
+      }
+    }
+  }
+  return out;
+}
+
+Result<json> Call::body(const std::set<std::string>& allowed, bool required) const {
+  if (req.body.empty()) {
+    if (required) return fail(Errc::InvalidArgument, "the request needs a JSON body");
+    return json::object();
+  }
+  const std::string type = req.header("content-type");
+  if (type.rfind("application/json", 0) != 0) {
+    return fail(Error{Errc::InvalidArgument, "send the body as JSON (Content-Type: application/json), not '" + type + "'", {{"status", "415"}}});
+  }
+  auto j = json::parse(req.body, nullptr, false);
+  if (j.is_discarded()) return fail(Errc::InvalidArgument, "the body is not valid JSON");
+  if (!j.is_object()) return fail(Errc::InvalidArgument, "the body must be a JSON object");
+  for (const auto& [k, v] : j.items()) {
+    if (!allowed.count(k)) {
+      std::string list;
+      for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      return fail(Errc::InvalidArgument, "unknown field '" + k + "' (this request takes: " + list + ")");
+    }
+  }
+  return j;
+}
+
+
+Result<std::uint64_t> Call::key(const std::string& name) const {
+  const std::string& text = params.at(name);
+  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
+    return fail(Errc::InvalidArgument, name + " must be a number, not '" + text + "'");
+  }
+  return std::stoull(text);
+}
+
+void Routes::add(std::string method, const std::string& path, std::string role, RouteFn handler) {
+  routes_.push_back({std::move(method), split_path(path), std::move(role), std::move(handler)});
+}
+
+void Routes::add_by_id(std::string method, const std::string& path, std::string role,
+                       std::function<Result<json>(Call&, std::uint64_t)> handler) {
+  add(std::move(method), path, std::move(role), [handler = std::move(handler)](Call& c) -> Result<Response> {
+    auto id = c.key("id");
+    if (!id) return fail(id.error());
+    auto r = handler(c, *id);
+    if (!r) return fail(r.error());
+    return ok(*r);
+  });
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  std::size_t start = 1;
+  while (start <= path.size()) {
+    auto end = path.find('/', start);
+    if (end == std::string::npos) end = path.size();
+    out.push_back(path.substr(start, end - start));
+    start = end + 1;
+  }
+  if (!out.empty() && out.back().empty()) out.pop_back();
+  return out;
+}
+
+bool match(const Route& r, const std::vector<std::string>& parts, std::map<std::string, std::string>& params) {
+  if (r.segments.size() != parts.size()) return false;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const auto& s = r.segments[i];
+    if (s.size() > 2 && s.front() == '{' && s.back() == '}') {
+      params[s.substr(1, s.size() - 2)] = parts[i];
+    } else if (s != parts[i]) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Basic and Bearer credentials.
+std::string base64_decode(const std::string& in) {
+  static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  int val = 0, bits = -8;
+  for (char c : in) {
+    auto pos = chars.find(c);
+    if (pos == std::string::npos) break;
+    val = (val << 6) + static_cast<int>(pos);
+    bits += 6;
+    if (bits >= 0) {
+      out += static_cast<char>((val >> bits) & 0xFF);
+      bits -= 8;
+    }
+  }
+  return out;
+}
+
+}  // namespace elva::server

@@ -1,0 +1,40 @@
+// Sessions and the open routes: health, the OpenAPI document, login, logout, who am I.
+#include "server/routes/route.hpp"
+
+namespace elva::server {
+namespace {
+
+using nlohmann::json;
+
+}  // namespace
+
+void add_session_routes(Routes& routes) {
+  routes.add("GET", "/api/health", "", [](Call& c) -> Result<Response> {
+    auto s = c.engine.db_status();
+    if (!s) return fail(s.error());
+    return ok({{"status", "up"}, {"database", (*s)["database"]}, {"schema", (*s)["current"]}});
+  });
+  routes.add("GET", "/api/openapi.json", "", [&routes](Call& c) -> Result<Response> { return routes.asset(c.req, "/openapi.json"); });
+  routes.add("POST", "/api/login", "", [&routes](Call& c) -> Result<Response> {
+    auto b = c.body({"username", "password"});
+    if (!b) return fail(b.error());
+    auto user = text_field(*b, "username", true);
+    if (!user) return fail(user.error());
+    auto password = text_field(*b, "password", true);
+    if (!password) return fail(password.error());
+    auto s = c.engine.login(*user, *password, routes.options.session_ttl_ms);
+    if (!s) return fail(s.error());
+    return ok(*s);
+  });
+
+  routes.add("POST", "/api/logout", "any", [](Call& c) -> Result<Response> {
+    const std::string auth = c.req.header("authorization");
+    if (auth.rfind("Bearer ", 0) == 0) {
+      if (auto r = c.engine.logout(auth.substr(7)); !r) return fail(r.error());
+    }
+    return no_content();
+  });
+  routes.add("GET", "/api/me", "any", [](Call& c) -> Result<Response> { return ok(c.who->to_json()); });
+}
+
+}  // namespace elva::server
