@@ -407,8 +407,8 @@ class DurableEngine final : public Engine {
   Result<json> claim(const Principal& who, std::uint64_t key, int expected) override { return people_->claim(who, key, expected); }
   Result<json> unclaim(const Principal& who, std::uint64_t key) override { return people_->unclaim(who, key); }
   Result<json> delegate(const Principal& who, std::uint64_t key, const std::string& to) override { return people_->delegate(who, key, to); }
-  Result<json> complete_task(const Principal& who, std::uint64_t key, const json& data) override {
-    return people_->complete_task(who, key, data);
+  Result<json> complete_task(const Principal& who, std::uint64_t key, const json& data, int expected_revision) override {
+    return people_->complete_task(who, key, data, expected_revision);
   }
   Result<json> form(const std::string& key) override { return people_->form(key); }
   Result<json> fetch_and_lock(const Principal& who, const json& request) override { return people_->fetch_and_lock(who, request); }

@@ -310,7 +310,7 @@ Result<json> PeopleApi::task(const Principal& who, std::uint64_t key) {
   return out;
 }
 
-Result<json> PeopleApi::form(const std::string& key) {
+Result<std::optional<store::FormRow>> PeopleApi::form_row(const std::string& key) {
   // The key as deployed (embedded Zeebe forms keep "camunda-forms:bpmn:<id>"), else without
   // Camunda's prefixes: camunda-forms:deployment:forms/x.form, camunda-forms:app:..., embedded:...
   auto row = store_.form(key);
@@ -321,8 +321,24 @@ Result<json> PeopleApi::form(const std::string& key) {
     if (!row) return fail(row.error());
     break;
   }
+  return std::move(*row);
+}
+
+Result<json> PeopleApi::form(const std::string& key) {
+  auto row = form_row(key);
+  if (!row) return fail(row.error());
   if (!*row) return fail(Errc::NotFound, "the form '" + key + "' is not deployed (deploy its .form file with the process)");
   return json{{"id", (*row)->form_id}, {"version", (*row)->version}, {"file", (*row)->file}, {"schema", (*row)->schema}};
+}
+
+Result<std::shared_ptr<const forms::Form>> PeopleApi::compiled_form(const store::FormRow& row) {
+  auto& cached = forms_[{row.form_id, row.version}];
+  if (!cached) {
+    auto parsed = forms::read_form(row.schema);
+    if (!parsed) return fail(Errc::Internal, "the deployed form '" + row.form_id + "' cannot be read: " + parsed.error().message);
+    cached = std::make_shared<const forms::Form>(std::move(*parsed));
+  }
+  return cached;
 }
 
 Result<json> PeopleApi::claim(const Principal& who, std::uint64_t key, int expected_revision) {
@@ -371,19 +387,22 @@ Result<json> PeopleApi::delegate(const Principal& who, std::uint64_t key, const 
   return task_json(**row);
 }
 
-Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, const json& data) {
+Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, const json& data, int expected_revision) {
   auto t = visible_task(who, key);
   if (!t) return fail(t.error());
   if (t->state != "open") return fail(already_ended(*t));
+  if (expected_revision && expected_revision != t->revision) {
+    return fail(Error{Errc::Conflict, "the task changed since you read it; reload it", {{"status", "412"}}});
+  }
   if (!data.is_object()) return fail(Errc::InvalidArgument, "the form data must be a JSON object of field keys and values");
   json variables = data;
   if (!t->form_key.empty()) {
-    auto f = form(t->form_key);
-    if (!f && f.error().code != Errc::NotFound) return fail(f.error());
-    if (f) {
-      auto parsed = forms::read_form((*f)["schema"]);
-      if (!parsed) return fail(Errc::Internal, "the deployed form '" + t->form_key + "' cannot be read: " + parsed.error().message);
-      auto errors = forms::check_submission(*parsed, data, variables);
+    auto row = form_row(t->form_key);
+    if (!row) return fail(row.error());
+    if (*row) {
+      auto f = compiled_form(**row);
+      if (!f) return fail(f.error());
+      auto errors = forms::check_submission(**f, data, variables);
       if (!errors.empty()) {
         Error e{Errc::ValidationError, "the form has " + std::to_string(errors.size()) + (errors.size() == 1 ? " problem" : " problems") + "; nothing was saved", {}};
         for (const auto& fe : errors) e.with("field." + fe.key, fe.message);
@@ -391,10 +410,9 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
       }
     }
   }
-  const std::string before = processor_.actor();
-  processor_.set_actor("user:" + who.user);
-  auto r = processor_.command(t->instance_id, runtime::CompleteWait{t->key, variables});
-  processor_.set_actor(before);
+  const std::string actor = "user:" + who.user;
+  std::int64_t at = 0;
+  auto r = processor_.command(t->instance_id, runtime::CompleteWait{t->key, variables}, actor, &at);
   if (!r) {
     if (r.error().code == Errc::NotFound || r.error().code == Errc::InvalidArgument) {
       auto now = store_.task(key);
@@ -403,9 +421,14 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
     }
     return fail(r.error());
   }
-  auto done = store_.task(key);
-  if (!done) return fail(done.error());
-  return *done ? task_json(**done) : json::object();
+  // The task as the unit left it (the store stamped it with the unit's time).
+  store::TaskRow done = std::move(*t);
+  done.state = "completed";
+  done.ended_by = actor;
+  done.ended_at = iso8601::format_utc(at);
+  done.overdue = false;
+  ++done.revision;
+  return task_json(done);
 }
 
 // --- External workers -----------------------------------------------------------------------

@@ -9,7 +9,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <memory>
+#include <optional>
+
 #include "elva/engine.hpp"
+#include "forms/forms.hpp"
 #include "exec/processor.hpp"
 #include "store/pg/pg_store.hpp"
 
@@ -32,7 +37,9 @@ class PeopleApi {
   Result<nlohmann::json> claim(const Principal& who, std::uint64_t key, int expected_revision);
   Result<nlohmann::json> unclaim(const Principal& who, std::uint64_t key);
   Result<nlohmann::json> delegate(const Principal& who, std::uint64_t key, const std::string& to);
-  Result<nlohmann::json> complete_task(const Principal& who, std::uint64_t key, const nlohmann::json& data);
+  // One read of the task (with its form, compiled once per form version), then one unit: the
+  // snapshot load and the batch. The answer is the task as that unit left it.
+  Result<nlohmann::json> complete_task(const Principal& who, std::uint64_t key, const nlohmann::json& data, int expected_revision);
   Result<nlohmann::json> form(const std::string& key);
 
   Result<nlohmann::json> fetch_and_lock(const Principal& who, const nlohmann::json& request);
@@ -51,9 +58,14 @@ class PeopleApi {
   Result<store::LockedJob> worker_job(std::uint64_t job, const std::string& worker);
   // Variables as seen from the task's element instance (process, then enclosing scopes).
   Result<nlohmann::json> task_variables(const store::TaskRow& task);
+  // The latest deployed form under `key` (its id, file or Camunda's prefixed keys).
+  Result<std::optional<store::FormRow>> form_row(const std::string& key);
+  // A form read once per (id, version).
+  Result<std::shared_ptr<const forms::Form>> compiled_form(const store::FormRow& row);
 
   store::PgStore& store_;
   exec::Processor& processor_;
+  std::map<std::pair<std::string, int>, std::shared_ptr<const forms::Form>> forms_;
 };
 
 // Plain JSON variables as Camunda's typed ones ({"name": {"value", "type", "valueInfo"}}).

@@ -36,14 +36,15 @@ Result<std::shared_ptr<const model::ProcessDefinition>> Processor::process(store
   return shared;
 }
 
-Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body, const std::function<void(Unit&)>& after) {
+Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body, const std::function<void(Unit&)>& after,
+                               const std::string* actor) {
   for (int rerun = 0;; ++rerun) {
     int attempt = 0;
     std::vector<TraceLine> trace;
     keys_.clear_overdraft();
     auto r = store_.transact([&](store::Tx& tx) -> Result<void> {
       if (attempt++ > 0) latest_.clear();  // a conflict may come from a stale latest version
-      Unit unit(*this, tx);
+      Unit unit(*this, tx, actor ? *actor : actor_);
       if (auto b = body(unit); !b) return b;
       if (auto d = unit.drain(); !d) return d;
       if (after) after(unit);
@@ -104,6 +105,20 @@ Result<void> Processor::command(Key instance, const runtime::Command& command) {
     u.note(instance, command, at);
     return {};
   });
+}
+
+Result<void> Processor::command(Key instance, const runtime::Command& command, const std::string& actor, std::int64_t* at) {
+  return in_unit(
+      [&](Unit& u) -> Result<void> {
+        const std::size_t before = u.history_size();
+        if (auto r = u.exec(instance, command); !r) return r;
+        u.note(instance, command, before);
+        return {};
+      },
+      [&](Unit& u) {
+        if (at) *at = u.now();
+      },
+      &actor);
 }
 
 Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::Command>>& commands, std::vector<Error>* refused) {

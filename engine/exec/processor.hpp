@@ -105,6 +105,9 @@ class Processor {
   // Any instance command (complete a job or wait state, fire a timer, retry, cancel ...).
   // Errors: NotFound (no such instance), the runtime's refusal (the command does not fit).
   Result<void> command(Key instance, const runtime::Command& command);
+  // The same, given by `actor` ("user:anna") rather than the processor's actor. `at`, when
+  // given, receives the unit's time (what the store stamps its rows with).
+  Result<void> command(Key instance, const runtime::Command& command, const std::string& actor, std::int64_t* at = nullptr);
   // Several starts in one unit (one commit). Each gets its own outcome in `results` (same
   // order): the started instance, or why it could not start (an unknown process).
   struct StartRequest {
@@ -139,7 +142,8 @@ class Processor {
  private:
   friend class Unit;
   // Runs body, the follow-ups, then `after` (sees the final states), then writes; one unit.
-  Result<void> in_unit(const std::function<Result<void>(Unit&)>& body, const std::function<void(Unit&)>& after = {});
+  Result<void> in_unit(const std::function<Result<void>(Unit&)>& body, const std::function<void(Unit&)>& after = {},
+                       const std::string* actor = nullptr);
 
   store::Store& store_;
   const Clock& clock_;

@@ -82,8 +82,8 @@ class Unit::StepEnv : public runtime::Env {
   const Decisions& decisions_;
 };
 
-Unit::Unit(Processor& p, store::Tx& tx)
-    : p_(p), tx_(tx), now_(p.clock_.now_millis()), decisions_(std::make_unique<Decisions>(*this)),
+Unit::Unit(Processor& p, store::Tx& tx, std::string actor)
+    : p_(p), tx_(tx), actor_(std::move(actor)), now_(p.clock_.now_millis()), decisions_(std::make_unique<Decisions>(*this)),
       env_(std::make_unique<StepEnv>(p.keys_, now_, *decisions_)) {}
 
 Unit::~Unit() = default;
@@ -96,7 +96,7 @@ void Unit::note(Key instance, const runtime::Command& command, std::size_t at) {
   if (!loaded_.count(instance)) return;
   json data = {{"command", kNames[command.index()]}};
   if (const auto* f = std::get_if<runtime::FailJob>(&command)) data["message"] = f->message;
-  batch_.insert_history(at, store::HistoryRow{instance, p_.actor_, "command", "", std::move(data), ""});
+  batch_.insert_history(at, store::HistoryRow{instance, actor_, "command", "", std::move(data), ""});
 }
 
 StartedInstance Unit::started(Key id, int version) const {
@@ -208,7 +208,7 @@ Result<runtime::StepResult> Unit::step(Loaded& l, const runtime::Command& comman
 }
 
 void Unit::project(Loaded& l, const runtime::StepResult& result) {
-  exec::project(l, result, p_.actor_, now_, batch_, follow_ups_);
+  exec::project(l, result, actor_, now_, batch_, follow_ups_);
   if (!p_.trace_) return;
   for (const auto& e : result.events) {
     trace_.push_back({l.state.key, l.state.process->id, runtime::describe(e, l.state, key_mark)});
@@ -243,7 +243,8 @@ Result<void> Unit::flush() {
     batch_.put_instance(std::move(row));
   }
   if (batch_.empty()) return {};
-  batch_.actor = p_.actor_;
+  batch_.actor = actor_;
+  batch_.at = now_;
   return tx_.write(batch_);
 }
 

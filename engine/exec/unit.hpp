@@ -27,7 +27,8 @@ struct Loaded {
 
 class Unit {
  public:
-  Unit(Processor& p, store::Tx& tx);
+  // `actor` is who the unit's commands come from, in history and on completed tasks.
+  Unit(Processor& p, store::Tx& tx, std::string actor);
   ~Unit();
 
   // An instance in the unit: loaded once, then the unit's copy. NotFound when there is none.
@@ -56,6 +57,7 @@ class Unit {
   const std::map<Key, Loaded>& all_loaded() const { return loaded_; }
 
   std::int64_t now() const { return now_; }
+  const std::string& actor() const { return actor_; }
   store::Tx& tx() { return tx_; }
   store::Batch& batch() { return batch_; }
   Processor& processor() { return p_; }
@@ -74,6 +76,7 @@ class Unit {
 
   Processor& p_;
   store::Tx& tx_;
+  std::string actor_;
   std::int64_t now_;
   std::unique_ptr<Decisions> decisions_;
   std::unique_ptr<StepEnv> env_;

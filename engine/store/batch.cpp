@@ -21,9 +21,9 @@ void Batch::end_task(Key key, bool completed) {
   if (tasks_added_.erase(key) == 0) tasks_ended_.push_back({key, completed});
 }
 
-void Batch::insert_history(std::size_t at, HistoryRow row) {
-  at = std::min(at, history_.size());
-  history_.insert(history_.begin() + static_cast<std::ptrdiff_t>(at), std::move(row));
+void Batch::insert_history(std::size_t position, HistoryRow row) {
+  position = std::min(position, history_.size());
+  history_.insert(history_.begin() + static_cast<std::ptrdiff_t>(position), std::move(row));
 }
 
 bool Batch::empty() const {

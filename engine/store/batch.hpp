@@ -77,14 +77,17 @@ class Batch {
   // A task created in this batch and ended in it leaves no row.
   void end_task(Key key, bool completed);
   void add_history(HistoryRow row) { history_.push_back(std::move(row)); }
-  // Inserts at `at` (a position taken from history_size() earlier).
-  void insert_history(std::size_t at, HistoryRow row);
+  // Inserts at `position` (taken from history_size() earlier).
+  void insert_history(std::size_t position, HistoryRow row);
   void buffer_message(BufferedMessage m, std::int64_t expires) { buffered_.push_back({std::move(m), expires}); }
   void update_start_timer(StartTimerUpdate u) { start_timers_.push_back(u); }
   void assume_latest(std::string process_id, int version) { assumed_latest_.emplace_back(std::move(process_id), version); }
 
   // Who completed the ended tasks and resolved incidents ("user:anna", "scheduler:host-1").
   std::string actor;
+  // When (ms since the epoch; the unit's clock): the time the store stamps this batch's rows with
+  // (history, instances started or ended, incidents, tasks ended). 0: the store's own clock.
+  std::int64_t at = 0;
   // Wake the schedulers (NOTIFY elva_work) when this commits: a timer falls due before their
   // next poll. (Not for every job: a notification per commit halves the commit rate.)
   bool wake = false;

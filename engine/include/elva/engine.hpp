@@ -126,8 +126,11 @@ class Engine {
   virtual Result<nlohmann::json> claim(const Principal& who, std::uint64_t key, int expected_revision) = 0;
   virtual Result<nlohmann::json> unclaim(const Principal& who, std::uint64_t key) = 0;
   virtual Result<nlohmann::json> delegate(const Principal& who, std::uint64_t key, const std::string& to) = 0;
-  // Checks `data` against the task's form (unknown fields, types, rules), then completes it.
-  virtual Result<nlohmann::json> complete_task(const Principal& who, std::uint64_t key, const nlohmann::json& data) = 0;
+  // Checks `data` against the task's form (unknown fields, types, rules), then completes it as
+  // one unit, answering the task as it is now. expected_revision 0: whatever the revision is;
+  // else Conflict with status 412 when the task moved on.
+  virtual Result<nlohmann::json> complete_task(const Principal& who, std::uint64_t key, const nlohmann::json& data,
+                                               int expected_revision = 0) = 0;
   virtual Result<nlohmann::json> form(const std::string& key) = 0;
 
   // External workers (the Camunda 7 external-task API): request and answers in its JSON shape.

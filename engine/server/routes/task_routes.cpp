@@ -79,12 +79,7 @@ void add_task_routes(Routes& routes) {
     if (!vars) return fail(vars.error());
     auto rev = expected_revision(c, *id);
     if (!rev) return fail(rev.error());
-    if (*rev) {
-      auto now = c.engine.task(*c.who, *id);
-      if (!now) return fail(now.error());
-      if ((*now)["revision"].get<int>() != *rev) return fail(with_status(Errc::Conflict, "the task changed since you read it; reload it", 412));
-    }
-    auto r = c.engine.complete_task(*c.who, *id, *vars);
+    auto r = c.engine.complete_task(*c.who, *id, *vars, *rev);
     if (!r) return fail(r.error());
     return ok(*r);
   });

@@ -299,7 +299,7 @@ class MemoryStore::MemoryTx final : public Tx {
     }
     if (b.empty()) return {};
     touch();
-    d_.apply(b, d_.now());
+    d_.apply(b, b.at ? b.at : d_.now());
     return {};
   }
 

@@ -79,7 +79,7 @@ class Pg final : public PgStore {
   }
 
   Result<std::vector<DefinitionRow>> definitions() override {
-    return read([&](pqxx::read_transaction& t) {
+    return read([&](pqxx::transaction_base& t) {
       std::vector<DefinitionRow> out;
       for (const auto& r : t.exec("SELECT id, process_id, version, name, file, hash, elva_iso(deployed_at) FROM definitions "
                                   "ORDER BY process_id, version")) {
@@ -111,7 +111,7 @@ class Pg final : public PgStore {
       "i.variables::text FROM instances i JOIN definitions d ON d.id = i.definition_id ";
 
   Result<std::vector<InstanceRow>> instances(const std::string& process_id, const std::string& status, int limit) override {
-    return read([&](pqxx::read_transaction& t) {
+    return read([&](pqxx::transaction_base& t) {
       std::vector<InstanceRow> out;
       auto rows = t.exec_params(std::string(kInstanceColumns) +
                                     "WHERE ($1 = '' OR i.process_id = $1) AND ($2 = '' OR i.status = $2 OR "
@@ -124,7 +124,7 @@ class Pg final : public PgStore {
   }
 
   Result<std::optional<InstanceRow>> instance(Key id) override {
-    return read([&](pqxx::read_transaction& t) -> std::optional<InstanceRow> {
+    return read([&](pqxx::transaction_base& t) -> std::optional<InstanceRow> {
       auto rows = t.exec_params(std::string(kInstanceColumns) + "WHERE i.id = $1", static_cast<std::int64_t>(id));
       if (rows.empty()) return std::nullopt;
       return instance_row(rows[0]);
@@ -132,7 +132,7 @@ class Pg final : public PgStore {
   }
 
   Result<std::vector<IncidentRow>> incidents(Key instance_id, bool open_only) override {
-    return read([&](pqxx::read_transaction& t) {
+    return read([&](pqxx::transaction_base& t) {
       std::vector<IncidentRow> out;
       auto rows = t.exec_params(
           "SELECT n.key, n.instance_id, n.element_instance, n.element_id, n.message, i.process_id, elva_iso(n.created_at), "
@@ -149,7 +149,7 @@ class Pg final : public PgStore {
   }
 
   Result<std::vector<HistoryRow>> history(Key instance_id) override {
-    return read([&](pqxx::read_transaction& t) {
+    return read([&](pqxx::transaction_base& t) {
       std::vector<HistoryRow> out;
       auto rows = t.exec_params("SELECT actor, kind, element_id, coalesce(data::text, 'null'), elva_iso(at) FROM history "
                                 "WHERE instance_id = $1 ORDER BY id", static_cast<std::int64_t>(instance_id));
@@ -162,7 +162,7 @@ class Pg final : public PgStore {
   }
 
   Result<std::vector<JobRow>> jobs(Key instance_id) override {
-    return read([&](pqxx::read_transaction& t) {
+    return read([&](pqxx::transaction_base& t) {
       std::vector<JobRow> out;
       auto rows = t.exec_params("SELECT key, instance_id, element_instance, element_id, type, retries, due, input::text, "
                                 "locked_by, lock_until FROM jobs WHERE ($1 = 0 OR instance_id = $1) ORDER BY key",
@@ -177,7 +177,7 @@ class Pg final : public PgStore {
   }
 
   Result<std::optional<std::int64_t>> next_timer_due() override {
-    return read([&](pqxx::read_transaction& t) -> std::optional<std::int64_t> {
+    return read([&](pqxx::transaction_base& t) -> std::optional<std::int64_t> {
       auto r = t.exec1("SELECT min(greatest(due, lock_until)) FROM timers");
       if (r[0].is_null()) return std::nullopt;
       return r[0].as<std::int64_t>();
@@ -185,7 +185,7 @@ class Pg final : public PgStore {
   }
 
   Result<std::optional<std::int64_t>> next_job_due(const std::vector<std::string>& types) override {
-    return read([&](pqxx::read_transaction& t) -> std::optional<std::int64_t> {
+    return read([&](pqxx::transaction_base& t) -> std::optional<std::int64_t> {
       auto r = t.exec_params1("SELECT min(greatest(due, lock_until)) FROM jobs WHERE cardinality($1::text[]) = 0 OR type = ANY($1::text[])", text_array(types));
       if (r[0].is_null()) return std::nullopt;
       return r[0].as<std::int64_t>();
@@ -208,10 +208,10 @@ class Pg final : public PgStore {
   }
 
   Result<TaskPage> tasks(const TaskQuery& q) override {
-    return read([&](pqxx::read_transaction& t) { return people::tasks(t, q); });
+    return read([&](pqxx::transaction_base& t) { return people::tasks(t, q); });
   }
   Result<std::optional<TaskRow>> task(Key key) override {
-    return read([&](pqxx::read_transaction& t) { return people::task(t, key); });
+    return read([&](pqxx::transaction_base& t) { return people::task(t, key); });
   }
   Result<std::optional<TaskRow>> assign_task(Key key, const std::string& assignee, int expected) override {
     return write([&](pqxx::work& t) { return people::assign_task(t, key, assignee, expected); });
@@ -222,10 +222,10 @@ class Pg final : public PgStore {
     return {};
   }
   Result<std::optional<UserRow>> user(const std::string& id) override {
-    return read([&](pqxx::read_transaction& t) { return people::user(t, id); });
+    return read([&](pqxx::transaction_base& t) { return people::user(t, id); });
   }
   Result<std::vector<UserRow>> users() override {
-    return read([&](pqxx::read_transaction& t) { return people::users(t); });
+    return read([&](pqxx::transaction_base& t) { return people::users(t); });
   }
   Result<std::vector<TaskPrompt>> claim_task_prompts(int limit) override {
     return write([&](pqxx::work& t) { return people::claim_task_prompts(t, limit); });
@@ -277,7 +277,7 @@ class Pg final : public PgStore {
     return {};
   }
   Result<std::optional<AttachmentRow>> attachment(Key id) override {
-    return read([&](pqxx::read_transaction& t) -> std::optional<AttachmentRow> {
+    return read([&](pqxx::transaction_base& t) -> std::optional<AttachmentRow> {
       auto rows = t.exec_params("SELECT id, receipt, name, content_type, content, elva_iso(created_at), coalesce(instance_id, 0) "
                                 "FROM attachments WHERE id = $1::bigint", id);
       if (rows.empty()) return std::nullopt;
@@ -299,7 +299,7 @@ class Pg final : public PgStore {
     return {};
   }
   Result<std::optional<TokenRow>> token(const std::string& hash, std::int64_t now_ms) override {
-    return read([&](pqxx::read_transaction& t) { return people::token(t, hash, now_ms); });
+    return read([&](pqxx::transaction_base& t) { return people::token(t, hash, now_ms); });
   }
   Result<void> delete_token(const std::string& hash) override {
     auto r = write([&](pqxx::work& t) { people::delete_token(t, hash); return true; });
@@ -307,10 +307,10 @@ class Pg final : public PgStore {
     return {};
   }
   Result<std::optional<FormRow>> form(const std::string& key) override {
-    return read([&](pqxx::read_transaction& t) { return people::form(t, key); });
+    return read([&](pqxx::transaction_base& t) { return people::form(t, key); });
   }
   Result<std::optional<LockedJob>> locked_job(Key key) override {
-    return read([&](pqxx::read_transaction& t) { return people::locked_job(t, key); });
+    return read([&](pqxx::transaction_base& t) { return people::locked_job(t, key); });
   }
   Result<bool> relock_job(Key key, const std::string& worker, std::int64_t lock_until, std::int64_t now) override {
     return write([&](pqxx::work& t) { return people::relock_job(t, key, worker, lock_until, now); });
@@ -320,7 +320,7 @@ class Pg final : public PgStore {
   }
 
   Result<std::int64_t> count(const std::string& sql) override {
-    return read([&](pqxx::read_transaction& t) { return t.exec1(sql)[0].as<std::int64_t>(); });
+    return read([&](pqxx::transaction_base& t) { return t.exec1(sql)[0].as<std::int64_t>(); });
   }
 
  private:
@@ -339,11 +339,13 @@ class Pg final : public PgStore {
     }
   }
 
+  // Reads run in autocommit: no BEGIN/ROLLBACK round trips around a query (two of every three
+  // statements a read used to cost). A read of several queries sees each at its own moment.
   template <typename F>
-  auto read(F&& f) -> Result<decltype(f(std::declval<pqxx::read_transaction&>()))> {
-    using T = decltype(f(std::declval<pqxx::read_transaction&>()));
+  auto read(F&& f) -> Result<decltype(f(std::declval<pqxx::transaction_base&>()))> {
+    using T = decltype(f(std::declval<pqxx::transaction_base&>()));
     return with_conn([&]() -> Result<T> {
-      pqxx::read_transaction t(*conn_);
+      pqxx::nontransaction t(*conn_);
       return f(t);
     });
   }

@@ -144,6 +144,8 @@ class PgTx final : public Tx {
     return run_guarded(url_, [&]() -> Result<void> {
       std::vector<std::string> parts;
       auto rows_of = [&](const json& rows) { return work_.quote(rows.dump()) + "::jsonb"; };
+      // The batch's time (the unit's clock), so both stores stamp rows alike; else the database's.
+      const std::string at = b.at ? "(timestamptz 'epoch' + " + std::to_string(b.at) + " * interval '1 millisecond')" : "now()";
       json fresh = json::array(), changed = json::array();
       for (const auto& i : b.instances()) {
         json row = {{"id", k(i.snapshot.id)}, {"definition_id", i.snapshot.definition_id}, {"process_id", i.process_id},
@@ -156,14 +158,14 @@ class PgTx final : public Tx {
       }
       if (!fresh.empty()) {
         parts.push_back("ni AS (INSERT INTO instances (id, definition_id, process_id, business_key, status, version, state, variables, "
-                        "parent_id, parent_element, ended_at) SELECT id, definition_id, process_id, business_key, status, version, "
-                        "state, variables, parent_id, parent_element, CASE WHEN ended THEN now() END FROM jsonb_to_recordset(" + rows_of(fresh) +
+                        "parent_id, parent_element, started_at, ended_at) SELECT id, definition_id, process_id, business_key, status, version, "
+                        "state, variables, parent_id, parent_element, " + at + ", CASE WHEN ended THEN " + at + " END FROM jsonb_to_recordset(" + rows_of(fresh) +
                         ") AS x(id bigint, definition_id bigint, process_id text, business_key text, status text, version bigint, "
                         "state jsonb, variables jsonb, parent_id bigint, parent_element bigint, ended boolean))");
       }
       if (!changed.empty()) {
         parts.push_back("ui AS (UPDATE instances i SET status = x.status, version = x.version, state = x.state, variables = x.variables, "
-                        "ended_at = CASE WHEN x.ended AND i.ended_at IS NULL THEN now() ELSE i.ended_at END "
+                        "ended_at = CASE WHEN x.ended AND i.ended_at IS NULL THEN " + at + " ELSE i.ended_at END "
                         "FROM jsonb_to_recordset(" + rows_of(changed) + ") AS x(id bigint, status text, version bigint, state jsonb, "
                         "variables jsonb, expected bigint, ended boolean) WHERE i.id = x.id AND i.version = x.expected RETURNING 1)");
       }
@@ -177,25 +179,25 @@ class PgTx final : public Tx {
         json rows = json::array();
         for (const auto& t : b.tasks_ended()) rows.push_back({{"key", k(t.key)}, {"completed", t.completed}});
         parts.push_back("eu AS (UPDATE user_tasks u SET state = CASE WHEN x.completed THEN 'completed' ELSE 'cancelled' END, "
-                        "ended_at = now(), ended_by = CASE WHEN x.completed THEN " + work_.quote(b.actor) + " ELSE '' END, "
+                        "ended_at = " + at + ", ended_by = CASE WHEN x.completed THEN " + work_.quote(b.actor) + " ELSE '' END, "
                         "revision = u.revision + 1 FROM jsonb_to_recordset(" + rows_of(rows) + ") AS x(key bigint, completed boolean) "
                         "WHERE u.key = x.key AND u.state = 'open')");
       }
       if (!b.tasks_added().empty()) {
         json rows = json::array();
-        auto at = [](std::int64_t ms) { return ms ? json(static_cast<double>(ms) / 1000.0) : json(); };
+        auto seconds = [](std::int64_t ms) { return ms ? json(static_cast<double>(ms) / 1000.0) : json(); };
         for (const auto& [key, t] : b.tasks_added()) {
           rows.push_back({{"key", k(t.key)}, {"instance_id", k(t.instance_id)}, {"process_id", t.process_id},
                           {"process_name", t.process_name}, {"element_id", t.element_id}, {"name", t.name},
                           {"documentation", t.documentation}, {"business_key", t.business_key}, {"assignee", t.assignee},
-                          {"candidate_users", t.candidate_users}, {"candidate_groups", t.candidate_groups}, {"due", at(t.due)},
-                          {"follow_up", at(t.follow_up)}, {"priority", t.priority}, {"form_key", t.form_key}});
+                          {"candidate_users", t.candidate_users}, {"candidate_groups", t.candidate_groups}, {"due", seconds(t.due)},
+                          {"follow_up", seconds(t.follow_up)}, {"priority", t.priority}, {"form_key", t.form_key}});
         }
         parts.push_back("nu AS (INSERT INTO user_tasks (key, instance_id, process_id, process_name, element_id, name, documentation, "
-                        "business_key, assignee, candidate_users, candidate_groups, due, follow_up, priority, form_key) "
+                        "business_key, assignee, candidate_users, candidate_groups, due, follow_up, priority, form_key, created_at) "
                         "SELECT key, instance_id, process_id, process_name, element_id, name, documentation, business_key, assignee, "
                         "ARRAY(SELECT jsonb_array_elements_text(candidate_users)), ARRAY(SELECT jsonb_array_elements_text(candidate_groups)), "
-                        "to_timestamp(due), to_timestamp(follow_up), priority, form_key FROM jsonb_to_recordset(" + rows_of(rows) +
+                        "to_timestamp(due), to_timestamp(follow_up), priority, form_key, " + at + " FROM jsonb_to_recordset(" + rows_of(rows) +
                         ") AS x(key bigint, instance_id bigint, process_id text, process_name text, element_id text, name text, "
                         "documentation text, business_key text, assignee text, candidate_users jsonb, candidate_groups jsonb, due float8, "
                         "follow_up float8, priority int, form_key text) "
@@ -239,13 +241,13 @@ class PgTx final : public Tx {
           rows.push_back({{"key", k(i.key)}, {"instance_id", k(i.instance_id)}, {"element_instance", k(i.element_instance)},
                           {"element_id", i.element_id}, {"message", i.message}});
         }
-        parts.push_back("nn AS (INSERT INTO incidents (key, instance_id, element_instance, element_id, message) "
-                        "SELECT key, instance_id, element_instance, element_id, message FROM jsonb_to_recordset(" + rows_of(rows) +
+        parts.push_back("nn AS (INSERT INTO incidents (key, instance_id, element_instance, element_id, message, created_at) "
+                        "SELECT key, instance_id, element_instance, element_id, message, " + at + " FROM jsonb_to_recordset(" + rows_of(rows) +
                         ") AS x(key bigint, instance_id bigint, element_instance bigint, element_id text, message text))");
       }
       if (!b.incidents_resolved().empty()) {
         const std::string actor = b.actor.empty() ? std::string("engine") : b.actor;
-        parts.push_back("rn AS (UPDATE incidents SET resolved_at = now(), resolved_by = " + work_.quote(actor) +
+        parts.push_back("rn AS (UPDATE incidents SET resolved_at = " + at + ", resolved_by = " + work_.quote(actor) +
                         " WHERE key = ANY(" + work_.quote(key_array(b.incidents_resolved())) + "::bigint[]) AND resolved_at IS NULL)");
       }
       if (!b.buffered().empty()) {
@@ -269,8 +271,8 @@ class PgTx final : public Tx {
         for (const auto& h : b.history()) {
           rows.push_back({{"instance_id", k(h.instance_id)}, {"actor", h.actor}, {"kind", h.kind}, {"element_id", h.element_id}, {"data", h.data}});
         }
-        parts.push_back("nh AS (INSERT INTO history (instance_id, actor, kind, element_id, data) "
-                        "SELECT instance_id, actor, kind, element_id, data FROM jsonb_to_recordset(" + rows_of(rows) +
+        parts.push_back("nh AS (INSERT INTO history (instance_id, actor, kind, element_id, data, at) "
+                        "SELECT instance_id, actor, kind, element_id, data, " + at + " FROM jsonb_to_recordset(" + rows_of(rows) +
                         ") AS x(instance_id bigint, actor text, kind text, element_id text, data jsonb))");
       }
       if (parts.empty()) return {};
