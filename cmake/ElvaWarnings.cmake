@@ -19,3 +19,10 @@ function(elva_add_test name)
   catch_discover_tests(${name} WORKING_DIRECTORY ${CMAKE_SOURCE_DIR}
     PROPERTIES ENVIRONMENT "ELVA_SOURCE_DIR=${CMAKE_SOURCE_DIR}")
 endfunction()
+
+# An engine module (engine/<module>): the modules' own headers (engine/) are on its include path
+# privately, so they never travel to what links it. Only engine/include (the public API) does:
+# a connector, the CLI or an example that includes a runtime or store header fails to build.
+function(elva_engine_module target)
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/engine)
+endfunction()

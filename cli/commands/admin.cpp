@@ -8,7 +8,7 @@
 #include <iostream>
 
 #include "commands/commands.hpp"
-#include "connectors.hpp"
+#include "elva/connectors.hpp"
 #include "output.hpp"
 
 namespace elva::cli {

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "commands/commands.hpp"
-#include "connectors.hpp"
+#include "elva/connectors.hpp"
 
 namespace elva::cli {
 

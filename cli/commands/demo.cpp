@@ -22,7 +22,7 @@
 
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
-#include "connectors.hpp"
+#include "elva/connectors.hpp"
 #include "elva/bpmn.hpp"
 
 #ifndef ELVA_SOURCE_DIR

@@ -5,7 +5,7 @@
 
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
-#include "connectors.hpp"
+#include "elva/connectors.hpp"
 
 namespace elva::cli {
 

@@ -8,7 +8,7 @@
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
 #include "elva/bpmn.hpp"
-#include "connectors.hpp"
+#include "elva/connectors.hpp"
 #include "elva/server.hpp"
 
 namespace elva::cli {

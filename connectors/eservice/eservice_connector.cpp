@@ -3,7 +3,7 @@
 // for a portal that honours Idempotency-Key (and harmless for one that does not: the same status).
 #include "eservice/eservice_connector.hpp"
 
-#include "common/http_client.hpp"
+#include "support/http_client.hpp"
 
 namespace elva::connectors {
 namespace {

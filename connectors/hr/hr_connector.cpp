@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "common/http_client.hpp"
-#include "connectors.hpp"
+#include "support/http_client.hpp"
+#include "elva/connectors.hpp"
 
 namespace elva::connectors {
 namespace {

@@ -15,8 +15,8 @@
 #include <algorithm>
 #include <cctype>
 
-#include "common/http_client.hpp"
-#include "common/http_fields.hpp"
+#include "support/http_client.hpp"
+#include "support/http_fields.hpp"
 
 namespace elva::connectors {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "common/settings.hpp"
+#include "support/settings.hpp"
 #include "elva/connector.hpp"
 
 namespace elva::connectors {

@@ -12,7 +12,7 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "connectors.hpp"
+#include "elva/connectors.hpp"
 
 namespace elva::connectors {
 namespace {

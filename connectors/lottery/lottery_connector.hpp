@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "common/settings.hpp"
+#include "support/settings.hpp"
 #include "elva/connector.hpp"
 
 namespace elva::connectors {

@@ -4,7 +4,7 @@
 // again after a crash carries the same Message-ID and receiving systems can drop the copy.
 #include "mail/mail_connector.hpp"
 
-#include "common/tls.hpp"
+#include "support/tls.hpp"
 #include "mail/mail_format.hpp"
 
 #include <boost/asio/connect.hpp>

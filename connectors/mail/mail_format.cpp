@@ -6,7 +6,7 @@
 #include <cctype>
 #include <cstring>
 
-#include "common/settings.hpp"
+#include "support/settings.hpp"
 
 namespace elva::connectors {
 namespace {

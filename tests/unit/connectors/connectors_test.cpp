@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "common/http_client.hpp"
-#include "common/settings.hpp"
-#include "connectors.hpp"
+#include "support/http_client.hpp"
+#include "support/settings.hpp"
+#include "elva/connectors.hpp"
 #include "mail/mail_connector.hpp"
 
 using namespace elva;

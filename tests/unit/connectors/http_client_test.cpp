@@ -13,9 +13,9 @@
 #include <mutex>
 #include <thread>
 
-#include "common/egress.hpp"
-#include "common/http_client.hpp"
-#include "common/http_fields.hpp"
+#include "support/egress.hpp"
+#include "support/http_client.hpp"
+#include "support/http_fields.hpp"
 #include "hostile_input.hpp"
 
 using namespace elva;

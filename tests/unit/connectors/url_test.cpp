@@ -1,11 +1,11 @@
-// URLs (connectors/common/url.hpp): strict parsing, encoding of placeholders, joining under a
+// URLs (connectors/support/url.hpp): strict parsing, encoding of placeholders, joining under a
 // base URL; properties over random bytes with a fixed seed, and the known path tricks.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
 #include <cstring>
 
-#include "common/url.hpp"
+#include "support/url.hpp"
 #include "hostile_input.hpp"
 
 using namespace elva;

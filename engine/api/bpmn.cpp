@@ -19,7 +19,7 @@
 
 namespace elva {
 
-// decide_api.cpp: the structure of a DMN file, for `elva inspect FILE.dmn`.
+// decide.cpp: the structure of a DMN file, for `elva inspect FILE.dmn`.
 nlohmann::json inspect_dmn(const std::string& file, std::string bytes, std::size_t max_bytes);
 
 namespace {

@@ -1,5 +1,5 @@
 // TLS client pieces (tls.hpp).
-#include "common/tls.hpp"
+#include "support/tls.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/beast/core/error.hpp>

@@ -1,6 +1,6 @@
-// Plugin connectors (plugin_connector.hpp): dlopen, a version check, then each invocation goes
+// Plugin connectors (connector_plugin.hpp): dlopen, a version check, then each invocation goes
 // through the C function table. The library stays loaded until the process ends.
-#include "plugin/plugin_connector.hpp"
+#include "plugin/connector_plugin.hpp"
 
 #include <dlfcn.h>
 

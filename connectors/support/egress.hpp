@@ -11,8 +11,8 @@
 
 #include <boost/asio/ip/address.hpp>
 
-#include "common/settings.hpp"
-#include "common/url.hpp"
+#include "support/settings.hpp"
+#include "support/url.hpp"
 #include "elva/result.hpp"
 
 namespace elva::connectors {

@@ -1,5 +1,5 @@
 // elva.toml (connectors.hpp). TOML through toml++; each section becomes JSON Settings.
-#include "connectors.hpp"
+#include "elva/connectors.hpp"
 
 #include <toml++/toml.h>
 
@@ -10,13 +10,13 @@
 #include <sstream>
 #include <vector>
 
-#include "common/settings.hpp"
+#include "support/settings.hpp"
 #include "eservice/eservice_connector.hpp"
 #include "hr/hr_connector.hpp"
 #include "http/http_connector.hpp"
 #include "lottery/lottery_connector.hpp"
 #include "mail/mail_connector.hpp"
-#include "plugin/plugin_connector.hpp"
+#include "plugin/connector_plugin.hpp"
 
 namespace elva::connectors {
 namespace {

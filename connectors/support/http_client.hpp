@@ -14,9 +14,9 @@
 #include <utility>
 #include <vector>
 
-#include "common/egress.hpp"
-#include "common/settings.hpp"
-#include "common/url.hpp"
+#include "support/egress.hpp"
+#include "support/settings.hpp"
+#include "support/url.hpp"
 #include "elva/result.hpp"
 
 namespace elva::connectors {

@@ -1,5 +1,5 @@
 // Settings: one connector's section of elva.toml as JSON, secrets already read from their
-// environment variable or file (config.cpp), plus helpers that read typed values with errors
+// environment variable or file (connectors.cpp), plus helpers that read typed values with errors
 // that name the setting.
 #pragma once
 

@@ -1,5 +1,5 @@
 // HTTP header field checks (http_fields.hpp).
-#include "common/http_fields.hpp"
+#include "support/http_fields.hpp"
 
 #include <cctype>
 #include <cstring>

@@ -1,9 +1,9 @@
 // HttpClient (http_client.hpp). Each connection owns a small io_context; a call runs its
 // asynchronous operations to completion on the calling thread, with the tcp_stream's expiry as
 // the deadline, so a connector thread never waits past its deadline.
-#include "common/http_client.hpp"
-#include "common/http_fields.hpp"
-#include "common/tls.hpp"
+#include "support/http_client.hpp"
+#include "support/http_fields.hpp"
+#include "support/tls.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>

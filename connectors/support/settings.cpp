@@ -1,5 +1,5 @@
 // Settings helpers (settings.hpp).
-#include "common/settings.hpp"
+#include "support/settings.hpp"
 
 #include <cctype>
 

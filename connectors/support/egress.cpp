@@ -1,5 +1,5 @@
 // EgressPolicy (egress.hpp).
-#include "common/egress.hpp"
+#include "support/egress.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,5 +1,5 @@
 // Url (url.hpp): parsing, encoding and the "under base_url" test.
-#include "common/url.hpp"
+#include "support/url.hpp"
 
 #include <boost/asio/ip/address_v6.hpp>
 
