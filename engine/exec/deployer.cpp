@@ -148,7 +148,7 @@ DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::str
 }
 
 Result<DeployReport> apply_deployment(const DeploymentPlan& plan, store::Tx& tx, KeySource& keys, std::int64_t now,
-                                      const std::string& actor) {
+                                      const std::string& actor, std::int64_t min_cycle_ms) {
   DeployReport report;
   report.diagnostics = plan.warnings;
   std::int64_t deployment = 0;
@@ -208,7 +208,7 @@ Result<DeployReport> apply_deployment(const DeploymentPlan& plan, store::Tx& tx,
           if (d.kind == model::EventKind::Signal) starts.push_back({*id, p.id, e.id, "signal", d.resolved});
           if (d.kind == model::EventKind::Timer) {
             starts.push_back({*id, p.id, e.id, "timer", ""});
-            auto due = runtime::first_due_of(d.timer_kind, d.timer_value, now);
+            auto due = runtime::first_due_of(d.timer_kind, d.timer_value, now, min_cycle_ms);
             if (!due) return fail(Errc::ValidationError, f.file + ": timer start event '" + e.id + "': " + due.error().message);
             if (auto r = keys.reserve(tx, 1); !r) return fail(r.error());
             timers.push_back({keys.next(), 0, *id, e.id, *due, 0});

@@ -57,6 +57,6 @@ DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::str
 // Writes a checked plan's new versions (a file equal to the latest version deploys nothing
 // new), start events and start timers (due from `now`). REQUIRES: plan.ok().
 Result<DeployReport> apply_deployment(const DeploymentPlan& plan, store::Tx& tx, KeySource& keys, std::int64_t now,
-                                      const std::string& actor);
+                                      const std::string& actor, std::int64_t min_cycle_ms);
 
 }  // namespace elva::exec

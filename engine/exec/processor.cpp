@@ -5,6 +5,7 @@
 #include "exec/deployer.hpp"
 #include "exec/routing.hpp"
 #include "exec/unit.hpp"
+#include "exec/values.hpp"
 #include "parse/reader.hpp"
 #include "runtime/shared/timers.hpp"
 
@@ -56,7 +57,14 @@ Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body, 
       keys_per_step_ = kKeysPerStep + keys_.overdraft() * 2 + keys_per_step_;
       continue;
     }
+    if (!r && rerun < 16) {
+      if (auto step = poisoned_step(r.error()); step && !poisoned_.count(*step)) {
+        poisoned_[*step] = r.error().message;
+        continue;
+      }
+    }
     keys_per_step_ = kKeysPerStep;
+    poisoned_.clear();
     if (r && trace_ && !trace.empty()) trace_->on_commit(trace);
     return r;
   }
@@ -67,7 +75,7 @@ Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, 
   if (!plan.ok()) return fail(Errc::ValidationError, plan.error_text());
   DeployReport report;
   auto r = store_.transact([&](store::Tx& tx) -> Result<void> {
-    auto applied = apply_deployment(plan, tx, keys_, clock_.now_millis(), actor_);
+    auto applied = apply_deployment(plan, tx, keys_, clock_.now_millis(), actor_, limits_.min_cycle_ms);
     if (!applied) return fail(applied.error());
     report = std::move(*applied);
     return {};
@@ -79,6 +87,8 @@ Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, 
 
 Result<Key> Processor::start(const std::string& process_id, const json& variables, const std::string& business_key,
                              const std::string& start_event, StartedInstance* out) {
+  if (auto r = check_text("process", process_id); !r) return fail(r.error());
+  if (auto r = check_values(runtime::StartInstance{variables, business_key, 0, 0, start_event}); !r) return fail(r.error());
   Key started = 0;
   int version = 0;
   auto r = in_unit(
@@ -98,7 +108,9 @@ Result<Key> Processor::start(const std::string& process_id, const json& variable
   return started;
 }
 
-Result<void> Processor::command(Key instance, const runtime::Command& command) {
+Result<void> Processor::command(Key instance, const runtime::Command& given) {
+  if (auto r = check_values(given); !r) return r;
+  const runtime::Command command = scrubbed(given);
   return in_unit([&](Unit& u) -> Result<void> {
     const std::size_t at = u.history_size();
     if (auto r = u.exec(instance, command); !r) return r;
@@ -107,7 +119,9 @@ Result<void> Processor::command(Key instance, const runtime::Command& command) {
   });
 }
 
-Result<void> Processor::command(Key instance, const runtime::Command& command, const std::string& actor, std::int64_t* at) {
+Result<void> Processor::command(Key instance, const runtime::Command& given, const std::string& actor, std::int64_t* at) {
+  if (auto r = check_values(given); !r) return r;
+  const runtime::Command command = scrubbed(given);
   return in_unit(
       [&](Unit& u) -> Result<void> {
         const std::size_t before = u.history_size();
@@ -127,7 +141,18 @@ Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::
     std::vector<Key> ids;
     for (const auto& c : commands) ids.push_back(c.first);
     if (auto r = u.preload(ids); !r) return r;
-    for (const auto& [instance, command] : commands) {
+    for (const auto& [instance, given] : commands) {
+      runtime::Command command = scrubbed(given);
+      if (auto checked = check_values(given); !checked) {
+        // A job's answer the store cannot keep is the job's incident (were it skipped, the job
+        // would be leased and its connector called again and again).
+        const auto* done = std::get_if<runtime::CompleteJob>(&given);
+        if (!done) {
+          if (refused) refused->push_back(checked.error());
+          continue;
+        }
+        command = runtime::FailJob{done->job, "its answer cannot be stored: " + checked.error().message, -1, 0};
+      }
       auto r = u.exec(instance, command);
       if (!r && r.error().code != Errc::NotFound && r.error().code != Errc::InvalidArgument) return r;
       if (!r && refused) refused->push_back(r.error());
@@ -145,6 +170,11 @@ Result<void> Processor::start_batch(const std::vector<StartRequest>& requests, s
         results.clear();
         started.clear();
         for (const auto& r : requests) {
+          if (auto checked = check_values(runtime::StartInstance{r.variables, r.business_key, 0, 0, ""}); !checked) {
+            results.emplace_back(fail(checked.error()));
+            started.emplace_back(0, 0);
+            continue;
+          }
           auto def = u.latest(r.process_id);
           if (!def) {
             if (def.error().code != Errc::NotFound) return fail(def.error());
@@ -168,6 +198,7 @@ Result<void> Processor::start_batch(const std::vector<StartRequest>& requests, s
 }
 
 Result<MessageOutcome> Processor::publish_message(const std::string& name, const std::string& key, const json& vars, std::int64_t ttl) {
+  if (auto r = check_values(runtime::CorrelateMessage{name, key, vars}); !r) return fail(r.error());
   MessageOutcome out;
   auto r = in_unit([&](Unit& u) -> Result<void> {
     auto routed = route(u, RouteMessage{0, name, key, vars, ttl});
@@ -179,6 +210,7 @@ Result<MessageOutcome> Processor::publish_message(const std::string& name, const
 }
 
 Result<SignalOutcome> Processor::broadcast_signal(const std::string& name, const json& vars) {
+  if (auto r = check_values(runtime::BroadcastSignal{name, vars}); !r) return fail(r.error());
   SignalOutcome out;
   auto r = in_unit([&](Unit& u) -> Result<void> {
     auto routed = route(u, RouteSignal{0, name, vars});
@@ -205,7 +237,7 @@ Result<void> Processor::fire_timer(const store::TimerRow& timer) {
     const auto& d = e->event()->definitions.front();
     if (auto id = u.start(timer.definition_id, runtime::StartInstance{json::object(), "", 0, 0, timer.element_id}); !id) return fail(id.error());
     if (d.timer_kind == model::TimerKind::Cycle) {
-      if (auto next = runtime::next_due_of(d.timer_value, timer.due, timer.fired + 1)) {
+      if (auto next = runtime::next_due_of(d.timer_value, timer.due, timer.fired + 1, limits_.min_cycle_ms)) {
         u.batch().update_start_timer({timer.key, *next, timer.fired + 1});
         return {};
       }

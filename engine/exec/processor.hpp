@@ -22,6 +22,7 @@
 #include "exec/env.hpp"
 #include "model/process.hpp"
 #include "runtime/commands.hpp"
+#include "runtime/env.hpp"
 #include "store/store.hpp"
 
 namespace elva::dmn {
@@ -95,6 +96,9 @@ class Processor {
   void set_connectors(std::shared_ptr<const connector::Registry> connectors) { connectors_ = std::move(connectors); }
   // Units' traces go here (null: none are made).
   void set_trace(TraceSink* sink) { trace_ = sink; }
+  // What one step may do at most (runtime::RuntimeLimits; docs/security.md).
+  void set_limits(const runtime::RuntimeLimits& limits) { limits_ = limits; }
+  const runtime::RuntimeLimits& limits() const { return limits_; }
 
   // Files are (name, content): .bpmn (and other BPMN names), .dmn, .form. Errors:
   // ValidationError with every error diagnostic (file:line); nothing is deployed then.
@@ -150,11 +154,13 @@ class Processor {
   std::string actor_;
   std::shared_ptr<const connector::Registry> connectors_;
   TraceSink* trace_ = nullptr;
+  runtime::RuntimeLimits limits_;
   KeySource keys_;
   std::size_t keys_per_step_ = kKeysPerStep;  // grows for a unit that needed more, then back
   std::map<std::int64_t, std::shared_ptr<const model::ProcessDefinition>> cache_;
   std::map<std::string, std::pair<std::int64_t, int>> latest_;  // process id -> (definition id, version)
   std::map<std::int64_t, std::shared_ptr<const dmn::Model>> decisions_;  // by decision row id
+  std::map<std::size_t, std::string> poisoned_;  // the current unit's steps that threw, by ordinal
 };
 
 }  // namespace elva::exec

@@ -23,6 +23,7 @@ const char* status_text(InstanceStatus s) {
 }
 
 constexpr const char* kMoreKeys = "keys";
+constexpr const char* kPoisoned = "poisoned step";
 
 // Marks a key in trace text for the reader to name (exec/trace.hpp).
 std::string key_mark(Key k) { return "\x01" + std::to_string(k) + "\x02"; }
@@ -32,6 +33,11 @@ std::string key_mark(Key k) { return "\x01" + std::to_string(k) + "\x02"; }
 bool needs_more_keys(const Error& e) {
   for (const auto& [k, v] : e.context) if (k == kMoreKeys) return true;
   return false;
+}
+
+std::optional<std::size_t> poisoned_step(const Error& e) {
+  for (const auto& [k, v] : e.context) if (k == kPoisoned) return std::stoul(v);
+  return std::nullopt;
 }
 
 // Business rule tasks: the latest deployed version of each decision (looked up once per unit),
@@ -71,8 +77,10 @@ class Unit::Decisions : public runtime::DecisionService {
 // The runtime's Env for this unit: the unit's time, keys reserved before each step, decisions.
 class Unit::StepEnv : public runtime::Env {
  public:
-  StepEnv(KeySource& keys, std::int64_t now, const Decisions& decisions) : keys_(keys), now_(now), decisions_(decisions) {}
+  StepEnv(KeySource& keys, std::int64_t now, const Decisions& decisions, const runtime::RuntimeLimits& limits)
+      : keys_(keys), now_(now), decisions_(decisions), limits_(limits) {}
   std::int64_t now_millis() const override { return now_; }
+  const runtime::RuntimeLimits& limits() const override { return limits_; }
   runtime::Key next_key() override { return keys_.next(); }
   const runtime::DecisionService* decisions() const override { return &decisions_; }
 
@@ -80,18 +88,19 @@ class Unit::StepEnv : public runtime::Env {
   KeySource& keys_;
   std::int64_t now_;
   const Decisions& decisions_;
+  const runtime::RuntimeLimits& limits_;
 };
 
 Unit::Unit(Processor& p, store::Tx& tx, std::string actor)
     : p_(p), tx_(tx), actor_(std::move(actor)), now_(p.clock_.now_millis()), decisions_(std::make_unique<Decisions>(*this)),
-      env_(std::make_unique<StepEnv>(p.keys_, now_, *decisions_)) {}
+      env_(std::make_unique<StepEnv>(p.keys_, now_, *decisions_, p.limits_)) {}
 
 Unit::~Unit() = default;
 
 void Unit::note(Key instance, const runtime::Command& command, std::size_t at) {
   static constexpr const char* kNames[] = {"start", "complete job", "fail job", "complete", "fire timer", "correlate message",
                                            "broadcast signal", "throw error", "retry incident", "complete call", "cancel",
-                                           "set variables", "raise incident"};
+                                           "set variables", "raise incident", "quarantine"};
   static_assert(std::size(kNames) == std::variant_size_v<runtime::Command>, "a name per command");
   if (!loaded_.count(instance)) return;
   json data = {{"command", kNames[command.index()]}};
@@ -196,9 +205,53 @@ Result<void> Unit::exec(Key id, const runtime::Command& command) {
   return {};
 }
 
+namespace {
+
+// What stops an instance whose command failed inside the engine: an incident where the command
+// was aimed, and its job or timer removed so that the same command does not come back.
+runtime::Quarantine quarantine_for(const runtime::InstanceState& s, const runtime::Command& command, std::string message) {
+  runtime::Quarantine q{0, std::move(message), 0, 0};
+  std::visit(
+      [&](const auto& c) {
+        using T = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<T, runtime::CompleteJob> || std::is_same_v<T, runtime::FailJob>) {
+          q.job = c.job;
+          if (auto it = s.jobs.find(c.job); it != s.jobs.end()) q.element_instance = it->second.element_instance;
+        } else if constexpr (std::is_same_v<T, runtime::FireTimer>) {
+          q.timer = c.timer;
+          if (auto it = s.timers.find(c.timer); it != s.timers.end()) q.element_instance = it->second.element_instance;
+        } else if constexpr (std::is_same_v<T, runtime::ResolveIncident>) {
+          if (auto it = s.incidents.find(c.incident); it != s.incidents.end()) q.element_instance = it->second.element_instance;
+        } else if constexpr (std::is_same_v<T, runtime::CompleteWait> || std::is_same_v<T, runtime::ThrowError> ||
+                             std::is_same_v<T, runtime::CompleteCall> || std::is_same_v<T, runtime::RaiseIncident>) {
+          q.element_instance = c.element_instance;
+        }
+      },
+      command);
+  return q;
+}
+
+}  // namespace
+
 Result<runtime::StepResult> Unit::step(Loaded& l, const runtime::Command& command) {
   if (auto r = p_.keys_.reserve(tx_, p_.keys_per_step_); !r) return fail(r.error());
-  auto result = runtime::step(l.state, command, *env_);
+  const std::size_t ordinal = steps_++;
+  if (auto poisoned = p_.poisoned_.find(ordinal); poisoned != p_.poisoned_.end()) {
+    // This step failed inside the engine on an earlier run of the unit: the instance stops instead.
+    return runtime::step(l.state, quarantine_for(l.state, command, poisoned->second), *env_);
+  }
+  Result<runtime::StepResult> result = fail(Errc::Internal, "not run");
+  try {
+    result = runtime::step(l.state, command, *env_);
+  } catch (const std::exception& e) {
+    // A broken invariant or a value the engine could not handle. The unit is rerun with this
+    // step replaced by a quarantine (a start has no instance to stop: it is refused).
+    Error failed{Errc::Internal, std::string("Elva could not apply this command and stopped the instance here: ") + e.what() +
+                                     ". Retry the incident once the cause is fixed; if it happens again, report it",
+                 {}};
+    if (!std::holds_alternative<runtime::StartInstance>(command)) failed.with(kPoisoned, std::to_string(ordinal));
+    return fail(std::move(failed));
+  }
   if (p_.keys_.overdrawn()) {
     Error e{Errc::Internal, "a step needed more keys than were reserved for it", {}};
     e.with(kMoreKeys, std::to_string(p_.keys_.overdraft()));

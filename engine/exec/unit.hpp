@@ -5,6 +5,7 @@
 #pragma once
 
 #include <deque>
+#include <optional>
 #include <map>
 #include <vector>
 
@@ -84,10 +85,14 @@ class Unit {
   std::deque<FollowUp> follow_ups_;
   store::Batch batch_;
   std::vector<TraceLine> trace_;
+  std::size_t steps_ = 0;  // steps run so far (the same order on every run of the unit)
 };
 
 // The error a unit fails with when a step needed more keys than were reserved; the processor
 // runs the unit again with a larger reservation.
 bool needs_more_keys(const Error& e);
+// The error a unit fails with when one of its steps threw (the step's ordinal in the unit); the
+// processor reruns the unit with that step replaced by a runtime::Quarantine.
+std::optional<std::size_t> poisoned_step(const Error& e);
 
 }  // namespace elva::exec

@@ -48,9 +48,13 @@ struct SetVariables { Key scope = 0; nlohmann::json variables = nlohmann::json::
 // The coordinator could not do what an element asked (a called process that is not deployed,
 // a connector that is not configured): an incident on the element, to be retried later.
 struct RaiseIncident { Key element_instance; std::string message; };
+// Applying a command failed inside the engine (an internal error, a resource limit): the
+// instance stops with an incident where the command was aimed (0: the process), and what would
+// bring the same command back (its job, its timer) is removed, so it cannot fail again and again.
+struct Quarantine { Key element_instance = 0; std::string message; Key job = 0; Key timer = 0; };
 
 using Command = std::variant<StartInstance, CompleteJob, FailJob, CompleteWait, FireTimer,
                              CorrelateMessage, BroadcastSignal, ThrowError, ResolveIncident,
-                             CompleteCall, CancelInstance, SetVariables, RaiseIncident>;
+                             CompleteCall, CancelInstance, SetVariables, RaiseIncident, Quarantine>;
 
 }  // namespace elva::runtime

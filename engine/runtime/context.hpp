@@ -135,6 +135,7 @@ class StepContext {
   void run_activate(Key instance);
   void run_complete(const Item& item);
   void leave(Key scope, Key child, const std::vector<model::FlowIndex>& flows);
+  void stop_runaway(std::size_t limit);
   void complete_process_if_done();
   model::ElementIndex error_event_subprocess(Key scope, const std::string& code) const;
   // What a throw sends along: its input mappings' values (never all variables).

@@ -59,8 +59,11 @@ void StepContext::complete_via(Key instance, std::vector<model::FlowIndex> flows
 }
 
 void StepContext::drain() {
+  const std::size_t limit = env_.limits().max_work_per_step;
+  std::size_t done = 0;
   do {
     while (!queue_.empty()) {
+      if (++done > limit) return stop_runaway(limit);
       Item item = std::move(queue_.front());
       queue_.pop_front();
       if (!state_.elements.count(item.instance)) continue;  // terminated meanwhile
@@ -68,6 +71,23 @@ void StepContext::drain() {
       else run_complete(item);
     }
   } while (fire_inclusive_joins() || fire_conditions());
+}
+
+// A command caused more work than one step may do (a loop of gateways, scripts or throws without
+// a wait state): every token still queued stops with an incident, where it can be seen, fixed
+// and retried, instead of the step running on inside its transaction.
+void StepContext::stop_runaway(std::size_t limit) {
+  std::vector<Key> stopped;
+  for (const auto& item : queue_) {
+    if (!state_.elements.count(item.instance) || std::find(stopped.begin(), stopped.end(), item.instance) != stopped.end()) continue;
+    stopped.push_back(item.instance);
+  }
+  queue_.clear();
+  for (Key k : stopped) {
+    raise_incident(k, "the process did " + std::to_string(limit) +
+                          " steps without reaching a wait state (a loop of gateways, scripts or throws?) and stops here; "
+                          "give the loop a wait state, or raise the limit (--max-steps)");
+  }
 }
 
 void StepContext::run_activate(Key instance) {

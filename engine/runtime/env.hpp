@@ -23,9 +23,21 @@ class DecisionService {
                                           const std::string& map_result, std::int64_t now_millis) const = 0;
 };
 
+// What one step may do at most (docs/security.md#limits): past a limit the element gets an
+// incident instead of the engine running out of time or memory inside one transaction.
+struct RuntimeLimits {
+  std::size_t max_work_per_step = 100'000;  // activations and completions a command may cause
+  std::size_t max_loop_items = 10'000;      // iterations of one multi-instance body
+  std::int64_t min_cycle_ms = 1'000;        // the shortest interval a timer cycle may repeat at
+};
+
 class Env {
  public:
   virtual ~Env() = default;
+  virtual const RuntimeLimits& limits() const {
+    static const RuntimeLimits defaults;
+    return defaults;
+  }
   virtual std::int64_t now_millis() const = 0;
   virtual Key next_key() = 0;
   // Null when no decisions are available (business rule tasks then raise an incident).

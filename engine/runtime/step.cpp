@@ -171,6 +171,13 @@ class Handler {
     return {};
   }
 
+  Result<void> operator()(const Quarantine& c) {
+    if (c.job && s_.jobs.count(c.job)) ctx_.emit(JobRemoved{c.job});
+    if (c.timer && s_.timers.count(c.timer)) ctx_.emit(TimerRemoved{c.timer});
+    ctx_.raise_incident(s_.elements.count(c.element_instance) ? c.element_instance : 0, c.message);
+    return {};
+  }
+
   Result<void> operator()(const SetVariables& c) {
     if (!c.variables.is_object()) return fail(Errc::InvalidArgument, "variables must be a JSON object, not " + c.variables.dump());
     if (c.scope == 0) {

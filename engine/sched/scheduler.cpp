@@ -123,7 +123,19 @@ class Loop {
     }
   }
 
+  // Nothing that goes wrong in a round may end the loop (the server would stop working): it is
+  // logged and the round comes again. (A command that fails inside the engine is already turned
+  // into an incident by the processor; this is the net under it.)
   void round() {
+    try {
+      work_round();
+    } catch (const std::exception& e) {
+      log(std::string("a scheduler round failed and is tried again in a second: ") + e.what());
+      arm(1s);
+    }
+  }
+
+  void work_round() {
     if (stopping_ || !connected()) return arm(1s);
     const std::int64_t now = exec::system_clock().now_millis();
     bool more = false;
@@ -251,6 +263,16 @@ class Loop {
   }
 
   void apply_finished() {
+    try {
+      apply_outcomes();
+    } catch (const std::exception& e) {
+      // The jobs' leases run out and they are worked again.
+      log(std::string("applying job outcomes failed: ") + e.what());
+      if (!stopping_) arm(1s);
+    }
+  }
+
+  void apply_outcomes() {
     std::vector<std::pair<store::JobRow, connector::Outcome>> batch;
     batch.swap(finished_);
     std::vector<std::pair<exec::Key, runtime::Command>> commands;

@@ -19,9 +19,20 @@ Result<std::string> timer_text(const model::EventDefinition& t, Key instance, St
   return json.get<std::string>();
 }
 
+// A cycle whose interval is shorter than the minimum would fire again and again within one
+// scheduler round (R/PT0S: thousands of instances or history rows a second).
+Result<void> check_interval(const std::string& text, const iso8601::Cycle& c, std::int64_t min_cycle_ms) {
+  if (!c.interval) return fail(Errc::ExpressionError, "'" + text + "' has no interval");
+  const std::int64_t every = iso8601::add(0, *c.interval);
+  if (every >= min_cycle_ms) return {};
+  return fail(Errc::ExpressionError, "the timer cycle '" + text + "' repeats every " + std::to_string(every) +
+                                         " ms, more often than the shortest allowed (" + std::to_string(min_cycle_ms) +
+                                         " ms, --min-timer-cycle)");
+}
+
 }  // namespace
 
-Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text, std::int64_t now) {
+Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text, std::int64_t now, std::int64_t min_cycle_ms) {
   switch (kind) {
     case model::TimerKind::Date: {
       auto dt = iso8601::parse_date_time(text);
@@ -36,6 +47,7 @@ Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text
     case model::TimerKind::Cycle: {
       auto c = iso8601::parse_cycle(text);
       if (!c) return fail(Errc::ExpressionError, "'" + text + "' is not an ISO 8601 repeating interval");
+      if (auto r = check_interval(text, *c, min_cycle_ms); !r) return fail(r.error());
       if (c->start) return c->start->epoch_millis;
       return iso8601::add(now, *c->interval);
     }
@@ -44,9 +56,10 @@ Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text
   return fail(Errc::InvalidArgument, "timer has no date, duration or cycle");
 }
 
-Result<std::int64_t> next_due_of(const std::string& text, std::int64_t previous, int fired) {
+Result<std::int64_t> next_due_of(const std::string& text, std::int64_t previous, int fired, std::int64_t min_cycle_ms) {
   auto c = iso8601::parse_cycle(text);
   if (!c) return fail(Errc::ExpressionError, "not a cycle");
+  if (auto r = check_interval(text, *c, min_cycle_ms); !r) return fail(r.error());
   if (c->repetitions >= 0 && fired >= c->repetitions) return fail(Errc::NotFound, "cycle exhausted");
   const std::int64_t next = iso8601::add(previous, *c->interval);
   if (c->end && next > c->end->epoch_millis) return fail(Errc::NotFound, "cycle ended");
@@ -56,7 +69,7 @@ Result<std::int64_t> next_due_of(const std::string& text, std::int64_t previous,
 Result<std::int64_t> first_due(const model::EventDefinition& t, Key instance, StepContext& ctx) {
   auto text = timer_text(t, instance, ctx);
   if (!text) return fail(text.error());
-  return first_due_of(t.timer_kind, *text, ctx.env().now_millis());
+  return first_due_of(t.timer_kind, *text, ctx.env().now_millis(), ctx.env().limits().min_cycle_ms);
 }
 
 Result<std::int64_t> next_due(const model::EventDefinition& t, std::int64_t previous, int fired,
@@ -64,7 +77,7 @@ Result<std::int64_t> next_due(const model::EventDefinition& t, std::int64_t prev
   if (t.timer_kind != model::TimerKind::Cycle) return fail(Errc::NotFound, "not a cycle");
   auto text = timer_text(t, instance, ctx);
   if (!text) return fail(text.error());
-  return next_due_of(*text, previous, fired);
+  return next_due_of(*text, previous, fired, ctx.env().limits().min_cycle_ms);
 }
 
 Result<Subscription> subscription_for(const model::EventDefinition& e, Key instance, StepContext& ctx) {

@@ -11,9 +11,12 @@
 
 namespace elva::runtime {
 
-// The same over a timer's literal text, without an instance (timer start events).
-Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text, std::int64_t now);
-Result<std::int64_t> next_due_of(const std::string& cycle, std::int64_t previous, int fired);
+// The same over a timer's literal text, without an instance (timer start events). A cycle that
+// repeats more often than every `min_cycle_ms` is refused (RuntimeLimits::min_cycle_ms).
+Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text, std::int64_t now,
+                                  std::int64_t min_cycle_ms = RuntimeLimits{}.min_cycle_ms);
+Result<std::int64_t> next_due_of(const std::string& cycle, std::int64_t previous, int fired,
+                                 std::int64_t min_cycle_ms = RuntimeLimits{}.min_cycle_ms);
 
 // The first time the timer is due, in ms since the epoch.
 Result<std::int64_t> first_due(const model::EventDefinition& timer, Key instance, StepContext& ctx);

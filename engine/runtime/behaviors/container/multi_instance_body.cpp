@@ -71,6 +71,11 @@ class MultiInstanceBodyBehavior : public ElementBehavior {
       return ctx.complete(body);  // a while-loop whose condition is false at the start
     }
     const std::size_t count = items.size();
+    if (count > ctx.env().limits().max_loop_items) {
+      return ctx.raise_incident(body, "the multi-instance has " + std::to_string(count) + " items, more than the " +
+                                          std::to_string(ctx.env().limits().max_loop_items) +
+                                          " one body may have; split the work, or raise the limit (--max-loop-items)");
+    }
     ctx.emit(LoopStarted{body, std::move(items), !loop.output_collection.empty()});
     if (loop.kind == model::LoopKind::MultiInstance && count == 0) return complete_body(ctx, body);
     if (loop.kind == model::LoopKind::MultiInstance && !loop.sequential) {
