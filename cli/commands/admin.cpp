@@ -9,6 +9,7 @@
 
 #include "commands/commands.hpp"
 #include "elva/connectors.hpp"
+#include "elva/json_limits.hpp"
 #include "output.hpp"
 
 namespace elva::cli {
@@ -16,9 +17,14 @@ namespace elva::cli {
 Result<nlohmann::json> read_json_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return fail(Errc::InvalidArgument, path + ": cannot be read");
-  auto j = nlohmann::json::parse(in, nullptr, false);
-  if (j.is_discarded()) return fail(Errc::InvalidArgument, path + ": is not valid JSON");
-  return j;
+  const JsonLimits limits;
+  std::string text;
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > limits.max_bytes) break;  // parse_json says which limit
+  }
+  return parse_json(text, limits, path);
 }
 
 void add_admin_options(CLI::App* cmd, AdminArgs& args) {
@@ -30,12 +36,13 @@ void add_admin_options(CLI::App* cmd, AdminArgs& args) {
 }
 
 std::optional<nlohmann::json> parse_vars(const std::string& verb, const std::string& text) {
-  auto vars = nlohmann::json::parse(text, nullptr, false);
-  if (vars.is_discarded() || !vars.is_object()) {
-    std::cerr << "elva " << verb << ": --vars must be a JSON object, like --vars '{\"employee\": \"E-17\"}'; got: " << text << "\n";
+  auto vars = parse_json(text, JsonLimits{}, "--vars");
+  if (!vars || !vars->is_object()) {
+    std::cerr << "elva " << verb << ": --vars must be a JSON object, like --vars '{\"employee\": \"E-17\"}'"
+              << (vars ? "" : " (" + vars.error().message + ")") << "\n";
     return std::nullopt;
   }
-  return vars;
+  return std::move(*vars);
 }
 
 int exit_code_for(const Error& error) {
@@ -79,6 +86,7 @@ int run_admin(const std::string& verb, const AdminArgs& args, bool require_schem
   const passwd* pw = getpwuid(geteuid());
   options.actor = std::string("cli:") + (user && *user ? user : pw ? pw->pw_name : "unknown");
   options.connectors = args.registry;
+  options.limits = args.limits;
   if (args.uses_config && !args.registry) {
     auto config = connectors::load_config(args.config);
     if (!config) {
@@ -100,6 +108,18 @@ int run_admin(const std::string& verb, const AdminArgs& args, bool require_schem
   if (args.format == "json") std::cout << result->dump(2) << "\n";
   else text(*result);
   return kExitOk;
+}
+
+void add_limit_options(CLI::App* cmd, AdminArgs& args) {
+  cmd->add_option("--max-steps", args.limits.max_steps,
+                  "Activations and completions one command may cause; past it the tokens stop with an incident\n"
+                  "(a loop without a wait state)")
+      ->capture_default_str();
+  cmd->add_option("--max-loop-items", args.limits.max_loop_items, "Items one multi-instance activity may have (more: an incident)")
+      ->capture_default_str();
+  cmd->add_option("--min-timer-cycle", args.limits.min_timer_cycle_ms,
+                  "Milliseconds: the shortest interval a timer cycle may repeat at (shorter ones, R/PT0S, are refused)")
+      ->capture_default_str();
 }
 
 }  // namespace elva::cli

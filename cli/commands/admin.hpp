@@ -20,7 +20,11 @@ struct AdminArgs {
   std::string config;          // --config elva.toml (verbs that use connectors)
   bool uses_config = false;    // set by add_config_option: load the connectors before opening
   std::shared_ptr<const connector::Registry> registry;  // already loaded (serve): used as is
+  Limits limits;               // --max-steps, --max-loop-items, --min-timer-cycle (serve)
 };
+
+// Adds --max-steps, --max-loop-items and --min-timer-cycle (docs/security.md#limits).
+void add_limit_options(CLI::App* cmd, AdminArgs& args);
 
 // Adds --config (elva.toml: connectors, e-service forms, task prompts; default $ELVA_CONFIG).
 void add_config_option(CLI::App* cmd, AdminArgs& args);

@@ -1,5 +1,6 @@
 // `elva eval EXPRESSION [--vars JSON]`: evaluate one FEEL expression and print the result as
-// JSON. Exit 0 evaluated, 1 syntax error (with its position), 2 usage error or bad --vars.
+// JSON. Exit 0 evaluated, 1 syntax error (with its position) or a limit of the evaluation hit,
+// 2 usage error or bad --vars.
 #include <chrono>
 #include <iostream>
 
@@ -7,6 +8,7 @@
 
 #include "commands/commands.hpp"
 #include "elva/eval.hpp"
+#include "elva/json_limits.hpp"
 
 namespace elva::cli {
 namespace {
@@ -18,11 +20,13 @@ struct EvalArgs {
 };
 
 int run(const EvalArgs& args) {
-  nlohmann::json vars = nlohmann::json::parse(args.vars, nullptr, false);
-  if (vars.is_discarded() || !vars.is_object()) {
-    std::cerr << "elva eval: --vars must be a JSON object, like --vars '{\"amount\": 5}'\n";
+  auto parsed = parse_json(args.vars, JsonLimits{}, "--vars");
+  if (!parsed || !parsed->is_object()) {
+    std::cerr << "elva eval: --vars must be a JSON object, like --vars '{\"amount\": 5}'"
+              << (parsed ? "" : " (" + parsed.error().message + ")") << "\n";
     return kExitUsage;
   }
+  const nlohmann::json vars = std::move(*parsed);
   EvalRequest request{args.expression, &vars, 0};
   if (!args.now.empty()) {
     auto now = evaluate_expression({"date and time(\"" + args.now + "\")", nullptr, 0});
@@ -42,8 +46,15 @@ int run(const EvalArgs& args) {
   auto result = evaluate_expression(request);
   if (!result) {
     const Error& err = result.error();
-    std::string col;
-    for (const auto& [k, v] : err.context) if (k == "col") col = v;
+    std::string col, limit;
+    for (const auto& [k, v] : err.context) {
+      if (k == "col") col = v;
+      if (k == "limit") limit = v;
+    }
+    if (!limit.empty()) {  // a limit of the evaluation, not of the text
+      std::cerr << "elva eval: the evaluation stopped: " << err.message << "\n";
+      return kExitFindings;
+    }
     std::cerr << "elva eval: syntax error";
     if (!col.empty()) std::cerr << " at column " << col;
     std::cerr << ": " << err.message << "\n  " << args.expression << "\n";

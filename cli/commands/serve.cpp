@@ -49,6 +49,7 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--stop-after", a->stop_after, "Stop by itself after this many seconds (demos, tests)");
   add_admin_options(cmd, *a);
   add_config_option(cmd, *a);
+  add_limit_options(cmd, *a);
   cmd->callback([a, &exit_code] {
     // First: a SIGINT that arrives while we start must stop us, not be lost (a background job
     // of a non-interactive shell starts with SIGINT ignored).
@@ -70,6 +71,7 @@ void add_serve(CLI::App& app, int& exit_code) {
     a->http.connectors = config->registry;
     a->notifications = config->notifications;
     a->http.eservice = config->eservice;
+    a->http.limits = a->limits;
     exit_code = run_admin("serve", *a, true, [&](Engine& e) -> Result<nlohmann::json> {
       if (!a->deploy.empty()) {
         auto files = expand_bpmn_paths(a->deploy, true);
@@ -97,7 +99,7 @@ void add_serve(CLI::App& app, int& exit_code) {
                            name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
         if (!valid) return fail(Errc::InvalidArgument, "--tenant '" + spec + "': give NAME=DATABASE_URL with a name of a-z, 0-9 and -");
         if (tenant_engines.count(name)) return fail(Errc::InvalidArgument, "--tenant " + name + " is given twice");
-        auto te = Engine::open(EngineOptions{spec.substr(eq + 1), "scheduler", true, a->registry});
+        auto te = Engine::open(EngineOptions{spec.substr(eq + 1), "scheduler", true, a->registry, a->limits});
         if (!te) return fail(te.error().code, "tenant '" + name + "': " + te.error().message);
         a->http.tenants[name] = spec.substr(eq + 1);
         tenant_engines[name] = std::move(*te);

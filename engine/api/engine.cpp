@@ -67,6 +67,11 @@ class DurableEngine final : public Engine {
       : url_(std::move(url)), embedded_(embedded), home_(std::move(home)), started_(started), actor_(std::move(actor)),
         connectors_(std::move(connectors)) {}
 
+  void set_limits(const Limits& l) { limits_ = l; }
+  runtime::RuntimeLimits runtime_limits() const {
+    return runtime::RuntimeLimits{limits_.max_steps, limits_.max_loop_items, limits_.min_timer_cycle_ms};
+  }
+
   ~DurableEngine() override {
     people_.reset();
     processor_.reset();
@@ -84,6 +89,7 @@ class DurableEngine final : public Engine {
       if (auto r = store_->require_migrated(); !r) return fail(r.error());
     }
     processor_ = std::make_unique<exec::Processor>(*store_, exec::system_clock(), actor_);
+    processor_->set_limits(runtime_limits());
     processor_->set_connectors(connectors_);
     people_ = std::make_unique<api::PeopleApi>(*store_, *processor_);
     return {};
@@ -438,6 +444,7 @@ class DurableEngine final : public Engine {
     }
     s.workers = options.workers;
     s.tenant = options.tenant;
+    s.limits = runtime_limits();
     s.lease_ms = options.lease_ms;
     s.poll_ms = options.poll_ms;
     s.stop = options.stop;
@@ -466,6 +473,7 @@ class DurableEngine final : public Engine {
   bool started_;
   std::string actor_;
   std::shared_ptr<const connector::Registry> connectors_;
+  Limits limits_;
   std::unique_ptr<store::PgStore> store_;
   std::unique_ptr<exec::Processor> processor_;
   std::unique_ptr<api::PeopleApi> people_;
@@ -487,6 +495,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
   } else {
     engine = std::make_unique<DurableEngine>(url, false, "", false, options.actor, options.connectors);
   }
+  engine->set_limits(options.limits);
   if (auto r = engine->connect(options.require_schema); !r) return fail(r.error());
   return std::unique_ptr<Engine>(std::move(engine));
 }

@@ -20,7 +20,11 @@ Result<nlohmann::json> evaluate_expression(const EvalRequest& request) {
   expr::EvalOptions options;
   const std::int64_t now = request.now_millis;
   options.now_millis = [now] { return now; };
-  return compiled->evaluate(scope, options).to_json();
+  // A FEEL limit hit (steps, text size, result size, nesting) is an ExpressionError with
+  // context "limit" instead of a value.
+  auto value = compiled->evaluate_checked(scope, options);
+  if (!value) return fail(value.error());
+  return value->to_json();
 }
 
 }  // namespace elva

@@ -3,6 +3,7 @@
 // JSON variables with FEEL (evaluate.cpp). Immutable once read; safe to share between threads.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,7 @@ struct Input {
 struct Output {
   std::string id, name, label, type_ref;
   std::string output_values;  // e.g. "high","medium","low": also the priority order
+  std::vector<nlohmann::json> priorities;  // output_values evaluated once, when read
   std::string default_value;  // FEEL expression for single-hit tables with no match
   Compiled default_compiled;
   SourcePos pos;
@@ -95,12 +97,22 @@ struct DecisionResult {
   std::vector<nlohmann::json> entries;
   std::vector<MatchedRule> matched;
   std::vector<std::size_t> rows_matching;  // every rule whose input entries all hold, before the hit policy
-  std::vector<DecisionResult> required;  // results of required decisions, evaluated first
+  // Results of required decisions, evaluated first (each decision once per evaluation: one that
+  // several decisions require is listed in full the first time, then by decision and value).
+  std::vector<DecisionResult> required;
+  std::size_t tests_run = 0;  // unary tests evaluated for this decision's table (linear in its rules)
 };
 
-// Evaluates `decision_id` (its required decisions first, bound by name and by id). Errors:
-// NotFound (no such decision), ExpressionError (a UNIQUE table with several matches, naming
-// them; ANY with differing outputs; a required decision failed).
+// The work one evaluate() may do, over all its decisions' tests and expressions (FEEL steps,
+// expr/feel.hpp): a table of 4,000 rules over simple inputs needs about 50,000.
+inline constexpr std::uint64_t kMaxDecisionSteps = 10'000'000;
+
+// Evaluates `decision_id` (its required decisions first, bound by name and by id). Only
+// evaluates: every expression was compiled when the model was read, so callers keep the Model
+// (read_dmn once per deployed file) and call this for each evaluation; thread-safe on a shared
+// Model. Errors: NotFound (no such decision), ExpressionError (a UNIQUE table with several
+// matches, naming them; ANY with differing outputs; a required decision failed; a FEEL limit was
+// hit, naming it).
 Result<DecisionResult> evaluate(const Model& model, const std::string& decision_id, const nlohmann::json& variables,
                                 std::int64_t now_millis = 0);
 

@@ -1,9 +1,12 @@
-// Decision evaluation: inputs evaluated once per table, each rule's unary tests against them,
-// the hit policy over the matches, outputs evaluated for the chosen rules.
+// Decision evaluation: inputs evaluated once per table, each rule's unary tests against them
+// (compiled when read: one pass over the rules), the hit policy over the matches, outputs
+// evaluated for the chosen rules. One FEEL budget for the whole evaluation.
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "dmn/dmn.hpp"
+#include "expr/budget.hpp"
 #include "expr/builtins.hpp"
 
 namespace elva::dmn {
@@ -42,29 +45,36 @@ Value typed(const std::string& type_ref, Value v) {
 
 class Evaluator {
  public:
-  Evaluator(const Model& m, std::int64_t now) : model_(m) { options_.now_millis = [now] { return now; }; }
+  Evaluator(const Model& m, std::int64_t now) : model_(m), budget_(kMaxDecisionSteps, options_.max_string_bytes) {
+    options_.now_millis = [now] { return now; };
+    options_.budget = &budget_;
+  }
 
   Result<DecisionResult> run(const std::string& id, const json& variables, int depth) {
     const Decision* d = model_.find(id);
     if (!d) return fail(Errc::NotFound, "no decision '" + id + "' in " + model_.file);
-    if (depth > 64) return fail(Errc::ExpressionError, "decision requirements loop at '" + id + "'");
+    if (depth > 64 || active_.count(id)) return fail(Errc::ExpressionError, "decision requirements loop at '" + id + "'");
+    active_.insert(id);
     DecisionResult out;
     out.decision = id;
     json vars = variables;
     for (const auto& req : d->required) {
-      auto r = run(req, variables, depth + 1);
+      auto r = required(req, variables, depth);
       if (!r) return fail(Errc::ExpressionError, "required decision '" + req + "': " + r.error().message);
       const Decision* rd = model_.find(req);
       vars[rd->name.empty() ? rd->id : rd->name] = r->value;
       vars[rd->id] = r->value;
       out.required.push_back(std::move(*r));
     }
+    active_.erase(id);
     const Value scope_value = Value::from_json(vars);
     expr::ContextScope scope(scope_value);
     out.table = d->table;
     if (!d->table) {
       if (!d->literal_compiled) return fail(compile_error(d->literal, false, "decision '" + id + "'"));
-      out.value = d->literal_compiled->evaluate(scope, options_).to_json();
+      auto v = d->literal_compiled->evaluate_checked(scope, options_);
+      if (!v) return fail(limit_error(*d, v.error()));
+      out.value = v->to_json();
       out.entries.push_back(json{{d->result_name, out.value}});
       return out;
     }
@@ -73,11 +83,40 @@ class Evaluator {
   }
 
  private:
+  // A required decision, evaluated once per evaluation however many decisions require it (a
+  // diamond of requirements must not be evaluated exponentially often).
+  Result<DecisionResult> required(const std::string& id, const json& variables, int depth) {
+    if (auto it = done_.find(id); it != done_.end()) {
+      DecisionResult again;  // in full the first time only, so that results stay linear in size
+      again.decision = it->second.decision;
+      again.table = it->second.table;
+      again.value = it->second.value;
+      again.entries = it->second.entries;
+      return again;
+    }
+    auto r = run(id, variables, depth + 1);
+    if (r) done_.emplace(id, *r);
+    return r;
+  }
+
+  static Error limit_error(const Decision& d, const Error& e) {
+    Error out{Errc::ExpressionError, "decision '" + d.id + "': " + e.message, e.context};
+    return out;
+  }
+
+  // Evaluates one compiled expression of the table; a FEEL limit becomes the decision's error.
+  Result<Value> value_of(const Decision& d, const expr::Expression& e, const expr::Scope& scope) {
+    auto v = e.evaluate_checked(scope, options_);
+    if (!v) return fail(limit_error(d, v.error()));
+    return v;
+  }
   Result<void> table(const Decision& d, const expr::Scope& scope, DecisionResult& out) {
     std::vector<Value> inputs;
     for (const auto& in : d.inputs) {
       if (!in.compiled) return fail(compile_error(in.expression, false, "input '" + (in.label.empty() ? in.expression : in.label) + "'"));
-      inputs.push_back(typed(in.type_ref, in.compiled->evaluate(scope, options_)));
+      auto v = value_of(d, *in.compiled, scope);
+      if (!v) return fail(v.error());
+      inputs.push_back(typed(in.type_ref, std::move(*v)));
     }
     std::vector<std::size_t> hits;
     for (std::size_t r = 0; r < d.rules.size(); ++r) {
@@ -85,8 +124,10 @@ class Evaluator {
       for (std::size_t i = 0; i < inputs.size() && all && i < d.rules[r].input_entries.size(); ++i) {
         const auto& t = d.rules[r].input_tests[i];
         if (!t) return fail(compile_error(d.rules[r].input_entries[i], true, rule_name(d, r) + ", input " + std::to_string(i + 1)));
-        const Value v = t->test(inputs[i], scope, options_);
-        all = v.get<bool>() && *v.get<bool>();
+        ++out.tests_run;
+        auto v = t->test_checked(inputs[i], scope, options_);
+        if (!v) return fail(limit_error(d, v.error()));
+        all = v->get<bool>() && *v->get<bool>();
       }
       if (all) hits.push_back(r);
     }
@@ -98,7 +139,9 @@ class Evaluator {
       for (std::size_t o = 0; o < d.outputs.size() && o < d.rules[r].output_entries.size(); ++o) {
         const auto& e = d.rules[r].output_exprs[o];
         if (!e) return fail(compile_error(d.rules[r].output_entries[o], false, rule_name(d, r) + ", output " + d.outputs[o].name));
-        row[d.outputs[o].name] = e->evaluate(scope, options_).to_json();
+        auto v = value_of(d, *e, scope);
+        if (!v) return fail(v.error());
+        row[d.outputs[o].name] = v->to_json();
       }
       rows.push_back(std::move(row));
     }
@@ -128,12 +171,11 @@ class Evaluator {
       case HitPolicy::Priority:
       case HitPolicy::OutputOrder: {
         // Priority: the position of each output's value in its output values, first output first.
-        auto rank = [&](std::size_t i) {
-          std::vector<std::size_t> key;
-          for (const auto& o : d.outputs) key.push_back(priority(o, rows[i][o.name]));
-          return key;
-        };
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rank(a) < rank(b); });
+        std::vector<std::vector<std::size_t>> ranks(rows.size());
+        for (std::size_t i = 0; i < rows.size(); ++i) {
+          for (const auto& o : d.outputs) ranks[i].push_back(priority(o, rows[i][o.name]));
+        }
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ranks[a] < ranks[b]; });
         if (d.hit_policy == HitPolicy::Priority && order.size() > 1) order.resize(1);
         break;
       }
@@ -157,7 +199,9 @@ class Evaluator {
         for (const auto& o : d.outputs) {
           if (o.default_value.empty()) { row[o.name] = nullptr; continue; }
           if (!o.default_compiled) return fail(compile_error(o.default_value, false, "default output of " + o.name));
-          row[o.name] = o.default_compiled->evaluate(scope, options_).to_json();
+          auto v = value_of(d, *o.default_compiled, scope);
+          if (!v) return fail(v.error());
+          row[o.name] = v->to_json();
           any_default = true;
         }
         out.value = any_default ? shape(row) : json();
@@ -199,26 +243,17 @@ class Evaluator {
     return {};
   }
 
-  std::size_t priority(const Output& o, const json& value) {
-    if (o.output_values.empty()) return 0;
-    auto it = priorities_.find(o.output_values);
-    if (it == priorities_.end()) {
-      std::vector<json> list;
-      auto e = expr::Expression::compile("[" + o.output_values + "]");
-      if (e) {
-        expr::ContextScope none(Value(expr::Context{}));
-        const json l = e->evaluate(none, options_).to_json();
-        if (l.is_array()) list.assign(l.begin(), l.end());
-      }
-      it = priorities_.emplace(o.output_values, std::move(list)).first;
-    }
-    auto pos = std::find(it->second.begin(), it->second.end(), value);
-    return static_cast<std::size_t>(pos - it->second.begin());
+  // The position of `value` in the output's values (read once, with the model).
+  static std::size_t priority(const Output& o, const json& value) {
+    auto pos = std::find(o.priorities.begin(), o.priorities.end(), value);
+    return static_cast<std::size_t>(pos - o.priorities.begin());
   }
 
   const Model& model_;
   expr::EvalOptions options_;
-  std::map<std::string, std::vector<json>> priorities_;
+  expr::Budget budget_;
+  std::set<std::string> active_;                  // decisions being evaluated (requirement loops)
+  std::map<std::string, DecisionResult> done_;  // required decisions already evaluated
 };
 
 }  // namespace

@@ -172,12 +172,28 @@ Compiled compiled(const std::string& text, bool unary) {
   return e ? std::make_shared<const expr::Expression>(std::move(*e)) : nullptr;
 }
 
+// An output's values ("high","medium","low") as JSON, in their order: PRIORITY and OUTPUT ORDER
+// rank by the position of a rule's output in them.
+std::vector<nlohmann::json> priorities(const std::string& output_values) {
+  if (output_values.empty()) return {};
+  auto e = expr::Expression::compile("[" + output_values + "]");
+  if (!e) return {};
+  const expr::Value none{expr::Context{}};
+  auto v = e->evaluate_checked(expr::ContextScope(none));
+  if (!v) return {};
+  const nlohmann::json list = v->to_json();
+  return list.is_array() ? std::vector<nlohmann::json>(list.begin(), list.end()) : std::vector<nlohmann::json>{};
+}
+
 // Every expression and unary test, compiled once so evaluation only evaluates.
 void compile_all(Model& model) {
   for (auto& d : model.decisions) {
     if (!d.table) d.literal_compiled = compiled(d.literal, false);
     for (auto& in : d.inputs) in.compiled = compiled(in.expression, false);
-    for (auto& o : d.outputs) if (!o.default_value.empty()) o.default_compiled = compiled(o.default_value, false);
+    for (auto& o : d.outputs) {
+      if (!o.default_value.empty()) o.default_compiled = compiled(o.default_value, false);
+      o.priorities = priorities(o.output_values);
+    }
     for (auto& r : d.rules) {
       for (const auto& t : r.input_entries) r.input_tests.push_back(compiled(t, true));
       for (const auto& t : r.output_entries) r.output_exprs.push_back(compiled(t, false));

@@ -13,8 +13,11 @@ Diagnostic at(const Model& m, SourcePos pos, const Decision& d, std::string msg,
   return Diagnostic{sev, m.file, pos, d.id, d.table ? "decisionTable" : "decision", std::move(msg)};
 }
 
+// `compiled` is what read_dmn made of the text: only a text that did not compile is compiled
+// again, for its message.
 void syntax(const Model& m, const Decision& d, std::vector<Diagnostic>& out, const std::string& text, bool unary, SourcePos pos,
-            const std::string& what) {
+            const std::string& what, const Compiled& compiled = nullptr) {
+  if (compiled) return;
   auto e = unary ? expr::Expression::compile_unary_tests(text.empty() ? "-" : text) : expr::Expression::compile(text.empty() ? "null" : text);
   if (!e) out.push_back(at(m, pos, d, what + ": cannot read '" + text + "': " + e.error().message));
 }
@@ -40,24 +43,26 @@ std::vector<Diagnostic> validate(const Model& m) {
       if (!m.find(r)) out.push_back(at(m, d.pos, d, "requires decision '" + r + "', which is not in this file"));
     }
     if (!d.table) {
-      syntax(m, d, out, d.literal, false, d.literal_pos, "literal expression");
+      syntax(m, d, out, d.literal, false, d.literal_pos, "literal expression", d.literal_compiled);
       continue;
     }
     for (const auto& in : d.inputs) {
-      syntax(m, d, out, in.expression, false, in.pos, "input '" + (in.label.empty() ? in.id : in.label) + "'");
+      syntax(m, d, out, in.expression, false, in.pos, "input '" + (in.label.empty() ? in.id : in.label) + "'", in.compiled);
       if (!in.input_values.empty()) syntax(m, d, out, in.input_values, true, in.pos, "input values");
     }
     for (const auto& o : d.outputs) {
-      if (!o.default_value.empty()) syntax(m, d, out, o.default_value, false, o.pos, "default output");
+      if (!o.default_value.empty()) syntax(m, d, out, o.default_value, false, o.pos, "default output", o.default_compiled);
     }
     for (std::size_t r = 0; r < d.rules.size(); ++r) {
       const auto& rule = d.rules[r];
       const std::string name = "rule " + (rule.id.empty() ? std::to_string(r + 1) : rule.id);
       for (std::size_t i = 0; i < rule.input_entries.size(); ++i) {
-        syntax(m, d, out, rule.input_entries[i], true, i < rule.input_pos.size() ? rule.input_pos[i] : rule.pos, name + ", input " + std::to_string(i + 1));
+        syntax(m, d, out, rule.input_entries[i], true, i < rule.input_pos.size() ? rule.input_pos[i] : rule.pos, name + ", input " + std::to_string(i + 1),
+               i < rule.input_tests.size() ? rule.input_tests[i] : nullptr);
       }
       for (std::size_t o = 0; o < rule.output_entries.size(); ++o) {
-        syntax(m, d, out, rule.output_entries[o], false, o < rule.output_pos.size() ? rule.output_pos[o] : rule.pos, name + ", output " + std::to_string(o + 1));
+        syntax(m, d, out, rule.output_entries[o], false, o < rule.output_pos.size() ? rule.output_pos[o] : rule.pos, name + ", output " + std::to_string(o + 1),
+               o < rule.output_exprs.size() ? rule.output_exprs[o] : nullptr);
       }
       if (d.hit_policy != HitPolicy::Unique) continue;
       for (std::size_t q = 0; q < r; ++q) {

@@ -54,11 +54,7 @@ void check_connectors(const connector::Registry& registry, const std::string& fi
   }
 }
 
-Result<forms::Form> read_form_json(const std::string& text) {
-  auto doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded()) return fail(Errc::InvalidArgument, "is not JSON");
-  return forms::read_form(doc);
-}
+Result<forms::Form> read_form_json(const std::string& text) { return forms::read_form_text(text); }
 
 void sort_findings(std::vector<Diagnostic>& all, DeploymentPlan& plan) {
   for (auto& d : all) (d.severity == Severity::Error ? plan.errors : plan.warnings).push_back(std::move(d));

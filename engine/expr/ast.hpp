@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -31,6 +32,8 @@ struct Node {
   std::vector<std::unique_ptr<Node>> kids;
   bool start_included = true;      // RangeLit
   bool end_included = true;
+  bool uses_partial = false;       // For: the body names `partial` (the results so far)
+  std::uint32_t height = 1;        // of this subtree: the parser bounds it (kMaxTreeDepth)
 };
 
 using NodePtr = std::unique_ptr<Node>;

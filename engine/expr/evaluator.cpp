@@ -1,12 +1,17 @@
-// FEEL evaluation: one case per Op. Type mismatches give null (FEEL has no exceptions).
+// FEEL evaluation: one case per Op. Type mismatches give null (FEEL has no exceptions); every
+// node costs a step of the evaluation's Budget, and the nesting of evaluation and of the values
+// built is bounded, so no expression over any variables runs away or overflows the stack.
 #include <algorithm>
 #include <cctype>
 #include <mutex>
 #include <unordered_map>
 
+#include "expr/arithmetic.hpp"
 #include "expr/ast.hpp"
+#include "expr/budget.hpp"
 #include "expr/builtins.hpp"
 #include "expr/feel.hpp"
+#include "expr/number.hpp"
 #include "expr/parser.hpp"
 
 namespace elva::expr {
@@ -21,69 +26,45 @@ struct Frame {
   const Context* context = nullptr;  // a filter item's entries
 };
 
+// Looks `name` up among a context's entries; the scan is paid for (a context of 100,000
+// entries looked up 100,000 times must not run for minutes).
+const Value* find_entry(const Context& c, std::string_view name) {
+  spend(1 + c.size() / 16);
+  for (const auto& [k, v] : c) if (k == name) return &v;
+  return nullptr;
+}
+
+// Evaluation nested deeper than this (user functions calling themselves, each call nesting its
+// body) stops with an error: C++ frames per level are bounded, so this bounds the stack.
+constexpr int kMaxEvalDepth = 1024;
+// A user function calling itself more often than this gives null (runaway recursion).
+constexpr int kMaxCallDepth = 200;
+
 class Evaluator {
  public:
-  Evaluator(const Scope& scope, const EvalOptions& options) : scope_(scope), options_(options) {}
+  Evaluator(const Scope& scope, const EvalOptions& options)
+      : scope_(scope),
+        options_(options),
+        own_(options.max_steps, options.max_string_bytes),
+        budget_(options.budget ? *options.budget : own_),
+        installed_(budget_) {}
 
   const Value* input = nullptr;
 
   Value eval(const Node& n) {
-    switch (n.op) {
-      case Op::Literal: return n.literal;
-      case Op::Name: { const Value* v = lookup(n.name); return v ? *v : Value(); }
-      case Op::Input: return input ? *input : Value();
-      case Op::Neg: return negate(eval(*n.kids[0]));
-      case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Pow:
-        return arithmetic(n.op, eval(*n.kids[0]), eval(*n.kids[1]));
-      case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
-        return comparison(n.op, eval(*n.kids[0]), eval(*n.kids[1]));
-      case Op::And: case Op::Or: return logic(n);
-      case Op::If: return is_true(eval(*n.kids[0])) ? eval(*n.kids[1]) : eval(*n.kids[2]);
-      case Op::Path: return path(eval(*n.kids[0]), n.name);
-      case Op::Filter: return filter(eval(*n.kids[0]), *n.kids[1]);
-      case Op::Call: return call(n);
-      case Op::ListLit: {
-        List out;
-        for (const auto& k : n.kids) out.push_back(eval(*k));
-        return out;
-      }
-      case Op::ContextLit: return context_literal(n);
-      case Op::RangeLit: {
-        auto r = std::make_shared<Range>();
-        r->start = eval(*n.kids[0]);
-        r->end = eval(*n.kids[1]);
-        r->start_included = n.start_included;
-        r->end_included = n.end_included;
-        return Value(std::shared_ptr<const Range>(std::move(r)));
-      }
-      case Op::For: case Op::Some: case Op::Every: return iterate(n);
-      case Op::Between: {
-        Value v = eval(*n.kids[0]);
-        Value ge = comparison(Op::Ge, v, eval(*n.kids[1]));
-        Value le = comparison(Op::Le, v, eval(*n.kids[2]));
-        if (ge.is_null() || le.is_null()) return {};
-        return is_true(ge) && is_true(le);
-      }
-      case Op::In: {
-        Value v = eval(*n.kids[0]);
-        return test(*n.kids[1], v);
-      }
-      case Op::InstanceOf: return instance_of(eval(*n.kids[0]), n.name);
-      case Op::AnyTest: case Op::NotTests: case Op::TestList:
-        return input ? test(n, *input) : Value();
-      case Op::FunctionDef: {
-        auto f = std::make_shared<Function>();
-        f->params = n.names;
-        f->body = n.kids[0].get();
-        // Closure: the names bound here (iteration variables, context entries so far).
-        for (const auto& frame : frames_) {
-          if (frame.context) for (const auto& entry : *frame.context) f->closure.push_back(entry);
-          else if (frame.value) f->closure.emplace_back(std::string(frame.name), *frame.value);
-        }
-        return Value(std::shared_ptr<const Function>(std::move(f)));
-      }
+    if (!budget_.spend()) return {};
+    if (++eval_depth_ > kMaxEvalDepth) {
+      --eval_depth_;
+      budget_.stop("the evaluation nests deeper than " + std::to_string(kMaxEvalDepth) + " levels", "max_depth");
+      return {};
     }
-    return {};
+    Value v = eval_node(n);
+    --eval_depth_;
+    if (v.depth() > kMaxValueDepth) {
+      budget_.stop("a value nests deeper than " + std::to_string(kMaxValueDepth) + " levels", "max_depth");
+      return {};
+    }
+    return v;
   }
 
   // Does `v` satisfy the unary test(s) `t`?
@@ -95,7 +76,96 @@ class Evaluator {
     return out;
   }
 
+  // The result as the caller sees it: the value, or the limit that stopped the evaluation.
+  Result<Value> finish(Value v) {
+    if (!budget_.exhausted()) check_size(v);
+    if (budget_.exhausted()) {
+      Error e{Errc::ExpressionError, budget_.why(), {}};
+      return fail(std::move(e).with("limit", budget_.limit()));
+    }
+    return v;
+  }
+
  private:
+  // One case per Op. The cases live in functions of their own (not inlined), so that this
+  // frame, which every level of nesting pays for, holds no temporaries: with them (and with
+  // AddressSanitizer's redzones) a level took over 4 KiB of stack.
+  Value eval_node(const Node& n) {
+    switch (n.op) {
+      case Op::Literal: return n.literal;
+      case Op::Name: { const Value* v = lookup(n.name); return v ? *v : Value(); }
+      case Op::Input: return input ? *input : Value();
+      case Op::Neg: return unary_node(n);
+      case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Pow:
+      case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
+        return binary_node(n);
+      case Op::And: case Op::Or: return logic(n);
+      case Op::If: return if_node(n);
+      case Op::Path: case Op::Filter: case Op::InstanceOf: return postfix_node(n);
+      case Op::Call: return call(n);
+      case Op::ListLit: return list_literal(n);
+      case Op::ContextLit: return context_literal(n);
+      case Op::RangeLit: return range_literal(n);
+      case Op::For: case Op::Some: case Op::Every: return iterate(n);
+      case Op::Between: return between(n);
+      case Op::In: return in_node(n);
+      case Op::AnyTest: case Op::NotTests: case Op::TestList:
+        return input ? test(n, *input) : Value();
+      case Op::FunctionDef: return function_definition(n);
+    }
+    return {};
+  }
+
+  [[gnu::noinline]] Value unary_node(const Node& n) { return negate(eval(*n.kids[0])); }
+
+  [[gnu::noinline]] Value binary_node(const Node& n) {
+    const Value a = eval(*n.kids[0]);
+    const Value b = eval(*n.kids[1]);
+    const bool arith = n.op == Op::Add || n.op == Op::Sub || n.op == Op::Mul || n.op == Op::Div || n.op == Op::Pow;
+    return arith ? arithmetic(n.op, a, b) : comparison(n.op, a, b);
+  }
+
+  [[gnu::noinline]] Value if_node(const Node& n) {
+    const bool yes = is_true(eval(*n.kids[0]));
+    return eval(*n.kids[yes ? 1 : 2]);
+  }
+
+  [[gnu::noinline]] Value postfix_node(const Node& n) {
+    const Value base = eval(*n.kids[0]);
+    if (n.op == Op::Path) return path(base, n.name);
+    if (n.op == Op::Filter) return filter(base, *n.kids[1]);
+    return instance_of(base, n.name);
+  }
+
+  [[gnu::noinline]] Value list_literal(const Node& n) {
+    List out;
+    out.reserve(n.kids.size());
+    for (const auto& k : n.kids) out.push_back(eval(*k));
+    return out;
+  }
+
+  [[gnu::noinline]] Value range_literal(const Node& n) {
+    auto r = std::make_shared<Range>();
+    r->start = eval(*n.kids[0]);
+    r->end = eval(*n.kids[1]);
+    r->start_included = n.start_included;
+    r->end_included = n.end_included;
+    return Value(std::shared_ptr<const Range>(std::move(r)));
+  }
+
+  [[gnu::noinline]] Value between(const Node& n) {
+    const Value v = eval(*n.kids[0]);
+    const Value ge = comparison(Op::Ge, v, eval(*n.kids[1]));
+    const Value le = comparison(Op::Le, v, eval(*n.kids[2]));
+    if (ge.is_null() || le.is_null()) return {};
+    return is_true(ge) && is_true(le);
+  }
+
+  [[gnu::noinline]] Value in_node(const Node& n) {
+    const Value v = eval(*n.kids[0]);
+    return test(*n.kids[1], v);
+  }
+
   Value test_with_input(const Node& t, const Value& v) {
     switch (t.op) {
       case Op::AnyTest: return true;
@@ -119,6 +189,7 @@ class Evaluator {
     if (const Range* r = expected.range()) return in_range(*r, v);
     if (const List* l = expected.list()) {
       for (const auto& item : *l) {
+        if (!budget_.spend()) return {};
         if (const Range* r = item.range(); r ? is_true(in_range(*r, v)) : equal(item, v)) return true;
       }
       return false;
@@ -132,7 +203,7 @@ class Evaluator {
     return std::any_of(n.kids.begin(), n.kids.end(), [](const auto& k) { return mentions_input(*k); });
   }
 
-  Value in_range(const Range& r, const Value& v) {
+  static Value in_range(const Range& r, const Value& v) {
     auto side = [&](const Value& bound, bool included, bool lower) -> Value {
       if (bound.is_null()) return true;  // unbounded
       auto c = compare(v, bound);
@@ -147,123 +218,12 @@ class Evaluator {
   const Value* lookup(std::string_view name) const {
     for (auto it = frames_.rbegin(); it != frames_.rend(); ++it) {
       if (it->context) {
-        for (const auto& [k, v] : *it->context) if (k == name) return &v;
+        if (const Value* v = find_entry(*it->context, name)) return v;
       } else if (it->name == name) {
         return it->value;
       }
     }
     return scope_.find(name);
-  }
-
-  static Value negate(const Value& v) {
-    if (auto* d = v.get<Decimal>()) return Value(Decimal(-*d));
-    if (auto* d = v.get<DayTimeDuration>()) return Value(DayTimeDuration{-d->millis});
-    if (auto* d = v.get<YearMonthDuration>()) return Value(YearMonthDuration{-d->months});
-    return {};
-  }
-
-  static Value add_months(DateTime dt, std::int64_t months) {
-    iso8601::Duration d;
-    d.months = months;
-    return Value(DateTime{iso8601::add(dt.millis, d), dt.has_zone});
-  }
-
-  static Value arithmetic(Op op, const Value& a, const Value& b) {
-    if (auto* x = a.get<Decimal>()) {
-      auto* y = b.get<Decimal>();
-      if (y) {
-        switch (op) {
-          case Op::Add: return Value(Decimal(*x + *y));
-          case Op::Sub: return Value(Decimal(*x - *y));
-          case Op::Mul: return Value(Decimal(*x * *y));
-          case Op::Div: return y->is_zero() ? Value() : Value(Decimal(*x / *y));
-          case Op::Pow: return Value(Decimal(boost::multiprecision::pow(*x, *y)));
-          default: return {};
-        }
-      }
-      if (op == Op::Mul) return arithmetic(op, b, a);
-      return {};
-    }
-    if (op == Op::Add) {
-      if (auto* x = a.get<std::string>(); x && b.get<std::string>()) return Value(*x + *b.get<std::string>());
-    }
-    // Durations
-    if (auto* x = a.get<DayTimeDuration>()) {
-      if (auto* y = b.get<DayTimeDuration>()) {
-        if (op == Op::Add) return Value(DayTimeDuration{x->millis + y->millis});
-        if (op == Op::Sub) return Value(DayTimeDuration{x->millis - y->millis});
-        if (op == Op::Div && y->millis) return Value(Decimal(Decimal(x->millis) / Decimal(y->millis)));
-      }
-      if (auto* n = b.get<Decimal>(); n && (op == Op::Mul || op == Op::Div)) {
-        if (op == Op::Div && n->is_zero()) return {};
-        Decimal r = op == Op::Mul ? Decimal(x->millis) * *n : Decimal(x->millis) / *n;
-        return Value(DayTimeDuration{static_cast<std::int64_t>(boost::multiprecision::round(r))});
-      }
-      if (op == Op::Add && (b.get<DateTime>() || b.get<Date>())) return arithmetic(op, b, a);
-    }
-    if (auto* x = a.get<YearMonthDuration>()) {
-      if (auto* y = b.get<YearMonthDuration>()) {
-        if (op == Op::Add) return Value(YearMonthDuration{x->months + y->months});
-        if (op == Op::Sub) return Value(YearMonthDuration{x->months - y->months});
-      }
-      if (auto* n = b.get<Decimal>(); n && op == Op::Mul) {
-        return Value(YearMonthDuration{static_cast<std::int64_t>(boost::multiprecision::round(Decimal(x->months) * *n))});
-      }
-      if (op == Op::Add && (b.get<DateTime>() || b.get<Date>())) return arithmetic(op, b, a);
-    }
-    // Times of day: plus or minus a duration wraps around midnight; time - time is a duration.
-    if (auto* t = a.get<Time>()) {
-      if (auto* d = b.get<DayTimeDuration>(); d && (op == Op::Add || op == Op::Sub)) {
-        std::int64_t ms = (t->millis + (op == Op::Add ? d->millis : -d->millis)) % 86'400'000;
-        if (ms < 0) ms += 86'400'000;
-        return Value(Time{ms, t->has_zone, t->offset_seconds});
-      }
-      if (auto* u = b.get<Time>(); u && op == Op::Sub && u->has_zone == t->has_zone) {
-        return Value(DayTimeDuration{t->has_zone ? time_utc_millis(*t) - time_utc_millis(*u) : t->millis - u->millis});
-      }
-      return {};
-    }
-    if (b.get<Time>() && a.get<DayTimeDuration>() && op == Op::Add) return arithmetic(op, b, a);
-    // Dates and date-times
-    auto as_dt = [](const Value& v) -> std::optional<DateTime> {
-      if (auto* d = v.get<DateTime>()) return *d;
-      if (auto* d = v.get<Date>()) return DateTime{d->days * 86'400'000, false};
-      return std::nullopt;
-    };
-    if (auto dt = as_dt(a)) {
-      const bool date_only = a.get<Date>() != nullptr;
-      auto back = [&](Value r) -> Value {
-        if (!date_only) return r;
-        auto* x = r.get<DateTime>();
-        return x ? Value(Date{x->millis / 86'400'000 - (x->millis % 86'400'000 < 0)}) : r;
-      };
-      if (auto* d = b.get<DayTimeDuration>()) {
-        if (op == Op::Add) return back(Value(DateTime{dt->millis + d->millis, dt->has_zone}));
-        if (op == Op::Sub) return back(Value(DateTime{dt->millis - d->millis, dt->has_zone}));
-      }
-      if (auto* d = b.get<YearMonthDuration>()) {
-        if (op == Op::Add) return back(add_months(*dt, d->months));
-        if (op == Op::Sub) return back(add_months(*dt, -d->months));
-      }
-      if (auto other = as_dt(b); other && op == Op::Sub) return Value(DayTimeDuration{dt->millis - other->millis});
-    }
-    return {};
-  }
-
-  static Value comparison(Op op, const Value& a, const Value& b) {
-    if (op == Op::Eq || op == Op::Ne) {
-      if (!a.is_null() && !b.is_null() && a.data().index() != b.data().index()) return {};
-      const bool eq = equal(a, b);
-      return op == Op::Eq ? eq : !eq;
-    }
-    auto c = compare(a, b);
-    if (!c) return {};
-    switch (op) {
-      case Op::Lt: return *c < 0;
-      case Op::Le: return *c <= 0;
-      case Op::Gt: return *c > 0;
-      default: return *c >= 0;
-    }
   }
 
   Value logic(const Node& n) {
@@ -278,16 +238,24 @@ class Evaluator {
     return {};
   }
 
-  static Value path(const Value& base, const std::string& name) {
+  Value path(const Value& base, const std::string& name) {
     if (const Context* c = base.context()) {
-      for (const auto& [k, v] : *c) if (k == name) return v;
-      return {};
+      const Value* v = find_entry(*c, name);
+      return v ? *v : Value();
     }
     if (const List* l = base.list()) {
       List out;
-      for (const auto& item : *l) out.push_back(path(item, name));
+      out.reserve(l->size());
+      for (const auto& item : *l) {
+        if (!budget_.spend()) return {};
+        out.push_back(path(item, name));
+      }
       return out;
     }
+    return temporal_property(base, name);
+  }
+
+  static Value temporal_property(const Value& base, const std::string& name) {
     std::int64_t y; unsigned m, d;
     auto date_parts = [&](std::int64_t days) { civil_from_days(days, y, m, d); };
     if (auto* x = base.get<Date>()) date_parts(x->days);
@@ -340,16 +308,18 @@ class Evaluator {
     {
       Value idx = eval(f);
       if (auto* d = idx.get<Decimal>()) {
-        const auto i = static_cast<std::int64_t>(*d);
+        const auto i = truncated(*d);
         const auto n = static_cast<std::int64_t>(list->size());
-        if (i >= 1 && i <= n) return (*list)[static_cast<std::size_t>(i - 1)];
-        if (i < 0 && -i <= n) return (*list)[static_cast<std::size_t>(n + i)];
+        if (!i) return {};
+        if (*i >= 1 && *i <= n) return (*list)[static_cast<std::size_t>(*i - 1)];
+        if (*i < 0 && -*i <= n) return (*list)[static_cast<std::size_t>(n + *i)];
         return {};
       }
       if (f.op == Op::Literal || f.op == Op::Neg) return {};
     }
     List out;
     for (const auto& item : *list) {
+      if (budget_.exhausted()) return {};
       frames_.push_back({"item", &item, nullptr});
       if (const Context* c = item.context()) frames_.push_back({{}, nullptr, c});
       const bool keep = is_true(eval(f));
@@ -360,23 +330,34 @@ class Evaluator {
     return out;
   }
 
-  // Lists from for/some/every domains: lists, ranges of integers.
-  static std::optional<List> domain(const Value& v) {
-    if (const List* l = v.list()) return *l;
+  // The items a for/some/every variable takes: a list, a range of integers, or one value.
+  std::optional<List> domain(const Value& v) {
+    if (const List* l = v.list()) {
+      if (!budget_.spend(l->size())) return std::nullopt;
+      return *l;
+    }
     if (const Range* r = v.range()) {
       auto* a = r->start.get<Decimal>();
       auto* b = r->end.get<Decimal>();
       if (!a || !b) return std::nullopt;
+      const auto from = truncated(*a), to = truncated(*b);
+      if (!from || !to || std::abs(*to - *from) > 1'000'000) return std::nullopt;
+      const std::int64_t step = *from <= *to ? 1 : -1;
+      if (!budget_.spend(static_cast<std::uint64_t>(std::abs(*to - *from)) + 1)) return std::nullopt;
       List out;
-      const auto from = static_cast<std::int64_t>(*a), to = static_cast<std::int64_t>(*b);
-      if (std::abs(to - from) > 1'000'000) return std::nullopt;
-      for (std::int64_t i = from; from <= to ? i <= to : i >= to; i += from <= to ? 1 : -1) out.push_back(Value(Decimal(i)));
+      out.reserve(static_cast<std::size_t>(std::abs(*to - *from)) + 1);
+      for (std::int64_t i = *from;; i += step) {
+        out.push_back(Value(Decimal(i)));
+        if (i == *to) break;
+      }
       return out;
     }
     if (v.is_null()) return std::nullopt;
     return List{v};
   }
 
+  // for / some / every. Linear in the iterations: `partial` (the results so far) is built only
+  // when the body names it, and then each iteration pays for its copy.
   Value iterate(const Node& n) {
     const std::size_t vars = n.names.size();
     List results;
@@ -386,21 +367,27 @@ class Evaluator {
       if (!d) return {};
       domains.push_back(std::move(*d));
     }
-    std::vector<std::size_t> at(vars, 0);
     for (const auto& d : domains) if (d.empty()) return n.op == Op::For ? Value(List{}) : Value(n.op == Op::Every);
-    while (true) {
+    const bool wants_partial = n.uses_partial;
+    std::vector<std::size_t> at(vars, 0);
+    while (!budget_.exhausted()) {
       for (std::size_t i = 0; i < vars; ++i) frames_.push_back({n.names[i], &domains[i][at[i]], nullptr});
-      Value partial(results);
-      frames_.push_back({"partial", &partial, nullptr});
+      Value partial;
+      if (wants_partial) {
+        if (!budget_.spend(results.size())) break;
+        partial = Value(results);
+        frames_.push_back({"partial", &partial, nullptr});
+      }
       Value r = eval(*n.kids[vars]);
-      frames_.resize(frames_.size() - vars - 1);
+      frames_.resize(frames_.size() - vars - (wants_partial ? 1 : 0));
       if (n.op == Op::Some && is_true(r)) return true;
       if (n.op == Op::Every && !is_true(r)) return false;
-      results.push_back(std::move(r));
+      if (n.op == Op::For) results.push_back(std::move(r));
       std::size_t k = vars;
       while (k > 0 && ++at[k - 1] == domains[k - 1].size()) at[--k] = 0;
       if (k == 0) break;
     }
+    if (budget_.exhausted()) return {};
     if (n.op == Op::Some) return false;
     if (n.op == Op::Every) return true;
     return results;
@@ -410,14 +397,27 @@ class Evaluator {
     Context ctx;
     ctx.reserve(n.names.size());
     for (std::size_t i = 0; i < n.names.size(); ++i) {
-      // Later entries may use earlier ones.
-      Value partial(ctx);
-      frames_.push_back({{}, nullptr, partial.context()});
+      // Later entries may use earlier ones: the frame sees the entries built so far (it is gone
+      // before the next entry is added, so the vector may grow).
+      frames_.push_back({{}, nullptr, &ctx});
       Value v = eval(*n.kids[i]);
       frames_.pop_back();
       ctx.emplace_back(n.names[i], std::move(v));
     }
     return ctx;
+  }
+
+  Value function_definition(const Node& n) {
+    auto f = std::make_shared<Function>();
+    f->params = n.names;
+    f->body = n.kids[0].get();
+    // Closure: the names bound here (iteration variables, context entries so far).
+    for (const auto& frame : frames_) {
+      if (!budget_.spend(1 + (frame.context ? frame.context->size() : 0))) return {};
+      if (frame.context) for (const auto& entry : *frame.context) f->closure.push_back(entry);
+      else if (frame.value) f->closure.emplace_back(std::string(frame.name), *frame.value);
+    }
+    return Value(std::shared_ptr<const Function>(std::move(f)));
   }
 
   static Value instance_of(const Value& v, const std::string& type) {
@@ -426,15 +426,15 @@ class Evaluator {
     return v.type_name() == type;
   }
 
-  // Calls a user-defined function with positional arguments.
+  // Calls a user-defined function with positional arguments. REQUIRES: `f` outlives the call.
   Value invoke(const Function& f, const List& args) {
-    if (++depth_ > kMaxDepth) { --depth_; return {}; }  // runaway recursion: null
-    const Value closure(f.closure);
-    frames_.push_back({{}, nullptr, closure.context()});
+    if (call_depth_ >= kMaxCallDepth) return {};  // runaway recursion: null
+    ++call_depth_;
+    frames_.push_back({{}, nullptr, &f.closure});
     for (std::size_t i = 0; i < f.params.size(); ++i) frames_.push_back({f.params[i], i < args.size() ? &args[i] : &kNull, nullptr});
     Value out = eval(*f.body);
     frames_.resize(frames_.size() - f.params.size() - 1);
-    --depth_;
+    --call_depth_;
     return out;
   }
 
@@ -444,10 +444,11 @@ class Evaluator {
     if (n.kids.size() != 2 || !n.names.empty()) return {};
     Value list = eval(*n.kids[0]);
     Value fn = eval(*n.kids[1]);
-    if (!list.list() || !fn.function()) return {};
+    if (!list.list() || !fn.function() || !budget_.spend(list.list()->size())) return {};
     List items = *list.list();
     bool ok = true;
     std::stable_sort(items.begin(), items.end(), [&](const Value& a, const Value& b) {
+      if (!ok || budget_.exhausted()) return false;
       Value r = invoke(*fn.function(), List{a, b});
       if (!r.get<bool>()) ok = false;
       return is_true(r);
@@ -461,7 +462,8 @@ class Evaluator {
       if (n.name == "sort") return sort(n);
       const Value* fn = lookup(n.name);
       if (!fn || !fn->function()) return {};
-      const Function& f = *fn->function();
+      const Value keep = *fn;  // the function value may live in a frame that eval changes
+      const Function& f = *keep.function();
       List args(f.params.size());
       const std::size_t positional = n.kids.size() - n.names.size();
       for (std::size_t i = 0; i < positional && i < args.size(); ++i) args[i] = eval(*n.kids[i]);
@@ -470,8 +472,7 @@ class Evaluator {
         if (it == f.params.end()) return {};
         args[static_cast<std::size_t>(it - f.params.begin())] = eval(*n.kids[positional + i]);
       }
-      const Value keep = *fn;  // the function value may live in a frame that eval changes
-      return invoke(*keep.function(), args);
+      return invoke(f, args);
     }
     BuiltinCall c;
     c.now_millis = options_.now_millis ? options_.now_millis() : 0;
@@ -484,15 +485,53 @@ class Evaluator {
       if (c.args.size() <= slot) c.args.resize(slot + 1);
       c.args[slot] = eval(*n.kids[positional + i]);
     }
+    if (budget_.exhausted()) return {};
     return call_builtin(n.name, c);
   }
 
-  static constexpr int kMaxDepth = 200;
+  // The result as JSON must fit max_result_bytes; shared parts count each time they occur (as
+  // they would be written), and the walk stops as soon as the limit is passed.
+  void check_size(const Value& root) {
+    if (!root.list() && !root.context() && !root.range() && !root.get<std::string>()) return;  // small by nature
+    std::size_t bytes = 0;
+    std::vector<const Value*> todo{&root};
+    while (!todo.empty()) {
+      const Value* v = todo.back();
+      todo.pop_back();
+      if (const auto* s = v->get<std::string>()) bytes += s->size() + 2;
+      else if (const List* l = v->list()) {
+        bytes += 2 + l->size();
+        for (const auto& item : *l) todo.push_back(&item);
+      } else if (const Context* c = v->context()) {
+        bytes += 2 + c->size();
+        for (const auto& [k, item] : *c) {
+          bytes += k.size() + 3;
+          todo.push_back(&item);
+        }
+      } else if (const Range* r = v->range()) {
+        bytes += 60;
+        todo.push_back(&r->start);
+        todo.push_back(&r->end);
+      } else {
+        bytes += 24;  // numbers, dates, durations: at most about this long as JSON
+      }
+      if (bytes > options_.max_result_bytes) {
+        budget_.stop("the result would be larger than " + std::to_string(options_.max_result_bytes) + " bytes (max_result_bytes)",
+                     "max_result_bytes");
+        return;
+      }
+    }
+  }
+
   static inline const Value kNull{};
   const Scope& scope_;
   const EvalOptions& options_;
+  Budget own_;
+  Budget& budget_;
+  BudgetScope installed_;
   std::vector<Frame> frames_;
-  int depth_ = 0;
+  int eval_depth_ = 0;
+  int call_depth_ = 0;
 };
 
 // Moves an error's column from the inner text to the column in the original text.
@@ -509,8 +548,7 @@ bool looks_like_expression(std::string_view text) {
 
 const Value* ContextScope::find(std::string_view name) const {
   if (!context_) return nullptr;
-  for (const auto& [k, v] : *context_) if (k == name) return &v;
-  return nullptr;
+  return find_entry(*context_, name);
 }
 
 Result<Expression> Expression::compile(std::string_view text) {
@@ -520,7 +558,6 @@ Result<Expression> Expression::compile(std::string_view text) {
   bool juel = false;
   if (body.rfind("${", 0) == 0 || body.rfind("#{", 0) == 0) {  // Camunda/Flowable JUEL
     auto end = body.rfind('}');
-    while (end != std::string_view::npos && end + 1 < body.size() && std::isspace(static_cast<unsigned char>(body[end + 1]))) break;
     if (end == std::string_view::npos || body.find_first_not_of(" \t\r\n", end + 1) != std::string_view::npos) {
       Error e{Errc::ExpressionError, "a ${...} expression must be the whole text (templates such as \"a${x}b\" are not supported)", {}};
       e.with("col", std::to_string(offset + 1));
@@ -567,14 +604,26 @@ Result<Expression> Expression::compile_unary_tests(std::string_view text) {
   return e;
 }
 
-Value Expression::evaluate(const Scope& scope, const EvalOptions& options) const {
+Result<Value> Expression::evaluate_checked(const Scope& scope, const EvalOptions& options) const {
   Evaluator ev(scope, options);
-  return ev.eval(*root_);
+  Value v = ev.eval(*root_);
+  return ev.finish(std::move(v));
+}
+
+Result<Value> Expression::test_checked(const Value& input, const Scope& scope, const EvalOptions& options) const {
+  Evaluator ev(scope, options);
+  Value v = ev.test(*root_, input);
+  return ev.finish(std::move(v));
+}
+
+Value Expression::evaluate(const Scope& scope, const EvalOptions& options) const {
+  auto r = evaluate_checked(scope, options);
+  return r ? std::move(*r) : Value();
 }
 
 Value Expression::test(const Value& input, const Scope& scope, const EvalOptions& options) const {
-  Evaluator ev(scope, options);
-  return ev.test(*root_, input);
+  auto r = test_checked(input, scope, options);
+  return r ? std::move(*r) : Value();
 }
 
 }  // namespace elva::expr

@@ -1,7 +1,9 @@
 // FEEL: compile an expression (or DMN unary tests) once, evaluate it many times over variables.
-// Also accepts Zeebe's "=expr". Evaluation never throws: type errors give null, as FEEL says.
+// Also accepts Zeebe's "=expr". Evaluation never throws: type errors give null, as FEEL says;
+// every evaluation runs under limits (EvalOptions), whatever the variables hold.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -14,6 +16,7 @@
 namespace elva::expr {
 
 struct Node;
+class Budget;
 
 // True when an attribute's text is an expression rather than a literal: "=expr" (FEEL, Zeebe
 // style) or "${expr}" / "#{expr}" (JUEL). Conditions are always expressions; other attributes
@@ -40,7 +43,21 @@ class ContextScope : public Scope {
 struct EvalOptions {
   // The clock behind now() and today(): injected, so evaluation is deterministic.
   std::function<std::int64_t()> now_millis = [] { return std::int64_t{0}; };
+  // Limits (docs/security-limits.md). Counted, not timed, so that the same expression over the
+  // same variables always ends the same way. A step is one node of the expression evaluated, one
+  // list item or context entry built or visited, or 64 bytes of text built or scanned.
+  std::uint64_t max_steps = 1'000'000;
+  std::size_t max_string_bytes = 4u << 20;   // any one text built
+  std::size_t max_result_bytes = 16u << 20;  // the result as JSON (shared parts counted each time)
+  // When set, the evaluation charges this budget (and its max_steps and max_string_bytes)
+  // instead of one of its own: DMN shares one across all the tests of a decision. Not owned.
+  Budget* budget = nullptr;
 };
+
+// Fixed limits of the expression text (docs/security-limits.md).
+inline constexpr std::size_t kMaxExpressionBytes = 256u << 10;
+inline constexpr std::size_t kMaxNesting = 64;     // brackets, parentheses, if/for/... inside each other
+inline constexpr std::size_t kMaxTreeDepth = 256;  // operators applied to each other (a + b + c + ...)
 
 class Expression {
  public:
@@ -53,8 +70,13 @@ class Expression {
   // DMN input entries: "-", "< 10", "[1..10)", "\"a\", \"b\"", "not(1, 2)", "? > 3".
   static Result<Expression> compile_unary_tests(std::string_view text);
 
+  // The value, or an ExpressionError when a limit of `options` was hit (context "limit":
+  // "max_steps", "max_string_bytes", "max_result_bytes", "max_depth"). Never throws.
+  Result<Value> evaluate_checked(const Scope& scope, const EvalOptions& options = {}) const;
+  // Unary tests: does `input` satisfy them? (null when undecidable; errors as above)
+  Result<Value> test_checked(const Value& input, const Scope& scope, const EvalOptions& options = {}) const;
+  // As the checked forms, with null where they fail (callers that have no error path).
   Value evaluate(const Scope& scope, const EvalOptions& options = {}) const;
-  // Unary tests: does `input` satisfy them? (null when undecidable)
   Value test(const Value& input, const Scope& scope, const EvalOptions& options = {}) const;
 
   const std::string& source() const { return source_; }

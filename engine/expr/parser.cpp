@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "expr/builtins.hpp"
+#include "expr/feel.hpp"
 
 namespace elva::expr {
 namespace {
@@ -142,12 +143,47 @@ NodePtr node(Op op, std::size_t pos) {
   return n;
 }
 
-NodePtr binary(Op op, NodePtr a, NodePtr b, std::size_t pos) {
-  auto n = node(op, pos);
-  n->kids.push_back(std::move(a));
-  n->kids.push_back(std::move(b));
+// Makes `kid` a child of `parent`, keeping the subtree height.
+void adopt(Node& parent, NodePtr kid) {
+  parent.height = std::max(parent.height, kid->height + 1);
+  parent.kids.push_back(std::move(kid));
+}
+
+// A range between two literals ([1000..1999], DMN's most common test) is a literal itself: built
+// once when parsed instead of at every evaluation.
+NodePtr constant_range(NodePtr r) {
+  if (r->kids.size() != 2 || r->kids[0]->op != Op::Literal || r->kids[1]->op != Op::Literal) return r;
+  auto range = std::make_shared<Range>();
+  range->start = r->kids[0]->literal;
+  range->end = r->kids[1]->literal;
+  range->start_included = r->start_included;
+  range->end_included = r->end_included;
+  auto n = node(Op::Literal, r->pos);
+  n->literal = Value(std::shared_ptr<const Range>(std::move(range)));
   return n;
 }
+
+NodePtr binary(Op op, NodePtr a, NodePtr b, std::size_t pos) {
+  auto n = node(op, pos);
+  adopt(*n, std::move(a));
+  adopt(*n, std::move(b));
+  return n;
+}
+
+// Counts nesting while a parse function recurses (RAII): the parser's own stack stays bounded
+// whatever the text (((((...
+class Nesting {
+ public:
+  explicit Nesting(std::size_t& depth, bool counts = true) : depth_(depth), counts_(counts) { depth_ += counts_; }
+  ~Nesting() { depth_ -= counts_; }
+  Nesting(const Nesting&) = delete;
+  Nesting& operator=(const Nesting&) = delete;
+  bool too_deep() const { return depth_ > kMaxNesting; }
+
+ private:
+  std::size_t& depth_;
+  bool counts_;
+};
 
 class Parser {
  public:
@@ -169,7 +205,7 @@ class Parser {
       if (!list) return list;
       if (!expect(")")) return error("expected ')' to close not(");
       auto n = node(Op::NotTests, at);
-      n->kids.push_back(std::move(*list));
+      adopt(*n, std::move(*list));
       if (peek().kind != Tok::End) return error("unexpected '" + peek().text + "' after not(...)");
       return n;
     }
@@ -199,7 +235,17 @@ class Parser {
     return std::find(words.begin(), words.end(), w) != words.end();
   }
 
+  Failure too_deep() const {
+    return error("the expression nests deeper than " + std::to_string(kMaxNesting) + " levels");
+  }
+  Failure too_tall() const {
+    return error("the expression applies more than " + std::to_string(kMaxTreeDepth) +
+                 " operators to each other; split it (a context with named parts)");
+  }
+
   Result<NodePtr> expression() {
+    Nesting nesting(nesting_);
+    if (nesting.too_deep()) return too_deep();
     if (is_name("if")) return if_expression();
     if (is_name("for")) return quantified(Op::For, "return");
     if (is_name("some")) return quantified(Op::Some, "satisfies");
@@ -208,14 +254,14 @@ class Parser {
     if (!cond || !juel_ || !is_sym("?")) return cond;
     const std::size_t at = next().pos;  // JUEL: a ? b : c
     auto n = node(Op::If, at);
-    n->kids.push_back(std::move(*cond));
+    adopt(*n, std::move(*cond));
     auto yes = expression();
     if (!yes) return yes;
     if (!expect(":")) return error("expected ':' in 'a ? b : c'");
     auto no = expression();
     if (!no) return no;
-    n->kids.push_back(std::move(*yes));
-    n->kids.push_back(std::move(*no));
+    adopt(*n, std::move(*yes));
+    adopt(*n, std::move(*no));
     return n;
   }
 
@@ -225,7 +271,7 @@ class Parser {
     for (const char* word : {"then", "else", ""}) {
       auto part = expression();
       if (!part) return part;
-      n->kids.push_back(std::move(*part));
+      adopt(*n, std::move(*part));
       if (*word) {
         if (!is_name(word)) return error(std::string("expected '") + word + "'");
         next();
@@ -248,19 +294,25 @@ class Parser {
         auto end = disjunction();
         if (!end) return end;
         auto r = node(Op::RangeLit, (*domain)->pos);
-        r->kids.push_back(std::move(*domain));
-        r->kids.push_back(std::move(*end));
-        n->kids.push_back(std::move(r));
+        adopt(*r, std::move(*domain));
+        adopt(*r, std::move(*end));
+        adopt(*n, constant_range(std::move(r)));
       } else {
-        n->kids.push_back(std::move(*domain));
+        adopt(*n, std::move(*domain));
       }
     } while (expect(","));
     if (!is_name(body_word)) return error(std::string("expected '") + body_word + "'");
     next();
     auto body = expression();
     if (!body) return body;
-    n->kids.push_back(std::move(*body));
+    n->uses_partial = op == Op::For && names_partial(**body);
+    adopt(*n, std::move(*body));
     return n;
+  }
+
+  static bool names_partial(const Node& n) {
+    if (n.op == Op::Name && n.name == "partial") return true;
+    return std::any_of(n.kids.begin(), n.kids.end(), [](const auto& k) { return names_partial(*k); });
   }
 
   Result<NodePtr> disjunction() { return left_assoc(&Parser::conjunction, {{"or", Op::Or}, {"||", Op::Or}}); }
@@ -296,7 +348,7 @@ class Parser {
       auto high = additive();
       if (!high) return high;
       auto n = binary(Op::Between, std::move(*left), std::move(*low), at);
-      n->kids.push_back(std::move(*high));
+      adopt(*n, std::move(*high));
       return n;
     }
     if (is_name("in")) {
@@ -310,7 +362,7 @@ class Parser {
       const std::size_t at = next().pos;
       next();
       auto n = node(Op::InstanceOf, at);
-      n->kids.push_back(std::move(*left));
+      adopt(*n, std::move(*left));
       std::string type;
       while (peek().kind == Tok::Name && !is_name("and") ) {
         type += (type.empty() ? "" : " ") + next().text;
@@ -333,19 +385,19 @@ class Parser {
       if (!end) return end;
       auto r = node(Op::RangeLit, at);
       r->start_included = false;
-      r->kids.push_back(std::move(*first));
-      r->kids.push_back(std::move(*end));
+      adopt(*r, std::move(*first));
+      adopt(*r, std::move(*end));
       if (is_sym(")")) r->end_included = false;
       else if (!is_sym("]")) return error("expected ')' or ']' to close the range");
       next();
-      return r;
+      return constant_range(std::move(r));
     }
     auto list = node(Op::TestList, at);
-    list->kids.push_back(std::move(*first));
+    adopt(*list, std::move(*first));
     while (expect(",")) {
       auto t = positive_test(true);
       if (!t) return t;
-      list->kids.push_back(std::move(*t));
+      adopt(*list, std::move(*t));
     }
     if (!expect(")")) return error("expected ')'");
     return list;
@@ -356,7 +408,7 @@ class Parser {
     do {
       auto t = positive_test(true);
       if (!t) return t;
-      list->kids.push_back(std::move(*t));
+      adopt(*list, std::move(*t));
     } while (expect(","));
     return list;
   }
@@ -388,6 +440,7 @@ class Parser {
       auto right = (this->*operand)();
       if (!right) return right;
       left = binary(*op, std::move(*left), std::move(*right), at);
+      if ((*left)->height > kMaxTreeDepth) return too_tall();
     }
     return left;
   }
@@ -397,12 +450,16 @@ class Parser {
   Result<NodePtr> power() { return left_assoc(&Parser::unary, {{"**", Op::Pow}}); }
 
   Result<NodePtr> unary() {
+    // - - - x and ! ! ! x recurse here: each operator is a level (an operand without one is not).
+    const bool prefix = is_sym("-") || is_sym("!") || (juel_ && (is_name("empty") || (is_name("not") && peek(1).text != "(")));
+    Nesting nesting(nesting_, prefix);
+    if (nesting.too_deep()) return too_deep();
     if (is_sym("-")) {
       const std::size_t at = next().pos;
       auto operand = unary();
       if (!operand) return operand;
       auto n = node(Op::Neg, at);
-      n->kids.push_back(std::move(*operand));
+      adopt(*n, std::move(*operand));
       return n;
     }
     if (juel_ && (is_name("empty") || (is_name("not") && peek(1).text != "("))) {
@@ -412,7 +469,7 @@ class Parser {
       if (!operand) return operand;
       auto n = node(Op::Call, at);
       n->name = negated ? "not" : "is empty";
-      n->kids.push_back(std::move(*operand));
+      adopt(*n, std::move(*operand));
       return n;
     }
     if (is_sym("!")) {  // JUEL-style negation, as not(x)
@@ -421,7 +478,7 @@ class Parser {
       if (!operand) return operand;
       auto n = node(Op::Call, at);
       n->name = "not";
-      n->kids.push_back(std::move(*operand));
+      adopt(*n, std::move(*operand));
       return n;
     }
     return postfix();
@@ -430,6 +487,7 @@ class Parser {
   Result<NodePtr> postfix() {
     auto base = primary();
     while (base) {
+      if ((*base)->height > kMaxTreeDepth) return too_tall();
       if (is_sym(".")) {
         const std::size_t at = next().pos;
         if (peek().kind != Tok::Name) return error("expected a name after '.'");
@@ -439,7 +497,7 @@ class Parser {
                !(peek(1).kind == Tok::Symbol && peek(1).text == "(")) {
           n->name += " " + next().text;  // a.first name
         }
-        n->kids.push_back(std::move(*base));
+        adopt(*n, std::move(*base));
         base = std::move(n);
       } else if (is_sym("[")) {
         const std::size_t at = next().pos;
@@ -461,7 +519,7 @@ class Parser {
             }
             auto arg = expression();
             if (!arg) return arg;
-            n->kids.push_back(std::move(*arg));
+            adopt(*n, std::move(*arg));
           } while (expect(","));
         }
         if (!expect(")")) return error("expected ')' to close the call of " + n->name + "()");
@@ -497,7 +555,7 @@ class Parser {
     if (!expect(")")) return error("expected ')' after the parameters of the function");
     auto body = expression();
     if (!body) return body;
-    n->kids.push_back(std::move(*body));
+    adopt(*n, std::move(*body));
     return n;
   }
 
@@ -563,11 +621,11 @@ class Parser {
       if (expect("..")) return range_rest(std::move(*first), !open_start, at);
       if (open_start) return error("expected '..' in the range");
       auto list = node(Op::ListLit, at);
-      list->kids.push_back(std::move(*first));
+      adopt(*list, std::move(*first));
       while (expect(",")) {
         auto item = expression();
         if (!item) return item;
-        list->kids.push_back(std::move(*item));
+        adopt(*list, std::move(*item));
       }
       if (!expect("]")) return error("expected ']' to close the list");
       return list;
@@ -586,9 +644,9 @@ class Parser {
     else if (is_sym(")") || is_sym("[")) r->end_included = false;
     else return error("expected ']', ')' or '[' to close the range");
     next();
-    r->kids.push_back(std::move(start));
-    r->kids.push_back(std::move(*end));
-    return r;
+    adopt(*r, std::move(start));
+    adopt(*r, std::move(*end));
+    return constant_range(std::move(r));
   }
 
   Result<NodePtr> context_literal() {
@@ -606,7 +664,7 @@ class Parser {
       auto value = expression();
       if (!value) return value;
       n->names.push_back(std::move(key));
-      n->kids.push_back(std::move(*value));
+      adopt(*n, std::move(*value));
     } while (expect(","));
     if (!expect("}")) return error("expected '}' to close the context");
     return n;
@@ -615,23 +673,33 @@ class Parser {
   std::vector<Token> t_;
   bool juel_ = false;
   std::size_t pos_ = 0;
+  std::size_t nesting_ = 0;
 };
+
+Failure too_long(std::string_view text) {
+  Error e{Errc::ExpressionError, "the expression is " + std::to_string(text.size()) + " bytes long; at most " +
+                                     std::to_string(kMaxExpressionBytes) + " are read", {}};
+  return fail(std::move(e).with("col", "1"));
+}
 
 }  // namespace
 
 Result<NodePtr> parse_expression(std::string_view text) {
+  if (text.size() > kMaxExpressionBytes) return too_long(text);
   auto tokens = Lexer(text).run();
   if (!tokens) return fail(tokens.error());
   return Parser(std::move(*tokens)).whole_expression();
 }
 
 Result<NodePtr> parse_juel(std::string_view text) {
+  if (text.size() > kMaxExpressionBytes) return too_long(text);
   auto tokens = Lexer(text, true).run();
   if (!tokens) return fail(tokens.error());
   return Parser(std::move(*tokens), true).whole_expression();
 }
 
 Result<NodePtr> parse_unary_tests(std::string_view text) {
+  if (text.size() > kMaxExpressionBytes) return too_long(text);
   auto tokens = Lexer(text).run();
   if (!tokens) return fail(tokens.error());
   return Parser(std::move(*tokens)).whole_unary_tests();

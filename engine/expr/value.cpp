@@ -1,42 +1,71 @@
 // FEEL values: text forms, JSON conversion, equality and ordering.
 #include "expr/value.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 #include <nlohmann/json.hpp>
+
+#include "expr/budget.hpp"
+#include "expr/number.hpp"
 
 namespace elva::expr {
 
 std::string decimal_to_string(const Decimal& value) {
-  if (value.is_zero()) return "0";
-  std::string s = value.str(34, std::ios_base::fixed);
+  if (value.is_zero() || !boost::multiprecision::isfinite(value)) return "0";
+  // Fixed notation with 34 significant digits: as many decimals as the magnitude leaves.
+  const long long order = value.backend().order();  // floor(log10(|value|))
+  const long long decimals = order >= 33 ? 0 : 33 - order;
+  std::string s = value.str(static_cast<std::streamsize>(decimals), std::ios_base::fixed);
   if (s.find('.') != std::string::npos) {
     while (!s.empty() && s.back() == '0') s.pop_back();
     if (!s.empty() && s.back() == '.') s.pop_back();
   }
-  // Keep at most 34 significant digits (cpp_dec_float carries guard digits).
   return s == "-0" ? "0" : s;
 }
 
 std::optional<Decimal> decimal_from_string(std::string_view text) {
   if (text.empty()) return std::nullopt;
   std::size_t i = (text[0] == '-' || text[0] == '+') ? 1 : 0;
-  bool digits = false, dot = false;
+  bool digits = false, dot = false, nonzero = false;
+  long long exponent = 0;
   for (; i < text.size(); ++i) {
     const char c = text[i];
-    if (c >= '0' && c <= '9') digits = true;
-    else if (c == '.' && !dot) dot = true;
-    else if ((c == 'e' || c == 'E') && digits) {
+    if (c >= '0' && c <= '9') {
+      digits = true;
+      nonzero |= c != '0';
+    } else if (c == '.' && !dot) {
+      dot = true;
+    } else if ((c == 'e' || c == 'E') && digits) {
       ++i;
+      const bool negative = i < text.size() && text[i] == '-';
       if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
       if (i >= text.size()) return std::nullopt;
-      for (; i < text.size(); ++i) if (text[i] < '0' || text[i] > '9') return std::nullopt;
+      for (; i < text.size(); ++i) {
+        if (text[i] < '0' || text[i] > '9') return std::nullopt;
+        if (exponent < 1'000'000'000) exponent = exponent * 10 + (text[i] - '0');
+      }
+      if (negative) exponent = -exponent;
       break;
-    } else return std::nullopt;
+    } else {
+      return std::nullopt;
+    }
   }
   if (!digits) return std::nullopt;
-  return Decimal(std::string(text));
+  if (!nonzero) return Decimal(0);
+  // Exponents far outside decimal128 (Boost.Multiprecision throws on some): the digits alone
+  // cannot bring such a number back into range (the text is at most a few MiB long).
+  if (exponent > 100'000'000) return std::nullopt;
+  if (exponent < -100'000'000) return Decimal(0);
+  try {
+    const Value v{Decimal{std::string(text)}};  // range-checked
+    if (const auto* d = v.get<Decimal>()) return *d;
+    return std::nullopt;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
 }
 
 namespace {
@@ -62,11 +91,11 @@ std::string date_time_to_string(DateTime dt) {
 }
 
 std::string duration_to_string(DayTimeDuration d) {
-  std::int64_t ms = d.millis;
-  std::string out = ms < 0 ? "-P" : "P";
-  ms = ms < 0 ? -ms : ms;
-  const std::int64_t days = ms / 86'400'000, h = ms / 3'600'000 % 24, m = ms / 60'000 % 60,
-                     s = ms / 1000 % 60, frac = ms % 1000;
+  std::string out = d.millis < 0 ? "-P" : "P";
+  // The magnitude as unsigned: -INT64_MIN does not fit an int64.
+  const std::uint64_t ms = d.millis < 0 ? 0 - static_cast<std::uint64_t>(d.millis) : static_cast<std::uint64_t>(d.millis);
+  const std::uint64_t days = ms / 86'400'000, h = ms / 3'600'000 % 24, m = ms / 60'000 % 60, s = ms / 1000 % 60,
+                      frac = ms % 1000;
   if (days) out += std::to_string(days) + "D";
   if (h || m || s || frac || !days) {
     out += "T";
@@ -74,7 +103,7 @@ std::string duration_to_string(DayTimeDuration d) {
     if (m) out += std::to_string(m) + "M";
     if (s || frac || (!h && !m)) {
       out += std::to_string(s);
-      if (frac) { char b[8]; std::snprintf(b, sizeof b, ".%03lld", static_cast<long long>(frac)); out += b; while (out.back() == '0') out.pop_back(); }
+      if (frac) { char b[8]; std::snprintf(b, sizeof b, ".%03llu", static_cast<unsigned long long>(frac)); out += b; while (out.back() == '0') out.pop_back(); }
       out += "S";
     }
   }
@@ -82,9 +111,8 @@ std::string duration_to_string(DayTimeDuration d) {
 }
 
 std::string duration_to_string(YearMonthDuration d) {
-  std::int64_t m = d.months;
-  std::string out = m < 0 ? "-P" : "P";
-  m = m < 0 ? -m : m;
+  std::string out = d.months < 0 ? "-P" : "P";
+  const std::uint64_t m = d.months < 0 ? 0 - static_cast<std::uint64_t>(d.months) : static_cast<std::uint64_t>(d.months);
   if (m / 12) out += std::to_string(m / 12) + "Y";
   if (m % 12 || m == 0) out += std::to_string(m % 12) + "M";
   return out;
@@ -149,24 +177,113 @@ std::string Value::type_name() const {
   return names[data_.index()];
 }
 
+namespace {
+
+std::uint32_t depth_of(const List& l) {
+  std::uint32_t d = 0;
+  for (const auto& v : l) d = std::max(d, v.depth());
+  return d + 1;
+}
+
+std::uint32_t depth_of(const Context& c) {
+  std::uint32_t d = 0;
+  for (const auto& [k, v] : c) d = std::max(d, v.depth());
+  return d + 1;
+}
+
+// Text for JSON: nlohmann refuses to write invalid UTF-8, so bad bytes become U+FFFD.
+std::string utf8_or_replaced(const std::string& s) {
+  auto valid_at = [&](std::size_t i, std::size_t& len) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) { len = 1; return true; }
+    std::uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
+    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
+    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
+    else return false;
+    if (i + len > s.size()) return false;
+    for (std::size_t k = 1; k < len; ++k) {
+      const auto n = static_cast<unsigned char>(s[i + k]);
+      if ((n & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (n & 0x3F);
+    }
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return false;  // overlong, too large
+    return !(cp >= 0xD800 && cp <= 0xDFFF);  // surrogates are not characters
+  };
+  std::size_t i = 0, len = 0;
+  while (i < s.size() && valid_at(i, len)) i += len;
+  if (i == s.size()) return s;
+  std::string out = s.substr(0, i);
+  while (i < s.size()) {
+    if (valid_at(i, len)) {
+      out.append(s, i, len);
+      i += len;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
+nlohmann::json number_json(const Decimal& d) {
+  static const Decimal int_limit(std::int64_t{1} << 62);
+  if (!boost::multiprecision::isfinite(d)) return nullptr;
+  if (boost::multiprecision::abs(d) < int_limit && boost::multiprecision::floor(d) == d) return d.convert_to<std::int64_t>();
+  // The nearest double (nlohmann writes the shortest text that reads back as it); beyond the
+  // range of a double JSON has no number, so null.
+  const std::string text = d.str(36, std::ios_base::scientific);
+  const double x = std::strtod(text.c_str(), nullptr);
+  if (!std::isfinite(x)) return nullptr;
+  return x;
+}
+
+}  // namespace
+
+Value::Value(Decimal d) {
+  static const Decimal smallest("1e-6176");
+  if (!representable(d)) return;  // null
+  if (!d.is_zero() && boost::multiprecision::abs(d) < smallest) d = 0;  // underflow
+  data_ = std::move(d);
+}
+
+Value::Value(List l) : depth_(depth_of(l)) { data_ = std::make_shared<const List>(std::move(l)); }
+Value::Value(Context c) : depth_(depth_of(c)) { data_ = std::make_shared<const Context>(std::move(c)); }
+Value::Value(std::shared_ptr<const Range> r) : depth_(r ? std::max(r->start.depth(), r->end.depth()) + 1 : 0) {
+  if (r) data_ = std::move(r);
+}
+Value::Value(std::shared_ptr<const Function> f) : depth_(f ? depth_of(f->closure) : 0) {
+  if (f) data_ = std::move(f);
+}
+
 std::string Value::to_string() const {
+  // Shared parts of a value are written out each time they occur; the budget bounds that.
   struct Visitor {
     std::string operator()(std::monostate) const { return "null"; }
     std::string operator()(bool b) const { return b ? "true" : "false"; }
     std::string operator()(const Decimal& d) const { return decimal_to_string(d); }
-    std::string operator()(const std::string& s) const { return nlohmann::json(s).dump(); }
+    std::string operator()(const std::string& s) const {
+      spend_text(s.size());
+      return nlohmann::json(utf8_or_replaced(s)).dump();
+    }
     std::string operator()(Date d) const { return "date(\"" + date_to_string(d) + "\")"; }
     std::string operator()(DateTime d) const { return "date and time(\"" + date_time_to_string(d) + "\")"; }
     std::string operator()(DayTimeDuration d) const { return "duration(\"" + duration_to_string(d) + "\")"; }
     std::string operator()(YearMonthDuration d) const { return "duration(\"" + duration_to_string(d) + "\")"; }
     std::string operator()(const std::shared_ptr<const List>& l) const {
       std::string out = "[";
-      for (std::size_t i = 0; i < l->size(); ++i) out += (i ? ", " : "") + (*l)[i].to_string();
+      for (std::size_t i = 0; i < l->size(); ++i) {
+        if (!spend() || !fits_text(out.size())) return out;
+        out += (i ? ", " : "") + (*l)[i].to_string();
+      }
       return out + "]";
     }
     std::string operator()(const std::shared_ptr<const Context>& c) const {
       std::string out = "{";
-      for (std::size_t i = 0; i < c->size(); ++i) out += (i ? ", " : "") + (*c)[i].first + ": " + (*c)[i].second.to_string();
+      for (std::size_t i = 0; i < c->size(); ++i) {
+        if (!spend() || !fits_text(out.size())) return out;
+        out += (i ? ", " : "") + (*c)[i].first + ": " + (*c)[i].second.to_string();
+      }
       return out + "}";
     }
     std::string operator()(const std::shared_ptr<const Range>& r) const {
@@ -183,22 +300,30 @@ std::string Value::to_string() const {
   return std::visit(Visitor{}, data_);
 }
 
-Value Value::from_json(const nlohmann::json& j) {
+Value Value::from_json(const nlohmann::json& j) { return from_json(j, 0); }
+
+Value Value::from_json(const nlohmann::json& j, std::uint32_t depth) {
   switch (j.type()) {
     case nlohmann::json::value_t::boolean: return Value(j.get<bool>());
-    case nlohmann::json::value_t::number_integer:
-    case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float: return Value(*decimal_from_string(j.dump()));
+    case nlohmann::json::value_t::number_integer: return Value(Decimal(j.get<std::int64_t>()));
+    case nlohmann::json::value_t::number_unsigned: return Value(Decimal(j.get<std::uint64_t>()));
+    case nlohmann::json::value_t::number_float: {
+      auto d = decimal_from_string(j.dump());  // the shortest text of the double: 0.1 stays 0.1
+      return d ? Value(*d) : Value();          // NaN and infinities (never parsed, only built)
+    }
     case nlohmann::json::value_t::string: return Value(j.get<std::string>());
     case nlohmann::json::value_t::array: {
+      if (depth >= kMaxValueDepth) return Value();
       List list;
       list.reserve(j.size());
-      for (const auto& item : j) list.push_back(from_json(item));
+      for (const auto& item : j) list.push_back(from_json(item, depth + 1));
       return Value(std::move(list));
     }
     case nlohmann::json::value_t::object: {
+      if (depth >= kMaxValueDepth) return Value();
       Context ctx;
-      for (auto it = j.begin(); it != j.end(); ++it) ctx.emplace_back(it.key(), from_json(it.value()));
+      ctx.reserve(j.size());
+      for (auto it = j.begin(); it != j.end(); ++it) ctx.emplace_back(it.key(), from_json(it.value(), depth + 1));
       return Value(std::move(ctx));
     }
     default: return Value();
@@ -209,12 +334,8 @@ nlohmann::json Value::to_json() const {
   struct Visitor {
     nlohmann::json operator()(std::monostate) const { return nullptr; }
     nlohmann::json operator()(bool b) const { return b; }
-    nlohmann::json operator()(const Decimal& d) const {
-      const std::string s = decimal_to_string(d);
-      if (s.find('.') == std::string::npos && s.size() < 18) return std::stoll(s);
-      return nlohmann::json::parse(s);  // the shortest double that reads back as s
-    }
-    nlohmann::json operator()(const std::string& s) const { return s; }
+    nlohmann::json operator()(const Decimal& d) const { return number_json(d); }
+    nlohmann::json operator()(const std::string& s) const { return utf8_or_replaced(s); }
     nlohmann::json operator()(Date d) const { return date_to_string(d); }
     nlohmann::json operator()(DateTime d) const { return date_time_to_string(d); }
     nlohmann::json operator()(DayTimeDuration d) const { return duration_to_string(d); }
@@ -226,7 +347,7 @@ nlohmann::json Value::to_json() const {
     }
     nlohmann::json operator()(const std::shared_ptr<const Context>& c) const {
       auto out = nlohmann::json::object();
-      for (const auto& [k, v] : *c) out[k] = v.to_json();
+      for (const auto& [k, v] : *c) out[utf8_or_replaced(k)] = v.to_json();
       return out;
     }
     nlohmann::json operator()(const std::shared_ptr<const Range>& r) const {
@@ -244,15 +365,26 @@ bool equal(const Value& a, const Value& b) {
   if (const auto* la = a.list()) {
     const auto* lb = b.list();
     if (la->size() != lb->size()) return false;
-    for (std::size_t i = 0; i < la->size(); ++i) if (!equal((*la)[i], (*lb)[i])) return false;
+    for (std::size_t i = 0; i < la->size(); ++i) {
+      if (!spend() || !equal((*la)[i], (*lb)[i])) return false;
+    }
     return true;
   }
   if (const auto* ca = a.context()) {
     const auto* cb = b.context();
     if (ca->size() != cb->size()) return false;
-    for (const auto& [k, v] : *ca) {
+    for (std::size_t i = 0; i < ca->size(); ++i) {
+      const auto& [k, v] = (*ca)[i];
+      if (!spend()) return false;
+      if ((*cb)[i].first == k) {  // usually the entries come in the same order
+        if (!equal(v, (*cb)[i].second)) return false;
+        continue;
+      }
       bool found = false;
-      for (const auto& [k2, v2] : *cb) if (k == k2) { found = equal(v, v2); break; }
+      for (const auto& [k2, v2] : *cb) {
+        if (!spend()) return false;
+        if (k == k2) { found = equal(v, v2); break; }
+      }
       if (!found) return false;
     }
     return true;
@@ -262,6 +394,10 @@ bool equal(const Value& a, const Value& b) {
     const auto* tb = b.get<Time>();
     if (ta->has_zone != tb->has_zone) return false;
     return ta->has_zone ? time_utc_millis(*ta) == time_utc_millis(*tb) : ta->millis == tb->millis;
+  }
+  if (const auto* sa = a.get<std::string>()) {
+    const auto* sb = b.get<std::string>();
+    return sa->size() == sb->size() && spend_text(sa->size()) && *sa == *sb;
   }
   return a.data() == b.data();
 }

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -67,7 +69,8 @@ class Value {
                             std::shared_ptr<const Function>>;
   Value() = default;
   Value(bool b) : data_(b) {}                        // NOLINT
-  Value(Decimal d) : data_(std::move(d)) {}          // NOLINT
+  // Null when `d` is not a FEEL number: not finite or beyond decimal128's range (number.hpp).
+  Value(Decimal d);                                  // NOLINT
   Value(int i) : data_(Decimal(i)) {}                // NOLINT
   Value(std::string s) : data_(std::move(s)) {}      // NOLINT
   Value(const char* s) : data_(std::string(s)) {}    // NOLINT
@@ -75,11 +78,11 @@ class Value {
   Value(DateTime d) : data_(d) {}                    // NOLINT
   Value(DayTimeDuration d) : data_(d) {}             // NOLINT
   Value(YearMonthDuration d) : data_(d) {}           // NOLINT
-  Value(List l) : data_(std::make_shared<const List>(std::move(l))) {}        // NOLINT
-  Value(Context c) : data_(std::make_shared<const Context>(std::move(c))) {}  // NOLINT
-  Value(std::shared_ptr<const Range> r) : data_(std::move(r)) {}              // NOLINT
-  Value(Time t) : data_(t) {}                                                 // NOLINT
-  Value(std::shared_ptr<const Function> f) : data_(std::move(f)) {}           // NOLINT
+  Value(List l);                                     // NOLINT
+  Value(Context c);                                  // NOLINT
+  Value(std::shared_ptr<const Range> r);             // NOLINT
+  Value(Time t) : data_(t) {}                        // NOLINT
+  Value(std::shared_ptr<const Function> f);          // NOLINT
 
   bool is_null() const { return data_.index() == 0; }
   template <typename T>
@@ -89,18 +92,30 @@ class Value {
   const Range* range() const { auto* p = get<std::shared_ptr<const Range>>(); return p ? p->get() : nullptr; }
   const Function* function() const { auto* p = get<std::shared_ptr<const Function>>(); return p ? p->get() : nullptr; }
   const Data& data() const { return data_; }
+  // How deeply lists, contexts, ranges and closures nest inside this value (0 for a scalar);
+  // kept with the value, so checking it costs nothing (kMaxValueDepth).
+  std::uint32_t depth() const { return depth_; }
 
   // FEEL type name: "number", "string", "date and time", "days and time duration", ...
   std::string type_name() const;
   // FEEL-style text: strings quoted, lists [1, 2], contexts {a: 1}.
   std::string to_string() const;
 
+  // Never throws. JSON nested deeper than kMaxValueDepth becomes null there.
   static Value from_json(const nlohmann::json& json);
+  // Never throws: a number outside the range of a double becomes null (JSON cannot hold it),
+  // text that is not UTF-8 has the bad bytes replaced (U+FFFD), a function is null.
   nlohmann::json to_json() const;
 
  private:
+  static Value from_json(const nlohmann::json& json, std::uint32_t depth);
   Data data_;
+  std::uint32_t depth_ = 0;
 };
+
+// FEEL evaluation refuses to build values nested deeper than this (lists in lists, ...); every
+// recursive walk over a value (equality, JSON, text) stays this shallow.
+inline constexpr std::uint32_t kMaxValueDepth = 128;
 
 struct Range {
   Value start;  // null: unbounded
@@ -114,7 +129,10 @@ bool equal(const Value& a, const Value& b);
 // -1, 0, 1 for comparable values of one type; nullopt otherwise.
 std::optional<int> compare(const Value& a, const Value& b);
 
+// 34 significant digits, no exponent ("1000...0" for 10 ** 400).
 std::string decimal_to_string(const Decimal& d);
+// Digits with an optional sign, point and exponent; nullopt when that is not a FEEL number
+// (also when it lies outside decimal128's range). Never throws.
 std::optional<Decimal> decimal_from_string(std::string_view text);
 
 std::string date_to_string(Date d);

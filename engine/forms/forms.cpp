@@ -1,8 +1,8 @@
-// Forms (forms.hpp): form-js JSON read, and submissions checked against it.
+// Forms (forms.hpp): form-js JSON read, and submissions checked against it. Every JSON access
+// checks the type first (nlohmann's value() and get() throw on a mismatch).
 #include "forms/forms.hpp"
 
 #include <cmath>
-#include <regex>
 #include <set>
 
 #include "common/iso8601.hpp"
@@ -11,6 +11,9 @@ namespace elva::forms {
 namespace {
 
 using nlohmann::json;
+
+// Groups inside groups deeper than this are refused (read_components recurses).
+constexpr int kMaxGroupDepth = 16;
 
 const std::set<std::string>& input_types() {
   static const std::set<std::string> types = {"textfield", "textarea", "number", "datetime", "select",
@@ -23,79 +26,108 @@ const std::set<std::string>& display_types() {
   return types;
 }
 
+// c[name] when it is a text, else `fallback` (also when c is not an object).
+std::string text_or(const json& c, const char* name, const std::string& fallback) {
+  if (!c.is_object()) return fallback;
+  auto it = c.find(name);
+  return it != c.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+bool is_true(const json& c, const char* name) {
+  auto it = c.find(name);
+  return it != c.end() && it->is_boolean() && it->get<bool>();
+}
+
+// A key someone sent, fit for a message: at most 64 bytes (cut at a character boundary).
+std::string shown_key(const std::string& key) {
+  if (key.size() <= 64) return key;
+  std::size_t end = 64;
+  while (end > 0 && (static_cast<unsigned char>(key[end]) & 0xC0) == 0x80) --end;
+  return key.substr(0, end) + "...";
+}
+
 std::string describe(std::size_t index, const json& c) {
   std::string out = "component " + std::to_string(index + 1);
-  const std::string type = c.value("type", "");
-  const std::string key = c.value("key", c.value("id", ""));
-  if (!type.empty()) out += " (" + type + (key.empty() ? "" : " '" + key + "'") + ")";
+  const std::string type = text_or(c, "type", "");
+  const std::string key = shown_key(text_or(c, "key", text_or(c, "id", "")));
+  if (!type.empty()) out += " (" + shown_key(type) + (key.empty() ? "" : " '" + key + "'") + ")";
   return out;
 }
 
-Result<void> read_components(const json& components, Form& form, std::size_t& index);
+Result<void> read_components(const json& components, Form& form, std::size_t& index, int depth);
+
+Result<void> read_validate(const json& v, Field& f, const std::string& where) {
+  if (!v.is_object()) return fail(Errc::InvalidArgument, where + ": validate must be an object");
+  if (v.contains("required")) {
+    if (!v["required"].is_boolean()) return fail(Errc::InvalidArgument, where + ": validate.required must be true or false");
+    f.required = v["required"].get<bool>();
+  }
+  for (const char* name : {"min", "max"}) {
+    if (!v.contains(name) || v[name].is_null()) continue;
+    if (!v[name].is_number()) return fail(Errc::InvalidArgument, where + ": validate." + name + " must be a number");
+    (std::string(name) == "min" ? f.min : f.max) = v[name].get<double>();
+  }
+  for (const char* name : {"minLength", "maxLength"}) {
+    if (!v.contains(name) || v[name].is_null()) continue;
+    if (!v[name].is_number_unsigned()) return fail(Errc::InvalidArgument, where + ": validate." + name + " must be a whole number");
+    (std::string(name) == "minLength" ? f.min_length : f.max_length) = v[name].get<std::size_t>();
+  }
+  if (v.contains("pattern") && !v["pattern"].is_null()) {
+    if (!v["pattern"].is_string()) return fail(Errc::InvalidArgument, where + ": validate.pattern must be a text");
+    f.pattern = v["pattern"].get<std::string>();
+    auto re = expr::Regex::compile(f.pattern, "", expr::RegexDialect::ECMAScript);
+    if (!re) return fail(Errc::InvalidArgument, where + ": validate.pattern: " + re.error().message);
+    f.pattern_regex = *re;
+  }
+  if (v.contains("validationType") && !v["validationType"].is_null() && !v["validationType"].is_string()) {
+    return fail(Errc::InvalidArgument, where + ": validate.validationType must be email or phone");
+  }
+  f.validation_type = text_or(v, "validationType", "");
+  if (!f.validation_type.empty() && f.validation_type != "email" && f.validation_type != "phone") {
+    return fail(Errc::InvalidArgument, where + ": validate.validationType must be email or phone");
+  }
+  return {};
+}
 
 Result<void> read_component(const json& c, Form& form, std::size_t index) {
   const std::string where = describe(index, c);
   if (!c.is_object()) return fail(Errc::InvalidArgument, where + ": must be an object");
-  const std::string type = c.value("type", "");
+  if (c.contains("type") && !c["type"].is_string()) return fail(Errc::InvalidArgument, where + ": type must be a text");
+  const std::string type = text_or(c, "type", "");
   if (type == "group" || type == "dynamiclist") {
     if (type == "dynamiclist") return fail(Errc::InvalidArgument, where + ": dynamic lists are not supported by Elva's forms yet");
     return {};
   }
   if (display_types().count(type)) return {};
   if (!input_types().count(type)) {
-    return fail(Errc::InvalidArgument, where + ": the component type '" + type + "' is not supported (supported: textfield, textarea, "
+    return fail(Errc::InvalidArgument, where + ": the component type '" + shown_key(type) + "' is not supported (supported: textfield, textarea, "
                                        "number, datetime, select, radio, checkbox, checklist, taglist, text, group)");
   }
   if (type == "expression") return {};  // computed in the browser; never taken from a submission
   Field f;
   f.type = type;
-  f.key = c.value("key", "");
+  if (c.contains("key") && !c["key"].is_string()) return fail(Errc::InvalidArgument, where + ": key must be a text");
+  f.key = text_or(c, "key", "");
   if (f.key.empty()) return fail(Errc::InvalidArgument, where + ": an input field needs a key (the variable it sets)");
-  f.label = c.value("label", f.key);
+  f.label = text_or(c, "label", f.key);
   if (type == "datetime") {
-    f.subtype = c.value("subtype", "date");
+    f.subtype = text_or(c, "subtype", "date");
     if (f.subtype != "date" && f.subtype != "time" && f.subtype != "datetime") {
       return fail(Errc::InvalidArgument, where + ": subtype must be date, time or datetime");
     }
-    if (f.label == f.key) f.label = c.value(f.subtype == "time" ? "timeLabel" : "dateLabel", f.key);
+    if (f.label == f.key) f.label = text_or(c, f.subtype == "time" ? "timeLabel" : "dateLabel", f.key);
   }
-  f.readonly = c.value("readonly", false) == true || c.value("disabled", false) == true;
+  // A FEEL expression ("=...") for readonly or disabled is not evaluated: the field is taken.
+  f.readonly = is_true(c, "readonly") || is_true(c, "disabled");
   if (c.contains("validate")) {
-    const json& v = c["validate"];
-    if (!v.is_object()) return fail(Errc::InvalidArgument, where + ": validate must be an object");
-    if (v.contains("required")) {
-      if (!v["required"].is_boolean()) return fail(Errc::InvalidArgument, where + ": validate.required must be true or false");
-      f.required = v["required"].get<bool>();
-    }
-    for (const char* name : {"min", "max"}) {
-      if (!v.contains(name) || v[name].is_null()) continue;
-      if (!v[name].is_number()) return fail(Errc::InvalidArgument, where + ": validate." + name + " must be a number");
-      (std::string(name) == "min" ? f.min : f.max) = v[name].get<double>();
-    }
-    for (const char* name : {"minLength", "maxLength"}) {
-      if (!v.contains(name) || v[name].is_null()) continue;
-      if (!v[name].is_number_unsigned()) return fail(Errc::InvalidArgument, where + ": validate." + name + " must be a whole number");
-      (std::string(name) == "minLength" ? f.min_length : f.max_length) = v[name].get<std::size_t>();
-    }
-    if (v.contains("pattern") && !v["pattern"].is_null()) {
-      if (!v["pattern"].is_string()) return fail(Errc::InvalidArgument, where + ": validate.pattern must be a text");
-      f.pattern = v["pattern"].get<std::string>();
-      try {
-        std::regex check(f.pattern, std::regex::ECMAScript);
-      } catch (const std::regex_error&) {
-        return fail(Errc::InvalidArgument, where + ": validate.pattern '" + f.pattern + "' is not a valid regular expression");
-      }
-    }
-    f.validation_type = v.value("validationType", "");
-    if (!f.validation_type.empty() && f.validation_type != "email" && f.validation_type != "phone") {
-      return fail(Errc::InvalidArgument, where + ": validate.validationType must be email or phone");
-    }
+    if (auto r = read_validate(c["validate"], f, where); !r) return r;
   }
   if (type == "select" || type == "radio" || type == "checklist" || type == "taglist") {
     if (c.contains("values") && c["values"].is_array()) {
       for (const auto& o : c["values"]) {
         if (!o.is_object() || !o.contains("value")) return fail(Errc::InvalidArgument, where + ": each of values needs a value");
-        f.options.push_back({o.value("label", o["value"].dump()), o["value"]});
+        const json& value = o["value"];
+        f.options.push_back({text_or(o, "label", value.is_string() ? value.get<std::string>() : value.dump()), value});
       }
     } else if (c.contains("valuesKey") || c.contains("valuesExpression")) {
       f.has_dynamic_options = true;
@@ -107,13 +139,14 @@ Result<void> read_component(const json& c, Form& form, std::size_t index) {
   return {};
 }
 
-Result<void> read_components(const json& components, Form& form, std::size_t& index) {
+Result<void> read_components(const json& components, Form& form, std::size_t& index, int depth) {
   if (!components.is_array()) return fail(Errc::InvalidArgument, "components must be a list");
+  if (depth > kMaxGroupDepth) return fail(Errc::InvalidArgument, "groups nest deeper than " + std::to_string(kMaxGroupDepth) + " levels");
   for (const auto& c : components) {
     const std::size_t mine = index++;
     if (auto r = read_component(c, form, mine); !r) return r;
-    if (c.is_object() && c.value("type", "") == "group" && c.contains("components")) {
-      if (auto r = read_components(c["components"], form, index); !r) return r;
+    if (c.is_object() && text_or(c, "type", "") == "group" && c.contains("components")) {
+      if (auto r = read_components(c["components"], form, index, depth + 1); !r) return r;
     }
   }
   return {};
@@ -133,15 +166,49 @@ std::string number_text(double d) {
   return j.dump();
 }
 
-bool valid_date(const std::string& s) {
-  static const std::regex date(R"(\d{4}-\d{2}-\d{2})");
-  if (!std::regex_match(s, date)) return false;
-  return iso8601::parse_date_time(s + "T00:00:00Z").has_value();
+bool digits(const std::string& s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return false;
+  for (std::size_t i = at; i < at + n; ++i) if (s[i] < '0' || s[i] > '9') return false;
+  return true;
 }
 
-bool valid_time(const std::string& s) {
-  static const std::regex time(R"(([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?(Z|[+-]\d{2}:\d{2})?)");
-  return std::regex_match(s, time);
+bool valid_date(const std::string& s) {  // YYYY-MM-DD, a real day (no February 30th)
+  if (s.size() != 10 || !digits(s, 0, 4) || s[4] != '-' || !digits(s, 5, 2) || s[7] != '-' || !digits(s, 8, 2)) return false;
+  auto number = [&](std::size_t at, std::size_t n) {
+    unsigned v = 0;
+    for (std::size_t i = at; i < at + n; ++i) v = v * 10 + static_cast<unsigned>(s[i] - '0');
+    return v;
+  };
+  const std::int64_t y = number(0, 4);
+  const unsigned m = number(5, 2), d = number(8, 2);
+  if (m < 1 || m > 12 || d < 1 || d > 31) return false;
+  std::int64_t cy;
+  unsigned cm, cd;
+  iso8601::civil_from_days(iso8601::days_from_civil(y, m, d), cy, cm, cd);
+  return cy == y && cm == m && cd == d;
+}
+
+bool valid_time(const std::string& s) {  // HH:MM[:SS][Z|+hh:mm]
+  if (s.size() < 5 || !digits(s, 0, 2) || s[2] != ':' || !digits(s, 3, 2)) return false;
+  if ((s[0] - '0') * 10 + (s[1] - '0') > 23 || s[3] > '5') return false;
+  std::size_t i = 5;
+  if (i < s.size() && s[i] == ':') {
+    if (!digits(s, i + 1, 2) || s[i + 1] > '5') return false;
+    i += 3;
+  }
+  if (i == s.size()) return true;
+  if (s[i] == 'Z') return i + 1 == s.size();
+  return (s[i] == '+' || s[i] == '-') && s.size() == i + 6 && digits(s, i + 1, 2) && s[i + 3] == ':' && digits(s, i + 4, 2);
+}
+
+bool valid_email(const std::string& s) {
+  static const auto re = expr::Regex::compile(R"(^[^\s@]+@[^\s@]+\.[^\s@]+$)", "", expr::RegexDialect::ECMAScript);
+  return re && (*re)->search(s);
+}
+
+bool valid_phone(const std::string& s) {
+  static const auto re = expr::Regex::compile(R"(^\+?[0-9 ()-]{5,20}$)", "", expr::RegexDialect::ECMAScript);
+  return re && (*re)->search(s);
 }
 
 // One value against its field; "" when fine.
@@ -155,25 +222,16 @@ std::string check_value(const Field& f, const json& v) {
     for (unsigned char ch : s) chars += (ch & 0xC0) != 0x80;
     if (f.min_length && chars < *f.min_length) return label + " must have at least " + std::to_string(*f.min_length) + " characters";
     if (f.max_length && chars > *f.max_length) return label + " must have at most " + std::to_string(*f.max_length) + " characters";
-    if (!f.pattern.empty() && !s.empty() && !std::regex_search(s, std::regex(f.pattern, std::regex::ECMAScript))) {
+    if (f.pattern_regex && !s.empty() && !f.pattern_regex->search(s)) {
       return label + " does not have the expected format (" + f.pattern + ")";
     }
-    if (f.validation_type == "email" && !s.empty() &&
-        !std::regex_match(s, std::regex(R"([^\s@]+@[^\s@]+\.[^\s@]+)"))) {
-      return label + " must be an e-mail address";
-    }
-    if (f.validation_type == "phone" && !s.empty() && !std::regex_match(s, std::regex(R"(\+?[0-9 ()-]{5,20})"))) {
-      return label + " must be a phone number";
-    }
+    if (f.validation_type == "email" && !s.empty() && !valid_email(s)) return label + " must be an e-mail address";
+    if (f.validation_type == "phone" && !s.empty() && !valid_phone(s)) return label + " must be a phone number";
     return "";
   }
   if (f.type == "number") {
-    double d = 0;
-    if (v.is_number()) {
-      d = v.get<double>();
-    } else {
-      return label + " must be a number";
-    }
+    if (!v.is_number()) return label + " must be a number";
+    const double d = v.get<double>();
     if (f.min && d < *f.min) return label + " must be at least " + number_text(*f.min);
     if (f.max && d > *f.max) return label + " must be at most " + number_text(*f.max);
     return "";
@@ -211,15 +269,21 @@ Result<Form> read_form(const json& schema) {
   if (!schema.is_object()) return fail(Errc::InvalidArgument, "a form must be a JSON object (a Camunda Forms / form-js document)");
   if (!schema.contains("components")) return fail(Errc::InvalidArgument, "a form needs components (a Camunda Forms / form-js document)");
   Form form;
-  form.id = schema.value("id", "");
+  form.id = text_or(schema, "id", "");
   form.schema = schema;
   std::size_t index = 0;
-  if (auto r = read_components(schema["components"], form, index); !r) return fail(r.error());
+  if (auto r = read_components(schema["components"], form, index, 0); !r) return fail(r.error());
   std::set<std::string> keys;
   for (const auto& f : form.fields) {
-    if (!keys.insert(f.key).second) return fail(Errc::InvalidArgument, "two fields set the same key '" + f.key + "'");
+    if (!keys.insert(f.key).second) return fail(Errc::InvalidArgument, "two fields set the same key '" + shown_key(f.key) + "'");
   }
   return form;
+}
+
+Result<Form> read_form_text(std::string_view text) {
+  auto doc = parse_json(text, kFormJsonLimits, "the form");
+  if (!doc) return fail(doc.error());
+  return read_form(*doc);
 }
 
 std::vector<FieldError> check_submission(const Form& form, const json& data, json& variables) {
@@ -232,7 +296,8 @@ std::vector<FieldError> check_submission(const Form& form, const json& data, jso
   std::set<std::string> known;
   for (const auto& f : form.fields) known.insert(f.key);
   for (const auto& [key, value] : data.items()) {
-    if (!known.count(key)) errors.push_back({key, "'" + key + "' is not a field of this form"});
+    if (errors.size() >= 100) break;  // enough to show; a flood of unknown keys is not listed whole
+    if (!known.count(key)) errors.push_back({shown_key(key), "'" + shown_key(key) + "' is not a field of this form"});
   }
   for (const auto& f : form.fields) {
     if (f.readonly) continue;

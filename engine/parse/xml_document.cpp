@@ -19,11 +19,21 @@ SourcePos LineIndex::at(std::size_t offset) const {
   auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(), offset);
   const std::size_t line = static_cast<std::size_t>(it - line_starts_.begin());
   const std::size_t start = line_starts_[line - 1];
+  // Readers ask in document order: on the same line, count on from the previous answer, so that a
+  // file written on one line is not read in quadratic time.
+  std::size_t from = start;
   std::uint32_t col = 1;
-  for (std::size_t i = start; i < offset; ++i) {
+  if (last_line_ == line && last_offset_ >= start && last_offset_ <= offset) {
+    from = last_offset_;
+    col = last_col_;
+  }
+  for (std::size_t i = from; i < offset; ++i) {
     // Count characters, not bytes: skip UTF-8 continuation bytes.
     if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++col;
   }
+  last_line_ = line;
+  last_offset_ = offset;
+  last_col_ = col;
   return SourcePos{static_cast<std::uint32_t>(line), col};
 }
 

@@ -29,6 +29,9 @@ class LineIndex {
  private:
   std::string text_;
   std::vector<std::uint32_t> line_starts_;
+  // The previous answer of at() (not thread-safe: a document is read by one thread).
+  mutable std::size_t last_line_ = 0, last_offset_ = 0;
+  mutable std::uint32_t last_col_ = 1;
 };
 
 class XmlDocument {

@@ -85,6 +85,7 @@ class Loop {
     down_ = false;
     store_ = std::move(*store);
     processor_ = std::make_unique<exec::Processor>(*store_, exec::system_clock(), "scheduler:" + options_.node);
+    processor_->set_limits(options_.limits);
     listen();
     return true;
   }

@@ -16,12 +16,14 @@
 
 #include "elva/connector.hpp"
 #include "elva/result.hpp"
+#include "runtime/env.hpp"
 #include "store/pg/pg_store.hpp"
 
 namespace elva::sched {
 
 struct SchedulerOptions {
   std::string node;
+  runtime::RuntimeLimits limits;  // for the commands the scheduler applies
   std::string tenant;  // a served tenant's name: part of each call's idempotency key
   int workers = 2;
   std::int64_t lease_ms = 30'000;

@@ -30,7 +30,7 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
   for (const auto& [name, url] : urls) {
     server::Tenant t{name, {}};
     for (int i = 0; i < std::max(1, options.workers); ++i) {
-      auto e = Engine::open(EngineOptions{url, "api", true, options.connectors});
+      auto e = Engine::open(EngineOptions{url, "api", true, options.connectors, options.limits});
       if (!e) return fail(e.error().code, (name.empty() ? std::string() : "tenant '" + name + "': ") + e.error().message);
       t.engines.push_back(std::move(*e));
     }

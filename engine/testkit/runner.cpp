@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "common/iso8601.hpp"
+#include "elva/json_limits.hpp"
 #include "exec/processor.hpp"
 #include "runtime/state_json.hpp"
 
@@ -422,8 +423,12 @@ class Runner : public exec::TraceSink {
 Result<ScenarioReport> run_scenario_on(const std::string& path, store::Store& store, const ScenarioOptions& options) {
   auto text = slurp(path);
   if (!text) return fail(text.error());
-  json sc = json::parse(*text, nullptr, false, /*ignore_comments=*/true);
-  if (sc.is_discarded() || !sc.is_object()) return fail(Errc::InvalidArgument, path + ": not a JSON object");
+  JsonLimits limits;
+  limits.comments = true;
+  auto parsed = parse_json(*text, limits, path);
+  if (!parsed) return fail(parsed.error());
+  json sc = std::move(*parsed);
+  if (!sc.is_object()) return fail(Errc::InvalidArgument, path + ": not a JSON object");
   ScenarioReport report;
   report.file = path;
   report.name = sc.value("name", fs::path(path).stem().string());

@@ -63,6 +63,19 @@ contains err "syntax error at column 4" "syntax error position"
 expect 2 "malformed --vars exits 2" -- "$elva" eval "x" --vars "{not json"
 contains err "--vars must be a JSON object" "bad --vars is explained"
 
+# Hostile values (issue 22): out-of-range numbers are null, never an abort.
+expect 0 "decimal(1, 99999999999) evaluates (null: the scale is out of range)" -- "$elva" eval 'decimal(1, 99999999999)'
+contains out "null" "an out-of-range scale gives null"
+expect 0 "string(10 ** 400) evaluates" -- "$elva" eval 'string(10 ** 400)'
+contains out "\"1000000000" "10 ** 400 is exact in FEEL"
+expect 0 "1e200 squared evaluates (null in JSON)" -- "$elva" eval 'amount * amount' --vars '{"amount": 1e200}'
+contains out "null" "a number beyond a double is null in JSON"
+expect 1 "an evaluation that runs away stops with exit 1" -- "$elva" eval 'for a in 1..100000, b in 1..100000 return a + b'
+contains err "max_steps" "the limit is named"
+deep=$(printf '%.0s[' $(seq 1 100000))
+expect 2 "--vars nested 100,000 levels is refused" -- "$elva" eval "x" --vars "$deep"
+contains err "deeper than 64 levels" "the depth limit is named"
+
 expect 0 "elva test runs the scenario suites" -- "$elva" test "$src/tests/scenarios" "$src/processes/scenarios"
 contains out " passed, 0 failed" "scenario summary line"
 expect 1 "a failing scenario exits 1" -- "$elva" test "$src/tests/data/failing-scenarios"

@@ -25,9 +25,10 @@ std::string source(const std::string& relative) {
   return std::string(src ? src : ".") + "/" + relative;
 }
 
-std::unique_ptr<Engine> open_engine(const test::TestDatabase& db, bool migrate = true) {
+std::unique_ptr<Engine> open_engine(const test::TestDatabase& db, bool migrate = true, const Limits& limits = {}) {
   EngineOptions o;
   o.database_url = db.url;
+  o.limits = limits;
   o.actor = "test";
   o.require_schema = false;
   auto e = Engine::open(o);
@@ -391,11 +392,18 @@ TEST_CASE("a timer start event starts an instance at each firing of its cycle, t
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = open_engine(db);
+  // R2/PT0.3S is shorter than the shortest cycle allowed by default (PT1S).
+  auto refused = e->deploy({source("tests/pg/timer-start.bpmn")});
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().message.find("more often than the shortest allowed") != std::string::npos);
+  Limits fast;
+  fast.min_timer_cycle_ms = 100;
+  e = open_engine(db, false, fast);
   REQUIRE(e->deploy({source("tests/pg/timer-start.bpmn")}));
   CHECK(db.query("SELECT count(*) FROM timers WHERE instance_id IS NULL") == "1");
   std::atomic<bool> stop{false};
   std::thread server([&] {
-    auto s = open_engine(db, false);
+    auto s = open_engine(db, false, fast);
     ServeOptions o;
     o.stop = &stop;
     o.quiet = true;

@@ -36,6 +36,14 @@ struct Principal {
   nlohmann::json to_json() const;
 };
 
+// What one command may make the engine do at most (docs/security.md#limits). Past a limit the
+// element stops with an incident; nothing runs on unbounded inside a transaction.
+struct Limits {
+  std::size_t max_steps = 100'000;        // activations and completions one command may cause
+  std::size_t max_loop_items = 10'000;    // iterations of one multi-instance activity
+  std::int64_t min_timer_cycle_ms = 1'000;  // the shortest interval a timer cycle may repeat at
+};
+
 struct EngineOptions {
   std::string database_url;     // empty: ELVA_DATABASE_URL, else the embedded cluster
   std::string actor = "cli";    // who, in history
@@ -43,6 +51,7 @@ struct EngineOptions {
   // The connectors `serve` invokes and `deploy` checks service tasks against (elva/connector.hpp).
   // Null: the built-in connector only, and no deploy-time check.
   std::shared_ptr<const connector::Registry> connectors;
+  Limits limits;
 };
 
 struct ServeOptions {

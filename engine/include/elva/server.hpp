@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "elva/connector.hpp"
+#include "elva/engine.hpp"
 #include "elva/result.hpp"
 
 namespace elva {
@@ -31,6 +32,7 @@ struct HttpOptions {
   std::map<std::string, std::string> tenants;
   // The connectors deploys through the API are checked against (null: no check).
   std::shared_ptr<const connector::Registry> connectors;
+  Limits limits;  // what a command through the API may make the engine do (elva/engine.hpp)
   // E-service forms ([eservice.<form>] of elva.toml) taken at POST /eservice/{form}.
   nlohmann::json eservice = nlohmann::json::object();
 };

@@ -84,7 +84,7 @@ Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance)
   expr::EvalOptions options;
   const auto now = env_.now_millis();
   options.now_millis = [now] { return now; };
-  return (*compiled)->evaluate(scope, options);
+  return (*compiled)->evaluate_checked(scope, options);  // a hit limit is the caller's incident, naming the limit
 }
 
 Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model::Element& e, Key instance) {

@@ -13,7 +13,8 @@ void add_eservice_routes(Routes& routes) {
   routes.add("POST", "/eservice/{form}", "eservice", [&routes](Call& c) -> Result<Response> {
     const std::string form = c.params["form"];
     const json spec = routes.options.eservice[form];
-    auto b = c.body({"data", "applicant", "attachments", "case"});
+    // Attachments are base64 texts inside the body: a text may be as long as the body allows.
+    auto b = c.body({"data", "applicant", "attachments", "case"}, true, c.req.body.size());
     if (!b) return fail(b.error());
     Engine::EserviceSubmission s;
     s.form = form;

@@ -45,7 +45,7 @@ void add_external_task_routes(Routes& routes) {
     return external(c, {"workerId", "variables", "localVariables"}, [&](std::uint64_t id, const json& b) -> Result<void> {
       auto vars = api_variables(b);
       if (!vars) return fail(vars.error());
-      return c.engine.complete_external(id, b.value("workerId", ""), *vars);
+      return c.engine.complete_external(id, text_or(b, "workerId"), *vars);
     });
   });
   routes.add("POST", "/engine-rest/external-task/{id}/failure", "worker", [external](Call& c) -> Result<Response> {
@@ -57,7 +57,7 @@ void add_external_task_routes(Routes& routes) {
                       if (!timeout) return fail(timeout.error());
                       std::string message = b.value("errorMessage", json()).is_string() ? b["errorMessage"].get<std::string>() : "";
                       if (b.contains("errorDetails") && b["errorDetails"].is_string()) message += " (" + b["errorDetails"].get<std::string>() + ")";
-                      return c.engine.fail_external(id, b.value("workerId", ""), message, static_cast<int>(*retries), *timeout);
+                      return c.engine.fail_external(id, text_or(b, "workerId"), message, static_cast<int>(*retries), *timeout);
                     });
   });
   routes.add("POST", "/engine-rest/external-task/{id}/bpmnError", "worker", [external](Call& c) -> Result<Response> {
@@ -66,14 +66,14 @@ void add_external_task_routes(Routes& routes) {
       if (!vars) return fail(vars.error());
       auto code = text_field(b, "errorCode", true);
       if (!code) return fail(code.error());
-      return c.engine.bpmn_error_external(id, b.value("workerId", ""), *code, *vars);
+      return c.engine.bpmn_error_external(id, text_or(b, "workerId"), *code, *vars);
     });
   });
   routes.add("POST", "/engine-rest/external-task/{id}/extendLock", "worker", [external](Call& c) -> Result<Response> {
     return external(c, {"workerId", "newDuration"}, [&](std::uint64_t id, const json& b) -> Result<void> {
       auto d = int_field(b, "newDuration", 0);
       if (!d) return fail(d.error());
-      return c.engine.extend_lock(id, b.value("workerId", ""), *d);
+      return c.engine.extend_lock(id, text_or(b, "workerId"), *d);
     });
   });
   routes.add("POST", "/engine-rest/external-task/{id}/unlock", "worker", [external](Call& c) -> Result<Response> {

@@ -3,6 +3,7 @@
 #include "server/routes/route.hpp"
 
 #include "common/iso8601.hpp"
+#include "elva/json_limits.hpp"
 
 namespace elva::server {
 namespace {
@@ -143,13 +144,18 @@ Result<json> api_variables(const json& body) {
     if (!typed.is_object()) return fail(Errc::InvalidArgument, std::string(field) + " must be an object of {\"value\", \"type\"} entries");
     for (const auto& [name, v] : typed.items()) {
       if (!v.is_object()) return fail(Errc::InvalidArgument, "variable '" + name + "' must be an object with a value (and a type)");
-      std::string type = v.value("type", "");
+      if (v.contains("type") && !v["type"].is_string() && !v["type"].is_null()) {
+        return fail(Errc::InvalidArgument, "variable '" + name + "' has a type that is not a text");
+      }
+      const std::string given_type = v.contains("type") && v["type"].is_string() ? v["type"].get<std::string>() : "";
+      std::string type = given_type;
       for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      const json value = v.value("value", json());
+      const json value = v.contains("value") ? v["value"] : json();
       if ((type == "json" || type == "object") && value.is_string()) {
-        auto parsed = json::parse(value.get<std::string>(), nullptr, false);
-        if (parsed.is_discarded()) return fail(Errc::InvalidArgument, "variable '" + name + "' has type " + v.value("type", "") + " but its value is not JSON");
-        out[name] = std::move(parsed);
+        // A JSON text inside the JSON body: the same limits again.
+        auto parsed = parse_json(value.get_ref<const std::string&>(), JsonLimits{}, "variable '" + name + "' (type " + given_type + ")");
+        if (!parsed) return fail(parsed.error());
+        out[name] = std::move(*parsed);
       } else if (type == "file" || type == "bytes") {
         return fail(Errc::InvalidArgument, "variable '" + name + "' is a " + type + "; Elva's external-task API takes JSON values only");
       } else {
@@ -160,7 +166,7 @@ Result<json> api_variables(const json& body) {
   return out;
 }
 
-Result<json> Call::body(const std::set<std::string>& allowed, bool required) const {
+Result<json> Call::body(const std::set<std::string>& allowed, bool required, std::size_t max_text) const {
   if (req.body.empty()) {
     if (required) return fail(Errc::InvalidArgument, "the request needs a JSON body");
     return json::object();
@@ -169,17 +175,22 @@ Result<json> Call::body(const std::set<std::string>& allowed, bool required) con
   if (type.rfind("application/json", 0) != 0) {
     return fail(Error{Errc::InvalidArgument, "send the body as JSON (Content-Type: application/json), not '" + type + "'", {{"status", "415"}}});
   }
-  auto j = json::parse(req.body, nullptr, false);
-  if (j.is_discarded()) return fail(Errc::InvalidArgument, "the body is not valid JSON");
+  JsonLimits limits;
+  limits.max_bytes = req.body.size();
+  limits.max_string_bytes = max_text;
+  auto parsed = parse_json(req.body, limits, "the body");
+  if (!parsed) return fail(parsed.error());
+  json& j = *parsed;
   if (!j.is_object()) return fail(Errc::InvalidArgument, "the body must be a JSON object");
   for (const auto& [k, v] : j.items()) {
     if (!allowed.count(k)) {
       std::string list;
       for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-      return fail(Errc::InvalidArgument, "unknown field '" + k + "' (this request takes: " + list + ")");
+      const std::string shown = k.size() > 64 ? k.substr(0, 64) + "..." : k;
+      return fail(Errc::InvalidArgument, "unknown field '" + shown + "' (this request takes: " + list + ")");
     }
   }
-  return j;
+  return std::move(j);
 }
 
 
@@ -233,6 +244,11 @@ bool match(const Route& r, const std::vector<std::string>& parts, std::map<std::
 }
 
 // Basic and Bearer credentials.
+std::string text_or(const json& j, const char* name) {
+  auto it = j.find(name);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 std::string base64_decode(const std::string& in) {
   static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;

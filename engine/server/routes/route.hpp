@@ -43,8 +43,11 @@ struct Call {
   std::optional<Principal> who;
   std::string prefix;  // "/t/{tenant}" for a tenant, else ""; links in answers start with it
 
-  // The JSON object body, with only `allowed` fields (415 for another Content-Type).
-  Result<nlohmann::json> body(const std::set<std::string>& allowed, bool required = true) const;
+  // The JSON object body, with only `allowed` fields (415 for another Content-Type), under
+  // Elva's JSON limits (elva/json_limits.hpp; its size is bounded by --http-body-limit already).
+  // `max_text` is the longest text in it.
+  Result<nlohmann::json> body(const std::set<std::string>& allowed, bool required = true,
+                              std::size_t max_text = 1u << 20) const;
   // A numeric {name} segment.
   Result<std::uint64_t> key(const std::string& name) const;
 };
@@ -56,6 +59,8 @@ Result<std::int64_t> int_field(const nlohmann::json& j, const char* name, std::i
 Result<std::int64_t> duration_ms(const std::string& iso, const char* name);
 // Camunda's typed variables ({"name": {"value", "type"}}) in a request body, as plain JSON.
 Result<nlohmann::json> api_variables(const nlohmann::json& body);
+// j[name] when it is a text, else "" (nlohmann's value() throws on another type).
+std::string text_or(const nlohmann::json& j, const char* name);
 // Base64 as Basic credentials and e-service attachments send it (line breaks ignored).
 std::string base64_decode(const std::string& in);
 
