@@ -3,7 +3,9 @@
 //              another on each of T threads (default 1); completed instances per second.
 //   wait3 N:   N instances parked on a user task; bytes of RAM per waiting instance (RSS delta).
 //   fanout N:  N instances of a parallel multi-instance and its join; ms per instance.
-// Prints one JSON object. usage: elva_bench_runtime simple3|wait3|fanout PROCESS.bpmn N
+//   cancel N:  one instance with N open tasks of a multi-instance (wide_cancel.bpmn), cancelled;
+//              ms to start and to cancel (linear: twice the tasks, about twice the time).
+// Prints one JSON object. usage: elva_bench_runtime simple3|wait3|fanout|cancel PROCESS.bpmn N
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -89,6 +91,27 @@ int main(int argc, char** argv) {
                 "\"instances_per_second\":%.0f,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"peak_rss_kib\":%ld}\n",
                 threads, n, done, secs, done / secs, all[all.size() / 2] / 1000, all[all.size() * 99 / 100] / 1000, u.ru_maxrss);
     return done == n ? 0 : 1;
+  }
+  if (mode == "cancel") {
+    elva::runtime::InstanceState s;
+    s.process = process;
+    elva::runtime::StartInstance start;
+    start.variables = {{"items", nlohmann::json::array()}};
+    for (long i = 0; i < n; ++i) start.variables["items"].push_back(i);
+    elva::runtime::ManualEnv wide(0);
+    elva::runtime::RuntimeLimits limits;
+    limits.max_loop_items = static_cast<std::size_t>(n);
+    limits.max_work_per_step = static_cast<std::size_t>(n) * 10 + 100;
+    wide.set_limits(limits);
+    const auto t0 = std::chrono::steady_clock::now();
+    if (!elva::runtime::step(s, start, wide) || s.elements.size() < static_cast<std::size_t>(n)) return 1;
+    const auto t1 = std::chrono::steady_clock::now();
+    auto cancelled = elva::runtime::step(s, elva::runtime::CancelInstance{}, wide);
+    const auto t2 = std::chrono::steady_clock::now();
+    if (!cancelled || !s.elements.empty()) return 1;
+    std::printf("{\"engine\":\"elva\",\"benchmark\":\"cancel-memory\",\"tasks\":%ld,\"start_ms\":%.1f,\"cancel_ms\":%.1f}\n", n,
+                std::chrono::duration<double, std::milli>(t1 - t0).count(), std::chrono::duration<double, std::milli>(t2 - t1).count());
+    return 0;
   }
   if (mode == "fanout") {  // N instances of a parallel multi-instance (the file's cardinality) and its join
     std::vector<double> ms;

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "dmn/dmn.hpp"
+#include "expr/feel.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
 #include "runtime/shared/timers.hpp"
@@ -54,6 +55,27 @@ void check_connectors(const connector::Registry& registry, const std::string& fi
   }
 }
 
+// Timer cycles written as text, on any timer (start, boundary, intermediate, event sub-process):
+// one repeating faster than the minimum is refused here, at its line, rather than as an
+// incident (or a refused start timer) once the process runs. Expressions are checked when
+// evaluated (runtime/shared/timers.cpp).
+void check_timer_cycles(const std::string& file, const model::Definitions& defs, std::int64_t min_cycle_ms,
+                        std::vector<Diagnostic>& out) {
+  if (min_cycle_ms <= 0) return;
+  for (const auto& p : defs.processes) {
+    if (!p.executable) continue;
+    for (const auto& e : p.elements) {
+      const auto* ev = e.event();
+      if (!ev) continue;
+      for (const auto& d : ev->definitions) {
+        if (d.kind != model::EventKind::Timer || d.timer_kind != model::TimerKind::Cycle || expr::looks_like_expression(d.timer_value)) continue;
+        auto due = runtime::first_due_of(d.timer_kind, d.timer_value, 0, min_cycle_ms);
+        if (!due) out.push_back({Severity::Error, file, e.pos, e.id, std::string(model::bpmn_name(e.type)), due.error().message});
+      }
+    }
+  }
+}
+
 Result<forms::Form> read_form_json(const std::string& text) { return forms::read_form_text(text); }
 
 void sort_findings(std::vector<Diagnostic>& all, DeploymentPlan& plan) {
@@ -88,7 +110,8 @@ std::string DeploymentPlan::error_text() const {
   return out;
 }
 
-DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::string>>& files, const connector::Registry* connectors) {
+DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::string>>& files, const connector::Registry* connectors,
+                               std::int64_t min_cycle_ms) {
   DeploymentPlan plan;
   for (const auto& [name, bytes] : files) {
     plan.files.push_back(name);
@@ -124,6 +147,7 @@ DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::str
       auto more = parse::validate(*read.definitions);
       all.insert(all.end(), more.begin(), more.end());
       if (connectors) check_connectors(*connectors, name, *read.definitions, all);
+      check_timer_cycles(name, *read.definitions, min_cycle_ms, all);
       plan.bpmn.push_back({name, bytes, read.definitions});
       // Forms embedded by Camunda 8 modelers deploy as forms of their own, keyed as Zeebe does.
       for (const auto& p : read.definitions->processes) {

@@ -51,8 +51,10 @@ bool is_dmn_file(const std::string& name);
 bool is_form_file(const std::string& name);
 
 // Reads and checks every file; never touches a store. `connectors` null: no contract check.
+// A timer cycle written in the file (not an expression) that repeats more often than
+// `min_cycle_ms` is an error at its line (R/PT0S would flood the engine).
 DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::string>>& files,
-                               const connector::Registry* connectors);
+                               const connector::Registry* connectors, std::int64_t min_cycle_ms = 0);
 
 // Writes a checked plan's new versions (a file equal to the latest version deploys nothing
 // new), start events and start timers (due from `now`). REQUIRES: plan.ok().

@@ -71,7 +71,7 @@ Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body, 
 }
 
 Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, std::string>>& files) {
-  auto plan = plan_deployment(files, connectors_.get());
+  auto plan = plan_deployment(files, connectors_.get(), limits_.min_cycle_ms);
   if (!plan.ok()) return fail(Errc::ValidationError, plan.error_text());
   DeployReport report;
   auto r = store_.transact([&](store::Tx& tx) -> Result<void> {

@@ -3,6 +3,7 @@
 
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/strong_components.hpp>
 
 #include "model/process.hpp"
 
@@ -60,6 +61,18 @@ std::vector<bool> FlowGraph::reachable_from(const std::vector<ElementIndex>& roo
     boost::breadth_first_visit(g, root, boost::visitor(MarkReached(reached)).color_map(color_map));
   }
   return reached;
+}
+
+FlowGraph::Cycles FlowGraph::cycles() const {
+  const auto& g = impl_->graph;
+  Cycles out;
+  out.component.assign(boost::num_vertices(g), 0);
+  out.self_loop.assign(boost::num_vertices(g), false);
+  boost::strong_components(g, boost::make_iterator_property_map(out.component.begin(), boost::get(boost::vertex_index, g)));
+  for (auto [e, end] = boost::edges(g); e != end; ++e) {
+    if (boost::source(*e, g) == boost::target(*e, g)) out.self_loop[boost::source(*e, g)] = true;
+  }
+  return out;
 }
 
 }  // namespace elva::model

@@ -23,6 +23,13 @@ class FlowGraph {
   std::size_t edge_count() const;
   // reachable[i] is true when element i can be reached from one of `roots` (roots included).
   std::vector<bool> reachable_from(const std::vector<ElementIndex>& roots) const;
+  // The cycles: component[i] numbers the strongly connected component of element i (elements
+  // on a common cycle share a number); self_loop[i] is true when a flow leaves i back to i.
+  struct Cycles {
+    std::vector<int> component;
+    std::vector<bool> self_loop;
+  };
+  Cycles cycles() const;
 
  private:
   struct Impl;

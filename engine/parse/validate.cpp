@@ -68,6 +68,7 @@ class Checker {
     check_links(p);
     check_scopes(p);
     if (p.executable) check_reachability(p);
+    if (p.executable) check_loops_without_wait_state(p);
   }
 
   void check_flow(const ProcessDefinition& p, const SequenceFlow& f) {
@@ -511,6 +512,46 @@ class Checker {
       if (!reached[e.index] && !container && e.type != ElementType::BoundaryEvent) {
         warn(e, "cannot be reached from any start event");
       }
+    }
+  }
+
+  // Elements that finish in the same step that starts them: a token passes through without the
+  // unit ever committing (gateways, FEEL scripts, decisions evaluated in the engine, none and
+  // link throws). A job, a timer, a message, a person or a child instance makes a wait state.
+  static bool never_waits(const Element& e) {
+    switch (e.type) {
+      case ElementType::ExclusiveGateway:
+      case ElementType::ParallelGateway:
+      case ElementType::InclusiveGateway:
+      case ElementType::ComplexGateway: return true;
+      case ElementType::ScriptTask: return e.as<ScriptSpec>() != nullptr;
+      case ElementType::BusinessRuleTask: return e.as<DecisionSpec>() != nullptr;
+      case ElementType::IntermediateThrowEvent: {
+        const auto* ev = e.event();
+        return ev && (ev->definitions.empty() || has_kind(*ev, EventKind::Link));
+      }
+      default: return false;
+    }
+  }
+
+  // A cycle of such elements runs inside one unit (one transaction) until its exit condition
+  // holds; if it never does, the step limit stops it with an incident. Valid BPMN, so a
+  // warning, once per cycle, on its first element.
+  void check_loops_without_wait_state(const ProcessDefinition& p) {
+    const auto cycles = p.graph().cycles();
+    std::map<int, std::vector<const Element*>> members;
+    for (const auto& e : p.elements) members[cycles.component[e.index]].push_back(&e);
+    for (const auto& [component, elements] : members) {
+      const bool cycle = elements.size() > 1 || cycles.self_loop[elements.front()->index];
+      if (!cycle || !std::all_of(elements.begin(), elements.end(), [](const Element* e) { return never_waits(*e); })) continue;
+      std::string path;
+      for (std::size_t i = 0; i < elements.size() && i < 6; ++i) path += (i ? ", '" : "'") + elements[i]->id + "'";
+      if (elements.size() > 6) path += ", ...";
+      warn(*elements.front(), "is on a loop with no wait state (" + path +
+                                  "): each pass runs in the same transaction, and if the loop's exit "
+                                  "condition never holds the instance stops with an incident at the step "
+                                  "limit; put a wait state in the loop (a timer, a user or receive task, a "
+                                  "service task) or make sure its condition ends it");
     }
   }
 

@@ -172,18 +172,37 @@ bool StepContext::scope_is_done(Key scope) const {
 }
 
 void StepContext::terminate_scope_except(Key scope, Key keep) {
-  std::vector<Key> others;
-  for (const auto& [key, el] : state_.elements) if (el.parent == scope && key != keep) others.push_back(key);
-  for (Key k : others) terminate(k);
+  const auto children = child_index();
+  if (auto it = children.find(scope); it != children.end()) {
+    for (Key k : it->second) {
+      if (k != keep && state_.elements.count(k)) terminate_tree(k, children);
+    }
+  }
   if (has_joins(scope)) emit(JoinsCleared{scope});
 }
 
-void StepContext::terminate(Key instance) {
-  std::vector<Key> children;
-  for (const auto& [key, el] : state_.elements) {
-    if (el.parent == instance) children.push_back(key);
+void StepContext::terminate(Key instance) { terminate_tree(instance, child_index()); }
+
+void StepContext::terminate_all(const std::vector<Key>& instances) {
+  const auto children = child_index();
+  for (Key k : instances) {
+    if (state_.elements.count(k)) terminate_tree(k, children);
   }
-  for (Key child : children) terminate(child);
+}
+
+StepContext::ChildIndex StepContext::child_index() const {
+  ChildIndex children;
+  for (const auto& [key, el] : state_.elements) children[el.parent].push_back(key);
+  return children;
+}
+
+// Children first (each still live: a behaviour may have ended one meanwhile), then the element.
+void StepContext::terminate_tree(Key instance, const ChildIndex& children) {
+  if (auto it = children.find(instance); it != children.end()) {
+    for (Key child : it->second) {
+      if (state_.elements.count(child)) terminate_tree(child, children);
+    }
+  }
   if (has_joins(instance)) emit(JoinsCleared{instance});
   const auto& e = element_of(instance);
   const auto& el = state_.elements.at(instance);

@@ -52,9 +52,12 @@ class ManualEnv : public Env {
   std::int64_t now_millis() const override { return now_; }
   Key next_key() override { return ++last_key_; }
   void set_now(std::int64_t now) { now_ = now; }
+  const RuntimeLimits& limits() const override { return limits_; }
+  void set_limits(const RuntimeLimits& limits) { limits_ = limits; }
 
  private:
   std::int64_t now_;
+  RuntimeLimits limits_;
   const DecisionService* decisions_;
   Key last_key_ = 0;
 };

@@ -110,7 +110,7 @@ class MultiInstanceBodyBehavior : public ElementBehavior {
     if (condition_met) {  // enough: the rest is cancelled
       std::vector<Key> running;
       for (const auto& [key, el] : ctx.state().elements) if (el.parent == body) running.push_back(key);
-      for (Key k : running) ctx.terminate(k);
+      ctx.terminate_all(running);
       return complete_body(ctx, body);
     }
     if (loop.sequential && next < state.items.size()) return start_iteration(ctx, body, next);
