@@ -1,7 +1,7 @@
 // The work one FEEL evaluation may do (EvalOptions::max_steps and friends). The evaluator owns
 // one Budget per evaluation and installs it for its thread, so that built-ins and value
 // functions (equality, text forms, flatten, ...) charge the same budget without passing it
-// around. docs/security-limits.md lists the limits and what a step is.
+// around. docs/security.md#limits-on-hostile-data lists the limits and what a step is.
 #pragma once
 
 #include <cstddef>

@@ -43,7 +43,7 @@ class ContextScope : public Scope {
 struct EvalOptions {
   // The clock behind now() and today(): injected, so evaluation is deterministic.
   std::function<std::int64_t()> now_millis = [] { return std::int64_t{0}; };
-  // Limits (docs/security-limits.md). Counted, not timed, so that the same expression over the
+  // Limits (docs/security.md#limits-on-hostile-data). Counted, not timed, so that the same expression over the
   // same variables always ends the same way. A step is one node of the expression evaluated, one
   // list item or context entry built or visited, or 64 bytes of text built or scanned.
   std::uint64_t max_steps = 1'000'000;
@@ -54,7 +54,7 @@ struct EvalOptions {
   Budget* budget = nullptr;
 };
 
-// Fixed limits of the expression text (docs/security-limits.md).
+// Fixed limits of the expression text (docs/security.md#limits-on-hostile-data).
 inline constexpr std::size_t kMaxExpressionBytes = 256u << 10;
 inline constexpr std::size_t kMaxNesting = 64;     // brackets, parentheses, if/for/... inside each other
 inline constexpr std::size_t kMaxTreeDepth = 256;  // operators applied to each other (a + b + c + ...)

@@ -1,7 +1,7 @@
 // Values that used to crash, loop or flood the engine (issue 22, classes 1 and 5), sent the way an
 // attacker would: an anonymous e-service form, the REST API as an employee, a developer's
 // deployment and a connector peer, against a real `elva serve` on PostgreSQL over real sockets
-// on 127.0.0.1 (docs/security.md, docs/security-limits.md). After each, the same server still
+// on 127.0.0.1 (docs/security.md). After each, the same server still
 // answers, the instance is not left running for ever (it completed or has an incident that names
 // the limit and not the value), and nothing fires again and again.
 import { test, before, after } from 'node:test';

@@ -1,6 +1,6 @@
 // JSON from outside (request bodies, --vars, form files) parsed under limits: size, nesting
 // depth, length of each text, number of values. The one way Elva reads JSON it did not write
-// itself (docs/security-limits.md).
+// itself (docs/security.md#limits-on-hostile-data).
 #pragma once
 
 #include <cstddef>
