@@ -5,6 +5,7 @@
 #include <array>
 #include <cctype>
 #include <initializer_list>
+#include <cstdint>
 #include <optional>
 
 #include "expr/builtins.hpp"
@@ -96,6 +97,51 @@ class Lexer {
     return fail(std::move(e));
   }
 
+  // After the 'u' or 'U' of an escape: `digits` hex digits; a \uD800-\uDBFF followed by a
+  // \uDC00-\uDFFF is one character. Moves past what it read.
+  std::optional<std::uint32_t> code_point_escape(int digits) {
+    auto hex = [&](std::size_t at, int count) -> std::optional<std::uint32_t> {
+      if (at + static_cast<std::size_t>(count) > s_.size()) return std::nullopt;
+      std::uint32_t v = 0;
+      for (int k = 0; k < count; ++k) {
+        const char c = s_[at + static_cast<std::size_t>(k)];
+        const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0) return std::nullopt;
+        v = v * 16 + static_cast<std::uint32_t>(d);
+      }
+      return v;
+    };
+    auto cp = hex(i_ + 1, digits);
+    if (!cp || *cp > 0x10FFFF) return std::nullopt;
+    i_ += 1 + static_cast<std::size_t>(digits);
+    if (digits == 4 && *cp >= 0xD800 && *cp <= 0xDBFF && s_.compare(i_, 2, "\\u") == 0) {
+      if (auto low = hex(i_ + 2, 4); low && *low >= 0xDC00 && *low <= 0xDFFF) {
+        i_ += 6;
+        return 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00);
+      }
+    }
+    if (*cp >= 0xD800 && *cp <= 0xDFFF) return std::nullopt;  // a lone surrogate is no character
+    return cp;
+  }
+
+  static void append_utf8(std::string& out, std::uint32_t cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+
   Result<std::string> string_literal() {
     const std::size_t start = i_;
     const char quote = s_[i_++];
@@ -103,6 +149,12 @@ class Lexer {
     while (i_ < s_.size() && s_[i_] != quote) {
       if (s_[i_] == '\\' && i_ + 1 < s_.size()) {
         const char n = s_[++i_];
+        if (n == 'u' || n == 'U') {  // \uXXXX (UTF-16, pairs combined) and \UXXXXXX (DMN 1.3, rule 65)
+          auto cp = code_point_escape(n == 'u' ? 4 : 6);
+          if (!cp) return error(i_ - 1, "\\" + std::string(1, n) + " needs " + (n == 'u' ? "4" : "6") + " hex digits of a Unicode character");
+          append_utf8(out, *cp);
+          continue;
+        }
         out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
         ++i_;
         continue;
