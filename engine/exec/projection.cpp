@@ -20,9 +20,20 @@ class Projector {
   void operator()(const runtime::InstanceStarted& e) {
     history("started", "", {{"businessKey", e.business_key}, {"definition", l_.definition_id}});
   }
-  void operator()(const runtime::ElementActivated& e) { history("activated", elements()[e.element].id); }
+  void operator()(const runtime::ElementActivated& e) {
+    history("activated", elements()[e.element].id);
+    activated_ = e.key;
+    activated_row_ = batch_.history_size();
+  }
   void operator()(const runtime::ElementCompleted& e) {
-    history("completed", elements()[e.element].id);
+    // An element the token passed straight through (an event, a gateway: nothing written since
+    // its activation, in the same unit, so at the same time) keeps one row, "completed", not
+    // "activated" then "completed": a third fewer history rows for a simple process.
+    if (e.key == activated_ && batch_.history_size() == activated_row_) {
+      batch_.last_history().kind = "completed";
+    } else {
+      history("completed", elements()[e.element].id);
+    }
     if (elements()[e.element].type == model::ElementType::UserTask) batch_.end_task(e.key, true);
   }
   void operator()(const runtime::ElementTerminated& e) {
@@ -105,6 +116,8 @@ class Projector {
     batch_.add_history({s_.key, actor_, std::move(kind), std::move(element), std::move(data), ""});
   }
 
+  Key activated_ = 0;                 // the element instance activated last in this step
+  std::size_t activated_row_ = 0;     // history_size() right after its "activated" row
   const Loaded& l_;
   const InstanceState& s_;
   const std::string& actor_;
