@@ -15,6 +15,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import http from 'node:http';
+import { spawnSync } from 'node:child_process';
 import { startElva, client, login, passwords } from '../api/harness.mjs';
 
 const elva = process.argv[2];
@@ -171,6 +172,13 @@ test('API token TTL: zero, negative or absurd durations are a 400 with a field e
   const good = await call('POST', '/api/tokens', { token: admin, body: { user: 'robot', name: 'x', ttl: 'PT1H' } });
   assert.equal(good.status, 201);
   assert.ok(Math.abs(Date.parse(good.json.expiresAt) - Date.now() - 3600000) < 60000);
+  // The same rule for `elva users token --ttl`.
+  for (const ttl of ['PT0S', 'P0D', 'P99999999999D']) {
+    const r = spawnSync(elva, ['users', 'token', 'robot', '--ttl', ttl, '--db', server.url], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0, `elva users token --ttl ${ttl}: ${r.stdout}`);
+    assert.match(r.stderr, /longer than zero|at most 1000 years/);
+  }
+  assert.equal(spawnSync(elva, ['users', 'token', 'robot', '--ttl', 'P1D', '--db', server.url]).status, 0);
 });
 
 test('a NUL or control character in a user name is a 400 and never logs in as the name before it', async () => {

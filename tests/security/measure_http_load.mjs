@@ -58,8 +58,12 @@ try {
     }
   }));
   await sleep(500);
-  console.log('16 guessers', JSON.stringify(await taskList(token, 10)), 'guess answers', JSON.stringify(seen));
+  const times = [];
+  while (Date.now() < stop - 200) times.push(await fresh('/api/tasks', { token }));
+  const during = { statuses: [...new Set(times.map((r) => r.status))], n: times.length,
+    median: Math.round(median(times.map((r) => r.ms))), max: Math.round(Math.max(...times.map((r) => r.ms))) };
   await guessers;
+  console.log('16 guessers for 5 s', JSON.stringify(during), 'guess answers', JSON.stringify(seen));
 } finally {
   await server.stop();
 }
