@@ -77,8 +77,16 @@ LoginGuard::Failures& LoginGuard::entry(std::map<std::string, Failures>& map,
 }
 
 void LoginGuard::settle(const std::string& address, const std::string& account, bool ok) {
-  if (!ok) return;  // it was counted as failed when it started
   std::lock_guard<std::mutex> lock(mutex_);
+  if (!ok) {
+    // It was counted as failed when it started; the back-off runs from when it was known.
+    const std::int64_t now = iso8601::now_millis();
+    for (auto* map : {&accounts_, &addresses_}) {
+      auto it = map->find(map == &accounts_ ? account : address);
+      if (it != map->end()) it->second.last = std::max(it->second.last, now);
+    }
+    return;
+  }
   accounts_.erase(account);
   if (auto it = addresses_.find(address); it != addresses_.end() && it->second.count > 0)
     --it->second.count;
