@@ -1,8 +1,19 @@
 // The HTTP server's one-place rules (docs/security.md#http-server-and-logins): the path rule,
-// the JSON media type, durations of token lifetimes and the problem mapper.
+// the JSON media type, durations of token lifetimes, the problem mapper, and the connection
+// slots of HttpServer over real sockets on 127.0.0.1.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <random>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "server/http_server.hpp"
 #include "server/routes/route.hpp"
@@ -100,7 +111,7 @@ TEST_CASE("durations of lifetimes: positive, at most 1000 years, field errors") 
 }
 
 TEST_CASE(
-    "problem mapper: a 5xx shows a correlation id, never its message; the log gets it without "
+    "problem mapper: a 5xx shows a correlation id, never its message, and the log gets it without "
     "values") {
   std::string logged;
   auto log = [&](const std::string& line) { logged += line + "\n"; };
@@ -139,4 +150,119 @@ TEST_CASE(
   r = problem_of(field, "/api/tokens");
   CHECK(r.status == 400);
   CHECK(nlohmann::json::parse(r.body)["errors"][0]["field"] == "ttl");
+}
+
+// --- Connection slots, over real sockets on 127.0.0.1 ---------------------------------------
+
+namespace {
+
+int connect_to(unsigned short port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+// What the server sent until it closed or `ms` passed ("" when nothing).
+std::string read_all(int fd, int ms) {
+  std::string out;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          until - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) return out;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) return out;
+    char buf[4096];
+    const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return out + (out.empty() ? "<closed>" : "");
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+void send_text(int fd, const std::string& text) {
+  REQUIRE(::send(fd, text.data(), text.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(text.size()));
+}
+
+const std::string kGet = "GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+
+}  // namespace
+
+TEST_CASE(
+    "connection slots: idle sockets make room at the per-client ceiling, and 503 comes only when "
+    "every slot "
+    "is answering") {
+  std::atomic<bool> release{false};
+  ServerOptions o;
+  o.port = 0;
+  o.workers = 2;
+  o.max_connections = 8;
+  o.max_connections_per_client = 4;
+  o.header_timeout_ms = 3000;
+  HttpServer server(o, [&](const Request& req, int) {
+    while (req.path == "/slow" && !release)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    Response r;
+    r.body = "{}";
+    return r;
+  });
+  std::string error;
+  REQUIRE(server.start(error));
+
+  // Ten idle sockets from one address, then a request: it is answered, and at most four of the
+  // idle ones (the ceiling) are still open.
+  std::vector<int> idle;
+  for (int i = 0; i < 10; ++i) idle.push_back(connect_to(server.port()));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const int client = connect_to(server.port());
+  send_text(client, kGet);
+  const std::string answer = read_all(client, 2000);
+  CHECK(answer.rfind("HTTP/1.1 200", 0) == 0);
+  CHECK(answer.find("X-Frame-Options: DENY") != std::string::npos);
+  CHECK(answer.find("Cache-Control: no-store") != std::string::npos);
+  int closed = 0;
+  for (int fd : idle) closed += read_all(fd, 200) == "<closed>";
+  CHECK(closed >= 10 - 4 + 1 - 1);  // room for the newcomer came from the oldest idle ones
+  for (int fd : idle) ::close(fd);
+  ::close(client);
+
+  // Four connections whose requests are being answered (two run, two wait for a worker) hold
+  // every slot of the address: a fifth gets 503 at once, and the four are answered.
+  std::vector<int> busy;
+  for (int i = 0; i < 4; ++i) {
+    busy.push_back(connect_to(server.port()));
+    send_text(busy.back(), "GET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  const int late = connect_to(server.port());
+  send_text(late, kGet);
+  CHECK(read_all(late, 2000).rfind("HTTP/1.1 503", 0) == 0);
+  ::close(late);
+  release = true;
+  for (int fd : busy) {
+    CHECK(read_all(fd, 3000).rfind("HTTP/1.1 200", 0) == 0);
+    ::close(fd);
+  }
+
+  // A head sent a byte at a time is cut off at the head deadline.
+  const int slow = connect_to(server.port());
+  const auto t0 = std::chrono::steady_clock::now();
+  send_text(slow, "GET /x HTTP/1.1\r\n");
+  std::string got;
+  while (got.empty() && std::chrono::steady_clock::now() - t0 < std::chrono::seconds(10)) {
+    ::send(slow, "X", 1, MSG_NOSIGNAL);
+    got = read_all(slow, 300);
+  }
+  const auto took =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
+  CHECK(got == "<closed>");
+  CHECK(took >= 2500);
+  CHECK(took < 8000);
+  ::close(slow);
+  server.stop();
 }
