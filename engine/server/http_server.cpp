@@ -193,13 +193,8 @@ struct HttpServer::Impl {
 
   ServerOptions options;
   Handler handler;
-  net::io_context ioc;
-  tcp::acceptor acceptor;
-  std::optional<Workers> workers;
-  std::vector<std::thread> io_threads;
-  unsigned short bound_port = 0;
-
-  // The open connections, as slots. `busy`: a request of it is being answered (never taken
+  // The open connections, as slots (before the io_context: sessions it still holds when it is
+  // destroyed release theirs). `busy`: a request of it is being answered (never taken
   // back); `trusted`: it carried accepted credentials; `since`: when it last started waiting.
   struct Slot {
     std::string address;
@@ -212,6 +207,11 @@ struct HttpServer::Impl {
   std::map<std::uint64_t, Slot> slots;
   std::map<std::string, int> per_address;
   std::uint64_t next_slot = 1;
+  net::io_context ioc;
+  tcp::acceptor acceptor;
+  std::optional<Workers> workers;
+  std::vector<std::thread> io_threads;
+  unsigned short bound_port = 0;
 
   // A slot for a new connection from `address` (0: none free, answer 503). At a ceiling, the
   // connection that has waited longest without being answered is closed to make room: one of
