@@ -13,10 +13,12 @@
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <string_view>
 #include <thread>
 #include <utility>
@@ -166,6 +168,39 @@ void add_safety_headers(std::map<std::string, std::string>& headers) {
 }
 
 }  // namespace
+
+std::string correlation_id() {
+  static std::atomic<std::uint64_t> counter{0};
+  static const std::uint64_t seed = std::random_device{}();
+  const std::uint64_t n = (seed << 20) ^ (static_cast<std::uint64_t>(iso8601::now_millis()) << 8) ^
+                          counter.fetch_add(1);
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(n));
+  return out;
+}
+
+std::string loggable(const std::string& message) {
+  std::string out;
+  char quote = 0;
+  for (char c : message) {
+    if (quote) {
+      if (c == quote) {
+        out += "…";
+        out += c;
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+    } else if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+      out += c;
+    }
+  }
+  if (quote) out += "…";
+  return out.size() > 300 ? out.substr(0, 300) + "…" : out;
+}
 
 std::string refused_path(const std::string& raw, const std::string& decoded) {
   if (raw.empty() || raw.front() != '/') return "the request target must be a path starting with /";
@@ -421,14 +456,17 @@ class Session : public std::enable_shared_from_this<Session> {
           Response r;
           try {
             r = self->server_.handler(*self->request_, worker);
-          } catch (const std::exception&) {
-            // Not the exception's text: it may hold a value of the request (personal data).
-            self->server_.log("a request failed inside the server with an exception");
+          } catch (const std::exception& e) {
+            // The exception's text without its quoted parts (they may be the request's values).
+            const std::string id = correlation_id();
+            self->server_.log("error " + id + " (500, an exception): " + loggable(e.what()));
             r.status = 500;
             r.content_type = "application/problem+json";
-            r.body = problem_body(
-                500, "Internal Server Error",
-                "the server failed to answer; the administrator finds the cause in its log");
+            r.body =
+                problem_body(500, "Internal Server Error",
+                             "the server failed to answer; the administrator finds the cause in "
+                             "the server log under " +
+                                 id);
           }
           net::post(self->stream_.get_executor(),
                     [self, r = std::move(r)]() mutable { self->answer(std::move(r)); });

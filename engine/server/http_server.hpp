@@ -70,6 +70,14 @@ struct ServerOptions {
 // and backslashes.
 std::string refused_path(const std::string& raw, const std::string& decoded);
 
+// A correlation id for a server error (16 hex digits): in the answer and in the log line, so
+// that the administrator finds the cause of what a person reports.
+std::string correlation_id();
+// A message as the log may keep it: quoted parts ('...' and "...") are values (a user name, a
+// variable's text, a statement's parameter) and become '…'; control characters go; at most
+// 300 bytes.
+std::string loggable(const std::string& message);
+
 class HttpServer {
  public:
   HttpServer(ServerOptions options, Handler handler);

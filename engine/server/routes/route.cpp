@@ -2,10 +2,7 @@
 // the route table.
 #include "server/routes/route.hpp"
 
-#include <atomic>
 #include <cctype>
-#include <cstdio>
-#include <random>
 #include <string_view>
 
 #include "common/iso8601.hpp"
@@ -126,43 +123,6 @@ Response problem(int status, const std::string& detail, const std::string& insta
 }
 
 namespace {
-
-// A correlation id for a server error: in the answer and in the log line, so that the
-// administrator finds the cause of what a person reports.
-std::string correlation_id() {
-  static std::atomic<std::uint64_t> counter{0};
-  static const std::uint64_t seed = std::random_device{}();
-  const std::uint64_t n = (seed << 20) ^ (static_cast<std::uint64_t>(iso8601::now_millis()) << 8) ^
-                          counter.fetch_add(1);
-  char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(n));
-  return out;
-}
-
-// An error message as the log may keep it: quoted parts ('...' and "...") are values (a user
-// name, a variable's text, a statement's parameter) and become '…'; control characters go.
-std::string loggable(const std::string& message) {
-  std::string out;
-  char quote = 0;
-  for (char c : message) {
-    if (quote) {
-      if (c == quote) {
-        out += "…";
-        out += c;
-        quote = 0;
-      }
-      continue;
-    }
-    if (c == '\'' || c == '"') {
-      quote = c;
-      out += c;
-    } else if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
-      out += c;
-    }
-  }
-  if (quote) out += "…";
-  return out.size() > 300 ? out.substr(0, 300) + "…" : out;
-}
 
 const char* server_error_detail(int status) {
   switch (status) {

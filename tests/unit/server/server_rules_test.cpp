@@ -266,3 +266,12 @@ TEST_CASE(
   ::close(slow);
   server.stop();
 }
+
+TEST_CASE("log lines: quoted values and control characters go, the words stay, ids differ") {
+  CHECK(loggable("there is no user 'anna' in \"kil\"") == "there is no user '…' in \"…\"");
+  CHECK(loggable("invalid input: \"unterminated secret") == "invalid input: \"…");
+  CHECK(loggable("a\r\nb\x01"
+                 "c") == "abc");
+  CHECK(loggable(std::string(1000, 'x')).size() < 310);
+  CHECK(correlation_id() != correlation_id());
+}
