@@ -41,7 +41,38 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--port", a->http.port, "Port of the REST API and task list (0: any free port)")->capture_default_str();
   cmd->add_option("--http-workers", a->http.workers, "HTTP requests handled at once")->capture_default_str();
   cmd->add_option("--http-request-timeout", a->http.request_timeout_ms, "Milliseconds a client has to send a whole request")->capture_default_str();
-  cmd->add_option("--http-max-connections", a->http.max_connections, "Open connections at most; more get 503 at once")->capture_default_str();
+  cmd->add_option("--http-header-timeout", a->http.header_timeout_ms,
+                  "Milliseconds a client has to send a request's line and headers\n"
+                  "(a new connection: from its accept)")
+      ->capture_default_str();
+  cmd->add_option("--http-idle-timeout", a->http.idle_timeout_ms,
+                  "Milliseconds a keep-alive connection may wait for its next request")
+      ->capture_default_str();
+  cmd->add_option("--http-max-connections", a->http.max_connections,
+                  "Open connections at most; beyond, the longest waiting one is closed\n"
+                  "(503 only when all are being answered)")
+      ->capture_default_str();
+  cmd->add_option("--http-max-connections-per-client", a->http.max_connections_per_client,
+                  "Open connections of one client address at most; beyond, its longest waiting one "
+                  "is closed")
+      ->capture_default_str();
+  cmd->add_option("--login-account-failures", a->http.login_account_failures,
+                  "Failed logins of one user name before back-off (429 with Retry-After)")
+      ->capture_default_str();
+  cmd->add_option("--login-address-failures", a->http.login_address_failures,
+                  "Failed logins from one client address before back-off")
+      ->capture_default_str();
+  cmd->add_option(
+         "--login-backoff", a->http.login_backoff_ms,
+         "Milliseconds of the first back-off; it doubles per further failure (at most 15 min)")
+      ->capture_default_str();
+  cmd->add_option(
+         "--password-threads", a->http.password_threads,
+         "Password checks (Argon2id, ~0.1 s and 64 MiB each) at once, off the HTTP workers")
+      ->capture_default_str();
+  cmd->add_option("--password-queue", a->http.password_queue,
+                  "Password checks waiting at most; beyond, 503 with Retry-After")
+      ->capture_default_str();
   cmd->add_option("--http-body-limit", a->http.body_limit, "Largest request body in bytes; larger get 413")->capture_default_str();
   cmd->add_flag("--no-http", a->no_http, "Run only the job executor and timers, no REST API");
   cmd->add_option("--tenant", a->tenants, "NAME=DATABASE_URL: a municipality with its own database, served under /t/NAME/\n"

@@ -94,12 +94,20 @@ void add_users(CLI::App& app, int& exit_code) {
         } catch (...) {
           return fail(Errc::InvalidArgument, "--ttl '" + ta->ttl + "' is not a duration such as P90D or PT12H");
         }
+        // Zero is no lifetime (it would read as "until revoked"); beyond 1000 years is a typo.
+        constexpr std::int64_t kMaxMs = 1000LL * 366 * 86'400'000;
+        if (n <= 0 || n > kMaxMs / 1000) {
+          return fail(Errc::InvalidArgument,
+                      "--ttl '" + ta->ttl + "' must be longer than zero and at most 1000 years");
+        }
         const bool time = ta->ttl.find('T') != std::string::npos;
         if (unit == 'D' && !time) ms = n * 86'400'000;
         else if (unit == 'H' && time) ms = n * 3'600'000;
         else if (unit == 'M' && time) ms = n * 60'000;
         else if (unit == 'S' && time) ms = n * 1000;
         else return fail(Errc::InvalidArgument, "--ttl '" + ta->ttl + "' is not a duration such as P90D or PT12H");
+        if (ms > kMaxMs)
+          return fail(Errc::InvalidArgument, "--ttl '" + ta->ttl + "' must be at most 1000 years");
       }
       return e.create_token(ta->user, ta->name, ms);
     }, [](const nlohmann::json& r) {

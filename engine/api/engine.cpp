@@ -404,6 +404,12 @@ class DurableEngine final : public Engine {
   Result<Principal> authenticate_password(const std::string& user, const std::string& password) override {
     return people_->authenticate_password(user, password);
   }
+  Result<Credentials> credentials(const std::string& user) override {
+    return people_->credentials(user);
+  }
+  Result<json> open_session(const Principal& who, std::int64_t ttl_ms) override {
+    return people_->open_session(who, ttl_ms);
+  }
   Result<json> create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms) override {
     return people_->create_token(user, name, ttl_ms);
   }

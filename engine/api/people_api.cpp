@@ -17,6 +17,12 @@ bool Principal::is(const std::string& role) const {
          std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
+bool Credentials::matches(const std::string& password) const {
+  const bool verified =
+      identity::verify_password(stamp, password);  // always: the same time for everyone
+  return verified && usable;
+}
+
 nlohmann::json Principal::to_json() const {
   return {{"id", user}, {"name", name}, {"email", email}, {"locale", locale}, {"groups", groups}, {"roles", roles},
           {"tenant", tenant.empty() ? nlohmann::json() : nlohmann::json(tenant)}};
@@ -83,6 +89,37 @@ const std::set<std::string>& known_roles() {
 
 Error unauthenticated(std::string message) { return Error{Errc::Unauthenticated, std::move(message), {}}; }
 
+// The one rule for a user name that reaches the store (logins, Basic credentials, imports,
+// tokens, delegation): libpq ends a text at NUL, so "anna\0x" would be read as "anna".
+Result<void> check_user_name(const std::string& name, const std::string& field) {
+  Error e{Errc::InvalidArgument, "", {}};
+  if (name.empty())
+    e.message = field + " is empty";
+  else if (name.size() > 256)
+    e.message = field + " is longer than 256 bytes";
+  else if (std::any_of(name.begin(), name.end(),
+                       [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+    e.message = field + " must not hold NUL or another control character";
+  } else {
+    return {};
+  }
+  e.with("field." + field, e.message);
+  return fail(std::move(e));
+}
+
+// Expiry times beyond this are refused (year 9999: timestamps and dates stay representable).
+constexpr std::int64_t kLatestExpiry = 253'402'300'799'000;
+
+// The hash an unknown or disabled user's password is checked against, so that the check
+// costs the same as a real one.
+const std::string& stand_in_hash() {
+  static const std::string hash = [] {
+    auto h = identity::hash_password("elva: no such user");
+    return h ? *h : std::string();
+  }();
+  return hash;
+}
+
 // A string list field of a user entry.
 Result<std::vector<std::string>> string_list(const json& entry, const char* name, const std::string& where) {
   std::vector<std::string> out;
@@ -127,6 +164,8 @@ Result<json> PeopleApi::import_users(const json& users) {
     }
     store::UserRow row;
     row.id = u["id"].get<std::string>();
+    if (auto ok = check_user_name(row.id, "id"); !ok)
+      return fail(Errc::InvalidArgument, where + ": " + ok.error().message);
     if (!seen.insert(row.id).second) return fail(Errc::InvalidArgument, where + ": '" + row.id + "' appears twice");
     const std::string who = where + " ('" + row.id + "')";
     static const std::set<std::string> fields = {"id", "name", "email", "password", "passwordHash", "roles", "groups", "locale", "disabled"};
@@ -174,32 +213,43 @@ Result<json> PeopleApi::users() {
   return out;
 }
 
-Result<Principal> PeopleApi::authenticate_password(const std::string& user, const std::string& password) {
+Result<Credentials> PeopleApi::credentials(const std::string& user) {
+  if (auto ok = check_user_name(user, "username"); !ok) return fail(ok.error());
   auto row = store_.user(user);
   if (!row) return fail(row.error());
+  Credentials c;
   // The same answer for an unknown user, a wrong password and a disabled account, in the same
-  // time: an unknown user's password is checked against a stand-in hash, so that how long the
-  // answer takes does not tell which user names exist.
-  if (!*row) {
-    static const std::string stand_in = [] {
-      auto h = identity::hash_password("elva: no such user");
-      return h ? *h : std::string();
-    }();
-    identity::verify_password(stand_in, password);
-  }
-  if (!*row || (*row)->disabled || !identity::verify_password((*row)->password_hash, password)) {
-    return fail(unauthenticated("the user name or password is wrong"));
-  }
-  return principal_of(**row);
+  // time: their password is checked too (against a stand-in hash when there is none), so that
+  // how long the answer takes does not tell which user names exist or are disabled.
+  c.usable = *row && !(*row)->disabled && !(*row)->password_hash.empty();
+  c.stamp = *row && !(*row)->password_hash.empty() ? (*row)->password_hash : stand_in_hash();
+  if (*row) c.who = principal_of(**row);
+  return c;
+}
+
+Result<Principal> PeopleApi::authenticate_password(const std::string& user,
+                                                   const std::string& password) {
+  auto c = credentials(user);
+  if (!c) return fail(c.error());
+  if (!c->matches(password)) return fail(unauthenticated("the user name or password is wrong"));
+  return c->who;
 }
 
 Result<json> PeopleApi::login(const std::string& user, const std::string& password, std::int64_t ttl_ms) {
   auto who = authenticate_password(user, password);
   if (!who) return fail(who.error());
+  return open_session(*who, ttl_ms);
+}
+
+Result<json> PeopleApi::open_session(const Principal& who, std::int64_t ttl_ms) {
   const std::string token = identity::new_token();
   const std::int64_t expires = iso8601::now_millis() + ttl_ms;
-  if (auto r = store_.insert_token(identity::token_hash(token), user, "session", "login", expires); !r) return fail(r.error());
-  return json{{"token", token}, {"expiresAt", iso8601::format_utc(expires)}, {"user", who->to_json()}};
+  if (auto r =
+          store_.insert_token(identity::token_hash(token), who.user, "session", "login", expires);
+      !r)
+    return fail(r.error());
+  return json{
+      {"token", token}, {"expiresAt", iso8601::format_utc(expires)}, {"user", who.to_json()}};
 }
 
 Result<Principal> PeopleApi::authenticate(const std::string& token) {
@@ -214,6 +264,15 @@ Result<Principal> PeopleApi::authenticate(const std::string& token) {
 }
 
 Result<json> PeopleApi::create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms) {
+  if (auto ok = check_user_name(user, "user"); !ok) return fail(ok.error());
+  // ttl_ms 0 is "until revoked"; a negative one or one past the year 9999 is not a lifetime.
+  if (ttl_ms < 0 || (ttl_ms > 0 && ttl_ms > kLatestExpiry - iso8601::now_millis())) {
+    Error e{Errc::InvalidArgument,
+            "ttl must be a positive duration that ends before the year 9999",
+            {}};
+    e.with("field.ttl", e.message);
+    return fail(std::move(e));
+  }
   auto row = store_.user(user);
   if (!row) return fail(row.error());
   if (!*row) return fail(Errc::NotFound, "there is no user '" + user + "' (import users first: elva users import FILE)");
@@ -374,6 +433,7 @@ Result<json> PeopleApi::delegate(const Principal& who, std::uint64_t key, const 
   if (t->assignee != who.user && !who.is("admin")) {
     return fail(Errc::PermissionDenied, "claim the task before you delegate it (only its assignee or an administrator can)");
   }
+  if (auto ok = check_user_name(to, "user"); !ok) return fail(ok.error());
   auto user = store_.user(to);
   if (!user) return fail(user.error());
   if (!*user || (*user)->disabled) return fail(Errc::InvalidArgument, "there is no active user '" + to + "' to delegate to");

@@ -29,6 +29,8 @@ class PeopleApi {
   Result<nlohmann::json> login(const std::string& user, const std::string& password, std::int64_t ttl_ms);
   Result<Principal> authenticate(const std::string& token);
   Result<Principal> authenticate_password(const std::string& user, const std::string& password);
+  Result<Credentials> credentials(const std::string& user);
+  Result<nlohmann::json> open_session(const Principal& who, std::int64_t ttl_ms);
   Result<nlohmann::json> create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms);
   Result<void> logout(const std::string& token);
 

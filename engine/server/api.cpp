@@ -3,18 +3,17 @@
 // through routes/route.cpp's problem_of.
 #include "server/api.hpp"
 
-#include "server/routes/route.hpp"
-
 #include <cctype>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <unordered_map>
 
-#include <nlohmann/json.hpp>
-
 #include "common/iso8601.hpp"
+#include "server/routes/route.hpp"
 
 namespace elva::server {
 namespace {
@@ -27,28 +26,54 @@ struct Api::Impl {
   std::map<std::string, std::vector<std::unique_ptr<Engine>>> tenants;  // "" is the default database
   ApiOptions options;
   Routes routes{options};
+  std::unique_ptr<LoginGuard> guard;
   std::mutex basic_mutex;
-  std::unordered_map<std::string, std::pair<Principal, std::int64_t>> basic_cache;  // header -> (who, until)
+  // Basic credentials whose password was checked: (tenant, header) -> (the password hash it
+  // matched, until). Only the Argon2id check is skipped: the user's row is read every time.
+  std::unordered_map<std::string, std::pair<std::string, std::int64_t>> basic_cache;
 
-  Result<Principal> authenticate(const Request& req, Engine& engine, const std::string& tenant) {
+  // The caller, or nullopt while a Basic password is being checked (answer LoginGuard::pending).
+  std::optional<Result<Principal>> authenticate(const Request& req, Engine& engine,
+                                                const std::string& tenant) {
     const std::string auth = req.header("authorization");
     if (auth.rfind("Bearer ", 0) == 0) return engine.authenticate(auth.substr(7));
     if (auth.rfind("Basic ", 0) == 0) {
+      const std::string pair = base64_decode(auth.substr(6));
+      const auto colon = pair.find(':');
+      if (colon == std::string::npos)
+        return fail(Errc::Unauthenticated, "Basic credentials must be user:password");
+      const std::string user = pair.substr(0, colon);
       const std::string cache_key = tenant + '\n' + auth;  // the same user name in two tenants is two people
+      std::string stamp;
       {
         std::lock_guard<std::mutex> lock(basic_mutex);
         auto it = basic_cache.find(cache_key);
-        if (it != basic_cache.end() && it->second.second > iso8601::now_millis()) return it->second.first;
+        if (it != basic_cache.end() && it->second.second > iso8601::now_millis())
+          stamp = it->second.first;
       }
-      const std::string pair = base64_decode(auth.substr(6));
-      const auto colon = pair.find(':');
-      if (colon == std::string::npos) return fail(Errc::Unauthenticated, "Basic credentials must be user:password");
-      auto who = engine.authenticate_password(pair.substr(0, colon), pair.substr(colon + 1));
-      if (!who) return who;
+      if (!stamp.empty()) {
+        auto c = engine.credentials(user);
+        if (!c) return fail(c.error());
+        if (c->usable && c->stamp == stamp) return c->who;
+        std::lock_guard<std::mutex> lock(basic_mutex);
+        basic_cache.erase(cache_key);  // disabled, or another password: check again (and fail)
+      }
+      const std::string account = (tenant.empty() ? std::string() : "/t/" + tenant) + '\n' +
+                                  user;  // as the login route names it
+      auto checked = guard->check(req, engine, account, user, pair.substr(colon + 1));
+      if (!checked) return std::nullopt;
+      if (!*checked) {
+        // A name that cannot be a user's is wrong credentials here (401), as any other.
+        if (checked->error().code == Errc::InvalidArgument)
+          return fail(Errc::Unauthenticated, "Basic credentials: " + checked->error().message);
+        return fail(checked->error());
+      }
       std::lock_guard<std::mutex> lock(basic_mutex);
       if (basic_cache.size() > 1000) basic_cache.clear();
-      basic_cache[cache_key] = {*who, iso8601::now_millis() + options.basic_auth_cache_ms};
-      return who;
+      basic_cache[cache_key] = {
+          (*checked)->stamp,
+          iso8601::now_millis() + options.basic_auth_cache_ms};  // the hash that matched
+      return (*checked)->who;
     }
     if (auth.empty()) return fail(Errc::Unauthenticated, "log in first: send Authorization: Bearer <token> (POST /api/login gives one)");
     return fail(Errc::Unauthenticated, "the Authorization header must be Bearer <token> or Basic <user:password>");
@@ -62,6 +87,8 @@ struct Api::Impl {
 Api::Api(std::vector<Tenant> tenants, ApiOptions options) : impl_(std::make_unique<Impl>()) {
   for (auto& t : tenants) impl_->tenants[t.name] = std::move(t.engines);
   impl_->options = options;
+  impl_->guard = std::make_unique<LoginGuard>(impl_->options.login);
+  impl_->routes.guard = impl_->guard.get();
   impl_->build();
 }
 
@@ -102,9 +129,13 @@ Response Api::Impl::handle(const Request& req, int worker) {
       }
       role = options.eservice[form].value("anonymous", false) ? "" : "worker";
     }
+    // "optional": anyone, and who sends credentials is known to the route (they must be right).
+    if (role == "optional") role = req.header("authorization").empty() ? "" : "any";
     if (!role.empty()) {
-      auto who = authenticate(req, engine, tenant);
-      if (!who) return problem_of(who.error(), req.path);
+      auto checked = authenticate(req, engine, tenant);
+      if (!checked) return LoginGuard::pending(req);
+      auto& who = *checked;
+      if (!who) return problem_of(who.error(), req.path, options.log);
       who->tenant = tenant;
       if (role != "any" && !who->is(role)) {
         return problem(403, "this needs the " + role + " role; you (" + who->user + ") have " +
@@ -116,7 +147,9 @@ Response Api::Impl::handle(const Request& req, int worker) {
       engine.set_actor("api");
     }
     auto answer = r.handler(call);
-    return answer ? std::move(*answer) : problem_of(answer.error(), req.path);
+    Response res = answer ? std::move(*answer) : problem_of(answer.error(), req.path, options.log);
+    res.authenticated = call.who.has_value();
+    return res;
   }
   if (path_known) {
     std::string allow;

@@ -5,18 +5,26 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "elva/engine.hpp"
 #include "server/http_server.hpp"
+#include "server/login_guard.hpp"
 
 namespace elva::server {
 
 struct ApiOptions {
   std::int64_t session_ttl_ms = 12LL * 3600 * 1000;  // a login lasts a working day
-  std::int64_t basic_auth_cache_ms = 60'000;         // a checked Basic password is trusted this long
+  // A checked Basic password is not checked again (Argon2id) for this long; the user's row is
+  // read on every request all the same, so disabling a user, changing a password or a role
+  // takes effect at once.
+  std::int64_t basic_auth_cache_ms = 60'000;
+  LoginLimits login;  // back-off and password checks (login_guard.hpp)
+  // The server log (correlation ids of 5xx answers); never given personal data.
+  std::function<void(const std::string&)> log;
   // E-service forms from elva.toml: {"<form>": {"process" | "message", "receipt_prefix",
   // "anonymous", "max_attachment_bytes"}}; POST /eservice/{form} takes applications for them.
   nlohmann::json eservice = nlohmann::json::object();

@@ -1,18 +1,8 @@
 // HttpServer (http_server.hpp) over Boost.Beast.
 #include "server/http_server.hpp"
 
+#include <algorithm>
 #include <atomic>
-#include <cctype>
-#include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <optional>
-#include <string_view>
-#include <thread>
-#include <utility>
-#include <vector>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -20,6 +10,19 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string_view>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "common/iso8601.hpp"
 
@@ -61,10 +64,12 @@ class Workers {
     for (int i = 0; i < n; ++i) threads_.emplace_back([this, i] { run(i); });
   }
   ~Workers() { stop(); }
-  void post(std::function<void(int)> job) {
+  // `first`: a request of a connection that carried accepted credentials; it is taken before
+  // the anonymous ones waiting (a flood of anonymous requests does not delay a logged-in user).
+  void post(std::function<void(int)> job, bool first = false) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      jobs_.push_back(std::move(job));
+      (first ? first_ : jobs_).push_back(std::move(job));
     }
     cv_.notify_one();
   }
@@ -84,16 +89,18 @@ class Workers {
       std::function<void(int)> job;
       {
         std::unique_lock<std::mutex> lock(mutex_);
-        cv_.wait(lock, [&] { return stopping_ || !jobs_.empty(); });
-        if (jobs_.empty()) return;
-        job = std::move(jobs_.front());
-        jobs_.pop_front();
+        cv_.wait(lock, [&] { return stopping_ || !first_.empty() || !jobs_.empty(); });
+        auto& lane = first_.empty() ? jobs_ : first_;
+        if (lane.empty()) return;
+        job = std::move(lane.front());
+        lane.pop_front();
       }
       job(index);
     }
   }
   std::mutex mutex_;
   std::condition_variable cv_;
+  std::deque<std::function<void(int)>> first_;
   std::deque<std::function<void(int)>> jobs_;
   std::vector<std::thread> threads_;
   bool stopping_ = false;
@@ -139,7 +146,77 @@ std::string refused_header(const Response& r) {
   return "";
 }
 
+// What every answer carries (pages and API alike), unless the handler set its own: no framing
+// by other sites (clickjacking), no sniffing, and no caching of answers that may hold personal
+// data or tokens. A page's Content-Security-Policy gets frame-ancestors added.
+void add_safety_headers(std::map<std::string, std::string>& headers) {
+  auto has = [&](const char* name) {
+    return std::any_of(headers.begin(), headers.end(),
+                       [&](const auto& kv) { return beast::iequals(kv.first, name); });
+  };
+  if (!has("X-Frame-Options")) headers["X-Frame-Options"] = "DENY";
+  if (!has("X-Content-Type-Options")) headers["X-Content-Type-Options"] = "nosniff";
+  if (!has("Cache-Control")) headers["Cache-Control"] = "no-store";
+  if (!has("Referrer-Policy")) headers["Referrer-Policy"] = "no-referrer";
+  bool csp = false;
+  for (auto& [k, v] : headers) {
+    if (!beast::iequals(k, "Content-Security-Policy")) continue;
+    csp = true;
+    if (v.find("frame-ancestors") == std::string::npos) v += "; frame-ancestors 'none'";
+  }
+  if (!csp) headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'";
+}
+
 }  // namespace
+
+std::string correlation_id() {
+  static std::atomic<std::uint64_t> counter{0};
+  static const std::uint64_t seed = std::random_device{}();
+  const std::uint64_t n = (seed << 20) ^ (static_cast<std::uint64_t>(iso8601::now_millis()) << 8) ^
+                          counter.fetch_add(1);
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(n));
+  return out;
+}
+
+std::string loggable(const std::string& message) {
+  std::string out;
+  char quote = 0;
+  for (char c : message) {
+    if (quote) {
+      if (c == quote) {
+        out += "…";
+        out += c;
+        quote = 0;
+      }
+      continue;
+    }
+    if (c == '\'' || c == '"') {
+      quote = c;
+      out += c;
+    } else if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) {
+      out += c;
+    }
+  }
+  if (quote) out += "…";
+  return out.size() > 300 ? out.substr(0, 300) + "…" : out;
+}
+
+std::string refused_path(const std::string& raw, const std::string& decoded) {
+  if (raw.empty() || raw.front() != '/') return "the request target must be a path starting with /";
+  if (decoded.find('\0') != std::string::npos || decoded.find('\\') != std::string::npos) {
+    return "the path must not hold NUL or a backslash";
+  }
+  std::size_t start = 1;
+  while (start <= decoded.size()) {
+    auto end = decoded.find('/', start);
+    if (end == std::string::npos) end = decoded.size();
+    const std::string_view segment = std::string_view(decoded).substr(start, end - start);
+    if (segment == "." || segment == "..") return "the path must not hold dot segments (. or ..)";
+    start = end + 1;
+  }
+  return "";
+}
 
 std::string Request::header(const std::string& lower_name) const {
   auto it = headers.find(lower_name);
@@ -151,12 +228,78 @@ struct HttpServer::Impl {
 
   ServerOptions options;
   Handler handler;
+  // The open connections, as slots (before the io_context: sessions it still holds when it is
+  // destroyed release theirs). `busy`: a request of it is being answered (never taken
+  // back); `trusted`: it carried accepted credentials; `since`: when it last started waiting.
+  struct Slot {
+    std::string address;
+    bool busy = false;
+    bool trusted = false;
+    std::int64_t since = 0;
+    std::function<void()> evict;  // closes the connection (posted to its own executor)
+  };
+  std::mutex slots_mutex;
+  std::map<std::uint64_t, Slot> slots;
+  std::map<std::string, int> per_address;
+  std::uint64_t next_slot = 1;
   net::io_context ioc;
   tcp::acceptor acceptor;
   std::optional<Workers> workers;
   std::vector<std::thread> io_threads;
-  std::atomic<int> connections{0};
   unsigned short bound_port = 0;
+
+  // A slot for a new connection from `address` (0: none free, answer 503). At a ceiling, the
+  // connection that has waited longest without being answered is closed to make room: one of
+  // the same address when that address is at its own ceiling, else any; anonymous ones before
+  // those that carried accepted credentials.
+  std::uint64_t admit(const std::string& address, std::function<void()> evict) {
+    std::function<void()> victim;
+    std::uint64_t id = 0;
+    {
+      std::lock_guard<std::mutex> lock(slots_mutex);
+      const bool client_full =
+          per_address[address] >= std::max(1, options.max_connections_per_client);
+      const bool server_full =
+          static_cast<int>(slots.size()) >= std::max(1, options.max_connections);
+      if (client_full || server_full) {
+        auto best = slots.end();
+        for (auto it = slots.begin(); it != slots.end(); ++it) {
+          const Slot& s = it->second;
+          if (s.busy || (client_full && s.address != address)) continue;
+          if (best == slots.end() ||
+              std::pair(s.trusted, s.since) < std::pair(best->second.trusted, best->second.since))
+            best = it;
+        }
+        if (best == slots.end()) {
+          if (per_address[address] == 0) per_address.erase(address);
+          return 0;
+        }
+        victim = std::move(best->second.evict);
+        forget(best);
+      }
+      id = next_slot++;
+      slots[id] = Slot{address, false, false, iso8601::now_millis(), std::move(evict)};
+      ++per_address[address];
+    }
+    if (victim) victim();
+    return id;
+  }
+  void forget(std::map<std::uint64_t, Slot>::iterator it) {
+    if (--per_address[it->second.address] <= 0) per_address.erase(it->second.address);
+    slots.erase(it);
+  }
+  void release(std::uint64_t id) {
+    std::lock_guard<std::mutex> lock(slots_mutex);
+    if (auto it = slots.find(id); it != slots.end()) forget(it);
+  }
+  void mark(std::uint64_t id, bool busy, bool trusted) {
+    std::lock_guard<std::mutex> lock(slots_mutex);
+    auto it = slots.find(id);
+    if (it == slots.end()) return;
+    it->second.busy = busy;
+    it->second.trusted = it->second.trusted || trusted;
+    if (!busy) it->second.since = iso8601::now_millis();
+  }
 
   void log(const std::string& line) const {
     if (options.log) options.log(line);
@@ -170,23 +313,76 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, HttpServer::Impl& server)
       : stream_(std::move(socket)), server_(server), retry_timer_(stream_.get_executor()) {
-    ++server_.connections;
+    beast::error_code ec;
+    const auto peer = stream_.socket().remote_endpoint(ec);
+    address_ = ec ? std::string("?") : peer.address().to_string();
+    head_deadline_ = std::chrono::steady_clock::now() +
+                     std::chrono::milliseconds(server_.options.header_timeout_ms);
   }
-  ~Session() { --server_.connections; }
+  ~Session() {
+    if (slot_) server_.release(slot_);
+  }
 
-  void start() { read(); }
-
-  // Over the connection limit: one 503 and close.
-  void refuse() {
-    send_problem(503, "Service Unavailable", "the server has too many open connections; try again shortly", false);
+  // Takes a slot (closing a waiting connection at a ceiling) and starts reading; with no slot
+  // free, one 503 and close.
+  void start() {
+    std::weak_ptr<Session> weak = shared_from_this();
+    auto executor = stream_.get_executor();
+    slot_ = server_.admit(address_, [weak, executor] {
+      net::post(executor, [weak] {
+        if (auto self = weak.lock()) self->evicted();
+      });
+    });
+    if (!slot_) {
+      return send_problem(
+          503, "Service Unavailable",
+          "the server is busy answering as many connections as it takes; try again shortly", false);
+    }
+    read();
   }
 
  private:
+  // Its slot was given to another connection while it waited: close it.
+  void evicted() {
+    slot_ = 0;
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
+    stream_.socket().close(ec);
+  }
+
+  // A request in two steps: its first byte within the idle deadline (a new connection: within
+  // the head deadline from its accept), then its head within the head deadline, then its body
+  // within the request deadline. A client that trickles its head (slowloris) is cut off.
   void read() {
     parser_.emplace();
     parser_->body_limit(server_.options.body_limit);
     parser_->header_limit(static_cast<std::uint32_t>(server_.options.header_limit));
-    stream_.expires_after(std::chrono::milliseconds(server_.options.idle_timeout_ms));
+    if (buffer_.size() > 0) {  // a pipelined request is already here
+      if (answered_)
+        head_deadline_ = std::chrono::steady_clock::now() +
+                         std::chrono::milliseconds(server_.options.header_timeout_ms);
+      return read_head();
+    }
+    if (answered_)
+      stream_.expires_after(std::chrono::milliseconds(server_.options.idle_timeout_ms));
+    else
+      stream_.expires_at(head_deadline_);
+    stream_.async_read_some(
+        buffer_.prepare(4096),
+        beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+  }
+
+  void on_first_bytes(beast::error_code ec, std::size_t n) {
+    if (ec) return on_read_error(ec);
+    buffer_.commit(n);
+    if (answered_)
+      head_deadline_ = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(server_.options.header_timeout_ms);
+    read_head();
+  }
+
+  void read_head() {
+    stream_.expires_at(head_deadline_);
     http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
 
@@ -197,7 +393,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_read_error(beast::error_code ec) {
-    if (ec == http::error::end_of_stream || ec == net::error::connection_reset || ec == net::error::operation_aborted) return close();
+    if (ec == http::error::end_of_stream || ec == net::error::connection_reset ||
+        ec == net::error::operation_aborted || ec == net::error::bad_descriptor ||
+        ec == net::error::eof) {
+      return close();
+    }
     if (ec == beast::error::timeout) return close();  // a silent or too slow client: drop it
     if (ec == http::error::body_limit) {
       return send_problem(413, "Content Too Large", "the request body is larger than the server takes (" +
@@ -216,8 +416,15 @@ class Session : public std::enable_shared_from_this<Session> {
     request_ = std::make_shared<Request>();
     request_->method = std::string(msg.method_string());
     request_->target = std::string(msg.target());
+    request_->remote_address = address_;
+    keep_alive_ = msg.keep_alive();
+    version_ = msg.version();
     const auto q = request_->target.find('?');
-    request_->path = url_decode(std::string_view(request_->target).substr(0, q), false);
+    const std::string_view raw_path = std::string_view(request_->target).substr(0, q);
+    request_->path = url_decode(raw_path, false);
+    if (const auto bad = refused_path(std::string(raw_path), request_->path); !bad.empty()) {
+      return send_problem(400, "Bad Request", bad, keep_alive_);
+    }
     if (q != std::string::npos) {
       std::string_view rest = std::string_view(request_->target).substr(q + 1);
       while (!rest.empty()) {
@@ -237,29 +444,38 @@ class Session : public std::enable_shared_from_this<Session> {
       request_->headers[name] = std::string(field.value());
     }
     request_->body = std::move(msg.body());
-    keep_alive_ = msg.keep_alive();
-    version_ = msg.version();
     dispatch();
   }
 
   void dispatch() {
     stream_.expires_never();  // the handler's time is not the client's
+    server_.mark(slot_, true, false);
     auto self = shared_from_this();
-    server_.workers->post([self](int worker) {
-      Response r;
-      try {
-        r = self->server_.handler(*self->request_, worker);
-      } catch (const std::exception& e) {
-        self->server_.log(std::string("request failed inside the server: ") + e.what());
-        r.status = 500;
-        r.content_type = "application/problem+json";
-        r.body = problem_body(500, "Internal Server Error", "the server failed to answer; the administrator finds the cause in its log");
-      }
-      net::post(self->stream_.get_executor(), [self, r = std::move(r)]() mutable { self->answer(std::move(r)); });
-    });
+    server_.workers->post(
+        [self](int worker) {
+          Response r;
+          try {
+            r = self->server_.handler(*self->request_, worker);
+          } catch (const std::exception& e) {
+            // The exception's text without its quoted parts (they may be the request's values).
+            const std::string id = correlation_id();
+            self->server_.log("error " + id + " (500, an exception): " + loggable(e.what()));
+            r.status = 500;
+            r.content_type = "application/problem+json";
+            r.body =
+                problem_body(500, "Internal Server Error",
+                             "the server failed to answer; the administrator finds the cause in "
+                             "the server log under " +
+                                 id);
+          }
+          net::post(self->stream_.get_executor(),
+                    [self, r = std::move(r)]() mutable { self->answer(std::move(r)); });
+        },
+        trusted_);
   }
 
   void answer(Response r) {
+    if (r.authenticated) trusted_ = true;
     if (r.retry_in_ms > 0 && iso8601::now_millis() + r.retry_in_ms < r.retry_until_ms) {
       retry_timer_.expires_after(std::chrono::milliseconds(r.retry_in_ms));
       retry_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
@@ -280,7 +496,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Every response passes here. One whose header name or value would hold CR, LF, NUL or another
   // control character (a split response) is not sent: a 500 goes instead, and the log names
-  // the header, not its value.
+  // the header, not its value. Every answer gets the safety headers (add_safety_headers).
   void write(Response r, bool keep) {
     if (const auto bad = refused_header(r); !bad.empty()) {
       server_.log("a response was not sent: its header " + bad + " held a control character (CR, LF, NUL, ...) or a name that is not a token");
@@ -289,6 +505,7 @@ class Session : public std::enable_shared_from_this<Session> {
       r.content_type = "application/problem+json";
       r.body = problem_body(500, "Internal Server Error", "the server built an answer it must not send; the administrator finds the cause in its log");
     }
+    add_safety_headers(r.headers);
     auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_ ? version_ : 11);
     res->set(http::field::server, "Elva");
     if (!r.content_type.empty() && r.status != 204 && r.status != 304) res->set(http::field::content_type, r.content_type);
@@ -299,6 +516,8 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
     http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
       if (ec || !keep) return self->close();
+      self->answered_ = true;
+      self->server_.mark(self->slot_, false, self->trusted_);
       self->read();
     });
   }
@@ -314,6 +533,11 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   std::shared_ptr<Request> request_;
   net::steady_timer retry_timer_;
+  std::string address_;
+  std::uint64_t slot_ = 0;
+  std::chrono::steady_clock::time_point head_deadline_;
+  bool answered_ = false;  // it answered a request (keep-alive): it may wait the idle deadline
+  bool trusted_ = false;   // it carried accepted credentials
   bool keep_alive_ = false;
   unsigned version_ = 11;
 };
@@ -326,9 +550,7 @@ void HttpServer::Impl::accept() {
       if (ec == net::error::operation_aborted) return;
       log("accepting a connection failed: " + ec.message());
     } else {
-      auto session = std::make_shared<Session>(std::move(socket), *this);
-      if (connections.load() > options.max_connections) session->refuse();
-      else session->start();
+      std::make_shared<Session>(std::move(socket), *this)->start();
     }
     accept();
   });

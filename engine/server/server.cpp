@@ -42,11 +42,22 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
   s.workers = std::max(1, options.workers);
   s.body_limit = options.body_limit;
   s.header_limit = options.header_limit;
+  s.header_timeout_ms = options.header_timeout_ms;
   s.request_timeout_ms = options.request_timeout_ms;
   s.idle_timeout_ms = options.idle_timeout_ms;
   s.max_connections = options.max_connections;
+  s.max_connections_per_client = options.max_connections_per_client;
   s.log = options.log;
-  auto running = std::make_unique<Running>(std::make_unique<server::Api>(std::move(tenants), server::ApiOptions{12LL * 3600 * 1000, 60'000, options.eservice}), s);
+  server::ApiOptions api;
+  api.eservice = options.eservice;
+  api.log = options.log;
+  api.login.account_free_failures = options.login_account_failures;
+  api.login.address_free_failures = options.login_address_failures;
+  api.login.backoff_ms = options.login_backoff_ms;
+  api.login.hash_threads = options.password_threads;
+  api.login.hash_queue = options.password_queue;
+  auto running =
+      std::make_unique<Running>(std::make_unique<server::Api>(std::move(tenants), api), s);
   std::string error;
   if (!running->start(error)) return fail(Errc::InvalidArgument, error);
   return std::unique_ptr<WebServer>(std::move(running));

@@ -274,7 +274,9 @@ test('attachments: a CR/LF content type is refused at intake (422); served files
   assert.ok(!r.body.includes('X-Injected') && !r.body.includes('Set-Cookie'), 'the answer quotes the content type');
   assert.equal(server.sql('SELECT count(*) FROM attachments'), '0', 'a refused application stored files');
 
-  // An accepted one: the exact headers, nosniff, and the name encoded (RFC 6266 / 8187).
+  // An accepted one: the exact headers (with the safety headers every answer gets: no framing,
+  // no caching, and a policy under which an HTML file runs nothing), nosniff, and the name
+  // encoded (RFC 6266 / 8187).
   const name = 'plan "x"\r\nX-Injected: 1 ö.pdf';
   const ok = await call('POST', '/eservice/case-form', { body: { data: { caseId: '1' }, attachments: [{ name, contentType: 'text/html', content }] } });
   assert.equal(ok.status, 201, ok.body);
@@ -284,7 +286,10 @@ test('attachments: a CR/LF content type is refused at intake (422); served files
   assert.equal(status, 'HTTP/1.1 200 OK');
   const headers = Object.fromEntries(fields.map((f) => { const c = f.indexOf(': '); return [f.slice(0, c).toLowerCase(), f.slice(c + 2)]; }));
   assert.deepEqual(Object.keys(headers).sort(),
-    ['connection', 'content-disposition', 'content-length', 'content-type', 'server', 'x-content-type-options', 'x-elva-receipt']);
+    ['cache-control', 'connection', 'content-disposition', 'content-length', 'content-security-policy', 'content-type', 'referrer-policy',
+      'server', 'x-content-type-options', 'x-elva-receipt', 'x-frame-options']);
+  assert.equal(headers['content-security-policy'], "default-src 'none'; frame-ancestors 'none'");
+  assert.equal(headers['cache-control'], 'no-store');
   for (const f of fields) assert.match(f, /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+: [ -~]*$/, `header line ${JSON.stringify(f)}`);
   assert.equal(headers['content-type'], 'text/html');
   assert.equal(headers['x-content-type-options'], 'nosniff');

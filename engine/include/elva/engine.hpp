@@ -36,6 +36,17 @@ struct Principal {
   nlohmann::json to_json() const;
 };
 
+// A user's stored credentials, for a password check made on another thread (the HTTP server
+// checks passwords off its request workers). An unknown or disabled user comes back not
+// `usable`, with a stand-in hash, so that checking any login costs one Argon2id verification.
+struct Credentials {
+  Principal who;
+  std::string stamp;  // the stored password hash: a change of password changes it
+  bool usable = false;
+  // One Argon2id verification (about 0.1 s); any thread. False when not usable.
+  bool matches(const std::string& password) const;
+};
+
 // What one command may make the engine do at most (docs/security.md#limits). Past a limit the
 // element stops with an incident; nothing runs on unbounded inside a transaction.
 struct Limits {
@@ -122,6 +133,12 @@ class Engine {
   virtual Result<nlohmann::json> login(const std::string& user, const std::string& password, std::int64_t ttl_ms) = 0;
   virtual Result<Principal> authenticate(const std::string& bearer_token) = 0;
   virtual Result<Principal> authenticate_password(const std::string& user, const std::string& password) = 0;
+  // The stored credentials of `user` (one read, no hashing). InvalidArgument (field.username)
+  // for a name that cannot be a user's: empty, longer than 256 bytes, or holding NUL or another
+  // control character.
+  virtual Result<Credentials> credentials(const std::string& user) = 0;
+  // A session for a user whose password was checked (Credentials::matches): as login() answers.
+  virtual Result<nlohmann::json> open_session(const Principal& who, std::int64_t ttl_ms) = 0;
   // An API token for a system (ttl_ms 0: until revoked): {"token", "expiresAt"}.
   virtual Result<nlohmann::json> create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms) = 0;
   virtual Result<void> logout(const std::string& bearer_token) = 0;

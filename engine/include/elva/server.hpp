@@ -23,9 +23,18 @@ struct HttpOptions {
   int workers = 4;                     // requests handled at once (each its own database connection)
   std::size_t body_limit = 4u << 20;   // bytes
   std::size_t header_limit = 16u << 10;
+  int header_timeout_ms = 5'000;  // to send a request's line and headers (docs/security.md)
   int request_timeout_ms = 10'000;
   int idle_timeout_ms = 30'000;
   int max_connections = 512;
+  int max_connections_per_client = 64;  // of one client address
+  // Logins (POST /api/login and Basic credentials): failures before back-off per account and
+  // per address, the first back-off (doubling), password checks at once and waiting.
+  int login_account_failures = 5;
+  int login_address_failures = 20;
+  std::int64_t login_backoff_ms = 1'000;
+  int password_threads = 1;
+  int password_queue = 64;
   std::function<void(const std::string&)> log;
   // Tenants: name -> database URL, each served under /t/{name}/ with its own users, processes
   // and instances (the default database stays at the root).

@@ -2,6 +2,9 @@
 // the route table.
 #include "server/routes/route.hpp"
 
+#include <cctype>
+#include <string_view>
+
 #include "common/iso8601.hpp"
 #include "elva/json_limits.hpp"
 
@@ -38,6 +41,8 @@ const char* title_of(int status) {
     case 409: return "Conflict";
     case 412: return "Precondition Failed";
     case 415: return "Unsupported Media Type";
+    case 429:
+      return "Too Many Requests";
     case 422: return "Unprocessable Content";
     case 502: return "Bad Gateway";
     case 503: return "Service Unavailable";
@@ -59,6 +64,56 @@ Response problem_with(int status, const std::string& detail, const std::string& 
 
 }  // namespace
 
+// RFC 9110 §8.3.1: type "/" subtype *( OWS ";" OWS parameter ), case-insensitive; only
+// application/json, so neither application/jsonp nor application/json-seq nor text/json.
+bool is_json_media_type(const std::string& value) {
+  auto token_char = [](unsigned char c) {
+    return std::isalnum(c) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  };
+  std::size_t i = 0;
+  const std::string_view v = value;
+  auto skip_ows = [&] {
+    while (i < v.size() && (v[i] == ' ' || v[i] == '\t')) ++i;
+  };
+  auto token = [&] {
+    const std::size_t start = i;
+    while (i < v.size() && token_char(static_cast<unsigned char>(v[i]))) ++i;
+    return v.substr(start, i - start);
+  };
+  auto lower = [](std::string_view s) {
+    std::string o(s);
+    for (auto& c : o) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return o;
+  };
+  skip_ows();
+  const std::string type = lower(token());
+  if (i >= v.size() || v[i] != '/') return false;
+  ++i;
+  const std::string subtype = lower(token());
+  if (type != "application" || subtype != "json") return false;
+  for (;;) {
+    skip_ows();
+    if (i == v.size()) return true;
+    if (v[i] != ';') return false;
+    ++i;
+    skip_ows();
+    if (i == v.size() || v[i] == ';') continue;  // an empty parameter (RFC 9110 allows it)
+    if (token().empty() || i >= v.size() || v[i] != '=') return false;
+    ++i;
+    if (i < v.size() && v[i] == '"') {  // quoted-string
+      for (++i; i < v.size() && v[i] != '"'; ++i) {
+        if (v[i] == '\\') ++i;
+        if (i < v.size() && static_cast<unsigned char>(v[i]) < 0x20 && v[i] != '\t') return false;
+      }
+      if (i >= v.size()) return false;
+      ++i;
+    } else if (token().empty()) {
+      return false;
+    }
+  }
+}
+
 Error with_status(Errc code, std::string message, int status) {
   return Error{code, std::move(message), {{"status", std::to_string(status)}}};
 }
@@ -67,17 +122,61 @@ Response problem(int status, const std::string& detail, const std::string& insta
   return problem_with(status, detail, instance, json::object());
 }
 
-Response problem_of(const Error& e, const std::string& instance) {
+namespace {
+
+const char* server_error_detail(int status) {
+  switch (status) {
+    case 502:
+      return "a system the engine called failed to answer";
+    case 503:
+      return "the server cannot reach its database just now; try again shortly";
+    case 504:
+      return "a system the engine called did not answer in time";
+    default:
+      return "the server failed to answer";
+  }
+}
+
+}  // namespace
+
+Response problem_of(const Error& e, const std::string& instance,
+                    const std::function<void(const std::string&)>& log) {
+  int status = status_of(e.code);
+  bool chosen = false;  // made with_status: a message written for the client, whatever the status
+  for (const auto& [k, v] : e.context) {
+    if (k == "status") {
+      status = std::stoi(v);
+      chosen = true;
+    }
+  }
   json extra = json::object();
   extra["code"] = std::string(to_string(e.code));
+  // A server error never shows its message (SQL, an exception's text, a database URL): a
+  // sentence and a correlation id, which the log line has with the message, values removed.
+  if (status >= 500 && !chosen) {
+    const std::string id = correlation_id();
+    if (log) {
+      std::string line = "error " + id + " (" + std::to_string(status) + " " +
+                         std::string(to_string(e.code)) + "): " + loggable(e.message);
+      for (const auto& [k, v] : e.context)
+        if (k == "sqlstate") line += " [sqlstate " + loggable(v) + "]";
+      log(line);
+    }
+    extra["correlationId"] = id;
+    return problem_with(status,
+                        std::string(server_error_detail(status)) +
+                            "; the administrator finds the cause in the server log under " + id,
+                        instance, std::move(extra));
+  }
   json errors = json::array();
   for (const auto& [k, v] : e.context) {
     if (k.rfind("field.", 0) == 0) errors.push_back({{"field", k.substr(6)}, {"message", v}});
   }
   if (!errors.empty()) extra["errors"] = std::move(errors);
-  int status = status_of(e.code);
-  for (const auto& [k, v] : e.context) if (k == "status") status = std::stoi(v);
-  return problem_with(status, e.message, instance, std::move(extra));
+  Response r = problem_with(status, e.message, instance, std::move(extra));
+  for (const auto& [k, v] : e.context)
+    if (k == "retry-after") r.headers["Retry-After"] = v;
+  return r;
 }
 
 Response ok(const json& body, int status) {
@@ -130,9 +229,28 @@ Result<std::int64_t> int_field(const json& j, const char* name, std::int64_t fal
 }
 
 Result<std::int64_t> duration_ms(const std::string& iso, const char* name) {
+  auto field_error = [&](std::string message) {
+    Error e{Errc::InvalidArgument, std::move(message), {}};
+    e.with(std::string("field.") + name, e.message);
+    return fail(std::move(e));
+  };
   auto d = iso8601::parse_duration(iso);
-  if (!d) return fail(Errc::InvalidArgument, std::string(name) + " '" + iso + "' is not an ISO 8601 duration such as PT1H");
-  return iso8601::add(0, *d);
+  if (!d)
+    return field_error(std::string(name) + " is not an ISO 8601 duration such as PT1H or P90D");
+  // At most about a thousand years, checked part by part before adding (no overflow), then the
+  // sum: zero (PT0S, P0D) is no lifetime.
+  constexpr std::int64_t kYears = 1000, kDayMs = 86'400'000;
+  if (d->years < 0 || d->months < 0 || d->days < 0 || d->millis < 0 || d->years > kYears ||
+      d->months > kYears * 12 || d->days > kYears * 366 || d->millis > kYears * 366 * kDayMs) {
+    return field_error(std::string(name) + " must be a duration of at most 1000 years");
+  }
+  const std::int64_t ms = iso8601::add(0, *d);
+  if (ms <= 0)
+    return field_error(std::string(name) +
+                       " must be longer than zero (PT0S and P0D are not a lifetime)");
+  if (ms > kYears * 366 * kDayMs)
+    return field_error(std::string(name) + " must be a duration of at most 1000 years");
+  return ms;
 }
 
 // Camunda's typed variables ({"name": {"value", "type"}}) in a request body, as plain JSON.
@@ -171,9 +289,13 @@ Result<json> Call::body(const std::set<std::string>& allowed, bool required, std
     if (required) return fail(Errc::InvalidArgument, "the request needs a JSON body");
     return json::object();
   }
-  const std::string type = req.header("content-type");
-  if (type.rfind("application/json", 0) != 0) {
-    return fail(Error{Errc::InvalidArgument, "send the body as JSON (Content-Type: application/json), not '" + type + "'", {{"status", "415"}}});
+  if (!is_json_media_type(req.header("content-type"))) {
+    // Not the type as sent: it is the client's text, and may be anything.
+    return fail(Error{
+        Errc::InvalidArgument,
+        "send the body as JSON (Content-Type: application/json, optionally with parameters such as "
+        "; charset=utf-8)",
+        {{"status", "415"}}});
   }
   JsonLimits limits;
   limits.max_bytes = req.body.size();

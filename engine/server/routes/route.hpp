@@ -23,10 +23,17 @@ namespace elva::server {
 // An error with the HTTP status it answers, where the Errc alone does not say it (412, 415, 422).
 Error with_status(Errc code, std::string message, int status);
 
-// The one mapper: Errc -> status, the message as detail, "field.<name>" context as errors[].
-Response problem_of(const Error& e, const std::string& instance);
+// The one mapper: Errc -> status, the message as detail, "field.<name>" context as errors[],
+// "retry-after" context as the Retry-After header. A 5xx answer shows no message (it may hold
+// SQL, an exception's text, a database URL): a sentence and a correlation id, which `log` gets
+// with the message, its quoted values removed.
+Response problem_of(const Error& e, const std::string& instance,
+                    const std::function<void(const std::string&)>& log = {});
 // A problem answer made by the server itself (405, 404 of an unknown path, 503 ...).
 Response problem(int status, const std::string& detail, const std::string& instance);
+
+// Content-Type application/json, optionally with parameters (; charset=utf-8); nothing else.
+bool is_json_media_type(const std::string& content_type);
 
 Response ok(const nlohmann::json& body, int status = 200);
 // No body and no Content-Type (camunda-external-task-client-js parses any application/json).
@@ -84,6 +91,7 @@ class Routes {
   const std::vector<Route>& all() const { return routes_; }
 
   const ApiOptions& options;
+  LoginGuard* guard = nullptr;  // set by the Api: every password check goes through it
   // Serves a built-in asset (the OpenAPI document): set by the Api.
   std::function<Response(const Request&, const std::string& path)> asset;
 

@@ -9,9 +9,12 @@ using nlohmann::json;
 }  // namespace
 
 void add_session_routes(Routes& routes) {
-  routes.add("GET", "/api/health", "", [](Call& c) -> Result<Response> {
+  // Anonymous callers learn that the server is up, nothing about its database; an administrator
+  // also sees the database (its URL without the password) and the schema version.
+  routes.add("GET", "/api/health", "optional", [](Call& c) -> Result<Response> {
     auto s = c.engine.db_status();
     if (!s) return fail(s.error());
+    if (!c.who || !c.who->is("admin")) return ok({{"status", "up"}});
     return ok({{"status", "up"}, {"database", (*s)["database"]}, {"schema", (*s)["current"]}});
   });
   routes.add("GET", "/api/openapi.json", "", [&routes](Call& c) -> Result<Response> { return routes.asset(c.req, "/openapi.json"); });
@@ -22,7 +25,11 @@ void add_session_routes(Routes& routes) {
     if (!user) return fail(user.error());
     auto password = text_field(*b, "password", true);
     if (!password) return fail(password.error());
-    auto s = c.engine.login(*user, *password, routes.options.session_ttl_ms);
+    // The password is checked on the guard's threads (back-off, bounded queue), not here.
+    auto checked = routes.guard->check(c.req, c.engine, c.prefix + '\n' + *user, *user, *password);
+    if (!checked) return LoginGuard::pending(c.req);
+    if (!*checked) return fail(checked->error());
+    auto s = c.engine.open_session((*checked)->who, routes.options.session_ttl_ms);
     if (!s) return fail(s.error());
     return ok(*s);
   });
