@@ -56,7 +56,10 @@ int main(int argc, char** argv) {
         return;
       }
       auto engine = elva::Engine::open(options);
-      if (!engine) { ++errors; return; }
+      if (!engine) {
+        ++errors;
+        return;
+      }
       for (int i = next++; i < n; i = next++) {
         if (!(*engine)->start(process, {{"amount", i % 200}}, "")) ++errors;
       }
@@ -64,7 +67,8 @@ int main(int argc, char** argv) {
   }
   for (auto& t : threads) t.join();
   queue.reset();
-  const double start_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double start_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   auto store = elva::store::PgStore::connect(url);
   if (!store) return 1;
   for (;;) {
@@ -72,13 +76,21 @@ int main(int argc, char** argv) {
     if (done && *done >= n) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   stop = true;
   scheduler.join();
-  auto p50 = (*store)->count("SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - started_at)) * 1e6)::bigint FROM instances");
-  auto p99 = (*store)->count("SELECT (percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - started_at)) * 1e6)::bigint FROM instances");
-  std::printf("{\"benchmark\":\"simple3-durable\",\"mode\":\"%s\",\"instances\":%d,\"starters\":%d,\"errors\":%d,\"seconds\":%.3f,"
-              "\"start_seconds\":%.3f,\"instances_per_second\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f}\n",
-              queued ? "queue" : "engine-per-starter", n, starters, errors.load(), seconds, start_seconds, n / seconds, p50 ? *p50 / 1000.0 : -1, p99 ? *p99 / 1000.0 : -1);
+  auto p50 = (*store)->count(
+      "SELECT (percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - "
+      "started_at)) * 1e6)::bigint FROM instances");
+  auto p99 = (*store)->count(
+      "SELECT (percentile_cont(0.99) WITHIN GROUP (ORDER BY extract(epoch FROM ended_at - "
+      "started_at)) * 1e6)::bigint FROM instances");
+  std::printf(
+      "{\"benchmark\":\"simple3-durable\",\"mode\":\"%s\",\"instances\":%d,\"starters\":%d,"
+      "\"errors\":%d,\"seconds\":%.3f,"
+      "\"start_seconds\":%.3f,\"instances_per_second\":%.0f,\"p50_ms\":%.2f,\"p99_ms\":%.2f}\n",
+      queued ? "queue" : "engine-per-starter", n, starters, errors.load(), seconds, start_seconds,
+      n / seconds, p50 ? *p50 / 1000.0 : -1, p99 ? *p99 / 1000.0 : -1);
   return errors ? 1 : 0;
 }

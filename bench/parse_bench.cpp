@@ -35,19 +35,27 @@ std::string generate(std::size_t target_nodes) {
   auto seq = [&](const std::string& from, const std::string& to, const std::string& cond = "") {
     x += "<bpmn:sequenceFlow id=\"f" + std::to_string(flow++) + "\" sourceRef=\"" + from +
          "\" targetRef=\"" + to + "\"";
-    x += cond.empty() ? "/>\n" : "><bpmn:conditionExpression>" + cond + "</bpmn:conditionExpression></bpmn:sequenceFlow>\n";
+    x += cond.empty() ? "/>\n"
+                      : "><bpmn:conditionExpression>" + cond +
+                            "</bpmn:conditionExpression></bpmn:sequenceFlow>\n";
   };
   while (nodes + 7 < target_nodes) {
     const std::string n = std::to_string(i++);
     const std::string t = "check" + n, split = "split" + n, svc = "svc" + n, usr = "approve" + n,
                       join = "join" + n, timer = "remind" + n, late = "late" + n;
     x += "<bpmn:task id=\"" + t + "\" name=\"Check " + n + "\"/>\n";
-    x += "<bpmn:exclusiveGateway id=\"" + split + "\" default=\"f" + std::to_string(flow + 3) + "\"/>\n";
-    x += "<bpmn:serviceTask id=\"" + svc + "\" elva:connector=\"hr.update\"><bpmn:extensionElements>"
-         "<elva:input source=\"=employee.id\" target=\"id\"/></bpmn:extensionElements></bpmn:serviceTask>\n";
-    x += "<bpmn:userTask id=\"" + usr + "\" elva:candidateGroups=\"managers\" elva:formKey=\"f.json\"/>\n";
-    x += "<bpmn:boundaryEvent id=\"" + timer + "\" attachedToRef=\"" + usr + "\" cancelActivity=\"false\">"
-         "<bpmn:timerEventDefinition><bpmn:timeDuration>P3D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>\n";
+    x += "<bpmn:exclusiveGateway id=\"" + split + "\" default=\"f" + std::to_string(flow + 3) +
+         "\"/>\n";
+    x += "<bpmn:serviceTask id=\"" + svc +
+         "\" elva:connector=\"hr.update\"><bpmn:extensionElements>"
+         "<elva:input source=\"=employee.id\" "
+         "target=\"id\"/></bpmn:extensionElements></bpmn:serviceTask>\n";
+    x += "<bpmn:userTask id=\"" + usr +
+         "\" elva:candidateGroups=\"managers\" elva:formKey=\"f.json\"/>\n";
+    x += "<bpmn:boundaryEvent id=\"" + timer + "\" attachedToRef=\"" + usr +
+         "\" cancelActivity=\"false\">"
+         "<bpmn:timerEventDefinition><bpmn:timeDuration>P3D</bpmn:timeDuration></"
+         "bpmn:timerEventDefinition></bpmn:boundaryEvent>\n";
     x += "<bpmn:endEvent id=\"" + late + "\"/>\n";
     x += "<bpmn:exclusiveGateway id=\"" + join + "\"/>\n";
     seq(prev, t);
@@ -64,10 +72,12 @@ std::string generate(std::size_t target_nodes) {
   x += "<bpmn:endEvent id=\"end\"/>\n";
   seq(prev, "end");
   ids.push_back("end");
-  x += "</bpmn:process>\n<bpmndi:BPMNDiagram id=\"d\"><bpmndi:BPMNPlane id=\"pl\" bpmnElement=\"bench\">\n";
+  x += "</bpmn:process>\n<bpmndi:BPMNDiagram id=\"d\"><bpmndi:BPMNPlane id=\"pl\" "
+       "bpmnElement=\"bench\">\n";
   for (std::size_t k = 0; k < ids.size(); ++k) {
-    x += "<bpmndi:BPMNShape id=\"" + ids[k] + "_di\" bpmnElement=\"" + ids[k] + "\"><dc:Bounds x=\"" +
-         std::to_string(k * 150) + "\" y=\"100\" width=\"100\" height=\"80\"/></bpmndi:BPMNShape>\n";
+    x += "<bpmndi:BPMNShape id=\"" + ids[k] + "_di\" bpmnElement=\"" + ids[k] +
+         "\"><dc:Bounds x=\"" + std::to_string(k * 150) +
+         "\" y=\"100\" width=\"100\" height=\"80\"/></bpmndi:BPMNShape>\n";
   }
   x += "</bpmndi:BPMNPlane></bpmndi:BPMNDiagram>\n</bpmn:definitions>\n";
   return x;
@@ -79,7 +89,8 @@ int main(int argc, char** argv) {
   const std::size_t n = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 1000;
   const int runs = argc > 2 ? std::atoi(argv[2]) : 21;
   const std::string xml = generate(n);
-  if (argc > 3) std::ofstream(argv[3]) << xml;  // the same file for the peer (bench/bpmn_engine_peer.mjs)
+  if (argc > 3)
+    std::ofstream(argv[3]) << xml;  // the same file for the peer (bench/bpmn_engine_peer.mjs)
   std::size_t elements = 0, flows = 0, diagnostics = 0;
   std::vector<double> ms;
   for (int r = -3; r < runs; ++r) {  // three warm-up runs

@@ -45,7 +45,8 @@ int main(int argc, char** argv) {
   text << in.rdbuf();
   auto read = elva::parse::read_bpmn(argv[2], text.str(), 1u << 20);
   if (!read.definitions) return 2;
-  std::shared_ptr<const elva::model::ProcessDefinition> process(read.definitions, &read.definitions->processes[0]);
+  std::shared_ptr<const elva::model::ProcessDefinition> process(read.definitions,
+                                                                &read.definitions->processes[0]);
   const long n = std::atol(argv[3]);
   elva::runtime::ManualEnv env(0);
 
@@ -65,10 +66,14 @@ int main(int argc, char** argv) {
         start.variables = {{"amount", i % 200}};
         auto started = elva::runtime::step(s, start, own);
         if (!started || s.jobs.size() != 1) return;
-        auto done = elva::runtime::step(s, elva::runtime::CompleteJob{s.jobs.begin()->first, {}}, own);
+        auto done =
+            elva::runtime::step(s, elva::runtime::CompleteJob{s.jobs.begin()->first, {}}, own);
         if (!done) return;
-        completed[static_cast<std::size_t>(t)] += s.status == elva::runtime::InstanceStatus::Completed;
-        lat.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - s0).count());
+        completed[static_cast<std::size_t>(t)] +=
+            s.status == elva::runtime::InstanceStatus::Completed;
+        lat.push_back(
+            std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - s0)
+                .count());
       }
     };
     const auto t0 = std::chrono::steady_clock::now();
@@ -76,20 +81,25 @@ int main(int argc, char** argv) {
     for (int t = 1; t < threads; ++t) pool.emplace_back(run, t);
     run(0);
     for (auto& th : pool) th.join();
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::vector<double> all;
     long done = 0;
     for (int t = 0; t < threads; ++t) {
-      all.insert(all.end(), us[static_cast<std::size_t>(t)].begin(), us[static_cast<std::size_t>(t)].end());
+      all.insert(all.end(), us[static_cast<std::size_t>(t)].begin(),
+                 us[static_cast<std::size_t>(t)].end());
       done += completed[static_cast<std::size_t>(t)];
     }
     if (all.empty()) return 1;
     std::sort(all.begin(), all.end());
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
-    std::printf("{\"engine\":\"elva\",\"benchmark\":\"simple3-memory\",\"starters\":%d,\"instances\":%ld,\"completed\":%ld,\"seconds\":%.3f,"
-                "\"instances_per_second\":%.0f,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"peak_rss_kib\":%ld}\n",
-                threads, n, done, secs, done / secs, all[all.size() / 2] / 1000, all[all.size() * 99 / 100] / 1000, u.ru_maxrss);
+    std::printf(
+        "{\"engine\":\"elva\",\"benchmark\":\"simple3-memory\",\"starters\":%d,\"instances\":%ld,"
+        "\"completed\":%ld,\"seconds\":%.3f,"
+        "\"instances_per_second\":%.0f,\"p50_ms\":%.4f,\"p99_ms\":%.4f,\"peak_rss_kib\":%ld}\n",
+        threads, n, done, secs, done / secs, all[all.size() / 2] / 1000,
+        all[all.size() * 99 / 100] / 1000, u.ru_maxrss);
     return done == n ? 0 : 1;
   }
   if (mode == "cancel") {
@@ -104,16 +114,21 @@ int main(int argc, char** argv) {
     limits.max_work_per_step = static_cast<std::size_t>(n) * 10 + 100;
     wide.set_limits(limits);
     const auto t0 = std::chrono::steady_clock::now();
-    if (!elva::runtime::step(s, start, wide) || s.elements.size() < static_cast<std::size_t>(n)) return 1;
+    if (!elva::runtime::step(s, start, wide) || s.elements.size() < static_cast<std::size_t>(n))
+      return 1;
     const auto t1 = std::chrono::steady_clock::now();
     auto cancelled = elva::runtime::step(s, elva::runtime::CancelInstance{}, wide);
     const auto t2 = std::chrono::steady_clock::now();
     if (!cancelled || !s.elements.empty()) return 1;
-    std::printf("{\"engine\":\"elva\",\"benchmark\":\"cancel-memory\",\"tasks\":%ld,\"start_ms\":%.1f,\"cancel_ms\":%.1f}\n", n,
-                std::chrono::duration<double, std::milli>(t1 - t0).count(), std::chrono::duration<double, std::milli>(t2 - t1).count());
+    std::printf(
+        "{\"engine\":\"elva\",\"benchmark\":\"cancel-memory\",\"tasks\":%ld,\"start_ms\":%.1f,"
+        "\"cancel_ms\":%.1f}\n",
+        n, std::chrono::duration<double, std::milli>(t1 - t0).count(),
+        std::chrono::duration<double, std::milli>(t2 - t1).count());
     return 0;
   }
-  if (mode == "fanout") {  // N instances of a parallel multi-instance (the file's cardinality) and its join
+  if (mode ==
+      "fanout") {  // N instances of a parallel multi-instance (the file's cardinality) and its join
     std::vector<double> ms;
     for (long i = 0; i < n; ++i) {
       const auto s0 = std::chrono::steady_clock::now();
@@ -126,11 +141,14 @@ int main(int argc, char** argv) {
         if (!elva::runtime::step(s, elva::runtime::CompleteJob{key, {}}, env)) return 1;
       }
       if (s.status != elva::runtime::InstanceStatus::Completed) return 1;
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s0).count());
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - s0).count());
     }
     std::sort(ms.begin(), ms.end());
-    std::printf("{\"engine\":\"elva\",\"benchmark\":\"fanout\",\"instances\":%ld,\"median_ms\":%.2f,\"min_ms\":%.2f,\"max_ms\":%.2f}\n",
-                n, ms[ms.size() / 2], ms.front(), ms.back());
+    std::printf(
+        "{\"engine\":\"elva\",\"benchmark\":\"fanout\",\"instances\":%ld,\"median_ms\":%.2f,\"min_"
+        "ms\":%.2f,\"max_ms\":%.2f}\n",
+        n, ms[ms.size() / 2], ms.front(), ms.back());
     return 0;
   }
   const long before = rss_kib();
@@ -144,13 +162,19 @@ int main(int argc, char** argv) {
   const long after = rss_kib();
   const auto t1 = std::chrono::steady_clock::now();
   for (auto& s : parked) {
-    const auto waiting = std::find_if(s.elements.begin(), s.elements.end(), [](const auto& e) { return e.second.waiting; });
-    if (waiting == s.elements.end() || !elva::runtime::step(s, elva::runtime::CompleteWait{waiting->first, {}}, env)) return 1;
+    const auto waiting = std::find_if(s.elements.begin(), s.elements.end(),
+                                      [](const auto& e) { return e.second.waiting; });
+    if (waiting == s.elements.end() ||
+        !elva::runtime::step(s, elva::runtime::CompleteWait{waiting->first, {}}, env))
+      return 1;
     if (s.status != elva::runtime::InstanceStatus::Completed) return 1;
   }
-  const double complete = std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
-  std::printf("{\"engine\":\"elva\",\"benchmark\":\"wait3-memory\",\"instances\":%ld,\"seconds_to_park\":%.3f,"
-              "\"bytes_per_waiting_instance\":%.0f,\"seconds_to_complete_all\":%.3f}\n",
-              n, secs, (after - before) * 1024.0 / static_cast<double>(n), complete);
+  const double complete =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t1).count();
+  std::printf(
+      "{\"engine\":\"elva\",\"benchmark\":\"wait3-memory\",\"instances\":%ld,\"seconds_to_park\":%."
+      "3f,"
+      "\"bytes_per_waiting_instance\":%.0f,\"seconds_to_complete_all\":%.3f}\n",
+      n, secs, (after - before) * 1024.0 / static_cast<double>(n), complete);
   return 0;
 }

@@ -52,13 +52,15 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  const double start_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double start_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::atomic<bool> stop{false};
   elva::sched::SchedulerOptions so;
   so.node = "bench";
   so.workers = 2;
   so.stop = &stop;
-  std::thread scheduler([&] { (void)elva::sched::run_scheduler(url, *elva::sched::builtin_registry(), so); });
+  std::thread scheduler(
+      [&] { (void)elva::sched::run_scheduler(url, *elva::sched::builtin_registry(), so); });
   auto store = elva::store::PgStore::connect(url);
   if (!store) return 1;
   const std::int64_t give_up = first_due + static_cast<std::int64_t>(spread_s * 1000) + 120'000;
@@ -71,17 +73,23 @@ int main(int argc, char** argv) {
   scheduler.join();
   const char* lateness = "extract(epoch FROM h.at - (i.variables->>'due')::timestamptz) * 1000";
   auto q = [&](const std::string& agg) {
-    auto v = (*store)->count("SELECT (" + agg + ")::bigint FROM history h JOIN instances i ON i.id = h.instance_id "
+    auto v = (*store)->count("SELECT (" + agg +
+                             ")::bigint FROM history h JOIN instances i ON i.id = h.instance_id "
                              "WHERE h.element_id = 'wait' AND h.kind = 'completed'");
     return v ? *v : -1;
   };
   const auto fired = q("count(*)");
   const auto early = q(std::string("count(*) FILTER (WHERE ") + lateness + " < -1)");
-  std::printf("{\"engine\":\"elva\",\"benchmark\":\"timers\",\"timers\":%d,\"spread_s\":%.0f,\"start_seconds\":%.1f,\"fired\":%lld,"
-              "\"fired_early\":%lld,\"lateness_p50_ms\":%lld,\"lateness_p99_ms\":%lld,\"lateness_max_ms\":%lld}\n",
-              n, spread_s, start_seconds, static_cast<long long>(fired), static_cast<long long>(early),
-              static_cast<long long>(q(std::string("percentile_cont(0.5) WITHIN GROUP (ORDER BY ") + lateness + ")")),
-              static_cast<long long>(q(std::string("percentile_cont(0.99) WITHIN GROUP (ORDER BY ") + lateness + ")")),
-              static_cast<long long>(q(std::string("max(") + lateness + ")")));
+  std::printf(
+      "{\"engine\":\"elva\",\"benchmark\":\"timers\",\"timers\":%d,\"spread_s\":%.0f,\"start_"
+      "seconds\":%.1f,\"fired\":%lld,"
+      "\"fired_early\":%lld,\"lateness_p50_ms\":%lld,\"lateness_p99_ms\":%lld,\"lateness_max_ms\":%"
+      "lld}\n",
+      n, spread_s, start_seconds, static_cast<long long>(fired), static_cast<long long>(early),
+      static_cast<long long>(
+          q(std::string("percentile_cont(0.5) WITHIN GROUP (ORDER BY ") + lateness + ")")),
+      static_cast<long long>(
+          q(std::string("percentile_cont(0.99) WITHIN GROUP (ORDER BY ") + lateness + ")")),
+      static_cast<long long>(q(std::string("max(") + lateness + ")")));
   return fired == n ? 0 : 1;
 }

@@ -1,14 +1,14 @@
 // elva: the command line. Each verb lives in commands/; this file wires them and maps usage
 // errors to exit code 2.
-#include <iostream>
-
 #include <CLI/CLI.hpp>
+#include <iostream>
 
 #include "commands/commands.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Elva: an executable BPMN 2.0 process engine for public organisations.\n"
-               "Run 'elva VERB --help' for a verb's options."};
+  CLI::App app{
+      "Elva: an executable BPMN 2.0 process engine for public organisations.\n"
+      "Run 'elva VERB --help' for a verb's options."};
   app.name("elva");
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("elva 0.1.0"));

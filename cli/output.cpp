@@ -1,8 +1,9 @@
 // ANSI colouring, only for terminals (https://no-color.org).
 #include "output.hpp"
 
-#include <cstdlib>
 #include <unistd.h>
+
+#include <cstdlib>
 
 namespace elva::cli {
 namespace {

@@ -10,13 +10,13 @@
 #include <sstream>
 #include <vector>
 
-#include "support/settings.hpp"
 #include "eservice/eservice_connector.hpp"
 #include "hr/hr_connector.hpp"
 #include "http/http_connector.hpp"
 #include "lottery/lottery_connector.hpp"
 #include "mail/mail_connector.hpp"
 #include "plugin/connector_plugin.hpp"
+#include "support/settings.hpp"
 
 namespace elva::connectors {
 namespace {
@@ -39,9 +39,12 @@ json to_json(const toml::node& node) {
   if (auto f = node.as_floating_point()) return f->get();
   if (auto b = node.as_boolean()) return b->get();
   std::ostringstream text;
-  if (auto d = node.as_date()) text << *d;
-  else if (auto tm = node.as_time()) text << *tm;
-  else if (auto dt = node.as_date_time()) text << *dt;
+  if (auto d = node.as_date())
+    text << *d;
+  else if (auto tm = node.as_time())
+    text << *tm;
+  else if (auto dt = node.as_date_time())
+    text << *dt;
   return text.str();
 }
 
@@ -61,12 +64,17 @@ Result<void> resolve(json& values, json& shown, const std::string& where) {
   for (auto& [k, v] : values.items()) {
     if (is_secret_ref(v)) {
       auto secret = read_secret(v);
-      if (!secret) return fail(Errc::InvalidArgument, where + ": " + k + ": " + secret.error().message);
-      shown[k] = v.contains("env") ? "(secret from $" + v["env"].get<std::string>() + ")" : "(secret from " + v["file"].get<std::string>() + ")";
+      if (!secret)
+        return fail(Errc::InvalidArgument, where + ": " + k + ": " + secret.error().message);
+      shown[k] = v.contains("env") ? "(secret from $" + v["env"].get<std::string>() + ")"
+                                   : "(secret from " + v["file"].get<std::string>() + ")";
       v = *secret;
     } else if (v.is_string() && sounds_secret(k)) {
-      return fail(Errc::InvalidArgument, where + ": " + k + " is written into the file; read it from the environment or a file "
-                                         "instead: " + k + " = { env = \"ELVA_" + k + "\" } or { file = \"/run/secrets/...\" }");
+      return fail(Errc::InvalidArgument,
+                  where + ": " + k +
+                      " is written into the file; read it from the environment or a file "
+                      "instead: " +
+                      k + " = { env = \"ELVA_" + k + "\" } or { file = \"/run/secrets/...\" }");
     } else if (v.is_object()) {
       if (auto r = resolve(v, shown[k], where); !r) return r;
     }
@@ -78,16 +86,21 @@ Result<void> resolve(json& values, json& shown, const std::string& where) {
 // refused: a typo such as `deny_privat = true` would otherwise switch a protection off without a
 // word. Plugins take any settings (they are handed to the plugin).
 const std::map<std::string, std::vector<std::string>>& known_settings() {
-  static const std::vector<std::string> kEgress = {"deny_private", "allowed_networks", "denied_networks"};
+  static const std::vector<std::string> kEgress = {"deny_private", "allowed_networks",
+                                                   "denied_networks"};
   static const std::map<std::string, std::vector<std::string>> kKnown = [] {
     std::map<std::string, std::vector<std::string>> k = {
-        {"http", {"base_url", "headers", "bearer_token", "username", "password", "error_codes", "ca_file", "verify_tls",
-                  "allowed_hosts", "denied_hosts"}},
+        {"http",
+         {"base_url", "headers", "bearer_token", "username", "password", "error_codes", "ca_file",
+          "verify_tls", "allowed_hosts", "denied_hosts"}},
         {"hr", {"url", "token", "page_size", "ca_file", "verify_tls"}},
         {"eservice", {"portal_url", "token", "ca_file", "verify_tls"}},
-        {"mail", {"host", "port", "tls", "username", "password", "from", "templates", "ca_file", "verify_tls"}},
+        {"mail",
+         {"host", "port", "tls", "username", "password", "from", "templates", "ca_file",
+          "verify_tls"}},
         {"lottery", {}}};
-    for (const char* kind : {"http", "hr", "eservice"}) k[kind].insert(k[kind].end(), kEgress.begin(), kEgress.end());
+    for (const char* kind : {"http", "hr", "eservice"})
+      k[kind].insert(k[kind].end(), kEgress.begin(), kEgress.end());
     for (auto& [_, keys] : k) {
       keys.push_back("kind");
       keys.push_back("timeout");
@@ -104,7 +117,8 @@ Result<void> check_settings(const std::string& kind, const Settings& s) {
     if (std::find(known->second.begin(), known->second.end(), key) != known->second.end()) continue;
     std::string list;
     for (const auto& k : known->second) list += (list.empty() ? "" : ", ") + k;
-    return fail(s.error("unknown setting '" + key + "' for a " + kind + " connector; it takes " + list));
+    return fail(
+        s.error("unknown setting '" + key + "' for a " + kind + " connector; it takes " + list));
   }
   return {};
 }
@@ -117,7 +131,9 @@ Result<std::shared_ptr<connector::Connector>> make(const std::string& kind, cons
   if (kind == "eservice") return make_eservice_connector(s);
   if (kind == "plugin") return load_plugin_connector(s);
   if (kind == "lottery") return make_lottery_connector(s);
-  return fail(s.error("kind = \"" + kind + "\" is not a connector kind; use http, hr, mail, eservice, lottery or plugin"));
+  return fail(
+      s.error("kind = \"" + kind +
+              "\" is not a connector kind; use http, hr, mail, eservice, lottery or plugin"));
 }
 
 }  // namespace
@@ -151,17 +167,21 @@ Result<Config> load_config(const std::string& given) {
   if (!path.empty()) {
     c.file = path;
     std::ifstream probe(path);
-    if (!probe) return fail(Errc::InvalidArgument, path + ": the configuration file cannot be read");
+    if (!probe)
+      return fail(Errc::InvalidArgument, path + ": the configuration file cannot be read");
     try {
       doc = to_json(toml::parse_file(path));
     } catch (const toml::parse_error& e) {
       return fail(Errc::InvalidArgument, path + ":" + std::to_string(e.source().begin.line) + ":" +
-                                         std::to_string(e.source().begin.column) + ": " + std::string(e.description()));
+                                             std::to_string(e.source().begin.column) + ": " +
+                                             std::string(e.description()));
     }
   }
   for (const auto& [key, _] : doc.items()) {
     if (key != "connectors" && key != "eservice" && key != "notifications") {
-      return fail(Errc::InvalidArgument, path + ": unknown section [" + key + "]; Elva reads [connectors.NAME], [eservice.FORM] and [notifications]");
+      return fail(Errc::InvalidArgument,
+                  path + ": unknown section [" + key +
+                      "]; Elva reads [connectors.NAME], [eservice.FORM] and [notifications]");
     }
   }
   json sections = doc.value("connectors", json::object());
@@ -169,10 +189,14 @@ Result<Config> load_config(const std::string& given) {
   if (!sections.contains("http")) sections["http"] = json::object();
   if (!sections.contains("lottery")) sections["lottery"] = json::object();
   for (auto& [name, section] : sections.items()) {
-    const std::string where = (path.empty() ? std::string("built-in") : path) + " [connectors." + name + "]";
+    const std::string where =
+        (path.empty() ? std::string("built-in") : path) + " [connectors." + name + "]";
     if (!section.is_object()) return fail(Errc::InvalidArgument, where + " must be a table");
-    if (name == "elva") return fail(Errc::InvalidArgument, where + ": the name elva is reserved for the built-in connector");
-    if (name.find('.') != std::string::npos) return fail(Errc::InvalidArgument, where + ": a connector name cannot contain a dot");
+    if (name == "elva")
+      return fail(Errc::InvalidArgument,
+                  where + ": the name elva is reserved for the built-in connector");
+    if (name.find('.') != std::string::npos)
+      return fail(Errc::InvalidArgument, where + ": a connector name cannot contain a dot");
     Settings s;
     s.name = name;
     s.where = where;

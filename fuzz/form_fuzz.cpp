@@ -3,10 +3,9 @@
 // a number, a boolean, a list and null), as deploy and task completion would.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "forms/forms.hpp"
 
@@ -17,14 +16,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)form.error().message.size();
     return 0;
   }
-  static const nlohmann::json samples[] = {"x", std::string(2000, 'a') + "@b.c", "2024-02-29", "23:59", 42, -1e300, true,
-                                           nlohmann::json::array({"a", 1}), nullptr, nlohmann::json::object()};
+  static const nlohmann::json samples[] = {"x",          std::string(2000, 'a') + "@b.c",
+                                           "2024-02-29", "23:59",
+                                           42,           -1e300,
+                                           true,         nlohmann::json::array({"a", 1}),
+                                           nullptr,      nlohmann::json::object()};
   for (const auto& sample : samples) {
     nlohmann::json submission = nlohmann::json::object();
     for (const auto& f : form->fields) submission[f.key] = sample;
     nlohmann::json variables;
     auto errors = elva::forms::check_submission(*form, submission, variables);
-    for (const auto& e : errors) (void)nlohmann::json{{"field", e.key}, {"message", e.message}}.dump();
+    for (const auto& e : errors)
+      (void)nlohmann::json{{"field", e.key}, {"message", e.message}}.dump();
     (void)variables.dump();
   }
   (void)form->schema.dump();

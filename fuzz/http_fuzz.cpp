@@ -19,10 +19,9 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "elva/json_limits.hpp"
 #include "server/http_server.hpp"
@@ -44,7 +43,8 @@ Response handle(const Request& req) {
     limits.max_values = 20'000;
     auto body = elva::parse_json(req.body, limits, "the body");
     if (!body) return elva::server::problem_of(body.error(), req.path);
-    if (!body->is_object()) return elva::server::problem(400, "the body must be a JSON object", req.path);
+    if (!body->is_object())
+      return elva::server::problem(400, "the body must be a JSON object", req.path);
     auto vars = elva::server::api_variables(*body);
     if (!vars) return elva::server::problem_of(vars.error(), req.path);
     auto name = elva::server::text_field(*body, "name", false);
@@ -52,7 +52,8 @@ Response handle(const Request& req) {
     auto n = elva::server::int_field(*body, "n", 0);
     if (!n) return elva::server::problem_of(n.error(), req.path);
     auto ttl = elva::server::duration_ms(elva::server::text_or(*body, "ttl"), "ttl");
-    nlohmann::json out = {{"variables", *vars}, {"name", *name}, {"n", *n}, {"ttl", ttl ? *ttl : -1}};
+    nlohmann::json out = {
+        {"variables", *vars}, {"name", *name}, {"n", *n}, {"ttl", ttl ? *ttl : -1}};
     auto r = elva::server::ok(out);
     const auto tag = elva::server::body_etag(r.body);
     return elva::server::with_etag(req, std::move(r), tag);
@@ -70,13 +71,16 @@ Response handle(const Request& req) {
 bool is_token(std::string_view s) {
   if (s.empty()) return false;
   for (unsigned char c : s) {
-    if (!std::isalnum(c) && std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos) return false;
+    if (!std::isalnum(c) &&
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos)
+      return false;
   }
   return true;
 }
 
 [[noreturn]] void broken(const char* what, std::string_view answer) {
-  std::fprintf(stderr, "http_fuzz: %s in the answer:\n%.*s\n", what, static_cast<int>(std::min<std::size_t>(answer.size(), 2000)), answer.data());
+  std::fprintf(stderr, "http_fuzz: %s in the answer:\n%.*s\n", what,
+               static_cast<int>(std::min<std::size_t>(answer.size(), 2000)), answer.data());
   std::abort();
 }
 
@@ -89,17 +93,21 @@ void check_answers(std::string_view all) {
     const std::string_view head = all.substr(0, end);
     std::size_t pos = head.find("\r\n");
     const std::string_view status = head.substr(0, pos);
-    if (status.size() < 12 || status.substr(0, 7) != "HTTP/1." || status[8] != ' ') broken("a bad status line", all);
+    if (status.size() < 12 || status.substr(0, 7) != "HTTP/1." || status[8] != ' ')
+      broken("a bad status line", all);
     std::size_t length = 0;
     bool has_length = false;
     while (pos != std::string_view::npos) {
       const std::size_t start = pos + 2;
       pos = head.find("\r\n", start);
-      const std::string_view line = head.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start);
+      const std::string_view line =
+          head.substr(start, pos == std::string_view::npos ? std::string_view::npos : pos - start);
       const auto colon = line.find(':');
-      if (colon == std::string_view::npos || !is_token(line.substr(0, colon))) broken("a header line that is not `name: value`", all);
+      if (colon == std::string_view::npos || !is_token(line.substr(0, colon)))
+        broken("a header line that is not `name: value`", all);
       for (unsigned char c : line.substr(colon + 1)) {
-        if ((c < 0x20 && c != '\t') || c == 0x7f) broken("a control character in a header value", all);
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+          broken("a control character in a header value", all);
       }
       std::string name(line.substr(0, colon));
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -128,7 +136,8 @@ struct Fixture {
     o.idle_timeout_ms = 2'000;
     o.max_connections = 16;
     o.log = [](const std::string&) {};
-    server = std::make_unique<elva::server::HttpServer>(o, [](const Request& r, int) { return handle(r); });
+    server = std::make_unique<elva::server::HttpServer>(
+        o, [](const Request& r, int) { return handle(r); });
     std::string error;
     if (!server->start(error)) {
       std::fprintf(stderr, "http_fuzz: the server did not start: %s\n", error.c_str());

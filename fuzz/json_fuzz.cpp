@@ -3,9 +3,8 @@
 // read_form_text and check_submission, as POST /api/tasks/{id}/complete runs them.
 #include <cstddef>
 #include <cstdint>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "elva/json_limits.hpp"
 #include "expr/value.hpp"
@@ -34,7 +33,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!form || !submitted) return 0;
   nlohmann::json variables;
   auto errors = elva::forms::check_submission(*form, *submitted, variables);
-  for (const auto& e : errors) (void)nlohmann::json{{"field", e.key}, {"message", e.message}}.dump();
+  for (const auto& e : errors)
+    (void)nlohmann::json{{"field", e.key}, {"message", e.message}}.dump();
   (void)variables.dump();
   return 0;
 }

@@ -29,7 +29,8 @@ Result<nlohmann::json> read_json_file(const std::string& path) {
 
 void add_admin_options(CLI::App* cmd, AdminArgs& args) {
   cmd->add_option("--db", args.db,
-                  "PostgreSQL URL (default: $ELVA_DATABASE_URL, else Elva's own embedded database under $ELVA_HOME)");
+                  "PostgreSQL URL (default: $ELVA_DATABASE_URL, else Elva's own embedded database "
+                  "under $ELVA_HOME)");
   cmd->add_option("--format", args.format, "Output: text for people, json for scripts")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
@@ -38,7 +39,8 @@ void add_admin_options(CLI::App* cmd, AdminArgs& args) {
 std::optional<nlohmann::json> parse_vars(const std::string& verb, const std::string& text) {
   auto vars = parse_json(text, JsonLimits{}, "--vars");
   if (!vars || !vars->is_object()) {
-    std::cerr << "elva " << verb << ": --vars must be a JSON object, like --vars '{\"employee\": \"E-17\"}'"
+    std::cerr << "elva " << verb
+              << ": --vars must be a JSON object, like --vars '{\"employee\": \"E-17\"}'"
               << (vars ? "" : " (" + vars.error().message + ")") << "\n";
     return std::nullopt;
   }
@@ -47,17 +49,22 @@ std::optional<nlohmann::json> parse_vars(const std::string& verb, const std::str
 
 int exit_code_for(const Error& error) {
   switch (error.code) {
-    case Errc::StoreUnavailable: return kExitDatabase;
+    case Errc::StoreUnavailable:
+      return kExitDatabase;
     case Errc::InvalidArgument:
-      return error.message.find("elva db migrate") != std::string::npos || error.message.find("upgrade Elva") != std::string::npos
-                 ? kExitDatabase : kExitFindings;
-    default: return kExitFindings;
+      return error.message.find("elva db migrate") != std::string::npos ||
+                     error.message.find("upgrade Elva") != std::string::npos
+                 ? kExitDatabase
+                 : kExitFindings;
+    default:
+      return kExitFindings;
   }
 }
 
 void add_config_option(CLI::App* cmd, AdminArgs& args) {
   args.uses_config = true;
-  cmd->add_option("--config", args.config, "Connector configuration (elva.toml, docs/connectors.md; default: $ELVA_CONFIG)");
+  cmd->add_option("--config", args.config,
+                  "Connector configuration (elva.toml, docs/connectors.md; default: $ELVA_CONFIG)");
 }
 
 Result<nlohmann::json> import_hr_users(Engine& e, connector::Connector& hr) {
@@ -105,20 +112,25 @@ int run_admin(const std::string& verb, const AdminArgs& args, bool require_schem
     std::cerr << "elva " << verb << ": " << result.error().message << "\n";
     return exit_code_for(result.error());
   }
-  if (args.format == "json") std::cout << result->dump(2) << "\n";
-  else text(*result);
+  if (args.format == "json")
+    std::cout << result->dump(2) << "\n";
+  else
+    text(*result);
   return kExitOk;
 }
 
 void add_limit_options(CLI::App* cmd, AdminArgs& args) {
   cmd->add_option("--max-steps", args.limits.max_steps,
-                  "Activations and completions one command may cause; past it the tokens stop with an incident\n"
+                  "Activations and completions one command may cause; past it the tokens stop with "
+                  "an incident\n"
                   "(a loop without a wait state)")
       ->capture_default_str();
-  cmd->add_option("--max-loop-items", args.limits.max_loop_items, "Items one multi-instance activity may have (more: an incident)")
+  cmd->add_option("--max-loop-items", args.limits.max_loop_items,
+                  "Items one multi-instance activity may have (more: an incident)")
       ->capture_default_str();
   cmd->add_option("--min-timer-cycle", args.limits.min_timer_cycle_ms,
-                  "Milliseconds: the shortest interval a timer cycle may repeat at (shorter ones, R/PT0S, are refused)")
+                  "Milliseconds: the shortest interval a timer cycle may repeat at (shorter ones, "
+                  "R/PT0S, are refused)")
       ->capture_default_str();
 }
 

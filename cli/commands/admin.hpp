@@ -2,25 +2,24 @@
 // engine, printing results as text or JSON, and mapping errors to exit codes (docs/cli.md).
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "elva/engine.hpp"
 
 namespace elva::cli {
 
 struct AdminArgs {
-  std::string db;              // --db URL
-  std::string format = "text"; // --format text|json
-  std::string config;          // --config elva.toml (verbs that use connectors)
-  bool uses_config = false;    // set by add_config_option: load the connectors before opening
+  std::string db;               // --db URL
+  std::string format = "text";  // --format text|json
+  std::string config;           // --config elva.toml (verbs that use connectors)
+  bool uses_config = false;     // set by add_config_option: load the connectors before opening
   std::shared_ptr<const connector::Registry> registry;  // already loaded (serve): used as is
-  Limits limits;               // --max-steps, --max-loop-items, --min-timer-cycle (serve)
+  Limits limits;  // --max-steps, --max-loop-items, --min-timer-cycle (serve)
 };
 
 // Adds --max-steps, --max-loop-items and --min-timer-cycle (docs/security.md#limits).

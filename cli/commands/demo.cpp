@@ -5,10 +5,10 @@
 // task list until Ctrl-C (which stops the demo programs too).
 //
 //   elva demo [--source DIR] [--db URL] [--stop-after SECONDS]
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -22,8 +22,8 @@
 
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
-#include "elva/connectors.hpp"
 #include "elva/bpmn.hpp"
+#include "elva/connectors.hpp"
 
 #ifndef ELVA_SOURCE_DIR
 #define ELVA_SOURCE_DIR "."
@@ -44,7 +44,8 @@ std::string read_text(const fs::path& p) {
 
 // Starts `node script args...` with its output in `log`; it gets SIGTERM when Elva ends. Waits
 // until it prints "listening on". Errors say what the program printed.
-Result<pid_t> start_peer(const std::string& name, const fs::path& script, const std::vector<std::string>& args, const fs::path& log) {
+Result<pid_t> start_peer(const std::string& name, const fs::path& script,
+                         const std::vector<std::string>& args, const fs::path& log) {
   const pid_t pid = ::fork();
   if (pid < 0) return fail(Errc::Internal, "cannot start " + name);
   if (pid == 0) {
@@ -71,11 +72,14 @@ Result<pid_t> start_peer(const std::string& name, const fs::path& script, const 
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ::kill(pid, SIGTERM);
-  return fail(Errc::InvalidArgument, name + " did not start (is its port taken by an earlier demo?). It said:\n" + read_text(log));
+  return fail(
+      Errc::InvalidArgument,
+      name + " did not start (is its port taken by an earlier demo?). It said:\n" + read_text(log));
 }
 
 std::string in_days(int days) {
-  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() + std::chrono::hours(24 * days));
+  const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now() +
+                                                      std::chrono::hours(24 * days));
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
@@ -91,22 +95,32 @@ void add_demo(CLI::App& app, int& exit_code) {
     int stop_after = 0;
   };
   auto a = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("demo", "Elva's main job, for trying it: starts a demo HR system (SCIM), a mail sink and an e-service\n"
-                                         "portal, deploys the process library into Elva's embedded database, starts a hire, a deviation\n"
-                                         "and a plan approval, prints where to log in, then runs the engine and the task list until\n"
-                                         "Ctrl-C. Needs Node.js and the npm packages of the source tree (scripts/install-deps).");
-  cmd->add_option("--source", a->source, "The Elva source tree (processes/, examples/)")->capture_default_str();
+  auto* cmd = app.add_subcommand(
+      "demo",
+      "Elva's main job, for trying it: starts a demo HR system (SCIM), a mail sink and an "
+      "e-service\n"
+      "portal, deploys the process library into Elva's embedded database, starts a hire, a "
+      "deviation\n"
+      "and a plan approval, prints where to log in, then runs the engine and the task list until\n"
+      "Ctrl-C. Needs Node.js and the npm packages of the source tree (scripts/install-deps).");
+  cmd->add_option("--source", a->source, "The Elva source tree (processes/, examples/)")
+      ->capture_default_str();
   cmd->add_option("--stop-after", a->stop_after, "Stop by itself after this many seconds");
-  cmd->add_option("--db", a->db, "PostgreSQL URL (default: Elva's own embedded database under $ELVA_HOME)");
+  cmd->add_option("--db", a->db,
+                  "PostgreSQL URL (default: Elva's own embedded database under $ELVA_HOME)");
   cmd->callback([a, &exit_code] {
     const fs::path src = a->source;
     if (!fs::exists(src / "processes") || !fs::exists(src / "examples" / "demo" / "elva.toml")) {
-      std::cerr << "elva demo: " << src << " is not the Elva source tree (no processes/ and examples/demo/); give --source\n";
+      std::cerr
+          << "elva demo: " << src
+          << " is not the Elva source tree (no processes/ and examples/demo/); give --source\n";
       exit_code = kExitUsage;
       return;
     }
-    if (!fs::exists(src / "node_modules" / "scimmy") || std::system("node --version >/dev/null 2>&1") != 0) {
-      std::cerr << "elva demo: the demo HR system and mail sink run on Node.js with the npm packages of the source tree; "
+    if (!fs::exists(src / "node_modules" / "scimmy") ||
+        std::system("node --version >/dev/null 2>&1") != 0) {
+      std::cerr << "elva demo: the demo HR system and mail sink run on Node.js with the npm "
+                   "packages of the source tree; "
                    "run scripts/install-deps first\n";
       exit_code = kExitUsage;
       return;
@@ -114,17 +128,29 @@ void add_demo(CLI::App& app, int& exit_code) {
     const fs::path logs = fs::temp_directory_path() / ("elva-demo-" + std::to_string(::getuid()));
     fs::create_directories(logs);
     std::cout << "== demo systems (logs in " << logs.string() << ")\n";
-    struct Peer { const char* name; fs::path script; std::vector<std::string> args; const char* what; };
+    struct Peer {
+      const char* name;
+      fs::path script;
+      std::vector<std::string> args;
+      const char* what;
+    };
     const std::vector<Peer> peers = {
-        {"the HR system", src / "examples/hr-scim-server/server.mjs", {"--port", "8086", "--seed", (src / "examples/hr-scim-server/org.json").string()},
+        {"the HR system",
+         src / "examples/hr-scim-server/server.mjs",
+         {"--port", "8086", "--seed", (src / "examples/hr-scim-server/org.json").string()},
          "HR system (SCIM 2.0)  http://127.0.0.1:8086/scim/v2/Users"},
-        {"the mail sink", src / "examples/smtp-sink/server.mjs", {"--port", "2525", "--http-port", "2580"},
+        {"the mail sink",
+         src / "examples/smtp-sink/server.mjs",
+         {"--port", "2525", "--http-port", "2580"},
          "mail sink            smtp://127.0.0.1:2525, read at http://127.0.0.1:2580/messages"},
-        {"the e-service portal", src / "examples/eservice-portal/server.mjs", {"--port", "8087"},
+        {"the e-service portal",
+         src / "examples/eservice-portal/server.mjs",
+         {"--port", "8087"},
          "e-service portal     http://127.0.0.1:8087/"},
     };
     for (const auto& p : peers) {
-      auto pid = start_peer(p.name, p.script, p.args, logs / (p.script.parent_path().filename().string() + ".log"));
+      auto pid = start_peer(p.name, p.script, p.args,
+                            logs / (p.script.parent_path().filename().string() + ".log"));
       if (!pid) {
         std::cerr << "elva demo: " << pid.error().message << "\n";
         exit_code = kExitUsage;
@@ -141,61 +167,97 @@ void add_demo(CLI::App& app, int& exit_code) {
     }
     a->registry = config->registry;
     std::vector<std::string> started;
-    exit_code = run_admin("demo", *a, true, [&](Engine& e) -> Result<json> {
-      auto files = expand_bpmn_paths({(src / "processes").string()}, true);
-      if (!files) return fail(files.error());
-      auto d = e.deploy(*files);
-      if (!d) return fail(d.error());
-      std::cout << "\n== the process library: " << (*d)["processes"].size() << " processes, " << (*d)["decisions"].size()
-                << " decision tables, " << (*d)["forms"].size() << " forms deployed (" << (src / "processes").string() << ")\n";
-      auto users = read_json_file((src / "examples/demo-users.json").string());
-      if (!users) return fail(users.error());
-      if (auto r = e.import_users(*users); !r) return fail(r.error());
-      auto hr = import_hr_users(e, *config->registry->find("hr"));
-      if (!hr) return fail(hr.error());
-      std::cout << "== users: passwords from examples/demo-users.json, units and managers from the HR system (" << (*hr)["users"] << " people)\n";
-      struct Start { const char* process; const char* key; json vars; const char* waiting; };
-      const std::vector<Start> starts = {
-          {"personnel-hire", "E-1010",
-           {{"employee", {{"number", "1010"}, {"userName", "nils"}, {"givenName", "Nils"}, {"familyName", "Nyman"},
-                          {"email", "nils@kommun.example"}, {"department", "IT"}, {"manager", "1003"}}},
-            {"startDate", in_days(14)}},
-           "a hire (Nils Nyman, IT) waits for a manager's approval: anna or emma"},
-          {"deviation", "AV-2026-0001",
-           {{"category", "quality"}, {"description", "Invoices to a supplier were paid twice"}, {"personalInjury", false},
-            {"costEstimate", 150000}, {"unit", "IT"}, {"reporter", {{"name", "Erik Sund"}, {"email", "erik@kommun.example"}}}},
-           "a deviation (paid twice) waits for the quality group's investigation: sara"},
-          {"plan-approval", "P-2027-4",
-           {{"planId", "P-2027-4"}, {"level", 4}, {"title", "Verksamhetsplan 2027-2030"}, {"budget", 30000000},
-            {"units", {"Utbildning", "Stadsbyggnad", "IT"}}, {"publishTo", {"alla@kommun.example"}}},
-           "a 4-year plan waits for the planners' draft: ola or jonas"},
-      };
-      std::cout << "\n== three instances waiting for people\n";
-      for (const auto& s : starts) {
-        auto existing = e.instances(s.process, "active", 1000);
-        if (!existing) return fail(existing.error());
-        bool running = false;
-        for (const auto& i : *existing) running |= i["businessKey"] == s.key;
-        if (!running) {
-          auto r = e.start(s.process, s.vars, s.key);
-          if (!r) return fail(r.error());
-        }
-        std::cout << "  " << s.process << " " << s.key << (running ? " (from an earlier demo)" : "") << ": " << s.waiting << "\n";
-      }
-      return json::object();
-    }, [](const json&) {});
+    exit_code = run_admin(
+        "demo", *a, true,
+        [&](Engine& e) -> Result<json> {
+          auto files = expand_bpmn_paths({(src / "processes").string()}, true);
+          if (!files) return fail(files.error());
+          auto d = e.deploy(*files);
+          if (!d) return fail(d.error());
+          std::cout << "\n== the process library: " << (*d)["processes"].size() << " processes, "
+                    << (*d)["decisions"].size() << " decision tables, " << (*d)["forms"].size()
+                    << " forms deployed (" << (src / "processes").string() << ")\n";
+          auto users = read_json_file((src / "examples/demo-users.json").string());
+          if (!users) return fail(users.error());
+          if (auto r = e.import_users(*users); !r) return fail(r.error());
+          auto hr = import_hr_users(e, *config->registry->find("hr"));
+          if (!hr) return fail(hr.error());
+          std::cout << "== users: passwords from examples/demo-users.json, units and managers from "
+                       "the HR system ("
+                    << (*hr)["users"] << " people)\n";
+          struct Start {
+            const char* process;
+            const char* key;
+            json vars;
+            const char* waiting;
+          };
+          const std::vector<Start> starts = {
+              {"personnel-hire",
+               "E-1010",
+               {{"employee",
+                 {{"number", "1010"},
+                  {"userName", "nils"},
+                  {"givenName", "Nils"},
+                  {"familyName", "Nyman"},
+                  {"email", "nils@kommun.example"},
+                  {"department", "IT"},
+                  {"manager", "1003"}}},
+                {"startDate", in_days(14)}},
+               "a hire (Nils Nyman, IT) waits for a manager's approval: anna or emma"},
+              {"deviation",
+               "AV-2026-0001",
+               {{"category", "quality"},
+                {"description", "Invoices to a supplier were paid twice"},
+                {"personalInjury", false},
+                {"costEstimate", 150000},
+                {"unit", "IT"},
+                {"reporter", {{"name", "Erik Sund"}, {"email", "erik@kommun.example"}}}},
+               "a deviation (paid twice) waits for the quality group's investigation: sara"},
+              {"plan-approval",
+               "P-2027-4",
+               {{"planId", "P-2027-4"},
+                {"level", 4},
+                {"title", "Verksamhetsplan 2027-2030"},
+                {"budget", 30000000},
+                {"units", {"Utbildning", "Stadsbyggnad", "IT"}},
+                {"publishTo", {"alla@kommun.example"}}},
+               "a 4-year plan waits for the planners' draft: ola or jonas"},
+          };
+          std::cout << "\n== three instances waiting for people\n";
+          for (const auto& s : starts) {
+            auto existing = e.instances(s.process, "active", 1000);
+            if (!existing) return fail(existing.error());
+            bool running = false;
+            for (const auto& i : *existing) running |= i["businessKey"] == s.key;
+            if (!running) {
+              auto r = e.start(s.process, s.vars, s.key);
+              if (!r) return fail(r.error());
+            }
+            std::cout << "  " << s.process << " " << s.key
+                      << (running ? " (from an earlier demo)" : "") << ": " << s.waiting << "\n";
+          }
+          return json::object();
+        },
+        [](const json&) {});
     if (exit_code != kExitOk) return;
     std::cout << "\n== log in to the task list: http://127.0.0.1:8080/tasklist/\n"
-                 "  anna / anna-demo-1    manager, director (Swedish)   emma / emma-demo-1   IT manager (English)\n"
-                 "  sara / sara-demo-1    quality and safety            ola / ola-demo-1     HR, planner (Norwegian)\n"
-                 "  jonas / jonas-demo-1  planner, permits              admin / admin-demo-1 everything (REST API)\n"
+                 "  anna / anna-demo-1    manager, director (Swedish)   emma / emma-demo-1   IT "
+                 "manager (English)\n"
+                 "  sara / sara-demo-1    quality and safety            ola / ola-demo-1     HR, "
+                 "planner (Norwegian)\n"
+                 "  jonas / jonas-demo-1  planner, permits              admin / admin-demo-1 "
+                 "everything (REST API)\n"
                  "  Demo passwords from examples/demo-users.json; never use them for real.\n"
-                 "  Approve the hire as anna: Nils appears in the HR system with his unit and manager, the task\n"
+                 "  Approve the hire as anna: Nils appears in the HR system with his unit and "
+                 "manager, the task\n"
                  "  prompts and later the welcome mail arrive in the mail sink.\n"
                  "  A citizen applies for an excavation permit:\n"
-                 "    curl -s -H 'content-type: application/json' -d '{\"applicant\": {\"name\": \"Kari\", \"email\": \"kari@example.no\"},"
-                 " \"data\": {\"address\": \"Storgata 1\", \"area\": 30, \"weeks\": 6, \"plan\": \"dig 2 m\"}}' http://127.0.0.1:8080/eservice/excavation-permit\n"
-                 "  REST API: http://127.0.0.1:8080/api (OpenAPI: /api/openapi.json). Stop with Ctrl-C.\n\n"
+                 "    curl -s -H 'content-type: application/json' -d '{\"applicant\": {\"name\": "
+                 "\"Kari\", \"email\": \"kari@example.no\"},"
+                 " \"data\": {\"address\": \"Storgata 1\", \"area\": 30, \"weeks\": 6, \"plan\": "
+                 "\"dig 2 m\"}}' http://127.0.0.1:8080/eservice/excavation-permit\n"
+                 "  REST API: http://127.0.0.1:8080/api (OpenAPI: /api/openapi.json). Stop with "
+                 "Ctrl-C.\n\n"
               << std::flush;
     // Become `elva serve` (the demo programs are our children and end with us).
     std::vector<std::string> argv{"elva", "serve", "--config", config_path};

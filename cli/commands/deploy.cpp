@@ -10,12 +10,16 @@
 namespace elva::cli {
 
 void add_deploy(CLI::App& app, int& exit_code) {
-  struct Args : AdminArgs { std::vector<std::string> files; };
+  struct Args : AdminArgs {
+    std::vector<std::string> files;
+  };
   auto args = std::make_shared<Args>();
-  auto* cmd = app.add_subcommand("deploy", "Deploy BPMN and DMN files (or directories of them): every executable process and\n"
-                                           "every decision gets a new version, unless its file is unchanged. Running instances\n"
-                                           "keep their process version; business rule tasks use the latest decision.\n"
-                                           "Exit codes: 0 deployed, 1 a file has errors (nothing deployed), 2 usage, 3 database.");
+  auto* cmd = app.add_subcommand(
+      "deploy",
+      "Deploy BPMN and DMN files (or directories of them): every executable process and\n"
+      "every decision gets a new version, unless its file is unchanged. Running instances\n"
+      "keep their process version; business rule tasks use the latest decision.\n"
+      "Exit codes: 0 deployed, 1 a file has errors (nothing deployed), 2 usage, 3 database.");
   cmd->add_option("files", args->files, "BPMN files or directories")->required();
   add_admin_options(cmd, *args);
   add_config_option(cmd, *args);
@@ -26,35 +30,49 @@ void add_deploy(CLI::App& app, int& exit_code) {
       exit_code = kExitUsage;
       return;
     }
-    exit_code = run_admin("deploy", *args, true, [&](Engine& e) { return e.deploy(*files); }, [](const nlohmann::json& r) {
-      for (const auto& p : r["processes"]) {
-        std::cout << std::left << std::setw(28) << p["process"].get<std::string>() << " version " << p["version"]
-                  << (p["unchanged"].get<bool>() ? "  unchanged" : "  deployed") << "  (" << p["file"].get<std::string>() << ")\n";
-      }
-      for (const auto& d : r["decisions"]) {
-        std::cout << std::left << std::setw(28) << d["decision"].get<std::string>() << " version " << d["version"]
-                  << (d["unchanged"].get<bool>() ? "  unchanged" : "  deployed") << "  (" << d["file"].get<std::string>() << ", DMN)\n";
-      }
-      for (const auto& f : r["forms"]) {
-        std::cout << std::left << std::setw(28) << f["form"].get<std::string>() << " version " << f["version"]
-                  << (f["unchanged"].get<bool>() ? "  unchanged" : "  deployed") << "  (" << f["file"].get<std::string>() << ", form)\n";
-      }
-      if (r["processes"].empty() && r["decisions"].empty() && r["forms"].empty()) std::cout << "No executable process or decision in the files (isExecutable=\"true\").\n";
-      for (const auto& w : r["warnings"]) std::cerr << w.get<std::string>() << "\n";
-    });
+    exit_code = run_admin(
+        "deploy", *args, true, [&](Engine& e) { return e.deploy(*files); },
+        [](const nlohmann::json& r) {
+          for (const auto& p : r["processes"]) {
+            std::cout << std::left << std::setw(28) << p["process"].get<std::string>()
+                      << " version " << p["version"]
+                      << (p["unchanged"].get<bool>() ? "  unchanged" : "  deployed") << "  ("
+                      << p["file"].get<std::string>() << ")\n";
+          }
+          for (const auto& d : r["decisions"]) {
+            std::cout << std::left << std::setw(28) << d["decision"].get<std::string>()
+                      << " version " << d["version"]
+                      << (d["unchanged"].get<bool>() ? "  unchanged" : "  deployed") << "  ("
+                      << d["file"].get<std::string>() << ", DMN)\n";
+          }
+          for (const auto& f : r["forms"]) {
+            std::cout << std::left << std::setw(28) << f["form"].get<std::string>() << " version "
+                      << f["version"] << (f["unchanged"].get<bool>() ? "  unchanged" : "  deployed")
+                      << "  (" << f["file"].get<std::string>() << ", form)\n";
+          }
+          if (r["processes"].empty() && r["decisions"].empty() && r["forms"].empty())
+            std::cout
+                << "No executable process or decision in the files (isExecutable=\"true\").\n";
+          for (const auto& w : r["warnings"]) std::cerr << w.get<std::string>() << "\n";
+        });
   });
 
   auto dargs = std::make_shared<AdminArgs>();
-  auto* defs = app.add_subcommand("definitions", "List deployed process definitions and their versions.");
+  auto* defs =
+      app.add_subcommand("definitions", "List deployed process definitions and their versions.");
   add_admin_options(defs, *dargs);
   defs->callback([dargs, &exit_code] {
-    exit_code = run_admin("definitions", *dargs, true, [](Engine& e) { return e.definitions(); }, [](const nlohmann::json& rows) {
-      if (rows.empty()) std::cout << "Nothing is deployed yet: elva deploy FILE.bpmn\n";
-      for (const auto& d : rows) {
-        std::cout << std::left << std::setw(28) << d["process"].get<std::string>() << " v" << std::setw(4) << d["version"].get<int>()
-                  << " " << d["deployedAt"].get<std::string>().substr(0, 19) << "  " << d["file"].get<std::string>() << "\n";
-      }
-    });
+    exit_code = run_admin(
+        "definitions", *dargs, true, [](Engine& e) { return e.definitions(); },
+        [](const nlohmann::json& rows) {
+          if (rows.empty()) std::cout << "Nothing is deployed yet: elva deploy FILE.bpmn\n";
+          for (const auto& d : rows) {
+            std::cout << std::left << std::setw(28) << d["process"].get<std::string>() << " v"
+                      << std::setw(4) << d["version"].get<int>() << " "
+                      << d["deployedAt"].get<std::string>().substr(0, 19) << "  "
+                      << d["file"].get<std::string>() << "\n";
+          }
+        });
   });
 }
 

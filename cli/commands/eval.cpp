@@ -1,13 +1,13 @@
 // `elva eval EXPRESSION [--vars JSON]`: evaluate one FEEL expression and print the result as
 // JSON. Exit 0 evaluated, 1 syntax error (with its position) or a limit of the evaluation hit,
 // 2 usage error or bad --vars.
+#include "elva/eval.hpp"
+
 #include <chrono>
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
-#include "elva/eval.hpp"
 #include "elva/json_limits.hpp"
 
 namespace elva::cli {
@@ -35,8 +35,10 @@ int run(const EvalArgs& args) {
       return kExitUsage;
     }
     // Milliseconds since the epoch, via the same parser the engine uses.
-    auto secs = evaluate_expression({"(date and time(\"" + args.now +
-                                     "\") - date and time(\"1970-01-01T00:00:00Z\")) / duration(\"PT0.001S\")", nullptr, 0});
+    auto secs = evaluate_expression(
+        {"(date and time(\"" + args.now +
+             "\") - date and time(\"1970-01-01T00:00:00Z\")) / duration(\"PT0.001S\")",
+         nullptr, 0});
     request.now_millis = secs && secs->is_number() ? secs->get<std::int64_t>() : 0;
   } else {
     request.now_millis = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -73,12 +75,15 @@ void add_eval(CLI::App& app, int& exit_code) {
       "eval",
       "Evaluate one FEEL expression and print the result as JSON (dates, times and durations\n"
       "as ISO 8601 strings). Try a gateway condition before you deploy:\n"
-      "  elva eval 'amount > 1000 and department = \"HR\"' --vars '{\"amount\": 1500, \"department\": \"HR\"}'\n"
-      "Exit codes: 0 evaluated, 1 syntax error (its column is shown), 2 usage error or bad --vars.");
+      "  elva eval 'amount > 1000 and department = \"HR\"' --vars '{\"amount\": 1500, "
+      "\"department\": \"HR\"}'\n"
+      "Exit codes: 0 evaluated, 1 syntax error (its column is shown), 2 usage error or bad "
+      "--vars.");
   cmd->add_option("expression", args->expression, "A FEEL expression (a leading '=' is accepted)")
       ->required();
   cmd->add_option("--vars", args->vars, "Variables as a JSON object")->capture_default_str();
-  cmd->add_option("--now", args->now, "What now() returns, as an ISO 8601 date-time (default: the clock)");
+  cmd->add_option("--now", args->now,
+                  "What now() returns, as an ISO 8601 date-time (default: the clock)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

@@ -8,40 +8,62 @@
 namespace elva::cli {
 
 void add_events(CLI::App& app, int& exit_code) {
-  struct MessageArgs : AdminArgs { std::string name, key, vars = "{}", ttl; };
+  struct MessageArgs : AdminArgs {
+    std::string name, key, vars = "{}", ttl;
+  };
   auto m = std::make_shared<MessageArgs>();
-  auto* msg = app.add_subcommand("message", "Publish a message: it goes to the instance waiting for it (by name and correlation\n"
-                                            "key), else starts a process with that message start event; with --ttl nobody's\n"
-                                            "catch keeps it until one opens. Exit codes: 0 delivered or kept, 1 nobody waits, 2 usage, 3 database.");
+  auto* msg = app.add_subcommand(
+      "message",
+      "Publish a message: it goes to the instance waiting for it (by name and correlation\n"
+      "key), else starts a process with that message start event; with --ttl nobody's\n"
+      "catch keeps it until one opens. Exit codes: 0 delivered or kept, 1 nobody waits, 2 usage, 3 "
+      "database.");
   msg->add_option("name", m->name, "Message name")->required();
   msg->add_option("--correlation-key", m->key, "Which instance it is for (e.g. the case number)");
   msg->add_option("--vars", m->vars, "Variables as a JSON object");
-  msg->add_option("--ttl", m->ttl, "How long to keep it when nobody waits yet (ISO 8601, e.g. PT1H)");
+  msg->add_option("--ttl", m->ttl,
+                  "How long to keep it when nobody waits yet (ISO 8601, e.g. PT1H)");
   add_admin_options(msg, *m);
   msg->callback([m, &exit_code] {
     auto vars = parse_vars("message", m->vars);
-    if (!vars) { exit_code = kExitUsage; return; }
-    exit_code = run_admin("message", *m, true, [&](Engine& e) { return e.message(m->name, m->key, *vars, m->ttl); },
-                          [m](const nlohmann::json& r) {
-                            for (const auto& id : r["correlated"]) std::cout << "Delivered to instance " << id << ".\n";
-                            for (const auto& id : r["started"]) std::cout << "Started instance " << id << ".\n";
-                            if (r["buffered"].get<bool>()) std::cout << "Nobody waits yet; kept for " << m->ttl << ".\n";
-                          });
+    if (!vars) {
+      exit_code = kExitUsage;
+      return;
+    }
+    exit_code = run_admin(
+        "message", *m, true, [&](Engine& e) { return e.message(m->name, m->key, *vars, m->ttl); },
+        [m](const nlohmann::json& r) {
+          for (const auto& id : r["correlated"])
+            std::cout << "Delivered to instance " << id << ".\n";
+          for (const auto& id : r["started"]) std::cout << "Started instance " << id << ".\n";
+          if (r["buffered"].get<bool>())
+            std::cout << "Nobody waits yet; kept for " << m->ttl << ".\n";
+        });
   });
 
-  struct SignalArgs : AdminArgs { std::string name, vars = "{}"; };
+  struct SignalArgs : AdminArgs {
+    std::string name, vars = "{}";
+  };
   auto s = std::make_shared<SignalArgs>();
-  auto* sig = app.add_subcommand("signal", "Broadcast a signal to every instance waiting for it and every process that starts\n"
-                                           "with it. Exit codes: 0 sent (also when nobody waited), 2 usage, 3 database.");
+  auto* sig = app.add_subcommand(
+      "signal",
+      "Broadcast a signal to every instance waiting for it and every process that starts\n"
+      "with it. Exit codes: 0 sent (also when nobody waited), 2 usage, 3 database.");
   sig->add_option("name", s->name, "Signal name")->required();
   sig->add_option("--vars", s->vars, "Variables as a JSON object");
   add_admin_options(sig, *s);
   sig->callback([s, &exit_code] {
     auto vars = parse_vars("signal", s->vars);
-    if (!vars) { exit_code = kExitUsage; return; }
-    exit_code = run_admin("signal", *s, true, [&](Engine& e) { return e.signal(s->name, *vars); }, [](const nlohmann::json& r) {
-      std::cout << "Delivered to " << r["delivered"].size() << " instance(s); started " << r["started"].size() << ".\n";
-    });
+    if (!vars) {
+      exit_code = kExitUsage;
+      return;
+    }
+    exit_code = run_admin(
+        "signal", *s, true, [&](Engine& e) { return e.signal(s->name, *vars); },
+        [](const nlohmann::json& r) {
+          std::cout << "Delivered to " << r["delivered"].size() << " instance(s); started "
+                    << r["started"].size() << ".\n";
+        });
   });
 }
 

@@ -1,9 +1,8 @@
 // `elva inspect FILE`: what a BPMN file contains, as Elva reads it (text or JSON).
 #include <iomanip>
 #include <iostream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "commands/commands.hpp"
 #include "elva/bpmn.hpp"
@@ -35,7 +34,8 @@ void print_element(const nlohmann::json& e, int depth) {
     const auto& p = e["properties"];
     if (p.contains("job")) extra += " job=" + p["job"]["type"].get<std::string>();
     if (p.contains("assignee")) extra += " assignee=" + p["assignee"].get<std::string>();
-    if (p.contains("candidateGroups")) extra += " groups=" + p["candidateGroups"].get<std::string>();
+    if (p.contains("candidateGroups"))
+      extra += " groups=" + p["candidateGroups"].get<std::string>();
     if (p.contains("calledElement")) extra += " calls=" + p["calledElement"].get<std::string>();
   }
   if (e.contains("loop")) extra += " [" + e["loop"]["type"].get<std::string>() + "]";
@@ -57,21 +57,29 @@ void print_scope(const nlohmann::json& process, const std::string& scope, int de
 void print_dmn(const nlohmann::json& j) {
   std::cout << j["file"].get<std::string>() << " (DMN)\n";
   for (const auto& d : j["decisions"]) {
-    std::cout << "  decision " << d["id"].get<std::string>() << " \"" << d["name"].get<std::string>() << "\"";
+    std::cout << "  decision " << d["id"].get<std::string>() << " \""
+              << d["name"].get<std::string>() << "\"";
     if (!d["required"].empty()) std::cout << " requires " << d["required"].dump();
     if (d["kind"] == "literalExpression") {
       std::cout << ": " << d["expression"].get<std::string>() << "\n";
       continue;
     }
-    std::cout << ": " << d["hitPolicy"].get<std::string>() << (d.contains("aggregation") ? " " + d["aggregation"].get<std::string>() : "") << "\n";
+    std::cout << ": " << d["hitPolicy"].get<std::string>()
+              << (d.contains("aggregation") ? " " + d["aggregation"].get<std::string>() : "")
+              << "\n";
     std::string in, out;
-    for (const auto& i : d["inputs"]) in += (in.empty() ? "" : " | ") + i["expression"].get<std::string>();
-    for (const auto& o : d["outputs"]) out += (out.empty() ? "" : " | ") + o["name"].get<std::string>();
+    for (const auto& i : d["inputs"])
+      in += (in.empty() ? "" : " | ") + i["expression"].get<std::string>();
+    for (const auto& o : d["outputs"])
+      out += (out.empty() ? "" : " | ") + o["name"].get<std::string>();
     std::cout << "    " << in << "  =>  " << out << "\n";
     for (const auto& r : d["rules"]) {
       std::string ins, outs;
-      for (const auto& e : r["inputEntries"]) ins += (ins.empty() ? "" : " | ") + (e.get<std::string>().empty() ? "-" : e.get<std::string>());
-      for (const auto& e : r["outputEntries"]) outs += (outs.empty() ? "" : " | ") + e.get<std::string>();
+      for (const auto& e : r["inputEntries"])
+        ins += (ins.empty() ? "" : " | ") +
+               (e.get<std::string>().empty() ? "-" : e.get<std::string>());
+      for (const auto& e : r["outputEntries"])
+        outs += (outs.empty() ? "" : " | ") + e.get<std::string>();
       std::cout << "    " << r["id"].get<std::string>() << ": " << ins << "  =>  " << outs << "\n";
     }
   }
@@ -106,7 +114,8 @@ void print_text(const nlohmann::json& j) {
   list("signals", "signals");
   list("errors", "errors");
   list("escalations", "escalations");
-  std::cout << "\n" << j["diagnostics"]["errors"].size() << " errors, "
+  std::cout << "\n"
+            << j["diagnostics"]["errors"].size() << " errors, "
             << j["diagnostics"]["warnings"].size()
             << " warnings (run 'elva validate' to see them)\n";
 }

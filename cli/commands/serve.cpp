@@ -27,20 +27,29 @@ void add_serve(CLI::App& app, int& exit_code) {
     bool no_http = false;
     std::vector<std::string> tenants;  // NAME=DATABASE_URL
     int stop_after = 0;                // seconds; 0: until Ctrl-C
-    nlohmann::json notifications;  // [notifications] of elva.toml
+    nlohmann::json notifications;      // [notifications] of elva.toml
   };
   auto a = std::make_shared<ServeArgs>();
-  auto* cmd = app.add_subcommand("serve", "Run the engine: due jobs go to their connectors, timers fire on time, incidents are\n"
-                                          "recorded. Several `elva serve` on one database share the work. Stop with Ctrl-C.\n"
-                                          "Exit codes: 0 stopped, 1 a file to deploy has errors, 3 database.");
-  cmd->add_option("--deploy", a->deploy, "BPMN files or directories to deploy first (unchanged ones keep their version)");
+  auto* cmd = app.add_subcommand(
+      "serve",
+      "Run the engine: due jobs go to their connectors, timers fire on time, incidents are\n"
+      "recorded. Several `elva serve` on one database share the work. Stop with Ctrl-C.\n"
+      "Exit codes: 0 stopped, 1 a file to deploy has errors, 3 database.");
+  cmd->add_option("--deploy", a->deploy,
+                  "BPMN files or directories to deploy first (unchanged ones keep their version)");
   cmd->add_option("--node", a->node, "This node's name in job leases (default host:pid)");
   cmd->add_option("--workers", a->workers, "Connector calls at once")->capture_default_str();
-  cmd->add_option("--users", a->users, "A JSON file of users to import first (see docs/api.md#users)");
-  cmd->add_option("--address", a->http.address, "Address the REST API and task list listen on")->capture_default_str();
-  cmd->add_option("--port", a->http.port, "Port of the REST API and task list (0: any free port)")->capture_default_str();
-  cmd->add_option("--http-workers", a->http.workers, "HTTP requests handled at once")->capture_default_str();
-  cmd->add_option("--http-request-timeout", a->http.request_timeout_ms, "Milliseconds a client has to send a whole request")->capture_default_str();
+  cmd->add_option("--users", a->users,
+                  "A JSON file of users to import first (see docs/api.md#users)");
+  cmd->add_option("--address", a->http.address, "Address the REST API and task list listen on")
+      ->capture_default_str();
+  cmd->add_option("--port", a->http.port, "Port of the REST API and task list (0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--http-workers", a->http.workers, "HTTP requests handled at once")
+      ->capture_default_str();
+  cmd->add_option("--http-request-timeout", a->http.request_timeout_ms,
+                  "Milliseconds a client has to send a whole request")
+      ->capture_default_str();
   cmd->add_option("--http-header-timeout", a->http.header_timeout_ms,
                   "Milliseconds a client has to send a request's line and headers\n"
                   "(a new connection: from its accept)")
@@ -73,11 +82,16 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--password-queue", a->http.password_queue,
                   "Password checks waiting at most; beyond, 503 with Retry-After")
       ->capture_default_str();
-  cmd->add_option("--http-body-limit", a->http.body_limit, "Largest request body in bytes; larger get 413")->capture_default_str();
+  cmd->add_option("--http-body-limit", a->http.body_limit,
+                  "Largest request body in bytes; larger get 413")
+      ->capture_default_str();
   cmd->add_flag("--no-http", a->no_http, "Run only the job executor and timers, no REST API");
-  cmd->add_option("--tenant", a->tenants, "NAME=DATABASE_URL: a municipality with its own database, served under /t/NAME/\n"
-                                          "(its own users, processes and instances; migrate it first with elva db migrate --db URL)");
-  cmd->add_option("--stop-after", a->stop_after, "Stop by itself after this many seconds (demos, tests)");
+  cmd->add_option(
+      "--tenant", a->tenants,
+      "NAME=DATABASE_URL: a municipality with its own database, served under /t/NAME/\n"
+      "(its own users, processes and instances; migrate it first with elva db migrate --db URL)");
+  cmd->add_option("--stop-after", a->stop_after,
+                  "Stop by itself after this many seconds (demos, tests)");
   add_admin_options(cmd, *a);
   add_config_option(cmd, *a);
   add_limit_options(cmd, *a);
@@ -103,78 +117,102 @@ void add_serve(CLI::App& app, int& exit_code) {
     a->notifications = config->notifications;
     a->http.eservice = config->eservice;
     a->http.limits = a->limits;
-    exit_code = run_admin("serve", *a, true, [&](Engine& e) -> Result<nlohmann::json> {
-      if (!a->deploy.empty()) {
-        auto files = expand_bpmn_paths(a->deploy, true);
-        if (!files) return fail(files.error());
-        auto d = e.deploy(*files);
-        if (!d) return fail(d.error());
-        for (const auto& p : (*d)["processes"]) {
-          std::cerr << "elva serve: " << p["process"].get<std::string>() << " v" << p["version"]
-                    << (p["unchanged"].get<bool>() ? " (unchanged)" : " deployed") << "\n";
-        }
-      }
-      if (!a->users.empty()) {
-        auto users = read_json_file(a->users);
-        if (!users) return fail(users.error());
-        auto r = e.import_users(*users);
-        if (!r) return fail(r.error());
-        std::cerr << "elva serve: " << (*r)["users"] << " users imported from " << a->users << "\n";
-      }
-      // Tenants: each its own database, engine and scheduler thread.
-      std::map<std::string, std::unique_ptr<Engine>> tenant_engines;
-      for (const auto& spec : a->tenants) {
-        const auto eq = spec.find('=');
-        const std::string name = spec.substr(0, eq);
-        const bool valid = eq != std::string::npos && !name.empty() && name.size() <= 40 &&
-                           name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos;
-        if (!valid) return fail(Errc::InvalidArgument, "--tenant '" + spec + "': give NAME=DATABASE_URL with a name of a-z, 0-9 and -");
-        if (tenant_engines.count(name)) return fail(Errc::InvalidArgument, "--tenant " + name + " is given twice");
-        auto te = Engine::open(EngineOptions{spec.substr(eq + 1), "scheduler", true, a->registry, a->limits});
-        if (!te) return fail(te.error().code, "tenant '" + name + "': " + te.error().message);
-        a->http.tenants[name] = spec.substr(eq + 1);
-        tenant_engines[name] = std::move(*te);
-      }
-      std::unique_ptr<WebServer> web;
-      if (!a->no_http) {
-        a->http.log = [](const std::string& line) { std::cerr << "elva serve: http: " << line << "\n"; };
-        auto w = WebServer::start(e.database_url(), a->http);
-        if (!w) return fail(w.error());
-        web = std::move(*w);
-        std::cerr << "elva serve: task list at http://" << (a->http.address == "0.0.0.0" ? std::string("localhost") : a->http.address)
-                  << ":" << web->port() << "/tasklist/ , REST API at /api (OpenAPI: /api/openapi.json)\n";
-      }
-      auto status = e.db_status();
-      if (status) std::cerr << "elva serve: running on " << (*status)["database"].get<std::string>() << "; stop with Ctrl-C\n";
-      ServeOptions options;
-      options.node = a->node;
-      options.workers = a->workers;
-      options.stop = &g_stop;
-      if (a->notifications.is_object() && a->notifications.contains("connector")) {
-        options.prompt_connector = a->notifications.value("connector", "");
-        options.tasklist_url = a->notifications.value("tasklist_url", web ? "http://" + (a->http.address == "0.0.0.0" ? std::string("localhost") : a->http.address) +
-                                                                                ":" + std::to_string(web->port()) + "/tasklist/" : std::string());
-        for (const char* k : {"subject", "body"}) {
-          if (a->notifications.contains(k)) options.prompt_templates[k] = a->notifications[k];
-        }
-        std::cerr << "elva serve: new tasks are announced by mail through connector '" << options.prompt_connector << "'\n";
-      }
-      std::vector<std::thread> tenant_threads;
-      for (auto& [name, te] : tenant_engines) {
-        ServeOptions to = options;  // the same node name: leases live in the tenant's own database
-        to.tenant = name;           // in idempotency keys, so tenants never share one
-        std::cerr << "elva serve: tenant " << name << " at /t/" << name << "/\n";
-        tenant_threads.emplace_back([&engine = *te, to, name = name] {
-          if (auto tr = engine.serve(to); !tr) std::cerr << "elva serve: tenant " << name << " stopped: " << tr.error().message << "\n";
-        });
-      }
-      auto r = e.serve(options);
-      g_stop = true;
-      for (auto& t : tenant_threads) t.join();
-      if (!r) return fail(r.error());
-      std::cerr << "elva serve: stopped\n";
-      return nlohmann::json{{"stopped", true}};
-    }, [](const nlohmann::json&) {});
+    exit_code = run_admin(
+        "serve", *a, true,
+        [&](Engine& e) -> Result<nlohmann::json> {
+          if (!a->deploy.empty()) {
+            auto files = expand_bpmn_paths(a->deploy, true);
+            if (!files) return fail(files.error());
+            auto d = e.deploy(*files);
+            if (!d) return fail(d.error());
+            for (const auto& p : (*d)["processes"]) {
+              std::cerr << "elva serve: " << p["process"].get<std::string>() << " v" << p["version"]
+                        << (p["unchanged"].get<bool>() ? " (unchanged)" : " deployed") << "\n";
+            }
+          }
+          if (!a->users.empty()) {
+            auto users = read_json_file(a->users);
+            if (!users) return fail(users.error());
+            auto r = e.import_users(*users);
+            if (!r) return fail(r.error());
+            std::cerr << "elva serve: " << (*r)["users"] << " users imported from " << a->users
+                      << "\n";
+          }
+          // Tenants: each its own database, engine and scheduler thread.
+          std::map<std::string, std::unique_ptr<Engine>> tenant_engines;
+          for (const auto& spec : a->tenants) {
+            const auto eq = spec.find('=');
+            const std::string name = spec.substr(0, eq);
+            const bool valid = eq != std::string::npos && !name.empty() && name.size() <= 40 &&
+                               name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") ==
+                                   std::string::npos;
+            if (!valid)
+              return fail(
+                  Errc::InvalidArgument,
+                  "--tenant '" + spec + "': give NAME=DATABASE_URL with a name of a-z, 0-9 and -");
+            if (tenant_engines.count(name))
+              return fail(Errc::InvalidArgument, "--tenant " + name + " is given twice");
+            auto te = Engine::open(
+                EngineOptions{spec.substr(eq + 1), "scheduler", true, a->registry, a->limits});
+            if (!te) return fail(te.error().code, "tenant '" + name + "': " + te.error().message);
+            a->http.tenants[name] = spec.substr(eq + 1);
+            tenant_engines[name] = std::move(*te);
+          }
+          std::unique_ptr<WebServer> web;
+          if (!a->no_http) {
+            a->http.log = [](const std::string& line) {
+              std::cerr << "elva serve: http: " << line << "\n";
+            };
+            auto w = WebServer::start(e.database_url(), a->http);
+            if (!w) return fail(w.error());
+            web = std::move(*w);
+            std::cerr << "elva serve: task list at http://"
+                      << (a->http.address == "0.0.0.0" ? std::string("localhost") : a->http.address)
+                      << ":" << web->port()
+                      << "/tasklist/ , REST API at /api (OpenAPI: /api/openapi.json)\n";
+          }
+          auto status = e.db_status();
+          if (status)
+            std::cerr << "elva serve: running on " << (*status)["database"].get<std::string>()
+                      << "; stop with Ctrl-C\n";
+          ServeOptions options;
+          options.node = a->node;
+          options.workers = a->workers;
+          options.stop = &g_stop;
+          if (a->notifications.is_object() && a->notifications.contains("connector")) {
+            options.prompt_connector = a->notifications.value("connector", "");
+            options.tasklist_url = a->notifications.value(
+                "tasklist_url", web ? "http://" +
+                                          (a->http.address == "0.0.0.0" ? std::string("localhost")
+                                                                        : a->http.address) +
+                                          ":" + std::to_string(web->port()) + "/tasklist/"
+                                    : std::string());
+            for (const char* k : {"subject", "body"}) {
+              if (a->notifications.contains(k)) options.prompt_templates[k] = a->notifications[k];
+            }
+            std::cerr << "elva serve: new tasks are announced by mail through connector '"
+                      << options.prompt_connector << "'\n";
+          }
+          std::vector<std::thread> tenant_threads;
+          for (auto& [name, te] : tenant_engines) {
+            ServeOptions to =
+                options;       // the same node name: leases live in the tenant's own database
+            to.tenant = name;  // in idempotency keys, so tenants never share one
+            std::cerr << "elva serve: tenant " << name << " at /t/" << name << "/\n";
+            tenant_threads.emplace_back([&engine = *te, to, name = name] {
+              if (auto tr = engine.serve(to); !tr)
+                std::cerr << "elva serve: tenant " << name << " stopped: " << tr.error().message
+                          << "\n";
+            });
+          }
+          auto r = e.serve(options);
+          g_stop = true;
+          for (auto& t : tenant_threads) t.join();
+          if (!r) return fail(r.error());
+          std::cerr << "elva serve: stopped\n";
+          return nlohmann::json{{"stopped", true}};
+        },
+        [](const nlohmann::json&) {});
   });
 }
 

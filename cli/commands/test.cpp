@@ -29,9 +29,11 @@ std::vector<std::string> expand(const std::vector<std::string>& paths) {
       continue;
     }
     std::vector<std::string> found;
-    for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it); it.increment(ec)) {
+    for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
       const auto name = it->path().filename().string();
-      if (it->is_regular_file() && name.size() > 14 && name.substr(name.size() - 14) == ".scenario.json") {
+      if (it->is_regular_file() && name.size() > 14 &&
+          name.substr(name.size() - 14) == ".scenario.json") {
         found.push_back(it->path().string());
       }
     }
@@ -46,7 +48,8 @@ int run(const TestArgs& args) {
   for (const auto& path : expand(args.paths)) {
     ScenarioOptions options;
     options.strict = args.strict;
-    options.golden = args.update_traces ? ScenarioOptions::Golden::Update : ScenarioOptions::Golden::Compare;
+    options.golden =
+        args.update_traces ? ScenarioOptions::Golden::Update : ScenarioOptions::Golden::Compare;
     options.require_trace = args.require_traces;
     options.database_url = args.db;
     auto report = run_scenario(path, options);
@@ -72,7 +75,8 @@ int run(const TestArgs& args) {
       std::cout << " (completed with no output; --strict makes this a failure)\n";
     }
     if (args.trace || !report->passed) {
-      if (args.trace) for (const auto& t : report->trace) std::cout << "      | " << t << "\n";
+      if (args.trace)
+        for (const auto& t : report->trace) std::cout << "      | " << t << "\n";
     }
   }
   std::cout << passed << " passed, " << failed << " failed\n";
@@ -87,18 +91,22 @@ void add_test(CLI::App& app, int& exit_code) {
       "test",
       "Run scenario tests (*.scenario.json, or directories of them) through the same command\n"
       "pipeline as `elva serve`, in memory (or on PostgreSQL with --db), with a virtual clock and\n"
-      "mocked connectors. Each trace is compared with its golden trace (x.trace) when there is one.\n"
+      "mocked connectors. Each trace is compared with its golden trace (x.trace) when there is "
+      "one.\n"
       "Format: docs/scenarios.md.\n"
       "Exit codes: 0 all passed, 1 a scenario failed, 2 usage error or unreadable scenario.");
   cmd->add_option("scenarios", args->paths, "Scenario files or directories")->required();
   cmd->add_flag("--strict", args->strict, "Fail when a connector has no mock");
   cmd->add_flag("--trace", args->trace, "Print each instance's event trace");
-  cmd->add_flag("--update-traces", args->update_traces,
-                "Write each passing scenario's trace as its golden trace (x.scenario.json -> x.trace)");
-  cmd->add_flag("--require-traces", args->require_traces, "Fail a scenario that has no golden trace");
-  cmd->add_option("--db", args->db,
-                  "Run on this PostgreSQL server instead of in memory: each scenario in a throwaway database\n"
-                  "of its own (the user needs the right to create databases)");
+  cmd->add_flag(
+      "--update-traces", args->update_traces,
+      "Write each passing scenario's trace as its golden trace (x.scenario.json -> x.trace)");
+  cmd->add_flag("--require-traces", args->require_traces,
+                "Fail a scenario that has no golden trace");
+  cmd->add_option(
+      "--db", args->db,
+      "Run on this PostgreSQL server instead of in memory: each scenario in a throwaway database\n"
+      "of its own (the user needs the right to create databases)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

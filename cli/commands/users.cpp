@@ -10,7 +10,8 @@
 namespace elva::cli {
 
 void add_users(CLI::App& app, int& exit_code) {
-  auto* users = app.add_subcommand("users", "Users of the task list and the REST API: import them, list them, make API tokens.");
+  auto* users = app.add_subcommand(
+      "users", "Users of the task list and the REST API: import them, list them, make API tokens.");
   users->require_subcommand(1);
 
   struct ImportArgs : AdminArgs {
@@ -18,103 +19,134 @@ void add_users(CLI::App& app, int& exit_code) {
     bool from_hr = false;
   };
   auto ia = std::make_shared<ImportArgs>();
-  auto* import = users->add_subcommand("import", "Import users from a JSON file: [{\"id\", \"name\", \"email\", \"password\", \"roles\", \"groups\"}],\n"
-                                                 "or from the HR system (--from-hr: SCIM Users and Groups through the hr connector).\n"
-                                                 "Existing users are updated; a user without a password keeps the one they had. From HR,\n"
-                                                 "units become groups, inactive people are disabled, and existing users keep their roles.");
+  auto* import = users->add_subcommand(
+      "import",
+      "Import users from a JSON file: [{\"id\", \"name\", \"email\", \"password\", \"roles\", "
+      "\"groups\"}],\n"
+      "or from the HR system (--from-hr: SCIM Users and Groups through the hr connector).\n"
+      "Existing users are updated; a user without a password keeps the one they had. From HR,\n"
+      "units become groups, inactive people are disabled, and existing users keep their roles.");
   import->add_option("file", ia->file, "The JSON file");
-  import->add_flag("--from-hr", ia->from_hr, "Read users and groups from the HR system instead of a file");
+  import->add_flag("--from-hr", ia->from_hr,
+                   "Read users and groups from the HR system instead of a file");
   import->add_option("--connector", ia->hr, "The hr connector to read from (default: hr)");
   add_admin_options(import, *ia);
   add_config_option(import, *ia);
   import->callback([ia, &exit_code] {
     if (ia->file.empty() == !ia->from_hr) {
       std::cerr << "elva users import: give a FILE or --from-hr (one of them)\n";
-      exit_code = kExitUsage;
-      return;
-    }
-    std::shared_ptr<connector::Connector> hr;
-    if (ia->from_hr) {
-      auto config = connectors::load_config(ia->config);
-      if (!config) {
-        std::cerr << "elva users import: " << config.error().message << "\n";
-        exit_code = kExitUsage;
-        return;
-      }
-      const std::string name = ia->hr.empty() ? "hr" : ia->hr;
-      hr = config->registry->find(name);
-      if (!hr || hr->kind() != "hr") {
-        std::cerr << "elva users import: there is no hr connector '" << name << "' in "
-                  << (config->file.empty() ? std::string("the configuration (give --config elva.toml)") : config->file) << "\n";
-        exit_code = kExitUsage;
-        return;
-      }
-      ia->registry = config->registry;
-    }
-    exit_code = run_admin("users import", *ia, true, [&](Engine& e) -> Result<nlohmann::json> {
+  exit_code = kExitUsage;
+  return;
+}
+std::shared_ptr<connector::Connector> hr;
+if (ia->from_hr) {
+  auto config = connectors::load_config(ia->config);
+  if (!config) {
+    std::cerr << "elva users import: " << config.error().message << "\n";
+    exit_code = kExitUsage;
+    return;
+  }
+  const std::string name = ia->hr.empty() ? "hr" : ia->hr;
+  hr = config->registry->find(name);
+  if (!hr || hr->kind() != "hr") {
+    std::cerr << "elva users import: there is no hr connector '" << name << "' in "
+              << (config->file.empty() ? std::string("the configuration (give --config elva.toml)")
+                                       : config->file)
+              << "\n";
+    exit_code = kExitUsage;
+    return;
+  }
+  ia->registry = config->registry;
+}
+exit_code = run_admin(
+    "users import", *ia, true,
+    [&](Engine& e) -> Result<nlohmann::json> {
       if (!hr) {
         auto list = read_json_file(ia->file);
         if (!list) return fail(list.error());
         return e.import_users(*list);
       }
       return import_hr_users(e, *hr);
-    }, [&](const nlohmann::json& r) {
-      std::cout << r["users"] << " users imported from " << (hr ? "the HR system (" + hr->name() + ")" : ia->file) << "\n";
+    },
+    [&](const nlohmann::json& r) {
+      std::cout << r["users"] << " users imported from "
+                << (hr ? "the HR system (" + hr->name() + ")" : ia->file) << "\n";
     });
-  });
+}  // namespace elva::cli
+);
 
-  auto la = std::make_shared<AdminArgs>();
-  auto* list = users->add_subcommand("list", "List users with their roles and groups.");
-  add_admin_options(list, *la);
-  list->callback([la, &exit_code] {
-    exit_code = run_admin("users list", *la, true, [&](Engine& e) { return e.users(); }, [](const nlohmann::json& r) {
-      for (const auto& u : r) {
-        std::cout << u["id"].get<std::string>() << "  " << u["name"].get<std::string>() << "  roles " << u["roles"].dump()
-                  << "  groups " << u["groups"].dump() << (u["disabled"].get<bool>() ? "  (disabled)" : "") << "\n";
-      }
-    });
-  });
+auto la = std::make_shared<AdminArgs>();
+auto* list = users->add_subcommand("list", "List users with their roles and groups.");
+add_admin_options(list, *la);
+list->callback([la, &exit_code] {
+  exit_code = run_admin(
+      "users list", *la, true, [&](Engine& e) { return e.users(); },
+      [](const nlohmann::json& r) {
+        for (const auto& u : r) {
+          std::cout << u["id"].get<std::string>() << "  " << u["name"].get<std::string>()
+                    << "  roles " << u["roles"].dump() << "  groups " << u["groups"].dump()
+                    << (u["disabled"].get<bool>() ? "  (disabled)" : "") << "\n";
+        }
+      });
+});
 
-  struct TokenArgs : AdminArgs { std::string user, name = "api", ttl; };
-  auto ta = std::make_shared<TokenArgs>();
-  auto* token = users->add_subcommand("token", "Make an API token for a user (a system with the worker role, say). It is shown once.");
-  token->add_option("user", ta->user, "The user the token acts as")->required();
-  token->add_option("--name", ta->name, "What the token is for")->capture_default_str();
-  token->add_option("--ttl", ta->ttl, "How long it lasts (ISO 8601 duration such as P90D; default: until revoked)");
-  add_admin_options(token, *ta);
-  token->callback([ta, &exit_code] {
-    exit_code = run_admin("users token", *ta, true, [&](Engine& e) -> Result<nlohmann::json> {
-      std::int64_t ms = 0;
-      if (!ta->ttl.empty()) {
-        // P90D etc.: days, hours, minutes, seconds.
-        std::int64_t n = 0;
-        char unit = ta->ttl.back();
-        try {
-          n = std::stoll(ta->ttl.substr(ta->ttl.find_first_of("0123456789")));
-        } catch (...) {
-          return fail(Errc::InvalidArgument, "--ttl '" + ta->ttl + "' is not a duration such as P90D or PT12H");
+struct TokenArgs : AdminArgs {
+  std::string user, name = "api", ttl;
+};
+auto ta = std::make_shared<TokenArgs>();
+auto* token = users->add_subcommand(
+    "token",
+    "Make an API token for a user (a system with the worker role, say). It is shown once.");
+token->add_option("user", ta->user, "The user the token acts as")->required();
+token->add_option("--name", ta->name, "What the token is for")->capture_default_str();
+token->add_option("--ttl", ta->ttl,
+                  "How long it lasts (ISO 8601 duration such as P90D; default: until revoked)");
+add_admin_options(token, *ta);
+token->callback([ta, &exit_code] {
+  exit_code = run_admin(
+      "users token", *ta, true,
+      [&](Engine& e) -> Result<nlohmann::json> {
+        std::int64_t ms = 0;
+        if (!ta->ttl.empty()) {
+          // P90D etc.: days, hours, minutes, seconds.
+          std::int64_t n = 0;
+          char unit = ta->ttl.back();
+          try {
+            n = std::stoll(ta->ttl.substr(ta->ttl.find_first_of("0123456789")));
+          } catch (...) {
+            return fail(Errc::InvalidArgument,
+                        "--ttl '" + ta->ttl + "' is not a duration such as P90D or PT12H");
+          }
+          // Zero is no lifetime (it would read as "until revoked"); beyond 1000 years is a typo.
+          constexpr std::int64_t kMaxMs = 1000LL * 366 * 86'400'000;
+          if (n <= 0 || n > kMaxMs / 1000) {
+            return fail(Errc::InvalidArgument,
+                        "--ttl '" + ta->ttl + "' must be longer than zero and at most 1000 years");
+          }
+          const bool time = ta->ttl.find('T') != std::string::npos;
+          if (unit == 'D' && !time)
+            ms = n * 86'400'000;
+          else if (unit == 'H' && time)
+            ms = n * 3'600'000;
+          else if (unit == 'M' && time)
+            ms = n * 60'000;
+          else if (unit == 'S' && time)
+            ms = n * 1000;
+          else
+            return fail(Errc::InvalidArgument,
+                        "--ttl '" + ta->ttl + "' is not a duration such as P90D or PT12H");
+          if (ms > kMaxMs)
+            return fail(Errc::InvalidArgument,
+                        "--ttl '" + ta->ttl + "' must be at most 1000 years");
         }
-        // Zero is no lifetime (it would read as "until revoked"); beyond 1000 years is a typo.
-        constexpr std::int64_t kMaxMs = 1000LL * 366 * 86'400'000;
-        if (n <= 0 || n > kMaxMs / 1000) {
-          return fail(Errc::InvalidArgument,
-                      "--ttl '" + ta->ttl + "' must be longer than zero and at most 1000 years");
-        }
-        const bool time = ta->ttl.find('T') != std::string::npos;
-        if (unit == 'D' && !time) ms = n * 86'400'000;
-        else if (unit == 'H' && time) ms = n * 3'600'000;
-        else if (unit == 'M' && time) ms = n * 60'000;
-        else if (unit == 'S' && time) ms = n * 1000;
-        else return fail(Errc::InvalidArgument, "--ttl '" + ta->ttl + "' is not a duration such as P90D or PT12H");
-        if (ms > kMaxMs)
-          return fail(Errc::InvalidArgument, "--ttl '" + ta->ttl + "' must be at most 1000 years");
-      }
-      return e.create_token(ta->user, ta->name, ms);
-    }, [](const nlohmann::json& r) {
-      std::cout << r["token"].get<std::string>() << "\n";
-      std::cerr << "This token acts as " << r["user"].get<std::string>() << "; keep it secret, it is not shown again.\n";
-    });
-  });
+        return e.create_token(ta->user, ta->name, ms);
+      },
+      [](const nlohmann::json& r) {
+        std::cout << r["token"].get<std::string>() << "\n";
+        std::cerr << "This token acts as " << r["user"].get<std::string>()
+                  << "; keep it secret, it is not shown again.\n";
+      });
+});
 }
 
 }  // namespace elva::cli

@@ -1,6 +1,5 @@
 // `elva validate FILE...`: read and check BPMN files; exit 0 valid, 1 errors, 2 usage/I/O.
 #include <iostream>
-
 #include <nlohmann/json.hpp>
 
 #include "commands/commands.hpp"
@@ -20,8 +19,11 @@ struct ValidateArgs {
 nlohmann::json diagnostics_json(const std::vector<Diagnostic>& list) {
   auto out = nlohmann::json::array();
   for (const auto& d : list) {
-    out.push_back({{"line", d.pos.line}, {"col", d.pos.col}, {"element", d.element_id},
-                   {"type", d.element_type}, {"message", d.message}});
+    out.push_back({{"line", d.pos.line},
+                   {"col", d.pos.col},
+                   {"element", d.element_id},
+                   {"type", d.element_type},
+                   {"message", d.message}});
   }
   return out;
 }
@@ -39,13 +41,16 @@ int run(const ValidateArgs& args) {
   const auto reports = validate_files(*files, ReadOptions{args.max_size});
   int code = kExitOk;
   for (const auto& r : reports) {
-    if (!r.io_error.empty()) code = kExitUsage;
-    else if (!r.valid && code == kExitOk) code = kExitFindings;
+    if (!r.io_error.empty())
+      code = kExitUsage;
+    else if (!r.valid && code == kExitOk)
+      code = kExitFindings;
   }
   if (args.format == "json") {
     auto out = nlohmann::json::array();
     for (const auto& r : reports) {
-      nlohmann::json j{{"file", r.file}, {"valid", r.valid},
+      nlohmann::json j{{"file", r.file},
+                       {"valid", r.valid},
                        {"errors", diagnostics_json(r.errors)},
                        {"warnings", diagnostics_json(r.warnings)}};
       if (!r.io_error.empty()) j["ioError"] = r.io_error;

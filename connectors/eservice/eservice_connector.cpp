@@ -21,7 +21,8 @@ class EserviceConnector final : public connector::Connector {
   std::string kind() const override { return "eservice"; }
   json describe() const override { return s_.shown; }
   std::vector<connector::Operation> operations() const override {
-    return {{"updateCase", "Tells the citizen's case in the portal where the application stands",
+    return {{"updateCase",
+             "Tells the citizen's case in the portal where the application stands",
              {{"receipt", true, "the receipt number the intake returned"},
               {"status", true, "received, in-progress, needs-completion, decided, closed, ..."},
               {"message", false, "text the citizen sees"},
@@ -31,9 +32,12 @@ class EserviceConnector final : public connector::Connector {
 
   void invoke(connector::Invocation call, connector::Completion done) override {
     const json& in = call.input;
-    const std::string receipt = in.contains("receipt") && in["receipt"].is_string() ? in["receipt"].get<std::string>() : "";
-    const std::string status = in.contains("status") && in["status"].is_string() ? in["status"].get<std::string>() : "";
-    if (receipt.empty() || status.empty()) return done(Outcome::fail("eservice.updateCase needs receipt and status in its input"));
+    const std::string receipt =
+        in.contains("receipt") && in["receipt"].is_string() ? in["receipt"].get<std::string>() : "";
+    const std::string status =
+        in.contains("status") && in["status"].is_string() ? in["status"].get<std::string>() : "";
+    if (receipt.empty() || status.empty())
+      return done(Outcome::fail("eservice.updateCase needs receipt and status in its input"));
     auto segment = path_segment(receipt);
     if (!segment) return done(Outcome::fail("receipt: " + segment.error().message));
     HttpRequest req;
@@ -43,15 +47,19 @@ class EserviceConnector final : public connector::Connector {
     if (in.contains("data") && in["data"].is_object()) body["data"] = in["data"];
     req.body = body.dump();
     req.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", call.idempotency_key}};
-    if (!s_.text("token").empty()) req.origin_headers.emplace_back("Authorization", "Bearer " + s_.text("token"));
-    auto a = client_.send(req, std::min(call.deadline, std::chrono::system_clock::now() + timeout_));
+    if (!s_.text("token").empty())
+      req.origin_headers.emplace_back("Authorization", "Bearer " + s_.text("token"));
+    auto a =
+        client_.send(req, std::min(call.deadline, std::chrono::system_clock::now() + timeout_));
     const std::string what = "the portal (PUT " + req.url + ")";
     if (!a.ok) {
-      return done(a.failure.permanent() ? Outcome::fail(what + ": " + a.failure.message) : Outcome::retry(what + ": " + a.failure.message));
+      return done(a.failure.permanent() ? Outcome::fail(what + ": " + a.failure.message)
+                                        : Outcome::retry(what + ": " + a.failure.message));
     }
     const int code = a.response.status;
     if (code < 300) return done(Outcome::completed({{"status", code}}));
-    const std::string said = what + " answered " + std::to_string(code) + (a.response.body.empty() ? "" : ": " + excerpt(a.response.body));
+    const std::string said = what + " answered " + std::to_string(code) +
+                             (a.response.body.empty() ? "" : ": " + excerpt(a.response.body));
     if (code == 404) return done(Outcome::bpmn_error("CASE_NOT_FOUND", said));
     done(a.response.retryable() ? Outcome::retry(said) : Outcome::fail(said));
   }
@@ -66,12 +74,15 @@ class EserviceConnector final : public connector::Connector {
 }  // namespace
 
 Result<std::shared_ptr<connector::Connector>> make_eservice_connector(const Settings& s) {
-  if (s.text("portal_url").empty()) return fail(s.error("the eservice connector needs portal_url = \"https://portal.example/api\""));
+  if (s.text("portal_url").empty())
+    return fail(
+        s.error("the eservice connector needs portal_url = \"https://portal.example/api\""));
   auto timeout = s.duration("timeout", std::chrono::seconds(10));
   if (!timeout) return fail(timeout.error());
   auto options = http_client_options(s, "portal_url");
   if (!options) return fail(options.error());
-  return std::shared_ptr<connector::Connector>(std::make_shared<EserviceConnector>(s, *options, *timeout));
+  return std::shared_ptr<connector::Connector>(
+      std::make_shared<EserviceConnector>(s, *options, *timeout));
 }
 
 }  // namespace elva::connectors

@@ -5,8 +5,8 @@
 
 #include <memory>
 
-#include "support/settings.hpp"
 #include "elva/connector.hpp"
+#include "support/settings.hpp"
 
 namespace elva::connectors {
 

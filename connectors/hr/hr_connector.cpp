@@ -7,8 +7,8 @@
 #include <algorithm>
 #include <chrono>
 
-#include "support/http_client.hpp"
 #include "elva/connectors.hpp"
+#include "support/http_client.hpp"
 
 namespace elva::connectors {
 namespace {
@@ -56,28 +56,53 @@ class HrConnector final : public connector::Connector {
 
   std::vector<connector::Operation> operations() const override {
     const connector::Field number{"employeeNumber", true, "the employee number (SCIM externalId)"};
-    const std::vector<connector::Field> person{
-        {"givenName", false, ""}, {"familyName", false, ""}, {"email", false, "work e-mail"},
-        {"department", false, "organisation unit"}, {"organization", false, ""},
-        {"manager", false, "the manager's employee number"}, {"title", false, ""}};
+    const std::vector<connector::Field> person{{"givenName", false, ""},
+                                               {"familyName", false, ""},
+                                               {"email", false, "work e-mail"},
+                                               {"department", false, "organisation unit"},
+                                               {"organization", false, ""},
+                                               {"manager", false, "the manager's employee number"},
+                                               {"title", false, ""}};
     auto create_in = person;
     create_in.insert(create_in.begin(), {{number}, {"userName", true, "account name"}});
     create_in.push_back({"groups", false, "organisation units (groups) to join"});
     auto update_in = person;
     update_in.insert(update_in.begin(), number);
-    const std::vector<connector::Field> user_out{{"userId", false, "SCIM id"}, {"userName", false, ""}};
+    const std::vector<connector::Field> user_out{{"userId", false, "SCIM id"},
+                                                 {"userName", false, ""}};
     auto created_out = user_out;
     created_out.push_back({"created", false, "false when the employee already had an account"});
     return {
-        {"createUser", "Creates the employee's account (idempotent: an existing one is returned)", create_in, created_out},
-        {"updateUser", "Changes the employee's placement or details (SCIM PATCH)", update_in, user_out},
-        {"deactivateUser", "Deactivates the employee's account (active = false)", {number}, user_out},
-        {"addToGroup", "Adds the employee to an organisation unit (group)", {number, {"group", true, "unit name"}}, {{"groupId", false, ""}}},
-        {"removeFromGroup", "Removes the employee from an organisation unit", {number, {"group", true, "unit name"}}, {{"groupId", false, ""}}},
-        {"findUser", "Looks the employee up by employee number", {number}, {{"found", false, ""}, {"user", false, "userId, userName, name, email, department, manager, active"}}},
-        {"listUsers", "Employees, optionally of one unit", {{"department", false, "only this unit (group)"}, {"activeOnly", false, "default true"}},
-         {{"users", false, "list of users (as findUser, plus managerUserName)"}, {"count", false, ""}}},
-        {"createGroup", "Creates an organisation unit (idempotent)", {{"group", true, "unit name"}}, {{"groupId", false, ""}, {"created", false, ""}}},
+        {"createUser", "Creates the employee's account (idempotent: an existing one is returned)",
+         create_in, created_out},
+        {"updateUser", "Changes the employee's placement or details (SCIM PATCH)", update_in,
+         user_out},
+        {"deactivateUser",
+         "Deactivates the employee's account (active = false)",
+         {number},
+         user_out},
+        {"addToGroup",
+         "Adds the employee to an organisation unit (group)",
+         {number, {"group", true, "unit name"}},
+         {{"groupId", false, ""}}},
+        {"removeFromGroup",
+         "Removes the employee from an organisation unit",
+         {number, {"group", true, "unit name"}},
+         {{"groupId", false, ""}}},
+        {"findUser",
+         "Looks the employee up by employee number",
+         {number},
+         {{"found", false, ""},
+          {"user", false, "userId, userName, name, email, department, manager, active"}}},
+        {"listUsers",
+         "Employees, optionally of one unit",
+         {{"department", false, "only this unit (group)"}, {"activeOnly", false, "default true"}},
+         {{"users", false, "list of users (as findUser, plus managerUserName)"},
+          {"count", false, ""}}},
+        {"createGroup",
+         "Creates an organisation unit (idempotent)",
+         {{"group", true, "unit name"}},
+         {{"groupId", false, ""}, {"created", false, ""}}},
     };
   }
 
@@ -86,16 +111,19 @@ class HrConnector final : public connector::Connector {
     try {
       done(run(call, deadline));
     } catch (const json::exception& e) {
-      done(Outcome::retry("the SCIM server at " + base_ + " answered with JSON of an unexpected shape (" + e.what() + ")"));
+      done(Outcome::retry("the SCIM server at " + base_ +
+                          " answered with JSON of an unexpected shape (" + e.what() + ")"));
     }
   }
 
   // Every page of a resource type.
-  Result<json> list_all(const std::string& type, const std::string& filter, std::chrono::system_clock::time_point deadline) {
+  Result<json> list_all(const std::string& type, const std::string& filter,
+                        std::chrono::system_clock::time_point deadline) {
     json all = json::array();
     const std::int64_t page = s_.integer("page_size", 200);
     for (std::int64_t start = 1;; start += page) {
-      std::string path = "/" + type + "?startIndex=" + std::to_string(start) + "&count=" + std::to_string(page);
+      std::string path =
+          "/" + type + "?startIndex=" + std::to_string(start) + "&count=" + std::to_string(page);
       if (!filter.empty()) path += "&filter=" + url_encode(filter);
       auto r = scim("GET", path, json(), "", deadline);
       if (r.problem) return fail(Errc::ConnectorFailed, r.problem->message);
@@ -108,13 +136,14 @@ class HrConnector final : public connector::Connector {
   }
 
  private:
-  Reply scim(const std::string& method, const std::string& path, const json& body, const std::string& key,
-             std::chrono::system_clock::time_point deadline) {
+  Reply scim(const std::string& method, const std::string& path, const json& body,
+             const std::string& key, std::chrono::system_clock::time_point deadline) {
     HttpRequest req;
     req.method = method;
     req.url = base_ + path;
     req.headers.emplace_back("Accept", "application/scim+json, application/json");
-    if (!s_.text("token").empty()) req.origin_headers.emplace_back("Authorization", "Bearer " + s_.text("token"));
+    if (!s_.text("token").empty())
+      req.origin_headers.emplace_back("Authorization", "Bearer " + s_.text("token"));
     if (!key.empty()) req.headers.emplace_back("Idempotency-Key", key);
     if (!body.is_null()) {
       req.body = body.dump();
@@ -124,43 +153,54 @@ class HrConnector final : public connector::Connector {
     auto answer = client_.send(req, deadline);
     const std::string what = "SCIM " + method + " " + base_ + path.substr(0, path.find('?'));
     if (!answer.ok) {
-      reply.problem = answer.failure.permanent() ? Outcome::fail(what + ": " + answer.failure.message) : Outcome::retry(what + ": " + answer.failure.message);
+      reply.problem = answer.failure.permanent()
+                          ? Outcome::fail(what + ": " + answer.failure.message)
+                          : Outcome::retry(what + ": " + answer.failure.message);
       return reply;
     }
     reply.status = answer.response.status;
     if (!answer.response.body.empty()) {
       reply.body = json::parse(answer.response.body, nullptr, false);
       if (reply.body.is_discarded()) {
-        reply.problem = Outcome::retry(what + " answered " + std::to_string(reply.status) + " with a body that is not JSON: " + excerpt(answer.response.body));
+        reply.problem =
+            Outcome::retry(what + " answered " + std::to_string(reply.status) +
+                           " with a body that is not JSON: " + excerpt(answer.response.body));
         return reply;
       }
     }
     if (reply.status >= 400 && reply.status != 404 && reply.status != 409) {
-      const std::string detail = reply.body.is_object() ? reply.body.value("detail", std::string()) : std::string();
-      const std::string said = what + " answered " + std::to_string(reply.status) + (detail.empty() ? "" : ": " + detail);
+      const std::string detail =
+          reply.body.is_object() ? reply.body.value("detail", std::string()) : std::string();
+      const std::string said = what + " answered " + std::to_string(reply.status) +
+                               (detail.empty() ? "" : ": " + detail);
       reply.problem = answer.response.retryable() ? Outcome::retry(said) : Outcome::fail(said);
     }
     return reply;
   }
 
   // The one user with this employee number; nullopt when there is none; problem on failure.
-  std::optional<json> find_user(const std::string& number, std::optional<Outcome>& problem, std::chrono::system_clock::time_point deadline) {
-    auto r = scim("GET", "/Users?filter=" + url_encode("externalId eq " + quoted(number)), json(), "", deadline);
+  std::optional<json> find_user(const std::string& number, std::optional<Outcome>& problem,
+                                std::chrono::system_clock::time_point deadline) {
+    auto r = scim("GET", "/Users?filter=" + url_encode("externalId eq " + quoted(number)), json(),
+                  "", deadline);
     if (r.problem) {
       problem = r.problem;
       return std::nullopt;
     }
     const auto list = r.body.value("Resources", json::array());
     if (list.size() > 1) {
-      problem = Outcome::fail("the HR system has " + std::to_string(list.size()) + " users with employee number " + number + "; fix it there");
+      problem = Outcome::fail("the HR system has " + std::to_string(list.size()) +
+                              " users with employee number " + number + "; fix it there");
       return std::nullopt;
     }
     if (list.empty()) return std::nullopt;
     return list[0];
   }
 
-  std::optional<json> find_group(const std::string& group, std::optional<Outcome>& problem, std::chrono::system_clock::time_point deadline) {
-    auto r = scim("GET", "/Groups?filter=" + url_encode("displayName eq " + quoted(group)), json(), "", deadline);
+  std::optional<json> find_group(const std::string& group, std::optional<Outcome>& problem,
+                                 std::chrono::system_clock::time_point deadline) {
+    auto r = scim("GET", "/Groups?filter=" + url_encode("displayName eq " + quoted(group)), json(),
+                  "", deadline);
     if (r.problem) {
       problem = r.problem;
       return std::nullopt;
@@ -176,58 +216,79 @@ class HrConnector final : public connector::Connector {
     for (const auto& e : u.value("emails", json::array())) {
       if (email.empty() || e.value("primary", false)) email = e.value("value", "");
     }
-    return {{"userId", u.value("id", "")}, {"userName", u.value("userName", "")}, {"employeeNumber", u.value("externalId", ext.value("employeeNumber", ""))},
-            {"name", u.value("displayName", "")}, {"email", email}, {"department", ext.value("department", "")},
-            {"manager", ext.value("manager", json::object()).value("value", "")}, {"title", u.value("title", "")},
+    return {{"userId", u.value("id", "")},
+            {"userName", u.value("userName", "")},
+            {"employeeNumber", u.value("externalId", ext.value("employeeNumber", ""))},
+            {"name", u.value("displayName", "")},
+            {"email", email},
+            {"department", ext.value("department", "")},
+            {"manager", ext.value("manager", json::object()).value("value", "")},
+            {"title", u.value("title", "")},
             {"active", u.value("active", true)}};
   }
 
   // Fills SCIM attributes from the task's input; returns the manager's id lookup problem if any.
-  std::optional<Outcome> person_fields(const json& in, json& user, json& ext, std::chrono::system_clock::time_point deadline, bool patch,
+  std::optional<Outcome> person_fields(const json& in, json& user, json& ext,
+                                       std::chrono::system_clock::time_point deadline, bool patch,
                                        json& ops) {
     auto set = [&](const std::string& path, json value, json& target, const std::string& key) {
-      if (patch) ops.push_back({{"op", "replace"}, {"path", path}, {"value", value}});
-      else target[key] = std::move(value);
+      if (patch)
+        ops.push_back({{"op", "replace"}, {"path", path}, {"value", value}});
+      else
+        target[key] = std::move(value);
     };
     const std::string given = text_of(in, "givenName"), family = text_of(in, "familyName");
     if (!given.empty()) set("name.givenName", given, user["name"], "givenName");
     if (!family.empty()) set("name.familyName", family, user["name"], "familyName");
-    if (!given.empty() && !family.empty()) set("displayName", given + " " + family, user, "displayName");
+    if (!given.empty() && !family.empty())
+      set("displayName", given + " " + family, user, "displayName");
     if (const auto v = text_of(in, "email"); !v.empty()) {
-      set("emails", json::array({{{"value", v}, {"type", "work"}, {"primary", true}}}), user, "emails");
+      set("emails", json::array({{{"value", v}, {"type", "work"}, {"primary", true}}}), user,
+          "emails");
     }
     if (const auto v = text_of(in, "title"); !v.empty()) set("title", v, user, "title");
     const std::string prefix = std::string(kEnterprise) + ":";
-    if (const auto v = text_of(in, "department"); !v.empty()) set(prefix + "department", v, ext, "department");
-    if (const auto v = text_of(in, "organization"); !v.empty()) set(prefix + "organization", v, ext, "organization");
+    if (const auto v = text_of(in, "department"); !v.empty())
+      set(prefix + "department", v, ext, "department");
+    if (const auto v = text_of(in, "organization"); !v.empty())
+      set(prefix + "organization", v, ext, "organization");
     if (const auto v = text_of(in, "manager"); !v.empty()) {
       std::optional<Outcome> problem;
       auto m = find_user(v, problem, deadline);
       if (problem) return problem;
-      if (!m) return Outcome::fail("the manager with employee number " + v + " is not in the HR system");
+      if (!m)
+        return Outcome::fail("the manager with employee number " + v + " is not in the HR system");
       set(prefix + "manager", json{{"value", (*m)["id"]}}, ext, "manager");
     }
     return std::nullopt;
   }
 
-  Outcome membership(const std::string& op, const std::string& number, const std::string& group, const std::string& key,
-                     std::chrono::system_clock::time_point deadline) {
+  Outcome membership(const std::string& op, const std::string& number, const std::string& group,
+                     const std::string& key, std::chrono::system_clock::time_point deadline) {
     std::optional<Outcome> problem;
     auto u = find_user(number, problem, deadline);
     if (problem) return *problem;
-    if (!u) return Outcome::fail("there is no employee with number " + number + " in the HR system");
+    if (!u)
+      return Outcome::fail("there is no employee with number " + number + " in the HR system");
     auto g = find_group(group, problem, deadline);
     if (problem) return *problem;
-    if (!g) return Outcome::fail("there is no organisation unit (group) '" + group + "' in the HR system");
+    if (!g)
+      return Outcome::fail("there is no organisation unit (group) '" + group +
+                           "' in the HR system");
     const std::string uid = (*u)["id"], gid = (*g)["id"];
     bool member = false;
     for (const auto& m : g->value("members", json::array())) member |= m.value("value", "") == uid;
-    if ((op == "add") == member) return Outcome::completed({{"groupId", gid}});  // already so: nothing to do
-    json patch_op = op == "add" ? json{{"op", "add"}, {"path", "members"}, {"value", json::array({{{"value", uid}}})}}
-                                : json{{"op", "remove"}, {"path", "members[value eq " + quoted(uid) + "]"}};
-    auto r = scim("PATCH", "/Groups/" + url_encode(gid), {{"schemas", {kPatchOp}}, {"Operations", {patch_op}}}, key, deadline);
+    if ((op == "add") == member)
+      return Outcome::completed({{"groupId", gid}});  // already so: nothing to do
+    json patch_op =
+        op == "add"
+            ? json{{"op", "add"}, {"path", "members"}, {"value", json::array({{{"value", uid}}})}}
+            : json{{"op", "remove"}, {"path", "members[value eq " + quoted(uid) + "]"}};
+    auto r = scim("PATCH", "/Groups/" + url_encode(gid),
+                  {{"schemas", {kPatchOp}}, {"Operations", {patch_op}}}, key, deadline);
     if (r.problem) return *r.problem;
-    if (r.status == 404) return Outcome::retry("the unit '" + group + "' disappeared while changing its members");
+    if (r.status == 404)
+      return Outcome::retry("the unit '" + group + "' disappeared while changing its members");
     return Outcome::completed({{"groupId", gid}});
   }
 
@@ -236,7 +297,8 @@ class HrConnector final : public connector::Connector {
     const std::string& op = call.operation;
     const std::string number = text_of(in, "employeeNumber");
     const bool needs_number = op != "listUsers" && op != "createGroup";
-    if (needs_number && number.empty()) return Outcome::fail("hr." + op + " needs employeeNumber in its input");
+    if (needs_number && number.empty())
+      return Outcome::fail("hr." + op + " needs employeeNumber in its input");
     std::optional<Outcome> problem;
     if (op == "createUser") {
       const std::string user_name = text_of(in, "userName");
@@ -248,17 +310,24 @@ class HrConnector final : public connector::Connector {
       if (existing) {
         u = *existing;
       } else {
-        json user = {{"schemas", {kUserSchema, kEnterprise}}, {"userName", user_name}, {"externalId", number}, {"active", true}, {"name", json::object()}};
+        json user = {{"schemas", {kUserSchema, kEnterprise}},
+                     {"userName", user_name},
+                     {"externalId", number},
+                     {"active", true},
+                     {"name", json::object()}};
         json ext = {{"employeeNumber", number}};
         json unused;
         if (auto p = person_fields(in, user, ext, deadline, false, unused)) return *p;
         user[kEnterprise] = ext;
         auto r = scim("POST", "/Users", user, call.idempotency_key, deadline);
         if (r.problem) return *r.problem;
-        if (r.status == 409) {  // the userName is taken: ours from an earlier attempt, or someone else's
+        if (r.status ==
+            409) {  // the userName is taken: ours from an earlier attempt, or someone else's
           auto again = find_user(number, problem, deadline);
           if (problem) return *problem;
-          if (!again) return Outcome::fail("the HR system refused user name '" + user_name + "': it belongs to another employee");
+          if (!again)
+            return Outcome::fail("the HR system refused user name '" + user_name +
+                                 "': it belongs to another employee");
           u = *again;
         } else {
           u = r.body;
@@ -270,30 +339,37 @@ class HrConnector final : public connector::Connector {
         auto m = membership("add", number, g.get<std::string>(), call.idempotency_key, deadline);
         if (m.kind != Outcome::Kind::Completed) return m;
       }
-      return Outcome::completed({{"userId", u.value("id", "")}, {"userName", u.value("userName", "")}, {"created", created}});
+      return Outcome::completed({{"userId", u.value("id", "")},
+                                 {"userName", u.value("userName", "")},
+                                 {"created", created}});
     }
     if (op == "updateUser" || op == "deactivateUser") {
       auto u = find_user(number, problem, deadline);
       if (problem) return *problem;
-      if (!u) return Outcome::fail("there is no employee with number " + number + " in the HR system");
+      if (!u)
+        return Outcome::fail("there is no employee with number " + number + " in the HR system");
       json ops = json::array();
       if (op == "deactivateUser") {
         ops.push_back({{"op", "replace"}, {"path", "active"}, {"value", false}});
       } else {
         json unused_user, unused_ext;
         if (auto p = person_fields(in, unused_user, unused_ext, deadline, true, ops)) return *p;
-        if (ops.empty()) return Outcome::completed({{"userId", (*u)["id"]}, {"userName", (*u)["userName"]}});
+        if (ops.empty())
+          return Outcome::completed({{"userId", (*u)["id"]}, {"userName", (*u)["userName"]}});
       }
-      auto r = scim("PATCH", "/Users/" + url_encode((*u)["id"].get<std::string>()), {{"schemas", {kPatchOp}}, {"Operations", ops}},
-                    call.idempotency_key, deadline);
+      auto r = scim("PATCH", "/Users/" + url_encode((*u)["id"].get<std::string>()),
+                    {{"schemas", {kPatchOp}}, {"Operations", ops}}, call.idempotency_key, deadline);
       if (r.problem) return *r.problem;
-      if (r.status == 404) return Outcome::retry("the employee " + number + " disappeared from the HR system during the change");
+      if (r.status == 404)
+        return Outcome::retry("the employee " + number +
+                              " disappeared from the HR system during the change");
       return Outcome::completed({{"userId", (*u)["id"]}, {"userName", (*u)["userName"]}});
     }
     if (op == "addToGroup" || op == "removeFromGroup") {
       const std::string group = text_of(in, "group");
       if (group.empty()) return Outcome::fail("hr." + op + " needs group in its input");
-      return membership(op == "addToGroup" ? "add" : "remove", number, group, call.idempotency_key, deadline);
+      return membership(op == "addToGroup" ? "add" : "remove", number, group, call.idempotency_key,
+                        deadline);
     }
     if (op == "findUser") {
       auto u = find_user(number, problem, deadline);
@@ -310,7 +386,9 @@ class HrConnector final : public connector::Connector {
       for (const auto& u : *all) user_names[u.value("id", "")] = u.value("userName", "");
       for (const auto& u : *all) {
         auto v = user_view(u);
-        v["managerUserName"] = user_names.count(v["manager"].get<std::string>()) ? user_names[v["manager"].get<std::string>()] : "";
+        v["managerUserName"] = user_names.count(v["manager"].get<std::string>())
+                                   ? user_names[v["manager"].get<std::string>()]
+                                   : "";
         if (!dept.empty() && v["department"] != dept) continue;
         if (active_only && !v["active"].get<bool>()) continue;
         users.push_back(std::move(v));
@@ -323,9 +401,14 @@ class HrConnector final : public connector::Connector {
       auto g = find_group(group, problem, deadline);
       if (problem) return *problem;
       if (g) return Outcome::completed({{"groupId", (*g)["id"]}, {"created", false}});
-      auto r = scim("POST", "/Groups", {{"schemas", {kGroupSchema}}, {"displayName", group}, {"members", json::array()}}, call.idempotency_key, deadline);
+      auto r =
+          scim("POST", "/Groups",
+               {{"schemas", {kGroupSchema}}, {"displayName", group}, {"members", json::array()}},
+               call.idempotency_key, deadline);
       if (r.problem) return *r.problem;
-      if (r.status == 409) return Outcome::retry("the unit '" + group + "' was created meanwhile; looking it up again");
+      if (r.status == 409)
+        return Outcome::retry("the unit '" + group +
+                              "' was created meanwhile; looking it up again");
       return Outcome::completed({{"groupId", r.body.value("id", "")}, {"created", true}});
     }
     return Outcome::fail("hr has no operation " + op);
@@ -340,17 +423,20 @@ class HrConnector final : public connector::Connector {
 }  // namespace
 
 Result<std::shared_ptr<connector::Connector>> make_hr_connector(const Settings& s) {
-  if (s.text("url").empty()) return fail(s.error("the hr connector needs url = \"https://hr.example/scim/v2\""));
+  if (s.text("url").empty())
+    return fail(s.error("the hr connector needs url = \"https://hr.example/scim/v2\""));
   auto timeout = s.duration("timeout", std::chrono::seconds(10));
   if (!timeout) return fail(timeout.error());
   auto options = http_client_options(s, "url");
   if (!options) return fail(options.error());
-  return std::shared_ptr<connector::Connector>(std::make_shared<HrConnector>(s, *options, *timeout));
+  return std::shared_ptr<connector::Connector>(
+      std::make_shared<HrConnector>(s, *options, *timeout));
 }
 
 Result<json> read_hr_users(connector::Connector& hr) {
   auto* c = dynamic_cast<HrConnector*>(&hr);
-  if (!c) return fail(Errc::InvalidArgument, "connector '" + hr.name() + "' is not an hr connector");
+  if (!c)
+    return fail(Errc::InvalidArgument, "connector '" + hr.name() + "' is not an hr connector");
   auto& conn = *c;
   const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(60);
   auto users = conn.list_all("Users", "", deadline);
@@ -359,7 +445,8 @@ Result<json> read_hr_users(connector::Connector& hr) {
   if (!groups) return fail(groups.error());
   std::map<std::string, std::vector<std::string>> member_of;
   for (const auto& g : *groups) {
-    for (const auto& m : g.value("members", json::array())) member_of[m.value("value", "")].push_back(g.value("displayName", ""));
+    for (const auto& m : g.value("members", json::array()))
+      member_of[m.value("value", "")].push_back(g.value("displayName", ""));
   }
   json out = json::array();
   for (const auto& u : *users) {
@@ -367,8 +454,12 @@ Result<json> read_hr_users(connector::Connector& hr) {
     for (const auto& e : u.value("emails", json::array())) {
       if (email.empty() || e.value("primary", false)) email = e.value("value", "");
     }
-    out.push_back({{"id", u.value("userName", "")}, {"name", u.value("displayName", u.value("userName", ""))}, {"email", email},
-                   {"groups", member_of[u.value("id", "")]}, {"roles", json::array({"employee"})}, {"disabled", !u.value("active", true)}});
+    out.push_back({{"id", u.value("userName", "")},
+                   {"name", u.value("displayName", u.value("userName", ""))},
+                   {"email", email},
+                   {"groups", member_of[u.value("id", "")]},
+                   {"roles", json::array({"employee"})},
+                   {"disabled", !u.value("active", true)}});
   }
   return out;
 }

@@ -1,12 +1,12 @@
-// The `hr` connector: HR and identity provisioning over SCIM 2.0 (RFC 7643/7644); docs/connectors.md#hr.
+// The `hr` connector: HR and identity provisioning over SCIM 2.0 (RFC 7643/7644);
+// docs/connectors.md#hr.
 #pragma once
 
 #include <memory>
-
 #include <nlohmann/json.hpp>
 
-#include "support/settings.hpp"
 #include "elva/connector.hpp"
+#include "support/settings.hpp"
 
 namespace elva::connectors {
 

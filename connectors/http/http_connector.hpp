@@ -3,8 +3,8 @@
 
 #include <memory>
 
-#include "support/settings.hpp"
 #include "elva/connector.hpp"
+#include "support/settings.hpp"
 
 namespace elva::connectors {
 

@@ -38,19 +38,26 @@ class LotteryConnector final : public connector::Connector {
   const std::string& name() const override { return s_.name; }
   std::string kind() const override { return "lottery"; }
   std::vector<connector::Operation> operations() const override {
-    return {{"draw", "Ranks applicants by SHA-256(seed:id); the first `positions` win, the rest are the waiting list in order",
+    return {{"draw",
+             "Ranks applicants by SHA-256(seed:id); the first `positions` win, the rest are the "
+             "waiting list in order",
              {{"applicants", true, "list of applicant ids (or objects with an id)"},
               {"seed", true, "the published seed"},
               {"positions", false, "how many win (default: all ranked, no winners)"}},
-             {{"ranking", false, "all ids, in order"}, {"winners", false, ""}, {"waitingList", false, ""},
-              {"tickets", false, "id -> ticket (hex)"}, {"seedHash", false, "SHA-256 of the seed"}, {"method", false, ""}}}};
+             {{"ranking", false, "all ids, in order"},
+              {"winners", false, ""},
+              {"waitingList", false, ""},
+              {"tickets", false, "id -> ticket (hex)"},
+              {"seedHash", false, "SHA-256 of the seed"},
+              {"method", false, ""}}}};
   }
   void invoke(connector::Invocation call, connector::Completion done) override {
     const json& in = call.input;
     if (!in.contains("seed") || !in["seed"].is_string() || in["seed"].get<std::string>().empty()) {
       return done(Outcome::fail("lottery.draw needs the published seed (a non-empty text)"));
     }
-    if (!in.contains("applicants") || !in["applicants"].is_array()) return done(Outcome::fail("lottery.draw needs applicants (a list)"));
+    if (!in.contains("applicants") || !in["applicants"].is_array())
+      return done(Outcome::fail("lottery.draw needs applicants (a list)"));
     auto r = lottery_draw(in["seed"], in["applicants"], in.value("positions", 0));
     if (!r) return done(Outcome::fail(r.error().message));
     done(Outcome::completed(*r));
@@ -67,11 +74,16 @@ Result<json> lottery_draw(const std::string& seed, const json& applicants, int p
   json by_id = json::object();
   for (const auto& a : applicants) {
     std::string id;
-    if (a.is_string()) id = a.get<std::string>();
-    else if (a.is_number_integer()) id = std::to_string(a.get<long long>());
-    else if (a.is_object() && a.contains("id")) id = a["id"].is_string() ? a["id"].get<std::string>() : a["id"].dump();
-    if (id.empty()) return fail(Errc::InvalidArgument, "every applicant needs an id; got " + a.dump());
-    if (by_id.contains(id)) return fail(Errc::InvalidArgument, "applicant " + id + " is listed twice");
+    if (a.is_string())
+      id = a.get<std::string>();
+    else if (a.is_number_integer())
+      id = std::to_string(a.get<long long>());
+    else if (a.is_object() && a.contains("id"))
+      id = a["id"].is_string() ? a["id"].get<std::string>() : a["id"].dump();
+    if (id.empty())
+      return fail(Errc::InvalidArgument, "every applicant needs an id; got " + a.dump());
+    if (by_id.contains(id))
+      return fail(Errc::InvalidArgument, "applicant " + id + " is listed twice");
     const std::string ticket = sha256_hex(seed + ":" + id);
     by_id[id] = ticket;
     tickets.emplace_back(ticket, id);
@@ -82,8 +94,10 @@ Result<json> lottery_draw(const std::string& seed, const json& applicants, int p
     ranking.push_back(tickets[i].second);
     (static_cast<int>(i) < positions ? winners : waiting).push_back(tickets[i].second);
   }
-  return json{{"ranking", ranking}, {"winners", winners}, {"waitingList", waiting}, {"tickets", by_id},
-              {"seedHash", sha256_hex(seed)}, {"method", "rank by SHA-256(\"<seed>:<id>\"), lowest first"}};
+  return json{
+      {"ranking", ranking},           {"winners", winners},
+      {"waitingList", waiting},       {"tickets", by_id},
+      {"seedHash", sha256_hex(seed)}, {"method", "rank by SHA-256(\"<seed>:<id>\"), lowest first"}};
 }
 
 Result<std::shared_ptr<connector::Connector>> make_lottery_connector(const Settings& s) {

@@ -2,13 +2,12 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include "support/settings.hpp"
 #include "elva/connector.hpp"
+#include "support/settings.hpp"
 
 namespace elva::connectors {
 

@@ -4,9 +4,6 @@
 // again after a crash carries the same Message-ID and receiving systems can drop the copy.
 #include "mail/mail_connector.hpp"
 
-#include "support/tls.hpp"
-#include "mail/mail_format.hpp"
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -17,9 +14,11 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-
 #include <ctime>
 #include <istream>
+
+#include "mail/mail_format.hpp"
+#include "support/tls.hpp"
 
 namespace elva::connectors {
 namespace {
@@ -37,10 +36,12 @@ Result<std::vector<Mailbox>> recipients(const json& in, const std::string& field
   std::vector<Mailbox> out;
   const json v = in.value(field, json());
   std::vector<std::string> texts;
-  if (v.is_string()) texts.push_back(v.get<std::string>());
+  if (v.is_string())
+    texts.push_back(v.get<std::string>());
   else if (v.is_array()) {
     for (const auto& x : v) {
-      if (!x.is_string()) return fail(Errc::InvalidArgument, field + ": every entry of the list must be a text");
+      if (!x.is_string())
+        return fail(Errc::InvalidArgument, field + ": every entry of the list must be a text");
       texts.push_back(x.get<std::string>());
     }
   } else if (!v.is_null()) {
@@ -60,17 +61,22 @@ class Smtp {
       : tls_ctx_(tls), until_(until), where_(std::move(where)) {}
 
   // Each step returns an Outcome when it went wrong.
-  std::optional<Outcome> connect(const std::string& host, const std::string& port, bool implicit_tls, bool verify) {
+  std::optional<Outcome> connect(const std::string& host, const std::string& port,
+                                 bool implicit_tls, bool verify) {
     tcp::resolver resolver(ioc_);
     boost::system::error_code ec;
     auto endpoints = resolver.resolve(host, port, ec);
     if (ec) return Outcome::retry("cannot resolve the mail server " + host + ": " + ec.message());
     tcp_ = std::make_unique<beast::tcp_stream>(ioc_);
     tcp_->expires_at(until_);
-    tcp_->async_connect(endpoints, [&ec](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
+    tcp_->async_connect(
+        endpoints, [&ec](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
     run();
-    if (ec) return Outcome::retry(ec == beast::error::timeout ? "no connection to the mail server " + where_ + " before the deadline"
-                                                               : "could not connect to the mail server " + where_ + " (" + ec.message() + ")");
+    if (ec)
+      return Outcome::retry(
+          ec == beast::error::timeout
+              ? "no connection to the mail server " + where_ + " before the deadline"
+              : "could not connect to the mail server " + where_ + " (" + ec.message() + ")");
     host_ = host;
     verify_ = verify;
     if (implicit_tls) {
@@ -86,8 +92,11 @@ class Smtp {
 
   // Sends a command and checks the reply code. 4xx: retry; 5xx: fail.
   // The one place a command is written: a line with CR, LF or NUL is never sent.
-  std::optional<Outcome> command(const std::string& line, int want, const std::string& step, bool secret = false) {
-    if (!is_command_line(line)) return Outcome::fail("an SMTP command (" + (secret ? std::string("AUTH") : step) + ") would hold a line break; nothing more was sent");
+  std::optional<Outcome> command(const std::string& line, int want, const std::string& step,
+                                 bool secret = false) {
+    if (!is_command_line(line))
+      return Outcome::fail("an SMTP command (" + (secret ? std::string("AUTH") : step) +
+                           ") would hold a line break; nothing more was sent");
     if (auto p = write(line + "\r\n", secret ? "AUTH" : step)) return p;
     return expect(want, step);
   }
@@ -96,10 +105,14 @@ class Smtp {
     boost::system::error_code ec;
     auto done = [&ec](const boost::system::error_code& e, std::size_t) { ec = e; };
     tcp_->expires_at(until_);
-    if (tls_) asio::async_write(*tls_, asio::buffer(data), done);
-    else asio::async_write(*tcp_, asio::buffer(data), done);
+    if (tls_)
+      asio::async_write(*tls_, asio::buffer(data), done);
+    else
+      asio::async_write(*tcp_, asio::buffer(data), done);
     run();
-    if (ec) return Outcome::retry("the mail server " + where_ + " went away during " + step + " (" + ec.message() + ")");
+    if (ec)
+      return Outcome::retry("the mail server " + where_ + " went away during " + step + " (" +
+                            ec.message() + ")");
     return std::nullopt;
   }
 
@@ -111,26 +124,32 @@ class Smtp {
       boost::system::error_code ec;
       auto done = [&ec](const boost::system::error_code& e, std::size_t) { ec = e; };
       tcp_->expires_at(until_);
-      if (tls_) asio::async_read_until(*tls_, buf_, "\r\n", done);
-      else asio::async_read_until(*tcp_, buf_, "\r\n", done);
+      if (tls_)
+        asio::async_read_until(*tls_, buf_, "\r\n", done);
+      else
+        asio::async_read_until(*tcp_, buf_, "\r\n", done);
       run();
       if (ec) {
-        return Outcome::retry(ec == beast::error::timeout ? "the mail server " + where_ + " did not answer " + step + " before the deadline"
-                                                          : "the mail server " + where_ + " closed the connection during " + step);
+        return Outcome::retry(
+            ec == beast::error::timeout
+                ? "the mail server " + where_ + " did not answer " + step + " before the deadline"
+                : "the mail server " + where_ + " closed the connection during " + step);
       }
       std::istream in(&buf_);
       std::string line;
       std::getline(in, line);
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.size() < 3 || !std::isdigit(static_cast<unsigned char>(line[0]))) {
-        return Outcome::retry("the mail server " + where_ + " sent something that is not SMTP: " + excerpt(line));
+        return Outcome::retry("the mail server " + where_ +
+                              " sent something that is not SMTP: " + excerpt(line));
       }
       code_ = std::stoi(line.substr(0, 3));
       last_ += (last_.empty() ? "" : "\n") + line;
       if (line.size() == 3 || line[3] != '-') break;
     }
     if (code_ == want || (want == 250 && code_ == 251)) return std::nullopt;
-    const std::string said = "the mail server " + where_ + " refused " + step + ": " + excerpt(last_);
+    const std::string said =
+        "the mail server " + where_ + " refused " + step + ": " + excerpt(last_);
     if (code_ >= 400 && code_ < 500) return Outcome::retry(said);
     return Outcome::fail(said);
   }
@@ -152,10 +171,12 @@ class Smtp {
     expect_peer(tls_->native_handle(), host_, verify_);
     boost::system::error_code ec;
     tcp_->expires_at(until_);
-    tls_->async_handshake(ssl::stream_base::client, [&ec](const boost::system::error_code& e) { ec = e; });
+    tls_->async_handshake(ssl::stream_base::client,
+                          [&ec](const boost::system::error_code& e) { ec = e; });
     run();
     if (!ec) return std::nullopt;
-    return Outcome::fail("TLS handshake with the mail server " + where_ + " failed: " + handshake_failure(tls_->native_handle(), ec, host_));
+    return Outcome::fail("TLS handshake with the mail server " + where_ +
+                         " failed: " + handshake_failure(tls_->native_handle(), ec, host_));
   }
 
   ssl::context& tls_ctx_;
@@ -172,7 +193,8 @@ class Smtp {
 
 class MailConnector final : public connector::Connector {
  public:
-  MailConnector(Settings s, Mailbox from, std::chrono::milliseconds timeout) : s_(std::move(s)), from_(std::move(from)), timeout_(timeout) {
+  MailConnector(Settings s, Mailbox from, std::chrono::milliseconds timeout)
+      : s_(std::move(s)), from_(std::move(from)), timeout_(timeout) {
     tls_error_ = configure_client_tls(tls_, s_.text("ca_file"), s_.flag("verify_tls", true));
   }
   const std::string& tls_error() const { return tls_error_; }
@@ -181,14 +203,16 @@ class MailConnector final : public connector::Connector {
   std::string kind() const override { return "mail"; }
   json describe() const override { return s_.shown; }
   std::vector<connector::Operation> operations() const override {
-    return {{"send", "Sends a mail; subject and body are templates ({{name}} from data, else the input)",
+    return {{"send",
+             "Sends a mail; subject and body are templates ({{name}} from data, else the input)",
              {{"to", true, "recipient(s): an address, a comma-separated list or a list"},
               {"subject", false, "subject template (or from the named template)"},
               {"body", false, "body template (plain text)"},
               {"template", false, "name of a template in the connector's settings"},
               {"cc", false, "copy recipient(s)"},
               {"data", false, "values for the templates (default: the input itself)"}},
-             {{"messageId", false, "the Message-ID sent"}, {"recipients", false, "how many accepted the mail"}}}};
+             {{"messageId", false, "the Message-ID sent"},
+              {"recipients", false, "how many accepted the mail"}}}};
   }
 
   void invoke(connector::Invocation call, connector::Completion done) override { done(send(call)); }
@@ -199,7 +223,9 @@ class MailConnector final : public connector::Connector {
     std::string subject = in.value("subject", ""), body = in.value("body", "");
     if (const std::string t = in.value("template", ""); !t.empty()) {
       const json templates = s_.values.value("templates", json::object());
-      if (!templates.contains(t)) return Outcome::fail("mail template '" + t + "' is not configured (" + s_.where + ".templates)");
+      if (!templates.contains(t))
+        return Outcome::fail("mail template '" + t + "' is not configured (" + s_.where +
+                             ".templates)");
       if (subject.empty()) subject = templates[t].value("subject", "");
       if (body.empty()) body = templates[t].value("body", "");
     }
@@ -217,27 +243,38 @@ class MailConnector final : public connector::Connector {
     const std::string port = std::to_string(s_.integer("port", 587));
     const std::string tls = s_.text("tls", "starttls");
     std::string id_part;
-    for (char c : call.idempotency_key) id_part += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
+    for (char c : call.idempotency_key)
+      id_part += std::isalnum(static_cast<unsigned char>(c)) || c == '-' ? c : '_';
     const std::string message_id = "<" + id_part + "." + s_.name + "@elva>";
     const auto deadline = std::min(call.deadline, std::chrono::system_clock::now() + timeout_);
-    const auto until = std::chrono::steady_clock::now() + (deadline - std::chrono::system_clock::now());
-    Smtp smtp(tls_, std::chrono::time_point_cast<std::chrono::steady_clock::duration>(until), host + ":" + port);
+    const auto until =
+        std::chrono::steady_clock::now() + (deadline - std::chrono::system_clock::now());
+    Smtp smtp(tls_, std::chrono::time_point_cast<std::chrono::steady_clock::duration>(until),
+              host + ":" + port);
     if (auto p = smtp.connect(host, port, tls == "tls", s_.flag("verify_tls", true))) return *p;
     if (auto p = smtp.command("EHLO elva", 250, "EHLO")) return *p;
     if (tls == "starttls") {
-      if (!smtp.offers("STARTTLS")) return Outcome::fail("the mail server " + host + ":" + port + " does not offer STARTTLS, and tls = \"starttls\" requires it");
+      if (!smtp.offers("STARTTLS"))
+        return Outcome::fail("the mail server " + host + ":" + port +
+                             " does not offer STARTTLS, and tls = \"starttls\" requires it");
       if (auto p = smtp.starttls()) return *p;
       if (auto p = smtp.command("EHLO elva", 250, "EHLO")) return *p;
     }
     if (const std::string user = s_.text("username"); !user.empty()) {
-      const std::string token = base64_encode(std::string("\0", 1) + user + std::string("\0", 1) + s_.text("password"));
-      if (auto p = smtp.command("AUTH PLAIN " + token, 235, "authentication (AUTH PLAIN) as " + user, true)) return *p;
+      const std::string token =
+          base64_encode(std::string("\0", 1) + user + std::string("\0", 1) + s_.text("password"));
+      if (auto p = smtp.command("AUTH PLAIN " + token, 235,
+                                "authentication (AUTH PLAIN) as " + user, true))
+        return *p;
     }
-    if (auto p = smtp.command("MAIL FROM:<" + from_.address + ">", 250, "the sender " + from_.address)) return *p;
+    if (auto p =
+            smtp.command("MAIL FROM:<" + from_.address + ">", 250, "the sender " + from_.address))
+      return *p;
     int accepted = 0;
     for (const auto* list : {&*to, &*cc}) {
       for (const auto& r : *list) {
-        if (auto p = smtp.command("RCPT TO:<" + r.address + ">", 250, "the recipient " + r.address)) return *p;
+        if (auto p = smtp.command("RCPT TO:<" + r.address + ">", 250, "the recipient " + r.address))
+          return *p;
         ++accepted;
       }
     }
@@ -252,8 +289,10 @@ class MailConnector final : public connector::Connector {
     // text, and the whole DATA dot-stuffed.
     msg += address_field("From", {from_}) + "\r\n" + address_field("To", *to) + "\r\n";
     if (!cc->empty()) msg += address_field("Cc", *cc) + "\r\n";
-    msg += header_field("Subject", *filled_subject) + "\r\nDate: " + date + "\r\nMessage-ID: " + message_id +
-           "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+    msg += header_field("Subject", *filled_subject) + "\r\nDate: " + date +
+           "\r\nMessage-ID: " + message_id +
+           "\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; "
+           "charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
     const std::string encoded = base64_encode(crlf_lines(*filled_body));
     for (std::size_t i = 0; i < encoded.size(); i += 76) msg += encoded.substr(i, 76) + "\r\n";
     if (auto p = smtp.write(smtp_data(msg), "the message")) return *p;
@@ -287,12 +326,15 @@ Result<std::string> fill_mail_template(const std::string& text, const json& data
     std::size_t start = 0;
     while (v && start <= path.size()) {
       const auto dot = path.find('.', start);
-      const std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+      const std::string part =
+          path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
       v = v->is_object() && v->contains(part) ? &(*v)[part] : nullptr;
       if (dot == std::string::npos) break;
       start = dot + 1;
     }
-    if (!v || v->is_null()) return fail(Errc::InvalidArgument, "{{" + path + "}} has no value (map it into the task's input)");
+    if (!v || v->is_null())
+      return fail(Errc::InvalidArgument,
+                  "{{" + path + "}} has no value (map it into the task's input)");
     out += v->is_string() ? v->get<std::string>() : v->dump();
     i = close + 2;
   }
@@ -301,9 +343,12 @@ Result<std::string> fill_mail_template(const std::string& text, const json& data
 
 Result<std::shared_ptr<connector::Connector>> make_mail_connector(const Settings& s) {
   const std::string tls = s.text("tls", "starttls");
-  if (tls != "starttls" && tls != "tls" && tls != "none") return fail(s.error("tls = \"" + tls + "\": use \"starttls\", \"tls\" or \"none\""));
-  if (!s.text("username").empty() && s.text("password").empty()) return fail(s.error("username is set but password is not"));
-  if (!s.text("username").empty() && tls == "none") return fail(s.error("refusing to send a password without TLS; set tls = \"starttls\""));
+  if (tls != "starttls" && tls != "tls" && tls != "none")
+    return fail(s.error("tls = \"" + tls + "\": use \"starttls\", \"tls\" or \"none\""));
+  if (!s.text("username").empty() && s.text("password").empty())
+    return fail(s.error("username is set but password is not"));
+  if (!s.text("username").empty() && tls == "none")
+    return fail(s.error("refusing to send a password without TLS; set tls = \"starttls\""));
   auto timeout = s.duration("timeout", std::chrono::seconds(20));
   if (!timeout) return fail(timeout.error());
   auto from = parse_mailbox(s.text("from", "elva@localhost"));

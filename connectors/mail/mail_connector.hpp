@@ -3,12 +3,11 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
-#include "support/settings.hpp"
 #include "elva/connector.hpp"
+#include "support/settings.hpp"
 
 namespace elva::connectors {
 

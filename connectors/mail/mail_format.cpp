@@ -2,7 +2,6 @@
 #include "mail/mail_format.hpp"
 
 #include <boost/asio/ip/address.hpp>
-
 #include <cctype>
 #include <cstring>
 
@@ -11,12 +10,17 @@
 namespace elva::connectors {
 namespace {
 
-constexpr std::size_t kLine = 78;        // RFC 5322 §2.1.1: lines SHOULD be at most 78 characters
-constexpr std::size_t kWordBytes = 39;   // bytes per encoded word: 52 base64 characters, 64 in all
+constexpr std::size_t kLine = 78;       // RFC 5322 §2.1.1: lines SHOULD be at most 78 characters
+constexpr std::size_t kWordBytes = 39;  // bytes per encoded word: 52 base64 characters, 64 in all
 
-Error bad(const std::string& rule) { return Error{Errc::InvalidArgument, "is not a mail address (local@domain, RFC 5321): " + rule, {}}; }
+Error bad(const std::string& rule) {
+  return Error{
+      Errc::InvalidArgument, "is not a mail address (local@domain, RFC 5321): " + rule, {}};
+}
 
-bool atext(unsigned char c) { return std::isalnum(c) || (c != 0 && std::strchr("!#$%&'*+-/=?^_`{|}~", c) != nullptr); }
+bool atext(unsigned char c) {
+  return std::isalnum(c) || (c != 0 && std::strchr("!#$%&'*+-/=?^_`{|}~", c) != nullptr);
+}
 
 bool dot_atom(std::string_view s) {
   if (s.empty() || s.front() == '.' || s.back() == '.') return false;
@@ -40,7 +44,8 @@ bool quoted_local(std::string_view s) {
       if (i + 2 >= s.size()) return false;
       const auto next = static_cast<unsigned char>(s[++i]);
       if (next < 32 || next > 126) return false;
-    } else if (c < 32 || c > 126 || c == '"' || c == '<' || c == '>') {  // <> allowed by RFC 5321, refused here
+    } else if (c < 32 || c > 126 || c == '"' || c == '<' ||
+               c == '>') {  // <> allowed by RFC 5321, refused here
       return false;
     }
   }
@@ -52,9 +57,12 @@ bool host_name(std::string_view s) {
   std::size_t start = 0;
   for (;;) {
     const auto dot = s.find('.', start);
-    const auto label = s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
-    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') return false;
-    for (unsigned char c : label) if (!std::isalnum(c) && c != '-') return false;
+    const auto label =
+        s.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+      return false;
+    for (unsigned char c : label)
+      if (!std::isalnum(c) && c != '-') return false;
     if (dot == std::string_view::npos) return true;
     start = dot + 1;
   }
@@ -64,20 +72,27 @@ bool address_literal(std::string_view s) {
   if (s.size() < 3 || s.front() != '[' || s.back() != ']') return false;
   const std::string inner(s.substr(1, s.size() - 2));
   boost::system::error_code ec;
-  if (inner.rfind("IPv6:", 0) == 0) (void)boost::asio::ip::make_address_v6(inner.substr(5), ec);
-  else (void)boost::asio::ip::make_address_v4(inner, ec);
+  if (inner.rfind("IPv6:", 0) == 0)
+    (void)boost::asio::ip::make_address_v6(inner.substr(5), ec);
+  else
+    (void)boost::asio::ip::make_address_v4(inner, ec);
   return !ec;
 }
 
 Result<std::string> addr_spec(std::string_view s) {
-  for (unsigned char c : s) if (c >= 128) return fail(bad("it is not ASCII (write the domain in its xn-- form; Elva does not send SMTPUTF8)"));
+  for (unsigned char c : s)
+    if (c >= 128)
+      return fail(
+          bad("it is not ASCII (write the domain in its xn-- form; Elva does not send SMTPUTF8)"));
   if (s.size() > 254) return fail(bad("it is longer than 254 characters"));
   const auto at = s.rfind('@');
   if (at == std::string_view::npos) return fail(bad("it has no @"));
   const auto local = s.substr(0, at), domain = s.substr(at + 1);
   if (local.size() > 64) return fail(bad("its local part is longer than 64 characters"));
-  if (!dot_atom(local) && !quoted_local(local)) return fail(bad("its local part has a character a mail address cannot hold unquoted"));
-  if (!host_name(domain) && !address_literal(domain)) return fail(bad("its domain is not a host name or an address literal"));
+  if (!dot_atom(local) && !quoted_local(local))
+    return fail(bad("its local part has a character a mail address cannot hold unquoted"));
+  if (!host_name(domain) && !address_literal(domain))
+    return fail(bad("its domain is not a host name or an address literal"));
   return std::string(s);
 }
 
@@ -95,11 +110,17 @@ std::vector<std::string> encoded_words(std::string_view text) {
   std::vector<std::string> words;
   for (std::size_t i = 0; i < text.size();) {
     std::size_t end = std::min(text.size(), i + kWordBytes);
-    for (int back = 0; back < 3 && end < text.size() && end > i + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80; ++back) --end;
+    for (int back = 0; back < 3 && end < text.size() && end > i + 1 &&
+                       (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80;
+         ++back)
+      --end;
     words.push_back("=?UTF-8?B?" + base64_encode(std::string(text.substr(i, end - i))) + "?=");
     i = end;
   }
-  if (words.empty()) words.push_back("=?UTF-8?B?" "?=");  // split: "??=" would read as a trigraph
+  if (words.empty())
+    words.push_back(
+        "=?UTF-8?B?"
+        "?=");  // split: "??=" would read as a trigraph
   return words;
 }
 
@@ -120,7 +141,9 @@ std::string fold(std::string_view name, const std::vector<std::string>& pieces) 
 }
 
 bool plain_words(std::string_view text, std::size_t max_word) {
-  if (text.empty() || text.front() == ' ' || text.back() == ' ' || text.find("  ") != std::string_view::npos) return false;
+  if (text.empty() || text.front() == ' ' || text.back() == ' ' ||
+      text.find("  ") != std::string_view::npos)
+    return false;
   if (text.find("=?") != std::string_view::npos) return false;
   std::size_t word = 0;
   for (unsigned char c : text) {
@@ -136,7 +159,8 @@ std::vector<std::string> split_spaces(std::string_view text) {
   std::size_t start = 0;
   for (;;) {
     const auto sp = text.find(' ', start);
-    out.emplace_back(text.substr(start, sp == std::string_view::npos ? std::string_view::npos : sp - start));
+    out.emplace_back(
+        text.substr(start, sp == std::string_view::npos ? std::string_view::npos : sp - start));
     if (sp == std::string_view::npos) return out;
     start = sp + 1;
   }
@@ -164,7 +188,8 @@ std::vector<std::string> phrase(std::string_view name) {
 
 Result<Mailbox> parse_mailbox(std::string_view given) {
   for (unsigned char c : given) {
-    if ((c < 0x20 && c != '\t') || c == 0x7f) return fail(bad("it contains a control character (CR, LF, NUL, ...)"));
+    if ((c < 0x20 && c != '\t') || c == 0x7f)
+      return fail(bad("it contains a control character (CR, LF, NUL, ...)"));
   }
   const std::string text = trim(given);
   Mailbox m;
@@ -179,9 +204,12 @@ Result<Mailbox> parse_mailbox(std::string_view given) {
   std::size_t open = std::string::npos;
   bool quoted = false;
   for (std::size_t i = 0; i + 1 < text.size(); ++i) {
-    if (text[i] == '\\' && quoted) ++i;
-    else if (text[i] == '"') quoted = !quoted;
-    else if (text[i] == '<' && !quoted) open = i;
+    if (text[i] == '\\' && quoted)
+      ++i;
+    else if (text[i] == '"')
+      quoted = !quoted;
+    else if (text[i] == '<' && !quoted)
+      open = i;
   }
   if (open == std::string::npos) return fail(bad("it ends with '>' but has no '<'"));
   auto a = addr_spec(text.substr(open + 1, text.size() - open - 2));
@@ -190,12 +218,15 @@ Result<Mailbox> parse_mailbox(std::string_view given) {
   const std::string display = trim(std::string_view(text).substr(0, open));
   if (display.size() >= 2 && display.front() == '"' && display.back() == '"') {
     for (std::size_t i = 1; i + 1 < display.size(); ++i) {
-      if (display[i] == '\\' && i + 2 < display.size()) ++i;
-      else if (display[i] == '"') return fail(bad("its quoted name has a '\"' that is not escaped"));
+      if (display[i] == '\\' && i + 2 < display.size())
+        ++i;
+      else if (display[i] == '"')
+        return fail(bad("its quoted name has a '\"' that is not escaped"));
       m.name += display[i];
     }
   } else {
-    if (display.find_first_of("<>\"") != std::string::npos) return fail(bad("its name has '<', '>' or '\"' outside quotes"));
+    if (display.find_first_of("<>\"") != std::string::npos)
+      return fail(bad("its name has '<', '>' or '\"' outside quotes"));
     m.name = display;
   }
   return m;
@@ -208,8 +239,10 @@ Result<std::vector<Mailbox>> parse_mailbox_list(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quoted) {
-      if (c == '\\') ++i;
-      else if (c == '"') quoted = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        quoted = false;
     } else if (c == '"') {
       quoted = true;
     } else if (c == '<') {
@@ -248,7 +281,8 @@ std::string header_field(std::string_view name, std::string_view text) {
 std::string address_field(std::string_view name, const std::vector<Mailbox>& list) {
   std::vector<std::string> pieces;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    if (!list[i].name.empty()) for (const auto& p : phrase(list[i].name)) pieces.push_back(p);
+    if (!list[i].name.empty())
+      for (const auto& p : phrase(list[i].name)) pieces.push_back(p);
     pieces.push_back(list[i].name.empty() ? list[i].address : "<" + list[i].address + ">");
     if (i + 1 < list.size()) pieces.back() += ",";
   }
@@ -289,6 +323,8 @@ std::string smtp_data(std::string_view message) {
   return out + ".\r\n";
 }
 
-bool is_command_line(std::string_view line) { return line.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos; }
+bool is_command_line(std::string_view line) {
+  return line.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
 
 }  // namespace elva::connectors

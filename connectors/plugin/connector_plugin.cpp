@@ -20,22 +20,32 @@ struct Pending {
   connector::Completion done;
 };
 
-extern "C" void elva_plugin_complete(void* context, int kind, const char* output_json, const char* message, const char* error_code) {
+extern "C" void elva_plugin_complete(void* context, int kind, const char* output_json,
+                                     const char* message, const char* error_code) {
   std::unique_ptr<Pending> p(static_cast<Pending*>(context));
   const std::string msg = message ? message : "";
   json output = json::object();
   if (output_json && *output_json) {
     output = json::parse(output_json, nullptr, false);
     if (output.is_discarded() || !output.is_object()) {
-      p->done(connector::Outcome::fail("the plugin answered with output that is not a JSON object"));
+      p->done(
+          connector::Outcome::fail("the plugin answered with output that is not a JSON object"));
       return;
     }
   }
   switch (kind) {
-    case ELVA_OUTCOME_COMPLETED: p->done(connector::Outcome::completed(output)); break;
-    case ELVA_OUTCOME_RETRY: p->done(connector::Outcome::retry(msg.empty() ? "the plugin asked to retry" : msg)); break;
-    case ELVA_OUTCOME_BPMN_ERROR: p->done(connector::Outcome::bpmn_error(error_code ? error_code : "", msg, output)); break;
-    default: p->done(connector::Outcome::fail(msg.empty() ? "the plugin failed" : msg)); break;
+    case ELVA_OUTCOME_COMPLETED:
+      p->done(connector::Outcome::completed(output));
+      break;
+    case ELVA_OUTCOME_RETRY:
+      p->done(connector::Outcome::retry(msg.empty() ? "the plugin asked to retry" : msg));
+      break;
+    case ELVA_OUTCOME_BPMN_ERROR:
+      p->done(connector::Outcome::bpmn_error(error_code ? error_code : "", msg, output));
+      break;
+    default:
+      p->done(connector::Outcome::fail(msg.empty() ? "the plugin failed" : msg));
+      break;
   }
 }
 
@@ -47,13 +57,15 @@ extern "C" int elva_plugin_is_cancelled(void* host_context) {
 std::vector<connector::Field> fields(const json& list) {
   std::vector<connector::Field> out;
   if (!list.is_array()) return out;
-  for (const auto& f : list) out.push_back({f.value("name", ""), f.value("required", false), f.value("description", "")});
+  for (const auto& f : list)
+    out.push_back({f.value("name", ""), f.value("required", false), f.value("description", "")});
   return out;
 }
 
 class PluginConnector final : public connector::Connector {
  public:
-  PluginConnector(Settings s, const elva_connector_plugin* plugin, void* instance, std::vector<connector::Operation> ops)
+  PluginConnector(Settings s, const elva_connector_plugin* plugin, void* instance,
+                  std::vector<connector::Operation> ops)
       : s_(std::move(s)), plugin_(plugin), instance_(instance), ops_(std::move(ops)) {}
   ~PluginConnector() override { plugin_->destroy(instance_); }
 
@@ -72,7 +84,9 @@ class PluginConnector final : public connector::Connector {
     inv.operation = p->operation.c_str();
     inv.input_json = p->input.c_str();
     inv.idempotency_key = p->call.idempotency_key.c_str();
-    inv.deadline_unix_ms = std::chrono::duration_cast<std::chrono::milliseconds>(p->call.deadline.time_since_epoch()).count();
+    inv.deadline_unix_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(p->call.deadline.time_since_epoch())
+            .count();
     inv.is_cancelled = &elva_plugin_is_cancelled;
     inv.host_context = p.get();
     inv.element_id = p->call.element_id.c_str();
@@ -97,29 +111,42 @@ Result<std::shared_ptr<connector::Connector>> load_plugin_connector(const Settin
   if (path.empty()) return fail(s.error("a plugin needs path = \"/path/to/libsomething.so\""));
   void* lib = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!lib) return fail(s.error("cannot load plugin " + path + ": " + ::dlerror()));
-  auto entry = reinterpret_cast<elva_connector_plugin_entry_fn>(::dlsym(lib, "elva_connector_plugin_entry"));
-  if (!entry) return fail(s.error(path + " is not an Elva connector plugin: it has no elva_connector_plugin_entry function"));
+  auto entry =
+      reinterpret_cast<elva_connector_plugin_entry_fn>(::dlsym(lib, "elva_connector_plugin_entry"));
+  if (!entry)
+    return fail(s.error(
+        path + " is not an Elva connector plugin: it has no elva_connector_plugin_entry function"));
   const elva_connector_plugin* plugin = entry(ELVA_CONNECTOR_ABI_VERSION);
-  if (!plugin) return fail(s.error(path + " declined to load with connector ABI version " + std::to_string(ELVA_CONNECTOR_ABI_VERSION)));
+  if (!plugin)
+    return fail(s.error(path + " declined to load with connector ABI version " +
+                        std::to_string(ELVA_CONNECTOR_ABI_VERSION)));
   if (plugin->abi_version != ELVA_CONNECTOR_ABI_VERSION) {
-    return fail(s.error("plugin " + path + " was built for connector ABI version " + std::to_string(plugin->abi_version) +
-                        ", but this Elva speaks version " + std::to_string(ELVA_CONNECTOR_ABI_VERSION) +
+    return fail(s.error("plugin " + path + " was built for connector ABI version " +
+                        std::to_string(plugin->abi_version) + ", but this Elva speaks version " +
+                        std::to_string(ELVA_CONNECTOR_ABI_VERSION) +
                         "; rebuild the plugin against this Elva's elva/connector_plugin.h"));
   }
   if (!plugin->create || !plugin->invoke || !plugin->destroy || !plugin->kind) {
     return fail(s.error("plugin " + path + " leaves create, invoke, destroy or kind empty"));
   }
-  const json ops_doc = json::parse(plugin->operations_json ? plugin->operations_json : "", nullptr, false);
-  if (ops_doc.is_discarded() || !ops_doc.is_array()) return fail(s.error("plugin " + path + ": its operations_json is not a JSON array"));
+  const json ops_doc =
+      json::parse(plugin->operations_json ? plugin->operations_json : "", nullptr, false);
+  if (ops_doc.is_discarded() || !ops_doc.is_array())
+    return fail(s.error("plugin " + path + ": its operations_json is not a JSON array"));
   std::vector<connector::Operation> ops;
-  for (const auto& o : ops_doc) ops.push_back({o.value("name", ""), o.value("description", ""), fields(o.value("inputs", json())), fields(o.value("outputs", json()))});
+  for (const auto& o : ops_doc)
+    ops.push_back({o.value("name", ""), o.value("description", ""),
+                   fields(o.value("inputs", json())), fields(o.value("outputs", json()))});
   json settings = s.values;
   settings.erase("path");
   settings.erase("kind");
   char error[512] = {};
   void* instance = plugin->create(s.name.c_str(), settings.dump().c_str(), error, sizeof error);
-  if (!instance) return fail(s.error("plugin " + path + " refused its settings: " + (error[0] ? error : "no reason given")));
-  return std::shared_ptr<connector::Connector>(std::make_shared<PluginConnector>(s, plugin, instance, std::move(ops)));
+  if (!instance)
+    return fail(s.error("plugin " + path +
+                        " refused its settings: " + (error[0] ? error : "no reason given")));
+  return std::shared_ptr<connector::Connector>(
+      std::make_shared<PluginConnector>(s, plugin, instance, std::move(ops)));
 }
 
 }  // namespace elva::connectors

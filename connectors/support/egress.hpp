@@ -5,15 +5,14 @@
 // to (private ranges refused when asked), so a name that resolves to 127.0.0.1 is refused too.
 #pragma once
 
+#include <boost/asio/ip/address.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <boost/asio/ip/address.hpp>
-
+#include "elva/result.hpp"
 #include "support/settings.hpp"
 #include "support/url.hpp"
-#include "elva/result.hpp"
 
 namespace elva::connectors {
 
@@ -62,7 +61,8 @@ class EgressPolicy {
  private:
   std::optional<Url> home_;
   std::string home_key_;
-  std::vector<std::string> allowed_hosts_, denied_hosts_;  // lower case; "*.example.org" for subdomains
+  std::vector<std::string> allowed_hosts_,
+      denied_hosts_;  // lower case; "*.example.org" for subdomains
   bool deny_private_ = false;
   std::vector<Network> allowed_networks_, denied_networks_;
 };

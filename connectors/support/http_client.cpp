@@ -2,9 +2,9 @@
 // asynchronous operations to completion on the calling thread, with the tcp_stream's expiry as
 // the deadline, so a connector thread never waits past its deadline.
 #include "support/http_client.hpp"
-#include "support/http_fields.hpp"
-#include "support/tls.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -17,12 +17,12 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
-
-#include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <map>
 #include <mutex>
+
+#include "support/http_fields.hpp"
+#include "support/tls.hpp"
 
 namespace elva::connectors {
 namespace {
@@ -34,8 +34,9 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 bool iequals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return std::tolower(x) == std::tolower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(x) == std::tolower(y);
+         });
 }
 
 struct Conn {
@@ -56,7 +57,8 @@ struct Conn {
 
 std::chrono::steady_clock::time_point steady(std::chrono::system_clock::time_point deadline) {
   const auto left = deadline - std::chrono::system_clock::now();
-  return std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
+  return std::chrono::steady_clock::now() +
+         std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
 }
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
@@ -66,14 +68,17 @@ std::string checked_headers(const HttpRequest& request, bool with_origin_headers
   auto add = [&out](const std::string& name, const std::string& value) -> std::string {
     const std::string v = trim_field_value(value);
     if (auto problem = header_problem(name, v); !problem.empty()) return problem;
-    if (is_framing_header(name)) return "request header " + name + " frames the message; Elva sets it, a task cannot";
+    if (is_framing_header(name))
+      return "request header " + name + " frames the message; Elva sets it, a task cannot";
     out.emplace_back(name, v);
     return "";
   };
   if (with_origin_headers) {
-    for (const auto& [k, v] : request.origin_headers) if (auto p = add(k, v); !p.empty()) return p;
+    for (const auto& [k, v] : request.origin_headers)
+      if (auto p = add(k, v); !p.empty()) return p;
   }
-  for (const auto& [k, v] : request.headers) if (auto p = add(k, v); !p.empty()) return p;
+  for (const auto& [k, v] : request.headers)
+    if (auto p = add(k, v); !p.empty()) return p;
   return "";
 }
 
@@ -84,7 +89,8 @@ Result<HttpClientOptions> http_client_options(const Settings& s, const std::stri
   o.verify_tls = s.flag("verify_tls", true);
   o.ca_file = s.text("ca_file");
   ssl::context probe{ssl::context::tls_client};
-  if (auto problem = configure_client_tls(probe, o.ca_file, o.verify_tls); !problem.empty()) return fail(s.error(problem));
+  if (auto problem = configure_client_tls(probe, o.ca_file, o.verify_tls); !problem.empty())
+    return fail(s.error(problem));
   auto egress = EgressPolicy::from_settings(s, home_key);
   if (!egress) return fail(egress.error());
   o.egress = std::move(*egress);
@@ -92,7 +98,8 @@ Result<HttpClientOptions> http_client_options(const Settings& s, const std::stri
 }
 
 std::string HttpResponse::header(const std::string& name) const {
-  for (const auto& [k, v] : headers) if (iequals(k, name)) return v;
+  for (const auto& [k, v] : headers)
+    if (iequals(k, name)) return v;
   return "";
 }
 
@@ -125,7 +132,8 @@ struct HttpClient::Impl {
   }
 
   // Connects (and shakes hands) by the deadline.
-  std::unique_ptr<Conn> open(const Url& url, std::chrono::steady_clock::time_point until, HttpFailure& failure) {
+  std::unique_ptr<Conn> open(const Url& url, std::chrono::steady_clock::time_point until,
+                             HttpFailure& failure) {
     const std::string where = url.host + ":" + url.port;
     if (url.scheme == "https" && !tls_setup_error.empty()) {
       failure = {HttpFailure::Kind::Tls, tls_setup_error};
@@ -144,22 +152,28 @@ struct HttpClient::Impl {
     std::vector<tcp::endpoint> endpoints;
     std::string refused;
     for (const auto& entry : resolved) {
-      if (auto why = options.egress.refuse_address(entry.endpoint().address()); !why.empty()) refused = why;
-      else endpoints.push_back(entry.endpoint());
+      if (auto why = options.egress.refuse_address(entry.endpoint().address()); !why.empty())
+        refused = why;
+      else
+        endpoints.push_back(entry.endpoint());
     }
     if (endpoints.empty()) {
       failure = {HttpFailure::Kind::Request, "refused to connect to " + where + ": " + refused};
       return nullptr;
     }
-    if (url.scheme == "https") c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c->ioc, tls_context);
-    else c->tcp = std::make_unique<beast::tcp_stream>(c->ioc);
+    if (url.scheme == "https")
+      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c->ioc, tls_context);
+    else
+      c->tcp = std::make_unique<beast::tcp_stream>(c->ioc);
     c->lowest().expires_at(until);
-    c->lowest().async_connect(endpoints, [&ec](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
+    c->lowest().async_connect(
+        endpoints, [&ec](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
     c->run();
     if (ec) {
       const bool timeout = ec == beast::error::timeout;
       failure = {timeout ? HttpFailure::Kind::Timeout : HttpFailure::Kind::Connect,
-                 timeout ? "no connection to " + where + " before the deadline" : "could not connect to " + where + " (" + ec.message() + ")"};
+                 timeout ? "no connection to " + where + " before the deadline"
+                         : "could not connect to " + where + " (" + ec.message() + ")"};
       return nullptr;
     }
     ++opened;
@@ -168,11 +182,14 @@ struct HttpClient::Impl {
     c->lowest().socket().set_option(tcp::no_delay(true), ec);
     if (c->tls) {
       expect_peer(c->tls->native_handle(), url.host, options.verify_tls);
-      c->tls->async_handshake(ssl::stream_base::client, [&ec](const boost::system::error_code& e) { ec = e; });
+      c->tls->async_handshake(ssl::stream_base::client,
+                              [&ec](const boost::system::error_code& e) { ec = e; });
       c->run();
       if (ec) {
-        failure = {ec == beast::error::timeout ? HttpFailure::Kind::Timeout : HttpFailure::Kind::Tls,
-                   "TLS handshake with " + where + " failed: " + handshake_failure(c->tls->native_handle(), ec, url.host)};
+        failure = {
+            ec == beast::error::timeout ? HttpFailure::Kind::Timeout : HttpFailure::Kind::Tls,
+            "TLS handshake with " + where +
+                " failed: " + handshake_failure(c->tls->native_handle(), ec, url.host)};
         return nullptr;
       }
     }
@@ -186,7 +203,8 @@ struct HttpClient::Impl {
     const std::string where = url.host + ":" + url.port;
     const auto verb = http::string_to_verb(request.method);
     http::request<http::string_body> req{verb, url.target, 11};
-    const std::string host = url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
+    const std::string host =
+        url.host.find(':') != std::string::npos ? "[" + url.host + "]" : url.host;
     req.set(http::field::host, url.default_port() ? host : host + ":" + url.port);
     req.set(http::field::user_agent, options.user_agent);
     for (const auto& [k, v] : headers) req.set(k, v);
@@ -195,49 +213,64 @@ struct HttpClient::Impl {
     boost::system::error_code ec;
     c.lowest().expires_at(until);
     auto written = [&ec](const boost::system::error_code& e, std::size_t) { ec = e; };
-    if (c.tls) http::async_write(*c.tls, req, written);
-    else http::async_write(*c.tcp, req, written);
+    if (c.tls)
+      http::async_write(*c.tls, req, written);
+    else
+      http::async_write(*c.tcp, req, written);
     c.run();
     http::response_parser<http::string_body> parser;
     parser.body_limit(options.max_body);
     if (!ec) {
       c.lowest().expires_at(until);
       auto read = [&ec](const boost::system::error_code& e, std::size_t) { ec = e; };
-      if (c.tls) http::async_read(*c.tls, c.buffer, parser, read);
-      else http::async_read(*c.tcp, c.buffer, parser, read);
+      if (c.tls)
+        http::async_read(*c.tls, c.buffer, parser, read);
+      else
+        http::async_read(*c.tcp, c.buffer, parser, read);
       c.run();
     }
     if (ec) {
-      const bool closed = ec == http::error::end_of_stream || ec == asio::error::eof || ec == asio::error::connection_reset ||
-                          ec == asio::error::broken_pipe || ec == ssl::error::stream_truncated;
+      const bool closed = ec == http::error::end_of_stream || ec == asio::error::eof ||
+                          ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+                          ec == ssl::error::stream_truncated;
       if (c.reused && closed && !parser.got_some()) {
         retry_on_new = true;
         return a;
       }
-      if (ec == beast::error::timeout) a.failure = {HttpFailure::Kind::Timeout, "no answer from " + where + " before the deadline"};
-      else if (closed) a.failure = {HttpFailure::Kind::Protocol, where + " closed the connection without an answer"};
-      else if (ec == http::error::body_limit) a.failure = {HttpFailure::Kind::Protocol, where + " answered with a body over the limit"};
-      else a.failure = {HttpFailure::Kind::Protocol, where + " sent a malformed HTTP answer (" + ec.message() + ")"};
+      if (ec == beast::error::timeout)
+        a.failure = {HttpFailure::Kind::Timeout,
+                     "no answer from " + where + " before the deadline"};
+      else if (closed)
+        a.failure = {HttpFailure::Kind::Protocol,
+                     where + " closed the connection without an answer"};
+      else if (ec == http::error::body_limit)
+        a.failure = {HttpFailure::Kind::Protocol, where + " answered with a body over the limit"};
+      else
+        a.failure = {HttpFailure::Kind::Protocol,
+                     where + " sent a malformed HTTP answer (" + ec.message() + ")"};
       return a;
     }
     auto& res = parser.get();
     a.ok = true;
     a.response.status = static_cast<int>(res.result_int());
-    for (const auto& f : res) a.response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+    for (const auto& f : res)
+      a.response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     a.response.body = std::move(res.body());
     keep = res.keep_alive();
     return a;
   }
 };
 
-HttpClient::HttpClient(HttpClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+HttpClient::HttpClient(HttpClientOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
 HttpClient::~HttpClient() = default;
 
 std::uint64_t HttpClient::connections_opened() const { return impl_->opened.load(); }
 
 const EgressPolicy& HttpClient::egress() const { return impl_->options.egress; }
 
-HttpClient::Answer HttpClient::send(const HttpRequest& request, std::chrono::system_clock::time_point deadline) {
+HttpClient::Answer HttpClient::send(const HttpRequest& request,
+                                    std::chrono::system_clock::time_point deadline) {
   Answer a;
   auto url = Url::parse(request.url);
   if (!url) {
@@ -245,7 +278,8 @@ HttpClient::Answer HttpClient::send(const HttpRequest& request, std::chrono::sys
     return a;
   }
   if (!is_token(request.method) || http::string_to_verb(request.method) == http::verb::unknown) {
-    a.failure = {HttpFailure::Kind::Request, "the method is not an HTTP method (GET, POST, PUT, PATCH, DELETE, ...)"};
+    a.failure = {HttpFailure::Kind::Request,
+                 "the method is not an HTTP method (GET, POST, PUT, PATCH, DELETE, ...)"};
     return a;
   }
   if (auto admitted = impl_->options.egress.admit(*url); !admitted) {
@@ -253,7 +287,9 @@ HttpClient::Answer HttpClient::send(const HttpRequest& request, std::chrono::sys
     return a;
   }
   Headers headers;
-  if (auto problem = checked_headers(request, impl_->options.egress.carries_credentials(*url), headers); !problem.empty()) {
+  if (auto problem =
+          checked_headers(request, impl_->options.egress.carries_credentials(*url), headers);
+      !problem.empty()) {
     a.failure = {HttpFailure::Kind::Request, problem};
     return a;
   }

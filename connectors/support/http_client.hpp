@@ -14,10 +14,10 @@
 #include <utility>
 #include <vector>
 
+#include "elva/result.hpp"
 #include "support/egress.hpp"
 #include "support/settings.hpp"
 #include "support/url.hpp"
-#include "elva/result.hpp"
 
 namespace elva::connectors {
 
@@ -46,22 +46,25 @@ struct HttpResponse {
 struct HttpFailure {
   enum class Kind { Connect, Timeout, Tls, Protocol, Request } kind = Kind::Connect;
   std::string message;  // says what the peer did: "connection refused by 127.0.0.1:9", ...
-  bool permanent() const { return kind == Kind::Tls || kind == Kind::Request; }  // retrying cannot help
+  bool permanent() const {
+    return kind == Kind::Tls || kind == Kind::Request;
+  }  // retrying cannot help
 };
 
 struct HttpClientOptions {
-  bool verify_tls = true;        // certificate chain and host name
-  std::string ca_file;           // extra trusted CA certificates (PEM); the system's are trusted too
+  bool verify_tls = true;  // certificate chain and host name
+  std::string ca_file;     // extra trusted CA certificates (PEM); the system's are trusted too
   std::size_t max_body = 16u << 20;
   int max_idle_per_origin = 256;  // at least --workers: a busy worker pool keeps its connections
   std::string user_agent = "Elva";
-  EgressPolicy egress;            // where calls may go; default: anywhere
+  EgressPolicy egress;  // where calls may go; default: anywhere
 };
 
 // verify_tls, ca_file and the EgressPolicy (home_key: the setting with the connector's base
 // URL) from a connector's settings. Errors: InvalidArgument when the CA file cannot be used or
 // a policy setting is wrong (said when the configuration is read, not at the first call).
-Result<HttpClientOptions> http_client_options(const Settings& settings, const std::string& home_key);
+Result<HttpClientOptions> http_client_options(const Settings& settings,
+                                              const std::string& home_key);
 
 class HttpClient {
  public:

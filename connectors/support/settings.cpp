@@ -21,13 +21,18 @@ bool Settings::flag(const std::string& key, bool fallback) const {
   return it != values.end() && it->is_boolean() ? it->get<bool>() : fallback;
 }
 
-Error Settings::error(const std::string& message) const { return Error{Errc::InvalidArgument, where + ": " + message, {}}; }
+Error Settings::error(const std::string& message) const {
+  return Error{Errc::InvalidArgument, where + ": " + message, {}};
+}
 
-Result<std::chrono::milliseconds> Settings::duration(const std::string& key, std::chrono::milliseconds fallback) const {
+Result<std::chrono::milliseconds> Settings::duration(const std::string& key,
+                                                     std::chrono::milliseconds fallback) const {
   auto it = values.find(key);
   if (it == values.end()) return fallback;
-  if (it->is_number()) return std::chrono::milliseconds(static_cast<std::int64_t>(it->get<double>() * 1000));
-  if (!it->is_string()) return fail(error(key + " must be a duration such as \"10s\" or \"500ms\""));
+  if (it->is_number())
+    return std::chrono::milliseconds(static_cast<std::int64_t>(it->get<double>() * 1000));
+  if (!it->is_string())
+    return fail(error(key + " must be a duration such as \"10s\" or \"500ms\""));
   std::string s = it->get<std::string>();
   double factor = 1000;
   if (s.rfind("PT", 0) == 0 && s.size() > 3) {  // PT10S, PT2M
@@ -45,7 +50,8 @@ Result<std::chrono::milliseconds> Settings::duration(const std::string& key, std
   char* end = nullptr;
   const double n = std::strtod(s.c_str(), &end);
   if (factor == 0 || s.empty() || *end != '\0' || n < 0) {
-    return fail(error(key + " = \"" + it->get<std::string>() + "\" is not a duration; write \"10s\", \"500ms\", \"2m\" or \"PT10S\""));
+    return fail(error(key + " = \"" + it->get<std::string>() +
+                      "\" is not a duration; write \"10s\", \"500ms\", \"2m\" or \"PT10S\""));
   }
   return std::chrono::milliseconds(static_cast<std::int64_t>(n * factor));
 }

@@ -5,9 +5,8 @@
 
 #include <chrono>
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "elva/result.hpp"
 
@@ -23,7 +22,8 @@ struct Settings {
   std::int64_t integer(const std::string& key, std::int64_t fallback) const;
   bool flag(const std::string& key, bool fallback) const;
   // "10s", "500ms", "2m", "PT10S" or a number of seconds. Errors: InvalidArgument.
-  Result<std::chrono::milliseconds> duration(const std::string& key, std::chrono::milliseconds fallback) const;
+  Result<std::chrono::milliseconds> duration(const std::string& key,
+                                             std::chrono::milliseconds fallback) const;
   Error error(const std::string& message) const;  // InvalidArgument: "<where>: <message>"
 };
 

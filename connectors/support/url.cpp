@@ -1,9 +1,8 @@
 // Url (url.hpp): parsing, encoding and the "under base_url" test.
 #include "support/url.hpp"
 
-#include <boost/asio/ip/address_v6.hpp>
-
 #include <algorithm>
+#include <boost/asio/ip/address_v6.hpp>
 #include <cctype>
 #include <cstring>
 
@@ -12,10 +11,14 @@ namespace {
 
 constexpr const char* kHex = "0123456789ABCDEF";
 
-bool unreserved(unsigned char c) { return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~'; }
+bool unreserved(unsigned char c) {
+  return std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~';
+}
 
 // What a path or query may hold as it is (RFC 3986 pchar, '/' and '?'); '%' is handled apart.
-bool uri_char(unsigned char c) { return unreserved(c) || std::strchr("!$&'()*+,;=:@/?", c) != nullptr; }
+bool uri_char(unsigned char c) {
+  return unreserved(c) || std::strchr("!$&'()*+,;=:@/?", c) != nullptr;
+}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -41,9 +44,12 @@ std::string normalize_escapes(std::string_view path) {
   std::string out;
   for (std::size_t i = 0; i < path.size(); ++i) {
     if (escape_at(path, i)) {
-      const auto c = static_cast<unsigned char>(hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]));
-      if (unreserved(c)) out += static_cast<char>(c);
-      else append_escape(out, c);
+      const auto c =
+          static_cast<unsigned char>(hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]));
+      if (unreserved(c))
+        out += static_cast<char>(c);
+      else
+        append_escape(out, c);
       i += 2;
     } else {
       out += path[i];
@@ -77,7 +83,8 @@ std::string without_final_dot(std::string host) {
 
 Result<void> parse_authority(const std::string& authority, Url& u) {
   if (authority.find('@') != std::string::npos) {
-    return fail(bad("holds credentials (user@host), which are not accepted; configure them as secrets"));
+    return fail(
+        bad("holds credentials (user@host), which are not accepted; configure them as secrets"));
   }
   std::string port;
   if (!authority.empty() && authority[0] == '[') {
@@ -88,7 +95,8 @@ Result<void> parse_authority(const std::string& authority, Url& u) {
     (void)boost::asio::ip::make_address_v6(u.host, ec);
     if (ec) return fail(bad("has a host in [brackets] that is not an IPv6 address"));
     const std::string after = authority.substr(close + 1);
-    if (!after.empty() && after[0] != ':') return fail(bad("has something after its [IPv6] host that is not a port"));
+    if (!after.empty() && after[0] != ':')
+      return fail(bad("has something after its [IPv6] host that is not a port"));
     if (!after.empty()) port = after.substr(1);
   } else {
     const auto colon = authority.find(':');
@@ -96,18 +104,21 @@ Result<void> parse_authority(const std::string& authority, Url& u) {
     if (colon != std::string::npos) port = authority.substr(colon + 1);
     for (unsigned char c : u.host) {
       if (!std::isalnum(c) && c != '-' && c != '.' && c != '_') {
-        return fail(bad("has a host with a character other than letters, digits, '-', '.' and '_' "
-                        "(write an international name in its xn-- form)"));
+        return fail(
+            bad("has a host with a character other than letters, digits, '-', '.' and '_' "
+                "(write an international name in its xn-- form)"));
       }
     }
   }
   if (u.host.empty()) return fail(bad("has no host"));
-  std::transform(u.host.begin(), u.host.end(), u.host.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(u.host.begin(), u.host.end(), u.host.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   if (port.empty()) {
     u.port = u.scheme == "https" ? "443" : "80";
     return {};
   }
-  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+  if (port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(port) < 1 || std::stoi(port) > 65535) {
     return fail(bad("has a port that is not a number from 1 to 65535"));
   }
   u.port = std::to_string(std::stoi(port));
@@ -128,7 +139,8 @@ bool has_scheme(std::string_view text) {
 
 Result<Url> Url::parse(const std::string& text) {
   for (unsigned char c : text) {
-    if (c < 0x20 || c == 0x7f) return fail(bad("contains a control character (CR, LF, NUL, TAB, ...)"));
+    if (c < 0x20 || c == 0x7f)
+      return fail(bad("contains a control character (CR, LF, NUL, TAB, ...)"));
   }
   const auto sep = text.find("://");
   if (!has_scheme(text) || sep == std::string::npos || text.find(':') != sep) {
@@ -136,8 +148,10 @@ Result<Url> Url::parse(const std::string& text) {
   }
   Url u;
   u.scheme = text.substr(0, sep);
-  std::transform(u.scheme.begin(), u.scheme.end(), u.scheme.begin(), [](unsigned char c) { return std::tolower(c); });
-  if (u.scheme != "http" && u.scheme != "https") return fail(bad("has a scheme other than http and https"));
+  std::transform(u.scheme.begin(), u.scheme.end(), u.scheme.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  if (u.scheme != "http" && u.scheme != "https")
+    return fail(bad("has a scheme other than http and https"));
   const std::string rest = text.substr(sep + 3);
   const auto end = rest.find_first_of("/?#\\");
   if (end != std::string::npos && rest[end] == '\\') return fail(bad("contains a backslash"));
@@ -173,7 +187,9 @@ std::string Url::text() const {
 }
 
 bool Url::under(const Url& base) const {
-  if (scheme != base.scheme || port != base.port || without_final_dot(host) != without_final_dot(base.host)) return false;
+  if (scheme != base.scheme || port != base.port ||
+      without_final_dot(host) != without_final_dot(base.host))
+    return false;
   const std::string prefix = effective_path(base.path());
   return path_under(effective_path(path()), prefix) && path_under(path(), base.path());
 }
@@ -181,8 +197,10 @@ bool Url::under(const Url& base) const {
 std::string url_encode(std::string_view text) {
   std::string out;
   for (unsigned char c : text) {
-    if (unreserved(c)) out += static_cast<char>(c);
-    else append_escape(out, c);
+    if (unreserved(c))
+      out += static_cast<char>(c);
+    else
+      append_escape(out, c);
   }
   return out;
 }
@@ -203,10 +221,14 @@ std::string percent_decode(std::string_view text) {
 std::string remove_dot_segments(std::string_view path) {
   std::string in(path), out;
   while (!in.empty()) {
-    if (in.rfind("../", 0) == 0) in.erase(0, 3);
-    else if (in.rfind("./", 0) == 0) in.erase(0, 2);
-    else if (in.rfind("/./", 0) == 0) in.erase(0, 2);
-    else if (in == "/.") in = "/";
+    if (in.rfind("../", 0) == 0)
+      in.erase(0, 3);
+    else if (in.rfind("./", 0) == 0)
+      in.erase(0, 2);
+    else if (in.rfind("/./", 0) == 0)
+      in.erase(0, 2);
+    else if (in == "/.")
+      in = "/";
     else if (in.rfind("/../", 0) == 0 || in == "/..") {
       in = in == "/.." ? "/" : in.substr(3);
       const auto slash = out.rfind('/');
@@ -233,7 +255,8 @@ bool holds_dot_segment(std::string_view value) {
   std::size_t start = 0;
   for (;;) {
     const auto slash = v.find('/', start);
-    const std::string segment = v.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    const std::string segment =
+        v.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (segment == "." || segment == "..") return true;
     if (slash == std::string::npos) return false;
     start = slash + 1;
@@ -241,11 +264,15 @@ bool holds_dot_segment(std::string_view value) {
 }
 
 Result<std::string> path_segment(std::string_view value) {
-  if (holds_dot_segment(value)) return fail(Errc::InvalidArgument, "the value holds a dot segment ('.' or '..', also escaped), which would move the URL's path");
+  if (holds_dot_segment(value))
+    return fail(Errc::InvalidArgument,
+                "the value holds a dot segment ('.' or '..', also escaped), which would move the "
+                "URL's path");
   return url_encode(value);
 }
 
-Result<std::string> fill_placeholders(std::string_view url, const nlohmann::json& params, const nlohmann::json& input) {
+Result<std::string> fill_placeholders(std::string_view url, const nlohmann::json& params,
+                                      const nlohmann::json& input) {
   std::string out;
   bool in_query = false;
   for (std::size_t i = 0; i < url.size();) {
@@ -255,15 +282,22 @@ Result<std::string> fill_placeholders(std::string_view url, const nlohmann::json
       continue;
     }
     const auto close = url.find('}', i);
-    if (close == std::string_view::npos) return fail(Errc::InvalidArgument, "the URL has an unclosed {");
+    if (close == std::string_view::npos)
+      return fail(Errc::InvalidArgument, "the URL has an unclosed {");
     const std::string name(url.substr(i + 1, close - i - 1));
     const nlohmann::json* v = nullptr;
-    if (params.is_object() && params.contains(name)) v = &params[name];
-    else if (input.is_object() && input.contains(name)) v = &input[name];
-    if (!v || v->is_null()) return fail(Errc::InvalidArgument, "the URL needs {" + name + "}, but the input has no " + name);
+    if (params.is_object() && params.contains(name))
+      v = &params[name];
+    else if (input.is_object() && input.contains(name))
+      v = &input[name];
+    if (!v || v->is_null())
+      return fail(Errc::InvalidArgument,
+                  "the URL needs {" + name + "}, but the input has no " + name);
     const std::string text = v->is_string() ? v->get<std::string>() : v->dump();
     if (!in_query && holds_dot_segment(text)) {
-      return fail(Errc::InvalidArgument, "the URL's {" + name + "}: the value holds a dot segment ('.' or '..', also escaped), which would move the URL's path");
+      return fail(Errc::InvalidArgument, "the URL's {" + name +
+                                             "}: the value holds a dot segment ('.' or '..', also "
+                                             "escaped), which would move the URL's path");
     }
     out += url_encode(text);
     i = close + 1;
@@ -272,9 +306,13 @@ Result<std::string> fill_placeholders(std::string_view url, const nlohmann::json
 }
 
 Result<Url> join_under(const Url& base, std::string_view reference) {
-  if (has_scheme(reference)) return fail(bad("is absolute where a path relative to the base URL was expected"));
+  if (has_scheme(reference))
+    return fail(bad("is absolute where a path relative to the base URL was expected"));
   std::string ref(reference), path = base.path();
-  std::string joined = base.scheme + "://" + (base.host.find(':') != std::string::npos ? "[" + base.host + "]" : base.host) + ":" + base.port;
+  std::string joined =
+      base.scheme + "://" +
+      (base.host.find(':') != std::string::npos ? "[" + base.host + "]" : base.host) + ":" +
+      base.port;
   if (ref.empty() || ref[0] == '?' || ref[0] == '#') {
     joined += path + ref;
   } else {
@@ -284,7 +322,9 @@ Result<Url> join_under(const Url& base, std::string_view reference) {
   }
   auto u = Url::parse(joined);
   if (!u) return u;
-  if (!u->under(base)) return fail(bad("leaves the base URL once its escapes, backslashes and dot segments are resolved"));
+  if (!u->under(base))
+    return fail(
+        bad("leaves the base URL once its escapes, backslashes and dot segments are resolved"));
   return u;
 }
 

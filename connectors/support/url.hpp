@@ -3,10 +3,9 @@
 // control character can reach a request line), and its path has its dot segments resolved.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "elva/result.hpp"
 
@@ -65,7 +64,8 @@ Result<std::string> path_segment(std::string_view value);
 // one path segment or one query value and never adds '/', '?', '#', '@', ':' or a line break.
 // Errors: InvalidArgument naming the placeholder (never its value): an unclosed {, no value, a
 // value in the path that holds a dot segment.
-Result<std::string> fill_placeholders(std::string_view url, const nlohmann::json& params, const nlohmann::json& input);
+Result<std::string> fill_placeholders(std::string_view url, const nlohmann::json& params,
+                                      const nlohmann::json& input);
 
 // `reference` (a path and query relative to `base`: "items/1", "/items/1", "?q=1", "") joined
 // under base's path ("https://h/api" + "items/1" -> "https://h/api/items/1"), parsed and

@@ -1,19 +1,16 @@
 // elva/bpmn.hpp: file I/O around the reader and validator.
 #include "elva/bpmn.hpp"
 
-#include <set>
-
-#include "dmn/dmn.hpp"
-#include "expr/feel.hpp"
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
 #include "api/inspect_json.hpp"
+#include "dmn/dmn.hpp"
+#include "expr/feel.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
 
@@ -50,7 +47,8 @@ void split(std::vector<Diagnostic>&& diagnostics, FileReport& report) {
 
 }  // namespace
 
-Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string>& paths, bool with_forms) {
+Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string>& paths,
+                                                   bool with_forms) {
   std::vector<std::string> out;
   for (const auto& path : paths) {
     std::error_code ec;
@@ -63,9 +61,12 @@ Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string
     for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      const bool form = with_forms && (it->path().extension() == ".form" ||
-                                       (name.size() > 10 && name.compare(name.size() - 10, 10, ".form.json") == 0));
-      if (it->is_regular_file() && (it->path().extension() == ".bpmn" || it->path().extension() == ".dmn" || form)) {
+      const bool form =
+          with_forms &&
+          (it->path().extension() == ".form" ||
+           (name.size() > 10 && name.compare(name.size() - 10, 10, ".form.json") == 0));
+      if (it->is_regular_file() &&
+          (it->path().extension() == ".bpmn" || it->path().extension() == ".dmn" || form)) {
         found.push_back(it->path().string());
       }
     }
@@ -119,9 +120,12 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
     for (const auto& p : reads[i].definitions->processes) {
       for (const auto& e : p.elements) {
         const auto* d = e.as<model::DecisionSpec>();
-        if (!d || d->decision_ref.empty() || expr::looks_like_expression(d->decision_ref) || decision_ids.count(d->decision_ref)) continue;
-        reports[i].errors.push_back(Diagnostic{Severity::Error, files[i], e.pos, e.id, std::string(model::bpmn_name(e.type)),
-                                               "decision '" + d->decision_ref + "' is in none of the DMN files given"});
+        if (!d || d->decision_ref.empty() || expr::looks_like_expression(d->decision_ref) ||
+            decision_ids.count(d->decision_ref))
+          continue;
+        reports[i].errors.push_back(Diagnostic{
+            Severity::Error, files[i], e.pos, e.id, std::string(model::bpmn_name(e.type)),
+            "decision '" + d->decision_ref + "' is in none of the DMN files given"});
       }
     }
   }
@@ -139,7 +143,8 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
 Result<nlohmann::json> inspect_file(const std::string& file, const ReadOptions& options) {
   auto bytes = read_file(file, options.max_file_bytes);
   if (!bytes) return fail(bytes.error());
-  if (fs::path(file).extension() == ".dmn") return inspect_dmn(file, std::move(*bytes), options.max_file_bytes);
+  if (fs::path(file).extension() == ".dmn")
+    return inspect_dmn(file, std::move(*bytes), options.max_file_bytes);
   auto read = parse::read_bpmn(file, std::move(*bytes), options.max_file_bytes);
   if (!read.definitions) {
     const Diagnostic& d = read.diagnostics.front();
@@ -151,8 +156,11 @@ Result<nlohmann::json> inspect_file(const std::string& file, const ReadOptions& 
   nlohmann::json j = api::to_json(*read.definitions);
   nlohmann::json errors = nlohmann::json::array(), warnings = nlohmann::json::array();
   for (const auto& d : diagnostics) {
-    nlohmann::json jd{{"line", d.pos.line}, {"col", d.pos.col}, {"element", d.element_id},
-                      {"type", d.element_type}, {"message", d.message}};
+    nlohmann::json jd{{"line", d.pos.line},
+                      {"col", d.pos.col},
+                      {"element", d.element_id},
+                      {"type", d.element_type},
+                      {"message", d.message}};
     (d.severity == Severity::Error ? errors : warnings).push_back(std::move(jd));
   }
   // "errors" at top level are the file's BPMN <error> definitions; findings go here.

@@ -1,7 +1,8 @@
 // elva/eval.hpp over engine/expr.
+#include "elva/eval.hpp"
+
 #include <nlohmann/json.hpp>
 
-#include "elva/eval.hpp"
 #include "expr/feel.hpp"
 
 namespace elva {

@@ -7,7 +7,6 @@ namespace {
 using nlohmann::json;
 using namespace model;
 
-
 void put(json& j, const char* key, const std::string& value) {
   if (!value.empty()) j[key] = value;
 }
@@ -101,9 +100,10 @@ json element(const ProcessDefinition& p, const Element& e) {
   json incoming = json::array(), outgoing = json::array();
   for (FlowIndex f : e.incoming) incoming.push_back(p.flows[f].id);
   for (FlowIndex f : e.outgoing) outgoing.push_back(p.flows[f].id);
-  json j{{"id", e.id}, {"type", bpmn_name(e.type)}, {"name", e.name},
-         {"scope", p.scope_id(e.scope)}, {"incoming", incoming}, {"outgoing", outgoing},
-         {"line", e.pos.line}, {"col", e.pos.col}};
+  json j{{"id", e.id},           {"type", bpmn_name(e.type)},
+         {"name", e.name},       {"scope", p.scope_id(e.scope)},
+         {"incoming", incoming}, {"outgoing", outgoing},
+         {"line", e.pos.line},   {"col", e.pos.col}};
   json defs = json::array();
   if (const auto* ev = e.event()) {
     for (const auto& d : ev->definitions) defs.push_back(event_definition(d));
@@ -123,12 +123,15 @@ json element(const ProcessDefinition& p, const Element& e) {
 }
 
 json process(const ProcessDefinition& p) {
-  json elements = json::array(), flows = json::array(), lanes = json::array(),
-       data = json::array();
+  json elements = json::array(), flows = json::array(), lanes = json::array(), data = json::array();
   for (const auto& e : p.elements) elements.push_back(element(p, e));
   for (const auto& f : p.flows) {
-    json jf{{"id", f.id}, {"sourceRef", f.source_id}, {"targetRef", f.target_id},
-            {"scope", p.scope_id(f.scope)}, {"line", f.pos.line}, {"col", f.pos.col}};
+    json jf{{"id", f.id},
+            {"sourceRef", f.source_id},
+            {"targetRef", f.target_id},
+            {"scope", p.scope_id(f.scope)},
+            {"line", f.pos.line},
+            {"col", f.pos.col}};
     put(jf, "name", f.name);
     put(jf, "condition", f.condition);
     flows.push_back(std::move(jf));
@@ -143,9 +146,15 @@ json process(const ProcessDefinition& p) {
     put(jd, "ref", d.ref);
     data.push_back(std::move(jd));
   }
-  json j{{"id", p.id}, {"name", p.name}, {"isExecutable", p.executable},
-         {"line", p.pos.line}, {"col", p.pos.col}, {"elements", elements},
-         {"sequenceFlows", flows}, {"lanes", lanes}, {"dataElements", data}};
+  json j{{"id", p.id},
+         {"name", p.name},
+         {"isExecutable", p.executable},
+         {"line", p.pos.line},
+         {"col", p.pos.col},
+         {"elements", elements},
+         {"sequenceFlows", flows},
+         {"lanes", lanes},
+         {"dataElements", data}};
   put(j, "versionTag", p.version_tag);
   put(j, "historyTimeToLive", p.history_time_to_live);
   if (!p.properties.empty()) j["properties"] = properties(p.properties);
@@ -164,7 +173,8 @@ json to_json(const Definitions& d) {
     messages.push_back(std::move(jm));
   }
   for (const auto& s : d.signals) signals.push_back({{"id", s.id}, {"name", s.name}});
-  for (const auto& e : d.errors) errors.push_back({{"id", e.id}, {"name", e.name}, {"errorCode", e.code}});
+  for (const auto& e : d.errors)
+    errors.push_back({{"id", e.id}, {"name", e.name}, {"errorCode", e.code}});
   for (const auto& e : d.escalations) {
     escalations.push_back({{"id", e.id}, {"name", e.name}, {"escalationCode", e.code}});
   }
@@ -178,9 +188,15 @@ json to_json(const Definitions& d) {
     }
     collaborations.push_back({{"id", c.id}, {"participants", parts}, {"messageFlows", flows}});
   }
-  json j{{"file", d.file}, {"id", d.id}, {"processes", processes}, {"messages", messages},
-         {"signals", signals}, {"errors", errors}, {"escalations", escalations},
-         {"collaborations", collaborations}, {"foreignNamespaces", d.foreign_namespaces}};
+  json j{{"file", d.file},
+         {"id", d.id},
+         {"processes", processes},
+         {"messages", messages},
+         {"signals", signals},
+         {"errors", errors},
+         {"escalations", escalations},
+         {"collaborations", collaborations},
+         {"foreignNamespaces", d.foreign_namespaces}};
   put(j, "exporter", d.exporter);
   put(j, "exporterVersion", d.exporter_version);
   return j;

@@ -60,7 +60,9 @@ class Builtin final : public Connector {
 };
 }  // namespace
 
-std::shared_ptr<Connector> builtin_connector(std::string name) { return std::make_shared<Builtin>(std::move(name)); }
+std::shared_ptr<Connector> builtin_connector(std::string name) {
+  return std::make_shared<Builtin>(std::move(name));
+}
 
 bool Registry::add(std::shared_ptr<Connector> connector) {
   const std::string name = connector->name();
@@ -80,50 +82,63 @@ std::string names_of(const std::vector<std::string>& names) {
 }
 }  // namespace
 
-std::optional<std::string> Registry::check(const std::string& job_type, const std::vector<std::string>& inputs) const {
+std::optional<std::string> Registry::check(const std::string& job_type,
+                                           const std::vector<std::string>& inputs) const {
   const auto [name, op] = split_job_type(job_type);
   auto c = find(name);
   if (!c) {
     std::vector<std::string> configured;
     for (const auto& [n, _] : connectors_) configured.push_back(n);
-    return "names connector '" + name + "', which is not configured here (configured: " + names_of(configured) +
-           "). Add a [connectors." + name + "] section to elva.toml (docs/connectors.md), or let an external worker do "
-           "the work (camunda:type=\"external\" camunda:topic=\"" + job_type + "\")";
+    return "names connector '" + name +
+           "', which is not configured here (configured: " + names_of(configured) +
+           "). Add a [connectors." + name +
+           "] section to elva.toml (docs/connectors.md), or let an external worker do "
+           "the work (camunda:type=\"external\" camunda:topic=\"" +
+           job_type + "\")";
   }
   const auto ops = c->operations();
-  auto it = std::find_if(ops.begin(), ops.end(), [&, &op = op](const Operation& o) { return o.name == op; });
+  auto it = std::find_if(ops.begin(), ops.end(),
+                         [&, &op = op](const Operation& o) { return o.name == op; });
   if (it == ops.end()) {
     std::vector<std::string> known;
     for (const auto& o : ops) known.push_back(name + "." + o.name);
-    return "names '" + job_type + "', but connector '" + name + "' (" + c->kind() + ") has no operation '" + op +
-           "'; it has " + names_of(known);
+    return "names '" + job_type + "', but connector '" + name + "' (" + c->kind() +
+           ") has no operation '" + op + "'; it has " + names_of(known);
   }
   std::vector<std::string> missing;
   for (const auto& f : it->inputs) {
-    if (f.required && std::find(inputs.begin(), inputs.end(), f.name) == inputs.end()) missing.push_back(f.name);
+    if (f.required && std::find(inputs.begin(), inputs.end(), f.name) == inputs.end())
+      missing.push_back(f.name);
   }
   if (missing.empty()) return std::nullopt;
   if (inputs.empty()) {
-    return "calls '" + job_type + "', which needs the input" + (missing.size() > 1 ? "s " : " ") + names_of(missing) +
-           ", but the task has no input mappings: add elva:input (or camunda:inputParameter / zeebe:input) for each";
+    return "calls '" + job_type + "', which needs the input" + (missing.size() > 1 ? "s " : " ") +
+           names_of(missing) +
+           ", but the task has no input mappings: add elva:input (or camunda:inputParameter / "
+           "zeebe:input) for each";
   }
-  return "calls '" + job_type + "' without its required input" + (missing.size() > 1 ? "s " : " ") + names_of(missing) +
-         ": add an input mapping with that target";
+  return "calls '" + job_type + "' without its required input" + (missing.size() > 1 ? "s " : " ") +
+         names_of(missing) + ": add an input mapping with that target";
 }
 
 nlohmann::json Registry::to_json() const {
   auto fields = [](const std::vector<Field>& fs) {
     auto out = nlohmann::json::array();
-    for (const auto& f : fs) out.push_back({{"name", f.name}, {"required", f.required}, {"description", f.description}});
+    for (const auto& f : fs)
+      out.push_back({{"name", f.name}, {"required", f.required}, {"description", f.description}});
     return out;
   };
   auto list = nlohmann::json::array();
   for (const auto& [name, c] : connectors_) {
     auto ops = nlohmann::json::array();
     for (const auto& o : c->operations()) {
-      ops.push_back({{"name", o.name}, {"description", o.description}, {"inputs", fields(o.inputs)}, {"outputs", fields(o.outputs)}});
+      ops.push_back({{"name", o.name},
+                     {"description", o.description},
+                     {"inputs", fields(o.inputs)},
+                     {"outputs", fields(o.outputs)}});
     }
-    list.push_back({{"name", name}, {"kind", c->kind()}, {"settings", c->describe()}, {"operations", ops}});
+    list.push_back(
+        {{"name", name}, {"kind", c->kind()}, {"settings", c->describe()}, {"operations", ops}});
   }
   return {{"connectors", list}};
 }

@@ -7,18 +7,30 @@ namespace elva {
 
 std::string_view to_string(Errc code) noexcept {
   switch (code) {
-    case Errc::InvalidArgument: return "invalid-argument";
-    case Errc::ParseError: return "parse-error";
-    case Errc::ValidationError: return "validation-error";
-    case Errc::ExpressionError: return "expression-error";
-    case Errc::NotFound: return "not-found";
-    case Errc::Conflict: return "conflict";
-    case Errc::StoreUnavailable: return "store-unavailable";
-    case Errc::ConnectorFailed: return "connector-failed";
-    case Errc::Timeout: return "timeout";
-    case Errc::Internal: return "internal";
-    case Errc::Unauthenticated: return "unauthenticated";
-    case Errc::PermissionDenied: return "permission_denied";
+    case Errc::InvalidArgument:
+      return "invalid-argument";
+    case Errc::ParseError:
+      return "parse-error";
+    case Errc::ValidationError:
+      return "validation-error";
+    case Errc::ExpressionError:
+      return "expression-error";
+    case Errc::NotFound:
+      return "not-found";
+    case Errc::Conflict:
+      return "conflict";
+    case Errc::StoreUnavailable:
+      return "store-unavailable";
+    case Errc::ConnectorFailed:
+      return "connector-failed";
+    case Errc::Timeout:
+      return "timeout";
+    case Errc::Internal:
+      return "internal";
+    case Errc::Unauthenticated:
+      return "unauthenticated";
+    case Errc::PermissionDenied:
+      return "permission_denied";
   }
   return "internal";
 }

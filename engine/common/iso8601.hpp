@@ -11,7 +11,7 @@ namespace elva::iso8601 {
 
 struct Duration {
   std::int64_t years = 0, months = 0, days = 0;  // calendar part (days include weeks * 7)
-  std::int64_t millis = 0;                        // clock part: hours, minutes, seconds
+  std::int64_t millis = 0;                       // clock part: hours, minutes, seconds
 };
 
 struct DateTime {

@@ -31,10 +31,13 @@ class LimitedBuilder : public nlohmann::json_sax<json> {
     key_ = std::move(k);
     return true;
   }
-  bool parse_error(std::size_t position, const std::string&, const nlohmann::detail::exception& ex) override {
+  bool parse_error(std::size_t position, const std::string&,
+                   const nlohmann::detail::exception& ex) override {
     // Never the token itself: it is the sender's data.
-    if (ex.id == 406) return stop(std::string(what_) + " holds a number outside the range of a double", "");
-    return stop(std::string(what_) + " is not valid JSON (at byte " + std::to_string(position) + ")", "");
+    if (ex.id == 406)
+      return stop(std::string(what_) + " holds a number outside the range of a double", "");
+    return stop(
+        std::string(what_) + " is not valid JSON (at byte " + std::to_string(position) + ")", "");
   }
 
   Result<json> finish() {
@@ -53,7 +56,8 @@ class LimitedBuilder : public nlohmann::json_sax<json> {
 
   bool text(const string_t& s) {
     if (s.size() <= limits_.max_string_bytes) return true;
-    return stop(std::string(what_) + " has a text longer than " + std::to_string(limits_.max_string_bytes) + " bytes",
+    return stop(std::string(what_) + " has a text longer than " +
+                    std::to_string(limits_.max_string_bytes) + " bytes",
                 "max_string_bytes");
   }
 
@@ -76,7 +80,9 @@ class LimitedBuilder : public nlohmann::json_sax<json> {
 
   bool add(json v) {
     if (++values_ > limits_.max_values) {
-      return stop(std::string(what_) + " has more than " + std::to_string(limits_.max_values) + " values", "max_values");
+      return stop(
+          std::string(what_) + " has more than " + std::to_string(limits_.max_values) + " values",
+          "max_values");
     }
     place(std::move(v));
     return true;
@@ -84,11 +90,14 @@ class LimitedBuilder : public nlohmann::json_sax<json> {
 
   bool open(json container) {
     if (stack_.size() + 1 > limits_.max_depth) {
-      return stop(std::string(what_) + " nests arrays and objects deeper than " + std::to_string(limits_.max_depth) + " levels",
+      return stop(std::string(what_) + " nests arrays and objects deeper than " +
+                      std::to_string(limits_.max_depth) + " levels",
                   "max_depth");
     }
     if (++values_ > limits_.max_values) {
-      return stop(std::string(what_) + " has more than " + std::to_string(limits_.max_values) + " values", "max_values");
+      return stop(
+          std::string(what_) + " has more than " + std::to_string(limits_.max_values) + " values",
+          "max_values");
     }
     stack_.push_back(place(std::move(container)));
     return true;
@@ -112,14 +121,16 @@ class LimitedBuilder : public nlohmann::json_sax<json> {
 
 Result<json> parse_json(std::string_view text, const JsonLimits& limits, std::string_view what) {
   if (text.size() > limits.max_bytes) {
-    Error e{Errc::InvalidArgument, std::string(what) + " is larger than " + std::to_string(limits.max_bytes) + " bytes", {}};
+    Error e{Errc::InvalidArgument,
+            std::string(what) + " is larger than " + std::to_string(limits.max_bytes) + " bytes",
+            {}};
     return fail(std::move(e).with("limit", "max_bytes"));
   }
   LimitedBuilder builder(limits, what);
   // strict: nothing may follow the value. The SAX reader reports errors to the builder; with it,
   // nlohmann throws nothing.
-  const bool ok = json::sax_parse(text.begin(), text.end(), &builder, nlohmann::json::input_format_t::json, true,
-                                  limits.comments);
+  const bool ok = json::sax_parse(text.begin(), text.end(), &builder,
+                                  nlohmann::json::input_format_t::json, true, limits.comments);
   auto out = builder.finish();
   if (!ok && out) return fail(Errc::InvalidArgument, std::string(what) + " is not valid JSON");
   return out;

@@ -5,10 +5,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "elva/diagnostic.hpp"
 #include "elva/result.hpp"
@@ -19,7 +18,8 @@ namespace elva::dmn {
 enum class HitPolicy { Unique, First, Priority, Any, Collect, RuleOrder, OutputOrder };
 enum class Aggregation { None, Sum, Min, Max, Count };
 
-using Compiled = std::shared_ptr<const expr::Expression>;  // null: did not compile (validate says why)
+using Compiled =
+    std::shared_ptr<const expr::Expression>;  // null: did not compile (validate says why)
 
 struct Input {
   std::string id, label, expression, type_ref;
@@ -30,9 +30,9 @@ struct Input {
 
 struct Output {
   std::string id, name, label, type_ref;
-  std::string output_values;  // e.g. "high","medium","low": also the priority order
+  std::string output_values;               // e.g. "high","medium","low": also the priority order
   std::vector<nlohmann::json> priorities;  // output_values evaluated once, when read
-  std::string default_value;  // FEEL expression for single-hit tables with no match
+  std::string default_value;               // FEEL expression for single-hit tables with no match
   Compiled default_compiled;
   SourcePos pos;
 };
@@ -57,10 +57,11 @@ struct Decision {
   std::vector<Input> inputs;
   std::vector<Output> outputs;
   std::vector<Rule> rules;
-  std::string literal;      // literal expression text
+  std::string literal;  // literal expression text
   Compiled literal_compiled;
   SourcePos literal_pos;
-  std::string result_name;  // the literal expression's variable name (defaults to the decision name)
+  std::string
+      result_name;  // the literal expression's variable name (defaults to the decision name)
 };
 
 struct Model {
@@ -96,11 +97,13 @@ struct DecisionResult {
   // The matched rules' output contexts after the hit policy (Camunda's result list).
   std::vector<nlohmann::json> entries;
   std::vector<MatchedRule> matched;
-  std::vector<std::size_t> rows_matching;  // every rule whose input entries all hold, before the hit policy
+  std::vector<std::size_t>
+      rows_matching;  // every rule whose input entries all hold, before the hit policy
   // Results of required decisions, evaluated first (each decision once per evaluation: one that
   // several decisions require is listed in full the first time, then by decision and value).
   std::vector<DecisionResult> required;
-  std::size_t tests_run = 0;  // unary tests evaluated for this decision's table (linear in its rules)
+  std::size_t tests_run =
+      0;  // unary tests evaluated for this decision's table (linear in its rules)
 };
 
 // The work one evaluate() may do, over all its decisions' tests and expressions (FEEL steps,
@@ -113,8 +116,8 @@ inline constexpr std::uint64_t kMaxDecisionSteps = 10'000'000;
 // Model. Errors: NotFound (no such decision), ExpressionError (a UNIQUE table with several
 // matches, naming them; ANY with differing outputs; a required decision failed; a FEEL limit was
 // hit, naming it).
-Result<DecisionResult> evaluate(const Model& model, const std::string& decision_id, const nlohmann::json& variables,
-                                std::int64_t now_millis = 0);
+Result<DecisionResult> evaluate(const Model& model, const std::string& decision_id,
+                                const nlohmann::json& variables, std::int64_t now_millis = 0);
 
 // Maps a result as a business rule task asks (Camunda's mapDecisionResult): singleEntry,
 // singleResult, collectEntries, resultList (default for tables: singleEntry when single hit with
@@ -122,7 +125,8 @@ Result<DecisionResult> evaluate(const Model& model, const std::string& decision_
 Result<nlohmann::json> map_result(const DecisionResult& result, const std::string& how);
 
 // evaluate() then map_result(): what a business rule task gets. Mapping errors name the decision.
-Result<nlohmann::json> evaluate_mapped(const Model& model, const std::string& decision_id, const nlohmann::json& variables,
-                                       const std::string& how, std::int64_t now_millis);
+Result<nlohmann::json> evaluate_mapped(const Model& model, const std::string& decision_id,
+                                       const nlohmann::json& variables, const std::string& how,
+                                       std::int64_t now_millis);
 
 }  // namespace elva::dmn

@@ -12,18 +12,23 @@
 namespace elva::dmn {
 namespace {
 
-using nlohmann::json;
 using expr::Value;
+using nlohmann::json;
 
 // Why a text did not compile (it was compiled when read; validate reports it with its line).
 Error compile_error(const std::string& text, bool unary, const std::string& where) {
-  auto e = unary ? expr::Expression::compile_unary_tests(text.empty() ? "-" : text) : expr::Expression::compile(text.empty() ? "null" : text);
-  return Error{Errc::ExpressionError, where + ": cannot read '" + text + "': " + (e ? std::string("?") : e.error().message), {}};
+  auto e = unary ? expr::Expression::compile_unary_tests(text.empty() ? "-" : text)
+                 : expr::Expression::compile(text.empty() ? "null" : text);
+  return Error{
+      Errc::ExpressionError,
+      where + ": cannot read '" + text + "': " + (e ? std::string("?") : e.error().message),
+      {}};
 }
 
 std::string rule_name(const Decision& d, std::size_t i) {
   const auto& r = d.rules[i];
-  return (r.id.empty() ? "rule " + std::to_string(i + 1) : r.id) + " (row " + std::to_string(i + 1) + ")";
+  return (r.id.empty() ? "rule " + std::to_string(i + 1) : r.id) + " (row " +
+         std::to_string(i + 1) + ")";
 }
 
 // JSON has no dates: a string input whose typeRef is temporal is read as that type.
@@ -31,7 +36,8 @@ Value typed(const std::string& type_ref, Value v) {
   const auto* text = v.get<std::string>();
   if (!text) return v;
   if (type_ref == "date") return expr::date_from_string(*text);
-  if (type_ref == "dateTime" || type_ref == "date and time") return expr::date_time_from_string(*text);
+  if (type_ref == "dateTime" || type_ref == "date and time")
+    return expr::date_time_from_string(*text);
   if (type_ref == "time") {
     auto t = expr::time_from_string(*text);
     return t ? Value(*t) : Value();
@@ -45,7 +51,8 @@ Value typed(const std::string& type_ref, Value v) {
 
 class Evaluator {
  public:
-  Evaluator(const Model& m, std::int64_t now) : model_(m), budget_(kMaxDecisionSteps, options_.max_string_bytes) {
+  Evaluator(const Model& m, std::int64_t now)
+      : model_(m), budget_(kMaxDecisionSteps, options_.max_string_bytes) {
     options_.now_millis = [now] { return now; };
     options_.budget = &budget_;
   }
@@ -53,14 +60,16 @@ class Evaluator {
   Result<DecisionResult> run(const std::string& id, const json& variables, int depth) {
     const Decision* d = model_.find(id);
     if (!d) return fail(Errc::NotFound, "no decision '" + id + "' in " + model_.file);
-    if (depth > 64 || active_.count(id)) return fail(Errc::ExpressionError, "decision requirements loop at '" + id + "'");
+    if (depth > 64 || active_.count(id))
+      return fail(Errc::ExpressionError, "decision requirements loop at '" + id + "'");
     active_.insert(id);
     DecisionResult out;
     out.decision = id;
     json vars = variables;
     for (const auto& req : d->required) {
       auto r = required(req, variables, depth);
-      if (!r) return fail(Errc::ExpressionError, "required decision '" + req + "': " + r.error().message);
+      if (!r)
+        return fail(Errc::ExpressionError, "required decision '" + req + "': " + r.error().message);
       const Decision* rd = model_.find(req);
       vars[rd->name.empty() ? rd->id : rd->name] = r->value;
       vars[rd->id] = r->value;
@@ -71,7 +80,8 @@ class Evaluator {
     expr::ContextScope scope(scope_value);
     out.table = d->table;
     if (!d->table) {
-      if (!d->literal_compiled) return fail(compile_error(d->literal, false, "decision '" + id + "'"));
+      if (!d->literal_compiled)
+        return fail(compile_error(d->literal, false, "decision '" + id + "'"));
       auto v = d->literal_compiled->evaluate_checked(scope, options_);
       if (!v) return fail(limit_error(*d, v.error()));
       out.value = v->to_json();
@@ -113,7 +123,9 @@ class Evaluator {
   Result<void> table(const Decision& d, const expr::Scope& scope, DecisionResult& out) {
     std::vector<Value> inputs;
     for (const auto& in : d.inputs) {
-      if (!in.compiled) return fail(compile_error(in.expression, false, "input '" + (in.label.empty() ? in.expression : in.label) + "'"));
+      if (!in.compiled)
+        return fail(compile_error(in.expression, false,
+                                  "input '" + (in.label.empty() ? in.expression : in.label) + "'"));
       auto v = value_of(d, *in.compiled, scope);
       if (!v) return fail(v.error());
       inputs.push_back(typed(in.type_ref, std::move(*v)));
@@ -121,9 +133,12 @@ class Evaluator {
     std::vector<std::size_t> hits;
     for (std::size_t r = 0; r < d.rules.size(); ++r) {
       bool all = true;
-      for (std::size_t i = 0; i < inputs.size() && all && i < d.rules[r].input_entries.size(); ++i) {
+      for (std::size_t i = 0; i < inputs.size() && all && i < d.rules[r].input_entries.size();
+           ++i) {
         const auto& t = d.rules[r].input_tests[i];
-        if (!t) return fail(compile_error(d.rules[r].input_entries[i], true, rule_name(d, r) + ", input " + std::to_string(i + 1)));
+        if (!t)
+          return fail(compile_error(d.rules[r].input_entries[i], true,
+                                    rule_name(d, r) + ", input " + std::to_string(i + 1)));
         ++out.tests_run;
         auto v = t->test_checked(inputs[i], scope, options_);
         if (!v) return fail(limit_error(d, v.error()));
@@ -138,7 +153,9 @@ class Evaluator {
       json row = json::object();
       for (std::size_t o = 0; o < d.outputs.size() && o < d.rules[r].output_entries.size(); ++o) {
         const auto& e = d.rules[r].output_exprs[o];
-        if (!e) return fail(compile_error(d.rules[r].output_entries[o], false, rule_name(d, r) + ", output " + d.outputs[o].name));
+        if (!e)
+          return fail(compile_error(d.rules[r].output_entries[o], false,
+                                    rule_name(d, r) + ", output " + d.outputs[o].name));
         auto v = value_of(d, *e, scope);
         if (!v) return fail(v.error());
         row[d.outputs[o].name] = v->to_json();
@@ -152,15 +169,17 @@ class Evaluator {
         if (hits.size() > 1) {
           std::string names;
           for (auto r : hits) names += (names.empty() ? "" : ", ") + rule_name(d, r);
-          return fail(Errc::ExpressionError, "decision '" + d.id + "' has hit policy UNIQUE, but " + std::to_string(hits.size()) +
+          return fail(Errc::ExpressionError, "decision '" + d.id + "' has hit policy UNIQUE, but " +
+                                                 std::to_string(hits.size()) +
                                                  " rules matched: " + names);
         }
         break;
       case HitPolicy::Any:
         for (std::size_t i = 1; i < rows.size(); ++i) {
           if (rows[i] != rows[0]) {
-            return fail(Errc::ExpressionError, "decision '" + d.id + "' has hit policy ANY, but " + rule_name(d, hits[0]) + " and " +
-                                                   rule_name(d, hits[i]) + " give different outputs");
+            return fail(Errc::ExpressionError,
+                        "decision '" + d.id + "' has hit policy ANY, but " + rule_name(d, hits[0]) +
+                            " and " + rule_name(d, hits[i]) + " give different outputs");
           }
         }
         if (order.size() > 1) order.resize(1);
@@ -175,12 +194,14 @@ class Evaluator {
         for (std::size_t i = 0; i < rows.size(); ++i) {
           for (const auto& o : d.outputs) ranks[i].push_back(priority(o, rows[i][o.name]));
         }
-        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ranks[a] < ranks[b]; });
+        std::stable_sort(order.begin(), order.end(),
+                         [&](std::size_t a, std::size_t b) { return ranks[a] < ranks[b]; });
         if (d.hit_policy == HitPolicy::Priority && order.size() > 1) order.resize(1);
         break;
       }
       case HitPolicy::Collect:
-      case HitPolicy::RuleOrder: break;
+      case HitPolicy::RuleOrder:
+        break;
     }
     for (auto i : order) {
       out.entries.push_back(rows[i]);
@@ -197,8 +218,12 @@ class Evaluator {
         json row = json::object();
         bool any_default = false;
         for (const auto& o : d.outputs) {
-          if (o.default_value.empty()) { row[o.name] = nullptr; continue; }
-          if (!o.default_compiled) return fail(compile_error(o.default_value, false, "default output of " + o.name));
+          if (o.default_value.empty()) {
+            row[o.name] = nullptr;
+            continue;
+          }
+          if (!o.default_compiled)
+            return fail(compile_error(o.default_value, false, "default output of " + o.name));
           auto v = value_of(d, *o.default_compiled, scope);
           if (!v) return fail(v.error());
           row[o.name] = v->to_json();
@@ -215,7 +240,9 @@ class Evaluator {
       return {};
     }
     // An aggregated COLLECT has one result (Camunda's result list holds one entry with it).
-    const std::string name = d.outputs.empty() || d.outputs.front().name.empty() ? std::string("result") : d.outputs.front().name;
+    const std::string name = d.outputs.empty() || d.outputs.front().name.empty()
+                                 ? std::string("result")
+                                 : d.outputs.front().name;
     if (d.aggregation == Aggregation::Count) {
       out.value = out.entries.size();
       out.entries = {json{{name, out.value}}};
@@ -233,7 +260,10 @@ class Evaluator {
     for (std::size_t i = 1; i < values.size(); ++i) {
       const auto* a = acc.get<expr::Decimal>();
       const auto* b = values[i].get<expr::Decimal>();
-      if (!a || !b) return fail(Errc::ExpressionError, "decision '" + d.id + "': COLLECT aggregation over values that are not numbers");
+      if (!a || !b)
+        return fail(
+            Errc::ExpressionError,
+            "decision '" + d.id + "': COLLECT aggregation over values that are not numbers");
       if (d.aggregation == Aggregation::Sum) acc = Value(expr::Decimal(*a + *b));
       if (d.aggregation == Aggregation::Min && *b < *a) acc = values[i];
       if (d.aggregation == Aggregation::Max && *b > *a) acc = values[i];
@@ -252,14 +282,16 @@ class Evaluator {
   const Model& model_;
   expr::EvalOptions options_;
   expr::Budget budget_;
-  std::set<std::string> active_;                  // decisions being evaluated (requirement loops)
+  std::set<std::string> active_;                // decisions being evaluated (requirement loops)
   std::map<std::string, DecisionResult> done_;  // required decisions already evaluated
 };
 
 }  // namespace
 
-Result<DecisionResult> evaluate(const Model& model, const std::string& decision_id, const json& variables, std::int64_t now_millis) {
-  return Evaluator(model, now_millis).run(decision_id, variables.is_object() ? variables : json::object(), 0);
+Result<DecisionResult> evaluate(const Model& model, const std::string& decision_id,
+                                const json& variables, std::int64_t now_millis) {
+  return Evaluator(model, now_millis)
+      .run(decision_id, variables.is_object() ? variables : json::object(), 0);
 }
 
 Result<json> map_result(const DecisionResult& r, const std::string& how) {
@@ -268,33 +300,43 @@ Result<json> map_result(const DecisionResult& r, const std::string& how) {
   if (how == "collectEntries") {
     json out = json::array();
     for (const auto& row : r.entries) {
-      if (row.size() != 1) return fail(Errc::ExpressionError, "collectEntries needs one output per rule; the rows have " + std::to_string(row.size()));
+      if (row.size() != 1)
+        return fail(Errc::ExpressionError,
+                    "collectEntries needs one output per rule; the rows have " +
+                        std::to_string(row.size()));
       out.push_back(row.begin().value());
     }
     return out;
   }
   if (r.entries.size() > 1) {
-    return fail(Errc::ExpressionError, how + " needs at most one matched rule, but " + std::to_string(r.entries.size()) + " matched");
+    return fail(Errc::ExpressionError, how + " needs at most one matched rule, but " +
+                                           std::to_string(r.entries.size()) + " matched");
   }
   if (how == "singleResult") return r.entries.empty() ? json() : r.entries.front();
   if (how == "singleEntry") {
     if (r.entries.empty()) return json();
-    if (r.entries.front().size() != 1) return fail(Errc::ExpressionError, "singleEntry needs one output; the rule gives " + std::to_string(r.entries.front().size()));
+    if (r.entries.front().size() != 1)
+      return fail(Errc::ExpressionError, "singleEntry needs one output; the rule gives " +
+                                             std::to_string(r.entries.front().size()));
     return r.entries.front().begin().value();
   }
-  return fail(Errc::InvalidArgument, "unknown mapDecisionResult '" + how + "' (singleEntry, singleResult, collectEntries, resultList)");
+  return fail(Errc::InvalidArgument,
+              "unknown mapDecisionResult '" + how +
+                  "' (singleEntry, singleResult, collectEntries, resultList)");
 }
 
 }  // namespace elva::dmn
 
 namespace elva::dmn {
 
-Result<json> evaluate_mapped(const Model& model, const std::string& decision_id, const json& variables, const std::string& how,
+Result<json> evaluate_mapped(const Model& model, const std::string& decision_id,
+                             const json& variables, const std::string& how,
                              std::int64_t now_millis) {
   auto r = evaluate(model, decision_id, variables, now_millis);
   if (!r) return fail(r.error());
   auto mapped = map_result(*r, how);
-  if (!mapped) return fail(Errc::ExpressionError, "decision '" + decision_id + "': " + mapped.error().message);
+  if (!mapped)
+    return fail(Errc::ExpressionError, "decision '" + decision_id + "': " + mapped.error().message);
   return mapped;
 }
 

@@ -10,8 +10,10 @@ namespace elva::dmn {
 namespace {
 
 bool is_dmn_uri(std::string_view uri) {
-  return uri == "http://www.omg.org/spec/DMN/20151101/dmn.xsd" || uri == "https://www.omg.org/spec/DMN/20191111/MODEL/" ||
-         uri == "http://www.omg.org/spec/DMN/20180521/MODEL/" || uri == "https://www.omg.org/spec/DMN/20180521/MODEL/" ||
+  return uri == "http://www.omg.org/spec/DMN/20151101/dmn.xsd" ||
+         uri == "https://www.omg.org/spec/DMN/20191111/MODEL/" ||
+         uri == "http://www.omg.org/spec/DMN/20180521/MODEL/" ||
+         uri == "https://www.omg.org/spec/DMN/20180521/MODEL/" ||
          uri == "http://www.omg.org/spec/DMN/20191111/MODEL/";
 }
 
@@ -31,7 +33,9 @@ class Reader {
     parse::NsScope scope(ns_, root);
     auto name = ns_.element_name(root);
     if (!is_dmn_uri(name.uri) || name.local != "definitions") {
-      error(root, "not a DMN file: the root element is not <definitions> in a DMN 1.1, 1.2 or 1.3 namespace");
+      error(root,
+            "not a DMN file: the root element is not <definitions> in a DMN 1.1, 1.2 or 1.3 "
+            "namespace");
       return;
     }
     model.id = root.attribute("id").value();
@@ -49,8 +53,8 @@ class Reader {
   void error(pugi::xml_node node, std::string message) {
     std::string type = node.name();
     if (auto colon = type.find(':'); colon != std::string::npos) type = type.substr(colon + 1);
-    out_.diagnostics.push_back(Diagnostic{Severity::Error, doc_.file(), doc_.pos(node), node.attribute("id").value(),
-                                          type, std::move(message)});
+    out_.diagnostics.push_back(Diagnostic{Severity::Error, doc_.file(), doc_.pos(node),
+                                          node.attribute("id").value(), type, std::move(message)});
   }
 
   // Children in the DMN namespace with this local name.
@@ -81,10 +85,14 @@ class Reader {
     d.name = node.attribute("name").value();
     d.pos = doc_.pos(node);
     each(node, "informationRequirement", [&](pugi::xml_node r) {
-      each(r, "requiredDecision", [&](pugi::xml_node rd) { d.required.push_back(ref_id(rd.attribute("href").value())); });
+      each(r, "requiredDecision",
+           [&](pugi::xml_node rd) { d.required.push_back(ref_id(rd.attribute("href").value())); });
     });
     bool found = false;
-    each(node, "decisionTable", [&](pugi::xml_node t) { found = true; table(t, d); });
+    each(node, "decisionTable", [&](pugi::xml_node t) {
+      found = true;
+      table(t, d);
+    });
     each(node, "literalExpression", [&](pugi::xml_node l) {
       found = true;
       d.table = false;
@@ -93,28 +101,47 @@ class Reader {
     });
     each(node, "variable", [&](pugi::xml_node v) { d.result_name = v.attribute("name").value(); });
     if (d.result_name.empty()) d.result_name = d.name.empty() ? d.id : d.name;
-    if (!found) error(node, "decision '" + d.id + "' has neither a decision table nor a literal expression (other kinds are not supported)");
+    if (!found)
+      error(node, "decision '" + d.id +
+                      "' has neither a decision table nor a literal expression (other kinds are "
+                      "not supported)");
     return d;
   }
 
   void table(pugi::xml_node t, Decision& d) {
     std::string hp = t.attribute("hitPolicy").value();
-    std::transform(hp.begin(), hp.end(), hp.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    if (hp.empty() || hp == "UNIQUE") d.hit_policy = HitPolicy::Unique;
-    else if (hp == "FIRST") d.hit_policy = HitPolicy::First;
-    else if (hp == "PRIORITY") d.hit_policy = HitPolicy::Priority;
-    else if (hp == "ANY") d.hit_policy = HitPolicy::Any;
-    else if (hp == "COLLECT") d.hit_policy = HitPolicy::Collect;
-    else if (hp == "RULE ORDER") d.hit_policy = HitPolicy::RuleOrder;
-    else if (hp == "OUTPUT ORDER") d.hit_policy = HitPolicy::OutputOrder;
-    else error(t, "unknown hit policy '" + hp + "' (UNIQUE, FIRST, PRIORITY, ANY, COLLECT, RULE ORDER, OUTPUT ORDER)");
+    std::transform(hp.begin(), hp.end(), hp.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (hp.empty() || hp == "UNIQUE")
+      d.hit_policy = HitPolicy::Unique;
+    else if (hp == "FIRST")
+      d.hit_policy = HitPolicy::First;
+    else if (hp == "PRIORITY")
+      d.hit_policy = HitPolicy::Priority;
+    else if (hp == "ANY")
+      d.hit_policy = HitPolicy::Any;
+    else if (hp == "COLLECT")
+      d.hit_policy = HitPolicy::Collect;
+    else if (hp == "RULE ORDER")
+      d.hit_policy = HitPolicy::RuleOrder;
+    else if (hp == "OUTPUT ORDER")
+      d.hit_policy = HitPolicy::OutputOrder;
+    else
+      error(t, "unknown hit policy '" + hp +
+                   "' (UNIQUE, FIRST, PRIORITY, ANY, COLLECT, RULE ORDER, OUTPUT ORDER)");
     const std::string agg = t.attribute("aggregation").value();
-    if (agg == "SUM") d.aggregation = Aggregation::Sum;
-    else if (agg == "MIN") d.aggregation = Aggregation::Min;
-    else if (agg == "MAX") d.aggregation = Aggregation::Max;
-    else if (agg == "COUNT") d.aggregation = Aggregation::Count;
-    else if (!agg.empty()) error(t, "unknown aggregation '" + agg + "' (SUM, MIN, MAX, COUNT)");
-    if (d.aggregation != Aggregation::None && d.hit_policy != HitPolicy::Collect) error(t, "an aggregation needs the COLLECT hit policy");
+    if (agg == "SUM")
+      d.aggregation = Aggregation::Sum;
+    else if (agg == "MIN")
+      d.aggregation = Aggregation::Min;
+    else if (agg == "MAX")
+      d.aggregation = Aggregation::Max;
+    else if (agg == "COUNT")
+      d.aggregation = Aggregation::Count;
+    else if (!agg.empty())
+      error(t, "unknown aggregation '" + agg + "' (SUM, MIN, MAX, COUNT)");
+    if (d.aggregation != Aggregation::None && d.hit_policy != HitPolicy::Collect)
+      error(t, "an aggregation needs the COLLECT hit policy");
     each(t, "input", [&](pugi::xml_node i) {
       Input in;
       in.id = i.attribute("id").value();
@@ -152,9 +179,11 @@ class Reader {
         rule.output_pos.push_back(doc_.pos(e));
       });
       each(r, "description", [&](pugi::xml_node e) { rule.annotation = trim(e.text().get()); });
-      if (rule.input_entries.size() != d.inputs.size() || rule.output_entries.size() != d.outputs.size()) {
-        error(r, "rule '" + rule.id + "' has " + std::to_string(rule.input_entries.size()) + " input and " +
-                     std::to_string(rule.output_entries.size()) + " output entries; the table has " + std::to_string(d.inputs.size()) +
+      if (rule.input_entries.size() != d.inputs.size() ||
+          rule.output_entries.size() != d.outputs.size()) {
+        error(r, "rule '" + rule.id + "' has " + std::to_string(rule.input_entries.size()) +
+                     " input and " + std::to_string(rule.output_entries.size()) +
+                     " output entries; the table has " + std::to_string(d.inputs.size()) +
                      " inputs and " + std::to_string(d.outputs.size()) + " outputs");
       }
       d.rules.push_back(std::move(rule));
@@ -182,7 +211,8 @@ std::vector<nlohmann::json> priorities(const std::string& output_values) {
   auto v = e->evaluate_checked(expr::ContextScope(none));
   if (!v) return {};
   const nlohmann::json list = v->to_json();
-  return list.is_array() ? std::vector<nlohmann::json>(list.begin(), list.end()) : std::vector<nlohmann::json>{};
+  return list.is_array() ? std::vector<nlohmann::json>(list.begin(), list.end())
+                         : std::vector<nlohmann::json>{};
 }
 
 // Every expression and unary test, compiled once so evaluation only evaluates.
@@ -204,7 +234,8 @@ void compile_all(Model& model) {
 }  // namespace
 
 const Decision* Model::find(const std::string& decision_id) const {
-  for (const auto& d : decisions) if (d.id == decision_id) return &d;
+  for (const auto& d : decisions)
+    if (d.id == decision_id) return &d;
   return nullptr;
 }
 
@@ -224,7 +255,8 @@ ReadResult read_dmn(const std::string& file, std::string bytes, std::size_t max_
   model->file = file;
   Reader(*doc, out).run(*model);
   compile_all(*model);
-  for (const auto& d : out.diagnostics) if (d.severity == Severity::Error && model->decisions.empty()) return out;
+  for (const auto& d : out.diagnostics)
+    if (d.severity == Severity::Error && model->decisions.empty()) return out;
   out.model = std::move(model);
   return out;
 }

@@ -40,8 +40,8 @@ bool ends_with(const std::string& s, const std::string& tail) {
 
 // The deploy-time contract check: each service task naming a connector (elva:connector) in an
 // executable process must name a configured connector and operation and map its required inputs.
-void check_connectors(const connector::Registry& registry, const std::string& file, const model::Definitions& defs,
-                      std::vector<Diagnostic>& out) {
+void check_connectors(const connector::Registry& registry, const std::string& file,
+                      const model::Definitions& defs, std::vector<Diagnostic>& out) {
   for (const auto& p : defs.processes) {
     if (!p.executable) continue;
     for (const auto& e : p.elements) {
@@ -49,7 +49,8 @@ void check_connectors(const connector::Registry& registry, const std::string& fi
       std::vector<std::string> inputs;
       for (const auto& m : e.inputs) inputs.push_back(m.target);
       if (auto problem = registry.check(e.job->job_type, inputs)) {
-        out.push_back({Severity::Error, file, e.pos, e.id, std::string(model::bpmn_name(e.type)), *problem});
+        out.push_back(
+            {Severity::Error, file, e.pos, e.id, std::string(model::bpmn_name(e.type)), *problem});
       }
     }
   }
@@ -59,8 +60,8 @@ void check_connectors(const connector::Registry& registry, const std::string& fi
 // one repeating faster than the minimum is refused here, at its line, rather than as an
 // incident (or a refused start timer) once the process runs. Expressions are checked when
 // evaluated (runtime/shared/timers.cpp).
-void check_timer_cycles(const std::string& file, const model::Definitions& defs, std::int64_t min_cycle_ms,
-                        std::vector<Diagnostic>& out) {
+void check_timer_cycles(const std::string& file, const model::Definitions& defs,
+                        std::int64_t min_cycle_ms, std::vector<Diagnostic>& out) {
   if (min_cycle_ms <= 0) return;
   for (const auto& p : defs.processes) {
     if (!p.executable) continue;
@@ -68,9 +69,13 @@ void check_timer_cycles(const std::string& file, const model::Definitions& defs,
       const auto* ev = e.event();
       if (!ev) continue;
       for (const auto& d : ev->definitions) {
-        if (d.kind != model::EventKind::Timer || d.timer_kind != model::TimerKind::Cycle || expr::looks_like_expression(d.timer_value)) continue;
+        if (d.kind != model::EventKind::Timer || d.timer_kind != model::TimerKind::Cycle ||
+            expr::looks_like_expression(d.timer_value))
+          continue;
         auto due = runtime::first_due_of(d.timer_kind, d.timer_value, 0, min_cycle_ms);
-        if (!due) out.push_back({Severity::Error, file, e.pos, e.id, std::string(model::bpmn_name(e.type)), due.error().message});
+        if (!due)
+          out.push_back({Severity::Error, file, e.pos, e.id, std::string(model::bpmn_name(e.type)),
+                         due.error().message});
       }
     }
   }
@@ -79,7 +84,8 @@ void check_timer_cycles(const std::string& file, const model::Definitions& defs,
 Result<forms::Form> read_form_json(const std::string& text) { return forms::read_form_text(text); }
 
 void sort_findings(std::vector<Diagnostic>& all, DeploymentPlan& plan) {
-  for (auto& d : all) (d.severity == Severity::Error ? plan.errors : plan.warnings).push_back(std::move(d));
+  for (auto& d : all)
+    (d.severity == Severity::Error ? plan.errors : plan.warnings).push_back(std::move(d));
   all.clear();
 }
 
@@ -110,8 +116,8 @@ std::string DeploymentPlan::error_text() const {
   return out;
 }
 
-DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::string>>& files, const connector::Registry* connectors,
-                               std::int64_t min_cycle_ms) {
+DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::string>>& files,
+                               const connector::Registry* connectors, std::int64_t min_cycle_ms) {
   DeploymentPlan plan;
   for (const auto& [name, bytes] : files) {
     plan.files.push_back(name);
@@ -154,7 +160,8 @@ DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::str
         for (const auto& ef : p.embedded_forms) {
           auto form = read_form_json(ef.json);
           if (!form) {
-            plan.errors.push_back({Severity::Error, name, ef.pos, "", "", "zeebe:userTaskForm '" + ef.id + "': " + form.error().message});
+            plan.errors.push_back({Severity::Error, name, ef.pos, "", "",
+                                   "zeebe:userTaskForm '" + ef.id + "': " + form.error().message});
             continue;
           }
           form->id = "camunda-forms:bpmn:" + ef.id;
@@ -167,8 +174,9 @@ DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::str
   return plan;
 }
 
-Result<DeployReport> apply_deployment(const DeploymentPlan& plan, store::Tx& tx, KeySource& keys, std::int64_t now,
-                                      const std::string& actor, std::int64_t min_cycle_ms) {
+Result<DeployReport> apply_deployment(const DeploymentPlan& plan, store::Tx& tx, KeySource& keys,
+                                      std::int64_t now, const std::string& actor,
+                                      std::int64_t min_cycle_ms) {
   DeployReport report;
   report.diagnostics = plan.warnings;
   std::int64_t deployment = 0;
@@ -198,7 +206,8 @@ Result<DeployReport> apply_deployment(const DeploymentPlan& plan, store::Tx& tx,
       }
       auto dep = deployment_id();
       if (!dep) return fail(dep.error());
-      store::DefinitionRow row{0, d.id, *latest ? (*latest)->version + 1 : 1, d.name, f.file, f.bytes, hash, ""};
+      store::DefinitionRow row{
+          0, d.id, *latest ? (*latest)->version + 1 : 1, d.name, f.file, f.bytes, hash, ""};
       auto id = tx.insert_decision(row, *dep);
       if (!id) return fail(id.error());
       report.decisions.push_back({d.id, row.version, *id, false, f.file});
@@ -216,7 +225,8 @@ Result<DeployReport> apply_deployment(const DeploymentPlan& plan, store::Tx& tx,
       }
       auto dep = deployment_id();
       if (!dep) return fail(dep.error());
-      store::DefinitionRow row{0, p.id, *latest ? (*latest)->version + 1 : 1, p.name, f.file, f.bytes, hash, ""};
+      store::DefinitionRow row{
+          0, p.id, *latest ? (*latest)->version + 1 : 1, p.name, f.file, f.bytes, hash, ""};
       auto id = tx.insert_definition(row, *dep);
       if (!id) return fail(id.error());
       std::vector<store::StartEventRow> starts;
@@ -224,12 +234,16 @@ Result<DeployReport> apply_deployment(const DeploymentPlan& plan, store::Tx& tx,
       for (const auto& e : p.elements) {
         if (e.type != model::ElementType::StartEvent || e.scope != model::kNoElement) continue;
         for (const auto& d : e.event()->definitions) {
-          if (d.kind == model::EventKind::Message) starts.push_back({*id, p.id, e.id, "message", d.resolved});
-          if (d.kind == model::EventKind::Signal) starts.push_back({*id, p.id, e.id, "signal", d.resolved});
+          if (d.kind == model::EventKind::Message)
+            starts.push_back({*id, p.id, e.id, "message", d.resolved});
+          if (d.kind == model::EventKind::Signal)
+            starts.push_back({*id, p.id, e.id, "signal", d.resolved});
           if (d.kind == model::EventKind::Timer) {
             starts.push_back({*id, p.id, e.id, "timer", ""});
             auto due = runtime::first_due_of(d.timer_kind, d.timer_value, now, min_cycle_ms);
-            if (!due) return fail(Errc::ValidationError, f.file + ": timer start event '" + e.id + "': " + due.error().message);
+            if (!due)
+              return fail(Errc::ValidationError,
+                          f.file + ": timer start event '" + e.id + "': " + due.error().message);
             if (auto r = keys.reserve(tx, 1); !r) return fail(r.error());
             timers.push_back({keys.next(), 0, *id, e.id, *due, 0});
           }

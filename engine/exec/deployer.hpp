@@ -54,11 +54,13 @@ bool is_form_file(const std::string& name);
 // A timer cycle written in the file (not an expression) that repeats more often than
 // `min_cycle_ms` is an error at its line (R/PT0S would flood the engine).
 DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::string>>& files,
-                               const connector::Registry* connectors, std::int64_t min_cycle_ms = 0);
+                               const connector::Registry* connectors,
+                               std::int64_t min_cycle_ms = 0);
 
 // Writes a checked plan's new versions (a file equal to the latest version deploys nothing
 // new), start events and start timers (due from `now`). REQUIRES: plan.ok().
-Result<DeployReport> apply_deployment(const DeploymentPlan& plan, store::Tx& tx, KeySource& keys, std::int64_t now,
-                                      const std::string& actor, std::int64_t min_cycle_ms);
+Result<DeployReport> apply_deployment(const DeploymentPlan& plan, store::Tx& tx, KeySource& keys,
+                                      std::int64_t now, const std::string& actor,
+                                      std::int64_t min_cycle_ms);
 
 }  // namespace elva::exec

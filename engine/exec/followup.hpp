@@ -4,10 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 namespace elva::exec {
 
@@ -52,6 +51,7 @@ struct OfferBuffered {
   std::string name, correlation_key;
 };
 
-using FollowUp = std::variant<StartChild, CancelChild, ReturnToParent, RethrowInParent, RouteMessage, RouteSignal, OfferBuffered>;
+using FollowUp = std::variant<StartChild, CancelChild, ReturnToParent, RethrowInParent,
+                              RouteMessage, RouteSignal, OfferBuffered>;
 
 }  // namespace elva::exec

@@ -23,22 +23,28 @@ Processor::Processor(store::Store& store, const Clock& clock, std::string actor)
 
 Processor::~Processor() = default;
 
-Result<std::shared_ptr<const model::ProcessDefinition>> Processor::process(store::InstanceTx& tx, std::int64_t definition_id) {
+Result<std::shared_ptr<const model::ProcessDefinition>> Processor::process(
+    store::InstanceTx& tx, std::int64_t definition_id) {
   if (auto it = cache_.find(definition_id); it != cache_.end()) return it->second;
   auto row = tx.definition(definition_id);
   if (!row) return fail(row.error());
-  if (!*row) return fail(Errc::NotFound, "there is no process definition " + std::to_string(definition_id));
+  if (!*row)
+    return fail(Errc::NotFound, "there is no process definition " + std::to_string(definition_id));
   auto read = parse::read_bpmn((*row)->file, (*row)->source, kMaxDefinitionBytes);
-  if (!read.definitions) return fail(Errc::Internal, "the stored definition " + std::to_string(definition_id) + " no longer reads");
+  if (!read.definitions)
+    return fail(Errc::Internal,
+                "the stored definition " + std::to_string(definition_id) + " no longer reads");
   const auto* p = read.definitions->find_process((*row)->process_id);
-  if (!p) return fail(Errc::Internal, "the stored definition " + std::to_string(definition_id) + " lacks process " + (*row)->process_id);
+  if (!p)
+    return fail(Errc::Internal, "the stored definition " + std::to_string(definition_id) +
+                                    " lacks process " + (*row)->process_id);
   std::shared_ptr<const model::ProcessDefinition> shared(read.definitions, p);
   cache_.emplace(definition_id, shared);
   return shared;
 }
 
-Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body, const std::function<void(Unit&)>& after,
-                               const std::string* actor) {
+Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body,
+                                const std::function<void(Unit&)>& after, const std::string* actor) {
   for (int rerun = 0;; ++rerun) {
     int attempt = 0;
     std::vector<TraceLine> trace;
@@ -70,12 +76,14 @@ Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body, 
   }
 }
 
-Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, std::string>>& files) {
+Result<DeployReport> Processor::deploy(
+    const std::vector<std::pair<std::string, std::string>>& files) {
   auto plan = plan_deployment(files, connectors_.get(), limits_.min_cycle_ms);
   if (!plan.ok()) return fail(Errc::ValidationError, plan.error_text());
   DeployReport report;
   auto r = store_.transact([&](store::Tx& tx) -> Result<void> {
-    auto applied = apply_deployment(plan, tx, keys_, clock_.now_millis(), actor_, limits_.min_cycle_ms);
+    auto applied =
+        apply_deployment(plan, tx, keys_, clock_.now_millis(), actor_, limits_.min_cycle_ms);
     if (!applied) return fail(applied.error());
     report = std::move(*applied);
     return {};
@@ -85,10 +93,12 @@ Result<DeployReport> Processor::deploy(const std::vector<std::pair<std::string, 
   return report;
 }
 
-Result<Key> Processor::start(const std::string& process_id, const json& variables, const std::string& business_key,
-                             const std::string& start_event, StartedInstance* out) {
+Result<Key> Processor::start(const std::string& process_id, const json& variables,
+                             const std::string& business_key, const std::string& start_event,
+                             StartedInstance* out) {
   if (auto r = check_text("process", process_id); !r) return fail(r.error());
-  if (auto r = check_values(runtime::StartInstance{variables, business_key, 0, 0, start_event}); !r) return fail(r.error());
+  if (auto r = check_values(runtime::StartInstance{variables, business_key, 0, 0, start_event}); !r)
+    return fail(r.error());
   Key started = 0;
   int version = 0;
   auto r = in_unit(
@@ -96,7 +106,8 @@ Result<Key> Processor::start(const std::string& process_id, const json& variable
         auto def = u.latest(process_id);
         if (!def) return fail(def.error());
         version = def->second;
-        auto id = u.start(def->first, runtime::StartInstance{variables, business_key, 0, 0, start_event});
+        auto id =
+            u.start(def->first, runtime::StartInstance{variables, business_key, 0, 0, start_event});
         if (!id) return fail(id.error());
         started = *id;
         return {};
@@ -119,7 +130,8 @@ Result<void> Processor::command(Key instance, const runtime::Command& given) {
   });
 }
 
-Result<void> Processor::command(Key instance, const runtime::Command& given, const std::string& actor, std::int64_t* at) {
+Result<void> Processor::command(Key instance, const runtime::Command& given,
+                                const std::string& actor, std::int64_t* at) {
   if (auto r = check_values(given); !r) return r;
   const runtime::Command command = scrubbed(given);
   return in_unit(
@@ -135,7 +147,8 @@ Result<void> Processor::command(Key instance, const runtime::Command& given, con
       &actor);
 }
 
-Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::Command>>& commands, std::vector<Error>* refused) {
+Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::Command>>& commands,
+                                      std::vector<Error>* refused) {
   return in_unit([&](Unit& u) -> Result<void> {
     if (refused) refused->clear();
     std::vector<Key> ids;
@@ -151,10 +164,12 @@ Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::
           if (refused) refused->push_back(checked.error());
           continue;
         }
-        command = runtime::FailJob{done->job, "its answer cannot be stored: " + checked.error().message, -1, 0};
+        command = runtime::FailJob{
+            done->job, "its answer cannot be stored: " + checked.error().message, -1, 0};
       }
       auto r = u.exec(instance, command);
-      if (!r && r.error().code != Errc::NotFound && r.error().code != Errc::InvalidArgument) return r;
+      if (!r && r.error().code != Errc::NotFound && r.error().code != Errc::InvalidArgument)
+        return r;
       if (!r && refused) refused->push_back(r.error());
       // What this command caused comes before the next command, as when each is its own unit.
       if (auto d = u.drain(); !d) return d;
@@ -163,14 +178,18 @@ Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::
   });
 }
 
-Result<void> Processor::start_batch(const std::vector<StartRequest>& requests, std::vector<Result<StartedInstance>>& results) {
-  std::vector<std::pair<Key, int>> started;  // per request: (instance, version), or (0, 0) when refused
+Result<void> Processor::start_batch(const std::vector<StartRequest>& requests,
+                                    std::vector<Result<StartedInstance>>& results) {
+  std::vector<std::pair<Key, int>>
+      started;  // per request: (instance, version), or (0, 0) when refused
   return in_unit(
       [&](Unit& u) -> Result<void> {
         results.clear();
         started.clear();
         for (const auto& r : requests) {
-          if (auto checked = check_values(runtime::StartInstance{r.variables, r.business_key, 0, 0, ""}); !checked) {
+          if (auto checked =
+                  check_values(runtime::StartInstance{r.variables, r.business_key, 0, 0, ""});
+              !checked) {
             results.emplace_back(fail(checked.error()));
             started.emplace_back(0, 0);
             continue;
@@ -182,7 +201,8 @@ Result<void> Processor::start_batch(const std::vector<StartRequest>& requests, s
             started.emplace_back(0, 0);
             continue;
           }
-          auto id = u.start(def->first, runtime::StartInstance{r.variables, r.business_key, 0, 0, ""});
+          auto id =
+              u.start(def->first, runtime::StartInstance{r.variables, r.business_key, 0, 0, ""});
           if (!id) return fail(id.error());
           results.emplace_back(StartedInstance{});
           started.emplace_back(*id, def->second);
@@ -197,7 +217,8 @@ Result<void> Processor::start_batch(const std::vector<StartRequest>& requests, s
       });
 }
 
-Result<MessageOutcome> Processor::publish_message(const std::string& name, const std::string& key, const json& vars, std::int64_t ttl) {
+Result<MessageOutcome> Processor::publish_message(const std::string& name, const std::string& key,
+                                                  const json& vars, std::int64_t ttl) {
   if (auto r = check_values(runtime::CorrelateMessage{name, key, vars}); !r) return fail(r.error());
   MessageOutcome out;
   auto r = in_unit([&](Unit& u) -> Result<void> {
@@ -233,11 +254,16 @@ Result<void> Processor::fire_timer(const store::TimerRow& timer) {
     auto process = this->process(u.tx(), timer.definition_id);
     if (!process) return fail(process.error());
     const auto* e = model::find_by_id((*process)->elements, timer.element_id);
-    if (!e || e->event()->definitions.empty()) return fail(Errc::NotFound, "timer start event " + timer.element_id + " is gone");
+    if (!e || e->event()->definitions.empty())
+      return fail(Errc::NotFound, "timer start event " + timer.element_id + " is gone");
     const auto& d = e->event()->definitions.front();
-    if (auto id = u.start(timer.definition_id, runtime::StartInstance{json::object(), "", 0, 0, timer.element_id}); !id) return fail(id.error());
+    if (auto id = u.start(timer.definition_id,
+                          runtime::StartInstance{json::object(), "", 0, 0, timer.element_id});
+        !id)
+      return fail(id.error());
     if (d.timer_kind == model::TimerKind::Cycle) {
-      if (auto next = runtime::next_due_of(d.timer_value, timer.due, timer.fired + 1, limits_.min_cycle_ms)) {
+      if (auto next = runtime::next_due_of(d.timer_value, timer.due, timer.fired + 1,
+                                           limits_.min_cycle_ms)) {
         u.batch().update_start_timer({timer.key, *next, timer.fired + 1});
         return {};
       }

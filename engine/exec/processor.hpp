@@ -11,10 +11,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "elva/connector.hpp"
 #include "elva/diagnostic.hpp"
@@ -60,8 +59,8 @@ struct SignalOutcome {
 // What a start left behind, read from the unit itself (no query after the commit).
 struct StartedInstance {
   Key id = 0;
-  int version = 0;     // of the definition
-  std::string status;  // active, completed, terminated
+  int version = 0;                                  // of the definition
+  std::string status;                               // active, completed, terminated
   nlohmann::json active = nlohmann::json::array();  // [{element, type, elementInstance, waiting}]
   int incidents = 0;
 };
@@ -93,7 +92,9 @@ class Processor {
 
   // Service tasks naming a connector (elva:connector) are checked against these at deploy: the
   // connector and operation exist, required inputs are mapped. Null: no check.
-  void set_connectors(std::shared_ptr<const connector::Registry> connectors) { connectors_ = std::move(connectors); }
+  void set_connectors(std::shared_ptr<const connector::Registry> connectors) {
+    connectors_ = std::move(connectors);
+  }
   // Units' traces go here (null: none are made).
   void set_trace(TraceSink* sink) { trace_ = sink; }
   // What one step may do at most (runtime::RuntimeLimits; docs/security.md).
@@ -104,14 +105,16 @@ class Processor {
   // ValidationError with every error diagnostic (file:line); nothing is deployed then.
   Result<DeployReport> deploy(const std::vector<std::pair<std::string, std::string>>& files);
   // Starts the latest version of `process_id`. Errors: NotFound (not deployed).
-  Result<Key> start(const std::string& process_id, const nlohmann::json& variables, const std::string& business_key,
-                    const std::string& start_event = "", StartedInstance* started = nullptr);
+  Result<Key> start(const std::string& process_id, const nlohmann::json& variables,
+                    const std::string& business_key, const std::string& start_event = "",
+                    StartedInstance* started = nullptr);
   // Any instance command (complete a job or wait state, fire a timer, retry, cancel ...).
   // Errors: NotFound (no such instance), the runtime's refusal (the command does not fit).
   Result<void> command(Key instance, const runtime::Command& command);
   // The same, given by `actor` ("user:anna") rather than the processor's actor. `at`, when
   // given, receives the unit's time (what the store stamps its rows with).
-  Result<void> command(Key instance, const runtime::Command& command, const std::string& actor, std::int64_t* at = nullptr);
+  Result<void> command(Key instance, const runtime::Command& command, const std::string& actor,
+                       std::int64_t* at = nullptr);
   // Several starts in one unit (one commit). Each gets its own outcome in `results` (same
   // order): the started instance, or why it could not start (an unknown process).
   struct StartRequest {
@@ -119,15 +122,18 @@ class Processor {
     nlohmann::json variables;
     std::string business_key;
   };
-  Result<void> start_batch(const std::vector<StartRequest>& requests, std::vector<Result<StartedInstance>>& results);
+  Result<void> start_batch(const std::vector<StartRequest>& requests,
+                           std::vector<Result<StartedInstance>>& results);
   // Several commands (e.g. the job outcomes of a scheduler round) in one unit, each followed by
   // what it caused before the next: the same as one command at a time, in one commit. A command
   // that no longer fits its instance (NotFound, InvalidArgument) is skipped and reported in
   // `refused` (same order as `commands`); store failures fail the whole batch.
-  Result<void> command_batch(const std::vector<std::pair<Key, runtime::Command>>& commands, std::vector<Error>* refused = nullptr);
+  Result<void> command_batch(const std::vector<std::pair<Key, runtime::Command>>& commands,
+                             std::vector<Error>* refused = nullptr);
   // Correlates a message; with ttl_ms > 0 one nobody takes is buffered. Errors: NotFound when
   // nobody waits and there is no ttl.
-  Result<MessageOutcome> publish_message(const std::string& name, const std::string& correlation_key,
+  Result<MessageOutcome> publish_message(const std::string& name,
+                                         const std::string& correlation_key,
                                          const nlohmann::json& variables, std::int64_t ttl_ms);
   Result<SignalOutcome> broadcast_signal(const std::string& name, const nlohmann::json& variables);
   // A due timer leased from the work queue: an instance's timer, or a timer start event.
@@ -136,7 +142,8 @@ class Processor {
   Result<void> retry_incident(Key instance, Key incident);
 
   // The parsed process of a stored definition (cached; definitions never change).
-  Result<std::shared_ptr<const model::ProcessDefinition>> process(store::InstanceTx& tx, std::int64_t definition_id);
+  Result<std::shared_ptr<const model::ProcessDefinition>> process(store::InstanceTx& tx,
+                                                                  std::int64_t definition_id);
 
   // Who the next units are done by, in history and on completed tasks ("user:anna").
   void set_actor(std::string actor) { actor_ = std::move(actor); }
@@ -146,7 +153,8 @@ class Processor {
  private:
   friend class Unit;
   // Runs body, the follow-ups, then `after` (sees the final states), then writes; one unit.
-  Result<void> in_unit(const std::function<Result<void>(Unit&)>& body, const std::function<void(Unit&)>& after = {},
+  Result<void> in_unit(const std::function<Result<void>(Unit&)>& body,
+                       const std::function<void(Unit&)>& after = {},
                        const std::string* actor = nullptr);
 
   store::Store& store_;
@@ -158,7 +166,8 @@ class Processor {
   KeySource keys_;
   std::size_t keys_per_step_ = kKeysPerStep;  // grows for a unit that needed more, then back
   std::map<std::int64_t, std::shared_ptr<const model::ProcessDefinition>> cache_;
-  std::map<std::string, std::pair<std::int64_t, int>> latest_;  // process id -> (definition id, version)
+  std::map<std::string, std::pair<std::int64_t, int>>
+      latest_;  // process id -> (definition id, version)
   std::map<std::int64_t, std::shared_ptr<const dmn::Model>> decisions_;  // by decision row id
   std::map<std::size_t, std::string> poisoned_;  // the current unit's steps that threw, by ordinal
 };

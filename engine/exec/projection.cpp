@@ -14,7 +14,8 @@ std::string element_id(const InstanceState& s, Key element_instance) {
 
 class Projector {
  public:
-  Projector(const Loaded& l, const std::string& actor, std::int64_t now, store::Batch& batch, std::deque<FollowUp>& out)
+  Projector(const Loaded& l, const std::string& actor, std::int64_t now, store::Batch& batch,
+            std::deque<FollowUp>& out)
       : l_(l), s_(l.state), actor_(actor), now_(now), batch_(batch), out_(out) {}
 
   void operator()(const runtime::InstanceStarted& e) {
@@ -62,26 +63,31 @@ class Projector {
   }
   void operator()(const runtime::VariablesSet& e) { history("variables", "", e.variables); }
   void operator()(const runtime::JobCreated& e) {
-    batch_.add_job(store::JobRow{e.job.key, s_.key, e.job.element_instance, element_id(s_, e.job.element_instance), e.job.type,
-                                 e.job.retries, e.job.due, e.job.input, "", 0});
+    batch_.add_job(store::JobRow{e.job.key, s_.key, e.job.element_instance,
+                                 element_id(s_, e.job.element_instance), e.job.type, e.job.retries,
+                                 e.job.due, e.job.input, "", 0});
   }
   void operator()(const runtime::JobRemoved& e) { batch_.remove_job(e.key); }
   void operator()(const runtime::TimerScheduled& e) {
-    batch_.add_timer(store::TimerRow{e.timer.key, s_.key, l_.definition_id, elements()[e.timer.event].id, e.timer.due, e.timer.fired});
+    batch_.add_timer(store::TimerRow{e.timer.key, s_.key, l_.definition_id,
+                                     elements()[e.timer.event].id, e.timer.due, e.timer.fired});
     batch_.wake |= e.timer.due - now_ < kWakeHorizon;
   }
   void operator()(const runtime::TimerRemoved& e) { batch_.remove_timer(e.key); }
   void operator()(const runtime::SubscriptionOpened& e) {
     const auto& sub = e.subscription;
     if (!sub.condition.empty()) return;  // conditions live in the snapshot only
-    batch_.add_subscription({sub.key, s_.key, elements()[sub.event].id, sub.signal, sub.name, sub.correlation_key});
+    batch_.add_subscription(
+        {sub.key, s_.key, elements()[sub.event].id, sub.signal, sub.name, sub.correlation_key});
     if (!sub.signal) out_.push_back(OfferBuffered{s_.key, sub.name, sub.correlation_key});
   }
   // Conditional subscriptions have no row; removing a missing key is harmless.
   void operator()(const runtime::SubscriptionClosed& e) { batch_.remove_subscription(e.key); }
   void operator()(const runtime::IncidentRaised& e) {
     const auto& i = e.incident;
-    batch_.add_incident(store::IncidentRow{i.key, s_.key, i.element_instance, element_id(s_, i.element_instance), i.message, "", "", ""});
+    batch_.add_incident(store::IncidentRow{i.key, s_.key, i.element_instance,
+                                           element_id(s_, i.element_instance), i.message, "", "",
+                                           ""});
     history("incident", element_id(s_, i.element_instance), {{"message", i.message}});
   }
   void operator()(const runtime::IncidentResolved& e) {
@@ -89,13 +95,19 @@ class Projector {
     history("incident resolved", "", {{"incident", e.key}});
   }
   void operator()(const runtime::CallRequested& e) {
-    out_.push_back(StartChild{s_.key, e.call.element_instance, e.call.process_id, e.call.variables});
+    out_.push_back(
+        StartChild{s_.key, e.call.element_instance, e.call.process_id, e.call.variables});
   }
-  void operator()(const runtime::CallClosed& e) { out_.push_back(CancelChild{s_.key, e.element_instance}); }
-  void operator()(const runtime::ErrorEscaped& e) { out_.push_back(RethrowInParent{s_.parent_instance, s_.parent_element, e.code}); }
+  void operator()(const runtime::CallClosed& e) {
+    out_.push_back(CancelChild{s_.key, e.element_instance});
+  }
+  void operator()(const runtime::ErrorEscaped& e) {
+    out_.push_back(RethrowInParent{s_.parent_instance, s_.parent_element, e.code});
+  }
   void operator()(const runtime::InstanceCompleted&) {
     history("instance completed", "");
-    if (s_.parent_instance) out_.push_back(ReturnToParent{s_.parent_instance, s_.parent_element, s_.variables});
+    if (s_.parent_instance)
+      out_.push_back(ReturnToParent{s_.parent_instance, s_.parent_element, s_.variables});
   }
   void operator()(const runtime::InstanceTerminated&) { history("instance terminated", ""); }
   void operator()(const runtime::MessagePublished& e) {
@@ -116,8 +128,8 @@ class Projector {
     batch_.add_history({s_.key, actor_, std::move(kind), std::move(element), std::move(data), ""});
   }
 
-  Key activated_ = 0;                 // the element instance activated last in this step
-  std::size_t activated_row_ = 0;     // history_size() right after its "activated" row
+  Key activated_ = 0;              // the element instance activated last in this step
+  std::size_t activated_row_ = 0;  // history_size() right after its "activated" row
   const Loaded& l_;
   const InstanceState& s_;
   const std::string& actor_;
@@ -128,8 +140,8 @@ class Projector {
 
 }  // namespace
 
-void project(const Loaded& l, const runtime::StepResult& result, const std::string& actor, std::int64_t now,
-             store::Batch& batch, std::deque<FollowUp>& follow_ups) {
+void project(const Loaded& l, const runtime::StepResult& result, const std::string& actor,
+             std::int64_t now, store::Batch& batch, std::deque<FollowUp>& follow_ups) {
   Projector p(l, actor, now, batch, follow_ups);
   for (const auto& event : result.events) std::visit(p, event);
 }

@@ -17,7 +17,7 @@ inline constexpr std::int64_t kThrownMessageTtl = 3'600'000;  // PT1H
 inline constexpr std::int64_t kWakeHorizon = 2'000;
 
 // REQUIRES: `result` is the step just applied to `l.state`.
-void project(const Loaded& l, const runtime::StepResult& result, const std::string& actor, std::int64_t now,
-             store::Batch& batch, std::deque<FollowUp>& follow_ups);
+void project(const Loaded& l, const runtime::StepResult& result, const std::string& actor,
+             std::int64_t now, store::Batch& batch, std::deque<FollowUp>& follow_ups);
 
 }  // namespace elva::exec

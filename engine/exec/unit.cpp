@@ -15,9 +15,12 @@ using runtime::InstanceStatus;
 
 const char* status_text(InstanceStatus s) {
   switch (s) {
-    case InstanceStatus::Active: return "active";
-    case InstanceStatus::Completed: return "completed";
-    case InstanceStatus::Terminated: return "terminated";
+    case InstanceStatus::Active:
+      return "active";
+    case InstanceStatus::Completed:
+      return "completed";
+    case InstanceStatus::Terminated:
+      return "terminated";
   }
   return "active";
 }
@@ -31,12 +34,14 @@ std::string key_mark(Key k) { return "\x01" + std::to_string(k) + "\x02"; }
 }  // namespace
 
 bool needs_more_keys(const Error& e) {
-  for (const auto& [k, v] : e.context) if (k == kMoreKeys) return true;
+  for (const auto& [k, v] : e.context)
+    if (k == kMoreKeys) return true;
   return false;
 }
 
 std::optional<std::size_t> poisoned_step(const Error& e) {
-  for (const auto& [k, v] : e.context) if (k == kPoisoned) return std::stoul(v);
+  for (const auto& [k, v] : e.context)
+    if (k == kPoisoned) return std::stoul(v);
   return std::nullopt;
 }
 
@@ -45,8 +50,8 @@ std::optional<std::size_t> poisoned_step(const Error& e) {
 class Unit::Decisions : public runtime::DecisionService {
  public:
   explicit Decisions(Unit& u) : u_(u) {}
-  Result<json> evaluate(const std::string& decision_id, const json& variables, const std::string& map_result,
-                        std::int64_t now_millis) const override {
+  Result<json> evaluate(const std::string& decision_id, const json& variables,
+                        const std::string& map_result, std::int64_t now_millis) const override {
     auto model = model_of(decision_id);
     if (!model) return fail(model.error());
     return dmn::evaluate_mapped(**model, decision_id, variables, map_result, now_millis);
@@ -57,13 +62,17 @@ class Unit::Decisions : public runtime::DecisionService {
     if (auto it = latest_.find(decision_id); it != latest_.end()) return it->second;
     auto latest = u_.tx().latest_decision(decision_id, false);
     if (!latest) return fail(latest.error());
-    if (!*latest) return fail(Errc::NotFound, "no DMN decision '" + decision_id + "' is deployed (deploy its .dmn file with the process)");
+    if (!*latest)
+      return fail(Errc::NotFound, "no DMN decision '" + decision_id +
+                                      "' is deployed (deploy its .dmn file with the process)");
     auto& model = u_.processor().decisions_[(*latest)->id];
     if (!model) {
       auto full = u_.tx().latest_decision(decision_id, true);
-      if (!full || !*full) return fail(Errc::Internal, "decision '" + decision_id + "' vanished while being read");
+      if (!full || !*full)
+        return fail(Errc::Internal, "decision '" + decision_id + "' vanished while being read");
       auto read = dmn::read_dmn((*full)->file, (*full)->source);
-      if (!read.model) return fail(Errc::Internal, "the stored DMN file " + (*full)->file + " no longer reads");
+      if (!read.model)
+        return fail(Errc::Internal, "the stored DMN file " + (*full)->file + " no longer reads");
       model = read.model;
     }
     latest_[decision_id] = model;
@@ -77,7 +86,8 @@ class Unit::Decisions : public runtime::DecisionService {
 // The runtime's Env for this unit: the unit's time, keys reserved before each step, decisions.
 class Unit::StepEnv : public runtime::Env {
  public:
-  StepEnv(KeySource& keys, std::int64_t now, const Decisions& decisions, const runtime::RuntimeLimits& limits)
+  StepEnv(KeySource& keys, std::int64_t now, const Decisions& decisions,
+          const runtime::RuntimeLimits& limits)
       : keys_(keys), now_(now), decisions_(decisions), limits_(limits) {}
   std::int64_t now_millis() const override { return now_; }
   const runtime::RuntimeLimits& limits() const override { return limits_; }
@@ -92,20 +102,27 @@ class Unit::StepEnv : public runtime::Env {
 };
 
 Unit::Unit(Processor& p, store::Tx& tx, std::string actor)
-    : p_(p), tx_(tx), actor_(std::move(actor)), now_(p.clock_.now_millis()), decisions_(std::make_unique<Decisions>(*this)),
+    : p_(p),
+      tx_(tx),
+      actor_(std::move(actor)),
+      now_(p.clock_.now_millis()),
+      decisions_(std::make_unique<Decisions>(*this)),
       env_(std::make_unique<StepEnv>(p.keys_, now_, *decisions_, p.limits_)) {}
 
 Unit::~Unit() = default;
 
 void Unit::note(Key instance, const runtime::Command& command, std::size_t at) {
-  static constexpr const char* kNames[] = {"start", "complete job", "fail job", "complete", "fire timer", "correlate message",
-                                           "broadcast signal", "throw error", "retry incident", "complete call", "cancel",
-                                           "set variables", "raise incident", "quarantine"};
+  static constexpr const char* kNames[] = {
+      "start",          "complete job",      "fail job",         "complete",
+      "fire timer",     "correlate message", "broadcast signal", "throw error",
+      "retry incident", "complete call",     "cancel",           "set variables",
+      "raise incident", "quarantine"};
   static_assert(std::size(kNames) == std::variant_size_v<runtime::Command>, "a name per command");
   if (!loaded_.count(instance)) return;
   json data = {{"command", kNames[command.index()]}};
   if (const auto* f = std::get_if<runtime::FailJob>(&command)) data["message"] = f->message;
-  batch_.insert_history(at, store::HistoryRow{instance, actor_, "command", "", std::move(data), ""});
+  batch_.insert_history(at,
+                        store::HistoryRow{instance, actor_, "command", "", std::move(data), ""});
 }
 
 StartedInstance Unit::started(Key id, int version) const {
@@ -118,7 +135,10 @@ StartedInstance Unit::started(Key id, int version) const {
   out.incidents = static_cast<int>(l->state.incidents.size());
   for (const auto& [key, el] : l->state.elements) {
     const auto& e = l->state.process->elements[el.element];
-    out.active.push_back({{"element", e.id}, {"type", std::string(model::bpmn_name(e.type))}, {"elementInstance", key}, {"waiting", el.waiting}});
+    out.active.push_back({{"element", e.id},
+                          {"type", std::string(model::bpmn_name(e.type))},
+                          {"elementInstance", key},
+                          {"waiting", el.waiting}});
   }
   return out;
 }
@@ -138,7 +158,8 @@ Result<Loaded*> Unit::load(Key id) {
 
 Result<void> Unit::preload(const std::vector<Key>& ids) {
   std::vector<Key> wanted;
-  for (Key id : ids) if (!loaded_.count(id)) wanted.push_back(id);
+  for (Key id : ids)
+    if (!loaded_.count(id)) wanted.push_back(id);
   if (wanted.empty()) return {};
   auto snaps = tx_.load_instances(wanted);
   if (!snaps) return fail(snaps.error());
@@ -184,13 +205,17 @@ Result<std::pair<std::int64_t, int>> Unit::latest(const std::string& process_id)
   }
   auto def = tx_.latest_definition(process_id);
   if (!def) return fail(def.error());
-  if (!*def) return fail(Errc::NotFound, "no process '" + process_id + "' is deployed (see `elva definitions`; deploy it with `elva deploy FILE`)");
+  if (!*def)
+    return fail(Errc::NotFound,
+                "no process '" + process_id +
+                    "' is deployed (see `elva definitions`; deploy it with `elva deploy FILE`)");
   const std::pair<std::int64_t, int> found{(*def)->id, (*def)->version};
   p_.latest_[process_id] = found;
   return found;
 }
 
-Result<Key> Unit::start_latest(const std::string& process_id, const runtime::StartInstance& command) {
+Result<Key> Unit::start_latest(const std::string& process_id,
+                               const runtime::StartInstance& command) {
   auto def = latest(process_id);
   if (!def) return fail(def.error());
   return start(def->first, command);
@@ -209,21 +234,28 @@ namespace {
 
 // What stops an instance whose command failed inside the engine: an incident where the command
 // was aimed, and its job or timer removed so that the same command does not come back.
-runtime::Quarantine quarantine_for(const runtime::InstanceState& s, const runtime::Command& command, std::string message) {
+runtime::Quarantine quarantine_for(const runtime::InstanceState& s, const runtime::Command& command,
+                                   std::string message) {
   runtime::Quarantine q{0, std::move(message), 0, 0};
   std::visit(
       [&](const auto& c) {
         using T = std::decay_t<decltype(c)>;
-        if constexpr (std::is_same_v<T, runtime::CompleteJob> || std::is_same_v<T, runtime::FailJob>) {
+        if constexpr (std::is_same_v<T, runtime::CompleteJob> ||
+                      std::is_same_v<T, runtime::FailJob>) {
           q.job = c.job;
-          if (auto it = s.jobs.find(c.job); it != s.jobs.end()) q.element_instance = it->second.element_instance;
+          if (auto it = s.jobs.find(c.job); it != s.jobs.end())
+            q.element_instance = it->second.element_instance;
         } else if constexpr (std::is_same_v<T, runtime::FireTimer>) {
           q.timer = c.timer;
-          if (auto it = s.timers.find(c.timer); it != s.timers.end()) q.element_instance = it->second.element_instance;
+          if (auto it = s.timers.find(c.timer); it != s.timers.end())
+            q.element_instance = it->second.element_instance;
         } else if constexpr (std::is_same_v<T, runtime::ResolveIncident>) {
-          if (auto it = s.incidents.find(c.incident); it != s.incidents.end()) q.element_instance = it->second.element_instance;
-        } else if constexpr (std::is_same_v<T, runtime::CompleteWait> || std::is_same_v<T, runtime::ThrowError> ||
-                             std::is_same_v<T, runtime::CompleteCall> || std::is_same_v<T, runtime::RaiseIncident>) {
+          if (auto it = s.incidents.find(c.incident); it != s.incidents.end())
+            q.element_instance = it->second.element_instance;
+        } else if constexpr (std::is_same_v<T, runtime::CompleteWait> ||
+                             std::is_same_v<T, runtime::ThrowError> ||
+                             std::is_same_v<T, runtime::CompleteCall> ||
+                             std::is_same_v<T, runtime::RaiseIncident>) {
           q.element_instance = c.element_instance;
         }
       },
@@ -246,10 +278,13 @@ Result<runtime::StepResult> Unit::step(Loaded& l, const runtime::Command& comman
   } catch (const std::exception& e) {
     // A broken invariant or a value the engine could not handle. The unit is rerun with this
     // step replaced by a quarantine (a start has no instance to stop: it is refused).
-    Error failed{Errc::Internal, std::string("Elva could not apply this command and stopped the instance here: ") + e.what() +
-                                     ". Retry the incident once the cause is fixed; if it happens again, report it",
+    Error failed{Errc::Internal,
+                 std::string("Elva could not apply this command and stopped the instance here: ") +
+                     e.what() +
+                     ". Retry the incident once the cause is fixed; if it happens again, report it",
                  {}};
-    if (!std::holds_alternative<runtime::StartInstance>(command)) failed.with(kPoisoned, std::to_string(ordinal));
+    if (!std::holds_alternative<runtime::StartInstance>(command))
+      failed.with(kPoisoned, std::to_string(ordinal));
     return fail(std::move(failed));
   }
   if (p_.keys_.overdrawn()) {
@@ -271,7 +306,9 @@ void Unit::project(Loaded& l, const runtime::StepResult& result) {
 // Follow-ups, in order; a follow-up that no longer fits (the instance moved on) is skipped.
 Result<void> Unit::drain() {
   for (int guard = 0; !follow_ups_.empty(); ++guard) {
-    if (guard > 100000) return fail(Errc::Internal, "a command caused more than 100000 follow-ups (a loop between processes?)");
+    if (guard > 100000)
+      return fail(Errc::Internal,
+                  "a command caused more than 100000 follow-ups (a loop between processes?)");
     auto next = std::move(follow_ups_.front());
     follow_ups_.pop_front();
     auto r = route(*this, next);

@@ -5,8 +5,8 @@
 #pragma once
 
 #include <deque>
-#include <optional>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "exec/followup.hpp"

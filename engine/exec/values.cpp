@@ -9,7 +9,9 @@ namespace {
 using nlohmann::json;
 
 Error refused(const std::string& field) {
-  Error e{Errc::InvalidArgument, field + " contains the NUL character (U+0000), which Elva cannot store; remove it", {}};
+  Error e{Errc::InvalidArgument,
+          field + " contains the NUL character (U+0000), which Elva cannot store; remove it",
+          {}};
   e.with("field." + field, "contains the NUL character");
   return e;
 }
@@ -62,8 +64,10 @@ Result<void> check_values(const runtime::Command& command) {
         } else if constexpr (std::is_same_v<T, runtime::ThrowError>) {
           if (auto r = check_text("errorCode", c.code); !r) return r;
           return check_json("variables", c.variables);
-        } else if constexpr (std::is_same_v<T, runtime::CompleteJob> || std::is_same_v<T, runtime::CompleteWait> ||
-                             std::is_same_v<T, runtime::CompleteCall> || std::is_same_v<T, runtime::SetVariables>) {
+        } else if constexpr (std::is_same_v<T, runtime::CompleteJob> ||
+                             std::is_same_v<T, runtime::CompleteWait> ||
+                             std::is_same_v<T, runtime::CompleteCall> ||
+                             std::is_same_v<T, runtime::SetVariables>) {
           return check_json("variables", c.variables);
         } else {
           return {};
@@ -74,7 +78,8 @@ Result<void> check_values(const runtime::Command& command) {
 
 runtime::Command scrubbed(runtime::Command command) {
   auto scrub = [](std::string& text) {
-    for (auto& c : text) if (c == '\0') c = '?';
+    for (auto& c : text)
+      if (c == '\0') c = '?';
   };
   if (auto* f = std::get_if<runtime::FailJob>(&command)) scrub(f->message);
   if (auto* i = std::get_if<runtime::RaiseIncident>(&command)) scrub(i->message);

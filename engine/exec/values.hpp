@@ -5,9 +5,8 @@
 // context entry naming where (never the value).
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "elva/result.hpp"
 #include "runtime/commands.hpp"

@@ -10,7 +10,9 @@ namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b != 0 && (a < 0) != (b < 0)); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
 
 // A date-time `months` later, following the calendar (Jan 31 + P1M = Feb 28/29). Null when the
 // result leaves the FEEL date range.
@@ -35,13 +37,19 @@ Value add_months(DateTime dt, std::int64_t months) {
 
 Value numbers(Op op, const Decimal& x, const Decimal& y) {
   switch (op) {
-    case Op::Add: return Value(Decimal(x + y));
-    case Op::Sub: return Value(Decimal(x - y));
-    case Op::Mul: return Value(Decimal(x * y));
-    case Op::Div: return y.is_zero() ? Value() : Value(Decimal(x / y));
+    case Op::Add:
+      return Value(Decimal(x + y));
+    case Op::Sub:
+      return Value(Decimal(x - y));
+    case Op::Mul:
+      return Value(Decimal(x * y));
+    case Op::Div:
+      return y.is_zero() ? Value() : Value(Decimal(x / y));
     // Infinity (10 ** 99999), NaN ((-8) ** 0.5) and 0 ** -1 come out as null.
-    case Op::Pow: return Value(Decimal(boost::multiprecision::pow(x, y)));
-    default: return {};
+    case Op::Pow:
+      return Value(Decimal(boost::multiprecision::pow(x, y)));
+    default:
+      return {};
   }
 }
 
@@ -90,7 +98,8 @@ Value time_of_day(Op op, const Time& t, const Value& b) {
     return Value(Time{ms, t.has_zone, t.offset_seconds});
   }
   if (auto* u = b.get<Time>(); u && op == Op::Sub && u->has_zone == t.has_zone) {
-    return Value(DayTimeDuration{t.has_zone ? time_utc_millis(t) - time_utc_millis(*u) : t.millis - u->millis});
+    return Value(DayTimeDuration{t.has_zone ? time_utc_millis(t) - time_utc_millis(*u)
+                                            : t.millis - u->millis});
   }
   return {};
 }
@@ -116,7 +125,8 @@ Value dates(Op op, const Value& a, const DateTime& dt, const Value& b) {
     return ms ? back(Value(DateTime{*ms, dt.has_zone})) : Value();
   }
   if (auto* d = b.get<YearMonthDuration>(); d && (op == Op::Add || op == Op::Sub)) {
-    auto months = op == Op::Add ? std::optional<std::int64_t>(d->months) : checked_sub(0, d->months);
+    auto months =
+        op == Op::Add ? std::optional<std::int64_t>(d->months) : checked_sub(0, d->months);
     return months ? back(add_months(dt, *months)) : Value();
   }
   if (auto other = as_date_time(b); other && op == Op::Sub) {
@@ -144,7 +154,8 @@ Value negate(const Value& v) {
 Value arithmetic(Op op, const Value& a, const Value& b) {
   if (auto* x = a.get<Decimal>()) {
     if (auto* y = b.get<Decimal>()) return numbers(op, *x, *y);
-    if (op == Op::Mul && (b.get<DayTimeDuration>() || b.get<YearMonthDuration>())) return arithmetic(op, b, a);
+    if (op == Op::Mul && (b.get<DayTimeDuration>() || b.get<YearMonthDuration>()))
+      return arithmetic(op, b, a);
     return {};
   }
   if (op == Op::Add) {
@@ -155,7 +166,8 @@ Value arithmetic(Op op, const Value& a, const Value& b) {
     }
   }
   if (auto* x = a.get<DayTimeDuration>()) {
-    if (op == Op::Add && (b.get<DateTime>() || b.get<Date>() || b.get<Time>())) return arithmetic(op, b, a);
+    if (op == Op::Add && (b.get<DateTime>() || b.get<Date>() || b.get<Time>()))
+      return arithmetic(op, b, a);
     return day_time(op, *x, b);
   }
   if (auto* x = a.get<YearMonthDuration>()) {
@@ -176,10 +188,14 @@ Value comparison(Op op, const Value& a, const Value& b) {
   auto c = compare(a, b);
   if (!c) return {};
   switch (op) {
-    case Op::Lt: return *c < 0;
-    case Op::Le: return *c <= 0;
-    case Op::Gt: return *c > 0;
-    default: return *c >= 0;
+    case Op::Lt:
+      return *c < 0;
+    case Op::Le:
+      return *c <= 0;
+    case Op::Gt:
+      return *c > 0;
+    default:
+      return *c >= 0;
   }
 }
 

@@ -12,14 +12,39 @@
 namespace elva::expr {
 
 enum class Op {
-  Literal, Name, Input,  // Input: '?' or the value a unary test is applied to
-  Neg, Add, Sub, Mul, Div, Pow,
-  Eq, Ne, Lt, Le, Gt, Ge, And, Or,
-  If, Path, Filter, Call, ListLit, ContextLit, RangeLit,
-  For, Some, Every, Between, In, InstanceOf,
-  AnyTest,    // '-' in unary tests
-  NotTests,   // not(test, ...)
-  TestList,   // test, test, ... (any holds)
+  Literal,
+  Name,
+  Input,  // Input: '?' or the value a unary test is applied to
+  Neg,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Pow,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  And,
+  Or,
+  If,
+  Path,
+  Filter,
+  Call,
+  ListLit,
+  ContextLit,
+  RangeLit,
+  For,
+  Some,
+  Every,
+  Between,
+  In,
+  InstanceOf,
+  AnyTest,      // '-' in unary tests
+  NotTests,     // not(test, ...)
+  TestList,     // test, test, ... (any holds)
   FunctionDef,  // function(names...) kids[0]
 };
 
@@ -30,10 +55,10 @@ struct Node {
   std::string name;                // Name, Path member, Call function, InstanceOf type
   std::vector<std::string> names;  // ContextLit keys, For/Some/Every variables, Call named args
   std::vector<std::unique_ptr<Node>> kids;
-  bool start_included = true;      // RangeLit
+  bool start_included = true;  // RangeLit
   bool end_included = true;
-  bool uses_partial = false;       // For: the body names `partial` (the results so far)
-  std::uint32_t height = 1;        // of this subtree: the parser bounds it (kMaxTreeDepth)
+  bool uses_partial = false;  // For: the body names `partial` (the results so far)
+  std::uint32_t height = 1;   // of this subtree: the parser bounds it (kMaxTreeDepth)
 };
 
 using NodePtr = std::unique_ptr<Node>;

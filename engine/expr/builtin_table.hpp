@@ -27,9 +27,15 @@ void add_text_builtins(BuiltinTable& t);
 void add_list_builtins(BuiltinTable& t);
 
 // Argument helpers: the i-th argument as that type, or null.
-inline const Decimal* num(const std::vector<Value>& a, std::size_t i) { return i < a.size() ? a[i].get<Decimal>() : nullptr; }
-inline const std::string* str(const std::vector<Value>& a, std::size_t i) { return i < a.size() ? a[i].get<std::string>() : nullptr; }
-inline const List* lst(const std::vector<Value>& a, std::size_t i) { return i < a.size() ? a[i].list() : nullptr; }
+inline const Decimal* num(const std::vector<Value>& a, std::size_t i) {
+  return i < a.size() ? a[i].get<Decimal>() : nullptr;
+}
+inline const std::string* str(const std::vector<Value>& a, std::size_t i) {
+  return i < a.size() ? a[i].get<std::string>() : nullptr;
+}
+inline const List* lst(const std::vector<Value>& a, std::size_t i) {
+  return i < a.size() ? a[i].list() : nullptr;
+}
 
 // FEEL positions are 1-based and count from the end when negative: the 0-based index.
 inline std::int64_t zero_based(std::int64_t position, std::int64_t length) {

@@ -19,7 +19,8 @@ std::u32string decode(const std::string& s) {
     const auto c = static_cast<unsigned char>(s[i]);
     const int len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
-    for (int k = 1; k < len && i + static_cast<std::size_t>(k) < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
+    for (int k = 1; k < len && i + static_cast<std::size_t>(k) < s.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(s[i + static_cast<std::size_t>(k)]) & 0x3F);
     out += cp;
     i += static_cast<std::size_t>(len);
   }
@@ -29,10 +30,21 @@ std::u32string decode(const std::string& s) {
 std::string encode(const std::u32string& s) {
   std::string out;
   for (char32_t cp : s) {
-    if (cp < 0x80) out += static_cast<char>(cp);
-    else if (cp < 0x800) { out += static_cast<char>(0xC0 | (cp >> 6)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-    else if (cp < 0x10000) { out += static_cast<char>(0xE0 | (cp >> 12)); out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
-    else { out += static_cast<char>(0xF0 | ((cp >> 18) & 0x07)); out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F)); out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)); out += static_cast<char>(0x80 | (cp & 0x3F)); }
+    if (cp < 0x80)
+      out += static_cast<char>(cp);
+    else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xE0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | ((cp >> 18) & 0x07));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (cp & 0x3F));
+    }
   }
   return out;
 }
@@ -97,99 +109,131 @@ std::shared_ptr<const Regex> regex_of(const Args& a, std::size_t p, std::size_t 
 }  // namespace
 
 void add_text_builtins(BuiltinTable& t) {
-  t["substring"] = {{"string", "start position", "length"}, [](const BuiltinCall& c) -> Value {
-    auto* s = str(c.args, 0); auto* start = num(c.args, 1);
-    if (!s || !start || !spend_text(s->size())) return {};
-    const auto u = decode(*s);
-    const auto p = truncated(*start);
-    if (!p) return {};
-    const auto n = static_cast<std::int64_t>(u.size());
-    const std::int64_t from = zero_based(*p, n);
-    if (from < 0 || from > n) return {};
-    std::int64_t len = n - from;
-    if (auto* l = num(c.args, 2)) {
-      auto k = truncated(*l);
-      if (!k && *l < 0) return {};
-      if (k) len = std::min(len, *k);  // a longer length than there is: up to the end
-    }
-    return encode(u.substr(static_cast<std::size_t>(from), static_cast<std::size_t>(std::max<std::int64_t>(len, 0))));
-  }, 2};
-  t["string length"] = {{"string"}, [](const BuiltinCall& c) -> Value {
-    auto* s = str(c.args, 0);
-    return s && spend_text(s->size()) ? Value(Decimal(characters(*s))) : Value();
-  }, 1};
+  t["substring"] = {
+      {"string", "start position", "length"},
+      [](const BuiltinCall& c) -> Value {
+        auto* s = str(c.args, 0);
+        auto* start = num(c.args, 1);
+        if (!s || !start || !spend_text(s->size())) return {};
+        const auto u = decode(*s);
+        const auto p = truncated(*start);
+        if (!p) return {};
+        const auto n = static_cast<std::int64_t>(u.size());
+        const std::int64_t from = zero_based(*p, n);
+        if (from < 0 || from > n) return {};
+        std::int64_t len = n - from;
+        if (auto* l = num(c.args, 2)) {
+          auto k = truncated(*l);
+          if (!k && *l < 0) return {};
+          if (k) len = std::min(len, *k);  // a longer length than there is: up to the end
+        }
+        return encode(u.substr(static_cast<std::size_t>(from),
+                               static_cast<std::size_t>(std::max<std::int64_t>(len, 0))));
+      },
+      2};
+  t["string length"] = {{"string"},
+                        [](const BuiltinCall& c) -> Value {
+                          auto* s = str(c.args, 0);
+                          return s && spend_text(s->size()) ? Value(Decimal(characters(*s)))
+                                                            : Value();
+                        },
+                        1};
   // ASCII letters only (feelin and the spec change every letter; see docs/feel.md).
   t["upper case"] = {{"string"}, [](const BuiltinCall& c) { return ascii_case(c.args, true); }, 1};
   t["lower case"] = {{"string"}, [](const BuiltinCall& c) { return ascii_case(c.args, false); }, 1};
-  t["substring before"] = {{"string", "match"}, [](const BuiltinCall& c) -> Value {
-    const std::string *s, *m;
-    if (!two_texts(c.args, s, m)) return {};
-    auto i = find_text(*s, *m);
-    return i == std::string::npos ? std::string() : s->substr(0, i);
-  }, 2};
-  t["substring after"] = {{"string", "match"}, [](const BuiltinCall& c) -> Value {
-    const std::string *s, *m;
-    if (!two_texts(c.args, s, m)) return {};
-    auto i = find_text(*s, *m);
-    return i == std::string::npos ? std::string() : s->substr(i + m->size());
-  }, 2};
-  t["contains"] = {{"string", "match"}, [](const BuiltinCall& c) -> Value {
-    const std::string *s, *m;
-    if (!two_texts(c.args, s, m)) return {};
-    return find_text(*s, *m) != std::string::npos;
-  }, 2};
-  t["starts with"] = {{"string", "match"}, [](const BuiltinCall& c) -> Value {
-    const std::string *s, *m;
-    if (!two_texts(c.args, s, m)) return {};
-    return s->compare(0, m->size(), *m) == 0 && s->size() >= m->size();
-  }, 2};
-  t["ends with"] = {{"string", "match"}, [](const BuiltinCall& c) -> Value {
-    const std::string *s, *m;
-    if (!two_texts(c.args, s, m)) return {};
-    return s->size() >= m->size() && s->compare(s->size() - m->size(), m->size(), *m) == 0;
-  }, 2};
-  t["matches"] = {{"input", "pattern", "flags"}, [](const BuiltinCall& c) -> Value {
-    auto* s = str(c.args, 0);
-    auto re = regex_of(c.args, 1, 2);
-    if (!s || !re || !spend_text(s->size())) return {};
-    return re->search(*s);
-  }, 2};
-  t["replace"] = {{"input", "pattern", "replacement", "flags"}, [](const BuiltinCall& c) -> Value {
-    auto* s = str(c.args, 0); auto* r = str(c.args, 2);
-    auto re = regex_of(c.args, 1, 3);
-    if (!s || !r || !re || !spend_text(s->size())) return {};
-    const Budget* b = current_budget();
-    auto out = re->replace(*s, *r, b ? b->max_string_bytes() : std::size_t{4} << 20);
-    if (!out || !spend_text(out->size())) return {};
-    return std::move(*out);
-  }, 3};
-  t["split"] = {{"string", "delimiter"}, [](const BuiltinCall& c) -> Value {
-    auto* s = str(c.args, 0);
-    auto re = regex_of(c.args, 1, 99);
-    if (!s || !re || !spend_text(s->size())) return {};
-    auto parts = re->split(*s);
-    if (!parts || !spend(parts->size())) return {};
-    List out;
-    out.reserve(parts->size());
-    for (auto& p : *parts) out.push_back(Value(std::move(p)));
-    return out;
-  }, 2};
-  t["string join"] = {{"list", "delimiter"}, [](const BuiltinCall& c) -> Value {
-    auto* l = lst(c.args, 0);
-    if (!l) return {};
-    const std::string* d = str(c.args, 1);
-    std::string out;
-    bool first = true;
-    for (const auto& v : *l) {
-      if (v.is_null()) continue;
-      auto* s = v.get<std::string>();
-      if (!s || !spend_text(s->size()) || !fits_text(out.size() + s->size() + (d ? d->size() : 0))) return {};
-      if (!first && d) out += *d;
-      out += *s;
-      first = false;
-    }
-    return out;
-  }, 1};
+  t["substring before"] = {{"string", "match"},
+                           [](const BuiltinCall& c) -> Value {
+                             const std::string *s, *m;
+                             if (!two_texts(c.args, s, m)) return {};
+                             auto i = find_text(*s, *m);
+                             return i == std::string::npos ? std::string() : s->substr(0, i);
+                           },
+                           2};
+  t["substring after"] = {{"string", "match"},
+                          [](const BuiltinCall& c) -> Value {
+                            const std::string *s, *m;
+                            if (!two_texts(c.args, s, m)) return {};
+                            auto i = find_text(*s, *m);
+                            return i == std::string::npos ? std::string()
+                                                          : s->substr(i + m->size());
+                          },
+                          2};
+  t["contains"] = {{"string", "match"},
+                   [](const BuiltinCall& c) -> Value {
+                     const std::string *s, *m;
+                     if (!two_texts(c.args, s, m)) return {};
+                     return find_text(*s, *m) != std::string::npos;
+                   },
+                   2};
+  t["starts with"] = {{"string", "match"},
+                      [](const BuiltinCall& c) -> Value {
+                        const std::string *s, *m;
+                        if (!two_texts(c.args, s, m)) return {};
+                        return s->compare(0, m->size(), *m) == 0 && s->size() >= m->size();
+                      },
+                      2};
+  t["ends with"] = {{"string", "match"},
+                    [](const BuiltinCall& c) -> Value {
+                      const std::string *s, *m;
+                      if (!two_texts(c.args, s, m)) return {};
+                      return s->size() >= m->size() &&
+                             s->compare(s->size() - m->size(), m->size(), *m) == 0;
+                    },
+                    2};
+  t["matches"] = {{"input", "pattern", "flags"},
+                  [](const BuiltinCall& c) -> Value {
+                    auto* s = str(c.args, 0);
+                    auto re = regex_of(c.args, 1, 2);
+                    if (!s || !re || !spend_text(s->size())) return {};
+                    return re->search(*s);
+                  },
+                  2};
+  t["replace"] = {{"input", "pattern", "replacement", "flags"},
+                  [](const BuiltinCall& c) -> Value {
+                    auto* s = str(c.args, 0);
+                    auto* r = str(c.args, 2);
+                    auto re = regex_of(c.args, 1, 3);
+                    if (!s || !r || !re || !spend_text(s->size())) return {};
+                    const Budget* b = current_budget();
+                    auto out =
+                        re->replace(*s, *r, b ? b->max_string_bytes() : std::size_t{4} << 20);
+                    if (!out || !spend_text(out->size())) return {};
+                    return std::move(*out);
+                  },
+                  3};
+  t["split"] = {{"string", "delimiter"},
+                [](const BuiltinCall& c) -> Value {
+                  auto* s = str(c.args, 0);
+                  auto re = regex_of(c.args, 1, 99);
+                  if (!s || !re || !spend_text(s->size())) return {};
+                  auto parts = re->split(*s);
+                  if (!parts || !spend(parts->size())) return {};
+                  List out;
+                  out.reserve(parts->size());
+                  for (auto& p : *parts) out.push_back(Value(std::move(p)));
+                  return out;
+                },
+                2};
+  t["string join"] = {{"list", "delimiter"},
+                      [](const BuiltinCall& c) -> Value {
+                        auto* l = lst(c.args, 0);
+                        if (!l) return {};
+                        const std::string* d = str(c.args, 1);
+                        std::string out;
+                        bool first = true;
+                        for (const auto& v : *l) {
+                          if (v.is_null()) continue;
+                          auto* s = v.get<std::string>();
+                          if (!s || !spend_text(s->size()) ||
+                              !fits_text(out.size() + s->size() + (d ? d->size() : 0)))
+                            return {};
+                          if (!first && d) out += *d;
+                          out += *s;
+                          first = false;
+                        }
+                        return out;
+                      },
+                      1};
 }
 
 }  // namespace elva::expr

@@ -17,12 +17,15 @@
 namespace elva::expr {
 namespace {
 
-bool is_true(const Value& v) { auto* b = v.get<bool>(); return b && *b; }
+bool is_true(const Value& v) {
+  auto* b = v.get<bool>();
+  return b && *b;
+}
 
 // Names bound inside an expression: iteration variables, filter items and their entries.
 struct Frame {
   std::string_view name;
-  const Value* value = nullptr;   // when name is set
+  const Value* value = nullptr;      // when name is set
   const Context* context = nullptr;  // a filter item's entries
 };
 
@@ -30,7 +33,8 @@ struct Frame {
 // entries looked up 100,000 times must not run for minutes).
 const Value* find_entry(const Context& c, std::string_view name) {
   spend(1 + c.size() / 16);
-  for (const auto& [k, v] : c) if (k == name) return &v;
+  for (const auto& [k, v] : c)
+    if (k == name) return &v;
   return nullptr;
 }
 
@@ -55,13 +59,15 @@ class Evaluator {
     if (!budget_.spend()) return {};
     if (++eval_depth_ > kMaxEvalDepth) {
       --eval_depth_;
-      budget_.stop("the evaluation nests deeper than " + std::to_string(kMaxEvalDepth) + " levels", "max_depth");
+      budget_.stop("the evaluation nests deeper than " + std::to_string(kMaxEvalDepth) + " levels",
+                   "max_depth");
       return {};
     }
     Value v = eval_node(n);
     --eval_depth_;
     if (v.depth() > kMaxValueDepth) {
-      budget_.stop("a value nests deeper than " + std::to_string(kMaxValueDepth) + " levels", "max_depth");
+      budget_.stop("a value nests deeper than " + std::to_string(kMaxValueDepth) + " levels",
+                   "max_depth");
       return {};
     }
     return v;
@@ -92,26 +98,59 @@ class Evaluator {
   // AddressSanitizer's redzones) a level took over 4 KiB of stack.
   Value eval_node(const Node& n) {
     switch (n.op) {
-      case Op::Literal: return n.literal;
-      case Op::Name: { const Value* v = lookup(n.name); return v ? *v : Value(); }
-      case Op::Input: return input ? *input : Value();
-      case Op::Neg: return unary_node(n);
-      case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Pow:
-      case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
+      case Op::Literal:
+        return n.literal;
+      case Op::Name: {
+        const Value* v = lookup(n.name);
+        return v ? *v : Value();
+      }
+      case Op::Input:
+        return input ? *input : Value();
+      case Op::Neg:
+        return unary_node(n);
+      case Op::Add:
+      case Op::Sub:
+      case Op::Mul:
+      case Op::Div:
+      case Op::Pow:
+      case Op::Eq:
+      case Op::Ne:
+      case Op::Lt:
+      case Op::Le:
+      case Op::Gt:
+      case Op::Ge:
         return binary_node(n);
-      case Op::And: case Op::Or: return logic(n);
-      case Op::If: return if_node(n);
-      case Op::Path: case Op::Filter: case Op::InstanceOf: return postfix_node(n);
-      case Op::Call: return call(n);
-      case Op::ListLit: return list_literal(n);
-      case Op::ContextLit: return context_literal(n);
-      case Op::RangeLit: return range_literal(n);
-      case Op::For: case Op::Some: case Op::Every: return iterate(n);
-      case Op::Between: return between(n);
-      case Op::In: return in_node(n);
-      case Op::AnyTest: case Op::NotTests: case Op::TestList:
+      case Op::And:
+      case Op::Or:
+        return logic(n);
+      case Op::If:
+        return if_node(n);
+      case Op::Path:
+      case Op::Filter:
+      case Op::InstanceOf:
+        return postfix_node(n);
+      case Op::Call:
+        return call(n);
+      case Op::ListLit:
+        return list_literal(n);
+      case Op::ContextLit:
+        return context_literal(n);
+      case Op::RangeLit:
+        return range_literal(n);
+      case Op::For:
+      case Op::Some:
+      case Op::Every:
+        return iterate(n);
+      case Op::Between:
+        return between(n);
+      case Op::In:
+        return in_node(n);
+      case Op::AnyTest:
+      case Op::NotTests:
+      case Op::TestList:
         return input ? test(n, *input) : Value();
-      case Op::FunctionDef: return function_definition(n);
+      case Op::FunctionDef:
+        return function_definition(n);
     }
     return {};
   }
@@ -121,7 +160,8 @@ class Evaluator {
   [[gnu::noinline]] Value binary_node(const Node& n) {
     const Value a = eval(*n.kids[0]);
     const Value b = eval(*n.kids[1]);
-    const bool arith = n.op == Op::Add || n.op == Op::Sub || n.op == Op::Mul || n.op == Op::Div || n.op == Op::Pow;
+    const bool arith =
+        n.op == Op::Add || n.op == Op::Sub || n.op == Op::Mul || n.op == Op::Div || n.op == Op::Pow;
     return arith ? arithmetic(n.op, a, b) : comparison(n.op, a, b);
   }
 
@@ -168,8 +208,12 @@ class Evaluator {
 
   Value test_with_input(const Node& t, const Value& v) {
     switch (t.op) {
-      case Op::AnyTest: return true;
-      case Op::NotTests: { Value r = test(*t.kids[0], v); return r.is_null() ? Value() : Value(!is_true(r)); }
+      case Op::AnyTest:
+        return true;
+      case Op::NotTests: {
+        Value r = test(*t.kids[0], v);
+        return r.is_null() ? Value() : Value(!is_true(r));
+      }
       case Op::TestList: {
         bool unknown = false;
         for (const auto& k : t.kids) {
@@ -179,10 +223,16 @@ class Evaluator {
         }
         return unknown ? Value() : Value(false);
       }
-      case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::Eq: case Op::Ne:
+      case Op::Lt:
+      case Op::Le:
+      case Op::Gt:
+      case Op::Ge:
+      case Op::Eq:
+      case Op::Ne:
         if (t.kids[0]->op == Op::Input) return eval(t);
         break;
-      default: break;
+      default:
+        break;
     }
     Value expected = eval(t);
     if (const auto* b = expected.get<bool>(); b && mentions_input(t)) return *b;
@@ -190,7 +240,8 @@ class Evaluator {
     if (const List* l = expected.list()) {
       for (const auto& item : *l) {
         if (!budget_.spend()) return {};
-        if (const Range* r = item.range(); r ? is_true(in_range(*r, v)) : equal(item, v)) return true;
+        if (const Range* r = item.range(); r ? is_true(in_range(*r, v)) : equal(item, v))
+          return true;
       }
       return false;
     }
@@ -200,7 +251,8 @@ class Evaluator {
 
   static bool mentions_input(const Node& n) {
     if (n.op == Op::Input) return true;
-    return std::any_of(n.kids.begin(), n.kids.end(), [](const auto& k) { return mentions_input(*k); });
+    return std::any_of(n.kids.begin(), n.kids.end(),
+                       [](const auto& k) { return mentions_input(*k); });
   }
 
   static Value in_range(const Range& r, const Value& v) {
@@ -256,9 +308,11 @@ class Evaluator {
   }
 
   static Value temporal_property(const Value& base, const std::string& name) {
-    std::int64_t y; unsigned m, d;
+    std::int64_t y;
+    unsigned m, d;
     auto date_parts = [&](std::int64_t days) { civil_from_days(days, y, m, d); };
-    if (auto* x = base.get<Date>()) date_parts(x->days);
+    if (auto* x = base.get<Date>())
+      date_parts(x->days);
     else if (auto* t = base.get<DateTime>()) {
       std::int64_t days = t->millis / 86'400'000 - (t->millis % 86'400'000 < 0);
       std::int64_t rest = t->millis - days * 86'400'000;
@@ -270,7 +324,9 @@ class Evaluator {
       if (name == "hour") return Value(Decimal(tm->millis / 3'600'000));
       if (name == "minute") return Value(Decimal(tm->millis / 60'000 % 60));
       if (name == "second") return Value(Decimal(tm->millis / 1000 % 60));
-      if (name == "time offset") return tm->has_zone ? Value(DayTimeDuration{std::int64_t{tm->offset_seconds} * 1000}) : Value();
+      if (name == "time offset")
+        return tm->has_zone ? Value(DayTimeDuration{std::int64_t{tm->offset_seconds} * 1000})
+                            : Value();
       return {};
     } else if (auto* dt = base.get<DayTimeDuration>()) {
       if (name == "days") return Value(Decimal(dt->millis / 86'400'000));
@@ -343,7 +399,8 @@ class Evaluator {
       const auto from = truncated(*a), to = truncated(*b);
       if (!from || !to || std::abs(*to - *from) > 1'000'000) return std::nullopt;
       const std::int64_t step = *from <= *to ? 1 : -1;
-      if (!budget_.spend(static_cast<std::uint64_t>(std::abs(*to - *from)) + 1)) return std::nullopt;
+      if (!budget_.spend(static_cast<std::uint64_t>(std::abs(*to - *from)) + 1))
+        return std::nullopt;
       List out;
       out.reserve(static_cast<std::size_t>(std::abs(*to - *from)) + 1);
       for (std::int64_t i = *from;; i += step) {
@@ -367,11 +424,13 @@ class Evaluator {
       if (!d) return {};
       domains.push_back(std::move(*d));
     }
-    for (const auto& d : domains) if (d.empty()) return n.op == Op::For ? Value(List{}) : Value(n.op == Op::Every);
+    for (const auto& d : domains)
+      if (d.empty()) return n.op == Op::For ? Value(List{}) : Value(n.op == Op::Every);
     const bool wants_partial = n.uses_partial;
     std::vector<std::size_t> at(vars, 0);
     while (!budget_.exhausted()) {
-      for (std::size_t i = 0; i < vars; ++i) frames_.push_back({n.names[i], &domains[i][at[i]], nullptr});
+      for (std::size_t i = 0; i < vars; ++i)
+        frames_.push_back({n.names[i], &domains[i][at[i]], nullptr});
       Value partial;
       if (wants_partial) {
         if (!budget_.spend(results.size())) break;
@@ -414,8 +473,10 @@ class Evaluator {
     // Closure: the names bound here (iteration variables, context entries so far).
     for (const auto& frame : frames_) {
       if (!budget_.spend(1 + (frame.context ? frame.context->size() : 0))) return {};
-      if (frame.context) for (const auto& entry : *frame.context) f->closure.push_back(entry);
-      else if (frame.value) f->closure.emplace_back(std::string(frame.name), *frame.value);
+      if (frame.context)
+        for (const auto& entry : *frame.context) f->closure.push_back(entry);
+      else if (frame.value)
+        f->closure.emplace_back(std::string(frame.name), *frame.value);
     }
     return Value(std::shared_ptr<const Function>(std::move(f)));
   }
@@ -431,7 +492,8 @@ class Evaluator {
     if (call_depth_ >= kMaxCallDepth) return {};  // runaway recursion: null
     ++call_depth_;
     frames_.push_back({{}, nullptr, &f.closure});
-    for (std::size_t i = 0; i < f.params.size(); ++i) frames_.push_back({f.params[i], i < args.size() ? &args[i] : &kNull, nullptr});
+    for (std::size_t i = 0; i < f.params.size(); ++i)
+      frames_.push_back({f.params[i], i < args.size() ? &args[i] : &kNull, nullptr});
     Value out = eval(*f.body);
     frames_.resize(frames_.size() - f.params.size() - 1);
     --call_depth_;
@@ -492,13 +554,15 @@ class Evaluator {
   // The result as JSON must fit max_result_bytes; shared parts count each time they occur (as
   // they would be written), and the walk stops as soon as the limit is passed.
   void check_size(const Value& root) {
-    if (!root.list() && !root.context() && !root.range() && !root.get<std::string>()) return;  // small by nature
+    if (!root.list() && !root.context() && !root.range() && !root.get<std::string>())
+      return;  // small by nature
     std::size_t bytes = 0;
     std::vector<const Value*> todo{&root};
     while (!todo.empty()) {
       const Value* v = todo.back();
       todo.pop_back();
-      if (const auto* s = v->get<std::string>()) bytes += s->size() + 2;
+      if (const auto* s = v->get<std::string>())
+        bytes += s->size() + 2;
       else if (const List* l = v->list()) {
         bytes += 2 + l->size();
         for (const auto& item : *l) todo.push_back(&item);
@@ -516,7 +580,8 @@ class Evaluator {
         bytes += 24;  // numbers, dates, durations: at most about this long as JSON
       }
       if (bytes > options_.max_result_bytes) {
-        budget_.stop("the result would be larger than " + std::to_string(options_.max_result_bytes) + " bytes (max_result_bytes)",
+        budget_.stop("the result would be larger than " +
+                         std::to_string(options_.max_result_bytes) + " bytes (max_result_bytes)",
                      "max_result_bytes");
         return;
       }
@@ -536,14 +601,16 @@ class Evaluator {
 
 // Moves an error's column from the inner text to the column in the original text.
 Failure shifted(Error err, std::size_t offset) {
-  for (auto& [k, v] : err.context) if (k == "col") v = std::to_string(std::stoul(v) + offset);
+  for (auto& [k, v] : err.context)
+    if (k == "col") v = std::to_string(std::stoul(v) + offset);
   return fail(std::move(err));
 }
 
 }  // namespace
 
 bool looks_like_expression(std::string_view text) {
-  return !text.empty() && (text.front() == '=' || text.rfind("${", 0) == 0 || text.rfind("#{", 0) == 0);
+  return !text.empty() &&
+         (text.front() == '=' || text.rfind("${", 0) == 0 || text.rfind("#{", 0) == 0);
 }
 
 const Value* ContextScope::find(std::string_view name) const {
@@ -558,8 +625,12 @@ Result<Expression> Expression::compile(std::string_view text) {
   bool juel = false;
   if (body.rfind("${", 0) == 0 || body.rfind("#{", 0) == 0) {  // Camunda/Flowable JUEL
     auto end = body.rfind('}');
-    if (end == std::string_view::npos || body.find_first_not_of(" \t\r\n", end + 1) != std::string_view::npos) {
-      Error e{Errc::ExpressionError, "a ${...} expression must be the whole text (templates such as \"a${x}b\" are not supported)", {}};
+    if (end == std::string_view::npos ||
+        body.find_first_not_of(" \t\r\n", end + 1) != std::string_view::npos) {
+      Error e{Errc::ExpressionError,
+              "a ${...} expression must be the whole text (templates such as \"a${x}b\" are not "
+              "supported)",
+              {}};
       e.with("col", std::to_string(offset + 1));
       return fail(std::move(e));
     }
@@ -610,7 +681,8 @@ Result<Value> Expression::evaluate_checked(const Scope& scope, const EvalOptions
   return ev.finish(std::move(v));
 }
 
-Result<Value> Expression::test_checked(const Value& input, const Scope& scope, const EvalOptions& options) const {
+Result<Value> Expression::test_checked(const Value& input, const Scope& scope,
+                                       const EvalOptions& options) const {
   Evaluator ev(scope, options);
   Value v = ev.test(*root_, input);
   return ev.finish(std::move(v));

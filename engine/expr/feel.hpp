@@ -43,9 +43,10 @@ class ContextScope : public Scope {
 struct EvalOptions {
   // The clock behind now() and today(): injected, so evaluation is deterministic.
   std::function<std::int64_t()> now_millis = [] { return std::int64_t{0}; };
-  // Limits (docs/security.md#limits-on-hostile-data). Counted, not timed, so that the same expression over the
-  // same variables always ends the same way. A step is one node of the expression evaluated, one
-  // list item or context entry built or visited, or 64 bytes of text built or scanned.
+  // Limits (docs/security.md#limits-on-hostile-data). Counted, not timed, so that the same
+  // expression over the same variables always ends the same way. A step is one node of the
+  // expression evaluated, one list item or context entry built or visited, or 64 bytes of text
+  // built or scanned.
   std::uint64_t max_steps = 1'000'000;
   std::size_t max_string_bytes = 4u << 20;   // any one text built
   std::size_t max_result_bytes = 16u << 20;  // the result as JSON (shared parts counted each time)
@@ -56,8 +57,10 @@ struct EvalOptions {
 
 // Fixed limits of the expression text (docs/security.md#limits-on-hostile-data).
 inline constexpr std::size_t kMaxExpressionBytes = 256u << 10;
-inline constexpr std::size_t kMaxNesting = 64;     // brackets, parentheses, if/for/... inside each other
-inline constexpr std::size_t kMaxTreeDepth = 256;  // operators applied to each other (a + b + c + ...)
+inline constexpr std::size_t kMaxNesting =
+    64;  // brackets, parentheses, if/for/... inside each other
+inline constexpr std::size_t kMaxTreeDepth =
+    256;  // operators applied to each other (a + b + c + ...)
 
 class Expression {
  public:
@@ -74,7 +77,8 @@ class Expression {
   // "max_steps", "max_string_bytes", "max_result_bytes", "max_depth"). Never throws.
   Result<Value> evaluate_checked(const Scope& scope, const EvalOptions& options = {}) const;
   // Unary tests: does `input` satisfy them? (null when undecidable; errors as above)
-  Result<Value> test_checked(const Value& input, const Scope& scope, const EvalOptions& options = {}) const;
+  Result<Value> test_checked(const Value& input, const Scope& scope,
+                             const EvalOptions& options = {}) const;
   // As the checked forms, with null where they fail (callers that have no error path).
   Value evaluate(const Scope& scope, const EvalOptions& options = {}) const;
   Value test(const Value& input, const Scope& scope, const EvalOptions& options = {}) const;

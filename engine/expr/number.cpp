@@ -30,7 +30,8 @@ Value number(const Decimal& d) {
 
 std::optional<std::int64_t> truncated(const Decimal& d) {
   static const Decimal limit(std::int64_t{1} << 62);
-  if (!boost::multiprecision::isfinite(d) || boost::multiprecision::abs(d) >= limit) return std::nullopt;
+  if (!boost::multiprecision::isfinite(d) || boost::multiprecision::abs(d) >= limit)
+    return std::nullopt;
   return d.convert_to<std::int64_t>();
 }
 

@@ -31,7 +31,8 @@ std::optional<std::int64_t> checked_mul(std::int64_t a, std::int64_t b);
 // Temporal values stay within years -999,999,999 .. 999,999,999 (the FEEL date range); date and
 // time values within what milliseconds since the epoch hold in 64 bits (about ±292 million
 // years).
-inline constexpr std::int64_t kMaxDateDays = 365'242'500'000;  // 999,999,999 years of days, rounded up
+inline constexpr std::int64_t kMaxDateDays =
+    365'242'500'000;  // 999,999,999 years of days, rounded up
 bool valid_days(std::int64_t days);
 
 }  // namespace elva::expr

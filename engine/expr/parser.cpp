@@ -4,8 +4,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <initializer_list>
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 
 #include "expr/builtins.hpp"
@@ -24,13 +24,24 @@ struct Token {
 
 // Built-in functions whose names contain spaces; matched only when followed by '('.
 constexpr std::array<std::string_view, 25> kMultiWordFunctions{
-    "date and time", "years and months duration", "string length", "upper case", "lower case",
-    "substring before", "substring after", "starts with", "ends with", "list contains",
-    "index of", "distinct values", "insert before", "string join", "get value", "get entries",
-    "day of week", "day of year", "month of year", "week of year", "round up", "round down",
-    "round half up", "round half down", "is defined"};
+    "date and time",   "years and months duration",
+    "string length",   "upper case",
+    "lower case",      "substring before",
+    "substring after", "starts with",
+    "ends with",       "list contains",
+    "index of",        "distinct values",
+    "insert before",   "string join",
+    "get value",       "get entries",
+    "day of week",     "day of year",
+    "month of year",   "week of year",
+    "round up",        "round down",
+    "round half up",   "round half down",
+    "is defined"};
 
-bool name_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$' || static_cast<unsigned char>(c) >= 0x80; }
+bool name_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
 bool name_char(char c) { return name_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
 
 class Lexer {
@@ -42,7 +53,10 @@ class Lexer {
     while (true) {
       while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
       if (i_ >= s_.size()) break;
-      if (s_.compare(i_, 2, "//") == 0) { while (i_ < s_.size() && s_[i_] != '\n') ++i_; continue; }
+      if (s_.compare(i_, 2, "//") == 0) {
+        while (i_ < s_.size() && s_[i_] != '\n') ++i_;
+        continue;
+      }
       if (s_.compare(i_, 2, "/*") == 0) {
         auto end = s_.find("*/", i_ + 2);
         if (end == std::string_view::npos) return error(i_, "unterminated comment");
@@ -51,9 +65,12 @@ class Lexer {
       }
       const std::size_t start = i_;
       const char c = s_[i_];
-      if (std::isdigit(static_cast<unsigned char>(c)) || (c == '.' && i_ + 1 < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_ + 1])))) {
+      if (std::isdigit(static_cast<unsigned char>(c)) ||
+          (c == '.' && i_ + 1 < s_.size() &&
+           std::isdigit(static_cast<unsigned char>(s_[i_ + 1])))) {
         while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-        if (i_ + 1 < s_.size() && s_[i_] == '.' && std::isdigit(static_cast<unsigned char>(s_[i_ + 1]))) {
+        if (i_ + 1 < s_.size() && s_[i_] == '.' &&
+            std::isdigit(static_cast<unsigned char>(s_[i_ + 1]))) {
           ++i_;
           while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
         }
@@ -67,19 +84,27 @@ class Lexer {
         std::string word = juel_ ? std::string(s_.substr(start, i_ - start)) : multi_word(start);
         if (juel_) {  // JUEL's word operators
           static const std::pair<std::string_view, std::string_view> ops[] = {
-              {"eq", "="}, {"ne", "!="}, {"lt", "<"}, {"gt", ">"}, {"le", "<="}, {"ge", ">="},
-              {"div", "/"}};
+              {"eq", "="},  {"ne", "!="}, {"lt", "<"}, {"gt", ">"},
+              {"le", "<="}, {"ge", ">="}, {"div", "/"}};
           bool op = false;
-          for (auto [w, sym] : ops) if (word == w) { out.push_back({Tok::Symbol, std::string(sym), start}); op = true; }
+          for (auto [w, sym] : ops)
+            if (word == w) {
+              out.push_back({Tok::Symbol, std::string(sym), start});
+              op = true;
+            }
           if (op) continue;
-          if (word == "mod") return error(start, "the JUEL operator 'mod' is not supported; use FEEL modulo(a, b)");
+          if (word == "mod")
+            return error(start, "the JUEL operator 'mod' is not supported; use FEEL modulo(a, b)");
         }
         out.push_back({Tok::Name, word, start});
       } else {
-        static constexpr std::array<std::string_view, 8> two{"**", "..", "<=", ">=", "!=", "&&", "||", "=="};
+        static constexpr std::array<std::string_view, 8> two{
+            "**", "..", "<=", ">=", "!=", "&&", "||", "=="};
         std::string sym(1, c);
-        for (auto t : two) if (s_.compare(i_, 2, t) == 0) sym = std::string(t);
-        if (sym.size() == 1 && std::string_view("+-*/=<>!()[]{},.:?@").find(c) == std::string_view::npos) {
+        for (auto t : two)
+          if (s_.compare(i_, 2, t) == 0) sym = std::string(t);
+        if (sym.size() == 1 &&
+            std::string_view("+-*/=<>!()[]{},.:?@").find(c) == std::string_view::npos) {
           return error(i_, std::string("unexpected character '") + c + "'");
         }
         i_ += sym.size();
@@ -105,7 +130,10 @@ class Lexer {
       std::uint32_t v = 0;
       for (int k = 0; k < count; ++k) {
         const char c = s_[at + static_cast<std::size_t>(k)];
-        const int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        const int d = c >= '0' && c <= '9'   ? c - '0'
+                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                             : -1;
         if (d < 0) return std::nullopt;
         v = v * 16 + static_cast<std::uint32_t>(d);
       }
@@ -149,9 +177,12 @@ class Lexer {
     while (i_ < s_.size() && s_[i_] != quote) {
       if (s_[i_] == '\\' && i_ + 1 < s_.size()) {
         const char n = s_[++i_];
-        if (n == 'u' || n == 'U') {  // \uXXXX (UTF-16, pairs combined) and \UXXXXXX (DMN 1.3, rule 65)
+        if (n == 'u' ||
+            n == 'U') {  // \uXXXX (UTF-16, pairs combined) and \UXXXXXX (DMN 1.3, rule 65)
           auto cp = code_point_escape(n == 'u' ? 4 : 6);
-          if (!cp) return error(i_ - 1, "\\" + std::string(1, n) + " needs " + (n == 'u' ? "4" : "6") + " hex digits of a Unicode character");
+          if (!cp)
+            return error(i_ - 1, "\\" + std::string(1, n) + " needs " + (n == 'u' ? "4" : "6") +
+                                     " hex digits of a Unicode character");
           append_utf8(out, *cp);
           continue;
         }
@@ -204,7 +235,8 @@ void adopt(Node& parent, NodePtr kid) {
 // A range between two literals ([1000..1999], DMN's most common test) is a literal itself: built
 // once when parsed instead of at every evaluation.
 NodePtr constant_range(NodePtr r) {
-  if (r->kids.size() != 2 || r->kids[0]->op != Op::Literal || r->kids[1]->op != Op::Literal) return r;
+  if (r->kids.size() != 2 || r->kids[0]->op != Op::Literal || r->kids[1]->op != Op::Literal)
+    return r;
   auto range = std::make_shared<Range>();
   range->start = r->kids[0]->literal;
   range->end = r->kids[1]->literal;
@@ -226,7 +258,9 @@ NodePtr binary(Op op, NodePtr a, NodePtr b, std::size_t pos) {
 // whatever the text (((((...
 class Nesting {
  public:
-  explicit Nesting(std::size_t& depth, bool counts = true) : depth_(depth), counts_(counts) { depth_ += counts_; }
+  explicit Nesting(std::size_t& depth, bool counts = true) : depth_(depth), counts_(counts) {
+    depth_ += counts_;
+  }
   ~Nesting() { depth_ -= counts_; }
   Nesting(const Nesting&) = delete;
   Nesting& operator=(const Nesting&) = delete;
@@ -239,12 +273,14 @@ class Nesting {
 
 class Parser {
  public:
-  explicit Parser(std::vector<Token> tokens, bool juel = false) : t_(std::move(tokens)), juel_(juel) {}
+  explicit Parser(std::vector<Token> tokens, bool juel = false)
+      : t_(std::move(tokens)), juel_(juel) {}
 
   Result<NodePtr> whole_expression() {
     auto e = expression();
     if (!e) return e;
-    if (peek().kind != Tok::End) return error("unexpected '" + peek().text + "' after the expression");
+    if (peek().kind != Tok::End)
+      return error("unexpected '" + peek().text + "' after the expression");
     return e;
   }
 
@@ -268,11 +304,21 @@ class Parser {
   }
 
  private:
-  const Token& peek(std::size_t ahead = 0) const { return t_[std::min(pos_ + ahead, t_.size() - 1)]; }
-  const Token& next() { const Token& t = t_[pos_]; if (pos_ + 1 < t_.size()) ++pos_; return t; }
+  const Token& peek(std::size_t ahead = 0) const {
+    return t_[std::min(pos_ + ahead, t_.size() - 1)];
+  }
+  const Token& next() {
+    const Token& t = t_[pos_];
+    if (pos_ + 1 < t_.size()) ++pos_;
+    return t;
+  }
   bool is_sym(std::string_view s) const { return peek().kind == Tok::Symbol && peek().text == s; }
   bool is_name(std::string_view s) const { return peek().kind == Tok::Name && peek().text == s; }
-  bool expect(std::string_view s) { if (!is_sym(s)) return false; next(); return true; }
+  bool expect(std::string_view s) {
+    if (!is_sym(s)) return false;
+    next();
+    return true;
+  }
 
   Failure error(std::string msg) const {
     Error e{Errc::ExpressionError, std::move(msg), {}};
@@ -282,8 +328,8 @@ class Parser {
 
   static bool is_keyword(std::string_view w) {
     static constexpr std::array<std::string_view, 17> words{
-        "then", "else", "return", "satisfies", "and", "or", "in", "between", "instance", "of",
-        "if", "for", "some", "every", "true", "false", "null"};
+        "then", "else", "return", "satisfies", "and",   "or",   "in",    "between", "instance",
+        "of",   "if",   "for",    "some",      "every", "true", "false", "null"};
     return std::find(words.begin(), words.end(), w) != words.end();
   }
 
@@ -364,11 +410,16 @@ class Parser {
 
   static bool names_partial(const Node& n) {
     if (n.op == Op::Name && n.name == "partial") return true;
-    return std::any_of(n.kids.begin(), n.kids.end(), [](const auto& k) { return names_partial(*k); });
+    return std::any_of(n.kids.begin(), n.kids.end(),
+                       [](const auto& k) { return names_partial(*k); });
   }
 
-  Result<NodePtr> disjunction() { return left_assoc(&Parser::conjunction, {{"or", Op::Or}, {"||", Op::Or}}); }
-  Result<NodePtr> conjunction() { return left_assoc(&Parser::comparison, {{"and", Op::And}, {"&&", Op::And}}); }
+  Result<NodePtr> disjunction() {
+    return left_assoc(&Parser::conjunction, {{"or", Op::Or}, {"||", Op::Or}});
+  }
+  Result<NodePtr> conjunction() {
+    return left_assoc(&Parser::comparison, {{"and", Op::And}, {"&&", Op::And}});
+  }
 
   std::optional<Op> comparison_op() const {
     if (peek().kind != Tok::Symbol) return std::nullopt;
@@ -416,9 +467,10 @@ class Parser {
       auto n = node(Op::InstanceOf, at);
       adopt(*n, std::move(*left));
       std::string type;
-      while (peek().kind == Tok::Name && !is_name("and") ) {
+      while (peek().kind == Tok::Name && !is_name("and")) {
         type += (type.empty() ? "" : " ") + next().text;
-        if (is_name("and") && (type == "date" || type == "days" || type == "years")) type += " " + next().text;
+        if (is_name("and") && (type == "date" || type == "days" || type == "years"))
+          type += " " + next().text;
       }
       if (type.empty()) return error("expected a type name after 'instance of'");
       n->name = type;
@@ -439,8 +491,10 @@ class Parser {
       r->start_included = false;
       adopt(*r, std::move(*first));
       adopt(*r, std::move(*end));
-      if (is_sym(")")) r->end_included = false;
-      else if (!is_sym("]")) return error("expected ')' or ']' to close the range");
+      if (is_sym(")"))
+        r->end_included = false;
+      else if (!is_sym("]"))
+        return error("expected ')' or ']' to close the range");
       next();
       return constant_range(std::move(r));
     }
@@ -480,7 +534,8 @@ class Parser {
   // One left-associative precedence level: operand (operator operand)*. Operators are
   // symbols ("+") or keywords ("or"); both come as token text.
   using Level = Result<NodePtr> (Parser::*)();
-  Result<NodePtr> left_assoc(Level operand, std::initializer_list<std::pair<std::string_view, Op>> ops) {
+  Result<NodePtr> left_assoc(Level operand,
+                             std::initializer_list<std::pair<std::string_view, Op>> ops) {
     auto left = (this->*operand)();
     while (left) {
       std::optional<Op> op;
@@ -497,13 +552,18 @@ class Parser {
     return left;
   }
 
-  Result<NodePtr> additive() { return left_assoc(&Parser::multiplicative, {{"+", Op::Add}, {"-", Op::Sub}}); }
-  Result<NodePtr> multiplicative() { return left_assoc(&Parser::power, {{"*", Op::Mul}, {"/", Op::Div}}); }
+  Result<NodePtr> additive() {
+    return left_assoc(&Parser::multiplicative, {{"+", Op::Add}, {"-", Op::Sub}});
+  }
+  Result<NodePtr> multiplicative() {
+    return left_assoc(&Parser::power, {{"*", Op::Mul}, {"/", Op::Div}});
+  }
   Result<NodePtr> power() { return left_assoc(&Parser::unary, {{"**", Op::Pow}}); }
 
   Result<NodePtr> unary() {
     // - - - x and ! ! ! x recurse here: each operator is a level (an operand without one is not).
-    const bool prefix = is_sym("-") || is_sym("!") || (juel_ && (is_name("empty") || (is_name("not") && peek(1).text != "(")));
+    const bool prefix = is_sym("-") || is_sym("!") ||
+                        (juel_ && (is_name("empty") || (is_name("not") && peek(1).text != "(")));
     Nesting nesting(nesting_, prefix);
     if (nesting.too_deep()) return too_deep();
     if (is_sym("-")) {
@@ -586,7 +646,8 @@ class Parser {
   static Value temporal_literal(const std::string& text) {
     if (text.size() == 10) return date_from_string(text);
     if (auto t = time_from_string(text)) return Value(*t);
-    if (!text.empty() && (text[0] == 'P' || text.rfind("-P", 0) == 0)) return duration_from_string(text);
+    if (!text.empty() && (text[0] == 'P' || text.rfind("-P", 0) == 0))
+      return duration_from_string(text);
     return date_time_from_string(text);
   }
 
@@ -628,10 +689,12 @@ class Parser {
       const std::string text = next().text;
       auto n = node(Op::Literal, at);
       n->literal = temporal_literal(text);
-      if (n->literal.is_null()) return error("@\"" + text + "\" is not a date, time, date and time or duration");
+      if (n->literal.is_null())
+        return error("@\"" + text + "\" is not a date, time, date and time or duration");
       return n;
     }
-    if (t.kind == Tok::Name && t.text == "function" && peek(1).text == "(") return function_definition();
+    if (t.kind == Tok::Name && t.text == "function" && peek(1).text == "(")
+      return function_definition();
     if (t.kind == Tok::Name) {
       if (t.text == "true" || t.text == "false") {
         auto n = node(Op::Literal, t.pos);
@@ -644,7 +707,8 @@ class Parser {
       }
       static constexpr std::array<std::string_view, 9> reserved{
           "then", "else", "return", "satisfies", "and", "or", "in", "between", "instance"};
-      for (auto r : reserved) if (t.text == r) return error("unexpected '" + t.text + "'");
+      for (auto r : reserved)
+        if (t.text == r) return error("unexpected '" + t.text + "'");
       auto n = node(Op::Name, t.pos);
       n->name = next().text;
       // FEEL names may contain spaces ("Vacation Approval Status"): adjacent words that are not
@@ -692,9 +756,12 @@ class Parser {
     if (!end) return end;
     auto r = node(Op::RangeLit, at);
     r->start_included = start_included;
-    if (is_sym("]")) r->end_included = true;
-    else if (is_sym(")") || is_sym("[")) r->end_included = false;
-    else return error("expected ']', ')' or '[' to close the range");
+    if (is_sym("]"))
+      r->end_included = true;
+    else if (is_sym(")") || is_sym("["))
+      r->end_included = false;
+    else
+      return error("expected ']', ')' or '[' to close the range");
     next();
     adopt(*r, std::move(start));
     adopt(*r, std::move(*end));
@@ -729,8 +796,10 @@ class Parser {
 };
 
 Failure too_long(std::string_view text) {
-  Error e{Errc::ExpressionError, "the expression is " + std::to_string(text.size()) + " bytes long; at most " +
-                                     std::to_string(kMaxExpressionBytes) + " are read", {}};
+  Error e{Errc::ExpressionError,
+          "the expression is " + std::to_string(text.size()) + " bytes long; at most " +
+              std::to_string(kMaxExpressionBytes) + " are read",
+          {}};
   return fail(std::move(e).with("col", "1"));
 }
 

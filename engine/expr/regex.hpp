@@ -29,7 +29,8 @@ class Regex {
   // Compiles (or finds in a bounded, thread-safe cache) `pattern` with XPath `flags` (a subset
   // of "smixq"; ECMAScript takes none). Errors (ExpressionError) say what is wrong with the
   // pattern without repeating it: it is often data.
-  static Result<std::shared_ptr<const Regex>> compile(std::string_view pattern, std::string_view flags, RegexDialect dialect);
+  static Result<std::shared_ptr<const Regex>> compile(std::string_view pattern,
+                                                      std::string_view flags, RegexDialect dialect);
   ~Regex();
 
   // Is there a match anywhere in `text`?
@@ -39,7 +40,8 @@ class Regex {
   // Every match replaced by `replacement` ($0..$N groups, \$ and \\ escapes; taken literally
   // when the pattern was compiled with "q"). nullopt for an invalid replacement, a pattern that
   // matches the empty string, or a result longer than `max_bytes`.
-  std::optional<std::string> replace(std::string_view text, std::string_view replacement, std::size_t max_bytes) const;
+  std::optional<std::string> replace(std::string_view text, std::string_view replacement,
+                                     std::size_t max_bytes) const;
   // The parts between matches (F&O tokenize): "" gives no parts. nullopt for a pattern that
   // matches the empty string.
   std::optional<std::vector<std::string>> split(std::string_view text) const;

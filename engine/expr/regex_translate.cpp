@@ -20,8 +20,10 @@ Intervals normalised(Intervals v) {
   std::sort(v.begin(), v.end());
   Intervals out;
   for (const auto& [a, b] : v) {
-    if (!out.empty() && a <= out.back().second + 1) out.back().second = std::max(out.back().second, b);
-    else out.emplace_back(a, b);
+    if (!out.empty() && a <= out.back().second + 1)
+      out.back().second = std::max(out.back().second, b);
+    else
+      out.emplace_back(a, b);
   }
   return out;
 }
@@ -67,13 +69,22 @@ std::string class_text(const ClassSet& set) {
   std::string out = set.negated ? "[^" : "[";
   for (const auto& [a, b] : normalised(set.chars)) out += a == b ? hex(a) : hex(a) + "-" + hex(b);
   out += set.fragments;
-  if (out.size() == (set.negated ? 2u : 1u)) return set.negated ? "[\\x{0}-\\x{10FFFF}]" : "[^\\x{0}-\\x{10FFFF}]";
+  if (out.size() == (set.negated ? 2u : 1u))
+    return set.negated ? "[\\x{0}-\\x{10FFFF}]" : "[^\\x{0}-\\x{10FFFF}]";
   return out + "]";
 }
 
 const Intervals& js_spaces() {
-  static const Intervals s = normalised({{0x09, 0x0D}, {0x20, 0x20}, {0xA0, 0xA0}, {0x1680, 0x1680}, {0x2000, 0x200A},
-                                         {0x2028, 0x2029}, {0x202F, 0x202F}, {0x205F, 0x205F}, {0x3000, 0x3000}, {0xFEFF, 0xFEFF}});
+  static const Intervals s = normalised({{0x09, 0x0D},
+                                         {0x20, 0x20},
+                                         {0xA0, 0xA0},
+                                         {0x1680, 0x1680},
+                                         {0x2000, 0x200A},
+                                         {0x2028, 0x2029},
+                                         {0x202F, 0x202F},
+                                         {0x205F, 0x205F},
+                                         {0x3000, 0x3000},
+                                         {0xFEFF, 0xFEFF}});
   return s;
 }
 const Intervals& xsd_spaces() {
@@ -98,7 +109,8 @@ class Translator {
         continue;
       }
       if (c == '\\' && !xpath && i_ + 1 < p_.size() && (p_[i_ + 1] == 'b' || p_[i_ + 1] == 'B')) {
-        out_.append(p_.substr(i_, 2));  // word boundary assertions, ASCII as in ECMAScript without u
+        out_.append(
+            p_.substr(i_, 2));  // word boundary assertions, ASCII as in ECMAScript without u
         i_ += 2;
       } else if (c == '\\') {
         ++i_;
@@ -131,14 +143,20 @@ class Translator {
     ClassSet set;
   };
 
-  static Failure error(std::string message) { return fail(Errc::ExpressionError, "the regular expression " + std::move(message)); }
+  static Failure error(std::string message) {
+    return fail(Errc::ExpressionError, "the regular expression " + std::move(message));
+  }
 
   // Reads one UTF-8 code point at i_ (start_ is where it began).
   Result<char32_t> code_point() {
     start_ = i_;
     if (i_ >= p_.size()) return error("ends too early");
     const auto c = static_cast<unsigned char>(p_[i_]);
-    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    const std::size_t len = c < 0x80           ? 1
+                            : (c >> 5) == 0x6  ? 2
+                            : (c >> 4) == 0xE  ? 3
+                            : (c >> 3) == 0x1E ? 4
+                                               : 0;
     if (len == 0 || i_ + len > p_.size()) return error("is not valid UTF-8");
     char32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
     for (std::size_t k = 1; k < len; ++k) {
@@ -159,8 +177,10 @@ class Translator {
       return {};
     }
     if (syn_.dialect == RegexDialect::ECMAScript) {
-      if (rest.rfind("(?=", 0) == 0 || rest.rfind("(?!", 0) == 0) return error("uses lookahead ((?=...), (?!...)), which Elva cannot run");
-      if (rest.rfind("(?<=", 0) == 0 || rest.rfind("(?<!", 0) == 0) return error("uses lookbehind ((?<=...), (?<!...)), which Elva cannot run");
+      if (rest.rfind("(?=", 0) == 0 || rest.rfind("(?!", 0) == 0)
+        return error("uses lookahead ((?=...), (?!...)), which Elva cannot run");
+      if (rest.rfind("(?<=", 0) == 0 || rest.rfind("(?<!", 0) == 0)
+        return error("uses lookbehind ((?<=...), (?<!...)), which Elva cannot run");
       if (rest.rfind("(?<", 0) == 0) {  // a named group: RE2 writes (?P<name>
         out_ += "(?P<";
         i_ += 3;
@@ -176,7 +196,10 @@ class Translator {
     char32_t v = 0;
     for (std::size_t k = 0; k < n; ++k) {
       const char h = p_[i_ + k];
-      const int d = h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+      const int d = h >= '0' && h <= '9'   ? h - '0'
+                    : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                    : h >= 'A' && h <= 'F' ? h - 'A' + 10
+                                           : -1;
       if (d < 0) return std::nullopt;
       v = v * 16 + static_cast<char32_t>(d);
     }
@@ -190,10 +213,15 @@ class Translator {
     const auto close = p_.find('}', i_);
     if (close == std::string_view::npos) return error("has \\p{ without a closing }");
     const std::string_view name = p_.substr(i_ + 1, close - i_ - 1);
-    if (name.empty() || name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != std::string_view::npos) {
+    if (name.empty() || name.find_first_not_of(
+                            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
+                            std::string_view::npos) {
       return error("has a \\p{...} with an invalid name");
     }
-    if (name.rfind("Is", 0) == 0) return error("uses a Unicode block escape (\\p{Is...}), which Elva does not support; use a range such as [\\x{0370}-\\x{03FF}]");
+    if (name.rfind("Is", 0) == 0)
+      return error(
+          "uses a Unicode block escape (\\p{Is...}), which Elva does not support; use a range such "
+          "as [\\x{0370}-\\x{03FF}]");
     i_ = close + 1;
     Atom a;
     a.single = false;
@@ -228,45 +256,77 @@ class Translator {
 
   Result<Atom> xpath_escape(char32_t c) {
     switch (c) {
-      case 'n': return of_code('\n');
-      case 'r': return of_code('\r');
-      case 't': return of_code('\t');
-      case 'd': return of_fragments("\\p{Nd}");
-      case 'D': return of_fragments("\\P{Nd}");
-      case 's': return of_chars(xsd_spaces());
-      case 'S': return of_chars(complement(xsd_spaces()));
+      case 'n':
+        return of_code('\n');
+      case 'r':
+        return of_code('\r');
+      case 't':
+        return of_code('\t');
+      case 'd':
+        return of_fragments("\\p{Nd}");
+      case 'D':
+        return of_fragments("\\P{Nd}");
+      case 's':
+        return of_chars(xsd_spaces());
+      case 'S':
+        return of_chars(complement(xsd_spaces()));
       // Unicode's general categories are L M N P S Z C: "not P, Z or C" (XSD's \w) is L M N S.
-      case 'w': return of_fragments("\\p{L}\\p{M}\\p{N}\\p{S}");
-      case 'W': return of_fragments("\\p{P}\\p{Z}\\p{C}");
-      case 'p': return property(false);
-      case 'P': return property(true);
-      case 'i': case 'I': case 'c': case 'C':
-        return error("uses \\i, \\I, \\c or \\C (XML name characters), which Elva does not support");
-      default: break;
+      case 'w':
+        return of_fragments("\\p{L}\\p{M}\\p{N}\\p{S}");
+      case 'W':
+        return of_fragments("\\p{P}\\p{Z}\\p{C}");
+      case 'p':
+        return property(false);
+      case 'P':
+        return property(true);
+      case 'i':
+      case 'I':
+      case 'c':
+      case 'C':
+        return error(
+            "uses \\i, \\I, \\c or \\C (XML name characters), which Elva does not support");
+      default:
+        break;
     }
-    if (c >= '1' && c <= '9') return error("uses a back-reference (\\1 ...), which Elva cannot run");
-    if (c < 0x80 && c != 0 && std::string_view("\\|.-^?*+{}()[]$").find(static_cast<char>(c)) != std::string_view::npos) {
+    if (c >= '1' && c <= '9')
+      return error("uses a back-reference (\\1 ...), which Elva cannot run");
+    if (c < 0x80 && c != 0 &&
+        std::string_view("\\|.-^?*+{}()[]$").find(static_cast<char>(c)) != std::string_view::npos) {
       return of_code(c);
     }
     return error("has an escape that XPath does not define (a backslash before '" +
-                 std::string(c < 0x80 && c >= 0x20 ? std::string(1, static_cast<char>(c)) : "?") + "')");
+                 std::string(c < 0x80 && c >= 0x20 ? std::string(1, static_cast<char>(c)) : "?") +
+                 "')");
   }
 
   Result<Atom> js_escape(char32_t c) {
     switch (c) {
-      case 'd': return of_chars({{'0', '9'}});
-      case 'D': return of_chars(complement({{'0', '9'}}));
-      case 'w': return of_chars(js_word());
-      case 'W': return of_chars(complement(js_word()));
-      case 's': return of_chars(js_spaces());
-      case 'S': return of_chars(complement(js_spaces()));
-      case 't': return of_code('\t');
-      case 'n': return of_code('\n');
-      case 'v': return of_code('\v');
-      case 'f': return of_code('\f');
-      case 'r': return of_code('\r');
-      case 'b': return of_code('\b');  // in a class: backspace (outside, run() keeps the assertion)
-      case 'B': return of_code('B');
+      case 'd':
+        return of_chars({{'0', '9'}});
+      case 'D':
+        return of_chars(complement({{'0', '9'}}));
+      case 'w':
+        return of_chars(js_word());
+      case 'W':
+        return of_chars(complement(js_word()));
+      case 's':
+        return of_chars(js_spaces());
+      case 'S':
+        return of_chars(complement(js_spaces()));
+      case 't':
+        return of_code('\t');
+      case 'n':
+        return of_code('\n');
+      case 'v':
+        return of_code('\v');
+      case 'f':
+        return of_code('\f');
+      case 'r':
+        return of_code('\r');
+      case 'b':
+        return of_code('\b');  // in a class: backspace (outside, run() keeps the assertion)
+      case 'B':
+        return of_code('B');
       case 'x': {
         if (auto v = hex_digits(2)) return of_code(*v);
         return of_code('x');
@@ -276,16 +336,21 @@ class Translator {
         return of_code('u');
       }
       case 'c': {
-        if (i_ < p_.size() && std::isalpha(static_cast<unsigned char>(p_[i_]))) return of_code(static_cast<char32_t>(p_[i_++] % 32));
+        if (i_ < p_.size() && std::isalpha(static_cast<unsigned char>(p_[i_])))
+          return of_code(static_cast<char32_t>(p_[i_++] % 32));
         return error("has \\c without a control letter");
       }
       case '0':
-        if (i_ < p_.size() && p_[i_] >= '0' && p_[i_] <= '9') return error("uses an octal escape, which Elva does not support");
+        if (i_ < p_.size() && p_[i_] >= '0' && p_[i_] <= '9')
+          return error("uses an octal escape, which Elva does not support");
         return of_code(0);
-      case 'k': return error("uses a named back-reference (\\k<name>), which Elva cannot run");
-      default: break;
+      case 'k':
+        return error("uses a named back-reference (\\k<name>), which Elva cannot run");
+      default:
+        break;
     }
-    if (c >= '1' && c <= '9') return error("uses a back-reference (\\1 ...), which Elva cannot run");
+    if (c >= '1' && c <= '9')
+      return error("uses a back-reference (\\1 ...), which Elva cannot run");
     return of_code(c);  // an identity escape: \/ \. \a ...
   }
 
@@ -311,14 +376,16 @@ class Translator {
         i_ += 2;
         auto sub = char_class(depth + 1);
         if (!sub) return sub;
-        if (i_ >= p_.size() || p_[i_] != ']') return error("has a class subtraction that does not end the class");
+        if (i_ >= p_.size() || p_[i_] != ']')
+          return error("has a class subtraction that does not end the class");
         ++i_;
         return subtract(set, *sub);
       }
       auto first = class_atom();
       if (!first) return fail(first.error());
       any = true;
-      const bool range = first->single && i_ + 1 < p_.size() && p_[i_] == '-' && p_[i_ + 1] != ']' && p_[i_ + 1] != '[';
+      const bool range = first->single && i_ + 1 < p_.size() && p_[i_] == '-' &&
+                         p_[i_ + 1] != ']' && p_[i_ + 1] != '[';
       if (!range) {
         add(set, *first);
         continue;
@@ -333,7 +400,8 @@ class Translator {
         add(set, *last);
         continue;
       }
-      if (last->code < first->code) return error("has a character range whose end comes before its start");
+      if (last->code < first->code)
+        return error("has a character range whose end comes before its start");
       set.chars.emplace_back(first->code, last->code);
     }
   }
@@ -360,7 +428,9 @@ class Translator {
   // base - sub, over plain characters only (RE2 has no class subtraction).
   Result<ClassSet> subtract(const ClassSet& base, const ClassSet& sub) {
     if (!base.fragments.empty() || !sub.fragments.empty()) {
-      return error("subtracts character classes that use \\p, \\d or \\w ([a-z-[...]] works with plain characters and ranges only)");
+      return error(
+          "subtracts character classes that use \\p, \\d or \\w ([a-z-[...]] works with plain "
+          "characters and ranges only)");
     }
     const Intervals a = base.negated ? complement(base.chars) : normalised(base.chars);
     const Intervals b = sub.negated ? complement(sub.chars) : normalised(sub.chars);

@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-
 #include <nlohmann/json.hpp>
 
 #include "expr/budget.hpp"
@@ -69,11 +68,16 @@ std::optional<Decimal> decimal_from_string(std::string_view text) {
 }
 
 namespace {
-std::string two(unsigned v) { char b[8]; std::snprintf(b, sizeof b, "%02u", v); return b; }
+std::string two(unsigned v) {
+  char b[8];
+  std::snprintf(b, sizeof b, "%02u", v);
+  return b;
+}
 }  // namespace
 
 std::string date_to_string(Date d) {
-  std::int64_t y; unsigned m, day;
+  std::int64_t y;
+  unsigned m, day;
   civil_from_days(d.days, y, m, day);
   char b[32];
   std::snprintf(b, sizeof b, "%04lld-%02u-%02u", static_cast<long long>(y), m, day);
@@ -83,19 +87,29 @@ std::string date_to_string(Date d) {
 std::string date_time_to_string(DateTime dt) {
   const std::int64_t day_ms = 86'400'000;
   std::int64_t days = dt.millis / day_ms, rest = dt.millis % day_ms;
-  if (rest < 0) { rest += day_ms; --days; }
-  std::string out = date_to_string(Date{days}) + "T" + two(static_cast<unsigned>(rest / 3'600'000)) + ":" +
-                    two(static_cast<unsigned>(rest / 60'000 % 60)) + ":" + two(static_cast<unsigned>(rest / 1000 % 60));
-  if (rest % 1000) { char b[8]; std::snprintf(b, sizeof b, ".%03u", static_cast<unsigned>(rest % 1000)); out += b; }
+  if (rest < 0) {
+    rest += day_ms;
+    --days;
+  }
+  std::string out = date_to_string(Date{days}) + "T" +
+                    two(static_cast<unsigned>(rest / 3'600'000)) + ":" +
+                    two(static_cast<unsigned>(rest / 60'000 % 60)) + ":" +
+                    two(static_cast<unsigned>(rest / 1000 % 60));
+  if (rest % 1000) {
+    char b[8];
+    std::snprintf(b, sizeof b, ".%03u", static_cast<unsigned>(rest % 1000));
+    out += b;
+  }
   return out + (dt.has_zone ? "Z" : "");
 }
 
 std::string duration_to_string(DayTimeDuration d) {
   std::string out = d.millis < 0 ? "-P" : "P";
   // The magnitude as unsigned: -INT64_MIN does not fit an int64.
-  const std::uint64_t ms = d.millis < 0 ? 0 - static_cast<std::uint64_t>(d.millis) : static_cast<std::uint64_t>(d.millis);
-  const std::uint64_t days = ms / 86'400'000, h = ms / 3'600'000 % 24, m = ms / 60'000 % 60, s = ms / 1000 % 60,
-                      frac = ms % 1000;
+  const std::uint64_t ms = d.millis < 0 ? 0 - static_cast<std::uint64_t>(d.millis)
+                                        : static_cast<std::uint64_t>(d.millis);
+  const std::uint64_t days = ms / 86'400'000, h = ms / 3'600'000 % 24, m = ms / 60'000 % 60,
+                      s = ms / 1000 % 60, frac = ms % 1000;
   if (days) out += std::to_string(days) + "D";
   if (h || m || s || frac || !days) {
     out += "T";
@@ -103,7 +117,12 @@ std::string duration_to_string(DayTimeDuration d) {
     if (m) out += std::to_string(m) + "M";
     if (s || frac || (!h && !m)) {
       out += std::to_string(s);
-      if (frac) { char b[8]; std::snprintf(b, sizeof b, ".%03llu", static_cast<unsigned long long>(frac)); out += b; while (out.back() == '0') out.pop_back(); }
+      if (frac) {
+        char b[8];
+        std::snprintf(b, sizeof b, ".%03llu", static_cast<unsigned long long>(frac));
+        out += b;
+        while (out.back() == '0') out.pop_back();
+      }
       out += "S";
     }
   }
@@ -112,20 +131,27 @@ std::string duration_to_string(DayTimeDuration d) {
 
 std::string duration_to_string(YearMonthDuration d) {
   std::string out = d.months < 0 ? "-P" : "P";
-  const std::uint64_t m = d.months < 0 ? 0 - static_cast<std::uint64_t>(d.months) : static_cast<std::uint64_t>(d.months);
+  const std::uint64_t m = d.months < 0 ? 0 - static_cast<std::uint64_t>(d.months)
+                                       : static_cast<std::uint64_t>(d.months);
   if (m / 12) out += std::to_string(m / 12) + "Y";
   if (m % 12 || m == 0) out += std::to_string(m % 12) + "M";
   return out;
 }
 
 std::string time_to_string(Time t) {
-  std::string out = two(static_cast<unsigned>(t.millis / 3'600'000)) + ":" + two(static_cast<unsigned>(t.millis / 60'000 % 60)) +
-                    ":" + two(static_cast<unsigned>(t.millis / 1000 % 60));
-  if (t.millis % 1000) { char b[16]; std::snprintf(b, sizeof b, ".%03u", static_cast<unsigned>(t.millis % 1000)); out += b; }
+  std::string out = two(static_cast<unsigned>(t.millis / 3'600'000)) + ":" +
+                    two(static_cast<unsigned>(t.millis / 60'000 % 60)) + ":" +
+                    two(static_cast<unsigned>(t.millis / 1000 % 60));
+  if (t.millis % 1000) {
+    char b[16];
+    std::snprintf(b, sizeof b, ".%03u", static_cast<unsigned>(t.millis % 1000));
+    out += b;
+  }
   if (!t.has_zone) return out;
   if (t.offset_seconds == 0) return out + "Z";
   const std::int32_t off = t.offset_seconds < 0 ? -t.offset_seconds : t.offset_seconds;
-  return out + (t.offset_seconds < 0 ? "-" : "+") + two(static_cast<unsigned>(off / 3600)) + ":" + two(static_cast<unsigned>(off / 60 % 60));
+  return out + (t.offset_seconds < 0 ? "-" : "+") + two(static_cast<unsigned>(off / 3600)) + ":" +
+         two(static_cast<unsigned>(off / 60 % 60));
 }
 
 std::optional<Time> time_from_string(std::string_view s) {
@@ -152,7 +178,8 @@ std::optional<Time> time_from_string(std::string_view s) {
       ++i;
       std::int64_t frac = 0, scale = 100;
       const std::size_t from = i;
-      for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10) frac += (s[i] - '0') * scale;
+      for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10)
+        frac += (s[i] - '0') * scale;
       if (i == from) return std::nullopt;
       t.millis += frac;
     }
@@ -170,9 +197,19 @@ std::optional<Time> time_from_string(std::string_view s) {
 }
 
 std::string Value::type_name() const {
-  static const char* names[] = {"Null", "boolean", "number", "string", "date", "date and time",
-                                "days and time duration", "years and months duration", "list",
-                                "context", "range", "time", "function"};
+  static const char* names[] = {"Null",
+                                "boolean",
+                                "number",
+                                "string",
+                                "date",
+                                "date and time",
+                                "days and time duration",
+                                "years and months duration",
+                                "list",
+                                "context",
+                                "range",
+                                "time",
+                                "function"};
   if (auto* dt = get<DateTime>(); dt) return "date and time";
   return names[data_.index()];
 }
@@ -195,19 +232,30 @@ std::uint32_t depth_of(const Context& c) {
 std::string utf8_or_replaced(const std::string& s) {
   auto valid_at = [&](std::size_t i, std::size_t& len) {
     const auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) { len = 1; return true; }
+    if (c < 0x80) {
+      len = 1;
+      return true;
+    }
     std::uint32_t cp;
-    if (c >= 0xC2 && c <= 0xDF) { len = 2; cp = c & 0x1F; }
-    else if (c >= 0xE0 && c <= 0xEF) { len = 3; cp = c & 0x0F; }
-    else if (c >= 0xF0 && c <= 0xF4) { len = 4; cp = c & 0x07; }
-    else return false;
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      cp = c & 0x07;
+    } else
+      return false;
     if (i + len > s.size()) return false;
     for (std::size_t k = 1; k < len; ++k) {
       const auto n = static_cast<unsigned char>(s[i + k]);
       if ((n & 0xC0) != 0x80) return false;
       cp = (cp << 6) | (n & 0x3F);
     }
-    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return false;  // overlong, too large
+    if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)))
+      return false;                          // overlong, too large
     return !(cp >= 0xD800 && cp <= 0xDFFF);  // surrogates are not characters
   };
   std::size_t i = 0, len = 0;
@@ -229,7 +277,8 @@ std::string utf8_or_replaced(const std::string& s) {
 nlohmann::json number_json(const Decimal& d) {
   static const Decimal int_limit(std::int64_t{1} << 62);
   if (!boost::multiprecision::isfinite(d)) return nullptr;
-  if (boost::multiprecision::abs(d) < int_limit && boost::multiprecision::floor(d) == d) return d.convert_to<std::int64_t>();
+  if (boost::multiprecision::abs(d) < int_limit && boost::multiprecision::floor(d) == d)
+    return d.convert_to<std::int64_t>();
   // The nearest double (nlohmann writes the shortest text that reads back as it); beyond the
   // range of a double JSON has no number, so null.
   const std::string text = d.str(36, std::ios_base::scientific);
@@ -242,14 +291,17 @@ nlohmann::json number_json(const Decimal& d) {
 
 Value::Value(Decimal d) {
   static const Decimal smallest("1e-6176");
-  if (!representable(d)) return;  // null
+  if (!representable(d)) return;                                        // null
   if (!d.is_zero() && boost::multiprecision::abs(d) < smallest) d = 0;  // underflow
   data_ = std::move(d);
 }
 
 Value::Value(List l) : depth_(depth_of(l)) { data_ = std::make_shared<const List>(std::move(l)); }
-Value::Value(Context c) : depth_(depth_of(c)) { data_ = std::make_shared<const Context>(std::move(c)); }
-Value::Value(std::shared_ptr<const Range> r) : depth_(r ? std::max(r->start.depth(), r->end.depth()) + 1 : 0) {
+Value::Value(Context c) : depth_(depth_of(c)) {
+  data_ = std::make_shared<const Context>(std::move(c));
+}
+Value::Value(std::shared_ptr<const Range> r)
+    : depth_(r ? std::max(r->start.depth(), r->end.depth()) + 1 : 0) {
   if (r) data_ = std::move(r);
 }
 Value::Value(std::shared_ptr<const Function> f) : depth_(f ? depth_of(f->closure) : 0) {
@@ -267,9 +319,15 @@ std::string Value::to_string() const {
       return nlohmann::json(utf8_or_replaced(s)).dump();
     }
     std::string operator()(Date d) const { return "date(\"" + date_to_string(d) + "\")"; }
-    std::string operator()(DateTime d) const { return "date and time(\"" + date_time_to_string(d) + "\")"; }
-    std::string operator()(DayTimeDuration d) const { return "duration(\"" + duration_to_string(d) + "\")"; }
-    std::string operator()(YearMonthDuration d) const { return "duration(\"" + duration_to_string(d) + "\")"; }
+    std::string operator()(DateTime d) const {
+      return "date and time(\"" + date_time_to_string(d) + "\")";
+    }
+    std::string operator()(DayTimeDuration d) const {
+      return "duration(\"" + duration_to_string(d) + "\")";
+    }
+    std::string operator()(YearMonthDuration d) const {
+      return "duration(\"" + duration_to_string(d) + "\")";
+    }
     std::string operator()(const std::shared_ptr<const List>& l) const {
       std::string out = "[";
       for (std::size_t i = 0; i < l->size(); ++i) {
@@ -304,14 +362,18 @@ Value Value::from_json(const nlohmann::json& j) { return from_json(j, 0); }
 
 Value Value::from_json(const nlohmann::json& j, std::uint32_t depth) {
   switch (j.type()) {
-    case nlohmann::json::value_t::boolean: return Value(j.get<bool>());
-    case nlohmann::json::value_t::number_integer: return Value(Decimal(j.get<std::int64_t>()));
-    case nlohmann::json::value_t::number_unsigned: return Value(Decimal(j.get<std::uint64_t>()));
+    case nlohmann::json::value_t::boolean:
+      return Value(j.get<bool>());
+    case nlohmann::json::value_t::number_integer:
+      return Value(Decimal(j.get<std::int64_t>()));
+    case nlohmann::json::value_t::number_unsigned:
+      return Value(Decimal(j.get<std::uint64_t>()));
     case nlohmann::json::value_t::number_float: {
       auto d = decimal_from_string(j.dump());  // the shortest text of the double: 0.1 stays 0.1
       return d ? Value(*d) : Value();          // NaN and infinities (never parsed, only built)
     }
-    case nlohmann::json::value_t::string: return Value(j.get<std::string>());
+    case nlohmann::json::value_t::string:
+      return Value(j.get<std::string>());
     case nlohmann::json::value_t::array: {
       if (depth >= kMaxValueDepth) return Value();
       List list;
@@ -323,10 +385,12 @@ Value Value::from_json(const nlohmann::json& j, std::uint32_t depth) {
       if (depth >= kMaxValueDepth) return Value();
       Context ctx;
       ctx.reserve(j.size());
-      for (auto it = j.begin(); it != j.end(); ++it) ctx.emplace_back(it.key(), from_json(it.value(), depth + 1));
+      for (auto it = j.begin(); it != j.end(); ++it)
+        ctx.emplace_back(it.key(), from_json(it.value(), depth + 1));
       return Value(std::move(ctx));
     }
-    default: return Value();
+    default:
+      return Value();
   }
 }
 
@@ -351,11 +415,15 @@ nlohmann::json Value::to_json() const {
       return out;
     }
     nlohmann::json operator()(const std::shared_ptr<const Range>& r) const {
-      return {{"start", r->start.to_json()}, {"end", r->end.to_json()},
-              {"startIncluded", r->start_included}, {"endIncluded", r->end_included}};
+      return {{"start", r->start.to_json()},
+              {"end", r->end.to_json()},
+              {"startIncluded", r->start_included},
+              {"endIncluded", r->end_included}};
     }
     nlohmann::json operator()(Time t) const { return time_to_string(t); }
-    nlohmann::json operator()(const std::shared_ptr<const Function>&) const { return nullptr; }  // not data
+    nlohmann::json operator()(const std::shared_ptr<const Function>&) const {
+      return nullptr;
+    }  // not data
   };
   return std::visit(Visitor{}, data_);
 }
@@ -383,7 +451,10 @@ bool equal(const Value& a, const Value& b) {
       bool found = false;
       for (const auto& [k2, v2] : *cb) {
         if (!spend()) return false;
-        if (k == k2) { found = equal(v, v2); break; }
+        if (k == k2) {
+          found = equal(v, v2);
+          break;
+        }
       }
       if (!found) return false;
     }
@@ -410,7 +481,8 @@ std::optional<int> compare(const Value& a, const Value& b) {
   if (auto* x = a.get<Date>()) return cmp(x->days, b.get<Date>()->days);
   if (auto* x = a.get<DateTime>()) return cmp(x->millis, b.get<DateTime>()->millis);
   if (auto* x = a.get<DayTimeDuration>()) return cmp(x->millis, b.get<DayTimeDuration>()->millis);
-  if (auto* x = a.get<YearMonthDuration>()) return cmp(x->months, b.get<YearMonthDuration>()->months);
+  if (auto* x = a.get<YearMonthDuration>())
+    return cmp(x->months, b.get<YearMonthDuration>()->months);
   if (auto* x = a.get<Time>()) {
     const auto* y = b.get<Time>();
     if (x->has_zone != y->has_zone) return std::nullopt;  // a local time is no instant

@@ -3,17 +3,16 @@
 // results go out as JSON (dates and durations as their ISO strings).
 #pragma once
 
+#include <boost/multiprecision/cpp_dec_float.hpp>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
-
-#include <boost/multiprecision/cpp_dec_float.hpp>
-#include <nlohmann/json_fwd.hpp>
 
 #include "common/iso8601.hpp"
 
@@ -63,34 +62,48 @@ struct Function {
 
 class Value {
  public:
-  using Data = std::variant<std::monostate, bool, Decimal, std::string, Date, DateTime,
-                            DayTimeDuration, YearMonthDuration, std::shared_ptr<const List>,
-                            std::shared_ptr<const Context>, std::shared_ptr<const Range>, Time,
-                            std::shared_ptr<const Function>>;
+  using Data =
+      std::variant<std::monostate, bool, Decimal, std::string, Date, DateTime, DayTimeDuration,
+                   YearMonthDuration, std::shared_ptr<const List>, std::shared_ptr<const Context>,
+                   std::shared_ptr<const Range>, Time, std::shared_ptr<const Function>>;
   Value() = default;
-  Value(bool b) : data_(b) {}                        // NOLINT
+  Value(bool b) : data_(b) {}  // NOLINT
   // Null when `d` is not a FEEL number: not finite or beyond decimal128's range (number.hpp).
-  Value(Decimal d);                                  // NOLINT
-  Value(int i) : data_(Decimal(i)) {}                // NOLINT
-  Value(std::string s) : data_(std::move(s)) {}      // NOLINT
-  Value(const char* s) : data_(std::string(s)) {}    // NOLINT
-  Value(Date d) : data_(d) {}                        // NOLINT
-  Value(DateTime d) : data_(d) {}                    // NOLINT
-  Value(DayTimeDuration d) : data_(d) {}             // NOLINT
-  Value(YearMonthDuration d) : data_(d) {}           // NOLINT
-  Value(List l);                                     // NOLINT
-  Value(Context c);                                  // NOLINT
-  Value(std::shared_ptr<const Range> r);             // NOLINT
-  Value(Time t) : data_(t) {}                        // NOLINT
-  Value(std::shared_ptr<const Function> f);          // NOLINT
+  Value(Decimal d);                                // NOLINT
+  Value(int i) : data_(Decimal(i)) {}              // NOLINT
+  Value(std::string s) : data_(std::move(s)) {}    // NOLINT
+  Value(const char* s) : data_(std::string(s)) {}  // NOLINT
+  Value(Date d) : data_(d) {}                      // NOLINT
+  Value(DateTime d) : data_(d) {}                  // NOLINT
+  Value(DayTimeDuration d) : data_(d) {}           // NOLINT
+  Value(YearMonthDuration d) : data_(d) {}         // NOLINT
+  Value(List l);                                   // NOLINT
+  Value(Context c);                                // NOLINT
+  Value(std::shared_ptr<const Range> r);           // NOLINT
+  Value(Time t) : data_(t) {}                      // NOLINT
+  Value(std::shared_ptr<const Function> f);        // NOLINT
 
   bool is_null() const { return data_.index() == 0; }
   template <typename T>
-  const T* get() const { return std::get_if<T>(&data_); }
-  const List* list() const { auto* p = get<std::shared_ptr<const List>>(); return p ? p->get() : nullptr; }
-  const Context* context() const { auto* p = get<std::shared_ptr<const Context>>(); return p ? p->get() : nullptr; }
-  const Range* range() const { auto* p = get<std::shared_ptr<const Range>>(); return p ? p->get() : nullptr; }
-  const Function* function() const { auto* p = get<std::shared_ptr<const Function>>(); return p ? p->get() : nullptr; }
+  const T* get() const {
+    return std::get_if<T>(&data_);
+  }
+  const List* list() const {
+    auto* p = get<std::shared_ptr<const List>>();
+    return p ? p->get() : nullptr;
+  }
+  const Context* context() const {
+    auto* p = get<std::shared_ptr<const Context>>();
+    return p ? p->get() : nullptr;
+  }
+  const Range* range() const {
+    auto* p = get<std::shared_ptr<const Range>>();
+    return p ? p->get() : nullptr;
+  }
+  const Function* function() const {
+    auto* p = get<std::shared_ptr<const Function>>();
+    return p ? p->get() : nullptr;
+  }
   const Data& data() const { return data_; }
   // How deeply lists, contexts, ranges and closures nest inside this value (0 for a scalar);
   // kept with the value, so checking it costs nothing (kMaxValueDepth).
@@ -143,7 +156,9 @@ std::string time_to_string(Time t);
 // "10:30", "10:30:00", "10:30:00.5", with "Z" or "+01:00"; nullopt when it is not a time.
 std::optional<Time> time_from_string(std::string_view text);
 // The instant a zoned time stands for, in ms since midnight UTC (for comparing zoned times).
-inline std::int64_t time_utc_millis(Time t) { return t.millis - std::int64_t{t.offset_seconds} * 1000; }
+inline std::int64_t time_utc_millis(Time t) {
+  return t.millis - std::int64_t{t.offset_seconds} * 1000;
+}
 // Civil date helpers live in common/iso8601 (shared with the runtime's timers).
 using iso8601::civil_from_days;
 using iso8601::days_from_civil;

@@ -16,13 +16,16 @@ using nlohmann::json;
 constexpr int kMaxGroupDepth = 16;
 
 const std::set<std::string>& input_types() {
-  static const std::set<std::string> types = {"textfield", "textarea", "number", "datetime", "select",
-                                              "radio", "checkbox", "checklist", "taglist", "expression"};
+  static const std::set<std::string> types = {"textfield", "textarea",  "number",   "datetime",
+                                              "select",    "radio",     "checkbox", "checklist",
+                                              "taglist",   "expression"};
   return types;
 }
 
 const std::set<std::string>& display_types() {
-  static const std::set<std::string> types = {"text", "html", "spacer", "separator", "image", "button", "iframe", "table", "documentPreview"};
+  static const std::set<std::string> types = {"text",      "html",  "spacer",
+                                              "separator", "image", "button",
+                                              "iframe",    "table", "documentPreview"};
   return types;
 }
 
@@ -59,27 +62,33 @@ Result<void> read_components(const json& components, Form& form, std::size_t& in
 Result<void> read_validate(const json& v, Field& f, const std::string& where) {
   if (!v.is_object()) return fail(Errc::InvalidArgument, where + ": validate must be an object");
   if (v.contains("required")) {
-    if (!v["required"].is_boolean()) return fail(Errc::InvalidArgument, where + ": validate.required must be true or false");
+    if (!v["required"].is_boolean())
+      return fail(Errc::InvalidArgument, where + ": validate.required must be true or false");
     f.required = v["required"].get<bool>();
   }
   for (const char* name : {"min", "max"}) {
     if (!v.contains(name) || v[name].is_null()) continue;
-    if (!v[name].is_number()) return fail(Errc::InvalidArgument, where + ": validate." + name + " must be a number");
+    if (!v[name].is_number())
+      return fail(Errc::InvalidArgument, where + ": validate." + name + " must be a number");
     (std::string(name) == "min" ? f.min : f.max) = v[name].get<double>();
   }
   for (const char* name : {"minLength", "maxLength"}) {
     if (!v.contains(name) || v[name].is_null()) continue;
-    if (!v[name].is_number_unsigned()) return fail(Errc::InvalidArgument, where + ": validate." + name + " must be a whole number");
+    if (!v[name].is_number_unsigned())
+      return fail(Errc::InvalidArgument, where + ": validate." + name + " must be a whole number");
     (std::string(name) == "minLength" ? f.min_length : f.max_length) = v[name].get<std::size_t>();
   }
   if (v.contains("pattern") && !v["pattern"].is_null()) {
-    if (!v["pattern"].is_string()) return fail(Errc::InvalidArgument, where + ": validate.pattern must be a text");
+    if (!v["pattern"].is_string())
+      return fail(Errc::InvalidArgument, where + ": validate.pattern must be a text");
     f.pattern = v["pattern"].get<std::string>();
     auto re = expr::Regex::compile(f.pattern, "", expr::RegexDialect::ECMAScript);
-    if (!re) return fail(Errc::InvalidArgument, where + ": validate.pattern: " + re.error().message);
+    if (!re)
+      return fail(Errc::InvalidArgument, where + ": validate.pattern: " + re.error().message);
     f.pattern_regex = *re;
   }
-  if (v.contains("validationType") && !v["validationType"].is_null() && !v["validationType"].is_string()) {
+  if (v.contains("validationType") && !v["validationType"].is_null() &&
+      !v["validationType"].is_string()) {
     return fail(Errc::InvalidArgument, where + ": validate.validationType must be email or phone");
   }
   f.validation_type = text_or(v, "validationType", "");
@@ -92,30 +101,39 @@ Result<void> read_validate(const json& v, Field& f, const std::string& where) {
 Result<void> read_component(const json& c, Form& form, std::size_t index) {
   const std::string where = describe(index, c);
   if (!c.is_object()) return fail(Errc::InvalidArgument, where + ": must be an object");
-  if (c.contains("type") && !c["type"].is_string()) return fail(Errc::InvalidArgument, where + ": type must be a text");
+  if (c.contains("type") && !c["type"].is_string())
+    return fail(Errc::InvalidArgument, where + ": type must be a text");
   const std::string type = text_or(c, "type", "");
   if (type == "group" || type == "dynamiclist") {
-    if (type == "dynamiclist") return fail(Errc::InvalidArgument, where + ": dynamic lists are not supported by Elva's forms yet");
+    if (type == "dynamiclist")
+      return fail(Errc::InvalidArgument,
+                  where + ": dynamic lists are not supported by Elva's forms yet");
     return {};
   }
   if (display_types().count(type)) return {};
   if (!input_types().count(type)) {
-    return fail(Errc::InvalidArgument, where + ": the component type '" + shown_key(type) + "' is not supported (supported: textfield, textarea, "
-                                       "number, datetime, select, radio, checkbox, checklist, taglist, text, group)");
+    return fail(Errc::InvalidArgument,
+                where + ": the component type '" + shown_key(type) +
+                    "' is not supported (supported: textfield, textarea, "
+                    "number, datetime, select, radio, checkbox, checklist, taglist, text, group)");
   }
   if (type == "expression") return {};  // computed in the browser; never taken from a submission
   Field f;
   f.type = type;
-  if (c.contains("key") && !c["key"].is_string()) return fail(Errc::InvalidArgument, where + ": key must be a text");
+  if (c.contains("key") && !c["key"].is_string())
+    return fail(Errc::InvalidArgument, where + ": key must be a text");
   f.key = text_or(c, "key", "");
-  if (f.key.empty()) return fail(Errc::InvalidArgument, where + ": an input field needs a key (the variable it sets)");
+  if (f.key.empty())
+    return fail(Errc::InvalidArgument,
+                where + ": an input field needs a key (the variable it sets)");
   f.label = text_or(c, "label", f.key);
   if (type == "datetime") {
     f.subtype = text_or(c, "subtype", "date");
     if (f.subtype != "date" && f.subtype != "time" && f.subtype != "datetime") {
       return fail(Errc::InvalidArgument, where + ": subtype must be date, time or datetime");
     }
-    if (f.label == f.key) f.label = text_or(c, f.subtype == "time" ? "timeLabel" : "dateLabel", f.key);
+    if (f.label == f.key)
+      f.label = text_or(c, f.subtype == "time" ? "timeLabel" : "dateLabel", f.key);
   }
   // A FEEL expression ("=...") for readonly or disabled is not evaluated: the field is taken.
   f.readonly = is_true(c, "readonly") || is_true(c, "disabled");
@@ -125,9 +143,12 @@ Result<void> read_component(const json& c, Form& form, std::size_t index) {
   if (type == "select" || type == "radio" || type == "checklist" || type == "taglist") {
     if (c.contains("values") && c["values"].is_array()) {
       for (const auto& o : c["values"]) {
-        if (!o.is_object() || !o.contains("value")) return fail(Errc::InvalidArgument, where + ": each of values needs a value");
+        if (!o.is_object() || !o.contains("value"))
+          return fail(Errc::InvalidArgument, where + ": each of values needs a value");
         const json& value = o["value"];
-        f.options.push_back({text_or(o, "label", value.is_string() ? value.get<std::string>() : value.dump()), value});
+        f.options.push_back(
+            {text_or(o, "label", value.is_string() ? value.get<std::string>() : value.dump()),
+             value});
       }
     } else if (c.contains("valuesKey") || c.contains("valuesExpression")) {
       f.has_dynamic_options = true;
@@ -141,7 +162,9 @@ Result<void> read_component(const json& c, Form& form, std::size_t index) {
 
 Result<void> read_components(const json& components, Form& form, std::size_t& index, int depth) {
   if (!components.is_array()) return fail(Errc::InvalidArgument, "components must be a list");
-  if (depth > kMaxGroupDepth) return fail(Errc::InvalidArgument, "groups nest deeper than " + std::to_string(kMaxGroupDepth) + " levels");
+  if (depth > kMaxGroupDepth)
+    return fail(Errc::InvalidArgument,
+                "groups nest deeper than " + std::to_string(kMaxGroupDepth) + " levels");
   for (const auto& c : components) {
     const std::size_t mine = index++;
     if (auto r = read_component(c, form, mine); !r) return r;
@@ -168,12 +191,15 @@ std::string number_text(double d) {
 
 bool digits(const std::string& s, std::size_t at, std::size_t n) {
   if (at + n > s.size()) return false;
-  for (std::size_t i = at; i < at + n; ++i) if (s[i] < '0' || s[i] > '9') return false;
+  for (std::size_t i = at; i < at + n; ++i)
+    if (s[i] < '0' || s[i] > '9') return false;
   return true;
 }
 
 bool valid_date(const std::string& s) {  // YYYY-MM-DD, a real day (no February 30th)
-  if (s.size() != 10 || !digits(s, 0, 4) || s[4] != '-' || !digits(s, 5, 2) || s[7] != '-' || !digits(s, 8, 2)) return false;
+  if (s.size() != 10 || !digits(s, 0, 4) || s[4] != '-' || !digits(s, 5, 2) || s[7] != '-' ||
+      !digits(s, 8, 2))
+    return false;
   auto number = [&](std::size_t at, std::size_t n) {
     unsigned v = 0;
     for (std::size_t i = at; i < at + n; ++i) v = v * 10 + static_cast<unsigned>(s[i] - '0');
@@ -198,16 +224,19 @@ bool valid_time(const std::string& s) {  // HH:MM[:SS][Z|+hh:mm]
   }
   if (i == s.size()) return true;
   if (s[i] == 'Z') return i + 1 == s.size();
-  return (s[i] == '+' || s[i] == '-') && s.size() == i + 6 && digits(s, i + 1, 2) && s[i + 3] == ':' && digits(s, i + 4, 2);
+  return (s[i] == '+' || s[i] == '-') && s.size() == i + 6 && digits(s, i + 1, 2) &&
+         s[i + 3] == ':' && digits(s, i + 4, 2);
 }
 
 bool valid_email(const std::string& s) {
-  static const auto re = expr::Regex::compile(R"(^[^\s@]+@[^\s@]+\.[^\s@]+$)", "", expr::RegexDialect::ECMAScript);
+  static const auto re =
+      expr::Regex::compile(R"(^[^\s@]+@[^\s@]+\.[^\s@]+$)", "", expr::RegexDialect::ECMAScript);
   return re && (*re)->search(s);
 }
 
 bool valid_phone(const std::string& s) {
-  static const auto re = expr::Regex::compile(R"(^\+?[0-9 ()-]{5,20}$)", "", expr::RegexDialect::ECMAScript);
+  static const auto re =
+      expr::Regex::compile(R"(^\+?[0-9 ()-]{5,20}$)", "", expr::RegexDialect::ECMAScript);
   return re && (*re)->search(s);
 }
 
@@ -220,13 +249,17 @@ std::string check_value(const Field& f, const json& v) {
     // Lengths count characters (UTF-8 code points), as a person sees them.
     std::size_t chars = 0;
     for (unsigned char ch : s) chars += (ch & 0xC0) != 0x80;
-    if (f.min_length && chars < *f.min_length) return label + " must have at least " + std::to_string(*f.min_length) + " characters";
-    if (f.max_length && chars > *f.max_length) return label + " must have at most " + std::to_string(*f.max_length) + " characters";
+    if (f.min_length && chars < *f.min_length)
+      return label + " must have at least " + std::to_string(*f.min_length) + " characters";
+    if (f.max_length && chars > *f.max_length)
+      return label + " must have at most " + std::to_string(*f.max_length) + " characters";
     if (f.pattern_regex && !s.empty() && !f.pattern_regex->search(s)) {
       return label + " does not have the expected format (" + f.pattern + ")";
     }
-    if (f.validation_type == "email" && !s.empty() && !valid_email(s)) return label + " must be an e-mail address";
-    if (f.validation_type == "phone" && !s.empty() && !valid_phone(s)) return label + " must be a phone number";
+    if (f.validation_type == "email" && !s.empty() && !valid_email(s))
+      return label + " must be an e-mail address";
+    if (f.validation_type == "phone" && !s.empty() && !valid_phone(s))
+      return label + " must be a phone number";
     return "";
   }
   if (f.type == "number") {
@@ -242,7 +275,8 @@ std::string check_value(const Field& f, const json& v) {
     const auto& s = v.get_ref<const std::string&>();
     if (f.subtype == "date" && !valid_date(s)) return label + " must be a date (YYYY-MM-DD)";
     if (f.subtype == "time" && !valid_time(s)) return label + " must be a time (HH:MM)";
-    if (f.subtype == "datetime" && !iso8601::parse_date_time(s)) return label + " must be a date and time (YYYY-MM-DDTHH:MM)";
+    if (f.subtype == "datetime" && !iso8601::parse_date_time(s))
+      return label + " must be a date and time (YYYY-MM-DDTHH:MM)";
     return "";
   }
   if (f.type == "select" || f.type == "radio") {
@@ -266,8 +300,12 @@ bool empty_value(const json& v) {
 }  // namespace
 
 Result<Form> read_form(const json& schema) {
-  if (!schema.is_object()) return fail(Errc::InvalidArgument, "a form must be a JSON object (a Camunda Forms / form-js document)");
-  if (!schema.contains("components")) return fail(Errc::InvalidArgument, "a form needs components (a Camunda Forms / form-js document)");
+  if (!schema.is_object())
+    return fail(Errc::InvalidArgument,
+                "a form must be a JSON object (a Camunda Forms / form-js document)");
+  if (!schema.contains("components"))
+    return fail(Errc::InvalidArgument,
+                "a form needs components (a Camunda Forms / form-js document)");
   Form form;
   form.id = text_or(schema, "id", "");
   form.schema = schema;
@@ -275,7 +313,8 @@ Result<Form> read_form(const json& schema) {
   if (auto r = read_components(schema["components"], form, index, 0); !r) return fail(r.error());
   std::set<std::string> keys;
   for (const auto& f : form.fields) {
-    if (!keys.insert(f.key).second) return fail(Errc::InvalidArgument, "two fields set the same key '" + shown_key(f.key) + "'");
+    if (!keys.insert(f.key).second)
+      return fail(Errc::InvalidArgument, "two fields set the same key '" + shown_key(f.key) + "'");
   }
   return form;
 }
@@ -297,14 +336,17 @@ std::vector<FieldError> check_submission(const Form& form, const json& data, jso
   for (const auto& f : form.fields) known.insert(f.key);
   for (const auto& [key, value] : data.items()) {
     if (errors.size() >= 100) break;  // enough to show; a flood of unknown keys is not listed whole
-    if (!known.count(key)) errors.push_back({shown_key(key), "'" + shown_key(key) + "' is not a field of this form"});
+    if (!known.count(key))
+      errors.push_back({shown_key(key), "'" + shown_key(key) + "' is not a field of this form"});
   }
   for (const auto& f : form.fields) {
     if (f.readonly) continue;
     auto it = data.find(f.key);
     if (it == data.end() || empty_value(*it)) {
-      if (f.required) errors.push_back({f.key, f.label + " is required"});
-      else if (it != data.end()) variables[f.key] = nullptr;
+      if (f.required)
+        errors.push_back({f.key, f.label + " is required"});
+      else if (it != data.end())
+        variables[f.key] = nullptr;
       continue;
     }
     if (auto message = check_value(f, *it); !message.empty()) {

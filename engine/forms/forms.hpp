@@ -7,12 +7,11 @@
 #pragma once
 
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "elva/json_limits.hpp"
 #include "elva/result.hpp"
@@ -26,18 +25,19 @@ struct Option {
 };
 
 struct Field {
-  std::string type;   // form-js component type
-  std::string key;    // the variable it sets
+  std::string type;  // form-js component type
+  std::string key;   // the variable it sets
   std::string label;
   bool required = false;
   bool readonly = false;  // shown, never taken from a submission
   std::optional<double> min, max;
   std::optional<std::size_t> min_length, max_length;
-  std::string pattern;          // ECMAScript regular expression; the value must contain a match
-  std::shared_ptr<const expr::Regex> pattern_regex;  // `pattern` compiled (RE2: linear in the value)
-  std::string validation_type;  // "email", "phone", or ""
-  std::string subtype;          // datetime: "date", "time", "datetime"
-  std::vector<Option> options;  // select, radio, checklist, taglist with static values
+  std::string pattern;  // ECMAScript regular expression; the value must contain a match
+  std::shared_ptr<const expr::Regex>
+      pattern_regex;                 // `pattern` compiled (RE2: linear in the value)
+  std::string validation_type;       // "email", "phone", or ""
+  std::string subtype;               // datetime: "date", "time", "datetime"
+  std::vector<Option> options;       // select, radio, checklist, taglist with static values
   bool has_dynamic_options = false;  // valuesKey / valuesExpression: values checked by type only
 };
 
@@ -66,6 +66,7 @@ struct FieldError {
 // Returns the errors (empty: fine). `variables` gets the values to complete the task with.
 // Linear in the data (patterns and e-mail checks run in RE2); messages name fields by their
 // label and never repeat a submitted value.
-std::vector<FieldError> check_submission(const Form& form, const nlohmann::json& data, nlohmann::json& variables);
+std::vector<FieldError> check_submission(const Form& form, const nlohmann::json& data,
+                                         nlohmann::json& variables);
 
 }  // namespace elva::forms

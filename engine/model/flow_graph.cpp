@@ -42,7 +42,9 @@ class MarkReached : public boost::default_bfs_visitor {
  public:
   explicit MarkReached(std::vector<bool>& reached) : reached_(&reached) {}
   template <typename Vertex, typename Graph>
-  void discover_vertex(Vertex v, const Graph&) const { (*reached_)[v] = true; }
+  void discover_vertex(Vertex v, const Graph&) const {
+    (*reached_)[v] = true;
+  }
 
  private:
   std::vector<bool>* reached_;
@@ -54,8 +56,8 @@ std::vector<bool> FlowGraph::reachable_from(const std::vector<ElementIndex>& roo
   const auto& g = impl_->graph;
   std::vector<bool> reached(boost::num_vertices(g), false);
   std::vector<boost::default_color_type> colors(boost::num_vertices(g), boost::white_color);
-  auto color_map = boost::make_iterator_property_map(colors.begin(),
-                                                     boost::get(boost::vertex_index, g));
+  auto color_map =
+      boost::make_iterator_property_map(colors.begin(), boost::get(boost::vertex_index, g));
   for (ElementIndex root : roots) {
     if (root >= reached.size() || reached[root]) continue;
     boost::breadth_first_visit(g, root, boost::visitor(MarkReached(reached)).color_map(color_map));
@@ -68,7 +70,8 @@ FlowGraph::Cycles FlowGraph::cycles() const {
   Cycles out;
   out.component.assign(boost::num_vertices(g), 0);
   out.self_loop.assign(boost::num_vertices(g), false);
-  boost::strong_components(g, boost::make_iterator_property_map(out.component.begin(), boost::get(boost::vertex_index, g)));
+  boost::strong_components(g, boost::make_iterator_property_map(
+                                  out.component.begin(), boost::get(boost::vertex_index, g)));
   for (auto [e, end] = boost::edges(g); e != end; ++e) {
     if (boost::source(*e, g) == boost::target(*e, g)) out.self_loop[boost::source(*e, g)] = true;
   }

@@ -54,16 +54,26 @@ const ProcessDefinition* Definitions::find_process(std::string_view process_id) 
 
 std::string_view bpmn_name(EventKind kind) noexcept {
   switch (kind) {
-    case EventKind::Message: return "messageEventDefinition";
-    case EventKind::Timer: return "timerEventDefinition";
-    case EventKind::Signal: return "signalEventDefinition";
-    case EventKind::Error: return "errorEventDefinition";
-    case EventKind::Escalation: return "escalationEventDefinition";
-    case EventKind::Terminate: return "terminateEventDefinition";
-    case EventKind::Conditional: return "conditionalEventDefinition";
-    case EventKind::Link: return "linkEventDefinition";
-    case EventKind::Compensation: return "compensateEventDefinition";
-    case EventKind::Cancel: return "cancelEventDefinition";
+    case EventKind::Message:
+      return "messageEventDefinition";
+    case EventKind::Timer:
+      return "timerEventDefinition";
+    case EventKind::Signal:
+      return "signalEventDefinition";
+    case EventKind::Error:
+      return "errorEventDefinition";
+    case EventKind::Escalation:
+      return "escalationEventDefinition";
+    case EventKind::Terminate:
+      return "terminateEventDefinition";
+    case EventKind::Conditional:
+      return "conditionalEventDefinition";
+    case EventKind::Link:
+      return "linkEventDefinition";
+    case EventKind::Compensation:
+      return "compensateEventDefinition";
+    case EventKind::Cancel:
+      return "cancelEventDefinition";
   }
   return "unknown";
 }

@@ -50,31 +50,64 @@ std::optional<EventKind> event_kind_from(std::string_view local) {
 
 // BPMN children of a process or sub-process that are not flow nodes and need no reading here.
 bool is_known_non_flow_child(std::string_view local) {
-  static const std::unordered_set<std::string_view> known{
-      "documentation", "extensionElements", "auditing", "monitoring", "property",
-      "ioSpecification", "ioBinding", "association", "textAnnotation", "group",
-      "supports", "resourceRole", "performer", "humanPerformer", "potentialOwner",
-      "correlationSubscription", "dataInputAssociation", "dataOutputAssociation",
-      "incoming", "outgoing", "dataInput", "dataOutput", "inputSet", "outputSet",
-      "standardLoopCharacteristics", "multiInstanceLoopCharacteristics", "script",
-      "categoryValueRef", "laneSet", "sequenceFlow", "dataObject", "dataObjectReference",
-      "dataStoreReference", "completionCondition", "lane"};
+  static const std::unordered_set<std::string_view> known{"documentation",
+                                                          "extensionElements",
+                                                          "auditing",
+                                                          "monitoring",
+                                                          "property",
+                                                          "ioSpecification",
+                                                          "ioBinding",
+                                                          "association",
+                                                          "textAnnotation",
+                                                          "group",
+                                                          "supports",
+                                                          "resourceRole",
+                                                          "performer",
+                                                          "humanPerformer",
+                                                          "potentialOwner",
+                                                          "correlationSubscription",
+                                                          "dataInputAssociation",
+                                                          "dataOutputAssociation",
+                                                          "incoming",
+                                                          "outgoing",
+                                                          "dataInput",
+                                                          "dataOutput",
+                                                          "inputSet",
+                                                          "outputSet",
+                                                          "standardLoopCharacteristics",
+                                                          "multiInstanceLoopCharacteristics",
+                                                          "script",
+                                                          "categoryValueRef",
+                                                          "laneSet",
+                                                          "sequenceFlow",
+                                                          "dataObject",
+                                                          "dataObjectReference",
+                                                          "dataStoreReference",
+                                                          "completionCondition",
+                                                          "lane"};
   return known.count(local) > 0 || local.find("EventDefinition") != std::string_view::npos;
 }
 
 ElementSpec initial_spec(ElementType type) {
   switch (type) {
     case ElementType::SendTask:
-    case ElementType::ReceiveTask: return MessageTaskSpec{};
-    case ElementType::UserTask: return UserTaskSpec{};
-    case ElementType::ScriptTask: return ScriptSpec{};
-    case ElementType::BusinessRuleTask: return DecisionSpec{};
-    case ElementType::CallActivity: return CallActivitySpec{};
+    case ElementType::ReceiveTask:
+      return MessageTaskSpec{};
+    case ElementType::UserTask:
+      return UserTaskSpec{};
+    case ElementType::ScriptTask:
+      return ScriptSpec{};
+    case ElementType::BusinessRuleTask:
+      return DecisionSpec{};
+    case ElementType::CallActivity:
+      return CallActivitySpec{};
     case ElementType::SubProcess:
     case ElementType::EventSubProcess:
     case ElementType::Transaction:
-    case ElementType::AdHocSubProcess: return SubProcessSpec{};
-    default: break;
+    case ElementType::AdHocSubProcess:
+      return SubProcessSpec{};
+    default:
+      break;
   }
   return is_event(type) ? ElementSpec{EventSpec{}} : ElementSpec{};
 }
@@ -88,8 +121,8 @@ void read_potential_owner(std::string_view expr, UserTaskSpec& task) {
   std::size_t start = 0;
   while (start <= expr.size()) {
     auto comma = expr.find(',', start);
-    std::string item = trim(expr.substr(start, comma == std::string_view::npos ? expr.size() - start
-                                                                              : comma - start));
+    std::string item = trim(
+        expr.substr(start, comma == std::string_view::npos ? expr.size() - start : comma - start));
     if (item.rfind("user(", 0) == 0 && item.back() == ')') {
       append(task.candidate_users, item.substr(5, item.size() - 6));
     } else if (item.rfind("group(", 0) == 0 && item.back() == ')') {
@@ -112,7 +145,8 @@ class Reader {
     QName name = ctx_.ns.element_name(root);
     if (name.uri != kBpmnNs || name.local != "definitions") {
       std::string found = "<" + std::string(name.local) + ">";
-      found += name.uri.empty() ? " in no namespace" : " in namespace '" + std::string(name.uri) + "'";
+      found +=
+          name.uri.empty() ? " in no namespace" : " in namespace '" + std::string(name.uri) + "'";
       ctx_.sink.error(ctx_.pos(root), {}, {},
                       "not a BPMN 2.0 file: the root element is " + found +
                           "; expected <definitions> in namespace '" + std::string(kBpmnNs) + "'");
@@ -123,8 +157,8 @@ class Reader {
     read_definitions(root);
     resolve_references();
     for (std::string_view uri : ctx_.ns.seen_uris()) {
-      if (dialect_of(uri) == Dialect::None && uri != kBpmnNs && uri != kBpmnDiNs &&
-          uri != kXsiNs && uri.find("/DD/20100524/") == std::string_view::npos &&
+      if (dialect_of(uri) == Dialect::None && uri != kBpmnNs && uri != kBpmnDiNs && uri != kXsiNs &&
+          uri.find("/DD/20100524/") == std::string_view::npos &&
           uri != "http://www.w3.org/2001/XMLSchema") {
         defs_->foreign_namespaces.emplace_back(uri);
       }
@@ -179,8 +213,8 @@ class Reader {
   }
 
   void read_collaboration(pugi::xml_node node) {
-    Collaboration c{id_of(node, "collaboration"), node.attribute("name").value(), ctx_.pos(node),
-                    {}, {}};
+    Collaboration c{
+        id_of(node, "collaboration"), node.attribute("name").value(), ctx_.pos(node), {}, {}};
     for_each_child(ctx_, node, [&](pugi::xml_node child, QName name) {
       if (name.uri != kBpmnNs) return;
       if (name.local == "participant") {
@@ -188,11 +222,11 @@ class Reader {
                                   std::string(strip_prefix(child.attribute("processRef").value())),
                                   ctx_.pos(child)});
       } else if (name.local == "messageFlow") {
-        c.message_flows.push_back(
-            {id_of(child, "messageFlow"), child.attribute("name").value(),
-             std::string(strip_prefix(child.attribute("sourceRef").value())),
-             std::string(strip_prefix(child.attribute("targetRef").value())),
-             std::string(strip_prefix(child.attribute("messageRef").value())), ctx_.pos(child)});
+        c.message_flows.push_back({id_of(child, "messageFlow"), child.attribute("name").value(),
+                                   std::string(strip_prefix(child.attribute("sourceRef").value())),
+                                   std::string(strip_prefix(child.attribute("targetRef").value())),
+                                   std::string(strip_prefix(child.attribute("messageRef").value())),
+                                   ctx_.pos(child)});
       } else {
         id_of(child, name.local);
       }
@@ -224,8 +258,11 @@ class Reader {
     id_of(set, "laneSet");
     for_each_child(ctx_, set, [&](pugi::xml_node lane_node, QName name) {
       if (name.uri != kBpmnNs || name.local != "lane") return;
-      Lane lane{id_of(lane_node, "lane"), lane_node.attribute("name").value(),
-                ctx_.pos(lane_node), parent, {}};
+      Lane lane{id_of(lane_node, "lane"),
+                lane_node.attribute("name").value(),
+                ctx_.pos(lane_node),
+                parent,
+                {}};
       std::string lane_id = lane.id;
       for_each_child(ctx_, lane_node, [&](pugi::xml_node child, QName cname) {
         if (cname.uri != kBpmnNs) return;
@@ -255,16 +292,22 @@ class Reader {
                                   std::string(strip_prefix(node.attribute("targetRef").value()))});
       } else if (local == "dataObject" || local == "dataObjectReference" ||
                  local == "dataStoreReference") {
-        DataElement d{id_of(node, local), node.attribute("name").value(), std::string(local),
-                      ctx_.pos(node), scope, {}, attr_true(node, "isCollection", false)};
-        d.ref = strip_prefix(node.attribute(local == "dataStoreReference" ? "dataStoreRef"
-                                                                          : "dataObjectRef")
-                                 .value());
+        DataElement d{id_of(node, local),
+                      node.attribute("name").value(),
+                      std::string(local),
+                      ctx_.pos(node),
+                      scope,
+                      {},
+                      attr_true(node, "isCollection", false)};
+        d.ref = strip_prefix(
+            node.attribute(local == "dataStoreReference" ? "dataStoreRef" : "dataObjectRef")
+                .value());
         p.data.push_back(std::move(d));
       } else if (!is_known_non_flow_child(local)) {
         ctx_.sink.warning(ctx_.pos(node), node.attribute("id").value(), local,
-                          "<" + std::string(local) + "> is not a BPMN flow element Elva knows; "
-                          "it is ignored");
+                          "<" + std::string(local) +
+                              "> is not a BPMN flow element Elva knows; "
+                              "it is ignored");
       }
     });
   }
@@ -292,26 +335,41 @@ class Reader {
     d.id = id_of(node, bpmn_name(kind));
     d.pos = ctx_.pos(node);
     switch (kind) {
-      case EventKind::Message: d.ref = strip_prefix(node.attribute("messageRef").value()); break;
-      case EventKind::Signal: d.ref = strip_prefix(node.attribute("signalRef").value()); break;
-      case EventKind::Error: d.ref = strip_prefix(node.attribute("errorRef").value()); break;
+      case EventKind::Message:
+        d.ref = strip_prefix(node.attribute("messageRef").value());
+        break;
+      case EventKind::Signal:
+        d.ref = strip_prefix(node.attribute("signalRef").value());
+        break;
+      case EventKind::Error:
+        d.ref = strip_prefix(node.attribute("errorRef").value());
+        break;
       case EventKind::Escalation:
         d.ref = strip_prefix(node.attribute("escalationRef").value());
         break;
-      case EventKind::Link: d.link_name = node.attribute("name").value(); break;
+      case EventKind::Link:
+        d.link_name = node.attribute("name").value();
+        break;
       case EventKind::Compensation:
         d.activity_ref = strip_prefix(node.attribute("activityRef").value());
         d.wait_for_completion = attr_true(node, "waitForCompletion", true);
         break;
-      default: break;
+      default:
+        break;
     }
     for_each_child(ctx_, node, [&](pugi::xml_node child, QName name) {
       if (name.uri != kBpmnNs) return;
-      if (name.local == "timeDate") d.timer_kind = TimerKind::Date;
-      else if (name.local == "timeDuration") d.timer_kind = TimerKind::Duration;
-      else if (name.local == "timeCycle") d.timer_kind = TimerKind::Cycle;
-      else if (name.local == "condition") { d.condition = text_of(child); return; }
-      else return;
+      if (name.local == "timeDate")
+        d.timer_kind = TimerKind::Date;
+      else if (name.local == "timeDuration")
+        d.timer_kind = TimerKind::Duration;
+      else if (name.local == "timeCycle")
+        d.timer_kind = TimerKind::Cycle;
+      else if (name.local == "condition") {
+        d.condition = text_of(child);
+        return;
+      } else
+        return;
       d.timer_value = text_of(child);
     });
     return d;
@@ -432,7 +490,10 @@ class Reader {
           for (auto& d : ev->definitions) {
             if (d.ref.empty()) continue;
             if (d.kind == EventKind::Message) {
-              if (const auto* m = find_by_id(defs_->messages, d.ref)) { d.resolved = m->name; d.correlation_key = m->correlation_key; }
+              if (const auto* m = find_by_id(defs_->messages, d.ref)) {
+                d.resolved = m->name;
+                d.correlation_key = m->correlation_key;
+              }
             } else if (d.kind == EventKind::Signal) {
               if (const auto* s = find_by_id(defs_->signals, d.ref)) d.resolved = s->name;
             } else if (d.kind == EventKind::Error) {
@@ -441,7 +502,8 @@ class Reader {
               if (const auto* x = find_by_id(defs_->escalations, d.ref)) d.resolved = x->code;
             }
           }
-        } else if (auto* task = std::get_if<MessageTaskSpec>(&e.spec); task && !task->message_ref.empty()) {
+        } else if (auto* task = std::get_if<MessageTaskSpec>(&e.spec);
+                   task && !task->message_ref.empty()) {
           if (const auto* m = find_by_id(defs_->messages, task->message_ref)) {
             task->message_name = m->name;
             task->correlation_key = m->correlation_key;

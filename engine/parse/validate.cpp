@@ -41,12 +41,16 @@ class Checker {
   }
 
  private:
-  void err(const Element& e, std::string msg) { sink_.error(e.pos, e.id, bpmn_name(e.type), std::move(msg)); }
-  void warn(const Element& e, std::string msg) { sink_.warning(e.pos, e.id, bpmn_name(e.type), std::move(msg)); }
+  void err(const Element& e, std::string msg) {
+    sink_.error(e.pos, e.id, bpmn_name(e.type), std::move(msg));
+  }
+  void warn(const Element& e, std::string msg) {
+    sink_.warning(e.pos, e.id, bpmn_name(e.type), std::move(msg));
+  }
   // Executable processes get an error, others a warning: a descriptive model may be incomplete.
   void need(const ProcessDefinition& p, const Element& e, std::string msg) {
-    sink_.report(p.executable ? Severity::Error : Severity::Warning, e.pos, e.id,
-                 bpmn_name(e.type), std::move(msg));
+    sink_.report(p.executable ? Severity::Error : Severity::Warning, e.pos, e.id, bpmn_name(e.type),
+                 std::move(msg));
   }
   std::string describe(const ProcessDefinition& p, ElementIndex scope) const {
     if (scope == kNoElement) return "process '" + p.id + "'";
@@ -72,7 +76,9 @@ class Checker {
   }
 
   void check_flow(const ProcessDefinition& p, const SequenceFlow& f) {
-    auto report = [&](std::string msg) { sink_.error(f.pos, f.id, "sequenceFlow", std::move(msg)); };
+    auto report = [&](std::string msg) {
+      sink_.error(f.pos, f.id, "sequenceFlow", std::move(msg));
+    };
     if (f.source_id.empty() || f.target_id.empty()) {
       return report("sequence flow needs both sourceRef and targetRef");
     }
@@ -108,8 +114,9 @@ class Checker {
       err(e, "a boundary event cannot have incoming sequence flows");
     }
     if (e.type == ElementType::EventSubProcess && (!e.incoming.empty() || !e.outgoing.empty())) {
-      err(e, "an event sub-process cannot have incoming or outgoing sequence flows; it starts "
-             "through its start event");
+      err(e,
+          "an event sub-process cannot have incoming or outgoing sequence flows; it starts "
+          "through its start event");
     }
   }
 
@@ -140,20 +147,27 @@ class Checker {
   // Whether the message, signal, error or escalation `ref` is declared in this file.
   bool declared(EventKind kind, const std::string& ref) const {
     switch (kind) {
-      case EventKind::Message: return find_by_id(defs_.messages, ref) != nullptr;
-      case EventKind::Signal: return find_by_id(defs_.signals, ref) != nullptr;
-      case EventKind::Error: return find_by_id(defs_.errors, ref) != nullptr;
-      case EventKind::Escalation: return find_by_id(defs_.escalations, ref) != nullptr;
-      default: return false;
+      case EventKind::Message:
+        return find_by_id(defs_.messages, ref) != nullptr;
+      case EventKind::Signal:
+        return find_by_id(defs_.signals, ref) != nullptr;
+      case EventKind::Error:
+        return find_by_id(defs_.errors, ref) != nullptr;
+      case EventKind::Escalation:
+        return find_by_id(defs_.escalations, ref) != nullptr;
+      default:
+        return false;
     }
   }
 
   void check_event(const ProcessDefinition& p, const Element& e, const EventSpec& ev) {
     if (ev.definitions.size() > 1) {
-      need(p, e, "events with several event definitions (BPMN 'multiple' events) are not "
-                 "supported; split it into one event per trigger");
+      need(p, e,
+           "events with several event definitions (BPMN 'multiple' events) are not "
+           "supported; split it into one event per trigger");
     }
-    const bool is_catch = e.type == ElementType::StartEvent || e.type == ElementType::BoundaryEvent ||
+    const bool is_catch = e.type == ElementType::StartEvent ||
+                          e.type == ElementType::BoundaryEvent ||
                           e.type == ElementType::IntermediateCatchEvent;
     for (const auto& d : ev.definitions) {
       const std::string what(bpmn_name(d.kind));
@@ -162,13 +176,16 @@ class Checker {
         continue;
       }
       switch (d.kind) {
-        case EventKind::Timer: check_timer(p, e, d); break;
+        case EventKind::Timer:
+          check_timer(p, e, d);
+          break;
         case EventKind::Message: {
           const auto* m = find_by_id(defs_.messages, d.ref);
           const bool job_sends = e.job && !is_catch;  // Zeebe: a worker sends the message
           if (!m && !job_sends) {
-            need(p, e, std::string("message event has no messageRef: which message does it ") +
-                           (is_catch ? "wait for?" : "send?"));
+            need(p, e,
+                 std::string("message event has no messageRef: which message does it ") +
+                     (is_catch ? "wait for?" : "send?"));
           } else if (m && m->name.empty()) {
             need(p, e, "message '" + d.ref + "' has no name; messages are correlated by name");
           }
@@ -176,15 +193,19 @@ class Checker {
         }
         case EventKind::Signal: {
           const auto* s = find_by_id(defs_.signals, d.ref);
-          if (!s) need(p, e, "signal event has no signalRef");
-          else if (s->name.empty()) need(p, e, "signal '" + d.ref + "' has no name; signals are broadcast by name");
+          if (!s)
+            need(p, e, "signal event has no signalRef");
+          else if (s->name.empty())
+            need(p, e, "signal '" + d.ref + "' has no name; signals are broadcast by name");
           break;
         }
         case EventKind::Error: {
           if (is_catch) break;  // a catch without errorRef catches every error
           const auto* def = find_by_id(defs_.errors, d.ref);
-          if (!def) need(p, e, "error end event has no errorRef: which error does it throw?");
-          else if (def->code.empty()) need(p, e, "error '" + d.ref + "' has no errorCode; catching events match on the code");
+          if (!def)
+            need(p, e, "error end event has no errorRef: which error does it throw?");
+          else if (def->code.empty())
+            need(p, e, "error '" + d.ref + "' has no errorCode; catching events match on the code");
           break;
         }
         case EventKind::Escalation:
@@ -198,10 +219,12 @@ class Checker {
           break;
         case EventKind::Compensation:
           if (!d.activity_ref.empty() && !p.find(d.activity_ref)) {
-            err(e, "compensation refers to activity '" + d.activity_ref + "', which is not in process '" + p.id + "'");
+            err(e, "compensation refers to activity '" + d.activity_ref +
+                       "', which is not in process '" + p.id + "'");
           }
           break;
-        default: break;
+        default:
+          break;
       }
     }
     if (e.type == ElementType::StartEvent) check_start_trigger(p, e, ev);
@@ -228,20 +251,24 @@ class Checker {
         ok = iso8601::parse_cycle(d.timer_value).has_value();
         expected = "an ISO 8601 repeating interval such as R3/PT10M or R/2026-01-01T08:00:00Z/P1D";
         break;
-      case TimerKind::None: break;
+      case TimerKind::None:
+        break;
     }
     if (!ok) need(p, e, "timer value '" + d.timer_value + "' is not " + expected);
   }
 
   void check_start_trigger(const ProcessDefinition& p, const Element& e, const EventSpec& ev) {
-    const bool in_event_sub = e.scope != kNoElement && p.elements[e.scope].type == ElementType::EventSubProcess;
+    const bool in_event_sub =
+        e.scope != kNoElement && p.elements[e.scope].type == ElementType::EventSubProcess;
     for (const auto& d : ev.definitions) {
       const bool sub_only = d.kind == EventKind::Error || d.kind == EventKind::Escalation ||
                             d.kind == EventKind::Compensation;
       if (sub_only && !in_event_sub) {
-        err(e, std::string(bpmn_name(d.kind)) + " start events are only allowed in event sub-processes");
+        err(e, std::string(bpmn_name(d.kind)) +
+                   " start events are only allowed in event sub-processes");
       }
-      if (d.kind == EventKind::Terminate || d.kind == EventKind::Link || d.kind == EventKind::Cancel) {
+      if (d.kind == EventKind::Terminate || d.kind == EventKind::Link ||
+          d.kind == EventKind::Cancel) {
         err(e, std::string(bpmn_name(d.kind)) + " is not a valid trigger for a start event");
       }
     }
@@ -253,20 +280,24 @@ class Checker {
     }
     if (e.incoming.empty()) warn(e, "gateway has no incoming sequence flow: no token can reach it");
     if (e.type == ElementType::EventBasedGateway) return check_event_gateway(p, e);
-    const bool decides = e.type == ElementType::ExclusiveGateway || e.type == ElementType::InclusiveGateway;
+    const bool decides =
+        e.type == ElementType::ExclusiveGateway || e.type == ElementType::InclusiveGateway;
     if (!decides || e.outgoing.size() < 2) return;
     std::vector<std::string> unconditional;
     for (FlowIndex f : e.outgoing) {
-      if (f != e.default_flow && p.flows[f].condition.empty()) unconditional.push_back(p.flows[f].id);
+      if (f != e.default_flow && p.flows[f].condition.empty())
+        unconditional.push_back(p.flows[f].id);
     }
     if (!unconditional.empty()) {
       std::string list;
       for (const auto& id : unconditional) list += (list.empty() ? "'" : ", '") + id + "'";
-      warn(e, "outgoing flow " + list + " has no condition and is not the default flow; give it "
-              "a condition or make it the gateway's default");
+      warn(e, "outgoing flow " + list +
+                  " has no condition and is not the default flow; give it "
+                  "a condition or make it the gateway's default");
     } else if (e.default_flow == kNoFlow) {
-      warn(e, "no default flow: if no condition holds, the instance stops with an incident here; "
-              "add a default flow");
+      warn(e,
+           "no default flow: if no condition holds, the instance stops with an incident here; "
+           "add a default flow");
     }
   }
 
@@ -294,7 +325,8 @@ class Checker {
   void check_default_flow(const ProcessDefinition& p, const Element& e) {
     if (e.default_flow_id.empty()) return;
     if (e.default_flow == kNoFlow) {
-      return err(e, "default flow '" + e.default_flow_id + "' is not an outgoing flow of this element");
+      return err(
+          e, "default flow '" + e.default_flow_id + "' is not an outgoing flow of this element");
     }
     if (!p.flows[e.default_flow].condition.empty()) {
       warn(e, "default flow '" + e.default_flow_id + "' has a condition, which is ignored");
@@ -311,8 +343,9 @@ class Checker {
         break;
       case ElementType::ServiceTask:
         if (!e.job || e.job->job_type.empty()) {
-          err(e, "service task has no connector: set elva:connector=\"connector.operation\" (or "
-                 "zeebe:taskDefinition type, or camunda:type=\"external\" with camunda:topic)");
+          err(e,
+              "service task has no connector: set elva:connector=\"connector.operation\" (or "
+              "zeebe:taskDefinition type, or camunda:type=\"external\" with camunda:topic)");
         }
         break;
       case ElementType::SendTask:
@@ -322,8 +355,10 @@ class Checker {
         break;
       case ElementType::ReceiveTask: {
         const auto& ref = e.as<MessageTaskSpec>()->message_ref;
-        if (ref.empty()) err(e, "receive task has no messageRef: which message does it wait for?");
-        else if (!declared(EventKind::Message, ref)) err(e, "messageRef '" + ref + "' is not declared in this file");
+        if (ref.empty())
+          err(e, "receive task has no messageRef: which message does it wait for?");
+        else if (!declared(EventKind::Message, ref))
+          err(e, "messageRef '" + ref + "' is not declared in this file");
         break;
       }
       case ElementType::ScriptTask:
@@ -332,8 +367,9 @@ class Checker {
           std::string fmt = s->format;
           std::transform(fmt.begin(), fmt.end(), fmt.begin(), ::tolower);
           if (!fmt.empty() && fmt != "feel" && fmt != "juel") {
-            err(e, "script format '" + s->format + "' is not supported; Elva runs FEEL scripts "
-                   "(scriptFormat=\"feel\")");
+            err(e, "script format '" + s->format +
+                       "' is not supported; Elva runs FEEL scripts "
+                       "(scriptFormat=\"feel\")");
           }
         }
         break;
@@ -347,12 +383,14 @@ class Checker {
           err(e, "call activity has no calledElement: which process does it call?");
         }
         break;
-      default: break;
+      default:
+        break;
     }
     if (e.loop.kind == LoopKind::MultiInstance && e.loop.cardinality.empty() &&
         e.loop.input_collection.empty()) {
-      err(e, "multi-instance activity has neither a loopCardinality nor an input collection: "
-             "how many instances should run?");
+      err(e,
+          "multi-instance activity has neither a loopCardinality nor an input collection: "
+          "how many instances should run?");
     }
     for (FlowIndex f : e.outgoing) {
       const auto& flow = p.flows[f];
@@ -371,7 +409,8 @@ class Checker {
     auto compiled = expr::Expression::compile(text);
     if (compiled) return {};
     std::string col;
-    for (const auto& [k, v] : compiled.error().context) if (k == "col") col = v;
+    for (const auto& [k, v] : compiled.error().context)
+      if (k == "col") col = v;
     return "syntax error" + (col.empty() ? "" : " at column " + col) + ": " +
            compiled.error().message + " in '" + std::string(text) + "'";
   }
@@ -390,7 +429,8 @@ class Checker {
   bool supported_language(const SequenceFlow& flow) const {
     std::string lang = language_of(flow);
     std::transform(lang.begin(), lang.end(), lang.begin(), ::tolower);
-    return lang.empty() || lang.find("feel") != std::string::npos || lang.find("juel") != std::string::npos;
+    return lang.empty() || lang.find("feel") != std::string::npos ||
+           lang.find("juel") != std::string::npos;
   }
 
   void check_expressions(const ProcessDefinition& p, const Element& e) {
@@ -412,8 +452,10 @@ class Checker {
     check_expression(p, e, "completion condition", e.loop.completion_condition, true);
     check_expression(p, e, "loop condition", e.loop.loop_condition, true);
     check_expression(p, e, "input collection", e.loop.input_collection, false);
-    for (const auto& m : e.inputs) check_expression(p, e, ("input '" + m.target + "'").c_str(), m.source, false);
-    for (const auto& m : e.outputs) check_expression(p, e, ("output '" + m.target + "'").c_str(), m.source, false);
+    for (const auto& m : e.inputs)
+      check_expression(p, e, ("input '" + m.target + "'").c_str(), m.source, false);
+    for (const auto& m : e.outputs)
+      check_expression(p, e, ("output '" + m.target + "'").c_str(), m.source, false);
     if (const auto* t = e.as<UserTaskSpec>()) {
       check_expression(p, e, "assignee", t->assignee, false);
       check_expression(p, e, "candidateUsers", t->candidate_users, false);
@@ -437,7 +479,8 @@ class Checker {
     for (const auto& lane : p.lanes) {
       for (const auto& ref : lane.flow_node_refs) {
         if (!p.find(ref)) {
-          sink_.error(lane.pos, lane.id, "lane", "flowNodeRef '" + ref + "' is not a flow node of process '" + p.id + "'");
+          sink_.error(lane.pos, lane.id, "lane",
+                      "flowNodeRef '" + ref + "' is not a flow node of process '" + p.id + "'");
         }
       }
     }
@@ -458,7 +501,8 @@ class Checker {
       const auto* ev = e.event();
       if (!ev || e.type != ElementType::IntermediateThrowEvent) continue;
       for (const auto& d : ev->definitions) {
-        if (d.kind == EventKind::Link && !d.link_name.empty() && !catches.count({e.scope, d.link_name})) {
+        if (d.kind == EventKind::Link && !d.link_name.empty() &&
+            !catches.count({e.scope, d.link_name})) {
           err(e, "no link catch event named '" + d.link_name + "' in the same scope");
         }
       }
@@ -484,13 +528,16 @@ class Checker {
     for (const auto& e : p.elements) {
       if (e.type == ElementType::SubProcess || e.type == ElementType::Transaction) {
         if (none_starts[e.index].size() != 1 || starts[e.index].size() != 1) {
-          err(e, "an embedded sub-process needs exactly one start event, and it must be a none "
-                 "start event (found " + std::to_string(starts[e.index].size()) + ")");
+          err(e,
+              "an embedded sub-process needs exactly one start event, and it must be a none "
+              "start event (found " +
+                  std::to_string(starts[e.index].size()) + ")");
         }
       } else if (e.type == ElementType::EventSubProcess) {
         if (starts[e.index].size() != 1 || !none_starts[e.index].empty()) {
-          err(e, "an event sub-process needs exactly one start event with a trigger (message, "
-                 "timer, signal, error, escalation, conditional or compensation)");
+          err(e,
+              "an event sub-process needs exactly one start event with a trigger (message, "
+              "timer, signal, error, escalation, conditional or compensation)");
         }
       }
     }
@@ -500,8 +547,8 @@ class Checker {
     std::vector<ElementIndex> roots;
     for (const auto& e : p.elements) {
       const auto* ev = e.event();
-      const bool link_catch = ev && e.type == ElementType::IntermediateCatchEvent &&
-                              has_kind(*ev, EventKind::Link);
+      const bool link_catch =
+          ev && e.type == ElementType::IntermediateCatchEvent && has_kind(*ev, EventKind::Link);
       if (e.type == ElementType::StartEvent || link_catch || e.is_for_compensation) {
         roots.push_back(e.index);
       }
@@ -523,14 +570,18 @@ class Checker {
       case ElementType::ExclusiveGateway:
       case ElementType::ParallelGateway:
       case ElementType::InclusiveGateway:
-      case ElementType::ComplexGateway: return true;
-      case ElementType::ScriptTask: return e.as<ScriptSpec>() != nullptr;
-      case ElementType::BusinessRuleTask: return e.as<DecisionSpec>() != nullptr;
+      case ElementType::ComplexGateway:
+        return true;
+      case ElementType::ScriptTask:
+        return e.as<ScriptSpec>() != nullptr;
+      case ElementType::BusinessRuleTask:
+        return e.as<DecisionSpec>() != nullptr;
       case ElementType::IntermediateThrowEvent: {
         const auto* ev = e.event();
         return ev && (ev->definitions.empty() || has_kind(*ev, EventKind::Link));
       }
-      default: return false;
+      default:
+        return false;
     }
   }
 
@@ -543,15 +594,19 @@ class Checker {
     for (const auto& e : p.elements) members[cycles.component[e.index]].push_back(&e);
     for (const auto& [component, elements] : members) {
       const bool cycle = elements.size() > 1 || cycles.self_loop[elements.front()->index];
-      if (!cycle || !std::all_of(elements.begin(), elements.end(), [](const Element* e) { return never_waits(*e); })) continue;
+      if (!cycle || !std::all_of(elements.begin(), elements.end(),
+                                 [](const Element* e) { return never_waits(*e); }))
+        continue;
       std::string path;
-      for (std::size_t i = 0; i < elements.size() && i < 6; ++i) path += (i ? ", '" : "'") + elements[i]->id + "'";
+      for (std::size_t i = 0; i < elements.size() && i < 6; ++i)
+        path += (i ? ", '" : "'") + elements[i]->id + "'";
       if (elements.size() > 6) path += ", ...";
-      warn(*elements.front(), "is on a loop with no wait state (" + path +
-                                  "): each pass runs in the same transaction, and if the loop's exit "
-                                  "condition never holds the instance stops with an incident at the step "
-                                  "limit; put a wait state in the loop (a timer, a user or receive task, a "
-                                  "service task) or make sure its condition ends it");
+      warn(*elements.front(),
+           "is on a loop with no wait state (" + path +
+               "): each pass runs in the same transaction, and if the loop's exit "
+               "condition never holds the instance stops with an incident at the step "
+               "limit; put a wait state in the loop (a timer, a user or receive task, a "
+               "service task) or make sure its condition ends it");
     }
   }
 
@@ -564,7 +619,8 @@ class Checker {
       for (const auto& part : c.participants) {
         known.insert(part.id);
         if (!part.process_ref.empty() && !defs_.find_process(part.process_ref)) {
-          sink_.error(part.pos, part.id, "participant", "processRef '" + part.process_ref + "' is not a process in this file");
+          sink_.error(part.pos, part.id, "participant",
+                      "processRef '" + part.process_ref + "' is not a process in this file");
         }
       }
     }
@@ -572,7 +628,8 @@ class Checker {
       for (const auto& mf : c.message_flows) {
         for (const auto* ref : {&mf.source_ref, &mf.target_ref}) {
           if (!ref->empty() && !known.count(*ref)) {
-            sink_.error(mf.pos, mf.id, "messageFlow", "'" + *ref + "' is neither a participant nor a flow node in this file");
+            sink_.error(mf.pos, mf.id, "messageFlow",
+                        "'" + *ref + "' is neither a participant nor a flow node in this file");
           }
         }
       }
@@ -609,7 +666,9 @@ std::vector<Diagnostic> validate_across(const std::vector<const Definitions*>& f
       if (!p.executable) continue;
       for (const auto& e : p.elements) {
         const auto* call = e.as<CallActivitySpec>();
-        if (!call || call->called_element.empty() || expr::looks_like_expression(call->called_element)) continue;
+        if (!call || call->called_element.empty() ||
+            expr::looks_like_expression(call->called_element))
+          continue;
         if (!owner.count(call->called_element)) {
           out.push_back({Severity::Warning, defs->file, e.pos, e.id, "callActivity",
                          "calls process '" + call->called_element +

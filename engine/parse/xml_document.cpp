@@ -84,7 +84,11 @@ std::size_t invalid_utf8_at(std::string_view s) {
   std::size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
     if (len == 0 || (len == 2 && c < 0xC2) || i + len > s.size()) return i;
     for (std::size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return i;
@@ -128,9 +132,9 @@ std::string latin1_to_utf8(std::string_view s) {
 
 Result<XmlDocument> XmlDocument::parse(std::string file, std::string bytes, std::size_t max_bytes) {
   if (bytes.size() > max_bytes) {
-    return parse_failure(file, {}, "file is " + std::to_string(bytes.size()) +
-                                       " bytes, over the limit of " + std::to_string(max_bytes) +
-                                       " bytes for a process file");
+    return parse_failure(file, {},
+                         "file is " + std::to_string(bytes.size()) + " bytes, over the limit of " +
+                             std::to_string(max_bytes) + " bytes for a process file");
   }
   if (bytes.find_first_not_of(" \t\r\n") == std::string::npos) {
     return parse_failure(file, {}, "file is empty: expected a BPMN 2.0 XML document");

@@ -35,7 +35,8 @@ struct Applier {
   void operator()(const FlowTaken& e) {
     const auto& flow = s.process->flows[e.flow];
     const auto& target = s.process->elements[flow.target];
-    if ((target.type == model::ElementType::ParallelGateway || target.type == model::ElementType::InclusiveGateway) &&
+    if ((target.type == model::ElementType::ParallelGateway ||
+         target.type == model::ElementType::InclusiveGateway) &&
         target.incoming.size() > 1) {
       ++s.joins[{e.scope, flow.target}][e.flow];
     }
@@ -53,7 +54,8 @@ struct Applier {
     }
   }
   void operator()(const VariablesSet& e) {
-    for (auto it = e.variables.begin(); it != e.variables.end(); ++it) s.variables[it.key()] = it.value();
+    for (auto it = e.variables.begin(); it != e.variables.end(); ++it)
+      s.variables[it.key()] = it.value();
   }
   void operator()(const LocalVariablesSet& e) {
     auto& local = s.elements.at(e.instance).local;
@@ -79,26 +81,35 @@ struct Applier {
   void operator()(const JobCreated& e) {
     if (s.jobs.count(e.job.key)) (*this)(JobRemoved{e.job.key});
     s.jobs[e.job.key] = e.job;
-    if (auto it = s.elements.find(e.job.element_instance); it != s.elements.end()) ++it->second.jobs;
+    if (auto it = s.elements.find(e.job.element_instance); it != s.elements.end())
+      ++it->second.jobs;
   }
   void operator()(const JobRemoved& e) {
     auto job = s.jobs.find(e.key);
     if (job == s.jobs.end()) return;
-    if (auto it = s.elements.find(job->second.element_instance); it != s.elements.end() && it->second.jobs > 0) --it->second.jobs;
+    if (auto it = s.elements.find(job->second.element_instance);
+        it != s.elements.end() && it->second.jobs > 0)
+      --it->second.jobs;
     s.jobs.erase(job);
   }
   void operator()(const TimerScheduled& e) { s.timers[e.timer.key] = e.timer; }
   void operator()(const TimerRemoved& e) { s.timers.erase(e.key); }
-  void operator()(const SubscriptionOpened& e) { s.subscriptions[e.subscription.key] = e.subscription; }
+  void operator()(const SubscriptionOpened& e) {
+    s.subscriptions[e.subscription.key] = e.subscription;
+  }
   void operator()(const SubscriptionClosed& e) { s.subscriptions.erase(e.key); }
   void operator()(const ConditionChanged& e) {
-    if (auto it = s.subscriptions.find(e.subscription); it != s.subscriptions.end()) it->second.was_true = e.now_true;
+    if (auto it = s.subscriptions.find(e.subscription); it != s.subscriptions.end())
+      it->second.was_true = e.now_true;
   }
   void operator()(const CompensableRecorded& e) { s.compensable.emplace_back(e.scope, e.activity); }
   void operator()(const CompensationQueued& e) {
     for (auto a : e.activities) {
       for (auto it = s.compensable.rbegin(); it != s.compensable.rend(); ++it) {
-        if (it->first == e.scope && it->second == a) { s.compensable.erase(std::next(it).base()); break; }
+        if (it->first == e.scope && it->second == a) {
+          s.compensable.erase(std::next(it).base());
+          break;
+        }
       }
     }
     s.compensating[e.thrower] = e.handlers;
@@ -125,7 +136,8 @@ struct Applier {
   void operator()(const IncidentResolved& e) {
     auto it = s.incidents.find(e.key);
     if (it == s.incidents.end()) return;
-    if (auto el = s.elements.find(it->second.element_instance); el != s.elements.end()) el->second.incident = 0;
+    if (auto el = s.elements.find(it->second.element_instance); el != s.elements.end())
+      el->second.incident = 0;
     s.incidents.erase(it);
   }
   void operator()(const InstanceCompleted&) { s.status = InstanceStatus::Completed; }
@@ -140,7 +152,8 @@ void apply(const Event& event, InstanceState& state) {
   ++state.version;
 }
 
-std::string describe(const Event& event, const InstanceState& s, const std::function<std::string(Key)>& key_text) {
+std::string describe(const Event& event, const InstanceState& s,
+                     const std::function<std::string(Key)>& key_text) {
   auto key_of = [&](Key k) { return key_text ? key_text(k) : std::to_string(k); };
   auto element_of = [&](Key k) -> std::string {
     auto it = s.elements.find(k);
@@ -153,60 +166,113 @@ std::string describe(const Event& event, const InstanceState& s, const std::func
     std::string operator()(const InstanceStarted& e) const { return "started " + e.process_id; }
     std::string operator()(const ElementActivated& e) const {
       const auto& el = s.process->elements[e.element];
-      const char* role = e.role == Role::Body ? " [multi-instance body]" : e.role == Role::Inner ? " [iteration]" : "";
+      const char* role = e.role == Role::Body    ? " [multi-instance body]"
+                         : e.role == Role::Inner ? " [iteration]"
+                                                 : "";
       return "activated " + el.id + " (" + std::string(model::bpmn_name(el.type)) + ")" + role;
     }
-    std::string operator()(const ElementCompleted& e) const { return "completed " + s.process->elements[e.element].id; }
-    std::string operator()(const ElementTerminated& e) const { return "terminated " + s.process->elements[e.element].id; }
-    std::string operator()(const FlowTaken& e) const { return "took " + s.process->flows[e.flow].id; }
-    std::string operator()(const JoinReset& e) const { return "joined at " + s.process->elements[e.gateway].id; }
-    std::string operator()(const JoinsCleared& e) const { return "cleared joins in " + (e.scope ? of(e.scope) : std::string("the process")); }
+    std::string operator()(const ElementCompleted& e) const {
+      return "completed " + s.process->elements[e.element].id;
+    }
+    std::string operator()(const ElementTerminated& e) const {
+      return "terminated " + s.process->elements[e.element].id;
+    }
+    std::string operator()(const FlowTaken& e) const {
+      return "took " + s.process->flows[e.flow].id;
+    }
+    std::string operator()(const JoinReset& e) const {
+      return "joined at " + s.process->elements[e.gateway].id;
+    }
+    std::string operator()(const JoinsCleared& e) const {
+      return "cleared joins in " + (e.scope ? of(e.scope) : std::string("the process"));
+    }
     std::string operator()(const VariablesSet& e) const { return "set " + e.variables.dump(); }
-    std::string operator()(const LocalVariablesSet& e) const { return "set in " + of(e.instance) + " " + e.variables.dump(); }
+    std::string operator()(const LocalVariablesSet& e) const {
+      return "set in " + of(e.instance) + " " + e.variables.dump();
+    }
     std::string operator()(const LoopStarted& e) const {
-      return "loop " + of(e.body) + (e.items.empty() ? std::string() : " over " + std::to_string(e.items.size()) + " items");
+      return "loop " + of(e.body) +
+             (e.items.empty() ? std::string()
+                              : " over " + std::to_string(e.items.size()) + " items");
     }
-    std::string operator()(const IterationStarted& e) const { return "iteration " + std::to_string(e.index + 1) + " of " + of(e.body); }
+    std::string operator()(const IterationStarted& e) const {
+      return "iteration " + std::to_string(e.index + 1) + " of " + of(e.body);
+    }
     std::string operator()(const IterationCompleted& e) const {
-      return "iteration " + std::to_string(e.index + 1) + " of " + of(e.body) + " done" + (e.output.is_null() ? "" : ": " + e.output.dump());
+      return "iteration " + std::to_string(e.index + 1) + " of " + of(e.body) + " done" +
+             (e.output.is_null() ? "" : ": " + e.output.dump());
     }
-    std::string operator()(const JobCreated& e) const { return "job " + e.job.type + " for " + of(e.job.element_instance); }
+    std::string operator()(const JobCreated& e) const {
+      return "job " + e.job.type + " for " + of(e.job.element_instance);
+    }
     std::string operator()(const JobRemoved& e) const { return "job " + key(e.key) + " closed"; }
-    std::string operator()(const TimerScheduled& e) const { return "timer " + s.process->elements[e.timer.event].id + " due " + iso8601::format_utc(e.timer.due); }
-    std::string operator()(const TimerRemoved& e) const { return "timer " + key(e.key) + " removed"; }
+    std::string operator()(const TimerScheduled& e) const {
+      return "timer " + s.process->elements[e.timer.event].id + " due " +
+             iso8601::format_utc(e.timer.due);
+    }
+    std::string operator()(const TimerRemoved& e) const {
+      return "timer " + key(e.key) + " removed";
+    }
     std::string operator()(const SubscriptionOpened& e) const {
       if (!e.subscription.condition.empty()) return "waits for " + e.subscription.condition;
-      return (e.subscription.signal ? "waits for signal " : "waits for message ") + e.subscription.name;
+      return (e.subscription.signal ? "waits for signal " : "waits for message ") +
+             e.subscription.name;
     }
-    std::string operator()(const ConditionChanged& e) const { return std::string("condition became ") + (e.now_true ? "true" : "false"); }
-    std::string operator()(const SubscriptionClosed& e) const { return "subscription " + key(e.key) + " closed"; }
-    std::string operator()(const CompensableRecorded& e) const { return "can compensate " + s.process->elements[e.activity].id; }
+    std::string operator()(const ConditionChanged& e) const {
+      return std::string("condition became ") + (e.now_true ? "true" : "false");
+    }
+    std::string operator()(const SubscriptionClosed& e) const {
+      return "subscription " + key(e.key) + " closed";
+    }
+    std::string operator()(const CompensableRecorded& e) const {
+      return "can compensate " + s.process->elements[e.activity].id;
+    }
     std::string operator()(const CompensationQueued& e) const {
       std::string out = "compensates";
       for (auto a : e.activities) out += " " + s.process->elements[a].id;
       return out;
     }
-    std::string operator()(const CompensationHandlerStarted& e) const { return "compensation handler " + of(e.handler_instance) + " runs"; }
-    std::string operator()(const CompensationHandlerDone& e) const { return "compensation handler " + key(e.handler_instance) + " done"; }
-    std::string operator()(const TransactionCancelling& e) const { return "cancels the transaction of " + of(e.thrower); }
-    std::string operator()(const CallRequested& e) const { return "calls " + e.call.process_id + " from " + of(e.call.element_instance); }
-    std::string operator()(const CallClosed& e) const { return "call from " + of(e.element_instance) + " closed"; }
-    std::string operator()(const ErrorEscaped& e) const { return "error " + e.code + " goes up to the caller"; }
-    std::string operator()(const MessagePublished& e) const {
-      return "message " + e.name + (e.correlation_key.empty() ? "" : " (" + e.correlation_key + ")") + " published";
+    std::string operator()(const CompensationHandlerStarted& e) const {
+      return "compensation handler " + of(e.handler_instance) + " runs";
     }
-    std::string operator()(const SignalPublished& e) const { return "signal " + e.name + " published"; }
+    std::string operator()(const CompensationHandlerDone& e) const {
+      return "compensation handler " + key(e.handler_instance) + " done";
+    }
+    std::string operator()(const TransactionCancelling& e) const {
+      return "cancels the transaction of " + of(e.thrower);
+    }
+    std::string operator()(const CallRequested& e) const {
+      return "calls " + e.call.process_id + " from " + of(e.call.element_instance);
+    }
+    std::string operator()(const CallClosed& e) const {
+      return "call from " + of(e.element_instance) + " closed";
+    }
+    std::string operator()(const ErrorEscaped& e) const {
+      return "error " + e.code + " goes up to the caller";
+    }
+    std::string operator()(const MessagePublished& e) const {
+      return "message " + e.name +
+             (e.correlation_key.empty() ? "" : " (" + e.correlation_key + ")") + " published";
+    }
+    std::string operator()(const SignalPublished& e) const {
+      return "signal " + e.name + " published";
+    }
     std::string operator()(const UserTaskCreated& e) const {
       std::string out = "task " + of(e.element_instance) + " for";
       if (!e.assignee.empty()) out += " " + e.assignee;
       for (const auto& u : e.candidate_users) out += " " + u;
       for (const auto& g : e.candidate_groups) out += " group:" + g;
-      if (e.assignee.empty() && e.candidate_users.empty() && e.candidate_groups.empty()) out += " anyone";
+      if (e.assignee.empty() && e.candidate_users.empty() && e.candidate_groups.empty())
+        out += " anyone";
       if (e.due) out += ", due " + iso8601::format_utc(e.due);
       return out;
     }
-    std::string operator()(const IncidentRaised& e) const { return "incident at " + of(e.incident.element_instance) + ": " + e.incident.message; }
-    std::string operator()(const IncidentResolved& e) const { return "incident " + key(e.key) + " resolved"; }
+    std::string operator()(const IncidentRaised& e) const {
+      return "incident at " + of(e.incident.element_instance) + ": " + e.incident.message;
+    }
+    std::string operator()(const IncidentResolved& e) const {
+      return "incident " + key(e.key) + " resolved";
+    }
     std::string operator()(const InstanceCompleted&) const { return "instance completed"; }
     std::string operator()(const InstanceTerminated&) const { return "instance terminated"; }
   };

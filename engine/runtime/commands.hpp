@@ -1,10 +1,9 @@
 // Commands: what can happen to an instance from outside. step() turns one into events.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "runtime/state.hpp"
 
@@ -18,40 +17,76 @@ struct StartInstance {
   std::string start_event;  // a start event id (message, timer, signal ...); empty: the none start
 };
 // The child instance of a call activity completed with these variables (all of the child's).
-struct CompleteCall { Key element_instance; nlohmann::json variables = nlohmann::json::object(); };
+struct CompleteCall {
+  Key element_instance;
+  nlohmann::json variables = nlohmann::json::object();
+};
 // An administrator (or a calling process) cancels the instance.
 struct CancelInstance {};
-struct CompleteJob { Key job; nlohmann::json variables = nlohmann::json::object(); };
+struct CompleteJob {
+  Key job;
+  nlohmann::json variables = nlohmann::json::object();
+};
 // A job attempt failed. The next attempt waits `retry_in_ms` when given (>= 0), else the task's
 // retry cycle interval (`R5/PT1M`), else 1 s, 2 s, 4 s ... (doubling per attempt used).
 // An external worker may say how many attempts are left (`retries_left` >= 0, Camunda's
 // external-task `retries`): 0 raises the incident at once.
-struct FailJob { Key job; std::string message; std::int64_t retry_in_ms = -1; int retries_left = -1; };
+struct FailJob {
+  Key job;
+  std::string message;
+  std::int64_t retry_in_ms = -1;
+  int retries_left = -1;
+};
 // A person (or a test) finishes a wait state: user, manual, receive or abstract task, or a catch
 // event.
-struct CompleteWait { Key element_instance; nlohmann::json variables = nlohmann::json::object(); };
-struct FireTimer { Key timer; };
+struct CompleteWait {
+  Key element_instance;
+  nlohmann::json variables = nlohmann::json::object();
+};
+struct FireTimer {
+  Key timer;
+};
 struct CorrelateMessage {
   std::string name;
   std::string correlation_key;
   nlohmann::json variables = nlohmann::json::object();
 };
-struct BroadcastSignal { std::string name; nlohmann::json variables = nlohmann::json::object(); };
+struct BroadcastSignal {
+  std::string name;
+  nlohmann::json variables = nlohmann::json::object();
+};
 // A BPMN error thrown from a wait state or job (e.g. a worker's bpmnError).
-struct ThrowError { Key element_instance; std::string code; nlohmann::json variables = nlohmann::json::object(); };
+struct ThrowError {
+  Key element_instance;
+  std::string code;
+  nlohmann::json variables = nlohmann::json::object();
+};
 // Retry the element whose incident this is, from its activation.
-struct ResolveIncident { Key incident; };
+struct ResolveIncident {
+  Key incident;
+};
 // An administrator changes variables (e.g. to fix the data before a retry): in the scope of
 // element instance `scope` as local variables, or the process's (0).
-struct SetVariables { Key scope = 0; nlohmann::json variables = nlohmann::json::object(); };
+struct SetVariables {
+  Key scope = 0;
+  nlohmann::json variables = nlohmann::json::object();
+};
 
 // The coordinator could not do what an element asked (a called process that is not deployed,
 // a connector that is not configured): an incident on the element, to be retried later.
-struct RaiseIncident { Key element_instance; std::string message; };
+struct RaiseIncident {
+  Key element_instance;
+  std::string message;
+};
 // Applying a command failed inside the engine (an internal error, a resource limit): the
 // instance stops with an incident where the command was aimed (0: the process), and what would
 // bring the same command back (its job, its timer) is removed, so it cannot fail again and again.
-struct Quarantine { Key element_instance = 0; std::string message; Key job = 0; Key timer = 0; };
+struct Quarantine {
+  Key element_instance = 0;
+  std::string message;
+  Key job = 0;
+  Key timer = 0;
+};
 
 using Command = std::variant<StartInstance, CompleteJob, FailJob, CompleteWait, FireTimer,
                              CorrelateMessage, BroadcastSignal, ThrowError, ResolveIncident,

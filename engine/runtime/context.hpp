@@ -34,12 +34,12 @@ class StepContext {
 
   // --- The token loop (engine_loop.cpp). Work is queued and run by drain(), never recursively.
   Key activate(model::ElementIndex element, Key parent, Role role = Role::Normal);
-  void complete(Key instance);                      // then leaves by the element's outgoing flows
+  void complete(Key instance);  // then leaves by the element's outgoing flows
   void complete_via(Key instance, std::vector<model::FlowIndex> flows);  // gateways choose
   // Activates an event whose trigger has already happened (after an event-based gateway, or the
   // start event of an event sub-process): it completes at once instead of waiting.
   Key activate_triggered(model::ElementIndex event, Key parent);
-  void terminate(Key instance);                     // with its children, jobs, timers, subscriptions
+  void terminate(Key instance);  // with its children, jobs, timers, subscriptions
   // Terminates each of `instances` still live, finding children through one index built for the
   // whole call: a scan per terminated element made cancelling a wide multi-instance quadratic.
   void terminate_all(const std::vector<Key>& instances);
@@ -69,9 +69,11 @@ class StepContext {
   // Merges `variables` (a JSON object) through the element's output mappings, if any. Without
   // mappings they are set from the element itself (an input-mapped local stays local); with
   // mappings only the outputs are set, from the enclosing scope.
-  Result<void> apply_outputs(const model::Element& element, Key instance, const nlohmann::json& variables);
+  Result<void> apply_outputs(const model::Element& element, Key instance,
+                             const nlohmann::json& variables);
   // Flows to take when leaving an activity or event: conditions that hold, else the default.
-  Result<std::vector<model::FlowIndex>> conditional_flows(const model::Element& element, Key instance);
+  Result<std::vector<model::FlowIndex>> conditional_flows(const model::Element& element,
+                                                          Key instance);
   // A job or wait state is done: its variables through its output mappings, then completion.
   void finish(Key instance, const nlohmann::json& variables);
 
@@ -105,7 +107,8 @@ class StepContext {
   int deliver_signal(const std::string& name);
   // A message throw (event or send task without a job): the correlation key is the message's
   // key expression evaluated here; the payload is the thrower's input mappings only.
-  Result<void> publish_message(Key thrower, const std::string& name, const std::string& key_expression);
+  Result<void> publish_message(Key thrower, const std::string& name,
+                               const std::string& key_expression);
 
   // --- Errors, escalations and incidents (shared/errors.cpp).
   void raise_incident(Key instance, std::string message);
@@ -153,7 +156,8 @@ class StepContext {
   Env& env_;
   std::vector<Event>& out_;
   std::deque<Item> queue_;
-  std::map<Key, model::ElementIndex> triggered_by_;  // event sub-process -> its start event, until activated
+  std::map<Key, model::ElementIndex>
+      triggered_by_;  // event sub-process -> its start event, until activated
 };
 
 }  // namespace elva::runtime

@@ -17,8 +17,10 @@ bool waits(const model::Element& e) {
     case ElementType::ReceiveTask:
     case ElementType::Task:
     case ElementType::IntermediateCatchEvent:
-    case ElementType::EventBasedGateway: return true;
-    default: return false;
+    case ElementType::EventBasedGateway:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -52,7 +54,9 @@ Key StepContext::activate_triggered(model::ElementIndex event, Key parent) {
   return key;
 }
 
-void StepContext::complete(Key instance) { queue_.push_back({Work::Complete, instance, {}, false}); }
+void StepContext::complete(Key instance) {
+  queue_.push_back({Work::Complete, instance, {}, false});
+}
 
 void StepContext::complete_via(Key instance, std::vector<model::FlowIndex> flows) {
   queue_.push_back({Work::Complete, instance, std::move(flows), true});
@@ -67,8 +71,10 @@ void StepContext::drain() {
       Item item = std::move(queue_.front());
       queue_.pop_front();
       if (!state_.elements.count(item.instance)) continue;  // terminated meanwhile
-      if (item.work == Work::Activate) run_activate(item.instance);
-      else run_complete(item);
+      if (item.work == Work::Activate)
+        run_activate(item.instance);
+      else
+        run_complete(item);
     }
   } while (fire_inclusive_joins() || fire_conditions());
 }
@@ -79,13 +85,16 @@ void StepContext::drain() {
 void StepContext::stop_runaway(std::size_t limit) {
   std::vector<Key> stopped;
   for (const auto& item : queue_) {
-    if (!state_.elements.count(item.instance) || std::find(stopped.begin(), stopped.end(), item.instance) != stopped.end()) continue;
+    if (!state_.elements.count(item.instance) ||
+        std::find(stopped.begin(), stopped.end(), item.instance) != stopped.end())
+      continue;
     stopped.push_back(item.instance);
   }
   queue_.clear();
   for (Key k : stopped) {
     raise_incident(k, "the process did " + std::to_string(limit) +
-                          " steps without reaching a wait state (a loop of gateways, scripts or throws?) and stops here; "
+                          " steps without reaching a wait state (a loop of gateways, scripts or "
+                          "throws?) and stops here; "
                           "give the loop a wait state, or raise the limit (--max-steps)");
   }
 }
@@ -108,7 +117,8 @@ void StepContext::run_complete(const Item& item) {
   const Key parent = el.parent;
   if (el.role == Role::Inner) {  // an iteration: its body decides what comes next
     close_attachments(instance);
-    return behavior_for(element_of(parent), Role::Body).on_child_completed(element_of(parent), parent, instance, *this);
+    return behavior_for(element_of(parent), Role::Body)
+        .on_child_completed(element_of(parent), parent, instance, *this);
   }
   std::vector<model::FlowIndex> flows = item.flows;
   if (!item.flows_chosen) {
@@ -135,7 +145,8 @@ void StepContext::leave(Key scope, Key child, const std::vector<model::FlowIndex
   if (!flows.empty()) return;
   if (scope == 0) return complete_process_if_done();
   const auto& container = element_of(scope);
-  behavior_for(container, state_.elements.at(scope).role).on_child_completed(container, scope, child, *this);
+  behavior_for(container, state_.elements.at(scope).role)
+      .on_child_completed(container, scope, child, *this);
 }
 
 void StepContext::take_flow(model::FlowIndex flow, Key scope) {
@@ -150,7 +161,8 @@ void StepContext::take_flow(model::FlowIndex flow, Key scope) {
     }
     emit(JoinReset{scope, target});
   }
-  if (t.type == ElementType::InclusiveGateway && t.incoming.size() > 1) return;  // see fire_inclusive_joins
+  if (t.type == ElementType::InclusiveGateway && t.incoming.size() > 1)
+    return;  // see fire_inclusive_joins
   activate(target, scope);
 }
 
@@ -212,19 +224,26 @@ void StepContext::terminate_tree(Key instance, const ChildIndex& children) {
   emit(ElementTerminated{instance, e.index});
   if (parent != 0) {
     const auto& container = element_of(parent);
-    behavior_for(container, state_.elements.at(parent).role).on_child_terminated(container, parent, instance, *this);
+    behavior_for(container, state_.elements.at(parent).role)
+        .on_child_terminated(container, parent, instance, *this);
   }
 }
 
 void StepContext::close_attachments(Key instance) {
   std::vector<Event> closing;
-  for (const auto& [key, t] : state_.timers) if (t.element_instance == instance) closing.push_back(TimerRemoved{key});
-  for (const auto& [key, s] : state_.subscriptions) if (s.element_instance == instance) closing.push_back(SubscriptionClosed{key});
-  // Jobs only when this element has one (its counter): a scan per completion made fan-outs quadratic.
-  if (auto it = state_.elements.find(instance); it == state_.elements.end() || it->second.jobs > 0) {
-    for (const auto& [key, j] : state_.jobs) if (j.element_instance == instance) closing.push_back(JobRemoved{key});
+  for (const auto& [key, t] : state_.timers)
+    if (t.element_instance == instance) closing.push_back(TimerRemoved{key});
+  for (const auto& [key, s] : state_.subscriptions)
+    if (s.element_instance == instance) closing.push_back(SubscriptionClosed{key});
+  // Jobs only when this element has one (its counter): a scan per completion made fan-outs
+  // quadratic.
+  if (auto it = state_.elements.find(instance);
+      it == state_.elements.end() || it->second.jobs > 0) {
+    for (const auto& [key, j] : state_.jobs)
+      if (j.element_instance == instance) closing.push_back(JobRemoved{key});
   }
-  for (const auto& [key, i] : state_.incidents) if (i.element_instance == instance) closing.push_back(IncidentResolved{key});
+  for (const auto& [key, i] : state_.incidents)
+    if (i.element_instance == instance) closing.push_back(IncidentResolved{key});
   for (auto& ev : closing) emit(std::move(ev));
 }
 

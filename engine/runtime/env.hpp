@@ -3,10 +3,8 @@
 #pragma once
 
 #include <cstdint>
-
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "elva/result.hpp"
 #include "runtime/state.hpp"
@@ -19,8 +17,10 @@ class DecisionService {
   virtual ~DecisionService() = default;
   // The result mapped as `map_result` says (empty: the decision's value). Errors become the
   // task's incident (a UNIQUE table with several matches names them).
-  virtual Result<nlohmann::json> evaluate(const std::string& decision_id, const nlohmann::json& variables,
-                                          const std::string& map_result, std::int64_t now_millis) const = 0;
+  virtual Result<nlohmann::json> evaluate(const std::string& decision_id,
+                                          const nlohmann::json& variables,
+                                          const std::string& map_result,
+                                          std::int64_t now_millis) const = 0;
 };
 
 // What one step may do at most (docs/security.md#limits): past a limit the element gets an
@@ -47,7 +47,8 @@ class Env {
 // A clock that moves only when told to, and keys counted from 1. Not thread-safe.
 class ManualEnv : public Env {
  public:
-  explicit ManualEnv(std::int64_t now = 0, const DecisionService* decisions = nullptr) : now_(now), decisions_(decisions) {}
+  explicit ManualEnv(std::int64_t now = 0, const DecisionService* decisions = nullptr)
+      : now_(now), decisions_(decisions) {}
   const DecisionService* decisions() const override { return decisions_; }
   std::int64_t now_millis() const override { return now_; }
   Key next_key() override { return ++last_key_; }

@@ -3,50 +3,136 @@
 #pragma once
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "runtime/state.hpp"
 
 namespace elva::runtime {
 
-struct InstanceStarted { Key key; std::string process_id; std::string business_key; Key parent_instance = 0; Key parent_element = 0; };
-struct ElementActivated { Key key; model::ElementIndex element; Key parent; bool waiting; Role role = Role::Normal; };
-struct ElementCompleted { Key key; model::ElementIndex element; };
-struct ElementTerminated { Key key; model::ElementIndex element; };
-struct FlowTaken { model::FlowIndex flow; Key scope; };
-struct JoinReset { Key scope; model::ElementIndex gateway; };
-struct JoinsCleared { Key scope; };  // the scope was interrupted: tokens waiting at its joins go
-struct VariablesSet { nlohmann::json variables; };  // merged into process variables
-struct LocalVariablesSet { Key instance; nlohmann::json variables; };  // merged into an element's
+struct InstanceStarted {
+  Key key;
+  std::string process_id;
+  std::string business_key;
+  Key parent_instance = 0;
+  Key parent_element = 0;
+};
+struct ElementActivated {
+  Key key;
+  model::ElementIndex element;
+  Key parent;
+  bool waiting;
+  Role role = Role::Normal;
+};
+struct ElementCompleted {
+  Key key;
+  model::ElementIndex element;
+};
+struct ElementTerminated {
+  Key key;
+  model::ElementIndex element;
+};
+struct FlowTaken {
+  model::FlowIndex flow;
+  Key scope;
+};
+struct JoinReset {
+  Key scope;
+  model::ElementIndex gateway;
+};
+struct JoinsCleared {
+  Key scope;
+};  // the scope was interrupted: tokens waiting at its joins go
+struct VariablesSet {
+  nlohmann::json variables;
+};  // merged into process variables
+struct LocalVariablesSet {
+  Key instance;
+  nlohmann::json variables;
+};  // merged into an element's
 // A multi-instance or loop body: its items (empty for a standard loop) and whether outputs are
 // collected; then each iteration as it starts and completes (output: null unless collected).
-struct LoopStarted { Key body; nlohmann::json items; bool collect = false; };
-struct IterationStarted { Key body; Key inner; std::size_t index; };
-struct IterationCompleted { Key body; Key inner; std::size_t index; nlohmann::json output; };
-struct JobCreated { Job job; };
-struct JobRemoved { Key key; };
-struct TimerScheduled { Timer timer; };
-struct TimerRemoved { Key key; };
-struct SubscriptionOpened { Subscription subscription; };
-struct SubscriptionClosed { Key key; };
-struct ConditionChanged { Key subscription; bool now_true; };
-struct CompensableRecorded { Key scope; model::ElementIndex activity; };
+struct LoopStarted {
+  Key body;
+  nlohmann::json items;
+  bool collect = false;
+};
+struct IterationStarted {
+  Key body;
+  Key inner;
+  std::size_t index;
+};
+struct IterationCompleted {
+  Key body;
+  Key inner;
+  std::size_t index;
+  nlohmann::json output;
+};
+struct JobCreated {
+  Job job;
+};
+struct JobRemoved {
+  Key key;
+};
+struct TimerScheduled {
+  Timer timer;
+};
+struct TimerRemoved {
+  Key key;
+};
+struct SubscriptionOpened {
+  Subscription subscription;
+};
+struct SubscriptionClosed {
+  Key key;
+};
+struct ConditionChanged {
+  Key subscription;
+  bool now_true;
+};
+struct CompensableRecorded {
+  Key scope;
+  model::ElementIndex activity;
+};
 // The thrower will run these handlers, in this order; their activities leave `compensable`.
-struct CompensationQueued { Key thrower; Key scope; std::vector<model::ElementIndex> activities; std::vector<model::ElementIndex> handlers; };
-struct CompensationHandlerStarted { Key thrower; Key handler_instance; };
-struct CompensationHandlerDone { Key handler_instance; };
-struct TransactionCancelling { Key thrower; };
-struct CallRequested { Call call; };
-struct CallClosed { Key element_instance; };
-struct ErrorEscaped { std::string code; };  // to the calling process
+struct CompensationQueued {
+  Key thrower;
+  Key scope;
+  std::vector<model::ElementIndex> activities;
+  std::vector<model::ElementIndex> handlers;
+};
+struct CompensationHandlerStarted {
+  Key thrower;
+  Key handler_instance;
+};
+struct CompensationHandlerDone {
+  Key handler_instance;
+};
+struct TransactionCancelling {
+  Key thrower;
+};
+struct CallRequested {
+  Call call;
+};
+struct CallClosed {
+  Key element_instance;
+};
+struct ErrorEscaped {
+  std::string code;
+};  // to the calling process
 // For the coordinator (scheduler, elva test): a message or signal for other instances and for
 // the message or signal start events of deployed processes. No change to this instance.
-struct MessagePublished { std::string name; std::string correlation_key; nlohmann::json variables; };
-struct SignalPublished { std::string name; nlohmann::json variables; };
+struct MessagePublished {
+  std::string name;
+  std::string correlation_key;
+  nlohmann::json variables;
+};
+struct SignalPublished {
+  std::string name;
+  nlohmann::json variables;
+};
 // A user task waits for a person: its assignment as evaluated when it was activated (FEEL or
 // literal; lists from a FEEL list or a comma-separated text). Times in ms since the epoch, 0: none.
 struct UserTaskCreated {
@@ -58,18 +144,24 @@ struct UserTaskCreated {
   int priority = 50;
   std::string form_key;
 };
-struct IncidentRaised { Incident incident; };
-struct IncidentResolved { Key key; };
+struct IncidentRaised {
+  Incident incident;
+};
+struct IncidentResolved {
+  Key key;
+};
 struct InstanceCompleted {};
 struct InstanceTerminated {};
 
-using Event = std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated,
-                           FlowTaken, JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, LoopStarted,
-                           IterationStarted, IterationCompleted, JobCreated, JobRemoved,
-                           TimerScheduled, TimerRemoved, SubscriptionOpened, SubscriptionClosed, ConditionChanged,
-                           CompensableRecorded, CompensationQueued, CompensationHandlerStarted,
-                           CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed, ErrorEscaped, MessagePublished, SignalPublished, UserTaskCreated, IncidentRaised, IncidentResolved, InstanceCompleted,
-                           InstanceTerminated>;
+using Event =
+    std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated, FlowTaken,
+                 JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, LoopStarted,
+                 IterationStarted, IterationCompleted, JobCreated, JobRemoved, TimerScheduled,
+                 TimerRemoved, SubscriptionOpened, SubscriptionClosed, ConditionChanged,
+                 CompensableRecorded, CompensationQueued, CompensationHandlerStarted,
+                 CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed,
+                 ErrorEscaped, MessagePublished, SignalPublished, UserTaskCreated, IncidentRaised,
+                 IncidentResolved, InstanceCompleted, InstanceTerminated>;
 
 // Applies one event. REQUIRES: the event was produced for this state (checked).
 void apply(const Event& event, InstanceState& state);

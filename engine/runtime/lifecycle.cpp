@@ -31,7 +31,9 @@ struct Subject {
   Key operator()(const UserTaskCreated& e) const { return e.element_instance; }
   Key operator()(const IncidentRaised& e) const { return e.incident.element_instance; }
   template <typename E>
-  Key operator()(const E&) const { return 0; }
+  Key operator()(const E&) const {
+    return 0;
+  }
 };
 
 }  // namespace
@@ -45,14 +47,22 @@ void check_lifecycle(const Event& event, const InstanceState& state) {
   const bool live = state.elements.count(key) > 0;
   bool ok = true;
   switch (t.needs) {
-    case Needs::Absent: ok = !live; break;
-    case Needs::Live: ok = live; break;
-    case Needs::LiveOrProcess: ok = key == 0 || live; break;
-    case Needs::Nothing: break;
+    case Needs::Absent:
+      ok = !live;
+      break;
+    case Needs::Live:
+      ok = live;
+      break;
+    case Needs::LiveOrProcess:
+      ok = key == 0 || live;
+      break;
+    case Needs::Nothing:
+      break;
   }
   if (!ok) {
-    const std::string why = "event #" + std::to_string(event.index()) + " for element instance " + std::to_string(key) +
-                            (t.needs == Needs::Absent ? ", which already exists" : ", which is not active");
+    const std::string why =
+        "event #" + std::to_string(event.index()) + " for element instance " + std::to_string(key) +
+        (t.needs == Needs::Absent ? ", which already exists" : ", which is not active");
     ELVA_ASSERT(ok, why.c_str());
   }
 }

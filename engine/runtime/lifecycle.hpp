@@ -49,18 +49,19 @@ inline constexpr std::array<Transition, std::variant_size_v<Event>> kLifecycle =
     {Needs::LiveOrProcess, Makes::Same},  // CompensableRecorded (its scope)
     {Needs::Live, Makes::Same},           // CompensationQueued (the thrower)
     {Needs::Live, Makes::Same},           // CompensationHandlerStarted (the handler)
-    {Needs::Nothing, Makes::Same},        // CompensationHandlerDone (the handler has just completed)
-    {Needs::Live, Makes::Same},           // TransactionCancelling (the thrower)
-    {Needs::Live, Makes::Same},           // CallRequested (the call activity)
-    {Needs::Live, Makes::Same},           // CallClosed
-    {Needs::Nothing, Makes::Same},        // ErrorEscaped
-    {Needs::Nothing, Makes::Same},        // MessagePublished
-    {Needs::Nothing, Makes::Same},        // SignalPublished
-    {Needs::Live, Makes::Same},           // UserTaskCreated
-    {Needs::LiveOrProcess, Makes::Same},  // IncidentRaised (on an element, or a process-level trigger)
-    {Needs::Nothing, Makes::Same},        // IncidentResolved
-    {Needs::Nothing, Makes::Same},        // InstanceCompleted
-    {Needs::Nothing, Makes::Same},        // InstanceTerminated
+    {Needs::Nothing, Makes::Same},  // CompensationHandlerDone (the handler has just completed)
+    {Needs::Live, Makes::Same},     // TransactionCancelling (the thrower)
+    {Needs::Live, Makes::Same},     // CallRequested (the call activity)
+    {Needs::Live, Makes::Same},     // CallClosed
+    {Needs::Nothing, Makes::Same},  // ErrorEscaped
+    {Needs::Nothing, Makes::Same},  // MessagePublished
+    {Needs::Nothing, Makes::Same},  // SignalPublished
+    {Needs::Live, Makes::Same},     // UserTaskCreated
+    {Needs::LiveOrProcess,
+     Makes::Same},                  // IncidentRaised (on an element, or a process-level trigger)
+    {Needs::Nothing, Makes::Same},  // IncidentResolved
+    {Needs::Nothing, Makes::Same},  // InstanceCompleted
+    {Needs::Nothing, Makes::Same},  // InstanceTerminated
 }};
 
 // The element instance an event names (0 for the process scope or none).

@@ -5,10 +5,9 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/process.hpp"
 
@@ -27,8 +26,9 @@ enum class Role : std::uint8_t { Normal, Body, Inner };
 struct LoopState {
   nlohmann::json items = nlohmann::json::array();  // the collection (multi-instance)
   std::size_t next = 0;                            // index of the next iteration to start
-  std::int64_t instances = 0, completed = 0, active = 0;  // nrOfInstances, ...Completed..., ...Active...
-  nlohmann::json outputs;                          // one entry per item with an output collection, else null
+  std::int64_t instances = 0, completed = 0,
+               active = 0;  // nrOfInstances, ...Completed..., ...Active...
+  nlohmann::json outputs;   // one entry per item with an output collection, else null
 };
 
 // A pointer that copies what it points at: an element instance without a loop pays 8 bytes.
@@ -56,13 +56,14 @@ class Boxed {
 struct ElementInstance {
   Key key = 0;
   model::ElementIndex element = model::kNoElement;
-  Key parent = 0;  // enclosing scope's element instance; 0 for the process itself
+  Key parent = 0;        // enclosing scope's element instance; 0 for the process itself
   bool waiting = false;  // a wait state: user task, timer, message catch ...
   Key incident = 0;      // open incident on this element, if any
   Role role = Role::Normal;
   std::uint16_t jobs = 0;  // open jobs of this element instance (derived from InstanceState::jobs)
-  nlohmann::json local = nlohmann::json::object();  // local variables (input mappings, iteration item)
-  Boxed<LoopState> loop;  // Role::Body only
+  nlohmann::json local =
+      nlohmann::json::object();  // local variables (input mappings, iteration item)
+  Boxed<LoopState> loop;         // Role::Body only
 };
 
 // Work for a connector or worker (service, send, script, business rule tasks).
@@ -71,7 +72,7 @@ struct Job {
   Key element_instance = 0;
   std::string type;
   nlohmann::json input = nlohmann::json::object();
-  int retries = 3;  // attempts left; a failure at 1 raises an incident
+  int retries = 3;       // attempts left; a failure at 1 raises an incident
   std::int64_t due = 0;  // not to be worked before this (ms on the injected clock): retry backoff
   int failures = 0;      // failed attempts so far
 };
@@ -80,8 +81,8 @@ struct Timer {
   Key key = 0;
   Key element_instance = 0;  // the catch event, or the activity a boundary timer is attached to
   model::ElementIndex event = model::kNoElement;  // the timer event element
-  std::int64_t due = 0;      // ms since the epoch on the injected clock
-  int fired = 0;             // firings so far (cycles)
+  std::int64_t due = 0;                           // ms since the epoch on the injected clock
+  int fired = 0;                                  // firings so far (cycles)
 };
 
 struct Subscription {  // message, signal or conditional catch
@@ -128,9 +129,9 @@ struct InstanceState {
   std::map<Key, std::vector<model::ElementIndex>> compensating;
   std::map<Key, Key> handler_of;
   std::vector<Key> cancelling;  // cancel end events whose transaction ends after compensation
-  Key parent_instance = 0;    // set when started by a call activity
-  Key parent_element = 0;     // that call activity's element instance
-  std::string escaped_error;  // a BPMN error no one here caught, for the caller to rethrow
+  Key parent_instance = 0;      // set when started by a call activity
+  Key parent_element = 0;       // that call activity's element instance
+  std::string escaped_error;    // a BPMN error no one here caught, for the caller to rethrow
   std::vector<std::string> completed;  // element ids, in completion order (history)
   std::uint64_t version = 0;           // one more per applied event
 };

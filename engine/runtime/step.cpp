@@ -2,10 +2,10 @@
 // events that follow from it, and drains the token work the behaviours queue.
 #include "runtime/step.hpp"
 
-#include "runtime/behaviors/element_behavior.hpp"
-#include "expr/feel.hpp"
-#include "runtime/shared/timers.hpp"
 #include "common/iso8601.hpp"
+#include "expr/feel.hpp"
+#include "runtime/behaviors/element_behavior.hpp"
+#include "runtime/shared/timers.hpp"
 
 namespace elva::runtime {
 namespace {
@@ -27,11 +27,15 @@ class Handler {
       }
     }
     if (!start) {
-      return fail(Errc::InvalidArgument, c.start_event.empty()
-                                             ? "process '" + s_.process->id + "' has no none start event; say which start event to start from"
-                                             : "process '" + s_.process->id + "' has no start event '" + c.start_event + "' at its top level");
+      return fail(Errc::InvalidArgument,
+                  c.start_event.empty()
+                      ? "process '" + s_.process->id +
+                            "' has no none start event; say which start event to start from"
+                      : "process '" + s_.process->id + "' has no start event '" + c.start_event +
+                            "' at its top level");
     }
-    ctx_.emit(InstanceStarted{ctx_.env().next_key(), s_.process->id, c.business_key, c.parent_instance, c.parent_element});
+    ctx_.emit(InstanceStarted{ctx_.env().next_key(), s_.process->id, c.business_key,
+                              c.parent_instance, c.parent_element});
     if (c.variables.is_object() && !c.variables.empty()) ctx_.emit(VariablesSet{c.variables});
     ctx_.arm_event_subprocesses(0);
     ctx_.activate(start->index, 0);
@@ -40,7 +44,8 @@ class Handler {
 
   Result<void> operator()(const CompleteJob& c) {
     auto it = s_.jobs.find(c.job);
-    if (it == s_.jobs.end()) return fail(Errc::NotFound, "no job " + std::to_string(c.job) + " in this instance");
+    if (it == s_.jobs.end())
+      return fail(Errc::NotFound, "no job " + std::to_string(c.job) + " in this instance");
     const Key instance = it->second.element_instance;
     ctx_.emit(JobRemoved{c.job});
     return finish(instance, c.variables);
@@ -48,12 +53,14 @@ class Handler {
 
   Result<void> operator()(const FailJob& c) {
     auto it = s_.jobs.find(c.job);
-    if (it == s_.jobs.end()) return fail(Errc::NotFound, "no job " + std::to_string(c.job) + " in this instance");
+    if (it == s_.jobs.end())
+      return fail(Errc::NotFound, "no job " + std::to_string(c.job) + " in this instance");
     Job job = it->second;
     ctx_.emit(JobRemoved{c.job});
     const int left = c.retries_left >= 0 ? c.retries_left : job.retries - 1;
     if (left <= 0) {
-      ctx_.raise_incident(job.element_instance, "the " + job.type + " job failed and has no retries left: " + c.message);
+      ctx_.raise_incident(job.element_instance,
+                          "the " + job.type + " job failed and has no retries left: " + c.message);
       return {};
     }
     job.key = ctx_.env().next_key();
@@ -67,7 +74,8 @@ class Handler {
   Result<void> operator()(const CompleteWait& c) {
     auto it = s_.elements.find(c.element_instance);
     if (it == s_.elements.end() || !it->second.waiting) {
-      return fail(Errc::NotFound, "element instance " + std::to_string(c.element_instance) + " is not waiting");
+      return fail(Errc::NotFound,
+                  "element instance " + std::to_string(c.element_instance) + " is not waiting");
     }
     return finish(c.element_instance, c.variables);
   }
@@ -78,8 +86,9 @@ class Handler {
     Timer timer = it->second;
     ctx_.emit(TimerRemoved{timer.key});
     const auto& event = s_.process->elements[timer.event];
-    const bool repeats = (event.type == ElementType::BoundaryEvent && !event.event()->cancel_activity) ||
-                         (event.type == ElementType::StartEvent && !event.event()->interrupting);
+    const bool repeats =
+        (event.type == ElementType::BoundaryEvent && !event.event()->cancel_activity) ||
+        (event.type == ElementType::StartEvent && !event.event()->interrupting);
     if (repeats) {  // non-interrupting cycles fire again
       const auto& def = event.event()->definitions.front();
       if (auto next = next_due(def, timer.due, timer.fired + 1, timer.element_instance, ctx_)) {
@@ -102,14 +111,17 @@ class Handler {
       ctx_.deliver(found, c.variables);
       return {};
     }
-    return fail(Errc::NotFound, "no one in this instance waits for message '" + c.name + "'" +
-                                    (c.correlation_key.empty() ? "" : " with correlation key '" + c.correlation_key + "'"));
+    return fail(
+        Errc::NotFound,
+        "no one in this instance waits for message '" + c.name + "'" +
+            (c.correlation_key.empty() ? "" : " with correlation key '" + c.correlation_key + "'"));
   }
 
   Result<void> operator()(const BroadcastSignal& c) {
     bool waits = false;
     for (const auto& [key, sub] : s_.subscriptions) waits |= sub.signal && sub.name == c.name;
-    if (!waits) return fail(Errc::NotFound, "no one in this instance waits for signal '" + c.name + "'");
+    if (!waits)
+      return fail(Errc::NotFound, "no one in this instance waits for signal '" + c.name + "'");
     if (c.variables.is_object() && !c.variables.empty()) ctx_.emit(VariablesSet{c.variables});
     ctx_.deliver_signal(c.name);
     return {};
@@ -117,7 +129,8 @@ class Handler {
 
   Result<void> operator()(const ThrowError& c) {
     if (!s_.elements.count(c.element_instance)) {
-      return fail(Errc::NotFound, "element instance " + std::to_string(c.element_instance) + " is not active");
+      return fail(Errc::NotFound,
+                  "element instance " + std::to_string(c.element_instance) + " is not active");
     }
     ctx_.set_variables(0, c.variables);  // the thrower is about to end: keep them in the process
     ctx_.throw_error(c.element_instance, c.code);
@@ -126,7 +139,8 @@ class Handler {
 
   Result<void> operator()(const ResolveIncident& c) {
     auto it = s_.incidents.find(c.incident);
-    if (it == s_.incidents.end()) return fail(Errc::NotFound, "no incident " + std::to_string(c.incident));
+    if (it == s_.incidents.end())
+      return fail(Errc::NotFound, "no incident " + std::to_string(c.incident));
     const Key instance = it->second.element_instance;
     ctx_.emit(IncidentResolved{c.incident});
     if (!s_.elements.count(instance)) return {};
@@ -135,13 +149,16 @@ class Handler {
     const ElementInstance old = s_.elements.at(instance);
     ctx_.terminate(instance);
     const Key fresh = ctx_.activate(old.element, old.parent, old.role);
-    if (old.role == Role::Inner && !old.local.empty()) ctx_.emit(LocalVariablesSet{fresh, old.local});
+    if (old.role == Role::Inner && !old.local.empty())
+      ctx_.emit(LocalVariablesSet{fresh, old.local});
     return {};
   }
 
   Result<void> operator()(const CompleteCall& c) {
     auto it = s_.calls.find(c.element_instance);
-    if (it == s_.calls.end()) return fail(Errc::NotFound, "no call activity " + std::to_string(c.element_instance) + " waits for a child");
+    if (it == s_.calls.end())
+      return fail(Errc::NotFound,
+                  "no call activity " + std::to_string(c.element_instance) + " waits for a child");
     ctx_.emit(CallClosed{c.element_instance});
     const auto& e = ctx_.element_of(c.element_instance);
     const auto* call = e.as<model::CallActivitySpec>();
@@ -151,12 +168,14 @@ class Handler {
       const expr::Value child = expr::Value::from_json(c.variables);
       for (const auto& m : call->out) {
         if (!expr::looks_like_expression(m.source)) {  // a variable name (camunda:out source=)
-          back[m.target] = c.variables.contains(m.source) ? c.variables[m.source] : nlohmann::json();
+          back[m.target] =
+              c.variables.contains(m.source) ? c.variables[m.source] : nlohmann::json();
           continue;
         }
         auto compiled = expr::Expression::compile_cached(m.source);
         if (!compiled) {
-          ctx_.raise_incident(c.element_instance, "out mapping '" + m.target + "': " + compiled.error().message);
+          ctx_.raise_incident(c.element_instance,
+                              "out mapping '" + m.target + "': " + compiled.error().message);
           return {};
         }
         back[m.target] = (*compiled)->evaluate(expr::ContextScope(child)).to_json();
@@ -166,7 +185,9 @@ class Handler {
   }
 
   Result<void> operator()(const RaiseIncident& c) {
-    if (!s_.elements.count(c.element_instance)) return fail(Errc::NotFound, "element instance " + std::to_string(c.element_instance) + " is not active");
+    if (!s_.elements.count(c.element_instance))
+      return fail(Errc::NotFound,
+                  "element instance " + std::to_string(c.element_instance) + " is not active");
     ctx_.raise_incident(c.element_instance, c.message);
     return {};
   }
@@ -179,11 +200,15 @@ class Handler {
   }
 
   Result<void> operator()(const SetVariables& c) {
-    if (!c.variables.is_object()) return fail(Errc::InvalidArgument, "variables must be a JSON object, not " + c.variables.dump());
+    if (!c.variables.is_object())
+      return fail(Errc::InvalidArgument,
+                  "variables must be a JSON object, not " + c.variables.dump());
     if (c.scope == 0) {
       ctx_.emit(VariablesSet{c.variables});
     } else {
-      if (!s_.elements.count(c.scope)) return fail(Errc::NotFound, "no element instance " + std::to_string(c.scope) + " is active");
+      if (!s_.elements.count(c.scope))
+        return fail(Errc::NotFound,
+                    "no element instance " + std::to_string(c.scope) + " is active");
       ctx_.emit(LocalVariablesSet{c.scope, c.variables});
     }
     return {};
@@ -191,8 +216,10 @@ class Handler {
 
   Result<void> operator()(const CancelInstance&) {
     ctx_.terminate_scope_except(0, 0);
-    for (const auto& [key, t] : std::map<Key, Timer>(s_.timers)) if (t.element_instance == 0) ctx_.emit(TimerRemoved{key});
-    for (const auto& [key, sub] : std::map<Key, Subscription>(s_.subscriptions)) if (sub.element_instance == 0) ctx_.emit(SubscriptionClosed{key});
+    for (const auto& [key, t] : std::map<Key, Timer>(s_.timers))
+      if (t.element_instance == 0) ctx_.emit(TimerRemoved{key});
+    for (const auto& [key, sub] : std::map<Key, Subscription>(s_.subscriptions))
+      if (sub.element_instance == 0) ctx_.emit(SubscriptionClosed{key});
     ctx_.emit(InstanceTerminated{});
     return {};
   }
@@ -200,7 +227,9 @@ class Handler {
  private:
   std::int64_t backoff(const Job& job, std::int64_t requested) const {
     if (requested >= 0) return requested;
-    const auto* spec = ctx_.element_of(job.element_instance).job ? &*ctx_.element_of(job.element_instance).job : nullptr;
+    const auto* spec = ctx_.element_of(job.element_instance).job
+                           ? &*ctx_.element_of(job.element_instance).job
+                           : nullptr;
     if (spec && !spec->retry_cycle.empty()) {
       if (auto cycle = iso8601::parse_cycle(spec->retry_cycle); cycle && cycle->interval) {
         return iso8601::add(0, *cycle->interval);
@@ -225,8 +254,10 @@ Result<StepResult> step(InstanceState& state, const Command& command, Env& env) 
   ELVA_ASSERT(state.process != nullptr, "step() needs the instance's process definition");
   if (state.status != InstanceStatus::Active && !std::holds_alternative<StartInstance>(command)) {
     // Not a Conflict: retrying cannot help.
-    return fail(Errc::InvalidArgument, std::string("the instance has already ") +
-                                           (state.status == InstanceStatus::Completed ? "completed" : "ended (terminated)"));
+    return fail(
+        Errc::InvalidArgument,
+        std::string("the instance has already ") +
+            (state.status == InstanceStatus::Completed ? "completed" : "ended (terminated)"));
   }
   StepResult result;
   StepContext ctx(state, env, result.events);

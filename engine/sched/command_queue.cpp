@@ -6,7 +6,10 @@
 namespace elva::sched {
 
 CommandQueue::CommandQueue(std::string database_url, std::string actor, std::size_t max_batch)
-    : url_(std::move(database_url)), actor_(std::move(actor)), max_batch_(max_batch), worker_([this] { run(); }) {}
+    : url_(std::move(database_url)),
+      actor_(std::move(actor)),
+      max_batch_(max_batch),
+      worker_([this] { run(); }) {}
 
 CommandQueue::~CommandQueue() {
   {
@@ -17,7 +20,8 @@ CommandQueue::~CommandQueue() {
   worker_.join();
 }
 
-Result<StartedInstance> CommandQueue::start(const std::string& process_id, const nlohmann::json& variables,
+Result<StartedInstance> CommandQueue::start(const std::string& process_id,
+                                            const nlohmann::json& variables,
                                             const std::string& business_key) {
   std::future<Result<StartedInstance>> answer;
   {
@@ -59,7 +63,8 @@ void CommandQueue::run() {
     std::vector<Result<StartedInstance>> results;
     auto r = processor->start_batch(requests, results);
     for (std::size_t i = 0; i < batch.size(); ++i) {
-      batch[i].done.set_value(!r ? Result<StartedInstance>(fail(r.error())) : std::move(results[i]));
+      batch[i].done.set_value(!r ? Result<StartedInstance>(fail(r.error()))
+                                 : std::move(results[i]));
     }
     if (!r && r.error().code == Errc::StoreUnavailable) {
       processor.reset();

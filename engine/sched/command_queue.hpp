@@ -29,7 +29,8 @@ class CommandQueue {
   CommandQueue& operator=(const CommandQueue&) = delete;
 
   // Blocks until the start is committed (with whatever else was queued) or refused.
-  Result<StartedInstance> start(const std::string& process_id, const nlohmann::json& variables, const std::string& business_key);
+  Result<StartedInstance> start(const std::string& process_id, const nlohmann::json& variables,
+                                const std::string& business_key);
 
  private:
   struct Item {

@@ -21,15 +21,21 @@ struct Words {
 // {{...}} are filled by the mail connector from `data`.
 const std::map<std::string, Words>& built_in() {
   static const std::map<std::string, Words> words = {
-      {"en", {"New task: {{task}}",
-              "Hello {{name}},\n\nThere is a new task for you in Elva: {{task}}\nProcess: {{process}}{{caseLine}}{{dueLine}}\n\n"
-              "{{documentation}}\n\nOpen it in your task list: {{link}}\n"}},
-      {"sv", {"Ny uppgift: {{task}}",
-              "Hej {{name}},\n\nDu har en ny uppgift i Elva: {{task}}\nProcess: {{process}}{{caseLine}}{{dueLine}}\n\n"
-              "{{documentation}}\n\nÖppna den i din uppgiftslista: {{link}}\n"}},
-      {"nb", {"Ny oppgave: {{task}}",
-              "Hei {{name}},\n\nDu har en ny oppgave i Elva: {{task}}\nProsess: {{process}}{{caseLine}}{{dueLine}}\n\n"
-              "{{documentation}}\n\nÅpne den i oppgavelisten din: {{link}}\n"}},
+      {"en",
+       {"New task: {{task}}",
+        "Hello {{name}},\n\nThere is a new task for you in Elva: {{task}}\nProcess: "
+        "{{process}}{{caseLine}}{{dueLine}}\n\n"
+        "{{documentation}}\n\nOpen it in your task list: {{link}}\n"}},
+      {"sv",
+       {"Ny uppgift: {{task}}",
+        "Hej {{name}},\n\nDu har en ny uppgift i Elva: {{task}}\nProcess: "
+        "{{process}}{{caseLine}}{{dueLine}}\n\n"
+        "{{documentation}}\n\nÖppna den i din uppgiftslista: {{link}}\n"}},
+      {"nb",
+       {"Ny oppgave: {{task}}",
+        "Hei {{name}},\n\nDu har en ny oppgave i Elva: {{task}}\nProsess: "
+        "{{process}}{{caseLine}}{{dueLine}}\n\n"
+        "{{documentation}}\n\nÅpne den i oppgavelisten din: {{link}}\n"}},
   };
   return words;
 }
@@ -62,7 +68,9 @@ connector::Outcome send(connector::Connector& mail, json input, const std::strin
 }  // namespace
 
 void run_prompter(const std::string& url, const PromptOptions& o) {
-  auto log = [&](const std::string& line) { if (o.log) o.log(line); };
+  auto log = [&](const std::string& line) {
+    if (o.log) o.log(line);
+  };
   std::unique_ptr<store::PgStore> store;
   std::map<store::Key, int> failures;  // task -> failed rounds
   bool down = false;
@@ -88,17 +96,30 @@ void run_prompter(const std::string& url, const PromptOptions& o) {
       for (const auto& r : task.recipients) {
         const std::string lang = built_in().count(r.locale) ? r.locale : "en";
         const Words& w = built_in().at(lang);
-        json data = {{"name", r.name.empty() ? r.user : r.name}, {"task", task.name}, {"process", task.process_name},
-                     {"documentation", task.documentation}, {"link", o.tasklist_url + "#/tasks/" + std::to_string(task.key)},
-                     {"caseLine", task.business_key.empty() ? "" : std::string("\n") + label(lang, "Case", "Ärende", "Sak") + ": " + task.business_key},
-                     {"dueLine", task.due.empty() ? "" : std::string("\n") + label(lang, "Due", "Förfaller", "Frist") + ": " + task.due},
-                     {"taskKey", task.key}, {"user", r.user}};
-        json input = {{"to", r.email}, {"subject", o.templates.value("subject", std::string(w.subject))},
-                      {"body", o.templates.value("body", std::string(w.body))}, {"data", data}};
+        json data = {{"name", r.name.empty() ? r.user : r.name},
+                     {"task", task.name},
+                     {"process", task.process_name},
+                     {"documentation", task.documentation},
+                     {"link", o.tasklist_url + "#/tasks/" + std::to_string(task.key)},
+                     {"caseLine", task.business_key.empty()
+                                      ? ""
+                                      : std::string("\n") + label(lang, "Case", "Ärende", "Sak") +
+                                            ": " + task.business_key},
+                     {"dueLine", task.due.empty() ? ""
+                                                  : std::string("\n") +
+                                                        label(lang, "Due", "Förfaller", "Frist") +
+                                                        ": " + task.due},
+                     {"taskKey", task.key},
+                     {"user", r.user}};
+        json input = {{"to", r.email},
+                      {"subject", o.templates.value("subject", std::string(w.subject))},
+                      {"body", o.templates.value("body", std::string(w.body))},
+                      {"data", data}};
         auto out = send(*o.mail, input, "elva-task-" + std::to_string(task.key) + "-" + r.user);
         if (out.kind == connector::Outcome::Kind::Retry) retry = true;
         if (out.kind != connector::Outcome::Kind::Completed) {
-          log("task prompt for task " + std::to_string(task.key) + " to " + r.user + " not sent: " + out.message);
+          log("task prompt for task " + std::to_string(task.key) + " to " + r.user +
+              " not sent: " + out.message);
         }
       }
       if (retry && ++failures[task.key] < 5 && store) {

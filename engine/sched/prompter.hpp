@@ -9,9 +9,8 @@
 #include <atomic>
 #include <functional>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "elva/connector.hpp"
 #include "elva/result.hpp"
@@ -21,7 +20,8 @@ namespace elva::sched {
 struct PromptOptions {
   std::shared_ptr<connector::Connector> mail;  // a connector with a "send" operation
   std::string tasklist_url;                    // links in the mail: <tasklist_url>#/tasks/<key>
-  nlohmann::json templates = nlohmann::json::object();  // {"subject", "body"}: override the built-in ones
+  nlohmann::json templates =
+      nlohmann::json::object();  // {"subject", "body"}: override the built-in ones
   std::int64_t poll_ms = 1000;
   const std::atomic<bool>* stop = nullptr;
   std::function<void(const std::string&)> log;

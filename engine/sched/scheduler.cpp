@@ -2,18 +2,17 @@
 // the Processor; connectors run on a thread pool and post their outcome back to it.
 #include "sched/scheduler.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
-
-#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <thread>
-
-#include <unistd.h>
 
 #include "exec/processor.hpp"
 
@@ -26,8 +25,12 @@ namespace asio = boost::asio;
 class Loop {
  public:
   Loop(std::string url, const connector::Registry& connectors, const SchedulerOptions& options)
-      : url_(std::move(url)), connectors_(connectors), options_(options), pool_(static_cast<std::size_t>(std::max(1, options.workers))),
-        wake_(io_), watch_(io_) {
+      : url_(std::move(url)),
+        connectors_(connectors),
+        options_(options),
+        pool_(static_cast<std::size_t>(std::max(1, options.workers))),
+        wake_(io_),
+        watch_(io_) {
     for (const auto& [name, c] : connectors_.all()) {
       for (const auto& op : c->operations()) types_.push_back(name + "." + op.name);
     }
@@ -45,7 +48,9 @@ class Loop {
   // Jobs leased and not yet applied: enough to fill a batch (connectors queue on the pool).
   int max_in_flight() const { return std::max(options_.workers * 2, options_.batch); }
 
-  void log(const std::string& line) { if (options_.log) options_.log(line); }
+  void log(const std::string& line) {
+    if (options_.log) options_.log(line);
+  }
 
   // Checks the stop flag; once stopping and idle, ends the loop.
   void watch() {
@@ -54,7 +59,8 @@ class Loop {
       if (ec) return;
       if (options_.stop && options_.stop->load() && !stopping_) {
         stopping_ = true;
-        for (auto& [key, call] : calls_) call.cancelled->store(true);  // connectors may give up early
+        for (auto& [key, call] : calls_)
+          call.cancelled->store(true);  // connectors may give up early
       }
       if (stopping_ && in_flight_ == 0 && finished_.empty()) {
         wake_.cancel();
@@ -84,7 +90,8 @@ class Loop {
     if (down_) log("database reachable again; resuming");
     down_ = false;
     store_ = std::move(*store);
-    processor_ = std::make_unique<exec::Processor>(*store_, exec::system_clock(), "scheduler:" + options_.node);
+    processor_ = std::make_unique<exec::Processor>(*store_, exec::system_clock(),
+                                                   "scheduler:" + options_.node);
     processor_->set_limits(options_.limits);
     listen();
     return true;
@@ -103,12 +110,13 @@ class Loop {
 
   void wait_for_notification() {
     if (!notified_) return;
-    notified_->async_wait(asio::posix::stream_descriptor::wait_read, [this](const boost::system::error_code& ec) {
-      if (ec || !store_ || stopping_) return;
-      auto n = store_->take_notifications();
-      if (n && *n > 0) arm(0ms);
-      wait_for_notification();
-    });
+    notified_->async_wait(asio::posix::stream_descriptor::wait_read,
+                          [this](const boost::system::error_code& ec) {
+                            if (ec || !store_ || stopping_) return;
+                            auto n = store_->take_notifications();
+                            if (n && *n > 0) arm(0ms);
+                            wait_for_notification();
+                          });
   }
 
   // A store failure: drop the connection and come back later.
@@ -148,13 +156,17 @@ class Loop {
       timers = std::move(*t);
       return {};
     });
-    if (!acquired) { trouble(acquired.error()); return arm(1s); }
+    if (!acquired) {
+      trouble(acquired.error());
+      return arm(1s);
+    }
     // Instance timers fire together in one transaction (as job outcomes do): one commit per
     // timer capped firing at the commit rate, and 100,000 timers due within a minute fired
     // seconds late. Start timers, and a batch that fails as a whole or has a refusal (a stale
     // timer row), fire one by one, which also clears stale rows.
     std::vector<std::pair<exec::Key, runtime::Command>> fire;
-    for (const auto& t : timers) if (t.instance_id != 0) fire.emplace_back(t.instance_id, runtime::FireTimer{t.key});
+    for (const auto& t : timers)
+      if (t.instance_id != 0) fire.emplace_back(t.instance_id, runtime::FireTimer{t.key});
     bool batch_failed = false;
     if (!fire.empty()) {
       std::vector<Error> refused;
@@ -178,12 +190,16 @@ class Loop {
     if (free > 0 && !types_.empty()) {
       std::vector<store::JobRow> jobs;
       auto got = store_->transact([&](store::Tx& tx) -> Result<void> {
-        auto j = tx.acquire_jobs(types_, options_.node, now, now + options_.lease_ms, std::min(free, options_.batch));
+        auto j = tx.acquire_jobs(types_, options_.node, now, now + options_.lease_ms,
+                                 std::min(free, options_.batch));
         if (!j) return fail(j.error());
         jobs = std::move(*j);
         return {};
       });
-      if (!got) { trouble(got.error()); return arm(1s); }
+      if (!got) {
+        trouble(got.error());
+        return arm(1s);
+      }
       for (auto& job : jobs) dispatch(std::move(job));
       more |= static_cast<int>(jobs.size()) == std::min(free, options_.batch);
     }
@@ -192,9 +208,11 @@ class Loop {
     if (auto n = store_->take_notifications(); n && *n > 0) return arm(0ms);
     // Sleep until the nearest due timer or job, at most the poll interval.
     std::int64_t wait = options_.poll_ms;
-    if (auto due = store_->next_timer_due(); due && *due) wait = std::min(wait, std::max<std::int64_t>(0, **due - now));
+    if (auto due = store_->next_timer_due(); due && *due)
+      wait = std::min(wait, std::max<std::int64_t>(0, **due - now));
     if (!types_.empty() && in_flight_ < max_in_flight()) {
-      if (auto due = store_->next_job_due(types_); due && *due) wait = std::min(wait, std::max<std::int64_t>(0, **due - now));
+      if (auto due = store_->next_job_due(types_); due && *due)
+        wait = std::min(wait, std::max<std::int64_t>(0, **due - now));
     }
     arm(std::chrono::milliseconds(wait));
   }
@@ -213,14 +231,17 @@ class Loop {
     // The connector answers by the job's lease end (less a margin, so the outcome is committed
     // before another node may take the job).
     const auto now = std::chrono::system_clock::now();
-    const auto lease_left = std::chrono::milliseconds(std::max<std::int64_t>(1000, options_.lease_ms - 2000));
+    const auto lease_left =
+        std::chrono::milliseconds(std::max<std::int64_t>(1000, options_.lease_ms - 2000));
     Call call;
-    call.watchdog = std::make_shared<asio::steady_timer>(io_, lease_left + 1s);  // still inside the lease
+    call.watchdog =
+        std::make_shared<asio::steady_timer>(io_, lease_left + 1s);  // still inside the lease
     connector::Invocation inv;
     inv.operation = op;
     inv.input = job.input.is_object() ? job.input : nlohmann::json::object();
-    inv.idempotency_key = "elva-" + (options_.tenant.empty() ? std::string() : options_.tenant + "-") + std::to_string(job.instance_id) + "-" +
-                          std::to_string(job.element_instance);
+    inv.idempotency_key =
+        "elva-" + (options_.tenant.empty() ? std::string() : options_.tenant + "-") +
+        std::to_string(job.instance_id) + "-" + std::to_string(job.element_instance);
     inv.deadline = now + lease_left;
     inv.cancelled = call.cancelled;
     inv.element_id = job.element_id;
@@ -238,7 +259,8 @@ class Loop {
       if (ec) return;
       if (auto it = calls_.find(key); it != calls_.end()) it->second.cancelled->store(true);
       done(connector::Outcome::retry("the connector did not answer within the job's lease (" +
-                                     std::to_string(options_.lease_ms / 1000) + " s); it is tried again"));
+                                     std::to_string(options_.lease_ms / 1000) +
+                                     " s); it is tried again"));
     });
     asio::post(pool_, [target, inv = std::move(inv), done]() mutable {
       if (!target) return done(connector::Outcome::fail("no connector serves this job type"));
@@ -280,10 +302,21 @@ class Loop {
     for (const auto& [job, outcome] : batch) {
       using Kind = connector::Outcome::Kind;
       switch (outcome.kind) {
-        case Kind::Completed: commands.emplace_back(job.instance_id, runtime::CompleteJob{job.key, outcome.output}); break;
-        case Kind::Retry: commands.emplace_back(job.instance_id, runtime::FailJob{job.key, outcome.message, outcome.retry_in_ms, -1}); break;
-        case Kind::Fail: commands.emplace_back(job.instance_id, runtime::FailJob{job.key, outcome.message, -1, 0}); break;
-        case Kind::BpmnError: commands.emplace_back(job.instance_id, runtime::ThrowError{job.element_instance, outcome.error_code, outcome.output}); break;
+        case Kind::Completed:
+          commands.emplace_back(job.instance_id, runtime::CompleteJob{job.key, outcome.output});
+          break;
+        case Kind::Retry:
+          commands.emplace_back(
+              job.instance_id, runtime::FailJob{job.key, outcome.message, outcome.retry_in_ms, -1});
+          break;
+        case Kind::Fail:
+          commands.emplace_back(job.instance_id, runtime::FailJob{job.key, outcome.message, -1, 0});
+          break;
+        case Kind::BpmnError:
+          commands.emplace_back(
+              job.instance_id,
+              runtime::ThrowError{job.element_instance, outcome.error_code, outcome.output});
+          break;
       }
     }
     Result<void> r;
@@ -300,7 +333,9 @@ class Loop {
     // A refused outcome: the job is gone (another node finished it after our lease ran out, or
     // the element was interrupted). Other failures are worth a line in the log; the jobs'
     // leases run out and they are worked again.
-    if (!r) log("applying " + std::to_string(commands.size()) + " job outcome(s) failed: " + r.error().message);
+    if (!r)
+      log("applying " + std::to_string(commands.size()) +
+          " job outcome(s) failed: " + r.error().message);
     if (!stopping_) arm(0ms);
   }
 

@@ -10,9 +10,8 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "elva/connector.hpp"
 #include "elva/result.hpp"
@@ -24,7 +23,7 @@ namespace elva::sched {
 struct SchedulerOptions {
   std::string node;
   runtime::RuntimeLimits limits;  // for the commands the scheduler applies
-  std::string tenant;  // a served tenant's name: part of each call's idempotency key
+  std::string tenant;             // a served tenant's name: part of each call's idempotency key
   int workers = 2;
   std::int64_t lease_ms = 30'000;
   std::int64_t poll_ms = 250;

@@ -23,7 +23,8 @@ using nlohmann::json;
 }  // namespace
 
 struct Api::Impl {
-  std::map<std::string, std::vector<std::unique_ptr<Engine>>> tenants;  // "" is the default database
+  std::map<std::string, std::vector<std::unique_ptr<Engine>>>
+      tenants;  // "" is the default database
   ApiOptions options;
   Routes routes{options};
   std::unique_ptr<LoginGuard> guard;
@@ -43,7 +44,8 @@ struct Api::Impl {
       if (colon == std::string::npos)
         return fail(Errc::Unauthenticated, "Basic credentials must be user:password");
       const std::string user = pair.substr(0, colon);
-      const std::string cache_key = tenant + '\n' + auth;  // the same user name in two tenants is two people
+      const std::string cache_key =
+          tenant + '\n' + auth;  // the same user name in two tenants is two people
       std::string stamp;
       {
         std::lock_guard<std::mutex> lock(basic_mutex);
@@ -75,8 +77,11 @@ struct Api::Impl {
           iso8601::now_millis() + options.basic_auth_cache_ms};  // the hash that matched
       return (*checked)->who;
     }
-    if (auth.empty()) return fail(Errc::Unauthenticated, "log in first: send Authorization: Bearer <token> (POST /api/login gives one)");
-    return fail(Errc::Unauthenticated, "the Authorization header must be Bearer <token> or Basic <user:password>");
+    if (auth.empty())
+      return fail(Errc::Unauthenticated,
+                  "log in first: send Authorization: Bearer <token> (POST /api/login gives one)");
+    return fail(Errc::Unauthenticated,
+                "the Authorization header must be Bearer <token> or Basic <user:password>");
   }
 
   void build();
@@ -105,9 +110,11 @@ Response Api::Impl::handle(const Request& req, int worker) {
     tenant = path.substr(3, end == std::string::npos ? std::string::npos : end - 3);
     prefix = "/t/" + tenant;
     path = end == std::string::npos ? "/" : path.substr(end);
-    if (tenant.empty() || !tenants.count(tenant)) return problem(404, "there is no tenant '" + tenant + "' on this server", req.path);
+    if (tenant.empty() || !tenants.count(tenant))
+      return problem(404, "there is no tenant '" + tenant + "' on this server", req.path);
   }
-  const bool api = path.rfind("/api/", 0) == 0 || path.rfind("/engine-rest/", 0) == 0 || path.rfind("/eservice/", 0) == 0;
+  const bool api = path.rfind("/api/", 0) == 0 || path.rfind("/engine-rest/", 0) == 0 ||
+                   path.rfind("/eservice/", 0) == 0;
   if (!api) return asset(req, path, prefix);
   auto& engines = tenants.at(tenant);
   Engine& engine = *engines.at(static_cast<std::size_t>(worker) % engines.size());
@@ -125,7 +132,10 @@ Response Api::Impl::handle(const Request& req, int worker) {
     if (role == "eservice") {  // per form: anonymous intake, or the portal system (worker role)
       const auto form = call.params["form"];
       if (!options.eservice.is_object() || !options.eservice.contains(form)) {
-        return problem(404, "there is no e-service form '" + form + "' here (forms are configured in elva.toml [eservice.<form>])", req.path);
+        return problem(404,
+                       "there is no e-service form '" + form +
+                           "' here (forms are configured in elva.toml [eservice.<form>])",
+                       req.path);
       }
       role = options.eservice[form].value("anonymous", false) ? "" : "worker";
     }
@@ -138,8 +148,10 @@ Response Api::Impl::handle(const Request& req, int worker) {
       if (!who) return problem_of(who.error(), req.path, options.log);
       who->tenant = tenant;
       if (role != "any" && !who->is(role)) {
-        return problem(403, "this needs the " + role + " role; you (" + who->user + ") have " +
-                                (who->roles.empty() ? std::string("none") : json(who->roles).dump()), req.path);
+        return problem(403,
+                       "this needs the " + role + " role; you (" + who->user + ") have " +
+                           (who->roles.empty() ? std::string("none") : json(who->roles).dump()),
+                       req.path);
       }
       call.who = std::move(*who);
       engine.set_actor("user:" + call.who->user);
@@ -158,11 +170,13 @@ Response Api::Impl::handle(const Request& req, int worker) {
     p.headers["Allow"] = allow;
     return p;
   }
-  return problem(404, "there is no API resource " + req.path + " (see /api/openapi.json)", req.path);
+  return problem(404, "there is no API resource " + req.path + " (see /api/openapi.json)",
+                 req.path);
 }
 
 Response Api::Impl::asset(const Request& req, const std::string& asked, const std::string& prefix) {
-  if (req.method != "GET" && req.method != "HEAD") return problem(405, "only GET reads pages", req.path);
+  if (req.method != "GET" && req.method != "HEAD")
+    return problem(405, "only GET reads pages", req.path);
   std::string path = asked;
   if (path == "/" || path == "/tasklist") {
     Response r;
@@ -179,7 +193,8 @@ Response Api::Impl::asset(const Request& req, const std::string& asked, const st
     r.body.assign(a.data, a.size);
     r.headers["Cache-Control"] = "no-cache";
     r.headers["X-Content-Type-Options"] = "nosniff";
-    r.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'";
+    r.headers["Content-Security-Policy"] =
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'";
     return with_etag(req, std::move(r), body_etag(std::string(a.data, a.size)));
   }
   Response r = problem(404, "there is no page " + req.path, req.path);
@@ -187,7 +202,9 @@ Response Api::Impl::asset(const Request& req, const std::string& asked, const st
 }
 
 void Api::Impl::build() {
-  routes.asset = [this](const Request& req, const std::string& path) { return asset(req, path, ""); };
+  routes.asset = [this](const Request& req, const std::string& path) {
+    return asset(req, path, "");
+  };
   add_session_routes(routes);
   add_eservice_routes(routes);
   add_task_routes(routes);

@@ -79,7 +79,8 @@ class Workers {
       stopping_ = true;
     }
     cv_.notify_all();
-    for (auto& t : threads_) if (t.joinable()) t.join();
+    for (auto& t : threads_)
+      if (t.joinable()) t.join();
     threads_.clear();
   }
 
@@ -115,14 +116,17 @@ std::string problem_body(int status, const std::string& title, const std::string
     }
     return o;
   };
-  return "{\"type\":\"about:blank\",\"title\":\"" + esc(title) + "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + esc(detail) + "\"}";
+  return "{\"type\":\"about:blank\",\"title\":\"" + esc(title) +
+         "\",\"status\":" + std::to_string(status) + ",\"detail\":\"" + esc(detail) + "\"}";
 }
 
 // RFC 9110 §5.6.2 token.
 bool is_token(const std::string& s) {
   if (s.empty()) return false;
   for (unsigned char c : s) {
-    if (!std::isalnum(c) && std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos) return false;
+    if (!std::isalnum(c) &&
+        std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) == std::string_view::npos)
+      return false;
   }
   return true;
 }
@@ -383,13 +387,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void read_head() {
     stream_.expires_at(head_deadline_);
-    http::async_read_header(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_header, shared_from_this()));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
 
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
     stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
-    http::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
   void on_read_error(beast::error_code ec) {
@@ -400,12 +406,16 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     if (ec == beast::error::timeout) return close();  // a silent or too slow client: drop it
     if (ec == http::error::body_limit) {
-      return send_problem(413, "Content Too Large", "the request body is larger than the server takes (" +
-                                                        std::to_string(server_.options.body_limit) + " bytes)", false);
+      return send_problem(413, "Content Too Large",
+                          "the request body is larger than the server takes (" +
+                              std::to_string(server_.options.body_limit) + " bytes)",
+                          false);
     }
     if (ec == http::error::header_limit) {
-      return send_problem(431, "Request Header Fields Too Large", "the request headers are larger than " +
-                                                                       std::to_string(server_.options.header_limit) + " bytes", false);
+      return send_problem(431, "Request Header Fields Too Large",
+                          "the request headers are larger than " +
+                              std::to_string(server_.options.header_limit) + " bytes",
+                          false);
     }
     send_problem(400, "Bad Request", "the request is not valid HTTP/1.1: " + ec.message(), false);
   }
@@ -432,7 +442,9 @@ class Session : public std::enable_shared_from_this<Session> {
         auto part = rest.substr(0, amp);
         auto eq = part.find('=');
         std::string key = url_decode(part.substr(0, eq), true);
-        if (!key.empty()) request_->query[key] = eq == std::string_view::npos ? "" : url_decode(part.substr(eq + 1), true);
+        if (!key.empty())
+          request_->query[key] =
+              eq == std::string_view::npos ? "" : url_decode(part.substr(eq + 1), true);
         if (amp == std::string_view::npos) break;
         rest = rest.substr(amp + 1);
       }
@@ -440,7 +452,8 @@ class Session : public std::enable_shared_from_this<Session> {
     for (const auto& field : msg) {
       std::string name(field.name_string());
       for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (name.rfind("x-elva-internal-", 0) == 0) continue;  // the server's own bookkeeping, never a client's
+      if (name.rfind("x-elva-internal-", 0) == 0)
+        continue;  // the server's own bookkeeping, never a client's
       request_->headers[name] = std::string(field.value());
     }
     request_->body = std::move(msg.body());
@@ -499,27 +512,33 @@ class Session : public std::enable_shared_from_this<Session> {
   // the header, not its value. Every answer gets the safety headers (add_safety_headers).
   void write(Response r, bool keep) {
     if (const auto bad = refused_header(r); !bad.empty()) {
-      server_.log("a response was not sent: its header " + bad + " held a control character (CR, LF, NUL, ...) or a name that is not a token");
+      server_.log("a response was not sent: its header " + bad +
+                  " held a control character (CR, LF, NUL, ...) or a name that is not a token");
       r = Response{};
       r.status = 500;
       r.content_type = "application/problem+json";
-      r.body = problem_body(500, "Internal Server Error", "the server built an answer it must not send; the administrator finds the cause in its log");
+      r.body = problem_body(500, "Internal Server Error",
+                            "the server built an answer it must not send; the administrator finds "
+                            "the cause in its log");
     }
     add_safety_headers(r.headers);
-    auto res = std::make_shared<http::response<http::string_body>>(static_cast<http::status>(r.status), version_ ? version_ : 11);
+    auto res = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(r.status), version_ ? version_ : 11);
     res->set(http::field::server, "Elva");
-    if (!r.content_type.empty() && r.status != 204 && r.status != 304) res->set(http::field::content_type, r.content_type);
+    if (!r.content_type.empty() && r.status != 204 && r.status != 304)
+      res->set(http::field::content_type, r.content_type);
     for (const auto& [k, v] : r.headers) res->set(k, v);
     res->keep_alive(keep);
     res->body() = std::move(r.body);
     res->prepare_payload();
     stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
-    http::async_write(stream_, *res, [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
-      if (ec || !keep) return self->close();
-      self->answered_ = true;
-      self->server_.mark(self->slot_, false, self->trusted_);
-      self->read();
-    });
+    http::async_write(stream_, *res,
+                      [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
+                        if (ec || !keep) return self->close();
+                        self->answered_ = true;
+                        self->server_.mark(self->slot_, false, self->trusted_);
+                        self->read();
+                      });
   }
 
   void close() {
@@ -556,7 +575,8 @@ void HttpServer::Impl::accept() {
   });
 }
 
-HttpServer::HttpServer(ServerOptions options, Handler handler) : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+HttpServer::HttpServer(ServerOptions options, Handler handler)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
 
 HttpServer::~HttpServer() { stop(); }
 
@@ -573,8 +593,11 @@ bool HttpServer::start(std::string& error) {
   if (!ec) impl_->acceptor.bind(endpoint, ec);
   if (!ec) impl_->acceptor.listen(net::socket_base::max_listen_connections, ec);
   if (ec) {
-    error = "cannot listen on " + impl_->options.address + ":" + std::to_string(impl_->options.port) + ": " + ec.message() +
-            (ec == net::error::address_in_use ? " (another program uses the port; choose one with --port)" : "");
+    error = "cannot listen on " + impl_->options.address + ":" +
+            std::to_string(impl_->options.port) + ": " + ec.message() +
+            (ec == net::error::address_in_use
+                 ? " (another program uses the port; choose one with --port)"
+                 : "");
     return false;
   }
   impl_->bound_port = impl_->acceptor.local_endpoint().port();
@@ -593,7 +616,8 @@ void HttpServer::stop() {
   beast::error_code ec;
   impl_->acceptor.close(ec);
   impl_->ioc.stop();
-  for (auto& t : impl_->io_threads) if (t.joinable()) t.join();
+  for (auto& t : impl_->io_threads)
+    if (t.joinable()) t.join();
   impl_->io_threads.clear();
   if (impl_->workers) impl_->workers->stop();
 }

@@ -19,9 +19,9 @@
 namespace elva::server {
 
 struct Request {
-  std::string method;   // GET, POST, ...
-  std::string target;   // path and query as sent
-  std::string path;     // decoded path without the query
+  std::string method;                          // GET, POST, ...
+  std::string target;                          // path and query as sent
+  std::string path;                            // decoded path without the query
   std::map<std::string, std::string> query;    // decoded
   std::map<std::string, std::string> headers;  // names lower-case
   std::string body;
@@ -50,15 +50,15 @@ using Handler = std::function<Response(const Request&, int worker)>;
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  unsigned short port = 8080;       // 0: any free port (see HttpServer::port())
+  unsigned short port = 8080;  // 0: any free port (see HttpServer::port())
   int io_threads = 1;
   int workers = 4;
-  std::size_t body_limit = 4u << 20;    // bytes; larger bodies get 413
-  std::size_t header_limit = 16u << 10; // bytes; larger headers get 431
-  int header_timeout_ms = 5'000;        // to send the request line and headers once they started
-                                        // (a new connection: from its accept)
-  int request_timeout_ms = 10'000;      // to send a whole request once it started
-  int idle_timeout_ms = 30'000;         // keep-alive connection without a request
+  std::size_t body_limit = 4u << 20;     // bytes; larger bodies get 413
+  std::size_t header_limit = 16u << 10;  // bytes; larger headers get 431
+  int header_timeout_ms = 5'000;         // to send the request line and headers once they started
+                                         // (a new connection: from its accept)
+  int request_timeout_ms = 10'000;       // to send a whole request once it started
+  int idle_timeout_ms = 30'000;          // keep-alive connection without a request
   int max_connections = 512;
   int max_connections_per_client = 64;  // open connections of one client address
   std::function<void(const std::string&)> log;

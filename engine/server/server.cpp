@@ -11,7 +11,9 @@ namespace {
 class Running final : public WebServer {
  public:
   Running(std::unique_ptr<server::Api> api, server::ServerOptions options)
-      : api_(std::move(api)), http_(std::move(options), [this](const server::Request& r, int worker) { return api_->handle(r, worker); }) {}
+      : api_(std::move(api)),
+        http_(std::move(options),
+              [this](const server::Request& r, int worker) { return api_->handle(r, worker); }) {}
   ~Running() override { http_.stop(); }
   bool start(std::string& error) { return http_.start(error); }
   unsigned short port() const override { return http_.port(); }
@@ -23,7 +25,8 @@ class Running final : public WebServer {
 
 }  // namespace
 
-Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_url, const HttpOptions& options) {
+Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_url,
+                                                    const HttpOptions& options) {
   std::vector<server::Tenant> tenants;
   std::map<std::string, std::string> urls = options.tenants;
   urls[""] = database_url;
@@ -31,7 +34,9 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
     server::Tenant t{name, {}};
     for (int i = 0; i < std::max(1, options.workers); ++i) {
       auto e = Engine::open(EngineOptions{url, "api", true, options.connectors, options.limits});
-      if (!e) return fail(e.error().code, (name.empty() ? std::string() : "tenant '" + name + "': ") + e.error().message);
+      if (!e)
+        return fail(e.error().code,
+                    (name.empty() ? std::string() : "tenant '" + name + "': ") + e.error().message);
       t.engines.push_back(std::move(*e));
     }
     tenants.push_back(std::move(t));

@@ -27,9 +27,10 @@ void Batch::insert_history(std::size_t position, HistoryRow row) {
 }
 
 bool Batch::empty() const {
-  return instances_.empty() && jobs_added_.empty() && jobs_removed_.empty() && timers_added_.empty() &&
-         timers_removed_.empty() && subscriptions_added_.empty() && subscriptions_removed_.empty() &&
-         incidents_added_.empty() && incidents_resolved_.empty() && history_.empty() && tasks_added_.empty() &&
+  return instances_.empty() && jobs_added_.empty() && jobs_removed_.empty() &&
+         timers_added_.empty() && timers_removed_.empty() && subscriptions_added_.empty() &&
+         subscriptions_removed_.empty() && incidents_added_.empty() &&
+         incidents_resolved_.empty() && history_.empty() && tasks_added_.empty() &&
          tasks_ended_.empty() && buffered_.empty() && start_timers_.empty();
 }
 

@@ -81,9 +81,13 @@ class Batch {
   void insert_history(std::size_t position, HistoryRow row);
   // The last row added. REQUIRES: history_size() > 0.
   HistoryRow& last_history() { return history_.back(); }
-  void buffer_message(BufferedMessage m, std::int64_t expires) { buffered_.push_back({std::move(m), expires}); }
+  void buffer_message(BufferedMessage m, std::int64_t expires) {
+    buffered_.push_back({std::move(m), expires});
+  }
   void update_start_timer(StartTimerUpdate u) { start_timers_.push_back(u); }
-  void assume_latest(std::string process_id, int version) { assumed_latest_.emplace_back(std::move(process_id), version); }
+  void assume_latest(std::string process_id, int version) {
+    assumed_latest_.emplace_back(std::move(process_id), version);
+  }
 
   // Who completed the ended tasks and resolved incidents ("user:anna", "scheduler:host-1").
   std::string actor;

@@ -3,20 +3,19 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace elva::store {
 
 using Key = std::uint64_t;
 
 struct SchemaStatus {
-  int current = 0;                    // migrations applied
-  int latest = 0;                     // migrations this Elva knows
-  std::vector<std::string> pending;   // "002_user_tasks", ...
+  int current = 0;                   // migrations applied
+  int latest = 0;                    // migrations this Elva knows
+  std::vector<std::string> pending;  // "002_user_tasks", ...
 };
 
 // A deployed process definition; doubles as a decision row (process_id holds the decision id).
@@ -61,7 +60,7 @@ struct JobRow {
   int retries = 0;
   std::int64_t due = 0;
   nlohmann::json input;
-  std::string locked_by;        // filled by AdminReads::jobs() (the admin listing)
+  std::string locked_by;  // filled by AdminReads::jobs() (the admin listing)
   std::int64_t lock_until = 0;
 };
 
@@ -103,17 +102,17 @@ struct TaskQuery {
   std::string candidate_group;  // filter: offered to this group
   std::string process_id;
   Key instance_id = 0;
-  std::string state = "open";   // open, completed, cancelled, or "" for all
-  bool overdue = false;         // only tasks past their due date
-  std::string due_before;       // ISO 8601
-  std::string sort = "due";     // due, created, priority, name
+  std::string state = "open";  // open, completed, cancelled, or "" for all
+  bool overdue = false;        // only tasks past their due date
+  std::string due_before;      // ISO 8601
+  std::string sort = "due";    // due, created, priority, name
   int limit = 50, offset = 0;
 };
 
 struct TaskPage {
   std::vector<TaskRow> tasks;
-  std::int64_t total = 0;       // counted up to kTaskCountCap past the page
-  bool total_capped = false;    // there are more than `total`
+  std::int64_t total = 0;     // counted up to kTaskCountCap past the page
+  bool total_capped = false;  // there are more than `total`
 };
 // Counting every match of a list costs a scan of them all; a task list only needs to know the
 // count up to a point ("1,000+").
@@ -130,7 +129,9 @@ struct UserRow {
 struct TaskPrompt {
   Key key = 0;
   std::string name, process_name, business_key, due, documentation;
-  struct Recipient { std::string user, name, email, locale; };
+  struct Recipient {
+    std::string user, name, email, locale;
+  };
   std::vector<Recipient> recipients;  // enabled users with an e-mail address
 };
 
@@ -140,8 +141,8 @@ struct AttachmentIn {
 };
 struct Submission {
   std::string receipt;
-  Key instance = 0;     // 0: not started (or correlated) yet
-  bool fresh = false;   // false: a repeated request (same form and Idempotency-Key)
+  Key instance = 0;    // 0: not started (or correlated) yet
+  bool fresh = false;  // false: a repeated request (same form and Idempotency-Key)
   std::vector<std::pair<Key, AttachmentIn>> attachments;  // ids; content left empty
 };
 struct AttachmentRow {

@@ -35,10 +35,12 @@ bool subset(const json& expected, const json& actual) {
     }
     return true;
   }
-  if (expected.is_number() && actual.is_number()) return expected.get<double>() == actual.get<double>();
+  if (expected.is_number() && actual.is_number())
+    return expected.get<double>() == actual.get<double>();
   if (expected.is_array() && actual.is_array()) {
     if (expected.size() != actual.size()) return false;
-    for (std::size_t i = 0; i < expected.size(); ++i) if (!subset(expected[i], actual[i])) return false;
+    for (std::size_t i = 0; i < expected.size(); ++i)
+      if (!subset(expected[i], actual[i])) return false;
     return true;
   }
   return expected == actual;
@@ -61,8 +63,13 @@ Result<std::string> slurp(const fs::path& p) {
 
 class Runner : public exec::TraceSink {
  public:
-  Runner(const json& scenario, store::Store& store, const ScenarioOptions& options, ScenarioReport& report)
-      : sc_(scenario), store_(store), options_(options), report_(report), clock_(kDefaultStart),
+  Runner(const json& scenario, store::Store& store, const ScenarioOptions& options,
+         ScenarioReport& report)
+      : sc_(scenario),
+        store_(store),
+        options_(options),
+        report_(report),
+        clock_(kDefaultStart),
         processor_(store, clock_, "scenario") {
     processor_.set_trace(this);
     if (sc_.contains("mocks")) mocks_ = sc_["mocks"];
@@ -81,8 +88,8 @@ class Runner : public exec::TraceSink {
     auto process = choose(*deployed);
     if (!process) return (void)failed(process.error().message);
     const json start = sc_.value("start", json::object());
-    auto id = processor_.start(*process, start.value("variables", json::object()), start.value("businessKey", ""),
-                               start.value("event", ""));
+    auto id = processor_.start(*process, start.value("variables", json::object()),
+                               start.value("businessKey", ""), start.value("event", ""));
     if (!id) return (void)failed("start: " + id.error().message);
     root_ = *id;
     if (!settle("start")) return;
@@ -95,9 +102,11 @@ class Runner : public exec::TraceSink {
 
   void on_commit(const std::vector<exec::TraceLine>& lines) override {
     for (const auto& l : lines) {
-      if (root_ == 0 && first_ == 0) first_ = l.instance;  // the start unit's first line is the root's
+      if (root_ == 0 && first_ == 0)
+        first_ = l.instance;  // the start unit's first line is the root's
       const Key root = root_ ? root_ : first_;
-      report_.trace.push_back((l.instance == root ? "" : "[" + l.process_id + "] ") + name_keys(l.text));
+      report_.trace.push_back((l.instance == root ? "" : "[" + l.process_id + "] ") +
+                              name_keys(l.text));
     }
   }
 
@@ -135,10 +144,13 @@ class Runner : public exec::TraceSink {
     for (const auto& p : deployed.processes) ids.insert(p.process_id);
     if (!wanted.empty()) {
       if (ids.count(wanted)) return wanted;
-      return fail(Errc::NotFound, "no executable process '" + wanted + "' in the files (only processes with isExecutable=\"true\" run)");
+      return fail(Errc::NotFound,
+                  "no executable process '" + wanted +
+                      "' in the files (only processes with isExecutable=\"true\" run)");
     }
     if (ids.empty()) return fail(Errc::NotFound, "no executable process in the files");
-    if (ids.size() > 1) return fail(Errc::InvalidArgument, "several executable processes: name one with \"process\"");
+    if (ids.size() > 1)
+      return fail(Errc::InvalidArgument, "several executable processes: name one with \"process\"");
     return *ids.begin();
   }
 
@@ -159,14 +171,18 @@ class Runner : public exec::TraceSink {
       auto process = processor_.process(**tx, snap.definition_id);
       if (!process) return failed(process.error().message), out;
       i.state.process = *process;
-      if (auto r = runtime::state_from_json(snap.state, i.state); !r) return failed(r.error().message), out;
+      if (auto r = runtime::state_from_json(snap.state, i.state); !r)
+        return failed(r.error().message), out;
       out.push_back(std::move(i));
     }
-    std::sort(out.begin(), out.end(), [](const Instance& a, const Instance& b) { return a.id < b.id; });
+    std::sort(out.begin(), out.end(),
+              [](const Instance& a, const Instance& b) { return a.id < b.id; });
     return out;
   }
 
-  static bool active(const Instance& i) { return i.state.status == runtime::InstanceStatus::Active; }
+  static bool active(const Instance& i) {
+    return i.state.status == runtime::InstanceStatus::Active;
+  }
 
   std::vector<std::string> open_waits() {
     std::vector<std::string> out;
@@ -187,7 +203,8 @@ class Runner : public exec::TraceSink {
 
   std::string incidents_text() {
     std::string out;
-    for (const auto& i : open_incidents()) out += "\n    incident at " + i.element_id + ": " + i.message;
+    for (const auto& i : open_incidents())
+      out += "\n    incident at " + i.element_id + ": " + i.message;
     return out;
   }
 
@@ -196,14 +213,16 @@ class Runner : public exec::TraceSink {
     for (const auto& i : instances()) {
       if (!active(i)) continue;
       for (const auto& [key, el] : i.state.elements) {
-        if (i.state.process->elements[el.element].id == id && (!waiting_only || el.waiting)) return std::make_pair(i.id, key);
+        if (i.state.process->elements[el.element].id == id && (!waiting_only || el.waiting))
+          return std::make_pair(i.id, key);
       }
     }
     return std::nullopt;
   }
 
   bool command(Key instance, const runtime::Command& c, const std::string& where) {
-    if (auto r = processor_.command(instance, c); !r) return failed(where + ": " + r.error().message);
+    if (auto r = processor_.command(instance, c); !r)
+      return failed(where + ": " + r.error().message);
     return settle(where);
   }
 
@@ -244,7 +263,8 @@ class Runner : public exec::TraceSink {
         continue;
       }
       if (auto timer = due_timer(clock_.now_millis())) {
-        if (auto r = processor_.fire_timer(*timer); !r) return failed(where + ": timer " + timer->element_id + ": " + r.error().message);
+        if (auto r = processor_.fire_timer(*timer); !r)
+          return failed(where + ": timer " + timer->element_id + ": " + r.error().message);
         continue;
       }
       auto next = store_.next_job_due({});
@@ -256,14 +276,16 @@ class Runner : public exec::TraceSink {
       const std::int64_t at = *timer && **timer < **next ? **timer : **next;
       clock_.set(std::max(clock_.now_millis(), at));
     }
-    return failed(where + ": work kept coming after " + std::to_string(kMaxMoves) + " steps (a loop without a wait state?)");
+    return failed(where + ": work kept coming after " + std::to_string(kMaxMoves) +
+                  " steps (a loop without a wait state?)");
   }
 
   bool complete_job(const store::JobRow& job, const std::string& where) {
     const json mock = mocks_.contains(job.type) ? mocks_[job.type] : json();
     runtime::Command c;
     if (mock.is_null()) {
-      if (std::find(report_.unmocked.begin(), report_.unmocked.end(), job.type) == report_.unmocked.end()) {
+      if (std::find(report_.unmocked.begin(), report_.unmocked.end(), job.type) ==
+          report_.unmocked.end()) {
         report_.unmocked.push_back(job.type);
       }
       if (options_.strict) return failed(where + ": job '" + job.type + "' has no mock (--strict)");
@@ -272,11 +294,13 @@ class Runner : public exec::TraceSink {
       ++attempts_[job.type];
       c = runtime::FailJob{job.key, "mocked failure"};
     } else if (mock.contains("error")) {
-      c = runtime::ThrowError{job.element_instance, mock["error"].get<std::string>(), mock.value("variables", json::object())};
+      c = runtime::ThrowError{job.element_instance, mock["error"].get<std::string>(),
+                              mock.value("variables", json::object())};
     } else {
       c = runtime::CompleteJob{job.key, mock.value("output", json::object())};
     }
-    if (auto r = processor_.command(job.instance_id, c); !r) return failed(where + ": " + r.error().message);
+    if (auto r = processor_.command(job.instance_id, c); !r)
+      return failed(where + ": " + r.error().message);
     return true;
   }
 
@@ -285,23 +309,29 @@ class Runner : public exec::TraceSink {
       auto expected = s["expectTasks"].get<std::vector<std::string>>();
       auto open = open_waits();
       if (list(expected) != list(open)) {
-        return failed(where + " (expectTasks): expected open " + list(expected) + ", but open are " + list(open) + incidents_text());
+        return failed(where + " (expectTasks): expected open " + list(expected) +
+                      ", but open are " + list(open) + incidents_text());
       }
       return true;
     }
     if (s.contains("complete")) {
       const std::string id = s["complete"];
       auto at = find_element(id, true);
-      if (!at) return failed(where + " (complete): '" + id + "' is not waiting; open are " + list(open_waits()) + incidents_text());
-      return command(at->first, runtime::CompleteWait{at->second, s.value("variables", json::object())}, where);
+      if (!at)
+        return failed(where + " (complete): '" + id + "' is not waiting; open are " +
+                      list(open_waits()) + incidents_text());
+      return command(at->first,
+                     runtime::CompleteWait{at->second, s.value("variables", json::object())},
+                     where);
     }
     if (s.contains("message")) {
-      auto r = processor_.publish_message(s["message"], s.value("correlationKey", ""), s.value("variables", json::object()), 0);
+      auto r = processor_.publish_message(s["message"], s.value("correlationKey", ""),
+                                          s.value("variables", json::object()), 0);
       if (!r) {
         const std::string key = s.value("correlationKey", "");
         if (r.error().code != Errc::NotFound) return failed(where + ": " + r.error().message);
-        return failed(where + ": no one waits for message '" + s["message"].get<std::string>() + "'" +
-                      (key.empty() ? "" : " with correlation key '" + key + "'"));
+        return failed(where + ": no one waits for message '" + s["message"].get<std::string>() +
+                      "'" + (key.empty() ? "" : " with correlation key '" + key + "'"));
       }
       return settle(where);
     }
@@ -309,7 +339,8 @@ class Runner : public exec::TraceSink {
       const std::string name = s["signal"];
       auto r = processor_.broadcast_signal(name, s.value("variables", json::object()));
       if (!r) return failed(where + ": " + r.error().message);
-      if (r->delivered.empty() && r->started.empty()) return failed(where + ": no one waits for signal '" + name + "'");
+      if (r->delivered.empty() && r->started.empty())
+        return failed(where + ": no one waits for signal '" + name + "'");
       return settle(where);
     }
     if (s.contains("advance")) return advance(s["advance"].get<std::string>(), where);
@@ -317,24 +348,32 @@ class Runner : public exec::TraceSink {
       const std::string id = s["throwError"];
       auto at = find_element(id, false);
       if (!at) return failed(where + " (throwError): '" + id + "' is not active");
-      return command(at->first, runtime::ThrowError{at->second, s.value("code", ""), s.value("variables", json::object())}, where);
+      return command(at->first,
+                     runtime::ThrowError{at->second, s.value("code", ""),
+                                         s.value("variables", json::object())},
+                     where);
     }
     if (s.contains("expectVariables")) {
       const json vars = root_variables();
       if (!subset(s["expectVariables"], vars)) {
-        return failed(where + " (expectVariables): expected " + s["expectVariables"].dump() + " within " + vars.dump());
+        return failed(where + " (expectVariables): expected " + s["expectVariables"].dump() +
+                      " within " + vars.dump());
       }
       return true;
     }
-    return failed(where + ": unknown step " + s.dump() + " (known: expectTasks, complete, message, signal, advance, throwError, expectVariables)");
+    return failed(
+        where + ": unknown step " + s.dump() +
+        " (known: expectTasks, complete, message, signal, advance, throwError, expectVariables)");
   }
 
   // Moves the virtual clock, firing due timers (of every instance, and timer start events) in
   // due order, each at its own due time.
   bool advance(const std::string& text, const std::string& where) {
     auto d = iso8601::parse_duration(text);
-    if (!d) return failed(where + " (advance): '" + text + "' is not an ISO 8601 duration such as P5D");
-    const std::int64_t target = iso8601::add(clock_.now_millis(), *d);  // calendar months, as timers
+    if (!d)
+      return failed(where + " (advance): '" + text + "' is not an ISO 8601 duration such as P5D");
+    const std::int64_t target =
+        iso8601::add(clock_.now_millis(), *d);  // calendar months, as timers
     for (int guard = 0; guard < 100000; ++guard) {
       auto next = store_.next_timer_due();
       if (!next) return failed(next.error().message);
@@ -363,7 +402,8 @@ class Runner : public exec::TraceSink {
     for (const auto& i : instances()) {
       auto history = store_.history(i.id);
       if (!history) continue;
-      for (const auto& h : *history) if (h.kind == "completed") out.push_back(h.element_id);
+      for (const auto& h : *history)
+        if (h.kind == "completed") out.push_back(h.element_id);
     }
     return out;
   }
@@ -374,34 +414,46 @@ class Runner : public exec::TraceSink {
     const std::vector<std::string> done = completed();
     const auto incidents = open_incidents();
     if (e.contains("state")) {
-      const std::string actual = root->status != "active" ? root->status : !incidents.empty() ? "incident" : "active";
-      if (actual != e["state"]) failed("expect.state: expected " + e["state"].get<std::string>() + ", but the instance is " + actual + incidents_text());
+      const std::string actual = root->status != "active" ? root->status
+                                 : !incidents.empty()     ? "incident"
+                                                          : "active";
+      if (actual != e["state"])
+        failed("expect.state: expected " + e["state"].get<std::string>() +
+               ", but the instance is " + actual + incidents_text());
     }
     for (const auto& id : e.value("completed", json::array())) {
       if (std::find(done.begin(), done.end(), id.get<std::string>()) == done.end()) {
-        failed("expect.completed: '" + id.get<std::string>() + "' never completed; completed were " + list(done));
+        failed("expect.completed: '" + id.get<std::string>() +
+               "' never completed; completed were " + list(done));
       }
     }
     for (const auto& id : e.value("notCompleted", json::array())) {
-      if (std::find(done.begin(), done.end(), id.get<std::string>()) != done.end()) failed("expect.notCompleted: '" + id.get<std::string>() + "' completed");
+      if (std::find(done.begin(), done.end(), id.get<std::string>()) != done.end())
+        failed("expect.notCompleted: '" + id.get<std::string>() + "' completed");
     }
     if (e.contains("variables") && !subset(e["variables"], root->variables)) {
-      failed("expect.variables: expected " + e["variables"].dump() + " within " + root->variables.dump());
+      failed("expect.variables: expected " + e["variables"].dump() + " within " +
+             root->variables.dump());
     }
     for (const auto& name : e.value("absentVariables", json::array())) {
       if (root->variables.contains(name.get<std::string>())) {
-        failed("expect.absentVariables: '" + name.get<std::string>() + "' is a process variable: " + root->variables[name.get<std::string>()].dump());
+        failed("expect.absentVariables: '" + name.get<std::string>() +
+               "' is a process variable: " + root->variables[name.get<std::string>()].dump());
       }
     }
     if (e.contains("openTasks")) {
       auto expected = e["openTasks"].get<std::vector<std::string>>();
-      if (list(expected) != list(open_waits())) failed("expect.openTasks: expected " + list(expected) + ", but open are " + list(open_waits()));
+      if (list(expected) != list(open_waits()))
+        failed("expect.openTasks: expected " + list(expected) + ", but open are " +
+               list(open_waits()));
     }
     if (e.contains("incidents")) {
       auto expected = e["incidents"].get<std::vector<std::string>>();
       std::vector<std::string> at;
       for (const auto& i : incidents) at.push_back(i.element_id);
-      if (list(expected) != list(at)) failed("expect.incidents: expected incidents at " + list(expected) + ", but they are at " + list(at) + incidents_text());
+      if (list(expected) != list(at))
+        failed("expect.incidents: expected incidents at " + list(expected) + ", but they are at " +
+               list(at) + incidents_text());
     }
   }
 
@@ -420,7 +472,8 @@ class Runner : public exec::TraceSink {
 
 }  // namespace
 
-Result<ScenarioReport> run_scenario_on(const std::string& path, store::Store& store, const ScenarioOptions& options) {
+Result<ScenarioReport> run_scenario_on(const std::string& path, store::Store& store,
+                                       const ScenarioOptions& options) {
   auto text = slurp(path);
   if (!text) return fail(text.error());
   JsonLimits limits;
@@ -456,13 +509,17 @@ void check_golden(const std::string& path, const ScenarioOptions& options, Scena
     if (old && *old == text) return;
     std::ofstream out(golden, std::ios::binary | std::ios::trunc);
     out << text;
-    if (!out) report.failures.push_back(golden + ": cannot be written");
-    else report.trace_written = true;
+    if (!out)
+      report.failures.push_back(golden + ": cannot be written");
+    else
+      report.trace_written = true;
     return;
   }
   auto expected = slurp(golden);
   if (!expected) {
-    if (options.require_trace) report.failures.push_back(golden + ": no golden trace (write it with `elva test --update-traces`)");
+    if (options.require_trace)
+      report.failures.push_back(golden +
+                                ": no golden trace (write it with `elva test --update-traces`)");
     return;
   }
   if (*expected == text) return;
@@ -471,9 +528,11 @@ void check_golden(const std::string& path, const ScenarioOptions& options, Scena
   for (std::string line; std::getline(in, line);) want.push_back(line);
   std::size_t i = 0;
   while (i < want.size() && i < report.trace.size() && want[i] == report.trace[i]) ++i;
-  std::string msg = golden + ":" + std::to_string(i + 1) + ": the trace differs from the golden trace";
+  std::string msg =
+      golden + ":" + std::to_string(i + 1) + ": the trace differs from the golden trace";
   msg += "\n        expected: " + (i < want.size() ? want[i] : std::string("(end of trace)"));
-  msg += "\n        actual:   " + (i < report.trace.size() ? report.trace[i] : std::string("(end of trace)"));
+  msg += "\n        actual:   " +
+         (i < report.trace.size() ? report.trace[i] : std::string("(end of trace)"));
   msg += "\n      (`elva test --trace` shows the whole trace; `--update-traces` accepts it)";
   report.failures.push_back(std::move(msg));
 }

@@ -13,7 +13,8 @@ namespace elva::testkit {
 
 // Runs one scenario file over `store`, which must be empty (a fresh memory store, or a fresh
 // database). Counts and failures go into the report; errors as run_scenario's.
-Result<ScenarioReport> run_scenario_on(const std::string& path, store::Store& store, const ScenarioOptions& options);
+Result<ScenarioReport> run_scenario_on(const std::string& path, store::Store& store,
+                                       const ScenarioOptions& options);
 
 // The golden trace comparison of run_scenario (adds a failure to `report` when it differs).
 void check_golden(const std::string& path, const ScenarioOptions& options, ScenarioReport& report);

@@ -16,7 +16,8 @@ namespace elva {
 std::string golden_trace_path(const std::string& scenario_path) {
   const std::string tail = ".scenario.json";
   std::string base = scenario_path;
-  if (base.size() > tail.size() && base.compare(base.size() - tail.size(), tail.size(), tail) == 0) {
+  if (base.size() > tail.size() &&
+      base.compare(base.size() - tail.size(), tail.size(), tail) == 0) {
     base.resize(base.size() - tail.size());
   }
   return base + ".trace";
@@ -29,7 +30,8 @@ Result<ScenarioReport> run_scenario(const std::string& path, const ScenarioOptio
   }
   // A database of its own, so that scenarios never see each other's processes or messages.
   static std::atomic<int> counter{0};
-  const std::string name = "elva_scenario_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  const std::string name =
+      "elva_scenario_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
   auto url = store::create_scratch_database(options.database_url, name);
   if (!url) return fail(url.error());
   Result<ScenarioReport> report = fail(Errc::Internal, "not run");
@@ -45,7 +47,8 @@ Result<ScenarioReport> run_scenario(const std::string& path, const ScenarioOptio
       report = testkit::run_scenario_on(path, **pg, options);
     }
   }
-  if (auto d = store::drop_scratch_database(options.database_url, name); !d && report) return fail(d.error());
+  if (auto d = store::drop_scratch_database(options.database_url, name); !d && report)
+    return fail(d.error());
   return report;
 }
 

@@ -49,7 +49,8 @@ static void field(const char* json, const char* name, char* out, size_t size) {
   if (!p) return;
   p = strchr(p + strlen(pattern), ':');
   if (!p) return;
-  while (*++p == ' ') {}
+  while (*++p == ' ') {
+  }
   if (*p != '"') return;
   size_t n = 0;
   for (++p; *p && *p != '"' && n + 1 < size; ++p) {
@@ -67,12 +68,14 @@ static void* sms_work(void* arg) {
   if (!to[0] || !text[0]) {
     j->complete(j->context, ELVA_OUTCOME_FAIL, NULL, "sms.send needs to and text", NULL);
   } else if (strncmp(to, "+4600", 5) == 0) {
-    j->complete(j->context, ELVA_OUTCOME_BPMN_ERROR, "{\"reason\": \"no such number\"}", "the number does not exist", "INVALID_NUMBER");
+    j->complete(j->context, ELVA_OUTCOME_BPMN_ERROR, "{\"reason\": \"no such number\"}",
+                "the number does not exist", "INVALID_NUMBER");
   } else {
     pthread_mutex_lock(&j->self->lock);
     FILE* f = fopen(j->self->outbox, "a");
     if (f) {
-      fprintf(f, "{\"from\": \"%s\", \"to\": \"%s\", \"key\": \"%s\", \"length\": %zu}\n", j->self->sender, to, j->key, strlen(text));
+      fprintf(f, "{\"from\": \"%s\", \"to\": \"%s\", \"key\": \"%s\", \"length\": %zu}\n",
+              j->self->sender, to, j->key, strlen(text));
       fclose(f);
     }
     pthread_mutex_unlock(&j->self->lock);
@@ -80,7 +83,8 @@ static void* sms_work(void* arg) {
       j->complete(j->context, ELVA_OUTCOME_RETRY, NULL, "the outbox file cannot be written", NULL);
     } else {
       char out[512];
-      snprintf(out, sizeof out, "{\"messageId\": \"sms-%s\", \"segments\": %zu}", j->key, (strlen(text) + 159) / 160);
+      snprintf(out, sizeof out, "{\"messageId\": \"sms-%s\", \"segments\": %zu}", j->key,
+               (strlen(text) + 159) / 160);
       j->complete(j->context, ELVA_OUTCOME_COMPLETED, out, NULL, NULL);
     }
   }
@@ -89,7 +93,8 @@ static void* sms_work(void* arg) {
   return NULL;
 }
 
-static void* sms_create(const char* name, const char* settings_json, char* error, uint32_t error_size) {
+static void* sms_create(const char* name, const char* settings_json, char* error,
+                        uint32_t error_size) {
   (void)name;
   sms* self = (sms*)calloc(1, sizeof *self);
   if (!self) return NULL;
@@ -105,14 +110,16 @@ static void* sms_create(const char* name, const char* settings_json, char* error
   return self;
 }
 
-static void sms_invoke(void* instance, const elva_invocation* call, elva_complete_fn complete, void* context) {
+static void sms_invoke(void* instance, const elva_invocation* call, elva_complete_fn complete,
+                       void* context) {
   job* j = (job*)calloc(1, sizeof *j);
   if (!j) {
     complete(context, ELVA_OUTCOME_RETRY, NULL, "out of memory", NULL);
     return;
   }
   j->self = (sms*)instance;
-  j->input = strdup(call->input_json); /* copied: the call's strings are ours only until we complete */
+  j->input =
+      strdup(call->input_json); /* copied: the call's strings are ours only until we complete */
   snprintf(j->key, sizeof j->key, "%s", call->idempotency_key);
   j->complete = complete;
   j->context = context;
@@ -136,7 +143,8 @@ static const elva_connector_plugin plugin = {
     SMS_PLUGIN_ABI,
     "sms",
     "[{\"name\": \"send\", \"description\": \"Sends a text message\","
-    " \"inputs\": [{\"name\": \"to\", \"required\": true, \"description\": \"phone number, +46...\"},"
+    " \"inputs\": [{\"name\": \"to\", \"required\": true, \"description\": \"phone number, "
+    "+46...\"},"
     "              {\"name\": \"text\", \"required\": true, \"description\": \"the message\"}],"
     " \"outputs\": [{\"name\": \"messageId\"}, {\"name\": \"segments\"}]}]",
     sms_create,
@@ -144,7 +152,8 @@ static const elva_connector_plugin plugin = {
     sms_destroy,
 };
 
-ELVA_PLUGIN_EXPORT const elva_connector_plugin* elva_connector_plugin_entry(uint32_t host_abi_version) {
+ELVA_PLUGIN_EXPORT const elva_connector_plugin* elva_connector_plugin_entry(
+    uint32_t host_abi_version) {
   (void)host_abi_version; /* Elva checks plugin.abi_version against its own */
   return &plugin;
 }

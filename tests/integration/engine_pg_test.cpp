@@ -1,17 +1,16 @@
 // The durable engine against a real PostgreSQL (a fresh database per test): migrations,
 // deployment, instances across commands, messages, signals, incidents, call activities,
 // concurrent commands, and `serve` working jobs and timers.
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "elva/engine.hpp"
-#include "sched/command_queue.hpp"
 #include "exec/processor.hpp"
+#include "sched/command_queue.hpp"
 #include "sched/scheduler.hpp"
 #include "support/pg_database.hpp"
 
@@ -25,7 +24,8 @@ std::string source(const std::string& relative) {
   return std::string(src ? src : ".") + "/" + relative;
 }
 
-std::unique_ptr<Engine> open_engine(const test::TestDatabase& db, bool migrate = true, const Limits& limits = {}) {
+std::unique_ptr<Engine> open_engine(const test::TestDatabase& db, bool migrate = true,
+                                    const Limits& limits = {}) {
   EngineOptions o;
   o.database_url = db.url;
   o.limits = limits;
@@ -40,7 +40,8 @@ std::unique_ptr<Engine> open_engine(const test::TestDatabase& db, bool migrate =
 std::uint64_t waiting(Engine& e, std::uint64_t instance, const std::string& element) {
   auto i = e.instance(instance);
   REQUIRE(i);
-  for (const auto& a : (*i)["active"]) if (a["element"] == element && a["waiting"].get<bool>()) return a["elementInstance"];
+  for (const auto& a : (*i)["active"])
+    if (a["element"] == element && a["waiting"].get<bool>()) return a["elementInstance"];
   return 0;
 }
 
@@ -80,17 +81,20 @@ TEST_CASE("an unreachable database is reported with what to check", "[pg]") {
   CHECK(e.error().message.find("secret") == std::string::npos);
 }
 
-TEST_CASE("deploying an unchanged file makes no new version, and running instances keep theirs", "[pg]") {
+TEST_CASE("deploying an unchanged file makes no new version, and running instances keep theirs",
+          "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = open_engine(db);
-  const auto dir = std::filesystem::temp_directory_path() / ("elva-deploy-" + std::to_string(getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("elva-deploy-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const auto file = (dir / "p.bpmn").string();
   auto write = [&](const std::string& task) {
-    std::ofstream(file) << R"(<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
-      <process id="p" isExecutable="true"><startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef=")" << task
-                        << R"("/><userTask id=")" << task << R"("/></process></definitions>)";
+    std::ofstream(file)
+        << R"(<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+      <process id="p" isExecutable="true"><startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef=")"
+        << task << R"("/><userTask id=")" << task << R"("/></process></definitions>)";
   };
   write("first");
   auto v1 = e->deploy({file});
@@ -113,7 +117,9 @@ TEST_CASE("deploying an unchanged file makes no new version, and running instanc
     CHECK(waiting(*e, (*old)["id"], "first") != 0);
   }
   WHEN("a file has errors") {
-    std::ofstream(file) << "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\" isExecutable=\"true\">";
+    std::ofstream(file)
+        << "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\" "
+           "isExecutable=\"true\">";
     auto bad = e->deploy({file});
     THEN("nothing is deployed and the error names the file and line") {
       REQUIRE_FALSE(bad);
@@ -124,11 +130,13 @@ TEST_CASE("deploying an unchanged file makes no new version, and running instanc
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("an instance lives in the database between commands, with a history of every step", "[pg]") {
+TEST_CASE("an instance lives in the database between commands, with a history of every step",
+          "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = open_engine(db);
-  REQUIRE(e->deploy({source("tests/scenarios/call-parent.bpmn"), source("tests/scenarios/call-child.bpmn")}));
+  REQUIRE(e->deploy(
+      {source("tests/scenarios/call-parent.bpmn"), source("tests/scenarios/call-child.bpmn")}));
   auto started = e->start("call-parent", {{"caseId", "K-1"}}, "K-1");
   REQUIRE(started);
   const std::uint64_t parent = (*started)["id"];
@@ -145,7 +153,8 @@ TEST_CASE("an instance lives in the database between commands, with a history of
       CHECK((*p)["status"] == "completed");
       CHECK((*p)["variables"]["checkResult"] == "fine");
       int completions = 0;
-      for (const auto& h : (*p)["history"]) completions += h["kind"] == "completed" && h.value("element", "") == "callCheck";
+      for (const auto& h : (*p)["history"])
+        completions += h["kind"] == "completed" && h.value("element", "") == "callCheck";
       CHECK(completions == 1);
       CHECK(db.query("SELECT count(*) FROM jobs") == "0");
       CHECK(db.query("SELECT count(*) FROM subscriptions") == "0");
@@ -161,7 +170,8 @@ TEST_CASE("an instance lives in the database between commands, with a history of
   }
 }
 
-TEST_CASE("messages correlate between instances by key, start processes, wait with a time to live", "[pg]") {
+TEST_CASE("messages correlate between instances by key, start processes, wait with a time to live",
+          "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = open_engine(db);
@@ -170,7 +180,8 @@ TEST_CASE("messages correlate between instances by key, start processes, wait wi
   REQUIRE(r);
   const std::uint64_t requester = (*r)["id"];
   THEN("the review started by the message answered at once, and the answer waits in the buffer") {
-    CHECK(db.query("SELECT count(*) FROM messages WHERE name = 'reviewDecided' AND correlation_key = 'K-8'") == "1");
+    CHECK(db.query("SELECT count(*) FROM messages WHERE name = 'reviewDecided' AND correlation_key "
+                   "= 'K-8'") == "1");
   }
   WHEN("the requester reaches its receive task") {
     REQUIRE(e->complete(requester, "prepare", json::object()));
@@ -197,7 +208,8 @@ TEST_CASE("messages correlate between instances by key, start processes, wait wi
   }
 }
 
-TEST_CASE("a signal reaches waiting instances and starts processes with that signal start", "[pg]") {
+TEST_CASE("a signal reaches waiting instances and starts processes with that signal start",
+          "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = open_engine(db);
@@ -240,7 +252,8 @@ TEST_CASE("a job out of retries becomes an incident, and retry runs the task aga
   REQUIRE(incidents);
   REQUIRE(incidents->size() == 1);
   CHECK((*incidents)[0]["element"] == "call");
-  CHECK((*incidents)[0]["message"].get<std::string>().find("HR system said 503") != std::string::npos);
+  CHECK((*incidents)[0]["message"].get<std::string>().find("HR system said 503") !=
+        std::string::npos);
   WHEN("an administrator retries") {
     auto retried = e->retry((*incidents)[0]["key"]);
     REQUIRE(retried);
@@ -269,9 +282,12 @@ TEST_CASE("two engines completing the same task at once: it completes exactly on
       exec::Processor p(**store, exec::system_clock(), who);
       auto done = p.command(id, runtime::CompleteWait{task, {{"by", who}}});
       // The loser retried after the conflict and found the task done (and the instance ended).
-      if (done) ++ok;
-      else if (done.error().code == Errc::NotFound || done.error().code == Errc::InvalidArgument) ++refused;
-      else WARN(done.error().message);
+      if (done)
+        ++ok;
+      else if (done.error().code == Errc::NotFound || done.error().code == Errc::InvalidArgument)
+        ++refused;
+      else
+        WARN(done.error().message);
     };
     std::thread a(racer, "a"), b(racer, "b");
     a.join();
@@ -298,18 +314,22 @@ TEST_CASE("serve works jobs through their connectors and fires timers", "[pg]") 
     o.poll_ms = 200;
     CHECK(s->serve(o));
   });
-  for (int i = 0; i < 100 && db.query("SELECT count(*) FROM instances WHERE status = 'completed'") != "20"; ++i) {
+  for (int i = 0;
+       i < 100 && db.query("SELECT count(*) FROM instances WHERE status = 'completed'") != "20";
+       ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   stop = true;
   server.join();
   CHECK(db.query("SELECT count(*) FROM instances WHERE status = 'completed'") == "20");
-  CHECK(db.query("SELECT count(*) FROM history WHERE kind = 'completed' AND element_id = 'work'") == "20");
+  CHECK(db.query("SELECT count(*) FROM history WHERE kind = 'completed' AND element_id = 'work'") ==
+        "20");
   CHECK(db.query("SELECT sum((variables->>'doubled')::int) FROM instances") == "420");
   CHECK(db.query("SELECT count(*) FROM timers") == "0");
 }
 
-TEST_CASE("concurrent starts share commits through the command queue, and each gets its own answer", "[pg]") {
+TEST_CASE("concurrent starts share commits through the command queue, and each gets its own answer",
+          "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = open_engine(db);
@@ -322,9 +342,12 @@ TEST_CASE("concurrent starts share commits through the command queue, and each g
       threads.emplace_back([&, t] {
         for (int i = 0; i < 25; ++i) {
           // Every tenth asks for a process that is not deployed: only that one is refused.
-          auto r = queue.start(i % 10 == 9 ? "no-such-process" : "call-child", {{"t", t}, {"i", i}}, "");
+          auto r =
+              queue.start(i % 10 == 9 ? "no-such-process" : "call-child", {{"t", t}, {"i", i}}, "");
           if (r) {
-            if (r->status == "active" && r->active.size() == 1 && r->active[0]["element"] == "review") ++started;
+            if (r->status == "active" && r->active.size() == 1 &&
+                r->active[0]["element"] == "review")
+              ++started;
           } else if (r.error().code == Errc::NotFound) {
             ++refused;
           }
@@ -336,10 +359,16 @@ TEST_CASE("concurrent starts share commits through the command queue, and each g
   CHECK(started == 8 * 23);
   CHECK(refused == 8 * 2);
   CHECK(db.query("SELECT count(*) FROM instances") == std::to_string(8 * 23));
-  CHECK(db.query("SELECT count(DISTINCT (variables->>'t') || '/' || (variables->>'i')) FROM instances") == std::to_string(8 * 23));
+  CHECK(
+      db.query(
+          "SELECT count(DISTINCT (variables->>'t') || '/' || (variables->>'i')) FROM instances") ==
+      std::to_string(8 * 23));
 }
 
-TEST_CASE("user tasks are rows (open, then completed with who did it), and operator commands are in history with who gave them", "[pg]") {
+TEST_CASE(
+    "user tasks are rows (open, then completed with who did it), and operator commands are in "
+    "history with who gave them",
+    "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = open_engine(db);
@@ -350,15 +379,21 @@ TEST_CASE("user tasks are rows (open, then completed with who did it), and opera
   CHECK(db.query("SELECT element_id FROM user_tasks WHERE instance_id = " + id) == "review");
   REQUIRE(e->complete((*r)["id"], "review", {{"result", "fine"}}));
   CHECK(db.query("SELECT count(*) FROM user_tasks WHERE state = 'open'") == "0");
-  CHECK(db.query("SELECT state || ' by ' || ended_by FROM user_tasks WHERE instance_id = " + id) == "completed by test");
-  CHECK(db.query("SELECT actor || ' ' || (data->>'command') FROM history WHERE kind = 'command' AND instance_id = " + id) == "test complete");
+  CHECK(db.query("SELECT state || ' by ' || ended_by FROM user_tasks WHERE instance_id = " + id) ==
+        "completed by test");
+  CHECK(db.query("SELECT actor || ' ' || (data->>'command') FROM history WHERE kind = 'command' "
+                 "AND instance_id = " +
+                 id) == "test complete");
   THEN("the command comes before what it caused") {
     CHECK(std::stol(db.query("SELECT min(id) FROM history WHERE kind = 'command'")) <
-          std::stol(db.query("SELECT min(id) FROM history WHERE kind = 'completed' AND element_id = 'review'")));
+          std::stol(db.query(
+              "SELECT min(id) FROM history WHERE kind = 'completed' AND element_id = 'review'")));
   }
 }
 
-TEST_CASE("DMN decisions deploy with the processes, versioned, and business rule tasks use the latest", "[pg]") {
+TEST_CASE(
+    "DMN decisions deploy with the processes, versioned, and business rule tasks use the latest",
+    "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = open_engine(db);
@@ -383,12 +418,14 @@ TEST_CASE("DMN decisions deploy with the processes, versioned, and business rule
       auto incidents = e->incidents();
       REQUIRE(incidents);
       REQUIRE(incidents->size() == 1);
-      CHECK((*incidents)[0]["message"].get<std::string>().find("no DMN decision 'route' is deployed") != std::string::npos);
+      CHECK((*incidents)[0]["message"].get<std::string>().find(
+                "no DMN decision 'route' is deployed") != std::string::npos);
     }
   }
 }
 
-TEST_CASE("a timer start event starts an instance at each firing of its cycle, then stops", "[pg]") {
+TEST_CASE("a timer start event starts an instance at each firing of its cycle, then stops",
+          "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = open_engine(db);
@@ -414,7 +451,8 @@ TEST_CASE("a timer start event starts an instance at each firing of its cycle, t
   }
   stop = true;
   server.join();
-  CHECK(db.query("SELECT count(*) FROM instances WHERE process_id = 'inventory' AND status = 'completed'") == "2");
+  CHECK(db.query("SELECT count(*) FROM instances WHERE process_id = 'inventory' AND status = "
+                 "'completed'") == "2");
   CHECK(db.query("SELECT count(*) FROM timers") == "0");
 }
 
@@ -446,7 +484,10 @@ class Misbehaving final : public connector::Connector {
 };
 }  // namespace
 
-TEST_CASE("a hanging connector is cut off at its lease and a throwing one is retried and a second answer is ignored", "[pg]") {
+TEST_CASE(
+    "a hanging connector is cut off at its lease and a throwing one is retried and a second answer "
+    "is ignored",
+    "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = open_engine(db);
@@ -457,7 +498,8 @@ TEST_CASE("a hanging connector is cut off at its lease and a throwing one is ret
     connector::Registry registry;
     registry.add(hr);
     std::vector<std::uint64_t> ids;
-    for (int n = 0; n < instances; ++n) ids.push_back((*e->start("flaky", json::object(), ""))["id"]);
+    for (int n = 0; n < instances; ++n)
+      ids.push_back((*e->start("flaky", json::object(), ""))["id"]);
     std::atomic<bool> stop{false};
     sched::SchedulerOptions o;
     o.node = "test";
@@ -472,7 +514,8 @@ TEST_CASE("a hanging connector is cut off at its lease and a throwing one is ret
       }
       return true;
     };
-    for (int i = 0; i < 150 && !settled(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    for (int i = 0; i < 150 && !settled(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
     stop = true;
     t.join();
     return std::make_pair(hr, ids);
@@ -481,7 +524,8 @@ TEST_CASE("a hanging connector is cut off at its lease and a throwing one is ret
     auto [hr, ids] = run("hang", 1);
     auto i = e->instance(ids[0]);
     REQUIRE((*i)["status"] == "incident");
-    CHECK((*i)["incidents"][0]["message"].get<std::string>().find("did not answer within the job's lease") != std::string::npos);
+    CHECK((*i)["incidents"][0]["message"].get<std::string>().find(
+              "did not answer within the job's lease") != std::string::npos);
     CHECK(hr->calls == 2);           // elva:retries="2"
     CHECK(hr->cancelled_seen == 2);  // each call was told to give up
   }
@@ -489,7 +533,8 @@ TEST_CASE("a hanging connector is cut off at its lease and a throwing one is ret
     auto [hr, ids] = run("boom", 1);
     auto i = e->instance(ids[0]);
     REQUIRE((*i)["status"] == "incident");
-    CHECK((*i)["incidents"][0]["message"].get<std::string>().find("the connector failed: boom 2") != std::string::npos);
+    CHECK((*i)["incidents"][0]["message"].get<std::string>().find("the connector failed: boom 2") !=
+          std::string::npos);
   }
   SECTION("answers twice") {
     auto [hr, ids] = run("twice", 3);
@@ -499,6 +544,8 @@ TEST_CASE("a hanging connector is cut off at its lease and a throwing one is ret
       CHECK((*i)["variables"].contains("first"));
       CHECK(!(*i)["variables"].contains("second"));
     }
-    CHECK(db.query("SELECT count(*) FROM history WHERE kind = 'completed' AND element_id = 'call'") == "3");
+    CHECK(
+        db.query("SELECT count(*) FROM history WHERE kind = 'completed' AND element_id = 'call'") ==
+        "3");
   }
 }

@@ -16,7 +16,8 @@ inline std::string bpmn(const std::string& body) {
 <definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
   xmlns:elva="urn:elva:bpmn:1.0" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
   xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="defs" targetNamespace="test">
-)" + body + "\n</definitions>\n";
+)" + body +
+         "\n</definitions>\n";
 }
 
 struct Read {
@@ -24,7 +25,9 @@ struct Read {
   std::vector<Diagnostic> all;  // reader + validator diagnostics
 
   const model::Definitions& defs() const { return *result.definitions; }
-  const model::ProcessDefinition& process(std::size_t i = 0) const { return defs().processes.at(i); }
+  const model::ProcessDefinition& process(std::size_t i = 0) const {
+    return defs().processes.at(i);
+  }
   bool has(Severity severity, const std::string& fragment, const std::string& element = "") const {
     for (const auto& d : all) {
       if (d.severity == severity && d.message.find(fragment) != std::string::npos &&

@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
-  std::printf("%.3f\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  std::printf("%.3f\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return 0;
 }

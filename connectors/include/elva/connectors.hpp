@@ -4,9 +4,8 @@
 #pragma once
 
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "elva/connector.hpp"
 #include "elva/result.hpp"
@@ -37,7 +36,8 @@ Result<nlohmann::json> read_hr_users(connector::Connector& hr);
 // The fair draw of the lottery connector: applicants (ids, or objects with an id) ranked by
 // SHA-256("<seed>:<id>"), lowest first; the first `positions` win. {"ranking", "winners",
 // "waitingList", "tickets", "seedHash", "method"}. Errors: an applicant without an id or twice.
-Result<nlohmann::json> lottery_draw(const std::string& seed, const nlohmann::json& applicants, int positions);
+Result<nlohmann::json> lottery_draw(const std::string& seed, const nlohmann::json& applicants,
+                                    int positions);
 
 // Reads a secret: {"env": "NAME"} or {"file": "/path"}. Errors name the variable or file.
 Result<std::string> read_secret(const nlohmann::json& ref);

@@ -4,10 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "elva/diagnostic.hpp"
 #include "elva/result.hpp"
@@ -21,16 +20,18 @@ struct ReadOptions {
 
 struct FileReport {
   std::string file;
-  bool valid = false;      // no errors (warnings allowed)
-  std::string io_error;    // non-empty when the file could not be read at all
+  bool valid = false;    // no errors (warnings allowed)
+  std::string io_error;  // non-empty when the file could not be read at all
   std::vector<Diagnostic> errors;
   std::vector<Diagnostic> warnings;
 };
 
 // Expands directories (recursively, *.bpmn) and keeps files as given, in a stable order.
 // Errors: NotFound for a path that does not exist.
-// With `with_forms`, form files (.form, .form.json) found in directories are included too (for deploy).
-Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string>& paths, bool with_forms = false);
+// With `with_forms`, form files (.form, .form.json) found in directories are included too (for
+// deploy).
+Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string>& paths,
+                                                   bool with_forms = false);
 
 // Reads and validates every file. Call activities may refer to processes in any of the files.
 // One report per file, in the order given.

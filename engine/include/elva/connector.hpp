@@ -24,11 +24,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace elva::connector {
 
@@ -40,7 +39,7 @@ struct Field {
 };
 
 struct Operation {
-  std::string name;         // "createUser": the job type is "<connector>.<operation>"
+  std::string name;  // "createUser": the job type is "<connector>.<operation>"
   std::string description;
   std::vector<Field> inputs;
   std::vector<Field> outputs;
@@ -49,12 +48,13 @@ struct Operation {
 struct Invocation {
   std::string operation;
   nlohmann::json input = nlohmann::json::object();
-  std::string idempotency_key;                       // stable across retries of one job
-  std::chrono::system_clock::time_point deadline;    // answer (or give up) by then
-  std::shared_ptr<const std::atomic<bool>> cancelled;  // set when the engine stops or the deadline passed
-  std::string process_id, element_id;                // for messages and logs
+  std::string idempotency_key;                     // stable across retries of one job
+  std::chrono::system_clock::time_point deadline;  // answer (or give up) by then
+  std::shared_ptr<const std::atomic<bool>>
+      cancelled;                       // set when the engine stops or the deadline passed
+  std::string process_id, element_id;  // for messages and logs
   std::uint64_t instance = 0;
-  int retries_left = 0;                              // attempts left after this one
+  int retries_left = 0;  // attempts left after this one
 };
 
 struct Outcome {
@@ -64,15 +64,17 @@ struct Outcome {
     Fail,       // retrying cannot help (4xx, bad input): an incident at once
     BpmnError,  // a business error: `error_code` is thrown at the task (boundary events catch it)
   } kind = Kind::Completed;
-  nlohmann::json output = nlohmann::json::object();  // Completed; BpmnError: variables with the error
-  std::string message;                               // Retry/Fail/BpmnError: what the peer did
-  std::string error_code;                            // BpmnError
-  std::int64_t retry_in_ms = -1;                     // Retry: -1 = the task's retry cycle or the default back-off
+  nlohmann::json output =
+      nlohmann::json::object();   // Completed; BpmnError: variables with the error
+  std::string message;            // Retry/Fail/BpmnError: what the peer did
+  std::string error_code;         // BpmnError
+  std::int64_t retry_in_ms = -1;  // Retry: -1 = the task's retry cycle or the default back-off
 
   static Outcome completed(nlohmann::json output);
   static Outcome retry(std::string message, std::int64_t retry_in_ms = -1);
   static Outcome fail(std::string message);
-  static Outcome bpmn_error(std::string code, std::string message, nlohmann::json variables = nlohmann::json::object());
+  static Outcome bpmn_error(std::string code, std::string message,
+                            nlohmann::json variables = nlohmann::json::object());
 };
 
 using Completion = std::function<void(Outcome)>;
@@ -102,7 +104,8 @@ class Registry {
   // The deploy-time contract check of one service task naming `job_type` ("hr.createUser")
   // with input mappings to `inputs` (empty: the task has no input mappings). nullopt when it
   // is fine, else a message for the process developer (without file and line).
-  std::optional<std::string> check(const std::string& job_type, const std::vector<std::string>& inputs) const;
+  std::optional<std::string> check(const std::string& job_type,
+                                   const std::vector<std::string>& inputs) const;
 
   // {"connectors": [{"name", "kind", "settings", "operations": [{"name", "description",
   // "inputs": [{"name", "required", "description"}], "outputs": [...]}]}]}

@@ -29,20 +29,20 @@ extern "C" {
 #define ELVA_PLUGIN_EXPORT __attribute__((visibility("default")))
 
 enum elva_outcome_kind {
-  ELVA_OUTCOME_COMPLETED = 0,  /* output_json: the task's output (a JSON object) */
-  ELVA_OUTCOME_RETRY = 1,      /* message: what went wrong; tried again until retries run out */
-  ELVA_OUTCOME_FAIL = 2,       /* message: an incident at once */
-  ELVA_OUTCOME_BPMN_ERROR = 3  /* error_code thrown at the task; output_json: variables */
+  ELVA_OUTCOME_COMPLETED = 0, /* output_json: the task's output (a JSON object) */
+  ELVA_OUTCOME_RETRY = 1,     /* message: what went wrong; tried again until retries run out */
+  ELVA_OUTCOME_FAIL = 2,      /* message: an incident at once */
+  ELVA_OUTCOME_BPMN_ERROR = 3 /* error_code thrown at the task; output_json: variables */
 };
 
-typedef void (*elva_complete_fn)(void* context, int kind, const char* output_json, const char* message,
-                                 const char* error_code);
+typedef void (*elva_complete_fn)(void* context, int kind, const char* output_json,
+                                 const char* message, const char* error_code);
 
 typedef struct elva_invocation {
   const char* operation;
-  const char* input_json;       /* a JSON object */
-  const char* idempotency_key;  /* the same for every attempt of one job */
-  int64_t deadline_unix_ms;     /* answer by then */
+  const char* input_json;      /* a JSON object */
+  const char* idempotency_key; /* the same for every attempt of one job */
+  int64_t deadline_unix_ms;    /* answer by then */
   /* Returns non-zero once Elva has given up waiting (deadline passed, engine stopping). */
   int (*is_cancelled)(void* host_context);
   void* host_context;
@@ -58,7 +58,8 @@ typedef struct elva_connector_plugin {
   /* settings_json: the connector's section of elva.toml (secrets resolved). Returns the instance,
    * or NULL with a message written to error (at most error_size bytes, NUL included). */
   void* (*create)(const char* name, const char* settings_json, char* error, uint32_t error_size);
-  void (*invoke)(void* instance, const elva_invocation* call, elva_complete_fn complete, void* context);
+  void (*invoke)(void* instance, const elva_invocation* call, elva_complete_fn complete,
+                 void* context);
   void (*destroy)(void* instance);
 } elva_connector_plugin;
 

@@ -3,16 +3,15 @@
 #pragma once
 
 #include <cstdint>
-#include <string_view>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string_view>
 
 #include "elva/result.hpp"
 
 namespace elva {
 
 struct EvalRequest {
-  std::string_view expression;  // FEEL; a leading '=' (Zeebe style) is accepted
+  std::string_view expression;                // FEEL; a leading '=' (Zeebe style) is accepted
   const nlohmann::json* variables = nullptr;  // a JSON object, or null for none
   std::int64_t now_millis = 0;  // what now() and today() see (ms since the epoch, UTC)
 };

@@ -15,21 +15,33 @@ struct Failure {
   Error error;
 };
 inline Failure fail(Error error) { return Failure{std::move(error)}; }
-inline Failure fail(Errc code, std::string message) { return Failure{Error{code, std::move(message), {}}}; }
+inline Failure fail(Errc code, std::string message) {
+  return Failure{Error{code, std::move(message), {}}};
+}
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value)
+      : data_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
   Result(Failure f) : data_(std::in_place_index<1>, std::move(f.error)) {}  // NOLINT
 
   bool has_value() const noexcept { return data_.index() == 0; }
   explicit operator bool() const noexcept { return has_value(); }
 
   // REQUIRES: has_value() (checked).
-  T& value() & { check(); return std::get<0>(data_); }
-  const T& value() const& { check(); return std::get<0>(data_); }
-  T&& value() && { check(); return std::get<0>(std::move(data_)); }
+  T& value() & {
+    check();
+    return std::get<0>(data_);
+  }
+  const T& value() const& {
+    check();
+    return std::get<0>(data_);
+  }
+  T&& value() && {
+    check();
+    return std::get<0>(std::move(data_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }

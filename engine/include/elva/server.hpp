@@ -7,9 +7,8 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "elva/connector.hpp"
 #include "elva/engine.hpp"
@@ -18,10 +17,10 @@
 namespace elva {
 
 struct HttpOptions {
-  std::string address = "127.0.0.1";   // 0.0.0.0 to listen on every interface
-  unsigned short port = 8080;          // 0: any free port
-  int workers = 4;                     // requests handled at once (each its own database connection)
-  std::size_t body_limit = 4u << 20;   // bytes
+  std::string address = "127.0.0.1";  // 0.0.0.0 to listen on every interface
+  unsigned short port = 8080;         // 0: any free port
+  int workers = 4;                    // requests handled at once (each its own database connection)
+  std::size_t body_limit = 4u << 20;  // bytes
   std::size_t header_limit = 16u << 10;
   int header_timeout_ms = 5'000;  // to send a request's line and headers (docs/security.md)
   int request_timeout_ms = 10'000;
@@ -50,7 +49,8 @@ class WebServer {
  public:
   // Opens `workers` connections to `database_url` and starts listening. Errors: the database
   // (StoreUnavailable), the address (InvalidArgument: in use, not an address).
-  static Result<std::unique_ptr<WebServer>> start(const std::string& database_url, const HttpOptions& options);
+  static Result<std::unique_ptr<WebServer>> start(const std::string& database_url,
+                                                  const HttpOptions& options);
   virtual ~WebServer() = default;
   virtual unsigned short port() const = 0;
 };

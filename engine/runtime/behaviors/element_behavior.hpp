@@ -20,8 +20,10 @@ class ElementBehavior {
   // The instance is being terminated (its children already are; ElementTerminated comes next).
   virtual void on_terminate(const model::Element&, Key, StepContext&) const {}
   // Containers: a child of `instance` completed (it is gone) / was terminated.
-  virtual void on_child_completed(const model::Element&, Key /*instance*/, Key /*child*/, StepContext&) const {}
-  virtual void on_child_terminated(const model::Element&, Key /*instance*/, Key /*child*/, StepContext&) const {}
+  virtual void on_child_completed(const model::Element&, Key /*instance*/, Key /*child*/,
+                                  StepContext&) const {}
+  virtual void on_child_terminated(const model::Element&, Key /*instance*/, Key /*child*/,
+                                   StepContext&) const {}
 };
 
 // The single ElementType -> behaviour switch (behaviors/registry.cpp): every element type that

@@ -26,14 +26,16 @@ void StepContext::next_compensation(Key thrower) {
   auto it = state_.compensating.find(thrower);
   if (it == state_.compensating.end() || it->second.empty()) {
     if (!state_.elements.count(thrower)) return;
-    if (std::find(state_.cancelling.begin(), state_.cancelling.end(), thrower) != state_.cancelling.end()) {
+    if (std::find(state_.cancelling.begin(), state_.cancelling.end(), thrower) !=
+        state_.cancelling.end()) {
       const Key transaction = state_.elements.at(thrower).parent;
       for (auto b : element_of(transaction).boundary_events) {
         for (const auto& d : process().elements[b].event()->definitions) {
           if (d.kind == model::EventKind::Cancel) return trigger_boundary(transaction, b);
         }
       }
-      return raise_incident(thrower, "the transaction has no cancel boundary event to continue from");
+      return raise_incident(thrower,
+                            "the transaction has no cancel boundary event to continue from");
     }
     complete(thrower);  // all handlers ran: the thrower goes on
     return;

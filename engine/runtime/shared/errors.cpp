@@ -68,7 +68,8 @@ bool StepContext::throw_escalation(Key instance, const std::string& code) {
     const Key scope = state_.elements.at(at).parent;
     for (auto child : event_subprocess_starts(scope)) {
       const auto& start = process().elements[child];
-      if (start.event()->definitions.empty() || !matches(start.event()->definitions.front())) continue;
+      if (start.event()->definitions.empty() || !matches(start.event()->definitions.front()))
+        continue;
       trigger_event_subprocess(scope, child);
       return start.event()->interrupting;
     }

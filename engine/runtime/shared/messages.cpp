@@ -4,14 +4,17 @@
 
 namespace elva::runtime {
 
-Result<void> StepContext::publish_message(Key thrower, const std::string& name, const std::string& key_expression) {
+Result<void> StepContext::publish_message(Key thrower, const std::string& name,
+                                          const std::string& key_expression) {
   if (name.empty()) return fail(Errc::InvalidArgument, "the message to throw has no name");
   std::string key;
   if (!key_expression.empty()) {
     auto v = evaluate(key_expression, thrower);
     if (!v) return fail(v.error());
     auto json = v->to_json();
-    if (json.is_null()) return fail(Errc::ExpressionError, "the correlation key '" + key_expression + "' of message '" + name + "' is null here");
+    if (json.is_null())
+      return fail(Errc::ExpressionError, "the correlation key '" + key_expression +
+                                             "' of message '" + name + "' is null here");
     key = json.is_string() ? json.get<std::string>() : json.dump();
   }
   emit(MessagePublished{name, key, payload_of(thrower)});

@@ -15,24 +15,29 @@ Result<std::string> timer_text(const model::EventDefinition& t, Key instance, St
   auto value = ctx.evaluate(v, instance);
   if (!value) return fail(value.error());
   auto json = value->to_json();
-  if (!json.is_string()) return fail(Errc::ExpressionError, "timer expression '" + v + "' gave " + json.dump() + ", not a date, duration or cycle");
+  if (!json.is_string())
+    return fail(Errc::ExpressionError, "timer expression '" + v + "' gave " + json.dump() +
+                                           ", not a date, duration or cycle");
   return json.get<std::string>();
 }
 
 // A cycle whose interval is shorter than the minimum would fire again and again within one
 // scheduler round (R/PT0S: thousands of instances or history rows a second).
-Result<void> check_interval(const std::string& text, const iso8601::Cycle& c, std::int64_t min_cycle_ms) {
+Result<void> check_interval(const std::string& text, const iso8601::Cycle& c,
+                            std::int64_t min_cycle_ms) {
   if (!c.interval) return fail(Errc::ExpressionError, "'" + text + "' has no interval");
   const std::int64_t every = iso8601::add(0, *c.interval);
   if (every >= min_cycle_ms) return {};
-  return fail(Errc::ExpressionError, "the timer cycle '" + text + "' repeats every " + std::to_string(every) +
-                                         " ms, more often than the shortest allowed (" + std::to_string(min_cycle_ms) +
-                                         " ms, --min-timer-cycle)");
+  return fail(Errc::ExpressionError, "the timer cycle '" + text + "' repeats every " +
+                                         std::to_string(every) +
+                                         " ms, more often than the shortest allowed (" +
+                                         std::to_string(min_cycle_ms) + " ms, --min-timer-cycle)");
 }
 
 }  // namespace
 
-Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text, std::int64_t now, std::int64_t min_cycle_ms) {
+Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text, std::int64_t now,
+                                  std::int64_t min_cycle_ms) {
   switch (kind) {
     case model::TimerKind::Date: {
       auto dt = iso8601::parse_date_time(text);
@@ -46,21 +51,25 @@ Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text
     }
     case model::TimerKind::Cycle: {
       auto c = iso8601::parse_cycle(text);
-      if (!c) return fail(Errc::ExpressionError, "'" + text + "' is not an ISO 8601 repeating interval");
+      if (!c)
+        return fail(Errc::ExpressionError, "'" + text + "' is not an ISO 8601 repeating interval");
       if (auto r = check_interval(text, *c, min_cycle_ms); !r) return fail(r.error());
       if (c->start) return c->start->epoch_millis;
       return iso8601::add(now, *c->interval);
     }
-    case model::TimerKind::None: break;
+    case model::TimerKind::None:
+      break;
   }
   return fail(Errc::InvalidArgument, "timer has no date, duration or cycle");
 }
 
-Result<std::int64_t> next_due_of(const std::string& text, std::int64_t previous, int fired, std::int64_t min_cycle_ms) {
+Result<std::int64_t> next_due_of(const std::string& text, std::int64_t previous, int fired,
+                                 std::int64_t min_cycle_ms) {
   auto c = iso8601::parse_cycle(text);
   if (!c) return fail(Errc::ExpressionError, "not a cycle");
   if (auto r = check_interval(text, *c, min_cycle_ms); !r) return fail(r.error());
-  if (c->repetitions >= 0 && fired >= c->repetitions) return fail(Errc::NotFound, "cycle exhausted");
+  if (c->repetitions >= 0 && fired >= c->repetitions)
+    return fail(Errc::NotFound, "cycle exhausted");
   const std::int64_t next = iso8601::add(previous, *c->interval);
   if (c->end && next > c->end->epoch_millis) return fail(Errc::NotFound, "cycle ended");
   return next;
@@ -80,11 +89,13 @@ Result<std::int64_t> next_due(const model::EventDefinition& t, std::int64_t prev
   return next_due_of(*text, previous, fired, ctx.env().limits().min_cycle_ms);
 }
 
-Result<Subscription> subscription_for(const model::EventDefinition& e, Key instance, StepContext& ctx) {
+Result<Subscription> subscription_for(const model::EventDefinition& e, Key instance,
+                                      StepContext& ctx) {
   Subscription s;
   s.signal = e.kind == model::EventKind::Signal;
   s.name = e.resolved;
-  if (s.name.empty()) return fail(Errc::InvalidArgument, "the event's message or signal has no name");
+  if (s.name.empty())
+    return fail(Errc::InvalidArgument, "the event's message or signal has no name");
   if (!e.correlation_key.empty()) {
     auto key = ctx.evaluate(e.correlation_key, instance);
     if (!key) return fail(key.error());

@@ -22,10 +22,11 @@ Result<std::int64_t> next_due_of(const std::string& cycle, std::int64_t previous
 Result<std::int64_t> first_due(const model::EventDefinition& timer, Key instance, StepContext& ctx);
 // For cycles: the next due time after `previous`, or an error when the cycle is exhausted.
 // `fired` counts the firings so far (including the one at `previous`).
-Result<std::int64_t> next_due(const model::EventDefinition& timer, std::int64_t previous,
-                              int fired, Key instance, StepContext& ctx);
+Result<std::int64_t> next_due(const model::EventDefinition& timer, std::int64_t previous, int fired,
+                              Key instance, StepContext& ctx);
 
 // A subscription (key and element left for the caller) with the correlation key evaluated.
-Result<Subscription> subscription_for(const model::EventDefinition& event, Key instance, StepContext& ctx);
+Result<Subscription> subscription_for(const model::EventDefinition& event, Key instance,
+                                      StepContext& ctx);
 
 }  // namespace elva::runtime

@@ -7,7 +7,8 @@ namespace elva::runtime {
 
 using model::ElementType;
 
-bool StepContext::arm_trigger(Key owner, model::ElementIndex event, const model::EventDefinition& d) {
+bool StepContext::arm_trigger(Key owner, model::ElementIndex event,
+                              const model::EventDefinition& d) {
   const auto& ev = process().elements[event];
   if (d.kind == model::EventKind::Timer) {
     auto due = first_due(d, owner, *this);
@@ -48,7 +49,8 @@ void StepContext::arm_boundaries(Key instance) {
 }
 
 std::vector<model::ElementIndex> StepContext::event_subprocess_starts(Key scope) const {
-  const model::ElementIndex scope_element = scope == 0 ? model::kNoElement : state_.elements.at(scope).element;
+  const model::ElementIndex scope_element =
+      scope == 0 ? model::kNoElement : state_.elements.at(scope).element;
   std::vector<model::ElementIndex> out;
   for (const auto& sub : process().elements) {
     if (sub.type != ElementType::EventSubProcess || sub.scope != scope_element) continue;
@@ -61,7 +63,8 @@ std::vector<model::ElementIndex> StepContext::event_subprocess_starts(Key scope)
 
 void StepContext::arm_event_subprocesses(Key scope) {
   for (auto start : event_subprocess_starts(scope)) {
-    for (const auto& d : process().elements[start].event()->definitions) arm_trigger(scope, start, d);
+    for (const auto& d : process().elements[start].event()->definitions)
+      arm_trigger(scope, start, d);
   }
 }
 
@@ -71,8 +74,10 @@ void StepContext::trigger_event_subprocess(Key scope, model::ElementIndex start_
     terminate_scope_except(scope, 0);
     // An interrupting trigger fires once: close the scope's other triggers too.
     std::vector<Event> closing;
-    for (const auto& [key, t] : state_.timers) if (t.element_instance == scope) closing.push_back(TimerRemoved{key});
-    for (const auto& [key, sub] : state_.subscriptions) if (sub.element_instance == scope) closing.push_back(SubscriptionClosed{key});
+    for (const auto& [key, t] : state_.timers)
+      if (t.element_instance == scope) closing.push_back(TimerRemoved{key});
+    for (const auto& [key, sub] : state_.subscriptions)
+      if (sub.element_instance == scope) closing.push_back(SubscriptionClosed{key});
     for (auto& ev : closing) emit(std::move(ev));
   }
   // The event sub-process activates like any element (its behaviour starts the triggered start
@@ -105,8 +110,9 @@ void StepContext::trigger_event_gateway(Key gateway, model::ElementIndex event) 
 
 void StepContext::deliver(const Subscription& sub, const nlohmann::json& variables) {
   const auto& event = process().elements[sub.event];
-  const bool stays = (event.type == ElementType::BoundaryEvent && !event.event()->cancel_activity) ||
-                     (event.type == ElementType::StartEvent && !event.event()->interrupting);
+  const bool stays =
+      (event.type == ElementType::BoundaryEvent && !event.event()->cancel_activity) ||
+      (event.type == ElementType::StartEvent && !event.event()->interrupting);
   if (!stays) emit(SubscriptionClosed{sub.key});  // non-interrupting ones wait for the next
   if (sub.element_instance == 0 || state_.elements.at(sub.element_instance).element != sub.event) {
     set_variables(0, variables);
@@ -119,7 +125,8 @@ void StepContext::trigger(Key owner, model::ElementIndex event) {
   const auto type = process().elements[event].type;
   if (type == ElementType::BoundaryEvent) return trigger_boundary(owner, event);
   if (type == ElementType::StartEvent) return trigger_event_subprocess(owner, event);
-  if (owner != 0 && process().elements[state_.elements.at(owner).element].type == ElementType::EventBasedGateway) {
+  if (owner != 0 && process().elements[state_.elements.at(owner).element].type ==
+                        ElementType::EventBasedGateway) {
     return trigger_event_gateway(owner, event);
   }
   complete(owner);  // an intermediate catch event waiting for its own timer

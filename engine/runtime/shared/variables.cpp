@@ -48,15 +48,20 @@ void StepContext::set_variables(Key instance, const nlohmann::json& variables) {
   for (auto v = variables.begin(); v != variables.end(); ++v) {
     Key target = state_.variables.contains(v.key()) ? 0 : iteration;
     for (Key at : chain) {
-      if (state_.elements.at(at).local.contains(v.key())) { target = at; break; }
+      if (state_.elements.at(at).local.contains(v.key())) {
+        target = at;
+        break;
+      }
     }
     auto& bucket = by_scope[target];
     if (bucket.is_null()) bucket = nlohmann::json::object();
     bucket[v.key()] = v.value();
   }
   for (auto& [scope, vars] : by_scope) {
-    if (scope == 0) emit(VariablesSet{std::move(vars)});
-    else emit(LocalVariablesSet{scope, std::move(vars)});
+    if (scope == 0)
+      emit(VariablesSet{std::move(vars)});
+    else
+      emit(LocalVariablesSet{scope, std::move(vars)});
   }
 }
 
@@ -77,17 +82,20 @@ Result<void> StepContext::apply_inputs(const model::Element& e, Key instance) {
 Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance) {
   auto compiled = expr::Expression::compile_cached(text);
   if (!compiled) {
-    return fail(Errc::ExpressionError, "cannot read the expression '" + text + "': " + compiled.error().message);
+    return fail(Errc::ExpressionError,
+                "cannot read the expression '" + text + "': " + compiled.error().message);
   }
   const expr::Value vars = expr::Value::from_json(visible_variables(instance));
   expr::ContextScope scope(vars);
   expr::EvalOptions options;
   const auto now = env_.now_millis();
   options.now_millis = [now] { return now; };
-  return (*compiled)->evaluate_checked(scope, options);  // a hit limit is the caller's incident, naming the limit
+  return (*compiled)->evaluate_checked(
+      scope, options);  // a hit limit is the caller's incident, naming the limit
 }
 
-Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model::Element& e, Key instance) {
+Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model::Element& e,
+                                                                     Key instance) {
   std::vector<model::FlowIndex> out;
   for (auto f : e.outgoing) {
     if (f == e.default_flow) continue;
@@ -102,12 +110,14 @@ Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model
   }
   if (out.empty() && e.default_flow != model::kNoFlow) out.push_back(e.default_flow);
   if (out.empty() && !e.outgoing.empty()) {
-    return fail(Errc::ExpressionError, "no outgoing flow's condition holds and there is no default flow");
+    return fail(Errc::ExpressionError,
+                "no outgoing flow's condition holds and there is no default flow");
   }
   return out;
 }
 
-Result<void> StepContext::apply_outputs(const model::Element& e, Key instance, const nlohmann::json& variables) {
+Result<void> StepContext::apply_outputs(const model::Element& e, Key instance,
+                                        const nlohmann::json& variables) {
   if (e.outputs.empty()) {
     set_variables(instance, variables);
     return {};
@@ -123,7 +133,8 @@ Result<void> StepContext::apply_outputs(const model::Element& e, Key instance, c
       continue;
     }
     auto compiled = expr::Expression::compile_cached(m.source);
-    if (!compiled) return fail(Errc::ExpressionError, "output '" + m.target + "': " + compiled.error().message);
+    if (!compiled)
+      return fail(Errc::ExpressionError, "output '" + m.target + "': " + compiled.error().message);
     out[m.target] = (*compiled)->evaluate(scope).to_json();
   }
   // The element's own scope ends with it: outputs go to where they live outside it (an
@@ -135,7 +146,8 @@ Result<void> StepContext::apply_outputs(const model::Element& e, Key instance, c
 
 void StepContext::finish(Key instance, const nlohmann::json& variables) {
   const auto& e = element_of(instance);
-  if (auto r = apply_outputs(e, instance, variables); !r) return raise_incident(instance, r.error().message);
+  if (auto r = apply_outputs(e, instance, variables); !r)
+    return raise_incident(instance, r.error().message);
   complete(instance);
 }
 

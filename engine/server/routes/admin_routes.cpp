@@ -13,7 +13,11 @@ void add_admin_routes(Routes& routes) {
   routes.add("GET", "/api/jobs", "admin", [](Call& c) -> Result<Response> {
     std::uint64_t instance = 0;
     if (auto v = c.req.query.find("instance"); v != c.req.query.end()) {
-      try { instance = std::stoull(v->second); } catch (...) { return fail(Errc::InvalidArgument, "instance must be a number"); }
+      try {
+        instance = std::stoull(v->second);
+      } catch (...) {
+        return fail(Errc::InvalidArgument, "instance must be a number");
+      }
     }
     auto r = c.engine.jobs(instance);
     if (!r) return fail(r.error());
@@ -24,7 +28,8 @@ void add_admin_routes(Routes& routes) {
     if (!r) return fail(r.error());
     return ok(json{{"items", *r}});
   });
-  routes.add_by_id("POST", "/api/incidents/{id}/retry", "admin", [](Call& c, std::uint64_t id) { return c.engine.retry(id); });
+  routes.add_by_id("POST", "/api/incidents/{id}/retry", "admin",
+                   [](Call& c, std::uint64_t id) { return c.engine.retry(id); });
   routes.add("GET", "/api/users", "admin", [](Call& c) -> Result<Response> {
     auto r = c.engine.users();
     if (!r) return fail(r.error());
@@ -56,7 +61,6 @@ void add_admin_routes(Routes& routes) {
     if (!r) return fail(r.error());
     return ok(*r, 201);
   });
-
 }
 
 }  // namespace elva::server

@@ -13,11 +13,13 @@ void add_definition_routes(Routes& routes) {
     auto b = c.body({"files"});
     if (!b) return fail(b.error());
     if (!b->contains("files") || !(*b)["files"].is_array() || (*b)["files"].empty()) {
-      return fail(Errc::InvalidArgument, "files must be a non-empty list of {\"name\", \"content\"}");
+      return fail(Errc::InvalidArgument,
+                  "files must be a non-empty list of {\"name\", \"content\"}");
     }
     std::vector<std::pair<std::string, std::string>> files;
     for (const auto& f : (*b)["files"]) {
-      if (!f.is_object() || !f.contains("name") || !f["name"].is_string() || !f.contains("content") || !f["content"].is_string()) {
+      if (!f.is_object() || !f.contains("name") || !f["name"].is_string() ||
+          !f.contains("content") || !f["content"].is_string()) {
         return fail(Errc::InvalidArgument, "each file needs a name and a content (both texts)");
       }
       files.emplace_back(f["name"].get<std::string>(), f["content"].get<std::string>());
@@ -51,8 +53,10 @@ void add_definition_routes(Routes& routes) {
     res.body = (*r)["source"].get<std::string>();
     return res;
   };
-  routes.add("GET", "/api/definitions/{process}", "developer", [definition](Call& c) -> Result<Response> { return definition(c, false); });
-  routes.add("GET", "/api/definitions/{process}/xml", "developer", [definition](Call& c) -> Result<Response> { return definition(c, true); });
+  routes.add("GET", "/api/definitions/{process}", "developer",
+             [definition](Call& c) -> Result<Response> { return definition(c, false); });
+  routes.add("GET", "/api/definitions/{process}/xml", "developer",
+             [definition](Call& c) -> Result<Response> { return definition(c, true); });
 }
 
 }  // namespace elva::server

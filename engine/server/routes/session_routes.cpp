@@ -17,7 +17,9 @@ void add_session_routes(Routes& routes) {
     if (!c.who || !c.who->is("admin")) return ok({{"status", "up"}});
     return ok({{"status", "up"}, {"database", (*s)["database"]}, {"schema", (*s)["current"]}});
   });
-  routes.add("GET", "/api/openapi.json", "", [&routes](Call& c) -> Result<Response> { return routes.asset(c.req, "/openapi.json"); });
+  routes.add("GET", "/api/openapi.json", "", [&routes](Call& c) -> Result<Response> {
+    return routes.asset(c.req, "/openapi.json");
+  });
   routes.add("POST", "/api/login", "", [&routes](Call& c) -> Result<Response> {
     auto b = c.body({"username", "password"});
     if (!b) return fail(b.error());
@@ -41,7 +43,8 @@ void add_session_routes(Routes& routes) {
     }
     return no_content();
   });
-  routes.add("GET", "/api/me", "any", [](Call& c) -> Result<Response> { return ok(c.who->to_json()); });
+  routes.add("GET", "/api/me", "any",
+             [](Call& c) -> Result<Response> { return ok(c.who->to_json()); });
 }
 
 }  // namespace elva::server

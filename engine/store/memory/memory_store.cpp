@@ -76,7 +76,8 @@ struct MemoryStore::Data {
     r.status = i.status;
     r.started_at = iso(i.started);
     r.ended_at = iso(i.ended);
-    for (const auto& [key, n] : rows.incidents) r.open_incidents += n.row.instance_id == r.id && n.resolved == 0;
+    for (const auto& [key, n] : rows.incidents)
+      r.open_incidents += n.row.instance_id == r.id && n.resolved == 0;
     r.variables = i.snapshot.state.value("vars", nlohmann::json::object());
     return r;
   }
@@ -140,7 +141,8 @@ void MemoryStore::Data::apply(const Batch& b, std::int64_t at) {
   for (const auto& [k, s] : b.subscriptions_added()) rows.subscriptions[k] = s;
   for (const auto& [k, n] : b.incidents_added()) rows.incidents[k] = {n, at, 0};
   for (Key k : b.incidents_resolved()) {
-    if (auto it = rows.incidents.find(k); it != rows.incidents.end() && it->second.resolved == 0) it->second.resolved = at;
+    if (auto it = rows.incidents.find(k); it != rows.incidents.end() && it->second.resolved == 0)
+      it->second.resolved = at;
   }
   for (const auto& t : b.tasks_ended()) {
     auto it = rows.tasks.find(t.key);
@@ -213,7 +215,8 @@ class MemoryStore::MemoryTx final : public Tx {
   Result<std::vector<InstanceSnapshot>> load_instances(const std::vector<Key>& ids) override {
     std::vector<InstanceSnapshot> out;
     for (Key id : std::set<Key>(ids.begin(), ids.end())) {
-      if (auto it = d_.rows.instances.find(id); it != d_.rows.instances.end()) out.push_back(it->second.snapshot);
+      if (auto it = d_.rows.instances.find(id); it != d_.rows.instances.end())
+        out.push_back(it->second.snapshot);
     }
     return out;
   }
@@ -232,7 +235,8 @@ class MemoryStore::MemoryTx final : public Tx {
     return std::optional<DefinitionRow>(std::move(row));
   }
 
-  Result<std::optional<DefinitionRow>> latest_decision(const std::string& decision_id, bool with_source) override {
+  Result<std::optional<DefinitionRow>> latest_decision(const std::string& decision_id,
+                                                       bool with_source) override {
     const auto* d = Data::latest_of(d_.rows.decisions, decision_id);
     if (!d) return std::optional<DefinitionRow>();
     DefinitionRow row = *d;
@@ -242,9 +246,12 @@ class MemoryStore::MemoryTx final : public Tx {
 
   Result<Key> reserve_keys() override { return ++d_.next_block * kKeyBlock - kKeyBlock + 1; }
 
-  Result<std::optional<Subscriber>> message_subscriber(const std::string& name, const std::string& key, const std::vector<Key>& skip) override {
+  Result<std::optional<Subscriber>> message_subscriber(const std::string& name,
+                                                       const std::string& key,
+                                                       const std::vector<Key>& skip) override {
     for (const auto& [k, s] : d_.rows.subscriptions) {
-      if (s.signal || s.name != name || (s.correlation_key != key && !s.correlation_key.empty())) continue;
+      if (s.signal || s.name != name || (s.correlation_key != key && !s.correlation_key.empty()))
+        continue;
       if (std::find(skip.begin(), skip.end(), s.instance_id) != skip.end()) continue;
       return std::optional<Subscriber>(Subscriber{s.instance_id, k});
     }
@@ -253,23 +260,30 @@ class MemoryStore::MemoryTx final : public Tx {
 
   Result<std::vector<Key>> signal_subscribers(const std::string& name) override {
     std::set<Key> out;
-    for (const auto& [k, s] : d_.rows.subscriptions) if (s.signal && s.name == name) out.insert(s.instance_id);
+    for (const auto& [k, s] : d_.rows.subscriptions)
+      if (s.signal && s.name == name) out.insert(s.instance_id);
     return std::vector<Key>(out.begin(), out.end());
   }
 
-  Result<std::vector<StartEventRow>> start_events(const std::string& kind, const std::string& name) override {
+  Result<std::vector<StartEventRow>> start_events(const std::string& kind,
+                                                  const std::string& name) override {
     std::vector<StartEventRow> out;
-    for (const auto& e : d_.rows.start_events) if (e.kind == kind && e.name == name) out.push_back(e);
+    for (const auto& e : d_.rows.start_events)
+      if (e.kind == kind && e.name == name) out.push_back(e);
     std::sort(out.begin(), out.end(), [](const StartEventRow& a, const StartEventRow& b) {
       return std::tie(a.process_id, a.element_id) < std::tie(b.process_id, b.element_id);
     });
     return out;
   }
 
-  Result<std::optional<BufferedMessage>> take_buffered(const std::string& name, const std::string& key, std::int64_t now) override {
+  Result<std::optional<BufferedMessage>> take_buffered(const std::string& name,
+                                                       const std::string& key,
+                                                       std::int64_t now) override {
     for (auto it = d_.rows.messages.begin(); it != d_.rows.messages.end(); ++it) {
       const auto& m = it->second;
-      if (m.message.name != name || (!key.empty() && m.message.correlation_key != key) || m.expires <= now) continue;
+      if (m.message.name != name || (!key.empty() && m.message.correlation_key != key) ||
+          m.expires <= now)
+        continue;
       touch();
       auto found = d_.rows.messages.find(it->first);  // the backup copied the map: find again
       BufferedMessage out = found->second.message;
@@ -281,7 +295,8 @@ class MemoryStore::MemoryTx final : public Tx {
 
   Result<std::optional<Key>> active_child(Key parent, Key parent_element) override {
     for (const auto& [id, i] : d_.rows.instances) {
-      if (i.parent_id == parent && i.parent_element == parent_element && i.status == "active") return std::optional<Key>(id);
+      if (i.parent_id == parent && i.parent_element == parent_element && i.status == "active")
+        return std::optional<Key>(id);
     }
     return std::optional<Key>();
   }
@@ -290,12 +305,16 @@ class MemoryStore::MemoryTx final : public Tx {
     for (const auto& i : b.instances()) {
       auto it = d_.rows.instances.find(i.snapshot.id);
       const bool conflict = i.is_new ? it != d_.rows.instances.end()
-                                     : it == d_.rows.instances.end() || it->second.snapshot.version != i.expected_version;
-      if (conflict) return fail(Errc::Conflict, "instance " + std::to_string(i.snapshot.id) + " changed since it was read; run the command again");
+                                     : it == d_.rows.instances.end() ||
+                                           it->second.snapshot.version != i.expected_version;
+      if (conflict)
+        return fail(Errc::Conflict, "instance " + std::to_string(i.snapshot.id) +
+                                        " changed since it was read; run the command again");
     }
     for (const auto& [process, version] : b.assumed_latest()) {
       const auto* d = Data::latest_of(d_.rows.definitions, process);
-      if (!d || d->version != version) return fail(Errc::Conflict, "a new version of '" + process + "' was deployed meanwhile");
+      if (!d || d->version != version)
+        return fail(Errc::Conflict, "a new version of '" + process + "' was deployed meanwhile");
     }
     if (b.empty()) return {};
     touch();
@@ -323,16 +342,19 @@ class MemoryStore::MemoryTx final : public Tx {
     return row.id;
   }
 
-  Result<void> replace_start_events(const std::string& process_id, const std::vector<StartEventRow>& events,
+  Result<void> replace_start_events(const std::string& process_id,
+                                    const std::vector<StartEventRow>& events,
                                     const std::vector<TimerRow>& timers) override {
     touch();
     auto& starts = d_.rows.start_events;
-    starts.erase(std::remove_if(starts.begin(), starts.end(), [&](const StartEventRow& e) { return e.process_id == process_id; }),
+    starts.erase(std::remove_if(starts.begin(), starts.end(),
+                                [&](const StartEventRow& e) { return e.process_id == process_id; }),
                  starts.end());
     for (auto it = d_.rows.timers.begin(); it != d_.rows.timers.end();) {
       const auto& t = it->second.first;
       auto def = d_.rows.definitions.find(t.definition_id);
-      const bool of_process = t.instance_id == 0 && def != d_.rows.definitions.end() && def->second.process_id == process_id;
+      const bool of_process = t.instance_id == 0 && def != d_.rows.definitions.end() &&
+                              def->second.process_id == process_id;
       it = of_process ? d_.rows.timers.erase(it) : std::next(it);
     }
     starts.insert(starts.end(), events.begin(), events.end());
@@ -349,8 +371,9 @@ class MemoryStore::MemoryTx final : public Tx {
     return row.id;
   }
 
-  Result<FormVersion> insert_form(const std::string& form_id, const std::string& file, const nlohmann::json& schema,
-                                  const std::string& hash, std::int64_t) override {
+  Result<FormVersion> insert_form(const std::string& form_id, const std::string& file,
+                                  const nlohmann::json& schema, const std::string& hash,
+                                  std::int64_t) override {
     const Data::Form* latest = nullptr;
     for (const auto& f : d_.rows.forms) {
       if (f.row.form_id == form_id && (!latest || f.row.version > latest->row.version)) latest = &f;
@@ -362,14 +385,17 @@ class MemoryStore::MemoryTx final : public Tx {
     return FormVersion{version, false};
   }
 
-  Result<std::vector<JobRow>> acquire_jobs(const std::vector<std::string>& types, const std::string& node, std::int64_t now,
+  Result<std::vector<JobRow>> acquire_jobs(const std::vector<std::string>& types,
+                                           const std::string& node, std::int64_t now,
                                            std::int64_t lease_until, int limit) override {
     std::vector<std::pair<std::int64_t, Key>> due;
     for (const auto& [k, j] : d_.rows.jobs) {
-      if (waits_in(types, j.first.type) && j.first.due <= now && j.second.lock_until <= now) due.emplace_back(j.first.due, k);
+      if (waits_in(types, j.first.type) && j.first.due <= now && j.second.lock_until <= now)
+        due.emplace_back(j.first.due, k);
     }
     std::sort(due.begin(), due.end());
-    if (due.size() > static_cast<std::size_t>(std::max(0, limit))) due.resize(static_cast<std::size_t>(std::max(0, limit)));
+    if (due.size() > static_cast<std::size_t>(std::max(0, limit)))
+      due.resize(static_cast<std::size_t>(std::max(0, limit)));
     if (!due.empty()) touch();
     std::vector<JobRow> out;
     for (const auto& [at, k] : due) {
@@ -380,14 +406,16 @@ class MemoryStore::MemoryTx final : public Tx {
     return out;
   }
 
-  Result<std::vector<TimerRow>> acquire_timers(const std::string& node, std::int64_t due_by, std::int64_t now,
-                                               std::int64_t lease_until, int limit) override {
+  Result<std::vector<TimerRow>> acquire_timers(const std::string& node, std::int64_t due_by,
+                                               std::int64_t now, std::int64_t lease_until,
+                                               int limit) override {
     std::vector<std::pair<std::int64_t, Key>> due;
     for (const auto& [k, t] : d_.rows.timers) {
       if (t.first.due <= due_by && t.second.lock_until <= now) due.emplace_back(t.first.due, k);
     }
     std::sort(due.begin(), due.end());
-    if (due.size() > static_cast<std::size_t>(std::max(0, limit))) due.resize(static_cast<std::size_t>(std::max(0, limit)));
+    if (due.size() > static_cast<std::size_t>(std::max(0, limit)))
+      due.resize(static_cast<std::size_t>(std::max(0, limit)));
     if (!due.empty()) touch();
     std::vector<TimerRow> out;
     for (const auto& [at, k] : due) {
@@ -422,19 +450,31 @@ nlohmann::json MemoryStore::dump() {
   const auto& r = data_->rows;
   json out = json::object();
   for (const auto& [id, i] : r.instances) {
-    out["instances"][std::to_string(id)] = {{"definition", i.snapshot.definition_id}, {"version", i.snapshot.version},
-                                            {"state", i.snapshot.state}, {"status", i.status}, {"ended", i.ended}};
+    out["instances"][std::to_string(id)] = {{"definition", i.snapshot.definition_id},
+                                            {"version", i.snapshot.version},
+                                            {"state", i.snapshot.state},
+                                            {"status", i.status},
+                                            {"ended", i.ended}};
   }
-  for (const auto& [id, d] : r.definitions) out["definitions"].push_back({id, d.process_id, d.version});
+  for (const auto& [id, d] : r.definitions)
+    out["definitions"].push_back({id, d.process_id, d.version});
   for (const auto& [id, d] : r.decisions) out["decisions"].push_back({id, d.process_id, d.version});
   for (const auto& f : r.forms) out["forms"].push_back({f.row.form_id, f.row.version});
-  for (const auto& e : r.start_events) out["starts"].push_back({e.definition_id, e.element_id, e.kind, e.name});
-  for (const auto& [k, j] : r.jobs) out["jobs"].push_back({k, j.first.type, j.first.retries, j.first.due, j.second.locked_by, j.second.lock_until});
-  for (const auto& [k, t] : r.timers) out["timers"].push_back({k, t.first.element_id, t.first.due, t.first.fired, t.second.lock_until});
-  for (const auto& [k, s] : r.subscriptions) out["subscriptions"].push_back({k, s.instance_id, s.name, s.correlation_key});
+  for (const auto& e : r.start_events)
+    out["starts"].push_back({e.definition_id, e.element_id, e.kind, e.name});
+  for (const auto& [k, j] : r.jobs)
+    out["jobs"].push_back(
+        {k, j.first.type, j.first.retries, j.first.due, j.second.locked_by, j.second.lock_until});
+  for (const auto& [k, t] : r.timers)
+    out["timers"].push_back(
+        {k, t.first.element_id, t.first.due, t.first.fired, t.second.lock_until});
+  for (const auto& [k, s] : r.subscriptions)
+    out["subscriptions"].push_back({k, s.instance_id, s.name, s.correlation_key});
   for (const auto& [k, n] : r.incidents) out["incidents"].push_back({k, n.row.message, n.resolved});
-  for (const auto& [k, t] : r.tasks) out["tasks"].push_back({k, t.row.state, t.row.assignee, t.row.revision});
-  for (const auto& [h, at] : r.history) out["history"].push_back({h.instance_id, h.kind, h.element_id, h.data});
+  for (const auto& [k, t] : r.tasks)
+    out["tasks"].push_back({k, t.row.state, t.row.assignee, t.row.revision});
+  for (const auto& [h, at] : r.history)
+    out["history"].push_back({h.instance_id, h.kind, h.element_id, h.data});
   for (const auto& [id, m] : r.messages) out["messages"].push_back({id, m.message.name, m.expires});
   out["last_id"] = r.last_id;
   return out;
@@ -444,7 +484,9 @@ Result<SchemaStatus> MemoryStore::schema_status() { return SchemaStatus{}; }
 Result<std::vector<std::string>> MemoryStore::migrate() { return std::vector<std::string>(); }
 Result<void> MemoryStore::require_migrated() { return {}; }
 
-Result<std::unique_ptr<Tx>> MemoryStore::begin() { return std::unique_ptr<Tx>(std::make_unique<MemoryTx>(*data_)); }
+Result<std::unique_ptr<Tx>> MemoryStore::begin() {
+  return std::unique_ptr<Tx>(std::make_unique<MemoryTx>(*data_));
+}
 
 Result<std::vector<DefinitionRow>> MemoryStore::definitions() {
   std::lock_guard lock(data_->mutex);
@@ -453,24 +495,29 @@ Result<std::vector<DefinitionRow>> MemoryStore::definitions() {
     out.push_back(d);
     out.back().source.clear();
   }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return std::tie(a.process_id, a.version) < std::tie(b.process_id, b.version); });
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.process_id, a.version) < std::tie(b.process_id, b.version);
+  });
   return out;
 }
 
-Result<std::vector<InstanceRow>> MemoryStore::instances(const std::string& process_id, const std::string& status, int limit) {
+Result<std::vector<InstanceRow>> MemoryStore::instances(const std::string& process_id,
+                                                        const std::string& status, int limit) {
   std::lock_guard lock(data_->mutex);
   std::vector<InstanceRow> out;
   for (auto it = data_->rows.instances.rbegin(); it != data_->rows.instances.rend(); ++it) {
     const auto& i = it->second;
     if (!process_id.empty() && i.process_id != process_id) continue;
     InstanceRow row = data_->instance_row(i);
-    const bool matches = status.empty() || row.status == status || (status == "incident" && row.status == "active" && row.open_incidents > 0);
+    const bool matches = status.empty() || row.status == status ||
+                         (status == "incident" && row.status == "active" && row.open_incidents > 0);
     if (matches) out.push_back(std::move(row));
   }
   std::stable_sort(out.begin(), out.end(), [&](const InstanceRow& a, const InstanceRow& b) {
     return data_->rows.instances.at(a.id).started > data_->rows.instances.at(b.id).started;
   });
-  if (out.size() > static_cast<std::size_t>(std::max(0, limit))) out.resize(static_cast<std::size_t>(std::max(0, limit)));
+  if (out.size() > static_cast<std::size_t>(std::max(0, limit)))
+    out.resize(static_cast<std::size_t>(std::max(0, limit)));
   return out;
 }
 
@@ -489,7 +536,8 @@ Result<std::vector<IncidentRow>> MemoryStore::incidents(Key instance_id, bool op
       found.emplace_back(n.created, data_->incident_row(n));
     }
   }
-  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<IncidentRow> out;
   for (auto& [at, row] : found) out.push_back(std::move(row));
   return out;
@@ -541,7 +589,8 @@ Result<std::optional<std::int64_t>> MemoryStore::next_timer_due() {
   return out;
 }
 
-Result<std::optional<std::int64_t>> MemoryStore::next_job_due(const std::vector<std::string>& types) {
+Result<std::optional<std::int64_t>> MemoryStore::next_job_due(
+    const std::vector<std::string>& types) {
   std::lock_guard lock(data_->mutex);
   std::optional<std::int64_t> out;
   for (const auto& [k, j] : data_->rows.jobs) {
@@ -556,7 +605,8 @@ Result<std::optional<LockedJob>> MemoryStore::locked_job(Key key) {
   std::lock_guard lock(data_->mutex);
   auto it = data_->rows.jobs.find(key);
   if (it == data_->rows.jobs.end()) return std::optional<LockedJob>();
-  LockedJob out{it->second.first, it->second.second.locked_by, it->second.second.lock_until, "", ""};
+  LockedJob out{it->second.first, it->second.second.locked_by, it->second.second.lock_until, "",
+                ""};
   if (auto i = data_->rows.instances.find(out.job.instance_id); i != data_->rows.instances.end()) {
     out.process_id = i->second.process_id;
     out.business_key = i->second.business_key;
@@ -564,10 +614,13 @@ Result<std::optional<LockedJob>> MemoryStore::locked_job(Key key) {
   return std::optional<LockedJob>(std::move(out));
 }
 
-Result<bool> MemoryStore::relock_job(Key key, const std::string& worker, std::int64_t lock_until, std::int64_t now) {
+Result<bool> MemoryStore::relock_job(Key key, const std::string& worker, std::int64_t lock_until,
+                                     std::int64_t now) {
   std::lock_guard lock(data_->mutex);
   auto it = data_->rows.jobs.find(key);
-  if (it == data_->rows.jobs.end() || it->second.second.locked_by != worker || it->second.second.lock_until <= now) return false;
+  if (it == data_->rows.jobs.end() || it->second.second.locked_by != worker ||
+      it->second.second.lock_until <= now)
+    return false;
   it->second.second.lock_until = lock_until;
   return true;
 }
@@ -584,17 +637,21 @@ Result<TaskPage> MemoryStore::tasks(const TaskQuery& q) {
   std::lock_guard lock(data_->mutex);
   const std::int64_t now = data_->now();
   std::optional<std::int64_t> due_before;
-  if (auto d = iso8601::parse_date_time(q.due_before); d && !q.due_before.empty()) due_before = d->epoch_millis;
+  if (auto d = iso8601::parse_date_time(q.due_before); d && !q.due_before.empty())
+    due_before = d->epoch_millis;
   std::vector<const Data::Task*> found;
   for (const auto& [k, t] : data_->rows.tasks) {
     const auto& r = t.row;
-    auto has = [](const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); };
+    auto has = [](const std::vector<std::string>& v, const std::string& x) {
+      return std::find(v.begin(), v.end(), x) != v.end();
+    };
     if (q.restrict) {
       bool offered = has(r.candidate_users, q.user);
       for (const auto& g : q.groups) offered |= has(r.candidate_groups, g);
       if (r.assignee != q.user && !(r.assignee.empty() && offered)) continue;
     }
-    if (q.assignee == "-" ? !r.assignee.empty() : !q.assignee.empty() && r.assignee != q.assignee) continue;
+    if (q.assignee == "-" ? !r.assignee.empty() : !q.assignee.empty() && r.assignee != q.assignee)
+      continue;
     if (!q.candidate_group.empty() && !has(r.candidate_groups, q.candidate_group)) continue;
     if (!q.process_id.empty() && r.process_id != q.process_id) continue;
     if (q.instance_id && r.instance_id != q.instance_id) continue;
@@ -604,9 +661,13 @@ Result<TaskPage> MemoryStore::tasks(const TaskQuery& q) {
     found.push_back(&t);
   }
   auto order = [&](const Data::Task* a, const Data::Task* b) {
-    if (q.sort == "created") return std::tie(a->created, a->row.key) < std::tie(b->created, b->row.key);
-    if (q.sort == "priority") return std::make_tuple(-a->row.priority, a->row.key) < std::make_tuple(-b->row.priority, b->row.key);
-    if (q.sort == "name") return std::tie(a->row.name, a->row.key) < std::tie(b->row.name, b->row.key);
+    if (q.sort == "created")
+      return std::tie(a->created, a->row.key) < std::tie(b->created, b->row.key);
+    if (q.sort == "priority")
+      return std::make_tuple(-a->row.priority, a->row.key) <
+             std::make_tuple(-b->row.priority, b->row.key);
+    if (q.sort == "name")
+      return std::tie(a->row.name, a->row.key) < std::tie(b->row.name, b->row.key);
     // due: tasks without a due date last
     const auto da = a->due ? a->due : INT64_MAX, db = b->due ? b->due : INT64_MAX;
     return std::tie(da, a->row.key) < std::tie(db, b->row.key);
@@ -618,7 +679,8 @@ Result<TaskPage> MemoryStore::tasks(const TaskQuery& q) {
     page.total = q.offset + q.limit + kTaskCountCap;
     page.total_capped = true;
   }
-  for (std::size_t i = static_cast<std::size_t>(std::max(0, q.offset)); i < found.size() && page.tasks.size() < static_cast<std::size_t>(q.limit); ++i) {
+  for (std::size_t i = static_cast<std::size_t>(std::max(0, q.offset));
+       i < found.size() && page.tasks.size() < static_cast<std::size_t>(q.limit); ++i) {
     page.tasks.push_back(data_->task_row(*found[i], now));
   }
   return page;
@@ -631,7 +693,8 @@ Result<std::optional<TaskRow>> MemoryStore::task(Key key) {
   return std::optional<TaskRow>(data_->task_row(it->second, data_->now()));
 }
 
-Result<std::optional<TaskRow>> MemoryStore::assign_task(Key key, const std::string& assignee, int expected) {
+Result<std::optional<TaskRow>> MemoryStore::assign_task(Key key, const std::string& assignee,
+                                                        int expected) {
   std::lock_guard lock(data_->mutex);
   auto it = data_->rows.tasks.find(key);
   if (it == data_->rows.tasks.end()) return std::optional<TaskRow>();
@@ -650,14 +713,21 @@ Result<std::vector<TaskPrompt>> MemoryStore::claim_task_prompts(int limit) {
     if (static_cast<int>(out.size()) >= limit) break;
     if (t.prompted || t.row.state != "open") continue;
     t.prompted = true;
-    out.push_back({k, t.row.name, t.row.process_name, t.row.business_key, t.row.due, t.row.documentation, {}});
+    out.push_back({k,
+                   t.row.name,
+                   t.row.process_name,
+                   t.row.business_key,
+                   t.row.due,
+                   t.row.documentation,
+                   {}});
   }
   return out;
 }
 
 Result<void> MemoryStore::release_task_prompt(Key key) {
   std::lock_guard lock(data_->mutex);
-  if (auto it = data_->rows.tasks.find(key); it != data_->rows.tasks.end()) it->second.prompted = false;
+  if (auto it = data_->rows.tasks.find(key); it != data_->rows.tasks.end())
+    it->second.prompted = false;
   return {};
 }
 

@@ -29,7 +29,8 @@ class MemoryStore : public Store {
   Result<std::unique_ptr<Tx>> begin() override;
 
   Result<std::vector<DefinitionRow>> definitions() override;
-  Result<std::vector<InstanceRow>> instances(const std::string& process_id, const std::string& status, int limit) override;
+  Result<std::vector<InstanceRow>> instances(const std::string& process_id,
+                                             const std::string& status, int limit) override;
   Result<std::optional<InstanceRow>> instance(Key id) override;
   Result<std::vector<IncidentRow>> incidents(Key instance_id, bool open_only) override;
   Result<std::vector<HistoryRow>> history(Key instance_id) override;
@@ -41,12 +42,14 @@ class MemoryStore : public Store {
   Result<int> listen_for_work() override { return -1; }
   Result<int> take_notifications() override { return 0; }
   Result<std::optional<LockedJob>> locked_job(Key key) override;
-  Result<bool> relock_job(Key key, const std::string& worker, std::int64_t lock_until, std::int64_t now) override;
+  Result<bool> relock_job(Key key, const std::string& worker, std::int64_t lock_until,
+                          std::int64_t now) override;
   Result<bool> unlock_job(Key key) override;
 
   Result<TaskPage> tasks(const TaskQuery& query) override;
   Result<std::optional<TaskRow>> task(Key key) override;
-  Result<std::optional<TaskRow>> assign_task(Key key, const std::string& assignee, int expected) override;
+  Result<std::optional<TaskRow>> assign_task(Key key, const std::string& assignee,
+                                             int expected) override;
   Result<std::vector<TaskPrompt>> claim_task_prompts(int limit) override;
   Result<void> release_task_prompt(Key key) override;
 

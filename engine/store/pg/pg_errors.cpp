@@ -11,7 +11,8 @@ std::string redact(const std::string& url) {
   if (auto scheme = out.find("://"); scheme != std::string::npos) {
     auto at = out.find('@', scheme);
     auto colon = out.find(':', scheme + 3);
-    if (at != std::string::npos && colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+    if (at != std::string::npos && colon != std::string::npos && colon < at)
+      out.replace(colon + 1, at - colon - 1, "***");
   }
   if (auto p = out.find("password="); p != std::string::npos) {
     auto end = out.find_first_of("& ", p);
@@ -37,19 +38,26 @@ Error store_error(const std::exception& e, const std::string& url) {
     return err;
   }
   // In libpqxx 6, serialization failures and deadlocks are not sql_errors.
-  if (dynamic_cast<const pqxx::transaction_rollback*>(&e)) return Error{Errc::Conflict, "concurrent change, retry", {}};
+  if (dynamic_cast<const pqxx::transaction_rollback*>(&e))
+    return Error{Errc::Conflict, "concurrent change, retry", {}};
   if (const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e)) {
     const std::string state = sql->sqlstate();
-    if (state == "40001" || state == "40P01") return Error{Errc::Conflict, "concurrent change (" + state + "), retry", {}};
+    if (state == "40001" || state == "40P01")
+      return Error{Errc::Conflict, "concurrent change (" + state + "), retry", {}};
     if (state.rfind("08", 0) == 0 || state == "57P01" || state == "57P02" || state == "57P03") {
-      return Error{Errc::StoreUnavailable, "the database " + redact(url) + " went away (" + state + "): " + first_line(sql->what()), {}};
+      return Error{
+          Errc::StoreUnavailable,
+          "the database " + redact(url) + " went away (" + state + "): " + first_line(sql->what()),
+          {}};
     }
     Error err{Errc::Internal, "the database refused a statement: " + first_line(sql->what()), {}};
     err.with("sqlstate", state);
     return err;
   }
   if (dynamic_cast<const pqxx::in_doubt_error*>(&e)) {
-    return Error{Errc::StoreUnavailable, "the connection broke while committing; the outcome is checked on retry", {}};
+    return Error{Errc::StoreUnavailable,
+                 "the connection broke while committing; the outcome is checked on retry",
+                 {}};
   }
   if (dynamic_cast<const nlohmann::json::exception*>(&e)) {
     return Error{Errc::Internal, std::string("stored data could not be read: ") + e.what(), {}};

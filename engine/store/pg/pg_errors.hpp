@@ -1,10 +1,9 @@
 // Turning libpqxx exceptions into Results, and small row helpers shared by the store's files.
 #pragma once
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "elva/result.hpp"
 #include "store/pg/pg_store.hpp"
@@ -28,7 +27,8 @@ auto guarded(const std::string& url, F&& f) -> decltype(f()) {
   }
 }
 
-JobRow job_row(const pqxx::row& r);  // key, instance_id, element_instance, element_id, type, retries, due, input
+JobRow job_row(const pqxx::row&
+                   r);  // key, instance_id, element_instance, element_id, type, retries, due, input
 std::string text_array(const std::vector<std::string>& items);
 std::string key_array(const std::vector<Key>& keys);
 

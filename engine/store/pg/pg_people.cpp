@@ -9,18 +9,25 @@ namespace {
 using nlohmann::json;
 
 // ISO 8601 in UTC with milliseconds (elva_iso, migration 005), "" for NULL.
-std::string iso(const char* column) { return std::string("coalesce(elva_iso(") + column + "), '')"; }
+std::string iso(const char* column) {
+  return std::string("coalesce(elva_iso(") + column + "), '')";
+}
 
 const std::string& task_columns() {
   static const std::string columns =
-      "SELECT key, instance_id, process_id, process_name, element_id, name, documentation, business_key, assignee, "
-      "to_jsonb(candidate_users)::text, to_jsonb(candidate_groups)::text, " + iso("due") + ", " + iso("follow_up") + ", " +
-      iso("created_at") + ", " + iso("claimed_at") + ", " + iso("ended_at") + ", ended_by, priority, form_key, state, revision, "
+      "SELECT key, instance_id, process_id, process_name, element_id, name, documentation, "
+      "business_key, assignee, "
+      "to_jsonb(candidate_users)::text, to_jsonb(candidate_groups)::text, " +
+      iso("due") + ", " + iso("follow_up") + ", " + iso("created_at") + ", " + iso("claimed_at") +
+      ", " + iso("ended_at") +
+      ", ended_by, priority, form_key, state, revision, "
       "(state = 'open' AND due IS NOT NULL AND due < now()) FROM user_tasks ";
   return columns;
 }
 
-std::vector<std::string> strings(const pqxx::field& f) { return json::parse(f.as<std::string>()).get<std::vector<std::string>>(); }
+std::vector<std::string> strings(const pqxx::field& f) {
+  return json::parse(f.as<std::string>()).get<std::vector<std::string>>();
+}
 
 TaskRow task_row(const pqxx::row& r) {
   TaskRow t;
@@ -64,7 +71,8 @@ UserRow user_row(const pqxx::row& r) {
 }
 
 constexpr const char* kUserColumns =
-    "SELECT id, name, email, password_hash, to_jsonb(roles)::text, to_jsonb(groups)::text, locale, source, disabled FROM users ";
+    "SELECT id, name, email, password_hash, to_jsonb(roles)::text, to_jsonb(groups)::text, locale, "
+    "source, disabled FROM users ";
 
 }  // namespace
 
@@ -72,11 +80,13 @@ TaskPage tasks(pqxx::transaction_base& t, const TaskQuery& q) {
   // Every filter is a parameter; an empty one matches everything.
   const std::string where =
       "WHERE ($1 = '' OR state = $1) "
-      "AND (NOT $2 OR assignee = $3 OR (assignee = '' AND ($3 = ANY(candidate_users) OR candidate_groups && $4::text[]))) "
+      "AND (NOT $2 OR assignee = $3 OR (assignee = '' AND ($3 = ANY(candidate_users) OR "
+      "candidate_groups && $4::text[]))) "
       "AND ($5 = '' OR ($5 = '-' AND assignee = '') OR assignee = $5) "
       "AND ($6 = '' OR $6 = ANY(candidate_groups)) "
       "AND ($7 = '' OR process_id = $7) AND ($8::bigint = 0 OR instance_id = $8::bigint) "
-      "AND (NOT $9 OR (due IS NOT NULL AND due < now())) AND ($10 = '' OR due < nullif($10, '')::timestamptz) ";
+      "AND (NOT $9 OR (due IS NOT NULL AND due < now())) AND ($10 = '' OR due < nullif($10, "
+      "'')::timestamptz) ";
   std::string order = "due ASC NULLS LAST, priority DESC, key";
   if (q.sort == "created") order = "created_at DESC, key DESC";
   if (q.sort == "priority") order = "priority DESC, due ASC NULLS LAST, key";
@@ -84,13 +94,16 @@ TaskPage tasks(pqxx::transaction_base& t, const TaskQuery& q) {
   const auto instance = static_cast<std::int64_t>(q.instance_id);
   const std::string groups = text_array(q.groups);
   TaskPage page;
-  auto rows = t.exec_params(task_columns() + where + "ORDER BY " + order + " LIMIT $11 OFFSET $12", q.state, q.restrict, q.user,
-                            groups, q.assignee, q.candidate_group, q.process_id, instance, q.overdue, q.due_before, q.limit, q.offset);
+  auto rows = t.exec_params(task_columns() + where + "ORDER BY " + order + " LIMIT $11 OFFSET $12",
+                            q.state, q.restrict, q.user, groups, q.assignee, q.candidate_group,
+                            q.process_id, instance, q.overdue, q.due_before, q.limit, q.offset);
   for (const auto& r : rows) page.tasks.push_back(task_row(r));
   const std::int64_t cap = q.offset + kTaskCountCap;
-  page.total = t.exec_params1("SELECT count(*) FROM (SELECT 1 FROM user_tasks " + where + "LIMIT $11) x", q.state, q.restrict, q.user,
-                              groups, q.assignee, q.candidate_group, q.process_id, instance, q.overdue, q.due_before, cap + 1)[0]
-                   .as<std::int64_t>();
+  page.total =
+      t.exec_params1("SELECT count(*) FROM (SELECT 1 FROM user_tasks " + where + "LIMIT $11) x",
+                     q.state, q.restrict, q.user, groups, q.assignee, q.candidate_group,
+                     q.process_id, instance, q.overdue, q.due_before, cap + 1)[0]
+          .as<std::int64_t>();
   if (page.total > cap) {
     page.total = cap;
     page.total_capped = true;
@@ -104,24 +117,33 @@ std::optional<TaskRow> task(pqxx::transaction_base& t, Key key) {
   return task_row(rows[0]);
 }
 
-std::optional<TaskRow> assign_task(pqxx::transaction_base& t, Key key, const std::string& assignee, int expected) {
-  auto rows = t.exec_params("UPDATE user_tasks SET assignee = $2, claimed_at = CASE WHEN $2 = '' THEN NULL ELSE now() END, "
-                            "revision = revision + 1 WHERE key = $1 AND state = 'open' AND ($3 = 0 OR revision = $3) RETURNING key",
-                            static_cast<std::int64_t>(key), assignee, expected);
+std::optional<TaskRow> assign_task(pqxx::transaction_base& t, Key key, const std::string& assignee,
+                                   int expected) {
+  auto rows = t.exec_params(
+      "UPDATE user_tasks SET assignee = $2, claimed_at = CASE WHEN $2 = '' THEN NULL ELSE now() "
+      "END, "
+      "revision = revision + 1 WHERE key = $1 AND state = 'open' AND ($3 = 0 OR revision = $3) "
+      "RETURNING key",
+      static_cast<std::int64_t>(key), assignee, expected);
   if (rows.empty()) return std::nullopt;
   return task(t, key);
 }
 
 void upsert_users(pqxx::transaction_base& t, const std::vector<UserRow>& users) {
   for (const auto& u : users) {
-    t.exec_params("INSERT INTO users (id, name, email, password_hash, roles, groups, locale, source, disabled) "
-                  "VALUES ($1, $2, $3, $4, $5::text[], $6::text[], $7, $8, $9) ON CONFLICT (id) DO UPDATE SET "
-                  "name = excluded.name, email = excluded.email, "
-                  "password_hash = CASE WHEN excluded.password_hash = '' THEN users.password_hash ELSE excluded.password_hash END, "
-                  "roles = excluded.roles, groups = excluded.groups, locale = excluded.locale, source = excluded.source, "
-                  "disabled = excluded.disabled, updated_at = now()",
-                  u.id, u.name, u.email, u.password_hash, text_array(u.roles), text_array(u.groups), u.locale,
-                  u.source.empty() ? std::string("file") : u.source, u.disabled);
+    t.exec_params(
+        "INSERT INTO users (id, name, email, password_hash, roles, groups, locale, source, "
+        "disabled) "
+        "VALUES ($1, $2, $3, $4, $5::text[], $6::text[], $7, $8, $9) ON CONFLICT (id) DO UPDATE "
+        "SET "
+        "name = excluded.name, email = excluded.email, "
+        "password_hash = CASE WHEN excluded.password_hash = '' THEN users.password_hash ELSE "
+        "excluded.password_hash END, "
+        "roles = excluded.roles, groups = excluded.groups, locale = excluded.locale, source = "
+        "excluded.source, "
+        "disabled = excluded.disabled, updated_at = now()",
+        u.id, u.name, u.email, u.password_hash, text_array(u.roles), text_array(u.groups), u.locale,
+        u.source.empty() ? std::string("file") : u.source, u.disabled);
   }
 }
 
@@ -133,79 +155,110 @@ std::optional<UserRow> user(pqxx::transaction_base& t, const std::string& id) {
 
 std::vector<UserRow> users(pqxx::transaction_base& t) {
   std::vector<UserRow> out;
-  for (const auto& r : t.exec(std::string(kUserColumns) + "ORDER BY id")) out.push_back(user_row(r));
+  for (const auto& r : t.exec(std::string(kUserColumns) + "ORDER BY id"))
+    out.push_back(user_row(r));
   return out;
 }
 
 std::vector<TaskPrompt> claim_task_prompts(pqxx::transaction_base& t, int limit) {
   std::vector<TaskPrompt> out;
   auto rows = t.exec_params(
-      "UPDATE user_tasks SET prompted_at = now() WHERE key IN (SELECT key FROM user_tasks WHERE prompted_at IS NULL AND "
-      "state = 'open' ORDER BY created_at LIMIT $1::int FOR UPDATE SKIP LOCKED) RETURNING key, name, process_name, business_key, "
+      "UPDATE user_tasks SET prompted_at = now() WHERE key IN (SELECT key FROM user_tasks WHERE "
+      "prompted_at IS NULL AND "
+      "state = 'open' ORDER BY created_at LIMIT $1::int FOR UPDATE SKIP LOCKED) RETURNING key, "
+      "name, process_name, business_key, "
       "coalesce(elva_iso(due), ''), documentation, assignee, candidate_users, candidate_groups",
       limit);
   for (const auto& r : rows) {
-    TaskPrompt p{r[0].as<Key>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(), r[4].as<std::string>(),
-                 r[5].as<std::string>(), {}};
+    TaskPrompt p{r[0].as<Key>(),
+                 r[1].as<std::string>(),
+                 r[2].as<std::string>(),
+                 r[3].as<std::string>(),
+                 r[4].as<std::string>(),
+                 r[5].as<std::string>(),
+                 {}};
     const std::string assignee = r[6].as<std::string>();
     // The assignee alone when there is one; else the candidate users and the members of the
     // candidate groups.
-    auto who = assignee.empty()
-                   ? t.exec_params("SELECT id, name, email, locale FROM users WHERE NOT disabled AND email <> '' AND "
-                                   "(id = ANY($1::text[]) OR groups && $2::text[]) ORDER BY id",
-                                   r[7].c_str(), r[8].c_str())
-                   : t.exec_params("SELECT id, name, email, locale FROM users WHERE NOT disabled AND email <> '' AND id = $1", assignee);
-    for (const auto& u : who) p.recipients.push_back({u[0].as<std::string>(), u[1].as<std::string>(), u[2].as<std::string>(), u[3].as<std::string>()});
+    auto who = assignee.empty() ? t.exec_params(
+                                      "SELECT id, name, email, locale FROM users WHERE NOT "
+                                      "disabled AND email <> '' AND "
+                                      "(id = ANY($1::text[]) OR groups && $2::text[]) ORDER BY id",
+                                      r[7].c_str(), r[8].c_str())
+                                : t.exec_params(
+                                      "SELECT id, name, email, locale FROM users WHERE NOT "
+                                      "disabled AND email <> '' AND id = $1",
+                                      assignee);
+    for (const auto& u : who)
+      p.recipients.push_back({u[0].as<std::string>(), u[1].as<std::string>(),
+                              u[2].as<std::string>(), u[3].as<std::string>()});
     out.push_back(std::move(p));
   }
   return out;
 }
 
-void insert_token(pqxx::transaction_base& t, const std::string& hash, const std::string& user_id, const std::string& kind,
-                  const std::string& name, std::int64_t expires_ms) {
-  t.exec_params("INSERT INTO tokens (hash, user_id, kind, name, expires_at) VALUES ($1, $2, $3, $4, "
-                "CASE WHEN $5::bigint = 0 THEN NULL ELSE to_timestamp($5::bigint / 1000.0) END)",
-                hash, user_id, kind, name, expires_ms);
+void insert_token(pqxx::transaction_base& t, const std::string& hash, const std::string& user_id,
+                  const std::string& kind, const std::string& name, std::int64_t expires_ms) {
+  t.exec_params(
+      "INSERT INTO tokens (hash, user_id, kind, name, expires_at) VALUES ($1, $2, $3, $4, "
+      "CASE WHEN $5::bigint = 0 THEN NULL ELSE to_timestamp($5::bigint / 1000.0) END)",
+      hash, user_id, kind, name, expires_ms);
 }
 
-std::optional<TokenRow> token(pqxx::transaction_base& t, const std::string& hash, std::int64_t now_ms) {
-  auto rows = t.exec_params("SELECT user_id, kind, name, (expires_at IS NOT NULL AND expires_at <= to_timestamp($2::bigint / 1000.0)) "
-                            "FROM tokens WHERE hash = $1", hash, now_ms);
+std::optional<TokenRow> token(pqxx::transaction_base& t, const std::string& hash,
+                              std::int64_t now_ms) {
+  auto rows = t.exec_params(
+      "SELECT user_id, kind, name, (expires_at IS NOT NULL AND expires_at <= "
+      "to_timestamp($2::bigint / 1000.0)) "
+      "FROM tokens WHERE hash = $1",
+      hash, now_ms);
   if (rows.empty()) return std::nullopt;
-  return TokenRow{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(), rows[0][2].as<std::string>(), rows[0][3].as<bool>()};
+  return TokenRow{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(),
+                  rows[0][2].as<std::string>(), rows[0][3].as<bool>()};
 }
 
-void delete_token(pqxx::transaction_base& t, const std::string& hash) { t.exec_params("DELETE FROM tokens WHERE hash = $1", hash); }
+void delete_token(pqxx::transaction_base& t, const std::string& hash) {
+  t.exec_params("DELETE FROM tokens WHERE hash = $1", hash);
+}
 
 std::optional<FormRow> form(pqxx::transaction_base& t, const std::string& key) {
   // By id first; then by file name, with or without its folder and extension.
   auto rows = t.exec_params(
       "SELECT form_id, file, version, schema::text FROM forms WHERE form_id = $1 OR file = $1 "
-      "OR regexp_replace(file, '^.*/', '') = $1 OR regexp_replace(regexp_replace(file, '^.*/', ''), '\\.form(\\.json)?$', '') = $1 "
+      "OR regexp_replace(file, '^.*/', '') = $1 OR regexp_replace(regexp_replace(file, '^.*/', "
+      "''), '\\.form(\\.json)?$', '') = $1 "
       "ORDER BY (form_id = $1) DESC, version DESC, id DESC LIMIT 1",
       key);
   if (rows.empty()) return std::nullopt;
-  return FormRow{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(), rows[0][2].as<int>(), json::parse(rows[0][3].as<std::string>())};
+  return FormRow{rows[0][0].as<std::string>(), rows[0][1].as<std::string>(), rows[0][2].as<int>(),
+                 json::parse(rows[0][3].as<std::string>())};
 }
 
 std::optional<LockedJob> locked_job(pqxx::transaction_base& t, Key key) {
-  auto rows = t.exec_params("SELECT j.key, j.instance_id, j.element_instance, j.element_id, j.type, j.retries, j.due, j.input::text, "
-                            "j.locked_by, j.lock_until, coalesce(i.process_id, ''), coalesce(i.business_key, '') "
-                            "FROM jobs j LEFT JOIN instances i ON i.id = j.instance_id WHERE j.key = $1",
-                            static_cast<std::int64_t>(key));
+  auto rows = t.exec_params(
+      "SELECT j.key, j.instance_id, j.element_instance, j.element_id, j.type, j.retries, j.due, "
+      "j.input::text, "
+      "j.locked_by, j.lock_until, coalesce(i.process_id, ''), coalesce(i.business_key, '') "
+      "FROM jobs j LEFT JOIN instances i ON i.id = j.instance_id WHERE j.key = $1",
+      static_cast<std::int64_t>(key));
   if (rows.empty()) return std::nullopt;
-  return LockedJob{job_row(rows[0]), rows[0][8].as<std::string>(), rows[0][9].as<std::int64_t>(), rows[0][10].as<std::string>(),
-                   rows[0][11].as<std::string>()};
+  return LockedJob{job_row(rows[0]), rows[0][8].as<std::string>(), rows[0][9].as<std::int64_t>(),
+                   rows[0][10].as<std::string>(), rows[0][11].as<std::string>()};
 }
 
-bool relock_job(pqxx::transaction_base& t, Key key, const std::string& worker, std::int64_t lock_until, std::int64_t now) {
-  return !t.exec_params("UPDATE jobs SET lock_until = $3 WHERE key = $1 AND locked_by = $2 AND lock_until > $4 RETURNING 1",
-                        static_cast<std::int64_t>(key), worker, lock_until, now)
+bool relock_job(pqxx::transaction_base& t, Key key, const std::string& worker,
+                std::int64_t lock_until, std::int64_t now) {
+  return !t.exec_params(
+               "UPDATE jobs SET lock_until = $3 WHERE key = $1 AND locked_by = $2 AND lock_until > "
+               "$4 RETURNING 1",
+               static_cast<std::int64_t>(key), worker, lock_until, now)
               .empty();
 }
 
 bool unlock_job(pqxx::transaction_base& t, Key key) {
-  return !t.exec_params("UPDATE jobs SET locked_by = '', lock_until = 0 WHERE key = $1 RETURNING 1", static_cast<std::int64_t>(key)).empty();
+  return !t.exec_params("UPDATE jobs SET locked_by = '', lock_until = 0 WHERE key = $1 RETURNING 1",
+                        static_cast<std::int64_t>(key))
+              .empty();
 }
 
 }  // namespace elva::store::people

@@ -2,7 +2,6 @@
 // tests/data/fuzz-regressions/feel-*, json-* and form-* go through what the targets do.
 // (The other files there are BPMN inputs, replayed by tests/unit/parse/corpus_test.cpp.)
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -25,14 +24,16 @@ std::string slurp(const fs::path& p) {
 }
 
 void feel(const std::string& text) {
-  const expr::Value vars = expr::Value::from_json({{"amount", 1e200}, {"s", std::string(1000, 'a')}, {"items", {1, 2, 3}}});
+  const expr::Value vars = expr::Value::from_json(
+      {{"amount", 1e200}, {"s", std::string(1000, 'a')}, {"items", {1, 2, 3}}});
   expr::EvalOptions options;
   options.max_steps = 20'000;
   if (auto e = expr::Expression::compile(text)) {
     auto r = e->evaluate_checked(expr::ContextScope(vars), options);
     if (r) (void)r->to_json().dump();
   }
-  if (auto u = expr::Expression::compile_unary_tests(text)) (void)u->test_checked(expr::Value(5), expr::ContextScope(vars), options);
+  if (auto u = expr::Expression::compile_unary_tests(text))
+    (void)u->test_checked(expr::Value(5), expr::ContextScope(vars), options);
 }
 
 void json_body(const std::string& text) {
@@ -65,10 +66,14 @@ TEST_CASE("inputs the FEEL, JSON and form fuzzers once crashed on run without a 
     const std::string name = entry.path().filename().string();
     INFO(name);
     const std::string text = slurp(entry.path());
-    if (name.rfind("feel-", 0) == 0) feel(text);
-    else if (name.rfind("json-", 0) == 0) json_body(text);
-    else if (name.rfind("form-", 0) == 0) form(text);
-    else continue;
+    if (name.rfind("feel-", 0) == 0)
+      feel(text);
+    else if (name.rfind("json-", 0) == 0)
+      json_body(text);
+    else if (name.rfind("form-", 0) == 0)
+      form(text);
+    else
+      continue;
     ++n;
   }
   CHECK(n >= 1);

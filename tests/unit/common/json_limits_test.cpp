@@ -1,17 +1,17 @@
 // parse_json (elva/json_limits.hpp): JSON from outside under size, depth, text and value
 // limits; a body nested 100,000 levels deep is refused without a deep recursion anywhere.
-#include <catch2/catch.hpp>
-
-#include <string>
-
 #include "elva/json_limits.hpp"
+
+#include <catch2/catch.hpp>
+#include <string>
 
 using namespace elva;
 
 namespace {
 
 std::string limit_of(const Error& e) {
-  for (const auto& [k, v] : e.context) if (k == "limit") return v;
+  for (const auto& [k, v] : e.context)
+    if (k == "limit") return v;
   return "";
 }
 
@@ -64,9 +64,9 @@ TEST_CASE("invalid JSON is refused by position, never by quoting it", "[common][
   CHECK(r.error().message.find("1212") == std::string::npos);
   CHECK(r.error().message.find("oops") == std::string::npos);
   CHECK_FALSE(parse_json(""));
-  CHECK_FALSE(parse_json("{} {}"));              // one value only
-  CHECK_FALSE(parse_json("\"\xff\""));            // not UTF-8
-  CHECK_FALSE(parse_json("[1] // note"));        // comments only when allowed
+  CHECK_FALSE(parse_json("{} {}"));        // one value only
+  CHECK_FALSE(parse_json("\"\xff\""));     // not UTF-8
+  CHECK_FALSE(parse_json("[1] // note"));  // comments only when allowed
   JsonLimits files;
   files.comments = true;
   CHECK(parse_json("[1] // note", files));
@@ -76,7 +76,8 @@ TEST_CASE("invalid JSON is refused by position, never by quoting it", "[common][
 }
 
 TEST_CASE("parse_json builds the same values as nlohmann's parser", "[common][json]") {
-  const std::string text = R"({"a": [1, -2, 3.5, 18446744073709551615, true, null, "x"], "b": {"c": {}}, "a2": [], "dup": 1, "dup": 2})";
+  const std::string text =
+      R"({"a": [1, -2, 3.5, 18446744073709551615, true, null, "x"], "b": {"c": {}}, "a2": [], "dup": 1, "dup": 2})";
   auto r = parse_json(text);
   REQUIRE(r);
   CHECK(*r == nlohmann::json::parse(text));

@@ -18,9 +18,11 @@ class HostileBytes {
 
   // Up to `max_len` bytes: any byte, or (half the time) from the tricky alphabet and pieces.
   std::string next(std::size_t max_len = 40) {
-    static const char* const kPieces[] = {"\r\n", "\r", "\n", "\r\n.\r\n", "\0", "..", ".", "/", "\\", "%", "%2e", "%2E", "%2f",
-                                          "%5c", "%25", "%0d%0a", "@", ":", "<", ">", "\"", ",", ";", " ", "\t", "=?", "?=",
-                                          "?", "#", "{", "}", "a", "Z", "9", "-", "Å", "\xff", "MAIL FROM:", "Bcc: x@y"};
+    static const char* const kPieces[] = {
+        "\r\n", "\r",  "\n",  "\r\n.\r\n", "\0",  "..",     ".",    "/",          "\\",      "%",
+        "%2e",  "%2E", "%2f", "%5c",       "%25", "%0d%0a", "@",    ":",          "<",       ">",
+        "\"",   ",",   ";",   " ",         "\t",  "=?",     "?=",   "?",          "#",       "{",
+        "}",    "a",   "Z",   "9",         "-",   "Å",      "\xff", "MAIL FROM:", "Bcc: x@y"};
     std::uniform_int_distribution<std::size_t> len(0, max_len);
     std::uniform_int_distribution<int> byte(0, 255), coin(0, 1);
     std::uniform_int_distribution<std::size_t> piece(0, sizeof kPieces / sizeof kPieces[0] - 1);

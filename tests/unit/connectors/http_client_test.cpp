@@ -2,7 +2,7 @@
 // names and values (RFC 9110), where a call may go, where credentials go, and which addresses
 // may be connected to. Refusals need no peer (nothing is sent); what is sent is read back as raw
 // bytes by small TCP peers on 127.0.0.1.
-#include <catch2/catch.hpp>
+#include "support/http_client.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,13 +10,13 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <mutex>
 #include <thread>
 
-#include "support/egress.hpp"
-#include "support/http_client.hpp"
-#include "support/http_fields.hpp"
 #include "hostile_input.hpp"
+#include "support/egress.hpp"
+#include "support/http_fields.hpp"
 
 using namespace elva;
 using connectors::EgressPolicy;
@@ -30,7 +30,9 @@ namespace ip = boost::asio::ip;
 
 namespace {
 
-Settings settings(json values) { return Settings{"api", std::move(values), json::object(), "elva.toml [connectors.api]"}; }
+Settings settings(json values) {
+  return Settings{"api", std::move(values), json::object(), "elva.toml [connectors.api]"};
+}
 
 HttpClient client(json values, const std::string& home_key = "base_url") {
   auto o = connectors::http_client_options(settings(std::move(values)), home_key);
@@ -83,7 +85,8 @@ class RawPeer {
         std::lock_guard lock(mutex_);
         requests_.push_back(raw);
       }
-      const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+      const std::string answer =
+          "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
       (void)::write(c, answer.data(), answer.size());
       ::close(c);
     }
@@ -102,19 +105,22 @@ std::string header_lines(const std::string& raw) { return raw.substr(0, raw.find
 TEST_CASE("RFC 9110: tokens and field values", "[connectors][http]") {
   CHECK(connectors::is_token("X-Case-Id"));
   CHECK(connectors::is_token("!#$%&'*+-.^_`|~09azAZ"));
-  for (const char* bad : {"", "X Case", "X:Case", "X\r\nY", "Å", "(x)", "a/b"}) CHECK_FALSE(connectors::is_token(bad));
+  for (const char* bad : {"", "X Case", "X:Case", "X\r\nY", "Å", "(x)", "a/b"})
+    CHECK_FALSE(connectors::is_token(bad));
   CHECK_FALSE(connectors::is_token(std::string("a\0b", 3)));
   CHECK(connectors::is_field_value("application/json; charset=utf-8"));
   CHECK(connectors::is_field_value("Grävtillstånd\t1"));  // obs-text and an inner tab are allowed
   CHECK(connectors::is_field_value(""));
-  for (const char* bad : {"a\r\nX-Injected: 1", "a\nb", "a\rb", "\x7f", " lead", "trail\t"}) CHECK_FALSE(connectors::is_field_value(bad));
+  for (const char* bad : {"a\r\nX-Injected: 1", "a\nb", "a\rb", "\x7f", " lead", "trail\t"})
+    CHECK_FALSE(connectors::is_field_value(bad));
   CHECK_FALSE(connectors::is_field_value(std::string("a\0b", 3)));
   CHECK(connectors::is_framing_header("Content-Length"));
   CHECK(connectors::is_framing_header("host"));
   CHECK_FALSE(connectors::is_framing_header("X-Host"));
 }
 
-TEST_CASE("property: a header with CR, LF or NUL in its name or value is never sent", "[connectors][http][property]") {
+TEST_CASE("property: a header with CR, LF or NUL in its name or value is never sent",
+          "[connectors][http][property]") {
   auto c = client(json::object());
   test::HostileBytes gen;
   int refused = 0;
@@ -137,7 +143,8 @@ TEST_CASE("property: a header with CR, LF or NUL in its name or value is never s
   CHECK(refused > 1000);
 }
 
-TEST_CASE("a task cannot set the headers that frame the request, nor send a CR/LF URL or method", "[connectors][http]") {
+TEST_CASE("a task cannot set the headers that frame the request, nor send a CR/LF URL or method",
+          "[connectors][http]") {
   auto c = client(json::object());
   for (const char* framing : {"Host", "Content-Length", "transfer-encoding", "Connection"}) {
     HttpRequest req;
@@ -157,18 +164,31 @@ TEST_CASE("a task cannot set the headers that frame the request, nor send a CR/L
 }
 
 TEST_CASE("egress settings are checked when elva.toml is read", "[connectors][egress]") {
-  auto bad = [](json v) { return EgressPolicy::from_settings(settings(std::move(v)), "base_url").error().message; };
-  CHECK(bad({{"allowed_hosts", "api.example.org"}}).find("allowed_hosts must be a list of host names") != std::string::npos);
-  CHECK(bad({{"denied_hosts", {"bad host"}}}).find("denied_hosts: each entry is a host name") != std::string::npos);
-  CHECK(bad({{"deny_private", "yes"}}).find("deny_private must be true or false") != std::string::npos);
-  CHECK(bad({{"allowed_networks", {"10.0.0.0/33"}}}).find("allowed_networks: the prefix") != std::string::npos);
-  CHECK(bad({{"denied_networks", {"ten"}}}).find("denied_networks: an address range is an IP address") != std::string::npos);
-  CHECK(bad({{"base_url", "https://api.example.org/v1?key=1"}}).find("base_url cannot have a query") != std::string::npos);
-  CHECK(bad({{"base_url", "api.example.org"}}).find("base_url: the URL is not absolute") != std::string::npos);
+  auto bad = [](json v) {
+    return EgressPolicy::from_settings(settings(std::move(v)), "base_url").error().message;
+  };
+  CHECK(bad({{"allowed_hosts", "api.example.org"}})
+            .find("allowed_hosts must be a list of host names") != std::string::npos);
+  CHECK(bad({{"denied_hosts", {"bad host"}}}).find("denied_hosts: each entry is a host name") !=
+        std::string::npos);
+  CHECK(bad({{"deny_private", "yes"}}).find("deny_private must be true or false") !=
+        std::string::npos);
+  CHECK(bad({{"allowed_networks", {"10.0.0.0/33"}}}).find("allowed_networks: the prefix") !=
+        std::string::npos);
+  CHECK(bad({{"denied_networks", {"ten"}}})
+            .find("denied_networks: an address range is an IP address") != std::string::npos);
+  CHECK(bad({{"base_url", "https://api.example.org/v1?key=1"}})
+            .find("base_url cannot have a query") != std::string::npos);
+  CHECK(bad({{"base_url", "api.example.org"}}).find("base_url: the URL is not absolute") !=
+        std::string::npos);
 }
 
-TEST_CASE("with base_url, calls go under it or to hosts allowed by name, credentials only under it", "[connectors][egress]") {
-  auto p = *EgressPolicy::from_settings(settings({{"base_url", "https://api.example.org/v1"}, {"allowed_hosts", {"files.example.org", "*.cdn.example"}}}), "base_url");
+TEST_CASE("with base_url, calls go under it or to hosts allowed by name, credentials only under it",
+          "[connectors][egress]") {
+  auto p = *EgressPolicy::from_settings(
+      settings({{"base_url", "https://api.example.org/v1"},
+                {"allowed_hosts", {"files.example.org", "*.cdn.example"}}}),
+      "base_url");
   auto url = [](const char* t) { return *Url::parse(t); };
   CHECK(p.admit(url("https://api.example.org/v1/items/1")));
   CHECK(p.admit(url("https://API.example.org./v1")));
@@ -180,7 +200,8 @@ TEST_CASE("with base_url, calls go under it or to hosts allowed by name, credent
   CHECK(other.error().message.find("not in allowed_hosts") != std::string::npos);
   const auto escaped = p.admit(url("https://api.example.org/v1/..%2fadmin"));
   REQUIRE_FALSE(escaped);
-  CHECK(escaped.error().message.find("not under base_url https://api.example.org/v1 once its escapes") != std::string::npos);
+  CHECK(escaped.error().message.find(
+            "not under base_url https://api.example.org/v1 once its escapes") != std::string::npos);
   CHECK_FALSE(p.admit(url("https://api.example.org/admin")));
   CHECK_FALSE(p.admit(url("http://api.example.org/v1")));  // another origin: scheme
   CHECK(p.carries_credentials(url("https://api.example.org/v1/x")));
@@ -189,28 +210,56 @@ TEST_CASE("with base_url, calls go under it or to hosts allowed by name, credent
   CHECK_FALSE(p.carries_credentials(url("https://api.example.org:8443/v1")));
   CHECK_FALSE(p.carries_credentials(url("http://api.example.org/v1")));
 
-  // The base URL's host allowed by name: any path may be called, the credentials still only under base_url.
-  auto same = *EgressPolicy::from_settings(settings({{"base_url", "https://api.example.org/v1"}, {"allowed_hosts", {"api.example.org"}}}), "base_url");
+  // The base URL's host allowed by name: any path may be called, the credentials still only under
+  // base_url.
+  auto same = *EgressPolicy::from_settings(settings({{"base_url", "https://api.example.org/v1"},
+                                                     {"allowed_hosts", {"api.example.org"}}}),
+                                           "base_url");
   CHECK(same.admit(url("https://api.example.org/status")));
   CHECK_FALSE(same.carries_credentials(url("https://api.example.org/status")));
   CHECK_FALSE(same.carries_credentials(url("https://api.example.org/v1/..%2fadmin")));
 
-  auto denied = *EgressPolicy::from_settings(settings({{"denied_hosts", {"metadata.google.internal"}}}), "base_url");
+  auto denied = *EgressPolicy::from_settings(
+      settings({{"denied_hosts", {"metadata.google.internal"}}}), "base_url");
   CHECK(denied.admit(url("https://any.example/")));
-  CHECK(denied.admit(url("https://metadata.google.internal/x")).error().message.find("denied_hosts") != std::string::npos);
-  auto only = *EgressPolicy::from_settings(settings({{"allowed_hosts", {"api.example.org"}}}), "base_url");
+  CHECK(denied.admit(url("https://metadata.google.internal/x"))
+            .error()
+            .message.find("denied_hosts") != std::string::npos);
+  auto only =
+      *EgressPolicy::from_settings(settings({{"allowed_hosts", {"api.example.org"}}}), "base_url");
   CHECK(only.admit(url("https://api.example.org/x")));
   CHECK_FALSE(only.admit(url("https://other.example/x")));
 }
 
-TEST_CASE("private addresses: loopback RFC 1918 link-local ULA and IPv4 inside IPv6", "[connectors][egress]") {
-  for (const char* a : {"127.0.0.1", "127.8.9.10", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1", "169.254.169.254", "0.0.0.0",
-                        "100.64.0.1", "224.0.0.1", "255.255.255.255", "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1",
-                        "::ffff:127.0.0.1", "::ffff:10.0.0.1", "64:ff9b::7f00:1", "2002:7f00:1::1", "::127.0.0.1"}) {
+TEST_CASE("private addresses: loopback RFC 1918 link-local ULA and IPv4 inside IPv6",
+          "[connectors][egress]") {
+  for (const char* a : {"127.0.0.1",
+                        "127.8.9.10",
+                        "10.1.2.3",
+                        "172.16.0.1",
+                        "172.31.255.255",
+                        "192.168.1.1",
+                        "169.254.169.254",
+                        "0.0.0.0",
+                        "100.64.0.1",
+                        "224.0.0.1",
+                        "255.255.255.255",
+                        "::1",
+                        "::",
+                        "fe80::1",
+                        "fc00::1",
+                        "fd12:3456::1",
+                        "ff02::1",
+                        "::ffff:127.0.0.1",
+                        "::ffff:10.0.0.1",
+                        "64:ff9b::7f00:1",
+                        "2002:7f00:1::1",
+                        "::127.0.0.1"}) {
     INFO(a);
     CHECK(connectors::is_private_address(ip::make_address(a)));
   }
-  for (const char* a : {"8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2a00:1450:4001::1", "::ffff:8.8.8.8", "64:ff9b::808:808"}) {
+  for (const char* a : {"8.8.8.8", "172.32.0.1", "192.169.0.1", "100.128.0.1", "2a00:1450:4001::1",
+                        "::ffff:8.8.8.8", "64:ff9b::808:808"}) {
     INFO(a);
     CHECK_FALSE(connectors::is_private_address(ip::make_address(a)));
   }
@@ -222,16 +271,21 @@ TEST_CASE("private addresses: loopback RFC 1918 link-local ULA and IPv4 inside I
   CHECK(connectors::Network::parse("192.0.2.7")->prefix == 32);
 }
 
-TEST_CASE("deny_private refuses an address after DNS: a name that resolves to loopback is refused too", "[connectors][egress]") {
+TEST_CASE(
+    "deny_private refuses an address after DNS: a name that resolves to loopback is refused too",
+    "[connectors][egress]") {
   auto c = client({{"deny_private", true}});
-  for (const char* target : {"http://localhost:9/", "http://127.0.0.1:9/", "http://[::1]:9/", "http://0.0.0.0:9/", "http://[::ffff:127.0.0.1]:9/",
-                             "http://2130706433:9/", "http://127.1:9/"}) {
+  for (const char* target :
+       {"http://localhost:9/", "http://127.0.0.1:9/", "http://[::1]:9/", "http://0.0.0.0:9/",
+        "http://[::ffff:127.0.0.1]:9/", "http://2130706433:9/", "http://127.1:9/"}) {
     INFO(target);
     HttpRequest req;
     req.url = target;
     auto a = c.send(req, soon());
     REQUIRE_FALSE(a.ok);
-    if (a.failure.kind == HttpFailure::Kind::Connect && a.failure.message.find("cannot resolve") != std::string::npos) continue;
+    if (a.failure.kind == HttpFailure::Kind::Connect &&
+        a.failure.message.find("cannot resolve") != std::string::npos)
+      continue;
     CHECK(a.failure.kind == HttpFailure::Kind::Request);
     CHECK(a.failure.message.find("deny_private") != std::string::npos);
   }
@@ -249,7 +303,10 @@ TEST_CASE("deny_private refuses an address after DNS: a name that resolves to lo
   CHECK(no.failure.message.find("denied_networks") != std::string::npos);
 }
 
-TEST_CASE("over real sockets: the token goes under base_url only, and what is written has no injected line", "[connectors][egress][http]") {
+TEST_CASE(
+    "over real sockets: the token goes under base_url only, and what is written has no injected "
+    "line",
+    "[connectors][egress][http]") {
   RawPeer home, foreign;
   const std::string base = "http://127.0.0.1:" + std::to_string(home.port()) + "/v1";
   auto c = client({{"base_url", base}, {"allowed_hosts", {"localhost"}}});

@@ -2,7 +2,7 @@
 // bytes: whatever subject, body and recipient values a process hands it, the session has one
 // MAIL FROM, one RCPT TO per intended recipient, one DATA that ends once, and header lines that
 // are all well formed; or the call is refused before anything is sent.
-#include <catch2/catch.hpp>
+#include "mail/mail_connector.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <mutex>
 #include <thread>
 
 #include "hostile_input.hpp"
-#include "mail/mail_connector.hpp"
 
 using namespace elva;
 using nlohmann::json;
@@ -121,10 +121,19 @@ connector::Outcome send(connector::Connector& mail, json input) {
 
 }  // namespace
 
-TEST_CASE("property: hostile subjects bodies and names give one well-formed mail to the intended recipients, or nothing", "[connectors][mail][property]") {
+TEST_CASE(
+    "property: hostile subjects bodies and names give one well-formed mail to the intended "
+    "recipients, or nothing",
+    "[connectors][mail][property]") {
   RawSmtpPeer peer;
-  connectors::Settings s{"mail", {{"host", "127.0.0.1"}, {"port", peer.port()}, {"tls", "none"}, {"from", "Kommunen <noreply@kommun.example>"}, {"timeout", "5s"}},
-                         json::object(), "elva.toml [connectors.mail]"};
+  connectors::Settings s{"mail",
+                         {{"host", "127.0.0.1"},
+                          {"port", peer.port()},
+                          {"tls", "none"},
+                          {"from", "Kommunen <noreply@kommun.example>"},
+                          {"timeout", "5s"}},
+                         json::object(),
+                         "elva.toml [connectors.mail]"};
   auto mail = connectors::make_mail_connector(s);
   REQUIRE(mail);
   test::HostileBytes gen;
@@ -134,20 +143,26 @@ TEST_CASE("property: hostile subjects bodies and names give one well-formed mail
     const bool hostile_address = i % 5 == 0;
     const std::string to = hostile_address ? "kari@example.no" + gen.next(20) : "kari@example.no";
     const auto before = peer.sessions().size();
-    const auto out = send(**mail, {{"to", json::array({to})}, {"cc", "\"" + name + "\" <hr@kommun.example>"}, {"subject", subject}, {"body", body}, {"data", json::object()}});
+    const auto out = send(**mail, {{"to", json::array({to})},
+                                   {"cc", "\"" + name + "\" <hr@kommun.example>"},
+                                   {"subject", subject},
+                                   {"body", body},
+                                   {"data", json::object()}});
     INFO("case " << i);
     if (out.kind != connector::Outcome::Kind::Completed) {
       ++refused;
       INFO(out.message);
       REQUIRE(out.kind == connector::Outcome::Kind::Fail);
       const bool address = out.message.find("is not a mail address") != std::string::npos;
-      const bool braces = out.message.rfind("mail subject: ", 0) == 0 || out.message.rfind("mail body: ", 0) == 0;  // a stray {{
+      const bool braces = out.message.rfind("mail subject: ", 0) == 0 ||
+                          out.message.rfind("mail body: ", 0) == 0;  // a stray {{
       REQUIRE((address || braces));
       REQUIRE(peer.sessions().size() == before);  // refused before connecting
       continue;
     }
     ++sent;
-    for (int w = 0; w < 200 && peer.sessions().size() == before; ++w) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    for (int w = 0; w < 200 && peer.sessions().size() == before; ++w)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
     const auto sessions = peer.sessions();
     REQUIRE(sessions.size() == before + 1);
     const std::string& raw = sessions.back();
@@ -155,7 +170,8 @@ TEST_CASE("property: hostile subjects bodies and names give one well-formed mail
     const std::string commands = raw.substr(0, raw.find("\r\nDATA\r\n") + 2);
     REQUIRE(count(commands, "MAIL FROM:") == 1);
     REQUIRE(count(commands, "RCPT TO:") == out.output["recipients"].get<std::size_t>());
-    for (auto p = commands.find("RCPT TO:<"); p != std::string::npos; p = commands.find("RCPT TO:<", p + 1)) {
+    for (auto p = commands.find("RCPT TO:<"); p != std::string::npos;
+         p = commands.find("RCPT TO:<", p + 1)) {
       const std::string line = commands.substr(p, commands.find("\r\n", p) - p);
       REQUIRE(line.back() == '>');
       REQUIRE(line.find_first_of("<>", 9) == line.size() - 1);  // one address, nothing after it
@@ -174,14 +190,17 @@ TEST_CASE("property: hostile subjects bodies and names give one well-formed mail
     std::vector<std::string> names;
     while (start < head.size()) {
       auto eol = head.find("\r\n", start);
-      const std::string line = head.substr(start, eol == std::string::npos ? std::string::npos : eol - start);
+      const std::string line =
+          head.substr(start, eol == std::string::npos ? std::string::npos : eol - start);
       REQUIRE(line.find_first_of(std::string("\r\n\0", 3)) == std::string::npos);
       REQUIRE(line.size() <= 400);
       if (line[0] != ' ') names.push_back(line.substr(0, line.find(':')));
       if (eol == std::string::npos) break;
       start = eol + 2;
     }
-    REQUIRE(names == std::vector<std::string>{"From", "To", "Cc", "Subject", "Date", "Message-ID", "MIME-Version", "Content-Type", "Content-Transfer-Encoding"});
+    REQUIRE(names == std::vector<std::string>{"From", "To", "Cc", "Subject", "Date", "Message-ID",
+                                              "MIME-Version", "Content-Type",
+                                              "Content-Transfer-Encoding"});
   }
   CHECK(sent > 80);
   CHECK(refused > 10);

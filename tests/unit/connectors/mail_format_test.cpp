@@ -1,10 +1,11 @@
 // Mail on the wire (connectors/mail/mail_format.hpp): addresses, header fields and SMTP DATA.
 // Properties over random bytes with a fixed seed: nothing produced holds a bare CR or LF, header
 // text decodes back to exactly what went in, and the DATA ends the transaction once.
+#include "mail/mail_format.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "hostile_input.hpp"
-#include "mail/mail_format.hpp"
 
 using namespace elva;
 using connectors::Mailbox;
@@ -52,8 +53,10 @@ void require_one_header(const std::string& field, std::size_t max = 78) {
 std::string decode_unstructured(const std::string& field, const std::string& name) {
   std::string unfolded;
   for (std::size_t i = 0; i < field.size(); ++i) {
-    if (field.compare(i, 2, "\r\n") == 0) ++i;
-    else unfolded += field[i];
+    if (field.compare(i, 2, "\r\n") == 0)
+      ++i;
+    else
+      unfolded += field[i];
   }
   REQUIRE(unfolded.rfind(name + ":", 0) == 0);
   std::string value = unfolded.substr(name.size() + 1);
@@ -65,7 +68,8 @@ std::string decode_unstructured(const std::string& field, const std::string& nam
   std::size_t start = 0;
   while (start < value.size()) {
     const auto end = value.find(' ', start);
-    const std::string word = value.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    const std::string word =
+        value.substr(start, end == std::string::npos ? std::string::npos : end - start);
     REQUIRE(word.rfind("=?UTF-8?B?", 0) == 0);
     REQUIRE(word.size() <= 75);
     REQUIRE(word.compare(word.size() - 2, 2, "?=") == 0);
@@ -78,20 +82,25 @@ std::string decode_unstructured(const std::string& field, const std::string& nam
 
 }  // namespace
 
-TEST_CASE("mail addresses: addr-specs with names are parsed, anything else refused without quoting it", "[connectors][mail]") {
+TEST_CASE(
+    "mail addresses: addr-specs with names are parsed, anything else refused without quoting it",
+    "[connectors][mail]") {
   auto m = connectors::parse_mailbox("Kari Nordmann <kari@example.no>");
   REQUIRE(m);
   CHECK(m->name == "Kari Nordmann");
   CHECK(m->address == "kari@example.no");
   CHECK(connectors::parse_mailbox("<a.b+c@sub.example.org>")->address == "a.b+c@sub.example.org");
   CHECK(connectors::parse_mailbox("\"Öberg, Åsa\" <asa@kommun.example>")->name == "Öberg, Åsa");
-  CHECK(connectors::parse_mailbox("\"john doe\"@example.org")->address == "\"john doe\"@example.org");
+  CHECK(connectors::parse_mailbox("\"john doe\"@example.org")->address ==
+        "\"john doe\"@example.org");
   CHECK(connectors::parse_mailbox("postmaster@[192.0.2.1]"));
   CHECK(connectors::parse_mailbox("elva@localhost"));
-  for (const char* bad : {"kari@example.no>\r\nRCPT TO:<evil@example.org", "kari@example.no\r\nBcc: evil@example.org", "kari@example.no\nX",
-                          "kari", "kari@", "@example.no", "ka ri@example.no", "kari@exa_mple.no", "kari@-example.no", ".kari@example.no",
-                          "ka..ri@example.no", "kari@example.no>", "Kari <kari@example.no", "<kari@example.no> evil", "åsa@kommun.example",
-                          "asa@kommün.example", "Ev<il <kari@example.no>", "kari@[999.1.1.1]"}) {
+  for (const char* bad :
+       {"kari@example.no>\r\nRCPT TO:<evil@example.org", "kari@example.no\r\nBcc: evil@example.org",
+        "kari@example.no\nX", "kari", "kari@", "@example.no", "ka ri@example.no",
+        "kari@exa_mple.no", "kari@-example.no", ".kari@example.no", "ka..ri@example.no",
+        "kari@example.no>", "Kari <kari@example.no", "<kari@example.no> evil", "åsa@kommun.example",
+        "asa@kommün.example", "Ev<il <kari@example.no>", "kari@[999.1.1.1]"}) {
     INFO(bad);
     auto r = connectors::parse_mailbox(bad);
     REQUIRE_FALSE(r);
@@ -106,7 +115,8 @@ TEST_CASE("mail addresses: addr-specs with names are parsed, anything else refus
   CHECK_FALSE(connectors::parse_mailbox(long_domain));
 }
 
-TEST_CASE("mail address lists split on commas and semicolons outside quotes and angle brackets", "[connectors][mail]") {
+TEST_CASE("mail address lists split on commas and semicolons outside quotes and angle brackets",
+          "[connectors][mail]") {
   auto l = connectors::parse_mailbox_list("a@x.se, \"Öberg, Åsa\" <asa@x.se>; <c@x.se>,");
   REQUIRE(l);
   REQUIRE(l->size() == 3);
@@ -117,12 +127,16 @@ TEST_CASE("mail address lists split on commas and semicolons outside quotes and 
   CHECK(bad.error().message.rfind("address 2 is not a mail address", 0) == 0);
 }
 
-TEST_CASE("property: any bytes are refused as an address or give one that cannot break an SMTP command", "[connectors][mail][property]") {
+TEST_CASE(
+    "property: any bytes are refused as an address or give one that cannot break an SMTP command",
+    "[connectors][mail][property]") {
   test::HostileBytes gen;
   int parsed = 0;
   for (int i = 0; i < test::kIterations; ++i) {
-    const std::string text = i % 3 == 0 ? gen.next() : i % 3 == 1 ? gen.next(10) + "@" + gen.next(10)
-                                                                   : "Name" + gen.next(3) + " <user" + gen.next(3) + "@example" + gen.next(3) + ".org>";
+    const std::string text = i % 3 == 0   ? gen.next()
+                             : i % 3 == 1 ? gen.next(10) + "@" + gen.next(10)
+                                          : "Name" + gen.next(3) + " <user" + gen.next(3) +
+                                                "@example" + gen.next(3) + ".org>";
     auto m = connectors::parse_mailbox(text);
     if (!m) continue;
     ++parsed;
@@ -138,19 +152,27 @@ TEST_CASE("property: any bytes are refused as an address or give one that cannot
   CHECK(parsed > 50);
 }
 
-TEST_CASE("header fields: plain text stays readable, the rest is RFC 2047 and folded", "[connectors][mail]") {
+TEST_CASE("header fields: plain text stays readable, the rest is RFC 2047 and folded",
+          "[connectors][mail]") {
   CHECK(connectors::header_field("Subject", "Welcome, Kari!") == "Subject: Welcome, Kari!");
-  CHECK(connectors::header_field("Subject", "Välkommen") == "Subject: =?UTF-8?B?VsOkbGtvbW1lbg==?=");
-  const std::string injected = connectors::header_field("Subject", "Hi\r\nBcc: evil@example.org\r\n.\r\nMAIL FROM:<x@y>");
+  CHECK(connectors::header_field("Subject", "Välkommen") ==
+        "Subject: =?UTF-8?B?VsOkbGtvbW1lbg==?=");
+  const std::string injected =
+      connectors::header_field("Subject", "Hi\r\nBcc: evil@example.org\r\n.\r\nMAIL FROM:<x@y>");
   CHECK(injected.find("Bcc:") == std::string::npos);
   CHECK(injected.find("MAIL FROM") == std::string::npos);
   require_one_header(injected);
-  const std::string list = connectors::address_field("To", {{"Åsa Öberg", "asa@kommun.example"}, {"", "b@kommun.example"}, {"Kari \"K\" N.", "k@x.se"}});
-  CHECK(list == "To: =?UTF-8?B?w4VzYSDDlmJlcmc=?= <asa@kommun.example>, b@kommun.example,\r\n \"Kari \\\"K\\\" N.\" <k@x.se>");
+  const std::string list = connectors::address_field(
+      "To",
+      {{"Åsa Öberg", "asa@kommun.example"}, {"", "b@kommun.example"}, {"Kari \"K\" N.", "k@x.se"}});
+  CHECK(list ==
+        "To: =?UTF-8?B?w4VzYSDDlmJlcmc=?= <asa@kommun.example>, b@kommun.example,\r\n \"Kari "
+        "\\\"K\\\" N.\" <k@x.se>");
   require_one_header(list);
 }
 
-TEST_CASE("property: any header text gives one folded field that decodes back to exactly that text", "[connectors][mail][property]") {
+TEST_CASE("property: any header text gives one folded field that decodes back to exactly that text",
+          "[connectors][mail][property]") {
   test::HostileBytes gen;
   for (int i = 0; i < test::kIterations; ++i) {
     const std::string text = gen.next(i % 10 == 0 ? 400 : 60);
@@ -161,7 +183,8 @@ TEST_CASE("property: any header text gives one folded field that decodes back to
   }
 }
 
-TEST_CASE("property: display names never break the address header", "[connectors][mail][property]") {
+TEST_CASE("property: display names never break the address header",
+          "[connectors][mail][property]") {
   test::HostileBytes gen;
   for (int i = 0; i < test::kIterations; ++i) {
     const std::string name = gen.next(80);
@@ -169,8 +192,10 @@ TEST_CASE("property: display names never break the address header", "[connectors
   }
 }
 
-TEST_CASE("SMTP DATA: lines starting with a dot are doubled and every line ends in CRLF", "[connectors][mail]") {
-  CHECK(connectors::smtp_data("a\r\n.\r\nMAIL FROM:<x@y>\n.b\rc") == "a\r\n..\r\nMAIL FROM:<x@y>\r\n..b\r\nc\r\n.\r\n");
+TEST_CASE("SMTP DATA: lines starting with a dot are doubled and every line ends in CRLF",
+          "[connectors][mail]") {
+  CHECK(connectors::smtp_data("a\r\n.\r\nMAIL FROM:<x@y>\n.b\rc") ==
+        "a\r\n..\r\nMAIL FROM:<x@y>\r\n..b\r\nc\r\n.\r\n");
   CHECK(connectors::smtp_data("") == ".\r\n");
   CHECK(connectors::smtp_data("x\r\n") == "x\r\n.\r\n");
   CHECK(connectors::crlf_lines("a\nb\r\nc\rd") == "a\r\nb\r\nc\r\nd");
@@ -178,7 +203,10 @@ TEST_CASE("SMTP DATA: lines starting with a dot are doubled and every line ends 
   CHECK_FALSE(connectors::is_command_line(std::string("MAIL FROM:<a@b>\0", 16)));
 }
 
-TEST_CASE("property: whatever the message, the DATA ends the transaction once, at its end, and un-stuffs to the message", "[connectors][mail][property]") {
+TEST_CASE(
+    "property: whatever the message, the DATA ends the transaction once, at its end, and un-stuffs "
+    "to the message",
+    "[connectors][mail][property]") {
   test::HostileBytes gen;
   for (int i = 0; i < test::kIterations; ++i) {
     const std::string message = gen.next(120);
@@ -206,7 +234,10 @@ TEST_CASE("property: whatever the message, the DATA ends the transaction once, a
       }
     }
     std::string expected = connectors::crlf_lines(message);
-    if (!expected.empty() && expected.compare(expected.size() - std::min<std::size_t>(2, expected.size()), 2, "\r\n") != 0) expected += "\r\n";
+    if (!expected.empty() &&
+        expected.compare(expected.size() - std::min<std::size_t>(2, expected.size()), 2, "\r\n") !=
+            0)
+      expected += "\r\n";
     REQUIRE(unstuffed == expected);
   }
 }

@@ -1,11 +1,11 @@
 // URLs (connectors/support/url.hpp): strict parsing, encoding of placeholders, joining under a
 // base URL; properties over random bytes with a fixed seed, and the known path tricks.
-#include <catch2/catch.hpp>
+#include "support/url.hpp"
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstring>
 
-#include "support/url.hpp"
 #include "hostile_input.hpp"
 
 using namespace elva;
@@ -33,7 +33,8 @@ std::string decoded_and_resolved(std::string p) {
   std::size_t start = 1;
   while (start <= p.size()) {
     auto slash = p.find('/', start);
-    std::string seg = p.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    std::string seg =
+        p.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (seg == "..") {
       if (!stack.empty()) stack.pop_back();
     } else if (seg != ".") {
@@ -49,7 +50,8 @@ std::string decoded_and_resolved(std::string p) {
 
 }  // namespace
 
-TEST_CASE("URLs are split into scheme host port and target with clear refusals", "[connectors][url]") {
+TEST_CASE("URLs are split into scheme host port and target with clear refusals",
+          "[connectors][url]") {
   auto u = Url::parse("https://hr.kommun.se/scim/v2/Users?filter=x");
   REQUIRE(u);
   CHECK(u->host == "hr.kommun.se");
@@ -59,7 +61,8 @@ TEST_CASE("URLs are split into scheme host port and target with clear refusals",
   CHECK(Url::parse("http://[::1]:8080")->text() == "http://[::1]:8080/");
   CHECK(Url::parse("http://a.b")->target == "/");
   CHECK(Url::parse("HTTP://A.B:0080/x#frag")->text() == "http://a.b/x");
-  CHECK(Url::parse("ftp://x").error().message.find("other than http and https") != std::string::npos);
+  CHECK(Url::parse("ftp://x").error().message.find("other than http and https") !=
+        std::string::npos);
   CHECK(Url::parse("http://user:pw@x/").error().message.find("credentials") != std::string::npos);
   CHECK(Url::parse("x/y").error().message.find("not absolute") != std::string::npos);
   CHECK(Url::parse("http://x:99999/").error().message.find("port") != std::string::npos);
@@ -68,23 +71,36 @@ TEST_CASE("URLs are split into scheme host port and target with clear refusals",
   CHECK(connectors::url_encode("Grävtillstånd 1/2") == "Gr%C3%A4vtillst%C3%A5nd%201%2F2");
 }
 
-TEST_CASE("a URL with CR LF NUL or a backslash is refused and its text is never quoted", "[connectors][url]") {
-  const std::vector<std::string> hostile{"http://h/x\r\nHost: evil", "http://h/x\nX: 1", std::string("http://h/\0x", 11), "http://h/a\\b",
-                                         "http://h\\@evil/", "http://h/%zz", "http://h/%4"};
+TEST_CASE("a URL with CR LF NUL or a backslash is refused and its text is never quoted",
+          "[connectors][url]") {
+  const std::vector<std::string> hostile{"http://h/x\r\nHost: evil",
+                                         "http://h/x\nX: 1",
+                                         std::string("http://h/\0x", 11),
+                                         "http://h/a\\b",
+                                         "http://h\\@evil/",
+                                         "http://h/%zz",
+                                         "http://h/%4"};
   for (const auto& text : hostile) {
     auto u = Url::parse(text);
     REQUIRE_FALSE(u);
     CHECK(u.error().message.find("http://h") == std::string::npos);
   }
   // Spaces, non-ASCII and the unsafe ASCII characters are encoded instead.
-  CHECK(Url::parse("http://h/a b/å\"<>^`{|}?q=a b")->target == "/a%20b/%C3%A5%22%3C%3E%5E%60%7B%7C%7D?q=a%20b");
+  CHECK(Url::parse("http://h/a b/å\"<>^`{|}?q=a b")->target ==
+        "/a%20b/%C3%A5%22%3C%3E%5E%60%7B%7C%7D?q=a%20b");
 }
 
-TEST_CASE("property: any bytes either fail to parse or give a URL of URI characters that parses to itself", "[connectors][url][property]") {
+TEST_CASE(
+    "property: any bytes either fail to parse or give a URL of URI characters that parses to "
+    "itself",
+    "[connectors][url][property]") {
   test::HostileBytes gen;
   int parsed = 0;
   for (int i = 0; i < test::kIterations; ++i) {
-    const std::string text = (i % 3 == 0 ? "" : i % 3 == 1 ? "http://h.example" : "https://h.example/") + gen.next();
+    const std::string text = (i % 3 == 0   ? ""
+                              : i % 3 == 1 ? "http://h.example"
+                                           : "https://h.example/") +
+                             gen.next();
     auto u = Url::parse(text);
     if (!u) continue;
     ++parsed;
@@ -99,22 +115,28 @@ TEST_CASE("property: any bytes either fail to parse or give a URL of URI charact
   CHECK(parsed > test::kIterations / 20);  // the property was exercised, not only refusals
 }
 
-TEST_CASE("property: url_encode round-trips any bytes and writes unreserved characters and escapes only", "[connectors][url][property]") {
+TEST_CASE(
+    "property: url_encode round-trips any bytes and writes unreserved characters and escapes only",
+    "[connectors][url][property]") {
   test::HostileBytes gen;
   for (int i = 0; i < test::kIterations; ++i) {
     const std::string v = gen.next();
     const std::string e = connectors::url_encode(v);
-    REQUIRE(e.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%") == std::string::npos);
+    REQUIRE(e.find_first_not_of(
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%") ==
+            std::string::npos);
     REQUIRE(connectors::percent_decode(e) == v);
   }
 }
 
-TEST_CASE("property: a placeholder value stays one path segment or one query value, or is refused", "[connectors][url][property]") {
+TEST_CASE("property: a placeholder value stays one path segment or one query value, or is refused",
+          "[connectors][url][property]") {
   test::HostileBytes gen;
   int refused = 0;
   for (int i = 0; i < test::kIterations; ++i) {
     const std::string id = gen.next(), q = gen.next();
-    auto filled = connectors::fill_placeholders("items/{id}?q={q}", json::object(), {{"id", id}, {"q", q}});
+    auto filled =
+        connectors::fill_placeholders("items/{id}?q={q}", json::object(), {{"id", id}, {"q", q}});
     if (!filled) {
       ++refused;
       REQUIRE(connectors::holds_dot_segment(id));
@@ -131,22 +153,31 @@ TEST_CASE("property: a placeholder value stays one path segment or one query val
   CHECK(refused > 0);
 }
 
-TEST_CASE("placeholders: dot segments in the path are refused, naming the placeholder and not the value", "[connectors][url]") {
-  for (const char* v : {"..", ".", "../../admin", "a/../../b", "%2e%2e", "%252e%252e", "..\\admin", "..%5cadmin"}) {
+TEST_CASE(
+    "placeholders: dot segments in the path are refused, naming the placeholder and not the value",
+    "[connectors][url]") {
+  for (const char* v :
+       {"..", ".", "../../admin", "a/../../b", "%2e%2e", "%252e%252e", "..\\admin", "..%5cadmin"}) {
     auto f = connectors::fill_placeholders("persons/{id}", json::object(), {{"id", v}});
     REQUIRE_FALSE(f);
     CHECK(f.error().message.find("{id}") != std::string::npos);
     CHECK(f.error().message.find("admin") == std::string::npos);
   }
-  CHECK(*connectors::fill_placeholders("persons/{id}", {{"id", 19121212}}, json::object()) == "persons/19121212");
-  CHECK(*connectors::fill_placeholders("find?name={n}", json::object(), {{"n", ".."}}) == "find?name=..");  // harmless in a query
-  CHECK(connectors::fill_placeholders("persons/{id}", json::object(), json::object()).error().message.find("needs {id}") != std::string::npos);
+  CHECK(*connectors::fill_placeholders("persons/{id}", {{"id", 19121212}}, json::object()) ==
+        "persons/19121212");
+  CHECK(*connectors::fill_placeholders("find?name={n}", json::object(), {{"n", ".."}}) ==
+        "find?name=..");  // harmless in a query
+  CHECK(connectors::fill_placeholders("persons/{id}", json::object(), json::object())
+            .error()
+            .message.find("needs {id}") != std::string::npos);
 }
 
 TEST_CASE("joining under base_url: the known path tricks do not leave it", "[connectors][url]") {
   const auto base = *Url::parse("https://api.example.org/v1");
-  for (const char* escape : {"../../admin", "../admin", "..", "%2e%2e/admin", "%2E%2E/%2e%2e/admin", ".%2e/admin", "%252e%252e/admin",
-                             "..%2fadmin", "..%2Fadmin", "..%5cadmin", "items/..%2f..%2f..%2fadmin", "./../admin", "items/../../admin"}) {
+  for (const char* escape :
+       {"../../admin", "../admin", "..", "%2e%2e/admin", "%2E%2E/%2e%2e/admin", ".%2e/admin",
+        "%252e%252e/admin", "..%2fadmin", "..%2Fadmin", "..%5cadmin", "items/..%2f..%2f..%2fadmin",
+        "./../admin", "items/../../admin"}) {
     INFO(escape);
     auto u = connectors::join_under(base, escape);
     REQUIRE_FALSE(u);
@@ -154,22 +185,28 @@ TEST_CASE("joining under base_url: the known path tricks do not leave it", "[con
   }
   CHECK_FALSE(connectors::join_under(base, "..\\admin"));  // a backslash is refused outright
   CHECK_FALSE(connectors::join_under(base, "https://evil.example/"));  // absolute
-  for (const char* fine : {"items/42", "/items/42", "?q=1", "", "items/a%20b", "items/./42", "a/../items", "//evil.example/x", "@evil.example"}) {
+  for (const char* fine : {"items/42", "/items/42", "?q=1", "", "items/a%20b", "items/./42",
+                           "a/../items", "//evil.example/x", "@evil.example"}) {
     INFO(fine);
     auto u = connectors::join_under(base, fine);
     REQUIRE(u);
     CHECK(u->host == "api.example.org");
     CHECK(u->under(base));
   }
-  CHECK(connectors::join_under(base, "items/./42")->text() == "https://api.example.org/v1/items/42");
-  CHECK(connectors::join_under(base, "@evil.example")->text() == "https://api.example.org/v1/@evil.example");
+  CHECK(connectors::join_under(base, "items/./42")->text() ==
+        "https://api.example.org/v1/items/42");
+  CHECK(connectors::join_under(base, "@evil.example")->text() ==
+        "https://api.example.org/v1/@evil.example");
   CHECK_FALSE(Url::parse("https://api.example.org/v1x")->under(base));
   CHECK_FALSE(Url::parse("https://api.example.org.evil.example/v1")->under(base));
   CHECK_FALSE(Url::parse("http://api.example.org/v1")->under(base));
   CHECK_FALSE(Url::parse("https://api.example.org:8443/v1")->under(base));
 }
 
-TEST_CASE("property: whatever the reference, a joined URL judged under base_url stays under it for a decoding server", "[connectors][url][property]") {
+TEST_CASE(
+    "property: whatever the reference, a joined URL judged under base_url stays under it for a "
+    "decoding server",
+    "[connectors][url][property]") {
   const auto base = *Url::parse("https://api.example.org/v1/cases");
   test::HostileBytes gen;
   int under = 0, out = 0;

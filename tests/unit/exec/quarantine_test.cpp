@@ -30,14 +30,25 @@ void break_snapshot(store::Store& s, store::Key id) {
     json state = (*snap)->state;
     state["el"] = json::array();
     store::Batch b;
-    b.put_instance({{id, (*snap)->definition_id, (*snap)->version + 1, state}, (*snap)->version, false, "p", "", "active", 0, 0, false});
+    b.put_instance({{id, (*snap)->definition_id, (*snap)->version + 1, state},
+                    (*snap)->version,
+                    false,
+                    "p",
+                    "",
+                    "active",
+                    0,
+                    0,
+                    false});
     return tx.write(b);
   }));
 }
 
 }  // namespace
 
-TEST_CASE("a command that fails inside the engine stops the instance with an incident and removes its job", "[exec][quarantine]") {
+TEST_CASE(
+    "a command that fails inside the engine stops the instance with an incident and removes its "
+    "job",
+    "[exec][quarantine]") {
   store::MemoryStore store;
   exec::ManualClock clock(1'000'000);
   exec::Processor processor(store, clock, "test");
@@ -76,7 +87,8 @@ TEST_CASE("a command that fails inside the engine stops the instance with an inc
   CHECK((*done)->status == "completed");
 }
 
-TEST_CASE("a start that fails inside the engine is refused and leaves nothing behind", "[exec][quarantine]") {
+TEST_CASE("a start that fails inside the engine is refused and leaves nothing behind",
+          "[exec][quarantine]") {
   store::MemoryStore store;
   exec::ManualClock clock(1'000'000);
   exec::Processor processor(store, clock, "test");

@@ -2,11 +2,9 @@
 // expected JSON result) is evaluated by Elva. The same table is run through the reference
 // interpreter feelin by tests/peers/feelin_compare.mjs.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "elva/eval.hpp"
@@ -18,7 +16,8 @@ bool same(const nlohmann::json& a, const nlohmann::json& b) {
   if (a.type() != b.type()) return false;
   if (a.is_array()) {
     if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) if (!same(a[i], b[i])) return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!same(a[i], b[i])) return false;
     return true;
   }
   if (a.is_object()) {
@@ -55,15 +54,22 @@ TEST_CASE("FEEL expressions evaluate as the case table says", "[expr][feel]") {
 }
 
 TEST_CASE("FEEL syntax errors name the column", "[expr][feel]") {
-  for (const auto& [expr, col] : std::vector<std::pair<std::string, std::string>>{
-           {"1 +", "4"}, {"(1 + 2", "7"}, {"if x then 1", "12"}, {"[1, 2", "6"}, {"\"abc", "1"},
-           {"a # b", "3"}, {"{a 1}", "4"}, {"for x [1] return x", "7"}}) {
+  for (const auto& [expr, col] :
+       std::vector<std::pair<std::string, std::string>>{{"1 +", "4"},
+                                                        {"(1 + 2", "7"},
+                                                        {"if x then 1", "12"},
+                                                        {"[1, 2", "6"},
+                                                        {"\"abc", "1"},
+                                                        {"a # b", "3"},
+                                                        {"{a 1}", "4"},
+                                                        {"for x [1] return x", "7"}}) {
     INFO(expr);
     auto r = elva::evaluate_expression({expr, nullptr, 0});
     REQUIRE_FALSE(r);
     CHECK(r.error().code == elva::Errc::ExpressionError);
     std::string got;
-    for (const auto& [k, v] : r.error().context) if (k == "col") got = v;
+    for (const auto& [k, v] : r.error().context)
+      if (k == "col") got = v;
     CHECK(got == col);
   }
 }

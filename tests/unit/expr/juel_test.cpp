@@ -1,12 +1,12 @@
 // Camunda/Flowable ${...} expressions map onto FEEL evaluation.
 #include <catch2/catch.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include "elva/eval.hpp"
 
 namespace {
-nlohmann::json eval(const std::string& expr, const nlohmann::json& vars = nlohmann::json::object()) {
+nlohmann::json eval(const std::string& expr,
+                    const nlohmann::json& vars = nlohmann::json::object()) {
   auto r = elva::evaluate_expression({expr, &vars, 0});
   INFO(expr);
   REQUIRE(r);
@@ -15,9 +15,9 @@ nlohmann::json eval(const std::string& expr, const nlohmann::json& vars = nlohma
 }  // namespace
 
 TEST_CASE("JUEL operators evaluate like their FEEL counterparts", "[expr][juel]") {
-  const nlohmann::json v = {{"amount", 1500}, {"department", "HR"}, {"approved", false},
-                            {"list", nlohmann::json::array()}, {"name", "x"},
-                            {"employee", {{"name", "Anna"}}}};
+  const nlohmann::json v = {{"amount", 1500},    {"department", "HR"},
+                            {"approved", false}, {"list", nlohmann::json::array()},
+                            {"name", "x"},       {"employee", {{"name", "Anna"}}}};
   CHECK(eval("${amount > 1000 && department == \"HR\"}", v) == true);
   CHECK(eval("${amount gt 2000 || !approved}", v) == true);
   CHECK(eval("${amount le 1500 and department ne 'IT'}", v) == true);

@@ -2,10 +2,8 @@
 // out of range are null, conversions never throw, the parser and the evaluator never recurse
 // without bound, and steps (counted, never timed) stop runaway work with an error.
 #include <catch2/catch.hpp>
-
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "elva/eval.hpp"
 #include "expr/budget.hpp"
@@ -28,7 +26,8 @@ json value(const std::string& text, const json& vars = json::object()) {
 }
 
 std::string limit_of(const Error& e) {
-  for (const auto& [k, v] : e.context) if (k == "limit") return v;
+  for (const auto& [k, v] : e.context)
+    if (k == "limit") return v;
   return "";
 }
 
@@ -48,7 +47,9 @@ std::uint64_t steps(const std::string& text, const json& vars) {
 
 }  // namespace
 
-TEST_CASE("a FEEL result beyond the range of a double becomes null in JSON, and stays exact in FEEL", "[expr][limits]") {
+TEST_CASE(
+    "a FEEL result beyond the range of a double becomes null in JSON, and stays exact in FEEL",
+    "[expr][limits]") {
   GIVEN("amount = 1e200, as an e-service form could send it") {
     const json vars = {{"amount", 1e200}};
     THEN("amount * amount (1e400, a valid decimal128) has no JSON number: null, no throw") {
@@ -104,7 +105,8 @@ TEST_CASE("conversions from text and JSON never throw", "[expr][limits]") {
   CHECK(value("date(-5, -5, -5)").is_null());
   CHECK(value("time(10 ** 30, 0, 0)").is_null());
   CHECK(value("time(10, 0, 0, duration(\"PT15H\"))").is_null());
-  CHECK(value("duration(\"P999999999W999999999W999999999W\")") == "P20999999979D");  // repeated parts, still in range
+  CHECK(value("duration(\"P999999999W999999999W999999999W\")") ==
+        "P20999999979D");  // repeated parts, still in range
   CHECK(value("duration(\"P999999999D\") * 99999999999").is_null());
   CHECK(value("-duration(\"P999999999D\") * 10 ** 20").is_null());
   CHECK(value("abs(duration(\"-P1D\"))") == "P1D");
@@ -114,22 +116,32 @@ TEST_CASE("conversions from text and JSON never throw", "[expr][limits]") {
   CHECK(value("substring(\"abc\", 10 ** 30)").is_null());
   CHECK(value("substring(\"abc\", 1, 10 ** 30)") == "abc");
   CHECK(value("insert before([1], 10 ** 30, 2)").is_null());
-  CHECK(value("date(\"2024-01-01\") + duration(\"P999999999Y\")").is_null());  // past year 999,999,999
-  CHECK(value("duration(\"P999999999D\") * 106 + duration(\"P999999999D\") * 106").is_null());  // int64 milliseconds overflow
-  CHECK(value("years and months duration(date(\"2024-01-01\"), date(\"2024-03-01\")) * 10 ** 30").is_null());
+  CHECK(value("date(\"2024-01-01\") + duration(\"P999999999Y\")")
+            .is_null());  // past year 999,999,999
+  CHECK(value("duration(\"P999999999D\") * 106 + duration(\"P999999999D\") * 106")
+            .is_null());  // int64 milliseconds overflow
+  CHECK(value("years and months duration(date(\"2024-01-01\"), date(\"2024-03-01\")) * 10 ** 30")
+            .is_null());
 }
 
-TEST_CASE("a JSON number out of FEEL's reach and text that is not UTF-8 convert without a throw", "[expr][limits]") {
+TEST_CASE("a JSON number out of FEEL's reach and text that is not UTF-8 convert without a throw",
+          "[expr][limits]") {
   const json huge = json::parse("18446744073709551615");  // uint64 max
   CHECK(value("x + 1", json{{"x", huge}}) == 18446744073709551616.0);
   json nan = {{"x", std::numeric_limits<double>::quiet_NaN()}};  // only built, never parsed
   CHECK(value("x", nan).is_null());
-  auto r = eval("\"a\xff" "b\"");  // raw bytes in the expression (elva eval takes argv)
+  auto r = eval(
+      "\"a\xff"
+      "b\"");  // raw bytes in the expression (elva eval takes argv)
   REQUIRE(r);
-  CHECK(r->dump() == "\"a\xEF\xBF\xBD" "b\"");
+  CHECK(r->dump() ==
+        "\"a\xEF\xBF\xBD"
+        "b\"");
 }
 
-TEST_CASE("the parser refuses deep nesting and overlong expressions instead of overflowing its stack", "[expr][limits]") {
+TEST_CASE(
+    "the parser refuses deep nesting and overlong expressions instead of overflowing its stack",
+    "[expr][limits]") {
   for (const std::string open : {"(", "[", "{a: ", "-", "if true then ", "not(", "f("}) {
     INFO(open);
     std::string text;
@@ -156,7 +168,8 @@ TEST_CASE("the parser refuses deep nesting and overlong expressions instead of o
   CHECK(value(parens) == 1);
 }
 
-TEST_CASE("deep values and deep recursion stop with an error, not a stack overflow", "[expr][limits]") {
+TEST_CASE("deep values and deep recursion stop with an error, not a stack overflow",
+          "[expr][limits]") {
   auto deep = eval("for i in 1..10000 return if i = 1 then [] else [partial[-1]]");
   REQUIRE_FALSE(deep);
   CHECK(limit_of(deep.error()) == "max_depth");
@@ -166,7 +179,8 @@ TEST_CASE("deep values and deep recursion stop with an error, not a stack overfl
   CHECK(value("{f: function(n) if n = 0 then 0 else 1 + f(n - 1), r: f(150)}.r") == 150);
   json nested = json::array();
   for (int i = 0; i < 1000; ++i) nested = json::array({nested});
-  CHECK(value("x", json{{"x", nested}}).is_null() == false);  // JSON deeper than 128: null there, no overflow
+  CHECK(value("x", json{{"x", nested}}).is_null() ==
+        false);  // JSON deeper than 128: null there, no overflow
 }
 
 TEST_CASE("for over 100,000 items is linear in its steps", "[expr][limits]") {
@@ -182,9 +196,10 @@ TEST_CASE("for over 100,000 items is linear in its steps", "[expr][limits]") {
   REQUIRE(r);
   CHECK(*r == 100000);
   // The list built-ins are linear too.
-  for (const std::string f : {"distinct values(items)", "union(items, items)", "flatten([items, [items]])", "reverse(items)",
-                              "append(items, 1)", "concatenate(items, items)", "sublist(items, 2)", "items[item > 5]",
-                              "index of(items, 5)", "list contains(items, -1)"}) {
+  for (const std::string f :
+       {"distinct values(items)", "union(items, items)", "flatten([items, [items]])",
+        "reverse(items)", "append(items, 1)", "concatenate(items, items)", "sublist(items, 2)",
+        "items[item > 5]", "index of(items, 5)", "list contains(items, -1)"}) {
     INFO(f);
     CHECK(steps(f, json{{"items", large}}) <= 11 * steps(f, json{{"items", small}}) + 100);
   }
@@ -208,13 +223,18 @@ TEST_CASE("a hostile expression over a huge list ends with a max_steps error", "
   }
 }
 
-TEST_CASE("text and results have a size limit, and shared parts are counted each time", "[expr][limits]") {
-  auto doubling = eval("{a: \"xxxxxxxxxxxxxxxx\", b: a+a, c: b+b, d: c+c, e: d+d, f: e+e, g: f+f, h: g+g, i: h+h, j: i+i, "
-                       "k: j+j, l: k+k, m: l+l, n: m+m, o: n+n, p: o+o, q: p+p, r: q+q, s: r+r, t: s+s, u: t+t}.u");
+TEST_CASE("text and results have a size limit, and shared parts are counted each time",
+          "[expr][limits]") {
+  auto doubling = eval(
+      "{a: \"xxxxxxxxxxxxxxxx\", b: a+a, c: b+b, d: c+c, e: d+d, f: e+e, g: f+f, h: g+g, i: h+h, "
+      "j: i+i, "
+      "k: j+j, l: k+k, m: l+l, n: m+m, o: n+n, p: o+o, q: p+p, r: q+q, s: r+r, t: s+s, u: t+t}.u");
   REQUIRE_FALSE(doubling);
   CHECK(limit_of(doubling.error()) == "max_string_bytes");
   std::string lists = "{a: [1, 1]";
-  for (char c = 'b'; c <= 'z'; ++c) lists += std::string(", ") + c + ": [" + static_cast<char>(c - 1) + ", " + static_cast<char>(c - 1) + "]";
+  for (char c = 'b'; c <= 'z'; ++c)
+    lists += std::string(", ") + c + ": [" + static_cast<char>(c - 1) + ", " +
+             static_cast<char>(c - 1) + "]";
   auto shared = eval(lists + "}.z");  // 2^25 leaves when written out
   REQUIRE_FALSE(shared);
   CHECK(limit_of(shared.error()) == "max_result_bytes");

@@ -1,13 +1,12 @@
 // Regular expressions (expr/regex.hpp): XPath flags and syntax for FEEL, ECMAScript for form
 // patterns, both run by RE2. Hostile inputs: 100,000 characters against nested quantifiers.
-#include <catch2/catch.hpp>
+#include "expr/regex.hpp"
 
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "elva/eval.hpp"
-#include "expr/regex.hpp"
 
 using namespace elva;
 using elva::expr::Regex;
@@ -15,7 +14,8 @@ using elva::expr::RegexDialect;
 
 namespace {
 
-nlohmann::json feel(const std::string& text, const nlohmann::json& vars = nlohmann::json::object()) {
+nlohmann::json feel(const std::string& text,
+                    const nlohmann::json& vars = nlohmann::json::object()) {
   auto r = evaluate_expression({text, &vars, 0});
   INFO(text);
   REQUIRE(r);
@@ -36,7 +36,8 @@ std::string refusal(const std::string& pattern, RegexDialect dialect = RegexDial
 
 }  // namespace
 
-TEST_CASE("matches() on 100,000 characters with nested quantifiers finishes (RE2: no backtracking)", "[expr][regex]") {
+TEST_CASE("matches() on 100,000 characters with nested quantifiers finishes (RE2: no backtracking)",
+          "[expr][regex]") {
   const std::string a(100000, 'a');
   const nlohmann::json vars = {{"s", a + "!"}};
   CHECK(feel("matches(s, \"^(a+)+$\")", vars) == false);
@@ -62,12 +63,13 @@ TEST_CASE("matches() follows XPath's flags s, m, i, x and q", "[expr][regex]") {
   CHECK(feel("matches(\"a\\nb\", \"^b$\", \"m\")") == true);
   CHECK(feel("matches(\"abc\", \"B\", \"i\")") == true);
   CHECK(feel("matches(\"abc\", \"B\", \"z\")").is_null());  // not a flag: F&O's error, null in FEEL
-  CHECK(feel("matches(\"abc\", \"(\")").is_null());          // not a pattern
+  CHECK(feel("matches(\"abc\", \"(\")").is_null());         // not a pattern
 }
 
-TEST_CASE("XSD syntax is translated: \\d, \\s, \\w, dot, \\p{..} and class subtraction", "[expr][regex]") {
+TEST_CASE("XSD syntax is translated: \\d, \\s, \\w, dot, \\p{..} and class subtraction",
+          "[expr][regex]") {
   CHECK(xpath("^\\d+$", "\xD9\xA3\xD9\xA4"));  // Arabic-Indic digits are \p{Nd}
-  CHECK_FALSE(xpath("^\\s$", "\f"));            // XSD's \s is space, tab, CR, LF only
+  CHECK_FALSE(xpath("^\\s$", "\f"));           // XSD's \s is space, tab, CR, LF only
   CHECK(xpath("^\\s$", "\r"));
   CHECK(xpath("^\\w+$", "\xC3\xA5\xC3\xA4\xC3\xB6"));  // åäö
   CHECK_FALSE(xpath("^\\w$", "."));
@@ -82,7 +84,8 @@ TEST_CASE("XSD syntax is translated: \\d, \\s, \\w, dot, \\p{..} and class subtr
   CHECK(xpath("^[a-z-[b-y-[c]]]+$", "acz"));
 }
 
-TEST_CASE("what RE2 cannot run is refused with a message naming it, never the pattern", "[expr][regex]") {
+TEST_CASE("what RE2 cannot run is refused with a message naming it, never the pattern",
+          "[expr][regex]") {
   CHECK(refusal("(a)\\1").find("back-reference") != std::string::npos);
   CHECK(refusal("\\i\\c*").find("\\i, \\I, \\c or \\C") != std::string::npos);
   CHECK(refusal("\\p{IsGreek}").find("Unicode block") != std::string::npos);
@@ -98,10 +101,10 @@ TEST_CASE("what RE2 cannot run is refused with a message naming it, never the pa
 TEST_CASE("replace() uses F&O's $N and escapes, and split() is F&O's tokenize", "[expr][regex]") {
   CHECK(feel("replace(\"abcd\", \"(ab)|(a)\", \"[1=$1][2=$2]\")") == "[1=ab][2=]cd");
   CHECK(feel("replace(\"abc\", \"b\", \"$0$0\")") == "abbc");
-  CHECK(feel("replace(\"abc\", \"(b)\", \"$10\")") == "ab0c");   // no group 10: group 1, then "0"
+  CHECK(feel("replace(\"abc\", \"(b)\", \"$10\")") == "ab0c");  // no group 10: group 1, then "0"
   CHECK(feel("replace(\"abc\", \"b\", \"\\\\$\")") == "a$c");
-  CHECK(feel("replace(\"abc\", \"b\", \"$\")").is_null());        // invalid replacement
-  CHECK(feel("replace(\"abc\", \"x*\", \"-\")").is_null());      // the pattern matches ""
+  CHECK(feel("replace(\"abc\", \"b\", \"$\")").is_null());   // invalid replacement
+  CHECK(feel("replace(\"abc\", \"x*\", \"-\")").is_null());  // the pattern matches ""
   CHECK(feel("replace(\"a.b\", \".\", \"$1\", \"q\")") == "a$1b");
   CHECK(feel("replace(\"Hello\", \"L\", \"l\", \"i\")") == "Hello");
   CHECK(feel("split(\"a;b;c;;\", \";\")") == nlohmann::json({"a", "b", "c", "", ""}));
@@ -109,7 +112,9 @@ TEST_CASE("replace() uses F&O's $N and escapes, and split() is F&O's tokenize", 
   CHECK(feel("split(\"John Doe\", \"\\\\s\")") == nlohmann::json({"John", "Doe"}));
 }
 
-TEST_CASE("form patterns are ECMAScript: \\d is ASCII, dot stops at line ends, a match anywhere counts", "[expr][regex]") {
+TEST_CASE(
+    "form patterns are ECMAScript: \\d is ASCII, dot stops at line ends, a match anywhere counts",
+    "[expr][regex]") {
   auto re = Regex::compile("\\d{3}", "", RegexDialect::ECMAScript);
   REQUIRE(re);
   CHECK((*re)->search("ab123"));
@@ -119,7 +124,9 @@ TEST_CASE("form patterns are ECMAScript: \\d is ASCII, dot stops at line ends, a
   CHECK((*named)->search("2024-A"));
   auto dot = Regex::compile("^a.b$", "", RegexDialect::ECMAScript);
   REQUIRE(dot);
-  CHECK_FALSE((*dot)->search("a\xE2\x80\xA8" "b"));  // U+2028 is a line terminator
+  CHECK_FALSE(
+      (*dot)->search("a\xE2\x80\xA8"
+                     "b"));  // U+2028 is a line terminator
   CHECK((*dot)->search("axb"));
 }
 

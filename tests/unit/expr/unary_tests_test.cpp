@@ -39,8 +39,8 @@ TEST_CASE("unary tests: any, comparisons, ranges, lists, negation, ?", "[expr][u
 }
 
 TEST_CASE("unary tests follow FEEL null semantics", "[expr][unary]") {
-  CHECK(run("< 10", Value()).is_null());       // a missing input: undecided, not false
-  CHECK(run("< 10", Value("x")).is_null());    // wrong type: undecided
+  CHECK(run("< 10", Value()).is_null());     // a missing input: undecided, not false
+  CHECK(run("< 10", Value("x")).is_null());  // wrong type: undecided
   CHECK_FALSE(holds("\"a\"", Value()));
 }
 
@@ -50,7 +50,8 @@ TEST_CASE("unary test syntax errors name the column", "[expr][unary]") {
   CHECK(bad.error().code == elva::Errc::ExpressionError);
 }
 
-TEST_CASE("compile_cached compiles a text once and shares it, and errors are not cached", "[expr][cache]") {
+TEST_CASE("compile_cached compiles a text once and shares it, and errors are not cached",
+          "[expr][cache]") {
   auto a = Expression::compile_cached("=amount > 100");
   auto b = Expression::compile_cached("=amount > 100");
   REQUIRE(a);

@@ -1,13 +1,11 @@
 // Forms (engine/forms): hostile form files and hostile submissions. read_form never throws
 // whatever the JSON holds; patterns and e-mail checks are linear in the value (RE2); messages
 // name fields, never the submitted values.
-#include <catch2/catch.hpp>
-
-#include <string>
-
-#include <nlohmann/json.hpp>
-
 #include "forms/forms.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
 
 using namespace elva;
 using nlohmann::json;
@@ -28,8 +26,12 @@ std::vector<forms::FieldError> submit(const forms::Form& f, const json& data) {
 
 }  // namespace
 
-TEST_CASE("a 100,000-character value against an e-mail field is checked in linear time", "[forms][limits]") {
-  const auto f = form_of(json::array({{{"type", "textfield"}, {"key", "mail"}, {"label", "E-mail"}, {"validate", {{"validationType", "email"}}}}}));
+TEST_CASE("a 100,000-character value against an e-mail field is checked in linear time",
+          "[forms][limits]") {
+  const auto f = form_of(json::array({{{"type", "textfield"},
+                                       {"key", "mail"},
+                                       {"label", "E-mail"},
+                                       {"validate", {{"validationType", "email"}}}}}));
   const std::string long_local(100000, 'a');
   auto errors = submit(f, {{"mail", long_local + "@"}});
   REQUIRE(errors.size() == 1);
@@ -39,25 +41,35 @@ TEST_CASE("a 100,000-character value against an e-mail field is checked in linea
   CHECK(submit(f, {{"mail", std::string(100000, '@')}}).size() == 1);
 }
 
-TEST_CASE("a pattern with nested quantifiers against 100,000 characters finishes", "[forms][limits]") {
-  const auto f = form_of(json::array({{{"type", "textfield"}, {"key", "code"}, {"label", "Code"}, {"validate", {{"pattern", "^(a+)+$"}}}}}));
+TEST_CASE("a pattern with nested quantifiers against 100,000 characters finishes",
+          "[forms][limits]") {
+  const auto f = form_of(json::array({{{"type", "textfield"},
+                                       {"key", "code"},
+                                       {"label", "Code"},
+                                       {"validate", {{"pattern", "^(a+)+$"}}}}}));
   auto errors = submit(f, {{"code", std::string(100000, 'a') + "!"}});
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].message == "Code does not have the expected format (^(a+)+$)");
   CHECK(submit(f, {{"code", std::string(100000, 'a')}}).empty());
 }
 
-TEST_CASE("form patterns keep form-js semantics: ECMAScript, a match anywhere in the value", "[forms]") {
-  const auto f = form_of(json::array({{{"type", "textfield"}, {"key", "zip"}, {"validate", {{"pattern", "\\d{5}"}}}}}));
+TEST_CASE("form patterns keep form-js semantics: ECMAScript, a match anywhere in the value",
+          "[forms]") {
+  const auto f = form_of(json::array(
+      {{{"type", "textfield"}, {"key", "zip"}, {"validate", {{"pattern", "\\d{5}"}}}}}));
   CHECK(submit(f, {{"zip", "12345"}}).empty());
   CHECK(submit(f, {{"zip", "SE-12345"}}).empty());  // form-js: new RegExp(pattern).test(value)
   CHECK(submit(f, {{"zip", "1234"}}).size() == 1);
 }
 
-TEST_CASE("patterns RE2 cannot run are refused when the form is read, naming what is missing", "[forms]") {
+TEST_CASE("patterns RE2 cannot run are refused when the form is read, naming what is missing",
+          "[forms]") {
   for (const auto& [pattern, words] : std::vector<std::pair<std::string, std::string>>{
            {"(?=.*\\d)", "lookahead"}, {"(a)\\1", "back-reference"}, {"(", "parentheses"}}) {
-    auto f = forms::read_form(json{{"components", json::array({{{"type", "textfield"}, {"key", "p"}, {"validate", {{"pattern", pattern}}}}})}});
+    auto f = forms::read_form(
+        json{{"components",
+              json::array(
+                  {{{"type", "textfield"}, {"key", "p"}, {"validate", {{"pattern", pattern}}}}})}});
     INFO(pattern);
     REQUIRE_FALSE(f);
     CHECK(f.error().message.find("component 1 (textfield 'p'): validate.pattern: ") == 0);
@@ -65,20 +77,23 @@ TEST_CASE("patterns RE2 cannot run are refused when the form is read, naming wha
   }
 }
 
-TEST_CASE("a form file with values of the wrong types is refused, never thrown at", "[forms][limits]") {
-  for (const std::string text : {
-           R"({"components": [1]})", R"({"components": [{"type": 5}]})", R"({"components": [{"type": "textfield", "key": 5}]})",
-           R"({"components": [{"type": "textfield", "key": "a", "validate": {"validationType": 5}}]})",
-           R"({"components": [{"type": "textfield", "key": "a", "validate": {"pattern": 5}}]})",
-           R"({"components": [{"type": "textfield", "key": "a", "validate": []}]})",
-           R"({"components": [{"type": "select", "key": "a", "values": [{"value": 1, "label": 5}]}]})",
-           R"({"components": {"a": 1}})", R"({"components": [{"type": "group", "components": 7}]})", R"([])", R"("form")",
-           R"({"id": 5, "components": []})"}) {
+TEST_CASE("a form file with values of the wrong types is refused, never thrown at",
+          "[forms][limits]") {
+  for (const std::string text :
+       {R"({"components": [1]})", R"({"components": [{"type": 5}]})",
+        R"({"components": [{"type": "textfield", "key": 5}]})",
+        R"({"components": [{"type": "textfield", "key": "a", "validate": {"validationType": 5}}]})",
+        R"({"components": [{"type": "textfield", "key": "a", "validate": {"pattern": 5}}]})",
+        R"({"components": [{"type": "textfield", "key": "a", "validate": []}]})",
+        R"({"components": [{"type": "select", "key": "a", "values": [{"value": 1, "label": 5}]}]})",
+        R"({"components": {"a": 1}})", R"({"components": [{"type": "group", "components": 7}]})",
+        R"([])", R"("form")", R"({"id": 5, "components": []})"}) {
     INFO(text);
     auto doc = json::parse(text);
     CHECK_NOTHROW(forms::read_form(doc));
   }
-  auto lenient = forms::read_form(json::parse(R"({"components": [{"type": "textfield", "key": "a", "label": 5, "readonly": "=x", "subtype": 3}]})"));
+  auto lenient = forms::read_form(json::parse(
+      R"({"components": [{"type": "textfield", "key": "a", "label": 5, "readonly": "=x", "subtype": 3}]})"));
   REQUIRE(lenient);
   CHECK(lenient->fields[0].label == "a");
   CHECK_FALSE(lenient->fields[0].readonly);
@@ -97,12 +112,14 @@ TEST_CASE("form files are read with the JSON limits", "[forms][limits]") {
   auto f = forms::read_form_text(deep);
   REQUIRE_FALSE(f);
   CHECK(f.error().message == "the form nests arrays and objects deeper than 64 levels");
-  auto ok = forms::read_form_text(R"({"id": "f", "components": [{"type": "number", "key": "n", "validate": {"max": 3}}]})");
+  auto ok = forms::read_form_text(
+      R"({"id": "f", "components": [{"type": "number", "key": "n", "validate": {"max": 3}}]})");
   REQUIRE(ok);
   CHECK(ok->id == "f");
 }
 
-TEST_CASE("unknown keys in a submission are named shortly, and listed at most 100 times", "[forms][limits]") {
+TEST_CASE("unknown keys in a submission are named shortly, and listed at most 100 times",
+          "[forms][limits]") {
   const auto f = form_of(json::array({{{"type", "number"}, {"key", "n"}}}));
   json data = json::object();
   for (int i = 0; i < 1000; ++i) data["k" + std::to_string(i)] = i;

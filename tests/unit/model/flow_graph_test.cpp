@@ -1,6 +1,7 @@
+#include "model/flow_graph.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "model/flow_graph.hpp"
 #include "support/bpmn_fixture.hpp"
 
 using namespace elva;

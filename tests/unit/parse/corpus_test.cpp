@@ -2,7 +2,6 @@
 // read matches the corpus's own element counts. The id-by-id comparison with the reference
 // reader bpmn-moddle runs in tests/peers/moddle_compare.js.
 #include <catch2/catch.hpp>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -28,7 +27,8 @@ std::string slurp(const fs::path& p) {
 
 TEST_CASE("every MIWG reference model is read", "[parse][corpus]") {
   const auto dir = corpus_dir();
-  if (!fs::exists(dir)) FAIL("MIWG corpus not found at " << dir << " (expected ../shared beside the repository)");
+  if (!fs::exists(dir))
+    FAIL("MIWG corpus not found at " << dir << " (expected ../shared beside the repository)");
   std::size_t files = 0, processes = 0, elements = 0, flows = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".bpmn") continue;
@@ -58,7 +58,8 @@ TEST_CASE("C.8.0 binds BPMN to four prefixes and is still read fully", "[parse][
   CHECK(flows > 0);
 }
 
-TEST_CASE("inputs the fuzzer once crashed on are read and described without a crash", "[parse][fuzz]") {
+TEST_CASE("inputs the fuzzer once crashed on are read and described without a crash",
+          "[parse][fuzz]") {
   const char* src = std::getenv("ELVA_SOURCE_DIR");
   const auto dir = fs::path(src ? src : ".") / "tests" / "data" / "fuzz-regressions";
   std::size_t n = 0;

@@ -15,8 +15,9 @@ Diagnostic only_error(const test::Read& r) {
 }  // namespace
 
 TEST_CASE("malformed XML names the line and column", "[parse][hostile]") {
-  auto r = test::read_xml("<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n"
-                          "  <process id=\"p\">\n  </proces>\n</definitions>");
+  auto r = test::read_xml(
+      "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">\n"
+      "  <process id=\"p\">\n  </proces>\n</definitions>");
   const auto d = only_error(r);
   CHECK(d.message.rfind("malformed XML", 0) == 0);
   CHECK(d.pos.line == 3);
@@ -24,15 +25,16 @@ TEST_CASE("malformed XML names the line and column", "[parse][hostile]") {
 
 TEST_CASE("XML that is not BPMN is refused with what was found", "[parse][hostile]") {
   const auto d = only_error(test::read_xml("<html><body>hello</body></html>"));
-  CHECK(d.message == "not a BPMN 2.0 file: the root element is <html> in no namespace; expected "
-                     "<definitions> in namespace 'http://www.omg.org/spec/BPMN/20100524/MODEL'");
+  CHECK(d.message ==
+        "not a BPMN 2.0 file: the root element is <html> in no namespace; expected "
+        "<definitions> in namespace 'http://www.omg.org/spec/BPMN/20100524/MODEL'");
 }
 
 TEST_CASE("empty, whitespace-only and binary files are refused", "[parse][hostile]") {
   CHECK(only_error(test::read_xml("")).message.find("file is empty") == 0);
   CHECK(only_error(test::read_xml(" \n\t ")).message.find("file is empty") == 0);
-  CHECK(only_error(test::read_xml(std::string("\x89PNG\r\n\x1a\n\0\0\0", 11))).message.find("binary") !=
-        std::string::npos);
+  CHECK(only_error(test::read_xml(std::string("\x89PNG\r\n\x1a\n\0\0\0", 11)))
+            .message.find("binary") != std::string::npos);
   CHECK(only_error(test::read_xml(std::string("\xff\xfe<\0d\0", 6))).message.find("UTF-16") !=
         std::string::npos);
 }
@@ -49,10 +51,12 @@ TEST_CASE("a DOCTYPE with entity expansion (billion laughs) is refused", "[parse
   std::string xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n <!ENTITY lol \"lol\">\n";
   for (int i = 1; i < 10; ++i) {
     xml += " <!ENTITY lol" + std::to_string(i) + " \"";
-    for (int j = 0; j < 10; ++j) xml += "&lol" + std::string(i == 1 ? "" : std::to_string(i - 1)) + ";";
+    for (int j = 0; j < 10; ++j)
+      xml += "&lol" + std::string(i == 1 ? "" : std::to_string(i - 1)) + ";";
     xml += "\">\n";
   }
-  xml += "]>\n<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">&lol9;</definitions>";
+  xml +=
+      "]>\n<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">&lol9;</definitions>";
   const auto d = only_error(test::read_xml(xml));
   CHECK(d.message.find("DOCTYPE declarations are not allowed") == 0);
   CHECK(d.pos.line == 2);
@@ -65,7 +69,8 @@ TEST_CASE("a file over the size limit is refused unread", "[parse][hostile]") {
 }
 
 TEST_CASE("10,000-deep nesting is refused without recursion", "[parse][hostile]") {
-  std::string xml = "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\">";
+  std::string xml =
+      "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\">";
   for (int i = 0; i < 10000; ++i) xml += "<subProcess id=\"s" + std::to_string(i) + "\">";
   for (int i = 0; i < 10000; ++i) xml += "</subProcess>";
   xml += "</process></definitions>";
@@ -74,7 +79,8 @@ TEST_CASE("10,000-deep nesting is refused without recursion", "[parse][hostile]"
 }
 
 TEST_CASE("nesting just under the limit is read", "[parse][hostile]") {
-  std::string xml = "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\">";
+  std::string xml =
+      "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\"><process id=\"p\">";
   for (int i = 0; i < 500; ++i) xml += "<subProcess id=\"s" + std::to_string(i) + "\">";
   for (int i = 0; i < 500; ++i) xml += "</subProcess>";
   xml += "</process></definitions>";
@@ -108,9 +114,10 @@ TEST_CASE("invalid UTF-8 is refused at its line and column", "[parse][hostile]")
 }
 
 TEST_CASE("a file that declares ISO-8859-1 is converted and read", "[parse][hostile]") {
-  auto r = test::read_xml("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
-                          "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">"
-                          "<process id=\"p\" name=\"G\xf6teborg\"/></definitions>");
+  auto r = test::read_xml(
+      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n"
+      "<definitions xmlns=\"http://www.omg.org/spec/BPMN/20100524/MODEL\">"
+      "<process id=\"p\" name=\"G\xf6teborg\"/></definitions>");
   REQUIRE(r.result.definitions);
   CHECK(r.process().name == "G\xc3\xb6teborg");
 }

@@ -7,11 +7,15 @@ using namespace elva::model;
 
 TEST_CASE("the reader resolves the BPMN namespace by URI, whatever the prefix", "[parse]") {
   for (const std::string prefix : {"bpmn:", "bpmn2:", "semantic:", "model:", ""}) {
-    const std::string ns = prefix.empty() ? "xmlns" : "xmlns:" + prefix.substr(0, prefix.size() - 1);
+    const std::string ns =
+        prefix.empty() ? "xmlns" : "xmlns:" + prefix.substr(0, prefix.size() - 1);
     const std::string xml = "<" + prefix + "definitions " + ns +
                             "=\"http://www.omg.org/spec/BPMN/20100524/MODEL\" id=\"d\">"
-                            "<" + prefix + "process id=\"p\"><" + prefix + "startEvent id=\"s\"/>"
-                            "</" + prefix + "process></" + prefix + "definitions>";
+                            "<" +
+                            prefix + "process id=\"p\"><" + prefix +
+                            "startEvent id=\"s\"/>"
+                            "</" +
+                            prefix + "process></" + prefix + "definitions>";
     INFO(xml);
     auto r = test::read_xml(xml);
     REQUIRE(r.result.definitions);
@@ -23,7 +27,8 @@ TEST_CASE("the reader resolves the BPMN namespace by URI, whatever the prefix", 
 TEST_CASE("a prefix bound to another namespace is not BPMN", "[parse]") {
   auto r = test::read_xml(R"(<bpmn:definitions xmlns:bpmn="urn:something-else" id="d"/>)");
   CHECK_FALSE(r.result.definitions);
-  CHECK(r.has_error("not a BPMN 2.0 file: the root element is <definitions> in namespace 'urn:something-else'"));
+  CHECK(r.has_error(
+      "not a BPMN 2.0 file: the root element is <definitions> in namespace 'urn:something-else'"));
 }
 
 TEST_CASE("elements keep their line and column", "[parse]") {
@@ -56,7 +61,8 @@ TEST_CASE("sub-process children have the sub-process as scope", "[parse]") {
   CHECK(p.find("t")->scope == p.find("sub")->index);
   CHECK(p.find("events")->type == ElementType::EventSubProcess);
   CHECK_FALSE(p.find("es")->event()->interrupting);
-  CHECK(p.find("sub")->as<SubProcessSpec>()->children.size() == 3);  // in, t, events (es is inside events)
+  CHECK(p.find("sub")->as<SubProcessSpec>()->children.size() ==
+        3);  // in, t, events (es is inside events)
   CHECK(p.scope_id(p.find("t")->scope) == "sub");
   CHECK(p.scope_id(p.find("s")->scope) == "p");
 }
@@ -82,7 +88,8 @@ TEST_CASE("Elva's own attributes and elements set task properties", "[parse][ext
   CHECK(approve->form_key == "approve-hire.form.json");
 }
 
-TEST_CASE("a misspelt Elva attribute is an error that suggests the right name", "[parse][extensions]") {
+TEST_CASE("a misspelt Elva attribute is an error that suggests the right name",
+          "[parse][extensions]") {
   auto r = test::read_process(R"(<userTask id="u" elva:asignee="anna"/>)");
   CHECK(r.has_error("unknown attribute elva:asignee (did you mean elva:assignee?)", "u"));
 }
@@ -142,7 +149,8 @@ TEST_CASE("Camunda 7 extensions map, and Java delegates are refused in executabl
   CHECK(call->out.at(0).target == "childResult");
 }
 
-TEST_CASE("the camunda prefix bound to the Activiti URI is read as Activiti", "[parse][extensions]") {
+TEST_CASE("the camunda prefix bound to the Activiti URI is read as Activiti",
+          "[parse][extensions]") {
   auto r = test::read_xml(R"(<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"
       xmlns:camunda="http://activiti.org/bpmn" id="d">
       <process id="p"><userTask id="u" camunda:assignee="kermit" camunda:madeUp="1"/></process>

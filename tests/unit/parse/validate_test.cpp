@@ -8,7 +8,8 @@ namespace {
 // start -> X -> end, with X given.
 std::string around(const std::string& x, const std::string& id) {
   return R"(<startEvent id="s"/><sequenceFlow id="in" sourceRef="s" targetRef=")" + id + R"("/>)" +
-         x + R"(<sequenceFlow id="out" sourceRef=")" + id + R"(" targetRef="e"/><endEvent id="e"/>)";
+         x + R"(<sequenceFlow id="out" sourceRef=")" + id +
+         R"(" targetRef="e"/><endEvent id="e"/>)";
 }
 }  // namespace
 
@@ -19,7 +20,8 @@ TEST_CASE("a small correct executable process has no errors and no warnings", "[
 }
 
 TEST_CASE("dangling sequence flow references are errors on the flow", "[validate]") {
-  auto r = test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="nowhere"/>)");
+  auto r = test::read_process(
+      R"(<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="nowhere"/>)");
   CHECK(r.has_error("targetRef 'nowhere' is not a flow node of process 'p'", "f"));
 }
 
@@ -28,19 +30,24 @@ TEST_CASE("a sequence flow may not cross a sub-process boundary", "[validate]") 
     <subProcess id="sub"><startEvent id="in"/><task id="inner"/>
       <sequenceFlow id="ok" sourceRef="in" targetRef="inner"/></subProcess>
     <sequenceFlow id="bad" sourceRef="s" targetRef="inner"/>)");
-  CHECK(r.has_error("sequence flow leaves its scope: 's' is in process 'p' but 'inner' is in sub-process 'sub'", "bad"));
+  CHECK(r.has_error(
+      "sequence flow leaves its scope: 's' is in process 'p' but 'inner' is in sub-process 'sub'",
+      "bad"));
 }
 
 TEST_CASE("a gateway with no way out is an error", "[validate]") {
-  auto r = test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="g"/><exclusiveGateway id="g"/>)");
+  auto r = test::read_process(
+      R"(<startEvent id="s"/><sequenceFlow id="f" sourceRef="s" targetRef="g"/><exclusiveGateway id="g"/>)");
   CHECK(r.has_error("gateway has no outgoing sequence flow", "g"));
 }
 
 TEST_CASE("boundary events attach only to activities", "[validate]") {
   auto r = test::read_process(around(R"(<exclusiveGateway id="g"/>
     <boundaryEvent id="b" attachedToRef="g"><timerEventDefinition><timeDuration>PT1H</timeDuration></timerEventDefinition></boundaryEvent>
-    <boundaryEvent id="lost" attachedToRef="ghost"/>)", "g"));
-  CHECK(r.has_error("boundary events can only be attached to activities, but 'g' is a exclusiveGateway", "b"));
+    <boundaryEvent id="lost" attachedToRef="ghost"/>)",
+                                     "g"));
+  CHECK(r.has_error(
+      "boundary events can only be attached to activities, but 'g' is a exclusiveGateway", "b"));
   CHECK(r.has_error("attachedToRef 'ghost' is not a flow node", "lost"));
 }
 
@@ -64,7 +71,8 @@ TEST_CASE("event definitions must have their content", "[validate]") {
   CHECK(r.has_error("error end event has no errorRef", "err"));
 }
 
-TEST_CASE("non-executable processes get warnings, not errors, for missing execution details", "[validate]") {
+TEST_CASE("non-executable processes get warnings, not errors, for missing execution details",
+          "[validate]") {
   auto r = test::read_xml(test::bpmn(R"(<process id="p" isExecutable="false">
       <intermediateCatchEvent id="t"><timerEventDefinition/></intermediateCatchEvent>
       <serviceTask id="svc"/></process>)"));
@@ -87,18 +95,22 @@ TEST_CASE("executable processes refuse constructs Elva cannot run", "[validate]"
   CHECK(r.has_error("several event definitions", "multi"));
 }
 
-TEST_CASE("an exclusive gateway without default whose conditions may all fail is a warning", "[validate]") {
-  auto r = test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+TEST_CASE("an exclusive gateway without default whose conditions may all fail is a warning",
+          "[validate]") {
+  auto r =
+      test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
     <exclusiveGateway id="g"/>
     <sequenceFlow id="yes" sourceRef="g" targetRef="e1"><conditionExpression>=approved</conditionExpression></sequenceFlow>
     <sequenceFlow id="no" sourceRef="g" targetRef="e2"><conditionExpression>=not(approved)</conditionExpression></sequenceFlow>
     <endEvent id="e1"/><endEvent id="e2"/>
     <exclusiveGateway id="g2" default="nope"/>)");
-  CHECK(r.has_warning("no default flow: if no condition holds, the instance stops with an incident", "g"));
+  CHECK(r.has_warning("no default flow: if no condition holds, the instance stops with an incident",
+                      "g"));
   CHECK(r.has_error("default flow 'nope' is not an outgoing flow", "g2"));
 }
 
-TEST_CASE("executable processes need start events, sub-processes exactly one none start", "[validate]") {
+TEST_CASE("executable processes need start events, sub-processes exactly one none start",
+          "[validate]") {
   auto r = test::read_process(R"(<task id="t"/><subProcess id="sub"><task id="inner"/></subProcess>
     <subProcess id="evt" triggeredByEvent="true"><startEvent id="plain"/></subProcess>)");
   CHECK(r.has_error("executable process has no start event", "p"));
@@ -107,13 +119,17 @@ TEST_CASE("executable processes need start events, sub-processes exactly one non
 }
 
 TEST_CASE("link throws need a catch with the same name in their scope", "[validate]") {
-  auto r = test::read_process(around(R"(<intermediateThrowEvent id="go"><linkEventDefinition name="A"/></intermediateThrowEvent>)", "go") +
-    R"(<intermediateCatchEvent id="land"><linkEventDefinition name="B"/></intermediateCatchEvent>)");
+  auto r = test::read_process(
+      around(
+          R"(<intermediateThrowEvent id="go"><linkEventDefinition name="A"/></intermediateThrowEvent>)",
+          "go") +
+      R"(<intermediateCatchEvent id="land"><linkEventDefinition name="B"/></intermediateCatchEvent>)");
   CHECK(r.has_error("no link catch event named 'A'", "go"));
 }
 
 TEST_CASE("event-based gateways may only lead to catch events and receive tasks", "[validate]") {
-  auto r = test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+  auto r =
+      test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
     <eventBasedGateway id="g"/><sequenceFlow id="f1" sourceRef="g" targetRef="t"/>
     <sequenceFlow id="f2" sourceRef="g" targetRef="w"/>
     <task id="t"/><intermediateCatchEvent id="w"><timerEventDefinition><timeDuration>P1D</timeDuration></timerEventDefinition></intermediateCatchEvent>)");
@@ -122,13 +138,17 @@ TEST_CASE("event-based gateways may only lead to catch events and receive tasks"
 }
 
 TEST_CASE("call activities resolve across the files validated together", "[validate]") {
-  auto parent = test::read_xml(test::bpmn(R"(<process id="parent" isExecutable="true"><startEvent id="s"/>
+  auto parent =
+      test::read_xml(test::bpmn(R"(<process id="parent" isExecutable="true"><startEvent id="s"/>
     <sequenceFlow id="f" sourceRef="s" targetRef="c"/><callActivity id="c" calledElement="child"/></process>)"));
-  auto child = test::read_xml(test::bpmn(R"(<process id="child" isExecutable="true"><startEvent id="s"/></process>)"));
+  auto child = test::read_xml(
+      test::bpmn(R"(<process id="child" isExecutable="true"><startEvent id="s"/></process>)"));
   auto alone = parse::validate_across({parent.result.definitions.get()});
   REQUIRE(alone.size() == 1);
-  CHECK(alone[0].message.find("calls process 'child', which is in none of the files given") != std::string::npos);
-  CHECK(parse::validate_across({parent.result.definitions.get(), child.result.definitions.get()}).empty());
+  CHECK(alone[0].message.find("calls process 'child', which is in none of the files given") !=
+        std::string::npos);
+  CHECK(parse::validate_across({parent.result.definitions.get(), child.result.definitions.get()})
+            .empty());
 }
 
 TEST_CASE("diagnostics print as file:line:col: element 'id' (type): message", "[validate]") {
@@ -136,35 +156,45 @@ TEST_CASE("diagnostics print as file:line:col: element 'id' (type): message", "[
   bool found = false;
   for (const auto& d : r.all) {
     if (d.element_id == "svc" && d.severity == Severity::Error) {
-      CHECK(d.to_string().rfind("test.bpmn:6:1: element 'svc' (serviceTask): service task has no connector", 0) == 0);
+      CHECK(d.to_string().rfind(
+                "test.bpmn:6:1: element 'svc' (serviceTask): service task has no connector", 0) ==
+            0);
       found = true;
     }
   }
   CHECK(found);
 }
 
-TEST_CASE("expressions are compiled at validation: syntax errors name the element", "[validate][expr]") {
-  auto r = test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
+TEST_CASE("expressions are compiled at validation: syntax errors name the element",
+          "[validate][expr]") {
+  auto r =
+      test::read_process(R"(<startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
     <exclusiveGateway id="g" default="no"/>
     <sequenceFlow id="yes" sourceRef="g" targetRef="u"><conditionExpression>=amount &gt;</conditionExpression></sequenceFlow>
     <sequenceFlow id="no" sourceRef="g" targetRef="u"/>
     <userTask id="u" elva:assignee="=manager(" elva:candidateGroups="hr"><extensionElements>
       <elva:input source="=employee.name" target="name"/><elva:input source="${a &amp;&amp;}" target="b"/>
     </extensionElements></userTask>)");
-  CHECK(r.has_error("condition: syntax error at column 10: the expression ends too early in '=amount >'", "yes"));
+  CHECK(r.has_error(
+      "condition: syntax error at column 10: the expression ends too early in '=amount >'", "yes"));
   CHECK(r.has_error("assignee: syntax error", "u"));
   CHECK(r.has_error("input 'b': syntax error", "u"));
   CHECK_FALSE(r.has_error("input 'name'", "u"));
   CHECK_FALSE(r.has_error("candidateGroups", "u"));  // a literal, not an expression
 }
 
-TEST_CASE("conditions in a language Elva does not run are errors, also when declared on definitions", "[validate][expr]") {
+TEST_CASE(
+    "conditions in a language Elva does not run are errors, also when declared on definitions",
+    "[validate][expr]") {
   auto r = test::read_xml(R"(<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d"
       expressionLanguage="http://www.w3.org/1999/XPath">
     <process id="p" isExecutable="true"><startEvent id="s"/><sequenceFlow id="f0" sourceRef="s" targetRef="g"/>
     <exclusiveGateway id="g" default="b"/>
     <sequenceFlow id="a" sourceRef="g" targetRef="e"><conditionExpression>getDataObject('x')</conditionExpression></sequenceFlow>
     <sequenceFlow id="b" sourceRef="g" targetRef="e"/><endEvent id="e"/></process></definitions>)");
-  CHECK(r.has_error("condition language 'http://www.w3.org/1999/XPath' (declared by expressionLanguage on <definitions>) is not supported", "a"));
+  CHECK(
+      r.has_error("condition language 'http://www.w3.org/1999/XPath' (declared by "
+                  "expressionLanguage on <definitions>) is not supported",
+                  "a"));
   CHECK_FALSE(r.has_error("syntax error", "a"));
 }

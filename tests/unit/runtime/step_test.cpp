@@ -1,11 +1,11 @@
 // The deterministic core: (state, command) -> events, given/when/then.
-#include <catch2/catch.hpp>
+#include "runtime/step.hpp"
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 
 #include "elva/scenario.hpp"
-#include "runtime/step.hpp"
 #include "support/bpmn_fixture.hpp"
 
 using namespace elva;
@@ -17,7 +17,8 @@ struct Instance {
   InstanceState state;
   ManualEnv env{0};
   explicit Instance(const std::string& elements) : read(test::read_process(elements)) {
-    state.process = std::shared_ptr<const model::ProcessDefinition>(read.result.definitions, &read.process());
+    state.process =
+        std::shared_ptr<const model::ProcessDefinition>(read.result.definitions, &read.process());
   }
   std::vector<std::string> run(const Command& c) {
     auto r = step(state, c, env);
@@ -27,18 +28,21 @@ struct Instance {
     return lines;
   }
   Key waiting(const std::string& id) const {
-    for (const auto& [k, el] : state.elements) if (state.process->elements[el.element].id == id) return k;
+    for (const auto& [k, el] : state.elements)
+      if (state.process->elements[el.element].id == id) return k;
     return 0;
   }
 };
 }  // namespace
 
 TEST_CASE("a started instance runs to its first wait state and stops there", "[runtime]") {
-  Instance i(R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="u"/><userTask id="u"/>
+  Instance i(
+      R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="u"/><userTask id="u"/>
                <sequenceFlow id="f2" sourceRef="u" targetRef="e"/><endEvent id="e"/>)");
   auto events = i.run(StartInstance{{{"x", 1}}, "B-1", 0, 0, ""});
   CHECK(events == std::vector<std::string>{"started p", "set {\"x\":1}", "activated s (startEvent)",
-                                           "completed s", "took f1", "activated u (userTask)", "task u for anyone"});
+                                           "completed s", "took f1", "activated u (userTask)",
+                                           "task u for anyone"});
   CHECK(i.state.status == InstanceStatus::Active);
   WHEN("the user task is completed") {
     i.run(CompleteWait{i.waiting("u"), {{"done", true}}});
@@ -51,7 +55,8 @@ TEST_CASE("a started instance runs to its first wait state and stops there", "[r
 }
 
 TEST_CASE("commands that do not fit the instance are refused, not applied", "[runtime]") {
-  Instance i(R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="u"/><userTask id="u"/>)");
+  Instance i(
+      R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="u"/><userTask id="u"/>)");
   i.run(StartInstance{});
   const auto version = i.state.version;
   CHECK_FALSE(step(i.state, CompleteJob{999, {}}, i.env));
@@ -67,7 +72,8 @@ TEST_CASE("an incident can be resolved and the element retried", "[runtime][inci
                <endEvent id="e"/>)");
   i.run(StartInstance{});
   REQUIRE(i.state.incidents.size() == 1);
-  CHECK(i.state.incidents.begin()->second.message == "no outgoing flow's condition holds and there is no default flow");
+  CHECK(i.state.incidents.begin()->second.message ==
+        "no outgoing flow's condition holds and there is no default flow");
   // Fix the data, then retry.
   InstanceState& s = i.state;
   s.variables["ok"] = true;  // (a variable update command comes with the store)
@@ -75,9 +81,11 @@ TEST_CASE("an incident can be resolved and the element retried", "[runtime][inci
   CHECK(s.status == InstanceStatus::Completed);
 }
 
-TEST_CASE("the same scenario gives the same event sequence on every run", "[runtime][determinism]") {
+TEST_CASE("the same scenario gives the same event sequence on every run",
+          "[runtime][determinism]") {
   const char* src = std::getenv("ELVA_SOURCE_DIR");
-  const std::string path = std::string(src ? src : ".") + "/tests/scenarios/events-message-link-timer-cycle.scenario.json";
+  const std::string path = std::string(src ? src : ".") +
+                           "/tests/scenarios/events-message-link-timer-cycle.scenario.json";
   auto first = run_scenario(path);
   auto second = run_scenario(path);
   REQUIRE(first);
@@ -87,7 +95,8 @@ TEST_CASE("the same scenario gives the same event sequence on every run", "[runt
   CHECK(first->trace == second->trace);
 }
 
-TEST_CASE("input mappings are the element's local variables and its job's input", "[runtime][variables]") {
+TEST_CASE("input mappings are the element's local variables and its job's input",
+          "[runtime][variables]") {
   Instance i(R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
                <serviceTask id="t" elva:connector="hr.lookup">
                  <extensionElements><elva:input source="=id" target="employee"/>
@@ -105,7 +114,8 @@ TEST_CASE("input mappings are the element's local variables and its job's input"
     i.run(CompleteJob{job.key, {{"name", "Anna"}}});
     THEN("only the outputs reach the process; the locals end with the task") {
       CHECK(i.state.status == InstanceStatus::Completed);
-      CHECK(i.state.variables == nlohmann::json{{"id", "E7"}, {"secret", "pw"}, {"found", "E7-x/Anna"}});
+      CHECK(i.state.variables ==
+            nlohmann::json{{"id", "E7"}, {"secret", "pw"}, {"found", "E7-x/Anna"}});
     }
   }
 }
@@ -121,8 +131,10 @@ TEST_CASE("a retried multi-instance iteration stays that iteration", "[runtime][
     while (!i.state.jobs.empty() && i.state.incidents.empty()) {
       const Job job = i.state.jobs.begin()->second;
       const auto& item = job.input["item"];
-      if (item.is_number()) i.run(CompleteJob{job.key, {{"r", 100 / item.get<int>()}}});
-      else i.run(FailJob{job.key, "not a number"});
+      if (item.is_number())
+        i.run(CompleteJob{job.key, {{"r", 100 / item.get<int>()}}});
+      else
+        i.run(FailJob{job.key, "not a number"});
     }
   };
   i.run(StartInstance{{{"items", {4, "zero", 5}}}, "", 0, 0, ""});
@@ -141,7 +153,10 @@ TEST_CASE("a retried multi-instance iteration stays that iteration", "[runtime][
   }
 }
 
-TEST_CASE("a parallel multi-instance iteration sees its item and counters but not the bookkeeping of the engine", "[runtime]") {
+TEST_CASE(
+    "a parallel multi-instance iteration sees its item and counters but not the bookkeeping of the "
+    "engine",
+    "[runtime]") {
   Instance i(R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="t"/>
                <serviceTask id="t" elva:connector="calc.check">
                  <multiInstanceLoopCharacteristics elva:collection="=items" elva:elementVariable="item"/></serviceTask>
@@ -158,7 +173,8 @@ TEST_CASE("a parallel multi-instance iteration sees its item and counters but no
 
 TEST_CASE("a user task's assignment is evaluated when it is activated", "[runtime]") {
   auto created = [](const std::vector<Event>& events) {
-    for (const auto& e : events) if (const auto* t = std::get_if<UserTaskCreated>(&e)) return *t;
+    for (const auto& e : events)
+      if (const auto* t = std::get_if<UserTaskCreated>(&e)) return *t;
     return UserTaskCreated{};
   };
   Instance i(R"X(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="u"/>
@@ -166,7 +182,8 @@ TEST_CASE("a user task's assignment is evaluated when it is activated", "[runtim
                          elva:dueDate="P3D" elva:followUpDate="=date and time(&quot;2026-12-01T09:00:00Z&quot;)" elva:priority="=7*10"
                          elva:formKey="approve-hire"/>)X");
   i.env.set_now(86'400'000);  // 1970-01-02
-  auto r = step(i.state, StartInstance{{{"manager", "maria"}, {"unit", "school-7"}}, "", 0, 0, ""}, i.env);
+  auto r = step(i.state, StartInstance{{{"manager", "maria"}, {"unit", "school-7"}}, "", 0, 0, ""},
+                i.env);
   REQUIRE(r);
   const auto t = created(r->events);
   CHECK(t.assignee == "maria");

@@ -1,7 +1,6 @@
 // The store seam's contract (store.hpp, batch.hpp), checked against both stores: the memory
 // store always, PostgreSQL on the server scripts/test starts ([pg]).
 #include <catch2/catch.hpp>
-
 #include <functional>
 
 #include "store/memory/memory_store.hpp"
@@ -38,7 +37,9 @@ std::int64_t define(Store& s, const std::string& process_id) {
     if (!dep) return fail(dep.error());
     auto latest = tx.latest_definition(process_id);
     if (!latest) return fail(latest.error());
-    auto d = tx.insert_definition({0, process_id, *latest ? (*latest)->version + 1 : 1, process_id, "x.bpmn", "<x/>", "h", ""}, *dep);
+    auto d = tx.insert_definition({0, process_id, *latest ? (*latest)->version + 1 : 1, process_id,
+                                   "x.bpmn", "<x/>", "h", ""},
+                                  *dep);
     if (!d) return fail(d.error());
     id = *d;
     return {};
@@ -46,7 +47,8 @@ std::int64_t define(Store& s, const std::string& process_id) {
   return id;
 }
 
-Batch::Instance instance_row(Key id, std::int64_t definition, std::uint64_t version, std::uint64_t expected, bool fresh) {
+Batch::Instance instance_row(Key id, std::int64_t definition, std::uint64_t version,
+                             std::uint64_t expected, bool fresh) {
   Batch::Instance i;
   i.snapshot = {id, definition, version, json{{"vars", {{"n", version}}}}};
   i.expected_version = expected;
@@ -115,7 +117,8 @@ TEST_CASE("a row added and removed in one batch is neither written nor deleted",
   });
 }
 
-TEST_CASE("what a transaction did before its batch is undone when it ends without commit", "[store]") {
+TEST_CASE("what a transaction did before its batch is undone when it ends without commit",
+          "[store]") {
   on_both_stores([](Store& s) {
     Batch b;
     b.buffer_message({0, "answer", "K", json{{"n", 1}}}, 1'000'000);
@@ -136,7 +139,9 @@ TEST_CASE("what a transaction did before its batch is undone when it ends withou
   });
 }
 
-TEST_CASE("a message goes to the oldest matching subscription, and a keyless subscription takes any key", "[store]") {
+TEST_CASE(
+    "a message goes to the oldest matching subscription, and a keyless subscription takes any key",
+    "[store]") {
   on_both_stores([](Store& s) {
     const auto def = define(s, "p");
     Batch b;

@@ -14,18 +14,22 @@ class CallActivityBehavior : public ElementBehavior {
     std::string process_id = call->called_element;
     if (expr::looks_like_expression(process_id)) {
       auto v = ctx.evaluate(process_id, instance);
-      if (!v || !v->get<std::string>()) return ctx.raise_incident(instance, "calledElement '" + process_id + "' does not give a process id");
+      if (!v || !v->get<std::string>())
+        return ctx.raise_incident(instance,
+                                  "calledElement '" + process_id + "' does not give a process id");
       process_id = *v->get<std::string>();
     }
     const nlohmann::json visible = ctx.visible_variables(instance);
-    nlohmann::json vars = call->propagate_all_in || call->in.empty() ? visible : nlohmann::json::object();
+    nlohmann::json vars =
+        call->propagate_all_in || call->in.empty() ? visible : nlohmann::json::object();
     for (const auto& m : call->in) {
       if (!expr::looks_like_expression(m.source)) {  // a variable name (camunda:in source=)
         vars[m.target] = visible.contains(m.source) ? visible[m.source] : nlohmann::json();
         continue;
       }
       auto v = ctx.evaluate(m.source, instance);
-      if (!v) return ctx.raise_incident(instance, "in mapping '" + m.target + "': " + v.error().message);
+      if (!v)
+        return ctx.raise_incident(instance, "in mapping '" + m.target + "': " + v.error().message);
       vars[m.target] = v->to_json();
     }
     // Zeebe-style input mappings (already the call activity's locals) go to the child as well.
@@ -42,6 +46,9 @@ class CallActivityBehavior : public ElementBehavior {
 
 }  // namespace
 
-const ElementBehavior& call_activity_behavior() { static const CallActivityBehavior b; return b; }
+const ElementBehavior& call_activity_behavior() {
+  static const CallActivityBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

@@ -56,25 +56,29 @@ class MultiInstanceBodyBehavior : public ElementBehavior {
         if (!v) return ctx.raise_incident(body, "input collection: " + v.error().message);
         items = v->to_json();
         if (!items.is_array()) {
-          return ctx.raise_incident(body, "input collection '" + loop.input_collection + "' is " + items.dump() + ", not a list");
+          return ctx.raise_incident(body, "input collection '" + loop.input_collection + "' is " +
+                                              items.dump() + ", not a list");
         }
       } else {
         auto v = ctx.evaluate(loop.cardinality, body);
         if (!v) return ctx.raise_incident(body, "loop cardinality: " + v.error().message);
         auto n = v->to_json();
         if (!n.is_number_integer() || n.get<long>() < 0) {
-          return ctx.raise_incident(body, "loop cardinality '" + loop.cardinality + "' is " + n.dump() + ", not a whole number");
+          return ctx.raise_incident(body, "loop cardinality '" + loop.cardinality + "' is " +
+                                              n.dump() + ", not a whole number");
         }
         for (long i = 0; i < n.get<long>(); ++i) items.push_back(i + 1);
       }
-    } else if (loop.test_before && !loop.loop_condition.empty() && !is_true(ctx.evaluate(loop.loop_condition, body))) {
+    } else if (loop.test_before && !loop.loop_condition.empty() &&
+               !is_true(ctx.evaluate(loop.loop_condition, body))) {
       return ctx.complete(body);  // a while-loop whose condition is false at the start
     }
     const std::size_t count = items.size();
     if (count > ctx.env().limits().max_loop_items) {
-      return ctx.raise_incident(body, "the multi-instance has " + std::to_string(count) + " items, more than the " +
-                                          std::to_string(ctx.env().limits().max_loop_items) +
-                                          " one body may have; split the work, or raise the limit (--max-loop-items)");
+      return ctx.raise_incident(
+          body, "the multi-instance has " + std::to_string(count) + " items, more than the " +
+                    std::to_string(ctx.env().limits().max_loop_items) +
+                    " one body may have; split the work, or raise the limit (--max-loop-items)");
     }
     ctx.emit(LoopStarted{body, std::move(items), !loop.output_collection.empty()});
     if (loop.kind == model::LoopKind::MultiInstance && count == 0) return complete_body(ctx, body);
@@ -88,28 +92,33 @@ class MultiInstanceBodyBehavior : public ElementBehavior {
   // An iteration finished its work: its output is collected, then the next iteration starts,
   // the rest is cancelled when the completion condition holds, or the body completes when the
   // last one is done.
-  void on_child_completed(const model::Element& e, Key body, Key inner, StepContext& ctx) const override {
+  void on_child_completed(const model::Element& e, Key body, Key inner,
+                          StepContext& ctx) const override {
     const auto& loop = e.loop;
-    const auto index = static_cast<std::size_t>(ctx.state().elements.at(inner).local.value("loopCounter", 1) - 1);
+    const auto index =
+        static_cast<std::size_t>(ctx.state().elements.at(inner).local.value("loopCounter", 1) - 1);
     nlohmann::json output;
     if (!loop.output_collection.empty() && !loop.output_element.empty()) {
       if (auto v = ctx.evaluate(loop.output_element, inner)) output = v->to_json();
     }
     ctx.emit(IterationCompleted{body, inner, index, std::move(output)});
-    const bool condition_met = !loop.completion_condition.empty() && is_true(ctx.evaluate(loop.completion_condition, inner));
+    const bool condition_met = !loop.completion_condition.empty() &&
+                               is_true(ctx.evaluate(loop.completion_condition, inner));
     ctx.emit(ElementCompleted{inner, e.index});
 
     const auto& state = *ctx.state().elements.at(body).loop;
     const std::size_t next = state.next;
     if (loop.kind == model::LoopKind::Standard) {
-      if (next < maximum_of(loop.loop_maximum) && !loop.loop_condition.empty() && is_true(ctx.evaluate(loop.loop_condition, body))) {
+      if (next < maximum_of(loop.loop_maximum) && !loop.loop_condition.empty() &&
+          is_true(ctx.evaluate(loop.loop_condition, body))) {
         return start_iteration(ctx, body, next);
       }
       return complete_body(ctx, body);
     }
     if (condition_met) {  // enough: the rest is cancelled
       std::vector<Key> running;
-      for (const auto& [key, el] : ctx.state().elements) if (el.parent == body) running.push_back(key);
+      for (const auto& [key, el] : ctx.state().elements)
+        if (el.parent == body) running.push_back(key);
       ctx.terminate_all(running);
       return complete_body(ctx, body);
     }
@@ -121,6 +130,9 @@ class MultiInstanceBodyBehavior : public ElementBehavior {
 
 }  // namespace
 
-const ElementBehavior& multi_instance_body_behavior() { static const MultiInstanceBodyBehavior b; return b; }
+const ElementBehavior& multi_instance_body_behavior() {
+  static const MultiInstanceBodyBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

@@ -18,13 +18,17 @@ class SubProcessBehavior : public ElementBehavior {
     ctx.raise_incident(instance, "the sub-process has no none start event");
   }
 
-  void on_child_completed(const model::Element&, Key instance, Key, StepContext& ctx) const override {
+  void on_child_completed(const model::Element&, Key instance, Key,
+                          StepContext& ctx) const override {
     if (ctx.scope_is_done(instance)) ctx.complete(instance);
   }
 };
 
 }  // namespace
 
-const ElementBehavior& sub_process_behavior() { static const SubProcessBehavior b; return b; }
+const ElementBehavior& sub_process_behavior() {
+  static const SubProcessBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

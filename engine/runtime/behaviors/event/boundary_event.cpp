@@ -8,11 +8,16 @@ namespace {
 
 class BoundaryEventBehavior : public ElementBehavior {
  public:
-  void on_activate(const model::Element&, Key instance, StepContext& ctx) const override { ctx.complete(instance); }
+  void on_activate(const model::Element&, Key instance, StepContext& ctx) const override {
+    ctx.complete(instance);
+  }
 };
 
 }  // namespace
 
-const ElementBehavior& boundary_event_behavior() { static const BoundaryEventBehavior b; return b; }
+const ElementBehavior& boundary_event_behavior() {
+  static const BoundaryEventBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

@@ -14,12 +14,16 @@ class EndEventBehavior : public ElementBehavior {
     const auto* d = ev && !ev->definitions.empty() ? &ev->definitions.front() : nullptr;
     if (d && d->kind == EventKind::Error) return ctx.throw_error(instance, d->resolved);
     if (d && d->kind == EventKind::Cancel) return ctx.cancel_transaction(instance);
-    if (d && d->kind == EventKind::Escalation && ctx.throw_escalation(instance, d->resolved)) return;
+    if (d && d->kind == EventKind::Escalation && ctx.throw_escalation(instance, d->resolved))
+      return;
     if (d && d->kind == EventKind::Signal) ctx.broadcast_signal(instance, d->resolved);
     if (d && d->kind == EventKind::Message) {
-      if (auto r = ctx.publish_message(instance, d->resolved, d->correlation_key); !r) return ctx.raise_incident(instance, r.error().message);
+      if (auto r = ctx.publish_message(instance, d->resolved, d->correlation_key); !r)
+        return ctx.raise_incident(instance, r.error().message);
     }
-    if (d && d->kind == EventKind::Compensation && ctx.throw_compensation(instance, d->activity_ref)) return;
+    if (d && d->kind == EventKind::Compensation &&
+        ctx.throw_compensation(instance, d->activity_ref))
+      return;
     if (d && d->kind == EventKind::Terminate) {
       // Ends everything else in this scope (only this scope: a sub-process, or the process).
       ctx.terminate_scope_except(ctx.state().elements.at(instance).parent, instance);
@@ -30,6 +34,9 @@ class EndEventBehavior : public ElementBehavior {
 
 }  // namespace
 
-const ElementBehavior& end_event_behavior() { static const EndEventBehavior b; return b; }
+const ElementBehavior& end_event_behavior() {
+  static const EndEventBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

@@ -18,16 +18,22 @@ class IntermediateCatchEventBehavior : public ElementBehavior {
       auto due = first_due(*d, instance, ctx);
       if (!due) return ctx.raise_incident(instance, due.error().message);
       ctx.emit(TimerScheduled{Timer{ctx.env().next_key(), instance, e.index, *due, 0}});
-    } else if (d->kind == EventKind::Message || d->kind == EventKind::Signal || d->kind == EventKind::Conditional) {
+    } else if (d->kind == EventKind::Message || d->kind == EventKind::Signal ||
+               d->kind == EventKind::Conditional) {
       ctx.arm_trigger(instance, e.index, *d);
     } else {
-      ctx.raise_incident(instance, std::string(model::bpmn_name(d->kind)) + " catch events are not supported by this version of Elva yet");
+      ctx.raise_incident(instance,
+                         std::string(model::bpmn_name(d->kind)) +
+                             " catch events are not supported by this version of Elva yet");
     }
   }
 };
 
 }  // namespace
 
-const ElementBehavior& intermediate_catch_event_behavior() { static const IntermediateCatchEventBehavior b; return b; }
+const ElementBehavior& intermediate_catch_event_behavior() {
+  static const IntermediateCatchEventBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

@@ -7,11 +7,16 @@ namespace {
 
 class StartEventBehavior : public ElementBehavior {
  public:
-  void on_activate(const model::Element&, Key instance, StepContext& ctx) const override { ctx.complete(instance); }
+  void on_activate(const model::Element&, Key instance, StepContext& ctx) const override {
+    ctx.complete(instance);
+  }
 };
 
 }  // namespace
 
-const ElementBehavior& start_event_behavior() { static const StartEventBehavior b; return b; }
+const ElementBehavior& start_event_behavior() {
+  static const StartEventBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

@@ -26,6 +26,9 @@ class EventBasedGatewayBehavior : public ElementBehavior {
 
 }  // namespace
 
-const ElementBehavior& event_based_gateway_behavior() { static const EventBasedGatewayBehavior b; return b; }
+const ElementBehavior& event_based_gateway_behavior() {
+  static const EventBasedGatewayBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

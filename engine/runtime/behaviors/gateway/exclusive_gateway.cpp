@@ -13,7 +13,8 @@ class ExclusiveGatewayBehavior : public ElementBehavior {
       const auto& flow = ctx.process().flows[f];
       if (flow.condition.empty()) return ctx.complete_via(instance, {f});
       auto v = ctx.evaluate(flow.condition, instance);
-      if (!v) return ctx.raise_incident(instance, "condition of '" + flow.id + "': " + v.error().message);
+      if (!v)
+        return ctx.raise_incident(instance, "condition of '" + flow.id + "': " + v.error().message);
       if (const bool* b = v->get<bool>(); b && *b) return ctx.complete_via(instance, {f});
     }
     if (e.default_flow != model::kNoFlow) return ctx.complete_via(instance, {e.default_flow});
@@ -23,6 +24,9 @@ class ExclusiveGatewayBehavior : public ElementBehavior {
 
 }  // namespace
 
-const ElementBehavior& exclusive_gateway_behavior() { static const ExclusiveGatewayBehavior b; return b; }
+const ElementBehavior& exclusive_gateway_behavior() {
+  static const ExclusiveGatewayBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

@@ -8,11 +8,16 @@ namespace {
 
 class InclusiveGatewayBehavior : public ElementBehavior {
  public:
-  void on_activate(const model::Element&, Key instance, StepContext& ctx) const override { ctx.complete(instance); }
+  void on_activate(const model::Element&, Key instance, StepContext& ctx) const override {
+    ctx.complete(instance);
+  }
 };
 
 }  // namespace
 
-const ElementBehavior& inclusive_gateway_behavior() { static const InclusiveGatewayBehavior b; return b; }
+const ElementBehavior& inclusive_gateway_behavior() {
+  static const InclusiveGatewayBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

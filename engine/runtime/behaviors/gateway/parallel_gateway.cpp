@@ -7,11 +7,16 @@ namespace {
 
 class ParallelGatewayBehavior : public ElementBehavior {
  public:
-  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override { ctx.complete_via(instance, e.outgoing); }
+  void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
+    ctx.complete_via(instance, e.outgoing);
+  }
 };
 
 }  // namespace
 
-const ElementBehavior& parallel_gateway_behavior() { static const ParallelGatewayBehavior b; return b; }
+const ElementBehavior& parallel_gateway_behavior() {
+  static const ParallelGatewayBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

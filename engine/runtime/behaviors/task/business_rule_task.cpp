@@ -14,15 +14,19 @@ class BusinessRuleTaskBehavior : public ElementBehavior {
     if (!d || d->decision_ref.empty()) return raise_nothing_to_do(instance, ctx);
     const auto* service = ctx.env().decisions();
     if (!service) {
-      return ctx.raise_incident(instance, "no DMN decisions are deployed here, so decision '" + d->decision_ref + "' cannot be evaluated");
+      return ctx.raise_incident(instance, "no DMN decisions are deployed here, so decision '" +
+                                              d->decision_ref + "' cannot be evaluated");
     }
     std::string ref = d->decision_ref;
     if (expr::looks_like_expression(ref)) {
       auto v = ctx.evaluate(ref, instance);
-      if (!v || !v->get<std::string>()) return ctx.raise_incident(instance, "decisionRef '" + ref + "' does not give a decision id");
+      if (!v || !v->get<std::string>())
+        return ctx.raise_incident(instance,
+                                  "decisionRef '" + ref + "' does not give a decision id");
       ref = *v->get<std::string>();
     }
-    auto result = service->evaluate(ref, ctx.visible_variables(instance), d->map_result, ctx.env().now_millis());
+    auto result = service->evaluate(ref, ctx.visible_variables(instance), d->map_result,
+                                    ctx.env().now_millis());
     if (!result) return ctx.raise_incident(instance, result.error().message);
     nlohmann::json vars = nlohmann::json::object();
     if (!d->result_variable.empty()) vars[d->result_variable] = *result;
@@ -32,6 +36,9 @@ class BusinessRuleTaskBehavior : public ElementBehavior {
 
 }  // namespace
 
-const ElementBehavior& business_rule_task_behavior() { static const BusinessRuleTaskBehavior b; return b; }
+const ElementBehavior& business_rule_task_behavior() {
+  static const BusinessRuleTaskBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

@@ -26,6 +26,9 @@ class ReceiveTaskBehavior : public ElementBehavior {
 
 }  // namespace
 
-const ElementBehavior& receive_task_behavior() { static const ReceiveTaskBehavior b; return b; }
+const ElementBehavior& receive_task_behavior() {
+  static const ReceiveTaskBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

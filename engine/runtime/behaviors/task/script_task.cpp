@@ -12,13 +12,17 @@ class ScriptTaskBehavior : public ElementBehavior {
     if (!s) return raise_nothing_to_do(instance, ctx);
     auto v = ctx.evaluate(s->body, instance);
     if (!v) return ctx.raise_incident(instance, "script: " + v.error().message);
-    if (!s->result_variable.empty()) ctx.set_variables(instance, {{s->result_variable, v->to_json()}});
+    if (!s->result_variable.empty())
+      ctx.set_variables(instance, {{s->result_variable, v->to_json()}});
     ctx.complete(instance);
   }
 };
 
 }  // namespace
 
-const ElementBehavior& script_task_behavior() { static const ScriptTaskBehavior b; return b; }
+const ElementBehavior& script_task_behavior() {
+  static const ScriptTaskBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

@@ -19,6 +19,9 @@ class SendTaskBehavior : public ElementBehavior {
 
 }  // namespace
 
-const ElementBehavior& send_task_behavior() { static const SendTaskBehavior b; return b; }
+const ElementBehavior& send_task_behavior() {
+  static const SendTaskBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

@@ -19,7 +19,8 @@ class ServiceTaskBehavior : public ElementBehavior {
         job.retries = std::max(1, std::stoi(e.job->retries));
       } catch (...) {
       }
-    } else if (auto cycle = iso8601::parse_cycle(e.job->retry_cycle); cycle && cycle->repetitions > 0) {
+    } else if (auto cycle = iso8601::parse_cycle(e.job->retry_cycle);
+               cycle && cycle->repetitions > 0) {
       job.retries = static_cast<int>(cycle->repetitions);  // R5/PT1M: five tries, a minute apart
     }
     if (e.inputs.empty()) {
@@ -35,6 +36,9 @@ class ServiceTaskBehavior : public ElementBehavior {
 
 }  // namespace
 
-const ElementBehavior& service_task_behavior() { static const ServiceTaskBehavior b; return b; }
+const ElementBehavior& service_task_behavior() {
+  static const ServiceTaskBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

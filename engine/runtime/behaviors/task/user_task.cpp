@@ -16,7 +16,8 @@ Result<expr::Value> attribute(const std::string& text, Key instance, StepContext
 }
 
 // A list of people or groups: a FEEL list, or a comma-separated text.
-Result<std::vector<std::string>> names_of(const std::string& what, const std::string& text, Key instance, StepContext& ctx) {
+Result<std::vector<std::string>> names_of(const std::string& what, const std::string& text,
+                                          Key instance, StepContext& ctx) {
   std::vector<std::string> out;
   if (text.empty()) return out;
   auto v = attribute(text, instance, ctx);
@@ -39,18 +40,23 @@ Result<std::vector<std::string>> names_of(const std::string& what, const std::st
   } else if (const auto* list = v->list()) {
     for (const auto& item : *list) {
       const auto* s2 = item.get<std::string>();
-      if (!s2) return fail(Errc::InvalidArgument, what + " '" + text + "' gives a list with " + item.type_name() + " in it; it must hold texts (user or group ids)");
+      if (!s2)
+        return fail(Errc::InvalidArgument, what + " '" + text + "' gives a list with " +
+                                               item.type_name() +
+                                               " in it; it must hold texts (user or group ids)");
       out.push_back(*s2);
     }
   } else {
-    return fail(Errc::InvalidArgument, what + " '" + text + "' gives " + v->type_name() + "; it must give a text or a list of texts");
+    return fail(Errc::InvalidArgument, what + " '" + text + "' gives " + v->type_name() +
+                                           "; it must give a text or a list of texts");
   }
   return out;
 }
 
 // A due or follow-up date: a date-time or date (FEEL value or ISO 8601 text), or a duration
 // from now (P3D: three days after the task was created).
-Result<std::int64_t> time_of(const std::string& what, const std::string& text, Key instance, StepContext& ctx) {
+Result<std::int64_t> time_of(const std::string& what, const std::string& text, Key instance,
+                             StepContext& ctx) {
   if (text.empty()) return std::int64_t{0};
   auto v = attribute(text, instance, ctx);
   if (!v) return fail(Errc::InvalidArgument, what + " '" + text + "': " + v.error().message);
@@ -59,21 +65,27 @@ Result<std::int64_t> time_of(const std::string& what, const std::string& text, K
   if (const auto* s = v->get<std::string>()) {
     if (auto d = iso8601::parse_duration(*s)) return iso8601::add(now, *d);
     if (auto t = iso8601::parse_date_time(*s)) return t->epoch_millis;
-    return fail(Errc::InvalidArgument, what + " '" + text + "' gives \"" + *s + "\", which is neither an ISO 8601 date-time (2026-12-01T09:00:00Z) nor a duration (P3D)");
+    return fail(Errc::InvalidArgument, what + " '" + text + "' gives \"" + *s +
+                                           "\", which is neither an ISO 8601 date-time "
+                                           "(2026-12-01T09:00:00Z) nor a duration (P3D)");
   }
   if (const auto* dt = v->get<expr::DateTime>()) {
     if (auto t = iso8601::parse_date_time(expr::date_time_to_string(*dt))) return t->epoch_millis;
   }
   if (const auto* d = v->get<expr::Date>()) {
-    if (auto t = iso8601::parse_date_time(expr::date_to_string(*d) + "T00:00:00Z")) return t->epoch_millis;
+    if (auto t = iso8601::parse_date_time(expr::date_to_string(*d) + "T00:00:00Z"))
+      return t->epoch_millis;
   }
   if (const auto* d = v->get<expr::DayTimeDuration>()) {
-    if (auto p = iso8601::parse_duration(expr::duration_to_string(*d))) return iso8601::add(now, *p);
+    if (auto p = iso8601::parse_duration(expr::duration_to_string(*d)))
+      return iso8601::add(now, *p);
   }
   if (const auto* d = v->get<expr::YearMonthDuration>()) {
-    if (auto p = iso8601::parse_duration(expr::duration_to_string(*d))) return iso8601::add(now, *p);
+    if (auto p = iso8601::parse_duration(expr::duration_to_string(*d)))
+      return iso8601::add(now, *p);
   }
-  return fail(Errc::InvalidArgument, what + " '" + text + "' gives " + v->type_name() + "; it must give a date-time, a date or a duration");
+  return fail(Errc::InvalidArgument, what + " '" + text + "' gives " + v->type_name() +
+                                         "; it must give a date-time, a date or a duration");
 }
 
 // The assignment of a user task, evaluated at activation. An expression that fails is the
@@ -85,11 +97,13 @@ Result<UserTaskCreated> assignment(const model::UserTaskSpec& t, Key instance, S
   out.form_key = t.form_key;
   if (!t.assignee.empty()) {
     auto v = attribute(t.assignee, instance, ctx);
-    if (!v) return fail(Errc::InvalidArgument, "assignee '" + t.assignee + "': " + v.error().message);
+    if (!v)
+      return fail(Errc::InvalidArgument, "assignee '" + t.assignee + "': " + v.error().message);
     if (const auto* s = v->get<std::string>()) {
       out.assignee = *s;
     } else if (!v->is_null()) {
-      return fail(Errc::InvalidArgument, "assignee '" + t.assignee + "' gives " + v->type_name() + "; it must give a user id (text)");
+      return fail(Errc::InvalidArgument, "assignee '" + t.assignee + "' gives " + v->type_name() +
+                                             "; it must give a user id (text)");
     }
   }
   auto users = names_of("candidateUsers", t.candidate_users, instance, ctx);
@@ -106,7 +120,8 @@ Result<UserTaskCreated> assignment(const model::UserTaskSpec& t, Key instance, S
   out.follow_up = *follow;
   if (!t.priority.empty()) {
     auto v = attribute(t.priority, instance, ctx);
-    if (!v) return fail(Errc::InvalidArgument, "priority '" + t.priority + "': " + v.error().message);
+    if (!v)
+      return fail(Errc::InvalidArgument, "priority '" + t.priority + "': " + v.error().message);
     // A number, or a literal such as camunda:priority="70" (a text of digits).
     const std::string text = v->get<std::string>() ? *v->get<std::string>() : v->to_string();
     std::size_t used = 0;
@@ -116,7 +131,8 @@ Result<UserTaskCreated> assignment(const model::UserTaskSpec& t, Key instance, S
       used = 0;
     }
     if (used == 0 || used != text.size()) {
-      return fail(Errc::InvalidArgument, "priority '" + t.priority + "' gives " + v->to_string() + "; it must give a whole number");
+      return fail(Errc::InvalidArgument, "priority '" + t.priority + "' gives " + v->to_string() +
+                                             "; it must give a whole number");
     }
   }
   return out;
@@ -135,6 +151,9 @@ class UserTaskBehavior : public ElementBehavior {
 
 }  // namespace
 
-const ElementBehavior& user_task_behavior() { static const UserTaskBehavior b; return b; }
+const ElementBehavior& user_task_behavior() {
+  static const UserTaskBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime

@@ -12,6 +12,9 @@ class WaitTaskBehavior : public ElementBehavior {
 
 }  // namespace
 
-const ElementBehavior& wait_task_behavior() { static const WaitTaskBehavior b; return b; }
+const ElementBehavior& wait_task_behavior() {
+  static const WaitTaskBehavior b;
+  return b;
+}
 
 }  // namespace elva::runtime
