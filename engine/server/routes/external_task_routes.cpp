@@ -31,7 +31,7 @@ void add_external_task_routes(Routes& routes) {
       auto& deadline = req.headers["x-elva-internal-poll-deadline"];
       if (deadline.empty() || req.headers["x-elva-internal-poll-started"] != "1") {
         deadline = std::to_string(iso8601::now_millis() + timeout);
-        req.headers["x-elva-internal-poll-started"] = "1";
+        req.headers["x-elva-internal-poll-started"] = std::string(1, '1');  // (GCC 12 -Wrestrict misfires on = "1")
       }
       res.retry_in_ms = 200;
       res.retry_until_ms = std::stoll(deadline);
@@ -69,7 +69,7 @@ void add_external_task_routes(Routes& routes) {
                       if (!message) return fail(message.error());
                       auto details = text_field(b, "errorDetails", false);
                       if (!details) return fail(details.error());
-                      if (!details->empty()) *message += " (" + *details + ")";
+                      if (!details->empty()) message->append(" (").append(*details).append(")");
                       return c.engine.fail_external(*c.who, id, worker, *message, static_cast<int>(*retries), *timeout);
                     });
   });
