@@ -7,7 +7,8 @@
 using namespace elva;
 using namespace elva::model;
 
-TEST_CASE("candidate starters are read from Elva's and Camunda's process attributes", "[parse][rights]") {
+TEST_CASE("candidate starters are read from Elva's and Camunda's process attributes",
+          "[parse][rights]") {
   auto r = test::read_xml(test::bpmn(R"(
     <process id="a" isExecutable="true" elva:candidateStarterGroups=" managers, hr ,," elva:candidateStarterUsers="anna">
       <startEvent id="s1"/></process>
@@ -31,11 +32,13 @@ TEST_CASE("candidate starters are read from Elva's and Camunda's process attribu
 
 TEST_CASE("a candidate starter expression is an error naming file and line", "[parse][rights]") {
   for (const std::string value : {"=starters", "${starterGroups}", "#{bean.groups()}", " = x"}) {
-    for (const std::string attribute : {"elva:candidateStarterGroups", "camunda:candidateStarterUsers"}) {
-      auto r = test::read_xml(test::bpmn("<process id=\"p\" isExecutable=\"true\"\n  " + attribute + "=\"" + value +
-                                         "\"><startEvent id=\"s\"/></process>"));
+    for (const std::string attribute :
+         {"elva:candidateStarterGroups", "camunda:candidateStarterUsers"}) {
+      auto r = test::read_xml(test::bpmn("<process id=\"p\" isExecutable=\"true\"\n  " + attribute +
+                                         "=\"" + value + "\"><startEvent id=\"s\"/></process>"));
       INFO(attribute << "=" << value << "\n" << r.dump());
-      CHECK(r.has_error(attribute + " must be a literal comma-separated list, not an expression", "p"));
+      CHECK(r.has_error(attribute + " must be a literal comma-separated list, not an expression",
+                        "p"));
       CHECK(r.dump().find("test.bpmn:5:") != std::string::npos);
       CHECK(r.process().candidate_starter_groups.empty());
       CHECK(r.process().candidate_starter_users.empty());
@@ -43,8 +46,10 @@ TEST_CASE("a candidate starter expression is an error naming file and line", "[p
   }
 }
 
-TEST_CASE("a user task declares the variables a completion without a form may set", "[parse][rights]") {
+TEST_CASE("a user task declares the variables a completion without a form may set",
+          "[parse][rights]") {
   auto r = test::read_process(R"(
+    <startEvent id="s"/>
     <userTask id="declared" elva:completionVariables="comment, approved"/>
     <userTask id="open" elva:acceptAnyVariables="true"/>
     <userTask id="none"/>)");
@@ -63,7 +68,8 @@ TEST_CASE("completion variables are checked where they are written", "[parse][ri
     <userTask id="expr" elva:completionVariables="=names"/>
     <userTask id="flag" elva:acceptAnyVariables="yes"/>
     <serviceTask id="svc" elva:completionVariables="a" elva:connector="elva.noop"/>)");
-  CHECK(r.has_error("elva:completionVariables must be a literal comma-separated list of variable names", "expr"));
+  CHECK(r.has_error(
+      "elva:completionVariables must be a literal comma-separated list of variable names", "expr"));
   CHECK(r.has_error("elva:acceptAnyVariables must be true or false", "flag"));
   CHECK(r.has_error("elva:completionVariables applies to user tasks only", "svc"));
 }
