@@ -7,8 +7,8 @@
 #include "common/iso8601.hpp"
 #include "forms/forms.hpp"
 #include "identity/secrets.hpp"
-#include "runtime/context.hpp"
 #include "model/process.hpp"
+#include "runtime/context.hpp"
 #include "runtime/state_json.hpp"
 
 namespace elva {
@@ -40,10 +40,11 @@ Error field_refusal(Errc code, const std::string& field, const std::string& mess
 Result<std::string> optional_text(const json& j, const char* name) {
   auto it = j.find(name);
   if (it == j.end() || it->is_null()) return std::string();
-  if (!it->is_string()) return fail(field_refusal(Errc::InvalidArgument, name, std::string("must be a text, not ") + it->type_name()));
+  if (!it->is_string())
+    return fail(field_refusal(Errc::InvalidArgument, name,
+                              std::string("must be a text, not ") + it->type_name()));
   return it->get<std::string>();
 }
-
 
 // Who did something, as history records it ("user:anna"), as people read it ("anna").
 std::string person(const std::string& actor) { return actor.rfind("user:", 0) == 0 ? actor.substr(5) : actor; }
@@ -152,11 +153,13 @@ Result<json> PeopleApi::import_users(const json& users) {
     // Each field's type is checked before it is read (a wrong one is the request's fault).
     for (const char* text : {"name", "email", "locale", "password", "passwordHash"}) {
       if (u.contains(text) && !u[text].is_string()) {
-        return fail(field_refusal(Errc::InvalidArgument, "users[" + std::to_string(i) + "]." + text, "must be a text"));
+        return fail(field_refusal(Errc::InvalidArgument, "users[" + std::to_string(i) + "]." + text,
+                                  "must be a text"));
       }
     }
     if (u.contains("disabled") && !u["disabled"].is_boolean()) {
-      return fail(field_refusal(Errc::InvalidArgument, "users[" + std::to_string(i) + "].disabled", "must be true or false"));
+      return fail(field_refusal(Errc::InvalidArgument, "users[" + std::to_string(i) + "].disabled",
+                                "must be true or false"));
     }
     row.name = u.value("name", row.id);
     row.email = u.value("email", "");
@@ -259,7 +262,8 @@ Result<json> PeopleApi::tasks(const Principal& who, const json& query) {
   q.groups = who.groups;
   auto text = [&](const char* name, std::string& into) -> Result<void> {
     if (!query.contains(name)) return {};
-    if (!query[name].is_string()) return fail(field_refusal(Errc::InvalidArgument, name, "must be a text"));
+    if (!query[name].is_string())
+      return fail(field_refusal(Errc::InvalidArgument, name, "must be a text"));
     into = query[name].get<std::string>();
     return {};
   };
@@ -270,21 +274,29 @@ Result<json> PeopleApi::tasks(const Principal& who, const json& query) {
   if (q.assignee == "me") q.assignee = who.user;
   if (q.state == "all") q.state.clear();
   if (!q.state.empty() && q.state != "open" && q.state != "completed" && q.state != "cancelled") {
-    return fail(field_refusal(Errc::InvalidArgument, "state", "must be open, completed, cancelled or all"));
+    return fail(
+        field_refusal(Errc::InvalidArgument, "state", "must be open, completed, cancelled or all"));
   }
   if (q.sort != "due" && q.sort != "created" && q.sort != "priority" && q.sort != "name") {
-    return fail(field_refusal(Errc::InvalidArgument, "sort", "must be due, created, priority or name"));
+    return fail(
+        field_refusal(Errc::InvalidArgument, "sort", "must be due, created, priority or name"));
   }
   if (!q.due_before.empty() && !iso8601::parse_date_time(q.due_before)) {
-    return fail(field_refusal(Errc::InvalidArgument, "dueBefore", "must be a real calendar date-time (ISO 8601) such as 2026-12-01T00:00:00Z"));
+    return fail(
+        field_refusal(Errc::InvalidArgument, "dueBefore",
+                      "must be a real calendar date-time (ISO 8601) such as 2026-12-01T00:00:00Z"));
   }
   // The route hands numbers and booleans over as such; anything else is refused, never thrown.
-  auto whole = [&](const char* name, std::int64_t fallback, std::int64_t min, std::int64_t max) -> Result<std::int64_t> {
+  auto whole = [&](const char* name, std::int64_t fallback, std::int64_t min,
+                   std::int64_t max) -> Result<std::int64_t> {
     if (!query.contains(name)) return fallback;
     const json& v = query[name];
-    if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) ||
+    if (!v.is_number_integer() ||
+        (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) ||
         v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
-      return fail(field_refusal(Errc::InvalidArgument, name, "must be a whole number between " + std::to_string(min) + " and " + std::to_string(max)));
+      return fail(field_refusal(
+          Errc::InvalidArgument, name,
+          "must be a whole number between " + std::to_string(min) + " and " + std::to_string(max)));
     }
     return v.get<std::int64_t>();
   };
@@ -292,7 +304,8 @@ Result<json> PeopleApi::tasks(const Principal& who, const json& query) {
   if (!instance) return fail(instance.error());
   q.instance_id = static_cast<std::uint64_t>(*instance);
   if (query.contains("overdue")) {
-    if (!query["overdue"].is_boolean()) return fail(field_refusal(Errc::InvalidArgument, "overdue", "must be true or false"));
+    if (!query["overdue"].is_boolean())
+      return fail(field_refusal(Errc::InvalidArgument, "overdue", "must be true or false"));
     q.overdue = query["overdue"].get<bool>();
   }
   auto limit = whole("limit", 50, 1, 1000);
@@ -335,7 +348,8 @@ Result<json> PeopleApi::task_variables(const store::TaskRow& t) {
   return ctx.visible_variables(t.key);
 }
 
-Result<std::shared_ptr<const model::ProcessDefinition>> PeopleApi::task_process(const store::TaskRow& t) {
+Result<std::shared_ptr<const model::ProcessDefinition>> PeopleApi::task_process(
+    const store::TaskRow& t) {
   auto tx = store_.begin();
   if (!tx) return fail(tx.error());
   auto snap = (*tx)->load_instance(t.instance_id);
@@ -352,7 +366,8 @@ Result<std::optional<std::set<std::string>>> PeopleApi::declared_outputs(const s
   const auto* spec = e ? std::get_if<model::UserTaskSpec>(&e->spec) : nullptr;
   if (!spec) return Allowed(std::set<std::string>());  // the instance moved on: the command says so
   if (spec->accept_any_variables) return Allowed();
-  return Allowed(std::set<std::string>(spec->completion_variables.begin(), spec->completion_variables.end()));
+  return Allowed(
+      std::set<std::string>(spec->completion_variables.begin(), spec->completion_variables.end()));
 }
 
 Result<void> PeopleApi::may_start(const Principal& who, const std::string& process_id) {
@@ -371,7 +386,9 @@ Result<void> PeopleApi::may_start(const Principal& who, const std::string& proce
   for (const auto& g : who.groups) {
     if (std::find(groups.begin(), groups.end(), g) != groups.end()) return {};
   }
-  return fail(Errc::PermissionDenied, "you may not start process '" + process_id + "' (it names who may: candidate starter groups and users)");
+  return fail(Errc::PermissionDenied,
+              "you may not start process '" + process_id +
+                  "' (it names who may: candidate starter groups and users)");
 }
 
 Result<json> PeopleApi::task(const Principal& who, std::uint64_t key) {
@@ -513,7 +530,9 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
         std::string list;
         for (const auto& n : **allowed) list += (list.empty() ? "" : ", ") + n;
         e.message = std::to_string(refused) + (refused == 1 ? " variable is" : " variables are") +
-                    " not among those this task may set (" + (list.empty() ? "none: it has no form and declares no elva:completionVariables" : list) +
+                    " not among those this task may set (" +
+                    (list.empty() ? "none: it has no form and declares no elva:completionVariables"
+                                  : list) +
                     "); nothing was saved";
         return fail(std::move(e));
       }
@@ -552,7 +571,9 @@ namespace {
 // scheduler node's lease).
 std::optional<std::pair<std::string, std::string>> split_owner(const std::string& owner) {
   const auto colon = owner.find(':');
-  if (colon == std::string::npos || colon == 0 || colon > 9 || owner.find_first_not_of("0123456789") != colon) return std::nullopt;
+  if (colon == std::string::npos || colon == 0 || colon > 9 ||
+      owner.find_first_not_of("0123456789") != colon)
+    return std::nullopt;
   const auto n = std::stoull(owner.substr(0, colon));
   if (owner.size() < colon + 1 + n + 1 || owner[colon + 1 + n] != ':') return std::nullopt;
   return std::pair{owner.substr(colon + 1, n), owner.substr(colon + 2 + n)};
@@ -584,15 +605,23 @@ Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request
   if (!request.is_object()) return fail(Errc::InvalidArgument, "the request must be a JSON object");
   auto worker = optional_text(request, "workerId");
   if (!worker) return fail(worker.error());
-  if (worker->empty()) return fail(field_refusal(Errc::InvalidArgument, "workerId", "is required (it names who holds the lock)"));
-  const json max_field = request.contains("maxTasks") && !request["maxTasks"].is_null() ? request["maxTasks"] : json(1);
-  const bool max_ok = max_field.is_number_integer() && (max_field.is_number_unsigned() ? max_field.get<std::uint64_t>() <= 1000
-                                                                                     : max_field.get<std::int64_t>() >= 0 &&
-                                                                                           max_field.get<std::int64_t>() <= 1000);
-  if (!max_ok) return fail(field_refusal(Errc::InvalidArgument, "maxTasks", "must be a whole number between 0 and 1000"));
+  if (worker->empty())
+    return fail(field_refusal(Errc::InvalidArgument, "workerId",
+                              "is required (it names who holds the lock)"));
+  const json max_field = request.contains("maxTasks") && !request["maxTasks"].is_null()
+                             ? request["maxTasks"]
+                             : json(1);
+  const bool max_ok = max_field.is_number_integer() &&
+                      (max_field.is_number_unsigned() ? max_field.get<std::uint64_t>() <= 1000
+                                                      : max_field.get<std::int64_t>() >= 0 &&
+                                                            max_field.get<std::int64_t>() <= 1000);
+  if (!max_ok)
+    return fail(field_refusal(Errc::InvalidArgument, "maxTasks",
+                              "must be a whole number between 0 and 1000"));
   const int max = static_cast<int>(max_field.get<std::int64_t>());
   if (!request.contains("topics") || !request["topics"].is_array()) {
-    return fail(field_refusal(Errc::InvalidArgument, "topics", "must be a list of {topicName, lockDuration}"));
+    return fail(field_refusal(Errc::InvalidArgument, "topics",
+                              "must be a list of {topicName, lockDuration}"));
   }
   // Every topic is checked before anything is locked.
   struct Topic {
@@ -605,17 +634,21 @@ Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request
     const json& topic = request["topics"][i];
     const std::string where = "topics[" + std::to_string(i) + "]";
     if (!topic.is_object() || !topic.contains("topicName") || !topic["topicName"].is_string()) {
-      return fail(field_refusal(Errc::InvalidArgument, where + ".topicName", "is required (a text)"));
+      return fail(
+          field_refusal(Errc::InvalidArgument, where + ".topicName", "is required (a text)"));
     }
     Topic t;
     t.name = topic["topicName"].get<std::string>();
     const json& lock = topic.contains("lockDuration") ? topic["lockDuration"] : json();
-    const bool in_range = lock.is_number_integer() && (lock.is_number_unsigned()
-                                                           ? lock.get<std::uint64_t>() >= 1 && lock.get<std::uint64_t>() <= kMaxLockMs
-                                                           : lock.get<std::int64_t>() >= 1 && lock.get<std::int64_t>() <= kMaxLockMs);
+    const bool in_range =
+        lock.is_number_integer() &&
+        (lock.is_number_unsigned()
+             ? lock.get<std::uint64_t>() >= 1 && lock.get<std::uint64_t>() <= kMaxLockMs
+             : lock.get<std::int64_t>() >= 1 && lock.get<std::int64_t>() <= kMaxLockMs);
     if (!in_range) {
       return fail(field_refusal(Errc::InvalidArgument, where + ".lockDuration",
-                                "must be a whole number of milliseconds between 1 and " + std::to_string(kMaxLockMs) + " (7 days)"));
+                                "must be a whole number of milliseconds between 1 and " +
+                                    std::to_string(kMaxLockMs) + " (7 days)"));
     }
     t.lock_ms = lock.get<std::int64_t>();
     // Filters Elva does not apply are refused rather than ignored: ignoring one would hand a
@@ -625,22 +658,28 @@ Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request
                                                       "includeExtensionProperties", "withoutTenantId"};
       if (!supported.count(k) && !v.is_null()) {
         return fail(field_refusal(Errc::InvalidArgument, where + "." + k,
-                                  "is a filter Elva's external-task API does not support (supported: topicName, lockDuration, "
+                                  "is a filter Elva's external-task API does not support "
+                                  "(supported: topicName, lockDuration, "
                                   "variables); use a topic per process instead"));
       }
     }
     if (topic.contains("variables") && !topic["variables"].is_null()) {
-      if (!topic["variables"].is_array()) return fail(field_refusal(Errc::InvalidArgument, where + ".variables", "must be a list of variable names"));
+      if (!topic["variables"].is_array())
+        return fail(field_refusal(Errc::InvalidArgument, where + ".variables",
+                                  "must be a list of variable names"));
       t.wanted.emplace();
       for (const auto& v : topic["variables"]) {
-        if (!v.is_string()) return fail(field_refusal(Errc::InvalidArgument, where + ".variables", "must be a list of variable names"));
+        if (!v.is_string())
+          return fail(field_refusal(Errc::InvalidArgument, where + ".variables",
+                                    "must be a list of variable names"));
         t.wanted->insert(v.get<std::string>());
       }
     }
     // A connector's jobs are the engine's: a worker taking one could forge its output.
     if (!is_external(t.name)) {
       return fail(field_refusal(Errc::PermissionDenied, where + ".topicName",
-                                "names a job type Elva's connector '" + connector::split_job_type(t.name).first +
+                                "names a job type Elva's connector '" +
+                                    connector::split_job_type(t.name).first +
                                     "' runs; workers fetch external topics only"));
     }
     topics.push_back(std::move(t));
@@ -653,16 +692,27 @@ Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request
   for (const auto& topic : topics) {
     if (static_cast<int>(out.size()) >= max) break;
     const std::int64_t until = now + topic.lock_ms;
-    auto jobs = (*tx)->acquire_jobs({topic.name}, owner, now, until, max - static_cast<int>(out.size()));
+    auto jobs =
+        (*tx)->acquire_jobs({topic.name}, owner, now, until, max - static_cast<int>(out.size()));
     if (!jobs) return fail(jobs.error());
     for (const auto& j : *jobs) {
       json vars = json::object();
-      for (const auto& [k, v] : j.input.items()) if (!topic.wanted || topic.wanted->count(k)) vars[k] = v;
-      out.push_back({{"id", std::to_string(j.key)}, {"topicName", topic.name}, {"workerId", *worker}, {"activityId", j.element_id},
-                     {"activityInstanceId", std::to_string(j.element_instance)}, {"processInstanceId", std::to_string(j.instance_id)},
-                     {"executionId", std::to_string(j.element_instance)}, {"lockExpirationTime", iso8601::format_utc(until)},
-                     {"retries", j.retries}, {"errorMessage", nullptr}, {"errorDetails", nullptr}, {"priority", 0},
-                     {"tenantId", nullptr}, {"variables", to_camunda_variables(vars)}});
+      for (const auto& [k, v] : j.input.items())
+        if (!topic.wanted || topic.wanted->count(k)) vars[k] = v;
+      out.push_back({{"id", std::to_string(j.key)},
+                     {"topicName", topic.name},
+                     {"workerId", *worker},
+                     {"activityId", j.element_id},
+                     {"activityInstanceId", std::to_string(j.element_instance)},
+                     {"processInstanceId", std::to_string(j.instance_id)},
+                     {"executionId", std::to_string(j.element_instance)},
+                     {"lockExpirationTime", iso8601::format_utc(until)},
+                     {"retries", j.retries},
+                     {"errorMessage", nullptr},
+                     {"errorDetails", nullptr},
+                     {"priority", 0},
+                     {"tenantId", nullptr},
+                     {"variables", to_camunda_variables(vars)}});
     }
   }
   if (auto r = (*tx)->commit(); !r) return fail(r.error());
@@ -680,27 +730,34 @@ Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request
 
 // The one check every action on a fetched job passes: the job is external, and its lock is
 // held by this account under this workerId.
-Result<store::LockedJob> PeopleApi::worker_job(const Principal& who, std::uint64_t job, const std::string& worker) {
-  if (!who.is("worker")) return fail(Errc::PermissionDenied, "acting on external tasks needs the worker role");
+Result<store::LockedJob> PeopleApi::worker_job(const Principal& who, std::uint64_t job,
+                                               const std::string& worker) {
+  if (!who.is("worker"))
+    return fail(Errc::PermissionDenied, "acting on external tasks needs the worker role");
   if (worker.empty()) return fail(field_refusal(Errc::InvalidArgument, "workerId", "is required"));
   auto j = store_.locked_job(job);
   if (!j) return fail(j.error());
   // A connector's job answers like a missing one: a worker learns nothing about it.
   if (!*j || !is_external((*j)->job.type)) {
-    return fail(Errc::NotFound, "there is no external task " + std::to_string(job) + " (it was completed, or its instance moved on)");
+    return fail(Errc::NotFound, "there is no external task " + std::to_string(job) +
+                                    " (it was completed, or its instance moved on)");
   }
   const std::string& held = (*j)->locked_by;
   if (held != lock_owner(who.user, worker)) {
     const auto parts = split_owner(held);
     std::string by = "not locked";
-    if (parts && parts->first == who.user) by = "locked by worker '" + parts->second + "' of your account";
-    else if (!held.empty()) by = "locked by another worker";
-    return fail(Errc::Conflict, "external task " + std::to_string(job) + " is " + by + ", not by '" + worker + "' of your account");
+    if (parts && parts->first == who.user)
+      by = "locked by worker '" + parts->second + "' of your account";
+    else if (!held.empty())
+      by = "locked by another worker";
+    return fail(Errc::Conflict, "external task " + std::to_string(job) + " is " + by +
+                                    ", not by '" + worker + "' of your account");
   }
   return std::move(**j);
 }
 
-Result<void> PeopleApi::complete_external(const Principal& who, std::uint64_t job, const std::string& worker, const json& variables) {
+Result<void> PeopleApi::complete_external(const Principal& who, std::uint64_t job,
+                                          const std::string& worker, const json& variables) {
   auto j = worker_job(who, job, worker);
   if (!j) return fail(j.error());
   auto r = processor_.command(j->job.instance_id, runtime::CompleteJob{job, variables});
@@ -708,7 +765,8 @@ Result<void> PeopleApi::complete_external(const Principal& who, std::uint64_t jo
   return r;
 }
 
-Result<void> PeopleApi::fail_external(const Principal& who, std::uint64_t job, const std::string& worker, const std::string& message,
+Result<void> PeopleApi::fail_external(const Principal& who, std::uint64_t job,
+                                      const std::string& worker, const std::string& message,
                                       int retries, std::int64_t retry_timeout_ms) {
   auto j = worker_job(who, job, worker);
   if (!j) return fail(j.error());
@@ -716,7 +774,8 @@ Result<void> PeopleApi::fail_external(const Principal& who, std::uint64_t job, c
                                                                  retry_timeout_ms, retries});
 }
 
-Result<void> PeopleApi::bpmn_error_external(const Principal& who, std::uint64_t job, const std::string& worker, const std::string& code,
+Result<void> PeopleApi::bpmn_error_external(const Principal& who, std::uint64_t job,
+                                            const std::string& worker, const std::string& code,
                                             const json& variables) {
   auto j = worker_job(who, job, worker);
   if (!j) return fail(j.error());
@@ -724,10 +783,12 @@ Result<void> PeopleApi::bpmn_error_external(const Principal& who, std::uint64_t 
   return processor_.command(j->job.instance_id, runtime::ThrowError{j->job.element_instance, code, variables});
 }
 
-Result<void> PeopleApi::extend_lock(const Principal& who, std::uint64_t job, const std::string& worker, std::int64_t duration_ms) {
+Result<void> PeopleApi::extend_lock(const Principal& who, std::uint64_t job,
+                                    const std::string& worker, std::int64_t duration_ms) {
   if (duration_ms <= 0 || duration_ms > kMaxLockMs) {
-    return fail(field_refusal(Errc::InvalidArgument, "newDuration", "must be a whole number of milliseconds between 1 and " +
-                                                                        std::to_string(kMaxLockMs) + " (7 days)"));
+    return fail(field_refusal(Errc::InvalidArgument, "newDuration",
+                              "must be a whole number of milliseconds between 1 and " +
+                                  std::to_string(kMaxLockMs) + " (7 days)"));
   }
   auto j = worker_job(who, job, worker);
   if (!j) return fail(j.error());
@@ -741,12 +802,15 @@ Result<void> PeopleApi::extend_lock(const Principal& who, std::uint64_t job, con
 Result<void> PeopleApi::unlock_external(const Principal& who, std::uint64_t job) {
   // Camunda's unlock names no worker: the account that holds the lock (any of its workers) may
   // release it, and an administrator may release any external task's lock.
-  if (!who.is("worker")) return fail(Errc::PermissionDenied, "acting on external tasks needs the worker role");
+  if (!who.is("worker"))
+    return fail(Errc::PermissionDenied, "acting on external tasks needs the worker role");
   auto j = store_.locked_job(job);
   if (!j) return fail(j.error());
-  if (!*j || !is_external((*j)->job.type)) return fail(Errc::NotFound, "there is no external task " + std::to_string(job));
+  if (!*j || !is_external((*j)->job.type))
+    return fail(Errc::NotFound, "there is no external task " + std::to_string(job));
   if (!who.is("admin") && lock_account((*j)->locked_by) != who.user) {
-    return fail(Errc::Conflict, "external task " + std::to_string(job) + " is not locked by your account");
+    return fail(Errc::Conflict,
+                "external task " + std::to_string(job) + " is not locked by your account");
   }
   auto ok = store_.unlock_job(job);
   if (!ok) return fail(ok.error());

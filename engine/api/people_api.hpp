@@ -5,19 +5,17 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
-#include <nlohmann/json.hpp>
-
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <string>
 
 #include "elva/connector.hpp"
 #include "elva/engine.hpp"
-#include "forms/forms.hpp"
 #include "exec/processor.hpp"
+#include "forms/forms.hpp"
 #include "store/pg/pg_store.hpp"
 
 namespace elva::api {
@@ -25,7 +23,8 @@ namespace elva::api {
 class PeopleApi {
  public:
   // `connectors`: the registry the scheduler runs; their job types are never a worker's.
-  PeopleApi(store::PgStore& store, exec::Processor& processor, std::shared_ptr<const connector::Registry> connectors)
+  PeopleApi(store::PgStore& store, exec::Processor& processor,
+            std::shared_ptr<const connector::Registry> connectors)
       : store_(store), processor_(processor), connectors_(std::move(connectors)) {}
 
   Result<nlohmann::json> import_users(const nlohmann::json& users);
@@ -47,12 +46,16 @@ class PeopleApi {
   Result<nlohmann::json> form(const std::string& key);
 
   Result<nlohmann::json> fetch_and_lock(const Principal& who, const nlohmann::json& request);
-  Result<void> complete_external(const Principal& who, std::uint64_t job, const std::string& worker, const nlohmann::json& variables);
-  Result<void> fail_external(const Principal& who, std::uint64_t job, const std::string& worker, const std::string& message,
-                             int retries, std::int64_t retry_timeout_ms);
-  Result<void> bpmn_error_external(const Principal& who, std::uint64_t job, const std::string& worker, const std::string& code,
+  Result<void> complete_external(const Principal& who, std::uint64_t job, const std::string& worker,
+                                 const nlohmann::json& variables);
+  Result<void> fail_external(const Principal& who, std::uint64_t job, const std::string& worker,
+                             const std::string& message, int retries,
+                             std::int64_t retry_timeout_ms);
+  Result<void> bpmn_error_external(const Principal& who, std::uint64_t job,
+                                   const std::string& worker, const std::string& code,
                                    const nlohmann::json& variables);
-  Result<void> extend_lock(const Principal& who, std::uint64_t job, const std::string& worker, std::int64_t duration_ms);
+  Result<void> extend_lock(const Principal& who, std::uint64_t job, const std::string& worker,
+                           std::int64_t duration_ms);
   Result<void> unlock_external(const Principal& who, std::uint64_t job);
   // True when no connector runs jobs of this type: only those are a worker's (external topics).
   bool is_external(const std::string& job_type) const;
@@ -64,7 +67,8 @@ class PeopleApi {
   // The task if `who` may see it, else NotFound (no difference between "none" and "not yours").
   Result<store::TaskRow> visible_task(const Principal& who, std::uint64_t key);
   // The external job if `who` holds its lock under `worker`, else NotFound / Conflict.
-  Result<store::LockedJob> worker_job(const Principal& who, std::uint64_t job, const std::string& worker);
+  Result<store::LockedJob> worker_job(const Principal& who, std::uint64_t job,
+                                      const std::string& worker);
   // The variables a completion of a task without a form may set (nullopt: any).
   Result<std::optional<std::set<std::string>>> declared_outputs(const store::TaskRow& task);
   // The process model of a task's instance (null when the instance is gone).

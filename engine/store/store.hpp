@@ -169,7 +169,8 @@ class IntakeStore {
   virtual Result<void> release_receipt(const std::string& receipt) = 0;
   // The oldest instance of `process_id` with this business key (0: none): one indexed lookup,
   // however many instances the process has.
-  virtual Result<Key> instance_by_business_key(const std::string& process_id, const std::string& business_key) = 0;
+  virtual Result<Key> instance_by_business_key(const std::string& process_id,
+                                               const std::string& business_key) = 0;
   virtual Result<std::optional<AttachmentRow>> attachment(Key id) = 0;
 };
 

@@ -146,13 +146,17 @@ class Engine {
   // Only jobs no connector runs (external topics) are a worker's, and a lock belongs to the
   // account that took it together with its workerId: `who` is the authenticated caller.
   virtual Result<nlohmann::json> fetch_and_lock(const Principal& who, const nlohmann::json& request) = 0;
-  virtual Result<void> complete_external(const Principal& who, std::uint64_t job, const std::string& worker,
+  virtual Result<void> complete_external(const Principal& who, std::uint64_t job,
+                                         const std::string& worker,
                                          const nlohmann::json& variables) = 0;
-  virtual Result<void> fail_external(const Principal& who, std::uint64_t job, const std::string& worker,
-                                     const std::string& message, int retries, std::int64_t retry_timeout_ms) = 0;
-  virtual Result<void> bpmn_error_external(const Principal& who, std::uint64_t job, const std::string& worker,
-                                           const std::string& code, const nlohmann::json& variables) = 0;
-  virtual Result<void> extend_lock(const Principal& who, std::uint64_t job, const std::string& worker, std::int64_t duration_ms) = 0;
+  virtual Result<void> fail_external(const Principal& who, std::uint64_t job,
+                                     const std::string& worker, const std::string& message,
+                                     int retries, std::int64_t retry_timeout_ms) = 0;
+  virtual Result<void> bpmn_error_external(const Principal& who, std::uint64_t job,
+                                           const std::string& worker, const std::string& code,
+                                           const nlohmann::json& variables) = 0;
+  virtual Result<void> extend_lock(const Principal& who, std::uint64_t job,
+                                   const std::string& worker, std::int64_t duration_ms) = 0;
   virtual Result<void> unlock_external(const Principal& who, std::uint64_t job) = 0;
   // Start rights: NotFound without such a process, PermissionDenied when the process names
   // candidate starters (elva:/camunda:candidateStarterGroups, -Users) and `who` is none of them

@@ -120,17 +120,21 @@ Result<std::string> text_field(const json& j, const char* name, bool required, c
     if (required) return fail(field_error(name, "is required"));
     return fallback;
   }
-  if (!j[name].is_string()) return fail(field_error(name, std::string("must be a text, not ") + j[name].type_name()));
+  if (!j[name].is_string())
+    return fail(field_error(name, std::string("must be a text, not ") + j[name].type_name()));
   return j[name].get<std::string>();
 }
 
 Result<json> object_field(const json& j, const char* name) {
   if (!j.contains(name) || j[name].is_null()) return json::object();
-  if (!j[name].is_object()) return fail(field_error(name, std::string("must be a JSON object, not ") + j[name].type_name()));
+  if (!j[name].is_object())
+    return fail(
+        field_error(name, std::string("must be a JSON object, not ") + j[name].type_name()));
   return j[name];
 }
 
-Result<std::int64_t> int_field(const json& j, const char* name, std::int64_t fallback, std::int64_t min, std::int64_t max) {
+Result<std::int64_t> int_field(const json& j, const char* name, std::int64_t fallback,
+                               std::int64_t min, std::int64_t max) {
   if (!j.contains(name) || j[name].is_null()) return fallback;
   const json& v = j[name];
   const std::string range = "between " + std::to_string(min) + " and " + std::to_string(max);
@@ -149,7 +153,8 @@ Result<std::int64_t> duration_ms(const std::string& iso, const char* name) {
   if (!d) return fail(field_error(name, "is not an ISO 8601 duration such as PT1H"));
   // At most 100 years in each part, so that adding it to now cannot overflow.
   constexpr std::int64_t kYears = 100;
-  if (d->years > kYears || d->months > kYears * 12 || d->days > kYears * 366 || d->millis > kYears * 366 * 86'400'000LL) {
+  if (d->years > kYears || d->months > kYears * 12 || d->days > kYears * 366 ||
+      d->millis > kYears * 366 * 86'400'000LL) {
     return fail(field_error(name, "must be at most 100 years"));
   }
   return iso8601::add(0, *d);
@@ -232,7 +237,8 @@ void Routes::add(std::string method, const std::string& path, std::string role, 
       if (auto r = exec::check_text(name, value); !r) return fail(r.error());
     }
     for (const auto& [name, value] : c.req.query) {
-      if (name.find('\0') != std::string::npos) return fail(field_error("query", "has a parameter name with the NUL character"));
+      if (name.find('\0') != std::string::npos)
+        return fail(field_error("query", "has a parameter name with the NUL character"));
       if (auto r = exec::check_text(name, value); !r) return fail(r.error());
     }
     return handler(c);
