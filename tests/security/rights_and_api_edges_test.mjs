@@ -296,6 +296,7 @@ test('every documented body field of every route, as each wrong JSON type: never
     }
   }
   assert.ok(sent > 700, `only ${sent} requests were sent`);
+  console.log(`# wrong-type sweep: ${sent} requests`);
   assert.deepEqual(failures, []);
   // The server is still well.
   assert.equal((await call('GET', '/api/tasks', { token: eva })).status, 200);
