@@ -91,7 +91,8 @@ class DurableEngine final : public Engine {
     processor_ = std::make_unique<exec::Processor>(*store_, exec::system_clock(), actor_);
     processor_->set_limits(runtime_limits());
     processor_->set_connectors(connectors_);
-    people_ = std::make_unique<api::PeopleApi>(*store_, *processor_);
+    people_ = std::make_unique<api::PeopleApi>(
+        *store_, *processor_, connectors_ ? connectors_ : sched::builtin_registry());
     return {};
   }
 
@@ -288,19 +289,28 @@ class DurableEngine final : public Engine {
       }
       instance = !r->correlated.empty() ? r->correlated.front() : r->started.front();
     } else {
-      // A repeated request after a crash between the start and its record: the instance carries
-      // the receipt as its business key.
-      if (!sub->fresh) {
-        auto existing = store_->instances(process, "", 1000);
+      // One instance per receipt: under the receipt's hold, the instance carrying the receipt as
+      // its business key is looked up (a concurrent request, or a resend after a crash between
+      // the start and its record, finds it) and started only when there is none.
+      if (auto held = store_->hold_receipt(sub->receipt); !held) return fail(held.error());
+      auto started_or_found = [&]() -> Result<store::Key> {
+        auto existing = store_->instance_by_business_key(process, sub->receipt);
         if (!existing) return fail(existing.error());
-        for (const auto& i : *existing) if (i.business_key == sub->receipt) instance = i.id;
-      }
-      if (instance == 0) {
-        exec::StartedInstance started;
-        auto id = processor_->start(process, vars, sub->receipt, "", &started);
-        if (!id) return fail(id.error());
-        instance = started.id;
-      }
+        store::Key id = *existing;
+        if (id == 0) {
+          exec::StartedInstance started;
+          if (auto r = processor_->start(process, vars, sub->receipt, "", &started); !r)
+            return fail(r.error());
+          id = started.id;
+        }
+        if (auto r = store_->set_submission_instance(sub->receipt, id); !r) return fail(r.error());
+        return id;
+      }();
+      (void)store_->release_receipt(sub->receipt);
+      if (!started_or_found) return fail(started_or_found.error());
+      instance = *started_or_found;
+      out["instance"] = instance;
+      return out;
     }
     if (auto r = store_->set_submission_instance(sub->receipt, instance); !r) return fail(r.error());
     out["instance"] = instance;
@@ -388,8 +398,16 @@ class DurableEngine final : public Engine {
     const std::int64_t now = iso8601::now_millis();
     for (const auto& j : *rows) {
       const bool locked = !j.locked_by.empty() && j.lock_until > now;
-      out.push_back({{"key", j.key}, {"instance", j.instance_id}, {"type", j.type}, {"element", j.element_id}, {"retries", j.retries},
-                     {"due", iso8601::format_utc(j.due)}, {"lockedBy", locked ? json(j.locked_by) : json()},
+      out.push_back({{"key", j.key},
+                     {"instance", j.instance_id},
+                     {"type", j.type},
+                     {"element", j.element_id},
+                     {"retries", j.retries},
+                     {"due", iso8601::format_utc(j.due)},
+                     {"lockedBy", locked ? json(api::lock_worker(j.locked_by)) : json()},
+                     {"lockedByAccount", locked && !api::lock_account(j.locked_by).empty()
+                                             ? json(api::lock_account(j.locked_by))
+                                             : json()},
                      {"lockedUntil", locked ? json(iso8601::format_utc(j.lock_until)) : json()}});
     }
     return out;
@@ -424,20 +442,30 @@ class DurableEngine final : public Engine {
   }
   Result<json> form(const std::string& key) override { return people_->form(key); }
   Result<json> fetch_and_lock(const Principal& who, const json& request) override { return people_->fetch_and_lock(who, request); }
-  Result<void> complete_external(std::uint64_t job, const std::string& worker, const json& variables) override {
-    return people_->complete_external(job, worker, variables);
+  Result<void> complete_external(const Principal& who, std::uint64_t job, const std::string& worker,
+                                 const json& variables) override {
+    return people_->complete_external(who, job, worker, variables);
   }
-  Result<void> fail_external(std::uint64_t job, const std::string& worker, const std::string& message, int retries,
+  Result<void> fail_external(const Principal& who, std::uint64_t job, const std::string& worker,
+                             const std::string& message, int retries,
                              std::int64_t retry_timeout_ms) override {
-    return people_->fail_external(job, worker, message, retries, retry_timeout_ms);
+    return people_->fail_external(who, job, worker, message, retries, retry_timeout_ms);
   }
-  Result<void> bpmn_error_external(std::uint64_t job, const std::string& worker, const std::string& code, const json& variables) override {
-    return people_->bpmn_error_external(job, worker, code, variables);
+  Result<void> bpmn_error_external(const Principal& who, std::uint64_t job,
+                                   const std::string& worker, const std::string& code,
+                                   const json& variables) override {
+    return people_->bpmn_error_external(who, job, worker, code, variables);
   }
-  Result<void> extend_lock(std::uint64_t job, const std::string& worker, std::int64_t duration_ms) override {
-    return people_->extend_lock(job, worker, duration_ms);
+  Result<void> extend_lock(const Principal& who, std::uint64_t job, const std::string& worker,
+                           std::int64_t duration_ms) override {
+    return people_->extend_lock(who, job, worker, duration_ms);
   }
-  Result<void> unlock_external(std::uint64_t job) override { return people_->unlock_external(job); }
+  Result<void> unlock_external(const Principal& who, std::uint64_t job) override {
+    return people_->unlock_external(who, job);
+  }
+  Result<void> may_start(const Principal& who, const std::string& process_id) override {
+    return people_->may_start(who, process_id);
+  }
   const std::string& database_url() const override { return url_; }
 
   Result<void> serve(const ServeOptions& options) override {

@@ -7,6 +7,7 @@
 #include "common/iso8601.hpp"
 #include "forms/forms.hpp"
 #include "identity/secrets.hpp"
+#include "model/process.hpp"
 #include "runtime/context.hpp"
 #include "runtime/state_json.hpp"
 
@@ -34,6 +35,22 @@ namespace {
 using nlohmann::json;
 
 json or_null(const std::string& s) { return s.empty() ? json() : json(s); }
+
+Error field_refusal(Errc code, const std::string& field, const std::string& message) {
+  Error e{code, field + " " + message, {}};
+  e.with("field." + field, message);
+  return e;
+}
+
+// A text field of a request object ("" when absent or null), or a field error.
+Result<std::string> optional_text(const json& j, const char* name) {
+  auto it = j.find(name);
+  if (it == j.end() || it->is_null()) return std::string();
+  if (!it->is_string())
+    return fail(field_refusal(Errc::InvalidArgument, name,
+                              std::string("must be a text, not ") + it->type_name()));
+  return it->get<std::string>();
+}
 
 // Who did something, as history records it ("user:anna"), as people read it ("anna").
 std::string person(const std::string& actor) { return actor.rfind("user:", 0) == 0 ? actor.substr(5) : actor; }
@@ -172,6 +189,17 @@ Result<json> PeopleApi::import_users(const json& users) {
     for (const auto& [k, v] : u.items()) {
       if (!fields.count(k)) return fail(Errc::InvalidArgument, who + ": unknown field '" + k + "'");
     }
+    // Each field's type is checked before it is read (a wrong one is the request's fault).
+    for (const char* text : {"name", "email", "locale", "password", "passwordHash"}) {
+      if (u.contains(text) && !u[text].is_string()) {
+        return fail(field_refusal(Errc::InvalidArgument, "users[" + std::to_string(i) + "]." + text,
+                                  "must be a text"));
+      }
+    }
+    if (u.contains("disabled") && !u["disabled"].is_boolean()) {
+      return fail(field_refusal(Errc::InvalidArgument, "users[" + std::to_string(i) + "].disabled",
+                                "must be true or false"));
+    }
     row.name = u.value("name", row.id);
     row.email = u.value("email", "");
     row.locale = u.value("locale", "");
@@ -293,7 +321,8 @@ Result<json> PeopleApi::tasks(const Principal& who, const json& query) {
   q.groups = who.groups;
   auto text = [&](const char* name, std::string& into) -> Result<void> {
     if (!query.contains(name)) return {};
-    if (!query[name].is_string()) return fail(Errc::InvalidArgument, std::string(name) + " must be a text");
+    if (!query[name].is_string())
+      return fail(field_refusal(Errc::InvalidArgument, name, "must be a text"));
     into = query[name].get<std::string>();
     return {};
   };
@@ -304,20 +333,46 @@ Result<json> PeopleApi::tasks(const Principal& who, const json& query) {
   if (q.assignee == "me") q.assignee = who.user;
   if (q.state == "all") q.state.clear();
   if (!q.state.empty() && q.state != "open" && q.state != "completed" && q.state != "cancelled") {
-    return fail(Errc::InvalidArgument, "state must be open, completed, cancelled or all");
+    return fail(
+        field_refusal(Errc::InvalidArgument, "state", "must be open, completed, cancelled or all"));
   }
   if (q.sort != "due" && q.sort != "created" && q.sort != "priority" && q.sort != "name") {
-    return fail(Errc::InvalidArgument, "sort must be due, created, priority or name");
+    return fail(
+        field_refusal(Errc::InvalidArgument, "sort", "must be due, created, priority or name"));
   }
   if (!q.due_before.empty() && !iso8601::parse_date_time(q.due_before)) {
-    return fail(Errc::InvalidArgument, "dueBefore must be an ISO 8601 date-time such as 2026-12-01T00:00:00Z");
+    return fail(
+        field_refusal(Errc::InvalidArgument, "dueBefore",
+                      "must be a real calendar date-time (ISO 8601) such as 2026-12-01T00:00:00Z"));
   }
-  if (query.contains("instance")) q.instance_id = query["instance"].get<std::uint64_t>();
-  if (query.contains("overdue")) q.overdue = query["overdue"].get<bool>();
-  q.limit = query.value("limit", 50);
-  q.offset = query.value("offset", 0);
-  if (q.limit < 1 || q.limit > 1000) return fail(Errc::InvalidArgument, "limit must be between 1 and 1000");
-  if (q.offset < 0) return fail(Errc::InvalidArgument, "offset must not be negative");
+  // The route hands numbers and booleans over as such; anything else is refused, never thrown.
+  auto whole = [&](const char* name, std::int64_t fallback, std::int64_t min,
+                   std::int64_t max) -> Result<std::int64_t> {
+    if (!query.contains(name)) return fallback;
+    const json& v = query[name];
+    if (!v.is_number_integer() ||
+        (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) ||
+        v.get<std::int64_t>() < min || v.get<std::int64_t>() > max) {
+      return fail(field_refusal(
+          Errc::InvalidArgument, name,
+          "must be a whole number between " + std::to_string(min) + " and " + std::to_string(max)));
+    }
+    return v.get<std::int64_t>();
+  };
+  auto instance = whole("instance", 0, 0, INT64_MAX);
+  if (!instance) return fail(instance.error());
+  q.instance_id = static_cast<std::uint64_t>(*instance);
+  if (query.contains("overdue")) {
+    if (!query["overdue"].is_boolean())
+      return fail(field_refusal(Errc::InvalidArgument, "overdue", "must be true or false"));
+    q.overdue = query["overdue"].get<bool>();
+  }
+  auto limit = whole("limit", 50, 1, 1000);
+  if (!limit) return fail(limit.error());
+  auto offset = whole("offset", 0, 0, 1'000'000'000);
+  if (!offset) return fail(offset.error());
+  q.limit = static_cast<int>(*limit);
+  q.offset = static_cast<int>(*offset);
   // Completed tasks an employee sees are the ones they completed themselves.
   if (q.restrict && q.state != "open") q.assignee = who.user;
   auto page = store_.tasks(q);
@@ -350,6 +405,49 @@ Result<json> PeopleApi::task_variables(const store::TaskRow& t) {
   std::vector<runtime::Event> events;
   runtime::StepContext ctx(state, env, events);
   return ctx.visible_variables(t.key);
+}
+
+Result<std::shared_ptr<const model::ProcessDefinition>> PeopleApi::task_process(
+    const store::TaskRow& t) {
+  auto tx = store_.begin();
+  if (!tx) return fail(tx.error());
+  auto snap = (*tx)->load_instance(t.instance_id);
+  if (!snap) return fail(snap.error());
+  if (!*snap) return std::shared_ptr<const model::ProcessDefinition>();
+  return processor_.process(**tx, (*snap)->definition_id);
+}
+
+Result<std::optional<std::set<std::string>>> PeopleApi::declared_outputs(const store::TaskRow& t) {
+  using Allowed = std::optional<std::set<std::string>>;
+  auto process = task_process(t);
+  if (!process) return fail(process.error());
+  const model::Element* e = *process ? (*process)->find(t.element_id) : nullptr;
+  const auto* spec = e ? std::get_if<model::UserTaskSpec>(&e->spec) : nullptr;
+  if (!spec) return Allowed(std::set<std::string>());  // the instance moved on: the command says so
+  if (spec->accept_any_variables) return Allowed();
+  return Allowed(
+      std::set<std::string>(spec->completion_variables.begin(), spec->completion_variables.end()));
+}
+
+Result<void> PeopleApi::may_start(const Principal& who, const std::string& process_id) {
+  if (who.is("developer")) return {};  // administrators and developers start any process
+  auto tx = store_.begin();
+  if (!tx) return fail(tx.error());
+  auto latest = (*tx)->latest_definition(process_id);
+  if (!latest) return fail(latest.error());
+  if (!*latest) return {};  // starting it answers that there is no such process
+  auto process = processor_.process(**tx, (*latest)->id);
+  if (!process) return fail(process.error());
+  const auto& groups = (*process)->candidate_starter_groups;
+  const auto& users = (*process)->candidate_starter_users;
+  if (groups.empty() && users.empty()) return {};  // no starter list: any employee
+  if (std::find(users.begin(), users.end(), who.user) != users.end()) return {};
+  for (const auto& g : who.groups) {
+    if (std::find(groups.begin(), groups.end(), g) != groups.end()) return {};
+  }
+  return fail(Errc::PermissionDenied,
+              "you may not start process '" + process_id +
+                  "' (it names who may: candidate starter groups and users)");
 }
 
 Result<json> PeopleApi::task(const Principal& who, std::uint64_t key) {
@@ -456,16 +554,46 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
   }
   if (!data.is_object()) return fail(Errc::InvalidArgument, "the form data must be a JSON object of field keys and values");
   json variables = data;
+  bool has_form = false;
   if (!t->form_key.empty()) {
     auto row = form_row(t->form_key);
     if (!row) return fail(row.error());
     if (*row) {
+      has_form = true;
       auto f = compiled_form(**row);
       if (!f) return fail(f.error());
       auto errors = forms::check_submission(**f, data, variables);
       if (!errors.empty()) {
         Error e{Errc::ValidationError, "the form has " + std::to_string(errors.size()) + (errors.size() == 1 ? " problem" : " problems") + "; nothing was saved", {}};
         for (const auto& fe : errors) e.with("field." + fe.key, fe.message);
+        return fail(std::move(e));
+      }
+    }
+  }
+  // Without a form, a completion sets only what the task declares (a form's fields are checked
+  // by check_submission above): otherwise whoever completes a task could set any variable the
+  // process decides on, such as the next task's assignee.
+  if (!has_form && !data.empty()) {
+    auto allowed = declared_outputs(*t);
+    if (!allowed) return fail(allowed.error());
+    if (*allowed) {
+      Error e{Errc::ValidationError, "", {}};
+      std::size_t refused = 0;
+      for (auto it = data.begin(); it != data.end(); ++it) {
+        const std::string& name = it.key();
+        if ((**allowed).count(name)) continue;
+        const std::string shown = name.size() > 64 ? name.substr(0, 64) + "..." : name;
+        e.with("field." + shown, "is not a variable this task may set");
+        if (++refused >= 100) break;
+      }
+      if (refused > 0) {
+        std::string list;
+        for (const auto& n : **allowed) list += (list.empty() ? "" : ", ") + n;
+        e.message = std::to_string(refused) + (refused == 1 ? " variable is" : " variables are") +
+                    " not among those this task may set (" +
+                    (list.empty() ? "none: it has no form and declares no elva:completionVariables"
+                                  : list) +
+                    "); nothing was saved";
         return fail(std::move(e));
       }
     }
@@ -493,51 +621,158 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
 
 // --- External workers -----------------------------------------------------------------------
 
+std::string lock_owner(const std::string& account, const std::string& worker_id) {
+  return std::to_string(account.size()) + ":" + account + ":" + worker_id;
+}
+
+namespace {
+
+// {account, workerId} of a lock owner written by lock_owner; nullopt for anything else (a
+// scheduler node's lease).
+std::optional<std::pair<std::string, std::string>> split_owner(const std::string& owner) {
+  const auto colon = owner.find(':');
+  if (colon == std::string::npos || colon == 0 || colon > 9 ||
+      owner.find_first_not_of("0123456789") != colon)
+    return std::nullopt;
+  const auto n = std::stoull(owner.substr(0, colon));
+  if (owner.size() < colon + 1 + n + 1 || owner[colon + 1 + n] != ':') return std::nullopt;
+  return std::pair{owner.substr(colon + 1, n), owner.substr(colon + 2 + n)};
+}
+
+// A lock duration from a request: positive and bounded, so that now + it cannot overflow.
+constexpr std::int64_t kMaxLockMs = 7LL * 24 * 3600 * 1000;
+
+}  // namespace
+
+std::string lock_account(const std::string& owner) {
+  auto parts = split_owner(owner);
+  return parts ? parts->first : std::string();
+}
+
+std::string lock_worker(const std::string& owner) {
+  auto parts = split_owner(owner);
+  return parts ? parts->second : owner;
+}
+
+bool PeopleApi::is_external(const std::string& job_type) const {
+  // The scheduler leases exactly the types "<connector>.<operation>" of its registry; a type
+  // whose first part names a connector is the engine's, whatever its operation.
+  return !connectors_ || !connectors_->find(connector::split_job_type(job_type).first);
+}
+
 Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request) {
   if (!who.is("worker")) return fail(Errc::PermissionDenied, "fetching external tasks needs the worker role");
   if (!request.is_object()) return fail(Errc::InvalidArgument, "the request must be a JSON object");
-  const std::string worker = request.value("workerId", "");
-  if (worker.empty()) return fail(Errc::InvalidArgument, "workerId is required (it names who holds the lock)");
-  int max = request.value("maxTasks", 1);
-  if (max < 0 || max > 1000) return fail(Errc::InvalidArgument, "maxTasks must be between 0 and 1000");
-  if (!request.contains("topics") || !request["topics"].is_array()) return fail(Errc::InvalidArgument, "topics must be a list of {topicName, lockDuration}");
-  json out = json::array();
-  const std::int64_t now = iso8601::now_millis();
-  auto tx = store_.begin();
-  if (!tx) return fail(tx.error());
-  for (const auto& topic : request["topics"]) {
-    if (static_cast<int>(out.size()) >= max) break;
+  auto worker = optional_text(request, "workerId");
+  if (!worker) return fail(worker.error());
+  if (worker->empty())
+    return fail(field_refusal(Errc::InvalidArgument, "workerId",
+                              "is required (it names who holds the lock)"));
+  const json max_field = request.contains("maxTasks") && !request["maxTasks"].is_null()
+                             ? request["maxTasks"]
+                             : json(1);
+  const bool max_ok = max_field.is_number_integer() &&
+                      (max_field.is_number_unsigned() ? max_field.get<std::uint64_t>() <= 1000
+                                                      : max_field.get<std::int64_t>() >= 0 &&
+                                                            max_field.get<std::int64_t>() <= 1000);
+  if (!max_ok)
+    return fail(field_refusal(Errc::InvalidArgument, "maxTasks",
+                              "must be a whole number between 0 and 1000"));
+  const int max = static_cast<int>(max_field.get<std::int64_t>());
+  if (!request.contains("topics") || !request["topics"].is_array()) {
+    return fail(field_refusal(Errc::InvalidArgument, "topics",
+                              "must be a list of {topicName, lockDuration}"));
+  }
+  // Every topic is checked before anything is locked.
+  struct Topic {
+    std::string name;
+    std::int64_t lock_ms = 0;
+    std::optional<std::set<std::string>> wanted;
+  };
+  std::vector<Topic> topics;
+  for (std::size_t i = 0; i < request["topics"].size(); ++i) {
+    const json& topic = request["topics"][i];
+    const std::string where = "topics[" + std::to_string(i) + "]";
     if (!topic.is_object() || !topic.contains("topicName") || !topic["topicName"].is_string()) {
-      return fail(Errc::InvalidArgument, "each topic needs a topicName");
+      return fail(
+          field_refusal(Errc::InvalidArgument, where + ".topicName", "is required (a text)"));
     }
-    if (!topic.contains("lockDuration") || !topic["lockDuration"].is_number_integer() || topic["lockDuration"].get<std::int64_t>() <= 0) {
-      return fail(Errc::InvalidArgument, "topic '" + topic["topicName"].get<std::string>() + "': lockDuration (ms) must be a positive whole number");
+    Topic t;
+    t.name = topic["topicName"].get<std::string>();
+    const json& lock = topic.contains("lockDuration") ? topic["lockDuration"] : json();
+    const bool in_range =
+        lock.is_number_integer() &&
+        (lock.is_number_unsigned()
+             ? lock.get<std::uint64_t>() >= 1 && lock.get<std::uint64_t>() <= kMaxLockMs
+             : lock.get<std::int64_t>() >= 1 && lock.get<std::int64_t>() <= kMaxLockMs);
+    if (!in_range) {
+      return fail(field_refusal(Errc::InvalidArgument, where + ".lockDuration",
+                                "must be a whole number of milliseconds between 1 and " +
+                                    std::to_string(kMaxLockMs) + " (7 days)"));
     }
-    const std::string name = topic["topicName"].get<std::string>();
+    t.lock_ms = lock.get<std::int64_t>();
     // Filters Elva does not apply are refused rather than ignored: ignoring one would hand a
     // worker tasks it asked not to get.
     for (const auto& [k, v] : topic.items()) {
       static const std::set<std::string> supported = {"topicName", "lockDuration", "variables", "localVariables", "deserializeValues",
                                                       "includeExtensionProperties", "withoutTenantId"};
       if (!supported.count(k) && !v.is_null()) {
-        return fail(Errc::InvalidArgument, "topic '" + name + "': the filter '" + k + "' is not supported by Elva's external-task API "
-                                           "(supported: topicName, lockDuration, variables); use a topic per process instead");
+        return fail(field_refusal(Errc::InvalidArgument, where + "." + k,
+                                  "is a filter Elva's external-task API does not support "
+                                  "(supported: topicName, lockDuration, "
+                                  "variables); use a topic per process instead"));
       }
     }
-    const std::int64_t until = now + topic["lockDuration"].get<std::int64_t>();
-    auto jobs = (*tx)->acquire_jobs({name}, worker, now, until, max - static_cast<int>(out.size()));
+    if (topic.contains("variables") && !topic["variables"].is_null()) {
+      if (!topic["variables"].is_array())
+        return fail(field_refusal(Errc::InvalidArgument, where + ".variables",
+                                  "must be a list of variable names"));
+      t.wanted.emplace();
+      for (const auto& v : topic["variables"]) {
+        if (!v.is_string())
+          return fail(field_refusal(Errc::InvalidArgument, where + ".variables",
+                                    "must be a list of variable names"));
+        t.wanted->insert(v.get<std::string>());
+      }
+    }
+    // A connector's jobs are the engine's: a worker taking one could forge its output.
+    if (!is_external(t.name)) {
+      return fail(field_refusal(Errc::PermissionDenied, where + ".topicName",
+                                "names a job type Elva's connector '" +
+                                    connector::split_job_type(t.name).first +
+                                    "' runs; workers fetch external topics only"));
+    }
+    topics.push_back(std::move(t));
+  }
+  const std::string owner = lock_owner(who.user, *worker);
+  json out = json::array();
+  const std::int64_t now = iso8601::now_millis();
+  auto tx = store_.begin();
+  if (!tx) return fail(tx.error());
+  for (const auto& topic : topics) {
+    if (static_cast<int>(out.size()) >= max) break;
+    const std::int64_t until = now + topic.lock_ms;
+    auto jobs =
+        (*tx)->acquire_jobs({topic.name}, owner, now, until, max - static_cast<int>(out.size()));
     if (!jobs) return fail(jobs.error());
-    std::set<std::string> wanted;
-    const bool filter = topic.contains("variables") && topic["variables"].is_array();
-    if (filter) for (const auto& v : topic["variables"]) if (v.is_string()) wanted.insert(v.get<std::string>());
     for (const auto& j : *jobs) {
       json vars = json::object();
-      for (const auto& [k, v] : j.input.items()) if (!filter || wanted.count(k)) vars[k] = v;
-      out.push_back({{"id", std::to_string(j.key)}, {"topicName", name}, {"workerId", worker}, {"activityId", j.element_id},
-                     {"activityInstanceId", std::to_string(j.element_instance)}, {"processInstanceId", std::to_string(j.instance_id)},
-                     {"executionId", std::to_string(j.element_instance)}, {"lockExpirationTime", iso8601::format_utc(until)},
-                     {"retries", j.retries}, {"errorMessage", nullptr}, {"errorDetails", nullptr}, {"priority", 0},
-                     {"tenantId", nullptr}, {"variables", to_camunda_variables(vars)}});
+      for (const auto& [k, v] : j.input.items())
+        if (!topic.wanted || topic.wanted->count(k)) vars[k] = v;
+      out.push_back({{"id", std::to_string(j.key)},
+                     {"topicName", topic.name},
+                     {"workerId", *worker},
+                     {"activityId", j.element_id},
+                     {"activityInstanceId", std::to_string(j.element_instance)},
+                     {"processInstanceId", std::to_string(j.instance_id)},
+                     {"executionId", std::to_string(j.element_instance)},
+                     {"lockExpirationTime", iso8601::format_utc(until)},
+                     {"retries", j.retries},
+                     {"errorMessage", nullptr},
+                     {"errorDetails", nullptr},
+                     {"priority", 0},
+                     {"tenantId", nullptr},
+                     {"variables", to_camunda_variables(vars)}});
     }
   }
   if (auto r = (*tx)->commit(); !r) return fail(r.error());
@@ -553,54 +788,90 @@ Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request
   return out;
 }
 
-Result<store::LockedJob> PeopleApi::worker_job(std::uint64_t job, const std::string& worker) {
+// The one check every action on a fetched job passes: the job is external, and its lock is
+// held by this account under this workerId.
+Result<store::LockedJob> PeopleApi::worker_job(const Principal& who, std::uint64_t job,
+                                               const std::string& worker) {
+  if (!who.is("worker"))
+    return fail(Errc::PermissionDenied, "acting on external tasks needs the worker role");
+  if (worker.empty()) return fail(field_refusal(Errc::InvalidArgument, "workerId", "is required"));
   auto j = store_.locked_job(job);
   if (!j) return fail(j.error());
-  if (!*j) return fail(Errc::NotFound, "there is no external task " + std::to_string(job) + " (it was completed, or its instance moved on)");
-  if (worker.empty()) return fail(Errc::InvalidArgument, "workerId is required");
-  if ((*j)->locked_by != worker) {
-    return fail(Errc::Conflict, "external task " + std::to_string(job) + " is " +
-                                    ((*j)->locked_by.empty() ? "not locked" : "locked by worker '" + (*j)->locked_by + "'") +
-                                    ", not by '" + worker + "'");
+  // A connector's job answers like a missing one: a worker learns nothing about it.
+  if (!*j || !is_external((*j)->job.type)) {
+    return fail(Errc::NotFound, "there is no external task " + std::to_string(job) +
+                                    " (it was completed, or its instance moved on)");
+  }
+  const std::string& held = (*j)->locked_by;
+  if (held != lock_owner(who.user, worker)) {
+    const auto parts = split_owner(held);
+    std::string by = "not locked";
+    if (parts && parts->first == who.user)
+      by = "locked by worker '" + parts->second + "' of your account";
+    else if (!held.empty())
+      by = "locked by another worker";
+    return fail(Errc::Conflict, "external task " + std::to_string(job) + " is " + by +
+                                    ", not by '" + worker + "' of your account");
   }
   return std::move(**j);
 }
 
-Result<void> PeopleApi::complete_external(std::uint64_t job, const std::string& worker, const json& variables) {
-  auto j = worker_job(job, worker);
+Result<void> PeopleApi::complete_external(const Principal& who, std::uint64_t job,
+                                          const std::string& worker, const json& variables) {
+  auto j = worker_job(who, job, worker);
   if (!j) return fail(j.error());
   auto r = processor_.command(j->job.instance_id, runtime::CompleteJob{job, variables});
   if (!r && r.error().code == Errc::NotFound) return fail(Errc::NotFound, "external task " + std::to_string(job) + " is no longer there: " + r.error().message);
   return r;
 }
 
-Result<void> PeopleApi::fail_external(std::uint64_t job, const std::string& worker, const std::string& message, int retries,
-                                      std::int64_t retry_timeout_ms) {
-  auto j = worker_job(job, worker);
+Result<void> PeopleApi::fail_external(const Principal& who, std::uint64_t job,
+                                      const std::string& worker, const std::string& message,
+                                      int retries, std::int64_t retry_timeout_ms) {
+  auto j = worker_job(who, job, worker);
   if (!j) return fail(j.error());
   return processor_.command(j->job.instance_id, runtime::FailJob{job, message.empty() ? "the worker reported a failure" : message,
                                                                  retry_timeout_ms, retries});
 }
 
-Result<void> PeopleApi::bpmn_error_external(std::uint64_t job, const std::string& worker, const std::string& code, const json& variables) {
-  auto j = worker_job(job, worker);
+Result<void> PeopleApi::bpmn_error_external(const Principal& who, std::uint64_t job,
+                                            const std::string& worker, const std::string& code,
+                                            const json& variables) {
+  auto j = worker_job(who, job, worker);
   if (!j) return fail(j.error());
-  if (code.empty()) return fail(Errc::InvalidArgument, "errorCode is required");
+  if (code.empty()) return fail(field_refusal(Errc::InvalidArgument, "errorCode", "is required"));
   return processor_.command(j->job.instance_id, runtime::ThrowError{j->job.element_instance, code, variables});
 }
 
-Result<void> PeopleApi::extend_lock(std::uint64_t job, const std::string& worker, std::int64_t duration_ms) {
-  if (duration_ms <= 0) return fail(Errc::InvalidArgument, "newDuration (ms) must be positive");
-  auto j = worker_job(job, worker);
+Result<void> PeopleApi::extend_lock(const Principal& who, std::uint64_t job,
+                                    const std::string& worker, std::int64_t duration_ms) {
+  if (duration_ms <= 0 || duration_ms > kMaxLockMs) {
+    return fail(field_refusal(Errc::InvalidArgument, "newDuration",
+                              "must be a whole number of milliseconds between 1 and " +
+                                  std::to_string(kMaxLockMs) + " (7 days)"));
+  }
+  auto j = worker_job(who, job, worker);
   if (!j) return fail(j.error());
   const std::int64_t now = iso8601::now_millis();
-  auto ok = store_.relock_job(job, worker, now + duration_ms, now);
+  auto ok = store_.relock_job(job, j->locked_by, now + duration_ms, now);
   if (!ok) return fail(ok.error());
   if (!*ok) return fail(Errc::Conflict, "the lock of external task " + std::to_string(job) + " has already expired; fetch it again");
   return {};
 }
 
-Result<void> PeopleApi::unlock_external(std::uint64_t job) {
+Result<void> PeopleApi::unlock_external(const Principal& who, std::uint64_t job) {
+  // Camunda's unlock names no worker: the account that holds the lock (any of its workers) may
+  // release it, and an administrator may release any external task's lock.
+  if (!who.is("worker"))
+    return fail(Errc::PermissionDenied, "acting on external tasks needs the worker role");
+  auto j = store_.locked_job(job);
+  if (!j) return fail(j.error());
+  if (!*j || !is_external((*j)->job.type))
+    return fail(Errc::NotFound, "there is no external task " + std::to_string(job));
+  if (!who.is("admin") && lock_account((*j)->locked_by) != who.user) {
+    return fail(Errc::Conflict,
+                "external task " + std::to_string(job) + " is not locked by your account");
+  }
   auto ok = store_.unlock_job(job);
   if (!ok) return fail(ok.error());
   if (!*ok) return fail(Errc::NotFound, "there is no external task " + std::to_string(job));

@@ -5,24 +5,27 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
-
-#include <nlohmann/json.hpp>
-
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
+#include <string>
 
+#include "elva/connector.hpp"
 #include "elva/engine.hpp"
-#include "forms/forms.hpp"
 #include "exec/processor.hpp"
+#include "forms/forms.hpp"
 #include "store/pg/pg_store.hpp"
 
 namespace elva::api {
 
 class PeopleApi {
  public:
-  PeopleApi(store::PgStore& store, exec::Processor& processor) : store_(store), processor_(processor) {}
+  // `connectors`: the registry the scheduler runs; their job types are never a worker's.
+  PeopleApi(store::PgStore& store, exec::Processor& processor,
+            std::shared_ptr<const connector::Registry> connectors)
+      : store_(store), processor_(processor), connectors_(std::move(connectors)) {}
 
   Result<nlohmann::json> import_users(const nlohmann::json& users);
   Result<nlohmann::json> users();
@@ -45,19 +48,33 @@ class PeopleApi {
   Result<nlohmann::json> form(const std::string& key);
 
   Result<nlohmann::json> fetch_and_lock(const Principal& who, const nlohmann::json& request);
-  Result<void> complete_external(std::uint64_t job, const std::string& worker, const nlohmann::json& variables);
-  Result<void> fail_external(std::uint64_t job, const std::string& worker, const std::string& message, int retries,
+  Result<void> complete_external(const Principal& who, std::uint64_t job, const std::string& worker,
+                                 const nlohmann::json& variables);
+  Result<void> fail_external(const Principal& who, std::uint64_t job, const std::string& worker,
+                             const std::string& message, int retries,
                              std::int64_t retry_timeout_ms);
-  Result<void> bpmn_error_external(std::uint64_t job, const std::string& worker, const std::string& code,
+  Result<void> bpmn_error_external(const Principal& who, std::uint64_t job,
+                                   const std::string& worker, const std::string& code,
                                    const nlohmann::json& variables);
-  Result<void> extend_lock(std::uint64_t job, const std::string& worker, std::int64_t duration_ms);
-  Result<void> unlock_external(std::uint64_t job);
+  Result<void> extend_lock(const Principal& who, std::uint64_t job, const std::string& worker,
+                           std::int64_t duration_ms);
+  Result<void> unlock_external(const Principal& who, std::uint64_t job);
+  // True when no connector runs jobs of this type: only those are a worker's (external topics).
+  bool is_external(const std::string& job_type) const;
+
+  // Start rights of a process (Engine::may_start).
+  Result<void> may_start(const Principal& who, const std::string& process_id);
 
  private:
   // The task if `who` may see it, else NotFound (no difference between "none" and "not yours").
   Result<store::TaskRow> visible_task(const Principal& who, std::uint64_t key);
-  // The job if it is locked by `worker`, else NotFound / Conflict.
-  Result<store::LockedJob> worker_job(std::uint64_t job, const std::string& worker);
+  // The external job if `who` holds its lock under `worker`, else NotFound / Conflict.
+  Result<store::LockedJob> worker_job(const Principal& who, std::uint64_t job,
+                                      const std::string& worker);
+  // The variables a completion of a task without a form may set (nullopt: any).
+  Result<std::optional<std::set<std::string>>> declared_outputs(const store::TaskRow& task);
+  // The process model of a task's instance (null when the instance is gone).
+  Result<std::shared_ptr<const model::ProcessDefinition>> task_process(const store::TaskRow& task);
   // Variables as seen from the task's element instance (process, then enclosing scopes).
   Result<nlohmann::json> task_variables(const store::TaskRow& task);
   // The latest deployed form under `key` (its id, file or Camunda's prefixed keys).
@@ -67,8 +84,18 @@ class PeopleApi {
 
   store::PgStore& store_;
   exec::Processor& processor_;
+  std::shared_ptr<const connector::Registry> connectors_;
   std::map<std::pair<std::string, int>, std::shared_ptr<const forms::Form>> forms_;
 };
+
+// The lock of an external job is held by an account and a worker id together: the store keeps
+// them as one text ("<length of account>:<account>:<workerId>", unambiguous for any names), so
+// that no account can act on another's lock by sending the same workerId.
+std::string lock_owner(const std::string& account, const std::string& worker_id);
+// The account of a lock owner ("" for a lock the scheduler holds).
+std::string lock_account(const std::string& owner);
+// The workerId of a lock owner; a scheduler node's lease as it is.
+std::string lock_worker(const std::string& owner);
 
 // Plain JSON variables as Camunda's typed ones ({"name": {"value", "type", "valueInfo"}}).
 nlohmann::json to_camunda_variables(const nlohmann::json& plain);

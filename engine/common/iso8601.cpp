@@ -25,6 +25,12 @@ bool take(std::string_view& s, char c) {
   return true;
 }
 
+std::int64_t days_in_month(std::int64_t y, std::int64_t m) {
+  static constexpr std::int64_t kLength[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return kLength[m - 1] + (m == 2 && leap);
+}
+
 }  // namespace
 
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
@@ -129,7 +135,8 @@ std::optional<DateTime> parse_date_time(std::string_view s) {
   if (!digits(s, 4, y) || !take(s, '-') || !digits(s, 2, mo) || !take(s, '-') || !digits(s, 2, d)) {
     return std::nullopt;
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31) return std::nullopt;
+  // A real calendar date (no 2026-02-30), in years 0001-9999 as PostgreSQL and people read them.
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) return std::nullopt;
   if (take(s, 'T')) {
     if (!digits(s, 2, h) || !take(s, ':') || !digits(s, 2, mi)) return std::nullopt;
     if (take(s, ':') && !digits(s, 2, sec)) return std::nullopt;
@@ -144,7 +151,7 @@ std::optional<DateTime> parse_date_time(std::string_view s) {
       }
       if (n == 0) return std::nullopt;
     }
-    if (h > 24 || mi > 59 || sec > 60) return std::nullopt;
+    if (h > 24 || mi > 59 || sec > 60 || (h == 24 && (mi || sec || ms))) return std::nullopt;
   }
   DateTime out;
   std::int64_t offset_minutes = 0;
@@ -157,6 +164,7 @@ std::optional<DateTime> parse_date_time(std::string_view s) {
     if (!digits(s, 2, oh)) return std::nullopt;
     take(s, ':');
     if (!s.empty() && !digits(s, 2, om)) return std::nullopt;
+    if (oh > 14 || om > 59) return std::nullopt;  // UTC-12:00 .. UTC+14:00 are the zones there are
     offset_minutes = (minus ? -1 : 1) * (oh * 60 + om);
     out.has_zone = true;
   }

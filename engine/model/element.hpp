@@ -53,6 +53,10 @@ struct UserTaskSpec {
   std::string follow_up_date;
   std::string priority;
   std::string form_key;
+  // What completing the task may set when it has no form (Engine: PeopleApi::complete_task):
+  // the variables named by elva:completionVariables, or any with elva:acceptAnyVariables.
+  std::vector<std::string> completion_variables;
+  bool accept_any_variables = false;
 };
 
 struct ScriptSpec {

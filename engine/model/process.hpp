@@ -66,6 +66,10 @@ class ProcessDefinition {
   bool executable = false;
   std::string version_tag;
   std::string history_time_to_live;
+  // Who may start the process from the API (elva:/camunda:candidateStarterGroups, -Users on
+  // <process>; literal lists). Both empty: any employee (administrators and developers always).
+  std::vector<std::string> candidate_starter_groups;
+  std::vector<std::string> candidate_starter_users;
   std::string documentation;
   std::vector<Element> elements;
   std::vector<SequenceFlow> flows;

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <string>
+#include <vector>
 
 #include "parse/namespaces.hpp"
 
@@ -117,11 +119,51 @@ void camunda_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x
   }
 }
 
-constexpr std::array<std::string_view, 17> kElvaAttributes{
-    "connector", "retries", "retryCycle", "assignee", "candidateUsers", "candidateGroups",
-    "dueDate", "followUpDate", "priority", "formKey", "decisionRef", "resultVariable",
-    "mapDecisionResult", "propagateAllParentVariables", "propagateAllChildVariables",
-    "collection", "elementVariable"};
+constexpr std::array<std::string_view, 19> kElvaAttributes{"connector",
+                                                           "retries",
+                                                           "retryCycle",
+                                                           "assignee",
+                                                           "candidateUsers",
+                                                           "candidateGroups",
+                                                           "dueDate",
+                                                           "followUpDate",
+                                                           "priority",
+                                                           "formKey",
+                                                           "decisionRef",
+                                                           "resultVariable",
+                                                           "mapDecisionResult",
+                                                           "propagateAllParentVariables",
+                                                           "propagateAllChildVariables",
+                                                           "collection",
+                                                           "elementVariable",
+                                                           "completionVariables",
+                                                           "acceptAnyVariables"};
+
+// "a, b,,c " -> {"a", "b", "c"}.
+std::vector<std::string> comma_list(std::string_view text) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    auto item = text.substr(start, end - start);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.front())))
+      item.remove_prefix(1);
+    while (!item.empty() && std::isspace(static_cast<unsigned char>(item.back())))
+      item.remove_suffix(1);
+    if (!item.empty()) out.emplace_back(item);
+    start = end + 1;
+  }
+  return out;
+}
+
+// An expression where Elva needs a literal list (FEEL "=...", JUEL "${...}" / "#{...}").
+bool is_expression(std::string_view text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  return (!text.empty() && text.front() == '=') || text.find("${") != std::string_view::npos ||
+         text.find("#{") != std::string_view::npos;
+}
 
 void elva_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x) {
   const auto l = x.local;
@@ -140,6 +182,20 @@ void elva_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x) {
     (l == "connector" ? job.job_type : l == "retries" ? job.retries : job.retry_cycle) = v;
     if (l == "connector") job.connector = true;
   } else if (apply_user_task(e, l, v)) {
+  } else if (l == "completionVariables" || l == "acceptAnyVariables") {
+    auto* task = ensure_spec<UserTaskSpec>(e);
+    if (!task) return misplaced("user tasks");
+    if (l == "acceptAnyVariables") {
+      if (v != "true" && v != "false")
+        return ctx.sink.error(pos, e.id, type, name + " must be true or false");
+      task->accept_any_variables = v == "true";
+    } else if (is_expression(v)) {
+      ctx.sink.error(
+          pos, e.id, type,
+          name + " must be a literal comma-separated list of variable names, not an expression");
+    } else {
+      task->completion_variables = comma_list(v);
+    }
   } else if (l == "assignee" || l == "candidateUsers" || l == "candidateGroups" || l == "dueDate" ||
              l == "followUpDate" || l == "priority" || l == "formKey") {
     misplaced("user tasks");
@@ -429,11 +485,25 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
   for_each_dialect_attribute(ctx, node, [&](const Ext& x) {
     if (x.local == "versionTag") process.version_tag = x.value;
     else if (x.local == "historyTimeToLive") process.history_time_to_live = x.value;
-    else if (x.dialect != Dialect::Elva) process.properties.push_back({std::string(x.local), std::string(x.value)});
+    else if (x.local == "candidateStarterGroups" || x.local == "candidateStarterUsers") {
+      // Start rights are read once, at deploy: an expression would need a caller to evaluate it
+      // against, and a wrong guess would let everyone (or no one) start the process.
+      if (is_expression(x.value)) {
+        ctx.sink.error(ctx.pos(node), process.id, "process",
+                       qualified(x.dialect, x.local) +
+                           " must be a literal comma-separated list, not an expression");
+        return;
+      }
+      auto& into = x.local == "candidateStarterGroups" ? process.candidate_starter_groups
+                                                       : process.candidate_starter_users;
+      for (auto& item : comma_list(x.value)) into.push_back(std::move(item));
+    } else if (x.dialect != Dialect::Elva)
+      process.properties.push_back({std::string(x.local), std::string(x.value)});
     else {
       ctx.sink.error(ctx.pos(node), process.id, "process",
                      "unknown attribute elva:" + std::string(x.local) +
-                         " on a process (known: versionTag, historyTimeToLive)");
+                         " on a process (known: versionTag, historyTimeToLive, "
+                         "candidateStarterGroups, candidateStarterUsers)");
     }
   });
   for_each_element(ctx, node, [&](pugi::xml_node ext, QName name) {

@@ -161,6 +161,16 @@ class IntakeStore {
                                               const std::string& case_receipt, const nlohmann::json& payload,
                                               const std::vector<AttachmentIn>& attachments) = 0;
   virtual Result<void> set_submission_instance(const std::string& receipt, Key instance) = 0;
+  // The intake's hold on one receipt while its instance is looked up, started and recorded: a
+  // session lock on the store's connection, so that concurrent requests for the same receipt
+  // (on other connections) wait and then find the instance. Released by release_receipt, or
+  // when the connection ends.
+  virtual Result<void> hold_receipt(const std::string& receipt) = 0;
+  virtual Result<void> release_receipt(const std::string& receipt) = 0;
+  // The oldest instance of `process_id` with this business key (0: none): one indexed lookup,
+  // however many instances the process has.
+  virtual Result<Key> instance_by_business_key(const std::string& process_id,
+                                               const std::string& business_key) = 0;
   virtual Result<std::optional<AttachmentRow>> attachment(Key id) = 0;
 };
 

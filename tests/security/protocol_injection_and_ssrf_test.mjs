@@ -265,7 +265,11 @@ function rawGet(path, bearer) {
 
 test('attachments: a CR/LF content type is refused at intake (422); served files cannot split the answer', async () => {
   const content = Buffer.from('<script>alert(1)</script>').toString('base64');
-  const hostile = ['text/html\r\nX-Injected: 1\r\n\r\n<script>alert(1)</script>', 'text/plain\nSet-Cookie: a=b', 'text/plain\0', 'text',
+  // A NUL in any field is refused before intake reads the body (400 naming the field; docs/security.md).
+  const nul = await call('POST', '/eservice/case-form', { body: { data: { caseId: '1' }, attachments: [{ name: 'n.txt', contentType: 'text/plain\0', content }] } });
+  assert.equal(nul.status, 400, nul.body);
+  assert.deepEqual(nul.json.errors.map((e) => e.field), ['attachments[0].contentType']);
+  const hostile = ['text/html\r\nX-Injected: 1\r\n\r\n<script>alert(1)</script>', 'text/plain\nSet-Cookie: a=b', 'text',
     'text/plain; charset="utf-8\r\n"', 'a b/c'];
   const r = await call('POST', '/eservice/case-form', { body: { data: { caseId: '1' },
     attachments: [...hostile.map((contentType, n) => ({ name: `f${n}.txt`, contentType, content })), { name: 'ok.txt', contentType: 'text/plain; charset=utf-8', content }] } });

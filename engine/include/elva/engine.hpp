@@ -160,14 +160,25 @@ class Engine {
   virtual Result<nlohmann::json> form(const std::string& key) = 0;
 
   // External workers (the Camunda 7 external-task API): request and answers in its JSON shape.
+  // Only jobs no connector runs (external topics) are a worker's, and a lock belongs to the
+  // account that took it together with its workerId: `who` is the authenticated caller.
   virtual Result<nlohmann::json> fetch_and_lock(const Principal& who, const nlohmann::json& request) = 0;
-  virtual Result<void> complete_external(std::uint64_t job, const std::string& worker, const nlohmann::json& variables) = 0;
-  virtual Result<void> fail_external(std::uint64_t job, const std::string& worker, const std::string& message,
+  virtual Result<void> complete_external(const Principal& who, std::uint64_t job,
+                                         const std::string& worker,
+                                         const nlohmann::json& variables) = 0;
+  virtual Result<void> fail_external(const Principal& who, std::uint64_t job,
+                                     const std::string& worker, const std::string& message,
                                      int retries, std::int64_t retry_timeout_ms) = 0;
-  virtual Result<void> bpmn_error_external(std::uint64_t job, const std::string& worker, const std::string& code,
+  virtual Result<void> bpmn_error_external(const Principal& who, std::uint64_t job,
+                                           const std::string& worker, const std::string& code,
                                            const nlohmann::json& variables) = 0;
-  virtual Result<void> extend_lock(std::uint64_t job, const std::string& worker, std::int64_t duration_ms) = 0;
-  virtual Result<void> unlock_external(std::uint64_t job) = 0;
+  virtual Result<void> extend_lock(const Principal& who, std::uint64_t job,
+                                   const std::string& worker, std::int64_t duration_ms) = 0;
+  virtual Result<void> unlock_external(const Principal& who, std::uint64_t job) = 0;
+  // Start rights: NotFound without such a process, PermissionDenied when the process names
+  // candidate starters (elva:/camunda:candidateStarterGroups, -Users) and `who` is none of them
+  // (administrators and developers may start any process).
+  virtual Result<void> may_start(const Principal& who, const std::string& process_id) = 0;
 
   // --- E-service intake (POST /eservice/{form}; docs/connectors.md#eservice). A new receipt
   // per submission; the same (form, idempotency key) answers the first receipt again and starts

@@ -18,6 +18,7 @@ void add_instance_routes(Routes& routes) {
     if (!vars) return fail(vars.error());
     auto key = text_field(*b, "businessKey", false);
     if (!key) return fail(key.error());
+    if (auto allowed = c.engine.may_start(*c.who, *process); !allowed) return fail(allowed.error());
     auto r = c.engine.start(*process, *vars, *key);
     if (!r) return fail(r.error());
     Response res = ok(*r, 201);
@@ -74,6 +75,9 @@ void add_instance_routes(Routes& routes) {
     if (!vars) return fail(vars.error());
     auto ttl = text_field(*b, "ttl", false);
     if (!ttl) return fail(ttl.error());
+    if (!ttl->empty()) {
+      if (auto bounded = duration_ms(*ttl, "ttl"); !bounded) return fail(bounded.error());
+    }
     auto r = c.engine.message(*name, *key, *vars, *ttl);
     if (!r) return fail(r.error());
     return ok(*r);

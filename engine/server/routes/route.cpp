@@ -7,6 +7,7 @@
 
 #include "common/iso8601.hpp"
 #include "elva/json_limits.hpp"
+#include "exec/values.hpp"
 
 namespace elva::server {
 namespace {
@@ -207,49 +208,58 @@ Response with_etag(const Request& req, Response r, const std::string& tag) {
 std::string body_etag(const std::string& body) { return "W/\"" + std::to_string(std::hash<std::string>{}(body)) + "\""; }
 
 // Field type checks with messages that say which field and what it should be.
+Error field_error(const std::string& field, const std::string& message) {
+  Error e{Errc::InvalidArgument, field + " " + message, {}};
+  e.with("field." + field, message);
+  return e;
+}
+
 Result<std::string> text_field(const json& j, const char* name, bool required, const std::string& fallback) {
   if (!j.contains(name) || j[name].is_null()) {
-    if (required) return fail(Errc::InvalidArgument, std::string(name) + " is required");
+    if (required) return fail(field_error(name, "is required"));
     return fallback;
   }
-  if (!j[name].is_string()) return fail(Errc::InvalidArgument, std::string(name) + " must be a text, not " + j[name].type_name());
+  if (!j[name].is_string())
+    return fail(field_error(name, std::string("must be a text, not ") + j[name].type_name()));
   return j[name].get<std::string>();
 }
 
 Result<json> object_field(const json& j, const char* name) {
   if (!j.contains(name) || j[name].is_null()) return json::object();
-  if (!j[name].is_object()) return fail(Errc::InvalidArgument, std::string(name) + " must be a JSON object, not " + j[name].type_name());
+  if (!j[name].is_object())
+    return fail(
+        field_error(name, std::string("must be a JSON object, not ") + j[name].type_name()));
   return j[name];
 }
 
-Result<std::int64_t> int_field(const json& j, const char* name, std::int64_t fallback) {
+Result<std::int64_t> int_field(const json& j, const char* name, std::int64_t fallback,
+                               std::int64_t min, std::int64_t max) {
   if (!j.contains(name) || j[name].is_null()) return fallback;
-  if (!j[name].is_number_integer()) return fail(Errc::InvalidArgument, std::string(name) + " must be a whole number");
-  return j[name].get<std::int64_t>();
+  const json& v = j[name];
+  const std::string range = "between " + std::to_string(min) + " and " + std::to_string(max);
+  if (!v.is_number_integer()) return fail(field_error(name, "must be a whole number " + range));
+  // An unsigned above INT64_MAX or any value outside the range: refused, never wrapped.
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) {
+    return fail(field_error(name, "must be " + range));
+  }
+  const auto n = v.get<std::int64_t>();
+  if (n < min || n > max) return fail(field_error(name, "must be " + range));
+  return n;
 }
 
 Result<std::int64_t> duration_ms(const std::string& iso, const char* name) {
-  auto field_error = [&](std::string message) {
-    Error e{Errc::InvalidArgument, std::move(message), {}};
-    e.with(std::string("field.") + name, e.message);
-    return fail(std::move(e));
-  };
   auto d = iso8601::parse_duration(iso);
-  if (!d)
-    return field_error(std::string(name) + " is not an ISO 8601 duration such as PT1H or P90D");
+  if (!d) return fail(field_error(name, "is not an ISO 8601 duration such as PT1H or P90D"));
   // At most about a thousand years, checked part by part before adding (no overflow), then the
   // sum: zero (PT0S, P0D) is no lifetime.
   constexpr std::int64_t kYears = 1000, kDayMs = 86'400'000;
   if (d->years < 0 || d->months < 0 || d->days < 0 || d->millis < 0 || d->years > kYears ||
       d->months > kYears * 12 || d->days > kYears * 366 || d->millis > kYears * 366 * kDayMs) {
-    return field_error(std::string(name) + " must be a duration of at most 1000 years");
+    return fail(field_error(name, "must be a duration of at most 1000 years"));
   }
   const std::int64_t ms = iso8601::add(0, *d);
-  if (ms <= 0)
-    return field_error(std::string(name) +
-                       " must be longer than zero (PT0S and P0D are not a lifetime)");
-  if (ms > kYears * 366 * kDayMs)
-    return field_error(std::string(name) + " must be a duration of at most 1000 years");
+  if (ms <= 0) return fail(field_error(name, "must be longer than zero (not PT0S or P0D)"));
+  if (ms > kYears * 366 * kDayMs) return fail(field_error(name, "must be a duration of at most 1000 years"));
   return ms;
 }
 
@@ -311,6 +321,8 @@ Result<json> Call::body(const std::set<std::string>& allowed, bool required, std
       const std::string shown = k.size() > 64 ? k.substr(0, 64) + "..." : k;
       return fail(Errc::InvalidArgument, "unknown field '" + shown + "' (this request takes: " + list + ")");
     }
+    // Texts the store cannot keep are refused here, naming the field, before any route reads them.
+    if (auto r = exec::check_json(k, v); !r) return fail(r.error());
   }
   return std::move(j);
 }
@@ -325,7 +337,20 @@ Result<std::uint64_t> Call::key(const std::string& name) const {
 }
 
 void Routes::add(std::string method, const std::string& path, std::string role, RouteFn handler) {
-  routes_.push_back({std::move(method), split_path(path), std::move(role), std::move(handler)});
+  // Every route: path segments and query parameters with a NUL character are refused before the
+  // handler reads them (the body is checked by Call::body).
+  RouteFn checked = [handler = std::move(handler)](Call& c) -> Result<Response> {
+    for (const auto& [name, value] : c.params) {
+      if (auto r = exec::check_text(name, value); !r) return fail(r.error());
+    }
+    for (const auto& [name, value] : c.req.query) {
+      if (name.find('\0') != std::string::npos)
+        return fail(field_error("query", "has a parameter name with the NUL character"));
+      if (auto r = exec::check_text(name, value); !r) return fail(r.error());
+    }
+    return handler(c);
+  };
+  routes_.push_back({std::move(method), split_path(path), std::move(role), std::move(checked)});
 }
 
 void Routes::add_by_id(std::string method, const std::string& path, std::string role,

@@ -4,15 +4,15 @@
 // Result<Response>: an error value, never a status code chosen on the spot.
 #pragma once
 
+#include <climits>
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "elva/engine.hpp"
 #include "server/api.hpp"
@@ -59,10 +59,17 @@ struct Call {
   Result<std::uint64_t> key(const std::string& name) const;
 };
 
-// Field checks with messages that say which field and what it should be.
+// Field checks with messages that say which field and what it should be. Every refusal is a
+// 400 with a "field.<name>" entry (errors[] in the answer), never echoing the value.
+Error field_error(const std::string& field, const std::string& message);
 Result<std::string> text_field(const nlohmann::json& j, const char* name, bool required, const std::string& fallback = "");
 Result<nlohmann::json> object_field(const nlohmann::json& j, const char* name);
-Result<std::int64_t> int_field(const nlohmann::json& j, const char* name, std::int64_t fallback);
+// A whole number in [min, max] (a request field that becomes a duration, a count or a time is
+// bounded here, so that no sum with it can overflow).
+Result<std::int64_t> int_field(const nlohmann::json& j, const char* name, std::int64_t fallback,
+                               std::int64_t min = INT32_MIN, std::int64_t max = INT32_MAX);
+// The longest lock or wait a request may ask for, in milliseconds (7 days).
+inline constexpr std::int64_t kMaxRequestDurationMs = 7LL * 24 * 3600 * 1000;
 Result<std::int64_t> duration_ms(const std::string& iso, const char* name);
 // Camunda's typed variables ({"name": {"value", "type"}}) in a request body, as plain JSON.
 Result<nlohmann::json> api_variables(const nlohmann::json& body);

@@ -241,6 +241,10 @@ class Pg final : public PgStore {
         }
       };
       if (!key.empty()) {
+        // Concurrent requests with the same key wait here for the first to commit, then find
+        // its row below: never two inserts racing into the unique (form, idempotency_key).
+        t.exec_params("SELECT pg_advisory_xact_lock(hashtext('elva.intake:' || $1), hashtext($2))",
+                      form, key);
         auto known = t.exec_params("SELECT receipt, coalesce(instance_id, 0) FROM eservice_submissions WHERE form = $1 AND idempotency_key = $2",
                                    form, key);
         if (!known.empty()) {
@@ -275,6 +279,33 @@ class Pg final : public PgStore {
     });
     if (!r) return fail(r.error());
     return {};
+  }
+  Result<void> hold_receipt(const std::string& receipt) override {
+    auto r = read([&](pqxx::transaction_base& t) {
+      t.exec_params("SELECT pg_advisory_lock(hashtext('elva.receipt'), hashtext($1))", receipt);
+      return true;
+    });
+    if (!r) return fail(r.error());
+    return {};
+  }
+  Result<void> release_receipt(const std::string& receipt) override {
+    auto r = read([&](pqxx::transaction_base& t) {
+      t.exec_params("SELECT pg_advisory_unlock(hashtext('elva.receipt'), hashtext($1))", receipt);
+      return true;
+    });
+    if (!r) return fail(r.error());
+    return {};
+  }
+  Result<Key> instance_by_business_key(const std::string& process_id,
+                                       const std::string& business_key) override {
+    return read([&](pqxx::transaction_base& t) -> Key {
+      // instances_by_business_key (migration 001) serves this, uncapped.
+      auto rows = t.exec_params(
+          "SELECT id FROM instances WHERE business_key = $1 AND process_id = $2 ORDER BY id LIMIT "
+          "1",
+          business_key, process_id);
+      return rows.empty() ? Key{0} : rows[0][0].as<Key>();
+    });
   }
   Result<std::optional<AttachmentRow>> attachment(Key id) override {
     return read([&](pqxx::transaction_base& t) -> std::optional<AttachmentRow> {

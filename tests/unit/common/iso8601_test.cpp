@@ -32,6 +32,21 @@ TEST_CASE("date-times convert to UTC epoch milliseconds", "[iso8601]") {
   CHECK_FALSE(parse_date_time("tomorrow"));
 }
 
+TEST_CASE("date-times are real calendar dates in years 0001-9999", "[iso8601]") {
+  for (const char* bad :
+       {"2026-02-30", "2026-02-29T00:00:00Z", "2026-04-31", "0000-01-01", "0000-01-01T00:00:00Z",
+        "2026-01-01T24:30:00Z", "2026-01-01T10:00:00+15:00", "2026-01-01T10:00:00+01:60"}) {
+    INFO(bad);
+    CHECK_FALSE(parse_date_time(bad));
+  }
+  for (const char* good :
+       {"2024-02-29", "2000-02-29T12:00:00Z", "0001-01-01", "9999-12-31T23:59:59Z", "2026-01-31",
+        "2026-01-01T10:00:00-12:00", "2026-01-01T24:00:00Z"}) {
+    INFO(good);
+    CHECK(parse_date_time(good));
+  }
+}
+
 TEST_CASE("repeating intervals have repetitions, interval, and optional start or end", "[iso8601]") {
   auto c = parse_cycle("R3/PT10M");
   REQUIRE(c);
