@@ -11,8 +11,8 @@
 
 #include "api/people_api.hpp"
 #include "common/iso8601.hpp"
-#include "runtime/state_json.hpp"
 #include "exec/processor.hpp"
+#include "runtime/state_json.hpp"
 #include "sched/prompter.hpp"
 #include "sched/scheduler.hpp"
 #include "store/pg/cluster.hpp"
@@ -29,14 +29,19 @@ std::string kind_name(model::ElementType t) { return std::string(model::bpmn_nam
 // it must be a media type (RFC 9110 §8.3.1): type "/" subtype, then "; name=value" parameters,
 // tokens or quoted strings, ASCII and at most 200 characters; never CR, LF or NUL.
 bool is_media_type(const std::string& s) {
-  const auto tchar = [](unsigned char c) { return std::isalnum(c) || std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos; };
+  const auto tchar = [](unsigned char c) {
+    return std::isalnum(c) ||
+           std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) != std::string_view::npos;
+  };
   std::size_t i = 0;
   const auto token = [&] {
     const std::size_t start = i;
     while (i < s.size() && tchar(static_cast<unsigned char>(s[i]))) ++i;
     return i > start;
   };
-  const auto ows = [&] { while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i; };
+  const auto ows = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  };
   if (s.size() > 200 || !token() || i >= s.size() || s[i++] != '/' || !token()) return false;
   for (;;) {
     ows();
@@ -64,12 +69,17 @@ class DurableEngine final : public Engine {
  public:
   DurableEngine(std::string url, bool embedded, std::string home, bool started, std::string actor,
                 std::shared_ptr<const connector::Registry> connectors)
-      : url_(std::move(url)), embedded_(embedded), home_(std::move(home)), started_(started), actor_(std::move(actor)),
+      : url_(std::move(url)),
+        embedded_(embedded),
+        home_(std::move(home)),
+        started_(started),
+        actor_(std::move(actor)),
         connectors_(std::move(connectors)) {}
 
   void set_limits(const Limits& l) { limits_ = l; }
   runtime::RuntimeLimits runtime_limits() const {
-    return runtime::RuntimeLimits{limits_.max_steps, limits_.max_loop_items, limits_.min_timer_cycle_ms};
+    return runtime::RuntimeLimits{limits_.max_steps, limits_.max_loop_items,
+                                  limits_.min_timer_cycle_ms};
   }
 
   ~DurableEngine() override {
@@ -99,8 +109,11 @@ class DurableEngine final : public Engine {
   Result<json> db_status() override {
     auto s = store_->schema_status();
     if (!s) return fail(s.error());
-    return json{{"database", store::redact(url_)}, {"embedded", embedded_}, {"current", s->current},
-                {"latest", s->latest}, {"pending", s->pending}};
+    return json{{"database", store::redact(url_)},
+                {"embedded", embedded_},
+                {"current", s->current},
+                {"latest", s->latest},
+                {"pending", s->pending}};
   }
 
   Result<json> db_migrate() override {
@@ -121,21 +134,31 @@ class DurableEngine final : public Engine {
     return deploy_files(files);
   }
 
-  Result<json> deploy_files(const std::vector<std::pair<std::string, std::string>>& files) override {
+  Result<json> deploy_files(
+      const std::vector<std::pair<std::string, std::string>>& files) override {
     auto report = processor_->deploy(files);
     if (!report) return fail(report.error());
     json out = {{"processes", json::array()}, {"warnings", json::array()}};
     for (const auto& p : report->processes) {
-      out["processes"].push_back({{"process", p.process_id}, {"version", p.version}, {"unchanged", p.unchanged}, {"file", p.file}});
+      out["processes"].push_back({{"process", p.process_id},
+                                  {"version", p.version},
+                                  {"unchanged", p.unchanged},
+                                  {"file", p.file}});
     }
     for (const auto& d : report->diagnostics) out["warnings"].push_back(d.to_string());
     out["decisions"] = json::array();
     for (const auto& d : report->decisions) {
-      out["decisions"].push_back({{"decision", d.process_id}, {"version", d.version}, {"unchanged", d.unchanged}, {"file", d.file}});
+      out["decisions"].push_back({{"decision", d.process_id},
+                                  {"version", d.version},
+                                  {"unchanged", d.unchanged},
+                                  {"file", d.file}});
     }
     out["forms"] = json::array();
     for (const auto& f : report->forms) {
-      out["forms"].push_back({{"form", f.process_id}, {"version", f.version}, {"unchanged", f.unchanged}, {"file", f.file}});
+      out["forms"].push_back({{"form", f.process_id},
+                              {"version", f.version},
+                              {"unchanged", f.unchanged},
+                              {"file", f.file}});
     }
     return out;
   }
@@ -145,27 +168,43 @@ class DurableEngine final : public Engine {
     if (!rows) return fail(rows.error());
     json out = json::array();
     for (const auto& d : *rows) {
-      out.push_back({{"process", d.process_id}, {"version", d.version}, {"name", d.name}, {"file", d.file}, {"deployedAt", d.deployed_at}});
+      out.push_back({{"process", d.process_id},
+                     {"version", d.version},
+                     {"name", d.name},
+                     {"file", d.file},
+                     {"deployedAt", d.deployed_at}});
     }
     return out;
   }
 
   static json instance_json(const store::InstanceRow& i) {
-    return {{"id", i.id}, {"process", i.process_id}, {"version", i.definition_version}, {"businessKey", i.business_key},
-            {"status", i.open_incidents > 0 && i.status == "active" ? "incident" : i.status}, {"startedAt", i.started_at},
-            {"endedAt", i.ended_at.empty() ? json() : json(i.ended_at)}, {"openIncidents", i.open_incidents}};
+    return {{"id", i.id},
+            {"process", i.process_id},
+            {"version", i.definition_version},
+            {"businessKey", i.business_key},
+            {"status", i.open_incidents > 0 && i.status == "active" ? "incident" : i.status},
+            {"startedAt", i.started_at},
+            {"endedAt", i.ended_at.empty() ? json() : json(i.ended_at)},
+            {"openIncidents", i.open_incidents}};
   }
 
-  Result<json> start(const std::string& process_id, const json& variables, const std::string& business_key) override {
+  Result<json> start(const std::string& process_id, const json& variables,
+                     const std::string& business_key) override {
     exec::StartedInstance started;
     auto id = processor_->start(process_id, variables, business_key, "", &started);
     if (!id) return fail(id.error());
-    return json{{"id", started.id}, {"process", process_id}, {"version", started.version}, {"businessKey", business_key},
-                {"status", started.incidents > 0 && started.status == "active" ? "incident" : started.status},
-                {"openIncidents", started.incidents}, {"active", started.active}};
+    return json{{"id", started.id},
+                {"process", process_id},
+                {"version", started.version},
+                {"businessKey", business_key},
+                {"status",
+                 started.incidents > 0 && started.status == "active" ? "incident" : started.status},
+                {"openIncidents", started.incidents},
+                {"active", started.active}};
   }
 
-  Result<json> instances(const std::string& process_id, const std::string& status, int limit) override {
+  Result<json> instances(const std::string& process_id, const std::string& status,
+                         int limit) override {
     auto rows = store_->instances(process_id, status, limit);
     if (!rows) return fail(rows.error());
     json out = json::array();
@@ -176,7 +215,9 @@ class DurableEngine final : public Engine {
   Result<json> instance(std::uint64_t id) override {
     auto row = store_->instance(id);
     if (!row) return fail(row.error());
-    if (!*row) return fail(Errc::NotFound, "there is no process instance " + std::to_string(id) + " (see `elva instances`)");
+    if (!*row)
+      return fail(Errc::NotFound,
+                  "there is no process instance " + std::to_string(id) + " (see `elva instances`)");
     json out = instance_json(**row);
     out["variables"] = (*row)->variables;
     json active = json::array();
@@ -189,7 +230,9 @@ class DurableEngine final : public Engine {
     auto jobs = store_->jobs(id);
     if (!jobs) return fail(jobs.error());
     out["jobs"] = json::array();
-    for (const auto& j : *jobs) out["jobs"].push_back({{"key", j.key}, {"type", j.type}, {"element", j.element_id}, {"retries", j.retries}});
+    for (const auto& j : *jobs)
+      out["jobs"].push_back(
+          {{"key", j.key}, {"type", j.type}, {"element", j.element_id}, {"retries", j.retries}});
     auto history = store_->history(id);
     if (!history) return fail(history.error());
     out["history"] = json::array();
@@ -217,75 +260,108 @@ class DurableEngine final : public Engine {
     if (auto r = runtime::state_from_json((*snap)->state, state); !r) return fail(r.error());
     for (const auto& [key, el] : state.elements) {
       const auto& e = state.process->elements[el.element];
-      active.push_back({{"element", e.id}, {"type", kind_name(e.type)}, {"elementInstance", key}, {"waiting", el.waiting}});
+      active.push_back({{"element", e.id},
+                        {"type", kind_name(e.type)},
+                        {"elementInstance", key},
+                        {"waiting", el.waiting}});
     }
     return {};
   }
 
   static json incident_json(const store::IncidentRow& i) {
-    return {{"key", i.key}, {"instance", i.instance_id}, {"process", i.process_id}, {"element", i.element_id},
-            {"message", i.message}, {"createdAt", i.created_at}, {"resolvedAt", i.resolved_at.empty() ? json() : json(i.resolved_at)}};
+    return {{"key", i.key},
+            {"instance", i.instance_id},
+            {"process", i.process_id},
+            {"element", i.element_id},
+            {"message", i.message},
+            {"createdAt", i.created_at},
+            {"resolvedAt", i.resolved_at.empty() ? json() : json(i.resolved_at)}};
   }
 
   Result<json> cancel(std::uint64_t id) override {
     if (auto r = processor_->command(id, runtime::CancelInstance{}); !r) {
       if (r.error().code == Errc::InvalidArgument || r.error().code == Errc::NotFound) {
-        const Errc code = r.error().code == Errc::InvalidArgument ? Errc::Conflict : r.error().code;  // it has ended
-        return fail(code, "instance " + std::to_string(id) + " cannot be cancelled: " + r.error().message);
+        const Errc code = r.error().code == Errc::InvalidArgument ? Errc::Conflict
+                                                                  : r.error().code;  // it has ended
+        return fail(
+            code, "instance " + std::to_string(id) + " cannot be cancelled: " + r.error().message);
       }
       return fail(r.error());
     }
     return instance(id);
   }
 
-  Result<json> message(const std::string& name, const std::string& key, const json& vars, const std::string& ttl) override {
+  Result<json> message(const std::string& name, const std::string& key, const json& vars,
+                       const std::string& ttl) override {
     std::int64_t ttl_ms = 0;
     if (!ttl.empty()) {
       auto d = iso8601::parse_duration(ttl);
-      if (!d) return fail(Errc::InvalidArgument, "--ttl '" + ttl + "' is not an ISO 8601 duration such as PT1H");
+      if (!d)
+        return fail(Errc::InvalidArgument,
+                    "--ttl '" + ttl + "' is not an ISO 8601 duration such as PT1H");
       ttl_ms = iso8601::add(0, *d);
     }
     auto out = processor_->publish_message(name, key, vars, ttl_ms);
     if (!out) return fail(out.error());
-    return json{{"correlated", out->correlated}, {"started", out->started}, {"buffered", out->buffered}};
+    return json{
+        {"correlated", out->correlated}, {"started", out->started}, {"buffered", out->buffered}};
   }
 
   Result<json> eservice_submit(const EserviceSubmission& s) override {
-    const std::string process = s.spec.value("process", ""), message_name = s.spec.value("message", "");
+    const std::string process = s.spec.value("process", ""),
+                      message_name = s.spec.value("message", "");
     if (message_name.empty() && process.empty()) {
-      return fail(Errc::InvalidArgument, "e-service form '" + s.form + "' names neither a process nor a message in elva.toml");
+      return fail(
+          Errc::InvalidArgument,
+          "e-service form '" + s.form + "' names neither a process nor a message in elva.toml");
     }
     if (!message_name.empty() && s.case_receipt.empty()) {
-      return fail(Errc::InvalidArgument, "form '" + s.form + "' completes an earlier application: send its receipt as \"case\"");
+      return fail(
+          Errc::InvalidArgument,
+          "form '" + s.form + "' completes an earlier application: send its receipt as \"case\"");
     }
-    Error refused{Errc::InvalidArgument, "some attachments are not acceptable", {{"status", "422"}}};
+    Error refused{
+        Errc::InvalidArgument, "some attachments are not acceptable", {{"status", "422"}}};
     for (std::size_t i = 0; i < s.attachments.size(); ++i) {
       if (is_media_type(s.attachments[i].content_type)) continue;
-      refused.with("field.attachments[" + std::to_string(i) + "].contentType", "is not a media type (type/subtype; name=value, RFC 9110)");
+      refused.with("field.attachments[" + std::to_string(i) + "].contentType",
+                   "is not a media type (type/subtype; name=value, RFC 9110)");
     }
     if (refused.context.size() > 1) return fail(std::move(refused));
     std::vector<store::AttachmentIn> files;
     for (const auto& a : s.attachments) files.push_back({a.name, a.content_type, a.content});
     const std::string prefix = s.spec.value("receipt_prefix", std::string("E"));
     json payload = {{"data", s.data}, {"applicant", s.applicant}};
-    auto sub = store_->claim_submission(s.form, s.idempotency_key, prefix, s.case_receipt, payload, files);
+    auto sub =
+        store_->claim_submission(s.form, s.idempotency_key, prefix, s.case_receipt, payload, files);
     if (!sub) return fail(sub.error());
     json listed = json::array();
-    for (const auto& [id, a] : sub->attachments) listed.push_back({{"id", id}, {"name", a.name}, {"contentType", a.content_type}});
-    json out = {{"receipt", sub->receipt}, {"form", s.form}, {"repeated", !sub->fresh}, {"attachments", listed},
+    for (const auto& [id, a] : sub->attachments)
+      listed.push_back({{"id", id}, {"name", a.name}, {"contentType", a.content_type}});
+    json out = {{"receipt", sub->receipt},
+                {"form", s.form},
+                {"repeated", !sub->fresh},
+                {"attachments", listed},
                 {"status", message_name.empty() ? "received" : "correlated"}};
     if (sub->instance != 0) {
       out["instance"] = sub->instance;
       return out;
     }
-    json vars = {{"receipt", sub->receipt}, {"form", s.form}, {"application", s.data}, {"applicant", s.applicant}, {"attachments", listed}};
+    json vars = {{"receipt", sub->receipt},
+                 {"form", s.form},
+                 {"application", s.data},
+                 {"applicant", s.applicant},
+                 {"attachments", listed}};
     store::Key instance = 0;
     if (!message_name.empty()) {
-      json completion = {{"completion", s.data}, {"completionReceipt", sub->receipt}, {"completionAttachments", listed}};
+      json completion = {{"completion", s.data},
+                         {"completionReceipt", sub->receipt},
+                         {"completionAttachments", listed}};
       auto r = processor_->publish_message(message_name, s.case_receipt, completion, 0);
       if (!r && r.error().code != Errc::NotFound) return fail(r.error());
       if (!r || (r->correlated.empty() && r->started.empty())) {
-        return fail(Errc::NotFound, "no application " + s.case_receipt + " is waiting for " + s.form + " (it may be closed already)");
+        return fail(Errc::NotFound, "no application " + s.case_receipt + " is waiting for " +
+                                        s.form + " (it may be closed already)");
       }
       instance = !r->correlated.empty() ? r->correlated.front() : r->started.front();
     } else {
@@ -312,7 +388,8 @@ class DurableEngine final : public Engine {
       out["instance"] = instance;
       return out;
     }
-    if (auto r = store_->set_submission_instance(sub->receipt, instance); !r) return fail(r.error());
+    if (auto r = store_->set_submission_instance(sub->receipt, instance); !r)
+      return fail(r.error());
     out["instance"] = instance;
     return out;
   }
@@ -321,10 +398,15 @@ class DurableEngine final : public Engine {
     auto a = store_->attachment(id);
     if (!a) return fail(a.error());
     if (!*a) return fail(Errc::NotFound, "there is no attachment " + std::to_string(id));
-    return json{{"id", (*a)->id}, {"receipt", (*a)->receipt}, {"instance", (*a)->instance}, {"name", (*a)->name},
+    return json{{"id", (*a)->id},
+                {"receipt", (*a)->receipt},
+                {"instance", (*a)->instance},
+                {"name", (*a)->name},
                 // One stored before intake checked it is served as bytes, not as what it claimed.
-                {"contentType", is_media_type((*a)->content_type) ? (*a)->content_type : "application/octet-stream"},
-                {"createdAt", (*a)->created_at}, {"content", (*a)->content}};
+                {"contentType", is_media_type((*a)->content_type) ? (*a)->content_type
+                                                                  : "application/octet-stream"},
+                {"createdAt", (*a)->created_at},
+                {"content", (*a)->content}};
   }
 
   Result<json> signal(const std::string& name, const json& vars) override {
@@ -349,22 +431,30 @@ class DurableEngine final : public Engine {
       if (auto r = processor_->retry_incident(i.instance_id, i.key); !r) return fail(r.error());
       return instance(i.instance_id);
     }
-    return fail(Errc::NotFound, "there is no open incident " + std::to_string(incident) + " (see `elva incidents`)");
+    return fail(Errc::NotFound, "there is no open incident " + std::to_string(incident) +
+                                    " (see `elva incidents`)");
   }
 
-  Result<json> complete(std::uint64_t id, const std::string& element_id, const json& vars) override {
+  Result<json> complete(std::uint64_t id, const std::string& element_id,
+                        const json& vars) override {
     // Only where the tokens are: the history and the rest of instance() are not needed here.
     auto row = store_->instance(id);
     if (!row) return fail(row.error());
-    if (!*row) return fail(Errc::NotFound, "there is no process instance " + std::to_string(id) + " (see `elva instances`)");
+    if (!*row)
+      return fail(Errc::NotFound,
+                  "there is no process instance " + std::to_string(id) + " (see `elva instances`)");
     json active = json::array();
     if (auto r = active_elements(id, active); !r) return fail(r.error());
     for (const auto& a : active) {
       if (a["element"] != element_id || !a["waiting"].get<bool>()) continue;
-      if (auto r = processor_->command(id, runtime::CompleteWait{a["elementInstance"].get<std::uint64_t>(), vars}); !r) return fail(r.error());
+      if (auto r = processor_->command(
+              id, runtime::CompleteWait{a["elementInstance"].get<std::uint64_t>(), vars});
+          !r)
+        return fail(r.error());
       return instance(id);
     }
-    return fail(Errc::NotFound, "element '" + element_id + "' is not waiting in instance " + std::to_string(id));
+    return fail(Errc::NotFound,
+                "element '" + element_id + "' is not waiting in instance " + std::to_string(id));
   }
 
   void set_actor(const std::string& actor) override { processor_->set_actor(actor); }
@@ -378,10 +468,17 @@ class DurableEngine final : public Engine {
       if (d.process_id != process_id || (version && d.version != version)) continue;
       if (!out.is_null() && out["version"].get<int>() > d.version) continue;
       id = d.id;
-      out = {{"process", d.process_id}, {"version", d.version}, {"name", d.name}, {"file", d.file}, {"deployedAt", d.deployed_at}};
+      out = {{"process", d.process_id},
+             {"version", d.version},
+             {"name", d.name},
+             {"file", d.file},
+             {"deployedAt", d.deployed_at}};
     }
     if (out.is_null()) {
-      return fail(Errc::NotFound, "process '" + process_id + "'" + (version ? " version " + std::to_string(version) : std::string()) + " is not deployed");
+      return fail(Errc::NotFound,
+                  "process '" + process_id + "'" +
+                      (version ? " version " + std::to_string(version) : std::string()) +
+                      " is not deployed");
     }
     auto tx = store_->begin();
     if (!tx) return fail(tx.error());
@@ -415,11 +512,15 @@ class DurableEngine final : public Engine {
 
   Result<json> import_users(const json& users) override { return people_->import_users(users); }
   Result<json> users() override { return people_->users(); }
-  Result<json> login(const std::string& user, const std::string& password, std::int64_t ttl_ms) override {
+  Result<json> login(const std::string& user, const std::string& password,
+                     std::int64_t ttl_ms) override {
     return people_->login(user, password, ttl_ms);
   }
-  Result<Principal> authenticate(const std::string& token) override { return people_->authenticate(token); }
-  Result<Principal> authenticate_password(const std::string& user, const std::string& password) override {
+  Result<Principal> authenticate(const std::string& token) override {
+    return people_->authenticate(token);
+  }
+  Result<Principal> authenticate_password(const std::string& user,
+                                          const std::string& password) override {
     return people_->authenticate_password(user, password);
   }
   Result<Credentials> credentials(const std::string& user) override {
@@ -428,20 +529,34 @@ class DurableEngine final : public Engine {
   Result<json> open_session(const Principal& who, std::int64_t ttl_ms) override {
     return people_->open_session(who, ttl_ms);
   }
-  Result<json> create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms) override {
+  Result<json> create_token(const std::string& user, const std::string& name,
+                            std::int64_t ttl_ms) override {
     return people_->create_token(user, name, ttl_ms);
   }
   Result<void> logout(const std::string& token) override { return people_->logout(token); }
-  Result<json> tasks(const Principal& who, const json& query) override { return people_->tasks(who, query); }
-  Result<json> task(const Principal& who, std::uint64_t key) override { return people_->task(who, key); }
-  Result<json> claim(const Principal& who, std::uint64_t key, int expected) override { return people_->claim(who, key, expected); }
-  Result<json> unclaim(const Principal& who, std::uint64_t key) override { return people_->unclaim(who, key); }
-  Result<json> delegate(const Principal& who, std::uint64_t key, const std::string& to) override { return people_->delegate(who, key, to); }
-  Result<json> complete_task(const Principal& who, std::uint64_t key, const json& data, int expected_revision) override {
+  Result<json> tasks(const Principal& who, const json& query) override {
+    return people_->tasks(who, query);
+  }
+  Result<json> task(const Principal& who, std::uint64_t key) override {
+    return people_->task(who, key);
+  }
+  Result<json> claim(const Principal& who, std::uint64_t key, int expected) override {
+    return people_->claim(who, key, expected);
+  }
+  Result<json> unclaim(const Principal& who, std::uint64_t key) override {
+    return people_->unclaim(who, key);
+  }
+  Result<json> delegate(const Principal& who, std::uint64_t key, const std::string& to) override {
+    return people_->delegate(who, key, to);
+  }
+  Result<json> complete_task(const Principal& who, std::uint64_t key, const json& data,
+                             int expected_revision) override {
     return people_->complete_task(who, key, data, expected_revision);
   }
   Result<json> form(const std::string& key) override { return people_->form(key); }
-  Result<json> fetch_and_lock(const Principal& who, const json& request) override { return people_->fetch_and_lock(who, request); }
+  Result<json> fetch_and_lock(const Principal& who, const json& request) override {
+    return people_->fetch_and_lock(who, request);
+  }
   Result<void> complete_external(const Principal& who, std::uint64_t job, const std::string& worker,
                                  const json& variables) override {
     return people_->complete_external(who, job, worker, variables);
@@ -482,11 +597,17 @@ class DurableEngine final : public Engine {
     s.lease_ms = options.lease_ms;
     s.poll_ms = options.poll_ms;
     s.stop = options.stop;
-    if (!options.quiet) s.log = [](const std::string& line) { std::fprintf(stderr, "elva serve: %s\n", line.c_str()); };
+    if (!options.quiet)
+      s.log = [](const std::string& line) {
+        std::fprintf(stderr, "elva serve: %s\n", line.c_str());
+      };
     std::thread prompter;
     if (!options.prompt_connector.empty()) {
       auto mail = connectors_ ? connectors_->find(options.prompt_connector) : nullptr;
-      if (!mail) return fail(Errc::InvalidArgument, "task prompts: there is no connector '" + options.prompt_connector + "' ([notifications] connector)");
+      if (!mail)
+        return fail(Errc::InvalidArgument, "task prompts: there is no connector '" +
+                                               options.prompt_connector +
+                                               "' ([notifications] connector)");
       sched::PromptOptions p;
       p.mail = mail;
       p.tasklist_url = options.tasklist_url;
@@ -495,7 +616,8 @@ class DurableEngine final : public Engine {
       p.log = s.log;
       prompter = std::thread([url = url_, p] { sched::run_prompter(url, p); });
     }
-    auto r = connectors_ ? sched::run_scheduler(url_, *connectors_, s) : sched::run_scheduler(url_, *sched::builtin_registry(), s);
+    auto r = connectors_ ? sched::run_scheduler(url_, *connectors_, s)
+                         : sched::run_scheduler(url_, *sched::builtin_registry(), s);
     if (prompter.joinable()) prompter.join();
     return r;
   }
@@ -525,9 +647,11 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
     const std::string home = store::elva_home();
     auto cluster = store::ensure_embedded_cluster(home);
     if (!cluster) return fail(cluster.error());
-    engine = std::make_unique<DurableEngine>(cluster->url, true, home, cluster->started, options.actor, options.connectors);
+    engine = std::make_unique<DurableEngine>(cluster->url, true, home, cluster->started,
+                                             options.actor, options.connectors);
   } else {
-    engine = std::make_unique<DurableEngine>(url, false, "", false, options.actor, options.connectors);
+    engine =
+        std::make_unique<DurableEngine>(url, false, "", false, options.actor, options.connectors);
   }
   engine->set_limits(options.limits);
   if (auto r = engine->connect(options.require_schema); !r) return fail(r.error());

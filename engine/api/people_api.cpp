@@ -25,7 +25,12 @@ bool Credentials::matches(const std::string& password) const {
 }
 
 nlohmann::json Principal::to_json() const {
-  return {{"id", user}, {"name", name}, {"email", email}, {"locale", locale}, {"groups", groups}, {"roles", roles},
+  return {{"id", user},
+          {"name", name},
+          {"email", email},
+          {"locale", locale},
+          {"groups", groups},
+          {"roles", roles},
           {"tenant", tenant.empty() ? nlohmann::json() : nlohmann::json(tenant)}};
 }
 
@@ -53,28 +58,51 @@ Result<std::string> optional_text(const json& j, const char* name) {
 }
 
 // Who did something, as history records it ("user:anna"), as people read it ("anna").
-std::string person(const std::string& actor) { return actor.rfind("user:", 0) == 0 ? actor.substr(5) : actor; }
+std::string person(const std::string& actor) {
+  return actor.rfind("user:", 0) == 0 ? actor.substr(5) : actor;
+}
 
 // Acting on a task that has ended: 409, saying how and by whom.
 Error already_ended(const store::TaskRow& t) {
-  return Error{Errc::Conflict, "the task was already " + t.state + (t.ended_by.empty() ? "" : " by " + person(t.ended_by)) +
-                                   (t.ended_at.empty() ? "" : " at " + t.ended_at), {}};
+  return Error{Errc::Conflict,
+               "the task was already " + t.state +
+                   (t.ended_by.empty() ? "" : " by " + person(t.ended_by)) +
+                   (t.ended_at.empty() ? "" : " at " + t.ended_at),
+               {}};
 }
 
 json task_json(const store::TaskRow& t) {
-  return {{"id", t.key}, {"name", t.name.empty() ? t.element_id : t.name}, {"element", t.element_id},
-          {"process", {{"id", t.process_id}, {"name", t.process_name}}}, {"instance", t.instance_id},
-          {"businessKey", t.business_key}, {"documentation", t.documentation}, {"assignee", or_null(t.assignee)},
-          {"candidateUsers", t.candidate_users}, {"candidateGroups", t.candidate_groups}, {"due", or_null(t.due)},
-          {"followUp", or_null(t.follow_up)}, {"created", t.created_at}, {"claimed", or_null(t.claimed_at)},
-          {"priority", t.priority}, {"formKey", or_null(t.form_key)}, {"state", t.state}, {"overdue", t.overdue},
-          {"endedAt", or_null(t.ended_at)}, {"endedBy", or_null(person(t.ended_by))}, {"revision", t.revision}};
+  return {{"id", t.key},
+          {"name", t.name.empty() ? t.element_id : t.name},
+          {"element", t.element_id},
+          {"process", {{"id", t.process_id}, {"name", t.process_name}}},
+          {"instance", t.instance_id},
+          {"businessKey", t.business_key},
+          {"documentation", t.documentation},
+          {"assignee", or_null(t.assignee)},
+          {"candidateUsers", t.candidate_users},
+          {"candidateGroups", t.candidate_groups},
+          {"due", or_null(t.due)},
+          {"followUp", or_null(t.follow_up)},
+          {"created", t.created_at},
+          {"claimed", or_null(t.claimed_at)},
+          {"priority", t.priority},
+          {"formKey", or_null(t.form_key)},
+          {"state", t.state},
+          {"overdue", t.overdue},
+          {"endedAt", or_null(t.ended_at)},
+          {"endedBy", or_null(person(t.ended_by))},
+          {"revision", t.revision}};
 }
 
 bool offered_to(const Principal& who, const store::TaskRow& t) {
-  if (std::find(t.candidate_users.begin(), t.candidate_users.end(), who.user) != t.candidate_users.end()) return true;
+  if (std::find(t.candidate_users.begin(), t.candidate_users.end(), who.user) !=
+      t.candidate_users.end())
+    return true;
   for (const auto& g : who.groups) {
-    if (std::find(t.candidate_groups.begin(), t.candidate_groups.end(), g) != t.candidate_groups.end()) return true;
+    if (std::find(t.candidate_groups.begin(), t.candidate_groups.end(), g) !=
+        t.candidate_groups.end())
+      return true;
   }
   return false;
 }
@@ -104,7 +132,9 @@ const std::set<std::string>& known_roles() {
   return roles;
 }
 
-Error unauthenticated(std::string message) { return Error{Errc::Unauthenticated, std::move(message), {}}; }
+Error unauthenticated(std::string message) {
+  return Error{Errc::Unauthenticated, std::move(message), {}};
+}
 
 // The one rule for a user name that reaches the store (logins, Basic credentials, imports,
 // tokens, delegation): libpq ends a text at NUL, so "anna\0x" would be read as "anna".
@@ -138,12 +168,15 @@ const std::string& stand_in_hash() {
 }
 
 // A string list field of a user entry.
-Result<std::vector<std::string>> string_list(const json& entry, const char* name, const std::string& where) {
+Result<std::vector<std::string>> string_list(const json& entry, const char* name,
+                                             const std::string& where) {
   std::vector<std::string> out;
   if (!entry.contains(name)) return out;
-  if (!entry[name].is_array()) return fail(Errc::InvalidArgument, where + ": " + name + " must be a list of texts");
+  if (!entry[name].is_array())
+    return fail(Errc::InvalidArgument, where + ": " + name + " must be a list of texts");
   for (const auto& v : entry[name]) {
-    if (!v.is_string()) return fail(Errc::InvalidArgument, where + ": " + name + " must be a list of texts");
+    if (!v.is_string())
+      return fail(Errc::InvalidArgument, where + ": " + name + " must be a list of texts");
     out.push_back(v.get<std::string>());
   }
   return out;
@@ -155,14 +188,21 @@ json to_camunda_variables(const json& plain) {
   json out = json::object();
   if (!plain.is_object()) return out;
   for (const auto& [name, v] : plain.items()) {
-    if (v.is_string()) out[name] = {{"type", "String"}, {"value", v}, {"valueInfo", json::object()}};
-    else if (v.is_boolean()) out[name] = {{"type", "Boolean"}, {"value", v}, {"valueInfo", json::object()}};
+    if (v.is_string())
+      out[name] = {{"type", "String"}, {"value", v}, {"valueInfo", json::object()}};
+    else if (v.is_boolean())
+      out[name] = {{"type", "Boolean"}, {"value", v}, {"valueInfo", json::object()}};
     else if (v.is_number_integer()) {
       const auto n = v.get<std::int64_t>();
-      out[name] = {{"type", n >= INT32_MIN && n <= INT32_MAX ? "Integer" : "Long"}, {"value", v}, {"valueInfo", json::object()}};
-    } else if (v.is_number()) out[name] = {{"type", "Double"}, {"value", v}, {"valueInfo", json::object()}};
-    else if (v.is_null()) out[name] = {{"type", "Null"}, {"value", nullptr}, {"valueInfo", json::object()}};
-    else out[name] = {{"type", "Json"}, {"value", v.dump()}, {"valueInfo", json::object()}};
+      out[name] = {{"type", n >= INT32_MIN && n <= INT32_MAX ? "Integer" : "Long"},
+                   {"value", v},
+                   {"valueInfo", json::object()}};
+    } else if (v.is_number())
+      out[name] = {{"type", "Double"}, {"value", v}, {"valueInfo", json::object()}};
+    else if (v.is_null())
+      out[name] = {{"type", "Null"}, {"value", nullptr}, {"valueInfo", json::object()}};
+    else
+      out[name] = {{"type", "Json"}, {"value", v.dump()}, {"valueInfo", json::object()}};
   }
   return out;
 }
@@ -170,22 +210,29 @@ json to_camunda_variables(const json& plain) {
 // --- Identity -------------------------------------------------------------------------------
 
 Result<json> PeopleApi::import_users(const json& users) {
-  if (!users.is_array()) return fail(Errc::InvalidArgument, "users must be a JSON list of {\"id\", \"name\", \"password\", \"roles\", \"groups\"}");
+  if (!users.is_array())
+    return fail(
+        Errc::InvalidArgument,
+        "users must be a JSON list of {\"id\", \"name\", \"password\", \"roles\", \"groups\"}");
   std::vector<store::UserRow> rows;
   std::set<std::string> seen;
   for (std::size_t i = 0; i < users.size(); ++i) {
     const json& u = users[i];
     const std::string where = "user " + std::to_string(i + 1);
-    if (!u.is_object() || !u.contains("id") || !u["id"].is_string() || u["id"].get<std::string>().empty()) {
-      return fail(Errc::InvalidArgument, where + ": needs an \"id\" (the user name people log in with)");
+    if (!u.is_object() || !u.contains("id") || !u["id"].is_string() ||
+        u["id"].get<std::string>().empty()) {
+      return fail(Errc::InvalidArgument,
+                  where + ": needs an \"id\" (the user name people log in with)");
     }
     store::UserRow row;
     row.id = u["id"].get<std::string>();
     if (auto ok = check_user_name(row.id, "id"); !ok)
       return fail(Errc::InvalidArgument, where + ": " + ok.error().message);
-    if (!seen.insert(row.id).second) return fail(Errc::InvalidArgument, where + ": '" + row.id + "' appears twice");
+    if (!seen.insert(row.id).second)
+      return fail(Errc::InvalidArgument, where + ": '" + row.id + "' appears twice");
     const std::string who = where + " ('" + row.id + "')";
-    static const std::set<std::string> fields = {"id", "name", "email", "password", "passwordHash", "roles", "groups", "locale", "disabled"};
+    static const std::set<std::string> fields = {
+        "id", "name", "email", "password", "passwordHash", "roles", "groups", "locale", "disabled"};
     for (const auto& [k, v] : u.items()) {
       if (!fields.count(k)) return fail(Errc::InvalidArgument, who + ": unknown field '" + k + "'");
     }
@@ -208,21 +255,26 @@ Result<json> PeopleApi::import_users(const json& users) {
     if (!roles) return fail(roles.error());
     row.roles = roles->empty() ? std::vector<std::string>{"employee"} : *roles;
     for (const auto& r : row.roles) {
-      if (!known_roles().count(r)) return fail(Errc::InvalidArgument, who + ": unknown role '" + r + "' (roles: employee, developer, admin, worker)");
+      if (!known_roles().count(r))
+        return fail(Errc::InvalidArgument,
+                    who + ": unknown role '" + r + "' (roles: employee, developer, admin, worker)");
     }
     auto groups = string_list(u, "groups", who);
     if (!groups) return fail(groups.error());
     row.groups = *groups;
     if (u.contains("password")) {
       if (!u["password"].is_string() || u["password"].get<std::string>().size() < 8) {
-        return fail(Errc::InvalidArgument, who + ": a password must be a text of at least 8 characters");
+        return fail(Errc::InvalidArgument,
+                    who + ": a password must be a text of at least 8 characters");
       }
       auto hash = identity::hash_password(u["password"].get<std::string>());
       if (!hash) return fail(hash.error());
       row.password_hash = *hash;
     } else if (u.contains("passwordHash")) {
       row.password_hash = u.value("passwordHash", "");
-      if (row.password_hash.rfind("$argon2id$", 0) != 0) return fail(Errc::InvalidArgument, who + ": passwordHash must be an Argon2id hash ($argon2id$...)");
+      if (row.password_hash.rfind("$argon2id$", 0) != 0)
+        return fail(Errc::InvalidArgument,
+                    who + ": passwordHash must be an Argon2id hash ($argon2id$...)");
     }
     rows.push_back(std::move(row));
   }
@@ -235,8 +287,15 @@ Result<json> PeopleApi::users() {
   if (!rows) return fail(rows.error());
   json out = json::array();
   for (const auto& u : *rows) {
-    out.push_back({{"id", u.id}, {"name", u.name}, {"email", u.email}, {"roles", u.roles}, {"groups", u.groups},
-                   {"locale", u.locale}, {"source", u.source}, {"disabled", u.disabled}, {"hasPassword", !u.password_hash.empty()}});
+    out.push_back({{"id", u.id},
+                   {"name", u.name},
+                   {"email", u.email},
+                   {"roles", u.roles},
+                   {"groups", u.groups},
+                   {"locale", u.locale},
+                   {"source", u.source},
+                   {"disabled", u.disabled},
+                   {"hasPassword", !u.password_hash.empty()}});
   }
   return out;
 }
@@ -263,7 +322,8 @@ Result<Principal> PeopleApi::authenticate_password(const std::string& user,
   return c->who;
 }
 
-Result<json> PeopleApi::login(const std::string& user, const std::string& password, std::int64_t ttl_ms) {
+Result<json> PeopleApi::login(const std::string& user, const std::string& password,
+                              std::int64_t ttl_ms) {
   auto who = authenticate_password(user, password);
   if (!who) return fail(who.error());
   return open_session(*who, ttl_ms);
@@ -283,7 +343,9 @@ Result<json> PeopleApi::open_session(const Principal& who, std::int64_t ttl_ms) 
 Result<Principal> PeopleApi::authenticate(const std::string& token) {
   auto row = store_.token(identity::token_hash(token), iso8601::now_millis());
   if (!row) return fail(row.error());
-  if (!*row) return fail(unauthenticated("the token is not known (log in again, or ask an administrator for a new API token)"));
+  if (!*row)
+    return fail(unauthenticated(
+        "the token is not known (log in again, or ask an administrator for a new API token)"));
   if ((*row)->expired) return fail(unauthenticated("the token has expired; log in again"));
   auto user = store_.user((*row)->user_id);
   if (!user) return fail(user.error());
@@ -291,7 +353,8 @@ Result<Principal> PeopleApi::authenticate(const std::string& token) {
   return principal_of(**user);
 }
 
-Result<json> PeopleApi::create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms) {
+Result<json> PeopleApi::create_token(const std::string& user, const std::string& name,
+                                     std::int64_t ttl_ms) {
   if (auto ok = check_user_name(user, "user"); !ok) return fail(ok.error());
   // ttl_ms 0 is "until revoked"; a negative one or one past the year 9999 is not a lifetime.
   if (ttl_ms < 0 || (ttl_ms > 0 && ttl_ms > kLatestExpiry - iso8601::now_millis())) {
@@ -303,14 +366,22 @@ Result<json> PeopleApi::create_token(const std::string& user, const std::string&
   }
   auto row = store_.user(user);
   if (!row) return fail(row.error());
-  if (!*row) return fail(Errc::NotFound, "there is no user '" + user + "' (import users first: elva users import FILE)");
+  if (!*row)
+    return fail(Errc::NotFound,
+                "there is no user '" + user + "' (import users first: elva users import FILE)");
   const std::string token = identity::new_token();
   const std::int64_t expires = ttl_ms > 0 ? iso8601::now_millis() + ttl_ms : 0;
-  if (auto r = store_.insert_token(identity::token_hash(token), user, "api", name, expires); !r) return fail(r.error());
-  return json{{"token", token}, {"user", user}, {"name", name}, {"expiresAt", expires ? json(iso8601::format_utc(expires)) : json()}};
+  if (auto r = store_.insert_token(identity::token_hash(token), user, "api", name, expires); !r)
+    return fail(r.error());
+  return json{{"token", token},
+              {"user", user},
+              {"name", name},
+              {"expiresAt", expires ? json(iso8601::format_utc(expires)) : json()}};
 }
 
-Result<void> PeopleApi::logout(const std::string& token) { return store_.delete_token(identity::token_hash(token)); }
+Result<void> PeopleApi::logout(const std::string& token) {
+  return store_.delete_token(identity::token_hash(token));
+}
 
 // --- Tasks ----------------------------------------------------------------------------------
 
@@ -326,8 +397,12 @@ Result<json> PeopleApi::tasks(const Principal& who, const json& query) {
     into = query[name].get<std::string>();
     return {};
   };
-  for (auto [name, into] : {std::pair<const char*, std::string*>{"assignee", &q.assignee}, {"candidateGroup", &q.candidate_group},
-                            {"processId", &q.process_id}, {"state", &q.state}, {"dueBefore", &q.due_before}, {"sort", &q.sort}}) {
+  for (auto [name, into] : {std::pair<const char*, std::string*>{"assignee", &q.assignee},
+                            {"candidateGroup", &q.candidate_group},
+                            {"processId", &q.process_id},
+                            {"state", &q.state},
+                            {"dueBefore", &q.due_before},
+                            {"sort", &q.sort}}) {
     if (auto r = text(name, *into); !r) return fail(r.error());
   }
   if (q.assignee == "me") q.assignee = who.user;
@@ -379,13 +454,18 @@ Result<json> PeopleApi::tasks(const Principal& who, const json& query) {
   if (!page) return fail(page.error());
   json items = json::array();
   for (const auto& t : page->tasks) items.push_back(task_json(t));
-  return json{{"items", std::move(items)}, {"total", page->total}, {"totalCapped", page->total_capped}, {"limit", q.limit}, {"offset", q.offset}};
+  return json{{"items", std::move(items)},
+              {"total", page->total},
+              {"totalCapped", page->total_capped},
+              {"limit", q.limit},
+              {"offset", q.offset}};
 }
 
 Result<store::TaskRow> PeopleApi::visible_task(const Principal& who, std::uint64_t key) {
   auto row = store_.task(key);
   if (!row) return fail(row.error());
-  if (!*row || !may_see(who, **row)) return fail(Errc::NotFound, "there is no task " + std::to_string(key) + " that you can see");
+  if (!*row || !may_see(who, **row))
+    return fail(Errc::NotFound, "there is no task " + std::to_string(key) + " that you can see");
   return std::move(**row);
 }
 
@@ -460,9 +540,12 @@ Result<json> PeopleApi::task(const Principal& who, std::uint64_t key) {
   out["form"] = nullptr;
   if (!t->form_key.empty()) {
     auto f = form(t->form_key);
-    if (f) out["form"] = std::move(*f);
-    else if (f.error().code == Errc::NotFound) out["formProblem"] = f.error().message;
-    else return fail(f.error());
+    if (f)
+      out["form"] = std::move(*f);
+    else if (f.error().code == Errc::NotFound)
+      out["formProblem"] = f.error().message;
+    else
+      return fail(f.error());
   }
   return out;
 }
@@ -472,7 +555,8 @@ Result<std::optional<store::FormRow>> PeopleApi::form_row(const std::string& key
   // Camunda's prefixes: camunda-forms:deployment:forms/x.form, camunda-forms:app:..., embedded:...
   auto row = store_.form(key);
   if (!row) return fail(row.error());
-  for (const char* prefix : {"camunda-forms:deployment:", "camunda-forms:app:", "camunda-forms:", "embedded:deployment:", "embedded:app:", "deployment:"}) {
+  for (const char* prefix : {"camunda-forms:deployment:", "camunda-forms:app:", "camunda-forms:",
+                             "embedded:deployment:", "embedded:app:", "deployment:"}) {
     if (*row || key.rfind(prefix, 0) != 0) continue;
     row = store_.form(key.substr(std::string(prefix).size()));
     if (!row) return fail(row.error());
@@ -484,15 +568,22 @@ Result<std::optional<store::FormRow>> PeopleApi::form_row(const std::string& key
 Result<json> PeopleApi::form(const std::string& key) {
   auto row = form_row(key);
   if (!row) return fail(row.error());
-  if (!*row) return fail(Errc::NotFound, "the form '" + key + "' is not deployed (deploy its .form file with the process)");
-  return json{{"id", (*row)->form_id}, {"version", (*row)->version}, {"file", (*row)->file}, {"schema", (*row)->schema}};
+  if (!*row)
+    return fail(Errc::NotFound,
+                "the form '" + key + "' is not deployed (deploy its .form file with the process)");
+  return json{{"id", (*row)->form_id},
+              {"version", (*row)->version},
+              {"file", (*row)->file},
+              {"schema", (*row)->schema}};
 }
 
 Result<std::shared_ptr<const forms::Form>> PeopleApi::compiled_form(const store::FormRow& row) {
   auto& cached = forms_[{row.form_id, row.version}];
   if (!cached) {
     auto parsed = forms::read_form(row.schema);
-    if (!parsed) return fail(Errc::Internal, "the deployed form '" + row.form_id + "' cannot be read: " + parsed.error().message);
+    if (!parsed)
+      return fail(Errc::Internal, "the deployed form '" + row.form_id +
+                                      "' cannot be read: " + parsed.error().message);
     cached = std::make_shared<const forms::Form>(std::move(*parsed));
   }
   return cached;
@@ -503,12 +594,15 @@ Result<json> PeopleApi::claim(const Principal& who, std::uint64_t key, int expec
   if (!t) return fail(t.error());
   if (t->state != "open") return fail(already_ended(*t));
   if (expected_revision && expected_revision != t->revision) {
-    return fail(Error{Errc::Conflict, "the task changed since you read it (claimed, delegated or ended); reload it", {{"status", "412"}}});
+    return fail(Error{Errc::Conflict,
+                      "the task changed since you read it (claimed, delegated or ended); reload it",
+                      {{"status", "412"}}});
   }
   if (t->assignee == who.user) return task_json(*t);
   auto row = store_.assign_task(key, who.user, t->revision);
   if (!row) return fail(row.error());
-  if (!*row) return fail(Errc::Conflict, "someone else claimed or changed the task just now; reload it");
+  if (!*row)
+    return fail(Errc::Conflict, "someone else claimed or changed the task just now; reload it");
   return task_json(**row);
 }
 
@@ -517,7 +611,9 @@ Result<json> PeopleApi::unclaim(const Principal& who, std::uint64_t key) {
   if (!t) return fail(t.error());
   if (t->state != "open") return fail(already_ended(*t));
   if (t->assignee.empty()) return task_json(*t);
-  if (t->assignee != who.user && !who.is("admin")) return fail(Errc::PermissionDenied, "only the assignee or an administrator can hand a task back");
+  if (t->assignee != who.user && !who.is("admin"))
+    return fail(Errc::PermissionDenied,
+                "only the assignee or an administrator can hand a task back");
   auto row = store_.assign_task(key, "", t->revision);
   if (!row) return fail(row.error());
   if (!*row) return fail(Errc::Conflict, "the task changed just now; reload it");
@@ -529,12 +625,15 @@ Result<json> PeopleApi::delegate(const Principal& who, std::uint64_t key, const 
   if (!t) return fail(t.error());
   if (t->state != "open") return fail(already_ended(*t));
   if (t->assignee != who.user && !who.is("admin")) {
-    return fail(Errc::PermissionDenied, "claim the task before you delegate it (only its assignee or an administrator can)");
+    return fail(
+        Errc::PermissionDenied,
+        "claim the task before you delegate it (only its assignee or an administrator can)");
   }
   if (auto ok = check_user_name(to, "user"); !ok) return fail(ok.error());
   auto user = store_.user(to);
   if (!user) return fail(user.error());
-  if (!*user || (*user)->disabled) return fail(Errc::InvalidArgument, "there is no active user '" + to + "' to delegate to");
+  if (!*user || (*user)->disabled)
+    return fail(Errc::InvalidArgument, "there is no active user '" + to + "' to delegate to");
   auto row = store_.assign_task(key, to, t->revision);
   if (!row) return fail(row.error());
   if (!*row) return fail(Errc::Conflict, "the task changed just now; reload it");
@@ -545,14 +644,18 @@ Result<json> PeopleApi::delegate(const Principal& who, std::uint64_t key, const 
   return task_json(**row);
 }
 
-Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, const json& data, int expected_revision) {
+Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, const json& data,
+                                      int expected_revision) {
   auto t = visible_task(who, key);
   if (!t) return fail(t.error());
   if (t->state != "open") return fail(already_ended(*t));
   if (expected_revision && expected_revision != t->revision) {
-    return fail(Error{Errc::Conflict, "the task changed since you read it; reload it", {{"status", "412"}}});
+    return fail(Error{
+        Errc::Conflict, "the task changed since you read it; reload it", {{"status", "412"}}});
   }
-  if (!data.is_object()) return fail(Errc::InvalidArgument, "the form data must be a JSON object of field keys and values");
+  if (!data.is_object())
+    return fail(Errc::InvalidArgument,
+                "the form data must be a JSON object of field keys and values");
   json variables = data;
   bool has_form = false;
   if (!t->form_key.empty()) {
@@ -564,7 +667,10 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
       if (!f) return fail(f.error());
       auto errors = forms::check_submission(**f, data, variables);
       if (!errors.empty()) {
-        Error e{Errc::ValidationError, "the form has " + std::to_string(errors.size()) + (errors.size() == 1 ? " problem" : " problems") + "; nothing was saved", {}};
+        Error e{Errc::ValidationError,
+                "the form has " + std::to_string(errors.size()) +
+                    (errors.size() == 1 ? " problem" : " problems") + "; nothing was saved",
+                {}};
         for (const auto& fe : errors) e.with("field." + fe.key, fe.message);
         return fail(std::move(e));
       }
@@ -605,7 +711,9 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
     if (r.error().code == Errc::NotFound || r.error().code == Errc::InvalidArgument) {
       auto now = store_.task(key);
       const std::string by = now && *now ? person((*now)->ended_by) : "";
-      return fail(Errc::Conflict, "the task was completed by " + (by.empty() ? std::string("someone else") : by) + " just now; nothing was saved");
+      return fail(Errc::Conflict, "the task was completed by " +
+                                      (by.empty() ? std::string("someone else") : by) +
+                                      " just now; nothing was saved");
     }
     return fail(r.error());
   }
@@ -661,7 +769,8 @@ bool PeopleApi::is_external(const std::string& job_type) const {
 }
 
 Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request) {
-  if (!who.is("worker")) return fail(Errc::PermissionDenied, "fetching external tasks needs the worker role");
+  if (!who.is("worker"))
+    return fail(Errc::PermissionDenied, "fetching external tasks needs the worker role");
   if (!request.is_object()) return fail(Errc::InvalidArgument, "the request must be a JSON object");
   auto worker = optional_text(request, "workerId");
   if (!worker) return fail(worker.error());
@@ -714,8 +823,10 @@ Result<json> PeopleApi::fetch_and_lock(const Principal& who, const json& request
     // Filters Elva does not apply are refused rather than ignored: ignoring one would hand a
     // worker tasks it asked not to get.
     for (const auto& [k, v] : topic.items()) {
-      static const std::set<std::string> supported = {"topicName", "lockDuration", "variables", "localVariables", "deserializeValues",
-                                                      "includeExtensionProperties", "withoutTenantId"};
+      static const std::set<std::string> supported = {
+          "topicName",      "lockDuration",      "variables",
+          "localVariables", "deserializeValues", "includeExtensionProperties",
+          "withoutTenantId"};
       if (!supported.count(k) && !v.is_null()) {
         return fail(field_refusal(Errc::InvalidArgument, where + "." + k,
                                   "is a filter Elva's external-task API does not support "
@@ -821,7 +932,9 @@ Result<void> PeopleApi::complete_external(const Principal& who, std::uint64_t jo
   auto j = worker_job(who, job, worker);
   if (!j) return fail(j.error());
   auto r = processor_.command(j->job.instance_id, runtime::CompleteJob{job, variables});
-  if (!r && r.error().code == Errc::NotFound) return fail(Errc::NotFound, "external task " + std::to_string(job) + " is no longer there: " + r.error().message);
+  if (!r && r.error().code == Errc::NotFound)
+    return fail(Errc::NotFound, "external task " + std::to_string(job) +
+                                    " is no longer there: " + r.error().message);
   return r;
 }
 
@@ -830,8 +943,10 @@ Result<void> PeopleApi::fail_external(const Principal& who, std::uint64_t job,
                                       int retries, std::int64_t retry_timeout_ms) {
   auto j = worker_job(who, job, worker);
   if (!j) return fail(j.error());
-  return processor_.command(j->job.instance_id, runtime::FailJob{job, message.empty() ? "the worker reported a failure" : message,
-                                                                 retry_timeout_ms, retries});
+  return processor_.command(
+      j->job.instance_id,
+      runtime::FailJob{job, message.empty() ? "the worker reported a failure" : message,
+                       retry_timeout_ms, retries});
 }
 
 Result<void> PeopleApi::bpmn_error_external(const Principal& who, std::uint64_t job,
@@ -840,7 +955,8 @@ Result<void> PeopleApi::bpmn_error_external(const Principal& who, std::uint64_t 
   auto j = worker_job(who, job, worker);
   if (!j) return fail(j.error());
   if (code.empty()) return fail(field_refusal(Errc::InvalidArgument, "errorCode", "is required"));
-  return processor_.command(j->job.instance_id, runtime::ThrowError{j->job.element_instance, code, variables});
+  return processor_.command(j->job.instance_id,
+                            runtime::ThrowError{j->job.element_instance, code, variables});
 }
 
 Result<void> PeopleApi::extend_lock(const Principal& who, std::uint64_t job,
@@ -855,7 +971,9 @@ Result<void> PeopleApi::extend_lock(const Principal& who, std::uint64_t job,
   const std::int64_t now = iso8601::now_millis();
   auto ok = store_.relock_job(job, j->locked_by, now + duration_ms, now);
   if (!ok) return fail(ok.error());
-  if (!*ok) return fail(Errc::Conflict, "the lock of external task " + std::to_string(job) + " has already expired; fetch it again");
+  if (!*ok)
+    return fail(Errc::Conflict, "the lock of external task " + std::to_string(job) +
+                                    " has already expired; fetch it again");
   return {};
 }
 

@@ -29,12 +29,14 @@ class PeopleApi {
 
   Result<nlohmann::json> import_users(const nlohmann::json& users);
   Result<nlohmann::json> users();
-  Result<nlohmann::json> login(const std::string& user, const std::string& password, std::int64_t ttl_ms);
+  Result<nlohmann::json> login(const std::string& user, const std::string& password,
+                               std::int64_t ttl_ms);
   Result<Principal> authenticate(const std::string& token);
   Result<Principal> authenticate_password(const std::string& user, const std::string& password);
   Result<Credentials> credentials(const std::string& user);
   Result<nlohmann::json> open_session(const Principal& who, std::int64_t ttl_ms);
-  Result<nlohmann::json> create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms);
+  Result<nlohmann::json> create_token(const std::string& user, const std::string& name,
+                                      std::int64_t ttl_ms);
   Result<void> logout(const std::string& token);
 
   Result<nlohmann::json> tasks(const Principal& who, const nlohmann::json& query);
@@ -44,7 +46,8 @@ class PeopleApi {
   Result<nlohmann::json> delegate(const Principal& who, std::uint64_t key, const std::string& to);
   // One read of the task (with its form, compiled once per form version), then one unit: the
   // snapshot load and the batch. The answer is the task as that unit left it.
-  Result<nlohmann::json> complete_task(const Principal& who, std::uint64_t key, const nlohmann::json& data, int expected_revision);
+  Result<nlohmann::json> complete_task(const Principal& who, std::uint64_t key,
+                                       const nlohmann::json& data, int expected_revision);
   Result<nlohmann::json> form(const std::string& key);
 
   Result<nlohmann::json> fetch_and_lock(const Principal& who, const nlohmann::json& request);

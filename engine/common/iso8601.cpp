@@ -114,16 +114,25 @@ std::optional<Duration> parse_duration(std::string_view s) {
     s.remove_prefix(1);
     any = true;
     if (!in_time) {
-      if (unit == 'Y') d.years += whole;
-      else if (unit == 'M') d.months += whole;
-      else if (unit == 'W') d.days += whole * 7;
-      else if (unit == 'D') d.days += whole;
-      else return std::nullopt;
+      if (unit == 'Y')
+        d.years += whole;
+      else if (unit == 'M')
+        d.months += whole;
+      else if (unit == 'W')
+        d.days += whole * 7;
+      else if (unit == 'D')
+        d.days += whole;
+      else
+        return std::nullopt;
     } else {
-      if (unit == 'H') d.millis += whole * 3'600'000;
-      else if (unit == 'M') d.millis += whole * 60'000;
-      else if (unit == 'S') d.millis += whole * 1000 + frac_millis;
-      else return std::nullopt;
+      if (unit == 'H')
+        d.millis += whole * 3'600'000;
+      else if (unit == 'M')
+        d.millis += whole * 60'000;
+      else if (unit == 'S')
+        d.millis += whole * 1000 + frac_millis;
+      else
+        return std::nullopt;
     }
   }
   if (!any) return std::nullopt;
@@ -212,7 +221,9 @@ std::optional<Cycle> parse_cycle(std::string_view s) {
 }
 
 std::int64_t now_millis() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
 std::string format_utc(std::int64_t ms) {
@@ -222,8 +233,10 @@ std::string format_utc(std::int64_t ms) {
   civil_from_days(days, year, month, day);
   const std::int64_t in_day = ms - days * 86'400'000;
   char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ", static_cast<long long>(year), month, day,
-                static_cast<long long>(in_day / 3'600'000), static_cast<long long>(in_day / 60'000 % 60),
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                static_cast<long long>(year), month, day,
+                static_cast<long long>(in_day / 3'600'000),
+                static_cast<long long>(in_day / 60'000 % 60),
                 static_cast<long long>(in_day / 1000 % 60), static_cast<long long>(in_day % 1000));
   return buf;
 }

@@ -42,7 +42,7 @@ struct JobSpec {
   std::string retries;      // number or expression; empty: engine default
   std::string retry_cycle;  // ISO 8601 repeating interval, e.g. "R5/PT1M"
   std::vector<Property> headers;
-  bool connector = false;   // named with elva:connector (an in-engine connector, checked at deploy)
+  bool connector = false;  // named with elva:connector (an in-engine connector, checked at deploy)
 };
 
 struct UserTaskSpec {
@@ -72,7 +72,7 @@ struct DecisionSpec {
 };
 
 struct CallActivitySpec {
-  std::string called_element;  // process id
+  std::string called_element;      // process id
   bool propagate_all_in = false;   // all parent variables go in
   bool propagate_all_out = false;  // all child variables come back
   std::vector<IoMapping> in;
@@ -89,7 +89,7 @@ struct EventSpec {
 };
 
 struct MessageTaskSpec {
-  std::string message_ref;  // receive and send tasks
+  std::string message_ref;      // receive and send tasks
   std::string message_name;     // resolved from message_ref after reading
   std::string correlation_key;  // the message's correlation key expression
 };
@@ -145,7 +145,9 @@ struct Element {
   std::optional<JobSpec> job;  // set when the element's work is done by a connector or worker
 
   template <typename Spec>
-  const Spec* as() const noexcept { return std::get_if<Spec>(&spec); }
+  const Spec* as() const noexcept {
+    return std::get_if<Spec>(&spec);
+  }
   const EventSpec* event() const noexcept { return as<EventSpec>(); }
 };
 

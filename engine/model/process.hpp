@@ -23,9 +23,9 @@ struct SequenceFlow {
   std::string target_id;
   ElementIndex source = kNoElement;  // kNoElement when the reference does not resolve
   ElementIndex target = kNoElement;
-  ElementIndex scope = kNoElement;   // container the flow is declared in
-  std::string condition;             // empty: unconditional
-  std::string condition_language;    // empty: the definitions' expressionLanguage
+  ElementIndex scope = kNoElement;  // container the flow is declared in
+  std::string condition;            // empty: unconditional
+  std::string condition_language;   // empty: the definitions' expressionLanguage
 };
 
 struct Association {
@@ -38,7 +38,7 @@ struct Lane {
   std::string id;
   std::string name;
   SourcePos pos;
-  std::string parent_lane;               // empty for top-level lanes
+  std::string parent_lane;  // empty for top-level lanes
   std::vector<std::string> flow_node_refs;
 };
 

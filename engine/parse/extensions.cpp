@@ -39,13 +39,20 @@ bool apply_user_task(Element& e, std::string_view local, std::string_view value)
   auto* t = std::get_if<UserTaskSpec>(&e.spec);
   if (!t) return false;
   std::string* field = nullptr;
-  if (local == "assignee") field = &t->assignee;
-  else if (local == "candidateUsers") field = &t->candidate_users;
-  else if (local == "candidateGroups") field = &t->candidate_groups;
-  else if (local == "dueDate") field = &t->due_date;
-  else if (local == "followUpDate") field = &t->follow_up_date;
-  else if (local == "priority") field = &t->priority;
-  else if (local == "formKey" || local == "formRef" || local == "formId") field = &t->form_key;
+  if (local == "assignee")
+    field = &t->assignee;
+  else if (local == "candidateUsers")
+    field = &t->candidate_users;
+  else if (local == "candidateGroups")
+    field = &t->candidate_groups;
+  else if (local == "dueDate")
+    field = &t->due_date;
+  else if (local == "followUpDate")
+    field = &t->follow_up_date;
+  else if (local == "priority")
+    field = &t->priority;
+  else if (local == "formKey" || local == "formRef" || local == "formId")
+    field = &t->form_key;
   if (!field) return false;
   *field = value;
   return true;
@@ -94,11 +101,13 @@ void camunda_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x
     ensure_job(e).job_type = v;
   } else if (l == "class" || l == "delegateExpression" || l == "expression") {
     ctx.unsupported(pos, e.id, type,
-                    name + " runs Java code inside the engine, which Elva cannot do; give the task "
-                           "a connector (elva:connector=\"hr.createUser\") or an external-worker "
-                           "topic (camunda:type=\"external\" camunda:topic=\"...\")");
+                    name +
+                        " runs Java code inside the engine, which Elva cannot do; give the task "
+                        "a connector (elva:connector=\"hr.createUser\") or an external-worker "
+                        "topic (camunda:type=\"external\" camunda:topic=\"...\")");
   } else if (l == "resultVariable") {
-    if (!apply_result_variable(e, v)) warn_ignored(ctx, pos, e, name, " is ignored on this element");
+    if (!apply_result_variable(e, v))
+      warn_ignored(ctx, pos, e, name, " is ignored on this element");
   } else if (l == "decisionRef") {
     if (auto* d = ensure_spec<DecisionSpec>(e)) d->decision_ref = v;
   } else if (l == "mapDecisionResult") {
@@ -112,8 +121,10 @@ void camunda_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x
   } else if (l == "initiator" || (l == "formKey" && e.type == ElementType::StartEvent)) {
     e.properties.push_back({std::string(l), std::string(v)});
   } else if (l == "resource") {
-    ctx.unsupported(pos, e.id, type, name + " (a script loaded from a resource) is not supported; "
-                                            "put the script inline");
+    ctx.unsupported(pos, e.id, type,
+                    name +
+                        " (a script loaded from a resource) is not supported; "
+                        "put the script inline");
   } else {
     warn_ignored(ctx, pos, e, name);
   }
@@ -270,7 +281,8 @@ void camunda_element(ReadContext& ctx, pugi::xml_node node, QName name, Dialect 
     camunda_input_output(ctx, node, e);
   } else if (l == "in" || l == "out") {
     auto* call = ensure_spec<CallActivitySpec>(e);
-    if (!call) return warn_ignored(ctx, pos, e, qualified(d, l), " applies to call activities only");
+    if (!call)
+      return warn_ignored(ctx, pos, e, qualified(d, l), " applies to call activities only");
     if (attr(node, "variables") == "all") {
       (l == "in" ? call->propagate_all_in : call->propagate_all_out) = true;
       return;
@@ -295,12 +307,14 @@ void camunda_element(ReadContext& ctx, pugi::xml_node node, QName name, Dialect 
     });
   } else if (l == "executionListener" || l == "taskListener") {
     ctx.sink.warning(pos, e.id, type,
-                     qualified(d, l) + " runs code inside the Camunda engine; Elva ignores it. "
-                                       "Model the work as a task instead");
+                     qualified(d, l) +
+                         " runs code inside the Camunda engine; Elva ignores it. "
+                         "Model the work as a task instead");
   } else if (l == "formData" || l == "formProperty") {
     ctx.sink.warning(pos, e.id, type,
-                     qualified(d, l) + " (generated forms) is not supported and is ignored; "
-                                       "reference a form file with formKey");
+                     qualified(d, l) +
+                         " (generated forms) is not supported and is ignored; "
+                         "reference a form file with formKey");
   } else {
     warn_ignored(ctx, pos, e, qualified(d, l));
   }
@@ -327,11 +341,13 @@ void zeebe_element(ReadContext& ctx, pugi::xml_node node, QName name, Element& e
   } else if (l == "assignmentDefinition" || l == "taskSchedule" || l == "formDefinition" ||
              l == "priorityDefinition") {
     for (auto a : node.attributes()) {
-      if (!apply_user_task(e, a.name(), a.value()) && std::string_view(a.name()) != "externalReference") {
+      if (!apply_user_task(e, a.name(), a.value()) &&
+          std::string_view(a.name()) != "externalReference") {
         warn_ignored(ctx, pos, e, "zeebe:" + std::string(l) + "/@" + a.name());
       }
     }
-    if (auto* task = std::get_if<UserTaskSpec>(&e.spec); task && node.attribute("externalReference")) {
+    if (auto* task = std::get_if<UserTaskSpec>(&e.spec);
+        task && node.attribute("externalReference")) {
       task->form_key = attr(node, "externalReference");
     }
   } else if (l == "calledElement") {
@@ -359,8 +375,9 @@ void zeebe_element(ReadContext& ctx, pugi::xml_node node, QName name, Element& e
     // Marks a Camunda 8 "Zeebe user task"; Elva's user tasks are always engine-managed.
   } else if (l == "executionListeners" || l == "taskListeners") {
     ctx.sink.warning(pos, e.id, type,
-                     "zeebe:" + std::string(l) + " run job workers around the element; Elva "
-                     "ignores them. Model the work as a task instead");
+                     "zeebe:" + std::string(l) +
+                         " run job workers around the element; Elva "
+                         "ignores them. Model the work as a task instead");
   } else {
     warn_ignored(ctx, pos, e, "zeebe:" + std::string(l));
   }
@@ -431,9 +448,12 @@ void read_extension_attributes(ReadContext& ctx, pugi::xml_node node, Element& e
 void read_extension_elements(ReadContext& ctx, pugi::xml_node ext, Element& element) {
   for_each_element(ctx, ext, [&](pugi::xml_node node, QName name) {
     const Dialect d = dialect_of(name.uri);
-    if (d == Dialect::Elva) elva_element(ctx, node, name, element);
-    else if (d == Dialect::Zeebe) zeebe_element(ctx, node, name, element);
-    else if (is_camunda_family(d)) camunda_element(ctx, node, name, d, element);
+    if (d == Dialect::Elva)
+      elva_element(ctx, node, name, element);
+    else if (d == Dialect::Zeebe)
+      zeebe_element(ctx, node, name, element);
+    else if (is_camunda_family(d))
+      camunda_element(ctx, node, name, d, element);
     // Other namespaces carry modelling-tool metadata (layout, colours, ...): not ours to read.
   });
 }
@@ -443,10 +463,14 @@ void read_loop_extensions(ReadContext& ctx, pugi::xml_node loop_node, Element& e
   for_each_dialect_attribute(ctx, loop_node, [&](const Ext& x) {
     const bool elva = x.dialect == Dialect::Elva;
     if (!elva && !is_camunda_family(x.dialect)) return;
-    if (x.local == "collection") loop.input_collection = x.value;
-    else if (x.local == "elementVariable") loop.input_element = x.value;
-    else if (elva && x.local == "outputCollection") loop.output_collection = x.value;
-    else if (elva && x.local == "outputElement") loop.output_element = x.value;
+    if (x.local == "collection")
+      loop.input_collection = x.value;
+    else if (x.local == "elementVariable")
+      loop.input_element = x.value;
+    else if (elva && x.local == "outputCollection")
+      loop.output_collection = x.value;
+    else if (elva && x.local == "outputElement")
+      loop.output_element = x.value;
     else if (elva) {
       ctx.sink.error(ctx.pos(loop_node), element.id, bpmn_name(element.type),
                      "unknown attribute elva:" + std::string(x.local) +
@@ -470,7 +494,8 @@ void read_loop_extensions(ReadContext& ctx, pugi::xml_node loop_node, Element& e
 
 void read_message_extensions(ReadContext& ctx, pugi::xml_node node, Message& message) {
   for_each_dialect_attribute(ctx, node, [&](const Ext& x) {
-    if (x.dialect == Dialect::Elva && x.local == "correlationKey") message.correlation_key = x.value;
+    if (x.dialect == Dialect::Elva && x.local == "correlationKey")
+      message.correlation_key = x.value;
   });
   for_each_element(ctx, node, [&](pugi::xml_node child, QName) {
     for_each_element(ctx, child, [&](pugi::xml_node z, QName zname) {
@@ -483,8 +508,10 @@ void read_message_extensions(ReadContext& ctx, pugi::xml_node node, Message& mes
 
 void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefinition& process) {
   for_each_dialect_attribute(ctx, node, [&](const Ext& x) {
-    if (x.local == "versionTag") process.version_tag = x.value;
-    else if (x.local == "historyTimeToLive") process.history_time_to_live = x.value;
+    if (x.local == "versionTag")
+      process.version_tag = x.value;
+    else if (x.local == "historyTimeToLive")
+      process.history_time_to_live = x.value;
     else if (x.local == "candidateStarterGroups" || x.local == "candidateStarterUsers") {
       // Start rights are read once, at deploy: an expression would need a caller to evaluate it
       // against, and a wrong guess would let everyone (or no one) start the process.
@@ -539,13 +566,20 @@ Dialect dialect_of(std::string_view uri) noexcept {
 
 std::string_view dialect_prefix(Dialect dialect) noexcept {
   switch (dialect) {
-    case Dialect::Elva: return "elva";
-    case Dialect::Camunda: return "camunda";
-    case Dialect::Activiti: return "activiti";
-    case Dialect::Flowable: return "flowable";
-    case Dialect::Zeebe: return "zeebe";
-    case Dialect::CamundaModeler: return "modeler";
-    case Dialect::None: break;
+    case Dialect::Elva:
+      return "elva";
+    case Dialect::Camunda:
+      return "camunda";
+    case Dialect::Activiti:
+      return "activiti";
+    case Dialect::Flowable:
+      return "flowable";
+    case Dialect::Zeebe:
+      return "zeebe";
+    case Dialect::CamundaModeler:
+      return "modeler";
+    case Dialect::None:
+      break;
   }
   return "";
 }

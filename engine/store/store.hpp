@@ -39,7 +39,8 @@ class InstanceTx {
   // The latest version's row, without its source.
   virtual Result<std::optional<DefinitionRow>> latest_definition(const std::string& process_id) = 0;
   // DMN decisions: the latest version's row (with its file's source when `with_source`).
-  virtual Result<std::optional<DefinitionRow>> latest_decision(const std::string& decision_id, bool with_source) = 0;
+  virtual Result<std::optional<DefinitionRow>> latest_decision(const std::string& decision_id,
+                                                               bool with_source) = 0;
   // A fresh block of keys: [first, first + kKeyBlock). Blocks are never handed out twice, also
   // when the transaction rolls back.
   virtual Result<Key> reserve_keys() = 0;
@@ -50,16 +51,19 @@ class InstanceTx {
   struct Subscriber {
     Key instance = 0, subscription = 0;
   };
-  virtual Result<std::optional<Subscriber>> message_subscriber(const std::string& name, const std::string& correlation_key,
-                                                              const std::vector<Key>& skip) = 0;
+  virtual Result<std::optional<Subscriber>> message_subscriber(const std::string& name,
+                                                               const std::string& correlation_key,
+                                                               const std::vector<Key>& skip) = 0;
   // Instances with a subscription to this signal, in ascending order.
   virtual Result<std::vector<Key>> signal_subscribers(const std::string& name) = 0;
   // Top-level start events of the latest versions ("message", "signal", "timer"), by process id
   // then element id.
-  virtual Result<std::vector<StartEventRow>> start_events(const std::string& kind, const std::string& name) = 0;
+  virtual Result<std::vector<StartEventRow>> start_events(const std::string& kind,
+                                                          const std::string& name) = 0;
   // Removes and returns the oldest unexpired buffered message with this name and, unless
   // `correlation_key` is empty, this key. (Buffering a message is part of the Batch.)
-  virtual Result<std::optional<BufferedMessage>> take_buffered(const std::string& name, const std::string& correlation_key,
+  virtual Result<std::optional<BufferedMessage>> take_buffered(const std::string& name,
+                                                               const std::string& correlation_key,
                                                                std::int64_t now) = 0;
   // The active child instance a call activity (parent instance, its element instance) started.
   virtual Result<std::optional<Key>> active_child(Key parent, Key parent_element) = 0;
@@ -73,19 +77,25 @@ class InstanceTx {
 class DeployTx {
  public:
   virtual ~DeployTx() = default;
-  virtual Result<std::int64_t> insert_deployment(const std::string& actor, const nlohmann::json& files) = 0;
-  virtual Result<std::int64_t> insert_definition(const DefinitionRow& d, std::int64_t deployment_id) = 0;
-  // Replaces the start events (and start timers) of `process_id` by those of its new latest version.
-  virtual Result<void> replace_start_events(const std::string& process_id, const std::vector<StartEventRow>& events,
+  virtual Result<std::int64_t> insert_deployment(const std::string& actor,
+                                                 const nlohmann::json& files) = 0;
+  virtual Result<std::int64_t> insert_definition(const DefinitionRow& d,
+                                                 std::int64_t deployment_id) = 0;
+  // Replaces the start events (and start timers) of `process_id` by those of its new latest
+  // version.
+  virtual Result<void> replace_start_events(const std::string& process_id,
+                                            const std::vector<StartEventRow>& events,
                                             const std::vector<TimerRow>& timers) = 0;
-  virtual Result<std::int64_t> insert_decision(const DefinitionRow& d, std::int64_t deployment_id) = 0;
+  virtual Result<std::int64_t> insert_decision(const DefinitionRow& d,
+                                               std::int64_t deployment_id) = 0;
   // Forms: a new version unless the latest of `form_id` has the same hash (then its version).
   struct FormVersion {
     int version = 0;
     bool unchanged = false;
   };
-  virtual Result<FormVersion> insert_form(const std::string& form_id, const std::string& file, const nlohmann::json& schema,
-                                          const std::string& hash, std::int64_t deployment_id) = 0;
+  virtual Result<FormVersion> insert_form(const std::string& form_id, const std::string& file,
+                                          const nlohmann::json& schema, const std::string& hash,
+                                          std::int64_t deployment_id) = 0;
 };
 
 // Leasing due work inside a transaction: rows come back locked to `node` until `lease_until`.
@@ -93,11 +103,13 @@ class WorkTx {
  public:
   virtual ~WorkTx() = default;
   // Due jobs of these types (empty: any type) not leased now, by due time then key.
-  virtual Result<std::vector<JobRow>> acquire_jobs(const std::vector<std::string>& types, const std::string& node,
-                                                   std::int64_t now, std::int64_t lease_until, int limit) = 0;
+  virtual Result<std::vector<JobRow>> acquire_jobs(const std::vector<std::string>& types,
+                                                   const std::string& node, std::int64_t now,
+                                                   std::int64_t lease_until, int limit) = 0;
   // Timers (instance timers and timer start events) due by `due_by`, by due time then key.
   virtual Result<std::vector<TimerRow>> acquire_timers(const std::string& node, std::int64_t due_by,
-                                                       std::int64_t now, std::int64_t lease_until, int limit) = 0;
+                                                       std::int64_t now, std::int64_t lease_until,
+                                                       int limit) = 0;
 };
 
 class Tx : public InstanceTx, public DeployTx, public WorkTx {};
@@ -108,7 +120,8 @@ class WorkQueue {
   virtual ~WorkQueue() = default;
   // Nearest due time of any timer / of any job of these types (empty: any), for arming a clock.
   virtual Result<std::optional<std::int64_t>> next_timer_due() = 0;
-  virtual Result<std::optional<std::int64_t>> next_job_due(const std::vector<std::string>& types) = 0;
+  virtual Result<std::optional<std::int64_t>> next_job_due(
+      const std::vector<std::string>& types) = 0;
   // Wake-ups: LISTENs on the channel batches notify when they add timers due soon, and returns
   // a socket to wait on (readable: call take_notifications). Stores without one answer -1.
   virtual Result<int> listen_for_work() = 0;
@@ -117,7 +130,8 @@ class WorkQueue {
   // External workers: a job with its lock; extend or release a worker's lock (false: the job
   // is gone or locked by someone else).
   virtual Result<std::optional<LockedJob>> locked_job(Key key) = 0;
-  virtual Result<bool> relock_job(Key key, const std::string& worker, std::int64_t lock_until, std::int64_t now) = 0;
+  virtual Result<bool> relock_job(Key key, const std::string& worker, std::int64_t lock_until,
+                                  std::int64_t now) = 0;
   virtual Result<bool> unlock_job(Key key) = 0;
 };
 
@@ -129,7 +143,8 @@ class TaskStore {
   virtual Result<std::optional<TaskRow>> task(Key key) = 0;
   // Sets the assignee of an open task whose revision is still `expected` (0: any); claimed_at
   // is set when `assignee` is not empty. nullopt when the task moved on meanwhile.
-  virtual Result<std::optional<TaskRow>> assign_task(Key key, const std::string& assignee, int expected) = 0;
+  virtual Result<std::optional<TaskRow>> assign_task(Key key, const std::string& assignee,
+                                                     int expected) = 0;
   // Marks up to `limit` open, unannounced tasks as announced and returns them with their
   // recipients (several nodes never get the same task). release_task_prompt undoes the mark
   // when the announcement could not be sent.
@@ -145,8 +160,9 @@ class IdentityStore {
   virtual Result<std::optional<UserRow>> user(const std::string& id) = 0;
   virtual Result<std::vector<UserRow>> users() = 0;
   // expires_ms 0: until revoked.
-  virtual Result<void> insert_token(const std::string& hash, const std::string& user_id, const std::string& kind,
-                                    const std::string& name, std::int64_t expires_ms) = 0;
+  virtual Result<void> insert_token(const std::string& hash, const std::string& user_id,
+                                    const std::string& kind, const std::string& name,
+                                    std::int64_t expires_ms) = 0;
   virtual Result<std::optional<TokenRow>> token(const std::string& hash, std::int64_t now_ms) = 0;
   virtual Result<void> delete_token(const std::string& hash) = 0;
 };
@@ -157,8 +173,11 @@ class IntakeStore {
   virtual ~IntakeStore() = default;
   // One transaction: a known (form, idempotency_key) returns its submission; else a new receipt
   // "<prefix>-<year>-<000001>" is drawn and the submission and its attachments are stored.
-  virtual Result<Submission> claim_submission(const std::string& form, const std::string& idempotency_key, const std::string& prefix,
-                                              const std::string& case_receipt, const nlohmann::json& payload,
+  virtual Result<Submission> claim_submission(const std::string& form,
+                                              const std::string& idempotency_key,
+                                              const std::string& prefix,
+                                              const std::string& case_receipt,
+                                              const nlohmann::json& payload,
                                               const std::vector<AttachmentIn>& attachments) = 0;
   virtual Result<void> set_submission_instance(const std::string& receipt, Key instance) = 0;
   // The intake's hold on one receipt while its instance is looked up, started and recorded: a
@@ -180,11 +199,13 @@ class AdminReads {
   virtual ~AdminReads() = default;
   virtual Result<std::vector<DefinitionRow>> definitions() = 0;
   // Newest first; process_id/status "" for any.
-  virtual Result<std::vector<InstanceRow>> instances(const std::string& process_id, const std::string& status, int limit) = 0;
+  virtual Result<std::vector<InstanceRow>> instances(const std::string& process_id,
+                                                     const std::string& status, int limit) = 0;
   virtual Result<std::optional<InstanceRow>> instance(Key id) = 0;
-  virtual Result<std::vector<IncidentRow>> incidents(Key instance_id, bool open_only) = 0;  // instance 0: all
-  virtual Result<std::vector<HistoryRow>> history(Key instance_id) = 0;                     // in order
-  virtual Result<std::vector<JobRow>> jobs(Key instance_id) = 0;                            // instance 0: all
+  virtual Result<std::vector<IncidentRow>> incidents(Key instance_id,
+                                                     bool open_only) = 0;  // instance 0: all
+  virtual Result<std::vector<HistoryRow>> history(Key instance_id) = 0;    // in order
+  virtual Result<std::vector<JobRow>> jobs(Key instance_id) = 0;           // instance 0: all
   // Forms: the latest version whose id, file name or file stem is `key`.
   virtual Result<std::optional<FormRow>> form(const std::string& key) = 0;
 };

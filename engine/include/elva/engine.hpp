@@ -12,11 +12,10 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "elva/connector.hpp"
 #include "elva/result.hpp"
@@ -50,15 +49,15 @@ struct Credentials {
 // What one command may make the engine do at most (docs/security.md#limits). Past a limit the
 // element stops with an incident; nothing runs on unbounded inside a transaction.
 struct Limits {
-  std::size_t max_steps = 100'000;        // activations and completions one command may cause
-  std::size_t max_loop_items = 10'000;    // iterations of one multi-instance activity
+  std::size_t max_steps = 100'000;          // activations and completions one command may cause
+  std::size_t max_loop_items = 10'000;      // iterations of one multi-instance activity
   std::int64_t min_timer_cycle_ms = 1'000;  // the shortest interval a timer cycle may repeat at
 };
 
 struct EngineOptions {
-  std::string database_url;     // empty: ELVA_DATABASE_URL, else the embedded cluster
-  std::string actor = "cli";    // who, in history
-  bool require_schema = true;   // false for `elva db status|migrate`
+  std::string database_url;    // empty: ELVA_DATABASE_URL, else the embedded cluster
+  std::string actor = "cli";   // who, in history
+  bool require_schema = true;  // false for `elva db status|migrate`
   // The connectors `serve` invokes and `deploy` checks service tasks against (elva/connector.hpp).
   // Null: the built-in connector only, and no deploy-time check.
   std::shared_ptr<const connector::Registry> connectors;
@@ -66,16 +65,17 @@ struct EngineOptions {
 };
 
 struct ServeOptions {
-  std::string node;             // this node's name in job leases (default: host:pid)
-  std::string tenant;           // the tenant this engine serves ("" = the default database)
-  int workers = 2;              // connector invocations at once
+  std::string node;    // this node's name in job leases (default: host:pid)
+  std::string tenant;  // the tenant this engine serves ("" = the default database)
+  int workers = 2;     // connector invocations at once
   std::int64_t lease_ms = 30'000;
-  std::int64_t poll_ms = 250;   // how often to look for jobs other nodes created (timers due soon wake it)
+  std::int64_t poll_ms =
+      250;  // how often to look for jobs other nodes created (timers due soon wake it)
   const std::atomic<bool>* stop = nullptr;  // serve() returns soon after this becomes true
   bool quiet = false;
   // Task prompts: new user tasks are announced by mail through this connector ("" = none).
   std::string prompt_connector;
-  std::string tasklist_url;                               // for the link in the mail
+  std::string tasklist_url;                                    // for the link in the mail
   nlohmann::json prompt_templates = nlohmann::json::object();  // {"subject", "body"} overrides
 };
 
@@ -93,16 +93,21 @@ class Engine {
   virtual Result<nlohmann::json> deploy(const std::vector<std::string>& paths) = 0;
   virtual Result<nlohmann::json> definitions() = 0;
   // {"id", "process", "status", ...}: the instance after it ran to its first wait state.
-  virtual Result<nlohmann::json> start(const std::string& process_id, const nlohmann::json& variables,
+  virtual Result<nlohmann::json> start(const std::string& process_id,
+                                       const nlohmann::json& variables,
                                        const std::string& business_key) = 0;
-  virtual Result<nlohmann::json> instances(const std::string& process_id, const std::string& status, int limit) = 0;
+  virtual Result<nlohmann::json> instances(const std::string& process_id, const std::string& status,
+                                           int limit) = 0;
   // Timeline (history), active elements, variables, incidents, jobs.
   virtual Result<nlohmann::json> instance(std::uint64_t id) = 0;
   virtual Result<nlohmann::json> cancel(std::uint64_t id) = 0;
   // ttl: an ISO 8601 duration ("PT1H"), or empty for none.
-  virtual Result<nlohmann::json> message(const std::string& name, const std::string& correlation_key,
-                                         const nlohmann::json& variables, const std::string& ttl) = 0;
-  virtual Result<nlohmann::json> signal(const std::string& name, const nlohmann::json& variables) = 0;
+  virtual Result<nlohmann::json> message(const std::string& name,
+                                         const std::string& correlation_key,
+                                         const nlohmann::json& variables,
+                                         const std::string& ttl) = 0;
+  virtual Result<nlohmann::json> signal(const std::string& name,
+                                        const nlohmann::json& variables) = 0;
   virtual Result<nlohmann::json> incidents() = 0;
   virtual Result<nlohmann::json> retry(std::uint64_t incident) = 0;
   // Completes a waiting element (user, receive, manual task, catch event) of an instance by id.
@@ -119,7 +124,8 @@ class Engine {
   // Who later commands are done by, in history and on completed tasks ("user:anna").
   virtual void set_actor(const std::string& actor) = 0;
   // Files as (name, content): .bpmn, .dmn, .form. Same answer as deploy().
-  virtual Result<nlohmann::json> deploy_files(const std::vector<std::pair<std::string, std::string>>& files) = 0;
+  virtual Result<nlohmann::json> deploy_files(
+      const std::vector<std::pair<std::string, std::string>>& files) = 0;
   // {"process", "version", "name", "file", "source"}; version 0: the latest.
   virtual Result<nlohmann::json> definition(const std::string& process_id, int version) = 0;
   virtual Result<nlohmann::json> jobs(std::uint64_t instance) = 0;
@@ -130,9 +136,11 @@ class Engine {
   virtual Result<nlohmann::json> users() = 0;
   // A session: {"token", "expiresAt", "user": {...}}. Unauthenticated for a wrong password, an
   // unknown or disabled user (one message for all three).
-  virtual Result<nlohmann::json> login(const std::string& user, const std::string& password, std::int64_t ttl_ms) = 0;
+  virtual Result<nlohmann::json> login(const std::string& user, const std::string& password,
+                                       std::int64_t ttl_ms) = 0;
   virtual Result<Principal> authenticate(const std::string& bearer_token) = 0;
-  virtual Result<Principal> authenticate_password(const std::string& user, const std::string& password) = 0;
+  virtual Result<Principal> authenticate_password(const std::string& user,
+                                                  const std::string& password) = 0;
   // The stored credentials of `user` (one read, no hashing). InvalidArgument (field.username)
   // for a name that cannot be a user's: empty, longer than 256 bytes, or holding NUL or another
   // control character.
@@ -140,7 +148,8 @@ class Engine {
   // A session for a user whose password was checked (Credentials::matches): as login() answers.
   virtual Result<nlohmann::json> open_session(const Principal& who, std::int64_t ttl_ms) = 0;
   // An API token for a system (ttl_ms 0: until revoked): {"token", "expiresAt"}.
-  virtual Result<nlohmann::json> create_token(const std::string& user, const std::string& name, std::int64_t ttl_ms) = 0;
+  virtual Result<nlohmann::json> create_token(const std::string& user, const std::string& name,
+                                              std::int64_t ttl_ms) = 0;
   virtual Result<void> logout(const std::string& bearer_token) = 0;
 
   // Tasks as `who` may see them. Query: assignee, candidateGroup, processId, instance, state,
@@ -149,20 +158,24 @@ class Engine {
   // One task with its variables (as seen from the task) and its form.
   virtual Result<nlohmann::json> task(const Principal& who, std::uint64_t key) = 0;
   // expected_revision 0: whatever the task's revision is.
-  virtual Result<nlohmann::json> claim(const Principal& who, std::uint64_t key, int expected_revision) = 0;
+  virtual Result<nlohmann::json> claim(const Principal& who, std::uint64_t key,
+                                       int expected_revision) = 0;
   virtual Result<nlohmann::json> unclaim(const Principal& who, std::uint64_t key) = 0;
-  virtual Result<nlohmann::json> delegate(const Principal& who, std::uint64_t key, const std::string& to) = 0;
+  virtual Result<nlohmann::json> delegate(const Principal& who, std::uint64_t key,
+                                          const std::string& to) = 0;
   // Checks `data` against the task's form (unknown fields, types, rules), then completes it as
   // one unit, answering the task as it is now. expected_revision 0: whatever the revision is;
   // else Conflict with status 412 when the task moved on.
-  virtual Result<nlohmann::json> complete_task(const Principal& who, std::uint64_t key, const nlohmann::json& data,
+  virtual Result<nlohmann::json> complete_task(const Principal& who, std::uint64_t key,
+                                               const nlohmann::json& data,
                                                int expected_revision = 0) = 0;
   virtual Result<nlohmann::json> form(const std::string& key) = 0;
 
   // External workers (the Camunda 7 external-task API): request and answers in its JSON shape.
   // Only jobs no connector runs (external topics) are a worker's, and a lock belongs to the
   // account that took it together with its workerId: `who` is the authenticated caller.
-  virtual Result<nlohmann::json> fetch_and_lock(const Principal& who, const nlohmann::json& request) = 0;
+  virtual Result<nlohmann::json> fetch_and_lock(const Principal& who,
+                                                const nlohmann::json& request) = 0;
   virtual Result<void> complete_external(const Principal& who, std::uint64_t job,
                                          const std::string& worker,
                                          const nlohmann::json& variables) = 0;

@@ -10,36 +10,38 @@ using nlohmann::json;
 }  // namespace
 
 void add_external_task_routes(Routes& routes) {
-  routes.add("POST", "/engine-rest/external-task/fetchAndLock", "worker", [](Call& c) -> Result<Response> {
-    auto b = c.body({"workerId", "maxTasks", "usePriority", "asyncResponseTimeout", "topics", "sorting"});
-    if (!b) return fail(b.error());
-    auto wait_ms = int_field(*b, "asyncResponseTimeout", 0, 0, kMaxRequestDurationMs);
-    if (!wait_ms) return fail(wait_ms.error());
-    if (b->contains("usePriority") && !(*b)["usePriority"].is_boolean() &&
-        !(*b)["usePriority"].is_null()) {
-      return fail(field_error("usePriority", "must be true or false"));
-    }
-    auto r = c.engine.fetch_and_lock(*c.who, *b);
-    if (!r) return fail(r.error());
-    Response res = ok(*r);
-    // Long polling: with asyncResponseTimeout, an empty answer waits for work (polled every
-    // 200 ms without holding a worker) until the timeout.
-    if (r->empty() && *wait_ms > 0) {
-      const auto timeout = std::min<std::int64_t>(*wait_ms, 5 * 60'000);
-      // The deadline is kept on the request the server calls us with again (the session owns it;
-      // a client-sent header of that name is overwritten on the first call).
-      auto& req = const_cast<Request&>(c.req);
-      auto& deadline = req.headers["x-elva-internal-poll-deadline"];
-      if (deadline.empty() || req.headers["x-elva-internal-poll-started"] != "1") {
-        deadline = std::to_string(iso8601::now_millis() + timeout);
-        req.headers["x-elva-internal-poll-started"] =
-            std::string(1, '1');  // (GCC 12 -Wrestrict misfires on = "1")
-      }
-      res.retry_in_ms = 200;
-      res.retry_until_ms = std::stoll(deadline);
-    }
-    return res;
-  });
+  routes.add(
+      "POST", "/engine-rest/external-task/fetchAndLock", "worker", [](Call& c) -> Result<Response> {
+        auto b = c.body(
+            {"workerId", "maxTasks", "usePriority", "asyncResponseTimeout", "topics", "sorting"});
+        if (!b) return fail(b.error());
+        auto wait_ms = int_field(*b, "asyncResponseTimeout", 0, 0, kMaxRequestDurationMs);
+        if (!wait_ms) return fail(wait_ms.error());
+        if (b->contains("usePriority") && !(*b)["usePriority"].is_boolean() &&
+            !(*b)["usePriority"].is_null()) {
+          return fail(field_error("usePriority", "must be true or false"));
+        }
+        auto r = c.engine.fetch_and_lock(*c.who, *b);
+        if (!r) return fail(r.error());
+        Response res = ok(*r);
+        // Long polling: with asyncResponseTimeout, an empty answer waits for work (polled every
+        // 200 ms without holding a worker) until the timeout.
+        if (r->empty() && *wait_ms > 0) {
+          const auto timeout = std::min<std::int64_t>(*wait_ms, 5 * 60'000);
+          // The deadline is kept on the request the server calls us with again (the session owns
+          // it; a client-sent header of that name is overwritten on the first call).
+          auto& req = const_cast<Request&>(c.req);
+          auto& deadline = req.headers["x-elva-internal-poll-deadline"];
+          if (deadline.empty() || req.headers["x-elva-internal-poll-started"] != "1") {
+            deadline = std::to_string(iso8601::now_millis() + timeout);
+            req.headers["x-elva-internal-poll-started"] =
+                std::string(1, '1');  // (GCC 12 -Wrestrict misfires on = "1")
+          }
+          res.retry_in_ms = 200;
+          res.retry_until_ms = std::stoll(deadline);
+        }
+        return res;
+      });
   // Every action on one external task: its id, the body with `allowed` fields, and the workerId
   // as a text (the lock it names is checked with the caller's account by the engine).
   auto external =

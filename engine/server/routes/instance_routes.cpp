@@ -22,7 +22,8 @@ void add_instance_routes(Routes& routes) {
     auto r = c.engine.start(*process, *vars, *key);
     if (!r) return fail(r.error());
     Response res = ok(*r, 201);
-    res.headers["Location"] = c.prefix + "/api/instances/" + std::to_string((*r)["id"].get<std::uint64_t>());
+    res.headers["Location"] =
+        c.prefix + "/api/instances/" + std::to_string((*r)["id"].get<std::uint64_t>());
     return res;
   });
 
@@ -30,13 +31,21 @@ void add_instance_routes(Routes& routes) {
     std::string process, status;
     int limit = 50;
     for (const auto& [k, v] : c.req.query) {
-      if (k == "process") process = v;
-      else if (k == "status") status = v;
+      if (k == "process")
+        process = v;
+      else if (k == "status")
+        status = v;
       else if (k == "limit") {
-        try { limit = std::stoi(v); } catch (...) { return fail(Errc::InvalidArgument, "limit must be a number"); }
-        if (limit < 1 || limit > 1000) return fail(Errc::InvalidArgument, "limit must be between 1 and 1000");
+        try {
+          limit = std::stoi(v);
+        } catch (...) {
+          return fail(Errc::InvalidArgument, "limit must be a number");
+        }
+        if (limit < 1 || limit > 1000)
+          return fail(Errc::InvalidArgument, "limit must be between 1 and 1000");
       } else {
-        return fail(Errc::InvalidArgument, "unknown query parameter '" + k + "' (instances take process, status, limit)");
+        return fail(Errc::InvalidArgument,
+                    "unknown query parameter '" + k + "' (instances take process, status, limit)");
       }
     }
     auto r = c.engine.instances(process, status, limit);
@@ -59,11 +68,12 @@ void add_instance_routes(Routes& routes) {
     Response res = ok((*r)["variables"]);
     return with_etag(c.req, res, body_etag(res.body));
   });
-  routes.add_by_id("GET", "/api/instances/{id}/history", "developer", [](Call& c, std::uint64_t id) -> Result<json> {
-    auto r = c.engine.instance(id);
-    if (!r) return fail(r.error());
-    return (*r)["history"];
-  });
+  routes.add_by_id("GET", "/api/instances/{id}/history", "developer",
+                   [](Call& c, std::uint64_t id) -> Result<json> {
+                     auto r = c.engine.instance(id);
+                     if (!r) return fail(r.error());
+                     return (*r)["history"];
+                   });
   routes.add("POST", "/api/messages", "developer", [](Call& c) -> Result<Response> {
     auto b = c.body({"name", "correlationKey", "variables", "ttl"});
     if (!b) return fail(b.error());
@@ -94,7 +104,8 @@ void add_instance_routes(Routes& routes) {
     return ok(*r);
   });
 
-  routes.add_by_id("POST", "/api/instances/{id}/cancel", "admin", [](Call& c, std::uint64_t id) { return c.engine.cancel(id); });
+  routes.add_by_id("POST", "/api/instances/{id}/cancel", "admin",
+                   [](Call& c, std::uint64_t id) { return c.engine.cancel(id); });
 }
 
 }  // namespace elva::server

@@ -18,42 +18,70 @@ int status_of(Errc code) {
   switch (code) {
     case Errc::InvalidArgument:
     case Errc::ParseError:
-    case Errc::ExpressionError: return 400;
-    case Errc::ValidationError: return 422;
-    case Errc::NotFound: return 404;
-    case Errc::Conflict: return 409;
-    case Errc::StoreUnavailable: return 503;
-    case Errc::ConnectorFailed: return 502;
-    case Errc::Timeout: return 504;
-    case Errc::Unauthenticated: return 401;
-    case Errc::PermissionDenied: return 403;
-    case Errc::Internal: return 500;
+    case Errc::ExpressionError:
+      return 400;
+    case Errc::ValidationError:
+      return 422;
+    case Errc::NotFound:
+      return 404;
+    case Errc::Conflict:
+      return 409;
+    case Errc::StoreUnavailable:
+      return 503;
+    case Errc::ConnectorFailed:
+      return 502;
+    case Errc::Timeout:
+      return 504;
+    case Errc::Unauthenticated:
+      return 401;
+    case Errc::PermissionDenied:
+      return 403;
+    case Errc::Internal:
+      return 500;
   }
   return 500;
 }
 
 const char* title_of(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 412: return "Precondition Failed";
-    case 415: return "Unsupported Media Type";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 409:
+      return "Conflict";
+    case 412:
+      return "Precondition Failed";
+    case 415:
+      return "Unsupported Media Type";
     case 429:
       return "Too Many Requests";
-    case 422: return "Unprocessable Content";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return status >= 500 ? "Internal Server Error" : "Error";
+    case 422:
+      return "Unprocessable Content";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return status >= 500 ? "Internal Server Error" : "Error";
   }
 }
 
-Response problem_with(int status, const std::string& detail, const std::string& instance, json extra) {
-  json body = {{"type", "about:blank"}, {"title", title_of(status)}, {"status", status}, {"detail", detail}, {"instance", instance}};
+Response problem_with(int status, const std::string& detail, const std::string& instance,
+                      json extra) {
+  json body = {{"type", "about:blank"},
+               {"title", title_of(status)},
+               {"status", status},
+               {"detail", detail},
+               {"instance", instance}};
   for (auto& [k, v] : extra.items()) body[k] = v;
   Response r;
   r.status = status;
@@ -205,7 +233,9 @@ Response with_etag(const Request& req, Response r, const std::string& tag) {
   return r;
 }
 
-std::string body_etag(const std::string& body) { return "W/\"" + std::to_string(std::hash<std::string>{}(body)) + "\""; }
+std::string body_etag(const std::string& body) {
+  return "W/\"" + std::to_string(std::hash<std::string>{}(body)) + "\"";
+}
 
 // Field type checks with messages that say which field and what it should be.
 Error field_error(const std::string& field, const std::string& message) {
@@ -214,7 +244,8 @@ Error field_error(const std::string& field, const std::string& message) {
   return e;
 }
 
-Result<std::string> text_field(const json& j, const char* name, bool required, const std::string& fallback) {
+Result<std::string> text_field(const json& j, const char* name, bool required,
+                               const std::string& fallback) {
   if (!j.contains(name) || j[name].is_null()) {
     if (required) return fail(field_error(name, "is required"));
     return fallback;
@@ -259,7 +290,8 @@ Result<std::int64_t> duration_ms(const std::string& iso, const char* name) {
   }
   const std::int64_t ms = iso8601::add(0, *d);
   if (ms <= 0) return fail(field_error(name, "must be longer than zero (not PT0S or P0D)"));
-  if (ms > kYears * 366 * kDayMs) return fail(field_error(name, "must be a duration of at most 1000 years"));
+  if (ms > kYears * 366 * kDayMs)
+    return fail(field_error(name, "must be a duration of at most 1000 years"));
   return ms;
 }
 
@@ -269,23 +301,30 @@ Result<json> api_variables(const json& body) {
   for (const char* field : {"variables", "localVariables"}) {
     if (!body.contains(field) || body[field].is_null()) continue;
     const json& typed = body[field];
-    if (!typed.is_object()) return fail(Errc::InvalidArgument, std::string(field) + " must be an object of {\"value\", \"type\"} entries");
+    if (!typed.is_object())
+      return fail(Errc::InvalidArgument,
+                  std::string(field) + " must be an object of {\"value\", \"type\"} entries");
     for (const auto& [name, v] : typed.items()) {
-      if (!v.is_object()) return fail(Errc::InvalidArgument, "variable '" + name + "' must be an object with a value (and a type)");
+      if (!v.is_object())
+        return fail(Errc::InvalidArgument,
+                    "variable '" + name + "' must be an object with a value (and a type)");
       if (v.contains("type") && !v["type"].is_string() && !v["type"].is_null()) {
         return fail(Errc::InvalidArgument, "variable '" + name + "' has a type that is not a text");
       }
-      const std::string given_type = v.contains("type") && v["type"].is_string() ? v["type"].get<std::string>() : "";
+      const std::string given_type =
+          v.contains("type") && v["type"].is_string() ? v["type"].get<std::string>() : "";
       std::string type = given_type;
       for (auto& ch : type) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       const json value = v.contains("value") ? v["value"] : json();
       if ((type == "json" || type == "object") && value.is_string()) {
         // A JSON text inside the JSON body: the same limits again.
-        auto parsed = parse_json(value.get_ref<const std::string&>(), JsonLimits{}, "variable '" + name + "' (type " + given_type + ")");
+        auto parsed = parse_json(value.get_ref<const std::string&>(), JsonLimits{},
+                                 "variable '" + name + "' (type " + given_type + ")");
         if (!parsed) return fail(parsed.error());
         out[name] = std::move(*parsed);
       } else if (type == "file" || type == "bytes") {
-        return fail(Errc::InvalidArgument, "variable '" + name + "' is a " + type + "; Elva's external-task API takes JSON values only");
+        return fail(Errc::InvalidArgument, "variable '" + name + "' is a " + type +
+                                               "; Elva's external-task API takes JSON values only");
       } else {
         out[name] = value;
       }
@@ -294,7 +333,8 @@ Result<json> api_variables(const json& body) {
   return out;
 }
 
-Result<json> Call::body(const std::set<std::string>& allowed, bool required, std::size_t max_text) const {
+Result<json> Call::body(const std::set<std::string>& allowed, bool required,
+                        std::size_t max_text) const {
   if (req.body.empty()) {
     if (required) return fail(Errc::InvalidArgument, "the request needs a JSON body");
     return json::object();
@@ -319,7 +359,8 @@ Result<json> Call::body(const std::set<std::string>& allowed, bool required, std
       std::string list;
       for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
       const std::string shown = k.size() > 64 ? k.substr(0, 64) + "..." : k;
-      return fail(Errc::InvalidArgument, "unknown field '" + shown + "' (this request takes: " + list + ")");
+      return fail(Errc::InvalidArgument,
+                  "unknown field '" + shown + "' (this request takes: " + list + ")");
     }
     // Texts the store cannot keep are refused here, naming the field, before any route reads them.
     if (auto r = exec::check_json(k, v); !r) return fail(r.error());
@@ -327,10 +368,10 @@ Result<json> Call::body(const std::set<std::string>& allowed, bool required, std
   return std::move(j);
 }
 
-
 Result<std::uint64_t> Call::key(const std::string& name) const {
   const std::string& text = params.at(name);
-  if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos) {
+  if (text.empty() || text.size() > 19 ||
+      text.find_first_not_of("0123456789") != std::string::npos) {
     return fail(Errc::InvalidArgument, name + " must be a number, not '" + text + "'");
   }
   return std::stoull(text);
@@ -355,13 +396,14 @@ void Routes::add(std::string method, const std::string& path, std::string role, 
 
 void Routes::add_by_id(std::string method, const std::string& path, std::string role,
                        std::function<Result<json>(Call&, std::uint64_t)> handler) {
-  add(std::move(method), path, std::move(role), [handler = std::move(handler)](Call& c) -> Result<Response> {
-    auto id = c.key("id");
-    if (!id) return fail(id.error());
-    auto r = handler(c, *id);
-    if (!r) return fail(r.error());
-    return ok(*r);
-  });
+  add(std::move(method), path, std::move(role),
+      [handler = std::move(handler)](Call& c) -> Result<Response> {
+        auto id = c.key("id");
+        if (!id) return fail(id.error());
+        auto r = handler(c, *id);
+        if (!r) return fail(r.error());
+        return ok(*r);
+      });
 }
 
 std::vector<std::string> split_path(const std::string& path) {
@@ -377,7 +419,8 @@ std::vector<std::string> split_path(const std::string& path) {
   return out;
 }
 
-bool match(const Route& r, const std::vector<std::string>& parts, std::map<std::string, std::string>& params) {
+bool match(const Route& r, const std::vector<std::string>& parts,
+           std::map<std::string, std::string>& params) {
   if (r.segments.size() != parts.size()) return false;
   for (std::size_t i = 0; i < parts.size(); ++i) {
     const auto& s = r.segments[i];
@@ -397,7 +440,8 @@ std::string text_or(const json& j, const char* name) {
 }
 
 std::string base64_decode(const std::string& in) {
-  static const std::string chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static const std::string chars =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   int val = 0, bits = -8;
   for (char c : in) {

@@ -62,7 +62,8 @@ struct Call {
 // Field checks with messages that say which field and what it should be. Every refusal is a
 // 400 with a "field.<name>" entry (errors[] in the answer), never echoing the value.
 Error field_error(const std::string& field, const std::string& message);
-Result<std::string> text_field(const nlohmann::json& j, const char* name, bool required, const std::string& fallback = "");
+Result<std::string> text_field(const nlohmann::json& j, const char* name, bool required,
+                               const std::string& fallback = "");
 Result<nlohmann::json> object_field(const nlohmann::json& j, const char* name);
 // A whole number in [min, max] (a request field that becomes a duration, a count or a time is
 // bounded here, so that no sum with it can overflow).
@@ -83,7 +84,7 @@ using RouteFn = std::function<Result<Response>(Call&)>;
 struct Route {
   std::string method;
   std::vector<std::string> segments;  // "{name}" matches one segment
-  std::string role;                   // "": no login needed; "any": any logged-in user; "eservice": per form
+  std::string role;  // "": no login needed; "any": any logged-in user; "eservice": per form
   RouteFn handler;
 };
 
@@ -107,7 +108,8 @@ class Routes {
 };
 
 std::vector<std::string> split_path(const std::string& path);
-bool match(const Route& r, const std::vector<std::string>& parts, std::map<std::string, std::string>& params);
+bool match(const Route& r, const std::vector<std::string>& parts,
+           std::map<std::string, std::string>& params);
 
 // One per resource (routes/<resource>_routes.cpp).
 void add_session_routes(Routes& routes);

@@ -2,21 +2,22 @@
 // pqxx exceptions are caught here and in pg_tx.cpp (pg_errors.hpp turns them into Results).
 #include "store/pg/pg_store.hpp"
 
+#include <pqxx/pqxx>
 #include <utility>
 
-#include <pqxx/pqxx>
-
+#include "store/pg/migrations.hpp"
 #include "store/pg/pg_errors.hpp"
 #include "store/pg/pg_people.hpp"
 #include "store/pg/pg_tx.hpp"
-#include "store/pg/migrations.hpp"
 
 namespace elva::store {
 namespace {
 
 using nlohmann::json;
 
-std::string text_or_empty(const pqxx::field& f) { return f.is_null() ? std::string() : f.as<std::string>(); }
+std::string text_or_empty(const pqxx::field& f) {
+  return f.is_null() ? std::string() : f.as<std::string>();
+}
 
 class Pg final : public PgStore {
  public:
@@ -35,8 +36,10 @@ class Pg final : public PgStore {
       SchemaStatus s;
       s.latest = static_cast<int>(migrations().size());
       auto exists = t.exec1("SELECT to_regclass('elva_schema') IS NOT NULL")[0].as<bool>();
-      if (exists) s.current = t.exec1("SELECT coalesce(max(version), 0) FROM elva_schema")[0].as<int>();
-      for (const auto& m : migrations()) if (m.version > s.current) s.pending.push_back(m.name);
+      if (exists)
+        s.current = t.exec1("SELECT coalesce(max(version), 0) FROM elva_schema")[0].as<int>();
+      for (const auto& m : migrations())
+        if (m.version > s.current) s.pending.push_back(m.name);
       return s;
     });
   }
@@ -48,9 +51,12 @@ class Pg final : public PgStore {
         pqxx::work t(*conn_);
         // One migrator at a time (two nodes starting together).
         t.exec("SELECT pg_advisory_xact_lock(7414242)");
-        t.exec("CREATE TABLE IF NOT EXISTS elva_schema (version int PRIMARY KEY, name text NOT NULL, "
-               "applied_at timestamptz NOT NULL DEFAULT now())");
-        if (t.exec_params1("SELECT count(*) FROM elva_schema WHERE version = $1", m.version)[0].as<int>() > 0) continue;
+        t.exec(
+            "CREATE TABLE IF NOT EXISTS elva_schema (version int PRIMARY KEY, name text NOT NULL, "
+            "applied_at timestamptz NOT NULL DEFAULT now())");
+        if (t.exec_params1("SELECT count(*) FROM elva_schema WHERE version = $1", m.version)[0]
+                .as<int>() > 0)
+          continue;
         t.exec(m.sql);
         t.exec_params("INSERT INTO elva_schema (version, name) VALUES ($1, $2)", m.version, m.name);
         t.commit();
@@ -64,12 +70,16 @@ class Pg final : public PgStore {
     auto s = schema_status();
     if (!s) return fail(s.error());
     if (s->current > s->latest) {
-      return fail(Errc::InvalidArgument, "the database has schema version " + std::to_string(s->current) +
-                                             ", newer than this Elva knows (" + std::to_string(s->latest) + "): upgrade Elva");
+      return fail(Errc::InvalidArgument, "the database has schema version " +
+                                             std::to_string(s->current) +
+                                             ", newer than this Elva knows (" +
+                                             std::to_string(s->latest) + "): upgrade Elva");
     }
     if (!s->pending.empty()) {
-      return fail(Errc::InvalidArgument, "the database is not set up for this Elva version (" + std::to_string(s->pending.size()) +
-                                             " migration(s) pending, first " + s->pending.front() + "): run `elva db migrate`");
+      return fail(Errc::InvalidArgument, "the database is not set up for this Elva version (" +
+                                             std::to_string(s->pending.size()) +
+                                             " migration(s) pending, first " + s->pending.front() +
+                                             "): run `elva db migrate`");
     }
     return {};
   }
@@ -81,10 +91,12 @@ class Pg final : public PgStore {
   Result<std::vector<DefinitionRow>> definitions() override {
     return read([&](pqxx::transaction_base& t) {
       std::vector<DefinitionRow> out;
-      for (const auto& r : t.exec("SELECT id, process_id, version, name, file, hash, elva_iso(deployed_at) FROM definitions "
+      for (const auto& r : t.exec("SELECT id, process_id, version, name, file, hash, "
+                                  "elva_iso(deployed_at) FROM definitions "
                                   "ORDER BY process_id, version")) {
-        out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<int>(), r[3].as<std::string>(),
-                       r[4].as<std::string>(), "", r[5].as<std::string>(), r[6].as<std::string>()});
+        out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<int>(),
+                       r[3].as<std::string>(), r[4].as<std::string>(), "", r[5].as<std::string>(),
+                       r[6].as<std::string>()});
       }
       return out;
     });
@@ -106,18 +118,23 @@ class Pg final : public PgStore {
   }
 
   static constexpr const char* kInstanceColumns =
-      "SELECT i.id, i.definition_id, i.process_id, d.version, i.business_key, i.status, elva_iso(i.started_at), "
-      "elva_iso(i.ended_at), (SELECT count(*) FROM incidents n WHERE n.instance_id = i.id AND n.resolved_at IS NULL)::int, "
+      "SELECT i.id, i.definition_id, i.process_id, d.version, i.business_key, i.status, "
+      "elva_iso(i.started_at), "
+      "elva_iso(i.ended_at), (SELECT count(*) FROM incidents n WHERE n.instance_id = i.id AND "
+      "n.resolved_at IS NULL)::int, "
       "i.variables::text FROM instances i JOIN definitions d ON d.id = i.definition_id ";
 
-  Result<std::vector<InstanceRow>> instances(const std::string& process_id, const std::string& status, int limit) override {
+  Result<std::vector<InstanceRow>> instances(const std::string& process_id,
+                                             const std::string& status, int limit) override {
     return read([&](pqxx::transaction_base& t) {
       std::vector<InstanceRow> out;
-      auto rows = t.exec_params(std::string(kInstanceColumns) +
-                                    "WHERE ($1 = '' OR i.process_id = $1) AND ($2 = '' OR i.status = $2 OR "
-                                    "($2 = 'incident' AND i.status = 'active' AND EXISTS (SELECT 1 FROM incidents n "
-                                    "WHERE n.instance_id = i.id AND n.resolved_at IS NULL))) ORDER BY i.started_at DESC, i.id DESC LIMIT $3",
-                                process_id, status, limit);
+      auto rows = t.exec_params(
+          std::string(kInstanceColumns) +
+              "WHERE ($1 = '' OR i.process_id = $1) AND ($2 = '' OR i.status = $2 OR "
+              "($2 = 'incident' AND i.status = 'active' AND EXISTS (SELECT 1 FROM incidents n "
+              "WHERE n.instance_id = i.id AND n.resolved_at IS NULL))) ORDER BY i.started_at DESC, "
+              "i.id DESC LIMIT $3",
+          process_id, status, limit);
       for (const auto& r : rows) out.push_back(instance_row(r));
       return out;
     });
@@ -125,7 +142,8 @@ class Pg final : public PgStore {
 
   Result<std::optional<InstanceRow>> instance(Key id) override {
     return read([&](pqxx::transaction_base& t) -> std::optional<InstanceRow> {
-      auto rows = t.exec_params(std::string(kInstanceColumns) + "WHERE i.id = $1", static_cast<std::int64_t>(id));
+      auto rows = t.exec_params(std::string(kInstanceColumns) + "WHERE i.id = $1",
+                                static_cast<std::int64_t>(id));
       if (rows.empty()) return std::nullopt;
       return instance_row(rows[0]);
     });
@@ -135,14 +153,18 @@ class Pg final : public PgStore {
     return read([&](pqxx::transaction_base& t) {
       std::vector<IncidentRow> out;
       auto rows = t.exec_params(
-          "SELECT n.key, n.instance_id, n.element_instance, n.element_id, n.message, i.process_id, elva_iso(n.created_at), "
+          "SELECT n.key, n.instance_id, n.element_instance, n.element_id, n.message, i.process_id, "
+          "elva_iso(n.created_at), "
           "elva_iso(n.resolved_at) FROM incidents n JOIN instances i ON i.id = n.instance_id "
-          "WHERE ($1 = 0 OR n.instance_id = $1) AND (NOT $2 OR n.resolved_at IS NULL) ORDER BY n.created_at, n.key",
+          "WHERE ($1 = 0 OR n.instance_id = $1) AND (NOT $2 OR n.resolved_at IS NULL) ORDER BY "
+          "n.created_at, n.key",
           static_cast<std::int64_t>(instance_id), open_only);
       for (const auto& r : rows) {
-        out.push_back({static_cast<Key>(r[0].as<std::int64_t>()), static_cast<Key>(r[1].as<std::int64_t>()),
-                       static_cast<Key>(r[2].as<std::int64_t>()), r[3].as<std::string>(), r[4].as<std::string>(),
-                       r[5].as<std::string>(), r[6].as<std::string>(), text_or_empty(r[7])});
+        out.push_back({static_cast<Key>(r[0].as<std::int64_t>()),
+                       static_cast<Key>(r[1].as<std::int64_t>()),
+                       static_cast<Key>(r[2].as<std::int64_t>()), r[3].as<std::string>(),
+                       r[4].as<std::string>(), r[5].as<std::string>(), r[6].as<std::string>(),
+                       text_or_empty(r[7])});
       }
       return out;
     });
@@ -151,11 +173,14 @@ class Pg final : public PgStore {
   Result<std::vector<HistoryRow>> history(Key instance_id) override {
     return read([&](pqxx::transaction_base& t) {
       std::vector<HistoryRow> out;
-      auto rows = t.exec_params("SELECT actor, kind, element_id, coalesce(data::text, 'null'), elva_iso(at) FROM history "
-                                "WHERE instance_id = $1 ORDER BY id", static_cast<std::int64_t>(instance_id));
+      auto rows = t.exec_params(
+          "SELECT actor, kind, element_id, coalesce(data::text, 'null'), elva_iso(at) FROM history "
+          "WHERE instance_id = $1 ORDER BY id",
+          static_cast<std::int64_t>(instance_id));
       for (const auto& r : rows) {
-        out.push_back({instance_id, r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                       json::parse(r[3].as<std::string>()), r[4].as<std::string>()});
+        out.push_back({instance_id, r[0].as<std::string>(), r[1].as<std::string>(),
+                       r[2].as<std::string>(), json::parse(r[3].as<std::string>()),
+                       r[4].as<std::string>()});
       }
       return out;
     });
@@ -164,9 +189,10 @@ class Pg final : public PgStore {
   Result<std::vector<JobRow>> jobs(Key instance_id) override {
     return read([&](pqxx::transaction_base& t) {
       std::vector<JobRow> out;
-      auto rows = t.exec_params("SELECT key, instance_id, element_instance, element_id, type, retries, due, input::text, "
-                                "locked_by, lock_until FROM jobs WHERE ($1 = 0 OR instance_id = $1) ORDER BY key",
-                                static_cast<std::int64_t>(instance_id));
+      auto rows = t.exec_params(
+          "SELECT key, instance_id, element_instance, element_id, type, retries, due, input::text, "
+          "locked_by, lock_until FROM jobs WHERE ($1 = 0 OR instance_id = $1) ORDER BY key",
+          static_cast<std::int64_t>(instance_id));
       for (const auto& r : rows) {
         out.push_back(job_row(r));
         out.back().locked_by = r[8].as<std::string>();
@@ -186,7 +212,10 @@ class Pg final : public PgStore {
 
   Result<std::optional<std::int64_t>> next_job_due(const std::vector<std::string>& types) override {
     return read([&](pqxx::transaction_base& t) -> std::optional<std::int64_t> {
-      auto r = t.exec_params1("SELECT min(greatest(due, lock_until)) FROM jobs WHERE cardinality($1::text[]) = 0 OR type = ANY($1::text[])", text_array(types));
+      auto r = t.exec_params1(
+          "SELECT min(greatest(due, lock_until)) FROM jobs WHERE cardinality($1::text[]) = 0 OR "
+          "type = ANY($1::text[])",
+          text_array(types));
       if (r[0].is_null()) return std::nullopt;
       return r[0].as<std::int64_t>();
     });
@@ -213,11 +242,15 @@ class Pg final : public PgStore {
   Result<std::optional<TaskRow>> task(Key key) override {
     return read([&](pqxx::transaction_base& t) { return people::task(t, key); });
   }
-  Result<std::optional<TaskRow>> assign_task(Key key, const std::string& assignee, int expected) override {
+  Result<std::optional<TaskRow>> assign_task(Key key, const std::string& assignee,
+                                             int expected) override {
     return write([&](pqxx::work& t) { return people::assign_task(t, key, assignee, expected); });
   }
   Result<void> upsert_users(const std::vector<UserRow>& users) override {
-    auto r = write([&](pqxx::work& t) { people::upsert_users(t, users); return true; });
+    auto r = write([&](pqxx::work& t) {
+      people::upsert_users(t, users);
+      return true;
+    });
     if (!r) return fail(r.error());
     return {};
   }
@@ -230,14 +263,18 @@ class Pg final : public PgStore {
   Result<std::vector<TaskPrompt>> claim_task_prompts(int limit) override {
     return write([&](pqxx::work& t) { return people::claim_task_prompts(t, limit); });
   }
-  Result<Submission> claim_submission(const std::string& form, const std::string& key, const std::string& prefix,
-                                      const std::string& case_receipt, const json& payload,
+  Result<Submission> claim_submission(const std::string& form, const std::string& key,
+                                      const std::string& prefix, const std::string& case_receipt,
+                                      const json& payload,
                                       const std::vector<AttachmentIn>& attachments) override {
     return write([&](pqxx::work& t) {
       Submission s;
       auto attached = [&](const std::string& receipt) {
-        for (const auto& r : t.exec_params("SELECT id, name, content_type FROM attachments WHERE receipt = $1 ORDER BY id", receipt)) {
-          s.attachments.push_back({r[0].as<Key>(), AttachmentIn{r[1].as<std::string>(), r[2].as<std::string>(), ""}});
+        for (const auto& r : t.exec_params(
+                 "SELECT id, name, content_type FROM attachments WHERE receipt = $1 ORDER BY id",
+                 receipt)) {
+          s.attachments.push_back(
+              {r[0].as<Key>(), AttachmentIn{r[1].as<std::string>(), r[2].as<std::string>(), ""}});
         }
       };
       if (!key.empty()) {
@@ -245,8 +282,10 @@ class Pg final : public PgStore {
         // its row below: never two inserts racing into the unique (form, idempotency_key).
         t.exec_params("SELECT pg_advisory_xact_lock(hashtext('elva.intake:' || $1), hashtext($2))",
                       form, key);
-        auto known = t.exec_params("SELECT receipt, coalesce(instance_id, 0) FROM eservice_submissions WHERE form = $1 AND idempotency_key = $2",
-                                   form, key);
+        auto known = t.exec_params(
+            "SELECT receipt, coalesce(instance_id, 0) FROM eservice_submissions WHERE form = $1 "
+            "AND idempotency_key = $2",
+            form, key);
         if (!known.empty()) {
           s.receipt = known[0][0].as<std::string>();
           s.instance = known[0][1].as<Key>();
@@ -254,18 +293,26 @@ class Pg final : public PgStore {
           return s;
         }
       }
-      auto n = t.exec_params("INSERT INTO eservice_receipts (prefix, year, last) VALUES ($1, extract(year from now())::int, 1) "
-                             "ON CONFLICT (prefix, year) DO UPDATE SET last = eservice_receipts.last + 1 RETURNING year, last", prefix);
+      auto n = t.exec_params(
+          "INSERT INTO eservice_receipts (prefix, year, last) VALUES ($1, extract(year from "
+          "now())::int, 1) "
+          "ON CONFLICT (prefix, year) DO UPDATE SET last = eservice_receipts.last + 1 RETURNING "
+          "year, last",
+          prefix);
       char number[32];
       std::snprintf(number, sizeof number, "%d-%06d", n[0][0].as<int>(), n[0][1].as<int>());
       s.receipt = prefix + "-" + number;
       s.fresh = true;
-      t.exec_params("INSERT INTO eservice_submissions (receipt, form, idempotency_key, case_receipt, payload) VALUES ($1, $2, NULLIF($3, ''), $4, $5::jsonb)",
-                    s.receipt, form, key, case_receipt, payload.dump());
+      t.exec_params(
+          "INSERT INTO eservice_submissions (receipt, form, idempotency_key, case_receipt, "
+          "payload) VALUES ($1, $2, NULLIF($3, ''), $4, $5::jsonb)",
+          s.receipt, form, key, case_receipt, payload.dump());
       for (const auto& a : attachments) {
         pqxx::binarystring bytes(a.content.data(), a.content.size());
-        auto id = t.exec_params("INSERT INTO attachments (receipt, name, content_type, size, content) VALUES ($1, $2, $3, $4::int, $5) RETURNING id",
-                                s.receipt, a.name, a.content_type, static_cast<int>(a.content.size()), bytes);
+        auto id = t.exec_params(
+            "INSERT INTO attachments (receipt, name, content_type, size, content) VALUES ($1, $2, "
+            "$3, $4::int, $5) RETURNING id",
+            s.receipt, a.name, a.content_type, static_cast<int>(a.content.size()), bytes);
         s.attachments.push_back({id[0][0].as<Key>(), AttachmentIn{a.name, a.content_type, ""}});
       }
       return s;
@@ -273,8 +320,10 @@ class Pg final : public PgStore {
   }
   Result<void> set_submission_instance(const std::string& receipt, Key instance) override {
     auto r = write([&](pqxx::work& t) {
-      t.exec_params("UPDATE eservice_submissions SET instance_id = $2::bigint WHERE receipt = $1", receipt, instance);
-      t.exec_params("UPDATE attachments SET instance_id = $2::bigint WHERE receipt = $1", receipt, instance);
+      t.exec_params("UPDATE eservice_submissions SET instance_id = $2::bigint WHERE receipt = $1",
+                    receipt, instance);
+      t.exec_params("UPDATE attachments SET instance_id = $2::bigint WHERE receipt = $1", receipt,
+                    instance);
       return true;
     });
     if (!r) return fail(r.error());
@@ -309,23 +358,34 @@ class Pg final : public PgStore {
   }
   Result<std::optional<AttachmentRow>> attachment(Key id) override {
     return read([&](pqxx::transaction_base& t) -> std::optional<AttachmentRow> {
-      auto rows = t.exec_params("SELECT id, receipt, name, content_type, content, elva_iso(created_at), coalesce(instance_id, 0) "
-                                "FROM attachments WHERE id = $1::bigint", id);
+      auto rows = t.exec_params(
+          "SELECT id, receipt, name, content_type, content, elva_iso(created_at), "
+          "coalesce(instance_id, 0) "
+          "FROM attachments WHERE id = $1::bigint",
+          id);
       if (rows.empty()) return std::nullopt;
       const auto& r = rows[0];
       pqxx::binarystring bytes(r[4]);
-      return AttachmentRow{r[0].as<Key>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(), bytes.str(),
-                           r[5].as<std::string>(), r[6].as<Key>()};
+      return AttachmentRow{
+          r[0].as<Key>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+          bytes.str(),    r[5].as<std::string>(), r[6].as<Key>()};
     });
   }
   Result<void> release_task_prompt(Key key) override {
-    auto r = write([&](pqxx::work& t) { t.exec_params("UPDATE user_tasks SET prompted_at = NULL WHERE key = $1::bigint", key); return true; });
+    auto r = write([&](pqxx::work& t) {
+      t.exec_params("UPDATE user_tasks SET prompted_at = NULL WHERE key = $1::bigint", key);
+      return true;
+    });
     if (!r) return fail(r.error());
     return {};
   }
-  Result<void> insert_token(const std::string& hash, const std::string& user_id, const std::string& kind, const std::string& name,
+  Result<void> insert_token(const std::string& hash, const std::string& user_id,
+                            const std::string& kind, const std::string& name,
                             std::int64_t expires_ms) override {
-    auto r = write([&](pqxx::work& t) { people::insert_token(t, hash, user_id, kind, name, expires_ms); return true; });
+    auto r = write([&](pqxx::work& t) {
+      people::insert_token(t, hash, user_id, kind, name, expires_ms);
+      return true;
+    });
     if (!r) return fail(r.error());
     return {};
   }
@@ -333,7 +393,10 @@ class Pg final : public PgStore {
     return read([&](pqxx::transaction_base& t) { return people::token(t, hash, now_ms); });
   }
   Result<void> delete_token(const std::string& hash) override {
-    auto r = write([&](pqxx::work& t) { people::delete_token(t, hash); return true; });
+    auto r = write([&](pqxx::work& t) {
+      people::delete_token(t, hash);
+      return true;
+    });
     if (!r) return fail(r.error());
     return {};
   }
@@ -343,8 +406,10 @@ class Pg final : public PgStore {
   Result<std::optional<LockedJob>> locked_job(Key key) override {
     return read([&](pqxx::transaction_base& t) { return people::locked_job(t, key); });
   }
-  Result<bool> relock_job(Key key, const std::string& worker, std::int64_t lock_until, std::int64_t now) override {
-    return write([&](pqxx::work& t) { return people::relock_job(t, key, worker, lock_until, now); });
+  Result<bool> relock_job(Key key, const std::string& worker, std::int64_t lock_until,
+                          std::int64_t now) override {
+    return write(
+        [&](pqxx::work& t) { return people::relock_job(t, key, worker, lock_until, now); });
   }
   Result<bool> unlock_job(Key key) override {
     return write([&](pqxx::work& t) { return people::unlock_job(t, key); });

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "common/iso8601.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace elva::iso8601;
 
@@ -47,7 +47,8 @@ TEST_CASE("date-times are real calendar dates in years 0001-9999", "[iso8601]") 
   }
 }
 
-TEST_CASE("repeating intervals have repetitions, interval, and optional start or end", "[iso8601]") {
+TEST_CASE("repeating intervals have repetitions, interval, and optional start or end",
+          "[iso8601]") {
   auto c = parse_cycle("R3/PT10M");
   REQUIRE(c);
   CHECK(c->repetitions == 3);
@@ -63,7 +64,8 @@ TEST_CASE("repeating intervals have repetitions, interval, and optional start or
   CHECK_FALSE(parse_cycle("R/2026-01-01T00:00:00Z/2026-02-01T00:00:00Z"));
 }
 
-TEST_CASE("adding durations follows the calendar: months clamp to the month's length", "[iso8601]") {
+TEST_CASE("adding durations follows the calendar: months clamp to the month's length",
+          "[iso8601]") {
   auto at = [](const char* text) { return parse_date_time(text)->epoch_millis; };
   CHECK(add(at("2026-01-31T10:00:00Z"), *parse_duration("P1M")) == at("2026-02-28T10:00:00Z"));
   CHECK(add(at("2024-01-31T10:00:00Z"), *parse_duration("P1M")) == at("2024-02-29T10:00:00Z"));
