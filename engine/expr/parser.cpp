@@ -10,6 +10,7 @@
 
 #include "expr/builtins.hpp"
 #include "expr/feel.hpp"
+#include "expr/utf8.hpp"
 
 namespace elva::expr {
 namespace {
@@ -152,24 +153,6 @@ class Lexer {
     return cp;
   }
 
-  static void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-  }
-
   Result<std::string> string_literal() {
     const std::size_t start = i_;
     const char quote = s_[i_++];
@@ -183,7 +166,7 @@ class Lexer {
           if (!cp)
             return error(i_ - 1, "\\" + std::string(1, n) + " needs " + (n == 'u' ? "4" : "6") +
                                      " hex digits of a Unicode character");
-          append_utf8(out, *cp);
+          utf8_append(out, static_cast<char32_t>(*cp));
           continue;
         }
         out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
