@@ -137,6 +137,26 @@ test('a multi-instance body over more items than allowed is an incident; a timer
   assert.match(incidentOf(i), /500/);
   const open = await call('GET', `/api/tasks?instance=${r.json.id}`, { token: admin });
   assert.equal(open.json.items.length, 0, 'tasks were created past the limit');
+  // The history of a wide instance is read a page at a time.
+  const full = await call('GET', `/api/instances/${r.json.id}?historyLimit=100`, { token: admin });
+  assert.equal(full.status, 200, full.body);
+  assert.equal(full.json.history.length, Math.min(100, full.json.historyTotal));
+  const total = full.json.historyTotal;
+  const pages = [];
+  for (let offset = 0; ; offset += 2) {
+    const page = await call('GET', `/api/instances/${r.json.id}/history?offset=${offset}&limit=2`, { token: admin });
+    assert.equal(page.status, 200, page.body);
+    pages.push(...page.json);
+    const next = page.headers.get('link');
+    if (!next) break;
+    assert.equal(next, `</api/instances/${r.json.id}/history?offset=${offset + 2}&limit=2>; rel="next"`);
+  }
+  assert.equal(pages.length, total);
+  assert.deepEqual(pages.slice(0, 100), full.json.history);
+  for (const bad of ['limit=0', 'limit=1001', 'offset=-1', 'offset=x', 'page=2']) {
+    const b = await call('GET', `/api/instances/${r.json.id}/history?${bad}`, { token: admin });
+    assert.equal(b.status, 400, `${bad}: ${b.body}`);
+  }
   const ok = await call('POST', '/api/instances', { token: admin, body: { process: 'wide', variables: { items: [1, 2, 3] } } });
   assert.equal(ok.status, 201, ok.body);
   const three = await call('GET', `/api/tasks?instance=${ok.json.id}`, { token: admin });

@@ -6,6 +6,41 @@ namespace {
 
 using nlohmann::json;
 
+constexpr std::size_t kHistoryPage = 1000;
+
+// History is read a page at a time: a wide multi-instance leaves tens of thousands of rows, and
+// one answer must stay small (a 400,000-item instance used to answer 72 MB).
+struct Page {
+  std::size_t offset = 0, limit = kHistoryPage;
+};
+
+Result<Page> history_page(const Call& c, const char* offset_name, const char* limit_name) {
+  Page page;
+  for (const auto& [k, v] : c.req.query) {
+    const bool is_offset = k == offset_name, is_limit = k == limit_name;
+    if (!is_offset && !is_limit) {
+      return fail(Errc::InvalidArgument, "unknown query parameter '" + k + "' (this takes " +
+                                             offset_name + " and " + limit_name + ")");
+    }
+    const std::size_t most = is_limit ? kHistoryPage : 100'000'000;
+    if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(v) > most || (is_limit && std::stoul(v) == 0)) {
+      return fail(field_error(
+          k, is_limit ? "must be a whole number from 1 to " + std::to_string(kHistoryPage)
+                      : "must be a whole number from 0"));
+    }
+    (is_limit ? page.limit : page.offset) = std::stoul(v);
+  }
+  return page;
+}
+
+json slice(const json& rows, const Page& page) {
+  json out = json::array();
+  for (std::size_t i = page.offset; i < rows.size() && i < page.offset + page.limit; ++i)
+    out.push_back(rows[i]);
+  return out;
+}
+
 }  // namespace
 
 void add_instance_routes(Routes& routes) {
@@ -55,8 +90,13 @@ void add_instance_routes(Routes& routes) {
   routes.add("GET", "/api/instances/{id}", "developer", [](Call& c) -> Result<Response> {
     auto id = c.key("id");
     if (!id) return fail(id.error());
+    auto page = history_page(c, "historyOffset", "historyLimit");
+    if (!page) return fail(page.error());
     auto r = c.engine.instance(*id);
     if (!r) return fail(r.error());
+    json& history = (*r)["history"];
+    (*r)["historyTotal"] = history.size();
+    history = slice(history, *page);
     Response res = ok(*r);
     return with_etag(c.req, res, body_etag(res.body));
   });
@@ -68,12 +108,23 @@ void add_instance_routes(Routes& routes) {
     Response res = ok((*r)["variables"]);
     return with_etag(c.req, res, body_etag(res.body));
   });
-  routes.add_by_id("GET", "/api/instances/{id}/history", "developer",
-                   [](Call& c, std::uint64_t id) -> Result<json> {
-                     auto r = c.engine.instance(id);
-                     if (!r) return fail(r.error());
-                     return (*r)["history"];
-                   });
+  routes.add("GET", "/api/instances/{id}/history", "developer", [](Call& c) -> Result<Response> {
+    auto id = c.key("id");
+    if (!id) return fail(id.error());
+    auto page = history_page(c, "offset", "limit");
+    if (!page) return fail(page.error());
+    auto r = c.engine.instance(*id);
+    if (!r) return fail(r.error());
+    const json& history = (*r)["history"];
+    Response res = ok(slice(history, *page));
+    // The next page, as RFC 8288 says, when there is one.
+    if (page->offset + page->limit < history.size()) {
+      res.headers["Link"] = "<" + c.prefix + "/api/instances/" + std::to_string(*id) +
+                            "/history?offset=" + std::to_string(page->offset + page->limit) +
+                            "&limit=" + std::to_string(page->limit) + ">; rel=\"next\"";
+    }
+    return res;
+  });
   routes.add("POST", "/api/messages", "developer", [](Call& c) -> Result<Response> {
     auto b = c.body({"name", "correlationKey", "variables", "ttl"});
     if (!b) return fail(b.error());
