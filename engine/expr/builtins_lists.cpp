@@ -86,6 +86,21 @@ class Distinct {
   List out_;
 };
 
+// all() and any(): `decisive` (false for all, true for any) ends the scan; a non-boolean item
+// makes the answer null unless a decisive item comes.
+Value quantified(const BuiltinCall& c, bool decisive) {
+  List storage;
+  const List& l = *items(c.args, storage);
+  if (!spend(l.size())) return {};
+  bool unknown = false;
+  for (const auto& v : l) {
+    auto* b = v.get<bool>();
+    if (b && *b == decisive) return decisive;
+    if (!b) unknown = true;
+  }
+  return unknown ? Value() : Value(!decisive);
+}
+
 Value extreme(const Args& a, int sign) {
   List storage;
   const List& l = *items(a, storage);
@@ -182,36 +197,8 @@ void add_list_builtins(BuiltinTable& t) {
                   },
                   1,
                   true};
-  t["all"] = {{"list"},
-              [](const BuiltinCall& c) -> Value {
-                List storage;
-                const List& l = *items(c.args, storage);
-                if (!spend(l.size())) return {};
-                bool unknown = false;
-                for (const auto& v : l) {
-                  auto* b = v.get<bool>();
-                  if (b && !*b) return false;
-                  if (!b) unknown = true;
-                }
-                return unknown ? Value() : Value(true);
-              },
-              1,
-              true};
-  t["any"] = {{"list"},
-              [](const BuiltinCall& c) -> Value {
-                List storage;
-                const List& l = *items(c.args, storage);
-                if (!spend(l.size())) return {};
-                bool unknown = false;
-                for (const auto& v : l) {
-                  auto* b = v.get<bool>();
-                  if (b && *b) return true;
-                  if (!b) unknown = true;
-                }
-                return unknown ? Value() : Value(false);
-              },
-              1,
-              true};
+  t["all"] = {{"list"}, [](const BuiltinCall& c) { return quantified(c, false); }, 1, true};
+  t["any"] = {{"list"}, [](const BuiltinCall& c) { return quantified(c, true); }, 1, true};
   t["sublist"] = {{"list", "start position", "length"},
                   [](const BuiltinCall& c) -> Value {
                     auto* l = lst(c.args, 0);
