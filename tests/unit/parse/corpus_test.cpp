@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 fs::path corpus_dir() {
   const char* src = std::getenv("ELVA_SOURCE_DIR");
-  return fs::path(src ? src : ".") / ".." / "shared" / "corpus" / "miwg" / "reference";
+  return fs::path(src ? src : ".") / "tests" / "data" / "miwg";
 }
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -28,7 +28,7 @@ std::string slurp(const fs::path& p) {
 TEST_CASE("every MIWG reference model is read", "[parse][corpus]") {
   const auto dir = corpus_dir();
   if (!fs::exists(dir))
-    FAIL("MIWG corpus not found at " << dir << " (expected ../shared beside the repository)");
+    FAIL("MIWG corpus not found at " << dir << " (tests/data/miwg in the repository)");
   std::size_t files = 0, processes = 0, elements = 0, flows = 0;
   for (const auto& entry : fs::directory_iterator(dir)) {
     if (entry.path().extension() != ".bpmn") continue;
