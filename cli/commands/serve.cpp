@@ -152,8 +152,8 @@ void add_serve(CLI::App& app, int& exit_code) {
                   "--tenant '" + spec + "': give NAME=DATABASE_URL with a name of a-z, 0-9 and -");
             if (tenant_engines.count(name))
               return fail(Errc::InvalidArgument, "--tenant " + name + " is given twice");
-            auto te = Engine::open(
-                EngineOptions{spec.substr(eq + 1), "scheduler", true, a->registry, a->limits});
+            auto te = Engine::open(EngineOptions{spec.substr(eq + 1), "scheduler", true,
+                                                 a->registry, a->limits, nullptr});
             if (!te) return fail(te.error().code, "tenant '" + name + "': " + te.error().message);
             a->http.tenants[name] = spec.substr(eq + 1);
             tenant_engines[name] = std::move(*te);

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -13,12 +14,34 @@
 #include "common/iso8601.hpp"
 #include "exec/processor.hpp"
 #include "runtime/state_json.hpp"
+#include "sched/command_queue.hpp"
 #include "sched/prompter.hpp"
 #include "sched/scheduler.hpp"
 #include "store/pg/cluster.hpp"
 #include "store/pg/pg_errors.hpp"
 
 namespace elva {
+
+// One queue, made by the first engine that connects (it knows the resolved database URL).
+class CommitGroup {
+ public:
+  sched::CommandQueue* queue(const std::string& url, const std::string& actor,
+                             const runtime::RuntimeLimits& limits,
+                             std::shared_ptr<const connector::Registry> connectors) {
+    std::lock_guard lock(mu_);
+    if (!queue_)
+      queue_ =
+          std::make_unique<sched::CommandQueue>(url, actor, 256, limits, std::move(connectors));
+    return queue_.get();
+  }
+
+ private:
+  std::mutex mu_;
+  std::unique_ptr<sched::CommandQueue> queue_;  // GUARDED_BY(mu_) while made
+};
+
+std::shared_ptr<CommitGroup> make_commit_group() { return std::make_shared<CommitGroup>(); }
+
 namespace {
 
 using nlohmann::json;
@@ -77,6 +100,7 @@ class DurableEngine final : public Engine {
         connectors_(std::move(connectors)) {}
 
   void set_limits(const Limits& l) { limits_ = l; }
+  void set_commit_group(std::shared_ptr<CommitGroup> group) { group_ = std::move(group); }
   runtime::RuntimeLimits runtime_limits() const {
     return runtime::RuntimeLimits{limits_.max_steps, limits_.max_loop_items,
                                   limits_.min_timer_cycle_ms};
@@ -103,6 +127,10 @@ class DurableEngine final : public Engine {
     processor_->set_connectors(connectors_);
     people_ = std::make_unique<api::PeopleApi>(
         *store_, *processor_, connectors_ ? connectors_ : sched::builtin_registry());
+    if (group_) {
+      queue_ = group_->queue(url_, actor_, runtime_limits(), connectors_);
+      people_->set_commit_queue(queue_);
+    }
     return {};
   }
 
@@ -191,8 +219,14 @@ class DurableEngine final : public Engine {
   Result<json> start(const std::string& process_id, const json& variables,
                      const std::string& business_key) override {
     exec::StartedInstance started;
-    auto id = processor_->start(process_id, variables, business_key, "", &started);
-    if (!id) return fail(id.error());
+    if (queue_) {
+      auto s = queue_->start(process_id, variables, business_key, processor_->actor());
+      if (!s) return fail(s.error());
+      started = std::move(*s);
+    } else {
+      auto id = processor_->start(process_id, variables, business_key, "", &started);
+      if (!id) return fail(id.error());
+    }
     return json{{"id", started.id},
                 {"process", process_id},
                 {"version", started.version},
@@ -632,6 +666,8 @@ class DurableEngine final : public Engine {
   Limits limits_;
   std::unique_ptr<store::PgStore> store_;
   std::unique_ptr<exec::Processor> processor_;
+  std::shared_ptr<CommitGroup> group_;
+  sched::CommandQueue* queue_ = nullptr;  // group_'s, when there is one
   std::unique_ptr<api::PeopleApi> people_;
 };
 
@@ -654,6 +690,7 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
         std::make_unique<DurableEngine>(url, false, "", false, options.actor, options.connectors);
   }
   engine->set_limits(options.limits);
+  engine->set_commit_group(options.commit_group);
   if (auto r = engine->connect(options.require_schema); !r) return fail(r.error());
   return std::unique_ptr<Engine>(std::move(engine));
 }

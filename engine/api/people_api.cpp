@@ -10,6 +10,7 @@
 #include "model/process.hpp"
 #include "runtime/context.hpp"
 #include "runtime/state_json.hpp"
+#include "sched/command_queue.hpp"
 
 namespace elva {
 
@@ -347,10 +348,9 @@ Result<Principal> PeopleApi::authenticate(const std::string& token) {
     return fail(unauthenticated(
         "the token is not known (log in again, or ask an administrator for a new API token)"));
   if ((*row)->expired) return fail(unauthenticated("the token has expired; log in again"));
-  auto user = store_.user((*row)->user_id);
-  if (!user) return fail(user.error());
-  if (!*user || (*user)->disabled) return fail(unauthenticated("the token's user is disabled"));
-  return principal_of(**user);
+  const auto& user = (*row)->user;
+  if (!user || user->disabled) return fail(unauthenticated("the token's user is disabled"));
+  return principal_of(*user);
 }
 
 Result<json> PeopleApi::create_token(const std::string& user, const std::string& name,
@@ -706,7 +706,9 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
   }
   const std::string actor = "user:" + who.user;
   std::int64_t at = 0;
-  auto r = processor_.command(t->instance_id, runtime::CompleteWait{t->key, variables}, actor, &at);
+  const runtime::CompleteWait command{t->key, variables};
+  auto r = queue_ ? queue_->command(t->instance_id, command, actor, &at)
+                  : processor_.command(t->instance_id, command, actor, &at);
   if (!r) {
     if (r.error().code == Errc::NotFound || r.error().code == Errc::InvalidArgument) {
       auto now = store_.task(key);

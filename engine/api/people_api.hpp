@@ -18,6 +18,10 @@
 #include "forms/forms.hpp"
 #include "store/pg/pg_store.hpp"
 
+namespace elva::sched {
+class CommandQueue;
+}
+
 namespace elva::api {
 
 class PeopleApi {
@@ -26,6 +30,10 @@ class PeopleApi {
   PeopleApi(store::PgStore& store, exec::Processor& processor,
             std::shared_ptr<const connector::Registry> connectors)
       : store_(store), processor_(processor), connectors_(std::move(connectors)) {}
+
+  // Task completions go through this group commit when given (a server's HTTP workers share
+  // one); else each is its own unit on this connection.
+  void set_commit_queue(sched::CommandQueue* queue) { queue_ = queue; }
 
   Result<nlohmann::json> import_users(const nlohmann::json& users);
   Result<nlohmann::json> users();
@@ -87,6 +95,7 @@ class PeopleApi {
 
   store::PgStore& store_;
   exec::Processor& processor_;
+  sched::CommandQueue* queue_ = nullptr;
   std::shared_ptr<const connector::Registry> connectors_;
   std::map<std::pair<std::string, int>, std::shared_ptr<const forms::Form>> forms_;
 };

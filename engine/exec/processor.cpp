@@ -217,6 +217,73 @@ Result<void> Processor::start_batch(const std::vector<StartRequest>& requests,
       });
 }
 
+Result<void> Processor::apply_group(const std::vector<GroupItem>& items,
+                                    std::vector<Result<StartedInstance>>& results,
+                                    std::int64_t* at) {
+  std::vector<std::pair<Key, int>> started;  // per item: (instance, version) of a start
+  auto refused = [](const Error& e) {
+    return e.code == Errc::NotFound || e.code == Errc::InvalidArgument;
+  };
+  return in_unit(
+      [&](Unit& u) -> Result<void> {
+        results.clear();
+        started.assign(items.size(), {0, 0});
+        std::vector<Key> ids;
+        for (const auto& item : items)
+          if (!item.start) ids.push_back(item.instance);
+        if (!ids.empty()) {
+          if (auto r = u.preload(ids); !r) return r;
+        }
+        for (std::size_t i = 0; i < items.size(); ++i) {
+          const auto& item = items[i];
+          u.set_actor(item.actor.empty() ? actor_ : item.actor);
+          if (item.start) {
+            const runtime::StartInstance command{item.start->variables, item.start->business_key, 0,
+                                                 0, ""};
+            auto checked = check_text("process", item.start->process_id);
+            if (checked) checked = check_values(command);
+            if (!checked) {
+              results.emplace_back(fail(checked.error()));
+              continue;
+            }
+            auto def = u.latest(item.start->process_id);
+            if (!def) {
+              if (def.error().code != Errc::NotFound) return fail(def.error());
+              results.emplace_back(fail(def.error()));
+              continue;
+            }
+            auto id = u.start(def->first, command);
+            if (!id) return fail(id.error());
+            started[i] = {*id, def->second};
+          } else {
+            if (auto checked = check_values(item.command); !checked) {
+              results.emplace_back(fail(checked.error()));
+              continue;
+            }
+            const runtime::Command command = scrubbed(item.command);
+            const std::size_t before = u.history_size();
+            if (auto r = u.exec(item.instance, command); !r) {
+              if (!refused(r.error())) return r;
+              results.emplace_back(fail(r.error()));
+              continue;
+            }
+            u.note(item.instance, command, before);
+          }
+          results.emplace_back(StartedInstance{});
+          // What this item caused comes before the next item, as when each is its own unit.
+          if (auto d = u.drain(); !d) return d;
+        }
+        u.set_actor(actor_);
+        return {};
+      },
+      [&](Unit& u) {
+        if (at) *at = u.now();
+        for (std::size_t i = 0; i < started.size(); ++i) {
+          if (started[i].first) results[i] = u.started(started[i].first, started[i].second);
+        }
+      });
+}
+
 Result<MessageOutcome> Processor::publish_message(const std::string& name, const std::string& key,
                                                   const json& vars, std::int64_t ttl) {
   if (auto r = check_values(runtime::CorrelateMessage{name, key, vars}); !r) return fail(r.error());

@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -130,6 +131,21 @@ class Processor {
   // `refused` (same order as `commands`); store failures fail the whole batch.
   Result<void> command_batch(const std::vector<std::pair<Key, runtime::Command>>& commands,
                              std::vector<Error>* refused = nullptr);
+  // Several callers' starts and commands in one unit (one commit): sched::CommandQueue's group
+  // commit for a server's HTTP workers. Each item runs as its own actor and is followed by what it
+  // caused before the next. Each gets its own outcome in `results` (same order): the started
+  // instance (a default StartedInstance for a command), or why it was refused (an unknown process,
+  // a command that no longer fits its instance: NotFound, InvalidArgument, or values the store
+  // cannot keep). Store failures fail the whole group. `at` receives the unit's time.
+  struct GroupItem {
+    std::string actor;                  // "" = the processor's
+    std::optional<StartRequest> start;  // a start; else `command` to `instance`
+    Key instance = 0;
+    runtime::Command command;
+  };
+  Result<void> apply_group(const std::vector<GroupItem>& items,
+                           std::vector<Result<StartedInstance>>& results,
+                           std::int64_t* at = nullptr);
   // Correlates a message; with ttl_ms > 0 one nobody takes is buffered. Errors: NotFound when
   // nobody waits and there is no ttl.
   Result<MessageOutcome> publish_message(const std::string& name,

@@ -35,11 +35,13 @@ class Projector {
     } else {
       history("completed", elements()[e.element].id);
     }
-    if (elements()[e.element].type == model::ElementType::UserTask) batch_.end_task(e.key, true);
+    if (elements()[e.element].type == model::ElementType::UserTask)
+      batch_.end_task(e.key, true, actor_);
   }
   void operator()(const runtime::ElementTerminated& e) {
     history("terminated", elements()[e.element].id);
-    if (elements()[e.element].type == model::ElementType::UserTask) batch_.end_task(e.key, false);
+    if (elements()[e.element].type == model::ElementType::UserTask)
+      batch_.end_task(e.key, false, actor_);
   }
   void operator()(const runtime::UserTaskCreated& e) {
     const auto& el = elements()[e.element];

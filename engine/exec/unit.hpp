@@ -59,6 +59,8 @@ class Unit {
 
   std::int64_t now() const { return now_; }
   const std::string& actor() const { return actor_; }
+  // Who the unit's next commands come from (a group commit holds several callers' commands).
+  void set_actor(std::string actor) { actor_ = std::move(actor); }
   store::Tx& tx() { return tx_; }
   store::Batch& batch() { return batch_; }
   Processor& processor() { return p_; }

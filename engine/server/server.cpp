@@ -32,8 +32,11 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
   urls[""] = database_url;
   for (const auto& [name, url] : urls) {
     server::Tenant t{name, {}};
+    // The HTTP workers' starts and task completions share commits (group commit).
+    auto group = make_commit_group();
     for (int i = 0; i < std::max(1, options.workers); ++i) {
-      auto e = Engine::open(EngineOptions{url, "api", true, options.connectors, options.limits});
+      auto e =
+          Engine::open(EngineOptions{url, "api", true, options.connectors, options.limits, group});
       if (!e)
         return fail(e.error().code,
                     (name.empty() ? std::string() : "tenant '" + name + "': ") + e.error().message);

@@ -17,8 +17,8 @@ void Batch::put_instance(Instance row) {
   instances_.push_back(std::move(row));
 }
 
-void Batch::end_task(Key key, bool completed) {
-  if (tasks_added_.erase(key) == 0) tasks_ended_.push_back({key, completed});
+void Batch::end_task(Key key, bool completed, const std::string& by) {
+  if (tasks_added_.erase(key) == 0) tasks_ended_.push_back({key, completed, completed ? by : ""});
 }
 
 void Batch::insert_history(std::size_t position, HistoryRow row) {

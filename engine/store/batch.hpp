@@ -48,11 +48,12 @@ class Batch {
     int priority = 50;
     std::string form_key;
   };
-  // A task that ended: completed (by the batch's actor), or cancelled (the instance or a
-  // boundary event ended it). The row stays as the task's history.
+  // A task that ended: completed (by `by`, the actor of the command that completed it), or
+  // cancelled (the instance or a boundary event ended it). The row stays as the task's history.
   struct EndedTask {
     Key key = 0;
     bool completed = false;
+    std::string by;
   };
   struct Buffered {
     BufferedMessage message;
@@ -75,7 +76,7 @@ class Batch {
   void resolve_incident(Key key) { net_out(incidents_added_, incidents_resolved_, key); }
   void add_task(UserTask row) { tasks_added_[row.key] = std::move(row); }
   // A task created in this batch and ended in it leaves no row.
-  void end_task(Key key, bool completed);
+  void end_task(Key key, bool completed, const std::string& by);
   void add_history(HistoryRow row) { history_.push_back(std::move(row)); }
   // Inserts at `position` (taken from history_size() earlier).
   void insert_history(std::size_t position, HistoryRow row);

@@ -154,6 +154,7 @@ struct AttachmentRow {
 struct TokenRow {
   std::string user_id, kind, name;
   bool expired = false;
+  std::optional<UserRow> user;  // the token's user (read with it); none when it was removed
 };
 
 struct FormRow {

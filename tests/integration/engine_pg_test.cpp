@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "elva/engine.hpp"
@@ -363,6 +364,67 @@ TEST_CASE("concurrent starts share commits through the command queue, and each g
       db.query(
           "SELECT count(DISTINCT (variables->>'t') || '/' || (variables->>'i')) FROM instances") ==
       std::to_string(8 * 23));
+}
+
+TEST_CASE(
+    "completions from many callers share the command queue: each task completes once, by its "
+    "caller, and a late second completion is refused alone",
+    "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  REQUIRE(e->deploy({source("tests/scenarios/call-child.bpmn")}));
+  constexpr int kThreads = 8, kEach = 5;
+  for (int i = 0; i < kThreads * kEach; ++i) REQUIRE(e->start("call-child", {{"i", i}}, ""));
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> tasks;  // (instance, task) in key order
+  std::istringstream lines(db.query(
+      "SELECT instance_id || ' ' || key FROM user_tasks WHERE state = 'open' ORDER BY key"));
+  for (std::uint64_t instance = 0, task = 0; lines >> instance >> task;)
+    tasks.emplace_back(instance, task);
+  REQUIRE(tasks.size() == kThreads * kEach);
+  std::atomic<int> completed{0}, refused{0}, other{0};
+  std::size_t commits = 0, items = 0;
+  {
+    sched::CommandQueue queue(db.url, "queue:test");
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        const std::string actor = "user:u" + std::to_string(t);
+        // Its own five tasks, then the first task of the next thread (already completed, or
+        // about to be: exactly one of the two completions wins).
+        for (int i = 0; i <= kEach; ++i) {
+          const auto& [instance, task] =
+              tasks[i < kEach ? t * kEach + i : ((t + 1) % kThreads) * kEach];
+          std::int64_t at = 0;
+          auto r =
+              queue.command(instance, runtime::CompleteWait{task, {{"by", actor}}}, actor, &at);
+          if (r && at > 0)
+            ++completed;
+          else if (!r &&
+                   (r.error().code == Errc::NotFound || r.error().code == Errc::InvalidArgument))
+            ++refused;
+          else
+            ++other;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    commits = queue.commits();
+    items = queue.items();
+  }
+  CHECK(completed == kThreads * kEach);
+  CHECK(refused == kThreads);
+  CHECK(other == 0);
+  CHECK(items == std::size_t(kThreads * (kEach + 1)));
+  CHECK(commits <= items);
+  CHECK(db.query("SELECT count(*) FROM user_tasks WHERE state <> 'completed'") == "0");
+  // Each task was completed by the caller whose variables it carries, and history says so.
+  CHECK(db.query("SELECT count(*) FROM user_tasks u JOIN instances i ON i.id = u.instance_id "
+                 "WHERE u.ended_by <> i.variables->>'by'") == "0");
+  CHECK(db.query("SELECT count(*) FROM history h JOIN instances i ON i.id = h.instance_id WHERE "
+                 "h.kind = 'command' AND h.actor <> i.variables->>'by'") == "0");
+  CHECK(db.query("SELECT count(*) FROM history WHERE kind = 'command' AND actor LIKE 'user:u%'") ==
+        std::to_string(kThreads * kEach));
 }
 
 TEST_CASE(

@@ -54,6 +54,13 @@ struct Limits {
   std::int64_t min_timer_cycle_ms = 1'000;  // the shortest interval a timer cycle may repeat at
 };
 
+// Group commit for engines on one database in one process (a server's HTTP workers): their
+// instance starts and task completions wait in one queue, and whatever is waiting is committed in
+// one transaction, each caller still getting its own answer. Made by make_commit_group; shared by
+// the engines whose options carry it.
+class CommitGroup;
+std::shared_ptr<CommitGroup> make_commit_group();
+
 struct EngineOptions {
   std::string database_url;    // empty: ELVA_DATABASE_URL, else the embedded cluster
   std::string actor = "cli";   // who, in history
@@ -62,6 +69,7 @@ struct EngineOptions {
   // Null: the built-in connector only, and no deploy-time check.
   std::shared_ptr<const connector::Registry> connectors;
   Limits limits;
+  std::shared_ptr<CommitGroup> commit_group;  // null: each start and completion commits alone
 };
 
 struct ServeOptions {

@@ -150,7 +150,7 @@ void MemoryStore::Data::apply(const Batch& b, std::int64_t at) {
     auto& r = it->second.row;
     r.state = t.completed ? "completed" : "cancelled";
     r.ended_at = iso(at);
-    r.ended_by = t.completed ? b.actor : "";
+    r.ended_by = t.by;
     ++r.revision;
   }
   for (const auto& [k, t] : b.tasks_added()) {

@@ -237,16 +237,16 @@ class PgTx final : public Tx {
       if (!b.tasks_ended().empty()) {
         json rows = json::array();
         for (const auto& t : b.tasks_ended())
-          rows.push_back({{"key", k(t.key)}, {"completed", t.completed}});
+          rows.push_back({{"key", k(t.key)}, {"completed", t.completed}, {"done_by", t.by}});
         parts.push_back(
             "eu AS (UPDATE user_tasks u SET state = CASE WHEN x.completed THEN 'completed' ELSE "
             "'cancelled' END, "
             "ended_at = " +
-            at + ", ended_by = CASE WHEN x.completed THEN " + work_.quote(b.actor) +
-            " ELSE '' END, "
+            at +
+            ", ended_by = x.done_by, "
             "revision = u.revision + 1 FROM jsonb_to_recordset(" +
             rows_of(rows) +
-            ") AS x(key bigint, completed boolean) "
+            ") AS x(key bigint, completed boolean, done_by text) "
             "WHERE u.key = x.key AND u.state = 'open')");
       }
       if (!b.tasks_added().empty()) {

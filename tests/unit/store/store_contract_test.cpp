@@ -100,7 +100,7 @@ TEST_CASE("a row added and removed in one batch is neither written nor deleted",
     b.add_timer({23, 20, def, "t", 5, 0});
     b.remove_timer(23);
     b.add_task({24, 20, "p", "P", "t", "T", "", "", "anna", {}, {}, 0, 0, 50, ""});
-    b.end_task(24, true);
+    b.end_task(24, true, "user:anna");
     CHECK(b.jobs_added().empty());
     CHECK(b.jobs_removed().empty());
     CHECK(b.tasks_ended().empty());
@@ -114,6 +114,34 @@ TEST_CASE("a row added and removed in one batch is neither written nor deleted",
     auto due = s.next_timer_due();
     REQUIRE(due);
     CHECK_FALSE(*due);
+  });
+}
+
+TEST_CASE("tasks completed in one batch keep each who completed them", "[store]") {
+  // A group commit puts several employees' completions in one batch.
+  on_both_stores([](Store& s) {
+    const auto def = define(s, "p");
+    Batch first;
+    first.put_instance(instance_row(30, def, 1, 0, true));
+    first.add_task({31, 30, "p", "P", "a", "A", "", "", "anna", {}, {}, 0, 0, 50, ""});
+    first.add_task({32, 30, "p", "P", "b", "B", "", "", "ola", {}, {}, 0, 0, 50, ""});
+    first.add_task({33, 30, "p", "P", "c", "C", "", "", "", {}, {}, 0, 0, 50, ""});
+    REQUIRE(write(s, first));
+    Batch second;
+    second.put_instance(instance_row(30, def, 2, 1, false));
+    second.end_task(31, true, "user:anna");
+    second.end_task(32, true, "user:ola");
+    second.end_task(33, false, "user:ola");
+    REQUIRE(write(s, second));
+    auto by = [&](Key key) {
+      auto t = s.task(key);
+      REQUIRE(t);
+      REQUIRE(*t);
+      return std::pair{(*t)->state, (*t)->ended_by};
+    };
+    CHECK(by(31) == std::pair<std::string, std::string>{"completed", "user:anna"});
+    CHECK(by(32) == std::pair<std::string, std::string>{"completed", "user:ola"});
+    CHECK(by(33) == std::pair<std::string, std::string>{"cancelled", ""});
   });
 }
 
