@@ -658,14 +658,24 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
                 "the form data must be a JSON object of field keys and values");
   json variables = data;
   bool has_form = false;
-  if (!t->form_key.empty()) {
-    auto row = form_row(t->form_key);
-    if (!row) return fail(row.error());
-    if (*row) {
+  if (!t->form_key.empty() && !t->form_id.empty()) {
+    // The task row came with its form's id and version: a compiled form of that version is
+    // used as is; only the first completion of a version reads the form itself.
+    std::shared_ptr<const forms::Form> compiled;
+    if (auto it = forms_.find({t->form_id, t->form_version}); it != forms_.end() && it->second)
+      compiled = it->second;
+    if (!compiled) {
+      auto row = form_row(t->form_key);
+      if (!row) return fail(row.error());
+      if (*row) {
+        auto f = compiled_form(**row);
+        if (!f) return fail(f.error());
+        compiled = *f;
+      }
+    }
+    if (compiled) {
       has_form = true;
-      auto f = compiled_form(**row);
-      if (!f) return fail(f.error());
-      auto errors = forms::check_submission(**f, data, variables);
+      auto errors = forms::check_submission(*compiled, data, variables);
       if (!errors.empty()) {
         Error e{Errc::ValidationError,
                 "the form has " + std::to_string(errors.size()) +

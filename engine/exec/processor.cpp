@@ -310,34 +310,60 @@ Result<SignalOutcome> Processor::broadcast_signal(const std::string& name, const
 }
 
 Result<void> Processor::fire_timer(const store::TimerRow& timer) {
-  return in_unit([&](Unit& u) -> Result<void> {
-    if (timer.instance_id != 0) {
-      auto r = u.exec(timer.instance_id, runtime::FireTimer{timer.key});
-      if (r || r.error().code != Errc::NotFound) return r;
-      u.batch().remove_timer(timer.key);  // the instance no longer has this timer: the row is stale
-      return {};
+  return in_unit([&](Unit& u) { return fire_in(u, timer); });
+}
+
+Result<std::size_t> Processor::fire_due_timers(const std::string& node, std::int64_t now,
+                                               std::int64_t lease_until, int limit) {
+  std::size_t taken = 0;
+  auto r = in_unit([&](Unit& u) -> Result<void> {
+    auto timers = u.tx().acquire_timers(node, now, now, lease_until, limit);
+    if (!timers) return fail(timers.error());
+    taken = timers->size();
+    std::vector<Key> ids;
+    for (const auto& t : *timers)
+      if (t.instance_id != 0) ids.push_back(t.instance_id);
+    if (!ids.empty()) {
+      if (auto p = u.preload(ids); !p) return p;
     }
-    // A timer start event: a new instance, and the next firing of a cycle.
-    auto process = this->process(u.tx(), timer.definition_id);
-    if (!process) return fail(process.error());
-    const auto* e = model::find_by_id((*process)->elements, timer.element_id);
-    if (!e || e->event()->definitions.empty())
-      return fail(Errc::NotFound, "timer start event " + timer.element_id + " is gone");
-    const auto& d = e->event()->definitions.front();
-    if (auto id = u.start(timer.definition_id,
-                          runtime::StartInstance{json::object(), "", 0, 0, timer.element_id});
-        !id)
-      return fail(id.error());
-    if (d.timer_kind == model::TimerKind::Cycle) {
-      if (auto next = runtime::next_due_of(d.timer_value, timer.due, timer.fired + 1,
-                                           limits_.min_cycle_ms)) {
-        u.batch().update_start_timer({timer.key, *next, timer.fired + 1});
-        return {};
-      }
+    for (const auto& t : *timers) {
+      if (auto f = fire_in(u, t); !f) return f;
+      // What this timer caused comes before the next timer, as when each is its own unit.
+      if (auto d = u.drain(); !d) return d;
     }
-    u.batch().remove_timer(timer.key);
     return {};
   });
+  if (!r) return fail(r.error());
+  return taken;
+}
+
+Result<void> Processor::fire_in(Unit& u, const store::TimerRow& timer) {
+  if (timer.instance_id != 0) {
+    auto r = u.exec(timer.instance_id, runtime::FireTimer{timer.key});
+    if (r || r.error().code != Errc::NotFound) return r;
+    u.batch().remove_timer(timer.key);  // the instance no longer has this timer: the row is stale
+    return {};
+  }
+  // A timer start event: a new instance, and the next firing of a cycle.
+  auto process = this->process(u.tx(), timer.definition_id);
+  if (!process) return fail(process.error());
+  const auto* e = model::find_by_id((*process)->elements, timer.element_id);
+  if (!e || e->event()->definitions.empty())
+    return fail(Errc::NotFound, "timer start event " + timer.element_id + " is gone");
+  const auto& d = e->event()->definitions.front();
+  if (auto id = u.start(timer.definition_id,
+                        runtime::StartInstance{json::object(), "", 0, 0, timer.element_id});
+      !id)
+    return fail(id.error());
+  if (d.timer_kind == model::TimerKind::Cycle) {
+    if (auto next =
+            runtime::next_due_of(d.timer_value, timer.due, timer.fired + 1, limits_.min_cycle_ms)) {
+      u.batch().update_start_timer({timer.key, *next, timer.fired + 1});
+      return {};
+    }
+  }
+  u.batch().remove_timer(timer.key);
+  return {};
 }
 
 Result<void> Processor::retry_incident(Key instance, Key incident) {

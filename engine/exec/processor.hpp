@@ -154,6 +154,13 @@ class Processor {
   Result<SignalOutcome> broadcast_signal(const std::string& name, const nlohmann::json& variables);
   // A due timer leased from the work queue: an instance's timer, or a timer start event.
   Result<void> fire_timer(const store::TimerRow& timer);
+  // Takes up to `limit` timers due by `now` (by due time, then key; rows another node holds are
+  // skipped) and fires them, each followed by what it caused, all in one unit: one commit for the
+  // round, where leasing and then firing took two. A stale row (its instance is gone) is removed.
+  // Returns how many were taken; when the unit fails as a whole, none were (fire them one by one
+  // with fire_timer then, so that one bad timer does not hold back the rest).
+  Result<std::size_t> fire_due_timers(const std::string& node, std::int64_t now,
+                                      std::int64_t lease_until, int limit);
   // Resolves an incident (retrying its element) with who did it.
   Result<void> retry_incident(Key instance, Key incident);
 
@@ -168,6 +175,8 @@ class Processor {
 
  private:
   friend class Unit;
+  // Fires one timer inside a unit (fire_timer, fire_due_timers).
+  Result<void> fire_in(Unit& u, const store::TimerRow& timer);
   // Runs body, the follow-ups, then `after` (sees the final states), then writes; one unit.
   Result<void> in_unit(const std::function<Result<void>(Unit&)>& body,
                        const std::function<void(Unit&)>& after = {},

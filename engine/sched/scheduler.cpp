@@ -19,6 +19,9 @@
 namespace elva::sched {
 namespace {
 
+// The most timers one round fires in one transaction while a backlog lasts.
+constexpr int kMaxTimerBatch = 2048;
+
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 
@@ -148,43 +151,46 @@ class Loop {
     if (stopping_ || !connected()) return arm(1s);
     const std::int64_t now = exec::system_clock().now_millis();
     bool more = false;
-    // Due timers.
-    std::vector<store::TimerRow> timers;
-    auto acquired = store_->transact([&](store::Tx& tx) -> Result<void> {
-      auto t = tx.acquire_timers(options_.node, now, now, now + options_.lease_ms, options_.batch);
-      if (!t) return fail(t.error());
-      timers = std::move(*t);
-      return {};
-    });
-    if (!acquired) {
-      trouble(acquired.error());
+    // Due timers: taken and fired in one transaction, a round's worth at a time. One commit per
+    // timer capped firing at the commit rate (100,000 timers due within a minute fired seconds
+    // late); a lease commit and then a firing commit made each round wait for two. While rounds
+    // come back full, the next takes twice as many (up to kMaxTimerBatch): a backlog is fired in
+    // as few commits as it needs, and a quiet system keeps small transactions.
+    auto fired =
+        processor_->fire_due_timers(options_.node, now, now + options_.lease_ms, timer_batch_);
+    if (!fired && fired.error().code == Errc::StoreUnavailable) {
+      trouble(fired.error());
       return arm(1s);
     }
-    // Instance timers fire together in one transaction (as job outcomes do): one commit per
-    // timer capped firing at the commit rate, and 100,000 timers due within a minute fired
-    // seconds late. Start timers, and a batch that fails as a whole or has a refusal (a stale
-    // timer row), fire one by one, which also clears stale rows.
-    std::vector<std::pair<exec::Key, runtime::Command>> fire;
-    for (const auto& t : timers)
-      if (t.instance_id != 0) fire.emplace_back(t.instance_id, runtime::FireTimer{t.key});
-    bool batch_failed = false;
-    if (!fire.empty()) {
-      std::vector<Error> refused;
-      auto r = processor_->command_batch(fire, &refused);
-      if (!r && r.error().code == Errc::StoreUnavailable) {
-        trouble(r.error());
+    if (fired) {
+      const bool full = static_cast<int>(*fired) == timer_batch_;
+      more |= full;
+      timer_batch_ = full ? std::min(timer_batch_ * 2, std::max(options_.batch, kMaxTimerBatch))
+                          : options_.batch;
+    } else {
+      // One timer failed the round: lease them and fire each on its own (which also clears stale
+      // rows), so that the rest still fire.
+      timer_batch_ = options_.batch;
+      std::vector<store::TimerRow> timers;
+      auto acquired = store_->transact([&](store::Tx& tx) -> Result<void> {
+        auto t =
+            tx.acquire_timers(options_.node, now, now, now + options_.lease_ms, options_.batch);
+        if (!t) return fail(t.error());
+        timers = std::move(*t);
+        return {};
+      });
+      if (!acquired) {
+        trouble(acquired.error());
         return arm(1s);
       }
-      batch_failed = !r || !refused.empty();
-    }
-    for (const auto& t : timers) {
-      if (t.instance_id != 0 && !batch_failed) continue;
-      if (auto r = processor_->fire_timer(t); !r) {
-        trouble(r.error());
-        if (!processor_) return arm(1s);
+      for (const auto& t : timers) {
+        if (auto r = processor_->fire_timer(t); !r) {
+          trouble(r.error());
+          if (!processor_) return arm(1s);
+        }
       }
+      more |= static_cast<int>(timers.size()) == options_.batch;
     }
-    more |= static_cast<int>(timers.size()) == options_.batch;
     // Jobs, as many as there are free worker slots.
     const int free = max_in_flight() - in_flight_;
     if (free > 0 && !types_.empty()) {
@@ -351,6 +357,7 @@ class Loop {
   std::unique_ptr<exec::Processor> processor_;
   std::unique_ptr<asio::posix::stream_descriptor> notified_;
   int in_flight_ = 0;
+  int timer_batch_ = std::max(1, options_.batch);  // timers the next round takes at most
   std::vector<std::pair<store::JobRow, connector::Outcome>> finished_;
   bool stopping_ = false;
   bool down_ = false;

@@ -90,6 +90,10 @@ struct TaskRow {
   std::string form_key, state;
   int revision = 1;
   bool overdue = false;
+  // The deployed form `form_key` names now (id and version), when the row was read with it
+  // (Store::task); empty when there is none.
+  std::string form_id;
+  int form_version = 0;
 };
 
 struct TaskQuery {
