@@ -24,20 +24,23 @@ struct Token {
 };
 
 // Built-in functions whose names contain spaces; matched only when followed by '('.
-constexpr std::array<std::string_view, 25> kMultiWordFunctions{
-    "date and time",   "years and months duration",
-    "string length",   "upper case",
-    "lower case",      "substring before",
-    "substring after", "starts with",
-    "ends with",       "list contains",
-    "index of",        "distinct values",
-    "insert before",   "string join",
-    "get value",       "get entries",
-    "day of week",     "day of year",
-    "month of year",   "week of year",
-    "round up",        "round down",
-    "round half up",   "round half down",
-    "is defined"};
+constexpr std::string_view kMultiWordFunctions[] = {"date and time",   "years and months duration",
+                                                    "string length",   "upper case",
+                                                    "lower case",      "substring before",
+                                                    "substring after", "starts with",
+                                                    "ends with",       "list contains",
+                                                    "list replace",    "index of",
+                                                    "distinct values", "insert before",
+                                                    "string join",     "get value",
+                                                    "get entries",     "context put",
+                                                    "context merge",   "day of week",
+                                                    "day of year",     "month of year",
+                                                    "week of year",    "round up",
+                                                    "round down",      "round half up",
+                                                    "round half down", "is defined",
+                                                    "met by",          "overlaps before",
+                                                    "overlaps after",  "finished by",
+                                                    "started by"};
 
 bool name_start(char c) {
   return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
@@ -169,7 +172,14 @@ class Lexer {
           utf8_append(out, static_cast<char32_t>(*cp));
           continue;
         }
-        out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
+        // Not an escape of the grammar (rule 65: \" \' \\ \n \r \t \u): the backslash is a
+        // character of its own, so "\s" stays a regular expression's \s, as in feelin.
+        if (n == 'n' || n == 't' || n == 'r')
+          out += n == 'n' ? '\n' : n == 't' ? '\t' : '\r';
+        else if (n == '"' || n == '\'' || n == '\\')
+          out += n;
+        else
+          out += std::string{'\\', n};
         ++i_;
         continue;
       }
@@ -449,14 +459,11 @@ class Parser {
       next();
       auto n = node(Op::InstanceOf, at);
       adopt(*n, std::move(*left));
-      std::string type;
-      while (peek().kind == Tok::Name && !is_name("and")) {
-        type += (type.empty() ? "" : " ") + next().text;
-        if (is_name("and") && (type == "date" || type == "days" || type == "years"))
-          type += " " + next().text;
-      }
-      if (type.empty()) return error("expected a type name after 'instance of'");
-      n->name = type;
+      if (peek().kind != Tok::Name) return error("expected a type name after 'instance of'");
+      auto type = type_spec();
+      if (!type) return fail(type.error());
+      n->name = type->name;
+      n->type = std::make_shared<const TypeSpec>(std::move(*type));
       return n;
     }
     return left;
@@ -600,14 +607,19 @@ class Parser {
         if (!filter) return filter;
         if (!expect("]")) return error("expected ']' to close the filter");
         base = binary(Op::Filter, std::move(*base), std::move(*filter), at);
-      } else if (is_sym("(") && ((*base)->op == Op::Name)) {
+      } else if (is_sym("(") && callable((*base)->op)) {
         const std::size_t at = next().pos;
         auto n = node(Op::Call, at);
-        n->name = (*base)->name;
+        if ((*base)->op == Op::Name)
+          n->name = (*base)->name;
+        else
+          adopt(*n, std::move(*base));  // the callee: (function(a) a + 1)(2), ctx.f(x)
         if (!is_sym(")")) {
           do {
-            if (peek().kind == Tok::Name && peek(1).text == ":") {
-              n->names.push_back(next().text);
+            if (std::size_t words = argument_name_words()) {  // start position: 2
+              std::string name = next().text;
+              for (std::size_t w = 1; w < words; ++w) name += " " + next().text;
+              n->names.push_back(std::move(name));
               next();
             } else if (!n->names.empty()) {
               return error("positional arguments cannot follow named ones");
@@ -617,13 +629,75 @@ class Parser {
             adopt(*n, std::move(*arg));
           } while (expect(","));
         }
-        if (!expect(")")) return error("expected ')' to close the call of " + n->name + "()");
+        if (!expect(")"))
+          return error("expected ')' to close the call of " +
+                       (n->name.empty() ? std::string("the function") : n->name + "()"));
         base = std::move(n);
       } else {
         break;
       }
     }
     return base;
+  }
+
+  static bool callable(Op op) {
+    return op == Op::Name || op == Op::FunctionDef || op == Op::Path || op == Op::Filter ||
+           op == Op::Call;
+  }
+
+  // How many name tokens before a ':' start the next argument (a named one); 0 if none do.
+  std::size_t argument_name_words() const {
+    std::size_t k = 0;
+    while (peek(k).kind == Tok::Name) ++k;
+    return k > 0 && peek(k).kind == Tok::Symbol && peek(k).text == ":" ? k : 0;
+  }
+
+  // A type: number, date and time, days and time duration, list<T>, context<a: T, b: U>,
+  // range<T>, function<T, U> -> R (DMN 1.5 §10.3.2.9).
+  Result<TypeSpec> type_spec() {
+    Nesting nesting(nesting_);
+    if (nesting.too_deep()) return too_deep();
+    if (peek().kind != Tok::Name) return error("expected a type name");
+    TypeSpec t;
+    t.name = next().text;
+    if ((t.name == "date" || t.name == "days" || t.name == "years") && is_name("and") &&
+        (peek(1).text == "time" || peek(1).text == "months")) {
+      t.name += " " + next().text;
+      const std::size_t more = t.name == "date and" ? 1 : 2;  // time | time/months duration
+      for (std::size_t k = 0; k < more && peek().kind == Tok::Name; ++k)
+        t.name += " " + next().text;
+    }
+    const bool generic =
+        t.name == "list" || t.name == "range" || t.name == "context" || t.name == "function";
+    if (!generic || !is_sym("<")) return t;
+    next();
+    t.generic = true;
+    if (!is_sym(">")) {
+      do {
+        if (t.name == "context") {
+          std::string field;
+          while (peek().kind == Tok::Name || peek().kind == Tok::String)
+            field += (field.empty() ? "" : " ") + next().text;
+          if (field.empty() || !expect(":")) return error("expected 'name: type' in context<...>");
+          t.field_names.push_back(std::move(field));
+        }
+        auto arg = type_spec();
+        if (!arg) return arg;
+        t.args.push_back(std::move(*arg));
+      } while (expect(","));
+    }
+    if (!expect(">")) return error("expected '>' to close the type");
+    if ((t.name == "list" || t.name == "range") && t.args.size() != 1)
+      return error("expected one type in " + t.name + "<...>");
+    if (t.name == "function") {
+      if (!is_sym("-") || peek(1).text != ">") return error("expected '->' and a result type");
+      next();
+      next();
+      auto result = type_spec();
+      if (!result) return result;
+      t.args.push_back(std::move(*result));
+    }
+    return t;
   }
 
   static Value temporal_literal(const std::string& text) {
@@ -643,8 +717,8 @@ class Parser {
         if (peek().kind != Tok::Name) return error("expected a parameter name");
         n->names.push_back(next().text);
         if (expect(":")) {  // a parameter type: accepted, not checked
-          if (peek().kind != Tok::Name) return error("expected a type after ':'");
-          next();
+          auto type = type_spec();
+          if (!type) return fail(type.error());
         }
       } while (expect(","));
     }
