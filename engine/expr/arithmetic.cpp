@@ -9,6 +9,12 @@ namespace elva::expr {
 namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
+// Zoned date-times stay within ±2^62 ms, so that their offset can be applied without overflow.
+constexpr std::int64_t kMaxZonedMillis = std::int64_t{1} << 62;
+
+bool fits_zone(const DateTime& like, std::int64_t ms) {
+  return !like.has_zone || (ms <= kMaxZonedMillis && ms >= -kMaxZonedMillis);
+}
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return a / b - (a % b != 0 && (a < 0) != (b < 0));
@@ -33,7 +39,7 @@ Value add_months(DateTime dt, std::int64_t months) {
   auto ms = checked_mul(days_from_civil(ny, nm, d < max ? d : max), kDayMs);
   if (!ms) return {};
   auto out = checked_add(*ms, rest);
-  return out ? Value(local_in_zone_of(*out, dt)) : Value();
+  return out && fits_zone(dt, *out) ? Value(local_in_zone_of(*out, dt)) : Value();
 }
 
 Value numbers(Op op, const Decimal& x, const Decimal& y) {
@@ -123,7 +129,7 @@ Value dates(Op op, const Value& a, const DateTime& dt, const Value& b) {
   };
   if (auto* d = b.get<DayTimeDuration>(); d && (op == Op::Add || op == Op::Sub)) {
     auto ms = op == Op::Add ? checked_add(dt.millis, d->millis) : checked_sub(dt.millis, d->millis);
-    return ms ? back(Value(in_zone_of(*ms, dt))) : Value();
+    return ms && fits_zone(dt, *ms) ? back(Value(in_zone_of(*ms, dt))) : Value();
   }
   if (auto* d = b.get<YearMonthDuration>(); d && (op == Op::Add || op == Op::Sub)) {
     auto months =

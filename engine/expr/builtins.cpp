@@ -94,7 +94,9 @@ Value date_time_of(const Args& a) {
   if (!day || !tm) return {};
   auto ms = checked_mul(*day, kDayMs);
   auto local = ms ? checked_add(*ms, tm->millis) : std::nullopt;
-  if (!local) return {};
+  if (!local ||
+      (tm->has_zone && (*local > (std::int64_t{1} << 62) || *local < -(std::int64_t{1} << 62))))
+    return {};  // zoned values stay within ±2^62 ms (arithmetic.cpp)
   // A zone id is resolved for that day (a time alone carries the zone's offset in 1970).
   return Value(local_in_zone_of(*local, DateTime{0, tm->has_zone, tm->offset_seconds, tm->zone}));
 }

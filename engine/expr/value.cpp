@@ -260,7 +260,12 @@ std::optional<DateTime> date_time_from_text(std::string_view s) {
   if (cy != year || static_cast<int>(cm) != month || static_cast<int>(cd) != day)
     return std::nullopt;  // 2023-02-29
   i += 6;
-  const std::int64_t midnight = days * 86'400'000;
+  // Zoned values stay within ±2^62 ms (about 146 million years), so that moving one by its
+  // offset never overflows.
+  const auto start = checked_mul(days, 86'400'000);
+  if (!start || *start > (std::int64_t{1} << 62) || *start < -(std::int64_t{1} << 62))
+    return std::nullopt;
+  const std::int64_t midnight = *start;
   if (i == s.size()) return DateTime{midnight, false, 0, nullptr};
   if (s[i] != 'T') return std::nullopt;
   const std::string_view clock = s.substr(i + 1);
