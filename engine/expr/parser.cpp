@@ -410,7 +410,7 @@ class Parser {
         if (!filter) return filter;
         if (!expect("]")) return error("expected ']' to close the filter");
         base = binary(Op::Filter, std::move(*base), std::move(*filter), at);
-      } else if (is_sym("(") && callable((*base)->op)) {
+      } else if (is_sym("(") && ((*base)->op == Op::Name || (!juel_ && callable((*base)->op)))) {
         const std::size_t at = next().pos;
         auto n = node(Op::Call, at);
         if ((*base)->op == Op::Name)
@@ -443,9 +443,10 @@ class Parser {
     return base;
   }
 
+  // What a FEEL call may apply to besides a name (JUEL's method calls, such as
+  // execution.getVariable('x'), stay syntax errors).
   static bool callable(Op op) {
-    return op == Op::Name || op == Op::FunctionDef || op == Op::Path || op == Op::Filter ||
-           op == Op::Call;
+    return op == Op::FunctionDef || op == Op::Path || op == Op::Filter || op == Op::Call;
   }
 
   // How many name tokens before a ':' start the next argument (a named one); 0 if none do.
