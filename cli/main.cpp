@@ -28,8 +28,11 @@ int main(int argc, char** argv) {
   elva::cli::add_lottery(app, exit_code);
   elva::cli::add_demo(app, exit_code);
   elva::cli::add_db(app, exit_code);
+  std::vector<std::string> args(argv, argv + argc);
+  elva::cli::protect_eval_expression(args);
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(args.rbegin(), args.rend() - 1);  // CLI11: last first
+    app.parse(std::move(reversed));
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <string>
+#include <vector>
 
 namespace elva::cli {
 
@@ -15,6 +17,9 @@ inline constexpr int kExitDatabase = 3;  // the database cannot be reached or is
 void add_validate(CLI::App& app, int& exit_code);
 void add_inspect(CLI::App& app, int& exit_code);
 void add_eval(CLI::App& app, int& exit_code);
+// `elva eval '-(2 + 3)'`: an expression may start with '-', which CLI11 would take for an
+// option. Rewrites `args` (argv, program first) so that eval's expression follows "--".
+void protect_eval_expression(std::vector<std::string>& args);
 void add_test(CLI::App& app, int& exit_code);
 void add_db(CLI::App& app, int& exit_code);
 void add_decide(CLI::App& app, int& exit_code);

@@ -1,6 +1,6 @@
-// `elva eval EXPRESSION [--vars JSON]`: evaluate one FEEL expression and print the result as
-// JSON. Exit 0 evaluated, 1 syntax error (with its position) or a limit of the evaluation hit,
-// 2 usage error or bad --vars.
+// `elva eval EXPRESSION [--vars JSON]` (or `elva eval [options] -- EXPRESSION`): evaluate one
+// FEEL expression and print the result as JSON. Exit 0 evaluated, 1 syntax error (with its
+// position) or a limit of the evaluation hit, 2 usage error or bad --vars.
 #include "elva/eval.hpp"
 
 #include <chrono>
@@ -69,6 +69,32 @@ int run(const EvalArgs& args) {
 
 }  // namespace
 
+void protect_eval_expression(std::vector<std::string>& args) {
+  if (args.size() < 3 || args[1] != "eval") return;
+  std::vector<std::string> options, words;
+  bool after_dashes = false;
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (after_dashes) {
+      words.push_back(a);
+    } else if (a == "--") {
+      after_dashes = true;
+    } else if (a == "--vars" || a == "--now") {
+      options.push_back(a);
+      if (i + 1 < args.size()) options.push_back(args[++i]);
+    } else if (a == "-h" || a.rfind("--", 0) == 0) {  // --help, --vars=..., unknown ones
+      options.push_back(a);
+    } else {
+      words.push_back(a);  // the expression, even when it starts with '-'
+    }
+  }
+  std::vector<std::string> out{args[0], args[1]};
+  out.insert(out.end(), options.begin(), options.end());
+  if (!words.empty()) out.push_back("--");
+  out.insert(out.end(), words.begin(), words.end());
+  args = std::move(out);
+}
+
 void add_eval(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<EvalArgs>();
   auto* cmd = app.add_subcommand(
@@ -77,6 +103,8 @@ void add_eval(CLI::App& app, int& exit_code) {
       "as ISO 8601 strings). Try a gateway condition before you deploy:\n"
       "  elva eval 'amount > 1000 and department = \"HR\"' --vars '{\"amount\": 1500, "
       "\"department\": \"HR\"}'\n"
+      "An expression that starts with '-' is read as the expression ('-(2 + 3)'); so is\n"
+      "everything after '--': elva eval --vars '{\"x\": 1}' -- -x\n"
       "Exit codes: 0 evaluated, 1 syntax error (its column is shown), 2 usage error or bad "
       "--vars.");
   cmd->add_option("expression", args->expression, "A FEEL expression (a leading '=' is accepted)")

@@ -9,6 +9,12 @@ namespace elva::expr {
 namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
+// Zoned date-times stay within ±2^62 ms, so that their offset can be applied without overflow.
+constexpr std::int64_t kMaxZonedMillis = std::int64_t{1} << 62;
+
+bool fits_zone(const DateTime& like, std::int64_t ms) {
+  return !like.has_zone || (ms <= kMaxZonedMillis && ms >= -kMaxZonedMillis);
+}
 
 std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return a / b - (a % b != 0 && (a < 0) != (b < 0));
@@ -17,7 +23,8 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 // A date-time `months` later, following the calendar (Jan 31 + P1M = Feb 28/29). Null when the
 // result leaves the FEEL date range.
 Value add_months(DateTime dt, std::int64_t months) {
-  const std::int64_t days = floor_div(dt.millis, kDayMs), rest = dt.millis - days * kDayMs;
+  const std::int64_t local = local_millis(dt);
+  const std::int64_t days = floor_div(local, kDayMs), rest = local - days * kDayMs;
   std::int64_t y;
   unsigned m, d;
   civil_from_days(days, y, m, d);
@@ -32,7 +39,7 @@ Value add_months(DateTime dt, std::int64_t months) {
   auto ms = checked_mul(days_from_civil(ny, nm, d < max ? d : max), kDayMs);
   if (!ms) return {};
   auto out = checked_add(*ms, rest);
-  return out ? Value(DateTime{*out, dt.has_zone}) : Value();
+  return out && fits_zone(dt, *out) ? Value(local_in_zone_of(*out, dt)) : Value();
 }
 
 Value numbers(Op op, const Decimal& x, const Decimal& y) {
@@ -95,7 +102,7 @@ Value time_of_day(Op op, const Time& t, const Value& b) {
     const std::int64_t shift = d->millis % kDayMs;  // |shift| < a day: no overflow below
     std::int64_t ms = (t.millis + (op == Op::Add ? shift : -shift)) % kDayMs;
     if (ms < 0) ms += kDayMs;
-    return Value(Time{ms, t.has_zone, t.offset_seconds});
+    return Value(Time{ms, t.has_zone, t.offset_seconds, t.zone});
   }
   if (auto* u = b.get<Time>(); u && op == Op::Sub && u->has_zone == t.has_zone) {
     return Value(DayTimeDuration{t.has_zone ? time_utc_millis(t) - time_utc_millis(*u)
@@ -108,7 +115,7 @@ std::optional<DateTime> as_date_time(const Value& v) {
   if (auto* d = v.get<DateTime>()) return *d;
   if (auto* d = v.get<Date>()) {
     auto ms = checked_mul(d->days, kDayMs);
-    if (ms) return DateTime{*ms, false};
+    if (ms) return DateTime{*ms, false, 0, nullptr};
   }
   return std::nullopt;
 }
@@ -122,7 +129,7 @@ Value dates(Op op, const Value& a, const DateTime& dt, const Value& b) {
   };
   if (auto* d = b.get<DayTimeDuration>(); d && (op == Op::Add || op == Op::Sub)) {
     auto ms = op == Op::Add ? checked_add(dt.millis, d->millis) : checked_sub(dt.millis, d->millis);
-    return ms ? back(Value(DateTime{*ms, dt.has_zone})) : Value();
+    return ms && fits_zone(dt, *ms) ? back(Value(in_zone_of(*ms, dt))) : Value();
   }
   if (auto* d = b.get<YearMonthDuration>(); d && (op == Op::Add || op == Op::Sub)) {
     auto months =

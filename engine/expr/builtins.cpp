@@ -1,7 +1,9 @@
-// FEEL built-in functions: the table (builtin_table.hpp) with conversion, numeric, temporal and
-// context functions here, strings in builtins_text.cpp and lists in builtins_lists.cpp. Numbers
-// that become machine integers (scales, years, hours) are range-checked first (number.hpp).
+// FEEL built-in functions: the table (builtin_table.hpp) with the conversion and boolean
+// functions of DMN 1.5 §10.3.4.1-2 here; the other families live in builtins_*.cpp. Numbers
+// that become machine integers (years, hours) are range-checked first (number.hpp).
 #include "expr/builtins.hpp"
+
+#include <algorithm>
 
 #include "common/iso8601.hpp"
 #include "expr/budget.hpp"
@@ -52,43 +54,18 @@ Value number_of(const Args& a) {
   return d ? Value(*d) : Value();
 }
 
-Value round_to(const Args& a, int mode) {  // 0 up, 1 down, 2 half up, 3 half down, 4 half even
-  auto* n = num(a, 0);
-  if (!n) return {};
-  std::int64_t scale = 0;
-  if (a.size() > 1 && !a[1].is_null()) {
-    auto* s = num(a, 1);
-    auto checked = s ? truncated(*s) : std::nullopt;
-    if (!checked || *checked < -6111 || *checked > 6176) return {};  // the range DMN 1.5 gives
-    scale = *checked;
-  }
-  const Decimal factor = boost::multiprecision::pow(Decimal(10), Decimal(scale));
-  const Decimal x = *n * factor;
-  static const Decimal all_digits("1e34");
-  if (boost::multiprecision::abs(x) >= all_digits) return Value(*n);  // no digits beyond the scale
-  const bool neg = x < 0;
-  const Decimal ax = boost::multiprecision::abs(x);
-  const Decimal fl = boost::multiprecision::floor(ax);
-  const Decimal frac = ax - fl;
-  const Decimal half("0.5");
-  Decimal r = fl;
-  if (mode == 0 && frac > 0)
-    r = fl + 1;
-  else if (mode == 2 && frac >= half)
-    r = fl + 1;
-  else if (mode == 3 && frac > half)
-    r = fl + 1;
-  else if (mode == 4 &&
-           (frac > half || (frac == half && boost::multiprecision::fmod(fl, Decimal(2)) != 0)))
-    r = fl + 1;
-  return Value(Decimal((neg ? -r : r) / factor));
+std::int64_t local_day(const DateTime& dt) {
+  const std::int64_t local = local_millis(dt);
+  return local / kDayMs - (local % kDayMs < 0);
 }
 
 Value date_of(const Args& a) {
-  if (auto* s = str(a, 0)) return date_from_string(*s);
-  if (auto* dt = a[0].get<DateTime>())
-    return Value(Date{dt->millis / kDayMs - (dt->millis % kDayMs < 0)});
-  if (auto* d = a[0].get<Date>()) return Value(*d);
+  if (a.size() == 1) {
+    if (auto* s = str(a, 0)) return date_from_string(*s);
+    if (auto* dt = a[0].get<DateTime>()) return Value(Date{local_day(*dt)});
+    if (auto* d = a[0].get<Date>()) return Value(*d);
+    return {};
+  }
   auto *y = num(a, 0), *m = num(a, 1), *d = num(a, 2);
   if (!y || !m || !d) return {};
   auto year = whole(*y, -999'999'999, 999'999'999), month = whole(*m, 1, 12),
@@ -104,34 +81,44 @@ Value date_of(const Args& a) {
 }
 
 Value date_time_of(const Args& a) {
-  if (auto* s = str(a, 0)) return date_time_from_string(*s);
-  const Time* tm = a.size() > 1 ? a[1].get<Time>() : nullptr;
+  if (a.size() == 1) {
+    if (auto* s = str(a, 0)) return date_time_from_string(*s);
+    return {};
+  }
+  const Time* tm = a[1].get<Time>();
   std::optional<std::int64_t> day;
   if (const auto* dt = a[0].get<DateTime>())
-    day = dt->millis / kDayMs - (dt->millis % kDayMs < 0);
+    day = local_day(*dt);
   else if (const auto* d = a[0].get<Date>())
     day = d->days;
   if (!day || !tm) return {};
   auto ms = checked_mul(*day, kDayMs);
-  auto out = ms ? checked_add(*ms, tm->has_zone ? time_utc_millis(*tm) : tm->millis) : std::nullopt;
-  return out ? Value(DateTime{*out, tm->has_zone}) : Value();
+  auto local = ms ? checked_add(*ms, tm->millis) : std::nullopt;
+  if (!local ||
+      (tm->has_zone && (*local > (std::int64_t{1} << 62) || *local < -(std::int64_t{1} << 62))))
+    return {};  // zoned values stay within ±2^62 ms (arithmetic.cpp)
+  // A zone id is resolved for that day (a time alone carries the zone's offset in 1970).
+  return Value(local_in_zone_of(*local, DateTime{0, tm->has_zone, tm->offset_seconds, tm->zone}));
 }
 
 Value time_of(const Args& a) {
-  if (auto* s = str(a, 0)) return time_from_string(*s) ? Value(*time_from_string(*s)) : Value();
-  if (auto* tm = a[0].get<Time>()) return Value(*tm);
-  if (auto* dt = a[0].get<DateTime>()) {
-    std::int64_t rest = dt->millis % kDayMs;
-    if (rest < 0) rest += kDayMs;
-    return Value(Time{rest, dt->has_zone, 0});
+  if (a.size() == 1) {
+    if (auto* s = str(a, 0)) return time_from_string(*s) ? Value(*time_from_string(*s)) : Value();
+    if (auto* tm = a[0].get<Time>()) return Value(*tm);
+    if (auto* dt = a[0].get<DateTime>()) {
+      std::int64_t rest = local_millis(*dt) % kDayMs;
+      if (rest < 0) rest += kDayMs;
+      return Value(Time{rest, dt->has_zone, dt->offset_seconds, dt->zone});
+    }
+    if (a[0].get<Date>()) return Value(Time{0, true, 0, nullptr});  // midnight UTC (the spec)
+    return {};
   }
-  if (a[0].get<Date>()) return Value(Time{0, true, 0});  // midnight UTC, as the spec says
   auto *h = num(a, 0), *m = num(a, 1), *sec = num(a, 2);
   if (!h || !m || !sec || *h < 0 || *h > 23 || *m < 0 || *m > 59 || *sec < 0 || *sec >= 60)
     return {};
   Time out{*truncated(*h) * 3'600'000 + *truncated(*m) * 60'000 +
-               *truncated(boost::multiprecision::round(*sec * 1000)),
-           false, 0};
+               *truncated(boost::multiprecision::floor(*sec * 1000)),
+           false, 0, nullptr};
   if (a.size() > 3 && !a[3].is_null()) {
     auto* off = a[3].get<DayTimeDuration>();
     if (!off || off->millis < -14 * 3'600'000 || off->millis > 14 * 3'600'000)
@@ -145,7 +132,7 @@ Value time_of(const Args& a) {
 Value years_and_months(const Args& a) {
   auto to_days = [](const Value& v) -> std::optional<std::int64_t> {
     if (auto* d = v.get<Date>()) return d->days;
-    if (auto* d = v.get<DateTime>()) return d->millis / kDayMs;
+    if (auto* d = v.get<DateTime>()) return local_day(*d);
     return std::nullopt;
   };
   auto from = to_days(a[0]), to = to_days(a[1]);
@@ -186,12 +173,30 @@ BuiltinTable make_table() {
        {{"from", "grouping separator", "decimal separator"},
         [](const BuiltinCall& c) { return number_of(c.args); },
         1}},
-      {"date", {{"from", "month", "day"}, [](const BuiltinCall& c) { return date_of(c.args); }, 1}},
+      {"date",
+       {{"from"},
+        [](const BuiltinCall& c) { return date_of(c.args); },
+        1,
+        false,
+        {{"year", "month", "day"}}}},
       {"date and time",
-       {{"from", "time"}, [](const BuiltinCall& c) { return date_time_of(c.args); }, 1}},
+       {{"from"},
+        [](const BuiltinCall& c) { return date_time_of(c.args); },
+        1,
+        false,
+        {{"date", "time"}}}},
       {"time",
-       {{"from", "minute", "second", "offset"},
+       {{"from"},
         [](const BuiltinCall& c) { return time_of(c.args); },
+        1,
+        false,
+        {{"hour", "minute", "second", "offset"}}}},
+      {"range",
+       {{"from"},
+        [](const BuiltinCall& c) -> Value {
+          auto* s = str(c.args, 0);
+          return s && spend_text(s->size()) ? range_from_string(*s) : Value();
+        },
         1}},
       {"duration",
        {{"from"},
@@ -205,115 +210,17 @@ BuiltinTable make_table() {
       {"now",
        {{},
         [](const BuiltinCall& c) {
-          return Value(DateTime{c.now_millis, true});
+          return Value(DateTime{c.now_millis, true, 0, nullptr});
         },
         0}},
       {"today", {{}, [](const BuiltinCall& c) { return Value(Date{c.now_millis / kDayMs}); }, 0}},
-      {"decimal", {{"n", "scale"}, [](const BuiltinCall& c) { return round_to(c.args, 4); }, 2}},
-      {"round up", {{"n", "scale"}, [](const BuiltinCall& c) { return round_to(c.args, 0); }, 1}},
-      {"round down", {{"n", "scale"}, [](const BuiltinCall& c) { return round_to(c.args, 1); }, 1}},
-      {"round half up",
-       {{"n", "scale"}, [](const BuiltinCall& c) { return round_to(c.args, 2); }, 1}},
-      {"round half down",
-       {{"n", "scale"}, [](const BuiltinCall& c) { return round_to(c.args, 3); }, 1}},
-      {"floor",
-       {{"n"},
-        [](const BuiltinCall& c) -> Value {
-          auto* n = num(c.args, 0);
-          return n ? Value(Decimal(boost::multiprecision::floor(*n))) : Value();
-        },
-        1}},
-      {"ceiling",
-       {{"n"},
-        [](const BuiltinCall& c) -> Value {
-          auto* n = num(c.args, 0);
-          return n ? Value(Decimal(boost::multiprecision::ceil(*n))) : Value();
-        },
-        1}},
-      {"abs",
-       {{"n"},
-        [](const BuiltinCall& c) -> Value {
-          if (auto* n = num(c.args, 0)) return Value(Decimal(boost::multiprecision::abs(*n)));
-          if (auto* d = c.args[0].get<DayTimeDuration>()) {
-            auto r =
-                d->millis < 0 ? checked_sub(0, d->millis) : std::optional<std::int64_t>(d->millis);
-            return r ? Value(DayTimeDuration{*r}) : Value();
-          }
-          return {};
-        },
-        1}},
-      {"modulo",
-       {{"dividend", "divisor"},
-        [](const BuiltinCall& c) -> Value {
-          auto *a = num(c.args, 0), *b = num(c.args, 1);
-          if (!a || !b || b->is_zero()) return {};
-          return Value(Decimal(*a - *b * boost::multiprecision::floor(*a / *b)));
-        },
-        2}},
-      {"sqrt",
-       {{"number"},
-        [](const BuiltinCall& c) -> Value {
-          auto* n = num(c.args, 0);
-          return n && *n >= 0 ? Value(Decimal(boost::multiprecision::sqrt(*n))) : Value();
-        },
-        1}},
-      {"odd",
-       {{"number"},
-        [](const BuiltinCall& c) -> Value {
-          auto* n = num(c.args, 0);
-          if (!n || boost::multiprecision::floor(*n) != *n) return {};
-          return boost::multiprecision::fmod(*n, Decimal(2)) != 0;
-        },
-        1}},
-      {"even",
-       {{"number"},
-        [](const BuiltinCall& c) -> Value {
-          auto* n = num(c.args, 0);
-          if (!n || boost::multiprecision::floor(*n) != *n) return {};
-          return boost::multiprecision::fmod(*n, Decimal(2)) == 0;
-        },
-        1}},
-      {"get value",
-       {{"m", "key"},
-        [](const BuiltinCall& c) -> Value {
-          auto* ctx = c.args[0].context();
-          auto* k = str(c.args, 1);
-          if (!ctx || !k || !spend(ctx->size())) return {};
-          for (const auto& [key, v] : *ctx)
-            if (key == *k) return v;
-          return {};
-        },
-        2}},
-      {"get entries",
-       {{"m"},
-        [](const BuiltinCall& c) -> Value {
-          auto* ctx = c.args[0].context();
-          if (!ctx || !spend(ctx->size())) return {};
-          List out;
-          out.reserve(ctx->size());
-          for (const auto& [k, v] : *ctx)
-            out.push_back(Value(Context{{"key", Value(k)}, {"value", v}}));
-          return out;
-        },
-        1}},
-      {"day of week",
-       {{"date"},
-        [](const BuiltinCall& c) -> Value {
-          static const char* names[] = {"Monday", "Tuesday",  "Wednesday", "Thursday",
-                                        "Friday", "Saturday", "Sunday"};
-          std::int64_t days;
-          if (auto* date = c.args[0].get<Date>())
-            days = date->days;
-          else if (auto* dt = c.args[0].get<DateTime>())
-            days = dt->millis / kDayMs;
-          else
-            return {};
-          return std::string(names[((days % 7) + 7 + 3) % 7]);
-        },
-        1}},
   };
+  add_numeric_builtins(t);
   add_text_builtins(t);
   add_list_builtins(t);
+  add_stats_builtins(t);
+  add_temporal_builtins(t);
+  add_context_builtins(t);
   return t;
 }
 
@@ -324,31 +231,45 @@ const BuiltinTable& table() {
 
 }  // namespace
 
-const std::vector<std::string_view>* builtin_params(std::string_view name) {
+bool is_builtin(std::string_view name) { return table().count(name) != 0; }
+
+std::optional<std::vector<std::size_t>> builtin_slots(std::string_view name,
+                                                      const std::vector<std::string>& names) {
   auto it = table().find(name);
-  return it == table().end() ? nullptr : &it->second.params;
+  if (it == table().end()) return std::nullopt;
+  auto fits = [&](const std::vector<std::string_view>& params) {
+    std::optional<std::vector<std::size_t>> slots(std::in_place);
+    for (const auto& n : names) {
+      auto at = std::find(params.begin(), params.end(), n);
+      if (at == params.end()) return std::optional<std::vector<std::size_t>>();
+      slots->push_back(static_cast<std::size_t>(at - params.begin()));
+    }
+    return slots;
+  };
+  if (auto s = fits(it->second.params)) return s;
+  for (const auto& other : it->second.other_params)
+    if (auto s = fits(other)) return s;
+  return std::nullopt;
 }
 
 Value call_builtin(std::string_view name, const BuiltinCall& call) {
   auto it = table().find(name);
   if (it == table().end() || call.args.size() < it->second.min_args) return {};
-  if (!it->second.params.empty() && call.args.size() > it->second.params.size() &&
-      !it->second.variadic)
-    return {};
+  std::size_t most = it->second.params.size();
+  for (const auto& other : it->second.other_params) most = std::max(most, other.size());
+  if (call.args.size() > most && !it->second.variadic) return {};
   return it->second.fn(call);
 }
 
 Value date_from_string(std::string_view text) {
-  if (text.size() != 10) return {};
-  auto dt = iso8601::parse_date_time(text);
-  if (!dt) return {};
-  return Value(Date{dt->epoch_millis / kDayMs - (dt->epoch_millis % kDayMs < 0)});
+  auto dt = date_time_from_text(text);
+  if (!dt || text.find('T') != std::string_view::npos) return {};
+  return Value(Date{dt->millis / kDayMs - (dt->millis % kDayMs < 0)});
 }
 
 Value date_time_from_string(std::string_view text) {
-  auto dt = iso8601::parse_date_time(text);
-  if (!dt) return {};
-  return Value(DateTime{dt->epoch_millis, dt->has_zone});
+  auto dt = date_time_from_text(text);
+  return dt ? Value(*dt) : Value();
 }
 
 Value duration_from_string(std::string_view text) {

@@ -12,14 +12,6 @@ namespace {
 
 using Args = std::vector<Value>;
 
-// FEEL list functions accept one list or the items as arguments: max(1, 2) = max([1, 2]).
-// `storage` holds the items in the second case.
-const List* items(const Args& a, List& storage) {
-  if (a.size() == 1 && a[0].list()) return a[0].list();
-  storage = a;
-  return &storage;
-}
-
 // A hash that agrees with FEEL equality (equal values hash alike): numbers by their nearest
 // double, contexts independently of the order of their entries.
 std::size_t hash_of(const Value& v) {
@@ -314,6 +306,52 @@ void add_list_builtins(BuiltinTable& t) {
                 },
                 1,
                 true};
+  t["list replace"] = {
+      {"list", "position", "newItem"},
+      [](const BuiltinCall& c) -> Value {
+        auto* l = lst(c.args, 0);
+        if (!l || c.args.size() < 3 || !spend(l->size())) return {};
+        List out = *l;
+        if (c.args[1].function()) {  // list replace(list, match, newItem): match(item, newItem)
+          if (!c.invoke) return {};
+          for (auto& item : out) {
+            Value hit = c.invoke(c.args[1], List{item, c.args[2]});
+            auto* b = hit.get<bool>();
+            if (!b) return {};
+            if (*b) item = c.args[2];
+          }
+          return out;
+        }
+        auto p = position(c.args, 1);
+        if (!p) return {};
+        const auto n = static_cast<std::int64_t>(l->size());
+        const std::int64_t at = zero_based(*p, n);
+        if (*p == 0 || at < 0 || at >= n) return {};
+        out[static_cast<std::size_t>(at)] = c.args[2];
+        return out;
+      },
+      3,
+      false,
+      {{"list", "match", "newItem"}}};
+  // sort(list, precedes): stable; precedes(a, b) is true when a comes first. Each comparison
+  // is a call of precedes and pays for its evaluation.
+  t["sort"] = {{"list", "precedes"},
+               [](const BuiltinCall& c) -> Value {
+                 auto* l = lst(c.args, 0);
+                 if (!l || !c.args[1].function() || !c.invoke || !spend(l->size())) return {};
+                 List out = *l;
+                 bool ok = true;
+                 std::stable_sort(out.begin(), out.end(), [&](const Value& a, const Value& b) {
+                   if (!ok || (current_budget() && current_budget()->exhausted())) return false;
+                   Value r = c.invoke(c.args[1], List{a, b});
+                   auto* yes = r.get<bool>();
+                   if (!yes) ok = false;
+                   return yes && *yes;
+                 });
+                 if (!ok || (current_budget() && current_budget()->exhausted())) return {};
+                 return out;
+               },
+               2};
   t["flatten"] = {{"list"},
                   [](const BuiltinCall& c) -> Value {
                     auto* l = lst(c.args, 0);

@@ -47,16 +47,51 @@ bool two_texts(const Args& a, const std::string*& s, const std::string*& m) {
   return s && m && spend_text(s->size() + m->size());
 }
 
-Value ascii_case(const Args& a, bool upper) {
+// Simple (one-to-one) case mapping for the alphabets of Europe: ASCII, Latin-1 (å, ä, ö, ß
+// stays), Latin Extended-A, Greek and Cyrillic. Other characters are left as they are.
+char32_t change_case(char32_t c, bool upper) {
+  auto shift = [&](char32_t lo_first, char32_t lo_last, char32_t up_first) -> char32_t {
+    const char32_t up_last = up_first + (lo_last - lo_first);
+    if (upper && c >= lo_first && c <= lo_last) return c - lo_first + up_first;
+    if (!upper && c >= up_first && c <= up_last) return c - up_first + lo_first;
+    return 0;
+  };
+  if (c < 0x80) {
+    if (char32_t r = shift(U'a', U'z', U'A')) return r;
+    return c;
+  }
+  if (c == 0xD7 || c == 0xF7) return c;  // × and ÷
+  if (char32_t r = shift(0xE0, 0xFE, 0xC0)) return r;
+  if (upper && c == 0xFF) return 0x178;
+  if (!upper && c == 0x178) return 0xFF;
+  // Latin Extended-A: pairs (upper even, lower odd), except around ı and ŉ.
+  if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177)) {
+    const bool is_upper = c % 2 == 0;
+    if (upper && !is_upper) return c - 1;
+    if (!upper && is_upper) return c + 1;
+    return c;
+  }
+  if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E)) {
+    const bool is_upper = c % 2 == 1;
+    if (upper && !is_upper) return c - 1;
+    if (!upper && is_upper) return c + 1;
+    return c;
+  }
+  if (c == 0x3C2) return upper ? 0x3A3 : c;  // final sigma
+  if (c != 0x3A2 && c != 0x3C2) {
+    if (char32_t r = shift(0x3B1, 0x3C9, 0x391)) return r;
+  }
+  if (char32_t r = shift(0x430, 0x44F, 0x410)) return r;
+  if (char32_t r = shift(0x450, 0x45F, 0x400)) return r;
+  return c;
+}
+
+Value letter_case(const Args& a, bool upper) {
   auto* s = str(a, 0);
   if (!s || !spend_text(s->size())) return {};
-  std::string r = *s;
-  for (auto& ch : r) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (upper && c >= 'a' && c <= 'z') ch = static_cast<char>(c - 32);
-    if (!upper && c >= 'A' && c <= 'Z') ch = static_cast<char>(c + 32);
-  }
-  return r;
+  std::u32string u = decode(*s);
+  for (auto& ch : u) ch = change_case(ch, upper);
+  return encode(u);
 }
 
 // The regular expression of a built-in call (`pattern` at index p, XPath flags at index f).
@@ -105,9 +140,10 @@ void add_text_builtins(BuiltinTable& t) {
                                                             : Value();
                         },
                         1};
-  // ASCII letters only (feelin and the spec change every letter; see docs/feel.md).
-  t["upper case"] = {{"string"}, [](const BuiltinCall& c) { return ascii_case(c.args, true); }, 1};
-  t["lower case"] = {{"string"}, [](const BuiltinCall& c) { return ascii_case(c.args, false); }, 1};
+  // The alphabets of Europe (change_case); see docs/feel.md.
+  t["upper case"] = {{"string"}, [](const BuiltinCall& c) { return letter_case(c.args, true); }, 1};
+  t["lower case"] = {
+      {"string"}, [](const BuiltinCall& c) { return letter_case(c.args, false); }, 1};
   t["substring before"] = {{"string", "match"},
                            [](const BuiltinCall& c) -> Value {
                              const std::string *s, *m;

@@ -2,6 +2,7 @@
 // node costs a step of the evaluation's Budget, and the nesting of evaluation and of the values
 // built is bounded, so no expression over any variables runs away or overflows the stack.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <mutex>
 #include <unordered_map>
@@ -174,7 +175,7 @@ class Evaluator {
     const Value base = eval(*n.kids[0]);
     if (n.op == Op::Path) return path(base, n.name);
     if (n.op == Op::Filter) return filter(base, *n.kids[1]);
-    return instance_of(base, n.name);
+    return instance_of(base, *n.type);
   }
 
   [[gnu::noinline]] Value list_literal(const Node& n) {
@@ -314,12 +315,17 @@ class Evaluator {
     if (auto* x = base.get<Date>())
       date_parts(x->days);
     else if (auto* t = base.get<DateTime>()) {
-      std::int64_t days = t->millis / 86'400'000 - (t->millis % 86'400'000 < 0);
-      std::int64_t rest = t->millis - days * 86'400'000;
+      const std::int64_t local = local_millis(*t);
+      std::int64_t days = local / 86'400'000 - (local % 86'400'000 < 0);
+      std::int64_t rest = local - days * 86'400'000;
       date_parts(days);
       if (name == "hour") return Value(Decimal(rest / 3'600'000));
       if (name == "minute") return Value(Decimal(rest / 60'000 % 60));
       if (name == "second") return Value(Decimal(rest / 1000 % 60));
+      if (name == "time offset")
+        return t->has_zone ? Value(DayTimeDuration{std::int64_t{t->offset_seconds} * 1000})
+                           : Value();
+      if (name == "timezone") return t->zone ? Value(*t->zone) : Value();
     } else if (auto* tm = base.get<Time>()) {
       if (name == "hour") return Value(Decimal(tm->millis / 3'600'000));
       if (name == "minute") return Value(Decimal(tm->millis / 60'000 % 60));
@@ -327,6 +333,7 @@ class Evaluator {
       if (name == "time offset")
         return tm->has_zone ? Value(DayTimeDuration{std::int64_t{tm->offset_seconds} * 1000})
                             : Value();
+      if (name == "timezone") return tm->zone ? Value(*tm->zone) : Value();
       return {};
     } else if (auto* dt = base.get<DayTimeDuration>()) {
       if (name == "days") return Value(Decimal(dt->millis / 86'400'000));
@@ -481,10 +488,41 @@ class Evaluator {
     return Value(std::shared_ptr<const Function>(std::move(f)));
   }
 
-  static Value instance_of(const Value& v, const std::string& type) {
-    if (type == "Any") return !v.is_null();
-    if (type == "Null") return v.is_null();
-    return v.type_name() == type;
+  // Does `v` conform to `type` (DMN 1.5 §10.3.2.9.4)? A list conforms to list<T> when every
+  // item does; a context to context<a: T> when it has an entry a that does (more entries are
+  // allowed); a function to function<...> -> R when it takes as many parameters.
+  Value instance_of(const Value& v, const TypeSpec& type) {
+    if (type.name == "Any") return !v.is_null();
+    if (type.name == "Null") return v.is_null();
+    if (v.is_null()) return false;
+    if (!type.generic) return v.type_name() == type.name;
+    if (type.name == "list") {
+      const List* l = v.list();
+      if (!l || !budget_.spend(l->size())) return false;
+      for (const auto& item : *l)
+        if (!is_true(instance_of(item, type.args[0]))) return false;
+      return true;
+    }
+    if (type.name == "range") {
+      const Range* r = v.range();
+      if (!r) return false;
+      return (r->start.is_null() || is_true(instance_of(r->start, type.args[0]))) &&
+             (r->end.is_null() || is_true(instance_of(r->end, type.args[0])));
+    }
+    if (type.name == "context") {
+      const Context* c = v.context();
+      if (!c) return false;
+      for (std::size_t i = 0; i < type.field_names.size(); ++i) {
+        const Value* entry = find_entry(*c, type.field_names[i]);
+        if (!entry || !is_true(instance_of(*entry, type.args[i]))) return false;
+      }
+      return true;
+    }
+    if (type.name == "function") {
+      const Function* f = v.function();
+      return f && f->params.size() + 1 == type.args.size();
+    }
+    return false;
   }
 
   // Calls a user-defined function with positional arguments. REQUIRES: `f` outlives the call.
@@ -500,55 +538,48 @@ class Evaluator {
     return out;
   }
 
-  // sort(list, precedes): a stable sort by a user function (precedes(a, b) is true when a
-  // comes first).
-  Value sort(const Node& n) {
-    if (n.kids.size() != 2 || !n.names.empty()) return {};
-    Value list = eval(*n.kids[0]);
-    Value fn = eval(*n.kids[1]);
-    if (!list.list() || !fn.function() || !budget_.spend(list.list()->size())) return {};
-    List items = *list.list();
-    bool ok = true;
-    std::stable_sort(items.begin(), items.end(), [&](const Value& a, const Value& b) {
-      if (!ok || budget_.exhausted()) return false;
-      Value r = invoke(*fn.function(), List{a, b});
-      if (!r.get<bool>()) ok = false;
-      return is_true(r);
-    });
-    return ok ? Value(std::move(items)) : Value();
-  }
-
+  // Calls built-ins by name, and function values: a name bound to one, or any expression that
+  // gives one ((function(a, b) a + b)(1, 2), ctx.f(x)).
   Value call(const Node& n) {
-    const auto* params = builtin_params(n.name);
-    if (!params) {
-      if (n.name == "sort") return sort(n);
-      const Value* fn = lookup(n.name);
-      if (!fn || !fn->function()) return {};
-      const Value keep = *fn;  // the function value may live in a frame that eval changes
-      const Function& f = *keep.function();
-      List args(f.params.size());
-      const std::size_t positional = n.kids.size() - n.names.size();
-      for (std::size_t i = 0; i < positional && i < args.size(); ++i) args[i] = eval(*n.kids[i]);
+    const bool dynamic = n.name.empty();
+    const std::size_t first = dynamic ? 1 : 0;  // kids[0] is the callee when dynamic
+    const std::size_t positional = n.kids.size() - first - n.names.size();
+    if (!dynamic && is_builtin(n.name)) {
+      auto slots = builtin_slots(n.name, n.names);
+      if (!slots) return {};
+      BuiltinCall c;
+      c.now_millis = options_.now_millis ? options_.now_millis() : 0;
+      c.invoke = [this](const Value& fn, const List& args) -> Value {
+        const Value keep = fn;
+        return keep.function() ? invoke(*keep.function(), args) : Value();
+      };
+      for (std::size_t i = 0; i < positional; ++i) c.args.push_back(eval(*n.kids[i]));
       for (std::size_t i = 0; i < n.names.size(); ++i) {
-        auto it = std::find(f.params.begin(), f.params.end(), n.names[i]);
-        if (it == f.params.end()) return {};
-        args[static_cast<std::size_t>(it - f.params.begin())] = eval(*n.kids[positional + i]);
+        const std::size_t slot = (*slots)[i];
+        if (slot < positional) return {};  // given twice
+        if (c.args.size() <= slot) c.args.resize(slot + 1);
+        c.args[slot] = eval(*n.kids[positional + i]);
       }
-      return invoke(f, args);
+      if (budget_.exhausted()) return {};
+      return call_builtin(n.name, c);
     }
-    BuiltinCall c;
-    c.now_millis = options_.now_millis ? options_.now_millis() : 0;
-    const std::size_t positional = n.kids.size() - n.names.size();
-    for (std::size_t i = 0; i < positional; ++i) c.args.push_back(eval(*n.kids[i]));
+    Value keep;  // the function value may live in a frame that eval changes
+    if (dynamic) {
+      keep = eval(*n.kids[0]);
+    } else if (const Value* fn = lookup(n.name)) {
+      keep = *fn;
+    }
+    if (!keep.function()) return {};
+    const Function& f = *keep.function();
+    if (positional > f.params.size()) return {};
+    List args(f.params.size());
+    for (std::size_t i = 0; i < positional; ++i) args[i] = eval(*n.kids[first + i]);
     for (std::size_t i = 0; i < n.names.size(); ++i) {
-      auto it = std::find(params->begin(), params->end(), n.names[i]);
-      if (it == params->end()) return {};
-      const auto slot = static_cast<std::size_t>(it - params->begin());
-      if (c.args.size() <= slot) c.args.resize(slot + 1);
-      c.args[slot] = eval(*n.kids[positional + i]);
+      auto it = std::find(f.params.begin(), f.params.end(), n.names[i]);
+      if (it == f.params.end()) return {};
+      args[static_cast<std::size_t>(it - f.params.begin())] = eval(*n.kids[first + positional + i]);
     }
-    if (budget_.exhausted()) return {};
-    return call_builtin(n.name, c);
+    return invoke(f, args);
   }
 
   // The result as JSON must fit max_result_bytes; shared parts count each time they occur (as
@@ -607,6 +638,70 @@ Failure shifted(Error err, std::size_t offset) {
 }
 
 }  // namespace
+
+namespace {
+
+// range(from) accepts literal endpoints only: numbers, strings, booleans, @"..." and calls of
+// the conversion functions on literals (date("2024-01-01")).
+bool literal_endpoint(const Node& n) {
+  if (n.op == Op::Literal) return !n.literal.range();
+  if (n.op == Op::Neg) return literal_endpoint(*n.kids[0]);
+  if (n.op != Op::Call || !n.names.empty()) return false;
+  static const std::array<std::string_view, 6> conversions{
+      "date", "time", "date and time", "duration", "number", "years and months duration"};
+  if (std::find(conversions.begin(), conversions.end(), n.name) == conversions.end()) return false;
+  return std::all_of(n.kids.begin(), n.kids.end(),
+                     [](const auto& k) { return literal_endpoint(*k); });
+}
+
+}  // namespace
+
+Value range_from_string(std::string_view text) {
+  auto root = parse_unary_tests(text);
+  if (!root || (*root)->op != Op::TestList || (*root)->kids.size() != 1) return {};
+  const Node& t = *(*root)->kids[0];
+  const Value empty{Context{}};
+  const ContextScope scope(empty);
+  EvalOptions options;
+  options.budget = current_budget();
+  auto constant = [&](const Node& n) -> std::optional<Value> {
+    if (!literal_endpoint(n)) return std::nullopt;
+    Evaluator ev(scope, options);
+    return ev.eval(n);
+  };
+  auto r = std::make_shared<Range>();
+  if (t.op == Op::Literal && t.literal.range()) {
+    *r = *t.literal.range();
+  } else if (t.op == Op::RangeLit) {
+    auto a = constant(*t.kids[0]), b = constant(*t.kids[1]);
+    if (!a || !b) return {};
+    *r = Range{*a, *b, t.start_included, t.end_included};
+  } else if (t.kids.size() == 2 && t.kids[0]->op == Op::Input) {
+    auto x = constant(*t.kids[1]);
+    if (!x || x->is_null()) return {};
+    switch (t.op) {
+      case Op::Lt:
+      case Op::Le:
+        *r = Range{Value(), *x, false, t.op == Op::Le};
+        break;
+      case Op::Gt:
+      case Op::Ge:
+        *r = Range{*x, Value(), t.op == Op::Ge, false};
+        break;
+      case Op::Eq:
+        *r = Range{*x, *x, true, true};
+        break;
+      default:
+        return {};
+    }
+  } else {
+    return {};
+  }
+  // Both ends of one type (or unbounded); FEEL has no range of mixed types.
+  if (!r->start.is_null() && !r->end.is_null() && !compare(r->start, r->end)) return {};
+  if (r->start.is_null() && r->end.is_null()) return {};
+  return Value(std::shared_ptr<const Range>(std::move(r)));
+}
 
 bool looks_like_expression(std::string_view text) {
   return !text.empty() &&

@@ -1,4 +1,4 @@
-// FEEL parsing: tokens, then one function per precedence level.
+// FEEL parsing: tokens (lexer.hpp), then one function per precedence level.
 #include "expr/parser.hpp"
 
 #include <algorithm>
@@ -10,197 +10,10 @@
 
 #include "expr/builtins.hpp"
 #include "expr/feel.hpp"
-#include "expr/utf8.hpp"
+#include "expr/lexer.hpp"
 
 namespace elva::expr {
 namespace {
-
-enum class Tok { Number, String, Name, Symbol, End };
-
-struct Token {
-  Tok kind = Tok::End;
-  std::string text;
-  std::size_t pos = 0;
-};
-
-// Built-in functions whose names contain spaces; matched only when followed by '('.
-constexpr std::array<std::string_view, 25> kMultiWordFunctions{
-    "date and time",   "years and months duration",
-    "string length",   "upper case",
-    "lower case",      "substring before",
-    "substring after", "starts with",
-    "ends with",       "list contains",
-    "index of",        "distinct values",
-    "insert before",   "string join",
-    "get value",       "get entries",
-    "day of week",     "day of year",
-    "month of year",   "week of year",
-    "round up",        "round down",
-    "round half up",   "round half down",
-    "is defined"};
-
-bool name_start(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
-         static_cast<unsigned char>(c) >= 0x80;
-}
-bool name_char(char c) { return name_start(c) || std::isdigit(static_cast<unsigned char>(c)); }
-
-class Lexer {
- public:
-  explicit Lexer(std::string_view s, bool juel = false) : s_(s), juel_(juel) {}
-
-  Result<std::vector<Token>> run() {
-    std::vector<Token> out;
-    while (true) {
-      while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
-      if (i_ >= s_.size()) break;
-      if (s_.compare(i_, 2, "//") == 0) {
-        while (i_ < s_.size() && s_[i_] != '\n') ++i_;
-        continue;
-      }
-      if (s_.compare(i_, 2, "/*") == 0) {
-        auto end = s_.find("*/", i_ + 2);
-        if (end == std::string_view::npos) return error(i_, "unterminated comment");
-        i_ = end + 2;
-        continue;
-      }
-      const std::size_t start = i_;
-      const char c = s_[i_];
-      if (std::isdigit(static_cast<unsigned char>(c)) ||
-          (c == '.' && i_ + 1 < s_.size() &&
-           std::isdigit(static_cast<unsigned char>(s_[i_ + 1])))) {
-        while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-        if (i_ + 1 < s_.size() && s_[i_] == '.' &&
-            std::isdigit(static_cast<unsigned char>(s_[i_ + 1]))) {
-          ++i_;
-          while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-        }
-        out.push_back({Tok::Number, std::string(s_.substr(start, i_ - start)), start});
-      } else if (c == '"' || (juel_ && c == '\'')) {
-        auto str = string_literal();
-        if (!str) return fail(str.error());
-        out.push_back({Tok::String, *str, start});
-      } else if (name_start(c)) {
-        while (i_ < s_.size() && name_char(s_[i_])) ++i_;
-        std::string word = juel_ ? std::string(s_.substr(start, i_ - start)) : multi_word(start);
-        if (juel_) {  // JUEL's word operators
-          static const std::pair<std::string_view, std::string_view> ops[] = {
-              {"eq", "="},  {"ne", "!="}, {"lt", "<"}, {"gt", ">"},
-              {"le", "<="}, {"ge", ">="}, {"div", "/"}};
-          bool op = false;
-          for (auto [w, sym] : ops)
-            if (word == w) {
-              out.push_back({Tok::Symbol, std::string(sym), start});
-              op = true;
-            }
-          if (op) continue;
-          if (word == "mod")
-            return error(start, "the JUEL operator 'mod' is not supported; use FEEL modulo(a, b)");
-        }
-        out.push_back({Tok::Name, word, start});
-      } else {
-        static constexpr std::array<std::string_view, 8> two{
-            "**", "..", "<=", ">=", "!=", "&&", "||", "=="};
-        std::string sym(1, c);
-        for (auto t : two)
-          if (s_.compare(i_, 2, t) == 0) sym = std::string(t);
-        if (sym.size() == 1 &&
-            std::string_view("+-*/=<>!()[]{},.:?@").find(c) == std::string_view::npos) {
-          return error(i_, std::string("unexpected character '") + c + "'");
-        }
-        i_ += sym.size();
-        out.push_back({Tok::Symbol, sym, start});
-      }
-    }
-    out.push_back({Tok::End, "", s_.size()});
-    return out;
-  }
-
- private:
-  Failure error(std::size_t pos, std::string msg) {
-    Error e{Errc::ExpressionError, std::move(msg), {}};
-    e.with("col", std::to_string(pos + 1));
-    return fail(std::move(e));
-  }
-
-  // After the 'u' or 'U' of an escape: `digits` hex digits; a \uD800-\uDBFF followed by a
-  // \uDC00-\uDFFF is one character. Moves past what it read.
-  std::optional<std::uint32_t> code_point_escape(int digits) {
-    auto hex = [&](std::size_t at, int count) -> std::optional<std::uint32_t> {
-      if (at + static_cast<std::size_t>(count) > s_.size()) return std::nullopt;
-      std::uint32_t v = 0;
-      for (int k = 0; k < count; ++k) {
-        const char c = s_[at + static_cast<std::size_t>(k)];
-        const int d = c >= '0' && c <= '9'   ? c - '0'
-                      : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                      : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                             : -1;
-        if (d < 0) return std::nullopt;
-        v = v * 16 + static_cast<std::uint32_t>(d);
-      }
-      return v;
-    };
-    auto cp = hex(i_ + 1, digits);
-    if (!cp || *cp > 0x10FFFF) return std::nullopt;
-    i_ += 1 + static_cast<std::size_t>(digits);
-    if (digits == 4 && *cp >= 0xD800 && *cp <= 0xDBFF && s_.compare(i_, 2, "\\u") == 0) {
-      if (auto low = hex(i_ + 2, 4); low && *low >= 0xDC00 && *low <= 0xDFFF) {
-        i_ += 6;
-        return 0x10000 + ((*cp - 0xD800) << 10) + (*low - 0xDC00);
-      }
-    }
-    if (*cp >= 0xD800 && *cp <= 0xDFFF) return std::nullopt;  // a lone surrogate is no character
-    return cp;
-  }
-
-  Result<std::string> string_literal() {
-    const std::size_t start = i_;
-    const char quote = s_[i_++];
-    std::string out;
-    while (i_ < s_.size() && s_[i_] != quote) {
-      if (s_[i_] == '\\' && i_ + 1 < s_.size()) {
-        const char n = s_[++i_];
-        if (n == 'u' ||
-            n == 'U') {  // \uXXXX (UTF-16, pairs combined) and \UXXXXXX (DMN 1.3, rule 65)
-          auto cp = code_point_escape(n == 'u' ? 4 : 6);
-          if (!cp)
-            return error(i_ - 1, "\\" + std::string(1, n) + " needs " + (n == 'u' ? "4" : "6") +
-                                     " hex digits of a Unicode character");
-          utf8_append(out, static_cast<char32_t>(*cp));
-          continue;
-        }
-        out += n == 'n' ? '\n' : n == 't' ? '\t' : n == 'r' ? '\r' : n;
-        ++i_;
-        continue;
-      }
-      out += s_[i_++];
-    }
-    if (i_ >= s_.size()) return error(start, "unterminated string");
-    ++i_;
-    return out;
-  }
-
-  // Extends the name just read to the longest multi-word built-in followed by '('.
-  std::string multi_word(std::size_t start) {
-    std::string best(s_.substr(start, i_ - start));
-    for (auto fn : kMultiWordFunctions) {
-      if (s_.compare(start, fn.size(), fn) != 0) continue;
-      std::size_t j = start + fn.size();
-      if (j < s_.size() && name_char(s_[j])) continue;
-      std::size_t k = j;
-      while (k < s_.size() && s_[k] == ' ') ++k;
-      if (k < s_.size() && s_[k] == '(' && fn.size() > best.size()) {
-        best = std::string(fn);
-        i_ = j;
-      }
-    }
-    return best;
-  }
-
-  std::string_view s_;
-  bool juel_ = false;
-  std::size_t i_ = 0;
-};
 
 NodePtr node(Op op, std::size_t pos) {
   auto n = std::make_unique<Node>();
@@ -449,14 +262,11 @@ class Parser {
       next();
       auto n = node(Op::InstanceOf, at);
       adopt(*n, std::move(*left));
-      std::string type;
-      while (peek().kind == Tok::Name && !is_name("and")) {
-        type += (type.empty() ? "" : " ") + next().text;
-        if (is_name("and") && (type == "date" || type == "days" || type == "years"))
-          type += " " + next().text;
-      }
-      if (type.empty()) return error("expected a type name after 'instance of'");
-      n->name = type;
+      if (peek().kind != Tok::Name) return error("expected a type name after 'instance of'");
+      auto type = type_spec();
+      if (!type) return fail(type.error());
+      n->name = type->name;
+      n->type = std::make_shared<const TypeSpec>(std::move(*type));
       return n;
     }
     return left;
@@ -600,14 +410,19 @@ class Parser {
         if (!filter) return filter;
         if (!expect("]")) return error("expected ']' to close the filter");
         base = binary(Op::Filter, std::move(*base), std::move(*filter), at);
-      } else if (is_sym("(") && ((*base)->op == Op::Name)) {
+      } else if (is_sym("(") && ((*base)->op == Op::Name || (!juel_ && callable((*base)->op)))) {
         const std::size_t at = next().pos;
         auto n = node(Op::Call, at);
-        n->name = (*base)->name;
+        if ((*base)->op == Op::Name)
+          n->name = (*base)->name;
+        else
+          adopt(*n, std::move(*base));  // the callee: (function(a) a + 1)(2), ctx.f(x)
         if (!is_sym(")")) {
           do {
-            if (peek().kind == Tok::Name && peek(1).text == ":") {
-              n->names.push_back(next().text);
+            if (std::size_t words = argument_name_words()) {  // start position: 2
+              std::string name = next().text;
+              for (std::size_t w = 1; w < words; ++w) name += " " + next().text;
+              n->names.push_back(std::move(name));
               next();
             } else if (!n->names.empty()) {
               return error("positional arguments cannot follow named ones");
@@ -617,13 +432,76 @@ class Parser {
             adopt(*n, std::move(*arg));
           } while (expect(","));
         }
-        if (!expect(")")) return error("expected ')' to close the call of " + n->name + "()");
+        if (!expect(")"))
+          return error("expected ')' to close the call of " +
+                       (n->name.empty() ? std::string("the function") : n->name + "()"));
         base = std::move(n);
       } else {
         break;
       }
     }
     return base;
+  }
+
+  // What a FEEL call may apply to besides a name (JUEL's method calls, such as
+  // execution.getVariable('x'), stay syntax errors).
+  static bool callable(Op op) {
+    return op == Op::FunctionDef || op == Op::Path || op == Op::Filter || op == Op::Call;
+  }
+
+  // How many name tokens before a ':' start the next argument (a named one); 0 if none do.
+  std::size_t argument_name_words() const {
+    std::size_t k = 0;
+    while (peek(k).kind == Tok::Name) ++k;
+    return k > 0 && peek(k).kind == Tok::Symbol && peek(k).text == ":" ? k : 0;
+  }
+
+  // A type: number, date and time, days and time duration, list<T>, context<a: T, b: U>,
+  // range<T>, function<T, U> -> R (DMN 1.5 §10.3.2.9).
+  Result<TypeSpec> type_spec() {
+    Nesting nesting(nesting_);
+    if (nesting.too_deep()) return too_deep();
+    if (peek().kind != Tok::Name) return error("expected a type name");
+    TypeSpec t;
+    t.name = next().text;
+    if ((t.name == "date" || t.name == "days" || t.name == "years") && is_name("and") &&
+        (peek(1).text == "time" || peek(1).text == "months")) {
+      t.name += " " + next().text;
+      const std::size_t more = t.name == "date and" ? 1 : 2;  // time | time/months duration
+      for (std::size_t k = 0; k < more && peek().kind == Tok::Name; ++k)
+        t.name += " " + next().text;
+    }
+    const bool generic =
+        t.name == "list" || t.name == "range" || t.name == "context" || t.name == "function";
+    if (!generic || !is_sym("<")) return t;
+    next();
+    t.generic = true;
+    if (!is_sym(">")) {
+      do {
+        if (t.name == "context") {
+          std::string field;
+          while (peek().kind == Tok::Name || peek().kind == Tok::String)
+            field += (field.empty() ? "" : " ") + next().text;
+          if (field.empty() || !expect(":")) return error("expected 'name: type' in context<...>");
+          t.field_names.push_back(std::move(field));
+        }
+        auto arg = type_spec();
+        if (!arg) return arg;
+        t.args.push_back(std::move(*arg));
+      } while (expect(","));
+    }
+    if (!expect(">")) return error("expected '>' to close the type");
+    if ((t.name == "list" || t.name == "range") && t.args.size() != 1)
+      return error("expected one type in " + t.name + "<...>");
+    if (t.name == "function") {
+      if (!is_sym("-") || peek(1).text != ">") return error("expected '->' and a result type");
+      next();
+      next();
+      auto result = type_spec();
+      if (!result) return result;
+      t.args.push_back(std::move(*result));
+    }
+    return t;
   }
 
   static Value temporal_literal(const std::string& text) {
@@ -643,8 +521,8 @@ class Parser {
         if (peek().kind != Tok::Name) return error("expected a parameter name");
         n->names.push_back(next().text);
         if (expect(":")) {  // a parameter type: accepted, not checked
-          if (peek().kind != Tok::Name) return error("expected a type after ':'");
-          next();
+          auto type = type_spec();
+          if (!type) return fail(type.error());
         }
       } while (expect(","));
     }
@@ -790,21 +668,21 @@ Failure too_long(std::string_view text) {
 
 Result<NodePtr> parse_expression(std::string_view text) {
   if (text.size() > kMaxExpressionBytes) return too_long(text);
-  auto tokens = Lexer(text).run();
+  auto tokens = tokenize(text);
   if (!tokens) return fail(tokens.error());
   return Parser(std::move(*tokens)).whole_expression();
 }
 
 Result<NodePtr> parse_juel(std::string_view text) {
   if (text.size() > kMaxExpressionBytes) return too_long(text);
-  auto tokens = Lexer(text, true).run();
+  auto tokens = tokenize(text, true);
   if (!tokens) return fail(tokens.error());
   return Parser(std::move(*tokens), true).whole_expression();
 }
 
 Result<NodePtr> parse_unary_tests(std::string_view text) {
   if (text.size() > kMaxExpressionBytes) return too_long(text);
-  auto tokens = Lexer(text).run();
+  auto tokens = tokenize(text);
   if (!tokens) return fail(tokens.error());
   return Parser(std::move(*tokens)).whole_unary_tests();
 }

@@ -1,5 +1,5 @@
-// FEEL lexer and recursive-descent parser (grammar of DMN 1.3 chapter 10, without function
-// definitions). Multi-word built-in names ("string length(") are single names.
+// FEEL recursive-descent parser (grammar of DMN 1.5 chapter 10) over the tokens of lexer.hpp,
+// in which multi-word built-in names ("string length(") are single names.
 #pragma once
 
 #include <string_view>

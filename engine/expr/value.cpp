@@ -9,6 +9,7 @@
 
 #include "expr/budget.hpp"
 #include "expr/number.hpp"
+#include "expr/time_zone.hpp"
 
 namespace elva::expr {
 
@@ -79,14 +80,28 @@ std::string date_to_string(Date d) {
   std::int64_t y;
   unsigned m, day;
   civil_from_days(d.days, y, m, day);
-  char b[32];
-  std::snprintf(b, sizeof b, "%04lld-%02u-%02u", static_cast<long long>(y), m, day);
+  char b[40];
+  std::snprintf(b, sizeof b, "%s%04lld-%02u-%02u", y < 0 ? "-" : "",
+                static_cast<long long>(y < 0 ? -y : y), m, day);
   return b;
 }
 
+namespace {
+std::string offset_text(std::int32_t offset_seconds) {
+  if (offset_seconds == 0) return "Z";
+  const std::int32_t off = offset_seconds < 0 ? -offset_seconds : offset_seconds;
+  std::string out = std::string(offset_seconds < 0 ? "-" : "+") +
+                    two(static_cast<unsigned>(off / 3600)) + ":" +
+                    two(static_cast<unsigned>(off / 60 % 60));
+  if (off % 60) out += ":" + two(static_cast<unsigned>(off % 60));
+  return out;
+}
+}  // namespace
+
 std::string date_time_to_string(DateTime dt) {
   const std::int64_t day_ms = 86'400'000;
-  std::int64_t days = dt.millis / day_ms, rest = dt.millis % day_ms;
+  const std::int64_t local = local_millis(dt);
+  std::int64_t days = local / day_ms, rest = local % day_ms;
   if (rest < 0) {
     rest += day_ms;
     --days;
@@ -100,7 +115,25 @@ std::string date_time_to_string(DateTime dt) {
     std::snprintf(b, sizeof b, ".%03u", static_cast<unsigned>(rest % 1000));
     out += b;
   }
-  return out + (dt.has_zone ? "Z" : "");
+  if (!dt.has_zone) return out;
+  if (dt.zone) return out + "@" + *dt.zone;
+  return out + offset_text(dt.offset_seconds);
+}
+
+DateTime in_zone_of(std::int64_t utc, const DateTime& like) {
+  DateTime out{utc, like.has_zone, like.offset_seconds, like.zone};
+  if (like.zone) out.offset_seconds = zone_offset_at(*like.zone, utc).value_or(like.offset_seconds);
+  return out;
+}
+
+DateTime local_in_zone_of(std::int64_t local, const DateTime& like) {
+  if (!like.has_zone) return DateTime{local, false, 0, nullptr};
+  std::int32_t offset = like.offset_seconds;
+  if (!like.zone) return DateTime{local - std::int64_t{offset} * 1000, true, offset, nullptr};
+  // In a gap (02:30 on the spring DST day) the offset before it is used, and the result shows
+  // the zone's offset at that instant (03:30), as java.time does.
+  offset = zone_offset_for_local(*like.zone, local).value_or(offset);
+  return in_zone_of(local - std::int64_t{offset} * 1000, like);
 }
 
 std::string duration_to_string(DayTimeDuration d) {
@@ -148,10 +181,8 @@ std::string time_to_string(Time t) {
     out += b;
   }
   if (!t.has_zone) return out;
-  if (t.offset_seconds == 0) return out + "Z";
-  const std::int32_t off = t.offset_seconds < 0 ? -t.offset_seconds : t.offset_seconds;
-  return out + (t.offset_seconds < 0 ? "-" : "+") + two(static_cast<unsigned>(off / 3600)) + ":" +
-         two(static_cast<unsigned>(off / 60 % 60));
+  if (t.zone) return out + "@" + *t.zone;
+  return out + offset_text(t.offset_seconds);
 }
 
 std::optional<Time> time_from_string(std::string_view s) {
@@ -193,7 +224,62 @@ std::optional<Time> time_from_string(std::string_view s) {
     t.offset_seconds = static_cast<std::int32_t>((*oh * 60 + *om) * 60) * (s[i] == '-' ? -1 : 1);
     return t;
   }
+  if (s[i] == '@') {  // a zone id: its offset on 1970-01-01 (a time has no date to fix it)
+    const std::string_view id = s.substr(i + 1);
+    auto off = zone_offset_for_local(id, t.millis);
+    if (!off) return std::nullopt;
+    t.offset_seconds = *off;
+    t.zone = std::make_shared<const std::string>(id);
+    return t;
+  }
   return std::nullopt;
+}
+
+std::optional<DateTime> date_time_from_text(std::string_view s) {
+  // The date: [-]YYYY[Y...]-MM-DD.
+  std::size_t i = s.size() > 0 && s[0] == '-' ? 1 : 0;
+  const std::size_t year_from = i;
+  std::int64_t year = 0;
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - year_from < 9)
+    year = year * 10 + (s[i++] - '0');
+  if (i - year_from < 4 || (i - year_from > 4 && s[year_from] == '0')) return std::nullopt;
+  if (year_from) year = -year;
+  auto two_digits = [&](std::size_t at) -> int {
+    if (at + 2 > s.size() || s[at] < '0' || s[at] > '9' || s[at + 1] < '0' || s[at + 1] > '9')
+      return -1;
+    return (s[at] - '0') * 10 + (s[at + 1] - '0');
+  };
+  if (i + 6 > s.size() || s[i] != '-' || s[i + 3] != '-') return std::nullopt;
+  const int month = two_digits(i + 1), day = two_digits(i + 4);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return std::nullopt;
+  const std::int64_t days =
+      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  std::int64_t cy;
+  unsigned cm, cd;
+  civil_from_days(days, cy, cm, cd);
+  if (cy != year || static_cast<int>(cm) != month || static_cast<int>(cd) != day)
+    return std::nullopt;  // 2023-02-29
+  i += 6;
+  // Zoned values stay within ±2^62 ms (about 146 million years), so that moving one by its
+  // offset never overflows.
+  const auto start = checked_mul(days, 86'400'000);
+  if (!start || *start > (std::int64_t{1} << 62) || *start < -(std::int64_t{1} << 62))
+    return std::nullopt;
+  const std::int64_t midnight = *start;
+  if (i == s.size()) return DateTime{midnight, false, 0, nullptr};
+  if (s[i] != 'T') return std::nullopt;
+  const std::string_view clock = s.substr(i + 1);
+  if (clock.size() >= 8 && clock.compare(0, 8, "24:00:00") == 0 &&
+      (clock.size() == 8 || clock[8] != '.')) {  // the end of the day: midnight of the next
+    auto t = time_from_string(std::string("00:00:00") + std::string(clock.substr(8)));
+    if (!t) return std::nullopt;
+    DateTime like{0, t->has_zone, t->offset_seconds, t->zone};
+    return local_in_zone_of(midnight + 86'400'000, like);
+  }
+  auto t = time_from_string(clock);
+  if (!t || clock.size() < 8 || clock[5] != ':') return std::nullopt;
+  DateTime like{0, t->has_zone, t->offset_seconds, t->zone};
+  return local_in_zone_of(midnight + t->millis, like);
 }
 
 std::string Value::type_name() const {
@@ -471,6 +557,21 @@ bool equal(const Value& a, const Value& b) {
     return sa->size() == sb->size() && spend_text(sa->size()) && *sa == *sb;
   }
   return a.data() == b.data();
+}
+
+bool identical(const Value& a, const Value& b) {
+  if (a.data().index() != b.data().index()) return false;
+  if (const auto* x = a.get<DateTime>()) {
+    const auto* y = b.get<DateTime>();
+    const bool same_zone = (!x->zone && !y->zone) || (x->zone && y->zone && *x->zone == *y->zone);
+    return *x == *y && x->offset_seconds == y->offset_seconds && same_zone;
+  }
+  if (const auto* x = a.get<Time>()) {
+    const auto* y = b.get<Time>();
+    const bool same_zone = (!x->zone && !y->zone) || (x->zone && y->zone && *x->zone == *y->zone);
+    return *x == *y && same_zone;
+  }
+  return equal(a, b);
 }
 
 std::optional<int> compare(const Value& a, const Value& b) {

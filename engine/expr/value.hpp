@@ -25,10 +25,16 @@ struct Date {
   std::int64_t days = 0;  // since 1970-01-01
   bool operator==(const Date&) const = default;
 };
+// A zone given by its IANA id ("Europe/Stockholm"); shared, as many values carry the same one.
+using ZoneId = std::shared_ptr<const std::string>;
+
 struct DateTime {
   std::int64_t millis = 0;  // since the epoch; UTC when has_zone, else local wall time
   bool has_zone = false;
-  bool operator==(const DateTime&) const = default;
+  std::int32_t offset_seconds = 0;  // when has_zone: the offset it was written with
+  ZoneId zone;  // when it was written with a zone id (then offset is its offset)
+  // FEEL `=`: the same instant (or the same local time). `is()` also compares offsets and zones.
+  bool operator==(const DateTime& o) const { return millis == o.millis && has_zone == o.has_zone; }
 };
 struct DayTimeDuration {
   std::int64_t millis = 0;
@@ -43,7 +49,10 @@ struct Time {
   std::int64_t millis = 0;  // since midnight, 0 .. 86'399'999
   bool has_zone = false;
   std::int32_t offset_seconds = 0;  // when has_zone
-  bool operator==(const Time&) const = default;
+  ZoneId zone;                      // "10:00:00@Europe/Stockholm": offset is the zone's in 1970
+  bool operator==(const Time& o) const {
+    return millis == o.millis && has_zone == o.has_zone && offset_seconds == o.offset_seconds;
+  }
 };
 struct Node;
 // A user-defined function: `function(a, b) a + b`. It refers to the syntax tree of the
@@ -153,8 +162,22 @@ std::string date_time_to_string(DateTime d);
 std::string duration_to_string(DayTimeDuration d);
 std::string duration_to_string(YearMonthDuration d);
 std::string time_to_string(Time t);
-// "10:30", "10:30:00", "10:30:00.5", with "Z" or "+01:00"; nullopt when it is not a time.
+// "10:30", "10:30:00", "10:30:00.5", with "Z", "+01:00" or "@Europe/Stockholm"; nullopt when it
+// is not a time (or names an unknown zone).
 std::optional<Time> time_from_string(std::string_view text);
+// "2024-01-01T10:00:00" with an optional zone as above (or a date alone, at midnight); years
+// may have more than four digits and a sign. nullopt when it is not a date-time.
+std::optional<DateTime> date_time_from_text(std::string_view text);
+// The wall-clock time a date-time shows (its UTC instant moved by its offset), in ms.
+inline std::int64_t local_millis(const DateTime& d) {
+  return d.has_zone ? d.millis + std::int64_t{d.offset_seconds} * 1000 : d.millis;
+}
+// A date-time at UTC instant `utc` in the zone (or at the offset) of `like`.
+DateTime in_zone_of(std::int64_t utc, const DateTime& like);
+// A date-time at wall time `local` in the zone (or at the offset) of `like`.
+DateTime local_in_zone_of(std::int64_t local, const DateTime& like);
+// FEEL is(): the same type and the same value, offsets and zones included.
+bool identical(const Value& a, const Value& b);
 // The instant a zoned time stands for, in ms since midnight UTC (for comparing zoned times).
 inline std::int64_t time_utc_millis(Time t) {
   return t.millis - std::int64_t{t.offset_seconds} * 1000;

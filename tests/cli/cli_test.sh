@@ -63,6 +63,20 @@ contains err "syntax error at column 4" "syntax error position"
 expect 2 "malformed --vars exits 2" -- "$elva" eval "x" --vars "{not json"
 contains err "--vars must be a JSON object" "bad --vars is explained"
 
+# An expression that starts with '-' is the expression, not an option (issue 16); so is
+# everything after '--'.
+expect 0 "elva eval '-(2 + 3)' evaluates" -- "$elva" eval '-(2 + 3)'
+contains out "-5" "a leading minus is the expression's"
+expect 0 "elva eval -- EXPR evaluates" -- "$elva" eval -- '-(2 + 3) * 2'
+contains out "-10" "the expression after --"
+expect 0 "options before -- still count" -- "$elva" eval --vars '{"x": 4}' -- '-x'
+contains out "-4" "--vars before -- is read"
+expect 0 "options after a leading-minus expression still count" -- "$elva" eval '-x' --vars '{"x": 2}'
+contains out "-2" "--vars after the expression is read"
+expect 2 "an unknown option of eval is still a usage error" -- "$elva" eval --frobnicate 1
+expect 0 "DMN 1.5 built-ins through eval" -- "$elva" eval 'substring(string: "foobar", start position: 2)'
+contains out '"oobar"' "named arguments with spaces"
+
 # Hostile values (issue 22): out-of-range numbers are null, never an abort.
 expect 0 "decimal(1, 99999999999) evaluates (null: the scale is out of range)" -- "$elva" eval 'decimal(1, 99999999999)'
 contains out "null" "an out-of-range scale gives null"

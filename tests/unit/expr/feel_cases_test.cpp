@@ -37,7 +37,7 @@ TEST_CASE("FEEL expressions evaluate as the case table says", "[expr][feel]") {
   std::ifstream in(std::string(src ? src : ".") + "/tests/expr/feel_cases.json");
   REQUIRE(in);
   const auto cases = nlohmann::json::parse(in);
-  REQUIRE(cases.size() >= 300);
+  REQUIRE(cases.size() >= 680);
   std::size_t failures = 0;
   for (const auto& c : cases) {
     const std::string expr = c["expr"];

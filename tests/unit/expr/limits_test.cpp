@@ -244,3 +244,33 @@ TEST_CASE("text and results have a size limit, and shared parts are counted each
   CHECK_FALSE(eval("string(" + lists + "}.z)"));
   CHECK_FALSE(eval("count(flatten(" + lists + "}.z))"));
 }
+
+TEST_CASE("the DMN 1.5 built-ins pay for their work and stop at the step limit", "[expr][limits]") {
+  json small = json::array(), large = json::array();
+  for (int i = 0; i < 10000; ++i) small.push_back(i);
+  for (int i = 0; i < 100000; ++i) large.push_back(i);
+  {  // list, context and statistics built-ins over ten times the items
+    for (const std::string f :
+         {"median(items)", "mode(items)", "stddev(items)", "list replace(items, 2, 0)",
+          "context merge(for x in items return {a: x})",
+          "count(get entries(context(for x in items return {key: string(x), value: x})))",
+          "items instance of list<number>", "list replace(items, function(a, b) a = 3, 0)"}) {
+      INFO(f);  // at most about ten times the steps (n log n for the sorting ones)
+      CHECK(steps(f, json{{"items", large}}) <= 14 * steps(f, json{{"items", small}}) + 100);
+    }
+  }
+  WHEN("sort calls a user function for 100,000 items under the default budget") {
+    auto r = eval("sort(items, function(a, b) a > b)", json{{"items", large}});
+    THEN("it stops with a max_steps error") {
+      REQUIRE_FALSE(r);
+      CHECK(limit_of(r.error()) == "max_steps");
+    }
+  }
+  WHEN("range() is given a text longer than an expression may be") {
+    auto r = eval("range(\"[\" + x + \"..2]\")", json{{"x", std::string(3u << 20, '1')}});
+    THEN("it is null, as any text that is not a range") {
+      REQUIRE(r);
+      CHECK(r->is_null());
+    }
+  }
+}
