@@ -359,6 +359,13 @@ class Runner : public exec::TraceSink {
           return failed(where + ": refused, but not with '" + words + "': " + r.error().message);
         return settle(where);
       }
+      if (!r && r.error().code == Errc::NotFound) {
+        return failed(
+            where + ": no one waits for message '" + s["message"].get<std::string>() + "'" +
+            (to.correlation_key.empty() ? ""
+                                        : " with correlation key '" + to.correlation_key + "'") +
+            (to.business_key.empty() ? "" : " and business key '" + to.business_key + "'"));
+      }
       if (!r) return failed(where + ": " + r.error().message);
       return settle(where);
     }
