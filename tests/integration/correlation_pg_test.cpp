@@ -172,3 +172,22 @@ TEST_CASE("a receive task and a message catch without messageRef wait for elva c
   REQUIRE(i);
   CHECK((*i)["incidents"].empty());
 }
+
+TEST_CASE(
+    "a thrown message that several key-less cases await reaches none, and the thrower's "
+    "history says why",
+    "[pg]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = open_engine(db);
+  const auto a = start(*e, "keyless-case", {{"caseNo", 1}, {"name", "Anna"}}, "A");
+  const auto b = start(*e, "keyless-case", {{"caseNo", 2}}, "B");
+  const auto thrower = start(*e, "replier", json::object(), "R");
+  CHECK(status(*e, thrower) == "completed");
+  CHECK(status(*e, a) == "active");
+  CHECK(status(*e, b) == "active");
+  CHECK(db.query("SELECT count(*) FROM history WHERE instance_id = " + std::to_string(thrower) +
+                 " AND kind = 'message not delivered' AND data::text LIKE '%several instances%' "
+                 "AND data::text NOT LIKE '%Anna%'") == "1");
+  CHECK(db.query("SELECT count(*) FROM messages") == "0");
+}
