@@ -29,7 +29,9 @@ void add_events(CLI::App& app, int& exit_code) {
   msg->add_option("--match", m->match,
                   "NAME=VALUE: only instances whose process variable NAME equals VALUE (JSON, or\n"
                   "else text: --match caseId=A-17, --match count=3, --match 'id=\"017\"'); repeat\n"
-                  "for several (Camunda 7 processInstanceVariableEquals)");
+                  "for several (Camunda 7 processInstanceVariableEquals)")
+      ->allow_extra_args(false)  // one value per --match: the message name is not swallowed
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   msg->add_option("--vars", m->vars, "Variables as a JSON object");
   msg->add_option("--ttl", m->ttl,
                   "How long to keep it when nobody waits yet (ISO 8601, e.g. PT1H)");

@@ -67,7 +67,7 @@ expect 0 "--business-key picks one" -- "$elva" message applicantReplied --busine
 contains out "Delivered to instance" "says where it went"
 expect 2 "--match without = is a usage error" -- "$elva" message applicantReplied --match caseNo
 expect 1 "--match with a value nobody has" -- "$elva" message applicantReplied --match caseNo=99
-expect 0 "--match picks one by a process variable" -- "$elva" message applicantReplied --match caseNo=17
+expect 0 "--match picks one by a process variable (before the name too)" -- "$elva" message --match caseNo=17 applicantReplied
 contains out "Delivered to instance" "delivered by variable"
 expect 1 "--ttl with --business-key is refused" -- "$elva" message applicantReplied --business-key Z --ttl PT1H
 contains err "cannot be kept" "says why"
