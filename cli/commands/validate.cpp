@@ -35,7 +35,8 @@ int run(const ValidateArgs& args) {
     return kExitUsage;
   }
   if (files->empty()) {
-    std::cerr << "elva validate: no .bpmn files found in the paths given\n";
+    std::cerr << "elva validate: no BPMN or DMN files (*.bpmn, *.bpmn2, *.bpmn20.xml, *.dmn, "
+                 "*.dmn11.xml ...) found in the paths given\n";
     return kExitUsage;
   }
   const auto reports = validate_files(*files, ReadOptions{args.max_size});
@@ -91,7 +92,9 @@ void add_validate(CLI::App& app, int& exit_code) {
       "Check BPMN files (or directories of them) for errors and warnings.\n"
       "Each finding reads 'file:line:col: element 'id' (type): message'.\n"
       "Exit codes: 0 all valid, 1 errors found, 2 usage error or unreadable file.");
-  cmd->add_option("files", args->paths, "BPMN files or directories (searched for *.bpmn)")
+  cmd->add_option(
+         "files", args->paths,
+         "BPMN files or directories (searched for *.bpmn, *.bpmn2, *.bpmn20.xml, *.dmn ...)")
       ->required();
   cmd->add_option("--format", args->format, "Output format")
       ->check(CLI::IsMember({"text", "json"}))

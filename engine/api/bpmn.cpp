@@ -10,6 +10,7 @@
 
 #include "api/inspect_json.hpp"
 #include "dmn/dmn.hpp"
+#include "exec/deployer.hpp"
 #include "expr/feel.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
@@ -61,12 +62,8 @@ Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string
     for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      const bool form =
-          with_forms &&
-          (it->path().extension() == ".form" ||
-           (name.size() > 10 && name.compare(name.size() - 10, 10, ".form.json") == 0));
-      if (it->is_regular_file() &&
-          (it->path().extension() == ".bpmn" || it->path().extension() == ".dmn" || form)) {
+      const bool form = with_forms && exec::is_form_file(name);
+      if (it->is_regular_file() && (exec::is_bpmn_file(name) || exec::is_dmn_file(name) || form)) {
         found.push_back(it->path().string());
       }
     }
@@ -90,7 +87,7 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
       reports[i].io_error = bytes.error().message;
       continue;
     }
-    if (fs::path(files[i]).extension() == ".dmn") {
+    if (exec::is_dmn_file(fs::path(files[i]).filename().string())) {
       auto dmn_read = dmn::read_dmn(files[i], std::move(*bytes), options.max_file_bytes);
       split(std::move(dmn_read.diagnostics), reports[i]);
       if (dmn_read.model) {
@@ -143,7 +140,7 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
 Result<nlohmann::json> inspect_file(const std::string& file, const ReadOptions& options) {
   auto bytes = read_file(file, options.max_file_bytes);
   if (!bytes) return fail(bytes.error());
-  if (fs::path(file).extension() == ".dmn")
+  if (exec::is_dmn_file(fs::path(file).filename().string()))
     return inspect_dmn(file, std::move(*bytes), options.max_file_bytes);
   auto read = parse::read_bpmn(file, std::move(*bytes), options.max_file_bytes);
   if (!read.definitions) {

@@ -325,7 +325,8 @@ class DurableEngine final : public Engine {
     return instance(id);
   }
 
-  Result<json> message(const std::string& name, const std::string& key, const json& vars,
+  using Engine::message;
+  Result<json> message(const std::string& name, const MessageTarget& to, const json& vars,
                        const std::string& ttl) override {
     std::int64_t ttl_ms = 0;
     if (!ttl.empty()) {
@@ -335,7 +336,10 @@ class DurableEngine final : public Engine {
                     "--ttl '" + ttl + "' is not an ISO 8601 duration such as PT1H");
       ttl_ms = iso8601::add(0, *d);
     }
-    auto out = processor_->publish_message(name, key, vars, ttl_ms);
+    auto out = processor_->publish_message(
+        name,
+        exec::Processor::MessageAddress{to.correlation_key, to.business_key, to.process_variables},
+        vars, ttl_ms);
     if (!out) return fail(out.error());
     return json{
         {"correlated", out->correlated}, {"started", out->started}, {"buffered", out->buffered}};

@@ -95,15 +95,25 @@ Diagnostic file_error(const std::string& file, std::string message) {
 
 }  // namespace
 
-bool is_dmn_file(const std::string& name) {
-  const std::string n = lower(name);
-  if (ends_with(n, ".dmn")) return true;
-  // Other tools' names: x.dmn11.xml, x.dmn13.xml.
-  const auto at = n.rfind(".dmn");
-  if (at == std::string::npos || !ends_with(n, ".xml")) return false;
-  const std::string middle = n.substr(at + 4, n.size() - at - 8);
-  return std::all_of(middle.begin(), middle.end(), [](unsigned char c) { return std::isdigit(c); });
+namespace {
+
+// "x.<kind>", "x.<kind><digits>", "x.<kind>.xml" or "x.<kind><digits>.xml" (other tools' names:
+// x.bpmn2, x.bpmn20.xml, x.dmn11.xml).
+bool has_kind(const std::string& name, const std::string& kind) {
+  std::string n = lower(name);
+  if (ends_with(n, ".xml")) n.resize(n.size() - 4);
+  const auto at = n.rfind("." + kind);
+  if (at == std::string::npos) return false;
+  const std::string rest = n.substr(at + 1 + kind.size());
+  return rest.find('/') == std::string::npos &&
+         std::all_of(rest.begin(), rest.end(), [](unsigned char c) { return std::isdigit(c); });
 }
+
+}  // namespace
+
+bool is_dmn_file(const std::string& name) { return has_kind(name, "dmn"); }
+
+bool is_bpmn_file(const std::string& name) { return has_kind(name, "bpmn"); }
 
 bool is_form_file(const std::string& name) {
   const std::string n = lower(name);
@@ -170,6 +180,21 @@ DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::str
       }
     }
     sort_findings(all, plan);
+  }
+  // BPMN files without a process that runs: deploying nothing and saying "deployed" misleads.
+  if (!plan.bpmn.empty() && plan.errors.empty()) {
+    bool runs = false;
+    for (const auto& f : plan.bpmn)
+      for (const auto& p : f.definitions->processes) runs = runs || p.executable;
+    if (!runs) {
+      std::string names;
+      for (const auto& f : plan.bpmn) names += (names.empty() ? "" : ", ") + f.file;
+      plan.errors.push_back(file_error(
+          plan.bpmn.front().file,
+          "no executable process in " + names +
+              ": only processes with isExecutable=\"true\" run (a descriptive model can be "
+              "checked with `elva validate`)"));
+    }
   }
   return plan;
 }

@@ -46,8 +46,11 @@ struct DeploymentPlan {
   std::string error_text() const;
 };
 
-// True for the file names of DMN files ("x.dmn", "x.dmn11.xml", ...) and forms ("x.form").
+// True for the file names of DMN files ("x.dmn", "x.dmn11.xml", "x.dmn.xml"), BPMN files ("x.bpmn",
+// "x.bpmn2", "x.bpmn20.xml", "x.bpmn.xml") and forms ("x.form", "x.form.json"), as the tools that
+// write them name them.
 bool is_dmn_file(const std::string& name);
+bool is_bpmn_file(const std::string& name);
 bool is_form_file(const std::string& name);
 
 // Reads and checks every file; never touches a store. `connectors` null: no contract check.

@@ -32,12 +32,16 @@ struct RethrowInParent {
   Key parent = 0, element = 0;
   std::string code;
 };
-// A message thrown by an instance (or published from outside, from = 0).
+// A message thrown by an instance (or published from outside, from = 0). From outside it may
+// also be addressed by business key and by process variables (name -> value), to reach a
+// subscription without a correlation key (routing.hpp).
 struct RouteMessage {
   Key from = 0;
   std::string name, correlation_key;
   nlohmann::json variables;
   std::int64_t ttl_ms = 0;  // how long one nobody takes waits (0: not at all)
+  std::string business_key;
+  nlohmann::json match = nlohmann::json::object();
 };
 // A signal thrown by an instance (or broadcast from outside, from = 0).
 struct RouteSignal {

@@ -284,12 +284,25 @@ Result<void> Processor::apply_group(const std::vector<GroupItem>& items,
       });
 }
 
-Result<MessageOutcome> Processor::publish_message(const std::string& name, const std::string& key,
+Result<MessageOutcome> Processor::publish_message(const std::string& name, const MessageAddress& to,
                                                   const json& vars, std::int64_t ttl) {
-  if (auto r = check_values(runtime::CorrelateMessage{name, key, vars}); !r) return fail(r.error());
+  if (auto r = check_values(runtime::CorrelateMessage{name, to.correlation_key, vars}); !r)
+    return fail(r.error());
+  if (auto r = check_text("businessKey", to.business_key); !r) return fail(r.error());
+  if (!to.variables.is_object())
+    return fail(Error{Errc::InvalidArgument,
+                      "the process variables to match must be an object",
+                      {{"field.processVariables", "is not an object"}}});
+  if (auto r = check_json("processVariables", to.variables); !r) return fail(r.error());
+  if (ttl > 0 && (!to.business_key.empty() || !to.variables.empty())) {
+    return fail(Errc::InvalidArgument,
+                "a message addressed by business key or process variables is for an instance "
+                "that exists: it cannot be kept with a time to live (docs/durable.md)");
+  }
   MessageOutcome out;
   auto r = in_unit([&](Unit& u) -> Result<void> {
-    auto routed = route(u, RouteMessage{0, name, key, vars, ttl});
+    auto routed = route(
+        u, RouteMessage{0, name, to.correlation_key, vars, ttl, to.business_key, to.variables});
     out = u.message_outcome;
     return routed;
   });

@@ -146,11 +146,23 @@ class Processor {
   Result<void> apply_group(const std::vector<GroupItem>& items,
                            std::vector<Result<StartedInstance>>& results,
                            std::int64_t* at = nullptr);
-  // Correlates a message; with ttl_ms > 0 one nobody takes is buffered. Errors: NotFound when
-  // nobody waits and there is no ttl.
+  // Correlates a message (the rules: routing.hpp, docs/durable.md); with ttl_ms > 0 one nobody
+  // takes is buffered. `to` says who it is for: its correlation key and, optionally, the business
+  // key and process variables of the instance. Errors: NotFound when nobody waits and there is no
+  // ttl; InvalidArgument (context status 409) when several instances wait and nothing tells them
+  // apart (it names them), or when a message addressed by business key or variables has a ttl.
+  struct MessageAddress {
+    std::string correlation_key, business_key;
+    nlohmann::json variables = nlohmann::json::object();
+  };
+  Result<MessageOutcome> publish_message(const std::string& name, const MessageAddress& to,
+                                         const nlohmann::json& variables, std::int64_t ttl_ms);
   Result<MessageOutcome> publish_message(const std::string& name,
                                          const std::string& correlation_key,
-                                         const nlohmann::json& variables, std::int64_t ttl_ms);
+                                         const nlohmann::json& variables, std::int64_t ttl_ms) {
+    return publish_message(name, MessageAddress{correlation_key, "", nlohmann::json::object()},
+                           variables, ttl_ms);
+  }
   Result<SignalOutcome> broadcast_signal(const std::string& name, const nlohmann::json& variables);
   // A due timer leased from the work queue: an instance's timer, or a timer start event.
   Result<void> fire_timer(const store::TimerRow& timer);

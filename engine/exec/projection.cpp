@@ -114,7 +114,8 @@ class Projector {
   void operator()(const runtime::InstanceTerminated&) { history("instance terminated", ""); }
   void operator()(const runtime::MessagePublished& e) {
     history("message published", "", {{"name", e.name}, {"correlationKey", e.correlation_key}});
-    out_.push_back(RouteMessage{s_.key, e.name, e.correlation_key, e.variables, kThrownMessageTtl});
+    out_.push_back(RouteMessage{s_.key, e.name, e.correlation_key, e.variables, kThrownMessageTtl,
+                                "", json::object()});
   }
   void operator()(const runtime::SignalPublished& e) {
     history("signal published", "", {{"name", e.name}});

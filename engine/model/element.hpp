@@ -143,6 +143,9 @@ struct Element {
   LoopSpec loop;
   ElementSpec spec;
   std::optional<JobSpec> job;  // set when the element's work is done by a connector or worker
+  // The file gives the work to code Elva cannot run (camunda:class, delegateExpression, a
+  // built-in task type): reported once, when read, so validation does not add "no connector".
+  bool vendor_code = false;
 
   template <typename Spec>
   const Spec* as() const noexcept {

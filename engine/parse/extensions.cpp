@@ -92,6 +92,7 @@ void camunda_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x
     if (v == "external") {
       ensure_job(e);
     } else {
+      e.vendor_code = true;
       ctx.unsupported(pos, e.id, type,
                       name + "=\"" + std::string(v) + "\" is a task type built into " +
                           std::string(dialect_prefix(x.dialect)) +
@@ -100,6 +101,7 @@ void camunda_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x
   } else if (l == "topic") {
     ensure_job(e).job_type = v;
   } else if (l == "class" || l == "delegateExpression" || l == "expression") {
+    e.vendor_code = true;
     ctx.unsupported(pos, e.id, type,
                     name +
                         " runs Java code inside the engine, which Elva cannot do; give the task "

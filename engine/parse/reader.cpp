@@ -2,6 +2,7 @@
 // Vendor and Elva extensions are applied by extensions.cpp; rules are checked by validate.cpp.
 #include "parse/reader.hpp"
 
+#include <map>
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
@@ -243,6 +244,7 @@ class Reader {
     ctx_.executable = p.executable;
     if (p.id.empty()) ctx_.sink.error(p.pos, {}, "process", "process has no id");
     read_process_extensions(ctx_, node, p);
+    collect_data_items(node);
     for_each_child(ctx_, node, [&](pugi::xml_node child, QName name) {
       if (name.uri != kBpmnNs) return;
       if (name.local == "documentation") p.documentation = text_of(child);
@@ -375,6 +377,69 @@ class Reader {
     return d;
   }
 
+  // The process's item-aware elements (property, dataObject(Reference), dataInput, dataOutput)
+  // by id, with their names, and where data associations connect an activity's dataInput or
+  // dataOutput to them: what multi-instance data references (loopDataInputRef ...) point at.
+  void collect_data_items(pugi::xml_node process) {
+    data_names_.clear();
+    data_links_.clear();
+    auto local = [](pugi::xml_node n) {
+      std::string_view name = n.name();
+      const auto colon = name.find(':');
+      return colon == std::string_view::npos ? name : name.substr(colon + 1);
+    };
+    std::vector<pugi::xml_node> todo{process};
+    while (!todo.empty()) {
+      auto n = todo.back();
+      todo.pop_back();
+      for (auto c : n.children()) {
+        if (c.type() == pugi::node_element) todo.push_back(c);
+      }
+      const auto name = local(n);
+      const std::string id = n.attribute("id").value();
+      if (!id.empty() &&
+          (name == "property" || name == "dataObject" || name == "dataObjectReference" ||
+           name == "dataInput" || name == "dataOutput")) {
+        std::string var = n.attribute("name").value();
+        if (var.empty() && name == "dataObjectReference")
+          data_links_[id] = std::string(strip_prefix(n.attribute("dataObjectRef").value()));
+        data_names_[id] = var.empty() ? id : var;
+      }
+      if (name == "dataInputAssociation" || name == "dataOutputAssociation") {
+        std::string source, target;
+        for (auto c : n.children()) {
+          if (local(c) == "sourceRef") source = text_of(c);
+          if (local(c) == "targetRef") target = text_of(c);
+        }
+        // The activity's own item stands for the process's: in, the target; out, the source.
+        if (!source.empty() && !target.empty()) {
+          if (name == "dataInputAssociation")
+            data_links_[target] = source;
+          else
+            data_links_[source] = target;
+        }
+      }
+    }
+  }
+
+  // The variable a data reference stands for: followed through associations to the process's
+  // item, named by its name (else its id); an id declared nowhere is taken as the variable name.
+  std::string variable_of(std::string id) const {
+    for (int hops = 0; hops < 8; ++hops) {
+      auto link = data_links_.find(id);
+      if (link == data_links_.end()) break;
+      id = link->second;
+    }
+    auto it = data_names_.find(id);
+    return it == data_names_.end() ? id : it->second;
+  }
+
+  // inputDataItem / outputDataItem: the variable of each instance, by name, else by id.
+  static std::string item_name(pugi::xml_node item) {
+    std::string name = item.attribute("name").value();
+    return name.empty() ? std::string(item.attribute("id").value()) : name;
+  }
+
   void read_loop(pugi::xml_node node, bool multi, Element& e) {
     LoopSpec& loop = e.loop;
     loop.kind = multi ? LoopKind::MultiInstance : LoopKind::Standard;
@@ -390,10 +455,12 @@ class Reader {
       if (name.local == "loopCardinality") loop.cardinality = text_of(child);
       if (name.local == "completionCondition") loop.completion_condition = text_of(child);
       if (name.local == "loopCondition") loop.loop_condition = text_of(child);
-      if (name.local == "loopDataInputRef") loop.input_collection = text_of(child);
-      if (name.local == "loopDataOutputRef") loop.output_collection = text_of(child);
-      if (name.local == "inputDataItem") loop.input_element = child.attribute("name").value();
-      if (name.local == "outputDataItem") loop.output_element = child.attribute("name").value();
+      // Standard BPMN multi-instance data: references by id to item-aware elements, which act
+      // as Camunda's collection / elementVariable (docs/bpmn-extensions.md).
+      if (name.local == "loopDataInputRef") loop.input_collection = variable_of(text_of(child));
+      if (name.local == "loopDataOutputRef") loop.output_collection = variable_of(text_of(child));
+      if (name.local == "inputDataItem") loop.input_element = item_name(child);
+      if (name.local == "outputDataItem") loop.output_element = item_name(child);
     });
     read_loop_extensions(ctx_, node, e);
   }
@@ -557,6 +624,8 @@ class Reader {
 
   ReadContext ctx_;
   std::shared_ptr<Definitions> defs_;
+  std::map<std::string, std::string> data_names_;  // item-aware element id -> variable name
+  std::map<std::string, std::string> data_links_;  // item id -> the item it stands for
   std::unordered_map<std::string, std::pair<SourcePos, std::string>> ids_;
 };
 

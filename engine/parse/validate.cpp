@@ -182,7 +182,11 @@ class Checker {
         case EventKind::Message: {
           const auto* m = find_by_id(defs_.messages, d.ref);
           const bool job_sends = e.job && !is_catch;  // Zeebe: a worker sends the message
-          if (!m && !job_sends) {
+          if (d.ref.empty() && e.type == ElementType::IntermediateCatchEvent) {
+            warn(e,
+                 "message catch event has no messageRef: it waits until completed by `elva "
+                 "complete` or the REST API (Camunda 7 trigger), no message reaches it");
+          } else if (!m && !job_sends && !e.vendor_code) {
             need(p, e,
                  std::string("message event has no messageRef: which message does it ") +
                      (is_catch ? "wait for?" : "send?"));
@@ -342,21 +346,24 @@ class Checker {
         err(e, "ad-hoc sub-processes are not supported; use an embedded sub-process");
         break;
       case ElementType::ServiceTask:
-        if (!e.job || e.job->job_type.empty()) {
+        if ((!e.job || e.job->job_type.empty()) && !e.vendor_code) {
           err(e,
               "service task has no connector: set elva:connector=\"connector.operation\" (or "
               "zeebe:taskDefinition type, or camunda:type=\"external\" with camunda:topic)");
         }
         break;
       case ElementType::SendTask:
-        if ((!e.job || e.job->job_type.empty()) && e.as<MessageTaskSpec>()->message_ref.empty()) {
+        if ((!e.job || e.job->job_type.empty()) && !e.vendor_code &&
+            e.as<MessageTaskSpec>()->message_ref.empty()) {
           err(e, "send task has neither a connector (elva:connector) nor a messageRef");
         }
         break;
       case ElementType::ReceiveTask: {
         const auto& ref = e.as<MessageTaskSpec>()->message_ref;
         if (ref.empty())
-          err(e, "receive task has no messageRef: which message does it wait for?");
+          warn(e,
+               "receive task has no messageRef: it waits until completed by `elva complete` or "
+               "the REST API (Camunda 7 trigger), no message reaches it");
         else if (!declared(EventKind::Message, ref))
           err(e, "messageRef '" + ref + "' is not declared in this file");
         break;
@@ -374,7 +381,8 @@ class Checker {
         }
         break;
       case ElementType::BusinessRuleTask:
-        if (const auto* d = e.as<DecisionSpec>(); d && d->decision_ref.empty() && !e.job) {
+        if (const auto* d = e.as<DecisionSpec>();
+            d && d->decision_ref.empty() && !e.job && !e.vendor_code) {
           err(e, "business rule task has no decision: set elva:decisionRef (or a connector)");
         }
         break;

@@ -106,7 +106,7 @@ class Handler {
   Result<void> operator()(const CorrelateMessage& c) {
     for (const auto& [key, sub] : s_.subscriptions) {
       if (sub.signal || sub.name != c.name) continue;
-      if (!sub.correlation_key.empty() && sub.correlation_key != c.correlation_key) continue;
+      if (sub.correlation_key != c.correlation_key) continue;  // exactly: docs/durable.md
       const Subscription found = sub;
       ctx_.deliver(found, c.variables);
       return {};

@@ -46,22 +46,30 @@ class InstanceTx {
   virtual Result<Key> reserve_keys() = 0;
 
   // Routing reads (the one router, exec/routing.cpp, decides what they mean).
-  // The oldest (lowest key) message subscription of an instance not in `skip`, among those with
-  // this name whose correlation key is `correlation_key` or empty.
+  // Who a message is for: its name and correlation key, which a subscription's key must equal
+  // ("" only reaches subscriptions without a key), and, when given, the business key and the
+  // process variables (name -> value, equal as JSON) the instance must have.
+  struct MessageAddress {
+    std::string name, correlation_key, business_key;
+    nlohmann::json variables = nlohmann::json::object();
+  };
   struct Subscriber {
     Key instance = 0, subscription = 0;
+    std::string business_key;
   };
-  virtual Result<std::optional<Subscriber>> message_subscriber(const std::string& name,
-                                                               const std::string& correlation_key,
-                                                               const std::vector<Key>& skip) = 0;
+  // The active instances not in `skip` that wait for this message, each with its oldest (lowest
+  // key) matching subscription, ordered by that subscription; at most `limit`.
+  virtual Result<std::vector<Subscriber>> message_subscribers(const MessageAddress& to,
+                                                              const std::vector<Key>& skip,
+                                                              int limit) = 0;
   // Instances with a subscription to this signal, in ascending order.
   virtual Result<std::vector<Key>> signal_subscribers(const std::string& name) = 0;
   // Top-level start events of the latest versions ("message", "signal", "timer"), by process id
   // then element id.
   virtual Result<std::vector<StartEventRow>> start_events(const std::string& kind,
                                                           const std::string& name) = 0;
-  // Removes and returns the oldest unexpired buffered message with this name and, unless
-  // `correlation_key` is empty, this key. (Buffering a message is part of the Batch.)
+  // Removes and returns the oldest unexpired buffered message with this name and exactly this
+  // correlation key ("" takes only messages without one). (Buffering is part of the Batch.)
   virtual Result<std::optional<BufferedMessage>> take_buffered(const std::string& name,
                                                                const std::string& correlation_key,
                                                                std::int64_t now) = 0;

@@ -53,6 +53,12 @@ std::string list(std::vector<std::string> v) {
   return out + "]";
 }
 
+// "[a, b]": distinct, sorted.
+std::string set_of(const std::vector<std::string>& v) {
+  const std::set<std::string> distinct(v.begin(), v.end());
+  return list(std::vector<std::string>(distinct.begin(), distinct.end()));
+}
+
 Result<std::string> slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   if (!in) return fail(Errc::NotFound, p.string() + ": cannot be read");
@@ -87,6 +93,7 @@ class Runner : public exec::TraceSink {
     }
     auto process = choose(*deployed);
     if (!process) return (void)failed(process.error().message);
+    process_ = *process;
     const json start = sc_.value("start", json::object());
     auto id = processor_.start(*process, start.value("variables", json::object()),
                                start.value("businessKey", ""), start.value("event", ""));
@@ -184,10 +191,13 @@ class Runner : public exec::TraceSink {
     return i.state.status == runtime::InstanceStatus::Active;
   }
 
-  std::vector<std::string> open_waits() {
+  // The open wait states of every active instance (of those with this business key, if given).
+  std::vector<std::string> open_waits(const json& business_key = json()) {
     std::vector<std::string> out;
     for (const auto& i : instances()) {
       if (!active(i)) continue;
+      if (business_key.is_string() && i.state.business_key != business_key.get<std::string>())
+        continue;
       for (const auto& [key, el] : i.state.elements) {
         if (el.waiting) out.push_back(i.state.process->elements[el.element].id);
       }
@@ -209,9 +219,12 @@ class Runner : public exec::TraceSink {
   }
 
   // The first active element instance with this element id (waiting ones only, if asked).
-  std::optional<std::pair<Key, Key>> find_element(const std::string& id, bool waiting_only) {
+  std::optional<std::pair<Key, Key>> find_element(const std::string& id, bool waiting_only,
+                                                  const json& business_key = json()) {
     for (const auto& i : instances()) {
       if (!active(i)) continue;
+      if (business_key.is_string() && i.state.business_key != business_key.get<std::string>())
+        continue;
       for (const auto& [key, el] : i.state.elements) {
         if (i.state.process->elements[el.element].id == id && (!waiting_only || el.waiting))
           return std::make_pair(i.id, key);
@@ -305,18 +318,28 @@ class Runner : public exec::TraceSink {
   }
 
   bool step(const json& s, const std::string& where) {
-    if (s.contains("expectTasks")) {
+    if (s.contains("expectTasks")) {  // as sets: a multi-instance task is listed once
       auto expected = s["expectTasks"].get<std::vector<std::string>>();
-      auto open = open_waits();
-      if (list(expected) != list(open)) {
-        return failed(where + " (expectTasks): expected open " + list(expected) +
-                      ", but open are " + list(open) + incidents_text());
+      auto open = open_waits(s.value("businessKey", json()));
+      if (set_of(expected) != set_of(open)) {
+        return failed(where + " (expectTasks): expected open " + set_of(expected) +
+                      ", but open are " + set_of(open) + incidents_text());
+      }
+      return true;
+    }
+    if (s.contains("expectTaskCount")) {  // {"review": 5}: how many of each are open
+      const auto open = open_waits(s.value("businessKey", json()));
+      for (const auto& [id, n] : s["expectTaskCount"].items()) {
+        const auto count = std::count(open.begin(), open.end(), id);
+        if (count != n.get<long>())
+          return failed(where + " (expectTaskCount): expected " + n.dump() + " open '" + id +
+                        "', but " + std::to_string(count) + " are open; open are " + list(open));
       }
       return true;
     }
     if (s.contains("complete")) {
       const std::string id = s["complete"];
-      auto at = find_element(id, true);
+      auto at = find_element(id, true, s.value("businessKey", json()));
       if (!at)
         return failed(where + " (complete): '" + id + "' is not waiting; open are " +
                       list(open_waits()) + incidents_text());
@@ -325,14 +348,33 @@ class Runner : public exec::TraceSink {
                      where);
     }
     if (s.contains("message")) {
-      auto r = processor_.publish_message(s["message"], s.value("correlationKey", ""),
-                                          s.value("variables", json::object()), 0);
-      if (!r) {
-        const std::string key = s.value("correlationKey", "");
-        if (r.error().code != Errc::NotFound) return failed(where + ": " + r.error().message);
-        return failed(where + ": no one waits for message '" + s["message"].get<std::string>() +
-                      "'" + (key.empty() ? "" : " with correlation key '" + key + "'"));
+      exec::Processor::MessageAddress to{s.value("correlationKey", ""), s.value("businessKey", ""),
+                                         s.value("processVariables", json::object())};
+      auto r =
+          processor_.publish_message(s["message"], to, s.value("variables", json::object()), 0);
+      if (s.contains("expectError")) {  // the message must be refused, with these words
+        const std::string words = s["expectError"];
+        if (r) return failed(where + ": expected the message to be refused (" + words + ")");
+        if (r.error().message.find(words) == std::string::npos)
+          return failed(where + ": refused, but not with '" + words + "': " + r.error().message);
+        return settle(where);
       }
+      if (!r && r.error().code == Errc::NotFound) {
+        return failed(
+            where + ": no one waits for message '" + s["message"].get<std::string>() + "'" +
+            (to.correlation_key.empty() ? ""
+                                        : " with correlation key '" + to.correlation_key + "'") +
+            (to.business_key.empty() ? "" : " and business key '" + to.business_key + "'"));
+      }
+      if (!r) return failed(where + ": " + r.error().message);
+      return settle(where);
+    }
+    if (s.contains("start")) {  // another instance, beside the scenario's own
+      const json start = s["start"];
+      auto id = processor_.start(start.value("process", process_),
+                                 start.value("variables", json::object()),
+                                 start.value("businessKey", ""), start.value("event", ""));
+      if (!id) return failed(where + " (start): " + id.error().message);
       return settle(where);
     }
     if (s.contains("signal")) {
@@ -354,16 +396,17 @@ class Runner : public exec::TraceSink {
                      where);
     }
     if (s.contains("expectVariables")) {
-      const json vars = root_variables();
+      const json vars =
+          s.contains("businessKey") ? variables_of(s["businessKey"]) : root_variables();
       if (!subset(s["expectVariables"], vars)) {
         return failed(where + " (expectVariables): expected " + s["expectVariables"].dump() +
                       " within " + vars.dump());
       }
       return true;
     }
-    return failed(
-        where + ": unknown step " + s.dump() +
-        " (known: expectTasks, complete, message, signal, advance, throwError, expectVariables)");
+    return failed(where + ": unknown step " + s.dump() +
+                  " (known: expectTasks, expectTaskCount, complete, message, start, signal, "
+                  "advance, throwError, expectVariables)");
   }
 
   // Moves the virtual clock, firing due timers (of every instance, and timer start events) in
@@ -395,6 +438,14 @@ class Runner : public exec::TraceSink {
   json root_variables() {
     const auto* row = root_row();
     return row ? row->variables : json::object();
+  }
+
+  // The process variables of the (oldest) instance with this business key.
+  json variables_of(const json& business_key) {
+    for (const auto& i : instances())
+      if (business_key.is_string() && i.state.business_key == business_key.get<std::string>())
+        return i.state.variables;
+    return json::object();
   }
 
   std::vector<std::string> completed() {
@@ -443,9 +494,18 @@ class Runner : public exec::TraceSink {
     }
     if (e.contains("openTasks")) {
       auto expected = e["openTasks"].get<std::vector<std::string>>();
-      if (list(expected) != list(open_waits()))
-        failed("expect.openTasks: expected " + list(expected) + ", but open are " +
-               list(open_waits()));
+      if (set_of(expected) != set_of(open_waits()))
+        failed("expect.openTasks: expected " + set_of(expected) + ", but open are " +
+               set_of(open_waits()));
+    }
+    if (e.contains("openTaskCount")) {
+      const auto open = open_waits();
+      for (const auto& [id, n] : e["openTaskCount"].items()) {
+        const auto count = std::count(open.begin(), open.end(), id);
+        if (count != n.get<long>())
+          failed("expect.openTaskCount: expected " + n.dump() + " open '" + id + "', but " +
+                 std::to_string(count) + " are open");
+      }
     }
     if (e.contains("incidents")) {
       auto expected = e["incidents"].get<std::vector<std::string>>();
@@ -464,6 +524,7 @@ class Runner : public exec::TraceSink {
   exec::ManualClock clock_;
   exec::Processor processor_;
   Key root_ = 0, first_ = 0;
+  std::string process_;  // the scenario's process
   store::InstanceRow root_row_;
   json mocks_ = json::object();
   std::map<std::string, int> attempts_;

@@ -266,6 +266,27 @@ test('instances: list, read with ETag, variables, history, cancel; messages; dep
   problem(await call('POST', '/api/messages', { ...as('dev'), body: { name: 'late', correlationKey: 'k1' } }), 404);
   const kept = await call('POST', '/api/messages', { ...as('dev'), body: { name: 'late', correlationKey: 'k1', ttl: 'PT1M' } });
   assert.equal(kept.status, 200, kept.body);
+  // Correlation (docs/durable.md): two cases wait without a key; a keyed message reaches neither,
+  // an unaddressed one is refused with 409 naming both, businessKey or processVariables pick one.
+  const correlation = readFileSync(join(fixtures, '..', '..', 'scenarios', 'correlation.bpmn'), 'utf8');
+  assert.equal((await call('POST', '/api/deployments', { ...as('dev'), body: { files: [{ name: 'correlation.bpmn', content: correlation }] } })).status, 201);
+  const cases = {};
+  for (const [key, caseNo] of [['R-1', 1], ['R-2', 2], ['R-3', 3]]) {
+    const r = await call('POST', '/api/instances', { ...as('admin'), body: { process: 'keyless-case', variables: { caseNo }, businessKey: key } });
+    assert.equal(r.status, 201, r.body);
+    cases[key] = r.json.id;
+  }
+  problem(await call('POST', '/api/messages', { ...as('dev'), body: { name: 'applicantReplied', correlationKey: 'R-2' } }), 404);
+  const several = problem(await call('POST', '/api/messages', { ...as('dev'), body: { name: 'applicantReplied' } }), 409);
+  assert.match(several.detail, new RegExp(`${cases['R-1']} \\(business key 'R-1'\\)`));
+  const byKey = await call('POST', '/api/messages', { ...as('dev'), body: { name: 'applicantReplied', businessKey: 'R-2', variables: { answer: 'yes' } } });
+  assert.equal(byKey.status, 200, byKey.body);
+  assert.deepEqual(byKey.json.correlated, [cases['R-2']]);
+  const byVars = await call('POST', '/api/messages', { ...as('dev'), body: { name: 'applicantReplied', processVariables: { caseNo: 3 } } });
+  assert.equal(byVars.status, 200, byVars.body);
+  assert.deepEqual(byVars.json.correlated, [cases['R-3']]);
+  problem(await call('POST', '/api/messages', { ...as('dev'), body: { name: 'applicantReplied', processVariables: 'caseNo=1' } }), 400);
+  problem(await call('POST', '/api/messages', { ...as('dev'), body: { name: 'applicantReplied', businessKey: 'R-1', ttl: 'PT1M' } }), 400);
   // Deployments: a broken file names file and line, nothing is deployed; a changed file is a new version.
   const bad = problem(await call('POST', '/api/deployments', { ...as('dev'), body: { files: [{ name: 'broken.bpmn',
     content: '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL">\n<bpmn:process id="p" isExecutable="true">\n<bpmn:task id="t"/></bpmn:process></bpmn:definitions>' }] } }), 422);

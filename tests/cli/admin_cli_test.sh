@@ -54,6 +54,30 @@ expect 1 "a message nobody waits for without ttl exits 1" -- "$elva" message nob
 contains err "--ttl" "says how to keep it"
 expect 0 "with a ttl it is kept" -- "$elva" message nobody --correlation-key X --ttl PT1H
 contains out "kept for PT1H" "says it was kept"
+# Correlation (docs/durable.md): two cases wait without a correlation key.
+expect 0 "deploy the correlation processes" -- "$elva" deploy "$src/tests/scenarios/correlation.bpmn"
+expect 0 "start case A" -- "$elva" start keyless-case --vars '{"caseNo": 17}' --business-key A
+expect 0 "start case B" -- "$elva" start keyless-case --vars '{"caseNo": 18}' --business-key B
+expect 1 "a keyed message does not reach a key-less subscription" -- "$elva" message applicantReplied --correlation-key B
+contains err "no instance waits" "says nobody waits for it"
+expect 1 "two cases wait and nothing tells them apart" -- "$elva" message applicantReplied
+contains err "awaited by several instances" "refuses"
+contains err "(business key 'A')" "names the candidates by business key"
+expect 0 "--business-key picks one" -- "$elva" message applicantReplied --business-key B
+contains out "Delivered to instance" "says where it went"
+expect 2 "--match without = is a usage error" -- "$elva" message applicantReplied --match caseNo
+expect 1 "--match with a value nobody has" -- "$elva" message applicantReplied --match caseNo=99
+expect 0 "--match picks one by a process variable (before the name too)" -- "$elva" message --match caseNo=17 applicantReplied
+contains out "Delivered to instance" "delivered by variable"
+expect 1 "--ttl with --business-key is refused" -- "$elva" message applicantReplied --business-key Z --ttl PT1H
+contains err "cannot be kept" "says why"
+# Other tools' file names; a deploy with nothing executable.
+expect 0 "deploy a directory of *.bpmn20.xml, *.bpmn2, *.dmn11.xml" -- "$elva" deploy "$src/tests/data/file-names"
+contains out "leave-request" "*.bpmn20.xml deployed"
+contains out "expenses" "*.bpmn2 deployed"
+contains out "route" "*.dmn11.xml deployed"
+expect 1 "a deploy with no executable process exits 1" -- "$elva" deploy "$src/tests/data/descriptive.bpmn"
+contains err "no executable process" "says so"
 expect 0 "signal" -- "$elva" signal fraudSuspected
 contains out "Delivered to 1 instance(s); started 1" "signal reports deliveries and starts"
 expect 0 "incidents" -- "$elva" incidents

@@ -11,6 +11,11 @@ source "$(dirname "$0")/assert.sh"
 expect 0 "the bundled processes are valid" -- "$elva" validate "$src/processes"
 contains out "personnel-hire.bpmn: valid" "validate names the valid file"
 
+expect 0 "validate DIR reads the names other tools write" -- "$elva" validate "$src/tests/data/file-names"
+contains out "leave.bpmn20.xml: valid" "*.bpmn20.xml is read"
+contains out "expenses.bpmn2: valid" "*.bpmn2 is read"
+contains out "ranges.dmn11.xml: valid" "*.dmn11.xml is read as DMN"
+if grep -q "notes.xml" "$tmp/out"; then failed=$((failed + 1)); echo "FAIL: a plain *.xml was read"; else passed=$((passed + 1)); fi
 expect 1 "a broken file exits 1" -- "$elva" validate "$src/tests/data/broken.bpmn"
 contains out "broken.bpmn:6:5: element 'gate' (exclusiveGateway): gateway has no outgoing sequence flow" \
   "errors read file:line:col: element 'id' (type): message"

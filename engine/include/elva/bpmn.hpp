@@ -26,7 +26,8 @@ struct FileReport {
   std::vector<Diagnostic> warnings;
 };
 
-// Expands directories (recursively, *.bpmn) and keeps files as given, in a stable order.
+// Expands directories (recursively: BPMN and DMN files by the names tools give them, *.bpmn,
+// *.bpmn2, *.bpmn20.xml, *.dmn, *.dmn11.xml ...) and keeps files as given, in a stable order.
 // Errors: NotFound for a path that does not exist.
 // With `with_forms`, form files (.form, .form.json) found in directories are included too (for
 // deploy).

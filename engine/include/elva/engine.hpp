@@ -109,11 +109,26 @@ class Engine {
   // Timeline (history), active elements, variables, incidents, jobs.
   virtual Result<nlohmann::json> instance(std::uint64_t id) = 0;
   virtual Result<nlohmann::json> cancel(std::uint64_t id) = 0;
-  // ttl: an ISO 8601 duration ("PT1H"), or empty for none.
-  virtual Result<nlohmann::json> message(const std::string& name,
-                                         const std::string& correlation_key,
+  // Who a message is for (docs/durable.md, "Message correlation"): a subscription's correlation
+  // key must equal `correlation_key` (empty: only subscriptions without one); `business_key` and
+  // `process_variables` (name -> value, each equal) narrow it to the instances that have them.
+  struct MessageTarget {
+    std::string correlation_key;
+    std::string business_key;
+    nlohmann::json process_variables = nlohmann::json::object();
+  };
+  // {"correlated": [id], "started": [id], "buffered": bool}. ttl: an ISO 8601 duration ("PT1H"),
+  // or empty for none. Errors: NotFound (nobody waits, no ttl), InvalidArgument (several
+  // instances wait: the message names them and nothing is delivered; a ttl with a business key
+  // or variables).
+  virtual Result<nlohmann::json> message(const std::string& name, const MessageTarget& to,
                                          const nlohmann::json& variables,
                                          const std::string& ttl) = 0;
+  Result<nlohmann::json> message(const std::string& name, const std::string& correlation_key,
+                                 const nlohmann::json& variables, const std::string& ttl) {
+    return message(name, MessageTarget{correlation_key, "", nlohmann::json::object()}, variables,
+                   ttl);
+  }
   virtual Result<nlohmann::json> signal(const std::string& name,
                                         const nlohmann::json& variables) = 0;
   virtual Result<nlohmann::json> incidents() = 0;

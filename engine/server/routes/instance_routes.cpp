@@ -126,12 +126,21 @@ void add_instance_routes(Routes& routes) {
     return res;
   });
   routes.add("POST", "/api/messages", "developer", [](Call& c) -> Result<Response> {
-    auto b = c.body({"name", "correlationKey", "variables", "ttl"});
+    auto b =
+        c.body({"name", "correlationKey", "businessKey", "processVariables", "variables", "ttl"});
     if (!b) return fail(b.error());
     auto name = text_field(*b, "name", true);
     if (!name) return fail(name.error());
+    Engine::MessageTarget to;
     auto key = text_field(*b, "correlationKey", false);
     if (!key) return fail(key.error());
+    to.correlation_key = *key;
+    auto business_key = text_field(*b, "businessKey", false);
+    if (!business_key) return fail(business_key.error());
+    to.business_key = *business_key;
+    auto match = object_field(*b, "processVariables");
+    if (!match) return fail(match.error());
+    to.process_variables = *match;
     auto vars = object_field(*b, "variables");
     if (!vars) return fail(vars.error());
     auto ttl = text_field(*b, "ttl", false);
@@ -139,7 +148,7 @@ void add_instance_routes(Routes& routes) {
     if (!ttl->empty()) {
       if (auto bounded = duration_ms(*ttl, "ttl"); !bounded) return fail(bounded.error());
     }
-    auto r = c.engine.message(*name, *key, *vars, *ttl);
+    auto r = c.engine.message(*name, to, *vars, *ttl);
     if (!r) return fail(r.error());
     return ok(*r);
   });

@@ -246,16 +246,30 @@ class MemoryStore::MemoryTx final : public Tx {
 
   Result<Key> reserve_keys() override { return ++d_.next_block * kKeyBlock - kKeyBlock + 1; }
 
-  Result<std::optional<Subscriber>> message_subscriber(const std::string& name,
-                                                       const std::string& key,
-                                                       const std::vector<Key>& skip) override {
-    for (const auto& [k, s] : d_.rows.subscriptions) {
-      if (s.signal || s.name != name || (s.correlation_key != key && !s.correlation_key.empty()))
+  Result<std::vector<Subscriber>> message_subscribers(const MessageAddress& to,
+                                                      const std::vector<Key>& skip,
+                                                      int limit) override {
+    std::vector<Subscriber> out;
+    std::set<Key> seen;
+    for (const auto& [k, s] : d_.rows.subscriptions) {  // by key: the oldest first
+      if (s.signal || s.name != to.name || s.correlation_key != to.correlation_key) continue;
+      if (seen.count(s.instance_id) ||
+          std::find(skip.begin(), skip.end(), s.instance_id) != skip.end())
         continue;
-      if (std::find(skip.begin(), skip.end(), s.instance_id) != skip.end()) continue;
-      return std::optional<Subscriber>(Subscriber{s.instance_id, k});
+      auto it = d_.rows.instances.find(s.instance_id);
+      if (it == d_.rows.instances.end() || it->second.status != "active") continue;
+      const auto& i = it->second;
+      if (!to.business_key.empty() && i.business_key != to.business_key) continue;
+      const auto vars = i.snapshot.state.value("vars", nlohmann::json::object());
+      bool equal = true;
+      for (const auto& [name, value] : to.variables.items())
+        equal = equal && vars.contains(name) && vars[name] == value;
+      if (!equal) continue;
+      seen.insert(s.instance_id);
+      out.push_back(Subscriber{s.instance_id, k, i.business_key});
+      if (static_cast<int>(out.size()) >= limit) break;
     }
-    return std::optional<Subscriber>();
+    return out;
   }
 
   Result<std::vector<Key>> signal_subscribers(const std::string& name) override {
@@ -281,9 +295,7 @@ class MemoryStore::MemoryTx final : public Tx {
                                                        std::int64_t now) override {
     for (auto it = d_.rows.messages.begin(); it != d_.rows.messages.end(); ++it) {
       const auto& m = it->second;
-      if (m.message.name != name || (!key.empty() && m.message.correlation_key != key) ||
-          m.expires <= now)
-        continue;
+      if (m.message.name != name || m.message.correlation_key != key || m.expires <= now) continue;
       touch();
       auto found = d_.rows.messages.find(it->first);  // the backup copied the map: find again
       BufferedMessage out = found->second.message;

@@ -102,18 +102,30 @@ class PgTx final : public Tx {
     });
   }
 
-  Result<std::optional<Subscriber>> message_subscriber(const std::string& name,
-                                                       const std::string& key,
-                                                       const std::vector<Key>& skip) override {
-    return run_guarded(url_, [&]() -> std::optional<Subscriber> {
+  Result<std::vector<Subscriber>> message_subscribers(const MessageAddress& to,
+                                                      const std::vector<Key>& skip,
+                                                      int limit) override {
+    return run_guarded(url_, [&]() {
+      // Each instance's oldest matching subscription; the variables must each be equal (jsonb
+      // equality: 5 = 5.0), not merely contained.
       auto r = work_.exec_params(
-          "SELECT instance_id, key FROM subscriptions WHERE NOT signal AND name = $1 AND "
-          "correlation_key IN ($2, '') "
-          "AND NOT (instance_id = ANY($3::bigint[])) ORDER BY key LIMIT 1",
-          name, key, key_array(skip));
-      if (r.empty()) return std::nullopt;
-      return Subscriber{static_cast<Key>(r[0][0].as<std::int64_t>()),
-                        static_cast<Key>(r[0][1].as<std::int64_t>())};
+          "SELECT s.instance_id, min(s.key) AS sub, min(i.business_key) FROM subscriptions s "
+          "JOIN instances i ON i.id = s.instance_id "
+          "WHERE NOT s.signal AND s.name = $1 AND s.correlation_key = $2 "
+          "AND NOT (s.instance_id = ANY($3::bigint[])) AND i.status = 'active' "
+          "AND ($4 = '' OR i.business_key = $4) "
+          "AND NOT EXISTS (SELECT 1 FROM jsonb_each($5::jsonb) m "
+          "WHERE (i.variables -> m.key) IS DISTINCT FROM m.value) "
+          "GROUP BY s.instance_id ORDER BY sub LIMIT $6",
+          to.name, to.correlation_key, key_array(skip), to.business_key, to.variables.dump(),
+          limit);
+      std::vector<Subscriber> out;
+      for (const auto& row : r) {
+        out.push_back(Subscriber{static_cast<Key>(row[0].as<std::int64_t>()),
+                                 static_cast<Key>(row[1].as<std::int64_t>()),
+                                 row[2].as<std::string>()});
+      }
+      return out;
     });
   }
 
@@ -149,10 +161,10 @@ class PgTx final : public Tx {
                                                        std::int64_t now) override {
     return run_guarded(url_, [&]() -> std::optional<BufferedMessage> {
       begin();
-      // A subscription without a key takes a message with any key.
+      // Exactly its key: a subscription without a key takes only a message without one.
       auto r = work_.exec_params(
-          "DELETE FROM messages WHERE id = (SELECT id FROM messages WHERE name = $1 AND ($2 = '' "
-          "OR correlation_key = $2) "
+          "DELETE FROM messages WHERE id = (SELECT id FROM messages WHERE name = $1 AND "
+          "correlation_key = $2 "
           "AND expires > $3 ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id, name, "
           "correlation_key, variables::text",
           name, key, now);

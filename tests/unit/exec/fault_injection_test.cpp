@@ -109,10 +109,12 @@ class FailingTx final : public store::Tx {
     return inner_->latest_decision(d, w);
   }
   Result<store::Key> reserve_keys() override { return inner_->reserve_keys(); }
-  Result<std::optional<Subscriber>> message_subscriber(const std::string& n, const std::string& k,
-                                                       const std::vector<store::Key>& s) override {
-    return inner_->message_subscriber(n, k, s);
+  Result<std::vector<Subscriber>> message_subscribers(const MessageAddress& to,
+                                                      const std::vector<store::Key>& skip,
+                                                      int limit) override {
+    return inner_->message_subscribers(to, skip, limit);
   }
+
   Result<std::vector<store::Key>> signal_subscribers(const std::string& n) override {
     return inner_->signal_subscribers(n);
   }

@@ -204,3 +204,34 @@ TEST_CASE("duplicate ids are errors that point at the first use", "[parse]") {
     <task id="x"/>)");
   CHECK(r.has_error("duplicate id: also used by the task at line 6", "x"));
 }
+
+TEST_CASE("standard multi-instance data refers by id to the process's items", "[parse]") {
+  auto r = test::read_process(R"(
+    <property id="P_units" name="units"/>
+    <dataObject id="DO_out" name="opinions"/>
+    <dataObjectReference id="DOR_out" dataObjectRef="DO_out"/>
+    <userTask id="byProperty"><multiInstanceLoopCharacteristics>
+      <loopDataInputRef>P_units</loopDataInputRef><loopDataOutputRef>DOR_out</loopDataOutputRef>
+      <inputDataItem id="i1" name="unit"/><outputDataItem id="opinion"/>
+    </multiInstanceLoopCharacteristics></userTask>
+    <serviceTask id="byAssociation" camunda:type="external" camunda:topic="t">
+      <ioSpecification><dataInput id="T_in" name="localList"/><inputSet/><outputSet/></ioSpecification>
+      <dataInputAssociation><sourceRef>P_units</sourceRef><targetRef>T_in</targetRef></dataInputAssociation>
+      <multiInstanceLoopCharacteristics isSequential="true">
+        <loopDataInputRef>T_in</loopDataInputRef><inputDataItem id="recipient"/>
+      </multiInstanceLoopCharacteristics></serviceTask>
+    <userTask id="byName"><multiInstanceLoopCharacteristics>
+      <loopDataInputRef>people</loopDataInputRef><inputDataItem name="person"/>
+    </multiInstanceLoopCharacteristics></userTask>)");
+  INFO(r.dump());
+  const auto& p = r.process();
+  CHECK(p.find("byProperty")->loop.input_collection == "units");
+  CHECK(p.find("byProperty")->loop.input_element == "unit");
+  CHECK(p.find("byProperty")->loop.output_collection == "opinions");
+  CHECK(p.find("byProperty")->loop.output_element == "opinion");  // no name: its id
+  CHECK(p.find("byAssociation")->loop.input_collection == "units");
+  CHECK(p.find("byAssociation")->loop.input_element == "recipient");
+  CHECK(p.find("byAssociation")->loop.sequential);
+  CHECK(p.find("byName")->loop.input_collection == "people");  // declared nowhere: a name
+  CHECK(p.find("byName")->loop.input_element == "person");
+}

@@ -63,7 +63,9 @@ TEST_CASE("event definitions must have their content", "[validate]") {
       <endEvent id="err"><errorEventDefinition/></endEvent>
     </process>)"));
   CHECK(r.has_error("timer has no timeDate, timeDuration or timeCycle", "t"));
-  CHECK(r.has_error("message event has no messageRef", "m"));
+  // A message catch without messageRef is a plain wait state (Camunda 7 trigger): a warning.
+  CHECK(r.has_warning("message catch event has no messageRef", "m"));
+  CHECK_FALSE(r.has_error("", "m"));
   CHECK(r.has_error("message 'noname' has no name", "n"));
   CHECK(r.has_error("refers to 'missing', which is not declared in this file", "x"));
   CHECK(r.has_error("timer value '3 days' is not an ISO 8601 duration", "bad"));
@@ -197,4 +199,34 @@ TEST_CASE(
                   "expressionLanguage on <definitions>) is not supported",
                   "a"));
   CHECK_FALSE(r.has_error("syntax error", "a"));
+}
+
+TEST_CASE("a receive task without messageRef is a plain wait state: a warning, not an error",
+          "[validate]") {
+  auto r = test::read_process(around(R"(<receiveTask id="r"/>)", "r"));
+  INFO(r.dump());
+  CHECK(r.errors() == 0);
+  CHECK(r.has_warning("receive task has no messageRef: it waits until completed", "r"));
+}
+
+TEST_CASE("a task with a Java delegate gets one error, naming the cause", "[validate]") {
+  auto r = test::read_process(R"(<startEvent id="s"/>
+    <serviceTask id="java" camunda:class="org.example.Delegate"/>
+    <serviceTask id="expr" camunda:delegateExpression="${mailer}"/>
+    <sendTask id="send" camunda:expression="${x.send()}"/>
+    <businessRuleTask id="rule" camunda:class="org.example.Rule"/>
+    <serviceTask id="mail" camunda:type="mail"/>
+    <serviceTask id="none"/>)");
+  INFO(r.dump());
+  for (const std::string id : {"java", "expr", "send", "rule", "mail"}) {
+    std::size_t on = 0;
+    for (const auto& d : r.all) on += d.severity == Severity::Error && d.element_id == id;
+    CHECK(on == 1);
+    CHECK_FALSE(r.has_error("has no connector", id));
+    CHECK_FALSE(r.has_error("neither a connector", id));
+  }
+  CHECK(r.has_error("runs Java code", "java"));
+  CHECK(r.has_error("runs Java code", "expr"));
+  CHECK(r.has_error("task type built into", "mail"));
+  CHECK(r.has_error("service task has no connector", "none"));  // without a delegate: as before
 }

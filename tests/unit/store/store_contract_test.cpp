@@ -168,32 +168,62 @@ TEST_CASE("what a transaction did before its batch is undone when it ends withou
 }
 
 TEST_CASE(
-    "a message goes to the oldest matching subscription, and a keyless subscription takes any key",
+    "message subscribers match the correlation key exactly, then business key and variables; "
+    "each instance once, oldest subscription first",
     "[store]") {
   on_both_stores([](Store& s) {
     const auto def = define(s, "p");
     Batch b;
-    b.put_instance(instance_row(40, def, 1, 0, true));
-    b.put_instance(instance_row(41, def, 1, 0, true));
-    b.put_instance(instance_row(42, def, 1, 0, true));
-    b.add_subscription({45, 41, "c", false, "answer", "B"});
+    auto with = [&](Key id, const std::string& business_key, json vars) {
+      auto i = instance_row(id, def, 1, 0, true);
+      i.business_key = business_key;
+      i.snapshot.state = json{{"vars", std::move(vars)}};
+      b.put_instance(i);
+    };
+    with(40, "A", {{"caseNo", 17}, {"kind", "permit"}});
+    with(41, "B", {{"caseNo", 18}});
+    with(42, "C", {{"caseNo", 17.0}, {"tags", {"x"}}});
+    auto ended = instance_row(43, def, 1, 0, true);
+    ended.status = "completed";
+    b.put_instance(ended);
     b.add_subscription({44, 40, "c", false, "answer", ""});
+    b.add_subscription({45, 41, "c", false, "answer", "B"});
     b.add_subscription({46, 42, "c", true, "answer", ""});  // a signal of the same name
+    b.add_subscription({47, 42, "c", false, "answer", ""});
+    b.add_subscription({48, 42, "d", false, "answer", ""});  // a second one in the same instance
+    b.add_subscription({49, 43, "c", false, "answer", ""});  // its instance has ended
     REQUIRE(write(s, b));
     auto tx = s.begin();
     REQUIRE(tx);
-    auto sub = (*tx)->message_subscriber("answer", "B", {});
-    REQUIRE(sub);
-    REQUIRE(*sub);
-    CHECK((*sub)->instance == 40);
-    CHECK((*sub)->subscription == 44);
-    auto skipping = (*tx)->message_subscriber("answer", "B", {40});
-    REQUIRE(skipping);
-    REQUIRE(*skipping);
-    CHECK((*skipping)->instance == 41);
-    auto other = (*tx)->message_subscriber("answer", "C", {40});
-    REQUIRE(other);
-    CHECK_FALSE(*other);
+    auto ids = [&](InstanceTx::MessageAddress to, std::vector<Key> skip = {}, int limit = 10) {
+      auto r = (*tx)->message_subscribers(to, skip, limit);
+      REQUIRE(r);
+      std::vector<std::pair<Key, Key>> out;
+      for (const auto& sub : *r) out.emplace_back(sub.instance, sub.subscription);
+      return out;
+    };
+    using Pairs = std::vector<std::pair<Key, Key>>;
+    // A keyed message reaches only the subscription with that key, never a key-less one.
+    CHECK(ids({"answer", "B", "", json::object()}) == Pairs{{41, 45}});
+    CHECK(ids({"answer", "C", "", json::object()}).empty());
+    // No key: only key-less subscriptions, each instance once with its oldest, oldest first.
+    CHECK(ids({"answer", "", "", json::object()}) == Pairs{{40, 44}, {42, 47}});
+    CHECK(ids({"answer", "", "", json::object()}, {40}) == Pairs{{42, 47}});
+    CHECK(ids({"answer", "", "", json::object()}, {}, 1) == Pairs{{40, 44}});
+    // Business key and variables narrow it (numbers equal by value, all must hold).
+    CHECK(ids({"answer", "", "C", json::object()}) == Pairs{{42, 47}});
+    CHECK(ids({"answer", "", "", json{{"caseNo", 17}}}) == Pairs{{40, 44}, {42, 47}});
+    CHECK(ids({"answer", "", "", json{{"caseNo", 17}, {"kind", "permit"}}}) == Pairs{{40, 44}});
+    CHECK(ids({"answer", "", "A", json{{"caseNo", 18}}}).empty());
+    CHECK(ids({"answer", "", "", json{{"caseNo", "17"}}}).empty());
+    CHECK(ids({"answer", "", "", json{{"tags", {"x"}}}}) == Pairs{{42, 47}});
+    CHECK(ids({"answer", "", "", json{{"missing", nullptr}}}).empty());
+    CHECK(ids({"answer", "B", "B", json::object()}) == Pairs{{41, 45}});
+    CHECK(ids({"answer", "B", "A", json::object()}).empty());
+    auto named = (*tx)->message_subscribers({"answer", "B", "", json::object()}, {}, 10);
+    REQUIRE(named);
+    REQUIRE(named->size() == 1);
+    CHECK(named->front().business_key == "B");
     auto signals = (*tx)->signal_subscribers("answer");
     REQUIRE(signals);
     CHECK(*signals == std::vector<Key>{42});
@@ -206,17 +236,26 @@ TEST_CASE("a buffered message is taken once, oldest first, and not after it expi
     b.buffer_message({0, "answer", "A", json{{"n", 1}}}, 100);
     b.buffer_message({0, "answer", "A", json{{"n", 2}}}, 500);
     b.buffer_message({0, "answer", "B", json{{"n", 3}}}, 500);
+    b.buffer_message({0, "answer", "", json{{"n", 4}}}, 500);
     REQUIRE(write(s, b));
     REQUIRE(s.transact([&](Tx& tx) -> Result<void> {
       auto expired = tx.take_buffered("answer", "A", 200);  // n=1 expired at 100
       REQUIRE(expired);
       REQUIRE(*expired);
       CHECK((*expired)->variables == json{{"n", 2}});
-      auto any = tx.take_buffered("answer", "", 200);
-      REQUIRE(any);
-      REQUIRE(*any);
-      CHECK((*any)->variables == json{{"n", 3}});
-      auto none = tx.take_buffered("answer", "", 200);
+      // Exactly the key: a key-less subscription does not take a message meant for a case.
+      auto keyless = tx.take_buffered("answer", "", 200);
+      REQUIRE(keyless);
+      REQUIRE(*keyless);
+      CHECK((*keyless)->variables == json{{"n", 4}});
+      auto no_more = tx.take_buffered("answer", "", 200);
+      REQUIRE(no_more);
+      CHECK_FALSE(*no_more);
+      auto keyed = tx.take_buffered("answer", "B", 200);
+      REQUIRE(keyed);
+      REQUIRE(*keyed);
+      CHECK((*keyed)->variables == json{{"n", 3}});
+      auto none = tx.take_buffered("answer", "B", 200);
       REQUIRE(none);
       CHECK_FALSE(*none);
       return {};

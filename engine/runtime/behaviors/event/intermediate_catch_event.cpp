@@ -18,6 +18,8 @@ class IntermediateCatchEventBehavior : public ElementBehavior {
       auto due = first_due(*d, instance, ctx);
       if (!due) return ctx.raise_incident(instance, due.error().message);
       ctx.emit(TimerScheduled{Timer{ctx.env().next_key(), instance, e.index, *due, 0}});
+    } else if (d->kind == EventKind::Message && d->ref.empty()) {
+      // No messageRef: a plain wait state, completed by CompleteWait (Camunda 7's `trigger`).
     } else if (d->kind == EventKind::Message || d->kind == EventKind::Signal ||
                d->kind == EventKind::Conditional) {
       ctx.arm_trigger(instance, e.index, *d);

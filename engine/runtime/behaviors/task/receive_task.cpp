@@ -1,5 +1,5 @@
 // Receive tasks: wait for their message (a subscription with the correlation key evaluated
-// now); without a message they are plain wait states, completed by CompleteWait.
+// now); without a messageRef they are plain wait states, completed by CompleteWait.
 #include "runtime/behaviors/all.hpp"
 #include "runtime/shared/timers.hpp"
 
@@ -10,7 +10,8 @@ class ReceiveTaskBehavior : public ElementBehavior {
  public:
   void on_activate(const model::Element& e, Key instance, StepContext& ctx) const override {
     const auto* task = e.as<model::MessageTaskSpec>();
-    if (!task) return;
+    // No messageRef: a plain wait state, as Camunda 7's `trigger` (validation warns).
+    if (!task || task->message_ref.empty()) return;
     model::EventDefinition d;
     d.kind = model::EventKind::Message;
     d.resolved = task->message_name;
