@@ -539,7 +539,13 @@ Result<json> PeopleApi::task(const Principal& who, std::uint64_t key) {
   out["variables"] = std::move(*vars);
   out["form"] = nullptr;
   if (!t->form_key.empty()) {
-    auto f = form(t->form_key);
+    // A deployed form version never changes: the row named it (id, version), so a cached copy
+    // needs no statement.
+    auto cached =
+        t->form_id.empty() ? form_json_.end() : form_json_.find({t->form_id, t->form_version});
+    auto f = cached != form_json_.end() ? Result<json>(cached->second) : form(t->form_key);
+    if (f && cached == form_json_.end() && form_json_.size() < kMaxCachedForms)
+      form_json_[{(*f)["id"].get<std::string>(), (*f)["version"].get<int>()}] = *f;
     if (f)
       out["form"] = std::move(*f);
     else if (f.error().code == Errc::NotFound)

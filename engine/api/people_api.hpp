@@ -98,6 +98,9 @@ class PeopleApi {
   sched::CommandQueue* queue_ = nullptr;
   std::shared_ptr<const connector::Registry> connectors_;
   std::map<std::pair<std::string, int>, std::shared_ptr<const forms::Form>> forms_;
+  // Deployed forms as a task read shows them, by (form id, version); at most kMaxCachedForms.
+  static constexpr std::size_t kMaxCachedForms = 1000;
+  std::map<std::pair<std::string, int>, nlohmann::json> form_json_;
 };
 
 // The lock of an external job is held by an account and a worker id together: the store keeps
