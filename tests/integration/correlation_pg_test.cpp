@@ -6,27 +6,19 @@
 
 #include "elva/engine.hpp"
 #include "support/pg_database.hpp"
+#include "support/pg_engine.hpp"
 
 using namespace elva;
 using nlohmann::json;
+using test::source;
 
 namespace {
 
-std::string source(const std::string& relative) {
-  const char* src = std::getenv("ELVA_SOURCE_DIR");
-  return std::string(src ? src : ".") + "/" + relative;
-}
-
-std::unique_ptr<Engine> open_engine(const test::TestDatabase& db) {
-  EngineOptions o;
-  o.database_url = db.url;
-  o.actor = "test";
-  o.require_schema = false;
-  auto e = Engine::open(o);
-  REQUIRE(e);
-  REQUIRE((*e)->db_migrate());
-  REQUIRE((*e)->deploy({source("tests/scenarios/correlation.bpmn")}));
-  return std::move(*e);
+// An engine with the correlation processes deployed.
+std::unique_ptr<Engine> open_with_correlation(const test::TestDatabase& db) {
+  auto e = test::open_engine(db);
+  REQUIRE(e->deploy({source("tests/scenarios/correlation.bpmn")}));
+  return e;
 }
 
 std::uint64_t start(Engine& e, const std::string& process, const json& vars,
@@ -52,7 +44,7 @@ Engine::MessageTarget to(std::string key, std::string business_key = "",
 TEST_CASE("two cases wait with correlation keys: the message for B completes B only", "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
-  auto e = open_engine(db);
+  auto e = open_with_correlation(db);
   const auto a = start(*e, "keyed-case", {{"caseId", "A"}}, "case-A");
   const auto b = start(*e, "keyed-case", {{"caseId", "B"}}, "case-B");
   auto sent = e->message("documentsReceived", to("B"), json::object(), "");
@@ -86,7 +78,7 @@ TEST_CASE(
     "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
-  auto e = open_engine(db);
+  auto e = open_with_correlation(db);
   const auto a = start(*e, "keyless-case", {{"caseNo", 17}, {"name", "Anna"}}, "A");
   const auto b = start(*e, "keyless-case", {{"caseNo", 18}, {"name", "Bo"}}, "B");
   SECTION("the reported bug: --correlation-key B completed instance A") {
@@ -147,7 +139,7 @@ TEST_CASE(
 TEST_CASE("a buffered message with a key is not taken by a key-less subscription", "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
-  auto e = open_engine(db);
+  auto e = open_with_correlation(db);
   REQUIRE(e->message("applicantReplied", to("B"), json::object(), "PT1H"));
   const auto a = start(*e, "keyless-case", {{"caseNo", 17}}, "A");
   CHECK(status(*e, a) == "active");
@@ -160,7 +152,7 @@ TEST_CASE("a buffered message with a key is not taken by a key-less subscription
 TEST_CASE("a receive task and a message catch without messageRef wait for elva complete", "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
-  auto e = open_engine(db);
+  auto e = open_with_correlation(db);
   auto deployed = e->deploy({source("tests/scenarios/plain-wait-states.bpmn")});
   REQUIRE(deployed);
   const auto id = start(*e, "plain-wait-states", json::object(), "");
@@ -179,7 +171,7 @@ TEST_CASE(
     "[pg]") {
   test::TestDatabase db;
   if (!db.available()) return;
-  auto e = open_engine(db);
+  auto e = open_with_correlation(db);
   const auto a = start(*e, "keyless-case", {{"caseNo", 1}, {"name", "Anna"}}, "A");
   const auto b = start(*e, "keyless-case", {{"caseNo", 2}}, "B");
   const auto thrower = start(*e, "replier", json::object(), "R");

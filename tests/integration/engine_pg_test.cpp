@@ -14,29 +14,15 @@
 #include "sched/command_queue.hpp"
 #include "sched/scheduler.hpp"
 #include "support/pg_database.hpp"
+#include "support/pg_engine.hpp"
 
 using namespace elva;
 using nlohmann::json;
 
 namespace {
 
-std::string source(const std::string& relative) {
-  const char* src = std::getenv("ELVA_SOURCE_DIR");
-  return std::string(src ? src : ".") + "/" + relative;
-}
-
-std::unique_ptr<Engine> open_engine(const test::TestDatabase& db, bool migrate = true,
-                                    const Limits& limits = {}) {
-  EngineOptions o;
-  o.database_url = db.url;
-  o.limits = limits;
-  o.actor = "test";
-  o.require_schema = false;
-  auto e = Engine::open(o);
-  REQUIRE(e);
-  if (migrate) REQUIRE((*e)->db_migrate());
-  return std::move(*e);
-}
+using test::open_engine;
+using test::source;
 
 std::uint64_t waiting(Engine& e, std::uint64_t instance, const std::string& element) {
   auto i = e.instance(instance);
