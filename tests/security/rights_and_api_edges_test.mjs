@@ -232,6 +232,12 @@ test('durations and counts from requests are bounded: 400 with the field named',
   assert.deepEqual(fieldsOf(problem(await call('POST', `/engine-rest/external-task/${got.id}/failure`, { token: robot, body: { workerId: 'bounds', retries: 1, retryTimeout: 2 ** 62 } }), 400)), ['retryTimeout']);
   // The job is still locked by the worker and unharmed.
   assert.equal((await call('POST', `/engine-rest/external-task/${got.id}/complete`, { token: robot, body: { workerId: 'bounds' } })).status, 204);
+  // A key in a query is digits only: -5 was wrapped around to 2^64 - 5 and listed nothing.
+  for (const bad of ['-5', '1e3', '99999999999999999999', '', '7 ']) {
+    const r = problem(await call('GET', `/api/jobs?instance=${encodeURIComponent(bad)}`, { token: admin }), 400);
+    assert.match(r.detail, /instance must be a number/, bad);
+  }
+  assert.equal((await call('GET', `/api/jobs?instance=${instance}`, { token: admin })).status, 200);
 });
 
 // Bodies that get a route past its first checks, so that a wrong type meets the code behind them.

@@ -13,11 +13,9 @@ void add_admin_routes(Routes& routes) {
   routes.add("GET", "/api/jobs", "admin", [](Call& c) -> Result<Response> {
     std::uint64_t instance = 0;
     if (auto v = c.req.query.find("instance"); v != c.req.query.end()) {
-      try {
-        instance = std::stoull(v->second);
-      } catch (...) {
-        return fail(Errc::InvalidArgument, "instance must be a number");
-      }
+      auto key = parse_key("instance", v->second);
+      if (!key) return fail(key.error());
+      instance = *key;
     }
     auto r = c.engine.jobs(instance);
     if (!r) return fail(r.error());

@@ -369,7 +369,10 @@ Result<json> Call::body(const std::set<std::string>& allowed, bool required,
 }
 
 Result<std::uint64_t> Call::key(const std::string& name) const {
-  const std::string& text = params.at(name);
+  return parse_key(name, params.at(name));
+}
+
+Result<std::uint64_t> parse_key(const std::string& name, const std::string& text) {
   if (text.empty() || text.size() > 19 ||
       text.find_first_not_of("0123456789") != std::string::npos) {
     return fail(Errc::InvalidArgument, name + " must be a number, not '" + text + "'");

@@ -56,7 +56,7 @@ struct Call {
   Result<nlohmann::json> body(const std::set<std::string>& allowed, bool required = true,
                               std::size_t max_text = 1u << 20) const;
   // A numeric {name} segment.
-  Result<std::uint64_t> key(const std::string& name) const;
+  Result<std::uint64_t> key(const std::string& name) const;  // parse_key of a path parameter
 };
 
 // Field checks with messages that say which field and what it should be. Every refusal is a
@@ -119,5 +119,9 @@ void add_instance_routes(Routes& routes);
 void add_definition_routes(Routes& routes);
 void add_admin_routes(Routes& routes);
 void add_external_task_routes(Routes& routes);
+
+// A key (instance, task, incident ...) written in a request: 1 to 19 digits, nothing else ("-5"
+// is refused, not wrapped around to a huge number). `name` is for the error message.
+Result<std::uint64_t> parse_key(const std::string& name, const std::string& text);
 
 }  // namespace elva::server
