@@ -13,6 +13,7 @@ struct ValidateArgs {
   std::vector<std::string> paths;
   std::string format = "text";
   std::size_t max_size = ReadOptions{}.max_file_bytes;
+  std::int64_t min_timer_cycle_ms = ReadOptions{}.min_timer_cycle_ms;
   bool quiet = false;
 };
 
@@ -39,7 +40,7 @@ int run(const ValidateArgs& args) {
                  "*.dmn11.xml ...) found in the paths given\n";
     return kExitUsage;
   }
-  const auto reports = validate_files(*files, ReadOptions{args.max_size});
+  const auto reports = validate_files(*files, ReadOptions{args.max_size, args.min_timer_cycle_ms});
   int code = kExitOk;
   for (const auto& r : reports) {
     if (!r.io_error.empty())
@@ -100,6 +101,11 @@ void add_validate(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->add_option("--max-size", args->max_size, "Largest file to read, in bytes")
+      ->capture_default_str();
+  cmd->add_option("--min-timer-cycle", args->min_timer_cycle_ms,
+                  "Shortest interval, in ms, a timer cycle may repeat at (as deploy and serve "
+                  "refuse faster ones; 0: no check)")
+      ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", args->quiet, "Print errors only, not warnings");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });

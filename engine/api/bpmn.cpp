@@ -101,6 +101,9 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
     split(std::move(reads[i].diagnostics), reports[i]);
     if (reads[i].definitions) {
       split(parse::validate(*reads[i].definitions), reports[i]);
+      std::vector<Diagnostic> cycles;
+      exec::check_timer_cycles(files[i], *reads[i].definitions, options.min_timer_cycle_ms, cycles);
+      split(std::move(cycles), reports[i]);
       readable.push_back(reads[i].definitions.get());
     }
   }

@@ -56,6 +56,8 @@ void check_connectors(const connector::Registry& registry, const std::string& fi
   }
 }
 
+}  // namespace
+
 // Timer cycles written as text, on any timer (start, boundary, intermediate, event sub-process):
 // one repeating faster than the minimum is refused here, at its line, rather than as an
 // incident (or a refused start timer) once the process runs. Expressions are checked when
@@ -80,6 +82,8 @@ void check_timer_cycles(const std::string& file, const model::Definitions& defs,
     }
   }
 }
+
+namespace {
 
 Result<forms::Form> read_form_json(const std::string& text) { return forms::read_form_text(text); }
 

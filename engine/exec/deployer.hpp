@@ -53,6 +53,11 @@ bool is_dmn_file(const std::string& name);
 bool is_bpmn_file(const std::string& name);
 bool is_form_file(const std::string& name);
 
+// Timer cycles written as text that repeat more often than `min_cycle_ms` (0: no check), as
+// errors at their line, appended to `out`.
+void check_timer_cycles(const std::string& file, const model::Definitions& defs,
+                        std::int64_t min_cycle_ms, std::vector<Diagnostic>& out);
+
 // Reads and checks every file; never touches a store. `connectors` null: no contract check.
 // A timer cycle written in the file (not an expression) that repeats more often than
 // `min_cycle_ms` is an error at its line (R/PT0S would flood the engine).

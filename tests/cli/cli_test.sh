@@ -29,6 +29,9 @@ node -e '
     console.error("unexpected JSON shape", JSON.stringify(r)); process.exit(1);
   }' "$tmp/out" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: validate JSON shape"; }
 
+expect 1 "validate refuses a timer cycle deploy would refuse" -- "$elva" validate "$src/tests/pg/timer-start.bpmn"
+contains out "timer-start.bpmn:5:5: element 'yearly' (startEvent): the timer cycle 'R2/PT0.3S' repeats every 300 ms" "the too-short cycle is named at its line"
+expect 0 "validate --min-timer-cycle takes the server's setting" -- "$elva" validate --min-timer-cycle 100 "$src/tests/pg/timer-start.bpmn"
 expect 2 "a missing file exits 2" -- "$elva" validate "$tmp/nope.bpmn"
 contains err "no such file" "missing file is named"
 

@@ -16,6 +16,9 @@ namespace elva {
 struct ReadOptions {
   // Files above this size are refused unread: a process model is kilobytes, not megabytes.
   std::size_t max_file_bytes = 16u << 20;
+  // A timer cycle written in an executable process that repeats more often than this is an
+  // error, as `elva deploy` and `elva serve` refuse it (Limits::min_timer_cycle_ms). 0: no check.
+  std::int64_t min_timer_cycle_ms = 1'000;
 };
 
 struct FileReport {
