@@ -178,45 +178,6 @@ Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::
   });
 }
 
-Result<void> Processor::start_batch(const std::vector<StartRequest>& requests,
-                                    std::vector<Result<StartedInstance>>& results) {
-  std::vector<std::pair<Key, int>>
-      started;  // per request: (instance, version), or (0, 0) when refused
-  return in_unit(
-      [&](Unit& u) -> Result<void> {
-        results.clear();
-        started.clear();
-        for (const auto& r : requests) {
-          if (auto checked =
-                  check_values(runtime::StartInstance{r.variables, r.business_key, 0, 0, ""});
-              !checked) {
-            results.emplace_back(fail(checked.error()));
-            started.emplace_back(0, 0);
-            continue;
-          }
-          auto def = u.latest(r.process_id);
-          if (!def) {
-            if (def.error().code != Errc::NotFound) return fail(def.error());
-            results.emplace_back(fail(def.error()));
-            started.emplace_back(0, 0);
-            continue;
-          }
-          auto id =
-              u.start(def->first, runtime::StartInstance{r.variables, r.business_key, 0, 0, ""});
-          if (!id) return fail(id.error());
-          results.emplace_back(StartedInstance{});
-          started.emplace_back(*id, def->second);
-          if (auto d = u.drain(); !d) return d;
-        }
-        return {};
-      },
-      [&](Unit& u) {
-        for (std::size_t i = 0; i < started.size(); ++i) {
-          if (started[i].first) results[i] = u.started(started[i].first, started[i].second);
-        }
-      });
-}
-
 Result<void> Processor::apply_group(const std::vector<GroupItem>& items,
                                     std::vector<Result<StartedInstance>>& results,
                                     std::int64_t* at) {

@@ -116,15 +116,12 @@ class Processor {
   // given, receives the unit's time (what the store stamps its rows with).
   Result<void> command(Key instance, const runtime::Command& command, const std::string& actor,
                        std::int64_t* at = nullptr);
-  // Several starts in one unit (one commit). Each gets its own outcome in `results` (same
-  // order): the started instance, or why it could not start (an unknown process).
+  // A start of the latest version of a process (an item of apply_group).
   struct StartRequest {
     std::string process_id;
     nlohmann::json variables;
     std::string business_key;
   };
-  Result<void> start_batch(const std::vector<StartRequest>& requests,
-                           std::vector<Result<StartedInstance>>& results);
   // Several commands (e.g. the job outcomes of a scheduler round) in one unit, each followed by
   // what it caused before the next: the same as one command at a time, in one commit. A command
   // that no longer fits its instance (NotFound, InvalidArgument) is skipped and reported in
