@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   elva::cli::add_incidents(app, exit_code);
   elva::cli::add_users(app, exit_code);
   elva::cli::add_connectors(app, exit_code);
+  elva::cli::add_calendar(app, exit_code);
   elva::cli::add_lottery(app, exit_code);
   elva::cli::add_demo(app, exit_code);
   elva::cli::add_db(app, exit_code);

@@ -155,17 +155,16 @@ Result<std::string> read_secret(const json& ref) {
   return text;
 }
 
-Result<Config> load_config(const std::string& given) {
-  Config c;
-  c.registry = std::make_shared<connector::Registry>();
-  c.registry->add(connector::builtin_connector("elva"));
+namespace {
+
+// The configuration file's path ("" = $ELVA_CONFIG, else none) and its contents as JSON.
+Result<std::pair<std::string, json>> read_document(const std::string& given) {
   std::string path = given;
   if (path.empty()) {
     if (const char* env = std::getenv("ELVA_CONFIG"); env && *env) path = env;
   }
   json doc = json::object();
   if (!path.empty()) {
-    c.file = path;
     std::ifstream probe(path);
     if (!probe)
       return fail(Errc::InvalidArgument, path + ": the configuration file cannot be read");
@@ -177,11 +176,31 @@ Result<Config> load_config(const std::string& given) {
                                              std::string(e.description()));
     }
   }
+  return std::make_pair(path, std::move(doc));
+}
+
+}  // namespace
+
+Result<json> load_calendar(const std::string& given) {
+  auto doc = read_document(given);
+  if (!doc) return fail(doc.error());
+  return doc->second.value("calendar", json::object());
+}
+
+Result<Config> load_config(const std::string& given) {
+  Config c;
+  c.registry = std::make_shared<connector::Registry>();
+  c.registry->add(connector::builtin_connector("elva"));
+  auto read = read_document(given);
+  if (!read) return fail(read.error());
+  const std::string path = read->first;
+  c.file = path;
+  const json doc = std::move(read->second);
   for (const auto& [key, _] : doc.items()) {
-    if (key != "connectors" && key != "eservice" && key != "notifications") {
-      return fail(Errc::InvalidArgument,
-                  path + ": unknown section [" + key +
-                      "]; Elva reads [connectors.NAME], [eservice.FORM] and [notifications]");
+    if (key != "connectors" && key != "eservice" && key != "notifications" && key != "calendar") {
+      return fail(Errc::InvalidArgument, path + ": unknown section [" + key +
+                                             "]; Elva reads [connectors.NAME], [eservice.FORM], "
+                                             "[notifications] and [calendar]");
     }
   }
   json sections = doc.value("connectors", json::object());
@@ -210,6 +229,7 @@ Result<Config> load_config(const std::string& given) {
   }
   c.eservice = doc.value("eservice", json::object());
   c.notifications = doc.value("notifications", json::object());
+  c.calendar = doc.value("calendar", json::object());
   return c;
 }
 

@@ -94,6 +94,7 @@ int run_admin(const std::string& verb, const AdminArgs& args, bool require_schem
   options.actor = std::string("cli:") + (user && *user ? user : pw ? pw->pw_name : "unknown");
   options.connectors = args.registry;
   options.limits = args.limits;
+  nlohmann::json calendar = args.calendar;
   if (args.uses_config && !args.registry) {
     auto config = connectors::load_config(args.config);
     if (!config) {
@@ -101,7 +102,21 @@ int run_admin(const std::string& verb, const AdminArgs& args, bool require_schem
       return kExitUsage;
     }
     options.connectors = config->registry;
+    calendar = config->calendar;
+  } else if (!args.registry) {  // steps count working days on the configured calendar too
+    auto section = connectors::load_calendar(args.config);
+    if (!section) {
+      std::cerr << "elva " << verb << ": " << section.error().message << "\n";
+      return kExitUsage;
+    }
+    calendar = *section;
   }
+  auto cal = calendar_options(calendar, "");
+  if (!cal) {
+    std::cerr << "elva " << verb << ": " << cal.error().message << "\n";
+    return kExitUsage;
+  }
+  options.calendar = *cal;
   auto engine = Engine::open(options);
   if (!engine) {
     std::cerr << "elva " << verb << ": " << engine.error().message << "\n";
@@ -117,6 +132,40 @@ int run_admin(const std::string& verb, const AdminArgs& args, bool require_schem
   else
     text(*result);
   return kExitOk;
+}
+
+Result<CalendarOptions> calendar_options(const nlohmann::json& section, const std::string& tenant) {
+  CalendarOptions out;
+  if (section.is_null()) return out;
+  auto read = [&out](const nlohmann::json& s, const std::string& where) -> Result<void> {
+    if (!s.is_object())
+      return fail(Errc::InvalidArgument, "elva.toml " + where + " must be a table");
+    for (const auto& [key, value] : s.items()) {
+      if (key == "rules" && value.is_string()) {
+        out.rules = value.get<std::string>();
+      } else if (key == "days_off" && value.is_array()) {
+        out.days_off.clear();
+        for (const auto& d : value) {
+          if (!d.is_string())
+            return fail(Errc::InvalidArgument,
+                        "elva.toml " + where + " days_off: give dates as \"2026-12-23\"");
+          out.days_off.push_back(d.get<std::string>());
+        }
+      } else if (key != "tenant" || where != "[calendar]") {
+        return fail(Errc::InvalidArgument, "elva.toml " + where + ": '" + key +
+                                               "' is not a setting here; give rules = \"SE\" | "
+                                               "\"NO\" | \"weekdays\" and days_off = [dates]");
+      }
+    }
+    return {};
+  };
+  if (auto r = read(section, "[calendar]"); !r) return fail(r.error());
+  const auto tenants = section.value("tenant", nlohmann::json::object());
+  if (!tenant.empty() && tenants.is_object() && tenants.contains(tenant)) {
+    if (auto r = read(tenants[tenant], "[calendar.tenant." + tenant + "]"); !r)
+      return fail(r.error());
+  }
+  return out;
 }
 
 void add_limit_options(CLI::App* cmd, AdminArgs& args) {

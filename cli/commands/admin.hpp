@@ -19,8 +19,13 @@ struct AdminArgs {
   std::string config;           // --config elva.toml (verbs that use connectors)
   bool uses_config = false;     // set by add_config_option: load the connectors before opening
   std::shared_ptr<const connector::Registry> registry;  // already loaded (serve): used as is
-  Limits limits;  // --max-steps, --max-loop-items, --min-timer-cycle (serve)
+  Limits limits;            // --max-steps, --max-loop-items, --min-timer-cycle (serve)
+  nlohmann::json calendar;  // [calendar] of elva.toml when `registry` was loaded with it (serve)
 };
+
+// The working-day calendar for `tenant` ("" = the default database) from elva.toml's [calendar]
+// section (docs/calendar.md). Errors: InvalidArgument naming the setting.
+Result<CalendarOptions> calendar_options(const nlohmann::json& section, const std::string& tenant);
 
 // Adds --max-steps, --max-loop-items and --min-timer-cycle (docs/security.md#limits).
 void add_limit_options(CLI::App* cmd, AdminArgs& args);

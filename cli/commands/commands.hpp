@@ -30,6 +30,7 @@ void add_events(CLI::App& app, int& exit_code);
 void add_incidents(CLI::App& app, int& exit_code);
 void add_users(CLI::App& app, int& exit_code);
 void add_connectors(CLI::App& app, int& exit_code);
+void add_calendar(CLI::App& app, int& exit_code);
 void add_lottery(CLI::App& app, int& exit_code);
 void add_demo(CLI::App& app, int& exit_code);
 

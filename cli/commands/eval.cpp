@@ -17,6 +17,7 @@ struct EvalArgs {
   std::string expression;
   std::string vars = "{}";
   std::string now;
+  std::string calendar;
 };
 
 int run(const EvalArgs& args) {
@@ -27,7 +28,7 @@ int run(const EvalArgs& args) {
     return kExitUsage;
   }
   const nlohmann::json vars = std::move(*parsed);
-  EvalRequest request{args.expression, &vars, 0};
+  EvalRequest request{args.expression, &vars, 0, args.calendar};
   if (!args.now.empty()) {
     auto now = evaluate_expression({"date and time(\"" + args.now + "\")", nullptr, 0});
     if (!now || !now->is_string()) {
@@ -52,6 +53,10 @@ int run(const EvalArgs& args) {
     for (const auto& [k, v] : err.context) {
       if (k == "col") col = v;
       if (k == "limit") limit = v;
+    }
+    if (err.code == Errc::InvalidArgument) {  // --calendar
+      std::cerr << "elva eval: " << err.message << "\n";
+      return kExitUsage;
     }
     if (!limit.empty()) {  // a limit of the evaluation, not of the text
       std::cerr << "elva eval: the evaluation stopped: " << err.message << "\n";
@@ -79,7 +84,7 @@ void protect_eval_expression(std::vector<std::string>& args) {
       words.push_back(a);
     } else if (a == "--") {
       after_dashes = true;
-    } else if (a == "--vars" || a == "--now") {
+    } else if (a == "--vars" || a == "--now" || a == "--calendar") {
       options.push_back(a);
       if (i + 1 < args.size()) options.push_back(args[++i]);
     } else if (a == "-h" || a.rfind("--", 0) == 0) {  // --help, --vars=..., unknown ones
@@ -112,6 +117,9 @@ void add_eval(CLI::App& app, int& exit_code) {
   cmd->add_option("--vars", args->vars, "Variables as a JSON object")->capture_default_str();
   cmd->add_option("--now", args->now,
                   "What now() returns, as an ISO 8601 date-time (default: the clock)");
+  cmd->add_option("--calendar", args->calendar,
+                  "The working-day calendar of add working days() and its kin: SE, NO or weekdays\n"
+                  "(default weekdays; docs/calendar.md)");
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }
 

@@ -116,6 +116,7 @@ void add_serve(CLI::App& app, int& exit_code) {
     a->http.connectors = config->registry;
     a->notifications = config->notifications;
     a->http.eservice = config->eservice;
+    a->calendar = config->calendar;
     a->http.limits = a->limits;
     exit_code = run_admin(
         "serve", *a, true,
@@ -152,12 +153,20 @@ void add_serve(CLI::App& app, int& exit_code) {
                   "--tenant '" + spec + "': give NAME=DATABASE_URL with a name of a-z, 0-9 and -");
             if (tenant_engines.count(name))
               return fail(Errc::InvalidArgument, "--tenant " + name + " is given twice");
+            auto cal = calendar_options(a->calendar, name);
+            if (!cal) return fail(cal.error());
             auto te = Engine::open(EngineOptions{spec.substr(eq + 1), "scheduler", true,
-                                                 a->registry, a->limits, nullptr});
+                                                 a->registry, a->limits, nullptr, *cal});
             if (!te) return fail(te.error().code, "tenant '" + name + "': " + te.error().message);
             a->http.tenants[name] = spec.substr(eq + 1);
             tenant_engines[name] = std::move(*te);
           }
+          for (const auto& [name, url] : a->http.tenants) {
+            auto cal = calendar_options(a->calendar, name);
+            if (!cal) return fail(cal.error());
+            a->http.calendars[name] = *cal;
+          }
+          if (auto cal = calendar_options(a->calendar, ""); cal) a->http.calendars[""] = *cal;
           std::unique_ptr<WebServer> web;
           if (!a->no_http) {
             a->http.log = [](const std::string& line) {

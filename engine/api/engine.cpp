@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "api/people_api.hpp"
+#include "common/calendar.hpp"
 #include "common/iso8601.hpp"
 #include "exec/processor.hpp"
 #include "runtime/state_json.hpp"
@@ -27,11 +28,12 @@ class CommitGroup {
  public:
   sched::CommandQueue* queue(const std::string& url, const std::string& actor,
                              const runtime::RuntimeLimits& limits,
-                             std::shared_ptr<const connector::Registry> connectors) {
+                             std::shared_ptr<const connector::Registry> connectors,
+                             std::shared_ptr<const calendar::Calendar> calendar) {
     std::lock_guard lock(mu_);
     if (!queue_)
-      queue_ =
-          std::make_unique<sched::CommandQueue>(url, actor, 256, limits, std::move(connectors));
+      queue_ = std::make_unique<sched::CommandQueue>(url, actor, 256, limits, std::move(connectors),
+                                                     std::move(calendar));
     return queue_.get();
   }
 
@@ -100,6 +102,7 @@ class DurableEngine final : public Engine {
         connectors_(std::move(connectors)) {}
 
   void set_limits(const Limits& l) { limits_ = l; }
+  void set_calendar(std::shared_ptr<const calendar::Calendar> c) { calendar_ = std::move(c); }
   void set_commit_group(std::shared_ptr<CommitGroup> group) { group_ = std::move(group); }
   runtime::RuntimeLimits runtime_limits() const {
     return runtime::RuntimeLimits{limits_.max_steps, limits_.max_loop_items,
@@ -125,10 +128,11 @@ class DurableEngine final : public Engine {
     processor_ = std::make_unique<exec::Processor>(*store_, exec::system_clock(), actor_);
     processor_->set_limits(runtime_limits());
     processor_->set_connectors(connectors_);
+    processor_->set_calendar(calendar_);
     people_ = std::make_unique<api::PeopleApi>(
         *store_, *processor_, connectors_ ? connectors_ : sched::builtin_registry());
     if (group_) {
-      queue_ = group_->queue(url_, actor_, runtime_limits(), connectors_);
+      queue_ = group_->queue(url_, actor_, runtime_limits(), connectors_, calendar_);
       people_->set_commit_queue(queue_);
     }
     return {};
@@ -632,6 +636,7 @@ class DurableEngine final : public Engine {
     s.workers = options.workers;
     s.tenant = options.tenant;
     s.limits = runtime_limits();
+    s.calendar = calendar_;
     s.lease_ms = options.lease_ms;
     s.poll_ms = options.poll_ms;
     s.stop = options.stop;
@@ -668,6 +673,7 @@ class DurableEngine final : public Engine {
   std::string actor_;
   std::shared_ptr<const connector::Registry> connectors_;
   Limits limits_;
+  std::shared_ptr<const calendar::Calendar> calendar_;
   std::unique_ptr<store::PgStore> store_;
   std::unique_ptr<exec::Processor> processor_;
   std::shared_ptr<CommitGroup> group_;
@@ -694,6 +700,9 @@ Result<std::unique_ptr<Engine>> Engine::open(const EngineOptions& options) {
         std::make_unique<DurableEngine>(url, false, "", false, options.actor, options.connectors);
   }
   engine->set_limits(options.limits);
+  auto cal = calendar::configured(options.calendar.rules, options.calendar.days_off);
+  if (!cal) return fail(cal.error());
+  engine->set_calendar(std::make_shared<const calendar::Calendar>(std::move(*cal)));
   engine->set_commit_group(options.commit_group);
   if (auto r = engine->connect(options.require_schema); !r) return fail(r.error());
   return std::unique_ptr<Engine>(std::move(engine));

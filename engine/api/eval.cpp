@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/calendar.hpp"
 #include "expr/feel.hpp"
 
 namespace elva {
@@ -21,6 +22,15 @@ Result<nlohmann::json> evaluate_expression(const EvalRequest& request) {
   expr::EvalOptions options;
   const std::int64_t now = request.now_millis;
   options.now_millis = [now] { return now; };
+  std::optional<calendar::Calendar> cal;
+  if (!request.calendar.empty()) {
+    cal = calendar::Calendar::named(request.calendar);
+    if (!cal)
+      return fail(Errc::InvalidArgument,
+                  "calendar '" + std::string(request.calendar) +
+                      "' is unknown; known: " + calendar::Calendar::known_names());
+    options.calendar = &*cal;
+  }
   // A FEEL limit hit (steps, text size, result size, nesting) is an ExpressionError with
   // context "limit" instead of a value.
   auto value = compiled->evaluate_checked(scope, options);

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "common/iso8601.hpp"
+#include "expr/feel.hpp"
 #include "forms/forms.hpp"
 #include "identity/secrets.hpp"
 #include "model/process.hpp"
@@ -469,13 +470,19 @@ Result<store::TaskRow> PeopleApi::visible_task(const Principal& who, std::uint64
   return std::move(**row);
 }
 
-Result<json> PeopleApi::task_variables(const store::TaskRow& t) {
-  if (t.state != "open") return json::object();
+Result<void> PeopleApi::task_case(const store::TaskRow& t, json& out) {
+  out["variables"] = json::object();
+  out["summary"] = json::array();
+  out["steps"] = json::array();
+  if (t.state != "open") return {};
+  // Read before the instance's transaction: one statement at a time on the connection.
+  auto history = store_.history(t.instance_id);
+  if (!history) return fail(history.error());
   auto tx = store_.begin();
   if (!tx) return fail(tx.error());
   auto snap = (*tx)->load_instance(t.instance_id);
   if (!snap) return fail(snap.error());
-  if (!*snap) return json::object();
+  if (!*snap) return {};
   auto process = processor_.process(**tx, (*snap)->definition_id);
   if (!process) return fail(process.error());
   runtime::InstanceState state;
@@ -484,7 +491,36 @@ Result<json> PeopleApi::task_variables(const store::TaskRow& t) {
   runtime::ManualEnv env;
   std::vector<runtime::Event> events;
   runtime::StepContext ctx(state, env, events);
-  return ctx.visible_variables(t.key);
+  const bool live = state.elements.count(t.key) != 0;
+  const runtime::Key at = live ? t.key : 0;
+  out["variables"] = ctx.visible_variables(at);
+  out["name"] = ctx.fill_templates(out["name"].get<std::string>(), at);
+  out["documentation"] = ctx.fill_templates(t.documentation, at);
+  // The summary the task declares, else the process's: only what this task needs.
+  const model::Element* element = (*process)->find(t.element_id);
+  const auto* spec = element ? element->as<model::UserTaskSpec>() : nullptr;
+  const auto& fields = spec && !spec->summary.empty() ? spec->summary : (*process)->summary;
+  for (const auto& f : fields) {
+    json value;
+    if (expr::looks_like_expression(f.value)) {
+      auto v = ctx.evaluate(f.value, at);
+      value = v ? v->to_json() : json();
+    } else {
+      value = ctx.fill_templates(f.value, at);
+    }
+    out["summary"].push_back({{"label", ctx.fill_templates(f.label, at)}, {"value", value}});
+  }
+  // Earlier steps people took in this case: completed user tasks, who and when.
+  for (const auto& h : *history) {
+    if (h.kind != "completed") continue;
+    const model::Element* e = (*process)->find(h.element_id);
+    if (!e || e->type != model::ElementType::UserTask) continue;
+    out["steps"].push_back({{"element", h.element_id},
+                            {"name", e->name.empty() ? h.element_id : e->name},
+                            {"by", person(h.actor)},
+                            {"at", h.at}});
+  }
+  return {};
 }
 
 Result<std::shared_ptr<const model::ProcessDefinition>> PeopleApi::task_process(
@@ -534,9 +570,7 @@ Result<json> PeopleApi::task(const Principal& who, std::uint64_t key) {
   auto t = visible_task(who, key);
   if (!t) return fail(t.error());
   json out = task_json(*t);
-  auto vars = task_variables(*t);
-  if (!vars) return fail(vars.error());
-  out["variables"] = std::move(*vars);
+  if (auto r = task_case(*t, out); !r) return fail(r.error());
   out["form"] = nullptr;
   if (!t->form_key.empty()) {
     // A deployed form version never changes: the row named it (id, version), so a cached copy

@@ -86,8 +86,11 @@ class PeopleApi {
   Result<std::optional<std::set<std::string>>> declared_outputs(const store::TaskRow& task);
   // The process model of a task's instance (null when the instance is gone).
   Result<std::shared_ptr<const model::ProcessDefinition>> task_process(const store::TaskRow& task);
-  // Variables as seen from the task's element instance (process, then enclosing scopes).
-  Result<nlohmann::json> task_variables(const store::TaskRow& task);
+  // What an open task shows of its case, into `out`: "variables" as seen from the task's element
+  // instance (process, then enclosing scopes), "summary" (elva:summary, [{label, value}]),
+  // "steps" (earlier user tasks: who completed them, when), and the name and documentation with
+  // their {{...}} filled in.
+  Result<void> task_case(const store::TaskRow& task, nlohmann::json& out);
   // The latest deployed form under `key` (its id, file or Camunda's prefixed keys).
   Result<std::optional<store::FormRow>> form_row(const std::string& key);
   // A form read once per (id, version).

@@ -96,6 +96,11 @@ class Processor {
   void set_connectors(std::shared_ptr<const connector::Registry> connectors) {
     connectors_ = std::move(connectors);
   }
+  // The working-day calendar steps count on (null: Monday to Friday).
+  void set_calendar(std::shared_ptr<const calendar::Calendar> calendar) {
+    calendar_ = std::move(calendar);
+  }
+  const std::shared_ptr<const calendar::Calendar>& calendar() const { return calendar_; }
   // Units' traces go here (null: none are made).
   void set_trace(TraceSink* sink) { trace_ = sink; }
   // What one step may do at most (runtime::RuntimeLimits; docs/security.md).
@@ -197,6 +202,7 @@ class Processor {
   std::shared_ptr<const connector::Registry> connectors_;
   TraceSink* trace_ = nullptr;
   runtime::RuntimeLimits limits_;
+  std::shared_ptr<const calendar::Calendar> calendar_;
   KeySource keys_;
   std::size_t keys_per_step_ = kKeysPerStep;  // grows for a unit that needed more, then back
   std::map<std::int64_t, std::shared_ptr<const model::ProcessDefinition>> cache_;

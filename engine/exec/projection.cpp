@@ -51,7 +51,7 @@ class Projector {
     t.process_id = s_.process->id;
     t.process_name = s_.process->name;
     t.element_id = el.id;
-    t.name = el.name;
+    t.name = e.name.empty() ? el.name : e.name;
     t.documentation = el.documentation;
     t.business_key = s_.business_key;
     t.assignee = e.assignee;

@@ -87,18 +87,20 @@ class Unit::Decisions : public runtime::DecisionService {
 class Unit::StepEnv : public runtime::Env {
  public:
   StepEnv(KeySource& keys, std::int64_t now, const Decisions& decisions,
-          const runtime::RuntimeLimits& limits)
-      : keys_(keys), now_(now), decisions_(decisions), limits_(limits) {}
+          const runtime::RuntimeLimits& limits, const calendar::Calendar* calendar)
+      : keys_(keys), now_(now), decisions_(decisions), limits_(limits), calendar_(calendar) {}
   std::int64_t now_millis() const override { return now_; }
   const runtime::RuntimeLimits& limits() const override { return limits_; }
   runtime::Key next_key() override { return keys_.next(); }
   const runtime::DecisionService* decisions() const override { return &decisions_; }
+  const calendar::Calendar* calendar() const override { return calendar_; }
 
  private:
   KeySource& keys_;
   std::int64_t now_;
   const Decisions& decisions_;
   const runtime::RuntimeLimits& limits_;
+  const calendar::Calendar* calendar_;
 };
 
 Unit::Unit(Processor& p, store::Tx& tx, std::string actor)
@@ -107,7 +109,7 @@ Unit::Unit(Processor& p, store::Tx& tx, std::string actor)
       actor_(std::move(actor)),
       now_(p.clock_.now_millis()),
       decisions_(std::make_unique<Decisions>(*this)),
-      env_(std::make_unique<StepEnv>(p.keys_, now_, *decisions_, p.limits_)) {}
+      env_(std::make_unique<StepEnv>(p.keys_, now_, *decisions_, p.limits_, p.calendar_.get())) {}
 
 Unit::~Unit() = default;
 

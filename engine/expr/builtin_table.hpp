@@ -34,6 +34,7 @@ void add_list_builtins(BuiltinTable& t);
 void add_stats_builtins(BuiltinTable& t);
 void add_temporal_builtins(BuiltinTable& t);
 void add_context_builtins(BuiltinTable& t);
+void add_calendar_builtins(BuiltinTable& t);  // builtins_calendar.cpp: working days
 
 // Argument helpers: the i-th argument as that type, or null.
 inline const Decimal* num(const std::vector<Value>& a, std::size_t i) {

@@ -221,6 +221,7 @@ BuiltinTable make_table() {
   add_stats_builtins(t);
   add_temporal_builtins(t);
   add_context_builtins(t);
+  add_calendar_builtins(t);
   return t;
 }
 

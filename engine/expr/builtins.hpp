@@ -12,11 +12,16 @@
 
 #include "expr/value.hpp"
 
+namespace elva::calendar {
+class Calendar;
+}
+
 namespace elva::expr {
 
 struct BuiltinCall {
   std::vector<Value> args;  // positional, named ones already placed
   std::int64_t now_millis = 0;
+  const calendar::Calendar* calendar = nullptr;  // working days; null: Monday to Friday
   // Calls a function value with positional arguments (sort's `precedes`, list replace's
   // `match`); null when it is not a function. Set by the evaluator; may be empty.
   std::function<Value(const Value& fn, const List& args)> invoke;

@@ -549,6 +549,7 @@ class Evaluator {
       if (!slots) return {};
       BuiltinCall c;
       c.now_millis = options_.now_millis ? options_.now_millis() : 0;
+      c.calendar = options_.calendar;
       c.invoke = [this](const Value& fn, const List& args) -> Value {
         const Value keep = fn;
         return keep.function() ? invoke(*keep.function(), args) : Value();

@@ -13,6 +13,10 @@
 #include "elva/result.hpp"
 #include "expr/value.hpp"
 
+namespace elva::calendar {
+class Calendar;
+}
+
 namespace elva::expr {
 
 struct Node;
@@ -43,6 +47,9 @@ class ContextScope : public Scope {
 struct EvalOptions {
   // The clock behind now() and today(): injected, so evaluation is deterministic.
   std::function<std::int64_t()> now_millis = [] { return std::int64_t{0}; };
+  // The working-day calendar behind add working days() and its kin (common/calendar.hpp); not
+  // owned. Null: Monday to Friday, no holidays.
+  const calendar::Calendar* calendar = nullptr;
   // Limits (docs/security.md#limits-on-hostile-data). Counted, not timed, so that the same
   // expression over the same variables always ends the same way. A step is one node of the
   // expression evaluated, one list item or context entry built or visited, or 64 bytes of text

@@ -45,6 +45,14 @@ struct JobSpec {
   bool connector = false;  // named with elva:connector (an in-engine connector, checked at deploy)
 };
 
+// One line of the case an employee sees beside a task (elva:summary): a label and what to show,
+// a FEEL expression over the task's variables ("employee.name") or a text with {{...}} in it.
+struct SummaryField {
+  std::string label;
+  std::string value;
+  SourcePos pos;
+};
+
 struct UserTaskSpec {
   std::string assignee;
   std::string candidate_users;   // comma-separated list or expression
@@ -57,6 +65,8 @@ struct UserTaskSpec {
   // the variables named by elva:completionVariables, or any with elva:acceptAnyVariables.
   std::vector<std::string> completion_variables;
   bool accept_any_variables = false;
+  // What the worker needs to see of the case (elva:summary on the task; else the process's).
+  std::vector<SummaryField> summary;
 };
 
 struct ScriptSpec {

@@ -71,6 +71,8 @@ class ProcessDefinition {
   std::vector<std::string> candidate_starter_groups;
   std::vector<std::string> candidate_starter_users;
   std::string documentation;
+  // The case summary every user task of the process shows, unless the task declares its own.
+  std::vector<SummaryField> summary;
   std::vector<Element> elements;
   std::vector<SequenceFlow> flows;
   std::vector<Lane> lanes;

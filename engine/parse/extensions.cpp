@@ -385,9 +385,31 @@ void zeebe_element(ReadContext& ctx, pugi::xml_node node, QName name, Element& e
   }
 }
 
+// <elva:summary><elva:field label="Employee" value="=employee.name"/>...</elva:summary>
+void read_summary(ReadContext& ctx, pugi::xml_node node, const std::string& owner,
+                  std::string_view owner_type, std::vector<SummaryField>& into) {
+  for_each_element(ctx, node, [&](pugi::xml_node f, QName fname) {
+    if (fname.local != "field") {
+      ctx.sink.error(
+          ctx.pos(f), owner, owner_type,
+          "elva:summary holds elva:field elements (label, value), not " + std::string(fname.local));
+      return;
+    }
+    SummaryField field{attr(f, "label"), attr(f, "value"), ctx.pos(f)};
+    if (field.value.empty())
+      ctx.sink.error(ctx.pos(f), owner, owner_type,
+                     "elva:field needs a value: a variable as a FEEL expression "
+                     "(value=\"=employee.name\") or a text with {{...}}");
+    if (field.label.empty()) field.label = field.value;
+    into.push_back(std::move(field));
+  });
+}
+
 void elva_element(ReadContext& ctx, pugi::xml_node node, QName name, Element& e) {
   const auto l = name.local;
-  if (l == "input" || l == "output") {
+  if (l == "summary" && e.as<UserTaskSpec>()) {
+    read_summary(ctx, node, e.id, bpmn_name(e.type), std::get<UserTaskSpec>(e.spec).summary);
+  } else if (l == "input" || l == "output") {
     IoMapping m{attr(node, "source"), attr(node, "target"), ctx.pos(node)};
     (l == "input" ? e.inputs : e.outputs).push_back(std::move(m));
   } else if (l == "header") {
@@ -397,7 +419,8 @@ void elva_element(ReadContext& ctx, pugi::xml_node node, QName name, Element& e)
   } else {
     ctx.sink.error(ctx.pos(node), e.id, bpmn_name(e.type),
                    "unknown element elva:" + std::string(l) +
-                       " (Elva's extension elements are input, output, header and property)");
+                       " (Elva's extension elements are input, output, header, property, and "
+                       "summary on a user task)");
   }
 }
 
@@ -546,6 +569,8 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
         });
       } else if (cname.local == "versionTag") {
         process.version_tag = attr(child, "value");
+      } else if (d == Dialect::Elva && cname.local == "summary") {
+        read_summary(ctx, child, process.id, "process", process.summary);
       } else if (d == Dialect::Zeebe && cname.local == "userTaskForm") {
         process.embedded_forms.push_back({attr(child, "id"), child.child_value(), ctx.pos(child)});
       } else {

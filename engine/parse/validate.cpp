@@ -471,6 +471,8 @@ class Checker {
       check_expression(p, e, "dueDate", t->due_date, false);
       check_expression(p, e, "followUpDate", t->follow_up_date, false);
       check_expression(p, e, "priority", t->priority, false);
+      for (const auto& f : t->summary)
+        check_expression(p, e, ("summary '" + f.label + "'").c_str(), f.value, false);
     }
     if (const auto* s = e.as<ScriptSpec>()) {
       std::string fmt = s->format;

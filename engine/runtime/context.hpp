@@ -60,6 +60,9 @@ class StepContext {
   // its enclosing scopes' local variables over the process variables (0: process only).
   Result<expr::Value> evaluate(const std::string& text, Key instance = 0);
   nlohmann::json visible_variables(Key instance) const;
+  // `text` with each {{expression}} replaced by its value (text as is, null as nothing, other
+  // values as JSON); one that does not evaluate stays as written, for its author to see.
+  std::string fill_templates(const std::string& text, Key instance = 0);
   // Sets variables from `instance` outwards: each goes to the nearest scope that already has
   // it; a new one to the innermost multi-instance iteration (so parallel iterations do not
   // overwrite each other), else to the process. Camunda and Zeebe propagate the same way.

@@ -9,6 +9,10 @@
 #include "elva/result.hpp"
 #include "runtime/state.hpp"
 
+namespace elva::calendar {
+class Calendar;
+}
+
 namespace elva::runtime {
 
 // Evaluates DMN decisions for business rule tasks (the coordinator knows the deployed DMN).
@@ -42,6 +46,9 @@ class Env {
   virtual Key next_key() = 0;
   // Null when no decisions are available (business rule tasks then raise an incident).
   virtual const DecisionService* decisions() const { return nullptr; }
+  // The working-day calendar (common/calendar.hpp) FEEL's add working days() and its kin count
+  // on; null: Monday to Friday.
+  virtual const calendar::Calendar* calendar() const { return nullptr; }
 };
 
 // A clock that moves only when told to, and keys counted from 1. Not thread-safe.
@@ -55,11 +62,14 @@ class ManualEnv : public Env {
   void set_now(std::int64_t now) { now_ = now; }
   const RuntimeLimits& limits() const override { return limits_; }
   void set_limits(const RuntimeLimits& limits) { limits_ = limits; }
+  const calendar::Calendar* calendar() const override { return calendar_; }
+  void set_calendar(const calendar::Calendar* calendar) { calendar_ = calendar; }
 
  private:
   std::int64_t now_;
   RuntimeLimits limits_;
   const DecisionService* decisions_;
+  const calendar::Calendar* calendar_ = nullptr;
   Key last_key_ = 0;
 };
 

@@ -143,6 +143,7 @@ struct UserTaskCreated {
   std::int64_t due = 0, follow_up = 0;
   int priority = 50;
   std::string form_key;
+  std::string name;  // the element's name with its {{...}} filled in; empty: the name as is
 };
 struct IncidentRaised {
   Incident incident;

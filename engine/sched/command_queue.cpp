@@ -7,12 +7,14 @@ namespace elva::sched {
 
 CommandQueue::CommandQueue(std::string database_url, std::string actor, std::size_t max_batch,
                            runtime::RuntimeLimits limits,
-                           std::shared_ptr<const connector::Registry> connectors)
+                           std::shared_ptr<const connector::Registry> connectors,
+                           std::shared_ptr<const calendar::Calendar> calendar)
     : url_(std::move(database_url)),
       actor_(std::move(actor)),
       max_batch_(std::max<std::size_t>(1, max_batch)),
       limits_(limits),
       connectors_(std::move(connectors)),
+      calendar_(std::move(calendar)),
       worker_([this] { run(); }) {}
 
 CommandQueue::~CommandQueue() {
@@ -129,6 +131,7 @@ void CommandQueue::run() {
       processor = std::make_unique<Processor>(*store, exec::system_clock(), actor_);
       processor->set_limits(limits_);
       processor->set_connectors(connectors_);
+      processor->set_calendar(calendar_);
     }
     bool reconnect = false;
     apply(batch, *processor, reconnect);

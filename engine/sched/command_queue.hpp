@@ -30,7 +30,8 @@ class CommandQueue {
   // processor gets `limits` and `connectors` (as the engines whose work it commits have).
   CommandQueue(std::string database_url, std::string actor, std::size_t max_batch = 256,
                runtime::RuntimeLimits limits = {},
-               std::shared_ptr<const connector::Registry> connectors = nullptr);
+               std::shared_ptr<const connector::Registry> connectors = nullptr,
+               std::shared_ptr<const calendar::Calendar> calendar = nullptr);
   ~CommandQueue();  // finishes what is queued, then stops
   CommandQueue(const CommandQueue&) = delete;
   CommandQueue& operator=(const CommandQueue&) = delete;
@@ -65,6 +66,7 @@ class CommandQueue {
   std::size_t max_batch_;
   runtime::RuntimeLimits limits_;
   std::shared_ptr<const connector::Registry> connectors_;
+  std::shared_ptr<const calendar::Calendar> calendar_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Item> queue_;   // GUARDED_BY(mu_)

@@ -100,7 +100,7 @@ void run_prompter(const std::string& url, const PromptOptions& o) {
                      {"task", task.name},
                      {"process", task.process_name},
                      {"documentation", task.documentation},
-                     {"link", o.tasklist_url + "#/tasks/" + std::to_string(task.key)},
+                     {"link", o.tasklist_url + "#task/" + std::to_string(task.key)},
                      {"caseLine", task.business_key.empty()
                                       ? ""
                                       : std::string("\n") + label(lang, "Case", "Ärende", "Sak") +

@@ -96,6 +96,7 @@ class Loop {
     processor_ = std::make_unique<exec::Processor>(*store_, exec::system_clock(),
                                                    "scheduler:" + options_.node);
     processor_->set_limits(options_.limits);
+    processor_->set_calendar(options_.calendar);
     listen();
     return true;
   }

@@ -22,8 +22,9 @@ namespace elva::sched {
 
 struct SchedulerOptions {
   std::string node;
-  runtime::RuntimeLimits limits;  // for the commands the scheduler applies
-  std::string tenant;             // a served tenant's name: part of each call's idempotency key
+  runtime::RuntimeLimits limits;                       // for the commands the scheduler applies
+  std::shared_ptr<const calendar::Calendar> calendar;  // working days (null: Monday to Friday)
+  std::string tenant;  // a served tenant's name: part of each call's idempotency key
   int workers = 2;
   std::int64_t lease_ms = 30'000;
   std::int64_t poll_ms = 250;

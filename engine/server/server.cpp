@@ -34,9 +34,14 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
     server::Tenant t{name, {}};
     // The HTTP workers' starts and task completions share commits (group commit).
     auto group = make_commit_group();
+    CalendarOptions calendar;
+    if (auto it = options.calendars.find(name); it != options.calendars.end())
+      calendar = it->second;
+    else if (auto d = options.calendars.find(""); d != options.calendars.end())
+      calendar = d->second;
     for (int i = 0; i < std::max(1, options.workers); ++i) {
-      auto e =
-          Engine::open(EngineOptions{url, "api", true, options.connectors, options.limits, group});
+      auto e = Engine::open(
+          EngineOptions{url, "api", true, options.connectors, options.limits, group, calendar});
       if (!e)
         return fail(e.error().code,
                     (name.empty() ? std::string() : "tenant '" + name + "': ") + e.error().message);

@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/calendar.hpp"
 #include "common/iso8601.hpp"
 #include "elva/json_limits.hpp"
 #include "exec/processor.hpp"
@@ -82,6 +83,7 @@ class Runner : public exec::TraceSink {
   }
 
   void run(const std::vector<std::pair<std::string, std::string>>& files) {
+    if (!configure()) return;
     auto deployed = processor_.deploy(files);
     if (!deployed) {
       std::istringstream lines(deployed.error().message);
@@ -122,6 +124,35 @@ class Runner : public exec::TraceSink {
     Key id = 0;
     runtime::InstanceState state;
   };
+
+  // "clock": when the virtual clock starts; "calendar": the working-day calendar, as elva.toml's
+  // [calendar] ({"rules": "SE", "daysOff": ["2026-12-23"]}).
+  bool configure() {
+    if (sc_.contains("clock")) {
+      const auto t = sc_["clock"].is_string()
+                         ? iso8601::parse_date_time(sc_["clock"].get<std::string>())
+                         : std::nullopt;
+      if (!t) return failed("\"clock\" must be a date-time such as \"2026-12-07T08:00:00Z\"");
+      clock_.set(t->epoch_millis);
+    }
+    if (sc_.contains("calendar")) {
+      const json& c = sc_["calendar"];
+      std::vector<std::string> days;
+      const bool shaped = c.is_object() && c.value("rules", json("x")).is_string() &&
+                          c.value("daysOff", json::array()).is_array();
+      if (shaped) {
+        for (const auto& d : c.value("daysOff", json::array()))
+          days.push_back(d.is_string() ? d.get<std::string>() : std::string("?"));
+      }
+      auto cal = shaped ? calendar::configured(c.value("rules", "weekdays"), days)
+                        : Result<calendar::Calendar>(fail(Errc::InvalidArgument,
+                                                          "give {\"rules\": \"SE\", \"daysOff\": "
+                                                          "[\"2026-12-23\"]}"));
+      if (!cal) return failed("\"calendar\": " + cal.error().message);
+      processor_.set_calendar(std::make_shared<const calendar::Calendar>(std::move(*cal)));
+    }
+    return true;
+  }
 
   bool failed(std::string msg) {
     report_.failures.push_back(std::move(msg));

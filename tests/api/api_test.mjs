@@ -350,7 +350,23 @@ test('external tasks over the API: lock, refuse others, fail to an incident, ret
   assert.deepEqual(vars.meta, { a: 1 });
   // The requester now has her task (camunda:assignee="${requester}").
   const evaTasks = await call('GET', '/api/tasks?assignee=me', as('eva'));
-  assert.ok(evaTasks.json.items.some((t) => t.instance === instance && t.element === 'inform'));
+  const inform = evaTasks.json.items.find((t) => t.instance === instance && t.element === 'inform');
+  assert.ok(inform, evaTasks.body);
+  // The task shows its case: the name's {{...}} filled in when it was created (the list too), the
+  // summary the task declares, and who did the earlier steps.
+  assert.equal(inform.name, `Read the answer about ${goodForm.days} days from ${goodForm.from}`);
+  const shown = (await call('GET', `/api/tasks/${inform.id}`, as('eva'))).json;
+  assert.equal(shown.documentation, 'Your leave is booked (B-77).');
+  assert.deepEqual(shown.summary, [
+    { label: 'Approved', value: true }, { label: 'First day', value: goodForm.from },
+    { label: 'Working days', value: goodForm.days }, { label: 'Note from your manager', value: goodForm.note }]);
+  assert.deepEqual(shown.steps.map((s) => [s.element, s.name, s.by]), [['approve', 'Approve leave', 'mona']]);
+  assert.match(shown.steps[0].at, /^\d{4}-\d{2}-\d{2}T/);
+  // A task without its own summary shows the process's.
+  const plain = await start('eva', { requester: 'eva' });
+  const approveShown = (await call('GET', `/api/tasks/${await approveTaskOf(plain)}`, as('max'))).json;
+  assert.deepEqual(approveShown.summary, [{ label: 'Requested by', value: 'eva' }]);
+  assert.deepEqual(approveShown.steps, []);
   // bpmnError: the boundary event catches it.
   const other = await start('eva', { requester: 'eva' });
   await call('POST', `/api/tasks/${await approveTaskOf(other)}/complete`, { ...as('max'), body: { variables: goodForm } });

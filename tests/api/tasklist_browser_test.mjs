@@ -131,6 +131,28 @@ test('a manager completes a leave request in the browser, and the instance moves
   await context.close();
 });
 
+test('the link in a task prompt mail opens that task, after the login it asks for', async () => {
+  await startLeave('L-2026-21');
+  const wanted = await startLeave('L-2026-22');
+  const max = await login(call, 'max', passwords.max);
+  const task = (await call('GET', '/api/tasks', { token: max })).json.items.find((x) => x.businessKey === 'L-2026-22');
+  assert.ok(task, 'the task of the second request');
+  // The mail's link (mail_test.mjs checks the mail carries #task/ID), and the older #/tasks/ID.
+  for (const hash of [`#task/${task.id}`, `#/tasks/${task.id}`]) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${server.base}/tasklist/${hash}`);
+    await page.locator('#username').fill('max');
+    await page.locator('#password').fill(passwords.max);
+    await page.locator('#login-form button[type=submit]').click();
+    await page.locator('#detail').waitFor();
+    await page.waitForFunction(() => document.getElementById('d-key').textContent === 'L-2026-22');
+    assert.equal(await page.locator('#d-name').innerText(), task.name);
+    await context.close();
+  }
+  assert.ok(wanted);
+});
+
 test('on a phone, in Norwegian: the list, then the task full screen; Swedish labels for a Swedish user', async () => {
   await startLeave('L-2026-19');
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'nb-NO' });
@@ -167,5 +189,45 @@ test('on a phone, in Norwegian: the list, then the task full screen; Swedish lab
   // Log out: back to the login form; the old session is gone.
   await sv.getByRole('button', { name: 'Log out' }).click();
   await sv.locator('#login-view').waitFor();
+  await context.close();
+});
+
+test('the requester sees her case in Swedish: the decision, the note, who decided and when', async () => {
+  const instance = await startLeave('L-2026-23');
+  const max = await login(call, 'max', passwords.max);
+  const approve = (await call('GET', '/api/tasks', { token: max })).json.items.find((x) => x.businessKey === 'L-2026-23');
+  // (days at most 3: the first test deployed a stricter form)
+  const form = { approved: true, from: '2027-01-11', days: 3, kind: 'holiday', note: 'Trevlig ledighet!' };
+  const done = await call('POST', `/api/tasks/${approve.id}/complete`, { token: max, body: { variables: form } });
+  assert.equal(done.status, 200, done.body);
+  // The booking system (an external worker) books it.
+  const worker = { basic: `robot:${passwords.robot}` };
+  const locked = await call('POST', '/engine-rest/external-task/fetchAndLock', { ...worker, body: {
+    workerId: 'b1', maxTasks: 10, topics: [{ topicName: 'leave.book', lockDuration: 60000 }] } });
+  const job = locked.json.find((x) => x.processInstanceId === String(instance));
+  assert.ok(job, locked.body);
+  const booked = await call('POST', `/engine-rest/external-task/${job.id}/complete`, { ...worker, body: {
+    workerId: 'b1', variables: { bookingId: { value: 'B-1234', type: 'String' } } } });
+  assert.equal(booked.status, 204, booked.body);
+
+  const context = await browser.newContext({ viewport: { width: 1024, height: 800 }, locale: 'sv-SE' });
+  const page = await context.newPage();
+  await logIn(page, 'eva'); // eva's locale is sv
+  const item = page.locator('#task-list li', { hasText: 'L-2026-23' });
+  await item.waitFor();
+  // The name's {{days}} and {{from}} are filled in, in the list too.
+  assert.match(await item.innerText(), /Read the answer about 3 days from 2027-01-11/);
+  await item.locator('a').click();
+  await page.locator('#detail').waitFor();
+  await page.getByRole('heading', { name: 'Ärendet' }).waitFor();
+  const facts = await page.locator('#d-case').innerText();
+  assert.match(facts, /Approved\s+Ja/);
+  assert.match(facts, /First day\s+11 januari 2027/);
+  assert.match(facts, /Working days\s+3/);
+  assert.match(facts, /Note from your manager\s+Trevlig ledighet!/);
+  await page.getByRole('heading', { name: 'Tidigare steg' }).waitFor();
+  assert.match(await page.locator('#d-steps').innerText(), /Approve leave: max, /);
+  assert.equal(await page.locator('#d-doc').innerText(), 'Your leave is booked (B-1234).');
+  await page.screenshot({ path: join(artefacts, '7-case-sv.png'), fullPage: true });
   await context.close();
 });

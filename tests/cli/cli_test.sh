@@ -66,6 +66,21 @@ expect 0 "elva eval prints dates as ISO strings" -- "$elva" eval 'date("2026-01-
 contains out '"2026-02-28"' "date arithmetic"
 expect 0 "elva eval --now fixes the clock" -- "$elva" eval 'now()' --now 2026-11-22T09:00:00Z
 contains out '"2026-11-22T09:00:00Z"' "now() from --now"
+# Working days (docs/calendar.md): Swedish Christmas and New Year are skipped; the calendar's
+# days off are listed; an unknown calendar is a usage error.
+expect 0 "elva eval counts working days on --calendar" -- "$elva" eval --calendar SE -- 'add working days(date("2026-12-18"), 10)'
+contains out '"2027-01-08"' "10 Swedish working days after 18 Dec 2026"
+expect 2 "an unknown calendar exits 2" -- "$elva" eval --calendar DK -- '1'
+contains err "calendar 'DK' is unknown" "the unknown calendar is named"
+expect 0 "elva calendar lists the days off" -- "$elva" calendar --rules NO --year 2026 --day-off 2026-12-23
+contains out "2026-04-02  Thu  Skjærtorsdag" "a Norwegian Easter holiday"
+contains out "2026-12-23  Wed  local day off  (local)" "a local day off"
+printf '[calendar]\nrules = "SE"\n[calendar.tenant.bergen]\nrules = "NO"\n' >"$tmp/calendar.toml"
+expect 0 "elva calendar reads elva.toml and its tenants" -- "$elva" calendar --config "$tmp/calendar.toml" --tenant bergen --year 2026
+contains out "calendar NO" "the tenant's own rules"
+printf '[calendar]\nrules = "FI"\n' >"$tmp/bad-calendar.toml"
+expect 2 "unknown rules in elva.toml exit 2" -- "$elva" calendar --config "$tmp/bad-calendar.toml"
+contains err "calendar rules 'FI' are unknown" "the rules are named"
 expect 1 "a FEEL syntax error exits 1" -- "$elva" eval "1 +"
 contains err "syntax error at column 4" "syntax error position"
 expect 2 "malformed --vars exits 2" -- "$elva" eval "x" --vars "{not json"

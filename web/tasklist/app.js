@@ -194,12 +194,53 @@
     $('d-assignee').textContent = !task.assignee ? t('unassigned') : task.assignee === state.me.id ? `${task.assignee} (${t('you')})` : task.assignee;
     $('d-doc-wrap').hidden = !task.documentation;
     $('d-doc').textContent = task.documentation || '';
+    renderCase(task);
     $('claim').hidden = task.assignee === state.me.id;
     $('unclaim').hidden = task.assignee !== state.me.id;
     const fields = $('fields');
     if (task.form && task.form.schema) forms.render(fields, task.form.schema, task.variables || {});
     else fields.replaceChildren();
     $('form-error').hidden = true;
+  }
+
+  // What the process developer declared the worker needs to see (elva:summary), and who did
+  // the earlier steps of the case, when.
+  function caseValue(v) {
+    if (v === null || v === undefined || v === '') return '—';
+    if (v === true) return t('yes');
+    if (v === false) return t('no');
+    if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(v)) {
+      const d = new Date(v.length === 10 ? `${v}T12:00:00Z` : v);
+      if (!Number.isNaN(d.getTime())) {
+        return v.length === 10 ? d.toLocaleDateString(i18n.locale(), { day: 'numeric', month: 'long', year: 'numeric' }) : formatDate(v);
+      }
+    }
+    if (Array.isArray(v)) return v.map(caseValue).join(', ');
+    if (typeof v === 'object') return JSON.stringify(v);
+    return String(v);
+  }
+
+  function renderCase(task) {
+    const summary = task.summary || [];
+    const dl = $('d-case');
+    dl.replaceChildren();
+    for (const f of summary) {
+      const dt = document.createElement('dt');
+      dt.textContent = f.label;
+      const dd = document.createElement('dd');
+      dd.textContent = caseValue(f.value);
+      dl.append(dt, dd);
+    }
+    $('d-case-wrap').hidden = summary.length === 0;
+    const steps = task.steps || [];
+    const ol = $('d-steps');
+    ol.replaceChildren();
+    for (const s of steps) {
+      const li = document.createElement('li');
+      li.textContent = t('stepBy', s.name, s.by, formatDate(s.at));
+      ol.append(li);
+    }
+    $('d-steps-wrap').hidden = steps.length === 0;
   }
 
   function closeDetail() {
@@ -258,7 +299,8 @@
   }
 
   function route() {
-    const m = /^#task\/(\d+)$/.exec(location.hash);
+    // #task/ID; mails sent before 2026-12 linked #/tasks/ID, which still opens the task.
+    const m = /^#(?:task|\/tasks)\/(\d+)$/.exec(location.hash);
     if (m) open(m[1]);
     else if (state.open) closeDetail();
   }

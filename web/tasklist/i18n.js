@@ -17,6 +17,7 @@ window.ElvaI18n = (() => {
       maxLength: (label, v) => `${label} takes at most ${v} characters.`, notNumber: (label) => `${label} must be a number.`,
       fixFields: 'Some fields need attention.', sessionEnded: 'Your session has ended. Please log in again.',
       choose: 'Choose…', priority: 'Priority', high: 'High', dueIn: (d) => `due ${d}`, networkError: 'The server cannot be reached. Try again.',
+      theCase: 'The case', earlierSteps: 'Earlier steps', stepBy: (name, who, when) => `${name}: ${who}, ${when}`, yes: 'Yes', no: 'No',
     },
     nb: {
       language: 'Språk', logout: 'Logg ut', loginTitle: 'Logg inn', username: 'Brukernavn', password: 'Passord',
@@ -31,6 +32,7 @@ window.ElvaI18n = (() => {
       maxLength: (label, v) => `${label} kan ha høyst ${v} tegn.`, notNumber: (label) => `${label} må være et tall.`,
       fixFields: 'Noen felt må rettes.', sessionEnded: 'Økten er utløpt. Logg inn igjen.',
       choose: 'Velg…', priority: 'Prioritet', high: 'Høy', dueIn: (d) => `frist ${d}`, networkError: 'Får ikke kontakt med serveren. Prøv igjen.',
+      theCase: 'Saken', earlierSteps: 'Tidligere steg', stepBy: (name, who, when) => `${name}: ${who}, ${when}`, yes: 'Ja', no: 'Nei',
     },
     sv: {
       language: 'Språk', logout: 'Logga ut', loginTitle: 'Logga in', username: 'Användarnamn', password: 'Lösenord',
@@ -45,6 +47,7 @@ window.ElvaI18n = (() => {
       maxLength: (label, v) => `${label} får ha högst ${v} tecken.`, notNumber: (label) => `${label} måste vara ett tal.`,
       fixFields: 'Några fält behöver rättas.', sessionEnded: 'Sessionen har gått ut. Logga in igen.',
       choose: 'Välj…', priority: 'Prioritet', high: 'Hög', dueIn: (d) => `förfaller ${d}`, networkError: 'Servern svarar inte. Försök igen.',
+      theCase: 'Ärendet', earlierSteps: 'Tidigare steg', stepBy: (name, who, when) => `${name}: ${who}, ${when}`, yes: 'Ja', no: 'Nej',
     },
   };
   const supported = Object.keys(labels);

@@ -19,6 +19,8 @@ struct Config {
   nlohmann::json eservice = nlohmann::json::object();
   // [notifications]: {"connector", "tasklist_url", ...}; empty: no task prompts by mail
   nlohmann::json notifications = nlohmann::json::object();
+  // [calendar]: {"rules", "days_off", "tenant": {"<name>": {"rules", "days_off"}}}
+  nlohmann::json calendar = nlohmann::json::object();
 };
 
 // Reads `path` ("" = $ELVA_CONFIG, else no file). Always includes the built-in connectors
@@ -26,6 +28,9 @@ struct Config {
 // the file, the section and the setting (unknown kind, a secret written in the file, an
 // environment variable that is not set, a plugin that does not load, ...).
 Result<Config> load_config(const std::string& path);
+// Only the [calendar] section of the same file (an empty object when there is none): for verbs
+// that run steps but call no connector. Errors: the file cannot be read or is not TOML.
+Result<nlohmann::json> load_calendar(const std::string& path);
 
 // Elva users from an hr connector's SCIM Users and Groups, in the shape Engine::import_users
 // takes (id = userName, name, email, groups = unit names, disabled = !active; no passwords,

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "elva/calendar.hpp"
 #include "elva/connector.hpp"
 #include "elva/result.hpp"
 
@@ -70,6 +71,7 @@ struct EngineOptions {
   std::shared_ptr<const connector::Registry> connectors;
   Limits limits;
   std::shared_ptr<CommitGroup> commit_group;  // null: each start and completion commits alone
+  CalendarOptions calendar;
 };
 
 struct ServeOptions {

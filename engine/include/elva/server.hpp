@@ -41,6 +41,9 @@ struct HttpOptions {
   // The connectors deploys through the API are checked against (null: no check).
   std::shared_ptr<const connector::Registry> connectors;
   Limits limits;  // what a command through the API may make the engine do (elva/engine.hpp)
+  // Working-day calendars by tenant name ("" = the default database; a tenant without one uses
+  // that).
+  std::map<std::string, CalendarOptions> calendars;
   // E-service forms ([eservice.<form>] of elva.toml) taken at POST /eservice/{form}.
   nlohmann::json eservice = nlohmann::json::object();
 };

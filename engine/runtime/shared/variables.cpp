@@ -90,8 +90,30 @@ Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance)
   expr::EvalOptions options;
   const auto now = env_.now_millis();
   options.now_millis = [now] { return now; };
+  options.calendar = env_.calendar();
   return (*compiled)->evaluate_checked(
       scope, options);  // a hit limit is the caller's incident, naming the limit
+}
+
+std::string StepContext::fill_templates(const std::string& text, Key instance) {
+  std::string out;
+  std::size_t from = 0;
+  for (std::size_t open; (open = text.find("{{", from)) != std::string::npos;) {
+    const std::size_t close = text.find("}}", open + 2);
+    if (close == std::string::npos) break;
+    out.append(text, from, open - from);
+    auto v = evaluate(text.substr(open + 2, close - open - 2), instance);
+    const nlohmann::json j = v ? v->to_json() : nlohmann::json();
+    if (!v)
+      out.append(text, open, close + 2 - open);
+    else if (j.is_string())
+      out += j.get<std::string>();
+    else if (!j.is_null())
+      out += j.dump();
+    from = close + 2;
+  }
+  out.append(text, from, std::string::npos);
+  return out;
 }
 
 Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model::Element& e,

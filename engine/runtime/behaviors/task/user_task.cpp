@@ -95,6 +95,8 @@ Result<UserTaskCreated> assignment(const model::UserTaskSpec& t, Key instance, S
   out.element_instance = instance;
   out.element = ctx.element_of(instance).index;
   out.form_key = t.form_key;
+  if (const auto& name = ctx.element_of(instance).name; name.find("{{") != std::string::npos)
+    out.name = ctx.fill_templates(name, instance);
   if (!t.assignee.empty()) {
     auto v = attribute(t.assignee, instance, ctx);
     if (!v)
