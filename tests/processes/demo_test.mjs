@@ -40,7 +40,7 @@ test('elva demo brings up the engine with three instances waiting for people, th
     const call = client('http://127.0.0.1:8080');
     const anna = await login(call, 'anna', 'anna-demo-1');
     const tasks = (await call('GET', '/api/tasks', { token: anna })).json.items.map((t) => t.name);
-    assert.ok(tasks.includes('Approve the hire'), tasks.join(', '));
+    assert.ok(tasks.includes('Approve the hire of Nils Nyman'), tasks.join(', '));
     const sara = await login(call, 'sara', 'sara-demo-1');
     assert.ok((await call('GET', '/api/tasks', { token: sara })).json.items.some((t) => t.name === 'Investigate and decide measures'));
     assert.equal((await fetch('http://127.0.0.1:8086/scim/v2/Users')).status, 200);

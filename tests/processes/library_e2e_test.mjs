@@ -84,16 +84,28 @@ after(async () => {
 });
 
 test('personnel hire: anna approves, HR signs, the employee is placed in SCIM, equipment ordered, welcome mail on the first day', async () => {
+  const startDate = iso(4);
   const id = await start(call, admin, 'personnel-hire', {
     employee: { number: '1010', userName: 'nils', givenName: 'Nils', familyName: 'Nyman', email: 'nils@kommun.example', department: 'IT', manager: '1003' },
-    startDate: iso(4) }, 'E-1010');
+    startDate }, 'E-1010');
   const anna = await login(call, 'anna', 'anna-demo-1');
   const approve = await task(id, 'approve');
   // The task is announced to the managers with an address, each in their language.
-  await until('the task prompt to anna', async () => (await mails()).some((m) => m.to.includes('anna@kommun.example') && m.subject === 'Ny uppgift: Approve the hire'));
-  await until('the task prompt to emma', async () => (await mails()).some((m) => m.to.includes('emma@kommun.example') && m.subject === 'New task: Approve the hire'));
-  await complete(approve, { approved: true, confirmedStart: '2026-12-01', contract: 'permanent', fte: 100 }, anna);
-  await complete(await task(id, 'hrCheck'), { contractSigned: true, salaryGrade: 'B4' }, await login(call, 'ola', 'ola-demo-1'));
+  await until('the task prompt to anna', async () => (await mails()).some((m) => m.to.includes('anna@kommun.example') && m.subject === 'Ny uppgift: Approve the hire of Nils Nyman'));
+  await until('the task prompt to emma', async () => (await mails()).some((m) => m.to.includes('emma@kommun.example') && m.subject === 'New task: Approve the hire of Nils Nyman'));
+  // anna sees who is hired, in which unit and from when (the process's elva:summary).
+  const shown = (await call('GET', `/api/tasks/${approve.id}`, { token: anna })).json;
+  assert.deepEqual(shown.summary.map((f) => [f.label, f.value]), [['Employee', 'Nils Nyman'], ['Unit', 'IT'], ['Requested start', startDate]]);
+  await complete(approve, { approved: true, confirmedStart: '2026-12-01', contract: 'permanent', fte: 100, comment: 'Starts in the web team' }, anna);
+  // ola in HR sees anna's decision and comment, and that anna took it.
+  const ola = await login(call, 'ola', 'ola-demo-1');
+  const hrCheck = await task(id, 'hrCheck');
+  const check = (await call('GET', `/api/tasks/${hrCheck.id}`, { token: ola })).json;
+  assert.equal(check.name, 'Check the hire of Nils Nyman and sign the contract');
+  assert.deepEqual(Object.fromEntries(check.summary.map((f) => [f.label, f.value])), {
+    Employee: 'Nils Nyman', Unit: 'IT', 'Confirmed start': '2026-12-01', Contract: 'permanent', 'Full-time equivalent (%)': 100, "Manager's comment": 'Starts in the web team' });
+  assert.deepEqual(check.steps.map((s) => [s.element, s.by]), [['approve', 'anna']]);
+  await complete(hrCheck, { contractSigned: true, salaryGrade: 'B4' }, ola);
   await complete(await task(id, 'equipment'), { computer: 'laptop', phone: true, equipmentOrdered: true }, await login(call, 'emma', 'emma-demo-1'));
   const done = await waitFor(call, admin, id, ended, 30);
   assert.equal(done.status, 'completed', incidentOf(done));
