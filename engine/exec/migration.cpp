@@ -22,9 +22,7 @@ Error bad(const std::string& field, const std::string& message) {
   return e;
 }
 
-bool valid_rule(const std::string& r) {
-  return r == "keep" || r == "recompute" || r == "rebase";
-}
+bool valid_rule(const std::string& r) { return r == "keep" || r == "recompute" || r == "rebase"; }
 
 std::string type_of(const model::Element& e) { return std::string(model::bpmn_name(e.type)); }
 
@@ -53,7 +51,8 @@ json MigrationVerdict::to_json() const {
 Result<MigrationRequest> migration_request_from_json(const json& j) {
   if (!j.is_object()) return fail(bad("plan", "a migration plan is a JSON object"));
   MigrationRequest r;
-  if (!j.contains("process") || !j["process"].is_string() || j["process"].get<std::string>().empty())
+  if (!j.contains("process") || !j["process"].is_string() ||
+      j["process"].get<std::string>().empty())
     return fail(bad("process", "\"process\" (the process id) is missing"));
   r.process_id = j["process"];
   for (const char* f : {"from", "to"}) {
@@ -82,8 +81,8 @@ Result<MigrationRequest> migration_request_from_json(const json& j) {
       return fail(bad("timerRules", "\"timerRules\" must be an object: {\"timer id\": \"keep\"}"));
     for (auto it = j["timerRules"].begin(); it != j["timerRules"].end(); ++it) {
       if (!it.value().is_string() || !valid_rule(it.value()))
-        return fail(bad("timerRules", "\"timerRules\": '" + it.key() +
-                                          "' must be keep, recompute or rebase"));
+        return fail(bad("timerRules",
+                        "\"timerRules\": '" + it.key() + "' must be keep, recompute or rebase"));
       r.timer_rules[it.key()] = it.value();
     }
   }
@@ -111,8 +110,8 @@ Result<InstanceQuery> parse_instance_query(const std::string& text) {
     q.business_key = text.substr(12);
     return q;
   }
-  return fail(bad("instances", "--instances takes all, ids:1,2,3 or businessKey:TEXT, not '" +
-                                   text + "'"));
+  return fail(
+      bad("instances", "--instances takes all, ids:1,2,3 or businessKey:TEXT, not '" + text + "'"));
 }
 
 Result<PreparedMigration> Processor::prepare_migration(const MigrationRequest& request) {
@@ -166,7 +165,8 @@ Result<PreparedMigration> Processor::prepare_migration(const MigrationRequest& r
                                         std::to_string(request.from) +
                                         " has no timer event with that id"));
     if (!valid_rule(rule))
-      return fail(bad("timerRules", "timer rule for '" + id + "' must be keep, recompute or rebase"));
+      return fail(
+          bad("timerRules", "timer rule for '" + id + "' must be keep, recompute or rebase"));
   }
   if (!valid_rule(request.timers))
     return fail(bad("timers", "--timers must be keep, recompute or rebase"));
@@ -195,12 +195,14 @@ Result<PreparedMigration> Processor::prepare_migration(const MigrationRequest& r
     }
     targeted.insert(target);
     if (mapped) explicit_map[e.id] = target;
-    mappings.push_back({{"from", e.id}, {"to", target}, {"type", type_of(e)},
-                        {"by", mapped ? "map" : "same id"}});
+    mappings.push_back(
+        {{"from", e.id}, {"to", target}, {"type", type_of(e)}, {"by", mapped ? "map" : "same id"}});
     if (is_timer_event(e)) {
       auto rule = request.timer_rules.find(e.id);
-      timers.push_back({{"timer", e.id}, {"to", target},
-                        {"rule", rule == request.timer_rules.end() ? request.timers : rule->second}});
+      timers.push_back(
+          {{"timer", e.id},
+           {"to", target},
+           {"rule", rule == request.timer_rules.end() ? request.timers : rule->second}});
     }
   }
   json added = json::array();
@@ -231,7 +233,8 @@ Result<PreparedMigration> Processor::prepare_migration(const MigrationRequest& r
   m.command.to_version = request.to;
   m.command.map = request.map;
   m.command.timers = timer_rule_of(request.timers);
-  for (const auto& [id, rule] : request.timer_rules) m.command.timer_rules[id] = timer_rule_of(rule);
+  for (const auto& [id, rule] : request.timer_rules)
+    m.command.timer_rules[id] = timer_rule_of(rule);
   return m;
 }
 
@@ -297,7 +300,8 @@ Result<MigrationVerdict> Processor::migrate(Key instance, const PreparedMigratio
         }
         for (std::size_t i = before; i < u.batch().history().size(); ++i) {
           const auto& h = u.batch().history()[i];
-          if (h.instance_id == instance && h.kind == "migrated") v.report = h.data.value("report", json());
+          if (h.instance_id == instance && h.kind == "migrated")
+            v.report = h.data.value("report", json());
         }
         u.note(instance, command, before);
         v.outcome = dry_run ? "migrates" : "migrated";

@@ -144,8 +144,9 @@ class Migration {
       } else {
         const ElementIndex scope = new_element_of(el.parent);
         if (ne.scope != scope) {
-          const std::string was = old.scope == kNoElement ? std::string("the process")
-                                                          : "'" + from_.elements[old.scope].id + "'";
+          const std::string was = old.scope == kNoElement
+                                      ? std::string("the process")
+                                      : "'" + from_.elements[old.scope].id + "'";
           const std::string now = ne.scope == kNoElement ? std::string("the process")
                                                          : "'" + to_.elements[ne.scope].id + "'";
           refused_.push_back("the token at '" + old.id + "' is inside " + was + ", but '" + ne.id +
@@ -191,9 +192,8 @@ class Migration {
       for (auto f : gw.incoming) before.insert(from_.flows[f].id);
       for (auto f : to_.elements[n].incoming) after.insert(to_.flows[f].id);
       if (before != after) {
-        refused_.push_back("the join '" + gw.id + "' has joined " +
-                           std::to_string(arrived.size()) + " of its " +
-                           std::to_string(before.size()) + " incoming flows, and '" +
+        refused_.push_back("the join '" + gw.id + "' has joined " + std::to_string(arrived.size()) +
+                           " of its " + std::to_string(before.size()) + " incoming flows, and '" +
                            to_.elements[n].id + "' in version " + std::to_string(c_.to_version) +
                            " has other incoming flows: the waiting tokens would not match");
         continue;
@@ -249,8 +249,8 @@ class Migration {
       if (rule == TimerRule::Recompute) {
         auto d = first_due(*def, t.element_instance, ctx_);
         if (!d) {
-          refused_.push_back("timer '" + to_.elements[n].id + "' cannot be computed: " +
-                             d.error().message);
+          refused_.push_back("timer '" + to_.elements[n].id +
+                             "' cannot be computed: " + d.error().message);
           continue;
         }
         due = *d;
@@ -262,8 +262,8 @@ class Migration {
         if (def->timer_kind == model::TimerKind::Date || !new_span) {
           auto d = first_due(*def, t.element_instance, ctx_);
           if (!d) {
-            refused_.push_back("timer '" + to_.elements[n].id + "' cannot be computed: " +
-                               d.error().message);
+            refused_.push_back("timer '" + to_.elements[n].id +
+                               "' cannot be computed: " + d.error().message);
             continue;
           }
           due = *d;
@@ -295,9 +295,9 @@ class Migration {
     for (const auto& [key, x] : s_.subscriptions) {
       const Element& old = from_.elements[x.event];
       const ElementIndex n = elements_[x.event];
-      const EventKind kind = x.signal                  ? EventKind::Signal
-                             : !x.condition.empty()    ? EventKind::Conditional
-                                                       : EventKind::Message;
+      const EventKind kind = x.signal               ? EventKind::Signal
+                             : !x.condition.empty() ? EventKind::Conditional
+                                                    : EventKind::Message;
       std::optional<model::EventDefinition> def;
       if (n != kNoElement && belongs(n, x.element_instance))
         def = definition_of(to_.elements[n], kind);
@@ -407,7 +407,8 @@ class Migration {
   Result<void> refusal() const {
     const bool refused = !refused_.empty();
     std::string text;
-    for (const auto& r : refused ? refused_ : needs_mapping_) text += (text.empty() ? "" : "; ") + r;
+    for (const auto& r : refused ? refused_ : needs_mapping_)
+      text += (text.empty() ? "" : "; ") + r;
     if (refused && !needs_mapping_.empty()) {
       for (const auto& r : needs_mapping_) text += "; " + r;
     }
@@ -429,14 +430,11 @@ class Migration {
   std::vector<Event> closing_;
   std::vector<Timer> timers_;
   std::vector<Subscription> subscriptions_;
-  std::set<std::pair<Key, ElementIndex>> moved_;  // (owner, new event) of moved triggers
+  std::set<std::pair<Key, ElementIndex>> moved_;   // (owner, new event) of moved triggers
   std::vector<std::pair<Key, ElementIndex>> arm_;  // (owner, new event) to arm after the move
-  json report_ = {{"armed", json::array()},
-                  {"tokens", json::array()},
-                  {"timers", json::array()},
-                  {"subscriptions", json::array()},
-                  {"jobs", json::array()},
-                  {"joins", json::array()}};
+  json report_ = {{"armed", json::array()},  {"tokens", json::array()},
+                  {"timers", json::array()}, {"subscriptions", json::array()},
+                  {"jobs", json::array()},   {"joins", json::array()}};
 };
 
 }  // namespace
