@@ -96,8 +96,10 @@ void add_migrate(CLI::App& app, int& exit_code) {
   plan_cmd->add_option("process", p->process, "Process id")->required();
   plan_cmd->add_option("--from", p->from, "Version the instances run now")->required();
   plan_cmd->add_option("--to", p->to, "Version to move them to")->required();
-  plan_cmd->add_option("--map", p->map, "OLD_ID=NEW_ID for an element whose id changed (repeatable)");
-  plan_cmd->add_option("--timers", p->timers,
+  plan_cmd->add_option("--map", p->map,
+                       "OLD_ID=NEW_ID for an element whose id changed (repeatable)");
+  plan_cmd
+      ->add_option("--timers", p->timers,
                    "keep (the due time), recompute (from now), rebase (from when the timer "
                    "began)")
       ->check(CLI::IsMember({"keep", "recompute", "rebase"}))
@@ -112,7 +114,7 @@ void add_migrate(CLI::App& app, int& exit_code) {
       exit_code = kExitUsage;
       return;
     }
-    const json request = {{"process", p->process}, {"from", p->from}, {"to", p->to},
+    const json request = {{"process", p->process}, {"from", p->from},     {"to", p->to},
                           {"map", *map},           {"timers", p->timers}, {"timerRules", *rules}};
     exit_code = run_admin(
         "migrate plan", *p, true,
@@ -204,11 +206,10 @@ void add_migrate(CLI::App& app, int& exit_code) {
     exit_code = run_admin(
         "migrate run", *r, true,
         [&](Engine& e) -> Result<json> {
-          auto out = e.migration_run(*plan, r->instances, r->reason, r->batch,
-                                     [](const json& progress) {
-                                       std::cerr << "migrated " << progress["done"] << " of "
-                                                 << progress["of"] << "\n";
-                                     });
+          auto out =
+              e.migration_run(*plan, r->instances, r->reason, r->batch, [](const json& progress) {
+                std::cerr << "migrated " << progress["done"] << " of " << progress["of"] << "\n";
+              });
           if (out) result = *out;
           return out;
         },
