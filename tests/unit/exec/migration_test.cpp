@@ -17,8 +17,10 @@ std::string version(const char* work_id, const char* retries) {
   <process id="p" isExecutable="true">
     <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef=")") +
          work_id + R"("/>
-    <serviceTask id=")" + work_id + R"(" elva:connector="calc.run" elva:retries=")" + retries + R"("/>
-    <sequenceFlow id="f2" sourceRef=")" + work_id + R"(" targetRef="e"/><endEvent id="e"/>
+    <serviceTask id=")" +
+         work_id + R"(" elva:connector="calc.run" elva:retries=")" + retries + R"("/>
+    <sequenceFlow id="f2" sourceRef=")" +
+         work_id + R"(" targetRef="e"/><endEvent id="e"/>
   </process>
 </definitions>)";
 }
@@ -42,7 +44,8 @@ struct Fixture {
     REQUIRE(processor.deploy({{"v2.bpmn", version("calculate", "5")}}));
   }
   exec::PreparedMigration plan(std::map<std::string, std::string> map) {
-    auto m = processor.prepare_migration(exec::MigrationRequest{"p", 1, 2, std::move(map), "keep", {}});
+    auto m =
+        processor.prepare_migration(exec::MigrationRequest{"p", 1, 2, std::move(map), "keep", {}});
     REQUIRE(m);
     return *m;
   }
@@ -95,8 +98,8 @@ TEST_CASE("without the mapping an instance needs one, and nothing changes", "[ex
 
 TEST_CASE("a plan refuses mappings that do not fit, and unknown versions", "[exec][migration]") {
   Fixture f;
-  auto other_kind = f.processor.prepare_migration(
-      exec::MigrationRequest{"p", 1, 2, {{"work", "e"}}, "keep", {}});
+  auto other_kind =
+      f.processor.prepare_migration(exec::MigrationRequest{"p", 1, 2, {{"work", "e"}}, "keep", {}});
   REQUIRE(!other_kind);
   CHECK(other_kind.error().message.find("'work' is a serviceTask and 'e' a endEvent") !=
         std::string::npos);
@@ -104,7 +107,8 @@ TEST_CASE("a plan refuses mappings that do not fit, and unknown versions", "[exe
       exec::MigrationRequest{"p", 1, 2, {{"nothing", "calculate"}}, "keep", {}});
   REQUIRE(!unknown);
   CHECK(unknown.error().message.find("version 1 has no element 'nothing'") != std::string::npos);
-  auto no_version = f.processor.prepare_migration(exec::MigrationRequest{"p", 1, 7, {}, "keep", {}});
+  auto no_version =
+      f.processor.prepare_migration(exec::MigrationRequest{"p", 1, 7, {}, "keep", {}});
   REQUIRE(!no_version);
   CHECK(no_version.error().code == Errc::NotFound);
   CHECK(no_version.error().message.find("(versions: 1, 2)") != std::string::npos);
