@@ -33,5 +33,6 @@ void add_connectors(CLI::App& app, int& exit_code);
 void add_calendar(CLI::App& app, int& exit_code);
 void add_lottery(CLI::App& app, int& exit_code);
 void add_demo(CLI::App& app, int& exit_code);
+void add_migrate(CLI::App& app, int& exit_code);
 
 }  // namespace elva::cli

@@ -329,6 +329,62 @@ class DurableEngine final : public Engine {
     return instance(id);
   }
 
+  Result<json> migration_plan(const json& request) override {
+    auto req = exec::migration_request_from_json(request);
+    if (!req) return fail(req.error());
+    auto m = processor_->prepare_migration(*req);
+    if (!m) return fail(m.error());
+    auto ids = processor_->migration_candidates(*m, exec::InstanceQuery{});
+    if (!ids) return fail(ids.error());
+    json plan = m->plan;
+    plan["instances"] = ids->size();
+    return plan;
+  }
+
+  Result<json> migration_dry_run(const json& plan, const std::string& instances) override {
+    return migration_pass(plan, instances, true, "", 100, {});
+  }
+
+  Result<json> migration_run(const json& plan, const std::string& instances,
+                             const std::string& reason, int batch,
+                             const std::function<void(const json&)>& progress) override {
+    if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
+      return fail(Error{Errc::InvalidArgument,
+                        "say why (--reason): the reason goes into each instance's history",
+                        {{"field.reason", "is required"}}});
+    return migration_pass(plan, instances, false, reason, batch, progress);
+  }
+
+  // The dry run and the run: the same loop over the same Processor::migrate.
+  Result<json> migration_pass(const json& plan, const std::string& instances, bool dry_run,
+                              const std::string& reason, int batch,
+                              const std::function<void(const json&)>& progress) {
+    auto req = exec::migration_request_from_json(plan);
+    if (!req) return fail(req.error());
+    auto query = exec::parse_instance_query(instances);
+    if (!query) return fail(query.error());
+    auto m = processor_->prepare_migration(*req);
+    if (!m) return fail(m.error());
+    auto ids = processor_->migration_candidates(*m, *query);
+    if (!ids) return fail(ids.error());
+    json out = {
+        {"process", req->process_id}, {"from", req->from},       {"to", req->to},
+        {"dryRun", dry_run},          {"selected", ids->size()}, {"instances", json::array()}};
+    json counts = json::object();
+    const std::size_t every = batch > 0 ? static_cast<std::size_t>(batch) : 100;
+    std::size_t done = 0;
+    for (auto id : *ids) {
+      auto v = processor_->migrate(id, *m, dry_run, reason);
+      if (!v) return fail(v.error());
+      counts[v->outcome] = counts.value(v->outcome, 0) + 1;
+      out["instances"].push_back(v->to_json());
+      if (progress && (++done % every == 0 || done == ids->size()))
+        progress({{"done", done}, {"of", ids->size()}, {"counts", counts}});
+    }
+    out["counts"] = std::move(counts);
+    return out;
+  }
+
   using Engine::message;
   Result<json> message(const std::string& name, const MessageTarget& to, const json& vars,
                        const std::string& ttl) override {

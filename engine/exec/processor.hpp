@@ -20,6 +20,7 @@
 #include "elva/diagnostic.hpp"
 #include "elva/result.hpp"
 #include "exec/env.hpp"
+#include "exec/migration.hpp"
 #include "model/process.hpp"
 #include "runtime/commands.hpp"
 #include "runtime/env.hpp"
@@ -177,6 +178,18 @@ class Processor {
                                       std::int64_t lease_until, int limit);
   // Resolves an incident (retrying its element) with who did it.
   Result<void> retry_incident(Key instance, Key incident);
+
+  // Instance migration (migration.hpp; docs/operations.md#migration). A plan: the request
+  // checked against both versions (NotFound: no such process or version; InvalidArgument: a map
+  // or timer rule that does not fit), with what maps by itself and what is left unmapped.
+  Result<PreparedMigration> prepare_migration(const MigrationRequest& request);
+  // The instances a query selects, by ascending id (all: the active ones on the plan's `from`).
+  Result<std::vector<Key>> migration_candidates(const PreparedMigration& m, const InstanceQuery& q);
+  // Migrates one instance in its own unit (runtime::MigrateInstance), with `reason` and who did
+  // it in history; `dry_run` runs the very same unit and does not commit it. A refusal is a
+  // verdict, not an error; errors are the store's.
+  Result<MigrationVerdict> migrate(Key instance, const PreparedMigration& m, bool dry_run,
+                                   const std::string& reason, const std::string* actor = nullptr);
 
   // The parsed process of a stored definition (cached; definitions never change).
   Result<std::shared_ptr<const model::ProcessDefinition>> process(store::InstanceTx& tx,

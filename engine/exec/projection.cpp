@@ -112,6 +112,14 @@ class Projector {
       out_.push_back(ReturnToParent{s_.parent_instance, s_.parent_element, s_.variables});
   }
   void operator()(const runtime::InstanceTerminated&) { history("instance terminated", ""); }
+  void operator()(const runtime::InstanceMigrated& e) {
+    history("migrated", "",
+            {{"from", e.from_version},
+             {"to", e.to_version},
+             {"definition", e.to_definition},
+             {"reason", e.reason},
+             {"report", e.report}});
+  }
   void operator()(const runtime::MessagePublished& e) {
     history("message published", "", {{"name", e.name}, {"correlationKey", e.correlation_key}});
     out_.push_back(RouteMessage{s_.key, e.name, e.correlation_key, e.variables, kThrownMessageTtl,

@@ -118,11 +118,16 @@ void Unit::note(Key instance, const runtime::Command& command, std::size_t at) {
       "start",          "complete job",      "fail job",         "complete",
       "fire timer",     "correlate message", "broadcast signal", "throw error",
       "retry incident", "complete call",     "cancel",           "set variables",
-      "raise incident", "quarantine"};
+      "raise incident", "quarantine",        "migrate"};
   static_assert(std::size(kNames) == std::variant_size_v<runtime::Command>, "a name per command");
   if (!loaded_.count(instance)) return;
   json data = {{"command", kNames[command.index()]}};
   if (const auto* f = std::get_if<runtime::FailJob>(&command)) data["message"] = f->message;
+  if (const auto* m = std::get_if<runtime::MigrateInstance>(&command)) {
+    data["reason"] = m->reason;
+    data["from"] = m->from_version;
+    data["to"] = m->to_version;
+  }
   batch_.insert_history(at,
                         store::HistoryRow{instance, actor_, "command", "", std::move(data), ""});
 }
@@ -228,6 +233,9 @@ Result<void> Unit::exec(Key id, const runtime::Command& command) {
   if (!l) return fail(l.error());
   auto r = step(**l, command);
   if (!r) return fail(r.error());
+  // A migrated instance's row points at its new definition (its timer rows too).
+  if (const auto* m = std::get_if<runtime::MigrateInstance>(&command))
+    (*l)->definition_id = m->to_definition;
   project(**l, *r);
   return {};
 }

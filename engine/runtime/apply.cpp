@@ -142,6 +142,26 @@ struct Applier {
   }
   void operator()(const InstanceCompleted&) { s.status = InstanceStatus::Completed; }
   void operator()(const InstanceTerminated&) { s.status = InstanceStatus::Terminated; }
+  void operator()(const InstanceMigrated& e) {
+    auto element = [&](model::ElementIndex i) {
+      return i < e.elements.size() ? e.elements[i] : model::kNoElement;
+    };
+    for (auto& [key, el] : s.elements) {
+      el.element = element(el.element);
+      ELVA_ASSERT(el.element != model::kNoElement, "a migrated element instance has no element");
+    }
+    for (auto& [key, t] : s.timers) t.event = element(t.event);
+    for (auto& [key, x] : s.subscriptions) x.event = element(x.event);
+    std::map<std::pair<Key, model::ElementIndex>, std::map<model::FlowIndex, int>> joins;
+    for (const auto& [at, arrived] : s.joins) {
+      auto& moved = joins[{at.first, element(at.second)}];
+      for (const auto& [flow, n] : arrived)
+        moved[flow < e.flows.size() ? e.flows[flow] : model::kNoFlow] += n;
+    }
+    s.joins = std::move(joins);
+    for (auto& c : s.compensable) c.second = element(c.second);
+    s.process = e.to;
+  }
 };
 
 }  // namespace
@@ -275,6 +295,10 @@ std::string describe(const Event& event, const InstanceState& s,
     }
     std::string operator()(const InstanceCompleted&) const { return "instance completed"; }
     std::string operator()(const InstanceTerminated&) const { return "instance terminated"; }
+    std::string operator()(const InstanceMigrated& e) const {
+      return "migrated from version " + std::to_string(e.from_version) + " to version " +
+             std::to_string(e.to_version);
+    }
   };
   return std::visit(Describer{s, element_of, key_of}, event);
 }

@@ -1,6 +1,8 @@
 // Commands: what can happen to an instance from outside. step() turns one into events.
 #pragma once
 
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
@@ -88,8 +90,29 @@ struct Quarantine {
   Key timer = 0;
 };
 
-using Command = std::variant<StartInstance, CompleteJob, FailJob, CompleteWait, FireTimer,
-                             CorrelateMessage, BroadcastSignal, ThrowError, ResolveIncident,
-                             CompleteCall, CancelInstance, SetVariables, RaiseIncident, Quarantine>;
+// Instance migration (docs/operations.md#migration): what becomes of a timer that moves to the
+// new version: its due time kept, computed again from the new definition as if armed now, or
+// computed from the new definition as if armed when the old timer was.
+enum class TimerRule : std::uint8_t { Keep, Recompute, Rebase };
+// Moves the instance onto another version of its process (runtime/migrate.cpp). Every live
+// element instance keeps its key (user tasks keep their rows: assignee, claims, due dates) and
+// moves to the element `map` names, else to the element with the same id; timers and
+// subscriptions follow their events; triggers the new version adds are armed. Refused (a
+// Result error, nothing changes) when a token has no counterpart (context "verdict":
+// "needs-mapping") or cannot move (context "verdict": "refused").
+struct MigrateInstance {
+  std::shared_ptr<const model::ProcessDefinition> to;
+  std::int64_t to_definition = 0;  // the store's id of `to`, carried into the event
+  int from_version = 0, to_version = 0;
+  std::map<std::string, std::string> map;        // old element id -> new element id
+  TimerRule timers = TimerRule::Keep;            // for timers not in timer_rules
+  std::map<std::string, TimerRule> timer_rules;  // by the timer event's id in the old version
+  std::string reason;
+};
+
+using Command =
+    std::variant<StartInstance, CompleteJob, FailJob, CompleteWait, FireTimer, CorrelateMessage,
+                 BroadcastSignal, ThrowError, ResolveIncident, CompleteCall, CancelInstance,
+                 SetVariables, RaiseIncident, Quarantine, MigrateInstance>;
 
 }  // namespace elva::runtime

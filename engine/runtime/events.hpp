@@ -153,6 +153,19 @@ struct IncidentResolved {
 };
 struct InstanceCompleted {};
 struct InstanceTerminated {};
+// The instance moved onto another version of its process (MigrateInstance): every element and
+// flow index of the state is renumbered through `elements` / `flows` (old index -> new index).
+// Timers and subscriptions that change are closed before and opened after this event.
+// `report` says what became of each token and trigger (the dry run shows the same).
+struct InstanceMigrated {
+  std::shared_ptr<const model::ProcessDefinition> to;
+  std::int64_t to_definition = 0;
+  int from_version = 0, to_version = 0;
+  std::vector<model::ElementIndex> elements;
+  std::vector<model::FlowIndex> flows;
+  nlohmann::json report;
+  std::string reason;
+};
 
 using Event =
     std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated, FlowTaken,
@@ -162,7 +175,7 @@ using Event =
                  CompensableRecorded, CompensationQueued, CompensationHandlerStarted,
                  CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed,
                  ErrorEscaped, MessagePublished, SignalPublished, UserTaskCreated, IncidentRaised,
-                 IncidentResolved, InstanceCompleted, InstanceTerminated>;
+                 IncidentResolved, InstanceCompleted, InstanceTerminated, InstanceMigrated>;
 
 // Applies one event. REQUIRES: the event was produced for this state (checked).
 void apply(const Event& event, InstanceState& state);

@@ -62,6 +62,7 @@ inline constexpr std::array<Transition, std::variant_size_v<Event>> kLifecycle =
     {Needs::Nothing, Makes::Same},  // IncidentResolved
     {Needs::Nothing, Makes::Same},  // InstanceCompleted
     {Needs::Nothing, Makes::Same},  // InstanceTerminated
+    {Needs::Nothing, Makes::Same},  // InstanceMigrated (renumbers every element instance)
 }};
 
 // The element instance an event names (0 for the process scope or none).

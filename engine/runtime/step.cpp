@@ -5,6 +5,7 @@
 #include "common/iso8601.hpp"
 #include "expr/feel.hpp"
 #include "runtime/behaviors/element_behavior.hpp"
+#include "runtime/migrate.hpp"
 #include "runtime/shared/timers.hpp"
 
 namespace elva::runtime {
@@ -213,6 +214,8 @@ class Handler {
     }
     return {};
   }
+
+  Result<void> operator()(const MigrateInstance& c) { return migrate_instance(c, ctx_); }
 
   Result<void> operator()(const CancelInstance&) {
     ctx_.terminate_scope_except(0, 0);

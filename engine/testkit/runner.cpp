@@ -417,6 +417,8 @@ class Runner : public exec::TraceSink {
       return settle(where);
     }
     if (s.contains("advance")) return advance(s["advance"].get<std::string>(), where);
+    if (s.contains("deploy")) return deploy(s["deploy"], where);
+    if (s.contains("migrate")) return migrate(s["migrate"], where);
     if (s.contains("throwError")) {
       const std::string id = s["throwError"];
       auto at = find_element(id, false);
@@ -437,7 +439,74 @@ class Runner : public exec::TraceSink {
     }
     return failed(where + ": unknown step " + s.dump() +
                   " (known: expectTasks, expectTaskCount, complete, message, start, signal, "
-                  "advance, throwError, expectVariables)");
+                  "advance, throwError, expectVariables, deploy, migrate)");
+  }
+
+  // {"deploy": "v2.bpmn"} or a list: more files (a process's next version), beside the scenario.
+  bool deploy(const json& names, const std::string& where) {
+    std::vector<std::pair<std::string, std::string>> files;
+    for (const auto& n : names.is_array() ? names : json::array({names})) {
+      if (!n.is_string()) return failed(where + " (deploy): name files as strings");
+      const fs::path file = fs::path(report_.file).parent_path() / n.get<std::string>();
+      auto bytes = slurp(file);
+      if (!bytes) return failed(where + " (deploy): " + bytes.error().message);
+      files.emplace_back(file.string(), std::move(*bytes));
+    }
+    auto r = processor_.deploy(files);
+    if (!r) return failed(where + " (deploy): " + r.error().message);
+    return true;
+  }
+
+  // {"migrate": {"to": 2, "from": 1, "process": "p", "map": {"old": "new"}, "timers": "keep",
+  //  "timerRules": {"t": "rebase"}, "expect": "refused", "expectReason": "words"}}: a dry run,
+  // then the real run, of every active instance of the process on version `from` (default:
+  // the one below `to`). Each instance must come out as `expect` says (default: migrated), the
+  // dry run must agree with the real run, and the trace shows what moved.
+  bool migrate(const json& m, const std::string& where) {
+    if (!m.is_object()) return failed(where + " (migrate): give an object, e.g. {\"to\": 2}");
+    json request = m;
+    if (!request.contains("process")) request["process"] = process_;
+    if (!request.contains("from") && request.value("to", 0) > 1)
+      request["from"] = request["to"].get<int>() - 1;
+    for (const char* k : {"expect", "expectReason", "reason"}) request.erase(k);
+    auto parsed = exec::migration_request_from_json(request);
+    if (!parsed) return failed(where + " (migrate): " + parsed.error().message);
+    auto prepared = processor_.prepare_migration(*parsed);
+    if (!prepared) return failed(where + " (migrate): " + prepared.error().message);
+    auto ids = processor_.migration_candidates(*prepared, exec::InstanceQuery{});
+    if (!ids) return failed(where + " (migrate): " + ids.error().message);
+    if (ids->empty())
+      return failed(where + " (migrate): no active instance of version " +
+                    std::to_string(parsed->from) + " to migrate");
+    const std::string want = m.value("expect", "migrated");
+    const std::string reason = m.value("reason", "scenario");
+    for (Key id : *ids) {
+      auto dry = processor_.migrate(id, *prepared, true, reason);
+      if (!dry) return failed(where + " (migrate): " + dry.error().message);
+      auto real = processor_.migrate(id, *prepared, false, reason);
+      if (!real) return failed(where + " (migrate): " + real.error().message);
+      const std::string said = dry->outcome == "migrates" ? "migrated" : dry->outcome;
+      if (said != real->outcome || dry->reason != real->reason || dry->report != real->report)
+        return failed(where + " (migrate): the dry run said " + dry->to_json().dump() +
+                      ", the run did " + real->to_json().dump());
+      if (real->outcome != want)
+        return failed(where + " (migrate): expected " + want + ", but the instance was " +
+                      real->outcome + (real->reason.empty() ? "" : ": " + real->reason));
+      if (m.contains("expectReason") &&
+          real->reason.find(m["expectReason"].get<std::string>()) == std::string::npos)
+        return failed(where + " (migrate): expected the reason to say '" +
+                      m["expectReason"].get<std::string>() + "', but it says: " + real->reason);
+      if (real->outcome != "migrated")
+        report_.trace.push_back("(migration of " + process_of(id) + " " + real->outcome + ": " +
+                                real->reason + ")");
+    }
+    return settle(where);
+  }
+
+  std::string process_of(Key id) {
+    for (const auto& i : instances())
+      if (i.id == id) return i.state.process->id;
+    return std::to_string(id);
   }
 
   // Moves the virtual clock, firing due timers (of every instance, and timer start events) in

@@ -494,6 +494,50 @@ test('e-service routes without configured forms: an unknown form and an unknown 
   assert.equal((await call('GET', '/api/attachments/1', { token: eva })).status, 403);
 });
 
+test('migration: plan, dry run, run over REST; admin only; refusals are problem+json', async () => {
+  const scenarios = join(fixtures, '..', '..', 'scenarios');
+  const file = (name) => ({ name, content: readFileSync(join(scenarios, name), 'utf8') });
+  assert.equal((await call('POST', '/api/deployments', { ...as('admin'), body: { files: [file('migration-v1.bpmn')] } })).status, 201);
+  const started = await call('POST', '/api/instances', { ...as('admin'), body: { process: 'migrating', variables: { caseId: 'R1', units: [] }, businessKey: 'R1' } });
+  assert.equal(started.status, 201, started.body);
+  const id = started.json.id;
+  const request = { process: 'migrating', from: 1, to: 2, map: { approve: 'decide' }, timers: 'keep' };
+  problem(await call('POST', '/api/migrations/plan', { ...as('admin'), body: request }), 404);
+  assert.equal((await call('POST', '/api/deployments', { ...as('admin'), body: { files: [file('migration-v2.bpmn')] } })).status, 201);
+  for (const user of ['eva', 'dev', 'robot']) {
+    const p = problem(await call('POST', '/api/migrations/plan', { ...as(user), body: request }), 403);
+    assert.match(p.detail, /needs the admin role/);
+  }
+  const badMap = problem(await call('POST', '/api/migrations/plan', { ...as('admin'), body: { ...request, map: { approve: 'remind' } } }), 400);
+  assert.match(badMap.detail, /'approve' is a userTask and 'remind' a boundaryEvent/);
+  problem(await call('POST', '/api/migrations/plan', { ...as('admin'), body: { ...request, timers: 'later' } }), 400);
+  problem(await call('POST', '/api/migrations/plan', { ...as('admin'), body: { ...request, when: 'now' } }), 400);
+  const plan = await call('POST', '/api/migrations/plan', { ...as('admin'), body: request });
+  assert.equal(plan.status, 200, plan.body);
+  assert.equal(plan.json.instances, 1);
+  assert.deepEqual(plan.json.unmapped, []);
+  const dry = await call('POST', '/api/migrations/dry-run', { ...as('admin'), body: { plan: plan.json, instances: `ids:${id}` } });
+  assert.equal(dry.status, 200, dry.body);
+  assert.equal(dry.json.instances[0].outcome, 'migrates');
+  assert.equal(dry.json.instances[0].report.timers[0].rule, 'keep');
+  problem(await call('POST', '/api/migrations/dry-run', { ...as('admin'), body: { plan: plan.json, instances: 'who:me' } }), 400);
+  problem(await call('POST', '/api/migrations/dry-run', { ...as('admin'), body: {} }), 400);
+  problem(await call('POST', '/api/migrations', { ...as('dev'), body: { plan: plan.json, reason: 'x' } }), 403);
+  const noReason = problem(await call('POST', '/api/migrations', { ...as('admin'), body: { plan: plan.json } }), 400);
+  assert.match(noReason.detail, /reason/);
+  const run = await call('POST', '/api/migrations', { ...as('admin'), body: { plan: plan.json, instances: 'businessKey:R1', reason: 'approve is decide now' } });
+  assert.equal(run.status, 200, run.body);
+  assert.deepEqual(run.json.counts, { migrated: 1 });
+  assert.deepEqual(run.json.instances[0].report, dry.json.instances[0].report, 'the dry run said what the run did');
+  const after = await call('GET', `/api/instances/${id}`, as('admin'));
+  assert.equal(after.json.version, 2);
+  const history = await call('GET', `/api/instances/${id}/history`, as('admin'));
+  const migrated = (history.json.items ?? history.json).find((h) => h.kind === 'command' && h.data?.command === 'migrate');
+  assert.ok(migrated, history.body);
+  assert.equal(migrated.data.reason, 'approve is decide now');
+  assert.equal(migrated.actor, 'user:admin');
+});
+
 test('every route in docs/openapi.json was called, and every route of the server is documented', async () => {
   const missing = [];
   for (const [path, item] of Object.entries(openapi.paths)) {

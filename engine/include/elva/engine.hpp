@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -134,6 +135,23 @@ class Engine {
   virtual Result<nlohmann::json> signal(const std::string& name,
                                         const nlohmann::json& variables) = 0;
   virtual Result<nlohmann::json> incidents() = 0;
+  // Instance migration between versions (docs/operations.md#migration). A plan from a request
+  // {"process", "from", "to", "map": {"old": "new"}, "timers": "keep|recompute|rebase",
+  // "timerRules": {"timer": "rule"}}: the request with "mappings", "unmapped", "added",
+  // "timerPlan", "complete" and "instances" (active instances on "from"). Errors: NotFound (no
+  // such process or version), InvalidArgument (a mapping or rule that does not fit).
+  virtual Result<nlohmann::json> migration_plan(const nlohmann::json& request) = 0;
+  // Runs the migration of each selected instance (`instances`: "all", "ids:1,2", or
+  // "businessKey:K") without committing it: {"dryRun": true, "selected", "counts": {outcome: n},
+  // "instances": [{"instance", "outcome", "reason", "report"}]}.
+  virtual Result<nlohmann::json> migration_dry_run(const nlohmann::json& plan,
+                                                   const std::string& instances) = 0;
+  // Migrates them, each in its own transaction, with `reason` (required) and the engine's actor in
+  // history; `progress` (may be empty) is called after every `batch` instances. A second run takes
+  // the instances still on "from": a run cut short resumes, and none moves twice.
+  virtual Result<nlohmann::json> migration_run(
+      const nlohmann::json& plan, const std::string& instances, const std::string& reason,
+      int batch, const std::function<void(const nlohmann::json&)>& progress) = 0;
   virtual Result<nlohmann::json> retry(std::uint64_t incident) = 0;
   // Completes a waiting element (user, receive, manual task, catch event) of an instance by id.
   virtual Result<nlohmann::json> complete(std::uint64_t instance, const std::string& element_id,

@@ -118,6 +118,7 @@ void add_task_routes(Routes& routes);
 void add_instance_routes(Routes& routes);
 void add_definition_routes(Routes& routes);
 void add_admin_routes(Routes& routes);
+void add_migration_routes(Routes& routes);
 void add_external_task_routes(Routes& routes);
 
 // A key (instance, task, incident ...) written in a request: 1 to 19 digits, nothing else ("-5"

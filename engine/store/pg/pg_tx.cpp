@@ -234,13 +234,13 @@ class PgTx final : public Tx {
       }
       if (!changed.empty()) {
         parts.push_back(
-            "ui AS (UPDATE instances i SET status = x.status, version = x.version, state = "
-            "x.state, variables = x.variables, "
+            "ui AS (UPDATE instances i SET definition_id = x.definition_id, status = x.status, "
+            "version = x.version, state = x.state, variables = x.variables, "
             "ended_at = CASE WHEN x.ended AND i.ended_at IS NULL THEN " +
             at + " ELSE i.ended_at END FROM " +
             keyed(changed,
-                  "id bigint, status text, version bigint, state jsonb, variables jsonb, "
-                  "expected bigint, ended boolean") +
+                  "id bigint, definition_id bigint, status text, version bigint, state jsonb, "
+                  "variables jsonb, expected bigint, ended boolean") +
             " WHERE i.id = x.id AND i.version = x.expected RETURNING 1)");
       }
       auto remove = [&](const char* name, const char* table, const std::vector<Key>& keys) {
