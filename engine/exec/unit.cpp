@@ -116,11 +116,20 @@ void Unit::note(Key instance, const runtime::Command& command, std::size_t at) {
       "start",          "complete job",      "fail job",         "complete",
       "fire timer",     "correlate message", "broadcast signal", "throw error",
       "retry incident", "complete call",     "cancel",           "set variables",
-      "raise incident", "quarantine"};
+      "raise incident", "quarantine",        "remove variables", "job retries",
+      "modify"};
   static_assert(std::size(kNames) == std::variant_size_v<runtime::Command>, "a name per command");
   if (!loaded_.count(instance)) return;
   json data = {{"command", kNames[command.index()]}};
   if (const auto* f = std::get_if<runtime::FailJob>(&command)) data["message"] = f->message;
+  // An operator's action by hand carries why (docs/operations.md#repair).
+  std::visit(
+      [&](const auto& c) {
+        if constexpr (requires { c.reason; }) {
+          if (!c.reason.empty()) data["reason"] = c.reason;
+        }
+      },
+      command);
   batch_.insert_history(at,
                         store::HistoryRow{instance, actor_, "command", "", std::move(data), ""});
 }

@@ -142,6 +142,11 @@ struct Applier {
   }
   void operator()(const InstanceCompleted&) { s.status = InstanceStatus::Completed; }
   void operator()(const InstanceTerminated&) { s.status = InstanceStatus::Terminated; }
+  void operator()(const VariablesRemoved& e) {
+    auto& vars = e.scope == 0 ? s.variables : s.elements.at(e.scope).local;
+    for (const auto& name : e.names) vars.erase(name);
+  }
+  void operator()(const OperatorActed&) {}
 };
 
 }  // namespace
@@ -275,6 +280,15 @@ std::string describe(const Event& event, const InstanceState& s,
     }
     std::string operator()(const InstanceCompleted&) const { return "instance completed"; }
     std::string operator()(const InstanceTerminated&) const { return "instance terminated"; }
+    std::string operator()(const VariablesRemoved& e) const {
+      std::string out = "removed";
+      for (const auto& n : e.names) out += " " + n;
+      return out + (e.scope ? " from " + of(e.scope) : std::string());
+    }
+    std::string operator()(const OperatorActed& e) const {
+      return "operator: " + e.action + (e.detail.empty() ? "" : " " + e.detail.dump()) +
+             " (reason: " + e.reason + ")";
+    }
   };
   return std::visit(Describer{s, element_of, key_of}, event);
 }
