@@ -27,7 +27,7 @@ struct CancelInstance {};
 struct CompleteJob {
   Key job;
   nlohmann::json variables = nlohmann::json::object();
-  std::string reason;  // not empty: an operator completes it by hand (audited, OperatorActed)
+  std::string reason = "";  // not empty: an operator completes it by hand (audited, OperatorActed)
 };
 // A job attempt failed. The next attempt waits `retry_in_ms` when given (>= 0), else the task's
 // retry cycle interval (`R5/PT1M`), else 1 s, 2 s, 4 s ... (doubling per attempt used).
@@ -38,7 +38,7 @@ struct FailJob {
   std::string message;
   std::int64_t retry_in_ms = -1;
   int retries_left = -1;
-  std::string reason;  // not empty: an operator fails it by hand (audited, OperatorActed)
+  std::string reason = "";  // not empty: an operator fails it by hand (audited, OperatorActed)
 };
 // A person (or a test) finishes a wait state: user, manual, receive or abstract task, or a catch
 // event.
@@ -73,14 +73,14 @@ struct ResolveIncident {
 struct SetVariables {
   Key scope = 0;
   nlohmann::json variables = nlohmann::json::object();
-  std::string reason;  // not empty: audited (OperatorActed)
+  std::string reason = "";  // not empty: audited (OperatorActed)
 };
 // An operator removes variables from the scope of element instance `scope` (0: the process).
 // NotFound when one of them is not there (nothing is removed then).
 struct RemoveVariables {
   Key scope = 0;
   std::vector<std::string> names;
-  std::string reason;
+  std::string reason = "";
 };
 // An operator gives a job `retries` attempts (>= 1; the job gets a new key, as after a failed
 // attempt, and keeps its due time); with `resolve_incident` the open incident of its element
@@ -89,7 +89,7 @@ struct SetJobRetries {
   Key job;
   int retries = 1;
   bool resolve_incident = false;
-  std::string reason;
+  std::string reason = "";
 };
 // Process instance modification (docs/operations.md#modification), applied as one step in this
 // order: `variables` set at the process, every live instance of each `cancel` element
@@ -103,7 +103,7 @@ struct ModifyInstance {
   std::vector<std::string> start_before;
   std::vector<std::string> start_after;
   nlohmann::json variables = nlohmann::json::object();
-  std::string reason;
+  std::string reason = "";
 };
 
 // The coordinator could not do what an element asked (a called process that is not deployed,
