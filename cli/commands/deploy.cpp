@@ -1,5 +1,5 @@
-// `elva deploy FILE...` and `elva definitions [PROCESS]`. A file whose content is unchanged makes no new
-// version. Exit 0 deployed, 1 a file has errors (nothing is deployed), 2 usage, 3 database.
+// `elva deploy FILE...` and `elva definitions [PROCESS]`. A file whose content is unchanged makes
+// no new version. Exit 0 deployed, 1 a file has errors (nothing is deployed), 2 usage, 3 database.
 #include <iomanip>
 #include <iostream>
 
@@ -75,8 +75,8 @@ void add_deploy(CLI::App& app, int& exit_code) {
           [](const nlohmann::json& p) {
             std::cout << p["process"].get<std::string>() << " (latest: v" << p["latest"] << ")\n";
             std::cout << "  " << std::left << std::setw(6) << "ver" << std::setw(21) << "deployed"
-                      << std::setw(18) << "by" << std::setw(12) << "tag" << std::setw(8)
-                      << "active" << std::setw(10) << "incident"
+                      << std::setw(18) << "by" << std::setw(12) << "tag" << std::setw(8) << "active"
+                      << std::setw(10) << "incident"
                       << "file\n";
             for (const auto& v : p["versions"]) {
               const std::string tag = v["versionTag"].get<std::string>();

@@ -17,8 +17,7 @@ using nlohmann::json;
 
 // --reason (required) and --actor for every operator action.
 void add_action_options(CLI::App* cmd, AdminArgs& args, std::string& reason) {
-  cmd->add_option("--reason", reason, "Why (required): kept in the instance's history")
-      ->required();
+  cmd->add_option("--reason", reason, "Why (required): kept in the instance's history")->required();
   cmd->add_option("--actor", args.actor,
                   "Who, in history (default: your OS user name); recorded as cli:NAME");
   add_admin_options(cmd, args);
@@ -65,14 +64,14 @@ std::string quoted(const json& text) { return "\"" + text.get<std::string>() + "
 
 void print_diff(const json& d) {
   const auto side = [](const json& s) {
-    std::string out = s.contains("version") ? "version " + s["version"].dump()
-                                            : s["file"].get<std::string>();
+    std::string out =
+        s.contains("version") ? "version " + s["version"].dump() : s["file"].get<std::string>();
     if (!s.value("versionTag", "").empty())
       out += " (tag " + s["versionTag"].get<std::string>() + ")";
     return out;
   };
-  const std::string process =
-      d.contains("process") ? d["process"].get<std::string>() : d["to"]["process"].get<std::string>();
+  const std::string process = d.contains("process") ? d["process"].get<std::string>()
+                                                    : d["to"]["process"].get<std::string>();
   std::cout << process << ": " << side(d["from"]) << " -> " << side(d["to"]) << "\n";
   if (d["identical"].get<bool>()) {
     std::cout << "No differences.\n";
@@ -91,8 +90,8 @@ void print_diff(const json& d) {
     std::cout << "~ " << c["kind"].get<std::string>() << " " << c["id"].get<std::string>() << " ("
               << c["type"].get<std::string>() << ")\n";
     for (const auto& x : c["changes"])
-      std::cout << "    " << x["aspect"].get<std::string>() << ": " << quoted(x["before"])
-                << " -> " << quoted(x["after"]) << "\n";
+      std::cout << "    " << x["aspect"].get<std::string>() << ": " << quoted(x["before"]) << " -> "
+                << quoted(x["after"]) << "\n";
   }
 }
 
@@ -199,7 +198,8 @@ void add_job(CLI::App& app, int& exit_code) {
       return;
     }
     exit_code = run_admin(
-        "job complete", *c, true, [&](Engine& e) { return e.complete_job(c->key, *vars, c->reason); },
+        "job complete", *c, true,
+        [&](Engine& e) { return e.complete_job(c->key, *vars, c->reason); },
         [c](const json& i) { print_outcome("Completed job " + std::to_string(c->key), i); });
   });
 

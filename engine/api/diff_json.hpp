@@ -8,7 +8,8 @@
 
 namespace elva::api {
 
-// {"processChanges": [{aspect, before, after}] (name, versionTag), "added": [{kind, id, type}], "removed": [...],
+// {"processChanges": [{aspect, before, after}] (name, versionTag), "added": [{kind, id, type}],
+// "removed": [...],
 //  "changed": [{kind, id, type, changes: [{aspect, before, after}]}], "identical": bool}
 nlohmann::json diff_json(const model::ProcessDiff& diff);
 

@@ -13,7 +13,9 @@ namespace {
 
 using nlohmann::json;
 
-std::string version_text(int v) { return v ? "version " + std::to_string(v) : "the latest version"; }
+std::string version_text(int v) {
+  return v ? "version " + std::to_string(v) : "the latest version";
+}
 
 }  // namespace
 
@@ -162,8 +164,8 @@ Result<std::uint64_t> Operations::fail_job(std::uint64_t job, const std::string&
                       {{"field.message", "is required"}}});
   auto instance = instance_of_job(job);
   if (!instance) return fail(instance.error());
-  if (auto r = processor_.command(*instance,
-                                  runtime::FailJob{job, message, -1, retries_left, reason});
+  if (auto r =
+          processor_.command(*instance, runtime::FailJob{job, message, -1, retries_left, reason});
       !r)
     return fail(r.error());
   return *instance;
@@ -177,8 +179,8 @@ Result<std::uint64_t> Operations::set_job_retries(std::uint64_t job, int retries
   if (!before) return fail(before.error());
   auto instance = instance_of_job(job);
   if (!instance) return fail(instance.error());
-  if (auto r = processor_.command(
-          *instance, runtime::SetJobRetries{job, retries, resolve_incident, reason});
+  if (auto r = processor_.command(*instance,
+                                  runtime::SetJobRetries{job, retries, resolve_incident, reason});
       !r)
     return fail(r.error());
   new_job = 0;

@@ -49,9 +49,9 @@ std::string definition_text(const EventDefinition& d) {
       return std::string(k) + " " + d.timer_value;
     }
     case EventKind::Message:
-      return join({d.resolved.empty() ? d.ref : d.resolved,
-                   field("correlationKey", d.correlation_key)},
-                  " ");
+      return join(
+          {d.resolved.empty() ? d.ref : d.resolved, field("correlationKey", d.correlation_key)},
+          " ");
     case EventKind::Signal:
     case EventKind::Error:
     case EventKind::Escalation:
@@ -126,28 +126,28 @@ Aspects aspects(const ProcessDefinition& p, const Element& e) {
   }
   if (e.loop.kind == LoopKind::MultiInstance) {
     const auto& l = e.loop;
-    a["loop"] = join({l.sequential ? "sequential multi-instance" : "parallel multi-instance",
-                      field("cardinality", l.cardinality), field("collection", l.input_collection),
-                      field("element", l.input_element),
-                      field("outputCollection", l.output_collection),
-                      field("outputElement", l.output_element),
-                      field("completionCondition", l.completion_condition)});
+    a["loop"] =
+        join({l.sequential ? "sequential multi-instance" : "parallel multi-instance",
+              field("cardinality", l.cardinality), field("collection", l.input_collection),
+              field("element", l.input_element), field("outputCollection", l.output_collection),
+              field("outputElement", l.output_element),
+              field("completionCondition", l.completion_condition)});
   } else if (e.loop.kind == LoopKind::Standard) {
-    a["loop"] = join({"standard loop", field("condition", e.loop.loop_condition),
-                      field("maximum", e.loop.loop_maximum),
-                      e.loop.test_before ? "testBefore" : ""});
+    a["loop"] =
+        join({"standard loop", field("condition", e.loop.loop_condition),
+              field("maximum", e.loop.loop_maximum), e.loop.test_before ? "testBefore" : ""});
   }
   if (const auto* u = e.as<UserTaskSpec>()) {
-    a["assignment"] = join(
-        {field("assignee", u->assignee), field("candidateUsers", u->candidate_users),
-         field("candidateGroups", u->candidate_groups), field("dueDate", u->due_date),
-         field("followUpDate", u->follow_up_date), field("priority", u->priority)});
+    a["assignment"] =
+        join({field("assignee", u->assignee), field("candidateUsers", u->candidate_users),
+              field("candidateGroups", u->candidate_groups), field("dueDate", u->due_date),
+              field("followUpDate", u->follow_up_date), field("priority", u->priority)});
     a["form"] = u->form_key;
   } else if (const auto* s = e.as<ScriptSpec>()) {
     a["script"] = join({field("format", s->format), s->body, field("result", s->result_variable)});
   } else if (const auto* d = e.as<DecisionSpec>()) {
-    a["decision"] = join({d->decision_ref, field("result", d->result_variable),
-                          field("mapResult", d->map_result)});
+    a["decision"] = join(
+        {d->decision_ref, field("result", d->result_variable), field("mapResult", d->map_result)});
   } else if (const auto* c = e.as<CallActivitySpec>()) {
     a["called"] = c->called_element;
     a["call"] = join({c->propagate_all_in ? "in: all" : "", mappings(c->in),

@@ -30,9 +30,11 @@ struct ItemDiff {
 };
 
 struct ProcessDiff {
-  std::vector<Change> process;  // the process itself: name, versionTag
+  std::vector<Change> process;                    // the process itself: name, versionTag
   std::vector<ItemDiff> added, removed, changed;  // each sorted by kind (elements first), then id
-  bool empty() const { return process.empty() && added.empty() && removed.empty() && changed.empty(); }
+  bool empty() const {
+    return process.empty() && added.empty() && removed.empty() && changed.empty();
+  }
 };
 
 // Compares `from` (the older) with `to`. Elements and flows with the same id are the same item;

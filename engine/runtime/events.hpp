@@ -165,16 +165,14 @@ struct OperatorActed {
   nlohmann::json detail = nlohmann::json::object();
 };
 
-using Event =
-    std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated, FlowTaken,
-                 JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, LoopStarted,
-                 IterationStarted, IterationCompleted, JobCreated, JobRemoved, TimerScheduled,
-                 TimerRemoved, SubscriptionOpened, SubscriptionClosed, ConditionChanged,
-                 CompensableRecorded, CompensationQueued, CompensationHandlerStarted,
-                 CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed,
-                 ErrorEscaped, MessagePublished, SignalPublished, UserTaskCreated, IncidentRaised,
-                 IncidentResolved, InstanceCompleted, InstanceTerminated, VariablesRemoved,
-                 OperatorActed>;
+using Event = std::variant<
+    InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated, FlowTaken, JoinReset,
+    JoinsCleared, VariablesSet, LocalVariablesSet, LoopStarted, IterationStarted,
+    IterationCompleted, JobCreated, JobRemoved, TimerScheduled, TimerRemoved, SubscriptionOpened,
+    SubscriptionClosed, ConditionChanged, CompensableRecorded, CompensationQueued,
+    CompensationHandlerStarted, CompensationHandlerDone, TransactionCancelling, CallRequested,
+    CallClosed, ErrorEscaped, MessagePublished, SignalPublished, UserTaskCreated, IncidentRaised,
+    IncidentResolved, InstanceCompleted, InstanceTerminated, VariablesRemoved, OperatorActed>;
 
 // Applies one event. REQUIRES: the event was produced for this state (checked).
 void apply(const Event& event, InstanceState& state);

@@ -61,7 +61,7 @@ inline constexpr std::array<Transition, std::variant_size_v<Event>> kLifecycle =
      Makes::Same},                  // IncidentRaised (on an element, or a process-level trigger)
     {Needs::Nothing, Makes::Same},  // IncidentResolved
     {Needs::Nothing, Makes::Same},  // InstanceCompleted
-    {Needs::Nothing, Makes::Same},        // InstanceTerminated
+    {Needs::Nothing, Makes::Same},  // InstanceTerminated
     {Needs::LiveOrProcess, Makes::Same},  // VariablesRemoved (its scope)
     {Needs::Nothing, Makes::Same},        // OperatorActed
 }};

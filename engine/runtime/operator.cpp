@@ -39,7 +39,8 @@ nlohmann::json names_of(const nlohmann::json& variables) {
 // the scopes to open (outermost first). Planned on the state as it will be after the cancels.
 class ScopePlan {
  public:
-  ScopePlan(const InstanceState& s, const std::set<Key>& cancelled) : s_(s), cancelled_(cancelled) {}
+  ScopePlan(const InstanceState& s, const std::set<Key>& cancelled)
+      : s_(s), cancelled_(cancelled) {}
 
   Result<void> need(ElementIndex scope, const std::string& target) {
     if (scope == kNoElement || planned_.count(scope)) return {};
@@ -299,9 +300,8 @@ Result<void> set_job_retries(StepContext& ctx, const SetJobRetries& c) {
   }
   Job job = it->second;
   const auto& element = ctx.element_of(job.element_instance);
-  ctx.emit(OperatorActed{"job retries",
-                         c.reason,
-                         {{"job", c.job}, {"element", element.id}, {"retries", c.retries}}});
+  ctx.emit(OperatorActed{
+      "job retries", c.reason, {{"job", c.job}, {"element", element.id}, {"retries", c.retries}}});
   ctx.emit(JobRemoved{c.job});
   job.key = ctx.env().next_key();
   job.retries = c.retries;

@@ -58,10 +58,10 @@ class Handler {
     const Key instance = it->second.element_instance;
     if (!c.reason.empty())
       ctx_.emit(OperatorActed{"complete job",
-                             c.reason,
-                             {{"job", c.job},
-                              {"element", ctx_.element_of(instance).id},
-                              {"variables", variable_names(c.variables)}}});
+                              c.reason,
+                              {{"job", c.job},
+                               {"element", ctx_.element_of(instance).id},
+                               {"variables", variable_names(c.variables)}}});
     ctx_.emit(JobRemoved{c.job});
     return finish(instance, c.variables);
   }
@@ -73,10 +73,10 @@ class Handler {
     Job job = it->second;
     if (!c.reason.empty())
       ctx_.emit(OperatorActed{"fail job",
-                             c.reason,
-                             {{"job", c.job},
-                              {"element", ctx_.element_of(job.element_instance).id},
-                              {"message", c.message}}});
+                              c.reason,
+                              {{"job", c.job},
+                               {"element", ctx_.element_of(job.element_instance).id},
+                               {"message", c.message}}});
     ctx_.emit(JobRemoved{c.job});
     const int left = c.retries_left >= 0 ? c.retries_left : job.retries - 1;
     if (left <= 0) {

@@ -25,7 +25,8 @@ using Key = std::uint64_t;
 
 constexpr std::int64_t kDefaultStart = 1767225600000;  // 2026-01-01T00:00:00Z
 constexpr int kMaxMoves = 10000;
-constexpr std::int64_t kHeldUntil = 253402300799000;  // 9999-12-31: a held job's lease                       // per step: more is a loop without a wait
+constexpr std::int64_t kHeldUntil = 253402300799000;  // 9999-12-31: a held job's lease // per step:
+                                                      // more is a loop without a wait
 
 // Expected is a subset of actual: object keys recursively, arrays and scalars exactly.
 bool subset(const json& expected, const json& actual) {
@@ -443,16 +444,18 @@ class Runner : public exec::TraceSink {
       Key instance = instance_for(business_key), scope = 0;
       if (s.contains("scope")) {
         auto at = find_element(s["scope"].get<std::string>(), false, business_key);
-        if (!at) return failed(where + " (" + what + "): scope '" + s["scope"].get<std::string>() +
-                               "' is not active");
+        if (!at)
+          return failed(where + " (" + what + "): scope '" + s["scope"].get<std::string>() +
+                        "' is not active");
         instance = at->first;
         scope = at->second;
       }
       if (set)
         c.emplace(instance, runtime::SetVariables{scope, s["setVariables"], reason});
       else
-        c.emplace(instance, runtime::RemoveVariables{
-                                scope, s["removeVariables"].get<std::vector<std::string>>(), reason});
+        c.emplace(instance,
+                  runtime::RemoveVariables{
+                      scope, s["removeVariables"].get<std::vector<std::string>>(), reason});
     } else if (s.contains("completeJob") || s.contains("failJob") || s.contains("jobRetries")) {
       what = s.contains("completeJob") ? "completeJob"
              : s.contains("failJob")   ? "failJob"
@@ -480,7 +483,8 @@ class Runner : public exec::TraceSink {
     } else {
       return std::nullopt;
     }
-    Result<void> r = refused ? Result<void>(fail(*refused)) : processor_.command(c->first, c->second);
+    Result<void> r =
+        refused ? Result<void>(fail(*refused)) : processor_.command(c->first, c->second);
     if (s.contains("expectError")) {
       const std::string words = s["expectError"];
       if (r) return failed(where + " (" + what + "): expected it to be refused (" + words + ")");
@@ -509,8 +513,7 @@ class Runner : public exec::TraceSink {
         continue;
       for (const auto& [key, job] : i.state.jobs) {
         auto el = i.state.elements.find(job.element_instance);
-        if (el != i.state.elements.end() &&
-            i.state.process->elements[el->second.element].id == id)
+        if (el != i.state.elements.end() && i.state.process->elements[el->second.element].id == id)
           return std::make_pair(i.id, key);
       }
     }

@@ -122,7 +122,7 @@ expect 0 "retry the incident" -- "$elva" retry "$incident"
 expect 0 "the job is back" -- "$elva" instance "$job_case" --format json
 job=$(json 'd["jobs"][0]["key"]')
 expect 0 "job complete" -- "$elva" job complete "$job" --vars '{"registered": true}' --reason "checked by phone"
-contains out "at decide" "the process went on"
+contains out "decide." "the process went on to decide"
 expect 1 "the job is gone" -- "$elva" job complete "$job" --reason again
 
 # --- cancelling every token terminates the instance

@@ -53,6 +53,27 @@ Result<JobCall> job_call(Call& c, const std::set<std::string>& allowed) {
   return out;
 }
 
+// POST /api/instances/{id}/modification
+Result<json> modification(Call& c, std::uint64_t id) {
+  auto b = c.body({"cancel", "startBefore", "startAfter", "variables", "reason"});
+  if (!b) return fail(b.error());
+  Engine::Modification m;
+  for (auto [name, list] :
+       {std::pair{"cancel", &m.cancel}, std::pair{"startBefore", &m.start_before},
+        std::pair{"startAfter", &m.start_after}}) {
+    auto v = texts_field(*b, name);
+    if (!v) return fail(v.error());
+    *list = std::move(*v);
+  }
+  auto vars = object_field(*b, "variables");
+  if (!vars) return fail(vars.error());
+  m.variables = std::move(*vars);
+  auto reason = text_field(*b, "reason", true);
+  if (!reason) return fail(reason.error());
+  m.reason = std::move(*reason);
+  return c.engine.modify(id, m);
+}
+
 }  // namespace
 
 void add_operation_routes(Routes& routes) {
@@ -78,27 +99,7 @@ void add_operation_routes(Routes& routes) {
                return ok(*r);
              });
 
-  routes.add_by_id(
-      "POST", "/api/instances/{id}/modification", "admin",
-      [](Call& c, std::uint64_t id) -> Result<json> {
-        auto b = c.body({"cancel", "startBefore", "startAfter", "variables", "reason"});
-        if (!b) return fail(b.error());
-        Engine::Modification m;
-        for (auto [name, list] :
-             {std::pair{"cancel", &m.cancel}, std::pair{"startBefore", &m.start_before},
-              std::pair{"startAfter", &m.start_after}}) {
-          auto v = texts_field(*b, name);
-          if (!v) return fail(v.error());
-          *list = std::move(*v);
-        }
-        auto vars = object_field(*b, "variables");
-        if (!vars) return fail(vars.error());
-        m.variables = std::move(*vars);
-        auto reason = text_field(*b, "reason", true);
-        if (!reason) return fail(reason.error());
-        m.reason = std::move(*reason);
-        return c.engine.modify(id, m);
-      });
+  routes.add_by_id("POST", "/api/instances/{id}/modification", "admin", modification);
   routes.add_by_id("PUT", "/api/instances/{id}/variables", "admin",
                    [](Call& c, std::uint64_t id) -> Result<json> {
                      auto b = c.body({"variables", "scope", "reason"});

@@ -91,10 +91,10 @@ class Pg final : public PgStore {
   Result<std::vector<DefinitionRow>> definitions() override {
     return read([&](pqxx::transaction_base& t) {
       std::vector<DefinitionRow> out;
-      for (const auto& r :
-           t.exec("SELECT d.id, d.process_id, d.version, d.name, d.file, d.hash, "
-                  "elva_iso(d.deployed_at), p.deployed_by FROM definitions d "
-                  "JOIN deployments p ON p.id = d.deployment_id ORDER BY d.process_id, d.version")) {
+      for (const auto& r : t.exec(
+               "SELECT d.id, d.process_id, d.version, d.name, d.file, d.hash, "
+               "elva_iso(d.deployed_at), p.deployed_by FROM definitions d "
+               "JOIN deployments p ON p.id = d.deployment_id ORDER BY d.process_id, d.version")) {
         out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<int>(),
                        r[3].as<std::string>(), r[4].as<std::string>(), "", r[5].as<std::string>(),
                        r[6].as<std::string>(), r[7].as<std::string>()});
