@@ -110,7 +110,7 @@ expect 0 "its job" -- "$elva" instance "$job_case" --format json
 job=$(json 'd["jobs"][0]["key"]')
 expect 1 "an unknown job exits 1" -- "$elva" job complete 999999999 --reason r
 contains err "there is no job 999999999" "says so"
-expect 1 "job retries 0 is refused" -- "$elva" job retries "$job" 0 --reason r
+expect 2 "job retries 0 is a usage error" -- "$elva" job retries "$job" 0 --reason r
 expect 0 "job retries" -- "$elva" job retries "$job" 7 --reason "worker restarted" --format json
 new_job=$(json 'd["job"]')
 [ "$new_job" != "$job" ] && [ "$(json '[j["retries"] for j in d["jobs"]]')" = "[7]" ] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: a new key with 7 retries"; cat "$tmp/out" | head -30; }
