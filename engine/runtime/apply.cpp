@@ -285,8 +285,15 @@ std::string describe(const Event& event, const InstanceState& s,
       for (const auto& n : e.names) out += " " + n;
       return out + (e.scope ? " from " + of(e.scope) : std::string());
     }
+    // A job's key is written by key() (traces number keys: they differ between stores).
     std::string operator()(const OperatorActed& e) const {
-      return "operator: " + e.action + (e.detail.empty() ? "" : " " + e.detail.dump()) +
+      nlohmann::json detail = e.detail;
+      std::string job;
+      if (detail.contains("job") && detail["job"].is_number_unsigned()) {
+        job = " job " + key(detail["job"].get<Key>());
+        detail.erase("job");
+      }
+      return "operator: " + e.action + job + (detail.empty() ? "" : " " + detail.dump()) +
              " (reason: " + e.reason + ")";
     }
   };

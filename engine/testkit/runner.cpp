@@ -326,6 +326,8 @@ class Runner : public exec::TraceSink {
   }
 
   bool step(const json& s, const std::string& where) {
+    // First: failJob's "message" is not a message step.
+    if (auto done = operator_step(s, where)) return *done;
     if (s.contains("expectTasks")) {  // as sets: a multi-instance task is listed once
       auto expected = s["expectTasks"].get<std::vector<std::string>>();
       auto open = open_waits(s.value("businessKey", json()));
@@ -412,7 +414,6 @@ class Runner : public exec::TraceSink {
       }
       return true;
     }
-    if (auto done = operator_step(s, where)) return *done;
     return failed(where + ": unknown step " + s.dump() +
                   " (known: expectTasks, expectTaskCount, complete, message, start, signal, "
                   "advance, throwError, expectVariables, modify, setVariables, removeVariables, "
