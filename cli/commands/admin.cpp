@@ -91,7 +91,10 @@ int run_admin(const std::string& verb, const AdminArgs& args, bool require_schem
   options.require_schema = require_schema;
   const char* user = std::getenv("USER");
   const passwd* pw = getpwuid(geteuid());
-  options.actor = std::string("cli:") + (user && *user ? user : pw ? pw->pw_name : "unknown");
+  options.actor = std::string("cli:") + (!args.actor.empty() ? args.actor
+                                         : user && *user     ? user
+                                         : pw                ? pw->pw_name
+                                                             : "unknown");
   options.connectors = args.registry;
   options.limits = args.limits;
   nlohmann::json calendar = args.calendar;

@@ -17,6 +17,7 @@ struct AdminArgs {
   std::string db;               // --db URL
   std::string format = "text";  // --format text|json
   std::string config;           // --config elva.toml (verbs that use connectors)
+  std::string actor;            // --actor NAME: who, in history (default: the OS user)
   bool uses_config = false;     // set by add_config_option: load the connectors before opening
   std::shared_ptr<const connector::Registry> registry;  // already loaded (serve): used as is
   Limits limits;            // --max-steps, --max-loop-items, --min-timer-cycle (serve)

@@ -2,12 +2,13 @@
 // [--tenant NAME]`: the days off a working-day calendar has (docs/calendar.md), so that an
 // administrator can check what due dates will skip. Needs no database. Exit 0, 2 usage or
 // configuration.
+#include "elva/calendar.hpp"
+
 #include <chrono>
 #include <iostream>
 
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
-#include "elva/calendar.hpp"
 #include "elva/connectors.hpp"
 
 namespace elva::cli {
@@ -69,9 +70,12 @@ void add_calendar(CLI::App& app, int& exit_code) {
     std::cout << "calendar " << options->rules << ": Saturdays, Sundays and these days are off\n";
     for (const auto& d : *days) {
       const std::string kind = d["kind"].get<std::string>();
-      std::cout << d["date"].get<std::string>() << "  " << d["weekday"].get<std::string>().substr(0, 3)
-                << "  " << d["name"].get<std::string>()
-                << (kind == "eve" ? "  (eve: off for deadlines)" : kind == "local" ? "  (local)" : "")
+      std::cout << d["date"].get<std::string>() << "  "
+                << d["weekday"].get<std::string>().substr(0, 3) << "  "
+                << d["name"].get<std::string>()
+                << (kind == "eve"     ? "  (eve: off for deadlines)"
+                    : kind == "local" ? "  (local)"
+                                      : "")
                 << "\n";
     }
   });

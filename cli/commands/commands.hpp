@@ -34,5 +34,7 @@ void add_calendar(CLI::App& app, int& exit_code);
 void add_lottery(CLI::App& app, int& exit_code);
 void add_demo(CLI::App& app, int& exit_code);
 void add_migrate(CLI::App& app, int& exit_code);
+// `elva diff`, `elva modify`, `elva job ...`, `elva variables ...` (docs/operations.md).
+void add_operations(CLI::App& app, int& exit_code);
 
 }  // namespace elva::cli

@@ -1,5 +1,5 @@
-// `elva deploy FILE...` and `elva definitions`. A file whose content is unchanged makes no new
-// version. Exit 0 deployed, 1 a file has errors (nothing is deployed), 2 usage, 3 database.
+// `elva deploy FILE...` and `elva definitions [PROCESS]`. A file whose content is unchanged makes
+// no new version. Exit 0 deployed, 1 a file has errors (nothing is deployed), 2 usage, 3 database.
 #include <iomanip>
 #include <iostream>
 
@@ -57,11 +57,40 @@ void add_deploy(CLI::App& app, int& exit_code) {
         });
   });
 
-  auto dargs = std::make_shared<AdminArgs>();
-  auto* defs =
-      app.add_subcommand("definitions", "List deployed process definitions and their versions.");
+  struct DefinitionsArgs : AdminArgs {
+    std::string process;
+  };
+  auto dargs = std::make_shared<DefinitionsArgs>();
+  auto* defs = app.add_subcommand(
+      "definitions",
+      "List deployed process definitions and their versions; with PROCESS, that process's\n"
+      "versions with who deployed them, their version tag and how many instances run on each.\n"
+      "Exit codes: 0 listed, 1 the process is not deployed, 2 usage, 3 database.");
+  defs->add_option("process", dargs->process, "A process id: its versions");
   add_admin_options(defs, *dargs);
   defs->callback([dargs, &exit_code] {
+    if (!dargs->process.empty()) {
+      exit_code = run_admin(
+          "definitions", *dargs, true, [&](Engine& e) { return e.versions(dargs->process); },
+          [](const nlohmann::json& p) {
+            std::cout << p["process"].get<std::string>() << " (latest: v" << p["latest"] << ")\n";
+            std::cout << "  " << std::left << std::setw(6) << "ver" << std::setw(21) << "deployed"
+                      << std::setw(18) << "by" << std::setw(12) << "tag" << std::setw(8) << "active"
+                      << std::setw(10) << "incident"
+                      << "file\n";
+            for (const auto& v : p["versions"]) {
+              const std::string tag = v["versionTag"].get<std::string>();
+              std::cout << "  " << std::setw(6) << ("v" + std::to_string(v["version"].get<int>()))
+                        << std::setw(21) << v["deployedAt"].get<std::string>().substr(0, 19)
+                        << std::setw(18) << v["deployedBy"].get<std::string>() << std::setw(12)
+                        << (tag.empty() ? "-" : tag) << std::setw(8)
+                        << v["instances"]["active"].get<int>() << std::setw(10)
+                        << v["instances"]["incident"].get<int>() << v["file"].get<std::string>()
+                        << "\n";
+            }
+          });
+      return;
+    }
     exit_code = run_admin(
         "definitions", *dargs, true, [](Engine& e) { return e.definitions(); },
         [](const nlohmann::json& rows) {

@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 
+#include "api/diff_json.hpp"
 #include "api/inspect_json.hpp"
 #include "dmn/dmn.hpp"
 #include "exec/deployer.hpp"
@@ -166,6 +167,55 @@ Result<nlohmann::json> inspect_file(const std::string& file, const ReadOptions& 
   // "errors" at top level are the file's BPMN <error> definitions; findings go here.
   j["diagnostics"] = {{"errors", std::move(errors)}, {"warnings", std::move(warnings)}};
   return j;
+}
+
+namespace {
+
+// The process of `file` to compare: the one named, else the only executable one, else the only
+// one. Keeps the definitions alive in `keep`.
+Result<const model::ProcessDefinition*> process_of(
+    const std::string& file, const std::string& id, const ReadOptions& options,
+    std::shared_ptr<const model::Definitions>& keep) {
+  auto bytes = read_file(file, options.max_file_bytes);
+  if (!bytes) return fail(bytes.error());
+  auto read = parse::read_bpmn(file, std::move(*bytes), options.max_file_bytes);
+  if (!read.definitions) {
+    const Diagnostic& d = read.diagnostics.front();
+    return fail(Error{Errc::ParseError, d.to_string(), {}});
+  }
+  keep = read.definitions;
+  const auto& all = keep->processes;
+  if (!id.empty()) {
+    if (const auto* p = keep->find_process(id)) return p;
+    return fail(Errc::NotFound, file + ": there is no process '" + id + "'");
+  }
+  std::vector<const model::ProcessDefinition*> executable;
+  for (const auto& p : all)
+    if (p.executable) executable.push_back(&p);
+  if (executable.size() == 1) return executable.front();
+  if (executable.empty() && all.size() == 1) return &all.front();
+  return fail(Errc::InvalidArgument,
+              file + ": " +
+                  (all.empty() ? std::string("has no process")
+                               : "has several processes: name one (--process)"));
+}
+
+}  // namespace
+
+Result<nlohmann::json> diff_files(const std::string& from, const std::string& to,
+                                  const std::string& process_id, const ReadOptions& options) {
+  std::shared_ptr<const model::Definitions> a, b;
+  auto old_process = process_of(from, process_id, options, a);
+  if (!old_process) return fail(old_process.error());
+  auto new_process =
+      process_of(to, process_id.empty() ? (*old_process)->id : process_id, options, b);
+  if (!new_process) return fail(new_process.error());
+  nlohmann::json out = api::diff_json(model::diff(**old_process, **new_process));
+  out["from"] = {
+      {"file", from}, {"process", (*old_process)->id}, {"versionTag", (*old_process)->version_tag}};
+  out["to"] = {
+      {"file", to}, {"process", (*new_process)->id}, {"versionTag", (*new_process)->version_tag}};
+  return out;
 }
 
 }  // namespace elva

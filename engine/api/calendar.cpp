@@ -25,7 +25,9 @@ Result<nlohmann::json> calendar_days_off(const CalendarOptions& options, int fro
       out.push_back({{"date", date},
                      {"weekday", kWeekdays[((d.day % 7) + 7 + 3) % 7]},
                      {"name", d.name},
-                     {"kind", d.local ? "local" : d.eve ? "eve" : "holiday"}});
+                     {"kind", d.local ? "local"
+                              : d.eve ? "eve"
+                                      : "holiday"}});
     }
   }
   return out;

@@ -10,6 +10,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/operations.hpp"
 #include "api/people_api.hpp"
 #include "common/calendar.hpp"
 #include "common/iso8601.hpp"
@@ -110,6 +111,7 @@ class DurableEngine final : public Engine {
   }
 
   ~DurableEngine() override {
+    ops_.reset();
     people_.reset();
     processor_.reset();
     store_.reset();
@@ -129,6 +131,7 @@ class DurableEngine final : public Engine {
     processor_->set_limits(runtime_limits());
     processor_->set_connectors(connectors_);
     processor_->set_calendar(calendar_);
+    ops_ = std::make_unique<api::Operations>(*store_, *processor_);
     people_ = std::make_unique<api::PeopleApi>(
         *store_, *processor_, connectors_ ? connectors_ : sched::builtin_registry());
     if (group_) {
@@ -557,6 +560,44 @@ class DurableEngine final : public Engine {
 
   void set_actor(const std::string& actor) override { processor_->set_actor(actor); }
 
+  // Versions and operator actions (api/operations.cpp).
+  Result<json> versions(const std::string& process_id) override {
+    return ops_->versions(process_id);
+  }
+  Result<json> diff(const std::string& process_id, int from, int to) override {
+    return ops_->diff(process_id, from, to);
+  }
+  Result<json> answered(Result<std::uint64_t> id) {
+    if (!id) return fail(id.error());
+    return instance(*id);
+  }
+  Result<json> modify(std::uint64_t id, const Modification& m) override {
+    return answered(ops_->modify(id, m));
+  }
+  Result<json> complete_job(std::uint64_t job, const json& vars,
+                            const std::string& reason) override {
+    return answered(ops_->complete_job(job, vars, reason));
+  }
+  Result<json> fail_job(std::uint64_t job, const std::string& message, int retries_left,
+                        const std::string& reason) override {
+    return answered(ops_->fail_job(job, message, retries_left, reason));
+  }
+  Result<json> set_job_retries(std::uint64_t job, int retries, bool resolve,
+                               const std::string& reason) override {
+    std::uint64_t new_job = 0;
+    auto out = answered(ops_->set_job_retries(job, retries, resolve, reason, new_job));
+    if (out) (*out)["job"] = new_job;
+    return out;
+  }
+  Result<json> set_variables(std::uint64_t id, const json& vars, const std::string& scope,
+                             const std::string& reason) override {
+    return answered(ops_->set_variables(id, vars, scope, reason));
+  }
+  Result<json> remove_variables(std::uint64_t id, const std::vector<std::string>& names,
+                                const std::string& scope, const std::string& reason) override {
+    return answered(ops_->remove_variables(id, names, scope, reason));
+  }
+
   Result<json> definition(const std::string& process_id, int version) override {
     auto rows = store_->definitions();
     if (!rows) return fail(rows.error());
@@ -735,6 +776,7 @@ class DurableEngine final : public Engine {
   std::shared_ptr<CommitGroup> group_;
   sched::CommandQueue* queue_ = nullptr;  // group_'s, when there is one
   std::unique_ptr<api::PeopleApi> people_;
+  std::unique_ptr<api::Operations> ops_;
 };
 
 }  // namespace

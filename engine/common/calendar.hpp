@@ -18,9 +18,9 @@ namespace elva::calendar {
 
 struct DayOff {
   std::int64_t day = 0;
-  std::string name;   // in the country's language: "midsommarafton", "Andre påskedag"
-  bool eve = false;   // not a public holiday, but a day off in public offices and for deadlines
-  bool local = false; // one of the municipality's own days off
+  std::string name;    // in the country's language: "midsommarafton", "Andre påskedag"
+  bool eve = false;    // not a public holiday, but a day off in public offices and for deadlines
+  bool local = false;  // one of the municipality's own days off
 };
 
 class Calendar {

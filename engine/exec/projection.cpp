@@ -120,6 +120,12 @@ class Projector {
              {"reason", e.reason},
              {"report", e.report}});
   }
+  void operator()(const runtime::VariablesRemoved& e) {
+    history("variables removed", element_id(s_, e.scope), {{"names", e.names}});
+  }
+  void operator()(const runtime::OperatorActed& e) {
+    history("operator", "", {{"action", e.action}, {"reason", e.reason}, {"detail", e.detail}});
+  }
   void operator()(const runtime::MessagePublished& e) {
     history("message published", "", {{"name", e.name}, {"correlationKey", e.correlation_key}});
     out_.push_back(RouteMessage{s_.key, e.name, e.correlation_key, e.variables, kThrownMessageTtl,

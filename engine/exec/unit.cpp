@@ -114,17 +114,37 @@ Unit::Unit(Processor& p, store::Tx& tx, std::string actor)
 Unit::~Unit() = default;
 
 void Unit::note(Key instance, const runtime::Command& command, std::size_t at) {
-  static constexpr const char* kNames[] = {
-      "start",          "complete job",      "fail job",         "complete",
-      "fire timer",     "correlate message", "broadcast signal", "throw error",
-      "retry incident", "complete call",     "cancel",           "set variables",
-      "raise incident", "quarantine",        "migrate"};
+  static constexpr const char* kNames[] = {"start",
+                                           "complete job",
+                                           "fail job",
+                                           "complete",
+                                           "fire timer",
+                                           "correlate message",
+                                           "broadcast signal",
+                                           "throw error",
+                                           "retry incident",
+                                           "complete call",
+                                           "cancel",
+                                           "set variables",
+                                           "raise incident",
+                                           "quarantine",
+                                           "migrate",
+                                           "remove variables",
+                                           "job retries",
+                                           "modify"};
   static_assert(std::size(kNames) == std::variant_size_v<runtime::Command>, "a name per command");
   if (!loaded_.count(instance)) return;
   json data = {{"command", kNames[command.index()]}};
   if (const auto* f = std::get_if<runtime::FailJob>(&command)) data["message"] = f->message;
+  // An operator's action by hand carries why (docs/operations.md#repair).
+  std::visit(
+      [&](const auto& c) {
+        if constexpr (requires { c.reason; }) {
+          if (!c.reason.empty()) data["reason"] = c.reason;
+        }
+      },
+      command);
   if (const auto* m = std::get_if<runtime::MigrateInstance>(&command)) {
-    data["reason"] = m->reason;
     data["from"] = m->from_version;
     data["to"] = m->to_version;
   }

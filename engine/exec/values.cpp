@@ -68,7 +68,25 @@ Result<void> check_values(const runtime::Command& command) {
                              std::is_same_v<T, runtime::CompleteWait> ||
                              std::is_same_v<T, runtime::CompleteCall> ||
                              std::is_same_v<T, runtime::SetVariables>) {
+          if constexpr (!std::is_same_v<T, runtime::CompleteWait> &&
+                        !std::is_same_v<T, runtime::CompleteCall>) {
+            if (auto r = check_text("reason", c.reason); !r) return r;
+          }
           return check_json("variables", c.variables);
+        } else if constexpr (std::is_same_v<T, runtime::ModifyInstance>) {
+          if (auto r = check_text("reason", c.reason); !r) return r;
+          for (const auto* list : {&c.cancel, &c.start_before, &c.start_after})
+            for (const auto& id : *list)
+              if (auto r = check_text("element", id); !r) return r;
+          return check_json("variables", c.variables);
+        } else if constexpr (std::is_same_v<T, runtime::RemoveVariables>) {
+          if (auto r = check_text("reason", c.reason); !r) return r;
+          for (const auto& n : c.names)
+            if (auto r = check_text("name", n); !r) return r;
+          return {};
+        } else if constexpr (std::is_same_v<T, runtime::SetJobRetries> ||
+                             std::is_same_v<T, runtime::FailJob>) {
+          return check_text("reason", c.reason);
         } else {
           return {};
         }

@@ -162,6 +162,11 @@ struct Applier {
     for (auto& c : s.compensable) c.second = element(c.second);
     s.process = e.to;
   }
+  void operator()(const VariablesRemoved& e) {
+    auto& vars = e.scope == 0 ? s.variables : s.elements.at(e.scope).local;
+    for (const auto& name : e.names) vars.erase(name);
+  }
+  void operator()(const OperatorActed&) {}
 };
 
 }  // namespace
@@ -298,6 +303,22 @@ std::string describe(const Event& event, const InstanceState& s,
     std::string operator()(const InstanceMigrated& e) const {
       return "migrated from version " + std::to_string(e.from_version) + " to version " +
              std::to_string(e.to_version);
+    }
+    std::string operator()(const VariablesRemoved& e) const {
+      std::string out = "removed";
+      for (const auto& n : e.names) out += " " + n;
+      return out + (e.scope ? " from " + of(e.scope) : std::string());
+    }
+    // A job's key is written by key() (traces number keys: they differ between stores).
+    std::string operator()(const OperatorActed& e) const {
+      nlohmann::json detail = e.detail;
+      std::string job;
+      if (detail.contains("job") && detail["job"].is_number_unsigned()) {
+        job = " job " + key(detail["job"].get<Key>());
+        detail.erase("job");
+      }
+      return "operator: " + e.action + job + (detail.empty() ? "" : " " + detail.dump()) +
+             " (reason: " + e.reason + ")";
     }
   };
   return std::visit(Describer{s, element_of, key_of}, event);

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "runtime/state.hpp"
 
@@ -28,6 +29,7 @@ struct CancelInstance {};
 struct CompleteJob {
   Key job;
   nlohmann::json variables = nlohmann::json::object();
+  std::string reason = "";  // not empty: an operator completes it by hand (audited, OperatorActed)
 };
 // A job attempt failed. The next attempt waits `retry_in_ms` when given (>= 0), else the task's
 // retry cycle interval (`R5/PT1M`), else 1 s, 2 s, 4 s ... (doubling per attempt used).
@@ -38,6 +40,7 @@ struct FailJob {
   std::string message;
   std::int64_t retry_in_ms = -1;
   int retries_left = -1;
+  std::string reason = "";  // not empty: an operator fails it by hand (audited, OperatorActed)
 };
 // A person (or a test) finishes a wait state: user, manual, receive or abstract task, or a catch
 // event.
@@ -72,6 +75,37 @@ struct ResolveIncident {
 struct SetVariables {
   Key scope = 0;
   nlohmann::json variables = nlohmann::json::object();
+  std::string reason = "";  // not empty: audited (OperatorActed)
+};
+// An operator removes variables from the scope of element instance `scope` (0: the process).
+// NotFound when one of them is not there (nothing is removed then).
+struct RemoveVariables {
+  Key scope = 0;
+  std::vector<std::string> names;
+  std::string reason = "";
+};
+// An operator gives a job `retries` attempts (>= 1; the job gets a new key, as after a failed
+// attempt, and keeps its due time); with `resolve_incident` the open incident of its element
+// is resolved too (without retrying the element: the job is still there).
+struct SetJobRetries {
+  Key job;
+  int retries = 1;
+  bool resolve_incident = false;
+  std::string reason = "";
+};
+// Process instance modification (docs/operations.md#modification), applied as one step in this
+// order: `variables` set at the process, every live instance of each `cancel` element
+// terminated (with its jobs, timers, subscriptions and task), then each `start_before` element
+// activated and each `start_after` element's single outgoing flow taken, in the scope instance
+// they belong in (created when missing). A scope left without tokens ends; an instance left
+// without any ends as terminated. Refused (InvalidArgument, nothing changes) when an id is
+// unknown, an element to cancel is not active, a scope is ambiguous, or a start cannot run there.
+struct ModifyInstance {
+  std::vector<std::string> cancel;
+  std::vector<std::string> start_before;
+  std::vector<std::string> start_after;
+  nlohmann::json variables = nlohmann::json::object();
+  std::string reason = "";
 };
 
 // The coordinator could not do what an element asked (a called process that is not deployed,
@@ -110,9 +144,9 @@ struct MigrateInstance {
   std::string reason;
 };
 
-using Command =
-    std::variant<StartInstance, CompleteJob, FailJob, CompleteWait, FireTimer, CorrelateMessage,
-                 BroadcastSignal, ThrowError, ResolveIncident, CompleteCall, CancelInstance,
-                 SetVariables, RaiseIncident, Quarantine, MigrateInstance>;
+using Command = std::variant<StartInstance, CompleteJob, FailJob, CompleteWait, FireTimer,
+                             CorrelateMessage, BroadcastSignal, ThrowError, ResolveIncident,
+                             CompleteCall, CancelInstance, SetVariables, RaiseIncident, Quarantine,
+                             MigrateInstance, RemoveVariables, SetJobRetries, ModifyInstance>;
 
 }  // namespace elva::runtime

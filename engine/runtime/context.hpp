@@ -40,6 +40,10 @@ class StepContext {
   // start event of an event sub-process): it completes at once instead of waiting.
   Key activate_triggered(model::ElementIndex event, Key parent);
   void terminate(Key instance);  // with its children, jobs, timers, subscriptions
+  // Opens a sub-process scope without running it (no start event): its boundary events and
+  // event sub-processes are armed and its input mappings applied. For process instance
+  // modification, which starts an element inside a scope that is not active (operator.cpp).
+  Key open_scope(model::ElementIndex element, Key parent);
   // Terminates each of `instances` still live, finding children through one index built for the
   // whole call: a scan per terminated element made cancelling a wide multi-instance quadratic.
   void terminate_all(const std::vector<Key>& instances);

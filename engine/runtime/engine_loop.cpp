@@ -54,6 +54,15 @@ Key StepContext::activate_triggered(model::ElementIndex event, Key parent) {
   return key;
 }
 
+Key StepContext::open_scope(model::ElementIndex element, Key parent) {
+  const Key key = env_.next_key();
+  emit(ElementActivated{key, element, parent, false, Role::Normal});
+  arm_boundaries(key);
+  if (auto r = apply_inputs(process().elements[element], key); !r)
+    raise_incident(key, r.error().message);
+  return key;
+}
+
 void StepContext::complete(Key instance) {
   queue_.push_back({Work::Complete, instance, {}, false});
 }

@@ -167,6 +167,19 @@ struct InstanceMigrated {
   std::string reason;
 };
 
+// Variables removed from a scope (0: the process).
+struct VariablesRemoved {
+  Key scope;
+  std::vector<std::string> names;
+};
+// An operator acted on the instance by hand (modify, job complete/fail/retries, variables):
+// what and why, for history and traces. Changes nothing itself; the events after it do.
+struct OperatorActed {
+  std::string action;  // "modify", "complete job", "fail job", "job retries", "set variables" ...
+  std::string reason;
+  nlohmann::json detail = nlohmann::json::object();
+};
+
 using Event =
     std::variant<InstanceStarted, ElementActivated, ElementCompleted, ElementTerminated, FlowTaken,
                  JoinReset, JoinsCleared, VariablesSet, LocalVariablesSet, LoopStarted,
@@ -175,7 +188,8 @@ using Event =
                  CompensableRecorded, CompensationQueued, CompensationHandlerStarted,
                  CompensationHandlerDone, TransactionCancelling, CallRequested, CallClosed,
                  ErrorEscaped, MessagePublished, SignalPublished, UserTaskCreated, IncidentRaised,
-                 IncidentResolved, InstanceCompleted, InstanceTerminated, InstanceMigrated>;
+                 IncidentResolved, InstanceCompleted, InstanceTerminated, InstanceMigrated,
+                 VariablesRemoved, OperatorActed>;
 
 // Applies one event. REQUIRES: the event was produced for this state (checked).
 void apply(const Event& event, InstanceState& state);

@@ -30,6 +30,7 @@ struct Subject {
   Key operator()(const CallClosed& e) const { return e.element_instance; }
   Key operator()(const UserTaskCreated& e) const { return e.element_instance; }
   Key operator()(const IncidentRaised& e) const { return e.incident.element_instance; }
+  Key operator()(const VariablesRemoved& e) const { return e.scope; }
   template <typename E>
   Key operator()(const E&) const {
     return 0;

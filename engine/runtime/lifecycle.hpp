@@ -63,6 +63,8 @@ inline constexpr std::array<Transition, std::variant_size_v<Event>> kLifecycle =
     {Needs::Nothing, Makes::Same},  // InstanceCompleted
     {Needs::Nothing, Makes::Same},  // InstanceTerminated
     {Needs::Nothing, Makes::Same},  // InstanceMigrated (renumbers every element instance)
+    {Needs::LiveOrProcess, Makes::Same},  // VariablesRemoved (its scope)
+    {Needs::Nothing, Makes::Same},        // OperatorActed
 }};
 
 // The element instance an event names (0 for the process scope or none).

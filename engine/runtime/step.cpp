@@ -6,12 +6,21 @@
 #include "expr/feel.hpp"
 #include "runtime/behaviors/element_behavior.hpp"
 #include "runtime/migrate.hpp"
+#include "runtime/operator.hpp"
 #include "runtime/shared/timers.hpp"
 
 namespace elva::runtime {
 namespace {
 
 using model::ElementType;
+
+// Names only: an audit line says which variables an operator touched, not their values.
+nlohmann::json variable_names(const nlohmann::json& variables) {
+  nlohmann::json out = nlohmann::json::array();
+  if (variables.is_object())
+    for (auto it = variables.begin(); it != variables.end(); ++it) out.push_back(it.key());
+  return out;
+}
 
 class Handler {
  public:
@@ -48,6 +57,12 @@ class Handler {
     if (it == s_.jobs.end())
       return fail(Errc::NotFound, "no job " + std::to_string(c.job) + " in this instance");
     const Key instance = it->second.element_instance;
+    if (!c.reason.empty())
+      ctx_.emit(OperatorActed{"complete job",
+                              c.reason,
+                              {{"job", c.job},
+                               {"element", ctx_.element_of(instance).id},
+                               {"variables", variable_names(c.variables)}}});
     ctx_.emit(JobRemoved{c.job});
     return finish(instance, c.variables);
   }
@@ -57,6 +72,12 @@ class Handler {
     if (it == s_.jobs.end())
       return fail(Errc::NotFound, "no job " + std::to_string(c.job) + " in this instance");
     Job job = it->second;
+    if (!c.reason.empty())
+      ctx_.emit(OperatorActed{"fail job",
+                              c.reason,
+                              {{"job", c.job},
+                               {"element", ctx_.element_of(job.element_instance).id},
+                               {"message", c.message}}});
     ctx_.emit(JobRemoved{c.job});
     const int left = c.retries_left >= 0 ? c.retries_left : job.retries - 1;
     if (left <= 0) {
@@ -204,6 +225,13 @@ class Handler {
     if (!c.variables.is_object())
       return fail(Errc::InvalidArgument,
                   "variables must be a JSON object, not " + c.variables.dump());
+    if (c.scope != 0 && !s_.elements.count(c.scope))
+      return fail(Errc::NotFound, "no element instance " + std::to_string(c.scope) + " is active");
+    if (!c.reason.empty()) {
+      nlohmann::json detail = {{"variables", variable_names(c.variables)}};
+      if (c.scope != 0) detail["scope"] = ctx_.element_of(c.scope).id;
+      ctx_.emit(OperatorActed{"set variables", c.reason, std::move(detail)});
+    }
     if (c.scope == 0) {
       ctx_.emit(VariablesSet{c.variables});
     } else {
@@ -216,6 +244,9 @@ class Handler {
   }
 
   Result<void> operator()(const MigrateInstance& c) { return migrate_instance(c, ctx_); }
+  Result<void> operator()(const ModifyInstance& c) { return modify(ctx_, c); }
+  Result<void> operator()(const SetJobRetries& c) { return set_job_retries(ctx_, c); }
+  Result<void> operator()(const RemoveVariables& c) { return remove_variables(ctx_, c); }
 
   Result<void> operator()(const CancelInstance&) {
     ctx_.terminate_scope_except(0, 0);

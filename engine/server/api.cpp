@@ -212,6 +212,7 @@ void Api::Impl::build() {
   add_definition_routes(routes);
   add_admin_routes(routes);
   add_migration_routes(routes);
+  add_operation_routes(routes);
   add_external_task_routes(routes);
 }
 

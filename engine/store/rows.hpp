@@ -28,6 +28,15 @@ struct DefinitionRow {
   std::string source;  // filled by definition()/latest_decision(with source), not by lists
   std::string hash;
   std::string deployed_at;
+  std::string deployed_by = "";  // the deployment's actor ("cli:anna", "user:bo"); filled by lists
+};
+
+// How many instances of one definition (version) run: active ones, and those of them that
+// have an open incident.
+struct VersionCount {
+  std::int64_t definition_id = 0;
+  int active = 0;
+  int incident = 0;
 };
 
 struct StartEventRow {

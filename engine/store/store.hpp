@@ -206,6 +206,8 @@ class AdminReads {
  public:
   virtual ~AdminReads() = default;
   virtual Result<std::vector<DefinitionRow>> definitions() = 0;
+  // Running instances per definition of `process_id` (definitions with none are left out).
+  virtual Result<std::vector<VersionCount>> instance_counts(const std::string& process_id) = 0;
   // Newest first; process_id/status "" for any.
   virtual Result<std::vector<InstanceRow>> instances(const std::string& process_id,
                                                      const std::string& status, int limit) = 0;

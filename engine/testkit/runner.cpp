@@ -25,7 +25,9 @@ using nlohmann::json;
 using Key = std::uint64_t;
 
 constexpr std::int64_t kDefaultStart = 1767225600000;  // 2026-01-01T00:00:00Z
-constexpr int kMaxMoves = 10000;                       // per step: more is a loop without a wait
+constexpr int kMaxMoves = 10000;
+constexpr std::int64_t kHeldUntil = 253402300799000;  // 9999-12-31: a held job's lease // per step:
+                                                      // more is a loop without a wait
 
 // Expected is a subset of actual: object keys recursively, arrays and scalars exactly.
 bool subset(const json& expected, const json& actual) {
@@ -314,6 +316,7 @@ class Runner : public exec::TraceSink {
       auto next = store_.next_job_due({});
       if (!next) return failed(next.error().message);
       if (!*next) return true;
+      if (**next >= kHeldUntil) return true;  // only held jobs are left
       // Only retries wait; timers due before the retry fire first, at their own time.
       auto timer = store_.next_timer_due();
       if (!timer) return failed(timer.error().message);
@@ -334,6 +337,11 @@ class Runner : public exec::TraceSink {
       }
       if (options_.strict) return failed(where + ": job '" + job.type + "' has no mock (--strict)");
       c = runtime::CompleteJob{job.key, json::object()};
+    } else if (mock.value("hold", false)) {
+      // A stuck job: leased for good, never answered (the repair steps act on it).
+      auto r = store_.relock_job(job.key, "scenario", kHeldUntil, clock_.now_millis());
+      if (!r) return failed(where + ": holding job '" + job.type + "': " + r.error().message);
+      return true;
     } else if (attempts_[job.type] < mock.value("fail", 0)) {
       ++attempts_[job.type];
       c = runtime::FailJob{job.key, "mocked failure"};
@@ -349,6 +357,8 @@ class Runner : public exec::TraceSink {
   }
 
   bool step(const json& s, const std::string& where) {
+    // First: failJob's "message" is not a message step.
+    if (auto done = operator_step(s, where)) return *done;
     if (s.contains("expectTasks")) {  // as sets: a multi-instance task is listed once
       auto expected = s["expectTasks"].get<std::vector<std::string>>();
       auto open = open_waits(s.value("businessKey", json()));
@@ -439,7 +449,8 @@ class Runner : public exec::TraceSink {
     }
     return failed(where + ": unknown step " + s.dump() +
                   " (known: expectTasks, expectTaskCount, complete, message, start, signal, "
-                  "advance, throwError, expectVariables, deploy, migrate)");
+                  "advance, throwError, expectVariables, deploy, migrate, modify, setVariables, "
+                  "removeVariables, completeJob, failJob, jobRetries, retryIncident)");
   }
 
   // {"deploy": "v2.bpmn"} or a list: more files (a process's next version), beside the scenario.
@@ -507,6 +518,107 @@ class Runner : public exec::TraceSink {
     for (const auto& i : instances())
       if (i.id == id) return i.state.process->id;
     return std::to_string(id);
+  }
+
+  // Operator steps (docs/operations.md): modification and repair, as `elva modify`, `elva job`
+  // and `elva variables` do them. nullopt: not an operator step. With "expectError" the step
+  // passes only when the action is refused with those words (and nothing changed).
+  std::optional<bool> operator_step(const json& s, const std::string& where) {
+    const std::string reason = s.value("reason", std::string("scenario"));
+    const json business_key = s.value("businessKey", json());
+    std::optional<std::pair<Key, runtime::Command>> c;
+    std::string what;
+    std::optional<Error> refused;  // the step itself cannot be applied
+    if (s.contains("modify")) {
+      const json m = s["modify"];
+      what = "modify";
+      runtime::ModifyInstance cmd;
+      cmd.cancel = m.value("cancel", std::vector<std::string>());
+      cmd.start_before = m.value("startBefore", std::vector<std::string>());
+      cmd.start_after = m.value("startAfter", std::vector<std::string>());
+      cmd.variables = m.value("variables", json::object());
+      cmd.reason = reason;
+      c.emplace(instance_for(business_key), std::move(cmd));
+    } else if (s.contains("setVariables") || s.contains("removeVariables")) {
+      const bool set = s.contains("setVariables");
+      what = set ? "setVariables" : "removeVariables";
+      Key instance = instance_for(business_key), scope = 0;
+      if (s.contains("scope")) {
+        auto at = find_element(s["scope"].get<std::string>(), false, business_key);
+        if (!at)
+          return failed(where + " (" + what + "): scope '" + s["scope"].get<std::string>() +
+                        "' is not active");
+        instance = at->first;
+        scope = at->second;
+      }
+      if (set)
+        c.emplace(instance, runtime::SetVariables{scope, s["setVariables"], reason});
+      else
+        c.emplace(instance,
+                  runtime::RemoveVariables{
+                      scope, s["removeVariables"].get<std::vector<std::string>>(), reason});
+    } else if (s.contains("completeJob") || s.contains("failJob") || s.contains("jobRetries")) {
+      what = s.contains("completeJob") ? "completeJob"
+             : s.contains("failJob")   ? "failJob"
+                                       : "jobRetries";
+      const std::string id = s[what];
+      auto job = find_job(id, business_key);
+      if (!job) {
+        refused = Error{Errc::NotFound, "'" + id + "' has no open job", {}};
+      } else if (what == "completeJob")
+        c.emplace(job->first,
+                  runtime::CompleteJob{job->second, s.value("variables", json::object()), reason});
+      else if (what == "failJob")
+        c.emplace(job->first, runtime::FailJob{job->second, s.value("message", "failed by hand"),
+                                               -1, s.value("retries", -1), reason});
+      else
+        c.emplace(job->first, runtime::SetJobRetries{job->second, s.value("retries", 1),
+                                                     s.value("resolveIncident", false), reason});
+    } else if (s.contains("retryIncident")) {
+      what = "retryIncident";
+      const std::string id = s["retryIncident"];
+      for (const auto& i : open_incidents()) {
+        if (i.element_id == id) c.emplace(i.instance_id, runtime::ResolveIncident{i.key});
+      }
+      if (!c) return failed(where + " (retryIncident): no open incident at '" + id + "'");
+    } else {
+      return std::nullopt;
+    }
+    Result<void> r =
+        refused ? Result<void>(fail(*refused)) : processor_.command(c->first, c->second);
+    if (s.contains("expectError")) {
+      const std::string words = s["expectError"];
+      if (r) return failed(where + " (" + what + "): expected it to be refused (" + words + ")");
+      if (r.error().message.find(words) == std::string::npos)
+        return failed(where + " (" + what + "): refused, but not with '" + words +
+                      "': " + r.error().message);
+      return settle(where);
+    }
+    if (!r) return failed(where + " (" + what + "): " + r.error().message);
+    return settle(where);
+  }
+
+  // The scenario's instance, or the (oldest) one with this business key.
+  Key instance_for(const json& business_key) {
+    if (!business_key.is_string()) return root_;
+    for (const auto& i : instances())
+      if (i.state.business_key == business_key.get<std::string>()) return i.id;
+    return root_;
+  }
+
+  // (instance, job key) of the first open job of this element.
+  std::optional<std::pair<Key, Key>> find_job(const std::string& id, const json& business_key) {
+    for (const auto& i : instances()) {
+      if (!active(i)) continue;
+      if (business_key.is_string() && i.state.business_key != business_key.get<std::string>())
+        continue;
+      for (const auto& [key, job] : i.state.jobs) {
+        auto el = i.state.elements.find(job.element_instance);
+        if (el != i.state.elements.end() && i.state.process->elements[el->second.element].id == id)
+          return std::make_pair(i.id, key);
+      }
+    }
+    return std::nullopt;
   }
 
   // Moves the virtual clock, firing due timers (of every instance, and timer start events) in

@@ -538,6 +538,91 @@ test('migration: plan, dry run, run over REST; admin only; refusals are problem+
   assert.equal(migrated.actor, 'user:admin');
 });
 
+test('versions, diff, modification and repair: developers read, administrators act, with a reason', async () => {
+  // Versions with who deployed and how many instances run on each.
+  const running = await start('eva', { requester: 'eva' });
+  const versions = await call('GET', '/api/definitions/leave-request/versions', as('dev'));
+  assert.equal(versions.status, 200, versions.body);
+  const latest = versions.json.versions.find((v) => v.version === versions.json.latest);
+  assert.ok(latest.instances.active >= 1, versions.body);
+  assert.ok(versions.json.versions.every((v) => v.deployedBy.length > 0), versions.body);
+  problem(await call('GET', '/api/definitions/leave-request/versions', as('eva')), 403);
+  problem(await call('GET', '/api/definitions/no-such-process/versions', as('dev')), 404);
+  // A changed version: the diff names what changed, by id.
+  const changed = readFileSync(join(fixtures, 'leave-request.bpmn'), 'utf8').replace('camunda:dueDate="P2D"', 'camunda:dueDate="P5D"');
+  const dep = await call('POST', '/api/deployments', { ...as('dev'), body: { files: [{ name: 'leave-request.bpmn', content: changed }] } });
+  assert.equal(dep.status, 201, dep.body);
+  const diff = await call('GET', `/api/definitions/leave-request/diff?from=1&to=0`, as('dev'));
+  assert.equal(diff.status, 200, diff.body);
+  const approve = diff.json.changed.find((c) => c.id === 'approve');
+  assert.ok(approve.changes.some((c) => c.aspect === 'assignment' && c.after.includes('dueDate=P5D')), diff.body);
+  assert.equal(diff.json.to.version, dep.json.processes[0].version);
+  problem(await call('GET', '/api/definitions/leave-request/diff?from=1', as('dev')), 400);
+  problem(await call('GET', '/api/definitions/leave-request/diff?from=one&to=0', as('dev')), 400);
+  problem(await call('GET', '/api/definitions/leave-request/diff?from=1&to=999', as('dev')), 404);
+  problem(await call('GET', '/api/definitions/leave-request/diff?from=1&to=0', as('eva')), 403);
+
+  // Modification: administrators only, with a reason; a refusal says why and changes nothing.
+  const modify = (user, body, id = running) => call('POST', `/api/instances/${id}/modification`, { ...as(user), body });
+  problem(await modify('dev', { cancel: ['approve'], startBefore: ['inform'], reason: 'x' }), 403);
+  const refused = problem(await modify('admin', { cancel: ['approve'], startBefore: ['nope'], reason: 'typo' }), 400);
+  assert.match(refused.detail, /there is no element 'nope'/);
+  const noReason = problem(await modify('admin', { cancel: ['approve'] }), 400);
+  assert.deepEqual(noReason.errors.map((e) => e.field), ['reason']);
+  problem(await modify('admin', { cancel: 'approve', reason: 'x' }), 400);
+  problem(await modify('admin', { cancel: ['approve'], reason: 'x' }, 999999999), 404);
+  assert.equal((await call('GET', `/api/tasks?instance=${running}`, as('admin'))).json.items.length, 1, 'nothing changed');
+  const moved = await modify('admin', { cancel: ['approve'], startBefore: ['inform'], variables: { days: 2 }, reason: 'approved on paper' });
+  assert.equal(moved.status, 200, moved.body);
+  assert.deepEqual(moved.json.active.map((a) => a.element), ['inform']);
+  assert.equal(moved.json.variables.days, 2);
+  const audit = moved.json.history.filter((h) => h.kind === 'operator');
+  assert.deepEqual(audit.map((h) => [h.actor, h.data.action, h.data.reason]), [['user:admin', 'modify', 'approved on paper']]);
+
+  // Variables: set and remove, in the process.
+  const vars = (user, body) => call('PUT', `/api/instances/${running}/variables`, { ...as(user), body });
+  problem(await vars('dev', { variables: { note: 'x' }, reason: 'r' }), 403);
+  problem(await vars('admin', { variables: ['x'], reason: 'r' }), 400);
+  assert.equal((await vars('admin', { variables: { note: 'call back' }, reason: 'asked by phone' })).json.variables.note, 'call back');
+  const removal = (body) => call('POST', `/api/instances/${running}/variables/removal`, { ...as('admin'), body });
+  const missing = problem(await removal({ names: ['never'], reason: 'r' }), 404);
+  assert.match(missing.detail, /there is no variable 'never'/);
+  problem(await removal({ names: [], reason: 'r' }), 400);
+  assert.ok(!('note' in (await removal({ names: ['note'], reason: 'done' })).json.variables));
+  problem(await call('POST', `/api/instances/${running}/variables/removal`, { ...as('dev'), body: { names: ['days'], reason: 'r' } }), 403);
+
+  // A stuck job: retries, a failure by hand (an incident), a retry, then completed by hand.
+  const stuck = await start('eva', { requester: 'eva' });
+  const task = await approveTaskOf(stuck);
+  assert.equal((await call('POST', `/api/tasks/${task}/complete`, { ...as('mona'), body: { variables: goodForm } })).status, 200);
+  const jobOf = async () => (await call('GET', `/api/jobs?instance=${stuck}`, as('admin'))).json.items.find((j) => j.type === 'leave.book');
+  const job = (await jobOf()).key;
+  problem(await call('PUT', `/api/jobs/${job}/retries`, { ...as('dev'), body: { retries: 5, reason: 'r' } }), 403);
+  problem(await call('PUT', `/api/jobs/${job}/retries`, { ...as('admin'), body: { retries: 0, reason: 'r' } }), 400);
+  problem(await call('PUT', `/api/jobs/${job}/retries`, { ...as('admin'), body: { reason: 'r' } }), 400);
+  problem(await call('PUT', `/api/jobs/999999999/retries`, { ...as('admin'), body: { retries: 2, reason: 'r' } }), 404);
+  const retried = await call('PUT', `/api/jobs/${job}/retries`, { ...as('admin'), body: { retries: 5, resolveIncident: true, reason: 'the booking system is back' } });
+  assert.equal(retried.status, 200, retried.body);
+  assert.notEqual(retried.json.job, job);
+  assert.equal((await jobOf()).retries, 5);
+  problem(await call('POST', `/api/jobs/${retried.json.job}/failure`, { ...as('admin'), body: { retries: 0, reason: 'r' } }), 400);
+  const failedByHand = await call('POST', `/api/jobs/${retried.json.job}/failure`, { ...as('admin'), body: { message: 'booking system hangs', retries: 0, reason: 'stuck for a day' } });
+  assert.equal(failedByHand.status, 200, failedByHand.body);
+  const incident = failedByHand.json.incidents.find((i) => i.resolvedAt === null);
+  assert.match(incident.message, /booking system hangs/);
+  assert.equal((await call('POST', `/api/incidents/${incident.key}/retry`, as('admin'))).status, 200);
+  const again = (await jobOf()).key;
+  problem(await call('POST', `/api/jobs/${again}/complete`, { ...as('dev'), body: { reason: 'r' } }), 403);
+  problem(await call('POST', `/api/jobs/${again}/complete`, { ...as('admin'), body: { variables: {} } }), 400);
+  const done = await call('POST', `/api/jobs/${again}/complete`, { ...as('admin'), body: { variables: { booked: true }, reason: 'booked by hand' } });
+  assert.equal(done.status, 200, done.body);
+  assert.deepEqual(done.json.active.map((a) => a.element), ['inform']);
+  assert.equal(done.json.variables.booked, true);
+  problem(await call('POST', `/api/jobs/${again}/complete`, { ...as('admin'), body: { reason: 'twice' } }), 404);
+  const actions = done.json.history.filter((h) => h.kind === 'operator').map((h) => h.data.action);
+  assert.deepEqual(actions, ['job retries', 'fail job', 'complete job']);
+});
+
 test('every route in docs/openapi.json was called, and every route of the server is documented', async () => {
   const missing = [];
   for (const [path, item] of Object.entries(openapi.paths)) {

@@ -48,4 +48,13 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
 // BPMN document at all (message has file:line:col).
 Result<nlohmann::json> inspect_file(const std::string& file, const ReadOptions& options = {});
 
+// What changed from file `from` to file `to` (developers, before deploying): added, removed and
+// changed elements and flows by id, with the aspects that changed (docs/operations.md#versions).
+// `process_id` picks the process when a file has several executable ones (else: the one
+// executable process, or the only process). Errors: NotFound/InvalidArgument when a file cannot
+// be read or has no such process; ParseError (file:line:col) when it is not BPMN.
+Result<nlohmann::json> diff_files(const std::string& from, const std::string& to,
+                                  const std::string& process_id = "",
+                                  const ReadOptions& options = {});
+
 }  // namespace elva

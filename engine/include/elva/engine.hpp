@@ -157,6 +157,47 @@ class Engine {
   virtual Result<nlohmann::json> complete(std::uint64_t instance, const std::string& element_id,
                                           const nlohmann::json& variables) = 0;
 
+  // --- Versions and operator actions on running instances (docs/operations.md).
+  // The versions of a process, oldest first: {"process", "latest", "versions": [{"version",
+  // "name", "file", "deployedAt", "deployedBy", "versionTag", "instances": {"active",
+  // "incident"}}]}. NotFound when it is not deployed.
+  virtual Result<nlohmann::json> versions(const std::string& process_id) = 0;
+  // What changed from version `from` to version `to` (0: the latest): {"from": {"version",
+  // "versionTag"}, "to": {...}, "process", "added", "removed", "changed", "identical"}.
+  virtual Result<nlohmann::json> diff(const std::string& process_id, int from, int to) = 0;
+
+  // Each operator action needs a reason; it is applied as one unit and audited in history with
+  // the engine's actor (set_actor) and the reason. Answers the instance as instance() does.
+  // Errors: NotFound (no such instance, job, scope or variable), InvalidArgument (the action
+  // does not fit the instance: the message says why; nothing changed).
+  struct Modification {
+    std::vector<std::string> cancel, start_before, start_after;  // element ids
+    nlohmann::json variables = nlohmann::json::object();         // set at the process first
+    std::string reason;
+  };
+  virtual Result<nlohmann::json> modify(std::uint64_t instance, const Modification& m) = 0;
+  // Jobs by key (`elva instance ID`, GET /api/jobs). fail_job: retries_left -1 uses one of the
+  // job's retries, as a worker's failure does; 0 raises the incident at once.
+  virtual Result<nlohmann::json> complete_job(std::uint64_t job, const nlohmann::json& variables,
+                                              const std::string& reason) = 0;
+  virtual Result<nlohmann::json> fail_job(std::uint64_t job, const std::string& message,
+                                          int retries_left, const std::string& reason) = 0;
+  // The job gets `retries` attempts (>= 1) and a new key ("job" in the answer), due now; with
+  // resolve_incident its element's open incident is resolved too.
+  virtual Result<nlohmann::json> set_job_retries(std::uint64_t job, int retries,
+                                                 bool resolve_incident,
+                                                 const std::string& reason) = 0;
+  // `scope`: "" for the process, else an element instance key or the id of an element that is
+  // active once. Variables are set as given (a JSON object) in that scope.
+  virtual Result<nlohmann::json> set_variables(std::uint64_t instance,
+                                               const nlohmann::json& variables,
+                                               const std::string& scope,
+                                               const std::string& reason) = 0;
+  virtual Result<nlohmann::json> remove_variables(std::uint64_t instance,
+                                                  const std::vector<std::string>& names,
+                                                  const std::string& scope,
+                                                  const std::string& reason) = 0;
+
   // Runs the job executor and timers until options.stop is set (or forever).
   virtual Result<void> serve(const ServeOptions& options) = 0;
 

@@ -57,6 +57,7 @@ struct MemoryStore::Data {
     std::vector<std::pair<HistoryRow, std::int64_t>> history;
     std::map<std::int64_t, Message> messages;
     std::int64_t last_id = 0;  // deployments, definitions, decisions, messages
+    std::map<std::int64_t, std::string> deployed_by;  // deployment id -> actor
   } rows;
 
   std::string iso(std::int64_t ms) const { return ms ? iso8601::format_utc(ms) : std::string(); }
@@ -340,16 +341,20 @@ class MemoryStore::MemoryTx final : public Tx {
     return {};
   }
 
-  Result<std::int64_t> insert_deployment(const std::string&, const nlohmann::json&) override {
+  Result<std::int64_t> insert_deployment(const std::string& actor, const nlohmann::json&) override {
     touch();
-    return ++d_.rows.last_id;
+    d_.rows.deployed_by[++d_.rows.last_id] = actor;
+    return d_.rows.last_id;
   }
 
-  Result<std::int64_t> insert_definition(const DefinitionRow& d, std::int64_t) override {
+  Result<std::int64_t> insert_definition(const DefinitionRow& d,
+                                         std::int64_t deployment_id) override {
     touch();
     DefinitionRow row = d;
     row.id = ++d_.rows.last_id;
     row.deployed_at = d_.iso(d_.now());
+    if (auto by = d_.rows.deployed_by.find(deployment_id); by != d_.rows.deployed_by.end())
+      row.deployed_by = by->second;
     d_.rows.definitions[row.id] = row;
     return row.id;
   }
@@ -510,6 +515,21 @@ Result<std::vector<DefinitionRow>> MemoryStore::definitions() {
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return std::tie(a.process_id, a.version) < std::tie(b.process_id, b.version);
   });
+  return out;
+}
+
+Result<std::vector<VersionCount>> MemoryStore::instance_counts(const std::string& process_id) {
+  std::lock_guard lock(data_->mutex);
+  std::map<std::int64_t, VersionCount> counts;
+  for (const auto& [id, i] : data_->rows.instances) {
+    if (i.process_id != process_id || i.status != "active") continue;
+    auto& c = counts[i.snapshot.definition_id];
+    c.definition_id = i.snapshot.definition_id;
+    ++c.active;
+    if (data_->instance_row(i).open_incidents > 0) ++c.incident;
+  }
+  std::vector<VersionCount> out;
+  for (const auto& [id, c] : counts) out.push_back(c);
   return out;
 }
 

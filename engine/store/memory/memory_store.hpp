@@ -29,6 +29,7 @@ class MemoryStore : public Store {
   Result<std::unique_ptr<Tx>> begin() override;
 
   Result<std::vector<DefinitionRow>> definitions() override;
+  Result<std::vector<VersionCount>> instance_counts(const std::string& process_id) override;
   Result<std::vector<InstanceRow>> instances(const std::string& process_id,
                                              const std::string& status, int limit) override;
   Result<std::optional<InstanceRow>> instance(Key id) override;

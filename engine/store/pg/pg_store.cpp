@@ -91,12 +91,28 @@ class Pg final : public PgStore {
   Result<std::vector<DefinitionRow>> definitions() override {
     return read([&](pqxx::transaction_base& t) {
       std::vector<DefinitionRow> out;
-      for (const auto& r : t.exec("SELECT id, process_id, version, name, file, hash, "
-                                  "elva_iso(deployed_at) FROM definitions "
-                                  "ORDER BY process_id, version")) {
+      for (const auto& r : t.exec(
+               "SELECT d.id, d.process_id, d.version, d.name, d.file, d.hash, "
+               "elva_iso(d.deployed_at), p.deployed_by FROM definitions d "
+               "JOIN deployments p ON p.id = d.deployment_id ORDER BY d.process_id, d.version")) {
         out.push_back({r[0].as<std::int64_t>(), r[1].as<std::string>(), r[2].as<int>(),
                        r[3].as<std::string>(), r[4].as<std::string>(), "", r[5].as<std::string>(),
-                       r[6].as<std::string>()});
+                       r[6].as<std::string>(), r[7].as<std::string>()});
+      }
+      return out;
+    });
+  }
+
+  Result<std::vector<VersionCount>> instance_counts(const std::string& process_id) override {
+    return read([&](pqxx::transaction_base& t) {
+      std::vector<VersionCount> out;
+      for (const auto& r : t.exec_params(
+               "SELECT i.definition_id, count(*)::int, count(*) FILTER (WHERE EXISTS (SELECT 1 "
+               "FROM incidents n WHERE n.instance_id = i.id AND n.resolved_at IS NULL))::int "
+               "FROM instances i WHERE i.process_id = $1 AND i.status = 'active' "
+               "GROUP BY i.definition_id ORDER BY i.definition_id",
+               process_id)) {
+        out.push_back({r[0].as<std::int64_t>(), r[1].as<int>(), r[2].as<int>()});
       }
       return out;
     });

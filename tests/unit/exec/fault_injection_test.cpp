@@ -32,6 +32,9 @@ class FailingStore final : public store::Store {
   Result<std::unique_ptr<store::Tx>> begin() override;
 
   Result<std::vector<store::DefinitionRow>> definitions() override { return inner_.definitions(); }
+  Result<std::vector<store::VersionCount>> instance_counts(const std::string& p) override {
+    return inner_.instance_counts(p);
+  }
   Result<std::vector<store::InstanceRow>> instances(const std::string& p, const std::string& s,
                                                     int l) override {
     return inner_.instances(p, s, l);
