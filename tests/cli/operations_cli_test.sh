@@ -7,20 +7,9 @@ set -uo pipefail
 elva=$1
 src=$2
 tmp=$(mktemp -d)
-db_name="elva_ops_cli_$$"
-cleanup() {
-  [ -n "${ELVA_TEST_DATABASE_URL:-}" ] && psql "$ELVA_TEST_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" >/dev/null 2>&1
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
 source "$(dirname "$0")/assert.sh"
-
-if [ -z "${ELVA_TEST_DATABASE_URL:-}" ]; then
-  [ "${CI:-}" = "true" ] && { echo "FAIL: ELVA_TEST_DATABASE_URL is not set in CI"; exit 1; }
-  echo "*** SKIPPED: no ELVA_TEST_DATABASE_URL; run scripts/test ***"; exit 77
-fi
-psql "$ELVA_TEST_DATABASE_URL" -qc "CREATE DATABASE $db_name" >/dev/null || exit 1
-export ELVA_DATABASE_URL="${ELVA_TEST_DATABASE_URL/\/elva_test\?//$db_name?}"
+source "$(dirname "$0")/fresh_db.sh"
+fresh_database "elva_ops_cli_$$"
 json() { python3 -c "import json,sys; d=json.load(open('$tmp/out')); print($1)"; }
 
 v1="$src/tests/scenarios/operations.bpmn"
