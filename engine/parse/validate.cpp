@@ -531,6 +531,12 @@ class Checker {
     if (starts[kNoElement].empty()) {
       sink_.error(p.pos, p.id, "process", "executable process has no start event");
     }
+    // The case summary every task shows (elva:summary on the process), read at its line.
+    for (const auto& f : p.summary) {
+      if (!expr::looks_like_expression(f.value)) continue;
+      if (auto msg = syntax_error(f.value); !msg.empty())
+        sink_.error(f.pos, p.id, "process", "summary '" + f.label + "': " + msg);
+    }
     if (none_starts[kNoElement].size() > 1) {
       err(*none_starts[kNoElement][1], "a process can have only one none start event (also '" +
                                            none_starts[kNoElement][0]->id + "')");

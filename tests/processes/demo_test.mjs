@@ -69,7 +69,8 @@ test('elva demo brings up the engine with three instances waiting for people, th
         await page.getByRole('button', { name: 'Ta uppgiften' }).click();
         await page.getByText('anna (dig)').waitFor();
         // The form's Markdown text: a heading, not "### ...".
-        assert.equal(await page.locator('.form-text h4').first().innerText(), 'Approve the hire');
+        // ... with the case's {{employee.givenName}} {{employee.familyName}} filled in.
+        assert.equal(await page.locator('.form-text h4').first().innerText(), 'Approve the hire of Nils Nyman');
         assert.doesNotMatch(await page.locator('#detail').innerText(), /###/);
         await page.getByLabel('I approve this hire').check();
         await page.getByLabel('Confirmed start date *').fill('2026-12-14');

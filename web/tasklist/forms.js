@@ -104,6 +104,17 @@ window.ElvaForms = (() => {
     return box;
   }
 
+  // {{employee.name}} in a form's text: the variable at that path (text as is, nothing for a
+  // missing value, other values as JSON). Anything else between the braces stays as written.
+  function fill(text, values) {
+    return text.replace(/\{\{\s*([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*)\s*\}\}/g, (whole, path) => {
+      let v = values;
+      for (const part of path.split('.')) v = v !== null && typeof v === 'object' && Object.hasOwn(v, part) ? v[part] : undefined;
+      if (v === undefined || v === null) return '';
+      return typeof v === 'string' ? v : JSON.stringify(v);
+    });
+  }
+
   function components(schema) {
     // Groups (form-js "group") nest components; flatten them for this subset.
     const out = [];
@@ -117,7 +128,7 @@ window.ElvaForms = (() => {
     render(container, schema, values = {}) {
       container.replaceChildren();
       for (const c of components(schema)) {
-        if (c.type === 'text') container.append(textBlock(c.text || ''));
+        if (c.type === 'text') container.append(textBlock(fill(c.text || '', values)));
         else if (inputTypes.has(c.type) && c.key) container.append(field(c, values[c.key]));
       }
     },

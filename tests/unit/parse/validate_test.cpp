@@ -230,3 +230,37 @@ TEST_CASE("a task with a Java delegate gets one error, naming the cause", "[vali
   CHECK(r.has_error("task type built into", "mail"));
   CHECK(r.has_error("service task has no connector", "none"));  // without a delegate: as before
 }
+
+TEST_CASE("a case summary is read from tasks and processes, its expressions checked at its line",
+          "[validate][expr]") {
+  auto r = test::read_xml(test::bpmn(R"(<process id="p" isExecutable="true">
+  <extensionElements><elva:summary>
+    <elva:field label="Employee" value="{{employee.name}}"/>
+    <elva:field label="Start" value="=startDate +"/>
+  </elva:summary></extensionElements>
+  <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="u"/>
+  <userTask id="u" name="Approve {{employee.name}}"><extensionElements><elva:summary>
+    <elva:field label="Unit" value="=employee.unit"/>
+    <elva:field label="Bad" value="=unit("/>
+    <elva:field value="=approved"/>
+    <elva:field label="Empty"/>
+  </elva:summary></extensionElements></userTask>
+  <sequenceFlow id="f2" sourceRef="u" targetRef="e"/><endEvent id="e"/>
+</process>)"));
+  INFO(r.dump());
+  const auto& p = r.process();
+  REQUIRE(p.summary.size() == 2);
+  CHECK(p.summary[0].label == "Employee");
+  CHECK(p.summary[0].value == "{{employee.name}}");
+  const auto* t = p.find("u")->as<model::UserTaskSpec>();
+  REQUIRE(t->summary.size() == 4);
+  CHECK(t->summary[2].label == "=approved");  // no label: the value stands for it
+  CHECK(r.has_error("summary 'Start': syntax error", "p"));
+  CHECK(r.has_error("summary 'Bad': syntax error", "u"));
+  CHECK_FALSE(r.has_error("summary 'Unit'"));
+  CHECK(r.has_error("elva:field needs a value", "u"));
+  bool at_line = false;
+  for (const auto& d : r.all)
+    at_line |= d.message.find("'Start'") != std::string::npos && d.pos.line == 8;
+  CHECK(at_line);
+}
