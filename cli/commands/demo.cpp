@@ -166,6 +166,7 @@ void add_demo(CLI::App& app, int& exit_code) {
       return;
     }
     a->registry = config->registry;
+    a->calendar = config->calendar;
     std::vector<std::string> started;
     exit_code = run_admin(
         "demo", *a, true,
