@@ -93,6 +93,7 @@ void add_demo(CLI::App& app, int& exit_code) {
   struct Args : AdminArgs {
     std::string source = ELVA_SOURCE_DIR;
     int stop_after = 0;
+    bool reset = false;
   };
   auto a = std::make_shared<Args>();
   auto* cmd = app.add_subcommand(
@@ -106,6 +107,9 @@ void add_demo(CLI::App& app, int& exit_code) {
   cmd->add_option("--source", a->source, "The Elva source tree (processes/, examples/)")
       ->capture_default_str();
   cmd->add_option("--stop-after", a->stop_after, "Stop by itself after this many seconds");
+  cmd->add_flag("--reset", a->reset,
+                "Start afresh: cancel what earlier demos left running (their tasks go too), then "
+                "start the three demo cases anew");
   cmd->add_option("--db", a->db,
                   "PostgreSQL URL (default: Elva's own embedded database under $ELVA_HOME)");
   cmd->callback([a, &exit_code] {
@@ -142,7 +146,7 @@ void add_demo(CLI::App& app, int& exit_code) {
         {"the mail sink",
          src / "examples/smtp-sink/server.mjs",
          {"--port", "2525", "--http-port", "2580"},
-         "mail sink            smtp://127.0.0.1:2525, read at http://127.0.0.1:2580/messages"},
+         "mail sink            smtp://127.0.0.1:2525, read the mails at http://127.0.0.1:2580/"},
         {"the e-service portal",
          src / "examples/eservice-portal/server.mjs",
          {"--port", "8087"},
@@ -171,13 +175,23 @@ void add_demo(CLI::App& app, int& exit_code) {
     exit_code = run_admin(
         "demo", *a, true,
         [&](Engine& e) -> Result<json> {
+          if (a->reset) {
+            // The HR system and the mail sink start empty anyway; the engine's cases are ended.
+            auto running = e.instances("", "active", 100000);
+            if (!running) return fail(running.error());
+            for (const auto& i : *running) {
+              if (auto r = e.cancel(i["id"].get<std::uint64_t>()); !r) return fail(r.error());
+            }
+            std::cout << "\n== reset: " << running->size() << " cases of earlier demos cancelled\n";
+          }
           auto files = expand_bpmn_paths({(src / "processes").string()}, true);
           if (!files) return fail(files.error());
           auto d = e.deploy(*files);
           if (!d) return fail(d.error());
           std::cout << "\n== the process library: " << (*d)["processes"].size() << " processes, "
                     << (*d)["decisions"].size() << " decision tables, " << (*d)["forms"].size()
-                    << " forms deployed (" << (src / "processes").string() << ")\n";
+                    << " forms deployed, translated into " << (*d)["translations"].size()
+                    << " languages (" << (src / "processes").string() << ")\n";
           auto users = read_json_file((src / "examples/demo-users.json").string());
           if (!users) return fail(users.error());
           if (auto r = e.import_users(*users); !r) return fail(r.error());
@@ -241,25 +255,41 @@ void add_demo(CLI::App& app, int& exit_code) {
         },
         [](const json&) {});
     if (exit_code != kExitOk) return;
-    std::cout << "\n== log in to the task list: http://127.0.0.1:8080/tasklist/\n"
-                 "  anna / anna-demo-1    manager, director (Swedish)   emma / emma-demo-1   IT "
-                 "manager (English)\n"
-                 "  sara / sara-demo-1    quality and safety            ola / ola-demo-1     HR, "
-                 "planner (Norwegian)\n"
-                 "  jonas / jonas-demo-1  planner, permits              admin / admin-demo-1 "
-                 "everything (REST API)\n"
-                 "  Demo passwords from examples/demo-users.json; never use them for real.\n"
-                 "  Approve the hire as anna: Nils appears in the HR system with his unit and "
-                 "manager, the task\n"
-                 "  prompts and later the welcome mail arrive in the mail sink.\n"
-                 "  A citizen applies for an excavation permit:\n"
-                 "    curl -s -H 'content-type: application/json' -d '{\"applicant\": {\"name\": "
-                 "\"Kari\", \"email\": \"kari@example.no\"},"
-                 " \"data\": {\"address\": \"Storgata 1\", \"area\": 30, \"weeks\": 6, \"plan\": "
-                 "\"dig 2 m\"}}' http://127.0.0.1:8080/eservice/excavation-permit\n"
-                 "  REST API: http://127.0.0.1:8080/api (OpenAPI: /api/openapi.json). Stop with "
-                 "Ctrl-C.\n\n"
-              << std::flush;
+    std::cout
+        << "\n== log in to the task list: http://127.0.0.1:8080/tasklist/\n"
+           "  anna / anna-demo-1    manager, director (Swedish)   emma / emma-demo-1   IT manager "
+           "(English)\n"
+           "  sara / sara-demo-1    quality and safety (Swedish)  ola / ola-demo-1     HR, planner "
+           "(Norwegian)\n"
+           "  jonas / jonas-demo-1  planner, permits              admin / admin-demo-1 everything "
+           "(REST API)\n"
+           "  Demo passwords from examples/demo-users.json; never use them for real.\n"
+           "\n== try it, step by step\n"
+           "  1. Log in as anna. Her task approves the hire of Nils Nyman: the case beside it says "
+           "who is\n"
+           "     hired, from when and to which unit. Approve it, with a comment.\n"
+           "  2. Log out and log in as ola (HR). His task checks the hire and has the contract "
+           "signed; it\n"
+           "     shows anna's decision and comment under \"Earlier steps\". Complete it.\n"
+           "  3. The HR system now has Nils, with his unit and manager:\n"
+           "     http://127.0.0.1:8086/scim/v2/Users?filter=userName%20eq%20%22nils%22\n"
+           "  4. The mail sink shows each task prompt (with a link straight to the task) and the "
+           "welcome\n"
+           "     mail: http://127.0.0.1:2580/\n"
+           "  5. As emma, \"Start a request\": report a deviation with its form, follow it under "
+           "\"My requests\"\n"
+           "     (it waits for the quality group: sara), and withdraw it before sara "
+           "investigates.\n"
+           "  6. A citizen applies for an excavation permit (jonas gets the task):\n"
+           "     curl -s -H 'content-type: application/json' -d '{\"applicant\": {\"name\": "
+           "\"Kari\", \"email\": \"kari@example.no\"},"
+           " \"data\": {\"address\": \"Storgata 1\", \"area\": 30, \"weeks\": 6, \"plan\": "
+           "\"dig 2 m\"}}' http://127.0.0.1:8080/eservice/excavation-permit\n"
+           "  REST API: http://127.0.0.1:8080/api (OpenAPI: /api/openapi.json). `elva demo "
+           "--reset` "
+           "starts afresh.\n"
+           "  Stop with Ctrl-C.\n\n"
+        << std::flush;
     // Become `elva serve` (the demo programs are our children and end with us).
     std::vector<std::string> argv{"elva", "serve", "--config", config_path};
     if (!a->db.empty()) argv.insert(argv.end(), {"--db", a->db});

@@ -13,6 +13,7 @@
 #include "dmn/dmn.hpp"
 #include "exec/deployer.hpp"
 #include "expr/feel.hpp"
+#include "forms/translations.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
 
@@ -63,7 +64,8 @@ Result<std::vector<std::string>> expand_bpmn_paths(const std::vector<std::string
     for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::end(it);
          it.increment(ec)) {
       const std::string name = it->path().filename().string();
-      const bool form = with_forms && exec::is_form_file(name);
+      const bool form = with_forms && (exec::is_form_file(name) ||
+                                       !forms::translation_language(it->path().string()).empty());
       if (it->is_regular_file() && (exec::is_bpmn_file(name) || exec::is_dmn_file(name) || form)) {
         found.push_back(it->path().string());
       }

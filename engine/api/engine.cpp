@@ -15,6 +15,7 @@
 #include "common/calendar.hpp"
 #include "common/iso8601.hpp"
 #include "exec/processor.hpp"
+#include "forms/translations.hpp"
 #include "runtime/state_json.hpp"
 #include "sched/command_queue.hpp"
 #include "sched/prompter.hpp"
@@ -189,7 +190,16 @@ class DurableEngine final : public Engine {
                                   {"file", d.file}});
     }
     out["forms"] = json::array();
+    out["translations"] = json::array();
+    const std::string i18n(forms::kTranslationPrefix);
     for (const auto& f : report->forms) {
+      if (f.process_id.rfind(i18n, 0) == 0) {  // processes/i18n/LANG.json
+        out["translations"].push_back({{"language", f.process_id.substr(i18n.size())},
+                                       {"version", f.version},
+                                       {"unchanged", f.unchanged},
+                                       {"file", f.file}});
+        continue;
+      }
       out["forms"].push_back({{"form", f.process_id},
                               {"version", f.version},
                               {"unchanged", f.unchanged},
@@ -234,14 +244,7 @@ class DurableEngine final : public Engine {
       auto id = processor_->start(process_id, variables, business_key, "", &started);
       if (!id) return fail(id.error());
     }
-    return json{{"id", started.id},
-                {"process", process_id},
-                {"version", started.version},
-                {"businessKey", business_key},
-                {"status",
-                 started.incidents > 0 && started.status == "active" ? "incident" : started.status},
-                {"openIncidents", started.incidents},
-                {"active", started.active}};
+    return api::started_json(started, process_id, business_key);
   }
 
   Result<json> instances(const std::string& process_id, const std::string& status,
@@ -719,6 +722,20 @@ class DurableEngine final : public Engine {
   }
   Result<void> may_start(const Principal& who, const std::string& process_id) override {
     return people_->may_start(who, process_id);
+  }
+  Result<json> startable(const Principal& who) override { return people_->startable(who); }
+  Result<json> start_form(const Principal& who, const std::string& process_id) override {
+    return people_->start_form(who, process_id);
+  }
+  Result<json> start_as(const Principal& who, const std::string& process_id, const json& variables,
+                        const std::string& business_key) override {
+    return people_->start_as(who, process_id, variables, business_key);
+  }
+  Result<json> requests(const Principal& who, const std::string& status) override {
+    return people_->requests(who, status);
+  }
+  Result<json> withdraw(const Principal& who, std::uint64_t instance) override {
+    return people_->withdraw(who, instance);
   }
   const std::string& database_url() const override { return url_; }
 

@@ -2,11 +2,13 @@
 #include "api/people_api.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <set>
 
 #include "common/iso8601.hpp"
 #include "expr/feel.hpp"
 #include "forms/forms.hpp"
+#include "forms/translations.hpp"
 #include "identity/secrets.hpp"
 #include "model/process.hpp"
 #include "runtime/context.hpp"
@@ -454,7 +456,8 @@ Result<json> PeopleApi::tasks(const Principal& who, const json& query) {
   auto page = store_.tasks(q);
   if (!page) return fail(page.error());
   json items = json::array();
-  for (const auto& t : page->tasks) items.push_back(task_json(t));
+  const json& tr = translations(who);
+  for (const auto& t : page->tasks) items.push_back(translated(tr, task_json(t)));
   return json{{"items", std::move(items)},
               {"total", page->total},
               {"totalCapped", page->total_capped},
@@ -470,7 +473,37 @@ Result<store::TaskRow> PeopleApi::visible_task(const Principal& who, std::uint64
   return std::move(**row);
 }
 
-Result<void> PeopleApi::task_case(const store::TaskRow& t, json& out) {
+// A task's names as the reader's translation has them: the process's name, and the task's own
+// where the translation needs no variables ({{...}} are filled only when one task is read).
+json translated(const json& tr, json task) {
+  if (tr.is_null()) return task;
+  const std::string process = task["process"]["id"].get<std::string>();
+  task["process"]["name"] = forms::translated_process(
+      tr, process, "name",
+      task["process"]["name"].is_string() ? task["process"]["name"].get<std::string>() : "");
+  const std::string name =
+      forms::translated_element(tr, process, task["element"].get<std::string>(), "name", "");
+  if (!name.empty() && name.find("{{") == std::string::npos) task["name"] = name;
+  return task;
+}
+
+const json& PeopleApi::translations(const Principal& who) {
+  static const json none;
+  const std::string lang = forms::language_of(who.language.empty() ? who.locale : who.language);
+  if (lang.empty()) return none;
+  // A deploy of the file takes effect within kTranslationsFresh (each connection keeps its copy).
+  auto& cached = translations_[lang];
+  const auto now = std::chrono::steady_clock::now();
+  if (cached.first.time_since_epoch().count() == 0 || now - cached.first > kTranslationsFresh) {
+    auto row = store_.form(std::string(forms::kTranslationPrefix) + lang);
+    if (!row) return none;  // the database is away: untranslated now, read again next time
+    cached.second = *row ? (*row)->schema : json();
+    cached.first = now;
+  }
+  return cached.second;
+}
+
+Result<void> PeopleApi::task_case(const store::TaskRow& t, const json& tr, json& out) {
   out["variables"] = json::object();
   out["summary"] = json::array();
   out["steps"] = json::array();
@@ -494,8 +527,15 @@ Result<void> PeopleApi::task_case(const store::TaskRow& t, json& out) {
   const bool live = state.elements.count(t.key) != 0;
   const runtime::Key at = live ? t.key : 0;
   out["variables"] = ctx.visible_variables(at);
-  out["name"] = ctx.fill_templates(out["name"].get<std::string>(), at);
-  out["documentation"] = ctx.fill_templates(t.documentation, at);
+  const std::string& pid = (*process)->id;
+  // Translated texts are templates too: filled from the case as the originals were.
+  out["name"] = ctx.fill_templates(
+      forms::translated_element(tr, pid, t.element_id, "name", out["name"].get<std::string>()), at);
+  out["documentation"] = ctx.fill_templates(
+      forms::translated_element(tr, pid, t.element_id, "documentation", t.documentation), at);
+  out["process"]["name"] = forms::translated_process(
+      tr, pid, "name",
+      out["process"]["name"].is_string() ? out["process"]["name"].get<std::string>() : "");
   // The summary the task declares, else the process's: only what this task needs.
   const model::Element* element = (*process)->find(t.element_id);
   const auto* spec = element ? element->as<model::UserTaskSpec>() : nullptr;
@@ -508,17 +548,21 @@ Result<void> PeopleApi::task_case(const store::TaskRow& t, json& out) {
     } else {
       value = ctx.fill_templates(f.value, at);
     }
-    out["summary"].push_back({{"label", ctx.fill_templates(f.label, at)}, {"value", value}});
+    out["summary"].push_back(
+        {{"label", ctx.fill_templates(forms::translated_summary_label(tr, pid, f.label), at)},
+         {"value", value}});
   }
   // Earlier steps people took in this case: completed user tasks, who and when.
   for (const auto& h : *history) {
     if (h.kind != "completed") continue;
     const model::Element* e = (*process)->find(h.element_id);
     if (!e || e->type != model::ElementType::UserTask) continue;
-    out["steps"].push_back({{"element", h.element_id},
-                            {"name", e->name.empty() ? h.element_id : e->name},
-                            {"by", person(h.actor)},
-                            {"at", h.at}});
+    out["steps"].push_back(
+        {{"element", h.element_id},
+         {"name", forms::translated_element(tr, pid, h.element_id, "name",
+                                            e->name.empty() ? h.element_id : e->name)},
+         {"by", person(h.actor)},
+         {"at", h.at}});
   }
   return {};
 }
@@ -545,32 +589,12 @@ Result<std::optional<std::set<std::string>>> PeopleApi::declared_outputs(const s
       std::set<std::string>(spec->completion_variables.begin(), spec->completion_variables.end()));
 }
 
-Result<void> PeopleApi::may_start(const Principal& who, const std::string& process_id) {
-  if (who.is("developer")) return {};  // administrators and developers start any process
-  auto tx = store_.begin();
-  if (!tx) return fail(tx.error());
-  auto latest = (*tx)->latest_definition(process_id);
-  if (!latest) return fail(latest.error());
-  if (!*latest) return {};  // starting it answers that there is no such process
-  auto process = processor_.process(**tx, (*latest)->id);
-  if (!process) return fail(process.error());
-  const auto& groups = (*process)->candidate_starter_groups;
-  const auto& users = (*process)->candidate_starter_users;
-  if (groups.empty() && users.empty()) return {};  // no starter list: any employee
-  if (std::find(users.begin(), users.end(), who.user) != users.end()) return {};
-  for (const auto& g : who.groups) {
-    if (std::find(groups.begin(), groups.end(), g) != groups.end()) return {};
-  }
-  return fail(Errc::PermissionDenied,
-              "you may not start process '" + process_id +
-                  "' (it names who may: candidate starter groups and users)");
-}
-
 Result<json> PeopleApi::task(const Principal& who, std::uint64_t key) {
   auto t = visible_task(who, key);
   if (!t) return fail(t.error());
   json out = task_json(*t);
-  if (auto r = task_case(*t, out); !r) return fail(r.error());
+  const json& tr = translations(who);
+  if (auto r = task_case(*t, tr, out); !r) return fail(r.error());
   out["form"] = nullptr;
   if (!t->form_key.empty()) {
     // A deployed form version never changes: the row named it (id, version), so a cached copy
@@ -580,9 +604,11 @@ Result<json> PeopleApi::task(const Principal& who, std::uint64_t key) {
     auto f = cached != form_json_.end() ? Result<json>(cached->second) : form(t->form_key);
     if (f && cached == form_json_.end() && form_json_.size() < kMaxCachedForms)
       form_json_[{(*f)["id"].get<std::string>(), (*f)["version"].get<int>()}] = *f;
-    if (f)
+    if (f) {
       out["form"] = std::move(*f);
-    else if (f.error().code == Errc::NotFound)
+      out["form"]["schema"] = forms::translated_form(tr, out["form"]["id"].get<std::string>(),
+                                                     std::move(out["form"]["schema"]));
+    } else if (f.error().code == Errc::NotFound)
       out["formProblem"] = f.error().message;
     else
       return fail(f.error());

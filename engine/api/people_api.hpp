@@ -4,6 +4,7 @@
 // assigned to them, or unassigned and offered to them or one of their groups.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -73,8 +74,15 @@ class PeopleApi {
   // True when no connector runs jobs of this type: only those are a worker's (external topics).
   bool is_external(const std::string& job_type) const;
 
-  // Start rights of a process (Engine::may_start).
+  // Start rights of a process (Engine::may_start). Requests (requests_api.cpp): what `who` may
+  // start, a start form, a start as `who`, their requests, withdrawing one (Engine's comments).
   Result<void> may_start(const Principal& who, const std::string& process_id);
+  Result<nlohmann::json> startable(const Principal& who);
+  Result<nlohmann::json> start_form(const Principal& who, const std::string& process_id);
+  Result<nlohmann::json> start_as(const Principal& who, const std::string& process_id,
+                                  const nlohmann::json& variables, const std::string& business_key);
+  Result<nlohmann::json> requests(const Principal& who, const std::string& status);
+  Result<nlohmann::json> withdraw(const Principal& who, std::uint64_t instance);
 
  private:
   // The task if `who` may see it, else NotFound (no difference between "none" and "not yours").
@@ -90,7 +98,21 @@ class PeopleApi {
   // instance (process, then enclosing scopes), "summary" (elva:summary, [{label, value}]),
   // "steps" (earlier user tasks: who completed them, when), and the name and documentation with
   // their {{...}} filled in.
-  Result<void> task_case(const store::TaskRow& task, nlohmann::json& out);
+  Result<void> task_case(const store::TaskRow& task, const nlohmann::json& translations,
+                         nlohmann::json& out);
+  // The translation of process content in the language `who` reads (Principal::language, else
+  // their locale; processes/i18n/LANG.json as deployed), or null.
+  const nlohmann::json& translations(const Principal& who);
+  // One request as its starter sees it: status, the open tasks (who holds them, due).
+  // The correlation key of the instance's subscription to `message` when it waits for it.
+  Result<std::optional<std::string>> waiting_for(
+      store::Tx& tx, std::uint64_t instance,
+      const std::shared_ptr<const model::ProcessDefinition>& process, const std::string& message);
+  // The latest version of a process and its model (NotFound when none is deployed).
+  Result<std::pair<store::DefinitionRow, std::shared_ptr<const model::ProcessDefinition>>>
+  latest_process(const std::string& process_id);
+  Result<nlohmann::json> request_json(const store::InstanceRow& instance,
+                                      const nlohmann::json& translations);
   // The latest deployed form under `key` (its id, file or Camunda's prefixed keys).
   Result<std::optional<store::FormRow>> form_row(const std::string& key);
   // A form read once per (id, version).
@@ -104,6 +126,10 @@ class PeopleApi {
   // Deployed forms as a task read shows them, by (form id, version); at most kMaxCachedForms.
   static constexpr std::size_t kMaxCachedForms = 1000;
   std::map<std::pair<std::string, int>, nlohmann::json> form_json_;
+  // Translations by language, with when they were read.
+  static constexpr std::chrono::seconds kTranslationsFresh{5};
+  std::map<std::string, std::pair<std::chrono::steady_clock::time_point, nlohmann::json>>
+      translations_;
 };
 
 // The lock of an external job is held by an account and a worker id together: the store keeps
@@ -114,6 +140,13 @@ std::string lock_owner(const std::string& account, const std::string& worker_id)
 std::string lock_account(const std::string& owner);
 // The workerId of a lock owner; a scheduler node's lease as it is.
 std::string lock_worker(const std::string& owner);
+
+// An instance just started, as Engine::start answers it.
+nlohmann::json started_json(const exec::StartedInstance& started, const std::string& process_id,
+                            const std::string& business_key);
+
+// A task's JSON (task_json) with its names as a translation (PeopleApi::translations) has them.
+nlohmann::json translated(const nlohmann::json& translations, nlohmann::json task);
 
 // Plain JSON variables as Camunda's typed ones ({"name": {"value", "type", "valueInfo"}}).
 nlohmann::json to_camunda_variables(const nlohmann::json& plain);

@@ -7,6 +7,7 @@
 
 #include "dmn/dmn.hpp"
 #include "expr/feel.hpp"
+#include "forms/translations.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
 #include "runtime/shared/timers.hpp"
@@ -136,6 +137,19 @@ DeploymentPlan plan_deployment(const std::vector<std::pair<std::string, std::str
   for (const auto& [name, bytes] : files) {
     plan.files.push_back(name);
     std::vector<Diagnostic> all;
+    if (const std::string lang = forms::translation_language(name); !lang.empty()) {
+      // processes/i18n/LANG.json: kept among the forms, one document per language.
+      auto doc = forms::read_translations(bytes);
+      if (!doc) {
+        plan.errors.push_back(file_error(name, "translations: " + doc.error().message));
+        continue;
+      }
+      forms::Form form;
+      form.id = std::string(forms::kTranslationPrefix) + lang;
+      form.schema = std::move(*doc);
+      plan.forms.push_back({name, bytes, std::move(form)});
+      continue;
+    }
     if (is_form_file(name)) {
       auto form = read_form_json(bytes);
       if (!form) {

@@ -95,7 +95,7 @@ Result<DeployReport> Processor::deploy(
 
 Result<Key> Processor::start(const std::string& process_id, const json& variables,
                              const std::string& business_key, const std::string& start_event,
-                             StartedInstance* out) {
+                             StartedInstance* out, const std::string* actor) {
   if (auto r = check_text("process", process_id); !r) return fail(r.error());
   if (auto r = check_values(runtime::StartInstance{variables, business_key, 0, 0, start_event}); !r)
     return fail(r.error());
@@ -114,7 +114,8 @@ Result<Key> Processor::start(const std::string& process_id, const json& variable
       },
       [&](Unit& u) {
         if (out) *out = u.started(started, version);
-      });
+      },
+      actor);
   if (!r) return fail(r.error());
   return started;
 }

@@ -111,10 +111,11 @@ class Processor {
   // Files are (name, content): .bpmn (and other BPMN names), .dmn, .form. Errors:
   // ValidationError with every error diagnostic (file:line); nothing is deployed then.
   Result<DeployReport> deploy(const std::vector<std::pair<std::string, std::string>>& files);
-  // Starts the latest version of `process_id`. Errors: NotFound (not deployed).
+  // Starts the latest version of `process_id`. Errors: NotFound (not deployed). `actor`, when
+  // given, is who started it in history ("user:anna"); else the processor's actor.
   Result<Key> start(const std::string& process_id, const nlohmann::json& variables,
                     const std::string& business_key, const std::string& start_event = "",
-                    StartedInstance* started = nullptr);
+                    StartedInstance* started = nullptr, const std::string* actor = nullptr);
   // Any instance command (complete a job or wait state, fire a timer, retry, cancel ...).
   // Errors: NotFound (no such instance), the runtime's refusal (the command does not fit).
   Result<void> command(Key instance, const runtime::Command& command);

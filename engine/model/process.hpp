@@ -70,6 +70,10 @@ class ProcessDefinition {
   // <process>; literal lists). Both empty: any employee (administrators and developers always).
   std::vector<std::string> candidate_starter_groups;
   std::vector<std::string> candidate_starter_users;
+  // The message that withdraws a request (elva:withdrawMessage): the one who started an
+  // instance may send it to that instance while the instance waits for it (PeopleApi::withdraw).
+  std::string withdraw_message;
+  SourcePos withdraw_pos;
   std::string documentation;
   // The case summary every user task of the process shows, unless the task declares its own.
   std::vector<SummaryField> summary;

@@ -120,8 +120,10 @@ void camunda_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x
                        name + "=\"" + std::string(v) +
                            "\" is not supported: Elva always uses the latest deployed version");
     }
-  } else if (l == "initiator" || (l == "formKey" && e.type == ElementType::StartEvent)) {
+  } else if (l == "initiator") {
     e.properties.push_back({std::string(l), std::string(v)});
+  } else if ((l == "formKey" || l == "formRef") && e.type == ElementType::StartEvent) {
+    e.properties.push_back({"formKey", std::string(v)});  // the start form (PeopleApi::start_form)
   } else if (l == "resource") {
     ctx.unsupported(pos, e.id, type,
                     name +
@@ -132,7 +134,7 @@ void camunda_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x
   }
 }
 
-constexpr std::array<std::string_view, 19> kElvaAttributes{"connector",
+constexpr std::array<std::string_view, 20> kElvaAttributes{"connector",
                                                            "retries",
                                                            "retryCycle",
                                                            "assignee",
@@ -150,7 +152,8 @@ constexpr std::array<std::string_view, 19> kElvaAttributes{"connector",
                                                            "collection",
                                                            "elementVariable",
                                                            "completionVariables",
-                                                           "acceptAnyVariables"};
+                                                           "acceptAnyVariables",
+                                                           "initiator"};
 
 // "a, b,,c " -> {"a", "b", "c"}.
 std::vector<std::string> comma_list(std::string_view text) {
@@ -209,6 +212,11 @@ void elva_attribute(ReadContext& ctx, SourcePos pos, Element& e, const Ext& x) {
     } else {
       task->completion_variables = comma_list(v);
     }
+  } else if ((l == "formKey" || l == "initiator") && e.type == ElementType::StartEvent) {
+    // The start form, and the variable that gets the id of the user who started the instance.
+    e.properties.push_back({std::string(l), std::string(v)});
+  } else if (l == "initiator") {
+    misplaced("start events");
   } else if (l == "assignee" || l == "candidateUsers" || l == "candidateGroups" || l == "dueDate" ||
              l == "followUpDate" || l == "priority" || l == "formKey") {
     misplaced("user tasks");
@@ -340,6 +348,11 @@ void zeebe_element(ReadContext& ctx, pugi::xml_node node, QName name, Element& e
     for_each_element(ctx, node, [&](pugi::xml_node h, QName) {
       ensure_job(e).headers.push_back({attr(h, "key"), attr(h, "value")});
     });
+  } else if (l == "formDefinition" && e.type == ElementType::StartEvent) {
+    // Camunda 8's start form: formId (a linked form) or formKey / externalReference.
+    for (const char* key : {"formId", "formKey", "externalReference"}) {
+      if (node.attribute(key)) e.properties.push_back({"formKey", attr(node, key)});
+    }
   } else if (l == "assignmentDefinition" || l == "taskSchedule" || l == "formDefinition" ||
              l == "priorityDefinition") {
     for (auto a : node.attributes()) {
@@ -537,7 +550,10 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
       process.version_tag = x.value;
     else if (x.local == "historyTimeToLive")
       process.history_time_to_live = x.value;
-    else if (x.local == "candidateStarterGroups" || x.local == "candidateStarterUsers") {
+    else if (x.dialect == Dialect::Elva && x.local == "withdrawMessage") {
+      process.withdraw_message = x.value;
+      process.withdraw_pos = ctx.pos(node);
+    } else if (x.local == "candidateStarterGroups" || x.local == "candidateStarterUsers") {
       // Start rights are read once, at deploy: an expression would need a caller to evaluate it
       // against, and a wrong guess would let everyone (or no one) start the process.
       if (is_expression(x.value)) {
@@ -555,7 +571,7 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
       ctx.sink.error(ctx.pos(node), process.id, "process",
                      "unknown attribute elva:" + std::string(x.local) +
                          " on a process (known: versionTag, historyTimeToLive, "
-                         "candidateStarterGroups, candidateStarterUsers)");
+                         "candidateStarterGroups, candidateStarterUsers, withdrawMessage)");
     }
   });
   for_each_element(ctx, node, [&](pugi::xml_node ext, QName name) {

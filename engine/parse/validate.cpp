@@ -519,6 +519,32 @@ class Checker {
     }
   }
 
+  // elva:withdrawMessage names a message (by name) that the process catches: a boundary event,
+  // an event sub-process's start, an intermediate catch or a receive task.
+  void check_withdraw(const ProcessDefinition& p) {
+    if (p.withdraw_message.empty()) return;
+    for (const auto& e : p.elements) {
+      std::vector<std::string> refs;
+      if (const auto* ev = e.event();
+          ev && e.type != ElementType::EndEvent && e.type != ElementType::IntermediateThrowEvent) {
+        if (e.type == ElementType::StartEvent && e.scope == kNoElement) continue;
+        for (const auto& d : ev->definitions)
+          if (d.kind == EventKind::Message) refs.push_back(d.ref);
+      }
+      if (const auto* task = std::get_if<MessageTaskSpec>(&e.spec);
+          task && e.type == ElementType::ReceiveTask)
+        refs.push_back(task->message_ref);
+      for (const auto& ref : refs) {
+        const auto* m = find_by_id(defs_.messages, ref);
+        if (m && m->name == p.withdraw_message) return;
+      }
+    }
+    sink_.error(p.withdraw_pos, p.id, "process",
+                "elva:withdrawMessage=\"" + p.withdraw_message +
+                    "\" names no message this process waits for: add a message boundary event, "
+                    "an event sub-process or a catch event for a message with that name");
+  }
+
   void check_scopes(const ProcessDefinition& p) {
     if (!p.executable) return;
     // Starts per scope: kNoElement is the process itself.
@@ -537,6 +563,7 @@ class Checker {
       if (auto msg = syntax_error(f.value); !msg.empty())
         sink_.error(f.pos, p.id, "process", "summary '" + f.label + "': " + msg);
     }
+    check_withdraw(p);
     if (none_starts[kNoElement].size() > 1) {
       err(*none_starts[kNoElement][1], "a process can have only one none start event (also '" +
                                            none_starts[kNoElement][0]->id + "')");

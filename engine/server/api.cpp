@@ -153,6 +153,9 @@ Response Api::Impl::handle(const Request& req, int worker) {
                            (who->roles.empty() ? std::string("none") : json(who->roles).dump()),
                        req.path);
       }
+      // What this request reads in: the page's choice (Accept-Language), else the user's locale.
+      who->language = req.header("accept-language");
+      if (who->language.empty() || who->language == "*") who->language = who->locale;
       call.who = std::move(*who);
       engine.set_actor("user:" + call.who->user);
     } else {
@@ -213,6 +216,7 @@ void Api::Impl::build() {
   add_admin_routes(routes);
   add_migration_routes(routes);
   add_operation_routes(routes);
+  add_request_routes(routes);
   add_external_task_routes(routes);
 }
 

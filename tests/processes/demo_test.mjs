@@ -33,7 +33,7 @@ test('elva demo brings up the engine with three instances waiting for people, th
   try {
     for (let i = 0; i < 300 && !out.includes('task list at http://127.0.0.1:8080/tasklist/'); i++) await new Promise((r) => setTimeout(r, 100));
     assert.match(out, /task list at http:\/\/127\.0\.0\.1:8080\/tasklist\//, out);
-    assert.match(out, /10 processes, 3 decision tables, 19 forms deployed/);
+    assert.match(out, /10 processes, 3 decision tables, 20 forms deployed, translated into 2 languages/);
     assert.match(out, /log in to the task list: http:\/\/127\.0\.0\.1:8080\/tasklist\//);
     const active = psql(url, "SELECT string_agg(process_id || ':' || business_key, ',' ORDER BY process_id) FROM instances WHERE status = 'active'");
     assert.equal(active, 'deviation:AV-2026-0001,personnel-hire:E-1010,plan-approval:P-2027-4');

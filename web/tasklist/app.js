@@ -11,7 +11,7 @@
   // Under /t/{tenant}/tasklist/ the page talks to that tenant's API.
   const base = (/^\/t\/[a-z0-9-]+/.exec(location.pathname) || [''])[0];
   const store = (key) => `elva${base.replace(/\//g, '.')}.${key}`;
-  const state = { token: sessionStorage.getItem(store('token')), me: null, filter: localStorage.getItem('elva.filter') || 'all', tasks: [], open: null };
+  const state = { token: sessionStorage.getItem(store('token')), me: null, filter: localStorage.getItem('elva.filter') || 'all', tasks: [], open: null, view: 'tasks', startable: [], requests: [], starting: null };
 
   // --- API -----------------------------------------------------------------------------------
   class ApiError extends Error {
@@ -23,7 +23,8 @@
   }
 
   async function api(method, path, body) {
-    const headers = { accept: 'application/json' };
+    // Process content (task names, instructions, forms) comes in the language the page shows.
+    const headers = { accept: 'application/json', 'accept-language': i18n.lang };
     if (state.token) headers.authorization = `Bearer ${state.token}`;
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res;
@@ -64,10 +65,24 @@
   }
 
   function setLanguage(candidates) {
+    const before = i18n.lang;
     const lang = i18n.set(candidates);
     $('lang').value = lang;
     if (state.me) renderList();
     if (state.open) renderDetail(state.open);
+    if (state.me && state.view === 'start') renderStartable();
+    if (state.me && state.view === 'requests') renderRequests();
+    if (state.starting) renderStart(state.starting);
+    // The server translates process content: read it again in the new language.
+    if (state.me && lang !== before) reload();
+  }
+
+  function reload() {
+    refresh();
+    if (state.open) open(state.open.id);
+    if (state.view === 'start') loadStartable();
+    if (state.starting) openStart(state.starting.process);
+    if (state.view === 'requests') loadRequests();
   }
 
   // --- Login ---------------------------------------------------------------------------------
@@ -243,11 +258,11 @@
     $('d-steps-wrap').hidden = steps.length === 0;
   }
 
-  function closeDetail() {
+  function closeDetail(keepHash) {
     state.open = null;
     $('detail').hidden = true;
     $('tasks-view').classList.remove('has-detail');
-    if (location.hash) history.replaceState(null, '', location.pathname);
+    if (location.hash && !keepHash) history.replaceState(null, '', location.pathname);
     renderList();
   }
 
@@ -298,9 +313,202 @@
     }
   }
 
+  // --- Start a request and follow it --------------------------------------------------------
+  function setView(view) {
+    state.view = view;
+    $('tasks-pane').hidden = view !== 'tasks';
+    $('start-pane').hidden = view !== 'start';
+    $('requests-pane').hidden = view !== 'requests';
+    for (const a of document.querySelectorAll('[data-view]')) {
+      if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
+      else a.removeAttribute('aria-current');
+    }
+    if (view !== 'tasks' && state.open) closeDetail(true);
+    if (view !== 'start' && state.starting) closeStart(true);
+  }
+
+  async function loadStartable() {
+    $('start-status').textContent = t('loading');
+    try {
+      state.startable = (await api('GET', '/api/startable')).items;
+      renderStartable();
+    } catch (e) {
+      $('start-status').textContent = e.message;
+    }
+  }
+
+  function renderStartable() {
+    const items = state.startable;
+    $('start-status').textContent = items.length ? t('startableCount', items.length) : t('noStartable');
+    const list = $('start-list');
+    list.replaceChildren();
+    for (const p of items) {
+      const li = document.createElement('li');
+      li.className = 'task' + (state.starting && state.starting.process === p.process ? ' selected' : '');
+      const a = document.createElement('a');
+      a.href = `#start/${encodeURIComponent(p.process)}`;
+      const name = document.createElement('strong');
+      name.textContent = p.name;
+      a.append(name);
+      if (p.documentation) {
+        const doc = document.createElement('span');
+        doc.className = 'meta';
+        doc.textContent = p.documentation.split('\n')[0];
+        a.append(doc);
+      }
+      li.append(a);
+      list.append(li);
+    }
+  }
+
+  async function openStart(process) {
+    try {
+      const p = await api('GET', `/api/startable/${encodeURIComponent(process)}`);
+      state.starting = p;
+      renderStart(p);
+      $('tasks-view').classList.add('has-detail');
+      $('start-detail').hidden = false;
+      if (!state.startable.length) await loadStartable();
+      else renderStartable();
+    } catch (e) {
+      toast(e.message);
+      closeStart();
+    }
+  }
+
+  function renderStart(p) {
+    $('s-name').textContent = p.name;
+    $('s-doc-wrap').hidden = !p.documentation;
+    $('s-doc').textContent = p.documentation || '';
+    if (p.form && p.form.schema) forms.render($('s-fields'), p.form.schema, {});
+    else $('s-fields').replaceChildren();
+    $('s-error').hidden = true;
+  }
+
+  function closeStart(keepHash) {
+    state.starting = null;
+    $('start-detail').hidden = true;
+    $('tasks-view').classList.remove('has-detail');
+    if (!keepHash && location.hash.startsWith('#start/')) history.replaceState(null, '', '#start');
+    if (state.view === 'start') renderStartable();
+  }
+
+  async function sendStart(event) {
+    event.preventDefault();
+    const p = state.starting;
+    const schema = p.form && p.form.schema;
+    const formError = $('s-error');
+    formError.hidden = true;
+    let data = {};
+    if (schema) {
+      const read = forms.read($('s-fields'), schema);
+      if (Object.keys(read.errors).length) {
+        forms.showErrors($('s-fields'), read.errors, () => {});
+        formError.textContent = t('fixFields');
+        formError.hidden = false;
+        return;
+      }
+      data = read.data;
+    }
+    $('send').disabled = true;
+    try {
+      await api('POST', '/api/instances', { process: p.process, variables: data });
+      toast(t('sent', p.name));
+      closeStart(true);
+      location.hash = '#requests';
+    } catch (e) {
+      const fieldErrors = Object.fromEntries((e.problem.errors || []).map((x) => [x.field, x.message]));
+      forms.showErrors($('s-fields'), fieldErrors, (rest) => {
+        formError.textContent = [e.message, ...rest].join(' ');
+        formError.hidden = false;
+      });
+    } finally {
+      $('send').disabled = false;
+    }
+  }
+
+  async function loadRequests() {
+    $('requests-status').textContent = t('loading');
+    try {
+      state.requests = (await api('GET', '/api/requests')).items;
+      renderRequests();
+    } catch (e) {
+      $('requests-status').textContent = e.message;
+    }
+  }
+
+  function renderRequests() {
+    const items = state.requests;
+    $('requests-status').textContent = items.length ? t('requestCount', items.length) : t('noRequests');
+    const list = $('request-list');
+    list.replaceChildren();
+    const line = (cls, text) => {
+      const el = document.createElement('span');
+      el.className = cls;
+      el.textContent = text;
+      return el;
+    };
+    for (const r of items) {
+      const li = document.createElement('li');
+      li.className = `task ${r.status}`;
+      li.dataset.id = r.id;
+      const box = document.createElement('div');
+      const name = document.createElement('strong');
+      name.textContent = r.process.name;
+      box.append(name);
+      box.append(line('meta', [r.businessKey, t('started', formatDate(r.startedAt))].filter(Boolean).join(' · ')));
+      const status = { active: 'statusActive', completed: 'statusCompleted', terminated: 'statusTerminated' }[r.status];
+      box.append(line('status', t(status || 'statusActive') + (r.endedAt ? ` · ${t('ended', formatDate(r.endedAt))}` : '')));
+      for (const step of r.current) {
+        const holder = step.assignee
+          ? t('withHolder', step.name, step.assignee)
+          : t('withGroup', step.name, step.candidateGroups.join(', ') || '—');
+        box.append(line('step', holder + (step.due ? ` · ${t('dueIn', formatDate(step.due))}` : '')));
+      }
+      if (r.status === 'active' && !r.current.length) box.append(line('step', t('inSystem')));
+      if (r.withdrawable) {
+        const b = document.createElement('button');
+        b.type = 'button';
+        b.className = 'withdraw';
+        b.textContent = t('withdraw');
+        b.addEventListener('click', () => withdraw(r));
+        box.append(b);
+      }
+      li.append(box);
+      list.append(li);
+    }
+  }
+
+  async function withdraw(r) {
+    if (!window.confirm(t('confirmWithdraw'))) return;
+    try {
+      await api('POST', `/api/requests/${r.id}/withdraw`);
+      toast(t('withdrawn'));
+    } catch (e) {
+      toast(e.message);
+    }
+    await loadRequests();
+  }
+
   function route() {
     // #task/ID; mails sent before 2026-12 linked #/tasks/ID, which still opens the task.
     const m = /^#(?:task|\/tasks)\/(\d+)$/.exec(location.hash);
+    const start = /^#start(?:\/(.+))?$/.exec(location.hash);
+    if (start) {
+      setView('start');
+      if (start[1]) openStart(decodeURIComponent(start[1]));
+      else {
+        if (state.starting) closeStart(true);
+        loadStartable();
+      }
+      return;
+    }
+    if (location.hash === '#requests') {
+      setView('requests');
+      loadRequests();
+      return;
+    }
+    setView('tasks');
     if (m) open(m[1]);
     else if (state.open) closeDetail();
   }
@@ -315,10 +523,12 @@
     $('login-form').addEventListener('submit', login);
     $('logout').addEventListener('click', () => logout());
     $('refresh').addEventListener('click', refresh);
-    $('back').addEventListener('click', closeDetail);
+    $('back').addEventListener('click', () => closeDetail());
     $('claim').addEventListener('click', () => claim(false));
     $('unclaim').addEventListener('click', () => claim(true));
     $('task-form').addEventListener('submit', complete);
+    $('start-form').addEventListener('submit', sendStart);
+    $('start-back').addEventListener('click', () => closeStart());
     for (const b of document.querySelectorAll('[data-filter]')) {
       b.addEventListener('click', () => {
         state.filter = b.dataset.filter;
@@ -328,7 +538,11 @@
     }
     window.addEventListener('hashchange', () => { if (state.me) route(); });
     // The list refreshes by itself every 30 s and when the page becomes visible again.
-    setInterval(() => { if (state.me && !document.hidden) refresh(); }, 30000);
+    setInterval(() => {
+      if (!state.me || document.hidden) return;
+      if (state.view === 'requests') loadRequests();
+      else refresh();
+    }, 30000);
     document.addEventListener('visibilitychange', () => { if (state.me && !document.hidden) refresh(); });
     if (state.token) {
       try {

@@ -18,6 +18,12 @@ window.ElvaI18n = (() => {
       fixFields: 'Some fields need attention.', sessionEnded: 'Your session has ended. Please log in again.',
       choose: 'Choose…', priority: 'Priority', high: 'High', dueIn: (d) => `due ${d}`, networkError: 'The server cannot be reached. Try again.',
       theCase: 'The case', earlierSteps: 'Earlier steps', stepBy: (name, who, when) => `${name}: ${who}, ${when}`, yes: 'Yes', no: 'No',
+      viewTasks: 'Tasks', viewStart: 'Start a request', viewRequests: 'My requests', send: 'Send',
+      noStartable: 'There is nothing you can start here.', startableCount: (n) => (n === 1 ? '1 kind of request' : `${n} kinds of request`),
+      sent: (name) => `“${name}” is sent.`, noRequests: 'You have not started any requests.', requestCount: (n) => (n === 1 ? '1 request' : `${n} requests`),
+      started: (d) => `started ${d}`, ended: (d) => `ended ${d}`, statusActive: 'In progress', statusCompleted: 'Done', statusTerminated: 'Stopped',
+      withHolder: (name, who) => `${name}: with ${who}`, withGroup: (name, groups) => `${name}: waiting for ${groups}`, inSystem: 'Being handled by the system',
+      withdraw: 'Withdraw', withdrawn: 'The request is withdrawn.', confirmWithdraw: 'Withdraw this request?',
     },
     nb: {
       language: 'Språk', logout: 'Logg ut', loginTitle: 'Logg inn', username: 'Brukernavn', password: 'Passord',
@@ -33,6 +39,12 @@ window.ElvaI18n = (() => {
       fixFields: 'Noen felt må rettes.', sessionEnded: 'Økten er utløpt. Logg inn igjen.',
       choose: 'Velg…', priority: 'Prioritet', high: 'Høy', dueIn: (d) => `frist ${d}`, networkError: 'Får ikke kontakt med serveren. Prøv igjen.',
       theCase: 'Saken', earlierSteps: 'Tidligere steg', stepBy: (name, who, when) => `${name}: ${who}, ${when}`, yes: 'Ja', no: 'Nei',
+      viewTasks: 'Oppgaver', viewStart: 'Start en sak', viewRequests: 'Mine saker', send: 'Send',
+      noStartable: 'Det er ingenting du kan starte her.', startableCount: (n) => (n === 1 ? '1 type sak' : `${n} typer saker`),
+      sent: (name) => `«${name}» er sendt.`, noRequests: 'Du har ikke startet noen saker.', requestCount: (n) => (n === 1 ? '1 sak' : `${n} saker`),
+      started: (d) => `startet ${d}`, ended: (d) => `avsluttet ${d}`, statusActive: 'Under behandling', statusCompleted: 'Ferdig', statusTerminated: 'Stoppet',
+      withHolder: (name, who) => `${name}: hos ${who}`, withGroup: (name, groups) => `${name}: venter på ${groups}`, inSystem: 'Behandles av systemet',
+      withdraw: 'Trekk tilbake', withdrawn: 'Saken er trukket tilbake.', confirmWithdraw: 'Trekke tilbake denne saken?',
     },
     sv: {
       language: 'Språk', logout: 'Logga ut', loginTitle: 'Logga in', username: 'Användarnamn', password: 'Lösenord',
@@ -48,6 +60,12 @@ window.ElvaI18n = (() => {
       fixFields: 'Några fält behöver rättas.', sessionEnded: 'Sessionen har gått ut. Logga in igen.',
       choose: 'Välj…', priority: 'Prioritet', high: 'Hög', dueIn: (d) => `förfaller ${d}`, networkError: 'Servern svarar inte. Försök igen.',
       theCase: 'Ärendet', earlierSteps: 'Tidigare steg', stepBy: (name, who, when) => `${name}: ${who}, ${when}`, yes: 'Ja', no: 'Nej',
+      viewTasks: 'Uppgifter', viewStart: 'Starta ett ärende', viewRequests: 'Mina ärenden', send: 'Skicka',
+      noStartable: 'Det finns inget du kan starta här.', startableCount: (n) => (n === 1 ? '1 slags ärende' : `${n} slags ärenden`),
+      sent: (name) => `”${name}” är skickad.`, noRequests: 'Du har inte startat några ärenden.', requestCount: (n) => (n === 1 ? '1 ärende' : `${n} ärenden`),
+      started: (d) => `startat ${d}`, ended: (d) => `avslutat ${d}`, statusActive: 'Pågår', statusCompleted: 'Klart', statusTerminated: 'Avbrutet',
+      withHolder: (name, who) => `${name}: hos ${who}`, withGroup: (name, groups) => `${name}: väntar på ${groups}`, inSystem: 'Hanteras av systemet',
+      withdraw: 'Dra tillbaka', withdrawn: 'Ärendet är tillbakadraget.', confirmWithdraw: 'Dra tillbaka det här ärendet?',
     },
   };
   const supported = Object.keys(labels);

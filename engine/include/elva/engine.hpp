@@ -32,7 +32,9 @@ struct Principal {
   std::string name, email, locale;
   std::vector<std::string> groups;
   std::vector<std::string> roles;
-  std::string tenant;                      // "" on the default database, else the tenant served
+  std::string tenant;  // "" on the default database, else the tenant served
+  // What this request reads process content in (a locale or Accept-Language value; "" = locale).
+  std::string language = "";
   bool is(const std::string& role) const;  // an admin is every role
   nlohmann::json to_json() const;
 };
@@ -276,6 +278,32 @@ class Engine {
   // candidate starters (elva:/camunda:candidateStarterGroups, -Users) and `who` is none of them
   // (administrators and developers may start any process).
   virtual Result<void> may_start(const Principal& who, const std::string& process_id) = 0;
+
+  // --- Requests (docs/api.md#requests): what an employee starts from the task list and follows.
+  // The latest version of each executable process with a none start event that `who` may start
+  // (may_start's rule), by name: [{"process", "name", "version", "documentation", "formKey",
+  // "withdrawable"}].
+  virtual Result<nlohmann::json> startable(const Principal& who) = 0;
+  // One of them with its start form ("form": {id, version, schema} or null; "formProblem" when
+  // the start event names a form that is not deployed). NotFound, PermissionDenied.
+  virtual Result<nlohmann::json> start_form(const Principal& who,
+                                            const std::string& process_id) = 0;
+  // Starts the latest version as `who` (history names them as its starter): start rights are
+  // checked, a start form checks an employee's data as a task's form does (ValidationError with
+  // a "field.<key>" detail per problem; developers and administrators are not held to it),
+  // camunda:initiator gets the user's id. Answer as start().
+  virtual Result<nlohmann::json> start_as(const Principal& who, const std::string& process_id,
+                                          const nlohmann::json& variables,
+                                          const std::string& business_key) = 0;
+  // The top-level instances `who` started, newest first (at most 100): {"items": [{"id",
+  // "process": {id, name}, "version", "businessKey", "status", "startedAt", "endedAt",
+  // "current": [{"name", "assignee", "candidateGroups", "due", "overdue"}], "withdrawable"}]}.
+  // `status`: "", active, completed or terminated.
+  virtual Result<nlohmann::json> requests(const Principal& who, const std::string& status) = 0;
+  // Sends the process's elva:withdrawMessage to one of `who`'s requests (with "withdrawnBy"),
+  // while the instance waits for it. NotFound (not theirs), Conflict (the process declares no
+  // withdrawal, the request ended or has passed the steps where it may be withdrawn).
+  virtual Result<nlohmann::json> withdraw(const Principal& who, std::uint64_t instance) = 0;
 
   // --- E-service intake (POST /eservice/{form}; docs/connectors.md#eservice). A new receipt
   // per submission; the same (form, idempotency key) answers the first receipt again and starts

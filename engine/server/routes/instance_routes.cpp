@@ -53,8 +53,7 @@ void add_instance_routes(Routes& routes) {
     if (!vars) return fail(vars.error());
     auto key = text_field(*b, "businessKey", false);
     if (!key) return fail(key.error());
-    if (auto allowed = c.engine.may_start(*c.who, *process); !allowed) return fail(allowed.error());
-    auto r = c.engine.start(*process, *vars, *key);
+    auto r = c.engine.start_as(*c.who, *process, *vars, *key);
     if (!r) return fail(r.error());
     Response res = ok(*r, 201);
     res.headers["Location"] =

@@ -431,6 +431,24 @@ class Pg final : public PgStore {
     return write([&](pqxx::work& t) { return people::unlock_job(t, key); });
   }
 
+  Result<std::vector<InstanceRow>> instances_started_by(const std::string& actor,
+                                                        const std::string& status,
+                                                        int limit) override {
+    return read([&](pqxx::transaction_base& t) {
+      std::vector<InstanceRow> out;
+      // history_started_by (migration 008) finds the starts; a call activity's child is the
+      // caller's, not a request of its own.
+      auto rows = t.exec_params(
+          std::string(kInstanceColumns) +
+              "WHERE i.id IN (SELECT h.instance_id FROM history h WHERE h.kind = 'started' AND "
+              "h.actor = $1) AND i.parent_id IS NULL AND ($2 = '' OR i.status = $2) "
+              "ORDER BY i.started_at DESC, i.id DESC LIMIT $3",
+          actor, status, limit);
+      for (const auto& r : rows) out.push_back(instance_row(r));
+      return out;
+    });
+  }
+
   Result<std::int64_t> count(const std::string& sql) override {
     return read([&](pqxx::transaction_base& t) { return t.exec1(sql)[0].as<std::int64_t>(); });
   }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "elva/result.hpp"
 #include "store/store.hpp"
@@ -23,6 +24,11 @@ class PgStore : public Store, public IdentityStore, public IntakeStore {
 
   // A SQL count for tests and benchmarks ("SELECT count(*) FROM ..."); not for user input.
   virtual Result<std::int64_t> count(const std::string& sql) = 0;
+  // The top-level instances `actor` ("user:anna") started, newest first; `status` as in
+  // instances() ("" for any).
+  virtual Result<std::vector<InstanceRow>> instances_started_by(const std::string& actor,
+                                                                const std::string& status,
+                                                                int limit) = 0;
 };
 
 }  // namespace elva::store
