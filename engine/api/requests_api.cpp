@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kMostRequests = 100;   // a page of "my requests"
+constexpr int kMostRequests = 100;    // a page of "my requests"
 constexpr int kStepsPerRequest = 20;  // open tasks shown per request
 
 // The process's none start event at process level (null: it starts only by a trigger).
@@ -168,8 +168,7 @@ Result<json> PeopleApi::start_form(const Principal& who, const std::string& proc
       out["form"] = std::move(*f);
       out["form"]["schema"] = forms::translated_form(tr, out["form"]["id"].get<std::string>(),
                                                      std::move(out["form"]["schema"]));
-    }
-    else if (f.error().code == Errc::NotFound)
+    } else if (f.error().code == Errc::NotFound)
       out["formProblem"] = f.error().message;
     else
       return fail(f.error());
@@ -256,28 +255,31 @@ Result<json> PeopleApi::request_json(const store::InstanceRow& i, const json& tr
     auto page = store_.tasks(q);
     if (!page) return fail(page.error());
     for (const auto& t : page->tasks) {
-      const std::string name = forms::translated_element(tr, i.process_id, t.element_id, "name", "");
+      const std::string name =
+          forms::translated_element(tr, i.process_id, t.element_id, "name", "");
       const bool usable = !name.empty() && name.find("{{") == std::string::npos;
-      steps.push_back({{"name", usable ? name : t.name.empty() ? t.element_id : t.name},
+      steps.push_back({{"name", usable           ? name
+                                : t.name.empty() ? t.element_id
+                                                 : t.name},
                        {"assignee", or_null(t.assignee)},
                        {"candidateGroups", t.candidate_groups},
                        {"due", or_null(t.due)},
                        {"overdue", t.overdue}});
     }
   }
-  return json{{"id", i.id},
-              {"process",
-               {{"id", i.process_id},
-                {"name", forms::translated_process(
-                             tr, i.process_id, "name",
-                             (*p)->name.empty() ? i.process_id : (*p)->name)}}},
-              {"version", i.definition_version},
-              {"businessKey", i.business_key},
-              {"status", i.status},
-              {"startedAt", i.started_at},
-              {"endedAt", or_null(i.ended_at)},
-              {"current", std::move(steps)},
-              {"withdrawable", withdrawable}};
+  return json{
+      {"id", i.id},
+      {"process",
+       {{"id", i.process_id},
+        {"name", forms::translated_process(tr, i.process_id, "name",
+                                           (*p)->name.empty() ? i.process_id : (*p)->name)}}},
+      {"version", i.definition_version},
+      {"businessKey", i.business_key},
+      {"status", i.status},
+      {"startedAt", i.started_at},
+      {"endedAt", or_null(i.ended_at)},
+      {"current", std::move(steps)},
+      {"withdrawable", withdrawable}};
 }
 
 Result<json> PeopleApi::requests(const Principal& who, const std::string& status) {

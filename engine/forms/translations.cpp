@@ -34,12 +34,13 @@ Error wrong(const std::string& where, const std::string& what) {
 // Every value of `obj` (at `where`) is a string, or for the keys in `nested` an object whose
 // values are strings.
 Result<void> strings_only(const json& obj, const std::string& where,
-                          std::initializer_list<const char*> allowed, const char* nested = nullptr) {
+                          std::initializer_list<const char*> allowed,
+                          const char* nested = nullptr) {
   if (!obj.is_object()) return fail(wrong(where, "must be an object"));
   for (auto it = obj.begin(); it != obj.end(); ++it) {
     const std::string at = where + "." + it.key();
-    const bool known = std::any_of(allowed.begin(), allowed.end(),
-                                   [&](const char* k) { return it.key() == k; });
+    const bool known =
+        std::any_of(allowed.begin(), allowed.end(), [&](const char* k) { return it.key() == k; });
     if (!known) {
       std::string list;
       for (const char* k : allowed) list += (list.empty() ? "" : ", ") + std::string(k);
@@ -149,10 +150,9 @@ Result<json> read_translations(std::string_view text) {
       const std::string at = "forms." + form.key();
       if (!form->is_object()) return fail(wrong(at, "must be an object"));
       for (auto c = form->begin(); c != form->end(); ++c) {
-        if (auto r = strings_only(*c, at + "." + c.key(),
-                                  {"label", "description", "text", "dateLabel", "timeLabel",
-                                   "values"},
-                                  "values");
+        if (auto r = strings_only(
+                *c, at + "." + c.key(),
+                {"label", "description", "text", "dateLabel", "timeLabel", "values"}, "values");
             !r)
           return fail(r.error());
       }

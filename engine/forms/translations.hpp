@@ -2,8 +2,8 @@
 // next to the processes (processes/i18n/sv.json), deployed with them, by process and element id
 // and by form and form component id:
 //   {"processes": {"deviation": {"name": "...", "documentation": "...",
-//                                "elements": {"investigate": {"name": "...", "documentation": "..."}},
-//                                "summary": {"What happened": "..."}}},
+//                                "elements": {"investigate": {"name": "...", "documentation":
+//                                "..."}}, "summary": {"What happened": "..."}}},
 //    "forms": {"report-deviation": {"f_category": {"label": "...", "description": "...",
 //                                                   "text": "...", "values": {"quality": "..."}}}}}
 // Whatever a file does not translate stays as the process or form says it.

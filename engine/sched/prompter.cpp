@@ -2,10 +2,14 @@
 #include "sched/prompter.hpp"
 
 #include <chrono>
+#include <cstdio>
+#include <ctime>
 #include <future>
 #include <map>
 #include <thread>
 
+#include "common/iso8601.hpp"
+#include "forms/translations.hpp"
 #include "store/pg/pg_store.hpp"
 
 namespace elva::sched {
@@ -44,6 +48,39 @@ const char* label(const std::string& lang, const char* en, const char* sv, const
   return lang == "sv" ? sv : lang == "nb" ? nb : en;
 }
 
+// A due date as people read it, in the server's time zone (TZ; the REST API stays ISO 8601):
+// "6 december 2026 kl. 15:30" (sv), "6. desember 2026 kl. 15:30" (nb), "6 December 2026, 15:30".
+std::string readable_date(const std::string& iso, const std::string& lang) {
+  const auto at = iso8601::parse_date_time(iso);
+  if (!at) return iso;
+  const std::time_t t = static_cast<std::time_t>(at->epoch_millis / 1000);
+  std::tm tm{};
+  if (!localtime_r(&t, &tm)) return iso;
+  static const char* const en[] = {"January",   "February", "March",    "April",
+                                   "May",       "June",     "July",     "August",
+                                   "September", "October",  "November", "December"};
+  static const char* const sv[] = {"januari",   "februari", "mars",     "april",
+                                   "maj",       "juni",     "juli",     "augusti",
+                                   "september", "oktober",  "november", "december"};
+  static const char* const nb[] = {"januar",    "februar", "mars",     "april",
+                                   "mai",       "juni",    "juli",     "august",
+                                   "september", "oktober", "november", "desember"};
+  char clock[8];
+  std::snprintf(clock, sizeof clock, "%02d:%02d", tm.tm_hour, tm.tm_min);
+  const std::string day = std::to_string(tm.tm_mday), year = std::to_string(tm.tm_year + 1900);
+  if (lang == "sv") return day + " " + sv[tm.tm_mon] + " " + year + " kl. " + clock;
+  if (lang == "nb") return day + ". " + nb[tm.tm_mon] + " " + year + " kl. " + clock;
+  return day + " " + en[tm.tm_mon] + " " + year + ", " + clock;
+}
+
+// A translated text for a mail, where it needs no variables ({{...}} are the case's, filled when
+// the task was made; a template in a translation would be sent as written).
+std::string mail_text(const json& tr, const std::string& translated, const std::string& original) {
+  return !tr.is_null() && !translated.empty() && translated.find("{{") == std::string::npos
+             ? translated
+             : original;
+}
+
 // Sends one mail and waits for the connector's answer.
 connector::Outcome send(connector::Connector& mail, json input, const std::string& key) {
   connector::Invocation call;
@@ -73,6 +110,7 @@ void run_prompter(const std::string& url, const PromptOptions& o) {
   };
   std::unique_ptr<store::PgStore> store;
   std::map<store::Key, int> failures;  // task -> failed rounds
+  std::map<std::string, std::pair<std::chrono::steady_clock::time_point, json>> translations;
   bool down = false;
   while (!(o.stop && o.stop->load())) {
     if (!store) {
@@ -94,23 +132,42 @@ void run_prompter(const std::string& url, const PromptOptions& o) {
     for (const auto& task : batch) {
       bool retry = false;
       for (const auto& r : task.recipients) {
-        const std::string lang = built_in().count(r.locale) ? r.locale : "en";
-        const Words& w = built_in().at(lang);
-        json data = {{"name", r.name.empty() ? r.user : r.name},
-                     {"task", task.name},
-                     {"process", task.process_name},
-                     {"documentation", task.documentation},
-                     {"link", o.tasklist_url + "#task/" + std::to_string(task.key)},
-                     {"caseLine", task.business_key.empty()
-                                      ? ""
-                                      : std::string("\n") + label(lang, "Case", "Ärende", "Sak") +
-                                            ": " + task.business_key},
-                     {"dueLine", task.due.empty() ? ""
-                                                  : std::string("\n") +
-                                                        label(lang, "Due", "Förfaller", "Frist") +
-                                                        ": " + task.due},
-                     {"taskKey", task.key},
-                     {"user", r.user}};
+        const std::string lang = forms::language_of(r.locale);
+        const Words& w = built_in().count(lang) ? built_in().at(lang) : built_in().at("en");
+        // Process content in the recipient's language (processes/i18n/LANG.json), read once a
+        // minute at most.
+        json tr;
+        if (!lang.empty() && store) {
+          auto& cached = translations[lang];
+          const auto now = std::chrono::steady_clock::now();
+          if (cached.first.time_since_epoch().count() == 0 ||
+              now - cached.first > std::chrono::minutes(1)) {
+            auto row = store->form(std::string(forms::kTranslationPrefix) + lang);
+            if (row) cached = {now, *row ? (*row)->schema : json()};
+          }
+          tr = cached.second;
+        }
+        const auto el = [&](const char* field, const std::string& original) {
+          return mail_text(
+              tr, forms::translated_element(tr, task.process_id, task.element_id, field, ""),
+              original);
+        };
+        json data = {
+            {"name", r.name.empty() ? r.user : r.name},
+            {"task", el("name", task.name)},
+            {"process", forms::translated_process(tr, task.process_id, "name", task.process_name)},
+            {"documentation", el("documentation", task.documentation)},
+            {"link", o.tasklist_url + "#task/" + std::to_string(task.key)},
+            {"caseLine", task.business_key.empty()
+                             ? ""
+                             : std::string("\n") + label(lang, "Case", "Ärende", "Sak") + ": " +
+                                   task.business_key},
+            {"dueLine", task.due.empty()
+                            ? ""
+                            : std::string("\n") + label(lang, "Due", "Förfaller", "Frist") + ": " +
+                                  readable_date(task.due, lang)},
+            {"taskKey", task.key},
+            {"user", r.user}};
         json input = {{"to", r.email},
                       {"subject", o.templates.value("subject", std::string(w.subject))},
                       {"body", o.templates.value("body", std::string(w.body))},

@@ -142,6 +142,7 @@ struct UserRow {
 struct TaskPrompt {
   Key key = 0;
   std::string name, process_name, business_key, due, documentation;
+  std::string process_id = "", element_id = "";  // for translations (processes/i18n)
   struct Recipient {
     std::string user, name, email, locale;
   };

@@ -42,7 +42,8 @@ test('elva demo brings up the engine with three instances waiting for people, th
     const tasks = (await call('GET', '/api/tasks', { token: anna })).json.items.map((t) => t.name);
     assert.ok(tasks.includes('Approve the hire of Nils Nyman'), tasks.join(', '));
     const sara = await login(call, 'sara', 'sara-demo-1');
-    assert.ok((await call('GET', '/api/tasks', { token: sara })).json.items.some((t) => t.name === 'Investigate and decide measures'));
+    // sara reads Swedish: the task's name comes from processes/i18n/sv.json.
+    assert.ok((await call('GET', '/api/tasks', { token: sara })).json.items.some((t) => t.name === 'Utred och besluta om åtgärder'));
     assert.equal((await fetch('http://127.0.0.1:8086/scim/v2/Users')).status, 200);
     // A newcomer in the browser: anna approves the hire with its form, and the hire moves on to HR.
     if (!executable) {
@@ -65,17 +66,21 @@ test('elva demo brings up the engine with three instances waiting for people, th
         await page.screenshot({ path: join(artefacts, '1-anna-tasks.png'), fullPage: true });
         await hire.locator('a').click();
         await page.locator('#detail').waitFor();
-        // anna's language is Swedish (her locale): the page speaks it, the form's own labels are the form's.
+        // anna's language is Swedish (her locale): the page speaks it, and the process's texts
+        // and the form come translated (processes/i18n/sv.json); no English is left.
         await page.getByRole('button', { name: 'Ta uppgiften' }).click();
         await page.getByText('anna (dig)').waitFor();
         // The form's Markdown text: a heading, not "### ...".
         // ... with the case's {{employee.givenName}} {{employee.familyName}} filled in.
-        assert.equal(await page.locator('.form-text h4').first().innerText(), 'Approve the hire of Nils Nyman');
-        assert.doesNotMatch(await page.locator('#detail').innerText(), /###/);
-        await page.getByLabel('I approve this hire').check();
-        await page.getByLabel('Confirmed start date *').fill('2026-12-14');
-        await page.getByLabel('Contract *').selectOption('permanent');
-        await page.getByLabel('Full-time equivalent (%)').fill('100');
+        assert.equal(await page.locator('.form-text h4').first().innerText(), 'Godkänn anställningen av Nils Nyman');
+        assert.equal(await page.locator('#d-name').innerText(), 'Godkänn anställningen av Nils Nyman');
+        const detail = await page.locator('#detail').innerText();
+        assert.doesNotMatch(detail, /###/);
+        assert.doesNotMatch(detail, /Approve the hire|Confirmed start|Contract|Full-time|Employee|Requested start/);
+        await page.getByLabel('Jag godkänner anställningen').check();
+        await page.getByLabel('Bekräftat startdatum *').fill('2026-12-14');
+        await page.getByLabel('Anställningsform *').selectOption('permanent');
+        await page.getByLabel('Sysselsättningsgrad (%)').fill('100');
         await page.screenshot({ path: join(artefacts, '2-approve-hire-form.png'), fullPage: true });
         await page.getByRole('button', { name: 'Slutför' }).click();
         await page.locator('#tasks-view').waitFor();

@@ -93,17 +93,21 @@ test('personnel hire: anna approves, HR signs, the employee is placed in SCIM, e
   // The task is announced to the managers with an address, each in their language.
   await until('the task prompt to anna', async () => (await mails()).some((m) => m.to.includes('anna@kommun.example') && m.subject === 'Ny uppgift: Approve the hire of Nils Nyman'));
   await until('the task prompt to emma', async () => (await mails()).some((m) => m.to.includes('emma@kommun.example') && m.subject === 'New task: Approve the hire of Nils Nyman'));
-  // anna sees who is hired, in which unit and from when (the process's elva:summary).
+  // anna sees who is hired, in which unit and from when (the process's elva:summary), in
+  // Swedish, her language (processes/i18n/sv.json).
   const shown = (await call('GET', `/api/tasks/${approve.id}`, { token: anna })).json;
-  assert.deepEqual(shown.summary.map((f) => [f.label, f.value]), [['Employee', 'Nils Nyman'], ['Unit', 'IT'], ['Requested start', startDate]]);
+  assert.deepEqual(shown.summary.map((f) => [f.label, f.value]), [['Medarbetare', 'Nils Nyman'], ['Enhet', 'IT'], ['Önskat startdatum', startDate]]);
+  const inEnglish = (await call('GET', `/api/tasks/${approve.id}`, { token: anna, headers: { 'accept-language': 'en' } })).json;
+  assert.deepEqual(inEnglish.summary.map((f) => f.label), ['Employee', 'Unit', 'Requested start']);
   await complete(approve, { approved: true, confirmedStart: '2026-12-01', contract: 'permanent', fte: 100, comment: 'Starts in the web team' }, anna);
   // ola in HR sees anna's decision and comment, and that anna took it.
   const ola = await login(call, 'ola', 'ola-demo-1');
   const hrCheck = await task(id, 'hrCheck');
   const check = (await call('GET', `/api/tasks/${hrCheck.id}`, { token: ola })).json;
-  assert.equal(check.name, 'Check the hire of Nils Nyman and sign the contract');
+  // In Norwegian (ola's locale), the translated name filled in from the case.
+  assert.equal(check.name, 'Kontroller ansettelsen av Nils Nyman og få avtalen signert');
   assert.deepEqual(Object.fromEntries(check.summary.map((f) => [f.label, f.value])), {
-    Employee: 'Nils Nyman', Unit: 'IT', 'Confirmed start': '2026-12-01', Contract: 'permanent', 'Full-time equivalent (%)': 100, "Manager's comment": 'Starts in the web team' });
+    Medarbeider: 'Nils Nyman', Enhet: 'IT', 'Bekreftet oppstart': '2026-12-01', Ansettelsesform: 'permanent', 'Stillingsprosent (%)': 100, 'Lederens kommentar': 'Starts in the web team' });
   assert.deepEqual(check.steps.map((s) => [s.element, s.by]), [['approve', 'anna']]);
   await complete(hrCheck, { contractSigned: true, salaryGrade: 'B4' }, ola);
   await complete(await task(id, 'equipment'), { computer: 'laptop', phone: true, equipmentOrdered: true }, await login(call, 'emma', 'emma-demo-1'));

@@ -269,9 +269,9 @@
   async function claim(give_back) {
     const task = state.open;
     try {
-      const updated = await api('POST', `/api/tasks/${task.id}/${give_back ? 'unclaim' : 'claim'}`);
-      Object.assign(task, updated);
-      renderDetail(task);
+      await api('POST', `/api/tasks/${task.id}/${give_back ? 'unclaim' : 'claim'}`);
+      // Read it again: the whole task, with its case and form in the reader's language.
+      await open(task.id);
       await refresh();
     } catch (e) {
       toast(e.message);

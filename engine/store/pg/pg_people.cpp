@@ -191,16 +191,13 @@ std::vector<TaskPrompt> claim_task_prompts(pqxx::transaction_base& t, int limit)
       "prompted_at IS NULL AND "
       "state = 'open' ORDER BY created_at LIMIT $1::int FOR UPDATE SKIP LOCKED) RETURNING key, "
       "name, process_name, business_key, "
-      "coalesce(elva_iso(due), ''), documentation, assignee, candidate_users, candidate_groups",
+      "coalesce(elva_iso(due), ''), documentation, assignee, candidate_users, candidate_groups, "
+      "process_id, element_id",
       limit);
   for (const auto& r : rows) {
-    TaskPrompt p{r[0].as<Key>(),
-                 r[1].as<std::string>(),
-                 r[2].as<std::string>(),
-                 r[3].as<std::string>(),
-                 r[4].as<std::string>(),
-                 r[5].as<std::string>(),
-                 {}};
+    TaskPrompt p{r[0].as<Key>(),         r[1].as<std::string>(),  r[2].as<std::string>(),
+                 r[3].as<std::string>(), r[4].as<std::string>(),  r[5].as<std::string>(),
+                 r[9].as<std::string>(), r[10].as<std::string>(), {}};
     const std::string assignee = r[6].as<std::string>();
     // The assignee alone when there is one; else the candidate users and the members of the
     // candidate groups.
