@@ -99,6 +99,17 @@ class Engine {
   virtual Result<nlohmann::json> db_status() = 0;
   // {"applied": [...names]}
   virtual Result<nlohmann::json> db_migrate() = 0;
+  // A consistent dump of the whole database into `file` (pg_dump, custom format; the embedded
+  // database too) with the counts of the snapshot it holds: {"file", "bytes", "database",
+  // "schema", "definitions", "instances", "completedInstances", "history", "users"}.
+  // Errors: InvalidArgument (the file cannot be written, pg_dump failed), StoreUnavailable.
+  virtual Result<nlohmann::json> db_backup(const std::string& file) = 0;
+  // Replaces the database's contents by a dump of db_backup, then applies the migrations the
+  // dump is older than: {"file", "database", "schema", ..., "applied": [...names]}. Refused
+  // (Conflict, nothing changed) when the database holds definitions, instances or users,
+  // unless `force`. Errors: InvalidArgument (not a dump, pg_restore failed: the database is as
+  // it was), StoreUnavailable. Stop every `elva serve` on the database first.
+  virtual Result<nlohmann::json> db_restore(const std::string& file, bool force) = 0;
 
   // {"processes": [{"process", "version", "unchanged", "file"}], "warnings": [...]}
   virtual Result<nlohmann::json> deploy(const std::vector<std::string>& paths) = 0;
@@ -200,6 +211,14 @@ class Engine {
 
   // Runs the job executor and timers until options.stop is set (or forever).
   virtual Result<void> serve(const ServeOptions& options) = 0;
+  // What the deployed processes need that this engine's connectors (EngineOptions::connectors)
+  // lack: the connectors and operations their elva:connector tasks name, in the latest version
+  // of each process and in every version with active instances. Names only, sorted:
+  // [{"jobType": "hr.createUser", "connector": "hr", "connectorMissing": true,
+  //   "processes": ["personnel-hire"]}]; empty when nothing is missing. Such jobs are taken by
+  // serve() and end as incidents after their retries, with that reason. For start-up messages
+  // and readiness checks; one read of the definitions (parsed once per engine).
+  virtual Result<nlohmann::json> missing_configuration() = 0;
 
   // --- For the REST API and the task list (engine/api/people_api.cpp). Errors add
   // Unauthenticated (401), PermissionDenied (403), Conflict (409: someone else was first),
