@@ -731,6 +731,30 @@ class DurableEngine final : public Engine {
     return people_->create_token(user, name, ttl_ms);
   }
   Result<void> logout(const std::string& token) override { return people_->logout(token); }
+  Result<json> tokens(const std::string& user) override {
+    auto rows = store_->tokens(user, iso8601::now_millis());
+    if (!rows) return fail(rows.error());
+    json out = json::array();
+    for (const auto& t : *rows) {
+      out.push_back({{"id", t.id},
+                     {"user", t.user_id},
+                     {"kind", t.kind},
+                     {"name", t.name},
+                     {"createdAt", t.created_at},
+                     {"expiresAt", t.expires_at.empty() ? json() : json(t.expires_at)},
+                     {"expired", t.expired}});
+    }
+    return out;
+  }
+  Result<void> revoke_token(const std::string& id) override {
+    auto gone = store_->revoke_token(id);
+    if (!gone) return fail(gone.error());
+    if (!*gone)
+      return fail(Errc::NotFound,
+                  "there is no token with that id (an id is the 16 characters `elva users tokens` "
+                  "or GET /api/tokens shows, not the token itself)");
+    return {};
+  }
   Result<json> tasks(const Principal& who, const json& query) override {
     return people_->tasks(who, query);
   }

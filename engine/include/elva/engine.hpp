@@ -254,6 +254,12 @@ class Engine {
   virtual Result<nlohmann::json> create_token(const std::string& user, const std::string& name,
                                               std::int64_t ttl_ms) = 0;
   virtual Result<void> logout(const std::string& bearer_token) = 0;
+  // API tokens and sessions of `user` ("" = everyone's), newest first, never the token itself:
+  // [{"id", "user", "kind": "api"|"session", "name", "createdAt", "expiresAt" (null: until
+  // revoked), "expired"}]. An `id` names the token for revoke_token.
+  virtual Result<nlohmann::json> tokens(const std::string& user) = 0;
+  // Ends the token (or session) at once: its next request is 401. NotFound when there is none.
+  virtual Result<void> revoke_token(const std::string& id) = 0;
 
   // Tasks as `who` may see them. Query: assignee, candidateGroup, processId, instance, state,
   // overdue, dueBefore, sort (due|created|priority|name), limit, offset.
