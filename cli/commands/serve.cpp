@@ -181,8 +181,11 @@ void add_serve(CLI::App& app, int& exit_code) {
                       << "/tasklist/ , REST API at /api (OpenAPI: /api/openapi.json)\n";
           }
           // No silent waiting: name what the deployed processes use and elva.toml lacks.
-          if (auto missing = e.missing_configuration(); missing && !missing->empty()) {
-            std::cerr << "elva serve: deployed processes use connectors that are not configured"
+          const auto report_missing = [&](Engine& engine, const std::string& tenant) {
+            auto missing = engine.missing_configuration();
+            if (!missing || missing->empty()) return;
+            std::cerr << "elva serve: " << (tenant.empty() ? "" : "tenant " + tenant + ": ")
+                      << "deployed processes use connectors that are not configured"
                       << (config->file.empty() ? " (no --config given, no $ELVA_CONFIG)"
                                                : " in " + config->file)
                       << "; their jobs become incidents after their retries:\n";
@@ -196,7 +199,9 @@ void add_serve(CLI::App& app, int& exit_code) {
                                 : " (the connector has no such operation)")
                         << ", used by " << processes << "\n";
             }
-          }
+          };
+          report_missing(e, "");
+          for (auto& [name, te] : tenant_engines) report_missing(*te, name);
           auto status = e.db_status();
           if (status)
             std::cerr << "elva serve: running on " << (*status)["database"].get<std::string>()
