@@ -27,10 +27,10 @@ check() {  # check DESCRIPTION COMMAND...: a condition that must hold
   fi
 }
 
-expect 0 "scripts/package packs the built binary" -- "$src/scripts/package" --build-dir "$build" --out "$tmp/out"
+expect 0 "scripts/package packs the built binary" -- "$src/scripts/package" --build-dir "$build" --out "$tmp/debs"
 contains out "stripped" "reports the binary's size before and after stripping"
 cat "$tmp/out"
-deb=$(ls "$tmp"/out/elva_*_amd64.deb 2>/dev/null | head -n 1)
+deb=$(ls "$tmp"/debs/elva_*_amd64.deb 2>/dev/null | head -n 1)
 check "elva_VERSION_amd64.deb was written" test -f "$deb"
 version=$("$build/cli/elva" --version | awk '{print $2}')
 check "the file is named after the version ($version)" test "$(basename "$deb")" = "elva_${version}_amd64.deb"
