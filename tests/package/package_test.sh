@@ -120,7 +120,7 @@ done
 check "elva serve from the package starts (embedded database under a scratch home)" test -n "$port"
 [ -n "$port" ] || sed 's/^/  | /' "$tmp/serve.err" | tail -20
 if [ -n "$port" ]; then
-  health=$(curl -sf "http://127.0.0.1:$port/api/health")
+  health=$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "http://127.0.0.1:$port/api/health" 2>&1)
   check "it answers /api/health with status up (got: $health)" grep -q '"status": *"up"' <<<"$health"
   kill -TERM "$serve_pid"
   wait "$serve_pid"
