@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "commands/commands.hpp"
+#include "version.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -11,7 +12,7 @@ int main(int argc, char** argv) {
       "Run 'elva VERB --help' for a verb's options."};
   app.name("elva");
   app.require_subcommand(1);
-  app.set_version_flag("--version", std::string("elva 0.1.0"));
+  app.set_version_flag("--version", elva::cli::version_text());
   int exit_code = elva::cli::kExitOk;
   elva::cli::add_validate(app, exit_code);
   elva::cli::add_inspect(app, exit_code);

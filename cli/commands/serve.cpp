@@ -180,6 +180,28 @@ void add_serve(CLI::App& app, int& exit_code) {
                       << ":" << web->port()
                       << "/tasklist/ , REST API at /api (OpenAPI: /api/openapi.json)\n";
           }
+          // No silent waiting: name what the deployed processes use and elva.toml lacks.
+          const auto report_missing = [&](Engine& engine, const std::string& tenant) {
+            auto missing = engine.missing_configuration();
+            if (!missing || missing->empty()) return;
+            std::cerr << "elva serve: " << (tenant.empty() ? "" : "tenant " + tenant + ": ")
+                      << "deployed processes use connectors that are not configured"
+                      << (config->file.empty() ? " (no --config given, no $ELVA_CONFIG)"
+                                               : " in " + config->file)
+                      << "; their jobs become incidents after their retries:\n";
+            for (const auto& m : *missing) {
+              std::string processes;
+              for (const auto& p : m["processes"])
+                processes += (processes.empty() ? "" : ", ") + p.get<std::string>();
+              std::cerr << "elva serve:   " << m["jobType"].get<std::string>()
+                        << (m["connectorMissing"].get<bool>()
+                                ? " (no [connectors." + m["connector"].get<std::string>() + "])"
+                                : " (the connector has no such operation)")
+                        << ", used by " << processes << "\n";
+            }
+          };
+          report_missing(e, "");
+          for (auto& [name, te] : tenant_engines) report_missing(*te, name);
           auto status = e.db_status();
           if (status)
             std::cerr << "elva serve: running on " << (*status)["database"].get<std::string>()

@@ -11,7 +11,9 @@ namespace elva::cli {
 
 void add_users(CLI::App& app, int& exit_code) {
   auto* users = app.add_subcommand(
-      "users", "Users of the task list and the REST API: import them, list them, make API tokens.");
+      "users",
+      "Users of the task list and the REST API: import them, list them, make, list and revoke "
+      "API tokens.");
   users->require_subcommand(1);
 
   struct ImportArgs : AdminArgs {
@@ -146,6 +148,52 @@ token->callback([ta, &exit_code] {
         std::cerr << "This token acts as " << r["user"].get<std::string>()
                   << "; keep it secret, it is not shown again.\n";
       });
+});
+
+struct ListTokenArgs : AdminArgs {
+  std::string user;
+};
+auto lt = std::make_shared<ListTokenArgs>();
+auto* tokens = users->add_subcommand(
+    "tokens",
+    "List API tokens and sessions (of USER, else everyone's): id, user, kind, name, expiry.\n"
+    "The tokens themselves are never shown; `elva users revoke ID` ends one.");
+tokens->add_option("user", lt->user, "Only this user's");
+add_admin_options(tokens, *lt);
+tokens->callback([lt, &exit_code] {
+  exit_code = run_admin(
+      "users tokens", *lt, true, [&](Engine& e) { return e.tokens(lt->user); },
+      [](const nlohmann::json& r) {
+        if (r.empty()) std::cout << "No tokens.\n";
+        for (const auto& t : r) {
+          std::cout << t["id"].get<std::string>() << "  " << t["user"].get<std::string>() << "  "
+                    << t["kind"].get<std::string>() << "  " << t["name"].get<std::string>()
+                    << "  created " << t["createdAt"].get<std::string>() << "  "
+                    << (t["expiresAt"].is_null()
+                            ? std::string("until revoked")
+                            : (t["expired"].get<bool>() ? "expired " : "expires ") +
+                                  t["expiresAt"].get<std::string>())
+                    << "\n";
+        }
+      });
+});
+
+struct RevokeArgs : AdminArgs {
+  std::string id;
+};
+auto rv = std::make_shared<RevokeArgs>();
+auto* revoke = users->add_subcommand(
+    "revoke", "End an API token or a session at once (its next request is refused).");
+revoke->add_option("id", rv->id, "The token's id, as `elva users tokens` shows it")->required();
+add_admin_options(revoke, *rv);
+revoke->callback([rv, &exit_code] {
+  exit_code = run_admin(
+      "users revoke", *rv, true,
+      [&](Engine& e) -> Result<nlohmann::json> {
+        if (auto r = e.revoke_token(rv->id); !r) return fail(r.error());
+        return nlohmann::json{{"revoked", rv->id}};
+      },
+      [&](const nlohmann::json&) { std::cout << "Token " << rv->id << " revoked.\n"; });
 });
 }
 

@@ -5,6 +5,7 @@
 
 #include <cctype>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -14,12 +15,14 @@
 #include "api/people_api.hpp"
 #include "common/calendar.hpp"
 #include "common/iso8601.hpp"
+#include "exec/connector_needs.hpp"
 #include "exec/processor.hpp"
 #include "forms/translations.hpp"
 #include "runtime/state_json.hpp"
 #include "sched/command_queue.hpp"
 #include "sched/prompter.hpp"
 #include "sched/scheduler.hpp"
+#include "store/pg/backup.hpp"
 #include "store/pg/cluster.hpp"
 #include "store/pg/pg_errors.hpp"
 
@@ -156,6 +159,61 @@ class DurableEngine final : public Engine {
     auto m = store_->migrate();
     if (!m) return fail(m.error());
     return json{{"applied", *m}};
+  }
+
+  Result<json> db_backup(const std::string& file) override {
+    auto c = store::dump_database(url_, file);
+    if (!c) return fail(c.error());
+    std::error_code ec;
+    const auto bytes = std::filesystem::file_size(file, ec);
+    json out = contents_json(*c);
+    out["file"] = file;
+    out["bytes"] = ec ? 0 : bytes;
+    return out;
+  }
+
+  Result<json> db_restore(const std::string& file, bool force) override {
+    auto before = store::database_contents(url_);
+    if (!before) return fail(before.error());
+    if (!before->empty() && !force) {
+      return fail(Errc::Conflict,
+                  "the database " + store::redact(url_) + " is not empty (" +
+                      std::to_string(before->definitions) + " process versions, " +
+                      std::to_string(before->instances) + " instances, " +
+                      std::to_string(before->users) +
+                      " users): restore into an empty one (a new ELVA_HOME or a new database), "
+                      "or give --force to replace everything in it");
+    }
+    if (auto r = store::restore_database(url_, file); !r) return fail(r.error());
+    // A fresh connection: the one this engine holds saw the schema that was replaced.
+    auto fresh = store::PgStore::connect(url_);
+    if (!fresh) return fail(fresh.error());
+    auto status = (*fresh)->schema_status();
+    if (!status) return fail(status.error());
+    if (status->current > status->latest)
+      return fail(Errc::InvalidArgument,
+                  "restored, but the backup has schema version " + std::to_string(status->current) +
+                      ", newer than this Elva knows (" + std::to_string(status->latest) +
+                      "): upgrade Elva before using it");
+    auto applied = (*fresh)->migrate();
+    if (!applied) return fail(applied.error());
+    auto after = store::database_contents(url_);
+    if (!after) return fail(after.error());
+    json out = contents_json(*after);
+    out["file"] = file;
+    out["applied"] = *applied;
+    return out;
+  }
+
+  json contents_json(const store::DatabaseContents& c) const {
+    return json{{"database", store::redact(url_)},
+                {"embedded", embedded_},
+                {"schema", c.schema_version},
+                {"definitions", c.definitions},
+                {"instances", c.instances},
+                {"completedInstances", c.completed_instances},
+                {"history", c.history},
+                {"users", c.users}};
   }
 
   Result<json> deploy(const std::vector<std::string>& paths) override {
@@ -676,6 +734,30 @@ class DurableEngine final : public Engine {
     return people_->create_token(user, name, ttl_ms);
   }
   Result<void> logout(const std::string& token) override { return people_->logout(token); }
+  Result<json> tokens(const std::string& user) override {
+    auto rows = store_->tokens(user, iso8601::now_millis());
+    if (!rows) return fail(rows.error());
+    json out = json::array();
+    for (const auto& t : *rows) {
+      out.push_back({{"id", t.id},
+                     {"user", t.user_id},
+                     {"kind", t.kind},
+                     {"name", t.name},
+                     {"createdAt", t.created_at},
+                     {"expiresAt", t.expires_at.empty() ? json() : json(t.expires_at)},
+                     {"expired", t.expired}});
+    }
+    return out;
+  }
+  Result<void> revoke_token(const std::string& id) override {
+    auto gone = store_->revoke_token(id);
+    if (!gone) return fail(gone.error());
+    if (!*gone)
+      return fail(Errc::NotFound,
+                  "there is no token with that id (an id is the 16 characters `elva users tokens` "
+                  "or GET /api/tokens shows, not the token itself)");
+    return {};
+  }
   Result<json> tasks(const Principal& who, const json& query) override {
     return people_->tasks(who, query);
   }
@@ -738,6 +820,21 @@ class DurableEngine final : public Engine {
     return people_->withdraw(who, instance);
   }
   const std::string& database_url() const override { return url_; }
+
+  Result<json> missing_configuration() override {
+    auto missing = exec::missing_connectors(*store_, *processor_,
+                                            connectors_ ? *connectors_ : *sched::builtin_registry(),
+                                            exec::Versions::InUse);
+    if (!missing) return fail(missing.error());
+    json out = json::array();
+    for (const auto& m : *missing) {
+      out.push_back({{"jobType", m.job_type},
+                     {"connector", m.connector},
+                     {"connectorMissing", m.connector_missing},
+                     {"processes", m.processes}});
+    }
+    return out;
+  }
 
   Result<void> serve(const ServeOptions& options) override {
     sched::SchedulerOptions s;

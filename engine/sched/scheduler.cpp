@@ -14,6 +14,7 @@
 #include <memory>
 #include <thread>
 
+#include "exec/connector_needs.hpp"
 #include "exec/processor.hpp"
 
 namespace elva::sched {
@@ -37,6 +38,7 @@ class Loop {
     for (const auto& [name, c] : connectors_.all()) {
       for (const auto& op : c->operations()) types_.push_back(name + "." + op.name);
     }
+    configured_types_ = types_.size();
   }
 
   Result<void> run() {
@@ -98,7 +100,29 @@ class Loop {
     processor_->set_limits(options_.limits);
     processor_->set_calendar(options_.calendar);
     listen();
+    next_needs_check_ = {};
     return true;
+  }
+
+  // Jobs of connector tasks (elva:connector) whose connector or operation is not configured
+  // here are taken too, and fail with that reason: retries, then an incident, never a job that
+  // waits for ever without a word. Looked at again every 30 s (new deployments).
+  void check_connector_needs() {
+    const auto now = std::chrono::steady_clock::now();
+    if (now < next_needs_check_) return;
+    next_needs_check_ = now + 30s;
+    auto missing = exec::missing_connectors(*store_, *processor_, connectors_, exec::Versions::All);
+    if (!missing) return;  // tried again in 30 s; the store's trouble shows elsewhere
+    types_.resize(configured_types_);
+    std::map<std::string, bool> now_missing;
+    for (const auto& m : *missing) {
+      types_.push_back(m.job_type);
+      now_missing[m.job_type] = m.connector_missing;
+      if (!missing_.count(m.job_type))
+        log("jobs of " + m.job_type + " become incidents after their retries: " +
+            exec::missing_connector_reason(m.job_type, m.connector_missing));
+    }
+    missing_ = std::move(now_missing);
   }
 
   // Work created elsewhere (the CLI, another node) wakes us through LISTEN/NOTIFY, so it does
@@ -192,6 +216,7 @@ class Loop {
       }
       more |= static_cast<int>(timers.size()) == options_.batch;
     }
+    check_connector_needs();
     // Jobs, as many as there are free worker slots.
     const int free = max_in_flight() - in_flight_;
     if (free > 0 && !types_.empty()) {
@@ -269,6 +294,8 @@ class Loop {
                                      std::to_string(options_.lease_ms / 1000) +
                                      " s); it is tried again"));
     });
+    if (auto m = missing_.find(job_ptr->type); m != missing_.end())
+      return done(connector::Outcome::retry(exec::missing_connector_reason(m->first, m->second)));
     asio::post(pool_, [target, inv = std::move(inv), done]() mutable {
       if (!target) return done(connector::Outcome::fail("no connector serves this job type"));
       try {
@@ -349,7 +376,10 @@ class Loop {
   std::string url_;
   const connector::Registry& connectors_;
   std::map<exec::Key, Call> calls_;
-  std::vector<std::string> types_;
+  std::vector<std::string> types_;  // configured first, then those of missing_
+  std::size_t configured_types_ = 0;
+  std::map<std::string, bool> missing_;  // job type -> its connector is missing (else the op)
+  std::chrono::steady_clock::time_point next_needs_check_{};
   SchedulerOptions options_;
   asio::io_context io_;
   asio::thread_pool pool_;

@@ -171,6 +171,14 @@ struct TokenRow {
   std::optional<UserRow> user;  // the token's user (read with it); none when it was removed
 };
 
+// A token as administrators see it (never the token or its whole hash).
+struct TokenInfo {
+  std::string id;  // the first 16 hex digits of the token's SHA-256: names it, reveals nothing
+  std::string user_id, kind, name, created_at;
+  std::string expires_at;  // "" until revoked
+  bool expired = false;
+};
+
 struct FormRow {
   std::string form_id, file;
   int version = 0;

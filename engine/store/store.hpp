@@ -173,6 +173,11 @@ class IdentityStore {
                                     std::int64_t expires_ms) = 0;
   virtual Result<std::optional<TokenRow>> token(const std::string& hash, std::int64_t now_ms) = 0;
   virtual Result<void> delete_token(const std::string& hash) = 0;
+  // The tokens of `user_id` ("" = everyone's), sessions included, newest first.
+  virtual Result<std::vector<TokenInfo>> tokens(const std::string& user_id,
+                                                std::int64_t now_ms) = 0;
+  // Deletes the token whose TokenInfo::id is `id`; false when there is none.
+  virtual Result<bool> revoke_token(const std::string& id) = 0;
 };
 
 // E-service intake (the PostgreSQL store only).

@@ -101,6 +101,17 @@ class Engine {
   virtual Result<nlohmann::json> db_status() = 0;
   // {"applied": [...names]}
   virtual Result<nlohmann::json> db_migrate() = 0;
+  // A consistent dump of the whole database into `file` (pg_dump, custom format; the embedded
+  // database too) with the counts of the snapshot it holds: {"file", "bytes", "database",
+  // "schema", "definitions", "instances", "completedInstances", "history", "users"}.
+  // Errors: InvalidArgument (the file cannot be written, pg_dump failed), StoreUnavailable.
+  virtual Result<nlohmann::json> db_backup(const std::string& file) = 0;
+  // Replaces the database's contents by a dump of db_backup, then applies the migrations the
+  // dump is older than: {"file", "database", "schema", ..., "applied": [...names]}. Refused
+  // (Conflict, nothing changed) when the database holds definitions, instances or users,
+  // unless `force`. Errors: InvalidArgument (not a dump, pg_restore failed: the database is as
+  // it was), StoreUnavailable. Stop every `elva serve` on the database first.
+  virtual Result<nlohmann::json> db_restore(const std::string& file, bool force) = 0;
 
   // {"processes": [{"process", "version", "unchanged", "file"}], "warnings": [...]}
   virtual Result<nlohmann::json> deploy(const std::vector<std::string>& paths) = 0;
@@ -202,6 +213,14 @@ class Engine {
 
   // Runs the job executor and timers until options.stop is set (or forever).
   virtual Result<void> serve(const ServeOptions& options) = 0;
+  // What the deployed processes need that this engine's connectors (EngineOptions::connectors)
+  // lack: the connectors and operations their elva:connector tasks name, in the latest version
+  // of each process and in every version with active instances. Names only, sorted:
+  // [{"jobType": "hr.createUser", "connector": "hr", "connectorMissing": true,
+  //   "processes": ["personnel-hire"]}]; empty when nothing is missing. Such jobs are taken by
+  // serve() and end as incidents after their retries, with that reason. For start-up messages
+  // and readiness checks; one read of the definitions (parsed once per engine).
+  virtual Result<nlohmann::json> missing_configuration() = 0;
 
   // --- For the REST API and the task list (engine/api/people_api.cpp). Errors add
   // Unauthenticated (401), PermissionDenied (403), Conflict (409: someone else was first),
@@ -237,6 +256,12 @@ class Engine {
   virtual Result<nlohmann::json> create_token(const std::string& user, const std::string& name,
                                               std::int64_t ttl_ms) = 0;
   virtual Result<void> logout(const std::string& bearer_token) = 0;
+  // API tokens and sessions of `user` ("" = everyone's), newest first, never the token itself:
+  // [{"id", "user", "kind": "api"|"session", "name", "createdAt", "expiresAt" (null: until
+  // revoked), "expired"}]. An `id` names the token for revoke_token.
+  virtual Result<nlohmann::json> tokens(const std::string& user) = 0;
+  // Ends the token (or session) at once: its next request is 401. NotFound when there is none.
+  virtual Result<void> revoke_token(const std::string& id) = 0;
 
   // Tasks as `who` may see them. Query: assignee, candidateGroup, processId, instance, state,
   // overdue, dueBefore, sort (due|created|priority|name), limit, offset.

@@ -59,6 +59,20 @@ void add_admin_routes(Routes& routes) {
     if (!r) return fail(r.error());
     return ok(*r, 201);
   });
+  // Tokens and sessions, never the token itself: an id (16 hex digits of its hash) names one.
+  routes.add("GET", "/api/tokens", "admin", [](Call& c) -> Result<Response> {
+    std::string user;
+    if (auto v = c.req.query.find("user"); v != c.req.query.end()) user = v->second;
+    if (user.find_first_of(std::string("\0", 1) + "\r\n") != std::string::npos || user.size() > 256)
+      return fail(field_error("user", "is not a user name"));
+    auto r = c.engine.tokens(user);
+    if (!r) return fail(r.error());
+    return ok(json{{"items", *r}});
+  });
+  routes.add("DELETE", "/api/tokens/{id}", "admin", [](Call& c) -> Result<Response> {
+    if (auto r = c.engine.revoke_token(c.params.at("id")); !r) return fail(r.error());
+    return no_content();
+  });
 }
 
 }  // namespace elva::server

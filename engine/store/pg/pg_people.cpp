@@ -155,6 +155,12 @@ std::optional<TaskRow> assign_task(pqxx::transaction_base& t, Key key, const std
 
 void upsert_users(pqxx::transaction_base& t, const std::vector<UserRow>& users) {
   for (const auto& u : users) {
+    // A new password or a disable ends the user's sessions at once (also on other nodes: a
+    // session is only its row). API tokens stay: a disabled user's are refused while disabled.
+    t.exec_params(
+        "DELETE FROM tokens WHERE kind = 'session' AND user_id = $1 AND EXISTS (SELECT 1 FROM "
+        "users WHERE id = $1 AND (($2 <> '' AND password_hash <> $2) OR ($3 AND NOT disabled)))",
+        u.id, u.password_hash, u.disabled);
     t.exec_params(
         "INSERT INTO users (id, name, email, password_hash, roles, groups, locale, source, "
         "disabled) "
@@ -244,6 +250,29 @@ std::optional<TokenRow> token(pqxx::transaction_base& t, const std::string& hash
 
 void delete_token(pqxx::transaction_base& t, const std::string& hash) {
   t.exec_params("DELETE FROM tokens WHERE hash = $1", hash);
+}
+
+std::vector<TokenInfo> tokens(pqxx::transaction_base& t, const std::string& user_id,
+                              std::int64_t now_ms) {
+  std::vector<TokenInfo> out;
+  for (const auto& r : t.exec_params(
+           "SELECT left(hash, 16), user_id, kind, name, elva_iso(created_at), "
+           "coalesce(elva_iso(expires_at), ''), (expires_at IS NOT NULL AND expires_at <= "
+           "to_timestamp($2::bigint / 1000.0)) FROM tokens WHERE $1 = '' OR user_id = $1 "
+           "ORDER BY created_at DESC, hash",
+           user_id, now_ms)) {
+    out.push_back({r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(),
+                   r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<std::string>(),
+                   r[6].as<bool>()});
+  }
+  return out;
+}
+
+bool revoke_token(pqxx::transaction_base& t, const std::string& id) {
+  // Sixteen hex digits name one token (64 bits of a SHA-256); anything else names none.
+  if (id.size() != 16 || id.find_first_not_of("0123456789abcdef") != std::string::npos)
+    return false;
+  return !t.exec_params("DELETE FROM tokens WHERE left(hash, 16) = $1 RETURNING 1", id).empty();
 }
 
 std::optional<FormRow> form(pqxx::transaction_base& t, const std::string& key) {

@@ -22,6 +22,9 @@ void insert_token(pqxx::transaction_base& t, const std::string& hash, const std:
 std::optional<TokenRow> token(pqxx::transaction_base& t, const std::string& hash,
                               std::int64_t now_ms);
 void delete_token(pqxx::transaction_base& t, const std::string& hash);
+std::vector<TokenInfo> tokens(pqxx::transaction_base& t, const std::string& user_id,
+                              std::int64_t now_ms);
+bool revoke_token(pqxx::transaction_base& t, const std::string& id);
 
 std::optional<FormRow> form(pqxx::transaction_base& t, const std::string& key);
 

@@ -416,6 +416,12 @@ class Pg final : public PgStore {
     if (!r) return fail(r.error());
     return {};
   }
+  Result<std::vector<TokenInfo>> tokens(const std::string& user_id, std::int64_t now_ms) override {
+    return read([&](pqxx::transaction_base& t) { return people::tokens(t, user_id, now_ms); });
+  }
+  Result<bool> revoke_token(const std::string& id) override {
+    return write([&](pqxx::work& t) { return people::revoke_token(t, id); });
+  }
   Result<std::optional<FormRow>> form(const std::string& key) override {
     return read([&](pqxx::transaction_base& t) { return people::form(t, key); });
   }
