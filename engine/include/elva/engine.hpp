@@ -99,6 +99,9 @@ class Engine {
   virtual Result<nlohmann::json> db_status() = 0;
   // {"applied": [...names]}
   virtual Result<nlohmann::json> db_migrate() = 0;
+  // What GET /metrics shows from the store, in a few indexed counts: {"incidentsOpen",
+  // "timersDue", "jobsDue", "migrationsPending"}. StoreUnavailable while the database is away.
+  virtual Result<nlohmann::json> store_figures() = 0;
 
   // {"processes": [{"process", "version", "unchanged", "file"}], "warnings": [...]}
   virtual Result<nlohmann::json> deploy(const std::vector<std::string>& paths) = 0;
