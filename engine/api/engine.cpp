@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "api/operations.hpp"
+#include "api/stats.hpp"
 #include "api/people_api.hpp"
 #include "common/calendar.hpp"
 #include "common/iso8601.hpp"
@@ -169,6 +170,10 @@ class DurableEngine final : public Engine {
     if (!s) return fail(s.error());
     out["migrationsPending"] = s->pending.size();
     return out;
+  }
+
+  Result<json> stats(const std::string& process_id, const json& query) override {
+    return api::stats(*store_, *processor_, process_id, query);
   }
 
   Result<json> db_migrate() override {

@@ -272,6 +272,7 @@ void Api::Impl::build() {
   add_migration_routes(routes);
   add_operation_routes(routes);
   add_external_task_routes(routes);
+  add_stats_routes(routes);
 }
 
 }  // namespace elva::server

@@ -102,6 +102,13 @@ class Engine {
   // What GET /metrics shows from the store, in a few indexed counts: {"incidentsOpen",
   // "timersDue", "jobsDue", "migrationsPending"}. StoreUnavailable while the database is away.
   virtual Result<nlohmann::json> store_figures() = 0;
+  // The figures of one process (docs/operations.md#stats): started, completed, running, lead
+  // times per process and step, waiting before user tasks, overdue tasks and who holds them,
+  // throughput per week, the deadline (elva:deadline) met and the cases at risk; "units" with
+  // query {"by": "unit"}. Query: "from", "to" (ISO 8601 dates; default the last 90 days).
+  // Errors: NotFound (not deployed), InvalidArgument (field.from, field.to).
+  virtual Result<nlohmann::json> stats(const std::string& process_id,
+                                       const nlohmann::json& query) = 0;
 
   // {"processes": [{"process", "version", "unchanged", "file"}], "warnings": [...]}
   virtual Result<nlohmann::json> deploy(const std::vector<std::string>& paths) = 0;

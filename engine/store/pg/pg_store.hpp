@@ -9,12 +9,23 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "elva/result.hpp"
 #include "store/store.hpp"
 
 namespace elva::store {
+
+// What the stats are asked for (pg_stats.hpp): one process, a window [from, to) in epoch ms,
+// "now" (for what is running and overdue), optionally split by organisational unit, and the
+// process's deadline (ISO 8601 duration from the start; "" none).
+struct StatsQuery {
+  std::string process_id;
+  std::int64_t from_ms = 0, to_ms = 0, now_ms = 0;
+  bool by_unit = false;
+  std::string deadline;
+};
 
 class PgStore : public Store, public IdentityStore, public IntakeStore {
  public:
@@ -23,6 +34,8 @@ class PgStore : public Store, public IdentityStore, public IntakeStore {
 
   // A SQL count for tests and benchmarks ("SELECT count(*) FROM ..."); not for user input.
   virtual Result<std::int64_t> count(const std::string& sql) = 0;
+  // The figures of one process (docs/operations.md#stats); JSON as GET /api/stats answers it.
+  virtual Result<nlohmann::json> stats(const StatsQuery& query) = 0;
 };
 
 }  // namespace elva::store

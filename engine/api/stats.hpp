@@ -1,0 +1,22 @@
+// The stats of one process for the durable engine (Engine::stats; docs/operations.md#stats): the
+// query's dates read and checked, the process's deadline and element names taken from its latest
+// version, the figures from the store's SQL (store/pg/pg_stats.cpp).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "elva/result.hpp"
+#include "exec/processor.hpp"
+#include "store/pg/pg_store.hpp"
+
+namespace elva::api {
+
+// query: {"from", "to"} (ISO 8601 dates or date-times; a date without a zone is UTC; default:
+// the 90 days before now), "by": "unit" (or ""), "now" (epoch ms; 0: the clock, for tests).
+// Errors: NotFound (the process is not deployed), InvalidArgument (a date that is not one, from
+// not before to; field.from / field.to).
+Result<nlohmann::json> stats(store::PgStore& store, exec::Processor& processor,
+                             const std::string& process_id, const nlohmann::json& query);
+
+}  // namespace elva::api
