@@ -16,7 +16,7 @@ import { startElva, client, login, passwords, fixtures } from './harness.mjs';
 const elva = process.argv[2];
 const SECRET = 'Sven Secretsson 19121212-1212'; // a variable's value: never in the log
 const TOKEN = 'metrics-token-for-the-test-0123456789';
-let server, call, admin, mona, eva, closedPort;
+let server, base, call, admin, mona, eva, closedPort;
 
 before(async () => {
   const probe = net.createServer();
@@ -26,15 +26,17 @@ before(async () => {
   process.env.ELVA_METRICS_TOKEN = TOKEN;
   server = await startElva({ elva, name: 'metrics', deploy: [join(fixtures, 'metrics')],
     args: ['--log-format', 'json', '--address', '0.0.0.0'] });
-  call = client(server.base);
+  // It listens on every address (for the remote-caller test); the loopback one is 127.0.0.1.
+  base = server.base.replace('//localhost:', '//127.0.0.1:');
+  call = client(base);
   admin = await login(call, 'admin', passwords.admin);
   mona = await login(call, 'mona', passwords.mona);
   eva = await login(call, 'eva', passwords.eva);
 });
 after(async () => { if (server) await server.stop(); });
 
-async function scrape(base = server.base, headers = {}) {
-  const res = await fetch(`${base}/metrics`, { headers });
+async function scrape(from = base, headers = {}) {
+  const res = await fetch(`${from}/metrics`, { headers });
   const text = await res.text();
   if (res.status !== 200) return { status: res.status, text };
   assert.match(res.headers.get('content-type'), /^text\/plain; version=0\.0\.4/);
@@ -155,13 +157,13 @@ test('/api/health shows anonymous callers no paths or versions; /livez answers',
   assert.equal(h.headers.get('server'), 'Elva');
   const withAdmin = await call('GET', '/api/health', { token: admin });
   assert.ok('database' in withAdmin.json && 'schema' in withAdmin.json);
-  const live = await fetch(`${server.base}/livez`);
+  const live = await fetch(`${base}/livez`);
   assert.equal(live.status, 200);
   assert.deepEqual(await live.json(), { status: 'live' });
-  const ready = await fetch(`${server.base}/readyz`);
+  const ready = await fetch(`${base}/readyz`);
   assert.equal(ready.status, 200);
   assert.deepEqual(await ready.json(), { status: 'ready', checks: [{ name: 'database', ok: true }, { name: 'migrations', ok: true }] });
-  assert.equal((await fetch(`${server.base}/metrics`, { method: 'POST' })).status, 405);
+  assert.equal((await fetch(`${base}/metrics`, { method: 'POST' })).status, 405);
 });
 
 test('from another address /metrics needs the metrics token or an administrator', async (t) => {
@@ -170,7 +172,7 @@ test('from another address /metrics needs the metrics token or an administrator'
     t.skip('*** this machine has no non-loopback IPv4 address: the remote-caller rules were not tested ***');
     return;
   }
-  const port = new URL(server.base).port;
+  const port = new URL(base).port;
   const remote = `http://${address}:${port}`;
   const anonymous = await scrape(remote);
   assert.equal(anonymous.status, 401);

@@ -5,7 +5,7 @@
 
 #include <pqxx/pqxx>
 
-#include "store/store.hpp"
+#include "store/pg/pg_store.hpp"
 
 namespace elva::store::pg_stats {
 
