@@ -52,8 +52,8 @@ void print(const json& s) {
   print_instances(s["instances"], "  ");
   if (!s["steps"].empty()) std::cout << "Steps (lead time p50/p90):\n";
   for (const auto& st : s["steps"]) {
-    std::cout << "  " << st["element"].get<std::string>() << " (" << st.value("type", "") << "): "
-              << st["completed"] << " completed, " << p50_p90(st["leadTime"]) << "\n";
+    std::cout << "  " << st["element"].get<std::string>() << " (" << st.value("type", "")
+              << "): " << st["completed"] << " completed, " << p50_p90(st["leadTime"]) << "\n";
   }
   if (!s["userTasks"].empty()) std::cout << "Waiting before user tasks:\n";
   print_tasks(s["userTasks"], "  ");

@@ -1,6 +1,5 @@
 // Engine (elva/engine.hpp): the durable engine's public face, over store/pg and sched.
 #include "elva/engine.hpp"
-#include "elva/log.hpp"
 
 #include <unistd.h>
 
@@ -12,10 +11,11 @@
 #include <thread>
 
 #include "api/operations.hpp"
-#include "api/stats.hpp"
 #include "api/people_api.hpp"
+#include "api/stats.hpp"
 #include "common/calendar.hpp"
 #include "common/iso8601.hpp"
+#include "elva/log.hpp"
 #include "exec/processor.hpp"
 #include "runtime/state_json.hpp"
 #include "sched/command_queue.hpp"

@@ -18,8 +18,9 @@ Result<std::int64_t> date_field(const json& query, const char* name, std::int64_
   const auto d = iso8601::parse_date_time(text);
   if (!d) {
     return fail(Error{Errc::InvalidArgument,
-                      std::string("--") + name + " must be a date (2026-01-31) or a date-time "
-                                                 "(2026-01-31T08:00:00Z)",
+                      std::string("--") + name +
+                          " must be a date (2026-01-31) or a date-time "
+                          "(2026-01-31T08:00:00Z)",
                       {{std::string("field.") + name, "is not an ISO 8601 date or date-time"}}});
   }
   return d->epoch_millis;
@@ -27,19 +28,18 @@ Result<std::int64_t> date_field(const json& query, const char* name, std::int64_
 
 }  // namespace
 
-Result<json> stats(store::PgStore& store, exec::Processor& processor,
-                   const std::string& process_id, const json& query) {
-  const std::int64_t now =
-      query.value("now", std::int64_t{0}) > 0 ? query["now"].get<std::int64_t>()
-                                               : iso8601::now_millis();
+Result<json> stats(store::PgStore& store, exec::Processor& processor, const std::string& process_id,
+                   const json& query) {
+  const std::int64_t now = query.value("now", std::int64_t{0}) > 0
+                               ? query["now"].get<std::int64_t>()
+                               : iso8601::now_millis();
   auto to = date_field(query, "to", now);
   if (!to) return fail(to.error());
   auto from = date_field(query, "from", *to - 90 * kDayMs);
   if (!from) return fail(from.error());
   if (*from >= *to)
-    return fail(Error{Errc::InvalidArgument,
-                      "--from must be before --to",
-                      {{"field.from", "is not before to"}}});
+    return fail(Error{
+        Errc::InvalidArgument, "--from must be before --to", {{"field.from", "is not before to"}}});
   auto tx = store.begin();
   if (!tx) return fail(tx.error());
   auto row = (*tx)->latest_definition(process_id);
@@ -58,12 +58,9 @@ Result<json> stats(store::PgStore& store, exec::Processor& processor,
   q.deadline = p.deadline;
   auto figures = store.stats(q);
   if (!figures) return fail(figures.error());
-  json out = {{"process", process_id},
-              {"name", p.name},
-              {"version", (*row)->version},
-              {"from", iso8601::format_utc(*from)},
-              {"to", iso8601::format_utc(*to)},
-              {"now", iso8601::format_utc(now)}};
+  json out = {{"process", process_id},          {"name", p.name},
+              {"version", (*row)->version},     {"from", iso8601::format_utc(*from)},
+              {"to", iso8601::format_utc(*to)}, {"now", iso8601::format_utc(now)}};
   out.update(*figures);
   // Steps and user tasks named as the latest version names them.
   for (auto* list : {&out["steps"], &out["userTasks"]}) {

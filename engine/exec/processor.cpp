@@ -116,8 +116,10 @@ Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body,
       return {};
     });
     reruns += std::max(0, attempt - 1);
-    if (r) report(committed, reruns);
-    else ++reruns;
+    if (r)
+      report(committed, reruns);
+    else
+      ++reruns;
     if (!r && needs_more_keys(r.error()) && rerun < 8) {
       keys_per_step_ = kKeysPerStep + keys_.overdraft() * 2 + keys_per_step_;
       continue;

@@ -43,10 +43,10 @@ struct Registry {
   Cell db_outages{0};
   std::atomic<int> db_up{1};
   std::atomic<std::int64_t> pool_total{0}, pool_busy{0};
-  LabelTable processes{1, 3};             // process -> started, completed, incidents
-  LabelTable jobs{2, 1};                  // type, outcome
-  LabelTable leases{1, 1};                // type
-  LabelTable connectors{3, 1};            // connector, operation, outcome
+  LabelTable processes{1, 3};   // process -> started, completed, incidents
+  LabelTable jobs{2, 1};        // type, outcome
+  LabelTable leases{1, 1};      // type
+  LabelTable connectors{3, 1};  // connector, operation, outcome
   LabelTable connector_latency{2, histogram_cells<kLatencyBuckets.size()>()};  // connector, op
   LabelTable http{2, 1};                                                       // route, status
   LabelTable http_latency{1, histogram_cells<kLatencyBuckets.size()>()};       // route
@@ -125,7 +125,8 @@ class Out {
       line(name + "_bucket", labels(names, values, "le=\"" + le + '"'), cumulative);
     }
     line(name + "_count", labels(names, values), cells[N + 1].load(kRelaxed));
-    line(name + "_sum", labels(names, values), static_cast<double>(cells[N + 2].load(kRelaxed)) / 1e6);
+    line(name + "_sum", labels(names, values),
+         static_cast<double>(cells[N + 2].load(kRelaxed)) / 1e6);
   }
   std::string take() { return std::move(s_); }
 
@@ -220,7 +221,8 @@ std::string render(const std::optional<StoreFigures>& store) {
   r.leases.each([&](const LabelTable::Entry& e) {
     o.line("elva_job_lease_expiries_total", labels({"type"}, e.values), e.cells[0].load(kRelaxed));
   });
-  o.head("elva_connector_calls_total", "counter", "Connector calls, by connector, operation and outcome");
+  o.head("elva_connector_calls_total", "counter",
+         "Connector calls, by connector, operation and outcome");
   r.connectors.each([&](const LabelTable::Entry& e) {
     o.line("elva_connector_calls_total", labels({"connector", "operation", "outcome"}, e.values),
            e.cells[0].load(kRelaxed));

@@ -138,8 +138,8 @@ Response Api::Impl::operator_page(const Request& req, int worker, const std::str
   Engine& engine = *engines.at(static_cast<std::size_t>(worker) % engines.size());
   // Who may read it: the loopback address, the metrics token, or an administrator.
   const std::string auth = req.header("authorization");
-  const bool token = auth.rfind("Bearer ", 0) == 0 &&
-                     token_matches(auth.substr(7), options.metrics_token);
+  const bool token =
+      auth.rfind("Bearer ", 0) == 0 && token_matches(auth.substr(7), options.metrics_token);
   if (!is_loopback(req.remote_address) && !token) {
     auto checked = authenticate(req, engine, "");
     if (!checked) return LoginGuard::pending(req);

@@ -69,8 +69,7 @@ Response metrics_page(Engine& engine) {
 }
 
 bool is_loopback(const std::string& address) {
-  return address.rfind("127.", 0) == 0 || address == "::1" ||
-         address.rfind("::ffff:127.", 0) == 0;
+  return address.rfind("127.", 0) == 0 || address == "::1" || address.rfind("::ffff:127.", 0) == 0;
 }
 
 bool token_matches(const std::string& given, const std::string& expected) {

@@ -34,8 +34,8 @@ std::string instance_sql(int id, const std::string& started, const std::string& 
   std::string sql =
       "INSERT INTO instances (id, definition_id, process_id, status, version, state, variables, "
       "started_at, ended_at) SELECT " +
-      std::to_string(id) + ", id, 'permit', '" + status +
-      "', 1, '{}', '{}', '" + started + "', " + end +
+      std::to_string(id) + ", id, 'permit', '" + status + "', 1, '{}', '{}', '" + started + "', " +
+      end +
       " FROM definitions WHERE process_id = 'permit'; "
       "INSERT INTO history (instance_id, at, actor, kind, element_id) VALUES (" +
       std::to_string(id) + ", '" + started + "', 'user:" + starter + "', 'started', ''), (" +
@@ -55,19 +55,21 @@ std::string task_sql(int key, int instance, const std::string& state, const std:
   return "INSERT INTO user_tasks (key, instance_id, process_id, element_id, name, assignee, "
          "candidate_groups, state, created_at, claimed_at, ended_at, due) VALUES (" +
          std::to_string(key) + ", " + std::to_string(instance) +
-         ", 'permit', 'review', 'Review the application', '" + assignee + "', '" + groups +
-         "', '" + state + "', " + ts(created) + ", " + ts(claimed) + ", " + ts(ended) + ", " +
-         ts(due) + ");";
+         ", 'permit', 'review', 'Review the application', '" + assignee + "', '" + groups + "', '" +
+         state + "', " + ts(created) + ", " + ts(claimed) + ", " + ts(ended) + ", " + ts(due) +
+         ");";
 }
 
 std::int64_t epoch_ms(const std::string& iso, test::TestDatabase& db) {
-  return std::stoll(db.query("SELECT (extract(epoch FROM timestamptz '" + iso + "') * 1000)::bigint"));
+  return std::stoll(
+      db.query("SELECT (extract(epoch FROM timestamptz '" + iso + "') * 1000)::bigint"));
 }
 
 }  // namespace
 
-TEST_CASE("stats: counts, lead times, waiting, overdue, weeks and the deadline, as computed by hand",
-          "[pg][stats]") {
+TEST_CASE(
+    "stats: counts, lead times, waiting, overdue, weeks and the deadline, as computed by hand",
+    "[pg][stats]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = test::open_engine(db);
@@ -81,7 +83,8 @@ TEST_CASE("stats: counts, lead times, waiting, overdue, weeks and the deadline, 
       instance_sql(1, "2026-03-02 08:00Z", "2026-03-04 08:00Z", "anna") +
       instance_sql(2, "2026-03-03 08:00Z", "2026-03-09 08:00Z", "anna") +
       instance_sql(3, "2026-03-05 08:00Z", "2026-03-20 08:00Z", "anna") +
-      instance_sql(4, "2026-03-10 08:00Z", "", "bo") + instance_sql(5, "2026-03-16 08:00Z", "", "bo") +
+      instance_sql(4, "2026-03-10 08:00Z", "", "bo") +
+      instance_sql(5, "2026-03-16 08:00Z", "", "bo") +
       instance_sql(6, "2026-03-24 08:00Z", "", "bo") +
       instance_sql(7, "2026-01-05 08:00Z", "2026-01-06 08:00Z", "anna") +
       // The review tasks: waited 12 h (claimed), 6 d (completed unclaimed), 1 d, 1 d; D's is
@@ -216,7 +219,8 @@ TEST_CASE("stats refuse an unknown process and dates that are not dates", "[pg][
   REQUIRE_FALSE(backwards);
 }
 
-TEST_CASE("elva:deadline must be a positive ISO 8601 duration, reported at its line", "[pg][stats]") {
+TEST_CASE("elva:deadline must be a positive ISO 8601 duration, reported at its line",
+          "[pg][stats]") {
   test::TestDatabase db;
   if (!db.available()) return;
   auto e = test::open_engine(db);

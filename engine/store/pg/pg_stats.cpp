@@ -48,20 +48,20 @@ json instance_figures(pqxx::transaction_base& t, const StatsQuery& q, bool by_un
   const std::string in_window = "started_at >= " + F + " AND started_at < " + T;
   const std::string done = "status = 'completed' AND ended_at >= " + F + " AND ended_at < " + T;
   const std::string lead = "extract(epoch FROM ended_at - started_at)";
-  const auto rows = run(
-      t,
-      "WITH i AS (SELECT i.status, i.started_at, i.ended_at, " +
-          (by_unit ? kInstanceUnit : std::string("''")) +
-          " AS unit FROM instances i WHERE i.process_id = $1 AND (i.status = 'active' OR "
-          "(i.started_at >= " +
-          F + " AND i.started_at < " + T + ") OR (i.ended_at >= " + F + " AND i.ended_at < " + T +
-          "))) SELECT unit, count(*) FILTER (WHERE " + in_window +
-          "), count(*) FILTER (WHERE " + done +
-          "), count(*) FILTER (WHERE status = 'active'), percentile_cont(0.5) WITHIN GROUP "
-          "(ORDER BY " +
-          lead + ") FILTER (WHERE " + done + "), percentile_cont(0.9) WITHIN GROUP (ORDER BY " +
-          lead + ") FILTER (WHERE " + done + ") FROM i GROUP BY unit ORDER BY unit",
-      q);
+  const auto rows =
+      run(t,
+          "WITH i AS (SELECT i.status, i.started_at, i.ended_at, " +
+              (by_unit ? kInstanceUnit : std::string("''")) +
+              " AS unit FROM instances i WHERE i.process_id = $1 AND (i.status = 'active' OR "
+              "(i.started_at >= " +
+              F + " AND i.started_at < " + T + ") OR (i.ended_at >= " + F + " AND i.ended_at < " +
+              T + "))) SELECT unit, count(*) FILTER (WHERE " + in_window +
+              "), count(*) FILTER (WHERE " + done +
+              "), count(*) FILTER (WHERE status = 'active'), percentile_cont(0.5) WITHIN GROUP "
+              "(ORDER BY " +
+              lead + ") FILTER (WHERE " + done + "), percentile_cont(0.9) WITHIN GROUP (ORDER BY " +
+              lead + ") FILTER (WHERE " + done + ") FROM i GROUP BY unit ORDER BY unit",
+          q);
   json out = json::array();
   for (const auto& r : rows) {
     out.push_back({{"unit", r[0].as<std::string>()},
@@ -107,17 +107,16 @@ json user_task_figures(pqxx::transaction_base& t, const StatsQuery& q, bool by_u
   const std::string created = "created_at >= " + F + " AND created_at < " + T;
   const std::string taken = created + " AND (claimed_at IS NOT NULL OR state = 'completed')";
   const std::string wait = "extract(epoch FROM coalesce(claimed_at, ended_at) - created_at)";
-  const auto rows = run(t,
-                        "SELECT " + (by_unit ? kTaskUnit : std::string("''")) +
-                            " AS unit, element_id, max(name), count(*) FILTER (WHERE " + created +
-                            "), count(*) FILTER (WHERE state = 'open' AND claimed_at IS NULL), "
-                            "percentile_cont(0.5) WITHIN GROUP (ORDER BY " +
-                            wait + ") FILTER (WHERE " + taken +
-                            "), percentile_cont(0.9) WITHIN GROUP (ORDER BY " + wait +
-                            ") FILTER (WHERE " + taken +
-                            ") FROM user_tasks t WHERE process_id = $1 AND ((" + created +
-                            ") OR state = 'open') GROUP BY 1, 2 ORDER BY 1, 2",
-                        q);
+  const auto rows = run(
+      t,
+      "SELECT " + (by_unit ? kTaskUnit : std::string("''")) +
+          " AS unit, element_id, max(name), count(*) FILTER (WHERE " + created +
+          "), count(*) FILTER (WHERE state = 'open' AND claimed_at IS NULL), "
+          "percentile_cont(0.5) WITHIN GROUP (ORDER BY " +
+          wait + ") FILTER (WHERE " + taken + "), percentile_cont(0.9) WITHIN GROUP (ORDER BY " +
+          wait + ") FILTER (WHERE " + taken + ") FROM user_tasks t WHERE process_id = $1 AND ((" +
+          created + ") OR state = 'open') GROUP BY 1, 2 ORDER BY 1, 2",
+      q);
   json out = json::array();
   for (const auto& r : rows) {
     json item = {{"element", r[1].as<std::string>()},
@@ -134,7 +133,8 @@ json user_task_figures(pqxx::transaction_base& t, const StatsQuery& q, bool by_u
 // Open tasks past their due date: who holds them (the assignee, else the groups offered), and
 // the 100 most overdue.
 json overdue(pqxx::transaction_base& t, const StatsQuery& q, bool by_unit) {
-  const std::string where = " FROM user_tasks t WHERE process_id = $1 AND state = 'open' AND due < " + N;
+  const std::string where =
+      " FROM user_tasks t WHERE process_id = $1 AND state = 'open' AND due < " + N;
   json out = {{"total", 0}, {"byHolder", json::array()}, {"tasks", json::array()}};
   std::int64_t total = 0;
   for (const auto& r : run(t,
@@ -202,11 +202,11 @@ json deadline(pqxx::transaction_base& t, const StatsQuery& q) {
   const auto completed = met[0][0].as<std::int64_t>(), in_time = met[0][1].as<std::int64_t>();
   const std::string due = "started_at + $5::interval";
   const std::string risky = "status = 'active' AND " + N + " > started_at + $5::interval * 0.8";
-  const auto counts = run(t,
-                          "SELECT count(*) FILTER (WHERE " + N + " > " + due +
-                              "), count(*) FILTER (WHERE " + N + " <= " + due +
-                              ") FROM instances WHERE process_id = $1 AND " + risky,
-                          q);
+  const auto counts =
+      run(t,
+          "SELECT count(*) FILTER (WHERE " + N + " > " + due + "), count(*) FILTER (WHERE " + N +
+              " <= " + due + ") FROM instances WHERE process_id = $1 AND " + risky,
+          q);
   json out = {{"duration", q.deadline},
               {"completed", completed},
               {"met", in_time},

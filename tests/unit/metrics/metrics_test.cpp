@@ -1,5 +1,7 @@
 // The metrics registry: label values capped at 500 then "other", counts exact under threads,
 // and the Prometheus text it renders (escaping, cumulative buckets).
+#include "metrics/metrics.hpp"
+
 #include <catch2/catch.hpp>
 #include <regex>
 #include <string>
@@ -7,7 +9,6 @@
 #include <vector>
 
 #include "metrics/label_table.hpp"
-#include "metrics/metrics.hpp"
 
 namespace m = elva::metrics;
 
@@ -62,17 +63,16 @@ TEST_CASE("a label table counts exactly when threads race on new and old values"
   CHECK(total == 80000);
 }
 
-TEST_CASE("the scrape escapes label values and renders cumulative histogram buckets",
-          "[metrics]") {
+TEST_CASE("the scrape escapes label values and renders cumulative histogram buckets", "[metrics]") {
   const std::string name = "quote\"and\\back\nslash";
   m::instance_event(name, m::InstanceEvent::Started);
   m::connector_call("unit-test", "op", "completed", 0.003);
   m::connector_call("unit-test", "op", "completed", 0.2);
   m::connector_call("unit-test", "op", "retry", 100);
   const std::string text = m::render(std::nullopt);
-  CHECK(value_of(text,
-                 "elva_process_instances_started_total{process=\"quote\\\"and\\\\back\\nslash\"}") ==
-        1);
+  CHECK(value_of(
+            text,
+            "elva_process_instances_started_total{process=\"quote\\\"and\\\\back\\nslash\"}") == 1);
   const std::string h = "elva_connector_call_duration_seconds";
   const std::string l = "connector=\"unit-test\",operation=\"op\"";
   CHECK(value_of(text, h + "_bucket{" + l + ",le=\"0.005\"}") == 1);
