@@ -2,6 +2,7 @@
 // same as GET /api/stats/{process} (docs/operations.md#stats). Exit 0 shown, 1 not deployed or a
 // bad date, 2 usage, 3 database.
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -121,6 +122,49 @@ void add_stats(CLI::App& app, int& exit_code) {
           return e.stats(a->process, query);
         },
         print);
+  });
+}
+
+void add_history(CLI::App& app, int& exit_code) {
+  struct ExportArgs : AdminArgs {
+    std::string process, from, to, out, as = "xes";
+  };
+  auto a = std::make_shared<ExportArgs>();
+  auto* history = app.add_subcommand("history", "History for process mining tools.");
+  history->require_subcommand(1);
+  auto* cmd = history->add_subcommand(
+      "export",
+      "The instances of a process started in a window, with every element transition, as an\n"
+      "IEEE 1849 XES event log (PM4Py, ProM, Celonis read it). No variables, no business keys.\n"
+      "Exit codes: 0 written, 1 not deployed or a bad date, 2 usage, 3 database.");
+  cmd->add_option("process", a->process, "Process id")->required();
+  cmd->add_option("--format", a->as, "xes (IEEE 1849-2016)")
+      ->check(CLI::IsMember({"xes"}))
+      ->capture_default_str();
+  cmd->add_option("--from", a->from, "Instances started from this date (default: 90 days ago)");
+  cmd->add_option("--to", a->to, "... until this date, excluded (default: now)");
+  cmd->add_option("--out", a->out, "Write to this file (default: standard output)");
+  cmd->add_option("--db", a->db,
+                  "PostgreSQL URL (default: $ELVA_DATABASE_URL, else the embedded database)");
+  cmd->callback([a, &exit_code] {
+    exit_code = run_admin(
+        "history export", *a, true,
+        [&](Engine& e) -> Result<json> {
+          json query = json::object();
+          if (!a->from.empty()) query["from"] = a->from;
+          if (!a->to.empty()) query["to"] = a->to;
+          auto xes = e.export_xes(a->process, query);
+          if (!xes) return fail(xes.error());
+          if (a->out.empty()) {
+            std::cout << *xes;
+          } else {
+            std::ofstream f(a->out, std::ios::binary);
+            f << *xes;
+            if (!f) return fail(Errc::InvalidArgument, a->out + ": cannot be written");
+          }
+          return json::object();
+        },
+        [](const json&) {});
   });
 }
 

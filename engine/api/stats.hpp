@@ -1,6 +1,6 @@
-// The stats of one process for the durable engine (Engine::stats; docs/operations.md#stats): the
-// query's dates read and checked, the process's deadline and element names taken from its latest
-// version, the figures from the store's SQL (store/pg/pg_stats.cpp).
+// The stats of one process, and its history as XES, for the durable engine (Engine::stats;
+// docs/operations.md#stats): the query's dates read and checked, the process's deadline and element
+// names taken from its latest version, the figures from the store's SQL (store/pg/pg_stats.cpp).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -18,5 +18,13 @@ namespace elva::api {
 // not before to; field.from / field.to).
 Result<nlohmann::json> stats(store::PgStore& store, exec::Processor& processor,
                              const std::string& process_id, const nlohmann::json& query);
+
+// The history of the instances started in [from, to) as an IEEE 1849-2016 XES document: a trace
+// per instance (concept:name = its id), an event per element transition (concept:name = the
+// element's name in the latest version, else its id; lifecycle:transition start, complete or
+// ate_abort; time:timestamp; org:resource = the user, or the system that acted: "scheduler",
+// "api", "cli"). No variables and no business keys (they may be personal data). Errors as stats.
+Result<std::string> export_xes(store::PgStore& store, exec::Processor& processor,
+                               const std::string& process_id, const nlohmann::json& query);
 
 }  // namespace elva::api

@@ -109,6 +109,11 @@ class Engine {
   // Errors: NotFound (not deployed), InvalidArgument (field.from, field.to).
   virtual Result<nlohmann::json> stats(const std::string& process_id,
                                        const nlohmann::json& query) = 0;
+  // History for process mining (docs/operations.md#history-export): the instances of a process
+  // started in [from, to) with their element transitions, as an IEEE 1849 XES document. Query:
+  // "from", "to" as for stats. Errors: NotFound, InvalidArgument (field.from, field.to).
+  virtual Result<std::string> export_xes(const std::string& process_id,
+                                         const nlohmann::json& query) = 0;
 
   // {"processes": [{"process", "version", "unchanged", "file"}], "warnings": [...]}
   virtual Result<nlohmann::json> deploy(const std::vector<std::string>& paths) = 0;

@@ -287,4 +287,23 @@ json read(pqxx::transaction_base& t, const StatsQuery& q) {
   return out;
 }
 
+json history_events(pqxx::transaction_base& t, const StatsQuery& q) {
+  json out = json::array();
+  for (const auto& r : run(t,
+                           "SELECT h.instance_id, h.element_id, h.kind, h.actor, elva_iso(h.at) "
+                           "FROM instances i JOIN history h ON h.instance_id = i.id WHERE "
+                           "i.process_id = $1 AND i.started_at >= " +
+                               F + " AND i.started_at < " + T +
+                               " AND h.element_id <> '' AND h.kind IN ('activated', 'completed', "
+                               "'terminated') ORDER BY h.instance_id, h.id",
+                           q)) {
+    out.push_back({{"instance", r[0].as<std::int64_t>()},
+                   {"element", r[1].as<std::string>()},
+                   {"kind", r[2].as<std::string>()},
+                   {"actor", r[3].as<std::string>()},
+                   {"at", r[4].as<std::string>()}});
+  }
+  return out;
+}
+
 }  // namespace elva::store::pg_stats

@@ -11,5 +11,7 @@ namespace elva::store::pg_stats {
 
 // REQUIRES: q.process_id is not empty, q.from_ms < q.to_ms.
 nlohmann::json read(pqxx::transaction_base& t, const StatsQuery& q);
+// The history export's rows (PgStore::history_events).
+nlohmann::json history_events(pqxx::transaction_base& t, const StatsQuery& q);
 
 }  // namespace elva::store::pg_stats

@@ -440,6 +440,10 @@ class Pg final : public PgStore {
     return read([&](pqxx::transaction_base& t) { return pg_stats::read(t, q); });
   }
 
+  Result<json> history_events(const StatsQuery& q) override {
+    return read([&](pqxx::transaction_base& t) { return pg_stats::history_events(t, q); });
+  }
+
  private:
   // Runs `f` with a live connection: reconnects once when the connection broke.
   template <typename F>

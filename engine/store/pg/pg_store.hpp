@@ -36,6 +36,10 @@ class PgStore : public Store, public IdentityStore, public IntakeStore {
   virtual Result<std::int64_t> count(const std::string& sql) = 0;
   // The figures of one process (docs/operations.md#stats); JSON as GET /api/stats answers it.
   virtual Result<nlohmann::json> stats(const StatsQuery& query) = 0;
+  // The element transitions (activated, completed, terminated) of the instances of
+  // query.process_id started in [from, to), by instance then order, for the history export:
+  // [{"instance", "element", "kind", "actor", "at"}] ("at" ISO 8601 UTC).
+  virtual Result<nlohmann::json> history_events(const StatsQuery& query) = 0;
 };
 
 }  // namespace elva::store
