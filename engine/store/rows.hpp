@@ -73,7 +73,7 @@ struct JobRow {
   std::int64_t lock_until = 0;
   // Filled by WorkTx::acquire_jobs: the node whose lease on the job had run out ("" when the
   // job was free), for the log and the lease-expiry metric.
-  std::string expired_lease;
+  std::string expired_lease = {};
 };
 
 struct TimerRow {
