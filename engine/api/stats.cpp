@@ -123,6 +123,7 @@ Result<std::string> export_xes(store::PgStore& store, exec::Processor& processor
   if (!*row) return fail(Errc::NotFound, "process '" + process_id + "' is not deployed");
   auto process = processor.process(**tx, (*row)->id);
   if (!process) return fail(process.error());
+  tx->reset();  // the figures are read on the same connection, outside this transaction
   store::StatsQuery q;
   q.process_id = process_id;
   q.from_ms = w->from;
@@ -176,6 +177,7 @@ Result<json> stats(store::PgStore& store, exec::Processor& processor, const std:
   if (!*row) return fail(Errc::NotFound, "process '" + process_id + "' is not deployed");
   auto process = processor.process(**tx, (*row)->id);
   if (!process) return fail(process.error());
+  tx->reset();  // the figures are read on the same connection, outside this transaction
   const model::ProcessDefinition& p = **process;
 
   store::StatsQuery q;

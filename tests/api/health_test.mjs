@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repo } from './harness.mjs';
@@ -15,6 +15,7 @@ import { repo } from './harness.mjs';
 const elva = process.argv[2];
 const script = join(repo, 'tests', 'support', 'pg-test-server');
 const dir = mkdtempSync(join(tmpdir(), 'elva-readyz-'));
+chmodSync(dir, 0o755); // the cluster's owner (postgres, when run as root) must reach its directory
 const pg = { ...process.env, ELVA_TEST_PG_DIR: join(dir, 'pg'), ELVA_TEST_PG_PORT: String(56000 + (process.pid % 4000)) };
 let url, child, base, log = '';
 
