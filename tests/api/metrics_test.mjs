@@ -71,7 +71,8 @@ async function start(process, variables) {
 const instance = async (id) => (await call('GET', `/api/instances/${id}`, { token: admin })).json;
 
 test('the counters of /metrics equal the work done', async () => {
-  const before = (await scrape()).families;
+  const first = await scrape();
+  const before = first.families;
   const work = [];
   for (let n = 1; n <= 5; n++) work.push(await start('metrics-work', { n, applicant: SECRET }));
   const stuck = [await start('metrics-incident', { n: 1, applicant: SECRET }), await start('metrics-incident', { n: 2 })];
@@ -96,7 +97,11 @@ test('the counters of /metrics equal the work done', async () => {
   for (const id of stuck) assert.equal((await until(`instance ${id}`, async () => { const i = await instance(id); return i.status !== 'active' && i; })).status, 'incident');
   assert.equal((await until('the flaky call gives up', async () => { const i = await instance(flaky); return i.status !== 'active' && i; }, 40)).status, 'incident');
 
-  const now = (await scrape()).families;
+  const last = await scrape();
+  const now = last.families;
+  // A histogram's count, read from its _count line (the parser keys histograms by bucket).
+  const count = (text, series) => Number((text.split('\n').find((l) => l.startsWith(`${series} `)) ?? ' 0').split(' ').at(-1));
+  const countDelta = (series) => count(last.text, series) - count(first.text, series);
   const delta = (name, labels) => value(now, name, labels) - value(before, name, labels);
   assert.equal(delta('elva_process_instances_started_total', { process: 'metrics-work' }), 5);
   assert.equal(delta('elva_process_instances_completed_total', { process: 'metrics-work' }), 3);
@@ -109,10 +114,10 @@ test('the counters of /metrics equal the work done', async () => {
   assert.equal(delta('elva_job_outcomes_total', { type: 'http.get', outcome: 'retry' }), 3);
   assert.equal(delta('elva_job_lease_expiries_total', { type: 'http.get' }), 1);
   assert.equal(delta('elva_connector_calls_total', { connector: 'elva', operation: 'echo', outcome: 'completed' }), 5);
-  assert.equal(delta('elva_connector_call_duration_seconds', { connector: 'elva', operation: 'echo' }), 5);
+  assert.equal(countDelta('elva_connector_call_duration_seconds_count{connector="elva",operation="echo"}'), 5);
   assert.equal(delta('elva_connector_calls_total', { connector: 'http', operation: 'get', outcome: 'retry' }), 3);
   assert.equal(delta('elva_timers_fired_total'), 5);
-  assert.equal(delta('elva_timer_lateness_seconds'), 5);
+  assert.equal(countDelta('elva_timer_lateness_seconds_count'), 5);
   // 8 starts, 5 echo outcomes, 5 timers, 3 completions, 3 failed calls.
   assert.equal(delta('elva_commands_applied_total'), 24);
   assert.ok(delta('elva_units_total') >= 1 && delta('elva_units_total') <= 24);
