@@ -629,7 +629,12 @@ test('the operator endpoints /livez, /readyz and /metrics answer as documented',
     const text = await res.text();
     checkAgainstOpenApi('GET', path, res.status, res.headers.get('content-type'), text);
     assert.equal(res.status, 200, `${path}: ${text.slice(0, 300)}`);
-  }
+  }  const stats = await call('GET', '/api/stats/leave-request?from=2020-01-01', as('dev'));
+  assert.equal(stats.status, 200, stats.body);
+  assert.equal(stats.json.process, 'leave-request');
+  problem(await call('GET', '/api/stats/leave-request', as('eva')), 403);
+  problem(await call('GET', '/api/stats/no-such-process', as('dev')), 404);
+  problem(await call('GET', '/api/stats/leave-request?from=soon', as('dev')), 400);
 });
 
 test('every route in docs/openapi.json was called, and every route of the server is documented', async () => {
