@@ -88,7 +88,7 @@ std::string labels(const std::vector<const char*>& names, const std::vector<std:
 
 std::string number(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
+  std::snprintf(buf, sizeof buf, "%.15g", v);  // 0.005, not 0.0050000000000000001
   return buf;
 }
 
