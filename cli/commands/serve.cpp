@@ -1,6 +1,8 @@
 // `elva serve`: runs the engine (job executor, timers) until Ctrl-C or SIGTERM; with the
 // embedded database, that database runs while the engine does. Exit 0 stopped cleanly, 3 database.
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -9,6 +11,7 @@
 #include "commands/commands.hpp"
 #include "elva/bpmn.hpp"
 #include "elva/connectors.hpp"
+#include "elva/log.hpp"
 #include "elva/server.hpp"
 
 namespace elva::cli {
@@ -28,6 +31,8 @@ void add_serve(CLI::App& app, int& exit_code) {
     std::vector<std::string> tenants;  // NAME=DATABASE_URL
     int stop_after = 0;                // seconds; 0: until Ctrl-C
     nlohmann::json notifications;      // [notifications] of elva.toml
+    std::string log_format = "text";
+    std::string metrics_token_file;
   };
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand(
@@ -85,6 +90,14 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--http-body-limit", a->http.body_limit,
                   "Largest request body in bytes; larger get 413")
       ->capture_default_str();
+  cmd->add_option("--log-format", a->log_format,
+                  "text (one line per event) or json (one JSON object per line, for a log\n"
+                  "collector); docs/operations.md#logs")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
+  cmd->add_option("--metrics-token-file", a->metrics_token_file,
+                  "A file holding the bearer token that may read /metrics from another address\n"
+                  "(else ELVA_METRICS_TOKEN; the loopback address and administrators always may)");
   cmd->add_flag("--no-http", a->no_http, "Run only the job executor and timers, no REST API");
   cmd->add_option(
       "--tenant", a->tenants,
@@ -105,6 +118,20 @@ void add_serve(CLI::App& app, int& exit_code) {
         std::this_thread::sleep_for(std::chrono::seconds(seconds));
         g_stop = true;
       }).detach();
+    }
+    log::enable(a->log_format == "json" ? log::Format::Json : log::Format::Text);
+    if (!a->metrics_token_file.empty()) {
+      std::ifstream in(a->metrics_token_file);
+      std::string token;
+      if (!in || !std::getline(in, token) || token.empty()) {
+        std::cerr << "elva serve: --metrics-token-file " << a->metrics_token_file
+                  << ": cannot be read or is empty\n";
+        exit_code = kExitUsage;
+        return;
+      }
+      a->http.metrics_token = token;
+    } else if (const char* t = std::getenv("ELVA_METRICS_TOKEN"); t && *t) {
+      a->http.metrics_token = t;
     }
     auto config = connectors::load_config(a->config);
     if (!config) {
@@ -127,8 +154,8 @@ void add_serve(CLI::App& app, int& exit_code) {
             auto d = e.deploy(*files);
             if (!d) return fail(d.error());
             for (const auto& p : (*d)["processes"]) {
-              std::cerr << "elva serve: " << p["process"].get<std::string>() << " v" << p["version"]
-                        << (p["unchanged"].get<bool>() ? " (unchanged)" : " deployed") << "\n";
+              log::line(p["process"].get<std::string>() + " v" + p["version"].dump() +
+                        (p["unchanged"].get<bool>() ? " (unchanged)" : " deployed"));
             }
           }
           if (!a->users.empty()) {
@@ -136,8 +163,7 @@ void add_serve(CLI::App& app, int& exit_code) {
             if (!users) return fail(users.error());
             auto r = e.import_users(*users);
             if (!r) return fail(r.error());
-            std::cerr << "elva serve: " << (*r)["users"] << " users imported from " << a->users
-                      << "\n";
+            log::line((*r)["users"].dump() + " users imported from " + a->users);
           }
           // Tenants: each its own database, engine and scheduler thread.
           std::map<std::string, std::unique_ptr<Engine>> tenant_engines;
@@ -170,15 +196,16 @@ void add_serve(CLI::App& app, int& exit_code) {
           std::unique_ptr<WebServer> web;
           if (!a->no_http) {
             a->http.log = [](const std::string& line) {
-              std::cerr << "elva serve: http: " << line << "\n";
+              log::event(log::Level::Warning, "http", "http: " + line);
             };
             auto w = WebServer::start(e.database_url(), a->http);
             if (!w) return fail(w.error());
             web = std::move(*w);
-            std::cerr << "elva serve: task list at http://"
-                      << (a->http.address == "0.0.0.0" ? std::string("localhost") : a->http.address)
-                      << ":" << web->port()
-                      << "/tasklist/ , REST API at /api (OpenAPI: /api/openapi.json)\n";
+            log::line("task list at http://" +
+                      (a->http.address == "0.0.0.0" ? std::string("localhost") : a->http.address) +
+                      ":" + std::to_string(web->port()) +
+                      "/tasklist/ , REST API at /api (OpenAPI: /api/openapi.json), health at "
+                      "/livez and /readyz, metrics at /metrics");
           }
           // No silent waiting: name what the deployed processes use and elva.toml lacks.
           const auto report_missing = [&](Engine& engine, const std::string& tenant) {
@@ -204,8 +231,8 @@ void add_serve(CLI::App& app, int& exit_code) {
           for (auto& [name, te] : tenant_engines) report_missing(*te, name);
           auto status = e.db_status();
           if (status)
-            std::cerr << "elva serve: running on " << (*status)["database"].get<std::string>()
-                      << "; stop with Ctrl-C\n";
+            log::line("running on " + (*status)["database"].get<std::string>() +
+                      "; stop with Ctrl-C");
           ServeOptions options;
           options.node = a->node;
           options.workers = a->workers;
@@ -221,26 +248,26 @@ void add_serve(CLI::App& app, int& exit_code) {
             for (const char* k : {"subject", "body"}) {
               if (a->notifications.contains(k)) options.prompt_templates[k] = a->notifications[k];
             }
-            std::cerr << "elva serve: new tasks are announced by mail through connector '"
-                      << options.prompt_connector << "'\n";
+            log::line("new tasks are announced by mail through connector '" +
+                      options.prompt_connector + "'");
           }
           std::vector<std::thread> tenant_threads;
           for (auto& [name, te] : tenant_engines) {
             ServeOptions to =
                 options;       // the same node name: leases live in the tenant's own database
             to.tenant = name;  // in idempotency keys, so tenants never share one
-            std::cerr << "elva serve: tenant " << name << " at /t/" << name << "/\n";
+            log::line("tenant " + name + " at /t/" + name + "/");
             tenant_threads.emplace_back([&engine = *te, to, name = name] {
               if (auto tr = engine.serve(to); !tr)
-                std::cerr << "elva serve: tenant " << name << " stopped: " << tr.error().message
-                          << "\n";
+                log::event(log::Level::Error, "tenant stopped",
+                           "tenant " + name + " stopped: " + tr.error().message);
             });
           }
           auto r = e.serve(options);
           g_stop = true;
           for (auto& t : tenant_threads) t.join();
           if (!r) return fail(r.error());
-          std::cerr << "elva serve: stopped\n";
+          log::line("stopped");
           return nlohmann::json{{"stopped", true}};
         },
         [](const nlohmann::json&) {});

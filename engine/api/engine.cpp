@@ -13,9 +13,11 @@
 
 #include "api/operations.hpp"
 #include "api/people_api.hpp"
+#include "api/stats.hpp"
 #include "common/calendar.hpp"
 #include "common/iso8601.hpp"
 #include "exec/connector_needs.hpp"
+#include "elva/log.hpp"
 #include "exec/processor.hpp"
 #include "forms/translations.hpp"
 #include "runtime/state_json.hpp"
@@ -153,6 +155,33 @@ class DurableEngine final : public Engine {
                 {"current", s->current},
                 {"latest", s->latest},
                 {"pending", s->pending}};
+  }
+
+  Result<json> store_figures() override {
+    const std::string now = std::to_string(iso8601::now_millis());
+    json out;
+    for (const auto& [name, sql] : std::vector<std::pair<const char*, std::string>>{
+             {"incidentsOpen", "SELECT count(*) FROM incidents WHERE resolved_at IS NULL"},
+             {"timersDue",
+              "SELECT count(*) FROM timers WHERE due <= " + now + " AND lock_until <= " + now},
+             {"jobsDue",
+              "SELECT count(*) FROM jobs WHERE due <= " + now + " AND lock_until <= " + now}}) {
+      auto n = store_->count(sql);
+      if (!n) return fail(n.error());
+      out[name] = *n;
+    }
+    auto s = store_->schema_status();
+    if (!s) return fail(s.error());
+    out["migrationsPending"] = s->pending.size();
+    return out;
+  }
+
+  Result<json> stats(const std::string& process_id, const json& query) override {
+    return api::stats(*store_, *processor_, process_id, query);
+  }
+
+  Result<std::string> export_xes(const std::string& process_id, const json& query) override {
+    return api::export_xes(*store_, *processor_, process_id, query);
   }
 
   Result<json> db_migrate() override {
@@ -853,7 +882,10 @@ class DurableEngine final : public Engine {
     s.stop = options.stop;
     if (!options.quiet)
       s.log = [](const std::string& line) {
-        std::fprintf(stderr, "elva serve: %s\n", line.c_str());
+        if (log::enabled())
+          log::line(line);
+        else
+          std::fprintf(stderr, "elva serve: %s\n", line.c_str());
       };
     std::thread prompter;
     if (!options.prompt_connector.empty()) {

@@ -2,10 +2,15 @@
 // transaction; conflicts rerun it, and a step that needed more keys reruns it with more.
 #include "exec/processor.hpp"
 
+#include <algorithm>
+#include <optional>
+
+#include "elva/log.hpp"
 #include "exec/deployer.hpp"
 #include "exec/routing.hpp"
 #include "exec/unit.hpp"
 #include "exec/values.hpp"
+#include "metrics/metrics.hpp"
 #include "parse/reader.hpp"
 #include "runtime/shared/timers.hpp"
 
@@ -15,6 +20,54 @@ namespace {
 using nlohmann::json;
 
 constexpr std::size_t kMaxDefinitionBytes = 64u << 20;
+
+// What a unit did, for the metrics and the log, taken before it commits and reported only when
+// it did (a unit that ran again reports once).
+struct Committed {
+  std::size_t commands = 0;
+  std::vector<std::int64_t> timer_lateness;
+  std::vector<std::pair<std::string, metrics::InstanceEvent>> events;  // process id, event
+  struct Incident {
+    Key instance = 0;
+    std::string process_id, element_id;
+  };
+  std::vector<Incident> incidents;
+};
+
+Committed summarize(Unit& unit) {
+  Committed c;
+  c.commands = unit.commands;
+  c.timer_lateness = unit.timer_lateness;
+  for (const auto& row : unit.batch().history()) {
+    std::optional<metrics::InstanceEvent> e;
+    if (row.kind == "started") e = metrics::InstanceEvent::Started;
+    if (row.kind == "instance completed") e = metrics::InstanceEvent::Completed;
+    if (row.kind == "incident") e = metrics::InstanceEvent::Incident;
+    if (!e) continue;
+    const Loaded* l = unit.loaded(row.instance_id);
+    const std::string process = l && l->state.process ? l->state.process->id : std::string("?");
+    c.events.emplace_back(process, *e);
+    if (*e == metrics::InstanceEvent::Incident)
+      c.incidents.push_back({row.instance_id, process, row.element_id});
+  }
+  return c;
+}
+
+// The counters, and one log line per incident: where it is, never its message (it may quote a
+// variable's value); `elva incidents` shows the message to those allowed to see it.
+void report(const Committed& c, int reruns) {
+  if (c.commands > 0) metrics::unit_committed(c.commands, reruns);  // not an idle timer round
+  for (auto lateness : c.timer_lateness) metrics::timer_fired(lateness);
+  for (const auto& [process, e] : c.events) metrics::instance_event(process, e);
+  for (const auto& i : c.incidents) {
+    log::event(log::Level::Warning, "incident",
+               "incident in process " + i.process_id + ", instance " + std::to_string(i.instance) +
+                   " at " + i.element_id + " (elva incidents shows it)",
+               {{"process", i.process_id},
+                {"instance", std::to_string(i.instance)},
+                {"element", i.element_id}});
+  }
+}
 
 }  // namespace
 
@@ -45,9 +98,11 @@ Result<std::shared_ptr<const model::ProcessDefinition>> Processor::process(
 
 Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body,
                                 const std::function<void(Unit&)>& after, const std::string* actor) {
+  int reruns = 0;
   for (int rerun = 0;; ++rerun) {
     int attempt = 0;
     std::vector<TraceLine> trace;
+    Committed committed;
     keys_.clear_overdraft();
     auto r = store_.transact([&](store::Tx& tx) -> Result<void> {
       if (attempt++ > 0) latest_.clear();  // a conflict may come from a stale latest version
@@ -57,8 +112,14 @@ Result<void> Processor::in_unit(const std::function<Result<void>(Unit&)>& body,
       if (after) after(unit);
       if (auto f = unit.flush(); !f) return f;
       trace = unit.trace();
+      committed = summarize(unit);
       return {};
     });
+    reruns += std::max(0, attempt - 1);
+    if (r)
+      report(committed, reruns);
+    else
+      ++reruns;
     if (!r && needs_more_keys(r.error()) && rerun < 8) {
       keys_per_step_ = kKeysPerStep + keys_.overdraft() * 2 + keys_per_step_;
       continue;
@@ -151,6 +212,7 @@ Result<void> Processor::command(Key instance, const runtime::Command& given,
 Result<void> Processor::command_batch(const std::vector<std::pair<Key, runtime::Command>>& commands,
                                       std::vector<Error>* refused) {
   return in_unit([&](Unit& u) -> Result<void> {
+    u.commands = commands.size();
     if (refused) refused->clear();
     std::vector<Key> ids;
     for (const auto& c : commands) ids.push_back(c.first);
@@ -188,6 +250,7 @@ Result<void> Processor::apply_group(const std::vector<GroupItem>& items,
   };
   return in_unit(
       [&](Unit& u) -> Result<void> {
+        u.commands = items.size();
         results.clear();
         started.assign(items.size(), {0, 0});
         std::vector<Key> ids;
@@ -295,6 +358,7 @@ Result<std::size_t> Processor::fire_due_timers(const std::string& node, std::int
     auto timers = u.tx().acquire_timers(node, now, now, lease_until, limit);
     if (!timers) return fail(timers.error());
     taken = timers->size();
+    u.commands = taken;
     std::vector<Key> ids;
     for (const auto& t : *timers)
       if (t.instance_id != 0) ids.push_back(t.instance_id);
@@ -313,6 +377,7 @@ Result<std::size_t> Processor::fire_due_timers(const std::string& node, std::int
 }
 
 Result<void> Processor::fire_in(Unit& u, const store::TimerRow& timer) {
+  u.timer_lateness.push_back(u.now() - timer.due);
   if (timer.instance_id != 0) {
     auto r = u.exec(timer.instance_id, runtime::FireTimer{timer.key});
     if (r || r.error().code != Errc::NotFound) return r;

@@ -69,6 +69,10 @@ class Unit {
 
   MessageOutcome message_outcome;
   SignalOutcome signal_outcome;
+  // For the metrics: the commands the unit applies (a batch's or group's size, the timers a
+  // round fired), and how late each timer it fired was (ms after due).
+  std::size_t commands = 1;
+  std::vector<std::int64_t> timer_lateness;
 
  private:
   class Decisions;

@@ -66,6 +66,9 @@ class ProcessDefinition {
   bool executable = false;
   std::string version_tag;
   std::string history_time_to_live;
+  // elva:deadline: how long a case may take from its start (ISO 8601 duration; "" none). The
+  // stats measure the share of cases that met it and list those at risk.
+  std::string deadline;
   // Who may start the process from the API (elva:/camunda:candidateStarterGroups, -Users on
   // <process>; literal lists). Both empty: any employee (administrators and developers always).
   std::vector<std::string> candidate_starter_groups;

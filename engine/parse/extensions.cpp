@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/iso8601.hpp"
 #include "parse/namespaces.hpp"
 
 namespace elva::parse {
@@ -553,6 +554,19 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
     else if (x.dialect == Dialect::Elva && x.local == "withdrawMessage") {
       process.withdraw_message = x.value;
       process.withdraw_pos = ctx.pos(node);
+    }
+    else if (x.dialect == Dialect::Elva && x.local == "deadline") {
+      // How long a case may take from its start (the stats' share met and cases at risk): an ISO
+      // 8601 duration, since a deadline that moves with the case's data could not be compared.
+      const auto d = iso8601::parse_duration(x.value);
+      if (!d || (d->years <= 0 && d->months <= 0 && d->days <= 0 && d->millis <= 0)) {
+        ctx.sink.error(ctx.pos(node), process.id, "process",
+                       "elva:deadline must be a positive ISO 8601 duration measured from the "
+                       "start (P10W, P30D, PT48H), not '" +
+                           std::string(x.value) + "'");
+        return;
+      }
+      process.deadline = x.value;
     } else if (x.local == "candidateStarterGroups" || x.local == "candidateStarterUsers") {
       // Start rights are read once, at deploy: an expression would need a caller to evaluate it
       // against, and a wrong guess would let everyone (or no one) start the process.
@@ -571,7 +585,7 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
       ctx.sink.error(ctx.pos(node), process.id, "process",
                      "unknown attribute elva:" + std::string(x.local) +
                          " on a process (known: versionTag, historyTimeToLive, "
-                         "candidateStarterGroups, candidateStarterUsers, withdrawMessage)");
+                         "candidateStarterGroups, candidateStarterUsers, withdrawMessage, deadline)");
     }
   });
   for_each_element(ctx, node, [&](pugi::xml_node ext, QName name) {

@@ -15,13 +15,30 @@
 #include <thread>
 
 #include "exec/connector_needs.hpp"
+#include "elva/log.hpp"
 #include "exec/processor.hpp"
+#include "metrics/metrics.hpp"
 
 namespace elva::sched {
 namespace {
 
 // The most timers one round fires in one transaction while a backlog lasts.
 constexpr int kMaxTimerBatch = 2048;
+
+// An outcome's name in metrics and log lines.
+const char* outcome_name(connector::Outcome::Kind kind) {
+  switch (kind) {
+    case connector::Outcome::Kind::Completed:
+      return "completed";
+    case connector::Outcome::Kind::Retry:
+      return "retry";
+    case connector::Outcome::Kind::Fail:
+      return "failed";
+    case connector::Outcome::Kind::BpmnError:
+      return "bpmn_error";
+  }
+  return "unknown";
+}
 
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
@@ -56,6 +73,26 @@ class Loop {
   void log(const std::string& line) {
     if (options_.log) options_.log(line);
   }
+  // A line the log keeps as an event of its own (docs/operations.md#logs): structured when the
+  // server's log is on, else the plain line.
+  void note(log::Level level, const std::string& event, const std::string& line,
+            const std::map<std::string, std::string>& fields = {}) {
+    if (!options_.log) return;
+    if (log::enabled())
+      log::event(level, event, line, fields);
+    else
+      options_.log(line);
+  }
+  void database_lost(const std::string& why) {
+    if (!down_) {
+      metrics::database_outage();
+      metrics::database_up(false);
+      // The message names the database and the failure, never a password (PgStore redacts).
+      note(log::Level::Error, "database unavailable",
+           "database unavailable, retrying every second: " + why);
+    }
+    down_ = true;
+  }
 
   // Checks the stop flag; once stopping and idle, ends the loop.
   void watch() {
@@ -88,12 +125,12 @@ class Loop {
     if (processor_) return true;
     auto store = store::PgStore::connect(url_);
     if (!store) {
-      if (!down_) log("database unavailable, retrying every second: " + store.error().message);
-      down_ = true;
+      database_lost(store.error().message);
       return false;
     }
-    if (down_) log("database reachable again; resuming");
+    if (down_) note(log::Level::Info, "database reachable", "database reachable again; resuming");
     down_ = false;
+    metrics::database_up(true);
     store_ = std::move(*store);
     processor_ = std::make_unique<exec::Processor>(*store_, exec::system_clock(),
                                                    "scheduler:" + options_.node);
@@ -153,8 +190,7 @@ class Loop {
       notified_.reset();
       processor_.reset();
       store_.reset();
-      if (!down_) log("database unavailable, retrying every second: " + e.message);
-      down_ = true;
+      database_lost(e.message);
     } else {
       log(e.message);
     }
@@ -232,7 +268,21 @@ class Loop {
         trouble(got.error());
         return arm(1s);
       }
-      for (auto& job : jobs) dispatch(std::move(job));
+      for (auto& job : jobs) {
+        if (!job.expired_lease.empty()) {
+          metrics::lease_expired(job.type);
+          note(log::Level::Warning, "lease expired",
+               "job " + std::to_string(job.key) + " (" + job.type + ") of instance " +
+                   std::to_string(job.instance_id) + ": the lease of " + job.expired_lease +
+                   " ran out; it runs again here",
+               {{"job", std::to_string(job.key)},
+                {"type", job.type},
+                {"instance", std::to_string(job.instance_id)},
+                {"element", job.element_id},
+                {"node", job.expired_lease}});
+        }
+        dispatch(std::move(job));
+      }
       more |= static_cast<int>(jobs.size()) == std::min(free, options_.batch);
     }
     if (more) return arm(0ms);
@@ -283,8 +333,13 @@ class Loop {
     calls_[key] = call;
     auto answered = call.answered;
     auto job_ptr = std::make_shared<store::JobRow>(std::move(job));
-    auto done = [this, answered, job_ptr](connector::Outcome outcome) {
+    const auto started = std::chrono::steady_clock::now();
+    auto done = [this, answered, job_ptr, started](connector::Outcome outcome) {
       if (answered->exchange(true)) return;  // the watchdog (or a second call) was first
+      const auto [connector_name, operation] = connector::split_job_type(job_ptr->type);
+      metrics::connector_call(
+          connector_name, operation, outcome_name(outcome.kind),
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
       asio::post(io_, [this, job_ptr, outcome = std::move(outcome)] { finish(*job_ptr, outcome); });
     };
     call.watchdog->async_wait([this, key, done](const boost::system::error_code& ec) {
@@ -355,6 +410,23 @@ class Loop {
     }
     Result<void> r;
     std::vector<Error> refused;
+    const auto count_outcomes = [&] {
+      for (const auto& [job, outcome] : batch) {
+        metrics::job_outcome(job.type, outcome_name(outcome.kind));
+        if (outcome.kind != connector::Outcome::Kind::Retry || job.retries <= 1) continue;
+        // The retry of a job whose retries ran out is an incident, which has its own line.
+        note(log::Level::Warning, "job retry",
+             "job " + std::to_string(job.key) + " (" + job.type + ") of instance " +
+                 std::to_string(job.instance_id) + " at " + job.element_id + " failed; " +
+                 std::to_string(job.retries - 1) + " retries left",
+             {{"job", std::to_string(job.key)},
+              {"type", job.type},
+              {"instance", std::to_string(job.instance_id)},
+              {"element", job.element_id},
+              {"retriesLeft", std::to_string(job.retries - 1)},
+              {"retryInMs", std::to_string(std::max<std::int64_t>(0, outcome.retry_in_ms))}});
+      }
+    };
     for (int attempt = 0; attempt < 30; ++attempt) {
       if (!connected()) {
         std::this_thread::sleep_for(1s);
@@ -367,6 +439,7 @@ class Loop {
     // A refused outcome: the job is gone (another node finished it after our lease ran out, or
     // the element was interrupted). Other failures are worth a line in the log; the jobs'
     // leases run out and they are worked again.
+    if (r) count_outcomes();
     if (!r)
       log("applying " + std::to_string(commands.size()) +
           " job outcome(s) failed: " + r.error().message);

@@ -4,6 +4,7 @@
 #include "server/api.hpp"
 
 #include <cctype>
+#include <chrono>
 #include <functional>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,8 @@
 #include <unordered_map>
 
 #include "common/iso8601.hpp"
+#include "metrics/metrics.hpp"
+#include "server/observability.hpp"
 #include "server/routes/route.hpp"
 
 namespace elva::server {
@@ -85,7 +88,8 @@ struct Api::Impl {
   }
 
   void build();
-  Response handle(const Request& req, int worker);
+  Response handle(const Request& req, int worker, std::string& route);
+  Response operator_page(const Request& req, int worker, const std::string& path);
   Response asset(const Request& req, const std::string& path, const std::string& prefix);
 };
 
@@ -99,9 +103,58 @@ Api::Api(std::vector<Tenant> tenants, ApiOptions options) : impl_(std::make_uniq
 
 Api::~Api() = default;
 
-Response Api::handle(const Request& request, int worker) { return impl_->handle(request, worker); }
+// Every request is counted by its route pattern (never its raw path: ids and names would make
+// a series per value) and status, and timed.
+Response Api::handle(const Request& request, int worker) {
+  const auto start = std::chrono::steady_clock::now();
+  metrics::pool_in_use(1);
+  std::string route = "unmatched";
+  Response r = impl_->handle(request, worker, route);
+  metrics::pool_in_use(-1);
+  metrics::http_request(
+      route, r.status,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return r;
+}
 
-Response Api::Impl::handle(const Request& req, int worker) {
+// GET /livez, /readyz and /metrics (observability.hpp), on the default database.
+Response Api::Impl::operator_page(const Request& req, int worker, const std::string& path) {
+  if (req.method != "GET" && req.method != "HEAD") {
+    auto p = problem(405, req.method + " is not allowed here (allowed: GET)", req.path);
+    p.headers["Allow"] = "GET";
+    return p;
+  }
+  if (path == "/livez") return livez();
+  if (path == "/readyz") {
+    std::vector<ReadinessCheck> checks;
+    for (auto& [name, engines] : tenants) {
+      add_database_checks(checks, *engines.at(static_cast<std::size_t>(worker) % engines.size()),
+                          name.empty() ? "" : ":" + name);
+    }
+    checks.insert(checks.end(), options.readiness.begin(), options.readiness.end());
+    return readyz(checks);
+  }
+  auto& engines = tenants.at("");
+  Engine& engine = *engines.at(static_cast<std::size_t>(worker) % engines.size());
+  // Who may read it: the loopback address, the metrics token, or an administrator.
+  const std::string auth = req.header("authorization");
+  const bool token =
+      auth.rfind("Bearer ", 0) == 0 && token_matches(auth.substr(7), options.metrics_token);
+  if (!is_loopback(req.remote_address) && !token) {
+    auto checked = authenticate(req, engine, "");
+    if (!checked) return LoginGuard::pending(req);
+    if (!*checked) return problem_of(checked->error(), req.path, options.log);
+    if (!(*checked)->is("admin"))
+      return problem(403, "the metrics are for administrators and the metrics token", req.path);
+  }
+  return metrics_page(engine);
+}
+
+Response Api::Impl::handle(const Request& req, int worker, std::string& route) {
+  if (req.path == "/livez" || req.path == "/readyz" || req.path == "/metrics") {
+    route = req.path;
+    return operator_page(req, worker, req.path);
+  }
   // /t/{tenant}/... is the same API and task list on that tenant's database.
   std::string path = req.path;
   std::string tenant, prefix;
@@ -115,7 +168,10 @@ Response Api::Impl::handle(const Request& req, int worker) {
   }
   const bool api = path.rfind("/api/", 0) == 0 || path.rfind("/engine-rest/", 0) == 0 ||
                    path.rfind("/eservice/", 0) == 0;
-  if (!api) return asset(req, path, prefix);
+  if (!api) {
+    route = "page";
+    return asset(req, path, prefix);
+  }
   auto& engines = tenants.at(tenant);
   Engine& engine = *engines.at(static_cast<std::size_t>(worker) % engines.size());
   const auto parts = split_path(path);
@@ -125,6 +181,8 @@ Response Api::Impl::handle(const Request& req, int worker) {
     std::map<std::string, std::string> params;
     if (!match(r, parts, params)) continue;
     path_known = true;
+    route.clear();
+    for (const auto& seg : r.segments) route += "/" + seg;
     methods.insert(r.method);
     if (r.method != req.method) continue;
     Call call{req, engine, std::move(params), std::nullopt, prefix};
@@ -218,6 +276,7 @@ void Api::Impl::build() {
   add_operation_routes(routes);
   add_request_routes(routes);
   add_external_task_routes(routes);
+  add_stats_routes(routes);
 }
 
 }  // namespace elva::server

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "elva/engine.hpp"
+#include "elva/server.hpp"
 #include "server/http_server.hpp"
 #include "server/login_guard.hpp"
 
@@ -28,6 +29,8 @@ struct ApiOptions {
   // E-service forms from elva.toml: {"<form>": {"process" | "message", "receipt_prefix",
   // "anonymous", "max_attachment_bytes"}}; POST /eservice/{form} takes applications for them.
   nlohmann::json eservice = nlohmann::json::object();
+  std::vector<ReadinessCheck> readiness;  // GET /readyz, after the database checks
+  std::string metrics_token;              // GET /metrics from another address (server.hpp)
 };
 
 // A tenant: a municipality with its own database, served under /t/{name}/ (the default

@@ -2,6 +2,7 @@
 #include "elva/server.hpp"
 
 #include "elva/engine.hpp"
+#include "metrics/metrics.hpp"
 #include "server/api.hpp"
 #include "server/http_server.hpp"
 
@@ -47,6 +48,7 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
                     (name.empty() ? std::string() : "tenant '" + name + "': ") + e.error().message);
       t.engines.push_back(std::move(*e));
     }
+    metrics::pool_connections(static_cast<int>(t.engines.size()));
     tenants.push_back(std::move(t));
   }
   server::ServerOptions s;
@@ -63,6 +65,8 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
   s.log = options.log;
   server::ApiOptions api;
   api.eservice = options.eservice;
+  api.readiness = options.readiness;
+  api.metrics_token = options.metrics_token;
   api.log = options.log;
   api.login.account_free_failures = options.login_account_failures;
   api.login.address_free_failures = options.login_address_failures;

@@ -71,6 +71,9 @@ struct JobRow {
   nlohmann::json input;
   std::string locked_by;  // filled by AdminReads::jobs() (the admin listing)
   std::int64_t lock_until = 0;
+  // Filled by WorkTx::acquire_jobs: the node whose lease on the job had run out ("" when the
+  // job was free), for the log and the lease-expiry metric.
+  std::string expired_lease = {};
 };
 
 struct TimerRow {

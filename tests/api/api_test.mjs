@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startElva, client, login, passwords, openapi, exercised, fixtures } from './harness.mjs';
+import { startElva, client, login, passwords, openapi, exercised, fixtures, checkAgainstOpenApi } from './harness.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -627,6 +627,20 @@ test('versions, diff, modification and repair: developers read, administrators a
   problem(await call('POST', `/api/jobs/${again}/complete`, { ...as('admin'), body: { reason: 'twice' } }), 404);
   const actions = done.json.history.filter((h) => h.kind === 'operator').map((h) => h.data.action);
   assert.deepEqual(actions, ['job retries', 'fail job', 'complete job']);
+});
+
+test('the operator endpoints /livez, /readyz and /metrics answer as documented', async () => {
+  for (const path of ['/livez', '/readyz', '/metrics']) {
+    const res = await fetch(server.base + path);
+    const text = await res.text();
+    checkAgainstOpenApi('GET', path, res.status, res.headers.get('content-type'), text);
+    assert.equal(res.status, 200, `${path}: ${text.slice(0, 300)}`);
+  }  const stats = await call('GET', '/api/stats/leave-request?from=2020-01-01', as('dev'));
+  assert.equal(stats.status, 200, stats.body);
+  assert.equal(stats.json.process, 'leave-request');
+  problem(await call('GET', '/api/stats/leave-request', as('eva')), 403);
+  problem(await call('GET', '/api/stats/no-such-process', as('dev')), 404);
+  problem(await call('GET', '/api/stats/leave-request?from=soon', as('dev')), 400);
 });
 
 test('every route in docs/openapi.json was called, and every route of the server is documented', async () => {

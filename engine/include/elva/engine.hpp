@@ -112,6 +112,21 @@ class Engine {
   // unless `force`. Errors: InvalidArgument (not a dump, pg_restore failed: the database is as
   // it was), StoreUnavailable. Stop every `elva serve` on the database first.
   virtual Result<nlohmann::json> db_restore(const std::string& file, bool force) = 0;
+  // What GET /metrics shows from the store, in a few indexed counts: {"incidentsOpen",
+  // "timersDue", "jobsDue", "migrationsPending"}. StoreUnavailable while the database is away.
+  virtual Result<nlohmann::json> store_figures() = 0;
+  // The figures of one process (docs/operations.md#stats): started, completed, running, lead
+  // times per process and step, waiting before user tasks, overdue tasks and who holds them,
+  // throughput per week, the deadline (elva:deadline) met and the cases at risk; "units" with
+  // query {"by": "unit"}. Query: "from", "to" (ISO 8601 dates; default the last 90 days).
+  // Errors: NotFound (not deployed), InvalidArgument (field.from, field.to).
+  virtual Result<nlohmann::json> stats(const std::string& process_id,
+                                       const nlohmann::json& query) = 0;
+  // History for process mining (docs/operations.md#history-export): the instances of a process
+  // started in [from, to) with their element transitions, as an IEEE 1849 XES document. Query:
+  // "from", "to" as for stats. Errors: NotFound, InvalidArgument (field.from, field.to).
+  virtual Result<std::string> export_xes(const std::string& process_id,
+                                         const nlohmann::json& query) = 0;
 
   // {"processes": [{"process", "version", "unchanged", "file"}], "warnings": [...]}
   virtual Result<nlohmann::json> deploy(const std::vector<std::string>& paths) = 0;

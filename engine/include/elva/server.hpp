@@ -8,13 +8,25 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "elva/connector.hpp"
 #include "elva/engine.hpp"
 #include "elva/result.hpp"
 
 namespace elva {
+
+// A readiness check of GET /readyz (docs/operations.md#health): nullopt when this part is ready,
+// else why not, in a sentence anyone may read (no paths, versions or personal data). It runs on
+// an HTTP worker for each /readyz request, so it must be quick and thread-safe. The server
+// checks each database (reachable, no migration pending) itself; more are added here, e.g.
+//   options.readiness.push_back({"connectors", [cfg] { return missing_configuration(cfg); }});
+struct ReadinessCheck {
+  std::string name;
+  std::function<std::optional<std::string>()> check;
+};
 
 struct HttpOptions {
   std::string address = "127.0.0.1";  // 0.0.0.0 to listen on every interface
@@ -46,6 +58,11 @@ struct HttpOptions {
   std::map<std::string, CalendarOptions> calendars;
   // E-service forms ([eservice.<form>] of elva.toml) taken at POST /eservice/{form}.
   nlohmann::json eservice = nlohmann::json::object();
+  // GET /readyz: checks besides the built-in database and migration checks (ReadinessCheck).
+  std::vector<ReadinessCheck> readiness;
+  // GET /metrics: anyone on the loopback address; from elsewhere an administrator's credentials
+  // or `Authorization: Bearer <metrics_token>` (empty: no such token).
+  std::string metrics_token;
 };
 
 class WebServer {

@@ -8,6 +8,7 @@
 #include "store/pg/migrations.hpp"
 #include "store/pg/pg_errors.hpp"
 #include "store/pg/pg_people.hpp"
+#include "store/pg/pg_stats.hpp"
 #include "store/pg/pg_tx.hpp"
 
 namespace elva::store {
@@ -457,6 +458,14 @@ class Pg final : public PgStore {
 
   Result<std::int64_t> count(const std::string& sql) override {
     return read([&](pqxx::transaction_base& t) { return t.exec1(sql)[0].as<std::int64_t>(); });
+  }
+
+  Result<json> stats(const StatsQuery& q) override {
+    return read([&](pqxx::transaction_base& t) { return pg_stats::read(t, q); });
+  }
+
+  Result<json> history_events(const StatsQuery& q) override {
+    return read([&](pqxx::transaction_base& t) { return pg_stats::history_events(t, q); });
   }
 
  private:

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,16 @@
 #include "store/store.hpp"
 
 namespace elva::store {
+
+// What the stats are asked for (pg_stats.hpp): one process, a window [from, to) in epoch ms,
+// "now" (for what is running and overdue), optionally split by organisational unit, and the
+// process's deadline (ISO 8601 duration from the start; "" none).
+struct StatsQuery {
+  std::string process_id;
+  std::int64_t from_ms = 0, to_ms = 0, now_ms = 0;
+  bool by_unit = false;
+  std::string deadline;
+};
 
 class PgStore : public Store, public IdentityStore, public IntakeStore {
  public:
@@ -29,6 +40,12 @@ class PgStore : public Store, public IdentityStore, public IntakeStore {
   virtual Result<std::vector<InstanceRow>> instances_started_by(const std::string& actor,
                                                                 const std::string& status,
                                                                 int limit) = 0;
+  // The figures of one process (docs/operations.md#stats); JSON as GET /api/stats answers it.
+  virtual Result<nlohmann::json> stats(const StatsQuery& query) = 0;
+  // The element transitions (activated, completed, terminated) of the instances of
+  // query.process_id started in [from, to), by instance then order, for the history export:
+  // [{"instance", "element", "kind", "actor", "at"}] ("at" ISO 8601 UTC).
+  virtual Result<nlohmann::json> history_events(const StatsQuery& query) = 0;
 };
 
 }  // namespace elva::store

@@ -552,16 +552,20 @@ class PgTx final : public Tx {
     return run_guarded(url_, [&]() {
       begin();
       std::vector<JobRow> out;
+      // `was`: the holder of a lease that ran out (a new or retried job row has none).
       auto rows = work_.exec_params(
-          "WITH u AS (UPDATE jobs SET locked_by = $2, lock_until = $4 WHERE key IN (SELECT key "
-          "FROM jobs WHERE "
+          "WITH c AS (SELECT key, locked_by AS was FROM jobs WHERE "
           "(cardinality($1::text[]) = 0 OR type = ANY($1::text[])) AND due <= $3 AND lock_until <= "
-          "$3 ORDER BY due, key LIMIT $5 "
-          "FOR UPDATE SKIP LOCKED) RETURNING key, instance_id, element_instance, element_id, type, "
-          "retries, due, input::text) "
+          "$3 ORDER BY due, key LIMIT $5 FOR UPDATE SKIP LOCKED), "
+          "u AS (UPDATE jobs j SET locked_by = $2, lock_until = $4 FROM c WHERE j.key = c.key "
+          "RETURNING j.key, j.instance_id, j.element_instance, j.element_id, j.type, j.retries, "
+          "j.due, j.input::text, c.was) "
           "SELECT * FROM u ORDER BY due, key",
           text_array(types), node, now, lease_until, limit);
-      for (const auto& r : rows) out.push_back(job_row(r));
+      for (const auto& r : rows) {
+        out.push_back(job_row(r));
+        out.back().expired_lease = r[8].as<std::string>();
+      }
       return out;
     });
   }

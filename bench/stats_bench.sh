@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# The stats queries at scale (issue 19: every stats query at most 200 ms with 1,000,000 completed
+# and 10,000 running instances). A fresh database on the PostgreSQL at URL gets the permit process
+# (elva:deadline P10D, one user task) and N completed instances (plus N/100 running) written with
+# SQL straight into instances, history (4 rows each) and user_tasks, spread over a year; then
+# `elva stats` (whole year, and by unit) runs 5 times each: median and max wall time, which
+# includes starting the elva process and connecting. One JSON line per query on stdout.
+# usage: bench/stats_bench.sh URL [N=100000]      (URL: an admin URL like ELVA_TEST_DATABASE_URL)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+url=$1
+n=${2:-100000}
+elva=${ELVA:-build/cli/elva}
+db=elva_stats_bench_$$
+psql "$url" -qAtc "DROP DATABASE IF EXISTS $db" && psql "$url" -qAtc "CREATE DATABASE $db"
+trap 'psql "$url" -qAtc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null' EXIT
+dburl=${url/\/elva_test\?/\/$db?}
+"$elva" db migrate --db "$dburl" >/dev/null
+dir=$(mktemp -d)
+cat >"$dir/permit.bpmn" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:elva="urn:elva:bpmn:1.0" id="d" targetNamespace="urn:elva:bench">
+  <process id="permit" name="Building permit" isExecutable="true" elva:deadline="P10D">
+    <startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="review"/>
+    <userTask id="review" name="Review" elva:candidateGroups="case-officers"/>
+    <sequenceFlow id="f2" sourceRef="review" targetRef="e"/><endEvent id="e"/>
+  </process>
+</definitions>
+EOF
+"$elva" deploy --db "$dburl" "$dir/permit.bpmn" >/dev/null
+rm -rf "$dir"
+running=$((n / 100))
+start=$(date +%s.%N)
+psql "$dburl" -qAt <<SQL
+INSERT INTO users (id, groups) SELECT 'user' || g, ARRAY['unit-' || (g % 20)] FROM generate_series(0, 199) g;
+-- Completed: started within 2025, lead time 1-20 days; running: started in the last 30 days.
+INSERT INTO instances (id, definition_id, process_id, status, version, state, variables, started_at, ended_at)
+SELECT g, (SELECT id FROM definitions WHERE process_id = 'permit'), 'permit',
+       CASE WHEN g <= $n THEN 'completed' ELSE 'active' END, 1, '{}', '{}',
+       CASE WHEN g <= $n THEN timestamptz '2025-01-01' + (g % 350) * interval '1 day' + (g % 86400) * interval '1 second'
+            ELSE timestamptz '2026-01-01' - (g % 30) * interval '1 day' END,
+       CASE WHEN g <= $n THEN timestamptz '2025-01-01' + (g % 350 + 1 + g % 20) * interval '1 day' END
+FROM generate_series(1, $n + $running) g;
+INSERT INTO history (instance_id, at, actor, kind, element_id)
+SELECT id, started_at, 'user:user' || (id % 200), 'started', '' FROM instances
+UNION ALL SELECT id, started_at, 'user:user' || (id % 200), 'completed', 's' FROM instances
+UNION ALL SELECT id, started_at, 'user:user' || (id % 200), 'activated', 'review' FROM instances
+UNION ALL SELECT id, ended_at, 'user:x', 'completed', 'review' FROM instances WHERE ended_at IS NOT NULL;
+INSERT INTO user_tasks (key, instance_id, process_id, element_id, name, candidate_groups, state, created_at, claimed_at, ended_at, due)
+SELECT id + 10000000000, id, 'permit', 'review', 'Review', '{case-officers}',
+       CASE WHEN ended_at IS NULL THEN 'open' ELSE 'completed' END, started_at,
+       started_at + interval '3 hours', ended_at, started_at + interval '5 days' FROM instances;
+ANALYZE;
+SQL
+load=$(echo "$(date +%s.%N) - $start" | bc)
+rows=$(psql "$dburl" -qAtc "SELECT count(*) FROM history")
+echo "{\"bench\": \"stats_load\", \"completed\": $n, \"running\": $running, \"history_rows\": $rows, \"load_s\": $load}"
+for by in "" unit; do
+  times=()
+  for i in 1 2 3 4 5 6; do
+    t0=$(date +%s%N)
+    "$elva" stats permit --db "$dburl" --from 2025-01-01 --to 2026-01-01 ${by:+--by $by} --format json >/dev/null
+    t1=$(date +%s%N)
+    [ "$i" -gt 1 ] && times+=($(((t1 - t0) / 1000000)))  # the first run warms the cache
+  done
+  sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+  echo "{\"bench\": \"stats${by:+_by_$by}\", \"completed\": $n, \"median_ms\": ${sorted[2]}, \"max_ms\": ${sorted[4]}, \"target_ms\": 200}"
+done
