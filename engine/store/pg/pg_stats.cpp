@@ -1,5 +1,5 @@
 // The stats queries (pg_stats.hpp). Every figure is one SQL statement over instances, history and
-// user_tasks (indexes: migrations/008_stats.sql). Durations are seconds; percentiles are
+// user_tasks (indexes: migrations/009_stats.sql). Durations are seconds; percentiles are
 // PostgreSQL's percentile_cont (linear interpolation), null when nothing was measured.
 #include "store/pg/pg_stats.hpp"
 
