@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -15,9 +16,12 @@
 #include "common/calendar.hpp"
 #include "common/iso8601.hpp"
 #include "exec/processor.hpp"
+#include "parse/reader.hpp"
 #include "runtime/state_json.hpp"
 #include "sched/command_queue.hpp"
+#include "privacy/cleanup.hpp"
 #include "sched/prompter.hpp"
+#include "sched/retention_loop.hpp"
 #include "sched/scheduler.hpp"
 #include "store/pg/cluster.hpp"
 #include "store/pg/pg_errors.hpp"
@@ -722,6 +726,49 @@ class DurableEngine final : public Engine {
   }
   const std::string& database_url() const override { return url_; }
 
+  Result<json> history_cleanup(const HistoryCleanup& h) override {
+    auto store = store::connect_retention_store(url_);
+    if (!store) return fail(store.error());
+    auto rules = privacy::retention_rules(**store);
+    if (!rules) return fail(rules.error());
+    privacy::CleanupOptions o;
+    o.dry_run = h.dry_run;
+    o.batch = h.batch;
+    o.max_batches = h.max_batches;
+    o.now_ms = h.now_ms;
+    o.actor = actor_;
+    return privacy::run_cleanup(**store, *rules, o);
+  }
+
+  Result<json> privacy_report() override {
+    auto store = store::connect_retention_store(url_);
+    if (!store) return fail(store.error());
+    auto defs = (*store)->deployed_definitions();
+    if (!defs) return fail(defs.error());
+    std::map<std::string, const store::RetentionStore::DeployedDefinition*> latest;
+    for (const auto& d : *defs) {
+      auto& l = latest[d.process_id];
+      if (!l || l->version < d.version) l = &d;
+    }
+    auto& rs = **store;
+    privacy::FormLookup forms = [&rs](const std::string& key) -> json {
+      auto schema = rs.form_schema(key);
+      return schema ? *schema : json();
+    };
+    json processes = json::array();
+    for (const auto& [id, d] : latest) {
+      auto read = parse::read_bpmn(d->file, d->source, 16u << 20);
+      if (!read.definitions) continue;
+      for (const auto& p : read.definitions->processes) {
+        if (p.id != id) continue;
+        json j = privacy::to_json(privacy::map_process(p, d->file, forms));
+        j["version"] = d->version;
+        processes.push_back(std::move(j));
+      }
+    }
+    return json{{"processes", std::move(processes)}};
+  }
+
   Result<void> serve(const ServeOptions& options) override {
     sched::SchedulerOptions s;
     s.node = options.node;
@@ -756,9 +803,20 @@ class DurableEngine final : public Engine {
       p.log = s.log;
       prompter = std::thread([url = url_, p] { sched::run_prompter(url, p); });
     }
+    std::thread retention;
+    if (options.cleanup_interval_ms > 0) {
+      sched::RetentionLoopOptions r;
+      r.interval_ms = options.cleanup_interval_ms;
+      r.batch = options.cleanup_batch;
+      r.actor = "scheduler:" + s.node;
+      r.stop = options.stop;
+      r.log = s.log;
+      retention = std::thread([url = url_, r] { sched::run_retention_loop(url, r); });
+    }
     auto r = connectors_ ? sched::run_scheduler(url_, *connectors_, s)
                          : sched::run_scheduler(url_, *sched::builtin_registry(), s);
     if (prompter.joinable()) prompter.join();
+    if (retention.joinable()) retention.join();
     return r;
   }
 
