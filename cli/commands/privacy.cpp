@@ -153,6 +153,36 @@ void add_privacy(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   r->format = "md";
   rep->callback([r, &exit_code] { exit_code = report(*r); });
+
+  struct EraseArgs : AdminArgs {
+    std::string subject, reason;
+  };
+  auto x = std::make_shared<EraseArgs>();
+  auto* erase = privacy->add_subcommand(
+      "erase",
+      "Erase the personal and sensitive values of one data subject (GDPR Art. 17) in every\n"
+      "case whose subject variable (<elva:data subject=\"true\">) names them: history,\n"
+      "instances, task names, waiting jobs, e-service payloads and attachments. Who did what\n"
+      "when stays; running cases get an incident. Prints and records a receipt.");
+  erase->add_option("--subject", x->subject, "The subject's identifier (as the subject variable "
+                                             "or one of its fields holds it)")
+      ->required();
+  erase->add_option("--reason", x->reason, "Why: the request this answers (its reference)")
+      ->required();
+  add_admin_options(erase, *x);
+  erase->callback([x, &exit_code] {
+    exit_code = run_admin(
+        "privacy erase", *x, true,
+        [x](Engine& e) { return e.privacy_erase(x->subject, x->reason); },
+        [](const json& r) {
+          std::cout << "Receipt " << r["receipt"] << ": erased "
+                    << list(r["variables"]) << " in " << r["instances"].size() << " cases";
+          if (!r["running"].empty())
+            std::cout << "; " << r["running"].size()
+                      << " running cases got an incident (see `elva incidents`)";
+          std::cout << ".\n";
+        });
+  });
 }
 
 }  // namespace elva::cli

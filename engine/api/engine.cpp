@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -738,6 +739,83 @@ class DurableEngine final : public Engine {
     o.now_ms = h.now_ms;
     o.actor = actor_;
     return privacy::run_cleanup(**store, *rules, o);
+  }
+
+  Result<json> privacy_erase(const std::string& subject, const std::string& reason) override {
+    if (reason.empty())
+      return fail(Errc::InvalidArgument, "an erasure needs a reason (the request it answers)");
+    if (subject.empty()) return fail(Errc::InvalidArgument, "no subject given");
+    auto store = store::connect_retention_store(url_);
+    if (!store) return fail(store.error());
+    auto defs = (*store)->deployed_definitions();
+    if (!defs) return fail(defs.error());
+    store::RetentionStore::Erasure ended, running;
+    std::set<std::string> names;
+    json task_names = json::object();
+    std::vector<std::pair<std::int64_t, std::vector<std::string>>> active;
+    for (const auto& d : *defs) {
+      auto read = parse::read_bpmn(d.file, d.source, 16u << 20);
+      if (!read.definitions) continue;
+      const auto* p = read.definitions->find_process(d.process_id);
+      if (!p) continue;
+      const auto m = privacy::map_process(*p, d.file, nullptr);
+      std::vector<std::string> erase, subjects;
+      for (const auto& v : m.variables) {
+        if (v.subject) subjects.push_back(v.variable);
+        if (v.data_class == "personal" || v.data_class == "sensitive") erase.push_back(v.variable);
+      }
+      if (subjects.empty() || erase.empty()) continue;
+      for (const auto& e : p->elements)
+        if (e.as<model::UserTaskSpec>()) task_names[p->id + "/" + e.id] = e.name;
+      for (const auto& var : subjects) {
+        auto hits = (*store)->subject_instances({d.id}, var, subject, erase);
+        if (!hits) return fail(hits.error());
+        for (const auto& h : *hits) {
+          names.insert(erase.begin(), erase.end());
+          ended.instances.push_back(h.id);
+          if (h.active)
+            active.emplace_back(h.id, h.present);
+          else
+            ended.ended.push_back(h.id);
+        }
+      }
+    }
+    // Running instances: the values leave through the runtime (the snapshot stays consistent,
+    // "variables removed" is audited), then an incident stops the case where a person decides.
+    json running_ids = json::array();
+    for (const auto& [id, present] : active) {
+      if (!present.empty()) {
+        auto r = processor_->command(static_cast<store::Key>(id),
+                                     runtime::RemoveVariables{0, present, reason});
+        if (!r) return fail(r.error());
+      }
+      auto r = processor_->command(
+          static_cast<store::Key>(id),
+          runtime::Quarantine{0,
+                              "personal data of this case was erased on request; the process "
+                              "may still need it: set what it needs or cancel the case",
+                              0, 0});
+      if (!r) return fail(r.error());
+      running_ids.push_back(id);
+    }
+    ended.names.assign(names.begin(), names.end());
+    ended.task_names = std::move(task_names);
+    ended.actor = actor_;
+    ended.reason = reason;
+    json counts = json::object();
+    if (!ended.instances.empty()) {
+      auto c = (*store)->erase_values(ended);
+      if (!c) return fail(c.error());
+      counts = *c;
+    }
+    json receipt = {{"instances", ended.instances},
+                    {"running", running_ids},
+                    {"variables", ended.names},
+                    {"counts", counts}};
+    auto id = (*store)->record_erasure(actor_, reason, receipt);
+    if (!id) return fail(id.error());
+    receipt["receipt"] = *id;
+    return receipt;
   }
 
   Result<json> privacy_report() override {

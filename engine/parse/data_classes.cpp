@@ -136,11 +136,19 @@ class Collector {
   void text(std::string_view t, SourcePos pos, const std::string& id, std::string_view type) {
     for (const auto& path : paths_in(t)) name(path, pos, id, type);
   }
-  // A variable name (or path) as written.
-  void name(const std::string& path, SourcePos pos, const std::string& id, std::string_view type) {
+  // An output mapping: what the source reads (a job's result) lands in the target variable.
+  void mapped(const std::string& target, std::string_view source, SourcePos pos,
+              const std::string& id, std::string_view type) {
+    name(target, pos, id, type);
+    const std::string root = target.substr(0, target.find('.'));
+    for (const auto& path : paths_in(source)) name(path, pos, id, type, root);
+  }
+  // A variable name (or path) as written; `as` names the variable it ends up in, when another.
+  void name(const std::string& path, SourcePos pos, const std::string& id, std::string_view type,
+            const std::string& as = "") {
     if (path.empty()) return;
-    const std::string root = path.substr(0, path.find('.'));
-    if (declared_.count(root)) return;
+    const std::string root = as.empty() ? path.substr(0, path.find('.')) : as;
+    if (root.empty() || declared_.count(root)) return;
     Looks worst = Looks::Plain;
     std::size_t start = 0;
     while (start <= path.size()) {
@@ -181,10 +189,7 @@ void collect(const ProcessDefinition& p, Collector& c) {
       if (!m.source.empty() && (m.source.front() == '=' || m.source.find("${") != std::string::npos))
         c.text(m.source, m.pos, e.id, type);
     }
-    for (const auto& m : e.outputs) {
-      c.text(m.source, m.pos, e.id, type);
-      c.name(m.target, m.pos, e.id, type);
-    }
+    for (const auto& m : e.outputs) c.mapped(m.target, m.source, m.pos, e.id, type);
     if (const auto* t = e.as<UserTaskSpec>()) {
       c.text(e.documentation, e.pos, e.id, type);
       for (const auto& f : t->summary) c.text(f.value, f.pos, e.id, type);
@@ -244,6 +249,7 @@ void check_data_classes(const ProcessDefinition& p, DiagnosticSink& sink) {
   for (const auto& [root, use] : c.uses()) {
     const bool sensitive = use.looks == Looks::Sensitive;
     const std::string what = use.path == root ? "" : " (" + use.path + ")";
+    // use.path may be a job result's field that lands in `root` (an output mapping).
     sink.warning(use.pos, use.element_id, use.element_type,
                  "variable '" + root + "'" + what + " looks like " +
                      (sensitive ? "sensitive personal data (a personal identity number)"

@@ -57,6 +57,33 @@ class RetentionStore {
   };
   virtual Result<std::vector<DeployedDefinition>> deployed_definitions() = 0;
   virtual Result<nlohmann::json> form_schema(const std::string& key) = 0;  // null: none
+
+  // Erasure by data subject (docs/privacy.md#erasure). The instances of these definitions whose
+  // `subject_variable` is `subject` (a text or number equal to it, or an object with a top-level
+  // field equal to it), with which of `erase` they still hold at the process level.
+  struct SubjectInstance {
+    std::int64_t id = 0;
+    bool active = false;
+    std::vector<std::string> present;
+  };
+  virtual Result<std::vector<SubjectInstance>> subject_instances(
+      const std::vector<std::int64_t>& definition_ids, const std::string& subject_variable,
+      const std::string& subject, const std::vector<std::string>& erase) = 0;
+  struct Erasure {
+    std::vector<std::int64_t> instances;  // every instance of the subject
+    std::vector<std::int64_t> ended;      // of them, those whose instance row is cleaned here
+    std::vector<std::string> names;       // the variables whose values go
+    nlohmann::json task_names = nlohmann::json::object();  // "process/element" -> name as written
+    std::string actor, reason;
+  };
+  // One transaction: the values leave history's variables rows, the ended instances' variables
+  // and snapshots, waiting jobs' inputs; task names go back to what the BPMN says (without the
+  // {{...}} filled in); e-service payloads and attachments are emptied; each instance gets an
+  // "erased" history row (who, why, which variables). Returns the counts as a JSON object.
+  virtual Result<nlohmann::json> erase_values(const Erasure& e) = 0;
+  // The receipt (privacy_erasures); returns its id.
+  virtual Result<std::int64_t> record_erasure(const std::string& actor, const std::string& reason,
+                                              const nlohmann::json& receipt) = 0;
 };
 
 // A RetentionStore on its own connection to `url`.

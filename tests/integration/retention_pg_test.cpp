@@ -29,7 +29,7 @@ const char* kProcess = R"(<?xml version="1.0" encoding="UTF-8"?>
     </extensionElements>
     <startEvent id="s"/>
     <sequenceFlow id="f1" sourceRef="s" targetRef="review"/>
-    <userTask id="review" name="Review"/>
+    <userTask id="review" name="Review {{applicant}}"/>
     <sequenceFlow id="f2" sourceRef="review" targetRef="e"/>
     <endEvent id="e"/>
   </process>
@@ -278,4 +278,89 @@ TEST_CASE("the records of processing of deployed processes name their classes an
   CHECK(keep["variables"][0]["subject"] == true);
   CHECK(keep["variables"][1]["retention"] == "PT0S");
   CHECK((*report)["processes"][0]["retention"].is_null());
+}
+
+namespace {
+
+// Tables of the schema whose rows, as text, contain `value`, with their counts: "" when none.
+std::string tables_holding(const test::TestDatabase& db, const std::string& value) {
+  const std::string tables = db.query(
+      "SELECT string_agg(table_name, ',') FROM information_schema.tables WHERE table_schema = "
+      "'public' AND table_type = 'BASE TABLE'");
+  std::string found;
+  std::size_t start = 0;
+  while (start < tables.size()) {
+    auto end = tables.find(',', start);
+    if (end == std::string::npos) end = tables.size();
+    const std::string t = tables.substr(start, end - start);
+    const std::string n =
+        db.query("SELECT count(*) FROM " + t + " x WHERE x::text LIKE '%" + value + "%'");
+    if (n != "0") found += t + ":" + n + " ";
+    start = end + 1;
+  }
+  return found;
+}
+
+}  // namespace
+
+TEST_CASE("erasing a data subject leaves none of their values in any table and keeps the audit",
+          "[pg][privacy]") {
+  test::TestDatabase db;
+  if (!db.available()) return;
+  auto e = test::open_engine(db);
+  REQUIRE(e->deploy_files({{"keep.bpmn", kProcess}}));
+  // given three ended cases and one running case of a subject, and cases of two others
+  std::vector<std::uint64_t> theirs;
+  for (int i = 0; i < 3; ++i) theirs.push_back(finished_instance(*e, "Xyzzy Subject"));
+  auto running = e->start("keep", {{"applicant", "Xyzzy Subject"}, {"scratch", 1}}, "");
+  REQUIRE(running);
+  const std::uint64_t running_id = (*running)["id"];
+  const std::uint64_t other = finished_instance(*e, "Quux Other");
+  auto by_field = e->start(
+      "keep", {{"applicant", {{"personnummer", "191212121212"}, {"name", "Plugh Field"}}}}, "");
+  REQUIRE(by_field);
+  REQUIRE(tables_holding(db, "Xyzzy") != "");
+  const std::string history_before =
+      db.query("SELECT count(*) FROM history WHERE instance_id = " + std::to_string(theirs[0]));
+
+  // when the subject is erased
+  auto receipt = e->privacy_erase("Xyzzy Subject", "request 2026-17");
+  REQUIRE(receipt);
+
+  // then no table holds their values, also not history, task names or the running case
+  CHECK(tables_holding(db, "Xyzzy") == "");
+  CHECK((*receipt)["instances"].size() == 4);
+  CHECK((*receipt)["running"] == json::array({running_id}));
+  CHECK((*receipt)["variables"] == json::array({"applicant"}));
+  // and the other subjects keep theirs
+  CHECK(tables_holding(db, "Quux") != "");
+  CHECK(db.query("SELECT variables->>'applicant' FROM instances WHERE id = " +
+                 std::to_string(other)) == "Quux Other");
+  // and the audit skeleton stays: every history row, plus who erased and why
+  CHECK(std::stoi(db.query("SELECT count(*) FROM history WHERE instance_id = " +
+                           std::to_string(theirs[0]))) == std::stoi(history_before) + 1);
+  CHECK(db.query("SELECT actor || ' ' || (data->>'reason') FROM history WHERE kind = 'erased' "
+                 "AND instance_id = " + std::to_string(theirs[0])) == "test request 2026-17");
+  CHECK(db.query("SELECT name FROM user_tasks WHERE instance_id = " +
+                 std::to_string(theirs[0])) == "Review {{applicant}}");
+  CHECK(db.query("SELECT variables->>'decision' FROM instances WHERE id = " +
+                 std::to_string(theirs[0])) == "granted");
+  // and the running case stopped with an incident instead of running on without the data
+  CHECK(db.query("SELECT count(*) FROM incidents WHERE resolved_at IS NULL AND instance_id = " +
+                 std::to_string(running_id)) == "1");
+  // and the receipt is recorded without the subject
+  CHECK(db.query("SELECT count(*) FROM privacy_erasures WHERE reason = 'request 2026-17'") == "1");
+
+  // when a subject is named by a field of the subject variable
+  auto second = e->privacy_erase("191212121212", "request 2026-18");
+  REQUIRE(second);
+  CHECK((*second)["instances"].size() == 1);
+  CHECK(tables_holding(db, "Plugh") == "");
+  CHECK(tables_holding(db, "191212121212") == "");
+
+  // when nobody matches, the receipt says so
+  auto none = e->privacy_erase("Nobody", "request 2026-19");
+  REQUIRE(none);
+  CHECK((*none)["instances"].empty());
+  CHECK_FALSE(e->privacy_erase("Quux Other", ""));
 }

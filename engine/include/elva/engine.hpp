@@ -314,6 +314,16 @@ class Engine {
   // The records of processing of the deployed processes (the latest version of each), as
   // privacy_report_files (elva/privacy.hpp) answers for files.
   virtual Result<nlohmann::json> privacy_report() = 0;
+  // Erases the personal and sensitive values of one data subject: in every instance whose
+  // subject variable (<elva:data subject="true">) is `subject` (equal, or a top-level field of it
+  // equal), from history, instances, task names, waiting jobs, e-service payloads and
+  // attachments; the audit skeleton (who did what when) stays, with an "erased" history row.
+  // Running instances lose the values through the runtime (audited) and get an incident: the
+  // process may still need them. The receipt is recorded (privacy_erasures) and returned:
+  // {"receipt", "instances", "running", "variables", "counts"}. `reason` is required
+  // (InvalidArgument); never logged with the subject.
+  virtual Result<nlohmann::json> privacy_erase(const std::string& subject,
+                                               const std::string& reason) = 0;
 
   // The database this engine uses (the embedded cluster's socket URL when embedded).
   virtual const std::string& database_url() const = 0;

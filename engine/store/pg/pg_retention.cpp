@@ -189,6 +189,97 @@ class PgRetention final : public RetentionStore {
     });
   }
 
+  Result<std::vector<SubjectInstance>> subject_instances(const std::vector<std::int64_t>& defs,
+                                                         const std::string& var,
+                                                         const std::string& subject,
+                                                         const std::vector<std::string>& erase)
+      override {
+    return guarded(url_, [&]() -> Result<std::vector<SubjectInstance>> {
+      pqxx::read_transaction t(*conn_);
+      std::vector<SubjectInstance> out;
+      const auto rows = t.exec_params(
+          "SELECT id, status = 'active', to_jsonb(ARRAY(SELECT k FROM jsonb_object_keys("
+          "  variables) k WHERE k = ANY($4::text[])))::text FROM instances "
+          "WHERE definition_id = ANY($1::bigint[]) AND variables ? $2 AND ("
+          "  (jsonb_typeof(variables->$2) IN ('string', 'number') AND variables->>$2 = $3) OR"
+          "  (jsonb_typeof(variables->$2) = 'object' AND EXISTS (SELECT 1 FROM jsonb_each_text("
+          "    CASE WHEN jsonb_typeof(variables->$2) = 'object' THEN variables->$2 "
+          "    ELSE '{}'::jsonb END) kv WHERE kv.value = $3))) ORDER BY id",
+          key_array(ids_of(defs)), var, subject, text_array(erase));
+      for (const auto& r : rows) {
+        out.push_back({r[0].as<std::int64_t>(), r[1].as<bool>(),
+                       json::parse(r[2].as<std::string>()).get<std::vector<std::string>>()});
+      }
+      return out;
+    });
+  }
+
+  Result<json> erase_values(const Erasure& e) override {
+    return guarded(url_, [&]() -> Result<json> {
+      pqxx::work t(*conn_);
+      t.exec("SET LOCAL lock_timeout = '1s'");
+      const auto ids = key_array(ids_of(e.instances));
+      const auto names = text_array(e.names);
+      json c;
+      c["history"] = t.exec_params(
+                          "UPDATE history SET data = data - $2::text[] WHERE instance_id = "
+                          "ANY($1::bigint[]) AND kind = 'variables' AND jsonb_typeof(data) = "
+                          "'object' AND data ?| $2::text[]",
+                          ids, names)
+                         .affected_rows();
+      c["instances"] = t.exec_params(
+                            "UPDATE instances SET variables = variables - $2::text[], state = "
+                            "jsonb_set(state, '{vars}', coalesce(state->'vars', '{}'::jsonb) - "
+                            "$2::text[]) WHERE id = ANY($1::bigint[])",
+                            key_array(ids_of(e.ended)), names)
+                           .affected_rows();
+      c["tasks"] = t.exec_params(
+                        "UPDATE user_tasks SET name = coalesce($2::jsonb->>(process_id || '/' || "
+                        "element_id), '') WHERE instance_id = ANY($1::bigint[])",
+                        ids, e.task_names.dump())
+                       .affected_rows();
+      c["jobs"] = t.exec_params(
+                       "UPDATE jobs SET input = input - $2::text[] WHERE instance_id = "
+                       "ANY($1::bigint[]) AND jsonb_typeof(input) = 'object' AND input ?| "
+                       "$2::text[]",
+                       ids, names)
+                      .affected_rows();
+      c["attachments"] =
+          t.exec_params(
+               "UPDATE attachments SET content = ''::bytea, size = 0, name = 'erased' WHERE "
+               "instance_id = ANY($1::bigint[]) OR receipt IN (SELECT receipt FROM "
+               "eservice_submissions WHERE instance_id = ANY($1::bigint[]))",
+               ids)
+              .affected_rows();
+      c["submissions"] = t.exec_params(
+                              "UPDATE eservice_submissions SET payload = '{}'::jsonb WHERE "
+                              "instance_id = ANY($1::bigint[])",
+                              ids)
+                             .affected_rows();
+      t.exec_params(
+          "INSERT INTO history (instance_id, actor, kind, data) SELECT i, $2, 'erased', "
+          "jsonb_build_object('variables', $3::jsonb, 'reason', $4::text) "
+          "FROM unnest($1::bigint[]) i",
+          ids, e.actor, json(e.names).dump(), e.reason);
+      t.commit();
+      return c;
+    });
+  }
+
+  Result<std::int64_t> record_erasure(const std::string& actor, const std::string& reason,
+                                      const json& receipt) override {
+    return guarded(url_, [&]() -> Result<std::int64_t> {
+      pqxx::work t(*conn_);
+      auto id = t.exec_params1(
+                     "INSERT INTO privacy_erasures (actor, reason, receipt) VALUES ($1, $2, "
+                     "$3::jsonb) RETURNING id",
+                     actor, reason, receipt.dump())[0]
+                    .as<std::int64_t>();
+      t.commit();
+      return id;
+    });
+  }
+
  private:
   std::string url_;
   std::unique_ptr<pqxx::connection> conn_;

@@ -110,13 +110,14 @@ TEST_CASE("validate warns about variables that look personal and have no data cl
                         "no data class",
                         "mail"));
     CHECK(r.has_warning("variable 'personnummer' looks like sensitive personal data", "mail"));
-    CHECK(r.has_warning("variable 'result' (result.personnummer) looks like sensitive", "mail"));
+    // a job's result field that looks personal is the target's data, not a variable of its own
+    CHECK_FALSE(r.has_warning("variable 'result'"));
     CHECK(r.errors() == 0);
   }
   SECTION("marked: no warning") {
     auto r = test::read_xml(process(R"(elva:retention="P1Y")",
                                     R"(<elva:data name="applicant" class="personal"/>
-<elva:data name="personnummer" class="sensitive"/><elva:data name="result" class="sensitive"/>)",
+<elva:data name="personnummer" class="sensitive"/>)",
                                     body));
     INFO(r.dump());
     CHECK_FALSE(r.has_warning("looks like"));

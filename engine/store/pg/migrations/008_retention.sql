@@ -14,3 +14,12 @@ CREATE INDEX incidents_by_instance ON incidents (instance_id);
 CREATE INDEX attachments_by_instance ON attachments (instance_id) WHERE instance_id IS NOT NULL;
 CREATE INDEX eservice_submissions_by_instance ON eservice_submissions (instance_id)
   WHERE instance_id IS NOT NULL;
+-- Erasure on request (GDPR Art. 17, `elva privacy erase`): the receipt of each erasure, who,
+-- when, why and what was done (counts and instance keys), never the subject or a value.
+CREATE TABLE privacy_erasures (
+  id      bigserial PRIMARY KEY,
+  at      timestamptz NOT NULL DEFAULT now(),
+  actor   text NOT NULL,
+  reason  text NOT NULL,
+  receipt jsonb NOT NULL                        -- {"instances": [...], "running": [...], counts}
+);
