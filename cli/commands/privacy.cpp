@@ -1,10 +1,11 @@
 // `elva history cleanup` (retention) and `elva privacy report` (records of processing, GDPR
 // Art. 30): docs/privacy.md. Exit 0 done, 1 the files have errors, 2 usage, 3 database.
+#include "elva/privacy.hpp"
+
 #include <iostream>
 
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
-#include "elva/privacy.hpp"
 
 namespace elva::cli {
 namespace {
@@ -35,9 +36,9 @@ void print_markdown(const json& report) {
     std::cout << "\n- **Purpose:** "
               << (text(p, "purpose").empty() ? "not stated (add elva:purpose)" : text(p, "purpose"))
               << "\n- **Retention:** "
-              << (p["retention"].is_null() ? std::string("kept (no historyTimeToLive)")
-                                           : p["retention"].get<std::string>() +
-                                                 " after the case ends, then removed")
+              << (p["retention"].is_null()
+                      ? std::string("kept (no historyTimeToLive)")
+                      : p["retention"].get<std::string>() + " after the case ends, then removed")
               << "\n- **Stored in:** " << list(p["storedIn"]) << "\n";
     std::cout << "\n### Data classes\n\n";
     if (p["variables"].empty()) {
@@ -47,7 +48,8 @@ void print_markdown(const json& report) {
       for (const auto& v : p["variables"]) {
         std::cout << "| " << text(v, "variable") << (v.value("subject", false) ? " (subject)" : "")
                   << " | " << text(v, "class") << " | "
-                  << (v["retention"].is_null() ? std::string("kept") : v["retention"].get<std::string>())
+                  << (v["retention"].is_null() ? std::string("kept")
+                                               : v["retention"].get<std::string>())
                   << " | " << text(v, "declaredIn") << " |\n";
       }
     }
@@ -114,8 +116,9 @@ void add_privacy(CLI::App& app, int& exit_code) {
   cleanup->add_option("--batch", c->options.batch, "Instances per batch (transaction)")
       ->check(CLI::Range(1, 100'000))
       ->capture_default_str();
-  cleanup->add_option("--max-batches", c->options.max_batches,
-                      "Stop after this many batches (0: until nothing is due)")
+  cleanup
+      ->add_option("--max-batches", c->options.max_batches,
+                   "Stop after this many batches (0: until nothing is due)")
       ->check(CLI::NonNegativeNumber);
   add_admin_options(cleanup, *c);
   cleanup->callback([c, &exit_code] {
@@ -164,8 +167,10 @@ void add_privacy(CLI::App& app, int& exit_code) {
       "case whose subject variable (<elva:data subject=\"true\">) names them: history,\n"
       "instances, task names, waiting jobs, e-service payloads and attachments. Who did what\n"
       "when stays; running cases get an incident. Prints and records a receipt.");
-  erase->add_option("--subject", x->subject, "The subject's identifier (as the subject variable "
-                                             "or one of its fields holds it)")
+  erase
+      ->add_option("--subject", x->subject,
+                   "The subject's identifier (as the subject variable "
+                   "or one of its fields holds it)")
       ->required();
   erase->add_option("--reason", x->reason, "Why: the request this answers (its reference)")
       ->required();
@@ -175,8 +180,8 @@ void add_privacy(CLI::App& app, int& exit_code) {
         "privacy erase", *x, true,
         [x](Engine& e) { return e.privacy_erase(x->subject, x->reason); },
         [](const json& r) {
-          std::cout << "Receipt " << r["receipt"] << ": erased "
-                    << list(r["variables"]) << " in " << r["instances"].size() << " cases";
+          std::cout << "Receipt " << r["receipt"] << ": erased " << list(r["variables"]) << " in "
+                    << r["instances"].size() << " cases";
           if (!r["running"].empty())
             std::cout << "; " << r["running"].size()
                       << " running cases got an incident (see `elva incidents`)";

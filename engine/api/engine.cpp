@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
-#include <set>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -18,9 +18,9 @@
 #include "common/iso8601.hpp"
 #include "exec/processor.hpp"
 #include "parse/reader.hpp"
+#include "privacy/cleanup.hpp"
 #include "runtime/state_json.hpp"
 #include "sched/command_queue.hpp"
-#include "privacy/cleanup.hpp"
 #include "sched/prompter.hpp"
 #include "sched/retention_loop.hpp"
 #include "sched/scheduler.hpp"

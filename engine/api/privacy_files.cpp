@@ -56,7 +56,11 @@ void check_form_data_classes(const model::Definitions& defs, FileReport& report)
       const json schema = forms(t->form_key);
       for (const auto& f : privacy::form_fields(schema)) {
         auto at = [&](Severity s, std::string msg) {
-          Diagnostic d{s, defs.file, e.pos, e.id, std::string(model::bpmn_name(e.type)),
+          Diagnostic d{s,
+                       defs.file,
+                       e.pos,
+                       e.id,
+                       std::string(model::bpmn_name(e.type)),
                        "form '" + t->form_key + "' field '" + f.key + "': " + std::move(msg)};
           (s == Severity::Error ? report.errors : report.warnings).push_back(std::move(d));
         };
@@ -81,8 +85,8 @@ void check_form_data_classes(const model::Definitions& defs, FileReport& report)
         at(Severity::Warning, std::string("looks like ") +
                                   (looks == parse::Looks::Sensitive ? "sensitive " : "") +
                                   "personal data but has no data class: give the field "
-                                  "\"properties\": {\"dataClass\": \"" + cls +
-                                  "\"} or declare <elva:data name=\"" + root + "\" class=\"" +
+                                  "\"properties\": {\"dataClass\": \"" +
+                                  cls + "\"} or declare <elva:data name=\"" + root + "\" class=\"" +
                                   cls + "\"/> (docs/privacy.md)");
       }
     }

@@ -28,8 +28,7 @@ std::vector<std::string> words_of(std::string_view name) {
     if (c >= 0x80) {
       word += static_cast<char>(c);
     } else if (std::isalpha(c)) {
-      if (std::isupper(c) && !word.empty() &&
-          std::islower(static_cast<unsigned char>(word.back())))
+      if (std::isupper(c) && !word.empty() && std::islower(static_cast<unsigned char>(word.back())))
         flush();
       word += static_cast<char>(std::tolower(c));
     } else {
@@ -40,23 +39,23 @@ std::vector<std::string> words_of(std::string_view name) {
   return words;
 }
 
-constexpr auto kSensitiveJoined = std::to_array<std::string_view>({
-    "personnummer", "personnr",      "fodselsnummer", "fødselsnummer", "foedselsnummer",
-    "samordningsnummer", "dnummer",  "socialsecurity", "nationalid",   "personalidentity",
-    "identitynumber", "personalid",  "healthdata",    "diagnosis"});
+constexpr auto kSensitiveJoined = std::to_array<std::string_view>(
+    {"personnummer", "personnr", "fodselsnummer", "fødselsnummer", "foedselsnummer",
+     "samordningsnummer", "dnummer", "socialsecurity", "nationalid", "personalidentity",
+     "identitynumber", "personalid", "healthdata", "diagnosis"});
 constexpr auto kSensitiveWords = std::to_array<std::string_view>({"ssn", "pnr", "fnr"});
-constexpr auto kPersonalJoined = std::to_array<std::string_view>({
-    "firstname",     "lastname",      "givenname",     "familyname",   "fullname",
-    "middlename",    "surname",       "displayname",   "dateofbirth",  "birthdate",
-    "birthday",      "emailaddress",  "phonenumber",   "mobilenumber", "streetaddress",
-    "postaddress",   "postaladdress", "homeaddress",   "fornamn",      "förnamn",
-    "efternamn",     "fornavn",       "etternavn",     "mellomnavn",   "telefonnummer",
-    "mobilnummer",   "gatuadress",    "postadress",    "bostadsadress", "fodelsedatum",
-    "födelsedatum",  "fødselsdato",   "foedselsdato",  "hemadress",    "bostedsadresse",
-    "postnummer",    "epostadresse"});
-constexpr auto kPersonalWords = std::to_array<std::string_view>({
-    "email", "emails", "epost", "phone",  "telefon", "mobile", "mobil", "address",
-    "adress", "adresse", "dob", "iban",   "surname", "navn",   "namn",  "name"});
+constexpr auto kPersonalJoined = std::to_array<std::string_view>(
+    {"firstname",    "lastname",      "givenname",    "familyname",    "fullname",
+     "middlename",   "surname",       "displayname",  "dateofbirth",   "birthdate",
+     "birthday",     "emailaddress",  "phonenumber",  "mobilenumber",  "streetaddress",
+     "postaddress",  "postaladdress", "homeaddress",  "fornamn",       "förnamn",
+     "efternamn",    "fornavn",       "etternavn",    "mellomnavn",    "telefonnummer",
+     "mobilnummer",  "gatuadress",    "postadress",   "bostadsadress", "fodelsedatum",
+     "födelsedatum", "fødselsdato",   "foedselsdato", "hemadress",     "bostedsadresse",
+     "postnummer",   "epostadresse"});
+constexpr auto kPersonalWords = std::to_array<std::string_view>(
+    {"email", "emails", "epost", "phone", "telefon", "mobile", "mobil", "address", "adress",
+     "adresse", "dob", "iban", "surname", "navn", "namn", "name"});
 
 template <std::size_t N>
 bool contains_any(const std::string& text, const std::array<std::string_view, N>& list) {
@@ -186,7 +185,8 @@ void collect(const ProcessDefinition& p, Collector& c) {
     const auto type = bpmn_name(e.type);
     c.text(e.name, e.pos, e.id, type);
     for (const auto& m : e.inputs) {
-      if (!m.source.empty() && (m.source.front() == '=' || m.source.find("${") != std::string::npos))
+      if (!m.source.empty() &&
+          (m.source.front() == '=' || m.source.find("${") != std::string::npos))
         c.text(m.source, m.pos, e.id, type);
     }
     for (const auto& m : e.outputs) c.mapped(m.target, m.source, m.pos, e.id, type);
@@ -204,8 +204,7 @@ void collect(const ProcessDefinition& p, Collector& c) {
       for (const auto& m : call->in) c.text("=" + m.source, m.pos, e.id, type);
     }
     if (!e.loop.input_collection.empty()) c.text(e.loop.input_collection, e.loop.pos, e.id, type);
-    if (!e.loop.output_collection.empty())
-      c.name(e.loop.output_collection, e.loop.pos, e.id, type);
+    if (!e.loop.output_collection.empty()) c.name(e.loop.output_collection, e.loop.pos, e.id, type);
   }
 }
 
@@ -250,21 +249,22 @@ void check_data_classes(const ProcessDefinition& p, DiagnosticSink& sink) {
     const bool sensitive = use.looks == Looks::Sensitive;
     const std::string what = use.path == root ? "" : " (" + use.path + ")";
     // use.path may be a job result's field that lands in `root` (an output mapping).
-    sink.warning(use.pos, use.element_id, use.element_type,
-                 "variable '" + root + "'" + what + " looks like " +
-                     (sensitive ? "sensitive personal data (a personal identity number)"
-                                : "personal data") +
-                     " but has no data class: declare it in the process's extensionElements, "
-                     "e.g. <elva:data name=\"" + root + "\" class=\"" +
-                     (sensitive ? "sensitive" : "personal") +
-                     "\" retention=\"P2Y\"/> (docs/privacy.md)");
+    sink.warning(
+        use.pos, use.element_id, use.element_type,
+        "variable '" + root + "'" + what + " looks like " +
+            (sensitive ? "sensitive personal data (a personal identity number)" : "personal data") +
+            " but has no data class: declare it in the process's extensionElements, "
+            "e.g. <elva:data name=\"" +
+            root + "\" class=\"" + (sensitive ? "sensitive" : "personal") +
+            "\" retention=\"P2Y\"/> (docs/privacy.md)");
   }
   if (!p.executable || !p.history_time_to_live.empty()) return;
   for (const auto& d : p.data_declarations) {
     if ((d.data_class == DataClass::Personal || d.data_class == DataClass::Sensitive) &&
         d.retention.empty()) {
       sink.warning(d.pos, p.id, "process",
-                   "variable '" + d.variable + "' is " + std::string(data_class_name(d.data_class)) +
+                   "variable '" + d.variable + "' is " +
+                       std::string(data_class_name(d.data_class)) +
                        " data kept for ever: give it a retention (retention=\"P2Y\") or the "
                        "process a historyTimeToLive (docs/privacy.md)");
     }

@@ -414,8 +414,9 @@ void read_data_declaration(ReadContext& ctx, pugi::xml_node node, ProcessDefinit
   d.pos = pos;
   d.variable = attr(node, "name");
   if (d.variable.empty() || d.variable.find_first_of(" .=${}") != std::string::npos)
-    return error("elva:data needs name=\"...\": the process variable (a plain name, no path or "
-                 "expression)");
+    return error(
+        "elva:data needs name=\"...\": the process variable (a plain name, no path or "
+        "expression)");
   const std::string cls = attr(node, "class");
   auto data_class = data_class_from(cls);
   if (!data_class)

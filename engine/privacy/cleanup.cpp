@@ -85,8 +85,7 @@ Result<std::vector<store::RetentionRule>> retention_rules(store::RetentionStore&
 }
 
 Result<json> run_cleanup(store::RetentionStore& store,
-                         const std::vector<store::RetentionRule>& rules,
-                         const CleanupOptions& o) {
+                         const std::vector<store::RetentionRule>& rules, const CleanupOptions& o) {
   const auto started = std::chrono::steady_clock::now();
   const std::int64_t started_ms = iso8601::now_millis();
   const std::int64_t now = o.now_ms ? o.now_ms : started_ms;
@@ -130,9 +129,9 @@ Result<json> run_cleanup(store::RetentionStore& store,
   }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  json run = {{"dryRun", o.dry_run},   {"finished", finished}, {"batches", batches},
-              {"seconds", seconds},    {"rules", out_rules},   {"total", total.to_json()},
-              {"actor", o.actor},      {"startedMs", started_ms}};
+  json run = {{"dryRun", o.dry_run}, {"finished", finished},   {"batches", batches},
+              {"seconds", seconds},  {"rules", out_rules},     {"total", total.to_json()},
+              {"actor", o.actor},    {"startedMs", started_ms}};
   if (o.record_empty || total.instances > 0 || total.history > 0)
     if (auto r = store.record_run(run); !r) return fail(r.error());
   run.erase("startedMs");

@@ -28,12 +28,12 @@ std::vector<store::RetentionRule> rules_from(
 
 struct CleanupOptions {
   bool dry_run = false;
-  int batch = 500;           // instances per batch (each batch one short transaction)
-  int max_batches = 0;       // stop after this many batches in all (0: until nothing is due)
-  std::int64_t now_ms = 0;   // 0: the system clock
+  int batch = 500;          // instances per batch (each batch one short transaction)
+  int max_batches = 0;      // stop after this many batches in all (0: until nothing is due)
+  std::int64_t now_ms = 0;  // 0: the system clock
   std::string actor = "cli";
   bool record_empty = true;  // record a run that removed nothing (the periodic job does not)
-  const std::atomic<bool>* stop = nullptr;     // checked between batches
+  const std::atomic<bool>* stop = nullptr;      // checked between batches
   std::function<void(const std::string&)> log;  // one line per rule that removed something
 };
 

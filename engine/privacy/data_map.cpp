@@ -78,8 +78,9 @@ ProcessMap map_process(const ProcessDefinition& p, const std::string& file,
       for (const auto& f : form_fields(schema)) {
         const std::string var = root_of(f.key);
         if (f.data_class.empty() || seen.count(var)) continue;
-        m.variables.push_back({var, f.data_class, parse::retention_interval(f.retention).value_or(""),
-                               false, "", "form " + key});
+        m.variables.push_back({var, f.data_class,
+                               parse::retention_interval(f.retention).value_or(""), false, "",
+                               "form " + key});
         seen.insert(var);
       }
     }
@@ -88,10 +89,12 @@ ProcessMap map_process(const ProcessDefinition& p, const std::string& file,
 }
 
 const std::vector<std::string>& storage_tables() {
-  static const std::vector<std::string> tables = {
-      "instances (variables, state)", "history (variables rows)", "user_tasks (name)",
-      "jobs (input, while the job waits)", "eservice_submissions (payload)",
-      "attachments (content)"};
+  static const std::vector<std::string> tables = {"instances (variables, state)",
+                                                  "history (variables rows)",
+                                                  "user_tasks (name)",
+                                                  "jobs (input, while the job waits)",
+                                                  "eservice_submissions (payload)",
+                                                  "attachments (content)"};
   return tables;
 }
 
@@ -101,7 +104,7 @@ json to_json(const ProcessMap& m) {
   for (const auto& v : m.variables) {
     classes[v.data_class].push_back(v.variable);
     json j{{"variable", v.variable}, {"class", v.data_class}, {"declaredIn", v.declared_in}};
-    const std::string retention = !v.retention.empty()      ? v.retention
+    const std::string retention = !v.retention.empty()        ? v.retention
                                   : v.data_class == "working" ? std::string("PT0S")
                                                               : m.retention;
     j["retention"] = retention.empty() ? json() : json(retention);

@@ -24,16 +24,16 @@ struct ClassedVariable {
 
 struct Recipient {
   std::string element_id, element_name;
-  std::string job_type;    // "hr.createUser" (connector.operation) or a worker's topic
-  bool connector = false;  // an in-engine connector (elva:connector), else an external worker
+  std::string job_type;        // "hr.createUser" (connector.operation) or a worker's topic
+  bool connector = false;      // an in-engine connector (elva:connector), else an external worker
   bool all_variables = false;  // no input mappings: the job gets every variable in scope
   std::vector<std::string> variables;  // the variables its input mappings read
 };
 
 struct ProcessMap {
   std::string process_id, name, file;
-  std::string purpose;     // elva:purpose, else the process's documentation
-  std::string retention;   // the process's retention as an interval; "" = kept
+  std::string purpose;    // elva:purpose, else the process's documentation
+  std::string retention;  // the process's retention as an interval; "" = kept
   std::vector<ClassedVariable> variables;
   std::vector<Recipient> recipients;
   std::vector<std::string> forms;  // form keys of its user tasks

@@ -43,8 +43,8 @@ void run_retention_loop(const std::string& url, const RetentionLoopOptions& o) {
   do {
     auto run = cleanup_once(url, o);
     if (!run) {
-      if (!failing) log("retention cleanup failed, trying again next interval: " +
-                        run.error().message);
+      if (!failing)
+        log("retention cleanup failed, trying again next interval: " + run.error().message);
       failing = true;
     } else {
       if (failing) log("retention cleanup works again");

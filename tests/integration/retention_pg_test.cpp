@@ -47,8 +47,8 @@ const char* kForever = R"(<?xml version="1.0" encoding="UTF-8"?>
 </definitions>)";
 
 std::uint64_t finished_instance(Engine& e, const std::string& applicant) {
-  auto started = e.start("keep", {{"applicant", applicant}, {"scratch", 7}, {"decision", "yes"}},
-                         "");
+  auto started =
+      e.start("keep", {{"applicant", applicant}, {"scratch", 7}, {"decision", "yes"}}, "");
   REQUIRE(started);
   const std::uint64_t id = (*started)["id"];
   REQUIRE(e.complete(id, "review", {{"scratch", 8}, {"decision", "granted"}}));
@@ -88,18 +88,24 @@ int rows_of(const test::TestDatabase& db, std::uint64_t id) {
 // timer, a subscription and an e-service submission with an attachment.
 void add_keyed_rows(const test::TestDatabase& db, std::uint64_t id) {
   const std::string i = std::to_string(id);
-  db.query("INSERT INTO incidents (key, instance_id, element_instance, element_id, message, "
-           "resolved_at) VALUES (" + i + "000, " + i + ", 1, 'review', 'was resolved', now())");
-  db.query("INSERT INTO jobs (key, instance_id, element_instance, element_id, type, retries, due, "
-           "input) VALUES (" + i + "001, " + i + ", 1, 'review', 'x', 1, 0, '{}')");
+  db.query(
+      "INSERT INTO incidents (key, instance_id, element_instance, element_id, message, "
+      "resolved_at) VALUES (" +
+      i + "000, " + i + ", 1, 'review', 'was resolved', now())");
+  db.query(
+      "INSERT INTO jobs (key, instance_id, element_instance, element_id, type, retries, due, "
+      "input) VALUES (" +
+      i + "001, " + i + ", 1, 'review', 'x', 1, 0, '{}')");
   db.query("INSERT INTO timers (key, instance_id, definition_id, element_id, due) SELECT " + i +
            "002, " + i + ", definition_id, 'review', 0 FROM instances WHERE id = " + i);
   db.query("INSERT INTO subscriptions (key, instance_id, element_id, signal, name) VALUES (" + i +
            "003, " + i + ", 'review', false, 'm')");
   db.query("INSERT INTO eservice_submissions (receipt, form, instance_id, payload) VALUES ('R-" +
            i + "', 'f', " + i + ", '{}')");
-  db.query("INSERT INTO attachments (receipt, instance_id, name, content_type, size, content) "
-           "VALUES ('R-" + i + "', " + i + ", 'a.pdf', 'application/pdf', 1, decode('00', 'hex'))");
+  db.query(
+      "INSERT INTO attachments (receipt, instance_id, name, content_type, size, content) "
+      "VALUES ('R-" +
+      i + "', " + i + ", 'a.pdf', 'application/pdf', 1, decode('00', 'hex'))");
 }
 
 }  // namespace
@@ -115,9 +121,12 @@ TEST_CASE("cleanup removes exactly the instances past their retention from every
   // ago (only the working value is due), one still running, and an old one of a process without
   // retention
   std::vector<std::uint64_t> old_ones, mid_ones, new_ones;
-  for (int i = 0; i < 5; ++i) old_ones.push_back(finished_instance(*e, "Anna Old " + std::to_string(i)));
-  for (int i = 0; i < 3; ++i) mid_ones.push_back(finished_instance(*e, "Bo Mid " + std::to_string(i)));
-  for (int i = 0; i < 2; ++i) new_ones.push_back(finished_instance(*e, "Cia New " + std::to_string(i)));
+  for (int i = 0; i < 5; ++i)
+    old_ones.push_back(finished_instance(*e, "Anna Old " + std::to_string(i)));
+  for (int i = 0; i < 3; ++i)
+    mid_ones.push_back(finished_instance(*e, "Bo Mid " + std::to_string(i)));
+  for (int i = 0; i < 2; ++i)
+    new_ones.push_back(finished_instance(*e, "Cia New " + std::to_string(i)));
   for (auto id : old_ones) end_days_ago(db, id, 40);
   for (auto id : mid_ones) end_days_ago(db, id, 25);
   for (auto id : new_ones) end_days_ago(db, id, 1);
@@ -136,10 +145,9 @@ TEST_CASE("cleanup removes exactly the instances past their retention from every
   const int running_rows_before = rows_of(db, running_id);
   const int forever_rows_before = rows_of(db, forever_id);
   const std::string old_history =
-      db.query("SELECT count(*) FROM history WHERE instance_id IN (" +
-               std::to_string(old_ones[0]) + "," + std::to_string(old_ones[1]) + "," +
-               std::to_string(old_ones[2]) + "," + std::to_string(old_ones[3]) + "," +
-               std::to_string(old_ones[4]) + ")");
+      db.query("SELECT count(*) FROM history WHERE instance_id IN (" + std::to_string(old_ones[0]) +
+               "," + std::to_string(old_ones[1]) + "," + std::to_string(old_ones[2]) + "," +
+               std::to_string(old_ones[3]) + "," + std::to_string(old_ones[4]) + ")");
   REQUIRE(std::stoi(old_history) > 0);
 
   // when a dry run counts and then the cleanup runs in batches of two
@@ -340,9 +348,10 @@ TEST_CASE("erasing a data subject leaves none of their values in any table and k
   CHECK(std::stoi(db.query("SELECT count(*) FROM history WHERE instance_id = " +
                            std::to_string(theirs[0]))) == std::stoi(history_before) + 1);
   CHECK(db.query("SELECT actor || ' ' || (data->>'reason') FROM history WHERE kind = 'erased' "
-                 "AND instance_id = " + std::to_string(theirs[0])) == "test request 2026-17");
-  CHECK(db.query("SELECT name FROM user_tasks WHERE instance_id = " +
-                 std::to_string(theirs[0])) == "Review {{applicant}}");
+                 "AND instance_id = " +
+                 std::to_string(theirs[0])) == "test request 2026-17");
+  CHECK(db.query("SELECT name FROM user_tasks WHERE instance_id = " + std::to_string(theirs[0])) ==
+        "Review {{applicant}}");
   CHECK(db.query("SELECT variables->>'decision' FROM instances WHERE id = " +
                  std::to_string(theirs[0])) == "granted");
   // and the running case stopped with an incident instead of running on without the data

@@ -21,10 +21,9 @@ void RetentionCounts::add(const RetentionCounts& o) {
 }
 
 nlohmann::json RetentionCounts::to_json() const {
-  return {{"instances", instances},         {"history", history},   {"tasks", tasks},
-          {"jobs", jobs},                   {"timers", timers},     {"subscriptions", subscriptions},
-          {"incidents", incidents},         {"submissions", submissions},
-          {"attachments", attachments}};
+  return {{"instances", instances}, {"history", history},         {"tasks", tasks},
+          {"jobs", jobs},           {"timers", timers},           {"subscriptions", subscriptions},
+          {"incidents", incidents}, {"submissions", submissions}, {"attachments", attachments}};
 }
 
 namespace {
@@ -94,8 +93,9 @@ const std::string kCountValues =
 
 RetentionCounts counts_of(const pqxx::row& r) {
   RetentionCounts c;
-  std::int64_t* fields[] = {&c.instances, &c.history,   &c.tasks,       &c.jobs,       &c.timers,
-                            &c.subscriptions, &c.incidents, &c.submissions, &c.attachments};
+  std::int64_t* fields[] = {&c.instances, &c.history,     &c.tasks,
+                            &c.jobs,      &c.timers,      &c.subscriptions,
+                            &c.incidents, &c.submissions, &c.attachments};
   for (pqxx::row::size_type i = 0; i < r.size() && i < 9; ++i) *fields[i] = r[i].as<std::int64_t>();
   return c;
 }
@@ -141,8 +141,7 @@ class PgRetention final : public RetentionStore {
       const auto ids = key_array(ids_of(rule.definition_ids));
       if (rule.variables.empty())
         return counts_of(t.exec_params1(kCountInstances, ids, now_ms, rule.interval));
-      auto r =
-          t.exec_params1(kCountValues, ids, now_ms, rule.interval, text_array(rule.variables));
+      auto r = t.exec_params1(kCountValues, ids, now_ms, rule.interval, text_array(rule.variables));
       RetentionCounts c;
       c.instances = r[0].as<std::int64_t>();
       c.history = r[1].as<std::int64_t>();
@@ -189,11 +188,9 @@ class PgRetention final : public RetentionStore {
     });
   }
 
-  Result<std::vector<SubjectInstance>> subject_instances(const std::vector<std::int64_t>& defs,
-                                                         const std::string& var,
-                                                         const std::string& subject,
-                                                         const std::vector<std::string>& erase)
-      override {
+  Result<std::vector<SubjectInstance>> subject_instances(
+      const std::vector<std::int64_t>& defs, const std::string& var, const std::string& subject,
+      const std::vector<std::string>& erase) override {
     return guarded(url_, [&]() -> Result<std::vector<SubjectInstance>> {
       pqxx::read_transaction t(*conn_);
       std::vector<SubjectInstance> out;

@@ -1,8 +1,9 @@
 // Data classes in BPMN (<elva:data>, elva:retention, elva:purpose) and the warnings for
 // variables that look personal but are not marked (docs/privacy.md).
+#include "parse/data_classes.hpp"
+
 #include <catch2/catch.hpp>
 
-#include "parse/data_classes.hpp"
 #include "support/bpmn_fixture.hpp"
 
 using namespace elva;
@@ -20,12 +21,12 @@ const std::string kFlow =
 
 TEST_CASE("elva:data declarations are read into the process with class, retention and subject",
           "[parse][privacy]") {
-  auto r = test::read_xml(process(
-      R"(elva:retention="P5Y" elva:purpose="Employment")",
-      R"(<elva:data name="employee" class="personal" retention="P2Y" subject="true"/>
+  auto r = test::read_xml(
+      process(R"(elva:retention="P5Y" elva:purpose="Employment")",
+              R"(<elva:data name="employee" class="personal" retention="P2Y" subject="true"/>
          <elva:data name="personnummer" class="sensitive" purpose="Payroll"/>
          <elva:data name="notes" class="working"/>)",
-      kFlow));
+              kFlow));
   INFO(r.dump());
   CHECK(r.errors() == 0);
   const auto& p = r.process();
@@ -94,7 +95,8 @@ TEST_CASE("names that look personal or sensitive are recognised by their words",
 
 TEST_CASE("validate warns about variables that look personal and have no data class",
           "[validate][privacy]") {
-  const std::string body = R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="mail"/>
+  const std::string body =
+      R"(<startEvent id="s"/><sequenceFlow id="f1" sourceRef="s" targetRef="mail"/>
 <sendTask id="mail" elva:connector="mail.send">
   <extensionElements>
     <elva:input source="=applicant.email" target="to"/>
@@ -106,9 +108,10 @@ TEST_CASE("validate warns about variables that look personal and have no data cl
   SECTION("unmarked: one warning per variable, at the element that uses it") {
     auto r = test::read_xml(process(R"(elva:retention="P1Y")", "", body));
     INFO(r.dump());
-    CHECK(r.has_warning("variable 'applicant' (applicant.email) looks like personal data but has "
-                        "no data class",
-                        "mail"));
+    CHECK(
+        r.has_warning("variable 'applicant' (applicant.email) looks like personal data but has "
+                      "no data class",
+                      "mail"));
     CHECK(r.has_warning("variable 'personnummer' looks like sensitive personal data", "mail"));
     // a job's result field that looks personal is the target's data, not a variable of its own
     CHECK_FALSE(r.has_warning("variable 'result'"));
@@ -124,8 +127,8 @@ TEST_CASE("validate warns about variables that look personal and have no data cl
     CHECK_FALSE(r.has_warning("kept for ever"));
   }
   SECTION("personal data without any retention is kept for ever: a warning") {
-    auto r = test::read_xml(
-        process("", R"(<elva:data name="applicant" class="personal"/>)", kFlow));
+    auto r =
+        test::read_xml(process("", R"(<elva:data name="applicant" class="personal"/>)", kFlow));
     CHECK(r.has_warning("variable 'applicant' is personal data kept for ever", "p"));
   }
   SECTION("string literals in expressions are not variables") {
