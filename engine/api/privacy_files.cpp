@@ -99,6 +99,8 @@ namespace elva {
 
 Result<nlohmann::json> privacy_report_files(const std::vector<std::string>& paths,
                                             const ReadOptions& options) {
+  namespace fs = std::filesystem;
+  using nlohmann::json;
   auto files = expand_bpmn_paths(paths);
   if (!files) return fail(files.error());
   json processes = json::array();

@@ -46,7 +46,8 @@ std::vector<store::RetentionRule> rules_from(
     }
     for (const auto& [key, vars] : by_class) {
       std::vector<std::string> names(vars.begin(), vars.end());
-      auto& r = value_rules[{m.process_id, key.second, names}];
+      auto& r = value_rules[{m.process_id, key.second + " " + m.retention, names}];
+      r.instance_interval = m.retention;
       r.name = m.process_id + ": " + key.first + " values (" + join(names) + ") " + key.second +
                " after the case ends";
       r.process_id = m.process_id;

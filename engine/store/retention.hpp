@@ -26,6 +26,9 @@ struct RetentionRule {
   std::vector<std::int64_t> definition_ids;
   std::string interval;
   std::vector<std::string> variables;
+  // For a value rule: the retention of its definitions' instances ("" = kept). A dry run leaves
+  // out instances that rule removes first, so that it counts what a run removes.
+  std::string instance_interval = "";
 };
 
 // Rows removed (or, in a dry run, that would be) by rule. Counts only, never values.

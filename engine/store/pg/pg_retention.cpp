@@ -86,7 +86,8 @@ const std::string kRemoveValues =
 
 const std::string kCountValues =
     std::string("WITH due AS (") + kDue +
-    "AND variables ?| $5::text[]) "
+    "AND variables ?| $5::text[] AND ended_at >= to_timestamp($2::bigint / 1000.0) - "
+    "$4::interval) "
     "SELECT (SELECT count(*) FROM due), (SELECT count(*) FROM history WHERE instance_id IN "
     "(SELECT id FROM due) AND kind = 'variables' AND jsonb_typeof(data) = 'object' "
     "AND data ?| $5::text[])";
@@ -141,7 +142,10 @@ class PgRetention final : public RetentionStore {
       const auto ids = key_array(ids_of(rule.definition_ids));
       if (rule.variables.empty())
         return counts_of(t.exec_params1(kCountInstances, ids, now_ms, rule.interval));
-      auto r = t.exec_params1(kCountValues, ids, now_ms, rule.interval, text_array(rule.variables));
+      // Instances the instance rule removes first are not counted here ("P1000Y": kept).
+      const std::string first = rule.instance_interval.empty() ? "P1000Y" : rule.instance_interval;
+      auto r = t.exec_params1(kCountValues, ids, now_ms, rule.interval, first,
+                              text_array(rule.variables));
       RetentionCounts c;
       c.instances = r[0].as<std::int64_t>();
       c.history = r[1].as<std::int64_t>();
