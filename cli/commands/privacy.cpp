@@ -179,11 +179,11 @@ void add_privacy(CLI::App& app, int& exit_code) {
     exit_code = run_admin(
         "privacy erase", *x, true,
         [x](Engine& e) { return e.privacy_erase(x->subject, x->reason); },
-        [](const json& r) {
-          std::cout << "Receipt " << r["receipt"] << ": erased " << list(r["variables"]) << " in "
-                    << r["instances"].size() << " cases";
-          if (!r["running"].empty())
-            std::cout << "; " << r["running"].size()
+        [](const json& receipt) {
+          std::cout << "Receipt " << receipt["receipt"] << ": erased " << list(receipt["variables"])
+                    << " in " << receipt["instances"].size() << " cases";
+          if (!receipt["running"].empty())
+            std::cout << "; " << receipt["running"].size()
                       << " running cases got an incident (see `elva incidents`)";
           std::cout << ".\n";
         });
