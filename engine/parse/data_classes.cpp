@@ -98,6 +98,9 @@ std::vector<std::string> paths_in(std::string_view text) {
       } else if (c == '.' && !path.empty() && path.back() != '.') {
         path += '.';
       } else {
+        // A FEEL context entry's key ({name: applicant.name}) names no variable.
+        auto next = expr.find_first_not_of(" \t\r\n", i);
+        if (next != std::string_view::npos && expr[next] == ':') path.clear();
         flush();
       }
     }

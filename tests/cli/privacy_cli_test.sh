@@ -13,7 +13,7 @@ json() { python3 -c "import json,sys; d=json.load(open('$tmp/out')); print($1)";
 
 # --- validate: unmarked personal data is a warning where it is used; a wrong class an error
 expect 1 "validate finds the wrong data class" -- "$elva" validate "$data/unmarked.bpmn"
-contains out "unmarked.bpmn:8:5: element 'ask' (userTask): variable 'applicant' (applicant.firstName) looks like personal data but has no data class" "the task name's variable, at its line"
+contains out "unmarked.bpmn:8:5: warning: element 'ask' (userTask): variable 'applicant' (applicant.firstName) looks like personal data but has no data class" "the task name's variable, at its line"
 contains out "form 'contact' field 'personnummer': looks like sensitive personal data but has no data class" "an unmarked form field"
 contains out "form 'contact' field 'street': properties.dataClass \"privat\" is not a data class" "a wrong class is an error"
 grep -q "field 'phoneNumber'" "$tmp/out" && { failed=$((failed + 1)); echo "FAIL: a marked field warned"; } || passed=$((passed + 1))
@@ -51,7 +51,7 @@ if [ -n "${ELVA_TEST_DATABASE_URL:-}" ]; then
   source "$(dirname "$0")/fresh_db.sh"
   fresh_database "elva_privacy_cli_$$"
   expect 0 "migrate" -- "$elva" db migrate
-  expect 0 "deploy" -- "$elva" deploy "$src/processes/personnel-hire.bpmn" "$src/processes/forms"
+  expect 0 "deploy" -- "$elva" deploy --config "$src/examples/demo/elva.toml" "$src/processes/personnel-hire.bpmn" "$src/processes/forms"
   expect 0 "a dry run with nothing due" -- "$elva" history cleanup --dry-run
   contains out "Due (dry run, nothing removed): 0 instances" "counts nothing"
   expect 0 "report from the database" -- "$elva" privacy report --from-db --format json
