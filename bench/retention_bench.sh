@@ -17,9 +17,10 @@ say() { echo "retention bench: $* ($(date +%T))" >&2; }
 q() { psql "$URL" -qAt -v ON_ERROR_STOP=1 -c "$1"; }
 
 $ELVA db migrate --db "$URL" >/dev/null
-$ELVA deploy --db "$URL" bench/processes/retention-case.bpmn bench/processes/simple3.bpmn >/dev/null
+$ELVA deploy --db "$URL" bench/processes/retention-case.bpmn >/dev/null
+[ "${LOAD:-0}" = 1 ] && $ELVA deploy --db "$URL" bench/processes/wait3.bpmn >/dev/null
 q "DELETE FROM history; DELETE FROM user_tasks; DELETE FROM instances; DELETE FROM retention_runs"
-$START_MANY "$URL" retention-case 1 '{"applicant": {"name": "Anna Andersson"}, "scratch": 1}' >/dev/null
+$ELVA start --db "$URL" retention-case --vars '{"applicant": {"name": "Anna Andersson"}, "scratch": 1}' >/dev/null
 TEMPLATE=$(q "SELECT id FROM instances WHERE process_id = 'retention-case' AND status = 'completed' LIMIT 1")
 ROWS=$(q "SELECT count(*) FROM history WHERE instance_id = $TEMPLATE")
 say "template instance $TEMPLATE has $ROWS history rows; making $N copies"
@@ -47,12 +48,13 @@ done
 t1=$(date +%s.%N)
 HISTORY=$(q "SELECT count(*) FROM history")
 BYTES=$(q "SELECT pg_total_relation_size('instances') + pg_total_relation_size('history')")
-q "VACUUM ANALYZE instances; VACUUM ANALYZE history" >/dev/null
+q "VACUUM ANALYZE instances" >/dev/null
+q "VACUUM ANALYZE history" >/dev/null
 say "made $N instances, $HISTORY history rows in $(echo "$t1 - $t0" | bc) s; $((BYTES / (N + 1))) bytes per completed instance (instances + history, with indexes)"
 
-load_rate() {  # starts/s of $1 simple3 instances through the engine, one after another
+load_rate() {  # starts/s of $1 wait3 instances through the engine, one after another
   local s
-  s=$($START_MANY "$URL" simple3 "$1" | tail -1)
+  s=$($START_MANY "$URL" wait3 "$1" | tail -1)
   echo "scale=1; $1 / $s" | bc
 }
 if [ "${LOAD:-0}" = 1 ]; then
