@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   elva::cli::add_operations(app, exit_code);
   elva::cli::add_stats(app, exit_code);
   elva::cli::add_history(app, exit_code);
+  elva::cli::add_privacy(app, exit_code);
   std::vector<std::string> args(argv, argv + argc);
   elva::cli::protect_eval_expression(args);
   try {

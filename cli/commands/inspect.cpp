@@ -100,6 +100,17 @@ void print_text(const nlohmann::json& j) {
     print_scope(p, p["id"].get<std::string>(), 1);
     std::cout << "  " << p["sequenceFlows"].size() << " sequence flows, " << p["lanes"].size()
               << " lanes, " << p["dataElements"].size() << " data elements\n";
+    if (auto ttl = str(p, "historyTimeToLive"); !ttl.empty())
+      std::cout << "  retention " << ttl << " after the case ends\n";
+    if (p.contains("dataClasses")) {
+      std::cout << "  data classes:\n";
+      for (const auto& d : p["dataClasses"]) {
+        std::cout << "    " << d["variable"].get<std::string>() << ": " << str(d, "class");
+        if (auto r = str(d, "retention"); !r.empty()) std::cout << ", retention " << r;
+        if (d.value("subject", false)) std::cout << ", identifies the data subject";
+        std::cout << "\n";
+      }
+    }
   }
   auto list = [&](const char* key, const char* label) {
     if (j[key].empty()) return;

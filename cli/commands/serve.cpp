@@ -33,6 +33,8 @@ void add_serve(CLI::App& app, int& exit_code) {
     nlohmann::json notifications;      // [notifications] of elva.toml
     std::string log_format = "text";
     std::string metrics_token_file;
+    int cleanup_interval_s = 3600;     // retention cleanup (docs/privacy.md); 0: never
+    int cleanup_batch = 500;
   };
   auto a = std::make_shared<ServeArgs>();
   auto* cmd = app.add_subcommand(
@@ -103,6 +105,14 @@ void add_serve(CLI::App& app, int& exit_code) {
       "--tenant", a->tenants,
       "NAME=DATABASE_URL: a municipality with its own database, served under /t/NAME/\n"
       "(its own users, processes and instances; migrate it first with elva db migrate --db URL)");
+  cmd->add_option("--cleanup-interval", a->cleanup_interval_s,
+                  "Seconds between retention cleanups (docs/privacy.md; 0: never)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  cmd->add_option("--cleanup-batch", a->cleanup_batch,
+                  "Instances per cleanup batch (each its own short transaction)")
+      ->check(CLI::Range(1, 100'000))
+      ->capture_default_str();
   cmd->add_option("--stop-after", a->stop_after,
                   "Stop by itself after this many seconds (demos, tests)");
   add_admin_options(cmd, *a);
@@ -237,6 +247,8 @@ void add_serve(CLI::App& app, int& exit_code) {
           options.node = a->node;
           options.workers = a->workers;
           options.stop = &g_stop;
+          options.cleanup_interval_ms = std::int64_t{a->cleanup_interval_s} * 1000;
+          options.cleanup_batch = a->cleanup_batch;
           if (a->notifications.is_object() && a->notifications.contains("connector")) {
             options.prompt_connector = a->notifications.value("connector", "");
             options.tasklist_url = a->notifications.value(

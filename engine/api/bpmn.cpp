@@ -10,6 +10,7 @@
 
 #include "api/diff_json.hpp"
 #include "api/inspect_json.hpp"
+#include "api/privacy_files.hpp"
 #include "dmn/dmn.hpp"
 #include "exec/deployer.hpp"
 #include "expr/feel.hpp"
@@ -107,6 +108,7 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
       std::vector<Diagnostic> cycles;
       exec::check_timer_cycles(files[i], *reads[i].definitions, options.min_timer_cycle_ms, cycles);
       split(std::move(cycles), reports[i]);
+      api::check_form_data_classes(*reads[i].definitions, reports[i]);
       readable.push_back(reads[i].definitions.get());
     }
   }

@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -20,9 +22,12 @@
 #include "elva/log.hpp"
 #include "exec/processor.hpp"
 #include "forms/translations.hpp"
+#include "parse/reader.hpp"
+#include "privacy/cleanup.hpp"
 #include "runtime/state_json.hpp"
 #include "sched/command_queue.hpp"
 #include "sched/prompter.hpp"
+#include "sched/retention_loop.hpp"
 #include "sched/scheduler.hpp"
 #include "store/pg/backup.hpp"
 #include "store/pg/cluster.hpp"
@@ -865,6 +870,126 @@ class DurableEngine final : public Engine {
     return out;
   }
 
+  Result<json> history_cleanup(const HistoryCleanup& h) override {
+    auto store = store::connect_retention_store(url_);
+    if (!store) return fail(store.error());
+    auto rules = privacy::retention_rules(**store);
+    if (!rules) return fail(rules.error());
+    privacy::CleanupOptions o;
+    o.dry_run = h.dry_run;
+    o.batch = h.batch;
+    o.max_batches = h.max_batches;
+    o.now_ms = h.now_ms;
+    o.actor = actor_;
+    return privacy::run_cleanup(**store, *rules, o);
+  }
+
+  Result<json> privacy_erase(const std::string& subject, const std::string& reason) override {
+    if (reason.empty())
+      return fail(Errc::InvalidArgument, "an erasure needs a reason (the request it answers)");
+    if (subject.empty()) return fail(Errc::InvalidArgument, "no subject given");
+    auto store = store::connect_retention_store(url_);
+    if (!store) return fail(store.error());
+    auto defs = (*store)->deployed_definitions();
+    if (!defs) return fail(defs.error());
+    store::RetentionStore::Erasure ended, running;
+    std::set<std::string> names;
+    json task_names = json::object();
+    std::vector<std::pair<std::int64_t, std::vector<std::string>>> active;
+    for (const auto& d : *defs) {
+      auto read = parse::read_bpmn(d.file, d.source, 16u << 20);
+      if (!read.definitions) continue;
+      const auto* p = read.definitions->find_process(d.process_id);
+      if (!p) continue;
+      const auto m = privacy::map_process(*p, d.file, nullptr);
+      std::vector<std::string> erase, subjects;
+      for (const auto& v : m.variables) {
+        if (v.subject) subjects.push_back(v.variable);
+        if (v.data_class == "personal" || v.data_class == "sensitive") erase.push_back(v.variable);
+      }
+      if (subjects.empty() || erase.empty()) continue;
+      for (const auto& e : p->elements)
+        if (e.as<model::UserTaskSpec>()) task_names[p->id + "/" + e.id] = e.name;
+      for (const auto& var : subjects) {
+        auto hits = (*store)->subject_instances({d.id}, var, subject, erase);
+        if (!hits) return fail(hits.error());
+        for (const auto& h : *hits) {
+          names.insert(erase.begin(), erase.end());
+          ended.instances.push_back(h.id);
+          if (h.active)
+            active.emplace_back(h.id, h.present);
+          else
+            ended.ended.push_back(h.id);
+        }
+      }
+    }
+    // Running instances: the values leave through the runtime (the snapshot stays consistent,
+    // "variables removed" is audited), then an incident stops the case where a person decides.
+    json running_ids = json::array();
+    for (const auto& [id, present] : active) {
+      if (!present.empty()) {
+        auto r = processor_->command(static_cast<store::Key>(id),
+                                     runtime::RemoveVariables{0, present, reason});
+        if (!r) return fail(r.error());
+      }
+      auto r = processor_->command(
+          static_cast<store::Key>(id),
+          runtime::Quarantine{0,
+                              "personal data of this case was erased on request; the process "
+                              "may still need it: set what it needs or cancel the case",
+                              0, 0});
+      if (!r) return fail(r.error());
+      running_ids.push_back(id);
+    }
+    ended.names.assign(names.begin(), names.end());
+    ended.task_names = std::move(task_names);
+    ended.actor = actor_;
+    ended.reason = reason;
+    json counts = json::object();
+    if (!ended.instances.empty()) {
+      auto c = (*store)->erase_values(ended);
+      if (!c) return fail(c.error());
+      counts = *c;
+    }
+    json receipt = {{"instances", ended.instances},
+                    {"running", running_ids},
+                    {"variables", ended.names},
+                    {"counts", counts}};
+    auto id = (*store)->record_erasure(actor_, reason, receipt);
+    if (!id) return fail(id.error());
+    receipt["receipt"] = *id;
+    return receipt;
+  }
+
+  Result<json> privacy_report() override {
+    auto store = store::connect_retention_store(url_);
+    if (!store) return fail(store.error());
+    auto defs = (*store)->deployed_definitions();
+    if (!defs) return fail(defs.error());
+    std::map<std::string, const store::RetentionStore::DeployedDefinition*> latest;
+    for (const auto& d : *defs) {
+      auto& l = latest[d.process_id];
+      if (!l || l->version < d.version) l = &d;
+    }
+    auto& rs = **store;
+    privacy::FormLookup forms = [&rs](const std::string& key) -> json {
+      auto schema = rs.form_schema(key);
+      return schema ? *schema : json();
+    };
+    json processes = json::array();
+    for (const auto& [id, d] : latest) {
+      auto read = parse::read_bpmn(d->file, d->source, 16u << 20);
+      if (!read.definitions) continue;
+      for (const auto& p : read.definitions->processes) {
+        if (p.id != id) continue;
+        json j = privacy::to_json(privacy::map_process(p, d->file, forms));
+        j["version"] = d->version;
+        processes.push_back(std::move(j));
+      }
+    }
+    return json{{"processes", std::move(processes)}};
+  }
+
   Result<void> serve(const ServeOptions& options) override {
     sched::SchedulerOptions s;
     s.node = options.node;
@@ -902,9 +1027,20 @@ class DurableEngine final : public Engine {
       p.log = s.log;
       prompter = std::thread([url = url_, p] { sched::run_prompter(url, p); });
     }
+    std::thread retention;
+    if (options.cleanup_interval_ms > 0) {
+      sched::RetentionLoopOptions r;
+      r.interval_ms = options.cleanup_interval_ms;
+      r.batch = options.cleanup_batch;
+      r.actor = "scheduler:" + s.node;
+      r.stop = options.stop;
+      r.log = s.log;
+      retention = std::thread([url = url_, r] { sched::run_retention_loop(url, r); });
+    }
     auto r = connectors_ ? sched::run_scheduler(url_, *connectors_, s)
                          : sched::run_scheduler(url_, *sched::builtin_registry(), s);
     if (prompter.joinable()) prompter.join();
+    if (retention.joinable()) retention.join();
     return r;
   }
 

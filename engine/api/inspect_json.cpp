@@ -157,6 +157,19 @@ json process(const ProcessDefinition& p) {
          {"dataElements", data}};
   put(j, "versionTag", p.version_tag);
   put(j, "historyTimeToLive", p.history_time_to_live);
+  put(j, "purpose", p.purpose);
+  if (!p.data_declarations.empty()) {
+    json classes = json::array();
+    for (const auto& d : p.data_declarations) {
+      json jd{{"variable", d.variable}, {"class", std::string(data_class_name(d.data_class))}};
+      put(jd, "retention", d.retention);
+      if (d.subject) jd["subject"] = true;
+      put(jd, "purpose", d.purpose);
+      jd["line"] = d.pos.line;
+      classes.push_back(std::move(jd));
+    }
+    j["dataClasses"] = std::move(classes);
+  }
   if (!p.properties.empty()) j["properties"] = properties(p.properties);
   return j;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "elva/diagnostic.hpp"
+#include "model/data_class.hpp"
 #include "model/element.hpp"
 
 namespace elva::model {
@@ -69,6 +70,11 @@ class ProcessDefinition {
   // elva:deadline: how long a case may take from its start (ISO 8601 duration; "" none). The
   // stats measure the share of cases that met it and list those at risk.
   std::string deadline;
+  std::string history_time_to_live;  // historyTimeToLive / elva:retention, as written
+  // Data classes of its variables (<elva:data>) and why it processes them (elva:purpose;
+  // else the process documentation): docs/privacy.md.
+  std::vector<DataDeclaration> data_declarations;
+  std::string purpose;
   // Who may start the process from the API (elva:/camunda:candidateStarterGroups, -Users on
   // <process>; literal lists). Both empty: any employee (administrators and developers always).
   std::vector<std::string> candidate_starter_groups;

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/iso8601.hpp"
+#include "parse/data_classes.hpp"
 #include "parse/namespaces.hpp"
 
 namespace elva::parse {
@@ -419,6 +420,45 @@ void read_summary(ReadContext& ctx, pugi::xml_node node, const std::string& owne
   });
 }
 
+// <elva:data name="employee" class="personal" retention="P5Y" subject="true" purpose="..."/>
+void read_data_declaration(ReadContext& ctx, pugi::xml_node node, ProcessDefinition& process) {
+  const SourcePos pos = ctx.pos(node);
+  auto error = [&](std::string msg) { ctx.sink.error(pos, process.id, "process", std::move(msg)); };
+  DataDeclaration d;
+  d.pos = pos;
+  d.variable = attr(node, "name");
+  if (d.variable.empty() || d.variable.find_first_of(" .=${}") != std::string::npos)
+    return error(
+        "elva:data needs name=\"...\": the process variable (a plain name, no path or "
+        "expression)");
+  const std::string cls = attr(node, "class");
+  auto data_class = data_class_from(cls);
+  if (!data_class)
+    return error("elva:data '" + d.variable + "': class=\"" + cls +
+                 "\" is not a data class (personal, sensitive, record, working)");
+  d.data_class = *data_class;
+  d.retention = attr(node, "retention");
+  if (!d.retention.empty() && !retention_interval(d.retention))
+    return error("elva:data '" + d.variable + "': retention=\"" + d.retention +
+                 "\" is not an ISO 8601 duration (P5Y, P6M, P30D) or whole days");
+  const std::string subject = attr(node, "subject");
+  if (!subject.empty() && subject != "true" && subject != "false")
+    return error("elva:data '" + d.variable + "': subject must be true or false");
+  d.subject = subject == "true";
+  d.purpose = attr(node, "purpose");
+  for (auto a : node.attributes()) {
+    const std::string_view n = a.name();
+    if (n != "name" && n != "class" && n != "retention" && n != "subject" && n != "purpose")
+      error("elva:data '" + d.variable + "': unknown attribute " + std::string(n) +
+            " (known: name, class, retention, subject, purpose)");
+  }
+  for (const auto& other : process.data_declarations)
+    if (other.variable == d.variable)
+      return error("elva:data '" + d.variable + "' is declared twice (line " +
+                   std::to_string(other.pos.line) + ")");
+  process.data_declarations.push_back(std::move(d));
+}
+
 void elva_element(ReadContext& ctx, pugi::xml_node node, QName name, Element& e) {
   const auto l = name.local;
   if (l == "summary" && e.as<UserTaskSpec>()) {
@@ -549,8 +589,15 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
   for_each_dialect_attribute(ctx, node, [&](const Ext& x) {
     if (x.local == "versionTag")
       process.version_tag = x.value;
-    else if (x.local == "historyTimeToLive")
+    else if (x.local == "historyTimeToLive" ||
+             (x.dialect == Dialect::Elva && x.local == "retention")) {
       process.history_time_to_live = x.value;
+      if (!retention_interval(x.value))
+        ctx.sink.error(ctx.pos(node), process.id, "process",
+                       qualified(x.dialect, x.local) + "=\"" + std::string(x.value) +
+                           "\" is not a retention: give an ISO 8601 duration (P5Y, P180D) or "
+                           "whole days (180)");
+    }
     else if (x.dialect == Dialect::Elva && x.local == "withdrawMessage") {
       process.withdraw_message = x.value;
       process.withdraw_pos = ctx.pos(node);
@@ -567,7 +614,9 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
         return;
       }
       process.deadline = x.value;
-    } else if (x.local == "candidateStarterGroups" || x.local == "candidateStarterUsers") {
+    } else if (x.dialect == Dialect::Elva && x.local == "purpose")
+      process.purpose = x.value;
+    else if (x.local == "candidateStarterGroups" || x.local == "candidateStarterUsers") {
       // Start rights are read once, at deploy: an expression would need a caller to evaluate it
       // against, and a wrong guess would let everyone (or no one) start the process.
       if (is_expression(x.value)) {
@@ -584,7 +633,7 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
     else {
       ctx.sink.error(ctx.pos(node), process.id, "process",
                      "unknown attribute elva:" + std::string(x.local) +
-                         " on a process (known: versionTag, historyTimeToLive, "
+                         " on a process (known: versionTag, historyTimeToLive, retention, purpose, "
                          "candidateStarterGroups, candidateStarterUsers, withdrawMessage, deadline)");
     }
   });
@@ -601,6 +650,8 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
         process.version_tag = attr(child, "value");
       } else if (d == Dialect::Elva && cname.local == "summary") {
         read_summary(ctx, child, process.id, "process", process.summary);
+      } else if (d == Dialect::Elva && cname.local == "data") {
+        read_data_declaration(ctx, child, process);
       } else if (d == Dialect::Zeebe && cname.local == "userTaskForm") {
         process.embedded_forms.push_back({attr(child, "id"), child.child_value(), ctx.pos(child)});
       } else {

@@ -10,6 +10,7 @@
 #include "common/iso8601.hpp"
 #include "expr/feel.hpp"
 #include "model/flow_graph.hpp"
+#include "parse/data_classes.hpp"
 #include "parse/read_context.hpp"
 
 namespace elva::parse {
@@ -69,6 +70,7 @@ class Checker {
       if (p.executable) check_executable(p, e);
     }
     check_lanes(p);
+    check_data_classes(p, sink_);
     check_links(p);
     check_scopes(p);
     if (p.executable) check_reachability(p);

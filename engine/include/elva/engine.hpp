@@ -90,6 +90,9 @@ struct ServeOptions {
   std::string prompt_connector;
   std::string tasklist_url;                                    // for the link in the mail
   nlohmann::json prompt_templates = nlohmann::json::object();  // {"subject", "body"} overrides
+  // Retention (docs/privacy.md): how often the cleanup runs (0: never) and instances per batch.
+  std::int64_t cleanup_interval_ms = 3'600'000;
+  int cleanup_batch = 500;
 };
 
 class Engine {
@@ -364,6 +367,31 @@ class Engine {
   virtual Result<nlohmann::json> eservice_submit(const EserviceSubmission& submission) = 0;
   // {"id", "receipt", "instance", "name", "contentType", "createdAt", "content" (the bytes)}.
   virtual Result<nlohmann::json> attachment(std::uint64_t id) = 0;
+
+  // --- Retention and records of processing (docs/privacy.md).
+  struct HistoryCleanup {
+    bool dry_run = false;     // count what is due, remove nothing
+    int batch = 500;          // instances per batch, each batch its own short transaction
+    int max_batches = 0;      // stop after this many (0: until nothing is due)
+    std::int64_t now_ms = 0;  // 0: the system clock
+  };
+  // Removes what the deployed processes' retention rules say is due, recorded in retention_runs
+  // with the engine's actor: {"dryRun", "finished", "batches", "seconds", "rules": [{"rule",
+  // "process", "interval", "variables", "instances", "history", "tasks", ...}], "total": {...}}.
+  virtual Result<nlohmann::json> history_cleanup(const HistoryCleanup& options) = 0;
+  // The records of processing of the deployed processes (the latest version of each), as
+  // privacy_report_files (elva/privacy.hpp) answers for files.
+  virtual Result<nlohmann::json> privacy_report() = 0;
+  // Erases the personal and sensitive values of one data subject: in every instance whose
+  // subject variable (<elva:data subject="true">) is `subject` (equal, or a top-level field of it
+  // equal), from history, instances, task names, waiting jobs, e-service payloads and
+  // attachments; the audit skeleton (who did what when) stays, with an "erased" history row.
+  // Running instances lose the values through the runtime (audited) and get an incident: the
+  // process may still need them. The receipt is recorded (privacy_erasures) and returned:
+  // {"receipt", "instances", "running", "variables", "counts"}. `reason` is required
+  // (InvalidArgument); never logged with the subject.
+  virtual Result<nlohmann::json> privacy_erase(const std::string& subject,
+                                               const std::string& reason) = 0;
 
   // The database this engine uses (the embedded cluster's socket URL when embedded).
   virtual const std::string& database_url() const = 0;
