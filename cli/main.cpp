@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   elva::cli::add_db(app, exit_code);
   elva::cli::add_migrate(app, exit_code);
   elva::cli::add_operations(app, exit_code);
+  elva::cli::add_import(app, exit_code);
   std::vector<std::string> args(argv, argv + argc);
   elva::cli::protect_eval_expression(args);
   try {
