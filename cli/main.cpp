@@ -5,6 +5,11 @@
 
 #include "commands/commands.hpp"
 
+namespace elva::cli {
+// `elva import` (commands/import.cpp, docs/sharing.md).
+void add_import(CLI::App& app, int& exit_code);
+}  // namespace elva::cli
+
 int main(int argc, char** argv) {
   CLI::App app{
       "Elva: an executable BPMN 2.0 process engine for public organisations.\n"

@@ -181,13 +181,6 @@ Result<std::pair<std::string, json>> read_document(const std::string& given) {
 
 }  // namespace
 
-Result<json> read_toml_file(const std::string& path) {
-  if (path.empty()) return fail(Errc::InvalidArgument, "no file given");
-  auto doc = read_document(path);
-  if (!doc) return fail(doc.error());
-  return std::move(doc->second);
-}
-
 Result<json> load_calendar(const std::string& given) {
   auto doc = read_document(given);
   if (!doc) return fail(doc.error());

@@ -36,7 +36,5 @@ void add_demo(CLI::App& app, int& exit_code);
 void add_migrate(CLI::App& app, int& exit_code);
 // `elva diff`, `elva modify`, `elva job ...`, `elva variables ...` (docs/operations.md).
 void add_operations(CLI::App& app, int& exit_code);
-// `elva import` (docs/sharing.md).
-void add_import(CLI::App& app, int& exit_code);
 
 }  // namespace elva::cli

@@ -2,20 +2,62 @@
 // and (with --deploy) the files deployed as `elva deploy` would. Exit 0 every file can be
 // deployed (and, with --deploy, was), 1 a file has errors (nothing deployed), 2 usage, 3
 // database. See docs/sharing.md.
+#include "elva/import.hpp"
+
+#include <toml++/toml.h>
+
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
 #include "elva/bpmn.hpp"
 #include "elva/connectors.hpp"
-#include "elva/import.hpp"
 
 namespace elva::cli {
 namespace {
 
 namespace fs = std::filesystem;
+
+nlohmann::json to_json(const toml::node& node) {
+  if (auto t = node.as_table()) {
+    nlohmann::json out = nlohmann::json::object();
+    for (const auto& [k, v] : *t) out[std::string(k.str())] = to_json(v);
+    return out;
+  }
+  if (auto a = node.as_array()) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& v : *a) out.push_back(to_json(v));
+    return out;
+  }
+  if (auto s = node.as_string()) return s->get();
+  if (auto i = node.as_integer()) return i->get();
+  if (auto f = node.as_floating_point()) return f->get();
+  if (auto b = node.as_boolean()) return b->get();
+  std::ostringstream text;  // dates and times, as TOML writes them
+  if (auto d = node.as_date())
+    text << *d;
+  else if (auto t = node.as_time())
+    text << *t;
+  else if (auto dt = node.as_date_time())
+    text << *dt;
+  return text.str();
+}
+
+// elva-binding.toml as JSON. Errors: InvalidArgument with file:line:col.
+Result<nlohmann::json> read_binding(const std::string& path) {
+  std::ifstream probe(path);
+  if (!probe) return fail(Errc::InvalidArgument, path + ": cannot be read");
+  try {
+    return to_json(toml::parse_file(path));
+  } catch (const toml::parse_error& e) {
+    return fail(Errc::InvalidArgument, path + ":" + std::to_string(e.source().begin.line) + ":" +
+                                           std::to_string(e.source().begin.column) + ": " +
+                                           std::string(e.description()));
+  }
+}
 
 struct ImportArgs : AdminArgs {
   std::vector<std::string> paths;
@@ -49,7 +91,7 @@ int run(ImportArgs& args) {
   std::string binding_file = args.binding;
   if (binding_file.empty() && fs::exists(default_binding, ec)) binding_file = default_binding;
   if (!binding_file.empty()) {
-    auto doc = connectors::read_toml_file(binding_file);
+    auto doc = read_binding(binding_file);
     if (!doc) {
       std::cerr << "elva import: " << doc.error().message << "\n";
       return kExitUsage;
@@ -85,8 +127,7 @@ int run(ImportArgs& args) {
         std::cerr << "elva import: " << target.string() << ": cannot be written\n";
         return kExitUsage;
       }
-      if (!json)
-        std::cout << "Binding skeleton written to " << target.string() << "\n";
+      if (!json) std::cout << "Binding skeleton written to " << target.string() << "\n";
     }
   }
   auto print_json = [&] {
@@ -112,14 +153,16 @@ int run(ImportArgs& args) {
         result->report["deployed"] = r;
         if (json) return;
         for (const auto& p : r["processes"])
-          std::cout << "deployed " << p["process"].get<std::string>() << " version "
-                    << p["version"] << (p["unchanged"].get<bool>() ? " (unchanged)" : "") << "\n";
+          std::cout << "deployed " << p["process"].get<std::string>() << " version " << p["version"]
+                    << (p["unchanged"].get<bool>() ? " (unchanged)" : "") << "\n";
       });
   print_json();
   return code;
 }
 
 }  // namespace
+
+void add_import(CLI::App& app, int& exit_code);  // declared for main.cpp
 
 void add_import(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ImportArgs>();

@@ -64,8 +64,11 @@ bool is_loss(const std::string& message) {
 }
 
 json at(const Diagnostic& d) {
-  return {{"file", d.file},       {"line", d.pos.line},         {"element", d.element_id},
-          {"type", d.element_type}, {"message", d.message}};
+  return {{"file", d.file},
+          {"line", d.pos.line},
+          {"element", d.element_id},
+          {"type", d.element_type},
+          {"message", d.message}};
 }
 
 bool literal_list(const std::string& text) {
@@ -95,7 +98,8 @@ class Classifier {
              const std::set<std::string>& processes_in_set, bool bound_any, json& configure,
              json& conversions)
       : f_(file),
-        conversions_read_(parse::read_bpmn(file.file, file.bytes, file.bytes.size() + 1).conversions),
+        conversions_read_(
+            parse::read_bpmn(file.file, file.bytes, file.bytes.size() + 1).conversions),
         errors_(errors),
         warnings_(warnings),
         applied_(applied),
@@ -117,8 +121,8 @@ class Classifier {
       }
     }
     for (const auto& w : warnings_) {
-      if (w.file == f_.file && w.message.find("is not a BPMN flow element Elva knows") !=
-                                   std::string::npos)
+      if (w.file == f_.file &&
+          w.message.find("is not a BPMN flow element Elva knows") != std::string::npos)
         out.push_back({{"id", w.element_id},
                        {"type", w.element_type},
                        {"line", w.pos.line},
@@ -229,14 +233,15 @@ class Classifier {
           const std::string msg = "timer cycle '" + d.timer_value + "' is read as cron" +
                                   (zoned ? "" : ", firing in UTC");
           notes.push_back("converted: " + msg);
-          conversions_.push_back(at(Diagnostic{Severity::Warning, f_.file, e.pos, e.id, type, msg}));
+          conversions_.push_back(
+              at(Diagnostic{Severity::Warning, f_.file, e.pos, e.id, type, msg}));
         }
       }
     }
     if (const auto* t = e.as<model::UserTaskSpec>()) {
-      for (const auto& [text, list] : {std::pair{&t->candidate_groups, "groups"},
-                                       std::pair{&t->candidate_users, "users"},
-                                       std::pair{&t->assignee, "users"}}) {
+      for (const auto& [text, list] :
+           {std::pair{&t->candidate_groups, "groups"}, std::pair{&t->candidate_users, "users"},
+            std::pair{&t->assignee, "users"}}) {
         if (!literal_list(*text)) continue;
         raise(cls, kAfterConfiguration);
         for (const auto& name : split_list(*text)) {
@@ -250,7 +255,8 @@ class Classifier {
       juel(t->candidate_users, "candidateUsers", e.pos, e.id, type, notes);
       juel(t->due_date, "dueDate", e.pos, e.id, type, notes);
     }
-    for (const auto& m : e.inputs) juel(m.source, "input '" + m.target + "'", m.pos, e.id, type, notes);
+    for (const auto& m : e.inputs)
+      juel(m.source, "input '" + m.target + "'", m.pos, e.id, type, notes);
     for (const auto& m : e.outputs)
       juel(m.source, "output '" + m.target + "'", m.pos, e.id, type, notes);
     (void)p;
@@ -313,7 +319,7 @@ Result<ImportResult> import_files(const std::vector<std::string>& files,
   for (auto& d : parse::validate_across(all))
     if (d.severity == Severity::Error) plan.errors.push_back(std::move(d));
 
-  json configure = {{"workerTopics", json::array()},   {"connectors", json::array()},
+  json configure = {{"workerTopics", json::array()},    {"connectors", json::array()},
                     {"calledProcesses", json::array()}, {"messagesWithoutKeys", json::array()},
                     {"groups", json::array()},          {"users", json::array()},
                     {"bindings", json::array()}};
@@ -321,9 +327,8 @@ Result<ImportResult> import_files(const std::vector<std::string>& files,
   json report_files = json::array();
   std::map<std::string, int> shares{
       {kRuns, 0}, {kAfterConfiguration, 0}, {kDegraded, 0}, {kDoesNotRun, 0}};
-  std::map<std::string, int> element_shares{{kRuns, 0},     {kAfterConfiguration, 0},
-                                            {kDegraded, 0}, {kDoesNotRun, 0},
-                                            {kDropped, 0}};
+  std::map<std::string, int> element_shares{
+      {kRuns, 0}, {kAfterConfiguration, 0}, {kDegraded, 0}, {kDoesNotRun, 0}, {kDropped, 0}};
   int descriptive = 0;
   for (const auto& f : plan.bpmn) {
     const bool bound_any = std::any_of(applied.begin(), applied.end(),
@@ -391,8 +396,8 @@ Result<ImportResult> import_files(const std::vector<std::string>& files,
   }
   json errors = json::array();
   for (const auto& d : plan.errors) errors.push_back(d.to_string());
-  const int executable = shares[kRuns] + shares[kAfterConfiguration] + shares[kDegraded] +
-                         shares[kDoesNotRun];
+  const int executable =
+      shares[kRuns] + shares[kAfterConfiguration] + shares[kDegraded] + shares[kDoesNotRun];
   out.report = {{"files", report_files},
                 {"binding", options.binding_file},
                 {"configure", configure},

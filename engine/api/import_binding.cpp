@@ -39,9 +39,8 @@ std::string quoted(const std::string& s) {
 }
 
 std::string slug(const std::string& name) {
-  std::string base = name.substr(name.find_last_of('.') == std::string::npos
-                                     ? 0
-                                     : name.find_last_of('.') + 1);
+  std::string base =
+      name.substr(name.find_last_of('.') == std::string::npos ? 0 : name.find_last_of('.') + 1);
   std::string out;
   for (char c : base) {
     if (std::isupper(static_cast<unsigned char>(c)) && !out.empty()) out += '-';
@@ -75,12 +74,13 @@ Result<parse::Binding> binding_from_json(const json& j) {
       t.topic = v.value("topic", "");
       if (t.connector.empty() == t.topic.empty())
         return fail(Errc::InvalidArgument,
-                    where + " needs exactly one of connector = \"name.operation\" (an Elva "
-                            "connector) or topic = \"...\" (an external worker)");
+                    where +
+                        " needs exactly one of connector = \"name.operation\" (an Elva "
+                        "connector) or topic = \"...\" (an external worker)");
       if (!t.connector.empty() && t.connector.find('.') == std::string::npos)
         return fail(Errc::InvalidArgument, where + ": connector = \"" + t.connector +
-                                               "\" must name an operation, e.g. \"" +
-                                               t.connector + ".request\"");
+                                               "\" must name an operation, e.g. \"" + t.connector +
+                                               ".request\"");
       auto in = mappings(v.contains("inputs") ? v["inputs"] : json(), where + ".inputs");
       if (!in) return fail(in.error());
       auto out = mappings(v.contains("outputs") ? v["outputs"] : json(), where + ".outputs");
@@ -107,8 +107,8 @@ std::string binding_skeleton(const std::vector<parse::DelegateUse>& delegates) {
   std::set<std::pair<std::string, std::string>> seen;
   for (const auto& d : delegates) {
     if (!seen.insert({d.kind, d.name}).second) continue;
-    out += "\n# " + d.file + ":" + std::to_string(d.pos.line) + ": element '" + d.element_id +
-           "'" + (d.bound ? " (bound)" : "") + "\n";
+    out += "\n# " + d.file + ":" + std::to_string(d.pos.line) + ": element '" + d.element_id + "'" +
+           (d.bound ? " (bound)" : "") + "\n";
     out += "[" + d.kind + "." + quoted(d.name) + "]\n";
     out += "# connector = \"http.post\"\n";
     out += "topic = " + quoted(d.kind == "jobType" ? d.name : slug(d.name)) + "\n";

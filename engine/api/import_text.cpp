@@ -39,9 +39,11 @@ std::string import_report_text(const json& report) {
       << "\n";
   for (const auto& f : report["files"]) {
     const std::string file = f["file"];
-    out << "\n" << file << " (" << f["dialect"].get<std::string>()
+    out << "\n"
+        << file << " (" << f["dialect"].get<std::string>()
         << "): " << f["verdict"].get<std::string>() << "\n";
-    for (const auto& e : f["fileErrors"]) out << "  " << file << ": " << e.get<std::string>() << "\n";
+    for (const auto& e : f["fileErrors"])
+      out << "  " << file << ": " << e.get<std::string>() << "\n";
     int plain = 0;
     for (const auto& e : f["elements"]) {
       const std::string cls = e["class"];
@@ -49,9 +51,9 @@ std::string import_report_text(const json& report) {
         ++plain;
         continue;
       }
-      std::string head = "  " + file + ":" + std::to_string(e["line"].get<int>()) +
-                         ": element '" + e["id"].get<std::string>() + "' (" +
-                         e["type"].get<std::string>() + "): " + cls;
+      std::string head = "  " + file + ":" + std::to_string(e["line"].get<int>()) + ": element '" +
+                         e["id"].get<std::string>() + "' (" + e["type"].get<std::string>() +
+                         "): " + cls;
       if (e["notes"].empty()) {
         out << head << "\n";
         continue;
@@ -98,10 +100,10 @@ std::string import_report_text(const json& report) {
   const json& el = s["elements"];
   out << "Elements: " << el["runs"].get<int>() << " run, " << el["afterConfiguration"].get<int>()
       << " after configuration, " << el["degraded"].get<int>() << " degraded, "
-      << el["doesNotRun"].get<int>() << " do not run, " << el["dropped"].get<int>()
-      << " dropped\n";
-  out << (report["deployable"].get<bool>() ? "The files can be deployed (elva import --deploy).\n"
-                                            : "Nothing can be deployed until the errors are fixed.\n");
+      << el["doesNotRun"].get<int>() << " do not run, " << el["dropped"].get<int>() << " dropped\n";
+  out << (report["deployable"].get<bool>()
+              ? "The files can be deployed (elva import --deploy).\n"
+              : "Nothing can be deployed until the errors are fixed.\n");
   return out.str();
 }
 

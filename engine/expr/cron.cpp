@@ -73,8 +73,10 @@ Result<std::vector<int>> read_field(const Field& f, const std::string& text, boo
       if (!s) return fail(s.error());
       step = *s;
       part = part.substr(0, slash);
-      if (part == "*" || part == "?") part = std::to_string(f.lo);  // */n starts at the low end
-      else if (part.find('-') == std::string::npos) part += "-" + std::to_string(f.hi);
+      if (part == "*" || part == "?")
+        part = std::to_string(f.lo);  // */n starts at the low end
+      else if (part.find('-') == std::string::npos)
+        part += "-" + std::to_string(f.hi);
     }
     int lo = f.lo, hi = f.hi;
     if (part == "*" || part == "?") {
@@ -87,8 +89,8 @@ Result<std::vector<int>> read_field(const Field& f, const std::string& text, boo
       lo = *a;
       hi = *b;
       if (lo > hi)
-        return fail(Errc::InvalidArgument, std::string(f.name) + ": the range " + part +
-                                               " runs backwards");
+        return fail(Errc::InvalidArgument,
+                    std::string(f.name) + ": the range " + part + " runs backwards");
     } else {
       auto v = value_of(f, part);
       if (!v) return fail(v.error());
@@ -118,7 +120,8 @@ bool looks_like_cron(std::string_view text) {
   const auto words = split_ws(text);
   if (words.size() < 5 || words.size() > 7) return false;
   for (const auto& w : words)
-    if (w.find_first_not_of("0123456789*?/,-LW#ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
+    if (w.find_first_not_of(
+            "0123456789*?/,-LW#ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") !=
         std::string::npos)
       return false;
   return true;

@@ -21,10 +21,10 @@ struct Cron {
   std::bitset<7> days_of_week;    // 0 = Sunday .. 6 = Saturday
   bool any_day_of_month = true;   // '*' or '?'
   bool any_day_of_week = true;
-  bool either_day = false;        // five-field cron: a restricted day of month OR day of week
+  bool either_day = false;  // five-field cron: a restricted day of month OR day of week
   std::optional<int> year_from, year_to;  // Quartz's seventh field
-  std::string zone = "UTC";                // CRON_TZ=Europe/Stockholm before the fields
-  std::string dialect;                     // "quartz", "spring" or "unix" (how it was read)
+  std::string zone = "UTC";               // CRON_TZ=Europe/Stockholm before the fields
+  std::string dialect;                    // "quartz", "spring" or "unix" (how it was read)
 };
 
 // True when `text` has the shape of a cron expression (5 to 7 space-separated fields, or a

@@ -99,7 +99,8 @@ Result<std::string> rewrite_body(std::string_view body, std::vector<std::string>
       out += c;
       continue;
     }
-    const bool starts = ident_start(c) && (i == 0 || (!ident_char(body[i - 1]) && body[i - 1] != '.'));
+    const bool starts =
+        ident_start(c) && (i == 0 || (!ident_char(body[i - 1]) && body[i - 1] != '.'));
     if (!starts) {
       out += c;
       continue;
@@ -266,8 +267,7 @@ Result<JuelConversion> convert_juel(std::string_view text) {
   conv.changed = true;
   conv.text = "${" + juel + "}";
   conv.shown = shown;
-  conv.notes.insert(conv.notes.begin(),
-                    "text template '" + std::string(text) + "' -> " + shown);
+  conv.notes.insert(conv.notes.begin(), "text template '" + std::string(text) + "' -> " + shown);
   return conv;
 }
 

@@ -3,9 +3,8 @@
 #include "parse/binding.hpp"
 
 #include <algorithm>
-#include <sstream>
-
 #include <pugixml.hpp>
+#include <sstream>
 
 #include "expr/cron.hpp"
 #include "parse/namespaces.hpp"

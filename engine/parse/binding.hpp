@@ -42,8 +42,8 @@ struct DelegateUse {
 };
 
 struct BoundFile {
-  std::string bytes;                 // the file with the binding applied (lines unchanged)
-  std::vector<Diagnostic> applied;   // what the binding changed, at its line
+  std::string bytes;                // the file with the binding applied (lines unchanged)
+  std::vector<Diagnostic> applied;  // what the binding changed, at its line
   std::vector<DelegateUse> delegates;
 };
 

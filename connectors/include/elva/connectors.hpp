@@ -44,10 +44,6 @@ Result<nlohmann::json> read_hr_users(connector::Connector& hr);
 Result<nlohmann::json> lottery_draw(const std::string& seed, const nlohmann::json& applicants,
                                     int positions);
 
-// Any TOML file as JSON (elva-binding.toml for `elva import`). Errors: InvalidArgument with
-// file:line:col when it cannot be read or is not TOML.
-Result<nlohmann::json> read_toml_file(const std::string& path);
-
 // Reads a secret: {"env": "NAME"} or {"file": "/path"}. Errors name the variable or file.
 Result<std::string> read_secret(const nlohmann::json& ref);
 

@@ -24,7 +24,8 @@ std::string next(const char* cron, const char* after) {
 
 }  // namespace
 
-TEST_CASE("a Quartz cycle fires daily at its hour, in UTC unless a zone is stated", "[expr][cron]") {
+TEST_CASE("a Quartz cycle fires daily at its hour, in UTC unless a zone is stated",
+          "[expr][cron]") {
   CHECK(next("0 0 2 * * ?", "2026-01-10T12:00:00Z") == "2026-01-11T02:00:00.000Z");
   CHECK(next("0 0 2 * * ?", "2026-01-11T02:00:00Z") == "2026-01-12T02:00:00.000Z");
   CHECK(next("0 */15 * * * ?", "2026-01-10T10:07:00Z") == "2026-01-10T10:15:00.000Z");
@@ -68,7 +69,8 @@ TEST_CASE("a cron whose years are over never fires again", "[expr][cron]") {
 TEST_CASE("what a cron cannot say is refused with the field and the reason", "[expr][cron]") {
   auto last = elva::expr::parse_cron("0 0 2 L * ?");
   REQUIRE_FALSE(last);
-  CHECK(last.error().message == "day of month: 'L' is not a number (Quartz's L, W and # are not supported)");
+  CHECK(last.error().message ==
+        "day of month: 'L' is not a number (Quartz's L, W and # are not supported)");
   auto range = elva::expr::parse_cron("61 * * * * ?");
   REQUIRE_FALSE(range);
   CHECK(range.error().message == "seconds: 61 is outside 0-59");

@@ -1,6 +1,8 @@
 // Import of other engines' files: the reader's conversions (Operaton, vendor namespaces, XPath
 // boilerplate, connectors), the binding applied to the text, and the import report over the
 // corpus in tests/data/import.
+#include "elva/import.hpp"
+
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -8,7 +10,6 @@
 #include <sstream>
 
 #include "elva/bpmn.hpp"
-#include "elva/import.hpp"
 #include "parse/binding.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
@@ -86,16 +87,18 @@ TEST_CASE("the Operaton namespace is read like Camunda 7's", "[parse][import]") 
   CHECK(element(r, "approve").as<elva::model::UserTaskSpec>()->candidate_groups == "parkering");
   CHECK(r.errors() == 0);
   auto w = read("operaton/waste-collection.bpmn");
-  CHECK(w.has("waste-collection.bpmn:10:5: element 'plan' (serviceTask): operaton:class runs Java "
-              "code inside the engine"));
+  CHECK(
+      w.has("waste-collection.bpmn:10:5: element 'plan' (serviceTask): operaton:class runs Java "
+            "code inside the engine"));
 }
 
 TEST_CASE("an unknown vendor namespace is named with what it carried", "[parse][import]") {
   auto r = read("camunda8/snow-clearing.bpmn");
-  CHECK(r.has("snow-clearing.bpmn:10:5: element 'route' (scriptTask): namespace "
-              "'http://kommun.example/schema/bpmn/1.0' is no dialect Elva reads (Elva, Camunda 7, "
-              "Operaton, Zeebe, Flowable, Activiti); what it carried is ignored: kommun:sla on "
-              "'route', kommun:owner in 'route'"));
+  CHECK(
+      r.has("snow-clearing.bpmn:10:5: element 'route' (scriptTask): namespace "
+            "'http://kommun.example/schema/bpmn/1.0' is no dialect Elva reads (Elva, Camunda 7, "
+            "Operaton, Zeebe, Flowable, Activiti); what it carried is ignored: kommun:sla on "
+            "'route', kommun:owner in 'route'"));
   CHECK(r.errors() == 0);  // and the cron cycle is valid
 }
 
@@ -103,9 +106,10 @@ TEST_CASE("XPath boilerplate on definitions no longer refuses ${...} conditions"
           "[parse][import]") {
   auto r = read("activiti/tree-felling.bpmn");
   CHECK_FALSE(r.has("condition language"));
-  CHECK(r.has("tree-felling.bpmn:9:5: element 't3' (sequenceFlow): "
-              "expressionLanguage=\"http://www.w3.org/1999/XPath\" on <definitions> is taken as "
-              "modeler boilerplate: conditions written as ${...} are read as JUEL"));
+  CHECK(
+      r.has("tree-felling.bpmn:9:5: element 't3' (sequenceFlow): "
+            "expressionLanguage=\"http://www.w3.org/1999/XPath\" on <definitions> is taken as "
+            "modeler boilerplate: conditions written as ${...} are read as JUEL"));
   // Only the Java delegate is left.
   CHECK(r.errors() == 1);
   CHECK(r.has("activiti:class runs Java code"));
@@ -188,9 +192,9 @@ TEST_CASE("the import report classifies every element of the corpus", "[parse][i
   auto permit = classes(report, "building-permit.bpmn");
   CHECK(permit["register"] == "does not run");
   CHECK(permit["review"] == "runs after configuration");  // group bygglov-handlaggare
-  CHECK(permit["yes"] == "runs");                          // converted JUEL under XPath
-  CHECK(permit["remind"] == "runs after configuration");   // worker topic
-  CHECK(permit["nightly"] == "runs");                      // cron
+  CHECK(permit["yes"] == "runs");                         // converted JUEL under XPath
+  CHECK(permit["remind"] == "runs after configuration");  // worker topic
+  CHECK(permit["nightly"] == "runs");                     // cron
   CHECK(permit["@verdict"] == "does not run");
   auto leave = classes(report, "leave-request.bpmn");
   CHECK(leave["@verdict"] == "runs");
@@ -200,7 +204,7 @@ TEST_CASE("the import report classifies every element of the corpus", "[parse][i
   CHECK(address["confirmed"] == "runs after configuration");  // no correlation key
   CHECK(address["@verdict"] == "runs after configuration");
   auto school = classes(report, "school-placement.bpmn");
-  CHECK(school["applied"] == "degraded");  // its listener is lost
+  CHECK(school["applied"] == "degraded");    // its listener is lost
   CHECK(school["score"] == "does not run");  // JavaScript
   CHECK(school["notifyGuardian"] == "runs after configuration");
   CHECK(report["summary"]["executable"] == 12);
