@@ -74,7 +74,7 @@ Result<std::vector<int>> read_field(const Field& f, const std::string& text, boo
       step = *s;
       part = part.substr(0, slash);
       if (part == "*" || part == "?")
-        part = std::to_string(f.lo);  // */n starts at the low end
+        part = std::to_string(f.lo) + "-" + std::to_string(f.hi);  // */n: every n-th
       else if (part.find('-') == std::string::npos)
         part += "-" + std::to_string(f.hi);
     }
