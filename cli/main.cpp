@@ -6,6 +6,11 @@
 #include "commands/commands.hpp"
 #include "version.hpp"
 
+namespace elva::cli {
+// `elva import` (commands/import.cpp, docs/sharing.md).
+void add_import(CLI::App& app, int& exit_code);
+}  // namespace elva::cli
+
 int main(int argc, char** argv) {
   CLI::App app{
       "Elva: an executable BPMN 2.0 process engine for public organisations.\n"
@@ -35,6 +40,7 @@ int main(int argc, char** argv) {
   elva::cli::add_stats(app, exit_code);
   elva::cli::add_history(app, exit_code);
   elva::cli::add_privacy(app, exit_code);
+  elva::cli::add_import(app, exit_code);
   std::vector<std::string> args(argv, argv + argc);
   elva::cli::protect_eval_expression(args);
   try {

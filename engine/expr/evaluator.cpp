@@ -12,6 +12,7 @@
 #include "expr/budget.hpp"
 #include "expr/builtins.hpp"
 #include "expr/feel.hpp"
+#include "expr/juel.hpp"
 #include "expr/number.hpp"
 #include "expr/parser.hpp"
 
@@ -705,8 +706,8 @@ Value range_from_string(std::string_view text) {
 }
 
 bool looks_like_expression(std::string_view text) {
-  return !text.empty() &&
-         (text.front() == '=' || text.rfind("${", 0) == 0 || text.rfind("#{", 0) == 0);
+  // A "${...}" anywhere makes a JUEL text template ("Hej ${name}"), converted by juel.cpp.
+  return !text.empty() && (text.front() == '=' || has_juel(text));
 }
 
 const Value* ContextScope::find(std::string_view name) const {
@@ -718,6 +719,16 @@ Result<Expression> Expression::compile(std::string_view text) {
   std::size_t offset = 0;
   while (offset < text.size() && std::isspace(static_cast<unsigned char>(text[offset]))) ++offset;
   std::string_view body = text.substr(offset);
+  // JUEL that calls `execution` or is a text template: converted first (juel.hpp).
+  if (!body.empty() && body.front() != '=' && has_juel(body)) {
+    auto converted = convert_juel(body);
+    if (!converted) return fail(converted.error());
+    if (converted->changed) {
+      auto e = compile(converted->text);
+      if (e) e->source_ = std::string(text);
+      return e;
+    }
+  }
   bool juel = false;
   if (body.rfind("${", 0) == 0 || body.rfind("#{", 0) == 0) {  // Camunda/Flowable JUEL
     auto end = body.rfind('}');

@@ -9,6 +9,7 @@
 
 #include "common/iso8601.hpp"
 #include "parse/data_classes.hpp"
+#include "expr/juel.hpp"
 #include "parse/namespaces.hpp"
 
 namespace elva::parse {
@@ -266,23 +267,103 @@ void for_each_element(ReadContext& ctx, pugi::xml_node parent, F&& f) {
 
 std::string attr(pugi::xml_node node, const char* name) { return node.attribute(name).value(); }
 
+// A text of a camunda:map or camunda:list as part of one ${...}: a quoted literal, or the body
+// of its (converted) JUEL.
+std::string juel_part(const std::string& text) {
+  if (expr::has_juel(text)) {
+    if (auto conv = expr::convert_juel(text); conv && conv->text.size() > 3)
+      return "(" + conv->text.substr(2, conv->text.size() - 3) + ")";
+  }
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\\' || c == '\'') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// camunda:map / camunda:list of texts -> one ${...} giving a context / list; empty when an item
+// is a script or nested (not converted).
+std::string map_or_list(ReadContext& ctx, pugi::xml_node value, QName name) {
+  std::string out;
+  bool ok = true;
+  for_each_element(ctx, value, [&](pugi::xml_node item, QName) {
+    for (auto c : item.children()) ok = ok && c.type() != pugi::node_element;
+    if (!out.empty()) out += ", ";
+    if (name.local == "map") out += juel_part(attr(item, "key")) + ": ";
+    out += juel_part(text_of(item));
+  });
+  if (!ok || (name.local != "map" && name.local != "list")) return {};
+  return name.local == "map" ? "${{" + out + "}}" : "${[" + out + "]}";
+}
+
 // camunda:inputOutput / camunda:connector's inputOutput.
 void camunda_input_output(ReadContext& ctx, pugi::xml_node node, Element& e) {
   for_each_element(ctx, node, [&](pugi::xml_node param, QName name) {
     const bool input = name.local == "inputParameter";
     if (!input && name.local != "outputParameter") return;
     for (auto child : param.children()) {
-      if (child.type() == pugi::node_element) {
+      if (child.type() != pugi::node_element) continue;
+      NsScope scope(ctx.ns, child);
+      const QName value_name = ctx.ns.element_name(child);
+      std::string converted = map_or_list(ctx, child, value_name);
+      if (converted.empty()) {
         ctx.unsupported(ctx.pos(param), e.id, bpmn_name(e.type),
                         std::string(name.local) + " '" + attr(param, "name") +
-                            "' uses a script, list or map value, which is not supported; use a "
-                            "FEEL expression (${...} or =...) instead");
+                            "' uses a script or a nested list or map value, which is not "
+                            "supported; use a FEEL expression (${...} or =...) instead");
         return;
       }
+      ctx.converted(ctx.pos(param), e.id, bpmn_name(e.type),
+                    std::string(name.local) + " '" + attr(param, "name") +
+                        "': camunda:" + std::string(value_name.local) + " read as " + converted);
+      IoMapping m{converted, attr(param, "name"), ctx.pos(param)};
+      (input ? e.inputs : e.outputs).push_back(std::move(m));
+      return;
     }
     IoMapping m{text_of(param), attr(param, "name"), ctx.pos(param)};
     (input ? e.inputs : e.outputs).push_back(std::move(m));
   });
+}
+
+// Replaces the whole word `from` by `to` outside quotes.
+std::string rename_word(const std::string& text, std::string_view from, std::string_view to) {
+  std::string out;
+  char quote = 0;
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (text.compare(i, from.size(), from) == 0 && (i == 0 || !word(text[i - 1])) &&
+               (i + from.size() >= text.size() || !word(text[i + from.size()]))) {
+      out += to;
+      i += from.size() - 1;
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+// Camunda 7's http-connector onto Elva's http connector (http.request): payload -> body; its
+// outputs read response/statusCode, which Elva's connector answers as body/status.
+void camunda_http_connector(ReadContext& ctx, SourcePos pos, Element& e) {
+  auto& job = ensure_job(e);
+  job.job_type = "http.request";
+  job.connector = true;
+  for (auto& m : e.inputs)
+    if (m.target == "payload") m.target = "body";
+  for (auto& m : e.outputs) {
+    std::string s = rename_word(m.source, "S(response)", "body");
+    s = rename_word(rename_word(s, "response", "body"), "statusCode", "status");
+    m.source = rename_word(s, "S(body)", "body");
+  }
+  ctx.converted(pos, e.id, bpmn_name(e.type),
+                "camunda:connector http-connector runs on Elva's http connector (http.request): "
+                "payload is sent as body; outputs read response as body, statusCode as status");
 }
 
 void camunda_element(ReadContext& ctx, pugi::xml_node node, QName name, Dialect d, Element& e) {
@@ -317,6 +398,7 @@ void camunda_element(ReadContext& ctx, pugi::xml_node node, QName name, Dialect 
       if (cname.local == "connectorId") ensure_job(e).job_type = text_of(child);
       if (cname.local == "inputOutput") camunda_input_output(ctx, child, e);
     });
+    if (e.job && e.job->job_type == "http-connector") camunda_http_connector(ctx, pos, e);
   } else if (l == "executionListener" || l == "taskListener") {
     ctx.sink.warning(pos, e.id, type,
                      qualified(d, l) +
@@ -495,6 +577,15 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+// Something in a namespace Elva does not read, on or in an element of an executable process.
+void note_vendor(ReadContext& ctx, std::string_view uri, std::string_view raw_name, SourcePos pos,
+                 const Element& e, std::string_view how) {
+  if (!ctx.executable || uri.empty() || is_modelling_namespace(uri)) return;
+  auto [it, fresh] = ctx.vendor.try_emplace(std::string(uri));
+  if (fresh) it->second = VendorUse{pos, e.id, std::string(bpmn_name(e.type)), {}};
+  it->second.carried.push_back(std::string(raw_name) + " " + std::string(how) + " '" + e.id + "'");
+}
+
 }  // namespace
 
 std::string_view closest_elva_attribute(std::string_view name) {
@@ -512,6 +603,13 @@ std::string_view closest_elva_attribute(std::string_view name) {
 
 void read_extension_attributes(ReadContext& ctx, pugi::xml_node node, Element& element) {
   const SourcePos pos = ctx.pos(node);
+  for (auto a : node.attributes()) {
+    std::string_view raw = a.name();
+    if (raw == "xmlns" || raw.substr(0, 6) == "xmlns:" || raw.find(':') == std::string_view::npos)
+      continue;
+    QName name = ctx.ns.attribute_name(a);
+    if (dialect_of(name.uri) == Dialect::None) note_vendor(ctx, name.uri, raw, pos, element, "on");
+  }
   for_each_dialect_attribute(ctx, node, [&](const Ext& x) {
     if (x.dialect == Dialect::Elva) {
       elva_attribute(ctx, pos, element, x);
@@ -524,6 +622,55 @@ void read_extension_attributes(ReadContext& ctx, pugi::xml_node node, Element& e
   });
 }
 
+namespace {
+
+// Camunda 8's REST connector (io.camunda:http-json:1) onto Elva's http connector: the same
+// inputs (queryParameters as query), the answer {status, headers, body} into resultVariable.
+// Authentication and timeouts belong to the connector's settings in elva.toml.
+void zeebe_rest_connector(ReadContext& ctx, pugi::xml_node ext, Element& e) {
+  auto& job = *e.job;
+  const auto pos = ctx.pos(ext);
+  const auto type = bpmn_name(e.type);
+  job.job_type = "http.request";
+  job.connector = true;
+  std::vector<IoMapping> inputs;
+  std::string dropped;
+  for (auto& m : e.inputs) {
+    if (m.target == "queryParameters") m.target = "query";
+    if (m.target == "authentication.type" && (m.source == "noAuth" || m.source.empty())) continue;
+    if (m.target.rfind("authentication", 0) == 0 || m.target.find("Timeout") != std::string::npos) {
+      dropped += (dropped.empty() ? "" : ", ") + m.target;
+      continue;
+    }
+    inputs.push_back(std::move(m));
+  }
+  e.inputs = std::move(inputs);
+  std::vector<Property> headers;
+  for (auto& h : job.headers) {
+    if (h.name == "resultVariable" && !h.value.empty()) {
+      e.outputs.push_back({"={status: status, headers: headers, body: body}", h.value, pos});
+    } else if (h.name == "resultExpression" || h.name == "errorExpression") {
+      ctx.sink.warning(pos, e.id, type,
+                       "zeebe:header " + h.name +
+                           " of the REST connector is not applied; map the answer (status, "
+                           "headers, body) with output mappings instead");
+    } else if (h.name != "retryBackoff") {
+      headers.push_back(std::move(h));
+    }
+  }
+  job.headers = std::move(headers);
+  ctx.converted(pos, e.id, type,
+                "Camunda 8 REST connector (io.camunda:http-json:1) runs on Elva's http connector "
+                "(http.request)");
+  if (!dropped.empty())
+    ctx.sink.warning(pos, e.id, type,
+                     "REST connector inputs " + dropped +
+                         " are not applied: set credentials and timeouts on the http connector "
+                         "in elva.toml (docs/connectors.md)");
+}
+
+}  // namespace
+
 void read_extension_elements(ReadContext& ctx, pugi::xml_node ext, Element& element) {
   for_each_element(ctx, ext, [&](pugi::xml_node node, QName name) {
     const Dialect d = dialect_of(name.uri);
@@ -533,8 +680,11 @@ void read_extension_elements(ReadContext& ctx, pugi::xml_node ext, Element& elem
       zeebe_element(ctx, node, name, element);
     else if (is_camunda_family(d))
       camunda_element(ctx, node, name, d, element);
-    // Other namespaces carry modelling-tool metadata (layout, colours, ...): not ours to read.
+    else if (d == Dialect::None && name.uri != kBpmnNs)
+      note_vendor(ctx, name.uri, node.name(), ctx.pos(node), element, "in");
   });
+  if (element.job && element.job->job_type.rfind("io.camunda:http-json:", 0) == 0)
+    zeebe_rest_connector(ctx, ext, element);
 }
 
 void read_loop_extensions(ReadContext& ctx, pugi::xml_node loop_node, Element& element) {
@@ -665,6 +815,7 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
 Dialect dialect_of(std::string_view uri) noexcept {
   if (uri == kElvaNs) return Dialect::Elva;
   if (uri == kCamundaNs) return Dialect::Camunda;
+  if (uri == kOperatonNs) return Dialect::Operaton;
   if (uri == kZeebeNs) return Dialect::Zeebe;
   if (uri == kActivitiNs) return Dialect::Activiti;
   if (uri == kFlowableNs) return Dialect::Flowable;
@@ -678,6 +829,8 @@ std::string_view dialect_prefix(Dialect dialect) noexcept {
       return "elva";
     case Dialect::Camunda:
       return "camunda";
+    case Dialect::Operaton:
+      return "operaton";
     case Dialect::Activiti:
       return "activiti";
     case Dialect::Flowable:

@@ -15,15 +15,18 @@ inline constexpr std::string_view kZeebeNs = "http://camunda.org/schema/zeebe/1.
 inline constexpr std::string_view kModelerNs = "http://camunda.org/schema/modeler/1.0";
 inline constexpr std::string_view kActivitiNs = "http://activiti.org/bpmn";
 inline constexpr std::string_view kFlowableNs = "http://flowable.org/bpmn";
+// Operaton, the community fork of Camunda 7: the same vocabulary under its own URI.
+inline constexpr std::string_view kOperatonNs = "http://operaton.org/schema/1.0/bpmn";
 
-// Execution dialects whose extensions Elva maps (Camunda 7, Activiti and Flowable share one
-// vocabulary; Zeebe is Camunda 8).
-enum class Dialect { None, Elva, Camunda, Activiti, Flowable, Zeebe, CamundaModeler };
+// Execution dialects whose extensions Elva maps (Camunda 7, Operaton, Activiti and Flowable share
+// one vocabulary; Zeebe is Camunda 8).
+enum class Dialect { None, Elva, Camunda, Operaton, Activiti, Flowable, Zeebe, CamundaModeler };
 
 Dialect dialect_of(std::string_view uri) noexcept;
 std::string_view dialect_prefix(Dialect dialect) noexcept;  // "camunda", "zeebe", ...
 inline bool is_camunda_family(Dialect d) {
-  return d == Dialect::Camunda || d == Dialect::Activiti || d == Dialect::Flowable;
+  return d == Dialect::Camunda || d == Dialect::Operaton || d == Dialect::Activiti ||
+         d == Dialect::Flowable;
 }
 
 }  // namespace elva::parse

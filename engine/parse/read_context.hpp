@@ -1,6 +1,7 @@
 // ReadContext: what the reader's pieces (reader.cpp, extensions.cpp) share while walking a file.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,11 +31,29 @@ class DiagnosticSink {
   std::vector<Diagnostic> out_;
 };
 
+// What a namespace no dialect of Elva's covers carried in executable processes (a vendor's or a
+// municipality's own extensions): reported once per namespace, with what was ignored.
+struct VendorUse {
+  SourcePos first;
+  std::string element_id, element_type;
+  std::vector<std::string> carried;  // "kommun:sla on 'route'"
+};
+
+// True for namespaces that only carry modelling data (diagrams, colours, schema types).
+bool is_modelling_namespace(std::string_view uri);
+
 struct ReadContext {
   const XmlDocument& xml;
   NsContext ns;
   DiagnosticSink& sink;
   bool executable = false;  // inside an executable process: unsupported things are errors
+  std::map<std::string, VendorUse> vendor{};  // by namespace URI
+  std::vector<Diagnostic> conversions{};      // model::Definitions::conversions
+
+  void converted(SourcePos at, std::string_view id, std::string_view type, std::string msg) {
+    conversions.push_back(Diagnostic{Severity::Warning, sink.file(), at, std::string(id),
+                                     std::string(type), std::move(msg)});
+  }
 
   SourcePos pos(pugi::xml_node node) const { return xml.pos(node); }
   // Something Elva cannot run: an error in an executable process, a warning elsewhere.

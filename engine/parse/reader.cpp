@@ -140,6 +140,8 @@ class Reader {
  public:
   Reader(const XmlDocument& xml, DiagnosticSink& sink) : ctx_{xml, {}, sink} {}
 
+  std::vector<Diagnostic> take_conversions() { return std::move(ctx_.conversions); }
+
   std::shared_ptr<Definitions> read() {
     auto root = ctx_.xml.doc().document_element();
     NsScope scope(ctx_.ns, root);
@@ -164,6 +166,7 @@ class Reader {
         defs_->foreign_namespaces.emplace_back(uri);
       }
     }
+    report_vendor_namespaces();
     return defs_;
   }
 
@@ -491,6 +494,9 @@ class Reader {
         if (auto* ev = std::get_if<EventSpec>(&e.spec)) {
           ev->definitions.push_back(read_event_definition(child, *kind));
         }
+        // Camunda 7 puts a throw event's delegate (camunda:class, type="external" + topic) on
+        // its messageEventDefinition: it belongs to the event.
+        read_extension_attributes(ctx_, child, e);
       } else if (local == "documentation") {
         e.documentation = text_of(child);
       } else if (local == "extensionElements") {
@@ -622,6 +628,23 @@ class Reader {
     p.index();
   }
 
+  // One warning per vendor namespace that carried something in an executable process, naming
+  // what was ignored (an import report lists it; docs/sharing.md).
+  void report_vendor_namespaces() {
+    for (const auto& [uri, use] : ctx_.vendor) {
+      std::string what;
+      for (std::size_t i = 0; i < use.carried.size() && i < 5; ++i)
+        what += (i ? ", " : "") + use.carried[i];
+      if (use.carried.size() > 5)
+        what += ", and " + std::to_string(use.carried.size() - 5) + " more";
+      ctx_.sink.warning(use.first, use.element_id, use.element_type,
+                        "namespace '" + uri +
+                            "' is no dialect Elva reads (Elva, Camunda 7, Operaton, Zeebe, "
+                            "Flowable, Activiti); what it carried is ignored: " +
+                            what);
+    }
+  }
+
   ReadContext ctx_;
   std::shared_ptr<Definitions> defs_;
   std::map<std::string, std::string> data_names_;  // item-aware element id -> variable name
@@ -635,6 +658,16 @@ void DiagnosticSink::report(Severity severity, SourcePos pos, std::string_view e
                             std::string_view element_type, std::string message) {
   out_.push_back(Diagnostic{severity, file_, pos, std::string(element_id),
                             std::string(element_type), std::move(message)});
+}
+
+bool is_modelling_namespace(std::string_view uri) {
+  return uri == kBpmnNs || uri == kBpmnDiNs || uri == kXsiNs ||
+         uri.find("/DD/20100524/") != std::string_view::npos ||
+         uri == "http://www.w3.org/2001/XMLSchema" ||
+         uri == "http://www.w3.org/XML/1998/namespace" ||
+         uri == "http://bpmn.io/schema/bpmn/biocolor/1.0" ||
+         uri == "http://www.omg.org/spec/BPMN/non-normative/color/1.0" ||
+         dialect_of(uri) == Dialect::CamundaModeler;
 }
 
 std::string text_of(pugi::xml_node node) {
@@ -663,6 +696,7 @@ ReadResult read_bpmn(const std::string& file, std::string bytes, std::size_t max
   Reader reader(*xml, sink);
   result.definitions = reader.read();
   result.diagnostics = std::move(sink.diagnostics());
+  result.conversions = reader.take_conversions();
   return result;
 }
 

@@ -15,6 +15,10 @@ struct ReadResult {
   // Null when the file is not a readable BPMN document; diagnostics then say why.
   std::shared_ptr<const model::Definitions> definitions;
   std::vector<Diagnostic> diagnostics;
+  // What the reader converted from another engine's dialect so that it runs in Elva (a Camunda
+  // http-connector onto the http connector, a camunda:map onto a FEEL context, ...), at its
+  // line: an import report lists them (docs/sharing.md). Not findings.
+  std::vector<Diagnostic> conversions{};
 };
 
 // Reads `bytes` as the contents of `file` (the name is used in diagnostics only).

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "common/iso8601.hpp"
+#include "expr/cron.hpp"
 #include "expr/feel.hpp"
 #include "model/flow_graph.hpp"
 #include "parse/data_classes.hpp"
@@ -254,8 +255,16 @@ class Checker {
         expected = "an ISO 8601 duration such as P3D or PT15M";
         break;
       case TimerKind::Cycle:
+        if (expr::looks_like_cron(d.timer_value)) {
+          if (auto cron = expr::parse_cron(d.timer_value); !cron)
+            return need(p, e,
+                        "timer cycle '" + d.timer_value + "' (cron): " + cron.error().message);
+          return;
+        }
         ok = iso8601::parse_cycle(d.timer_value).has_value();
-        expected = "an ISO 8601 repeating interval such as R3/PT10M or R/2026-01-01T08:00:00Z/P1D";
+        expected =
+            "an ISO 8601 repeating interval such as R3/PT10M or R/2026-01-01T08:00:00Z/P1D, or a "
+            "cron expression such as 0 0 2 * * ?";
         break;
       case TimerKind::None:
         break;
@@ -435,12 +444,28 @@ class Checker {
     return flow.condition_language.empty() ? defs_.expression_language : flow.condition_language;
   }
 
-  // FEEL and JUEL are Elva's; XPath, JavaScript, Groovy ... are not.
-  bool supported_language(const SequenceFlow& flow) const {
+  // FEEL and JUEL are Elva's; XPath, JavaScript, Groovy ... are not. A ${...} condition under
+  // expressionLanguage="...XPath" on <definitions> is JUEL all the same: modelers (Activiti,
+  // Flowable, Signavio exports) write that attribute as boilerplate, and the engines it was
+  // made for read ${...} as JUEL whatever it says. Noted once per file.
+  bool supported_language(const SequenceFlow& flow) {
     std::string lang = language_of(flow);
     std::transform(lang.begin(), lang.end(), lang.begin(), ::tolower);
-    return lang.empty() || lang.find("feel") != std::string::npos ||
-           lang.find("juel") != std::string::npos;
+    if (lang.empty() || lang.find("feel") != std::string::npos ||
+        lang.find("juel") != std::string::npos)
+      return true;
+    const auto at = flow.condition.find_first_not_of(" \t\r\n");
+    const bool juel = at != std::string::npos && (flow.condition.compare(at, 2, "${") == 0 ||
+                                                  flow.condition.compare(at, 2, "#{") == 0);
+    if (!juel || !flow.condition_language.empty()) return false;
+    if (!boilerplate_noted_) {
+      boilerplate_noted_ = true;
+      sink_.warning(flow.pos, flow.id, "sequenceFlow",
+                    "expressionLanguage=\"" + defs_.expression_language +
+                        "\" on <definitions> is taken as modeler boilerplate: conditions "
+                        "written as ${...} are read as JUEL");
+    }
+    return true;
   }
 
   void check_expressions(const ProcessDefinition& p, const Element& e) {
@@ -683,6 +708,7 @@ class Checker {
 
   const Definitions& defs_;
   DiagnosticSink& sink_;
+  bool boilerplate_noted_ = false;
 };
 
 }  // namespace

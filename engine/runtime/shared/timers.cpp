@@ -2,6 +2,7 @@
 #include "runtime/shared/timers.hpp"
 
 #include "common/iso8601.hpp"
+#include "expr/cron.hpp"
 #include "expr/feel.hpp"
 #include "expr/value.hpp"
 
@@ -34,6 +35,22 @@ Result<void> check_interval(const std::string& text, const iso8601::Cycle& c,
                                          std::to_string(min_cycle_ms) + " ms, --min-timer-cycle)");
 }
 
+// Cron cycles (Quartz, Spring, Unix; docs/sharing.md#cron-cycles): the next fire after `after`,
+// refused when two fires come closer than the minimum.
+Result<std::int64_t> cron_due(const std::string& text, std::int64_t after, std::int64_t min_ms) {
+  auto cron = expr::parse_cron(text);
+  if (!cron)
+    return fail(Errc::ExpressionError, "timer cycle '" + text + "': " + cron.error().message);
+  auto first = expr::next_fire(*cron, after);
+  if (!first) return fail(Errc::NotFound, "cycle ended");
+  if (auto second = expr::next_fire(*cron, *first); second && *second - *first < min_ms)
+    return fail(Errc::ExpressionError, "the timer cycle '" + text + "' fires every " +
+                                           std::to_string(*second - *first) +
+                                           " ms, more often than the shortest allowed (" +
+                                           std::to_string(min_ms) + " ms, --min-timer-cycle)");
+  return *first;
+}
+
 }  // namespace
 
 Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text, std::int64_t now,
@@ -50,6 +67,7 @@ Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text
       return iso8601::add(now, *d);
     }
     case model::TimerKind::Cycle: {
+      if (expr::looks_like_cron(text)) return cron_due(text, now, min_cycle_ms);
       auto c = iso8601::parse_cycle(text);
       if (!c)
         return fail(Errc::ExpressionError, "'" + text + "' is not an ISO 8601 repeating interval");
@@ -65,6 +83,7 @@ Result<std::int64_t> first_due_of(model::TimerKind kind, const std::string& text
 
 Result<std::int64_t> next_due_of(const std::string& text, std::int64_t previous, int fired,
                                  std::int64_t min_cycle_ms) {
+  if (expr::looks_like_cron(text)) return cron_due(text, previous, min_cycle_ms);
   auto c = iso8601::parse_cycle(text);
   if (!c) return fail(Errc::ExpressionError, "not a cycle");
   if (auto r = check_interval(text, *c, min_cycle_ms); !r) return fail(r.error());

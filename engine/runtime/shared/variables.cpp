@@ -85,7 +85,14 @@ Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance)
     return fail(Errc::ExpressionError,
                 "cannot read the expression '" + text + "': " + compiled.error().message);
   }
-  const expr::Value vars = expr::Value::from_json(visible_variables(instance));
+  nlohmann::json visible = visible_variables(instance);
+  // Converted JUEL (execution.getProcessInstanceId(), getBusinessKey(); expr/juel.hpp) reads
+  // these, unless a variable of that name hides them.
+  if (text.find("execution") != std::string::npos && !visible.contains("execution")) {
+    visible["execution"] = {{"processInstanceId", std::to_string(state_.key)},
+                            {"businessKey", state_.business_key}};
+  }
+  const expr::Value vars = expr::Value::from_json(visible);
   expr::ContextScope scope(vars);
   expr::EvalOptions options;
   const auto now = env_.now_millis();
