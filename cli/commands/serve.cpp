@@ -33,7 +33,7 @@ void add_serve(CLI::App& app, int& exit_code) {
     nlohmann::json notifications;      // [notifications] of elva.toml
     std::string log_format = "text";
     std::string metrics_token_file;
-    int cleanup_interval_s = 3600;     // retention cleanup (docs/privacy.md); 0: never
+    int cleanup_interval_s = 3600;  // retention cleanup (docs/privacy.md); 0: never
     int cleanup_batch = 500;
   };
   auto a = std::make_shared<ServeArgs>();

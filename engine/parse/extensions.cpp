@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "common/iso8601.hpp"
-#include "parse/data_classes.hpp"
 #include "expr/juel.hpp"
+#include "parse/data_classes.hpp"
 #include "parse/namespaces.hpp"
 
 namespace elva::parse {
@@ -747,12 +747,10 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
                        qualified(x.dialect, x.local) + "=\"" + std::string(x.value) +
                            "\" is not a retention: give an ISO 8601 duration (P5Y, P180D) or "
                            "whole days (180)");
-    }
-    else if (x.dialect == Dialect::Elva && x.local == "withdrawMessage") {
+    } else if (x.dialect == Dialect::Elva && x.local == "withdrawMessage") {
       process.withdraw_message = x.value;
       process.withdraw_pos = ctx.pos(node);
-    }
-    else if (x.dialect == Dialect::Elva && x.local == "deadline") {
+    } else if (x.dialect == Dialect::Elva && x.local == "deadline") {
       // How long a case may take from its start (the stats' share met and cases at risk): an ISO
       // 8601 duration, since a deadline that moves with the case's data could not be compared.
       const auto d = iso8601::parse_duration(x.value);
@@ -781,10 +779,11 @@ void read_process_extensions(ReadContext& ctx, pugi::xml_node node, ProcessDefin
     } else if (x.dialect != Dialect::Elva)
       process.properties.push_back({std::string(x.local), std::string(x.value)});
     else {
-      ctx.sink.error(ctx.pos(node), process.id, "process",
-                     "unknown attribute elva:" + std::string(x.local) +
-                         " on a process (known: versionTag, historyTimeToLive, retention, purpose, "
-                         "candidateStarterGroups, candidateStarterUsers, withdrawMessage, deadline)");
+      ctx.sink.error(
+          ctx.pos(node), process.id, "process",
+          "unknown attribute elva:" + std::string(x.local) +
+              " on a process (known: versionTag, historyTimeToLive, retention, purpose, "
+              "candidateStarterGroups, candidateStarterUsers, withdrawMessage, deadline)");
     }
   });
   for_each_element(ctx, node, [&](pugi::xml_node ext, QName name) {

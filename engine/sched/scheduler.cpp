@@ -14,8 +14,8 @@
 #include <memory>
 #include <thread>
 
-#include "exec/connector_needs.hpp"
 #include "elva/log.hpp"
+#include "exec/connector_needs.hpp"
 #include "exec/processor.hpp"
 #include "metrics/metrics.hpp"
 

@@ -105,7 +105,7 @@ expect 0 "the installed elva --version" -- "$root/usr/bin/elva" --version
 check "--version names the version and the commit ($(cat "$tmp/out"))" grep -qE "^elva $version \(commit ([0-9a-f]{12}|unknown)\)$" "$tmp/out"
 check "the packaged binary says what the build's says" test "$(cat "$tmp/out")" = "$("$build/cli/elva" --version)"
 # As the unit runs it (its ExecStart and Environment=), with a scratch home for the embedded
-# database and any free port. TODO(merge): ask /readyz once issue 19's endpoint is in main.
+# database and any free port; ready when /readyz says so (database up, schema migrated).
 ELVA_HOME=$tmp/home ELVA_CONFIG=$root/etc/elva/elva.toml env -u ELVA_DATABASE_URL \
   "$root/usr/bin/elva" serve --config "$root/etc/elva/elva.toml" --port 0 --stop-after 120 \
   >"$tmp/serve.out" 2>"$tmp/serve.err" &
@@ -120,8 +120,8 @@ done
 check "elva serve from the package starts (embedded database under a scratch home)" test -n "$port"
 [ -n "$port" ] || sed 's/^/  | /' "$tmp/serve.err" | tail -20
 if [ -n "$port" ]; then
-  health=$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "http://127.0.0.1:$port/api/health" 2>&1)
-  check "it answers /api/health with status up (got: $health)" grep -q '"status": *"up"' <<<"$health"
+  health=$(python3 -c 'import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1], timeout=10).read().decode())' "http://127.0.0.1:$port/readyz" 2>&1)
+  check "it answers /readyz: ready (got: $health)" grep -q '"status": *"ready"' <<<"$health"
   kill -TERM "$serve_pid"
   wait "$serve_pid"
   rc=$?
