@@ -100,8 +100,16 @@ int report(const ReportArgs& a) {
 }  // namespace
 
 void add_privacy(CLI::App& app, int& exit_code) {
-  auto* history = app.add_subcommand("history", "History retention (docs/privacy.md).");
-  history->require_subcommand(1);
+  // `elva history` is shared with `elva history export` (stats.cpp), whichever adds it first.
+  CLI::App* history = nullptr;
+  for (auto* sub : app.get_subcommands([](CLI::App* s) { return s->get_name() == "history"; }))
+    history = sub;
+  if (!history) {
+    history = app.add_subcommand("history", "");
+    history->require_subcommand(1);
+  }
+  history->description(
+      "History: retention cleanup (docs/privacy.md) and export for process mining tools.");
   struct CleanupArgs : AdminArgs {
     Engine::HistoryCleanup options;
   };

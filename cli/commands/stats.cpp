@@ -130,8 +130,14 @@ void add_history(CLI::App& app, int& exit_code) {
     std::string process, from, to, out, as = "xes";
   };
   auto a = std::make_shared<ExportArgs>();
-  auto* history = app.add_subcommand("history", "History for process mining tools.");
-  history->require_subcommand(1);
+  // `elva history` is shared with `elva history cleanup` (privacy.cpp), whichever adds it first.
+  CLI::App* history = nullptr;
+  for (auto* sub : app.get_subcommands([](CLI::App* s) { return s->get_name() == "history"; }))
+    history = sub;
+  if (!history) {
+    history = app.add_subcommand("history", "History for process mining tools.");
+    history->require_subcommand(1);
+  }
   auto* cmd = history->add_subcommand(
       "export",
       "The instances of a process started in a window, with every element transition, as an\n"

@@ -66,7 +66,6 @@ class ProcessDefinition {
   SourcePos pos;
   bool executable = false;
   std::string version_tag;
-  std::string history_time_to_live;
   // elva:deadline: how long a case may take from its start (ISO 8601 duration; "" none). The
   // stats measure the share of cases that met it and list those at risk.
   std::string deadline;

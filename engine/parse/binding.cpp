@@ -61,8 +61,20 @@ class Binder {
     out.delegates = std::move(delegates_);
     if (!changed_) return out;
     if (!root.attribute("xmlns:elva")) root.append_attribute("xmlns:elva") = "urn:elva:bpmn:1.0";
+    // The file's own XML declaration and line break, then the rest as it was: pugixml would
+    // write its declaration without a line break, and every element would move up a line.
     std::ostringstream s;
-    doc_.save(s, "", pugi::format_raw, pugi::encoding_utf8);
+    if (bytes_.rfind("<?xml", 0) == 0) {
+      const auto end = bytes_.find("?>");
+      if (end != std::string::npos) {
+        auto after = end + 2;
+        while (after < bytes_.size() && (bytes_[after] == '\r' || bytes_[after] == '\n' ||
+                                         bytes_[after] == ' ' || bytes_[after] == '\t'))
+          ++after;
+        s << bytes_.substr(0, after);
+      }
+    }
+    doc_.save(s, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
     out.bytes = s.str();
     return out;
   }
