@@ -76,6 +76,9 @@ class Binder {
     }
     doc_.save(s, "", pugi::format_raw | pugi::format_no_declaration, pugi::encoding_utf8);
     out.bytes = s.str();
+    // And what followed the root element (the last line break), which pugixml does not keep.
+    if (const auto last = bytes_.find_last_of('>'); last != std::string::npos)
+      out.bytes += bytes_.substr(last + 1);
     return out;
   }
 

@@ -107,7 +107,7 @@ TEST_CASE("XPath boilerplate on definitions no longer refuses ${...} conditions"
   auto r = read("activiti/tree-felling.bpmn");
   CHECK_FALSE(r.has("condition language"));
   CHECK(
-      r.has("tree-felling.bpmn:9:5: element 't3' (sequenceFlow): "
+      r.has("tree-felling.bpmn:9:5: warning: element 't3' (sequenceFlow): "
             "expressionLanguage=\"http://www.w3.org/1999/XPath\" on <definitions> is taken as "
             "modeler boilerplate: conditions written as ${...} are read as JUEL"));
   // Only the Java delegate is left.
