@@ -742,14 +742,7 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
     if (compiled) {
       has_form = true;
       auto errors = forms::check_submission(*compiled, data, variables);
-      if (!errors.empty()) {
-        Error e{Errc::ValidationError,
-                "the form has " + std::to_string(errors.size()) +
-                    (errors.size() == 1 ? " problem" : " problems") + "; nothing was saved",
-                {}};
-        for (const auto& fe : errors) e.with("field." + fe.key, fe.message);
-        return fail(std::move(e));
-      }
+      if (!errors.empty()) return fail(form_problems(errors, "saved"));
     }
   }
   // Without a form, a completion sets only what the task declares (a form's fields are checked
@@ -803,6 +796,15 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
   done.overdue = false;
   ++done.revision;
   return task_json(done);
+}
+
+Error form_problems(const std::vector<forms::FieldError>& errors, const char* nothing_was) {
+  Error e{Errc::ValidationError,
+          "the form has " + std::to_string(errors.size()) +
+              (errors.size() == 1 ? " problem" : " problems") + "; nothing was " + nothing_was,
+          {}};
+  for (const auto& fe : errors) e.with("field." + fe.key, fe.message);
+  return e;
 }
 
 // --- External workers -----------------------------------------------------------------------

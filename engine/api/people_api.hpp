@@ -141,6 +141,10 @@ std::string lock_account(const std::string& owner);
 // The workerId of a lock owner; a scheduler node's lease as it is.
 std::string lock_worker(const std::string& owner);
 
+// A submission its form refused (ValidationError, a "field.<key>" detail per problem):
+// "the form has 2 problems; nothing was <nothing_was>".
+Error form_problems(const std::vector<forms::FieldError>& errors, const char* nothing_was);
+
 // An instance just started, as Engine::start answers it.
 nlohmann::json started_json(const exec::StartedInstance& started, const std::string& process_id,
                             const std::string& business_key);

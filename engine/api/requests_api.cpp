@@ -61,6 +61,13 @@ json startable_json(const store::DefinitionRow& d, const model::ProcessDefinitio
           {"withdrawable", !p.withdraw_message.empty()}};
 }
 
+Error not_a_starter(const std::string& process_id) {
+  return Error{Errc::PermissionDenied,
+               "you may not start process '" + process_id +
+                   "' (it names who may: candidate starter groups and users)",
+               {}};
+}
+
 Error cannot_withdraw(const std::string& why) { return Error{Errc::Conflict, why, {}}; }
 
 }  // namespace
@@ -102,9 +109,7 @@ Result<void> PeopleApi::may_start(const Principal& who, const std::string& proce
   auto process = processor_.process(**tx, (*latest)->id);
   if (!process) return fail(process.error());
   if (may_start_process(who, **process)) return {};
-  return fail(Errc::PermissionDenied,
-              "you may not start process '" + process_id +
-                  "' (it names who may: candidate starter groups and users)");
+  return fail(not_a_starter(process_id));
 }
 
 Result<json> PeopleApi::startable(const Principal& who) {
@@ -155,9 +160,7 @@ Result<json> PeopleApi::start_form(const Principal& who, const std::string& proc
                                     "' is not started by people: it has no none start event");
   }
   if (!may_start_process(who, *p)) {
-    return fail(Errc::PermissionDenied,
-                "you may not start process '" + process_id +
-                    "' (it names who may: candidate starter groups and users)");
+    return fail(not_a_starter(process_id));
   }
   const json& tr = translations(who);
   json out = startable_json(d, *p, *start, tr);
@@ -200,14 +203,7 @@ Result<json> PeopleApi::start_as(const Principal& who, const std::string& proces
         auto f = compiled_form(**row);
         if (!f) return fail(f.error());
         auto errors = forms::check_submission(**f, data, variables);
-        if (!errors.empty()) {
-          Error e{Errc::ValidationError,
-                  "the form has " + std::to_string(errors.size()) +
-                      (errors.size() == 1 ? " problem" : " problems") + "; nothing was started",
-                  {}};
-          for (const auto& fe : errors) e.with("field." + fe.key, fe.message);
-          return fail(std::move(e));
-        }
+        if (!errors.empty()) return fail(form_problems(errors, "started"));
       }
     }
     // camunda:initiator="starter": the variable that names who started it.
