@@ -260,6 +260,15 @@ void add_serve(CLI::App& app, int& exit_code) {
             for (const char* k : {"subject", "body"}) {
               if (a->notifications.contains(k)) options.prompt_templates[k] = a->notifications[k];
             }
+            const auto text = [&](const char* k, const std::string& fallback) {
+              if (!a->notifications.contains(k)) return fallback;
+              const auto& v = a->notifications[k];  // not a text: refused by the check
+              return v.is_string() ? v.get<std::string>() : v.dump();
+            };
+            options.prompt_time_zone = text("time_zone", "");
+            options.prompt_quiet_hours = text("quiet_hours", "");
+            options.prompt_digest_at = text("digest_at", options.prompt_digest_at);
+            options.prompt_remind_before = text("remind_before", options.prompt_remind_before);
             log::line("new tasks are announced by mail through connector '" +
                       options.prompt_connector + "'");
           }

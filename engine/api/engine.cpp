@@ -853,6 +853,12 @@ class DurableEngine final : public Engine {
   Result<json> withdraw(const Principal& who, std::uint64_t instance) override {
     return people_->withdraw(who, instance);
   }
+  Result<json> prompt_settings(const Principal& who) override {
+    return people_->prompt_settings(who);
+  }
+  Result<json> set_prompt_settings(const Principal& who, const json& settings) override {
+    return people_->set_prompt_settings(who, settings);
+  }
   const std::string& database_url() const override { return url_; }
 
   Result<json> missing_configuration() override {
@@ -1023,6 +1029,12 @@ class DurableEngine final : public Engine {
       p.mail = mail;
       p.tasklist_url = options.tasklist_url;
       p.templates = options.prompt_templates;
+      p.policy.time_zone =
+          options.prompt_time_zone.empty() ? sched::system_time_zone() : options.prompt_time_zone;
+      p.policy.quiet_hours = options.prompt_quiet_hours;
+      p.policy.digest_at = options.prompt_digest_at;
+      p.policy.remind_before = options.prompt_remind_before;
+      if (auto r = sched::check_policy(p.policy); !r) return fail(r.error());
       p.stop = options.stop;
       p.log = s.log;
       prompter = std::thread([url = url_, p] { sched::run_prompter(url, p); });

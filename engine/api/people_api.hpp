@@ -82,6 +82,9 @@ class PeopleApi {
   Result<nlohmann::json> start_as(const Principal& who, const std::string& process_id,
                                   const nlohmann::json& variables, const std::string& business_key);
   Result<nlohmann::json> requests(const Principal& who, const std::string& status);
+  // How `who` wants to hear of tasks (Engine's comments).
+  Result<nlohmann::json> prompt_settings(const Principal& who);
+  Result<nlohmann::json> set_prompt_settings(const Principal& who, const nlohmann::json& settings);
   Result<nlohmann::json> withdraw(const Principal& who, std::uint64_t instance);
 
  private:

@@ -8,6 +8,7 @@
 #include "forms/translations.hpp"
 #include "runtime/state_json.hpp"
 #include "sched/command_queue.hpp"
+#include "sched/prompter.hpp"
 
 namespace elva::api {
 namespace {
@@ -69,6 +70,19 @@ Error not_a_starter(const std::string& process_id) {
 }
 
 Error cannot_withdraw(const std::string& why) { return Error{Errc::Conflict, why, {}}; }
+
+json settings_json(const store::PromptSettings& s) {
+  return {{"mode", s.mode},
+          {"digestAt", s.digest_at ? json(*s.digest_at) : json()},
+          {"quietHours", s.quiet_hours ? json(*s.quiet_hours) : json()},
+          {"timeZone", s.time_zone}};
+}
+
+Error settings_error(const std::string& field, const std::string& message) {
+  Error e{Errc::InvalidArgument, field + " " + message, {}};
+  e.with("field." + field, message);
+  return e;
+}
 
 }  // namespace
 
@@ -342,6 +356,62 @@ Result<json> PeopleApi::withdraw(const Principal& who, std::uint64_t instance) {
   if (!now) return fail(now.error());
   if (!*now) return not_found();
   return request_json(**now, translations(who));
+}
+
+Result<json> PeopleApi::prompt_settings(const Principal& who) {
+  auto s = store_.prompt_settings(who.user);
+  if (!s) return fail(s.error());
+  return settings_json(*s);
+}
+
+Result<json> PeopleApi::set_prompt_settings(const Principal& who, const json& body) {
+  auto now = store_.prompt_settings(who.user);
+  if (!now) return fail(now.error());
+  store::PromptSettings s = *now;
+  for (const auto& [key, value] : body.items()) {
+    if (key != "mode" && key != "digestAt" && key != "quietHours" && key != "timeZone")
+      return fail(settings_error(key, "is not a setting (mode, digestAt, quietHours, timeZone)"));
+    if (!value.is_null() && !value.is_string())
+      return fail(settings_error(key, std::string("must be a text, not ") + value.type_name()));
+  }
+  const auto text = [&](const char* key) {
+    return body.contains(key) && body[key].is_string() ? body[key].get<std::string>() : "";
+  };
+  if (body.contains("mode")) {
+    s.mode = text("mode");
+    if (s.mode != "each" && s.mode != "digest" && s.mode != "none")
+      return fail(settings_error("mode", "must be \"each\", \"digest\" or \"none\""));
+  }
+  if (body.contains("digestAt")) {
+    if (body["digestAt"].is_null() || text("digestAt").empty()) {
+      s.digest_at.reset();
+    } else if (!sched::is_time_of_day(text("digestAt"))) {
+      return fail(settings_error("digestAt", "must be a time of day, \"HH:MM\""));
+    } else {
+      s.digest_at = text("digestAt");
+    }
+  }
+  if (body.contains("quietHours")) {
+    if (body["quietHours"].is_null()) {
+      s.quiet_hours.reset();
+    } else if (!text("quietHours").empty() && !sched::is_quiet_hours(text("quietHours"))) {
+      return fail(settings_error(
+          "quietHours", "must be \"HH:MM-HH:MM\" (e.g. \"18:00-07:00\"), or \"\" for none"));
+    } else {
+      s.quiet_hours = text("quietHours");
+    }
+  }
+  if (body.contains("timeZone")) {
+    s.time_zone = text("timeZone");
+    if (s.time_zone.size() > 64)
+      return fail(settings_error("timeZone", "must be an IANA time zone such as Europe/Stockholm"));
+  }
+  if (auto r = store_.set_prompt_settings(who.user, s); !r) {
+    if (r.error().code == Errc::InvalidArgument)
+      return fail(settings_error("timeZone", "must be an IANA time zone such as Europe/Stockholm"));
+    return fail(r.error());
+  }
+  return settings_json(s);
 }
 
 }  // namespace elva::api

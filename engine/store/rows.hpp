@@ -142,14 +142,43 @@ struct UserRow {
 };
 
 // A user task to announce (task prompts): who to tell and what.
+// Task prompts (migration 011, docs/api.md#mail). What the server's [notifications] set
+// for users who chose nothing themselves. Times of day are "HH:MM" in the user's time zone.
+struct PromptPolicy {
+  std::string time_zone;    // an IANA zone; "" = the database's
+  std::string quiet_hours;  // "HH:MM-HH:MM" (may span midnight); "" = none
+  std::string digest_at = "07:00";
+  std::string remind_before;  // ISO 8601 duration before the due date; "" = no reminders
+};
+// One user's own choices; nullopt = the server's policy.
+struct PromptSettings {
+  std::string mode = "each";  // "each" mail per task, a daily "digest", or "none"
+  std::optional<std::string> digest_at, quiet_hours;  // quiet_hours "" = none
+  std::string time_zone;                              // "" = the server's
+};
 struct TaskPrompt {
   Key key = 0;
+  std::string kind = "new";  // "new" (a task for you) or "reminder" (due soon, or follow-up)
   std::string name, process_name, business_key, due, documentation;
   std::string process_id = "", element_id = "";  // for translations (processes/i18n)
   struct Recipient {
     std::string user, name, email, locale;
+    std::string due_local;  // the due date in the recipient's time zone, "YYYY-MM-DD HH:MM"
+    int attempts = 0;       // earlier tries that failed
   };
-  std::vector<Recipient> recipients;  // enabled users with an e-mail address
+  std::vector<Recipient> recipients;  // whom to mail now (enabled, with an e-mail address)
+};
+// A daily digest: one user's open tasks (at most 50, newest first), `open` in all.
+struct Digest {
+  TaskPrompt::Recipient to;
+  std::string date;  // the user's local date, for the idempotency key
+  struct Line {
+    Key key = 0;
+    std::string name, process_name, business_key, due_local, process_id, element_id;
+    bool fresh = false;  // new since the last digest
+  };
+  std::vector<Line> tasks;
+  int open = 0;
 };
 
 // E-service intake (migration 007).

@@ -153,11 +153,6 @@ class TaskStore {
   // is set when `assignee` is not empty. nullopt when the task moved on meanwhile.
   virtual Result<std::optional<TaskRow>> assign_task(Key key, const std::string& assignee,
                                                      int expected) = 0;
-  // Marks up to `limit` open, unannounced tasks as announced and returns them with their
-  // recipients (several nodes never get the same task). release_task_prompt undoes the mark
-  // when the announcement could not be sent.
-  virtual Result<std::vector<TaskPrompt>> claim_task_prompts(int limit) = 0;
-  virtual Result<void> release_task_prompt(Key key) = 0;
 };
 
 // Users and tokens (the PostgreSQL store only: `elva test` has no logins).
@@ -178,6 +173,25 @@ class IdentityStore {
                                                 std::int64_t now_ms) = 0;
   // Deletes the token whose TokenInfo::id is `id`; false when there is none.
   virtual Result<bool> revoke_token(const std::string& id) = 0;
+
+  // Task prompts (docs/api.md#mail). Claims up to `limit` announcements due now (several
+  // nodes never get the same one): open tasks not yet announced, tasks whose reminder is due
+  // (their follow-up date, else `remind_before` their due date), and mails that quiet hours held
+  // back. Each comes with the recipients to mail now: those in their quiet hours are queued until
+  // these end, those who chose a digest or no mails are left out.
+  virtual Result<std::vector<TaskPrompt>> claim_task_prompts(int limit,
+                                                             const PromptPolicy& policy) = 0;
+  // Announces the task again, as new, to whoever it is for now (after a delegation).
+  virtual Result<void> release_task_prompt(Key key) = 0;
+  // One recipient's mail could not be sent: tried again in `attempts` minutes.
+  virtual Result<void> retry_task_prompt(Key key, const std::string& kind, const std::string& user,
+                                         int attempts) = 0;
+  // Users whose daily digest is due now, marked as sent, with their open tasks.
+  virtual Result<std::vector<Digest>> claim_digests(int limit, const PromptPolicy& policy) = 0;
+  virtual Result<PromptSettings> prompt_settings(const std::string& user) = 0;
+  // InvalidArgument when the time zone is not one the database knows.
+  virtual Result<void> set_prompt_settings(const std::string& user,
+                                           const PromptSettings& settings) = 0;
 };
 
 // E-service intake (the PostgreSQL store only).

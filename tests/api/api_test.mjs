@@ -93,6 +93,8 @@ test('every route with every role: what each role may do, and 403 for the rest',
   // [method, path, body, role needed]; "any" means every logged-in user.
   const routes = [
     ['GET', '/api/me', undefined, 'any'],
+    ['GET', '/api/me/prompts', undefined, 'any'],
+    ['PUT', '/api/me/prompts', { mode: 'each' }, 'any'],
     ['GET', '/api/tasks', undefined, 'any'],
     ['GET', `/api/forms/approve-leave`, undefined, 'any'],
     ['POST', '/api/instances', { process: 'leave-request', variables: { requester: 'eva' } }, 'employee'],

@@ -153,10 +153,12 @@ async function logIn(page, user) {
 for (const { lang, user, viewport, phone, words } of [
   { lang: 'sv', user: 'eva', viewport: { width: 1280, height: 860 }, phone: false,
     words: { start: 'Starta ett ärende', send: 'Skicka', mine: 'Mina ärenden', required: 'måste fyllas i', waiting: 'väntar på quality', withdraw: 'Dra tillbaka', done: 'Klart', active: 'Pågår',
-      process: 'Avvikelsehantering', step: 'Utred och besluta om åtgärder', kind: 'Typ av avvikelse' } },
+      process: 'Avvikelsehantering', step: 'Utred och besluta om åtgärder', kind: 'Typ av avvikelse',
+      mail: 'E-post', digest: 'Ett mejl om dagen med alla mina öppna uppgifter', save: 'Spara', saved: 'Dina e-postinställningar är sparade.' } },
   { lang: 'nb', user: 'kari', viewport: { width: 390, height: 844 }, phone: true,
     words: { start: 'Start en sak', send: 'Send', mine: 'Mine saker', required: 'må fylles ut', waiting: 'venter på quality', withdraw: 'Trekk tilbake', done: 'Ferdig', active: 'Under behandling',
-      process: 'Avvikshåndtering', step: 'Undersøk og bestem tiltak', kind: 'Type avvik' } },
+      process: 'Avvikshåndtering', step: 'Undersøk og bestem tiltak', kind: 'Type avvik',
+      mail: 'E-post', digest: 'Én e-post om dagen med alle de åpne oppgavene mine', save: 'Lagre', saved: 'E-postinnstillingene dine er lagret.' } },
 ]) {
   test(`browser (${lang}, ${phone ? 'phone' : 'desktop'}): start a request with its form, follow it, withdraw it`, async () => {
     const context = await browser.newContext({ viewport, locale: lang, isMobile: phone, hasTouch: phone });
@@ -202,6 +204,21 @@ for (const { lang, user, viewport, phone, words } of [
     await page.waitForFunction((done) => document.querySelector('#request-list li')?.innerText.includes(done), words.done);
     assert.equal(await item.getByRole('button', { name: words.withdraw }).count(), 0);
     await shot('4-withdrawn');
+
+    // Mail: one digest a day at 06:30 instead of a mail per task, in the device's time zone.
+    await page.getByRole('link', { name: words.mail }).click();
+    await page.waitForFunction(() => document.querySelector('#mail-form [name=mode]:checked')?.value === 'each');
+    await page.getByLabel(words.digest).check();
+    await page.locator('#digest-at').fill('06:30');
+    await page.getByRole('button', { name: words.save }).click();
+    await page.locator('#toast', { hasText: words.saved }).waitFor();
+    await shot('5-mail-settings');
+    const mine = await login(call, user, password[user]);
+    const settings = (await call('GET', '/api/me/prompts', { token: mine })).json;
+    assert.equal(settings.mode, 'digest');
+    assert.equal(settings.digestAt, '06:30');
+    assert.equal(settings.quietHours, null, 'quiet hours left untouched stay the server\'s');
+    assert.equal(settings.timeZone, await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone));
     assert.deepEqual(errors, []);
     await context.close();
   });

@@ -4,6 +4,8 @@
 // a missing template value, a server without STARTTLS, a certificate for another host, the server
 // down. And task prompts: a new task is announced by mail to its assignee, a group task to the
 // group's members, each in their language; a task handed on is announced to its new assignee.
+// Mail settings (docs/api.md#mail): a daily digest instead of a mail per task, quiet hours
+// that hold mails back until they end, a reminder at the follow-up date in the user's time zone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
@@ -99,6 +101,9 @@ ${processes.map(([id, c]) => mailProcess(id, c)).join('\n')}
     { id: 'mona', name: 'Mona Manager', email: 'mona@kommun.example', password: 'mona-pass-12', locale: 'nb', groups: ['managers'] },
     { id: 'max', name: 'Max Manager', email: 'max@kommun.example', password: 'max-pass-123', groups: ['managers'] },
     { id: 'mute', name: 'No Mail', password: 'mute-pass-12', groups: ['managers'] },
+    { id: 'dora', name: 'Dora Digest', email: 'dora@kommun.example', password: 'dora-pass-12' },
+    { id: 'quinn', name: 'Quinn Quiet', email: 'quinn@kommun.example', password: 'quinn-pass-1', locale: 'sv' },
+    { id: 'rita', name: 'Rita Reminded', email: 'rita@kommun.example', password: 'rita-pass-12', locale: 'nb' },
   ]));
   server = await startElva({ elva, name: 'conn_mail', deploy: [join(dir, 'mail.bpmn'), join(fixtures, 'prompt.bpmn')], users: join(dir, 'users.json'),
     args: ['--config', config] });
@@ -195,4 +200,108 @@ test('task prompts: a new task is announced to its assignee, a group task to the
   for (let n = 0; n < 100 && again.length < 2; n++) { await new Promise((r) => setTimeout(r, 100)); again = await mails('sigrid@kommun.example'); }
   assert.equal(again.length, 2);
   assert.equal(again[1].subject, 'Ny uppgift: Decide measures');
+});
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// Mail lines end in CRLF on the wire; the tests read them with LF.
+const mailsTo = async (to) => (await sink.messages()).filter((m) => m.to.includes(to)).map((m) => ({ ...m, text: m.text.replace(/\r\n/g, '\n') }));
+async function mailsSoon(to, count, ms = 15000) {
+  let found = [];
+  for (const end = Date.now() + ms; Date.now() < end && found.length < count; await sleep(100)) found = await mailsTo(to);
+  return found;
+}
+const clock = (d) => d.toISOString().slice(11, 19);  // HH:MM:SS in UTC
+
+test('mail settings: each user reads and sets their own; a wrong value is a 400 naming the field', async () => {
+  const dora = await login(call, 'dora', 'dora-pass-12');
+  const initial = await call('GET', '/api/me/prompts', { token: dora });
+  assert.equal(initial.status, 200, initial.body);
+  assert.deepEqual(initial.json, { mode: 'each', digestAt: null, quietHours: null, timeZone: '' });
+  for (const [body, field] of [[{ mode: 'weekly' }, 'mode'], [{ quietHours: '25:00-07:00' }, 'quietHours'], [{ digestAt: '7' }, 'digestAt'],
+    [{ timeZone: 'Mars/Olympus_Mons' }, 'timeZone'], [{ mode: 3 }, 'mode']]) {
+    const r = await call('PUT', '/api/me/prompts', { token: dora, body });
+    assert.equal(r.status, 400, `${JSON.stringify(body)}: ${r.body}`);
+    assert.match(r.headers.get('content-type'), /application\/problem\+json/);
+    assert.deepEqual(r.json.errors.map((e) => e.field), [field], r.body);
+  }
+  const unknown = await call('PUT', '/api/me/prompts', { token: dora, body: { often: 'yes' } });
+  assert.equal(unknown.status, 400, unknown.body);
+  const set = await call('PUT', '/api/me/prompts', { token: dora, body: { quietHours: '18:00-07:00', timeZone: 'Europe/Oslo' } });
+  assert.equal(set.status, 200, set.body);
+  assert.deepEqual(set.json, { mode: 'each', digestAt: null, quietHours: '18:00-07:00', timeZone: 'Europe/Oslo' });
+  // Fields left out keep their value; null goes back to the server's.
+  const back = await call('PUT', '/api/me/prompts', { token: dora, body: { quietHours: null, timeZone: '' } });
+  assert.deepEqual(back.json, { mode: 'each', digestAt: null, quietHours: null, timeZone: '' });
+  assert.deepEqual((await call('GET', '/api/me/prompts', { token: dora })).json, back.json);
+  // Nobody else's settings change.
+  const max = await login(call, 'max', 'max-pass-123');
+  assert.deepEqual((await call('GET', '/api/me/prompts', { token: max })).json.mode, 'each');
+});
+
+test('a daily digest instead of a mail per task: one mail listing the open tasks, new ones marked, once a day', async () => {
+  const dora = await login(call, 'dora', 'dora-pass-12');
+  // Digest at the last second of the day (UTC): not yet.
+  let r = await call('PUT', '/api/me/prompts', { token: dora, body: { mode: 'digest', digestAt: '23:59:59', timeZone: 'UTC' } });
+  assert.equal(r.status, 200, r.body);
+  if (clock(new Date()) >= '23:59:00') await sleep(61000);  // the test would race the digest itself
+  await start(call, token, 'deviation-report', { who: 'dora' }, 'AV-2026-31');
+  await start(call, token, 'deviation-report', { who: 'dora' }, 'AV-2026-32');
+  await sleep(2500);
+  assert.equal((await mailsTo('dora@kommun.example')).length, 0, 'no mail per task for a digest reader');
+  // The digest time comes (now in UTC, to the second): one mail with both tasks.
+  r = await call('PUT', '/api/me/prompts', { token: dora, body: { digestAt: clock(new Date()) } });
+  assert.equal(r.status, 200, r.body);
+  const [digest, ...more] = await mailsSoon('dora@kommun.example', 1);
+  assert.ok(digest, 'the digest came');
+  assert.equal(digest.subject, 'Your tasks in Elva: 2 open, 2 new');
+  assert.match(digest.text, /^Hello Dora Digest,/);
+  const lines = digest.text.split('\n').filter((l) => l.startsWith('* '));
+  assert.deepEqual(lines.map((l) => /Case (AV-2026-\d+)/.exec(l)[1]), ['AV-2026-32', 'AV-2026-31'], 'newest first');
+  for (const l of lines) assert.match(l, /^\* Investigate the deviation \(Deviation report\) · Case AV-2026-3\d · Due \d+ \w+ \d{4}, \d\d:\d\d · new$/);
+  const links = [...digest.text.matchAll(/#task\/(\d+)/g)].map((m) => m[1]);
+  const mine = (await call('GET', '/api/tasks', { token: dora })).json.items.map((t) => String(t.id));
+  assert.deepEqual([...links].sort(), [...mine].sort(), 'each task links to itself');
+  assert.equal(more.length, 0);
+  await sleep(2500);
+  assert.equal((await mailsTo('dora@kommun.example')).length, 1, 'one digest a day');
+});
+
+test('quiet hours hold a mail back until they end', async () => {
+  const quinn = await login(call, 'quinn', 'quinn-pass-1');
+  const ends = new Date(Date.now() + 6000);
+  const r = await call('PUT', '/api/me/prompts', { token: quinn, body: { quietHours: `${clock(new Date(Date.now() - 60000))}-${clock(ends)}`, timeZone: 'UTC' } });
+  assert.equal(r.status, 200, r.body);
+  await start(call, token, 'deviation-report', { who: 'quinn' }, 'AV-2026-40');
+  await sleep(2500);
+  assert.equal((await mailsTo('quinn@kommun.example')).length, 0, 'quiet');
+  const [mail] = await mailsSoon('quinn@kommun.example', 1, 20000);
+  assert.ok(mail, 'the mail came when the quiet hours ended');
+  assert.ok(Date.now() >= ends.getTime() - 1000, 'not before the quiet hours ended');
+  assert.equal(mail.subject, 'Ny uppgift: Investigate the deviation');
+  await sleep(1500);
+  assert.equal((await mailsTo('quinn@kommun.example')).length, 1, 'sent once');
+});
+
+test('a reminder at the follow-up date, with the due date in the user\'s time zone and language', async () => {
+  const rita = await login(call, 'rita', 'rita-pass-12');
+  const r = await call('PUT', '/api/me/prompts', { token: rita, body: { timeZone: 'Asia/Tokyo' } });
+  assert.equal(r.status, 200, r.body);
+  const due = new Date(Date.now() + 5 * 86400000);
+  due.setUTCSeconds(0, 0);
+  await start(call, token, 'follow-up', { who: 'rita', due: due.toISOString(), followUp: new Date(Date.now() + 4000).toISOString() }, 'HR-7');
+  const [first, reminder] = await mailsSoon('rita@kommun.example', 2, 20000);
+  assert.equal(first?.subject, 'Ny oppgave: Check the contract');
+  assert.ok(reminder, 'the reminder came');
+  assert.equal(reminder.subject, 'Påminnelse: Check the contract');
+  assert.match(reminder.text, /^Hei Rita Reminded,\n\nEn påminnelse om oppgaven din i Elva: Check the contract/);
+  assert.match(reminder.text, /Sak: HR-7/);
+  // The due date as it reads in Tokyo (UTC+9), in Norwegian.
+  const tokyo = new Date(due.getTime() + 9 * 3600000);
+  const months = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'desember'];
+  const two = (n) => String(n).padStart(2, '0');
+  const expected = `Frist: ${tokyo.getUTCDate()}. ${months[tokyo.getUTCMonth()]} ${tokyo.getUTCFullYear()} kl. ${two(tokyo.getUTCHours())}:${two(tokyo.getUTCMinutes())}`;
+  assert.ok(reminder.text.includes(expected), `${expected} in ${reminder.text}`);
+  assert.ok(first.text.includes(expected), 'the first mail too');
+  await sleep(2000);
+  assert.equal((await mailsTo('rita@kommun.example')).length, 2, 'one reminder');
 });

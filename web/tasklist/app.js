@@ -319,6 +319,7 @@
     $('tasks-pane').hidden = view !== 'tasks';
     $('start-pane').hidden = view !== 'start';
     $('requests-pane').hidden = view !== 'requests';
+    $('mail-pane').hidden = view !== 'mail';
     for (const a of document.querySelectorAll('[data-view]')) {
       if (a.dataset.view === view) a.setAttribute('aria-current', 'page');
       else a.removeAttribute('aria-current');
@@ -490,6 +491,48 @@
     await loadRequests();
   }
 
+  // --- How I hear of my tasks (GET/PUT /api/me/prompts) ----------------------------------------
+  async function loadMail() {
+    $('mail-error').hidden = true;
+    try {
+      const s = await api('GET', '/api/me/prompts');
+      for (const r of document.querySelectorAll('#mail-form [name=mode]')) r.checked = r.value === s.mode;
+      $('digest-at').value = s.digestAt || '';
+      const quiet = s.quietHours || '';
+      $('quiet-on').checked = Boolean(quiet);
+      [$('quiet-from').value, $('quiet-to').value] = quiet ? quiet.split('-') : ['', ''];
+      // The device's time zone is the best guess for someone who has chosen none.
+      $('time-zone').value = s.timeZone || Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+      state.quietTouched = false;
+    } catch (e) {
+      $('mail-error').textContent = e.message;
+      $('mail-error').hidden = false;
+    }
+  }
+
+  async function saveMail(ev) {
+    ev.preventDefault();
+    $('mail-error').hidden = true;
+    const mode = document.querySelector('#mail-form [name=mode]:checked');
+    const body = { mode: mode ? mode.value : 'each', digestAt: $('digest-at').value || null, timeZone: $('time-zone').value.trim() };
+    // Quiet hours left untouched stay as they are (the server's, when the user chose none).
+    if (state.quietTouched) {
+      const from = $('quiet-from').value, to = $('quiet-to').value;
+      body.quietHours = $('quiet-on').checked && from && to ? `${from}-${to}` : '';
+    }
+    $('mail-save').disabled = true;
+    try {
+      await api('PUT', '/api/me/prompts', body);
+      toast(t('saved'));
+      await loadMail();
+    } catch (e) {
+      $('mail-error').textContent = e.message;
+      $('mail-error').hidden = false;
+    } finally {
+      $('mail-save').disabled = false;
+    }
+  }
+
   function route() {
     // #task/ID; mails sent before 2026-12 linked #/tasks/ID, which still opens the task.
     const m = /^#(?:task|\/tasks)\/(\d+)$/.exec(location.hash);
@@ -501,6 +544,11 @@
         if (state.starting) closeStart(true);
         loadStartable();
       }
+      return;
+    }
+    if (location.hash === '#mail') {
+      setView('mail');
+      loadMail();
       return;
     }
     if (location.hash === '#requests') {
@@ -529,6 +577,8 @@
     $('task-form').addEventListener('submit', complete);
     $('start-form').addEventListener('submit', sendStart);
     $('start-back').addEventListener('click', () => closeStart());
+    $('mail-form').addEventListener('submit', saveMail);
+    for (const id of ['quiet-on', 'quiet-from', 'quiet-to']) $(id).addEventListener('input', () => { state.quietTouched = true; });
     for (const b of document.querySelectorAll('[data-filter]')) {
       b.addEventListener('click', () => {
         state.filter = b.dataset.filter;

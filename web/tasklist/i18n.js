@@ -24,6 +24,9 @@ window.ElvaI18n = (() => {
       started: (d) => `started ${d}`, ended: (d) => `ended ${d}`, statusActive: 'In progress', statusCompleted: 'Done', statusTerminated: 'Stopped',
       withHolder: (name, who) => `${name}: with ${who}`, withGroup: (name, groups) => `${name}: waiting for ${groups}`, inSystem: 'Being handled by the system',
       withdraw: 'Withdraw', withdrawn: 'The request is withdrawn.', confirmWithdraw: 'Withdraw this request?',
+      viewMail: 'Mail', mailHow: 'How do you want to hear of your tasks?', modeEach: 'A mail for each new task, and a reminder before it is due',
+      modeDigest: 'One mail a day with all my open tasks', modeNone: 'No mails', digestAt: 'Daily mail at', quietHours: 'Quiet hours: no mails between',
+      timeZone: 'Time zone', save: 'Save', saved: 'Your mail settings are saved.',
     },
     nb: {
       language: 'Språk', logout: 'Logg ut', loginTitle: 'Logg inn', username: 'Brukernavn', password: 'Passord',
@@ -45,6 +48,9 @@ window.ElvaI18n = (() => {
       started: (d) => `startet ${d}`, ended: (d) => `avsluttet ${d}`, statusActive: 'Under behandling', statusCompleted: 'Ferdig', statusTerminated: 'Stoppet',
       withHolder: (name, who) => `${name}: hos ${who}`, withGroup: (name, groups) => `${name}: venter på ${groups}`, inSystem: 'Behandles av systemet',
       withdraw: 'Trekk tilbake', withdrawn: 'Saken er trukket tilbake.', confirmWithdraw: 'Trekke tilbake denne saken?',
+      viewMail: 'E-post', mailHow: 'Hvordan vil du få vite om oppgavene dine?', modeEach: 'En e-post for hver ny oppgave, og en påminnelse før fristen',
+      modeDigest: 'Én e-post om dagen med alle de åpne oppgavene mine', modeNone: 'Ingen e-post', digestAt: 'Daglig e-post kl.', quietHours: 'Stille timer: ingen e-post mellom',
+      timeZone: 'Tidssone', save: 'Lagre', saved: 'E-postinnstillingene dine er lagret.',
     },
     sv: {
       language: 'Språk', logout: 'Logga ut', loginTitle: 'Logga in', username: 'Användarnamn', password: 'Lösenord',
@@ -66,6 +72,9 @@ window.ElvaI18n = (() => {
       started: (d) => `startat ${d}`, ended: (d) => `avslutat ${d}`, statusActive: 'Pågår', statusCompleted: 'Klart', statusTerminated: 'Avbrutet',
       withHolder: (name, who) => `${name}: hos ${who}`, withGroup: (name, groups) => `${name}: väntar på ${groups}`, inSystem: 'Hanteras av systemet',
       withdraw: 'Dra tillbaka', withdrawn: 'Ärendet är tillbakadraget.', confirmWithdraw: 'Dra tillbaka det här ärendet?',
+      viewMail: 'E-post', mailHow: 'Hur vill du få veta om dina uppgifter?', modeEach: 'Ett mejl för varje ny uppgift, och en påminnelse innan den förfaller',
+      modeDigest: 'Ett mejl om dagen med alla mina öppna uppgifter', modeNone: 'Inga mejl', digestAt: 'Dagligt mejl kl.', quietHours: 'Tysta timmar: inga mejl mellan',
+      timeZone: 'Tidszon', save: 'Spara', saved: 'Dina e-postinställningar är sparade.',
     },
   };
   const supported = Object.keys(labels);

@@ -90,6 +90,11 @@ struct ServeOptions {
   std::string prompt_connector;
   std::string tasklist_url;                                    // for the link in the mail
   nlohmann::json prompt_templates = nlohmann::json::object();  // {"subject", "body"} overrides
+  // For users who chose nothing themselves (docs/api.md#mail): their time zone ("" = the
+  // system's), quiet hours ("HH:MM-HH:MM", "" none), the digest's time of day, and how long
+  // before its due date a task is reminded of (ISO 8601, "" none).
+  std::string prompt_time_zone, prompt_quiet_hours, prompt_digest_at = "07:00",
+                                                    prompt_remind_before = "P1D";
   // Retention (docs/privacy.md): how often the cleanup runs (0: never) and instances per batch.
   std::int64_t cleanup_interval_ms = 3'600'000;
   int cleanup_batch = 500;
@@ -321,6 +326,15 @@ class Engine {
   // candidate starters (elva:/camunda:candidateStarterGroups, -Users) and `who` is none of them
   // (administrators and developers may start any process).
   virtual Result<void> may_start(const Principal& who, const std::string& process_id) = 0;
+
+  // --- Mail (docs/api.md#mail): how `who` wants to hear of tasks. {"mode": "each" |
+  // "digest" | "none", "digestAt": "HH:MM" or null, "quietHours": "HH:MM-HH:MM", "" (none) or
+  // null, "timeZone": an IANA name or ""}; null and "" are the server's [notifications].
+  virtual Result<nlohmann::json> prompt_settings(const Principal& who) = 0;
+  // Replaces them (the same fields, each optional: an absent one keeps its value). InvalidArgument
+  // with a "field.<name>" detail for a value that is not one of these.
+  virtual Result<nlohmann::json> set_prompt_settings(const Principal& who,
+                                                     const nlohmann::json& settings) = 0;
 
   // --- Requests (docs/api.md#requests): what an employee starts from the task list and follows.
   // The latest version of each executable process with a none start event that `who` may start

@@ -45,6 +45,19 @@ void add_session_routes(Routes& routes) {
   });
   routes.add("GET", "/api/me", "any",
              [](Call& c) -> Result<Response> { return ok(c.who->to_json()); });
+  // How the caller wants to hear of tasks by mail (docs/api.md#mail).
+  routes.add("GET", "/api/me/prompts", "any", [](Call& c) -> Result<Response> {
+    auto s = c.engine.prompt_settings(*c.who);
+    if (!s) return fail(s.error());
+    return ok(*s);
+  });
+  routes.add("PUT", "/api/me/prompts", "any", [](Call& c) -> Result<Response> {
+    auto b = c.body({"mode", "digestAt", "quietHours", "timeZone"});
+    if (!b) return fail(b.error());
+    auto s = c.engine.set_prompt_settings(*c.who, *b);
+    if (!s) return fail(s.error());
+    return ok(*s);
+  });
 }
 
 }  // namespace elva::server

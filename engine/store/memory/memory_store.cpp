@@ -28,7 +28,6 @@ struct MemoryStore::Data {
   struct Task {
     TaskRow row;
     std::int64_t due = 0, created = 0;
-    bool prompted = false;
   };
   struct Message {
     BufferedMessage message;
@@ -736,31 +735,6 @@ Result<std::optional<TaskRow>> MemoryStore::assign_task(Key key, const std::stri
   r.claimed_at = assignee.empty() ? "" : data_->iso(data_->now());
   ++r.revision;
   return std::optional<TaskRow>(data_->task_row(it->second, data_->now()));
-}
-
-Result<std::vector<TaskPrompt>> MemoryStore::claim_task_prompts(int limit) {
-  std::lock_guard lock(data_->mutex);
-  std::vector<TaskPrompt> out;
-  for (auto& [k, t] : data_->rows.tasks) {
-    if (static_cast<int>(out.size()) >= limit) break;
-    if (t.prompted || t.row.state != "open") continue;
-    t.prompted = true;
-    out.push_back({k,
-                   t.row.name,
-                   t.row.process_name,
-                   t.row.business_key,
-                   t.row.due,
-                   t.row.documentation,
-                   {}});
-  }
-  return out;
-}
-
-Result<void> MemoryStore::release_task_prompt(Key key) {
-  std::lock_guard lock(data_->mutex);
-  if (auto it = data_->rows.tasks.find(key); it != data_->rows.tasks.end())
-    it->second.prompted = false;
-  return {};
 }
 
 }  // namespace elva::store

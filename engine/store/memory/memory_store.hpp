@@ -51,8 +51,6 @@ class MemoryStore : public Store {
   Result<std::optional<TaskRow>> task(Key key) override;
   Result<std::optional<TaskRow>> assign_task(Key key, const std::string& assignee,
                                              int expected) override;
-  Result<std::vector<TaskPrompt>> claim_task_prompts(int limit) override;
-  Result<void> release_task_prompt(Key key) override;
 
   // Every row, as JSON (for tests: two dumps compare equal when the store holds the same).
   nlohmann::json dump();

@@ -190,40 +190,6 @@ std::vector<UserRow> users(pqxx::transaction_base& t) {
   return out;
 }
 
-std::vector<TaskPrompt> claim_task_prompts(pqxx::transaction_base& t, int limit) {
-  std::vector<TaskPrompt> out;
-  auto rows = t.exec_params(
-      "UPDATE user_tasks SET prompted_at = now() WHERE key IN (SELECT key FROM user_tasks WHERE "
-      "prompted_at IS NULL AND "
-      "state = 'open' ORDER BY created_at LIMIT $1::int FOR UPDATE SKIP LOCKED) RETURNING key, "
-      "name, process_name, business_key, "
-      "coalesce(elva_iso(due), ''), documentation, assignee, candidate_users, candidate_groups, "
-      "process_id, element_id",
-      limit);
-  for (const auto& r : rows) {
-    TaskPrompt p{r[0].as<Key>(),         r[1].as<std::string>(),  r[2].as<std::string>(),
-                 r[3].as<std::string>(), r[4].as<std::string>(),  r[5].as<std::string>(),
-                 r[9].as<std::string>(), r[10].as<std::string>(), {}};
-    const std::string assignee = r[6].as<std::string>();
-    // The assignee alone when there is one; else the candidate users and the members of the
-    // candidate groups.
-    auto who = assignee.empty() ? t.exec_params(
-                                      "SELECT id, name, email, locale FROM users WHERE NOT "
-                                      "disabled AND email <> '' AND "
-                                      "(id = ANY($1::text[]) OR groups && $2::text[]) ORDER BY id",
-                                      r[7].c_str(), r[8].c_str())
-                                : t.exec_params(
-                                      "SELECT id, name, email, locale FROM users WHERE NOT "
-                                      "disabled AND email <> '' AND id = $1",
-                                      assignee);
-    for (const auto& u : who)
-      p.recipients.push_back({u[0].as<std::string>(), u[1].as<std::string>(),
-                              u[2].as<std::string>(), u[3].as<std::string>()});
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
 void insert_token(pqxx::transaction_base& t, const std::string& hash, const std::string& user_id,
                   const std::string& kind, const std::string& name, std::int64_t expires_ms) {
   t.exec_params(

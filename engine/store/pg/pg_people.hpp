@@ -16,7 +16,6 @@ std::optional<TaskRow> assign_task(pqxx::transaction_base& t, Key key, const std
 void upsert_users(pqxx::transaction_base& t, const std::vector<UserRow>& users);
 std::optional<UserRow> user(pqxx::transaction_base& t, const std::string& id);
 std::vector<UserRow> users(pqxx::transaction_base& t);
-std::vector<TaskPrompt> claim_task_prompts(pqxx::transaction_base& t, int limit);
 void insert_token(pqxx::transaction_base& t, const std::string& hash, const std::string& user_id,
                   const std::string& kind, const std::string& name, std::int64_t expires_ms);
 std::optional<TokenRow> token(pqxx::transaction_base& t, const std::string& hash,

@@ -8,6 +8,7 @@
 #include "store/pg/migrations.hpp"
 #include "store/pg/pg_errors.hpp"
 #include "store/pg/pg_people.hpp"
+#include "store/pg/pg_prompts.hpp"
 #include "store/pg/pg_stats.hpp"
 #include "store/pg/pg_tx.hpp"
 
@@ -277,8 +278,32 @@ class Pg final : public PgStore {
   Result<std::vector<UserRow>> users() override {
     return read([&](pqxx::transaction_base& t) { return people::users(t); });
   }
-  Result<std::vector<TaskPrompt>> claim_task_prompts(int limit) override {
-    return write([&](pqxx::work& t) { return people::claim_task_prompts(t, limit); });
+  Result<std::vector<TaskPrompt>> claim_task_prompts(int limit, const PromptPolicy& p) override {
+    return write([&](pqxx::work& t) { return prompts::claim(t, limit, p); });
+  }
+  Result<void> retry_task_prompt(Key key, const std::string& kind, const std::string& user,
+                                 int attempts) override {
+    auto r = write([&](pqxx::work& t) {
+      prompts::retry(t, key, kind, user, attempts);
+      return true;
+    });
+    if (!r) return fail(r.error());
+    return {};
+  }
+  Result<std::vector<Digest>> claim_digests(int limit, const PromptPolicy& p) override {
+    return write([&](pqxx::work& t) { return prompts::claim_digests(t, limit, p); });
+  }
+  Result<PromptSettings> prompt_settings(const std::string& user) override {
+    return read([&](pqxx::transaction_base& t) { return prompts::settings(t, user); });
+  }
+  Result<void> set_prompt_settings(const std::string& user, const PromptSettings& s) override {
+    auto r = write([&](pqxx::work& t) { return prompts::set_settings(t, user, s); });
+    if (!r) return fail(r.error());
+    if (!*r)
+      return fail(Errc::InvalidArgument, "timeZone: '" + s.time_zone +
+                                             "' is not a time zone (an IANA name such as "
+                                             "Europe/Stockholm)");
+    return {};
   }
   Result<Submission> claim_submission(const std::string& form, const std::string& key,
                                       const std::string& prefix, const std::string& case_receipt,

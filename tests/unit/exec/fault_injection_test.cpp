@@ -72,10 +72,6 @@ class FailingStore final : public store::Store {
                                                     int e) override {
     return inner_.assign_task(k, a, e);
   }
-  Result<std::vector<store::TaskPrompt>> claim_task_prompts(int l) override {
-    return inner_.claim_task_prompts(l);
-  }
-  Result<void> release_task_prompt(store::Key k) override { return inner_.release_task_prompt(k); }
 
   store::MemoryStore& inner_;
   Where where_;
