@@ -122,8 +122,7 @@ std::vector<TaskPrompt> claim(pqxx::transaction_base& t, int limit, const Prompt
                                   " FROM user_tasks WHERE key = $1::bigint AND state = 'open'",
                               w[0].as<Key>());
     if (task.empty()) continue;  // done or gone meanwhile: nothing to say
-    auto p1 = prompt(t, task[0], w[1].as<std::string>(), p, w[2].as<std::string>(),
-                     w[3].as<int>());
+    auto p1 = prompt(t, task[0], w[1].as<std::string>(), p, w[2].as<std::string>(), w[3].as<int>());
     if (!p1.recipients.empty()) out.push_back(std::move(p1));
   }
   return out;
@@ -155,17 +154,21 @@ std::vector<Digest> claim_digests(pqxx::transaction_base& t, int limit, const Pr
   std::vector<Digest> out;
   for (const auto& u : due) {
     Digest d;
-    d.to = {u[0].as<std::string>(), u[1].as<std::string>(), u[2].as<std::string>(),
-            u[3].as<std::string>(), "", 0};
+    d.to = {u[0].as<std::string>(),
+            u[1].as<std::string>(),
+            u[2].as<std::string>(),
+            u[3].as<std::string>(),
+            "",
+            0};
     d.date = u[6].as<std::string>();
     const std::string tz = u[4].as<std::string>(), since = u[5].as<std::string>();
     // What the task list shows them: assigned to them, or unassigned and offered to them.
     const char* const mine =
         "state = 'open' AND (assignee = $1 OR (assignee = '' AND ($1 = ANY(candidate_users) OR "
         "candidate_groups && (SELECT groups FROM users WHERE id = $1))))";
-    d.open = t.exec_params1(std::string("SELECT count(*) FROM user_tasks WHERE ") + mine,
-                            d.to.user)[0]
-                 .as<int>();
+    d.open =
+        t.exec_params1(std::string("SELECT count(*) FROM user_tasks WHERE ") + mine, d.to.user)[0]
+            .as<int>();
     for (const auto& r : t.exec_params(
              std::string("SELECT key, name, process_name, business_key, coalesce(to_char(due AT "
                          "TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), ''), process_id, element_id, "
@@ -207,8 +210,8 @@ bool set_settings(pqxx::transaction_base& t, const std::string& user, const Prom
       "$2, nullif($3, '')::time, CASE WHEN $4 THEN $5 END, $6) ON CONFLICT (user_id) DO UPDATE "
       "SET mode = EXCLUDED.mode, digest_at = EXCLUDED.digest_at, quiet_hours = "
       "EXCLUDED.quiet_hours, time_zone = EXCLUDED.time_zone, updated_at = now()",
-      user, s.mode, s.digest_at.value_or(""), s.quiet_hours.has_value(),
-      s.quiet_hours.value_or(""), s.time_zone);
+      user, s.mode, s.digest_at.value_or(""), s.quiet_hours.has_value(), s.quiet_hours.value_or(""),
+      s.time_zone);
   return true;
 }
 

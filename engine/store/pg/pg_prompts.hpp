@@ -11,8 +11,7 @@ namespace elva::store::prompts {
 std::vector<TaskPrompt> claim(pqxx::transaction_base& t, int limit, const PromptPolicy& policy);
 void retry(pqxx::transaction_base& t, Key key, const std::string& kind, const std::string& user,
            int attempts);
-std::vector<Digest> claim_digests(pqxx::transaction_base& t, int limit,
-                                  const PromptPolicy& policy);
+std::vector<Digest> claim_digests(pqxx::transaction_base& t, int limit, const PromptPolicy& policy);
 PromptSettings settings(pqxx::transaction_base& t, const std::string& user);
 // false: the database knows no such time zone (nothing is stored).
 bool set_settings(pqxx::transaction_base& t, const std::string& user, const PromptSettings& s);
