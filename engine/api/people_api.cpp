@@ -803,7 +803,11 @@ Error form_problems(const std::vector<forms::FieldError>& errors, const char* no
           "the form has " + std::to_string(errors.size()) +
               (errors.size() == 1 ? " problem" : " problems") + "; nothing was " + nothing_was,
           {}};
-  for (const auto& fe : errors) e.with("field." + fe.key, fe.message);
+  for (const auto& fe : errors) {
+    e.with("field." + fe.key, fe.message);
+    if (!fe.code.empty())
+      e.with("code." + fe.key, fe.limit.empty() ? fe.code : fe.code + " " + fe.limit);
+  }
   return e;
 }
 

@@ -240,57 +240,69 @@ bool valid_phone(const std::string& s) {
   return re && (*re)->search(s);
 }
 
-// One value against its field; "" when fine.
-std::string check_value(const Field& f, const json& v) {
+// One value against its field; an empty message when fine.
+FieldError check_value(const Field& f, const json& v) {
   const std::string& label = f.label;
+  const auto error = [&](std::string message, const char* code, std::string limit = "") {
+    return FieldError{f.key, std::move(message), code, std::move(limit)};
+  };
   if (f.type == "textfield" || f.type == "textarea") {
-    if (!v.is_string()) return label + " must be text";
+    if (!v.is_string()) return error(label + " must be text", "text");
     const auto& s = v.get_ref<const std::string&>();
     // Lengths count characters (UTF-8 code points), as a person sees them.
     std::size_t chars = 0;
     for (unsigned char ch : s) chars += (ch & 0xC0) != 0x80;
     if (f.min_length && chars < *f.min_length)
-      return label + " must have at least " + std::to_string(*f.min_length) + " characters";
+      return error(label + " must have at least " + std::to_string(*f.min_length) + " characters",
+                   "minLength", std::to_string(*f.min_length));
     if (f.max_length && chars > *f.max_length)
-      return label + " must have at most " + std::to_string(*f.max_length) + " characters";
+      return error(label + " must have at most " + std::to_string(*f.max_length) + " characters",
+                   "maxLength", std::to_string(*f.max_length));
     if (f.pattern_regex && !s.empty() && !f.pattern_regex->search(s)) {
-      return label + " does not have the expected format (" + f.pattern + ")";
+      return error(label + " does not have the expected format (" + f.pattern + ")", "pattern");
     }
     if (f.validation_type == "email" && !s.empty() && !valid_email(s))
-      return label + " must be an e-mail address";
+      return error(label + " must be an e-mail address", "email");
     if (f.validation_type == "phone" && !s.empty() && !valid_phone(s))
-      return label + " must be a phone number";
-    return "";
+      return error(label + " must be a phone number", "phone");
+    return {};
   }
   if (f.type == "number") {
-    if (!v.is_number()) return label + " must be a number";
+    if (!v.is_number()) return error(label + " must be a number", "number");
     const double d = v.get<double>();
-    if (f.min && d < *f.min) return label + " must be at least " + number_text(*f.min);
-    if (f.max && d > *f.max) return label + " must be at most " + number_text(*f.max);
-    return "";
+    if (f.min && d < *f.min)
+      return error(label + " must be at least " + number_text(*f.min), "min", number_text(*f.min));
+    if (f.max && d > *f.max)
+      return error(label + " must be at most " + number_text(*f.max), "max", number_text(*f.max));
+    return {};
   }
-  if (f.type == "checkbox") return v.is_boolean() ? "" : label + " must be true or false";
+  if (f.type == "checkbox")
+    return v.is_boolean() ? FieldError{} : error(label + " must be true or false", "boolean");
   if (f.type == "datetime") {
-    if (!v.is_string()) return label + " must be a " + f.subtype + " as text";
+    if (!v.is_string()) return error(label + " must be a " + f.subtype + " as text", "datetime");
     const auto& s = v.get_ref<const std::string&>();
-    if (f.subtype == "date" && !valid_date(s)) return label + " must be a date (YYYY-MM-DD)";
-    if (f.subtype == "time" && !valid_time(s)) return label + " must be a time (HH:MM)";
+    if (f.subtype == "date" && !valid_date(s))
+      return error(label + " must be a date (YYYY-MM-DD)", "date");
+    if (f.subtype == "time" && !valid_time(s))
+      return error(label + " must be a time (HH:MM)", "time");
     if (f.subtype == "datetime" && !iso8601::parse_date_time(s))
-      return label + " must be a date and time (YYYY-MM-DDTHH:MM)";
-    return "";
+      return error(label + " must be a date and time (YYYY-MM-DDTHH:MM)", "datetime");
+    return {};
   }
   if (f.type == "select" || f.type == "radio") {
-    return matches_option(f, v) ? "" : label + " must be one of the offered choices";
+    return matches_option(f, v) ? FieldError{}
+                                : error(label + " must be one of the offered choices", "choice");
   }
   if (f.type == "checklist" || f.type == "taglist") {
-    if (!v.is_array()) return label + " must be a list of choices";
+    if (!v.is_array()) return error(label + " must be a list of choices", "list");
     for (const auto& item : v) {
-      if (!matches_option(f, item)) return label + " must hold only offered choices";
+      if (!matches_option(f, item))
+        return error(label + " must hold only offered choices", "choice");
     }
-    if (f.required && v.empty()) return label + " is required";
-    return "";
+    if (f.required && v.empty()) return error(label + " is required", "required");
+    return {};
   }
-  return "";
+  return {};
 }
 
 bool empty_value(const json& v) {
@@ -337,20 +349,21 @@ std::vector<FieldError> check_submission(const Form& form, const json& data, jso
   for (const auto& [key, value] : data.items()) {
     if (errors.size() >= 100) break;  // enough to show; a flood of unknown keys is not listed whole
     if (!known.count(key))
-      errors.push_back({shown_key(key), "'" + shown_key(key) + "' is not a field of this form"});
+      errors.push_back(
+          {shown_key(key), "'" + shown_key(key) + "' is not a field of this form", "unknown"});
   }
   for (const auto& f : form.fields) {
     if (f.readonly) continue;
     auto it = data.find(f.key);
     if (it == data.end() || empty_value(*it)) {
       if (f.required)
-        errors.push_back({f.key, f.label + " is required"});
+        errors.push_back({f.key, f.label + " is required", "required"});
       else if (it != data.end())
         variables[f.key] = nullptr;
       continue;
     }
-    if (auto message = check_value(f, *it); !message.empty()) {
-      errors.push_back({f.key, message});
+    if (auto error = check_value(f, *it); !error.message.empty()) {
+      errors.push_back(std::move(error));
       continue;
     }
     variables[f.key] = *it;

@@ -59,6 +59,10 @@ Result<Form> read_form_text(std::string_view text);
 struct FieldError {
   std::string key;
   std::string message;  // for the person who filled the form: "Amount must be at most 100"
+  // Which rule, for a page that says it in the user's language (docs/forms.md): required, text,
+  // minLength, maxLength, pattern, email, phone, number, min, max, boolean, date, time,
+  // datetime, choice, list, unknown; `limit` the rule's bound ("" none).
+  std::string code = "", limit = "";
 };
 
 // Checks a submission: every key must be a field of the form (unknown fields are refused, so a

@@ -207,6 +207,10 @@ test('form data is checked against the form; a refused complete saves nothing', 
   assert.match(fields.from, /required/);
   assert.match(fields.days, /at most 30/);
   assert.match(fields.kind, /choices/);
+  // Each names the rule it broke, for a page that says it in the user's language.
+  const rules = Object.fromEntries(bad.errors.map((e) => [e.field, [e.code, e.limit]]));
+  assert.deepEqual(rules, { approved: ['boolean', undefined], days: ['max', '30'], extra: ['unknown', undefined], from: ['required', undefined],
+    kind: ['choice', undefined], reference: ['pattern', undefined] });
   const wrongType = problem(await call('POST', `/api/tasks/${id}/complete`, { ...as('mona'), body: { variables: { ...goodForm, days: 'three' } } }), 422);
   assert.equal(wrongType.errors[0].field, 'days');
   problem(await call('POST', `/api/tasks/${id}/complete`, { ...as('mona'), body: { variables: { ...goodForm, from: '2026-13-45' } } }), 422);

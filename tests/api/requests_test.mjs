@@ -154,10 +154,12 @@ for (const { lang, user, viewport, phone, words } of [
   { lang: 'sv', user: 'eva', viewport: { width: 1280, height: 860 }, phone: false,
     words: { start: 'Starta ett ärende', send: 'Skicka', mine: 'Mina ärenden', required: 'måste fyllas i', waiting: 'väntar på quality', withdraw: 'Dra tillbaka', done: 'Klart', active: 'Pågår',
       process: 'Avvikelsehantering', step: 'Utred och besluta om åtgärder', kind: 'Typ av avvikelse',
+      atLeast: 'måste vara minst 0', fix: 'Några fält behöver rättas.',
       mail: 'E-post', digest: 'Ett mejl om dagen med alla mina öppna uppgifter', save: 'Spara', saved: 'Dina e-postinställningar är sparade.' } },
   { lang: 'nb', user: 'kari', viewport: { width: 390, height: 844 }, phone: true,
     words: { start: 'Start en sak', send: 'Send', mine: 'Mine saker', required: 'må fylles ut', waiting: 'venter på quality', withdraw: 'Trekk tilbake', done: 'Ferdig', active: 'Under behandling',
       process: 'Avvikshåndtering', step: 'Undersøk og bestem tiltak', kind: 'Type avvik',
+      atLeast: 'må være minst 0', fix: 'Noen felt må rettes.',
       mail: 'E-post', digest: 'Én e-post om dagen med alle de åpne oppgavene mine', save: 'Lagre', saved: 'E-postinnstillingene dine er lagret.' } },
 ]) {
   test(`browser (${lang}, ${phone ? 'phone' : 'desktop'}): start a request with its form, follow it, withdraw it`, async () => {
@@ -187,6 +189,21 @@ for (const { lang, user, viewport, phone, words } of [
     await page.locator('#s-fields select[name=category]').selectOption('quality');
     await page.locator('#s-fields textarea[name=description]').fill('Ett fönster i arkivet stod öppet');
     await page.locator('#s-fields input[name=unit]').fill('Arkivet');
+    // The server's own refusal (a rule broken past the page's checks) is said in the user's
+    // language too: from the rule's code and the field's translated label.
+    await page.route('**/api/instances', (route) => {
+      const body = JSON.parse(route.request().postData());
+      body.variables.costEstimate = -5;
+      route.continue({ postData: JSON.stringify(body) });
+    });
+    await page.getByRole('button', { name: words.send }).click();
+    const refusal = page.locator('#s-fields .field[data-key=costEstimate] .field-error');
+    await refusal.waitFor();
+    assert.match(await refusal.innerText(), new RegExp(words.atLeast));
+    assert.doesNotMatch(await refusal.innerText(), /must|Cost/);
+    assert.equal(await page.locator('#s-error').innerText(), words.fix);
+    await shot('2b-server-refusal');
+    await page.unroute('**/api/instances');
     await page.getByRole('button', { name: words.send }).click();
 
     // Lands on "my requests": where it stands and who holds it.

@@ -302,9 +302,9 @@
       closeDetail();
       await refresh();
     } catch (e) {
-      const fieldErrors = Object.fromEntries((e.problem.errors || []).map((x) => [x.field, x.message]));
+      const fieldErrors = forms.serverErrors(schema, e.problem);
       forms.showErrors($('fields'), fieldErrors, (rest) => {
-        formError.textContent = [e.message, ...rest].join(' ');
+        formError.textContent = [e.problem.errors?.length ? t('fixFields') : e.message, ...rest].join(' ');
         formError.hidden = false;
       });
       if (e.status === 409 || e.status === 404) await refresh();
@@ -418,9 +418,9 @@
       closeStart(true);
       location.hash = '#requests';
     } catch (e) {
-      const fieldErrors = Object.fromEntries((e.problem.errors || []).map((x) => [x.field, x.message]));
+      const fieldErrors = forms.serverErrors(schema, e.problem);
       forms.showErrors($('s-fields'), fieldErrors, (rest) => {
-        formError.textContent = [e.message, ...rest].join(' ');
+        formError.textContent = [e.problem.errors?.length ? t('fixFields') : e.message, ...rest].join(' ');
         formError.hidden = false;
       });
     } finally {

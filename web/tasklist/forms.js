@@ -178,6 +178,25 @@ window.ElvaForms = (() => {
       return { data, errors };
     },
 
+    // The server's refusal of a form (problem+json errors[]) as key -> message, each said in the
+    // user's language from the rule it broke (code, limit) and the field's label on the page;
+    // a rule the page does not know keeps the server's words.
+    serverErrors(schema, problem) {
+      const labels = Object.fromEntries(components(schema || {}).filter((c) => c.key).map((c) => [c.key, labelOf(c)]));
+      const say = {
+        required: 'required', number: 'notNumber', min: 'min', max: 'max', minLength: 'minLength', maxLength: 'maxLength',
+        pattern: 'pattern', email: 'notEmail', phone: 'notPhone', date: 'notDate', time: 'notTime', datetime: 'notDateTime',
+        choice: 'notChoice', list: 'notChoice',
+      };
+      const out = {};
+      for (const e of problem.errors || []) {
+        const key = say[e.code];
+        const label = labels[e.field];
+        out[e.field] = key && label !== undefined ? t(key, label, e.limit) : e.message;
+      }
+      return out;
+    },
+
     // Shows errors (key -> message); keys without a field go to `other`.
     showErrors(container, errors, other) {
       for (const p of container.querySelectorAll('.field-error')) { p.hidden = true; p.textContent = ''; }

@@ -199,7 +199,16 @@ Response problem_of(const Error& e, const std::string& instance,
   }
   json errors = json::array();
   for (const auto& [k, v] : e.context) {
-    if (k.rfind("field.", 0) == 0) errors.push_back({{"field", k.substr(6)}, {"message", v}});
+    if (k.rfind("field.", 0) != 0) continue;
+    json entry = {{"field", k.substr(6)}, {"message", v}};
+    // The rule a form field broke ("min 5"), for a page that says it in the user's language.
+    for (const auto& [ck, cv] : e.context) {
+      if (ck.rfind("code.", 0) != 0 || ck.compare(5, std::string::npos, k, 6) != 0) continue;
+      const auto space = cv.find(' ');
+      entry["code"] = cv.substr(0, space);
+      if (space != std::string::npos) entry["limit"] = cv.substr(space + 1);
+    }
+    errors.push_back(std::move(entry));
   }
   if (!errors.empty()) extra["errors"] = std::move(errors);
   Response r = problem_with(status, e.message, instance, std::move(extra));
