@@ -457,7 +457,21 @@ Result<json> PeopleApi::tasks(const Principal& who, const json& query) {
   if (!page) return fail(page.error());
   json items = json::array();
   const json& tr = translations(who);
-  for (const auto& t : page->tasks) items.push_back(translated(tr, task_json(t)));
+  // A translated name with {{...}} is filled from its instance's variables, read once each.
+  std::map<std::uint64_t, json> variables;
+  for (const auto& t : page->tasks) {
+    const json* vars = nullptr;
+    if (forms::translated_element(tr, t.process_id, t.element_id, "name", "").find("{{") !=
+        std::string::npos) {
+      auto it = variables.find(t.instance_id);
+      if (it == variables.end()) {
+        auto row = store_.instance(t.instance_id);
+        it = variables.emplace(t.instance_id, row && *row ? (*row)->variables : json()).first;
+      }
+      vars = &it->second;
+    }
+    items.push_back(translated(tr, task_json(t), vars));
+  }
   return json{{"items", std::move(items)},
               {"total", page->total},
               {"totalCapped", page->total_capped},
@@ -474,8 +488,9 @@ Result<store::TaskRow> PeopleApi::visible_task(const Principal& who, std::uint64
 }
 
 // A task's names as the reader's translation has them: the process's name, and the task's own
-// where the translation needs no variables ({{...}} are filled only when one task is read).
-json translated(const json& tr, json task) {
+// (one with {{...}} filled from `variables`; without them, or when one has no value, the name as
+// written in the process stays).
+json translated(const json& tr, json task, const json* variables) {
   if (tr.is_null()) return task;
   const std::string process = task["process"]["id"].get<std::string>();
   task["process"]["name"] = forms::translated_process(
@@ -483,7 +498,12 @@ json translated(const json& tr, json task) {
       task["process"]["name"].is_string() ? task["process"]["name"].get<std::string>() : "");
   const std::string name =
       forms::translated_element(tr, process, task["element"].get<std::string>(), "name", "");
-  if (!name.empty() && name.find("{{") == std::string::npos) task["name"] = name;
+  if (name.empty()) return task;
+  if (name.find("{{") == std::string::npos) {
+    task["name"] = name;
+  } else if (variables) {
+    if (auto filled = forms::fill_translation(name, *variables)) task["name"] = *filled;
+  }
   return task;
 }
 

@@ -152,8 +152,10 @@ Error form_problems(const std::vector<forms::FieldError>& errors, const char* no
 nlohmann::json started_json(const exec::StartedInstance& started, const std::string& process_id,
                             const std::string& business_key);
 
-// A task's JSON (task_json) with its names as a translation (PeopleApi::translations) has them.
-nlohmann::json translated(const nlohmann::json& translations, nlohmann::json task);
+// A task's JSON (task_json) with its names as a translation (PeopleApi::translations) has them;
+// a translated name with {{...}} is filled from `variables` (its instance's) when given.
+nlohmann::json translated(const nlohmann::json& translations, nlohmann::json task,
+                          const nlohmann::json* variables = nullptr);
 
 // Plain JSON variables as Camunda's typed ones ({"name": {"value", "type", "valueInfo"}}).
 nlohmann::json to_camunda_variables(const nlohmann::json& plain);

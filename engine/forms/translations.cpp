@@ -4,7 +4,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/iso8601.hpp"
 #include "elva/json_limits.hpp"
+#include "expr/feel.hpp"
 
 namespace elva::forms {
 namespace {
@@ -180,6 +182,32 @@ std::string translated_element(const json& tr, const std::string& process,
                                const std::string& element, const char* field,
                                const std::string& fallback) {
   return text_or(find(tr, {"processes", process, "elements", element, field}), fallback);
+}
+
+std::optional<std::string> fill_translation(const std::string& text, const json& variables) {
+  if (!variables.is_object()) return std::nullopt;
+  const expr::Value vars = expr::Value::from_json(variables);
+  expr::ContextScope scope(vars);
+  expr::EvalOptions options;
+  const std::int64_t now = iso8601::now_millis();
+  options.now_millis = [now] { return now; };
+  std::string out;
+  std::size_t from = 0;
+  for (std::size_t open; (open = text.find("{{", from)) != std::string::npos;) {
+    const std::size_t close = text.find("}}", open + 2);
+    if (close == std::string::npos) break;
+    out.append(text, from, open - from);
+    auto compiled = expr::Expression::compile(text.substr(open + 2, close - open - 2));
+    if (!compiled) return std::nullopt;
+    auto value = compiled->evaluate_checked(scope, options);
+    if (!value) return std::nullopt;
+    const json v = value->to_json();
+    if (v.is_null()) return std::nullopt;
+    out += v.is_string() ? v.get<std::string>() : v.dump();
+    from = close + 2;
+  }
+  out.append(text, from, std::string::npos);
+  return out;
 }
 
 std::string translated_summary_label(const json& tr, const std::string& process,

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,10 @@ std::string translated_process(const nlohmann::json& tr, const std::string& proc
 std::string translated_element(const nlohmann::json& tr, const std::string& process,
                                const std::string& element, const char* field,
                                const std::string& fallback);
+// A translated text's {{...}} (FEEL) filled from an instance's variables, as the engine fills
+// the original when it makes a task; nullopt when one of them has no value there.
+std::optional<std::string> fill_translation(const std::string& text,
+                                            const nlohmann::json& variables);
 std::string translated_summary_label(const nlohmann::json& tr, const std::string& process,
                                      const std::string& label);
 // A form-js schema with its components' label, description, text and options translated.

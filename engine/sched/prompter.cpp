@@ -122,13 +122,31 @@ std::string readable_date(const std::string& local, const std::string& lang) {
   return day + " " + en[mo - 1] + " " + year + ", " + clock;
 }
 
-// A translated text for a mail, where it needs no variables ({{...}} are the case's, filled when
-// the task was made; a template in a translation would be sent as written).
-std::string mail_text(const json& tr, const std::string& translated, const std::string& original) {
-  return !tr.is_null() && !translated.empty() && translated.find("{{") == std::string::npos
-             ? translated
-             : original;
-}
+// A text for a mail in the recipient's language: the translation (its {{...}} filled from the
+// instance's variables, read when needed), else the original (filled when the task was made).
+class MailText {
+ public:
+  MailText(store::PgStore* store, const json& tr, store::Key instance)
+      : store_(store), tr_(tr), instance_(instance) {}
+  std::string operator()(const std::string& translated, const std::string& original) {
+    if (tr_.is_null() || translated.empty()) return original;
+    if (translated.find("{{") == std::string::npos) return translated;
+    if (!read_ && store_) {
+      read_ = true;
+      auto row = store_->instance(instance_);
+      if (row && *row) variables_ = (*row)->variables;
+    }
+    auto filled = forms::fill_translation(translated, variables_);
+    return filled ? *filled : original;
+  }
+
+ private:
+  store::PgStore* store_;
+  const json& tr_;
+  store::Key instance_;
+  bool read_ = false;
+  json variables_;
+};
 
 // Sends one mail and waits for the connector's answer.
 connector::Outcome send(connector::Connector& mail, json input, const std::string& key) {
@@ -178,10 +196,12 @@ std::string line(const std::string& lang, const char* en, const char* sv, const 
 
 // The mail announcing (or reminding of) one task to one recipient.
 json task_mail(const store::TaskPrompt& task, const store::TaskPrompt::Recipient& r,
-               const std::string& lang, const json& tr, const PromptOptions& o) {
+               const std::string& lang, const json& tr, const PromptOptions& o,
+               store::PgStore* store) {
+  MailText text(store, tr, task.instance);
   const auto el = [&](const char* field, const std::string& original) {
-    return mail_text(tr, forms::translated_element(tr, task.process_id, task.element_id, field, ""),
-                     original);
+    return text(forms::translated_element(tr, task.process_id, task.element_id, field, ""),
+                original);
   };
   json data = {
       {"name", r.name.empty() ? r.user : r.name},
@@ -208,14 +228,14 @@ json task_mail(const store::TaskPrompt& task, const store::TaskPrompt::Recipient
 
 // One user's daily digest: their open tasks, newest first, new ones marked.
 json digest_mail(const store::Digest& d, const std::string& lang, const json& tr,
-                 const PromptOptions& o) {
+                 const PromptOptions& o, store::PgStore* store) {
   std::string list;
   int fresh = 0;
   for (const auto& t : d.tasks) {
     fresh += t.fresh ? 1 : 0;
+    MailText text(store, tr, t.instance);
     list += "* " +
-            mail_text(tr, forms::translated_element(tr, t.process_id, t.element_id, "name", ""),
-                      t.name) +
+            text(forms::translated_element(tr, t.process_id, t.element_id, "name", ""), t.name) +
             " (" + forms::translated_process(tr, t.process_id, "name", t.process_name) + ")";
     if (!t.business_key.empty())
       list += std::string(" · ") + label(lang, "Case", "Ärende", "Sak") + " " + t.business_key;
@@ -358,7 +378,7 @@ void run_prompter(const std::string& url, const PromptOptions& o) {
         const std::string what =
             (task.kind == "new" ? "task prompt for task " : "reminder of task ") +
             std::to_string(task.key);
-        auto out = send(*o.mail, task_mail(task, r, lang, tr, o),
+        auto out = send(*o.mail, task_mail(task, r, lang, tr, o, store.get()),
                         "elva-" + std::string(task.kind == "new" ? "task" : "reminder") + "-" +
                             std::to_string(task.key) + "-" + r.user);
         if (sent(out, what, r.user)) continue;
@@ -371,9 +391,9 @@ void run_prompter(const std::string& url, const PromptOptions& o) {
       const std::string lang = forms::language_of(d.to.locale);
       const json tr = store ? translations.get(*store, lang) : json();
       // A digest that cannot be sent is not tried again today (the tasks are in the task list).
-      (void)sent(
-          send(*o.mail, digest_mail(d, lang, tr, o), "elva-digest-" + d.to.user + "-" + d.date),
-          "the daily digest", d.to.user);
+      (void)sent(send(*o.mail, digest_mail(d, lang, tr, o, store.get()),
+                      "elva-digest-" + d.to.user + "-" + d.date),
+                 "the daily digest", d.to.user);
     }
     if (batch.size() >= 20 || digests.size() >= 10) continue;
     for (std::int64_t waited = 0; waited < o.poll_ms && !(o.stop && o.stop->load()); waited += 50) {

@@ -157,7 +157,7 @@ struct PromptSettings {
   std::string time_zone;                              // "" = the server's
 };
 struct TaskPrompt {
-  Key key = 0;
+  Key key = 0, instance = 0;
   std::string kind = "new";  // "new" (a task for you) or "reminder" (due soon, or follow-up)
   std::string name, process_name, business_key, due, documentation;
   std::string process_id = "", element_id = "";  // for translations (processes/i18n)
@@ -173,7 +173,7 @@ struct Digest {
   TaskPrompt::Recipient to;
   std::string date;  // the user's local date, for the idempotency key
   struct Line {
-    Key key = 0;
+    Key key = 0, instance = 0;
     std::string name, process_name, business_key, due_local, process_id, element_id;
     bool fresh = false;  // new since the last digest
   };

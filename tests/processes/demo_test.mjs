@@ -40,7 +40,8 @@ test('elva demo brings up the engine with three instances waiting for people, th
     const call = client('http://127.0.0.1:8080');
     const anna = await login(call, 'anna', 'anna-demo-1');
     const tasks = (await call('GET', '/api/tasks', { token: anna })).json.items.map((t) => t.name);
-    assert.ok(tasks.includes('Approve the hire of Nils Nyman'), tasks.join(', '));
+    // anna reads Swedish (her locale): the translated name, filled in from the case.
+    assert.ok(tasks.includes('Godkänn anställningen av Nils Nyman'), tasks.join(', '));
     const sara = await login(call, 'sara', 'sara-demo-1');
     // sara reads Swedish: the task's name comes from processes/i18n/sv.json.
     assert.ok((await call('GET', '/api/tasks', { token: sara })).json.items.some((t) => t.name === 'Utred och besluta om åtgärder'));
@@ -63,6 +64,8 @@ test('elva demo brings up the engine with three instances waiting for people, th
         await page.locator('#tasks-view').waitFor();
         const hire = page.locator('#task-list li', { hasText: 'E-1010' });
         await hire.waitFor();
+        const listed = await hire.innerText();
+        assert.match(listed, /Godkänn anställningen av Nils Nyman/, listed);
         await page.screenshot({ path: join(artefacts, '1-anna-tasks.png'), fullPage: true });
         await hire.locator('a').click();
         await page.locator('#detail').waitFor();

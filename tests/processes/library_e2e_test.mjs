@@ -90,8 +90,9 @@ test('personnel hire: anna approves, HR signs, the employee is placed in SCIM, e
     startDate }, 'E-1010');
   const anna = await login(call, 'anna', 'anna-demo-1');
   const approve = await task(id, 'approve');
-  // The task is announced to the managers with an address, each in their language.
-  await until('the task prompt to anna', async () => (await mails()).some((m) => m.to.includes('anna@kommun.example') && m.subject === 'Ny uppgift: Approve the hire of Nils Nyman'));
+  // The task is announced to the managers with an address, each in their language (the
+  // translated name filled in from the case).
+  await until('the task prompt to anna', async () => (await mails()).some((m) => m.to.includes('anna@kommun.example') && m.subject === 'Ny uppgift: Godkänn anställningen av Nils Nyman'));
   await until('the task prompt to emma', async () => (await mails()).some((m) => m.to.includes('emma@kommun.example') && m.subject === 'New task: Approve the hire of Nils Nyman'));
   // anna sees who is hired, in which unit and from when (the process's elva:summary), in
   // Swedish, her language (processes/i18n/sv.json).
@@ -99,6 +100,9 @@ test('personnel hire: anna approves, HR signs, the employee is placed in SCIM, e
   assert.deepEqual(shown.summary.map((f) => [f.label, f.value]), [['Medarbetare', 'Nils Nyman'], ['Enhet', 'IT'], ['Önskat startdatum', startDate]]);
   const inEnglish = (await call('GET', `/api/tasks/${approve.id}`, { token: anna, headers: { 'accept-language': 'en' } })).json;
   assert.deepEqual(inEnglish.summary.map((f) => f.label), ['Employee', 'Unit', 'Requested start']);
+  // The list has the translated name filled in from the case too.
+  const listed = (await call('GET', `/api/tasks?instance=${id}`, { token: anna })).json.items;
+  assert.deepEqual(listed.map((t) => t.name), ['Godkänn anställningen av Nils Nyman']);
   await complete(approve, { approved: true, confirmedStart: '2026-12-01', contract: 'permanent', fte: 100, comment: 'Starts in the web team' }, anna);
   // ola in HR sees anna's decision and comment, and that anna took it.
   const ola = await login(call, 'ola', 'ola-demo-1');

@@ -8,7 +8,7 @@ namespace {
 // A claimed task: the columns every claim returns.
 const char* const kTaskColumns =
     "key, name, process_name, business_key, coalesce(elva_iso(due), ''), documentation, "
-    "assignee, candidate_users, candidate_groups, process_id, element_id";
+    "assignee, candidate_users, candidate_groups, process_id, element_id, instance_id";
 
 // The recipient's time zone: their own, else the server's, else the database's.
 const char* const kZone =
@@ -72,6 +72,7 @@ TaskPrompt prompt(pqxx::transaction_base& t, const pqxx::row& r, const std::stri
   out.documentation = r[5].as<std::string>();
   out.process_id = r[9].as<std::string>();
   out.element_id = r[10].as<std::string>();
+  out.instance = r[11].as<Key>();
   for (auto& c : candidates(t, r, p, only)) {
     if (c.mode != "each") continue;  // the digest lists it; or they want no mails
     if (!c.quiet_until.empty()) {
@@ -172,12 +173,20 @@ std::vector<Digest> claim_digests(pqxx::transaction_base& t, int limit, const Pr
     for (const auto& r : t.exec_params(
              std::string("SELECT key, name, process_name, business_key, coalesce(to_char(due AT "
                          "TIME ZONE $2, 'YYYY-MM-DD HH24:MI'), ''), process_id, element_id, "
-                         "created_at > $3::timestamptz FROM user_tasks WHERE ") +
+                         "created_at > $3::timestamptz, instance_id FROM user_tasks WHERE ") +
                  mine + " ORDER BY created_at DESC LIMIT 50",
              d.to.user, tz, since)) {
-      d.tasks.push_back({r[0].as<Key>(), r[1].as<std::string>(), r[2].as<std::string>(),
-                         r[3].as<std::string>(), r[4].as<std::string>(), r[5].as<std::string>(),
-                         r[6].as<std::string>(), r[7].as<bool>()});
+      Digest::Line line;
+      line.key = r[0].as<Key>();
+      line.name = r[1].as<std::string>();
+      line.process_name = r[2].as<std::string>();
+      line.business_key = r[3].as<std::string>();
+      line.due_local = r[4].as<std::string>();
+      line.process_id = r[5].as<std::string>();
+      line.element_id = r[6].as<std::string>();
+      line.fresh = r[7].as<bool>();
+      line.instance = r[8].as<Key>();
+      d.tasks.push_back(std::move(line));
     }
     out.push_back(std::move(d));
   }

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+using elva::forms::fill_translation;
 using elva::forms::language_of;
 using elva::forms::read_translations;
 using elva::forms::translated_element;
@@ -95,4 +96,18 @@ TEST_CASE("names, summaries and forms come out translated, the rest as written",
   CHECK(out["components"][3]["label"] == "Unit");
   CHECK_FALSE(out["components"][1].contains("description"));  // only what the form has
   CHECK(translated_form(tr, "another", schema) == schema);
+}
+
+TEST_CASE("a translated name's {{...}} are filled from the instance's variables, or not at all",
+          "[translations]") {
+  const json vars = {{"employee", {{"givenName", "Åsa"}, {"familyName", "Öberg"}}}, {"fte", 80}};
+  CHECK(fill_translation("Godkänn anställningen av {{employee.givenName}} {{employee.familyName}}",
+                         vars) == "Godkänn anställningen av Åsa Öberg");
+  CHECK(fill_translation("{{fte}} % ({{fte / 100}})", vars) == "80 % (0.8)");
+  CHECK(fill_translation("Inga mallar", vars) == "Inga mallar");
+  // A value the instance does not have: the caller keeps the name as written in the process.
+  CHECK_FALSE(fill_translation("Godkänn {{employee.nickname}}", vars));
+  CHECK_FALSE(fill_translation("Godkänn {{employee.(}}", vars));
+  CHECK_FALSE(fill_translation("Godkänn {{employee.givenName}}", json()));
+  CHECK(fill_translation("Ett {{ oavslutat", vars) == "Ett {{ oavslutat");
 }
