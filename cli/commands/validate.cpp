@@ -30,7 +30,8 @@ nlohmann::json diagnostics_json(const std::vector<Diagnostic>& list) {
 }
 
 int run(const ValidateArgs& args) {
-  auto files = expand_bpmn_paths(args.paths);
+  // Directories: their form files and translation files (i18n/LANG.json) too, as deploy reads.
+  auto files = expand_bpmn_paths(args.paths, true);
   if (!files) {
     std::cerr << "elva validate: " << files.error().message << "\n";
     return kExitUsage;
@@ -91,6 +92,8 @@ void add_validate(CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand(
       "validate",
       "Check BPMN files (or directories of them) for errors and warnings.\n"
+      "In a directory, form files and translation files (i18n/LANG.json) are checked too:\n"
+      "ids that are not in the processes and forms given, and texts left untranslated.\n"
       "Each finding reads 'file:line:col: element 'id' (type): message'.\n"
       "Exit codes: 0 all valid, 1 errors found, 2 usage error or unreadable file.");
   cmd->add_option(

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "dmn/dmn.hpp"
 #include "exec/deployer.hpp"
 #include "expr/feel.hpp"
+#include "forms/forms.hpp"
 #include "forms/translations.hpp"
 #include "parse/reader.hpp"
 #include "parse/validate.hpp"
@@ -46,6 +48,105 @@ Result<std::string> read_file(const std::string& path, std::size_t max_bytes) {
 void split(std::vector<Diagnostic>&& diagnostics, FileReport& report) {
   for (auto& d : diagnostics) {
     (d.severity == Severity::Error ? report.errors : report.warnings).push_back(std::move(d));
+  }
+}
+
+// The 1-based line where the key path `keys` ("processes", "p", "elements", "e") is written:
+// each key looked for after the one before it (0 when it is not found).
+std::uint32_t line_of(const std::string& text, const std::vector<std::string>& keys) {
+  std::size_t at = 0;
+  for (const auto& k : keys) {
+    const auto found = text.find(nlohmann::json(k).dump(), at);
+    if (found == std::string::npos) return 0;
+    at = found;
+  }
+  return static_cast<std::uint32_t>(std::count(text.begin(), text.begin() + at, '\n') + 1);
+}
+
+// Component ids of a form (groups walked), with whether each has a text a person reads.
+void form_components(const nlohmann::json& list, std::map<std::string, bool>& out) {
+  if (!list.is_array()) return;
+  for (const auto& c : list) {
+    if (!c.is_object()) continue;
+    if (c.contains("id") && c["id"].is_string())
+      out[c["id"].get<std::string>()] = c.contains("label") || c.contains("text");
+    if (c.contains("components")) form_components(c["components"], out);
+  }
+}
+
+// A translation file against the processes and forms given with it: ids that are not there
+// (a typo, or an element renamed since), and the user tasks and form texts it leaves in the
+// original language, for the processes and forms it translates.
+void check_translation(const std::string& text, const nlohmann::json& tr,
+                       const std::vector<const model::Definitions*>& definitions,
+                       const std::map<std::string, std::map<std::string, bool>>& forms_given,
+                       FileReport& report) {
+  const auto warn = [&](std::uint32_t line, std::string message) {
+    report.warnings.push_back(
+        Diagnostic{Severity::Warning, report.file, {line, 1}, "", "", std::move(message)});
+  };
+  std::map<std::string, const model::ProcessDefinition*> processes;
+  for (const auto* d : definitions)
+    for (const auto& p : d->processes) processes[p.id] = &p;
+  const auto list = [](const std::vector<std::string>& ids) {
+    std::string out;
+    for (std::size_t i = 0; i < ids.size() && i < 10; ++i) out += (i ? ", " : "") + ids[i];
+    return ids.size() > 10 ? out + " ..." : out;
+  };
+  if (auto ps = tr.find("processes"); ps != tr.end() && !processes.empty()) {
+    for (auto p = ps->begin(); p != ps->end(); ++p) {
+      auto known = processes.find(p.key());
+      if (known == processes.end()) {
+        warn(line_of(text, {"processes", p.key()}),
+             "processes." + p.key() + ": no process '" + p.key() + "' in the files given");
+        continue;
+      }
+      std::set<std::string> translated;
+      if (auto es = p->find("elements"); es != p->end()) {
+        for (auto e = es->begin(); e != es->end(); ++e) {
+          const bool there =
+              std::any_of(known->second->elements.begin(), known->second->elements.end(),
+                          [&](const model::Element& el) { return el.id == e.key(); });
+          if (!there)
+            warn(line_of(text, {"processes", p.key(), "elements", e.key()}),
+                 "processes." + p.key() + ".elements." + e.key() + ": no element '" + e.key() +
+                     "' in process " + p.key());
+          else if (e->contains("name"))
+            translated.insert(e.key());
+        }
+      }
+      std::vector<std::string> missing;
+      for (const auto& el : known->second->elements)
+        if (el.type == model::ElementType::UserTask && !el.name.empty() && !translated.count(el.id))
+          missing.push_back(el.id);
+      if (!missing.empty())
+        warn(line_of(text, {"processes", p.key()}),
+             "processes." + p.key() + ": " + std::to_string(missing.size()) +
+                 " user task names are not translated (" + list(missing) +
+                 "); employees read them in the original language");
+    }
+  }
+  if (auto fs_ = tr.find("forms"); fs_ != tr.end() && !forms_given.empty()) {
+    for (auto f = fs_->begin(); f != fs_->end(); ++f) {
+      auto known = forms_given.find(f.key());
+      if (known == forms_given.end()) {
+        warn(line_of(text, {"forms", f.key()}),
+             "forms." + f.key() + ": no form '" + f.key() + "' in the files given");
+        continue;
+      }
+      std::vector<std::string> missing;
+      for (auto c = f->begin(); c != f->end(); ++c)
+        if (!known->second.count(c.key()))
+          warn(line_of(text, {"forms", f.key(), c.key()}), "forms." + f.key() + "." + c.key() +
+                                                               ": no component '" + c.key() +
+                                                               "' in form " + f.key());
+      for (const auto& [id, readable] : known->second)
+        if (readable && !f->contains(id)) missing.push_back(id);
+      if (!missing.empty())
+        warn(line_of(text, {"forms", f.key()}),
+             "forms." + f.key() + ": " + std::to_string(missing.size()) +
+                 " components with a label or text are not translated (" + list(missing) + ")");
+    }
   }
 }
 
@@ -84,11 +185,37 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
   std::vector<const model::Definitions*> readable;
   std::set<std::string> decision_ids;
   bool any_dmn = false;
+  // Form files and translation files (given with a directory: elva validate reads what elva
+  // deploy would deploy), checked against the processes and forms around them.
+  std::map<std::string, std::map<std::string, bool>> forms_given;
+  std::vector<std::pair<std::size_t, std::pair<std::string, nlohmann::json>>> translations;
+  const auto json_error = [&](std::size_t i, const std::string& message) {
+    reports[i].errors.push_back(Diagnostic{Severity::Error, files[i], {}, "", "", message});
+  };
   for (std::size_t i = 0; i < files.size(); ++i) {
     reports[i].file = files[i];
     auto bytes = read_file(files[i], options.max_file_bytes);
     if (!bytes) {
       reports[i].io_error = bytes.error().message;
+      continue;
+    }
+    const std::string name = fs::path(files[i]).filename().string();
+    if (exec::is_form_file(name)) {
+      auto form = forms::read_form_text(*bytes);
+      if (!form) {
+        json_error(i, form.error().message);
+      } else {
+        auto& components = forms_given[form->id];
+        form_components(form->schema.value("components", nlohmann::json()), components);
+      }
+      continue;
+    }
+    if (!forms::translation_language(files[i]).empty()) {
+      auto tr = forms::read_translations(*bytes);
+      if (!tr)
+        json_error(i, tr.error().message);
+      else
+        translations.push_back({i, {std::move(*bytes), std::move(*tr)}});
       continue;
     }
     if (exec::is_dmn_file(fs::path(files[i]).filename().string())) {
@@ -119,6 +246,8 @@ std::vector<FileReport> validate_files(const std::vector<std::string>& files,
       }
     }
   }
+  for (const auto& [i, t] : translations)
+    check_translation(t.first, t.second, readable, forms_given, reports[i]);
   // Business rule tasks against the decisions of the DMN files given with them.
   for (std::size_t i = 0; any_dmn && i < files.size(); ++i) {
     if (!reads[i].definitions) continue;

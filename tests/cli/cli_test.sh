@@ -10,6 +10,31 @@ source "$(dirname "$0")/assert.sh"
 
 expect 0 "the bundled processes are valid" -- "$elva" validate "$src/processes"
 contains out "personnel-hire.bpmn: valid" "validate names the valid file"
+contains out "i18n/sv.json: valid (0 errors, 0 warnings)" "the translations are checked, and complete"
+contains out "forms/report-deviation.form: valid" "the forms are checked"
+
+# A translation file that names an element the process does not have, and leaves a task and a
+# form text untranslated: warnings at the line, naming what is off.
+mkdir -p "$tmp/lib/i18n" "$tmp/lib/forms"
+cp "$src/processes/deviation.bpmn" "$tmp/lib/" && cp "$src/processes/forms/report-deviation.form" "$tmp/lib/forms/"
+node -e '
+  const fs = require("fs");
+  const sv = JSON.parse(fs.readFileSync(process.argv[1], "utf8"));
+  const dev = sv.processes.deviation;
+  dev.elements.investigat = dev.elements.investigate;
+  delete dev.elements.investigate;
+  const form = sv.forms["report-deviation"];
+  delete form[Object.keys(form)[0]];
+  fs.writeFileSync(process.argv[2], JSON.stringify({ processes: { deviation: dev }, forms: { "report-deviation": form } }, null, 2));
+' "$src/processes/i18n/sv.json" "$tmp/lib/i18n/sv.json"
+expect 0 "translation findings are warnings" -- "$elva" validate "$tmp/lib"
+contains out "no element 'investigat' in process deviation" "a misspelt element id is named"
+grep -Eq "i18n/sv.json:[0-9]+:1: warning: processes.deviation.elements.investigat" "$tmp/out" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: the finding has its line"; cat "$tmp/out"; }
+contains out "user task names are not translated (investigate" "the untranslated task is named"
+contains out "components with a label or text are not translated" "the untranslated form text is named"
+echo '{"processes": {"deviation": {"elements": {"investigate": {"name": 7}}}}}' > "$tmp/lib/i18n/sv.json"
+expect 1 "a translation file of the wrong shape is an error" -- "$elva" validate "$tmp/lib"
+contains out "processes.deviation.elements.investigate.name must be a text" "the error names the key"
 
 expect 0 "validate DIR reads the names other tools write" -- "$elva" validate "$src/tests/data/file-names"
 contains out "leave.bpmn20.xml: valid" "*.bpmn20.xml is read"
