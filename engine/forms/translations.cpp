@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "common/iso8601.hpp"
+#include "common/templates.hpp"
 #include "elva/json_limits.hpp"
 #include "expr/feel.hpp"
 
@@ -191,23 +192,15 @@ std::optional<std::string> fill_translation(const std::string& text, const json&
   expr::EvalOptions options;
   const std::int64_t now = iso8601::now_millis();
   options.now_millis = [now] { return now; };
-  std::string out;
-  std::size_t from = 0;
-  for (std::size_t open; (open = text.find("{{", from)) != std::string::npos;) {
-    const std::size_t close = text.find("}}", open + 2);
-    if (close == std::string::npos) break;
-    out.append(text, from, open - from);
-    auto compiled = expr::Expression::compile(text.substr(open + 2, close - open - 2));
+  return templates::fill(text, [&](std::string_view expression) -> std::optional<std::string> {
+    auto compiled = expr::Expression::compile(expression);
     if (!compiled) return std::nullopt;
     auto value = compiled->evaluate_checked(scope, options);
     if (!value) return std::nullopt;
     const json v = value->to_json();
     if (v.is_null()) return std::nullopt;
-    out += v.is_string() ? v.get<std::string>() : v.dump();
-    from = close + 2;
-  }
-  out.append(text, from, std::string::npos);
-  return out;
+    return v.is_string() ? v.get<std::string>() : v.dump();
+  });
 }
 
 std::string translated_summary_label(const json& tr, const std::string& process,

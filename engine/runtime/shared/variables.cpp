@@ -2,6 +2,7 @@
 // conditions on flows.
 #include <map>
 
+#include "common/templates.hpp"
 #include "expr/feel.hpp"
 #include "runtime/context.hpp"
 
@@ -103,24 +104,15 @@ Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance)
 }
 
 std::string StepContext::fill_templates(const std::string& text, Key instance) {
-  std::string out;
-  std::size_t from = 0;
-  for (std::size_t open; (open = text.find("{{", from)) != std::string::npos;) {
-    const std::size_t close = text.find("}}", open + 2);
-    if (close == std::string::npos) break;
-    out.append(text, from, open - from);
-    auto v = evaluate(text.substr(open + 2, close - open - 2), instance);
-    const nlohmann::json j = v ? v->to_json() : nlohmann::json();
-    if (!v)
-      out.append(text, open, close + 2 - open);
-    else if (j.is_string())
-      out += j.get<std::string>();
-    else if (!j.is_null())
-      out += j.dump();
-    from = close + 2;
-  }
-  out.append(text, from, std::string::npos);
-  return out;
+  // A template without a value stays as written.
+  return *templates::fill(text, [&](std::string_view expression) {
+    auto v = evaluate(std::string(expression), instance);
+    if (!v) return std::optional<std::string>("{{" + std::string(expression) + "}}");
+    const nlohmann::json j = v->to_json();
+    return std::optional<std::string>(j.is_string() ? j.get<std::string>()
+                                      : j.is_null() ? std::string()
+                                                    : j.dump());
+  });
 }
 
 Result<std::vector<model::FlowIndex>> StepContext::conditional_flows(const model::Element& e,
