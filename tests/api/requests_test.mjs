@@ -154,12 +154,12 @@ for (const { lang, user, viewport, phone, words } of [
   { lang: 'sv', user: 'eva', viewport: { width: 1280, height: 860 }, phone: false,
     words: { start: 'Starta ett ärende', send: 'Skicka', mine: 'Mina ärenden', required: 'måste fyllas i', waiting: 'väntar på quality', withdraw: 'Dra tillbaka', done: 'Klart', active: 'Pågår',
       process: 'Avvikelsehantering', step: 'Utred och besluta om åtgärder', kind: 'Typ av avvikelse',
-      atLeast: 'måste vara minst 0', fix: 'Några fält behöver rättas.',
+      atLeast: 'måste vara minst 0', fix: 'Några fält behöver rättas.', gone: 'Det här finns inte längre',
       mail: 'E-post', digest: 'Ett mejl om dagen med alla mina öppna uppgifter', save: 'Spara', saved: 'Dina e-postinställningar är sparade.' } },
   { lang: 'nb', user: 'kari', viewport: { width: 390, height: 844 }, phone: true,
     words: { start: 'Start en sak', send: 'Send', mine: 'Mine saker', required: 'må fylles ut', waiting: 'venter på quality', withdraw: 'Trekk tilbake', done: 'Ferdig', active: 'Under behandling',
       process: 'Avvikshåndtering', step: 'Undersøk og bestem tiltak', kind: 'Type avvik',
-      atLeast: 'må være minst 0', fix: 'Noen felt må rettes.',
+      atLeast: 'må være minst 0', fix: 'Noen felt må rettes.', gone: 'Dette finnes ikke lenger',
       mail: 'E-post', digest: 'Én e-post om dagen med alle de åpne oppgavene mine', save: 'Lagre', saved: 'E-postinnstillingene dine er lagret.' } },
 ]) {
   test(`browser (${lang}, ${phone ? 'phone' : 'desktop'}): start a request with its form, follow it, withdraw it`, async () => {
@@ -236,6 +236,10 @@ for (const { lang, user, viewport, phone, words } of [
     assert.equal(settings.digestAt, '06:30');
     assert.equal(settings.quietHours, null, 'quiet hours left untouched stay the server\'s');
     assert.equal(settings.timeZone, await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone));
+    // A link to a task that is gone: the page says so in the user's language, not the server's.
+    await page.goto(`${server.base}/tasklist/#task/987654321`);
+    await page.locator('#toast', { hasText: words.gone }).waitFor();
+    assert.doesNotMatch(await page.locator('#toast').innerText(), /there is no task/);
     assert.deepEqual(errors, []);
     await context.close();
   });

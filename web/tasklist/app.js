@@ -14,11 +14,25 @@
   const state = { token: sessionStorage.getItem(store('token')), me: null, filter: localStorage.getItem('elva.filter') || 'all', tasks: [], open: null, view: 'tasks', startable: [], requests: [], starting: null };
 
   // --- API -----------------------------------------------------------------------------------
+  // `message` is for the employee, in the page's language, chosen by what happened; the server's
+  // own words (`detail`, English) only where the page has none of its own.
   class ApiError extends Error {
     constructor(status, problem) {
-      super(problem?.detail || `HTTP ${status}`);
+      super(ApiError.say(status, problem || {}));
       this.status = status;
       this.problem = problem || {};
+      this.detail = this.problem.detail || `HTTP ${status}`;
+    }
+
+    static say(status, p) {
+      if (status === 0) return t('networkError');
+      if (status === 400 || status === 422) return p.errors?.length ? t('fixFields') : p.detail || `HTTP ${status}`;
+      if (status === 403) return t('notAllowed');
+      if (status === 404) return t('notFound');
+      if (status === 409 || status === 412) return t('changedMeanwhile');
+      if (status === 413 || status === 429 || status === 503) return t('busy');
+      if (status >= 500) return t('serverError', p.correlationId || '');
+      return p.detail || `HTTP ${status}`;
     }
   }
 
@@ -31,7 +45,7 @@
     try {
       res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     } catch {
-      throw new ApiError(0, { detail: t('networkError') });
+      throw new ApiError(0, {});
     }
     const text = await res.text();
     const json = text ? JSON.parse(text) : null;
@@ -486,7 +500,7 @@
       await api('POST', `/api/requests/${r.id}/withdraw`);
       toast(t('withdrawn'));
     } catch (e) {
-      toast(e.message);
+      toast(e.status === 409 ? t('notWithdrawable') : e.message);
     }
     await loadRequests();
   }
@@ -526,7 +540,7 @@
       toast(t('saved'));
       await loadMail();
     } catch (e) {
-      $('mail-error').textContent = e.message;
+      $('mail-error').textContent = (e.problem.errors || []).some((x) => x.field === 'timeZone') ? t('badTimeZone') : e.message;
       $('mail-error').hidden = false;
     } finally {
       $('mail-save').disabled = false;
