@@ -579,8 +579,8 @@ Result<void> PeopleApi::task_case(const store::TaskRow& t, const json& tr, json&
     if (!e || e->type != model::ElementType::UserTask) continue;
     out["steps"].push_back(
         {{"element", h.element_id},
-         {"name", forms::translated_element(tr, pid, h.element_id, "name",
-                                            e->name.empty() ? h.element_id : e->name)},
+         {"name", ctx.fill_templates(forms::translated_element(
+                      tr, pid, h.element_id, "name", e->name.empty() ? h.element_id : e->name))},
          {"by", person(h.actor)},
          {"at", h.at}});
   }

@@ -4,10 +4,14 @@
 // process runs its main path through the REST API and the e-service intake, as people and
 // portals would; what the peers received is checked (SCIM users and groups, mails, case
 // statuses). Waits of days (follow-ups, reminders) are covered by the scenario tests
-// (processes/scenarios) with a virtual clock; here the processes are driven up to them.
+// (processes/scenarios) with a virtual clock; here the processes are driven up to them. The
+// hire's two people steps are done in headless Chromium from the links in their mails: anna in
+// Swedish at a desk, ola in Norwegian on a phone (screenshots in ARTEFACTS, default
+// build/test-artefacts/library).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chromium } from 'playwright-core';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -15,6 +19,8 @@ import { startElva, client, login, repo } from '../api/harness.mjs';
 import { tempDir, startPeer, waitFor, start, incidentOf } from '../connectors/support.mjs';
 
 const elva = process.argv[2];
+const artefacts = process.argv[3] || join(repo, 'build', 'test-artefacts', 'library');
+const chromiumPath = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(existsSync);
 const dir = tempDir('library');
 let hr, sink, portal, server, call, admin, sinkHttp;
 
@@ -55,6 +61,43 @@ async function complete(t, variables, token = admin) {
   const r = await call('POST', `/api/tasks/${t.id}/complete`, { token, body: { variables } });
   assert.equal(r.status, 200, `${t.element}: ${r.body}`);
 }
+// A person opens the task from the link in their prompt mail (the configured tasklist_url names
+// the demo's host; the same path and hash on this server), logs in, reads the case, fills the
+// form and completes it; screenshots of each. Without Chromium (outside CI), REST does it.
+async function completeFromMail(t, to, subject, device, user, password, fill, variables) {
+  const mail = await until(`the mail to ${to}`, async () => (await mails()).find((m) => m.to.includes(to) && m.subject === subject));
+  const link = /https?:\/\/\S+#task\/(\d+)/.exec(mail.text);
+  assert.ok(link, mail.text);
+  assert.equal(link[1], String(t.id), 'the link is to this task');
+  if (!chromiumPath) {
+    if (process.env.CI === 'true') assert.fail('chromium is not installed (scripts/install-deps installs it)');
+    console.error('*** SKIPPED the browser part: no chromium; run scripts/install-deps ***');
+    return complete(t, variables, await login(call, user, password));
+  }
+  mkdirSync(artefacts, { recursive: true });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  try {
+    const page = await (await browser.newContext(device)).newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(link[0].replace(/^https?:\/\/[^/]+/, server.base));
+    await page.locator('#username').fill(user);
+    await page.locator('#password').fill(password);
+    await page.locator('#login-form button[type=submit]').click();
+    await page.locator('#detail').waitFor();
+    await page.waitForFunction((key) => document.getElementById('d-key').textContent === key, t.businessKey);
+    await page.locator('#d-case').waitFor();
+    const button = await fill(page);
+    await page.screenshot({ path: join(artefacts, `${user}-${t.element}.png`), fullPage: true });
+    await page.getByRole('button', { name: button }).click();
+    await page.locator('#detail').waitFor({ state: 'hidden' });
+    assert.deepEqual(errors, []);
+  } finally {
+    await browser.close();
+  }
+  await until(`${t.element} completed`, async () => !(await tasks(`instance=${t.instance}`)).some((x) => x.id === t.id));
+}
+
 const active = (element) => (i) => i.active?.some((a) => a.element === element);
 const ended = (i) => i.status !== 'active';
 
@@ -103,7 +146,18 @@ test('personnel hire: anna approves, HR signs, the employee is placed in SCIM, e
   // The list has the translated name filled in from the case too.
   const listed = (await call('GET', `/api/tasks?instance=${id}`, { token: anna })).json.items;
   assert.deepEqual(listed.map((t) => t.name), ['Godkänn anställningen av Nils Nyman']);
-  await complete(approve, { approved: true, confirmedStart: '2026-12-01', contract: 'permanent', fte: 100, comment: 'Starts in the web team' }, anna);
+  await completeFromMail(approve, 'anna@kommun.example', 'Ny uppgift: Godkänn anställningen av Nils Nyman',
+    { viewport: { width: 1280, height: 800 }, locale: 'sv-SE' }, 'anna', 'anna-demo-1', async (page) => {
+      const shown = await page.locator('#d-case').innerText();
+      assert.match(shown, /Medarbetare\s+Nils Nyman/);
+      assert.match(shown, /Enhet\s+IT/);
+      await page.getByLabel('Jag godkänner anställningen').check();
+      await page.getByLabel('Bekräftat startdatum *').fill('2026-12-01');
+      await page.getByLabel('Anställningsform *').selectOption('permanent');
+      await page.getByLabel('Sysselsättningsgrad (%)').fill('100');
+      await page.getByLabel('Kommentar till HR').fill('Starts in the web team');
+      return 'Slutför';
+    }, { approved: true, confirmedStart: '2026-12-01', contract: 'permanent', fte: 100, comment: 'Starts in the web team' });
   // ola in HR sees anna's decision and comment, and that anna took it.
   const ola = await login(call, 'ola', 'ola-demo-1');
   const hrCheck = await task(id, 'hrCheck');
@@ -113,7 +167,17 @@ test('personnel hire: anna approves, HR signs, the employee is placed in SCIM, e
   assert.deepEqual(Object.fromEntries(check.summary.map((f) => [f.label, f.value])), {
     Medarbeider: 'Nils Nyman', Enhet: 'IT', 'Bekreftet oppstart': '2026-12-01', Ansettelsesform: 'permanent', 'Stillingsprosent (%)': 100, 'Lederens kommentar': 'Starts in the web team' });
   assert.deepEqual(check.steps.map((s) => [s.element, s.by]), [['approve', 'anna']]);
-  await complete(hrCheck, { contractSigned: true, salaryGrade: 'B4' }, ola);
+  await completeFromMail(hrCheck, 'ola@kommun.example', 'Ny oppgave: Kontroller ansettelsen av Nils Nyman og få avtalen signert',
+    { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, locale: 'nb-NO' }, 'ola', 'ola-demo-1', async (page) => {
+      // anna's decision and comment, and that she took it, in Norwegian.
+      const shown = await page.locator('#d-case').innerText();
+      assert.match(shown, /Lederens kommentar\s+Starts in the web team/);
+      assert.match(shown, /Bekreftet oppstart\s+1\. desember 2026/);
+      assert.match(await page.locator('#d-steps').innerText(), /^Godkjenn ansettelsen av Nils Nyman: anna, /);
+      await page.getByLabel('Arbeidsavtalen er signert').check();
+      await page.getByLabel('Lønnstrinn').fill('B4');
+      return 'Fullfør';
+    }, { contractSigned: true, salaryGrade: 'B4' });
   await complete(await task(id, 'equipment'), { computer: 'laptop', phone: true, equipmentOrdered: true }, await login(call, 'emma', 'emma-demo-1'));
   const done = await waitFor(call, admin, id, ended, 30);
   assert.equal(done.status, 'completed', incidentOf(done));
