@@ -21,8 +21,8 @@ namespace elva {
 // A readiness check of GET /readyz (docs/operations.md#health): nullopt when this part is ready,
 // else why not, in a sentence anyone may read (no paths, versions or personal data). It runs on
 // an HTTP worker for each /readyz request, so it must be quick and thread-safe. The server
-// checks each database (reachable, no migration pending) itself; more are added here, e.g.
-//   options.readiness.push_back({"connectors", [cfg] { return missing_configuration(cfg); }});
+// checks each database (reachable, no migration pending) itself; more are added here (a missing
+// connector configuration is deliberately not one: docs/operations.md#health says why).
 struct ReadinessCheck {
   std::string name;
   std::function<std::optional<std::string>()> check;
