@@ -276,6 +276,7 @@ void Api::Impl::build() {
   add_operation_routes(routes);
   add_request_routes(routes);
   add_external_task_routes(routes);
+  add_modeler_routes(routes);
   add_stats_routes(routes);
 }
 

@@ -649,6 +649,59 @@ test('the operator endpoints /livez, /readyz and /metrics answer as documented',
   problem(await call('GET', '/api/stats/leave-request?from=soon', as('dev')), 400);
 });
 
+test('Camunda Modeler deploys to Elva: the version, the connection check, a multipart deployment, a broken file named at its line', async () => {
+  // As the modeler sends them: Basic credentials, FormData with the diagram as a file.
+  const dev = { basic: `dev:${passwords.dev}` };
+  const version = await call('GET', '/engine-rest/version', dev);
+  assert.equal(version.status, 200, version.body);
+  assert.match(version.json.version, /^7\.\d+\.\d+$/);
+  const check = await call('GET', '/engine-rest/deployment?maxResults=0', dev);
+  assert.deepEqual([check.status, check.json], [200, []]);
+  const diagram = (id, name, flow = true) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:modeler="http://camunda.org/schema/modeler/1.0" id="d" targetNamespace="http://bpmn.io/schema/bpmn" exporter="Camunda Modeler" exporterVersion="5.16.0" modeler:executionPlatform="Camunda Platform" modeler:executionPlatformVersion="7.20.0">
+  <bpmn:process id="${id}" name="${name}" isExecutable="true">
+    <bpmn:startEvent id="s"/>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="gate"/>
+    <bpmn:exclusiveGateway id="gate"/>
+${flow ? '    <bpmn:sequenceFlow id="f2" sourceRef="gate" targetRef="e"/>\n' : ''}    <bpmn:endEvent id="e"/>
+  </bpmn:process>
+</bpmn:definitions>`;
+  const deployment = (file, xml) => {
+    const form = new FormData();
+    form.append('deployment-name', 'modeler-test');
+    form.append('deployment-source', 'Camunda Modeler');
+    form.append('deploy-changed-only', 'true');
+    form.append(file, new Blob([xml], { type: 'application/octet-stream' }), file);
+    return form;
+  };
+  const done = await call('POST', '/engine-rest/deployment/create', { ...dev, raw: deployment('from-modeler.bpmn', diagram('from-modeler', 'From the modeler')) });
+  assert.equal(done.status, 200, done.body);
+  assert.equal(done.json.name, 'modeler-test');
+  assert.equal(done.json.source, 'Camunda Modeler');
+  const [definition] = Object.values(done.json.deployedProcessDefinitions);
+  assert.deepEqual([definition.key, definition.version, definition.resource, definition.deploymentId], ['from-modeler', 1, 'from-modeler.bpmn', done.json.id]);
+  const defs = (await call('GET', '/api/definitions', as('dev'))).json;
+  assert.ok(JSON.stringify(defs).includes('"from-modeler"'), 'deployed');
+  // Deployed again unchanged, with deploy-changed-only: nothing new.
+  const again = await call('POST', '/engine-rest/deployment/create', { ...dev, raw: deployment('from-modeler.bpmn', diagram('from-modeler', 'From the modeler')) });
+  assert.equal(again.status, 200, again.body);
+  assert.equal(again.json.deployedProcessDefinitions, null);
+  // A gateway without a way out: refused as Camunda refuses, each finding at its line.
+  const broken = await call('POST', '/engine-rest/deployment/create', { ...dev, raw: deployment('broken.bpmn', diagram('broken-one', 'Broken', false)) });
+  assert.equal(broken.status, 400, broken.body);
+  assert.equal(broken.json.type, 'ParseException');
+  assert.match(broken.json.message, /broken\.bpmn:6:\d+: element 'gate'/);
+  const finding = broken.json.details['broken.bpmn'].errors[0];
+  assert.deepEqual([finding.line, finding.mainElementId], [6, 'gate']);
+  assert.equal((await call('GET', '/api/definitions', as('dev'))).body.includes('"broken-one"'), false, 'nothing deployed');
+  // Employees may not deploy; a JSON body is not what this takes; framing that ends early is named.
+  problem(await call('POST', '/engine-rest/deployment/create', { basic: `eva:${passwords.eva}`, raw: deployment('x.bpmn', diagram('x', 'X')) }), 403);
+  problem(await call('POST', '/engine-rest/deployment/create', { ...dev, body: { files: [] } }), 415);
+  const cut = await call('POST', '/engine-rest/deployment/create', { ...dev, raw: '--b\r\nContent-Disposition: form-data; name="a"; filename="a.bpmn"\r\n\r\n<x/>', headers: { 'content-type': 'multipart/form-data; boundary=b' } });
+  assert.equal(cut.status, 400, cut.body);
+  assert.match(cut.json.detail, /no closing boundary/);
+});
+
 test('every route in docs/openapi.json was called, and every route of the server is documented', async () => {
   const missing = [];
   for (const [path, item] of Object.entries(openapi.paths)) {

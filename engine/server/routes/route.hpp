@@ -123,6 +123,7 @@ void add_external_task_routes(Routes& routes);
 void add_operation_routes(Routes& routes);
 void add_request_routes(Routes& routes);
 void add_stats_routes(Routes& routes);
+void add_modeler_routes(Routes& routes);
 
 // A key (instance, task, incident ...) written in a request: 1 to 19 digits, nothing else ("-5"
 // is refused, not wrapped around to a huge number). `name` is for the error message.
