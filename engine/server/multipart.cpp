@@ -64,7 +64,8 @@ Result<std::vector<FormPart>> parse_multipart(std::string_view content_type, std
   bool found = false;
   const std::string boundary = parameter(content_type, "boundary", found);
   if (!found || boundary.empty() || boundary.size() > 200)
-    return fail(Errc::InvalidArgument, "multipart/form-data needs a boundary (1 to 200 characters)");
+    return fail(Errc::InvalidArgument,
+                "multipart/form-data needs a boundary (1 to 200 characters)");
   const std::string delimiter = "--" + boundary;
   // The first delimiter: at the start, or after a preamble and a line break.
   std::size_t at = body.rfind(delimiter, 0) == 0 ? 0 : body.find("\r\n" + delimiter);

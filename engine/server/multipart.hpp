@@ -19,7 +19,7 @@ struct FormPart {
 
 // Parts of `body` framed by the boundary of `content_type` ("multipart/form-data;
 // boundary=..."). Errors (InvalidArgument) say what is wrong with the framing.
-Result<std::vector<FormPart>> parse_multipart(std::string_view content_type,
-                                              std::string_view body, std::size_t max_parts = 100);
+Result<std::vector<FormPart>> parse_multipart(std::string_view content_type, std::string_view body,
+                                              std::size_t max_parts = 100);
 
 }  // namespace elva::server

@@ -30,11 +30,12 @@ Response parse_exception(const Error& e) {
     if (line.size() < 4096 && std::regex_match(line, m, finding)) {
       auto& file = details[m[1].str()];
       if (!file.contains("errors")) file = {{"errors", json::array()}, {"warnings", json::array()}};
-      file["errors"].push_back({{"message", m[5].str()},
-                                {"line", std::stoi(m[2].str())},
-                                {"column", std::stoi(m[3].str())},
-                                {"mainElementId", m[4].matched ? json(m[4].str()) : json()},
-                                {"elementIds", m[4].matched ? json::array({m[4].str()}) : json::array()}});
+      file["errors"].push_back(
+          {{"message", m[5].str()},
+           {"line", std::stoi(m[2].str())},
+           {"column", std::stoi(m[3].str())},
+           {"mainElementId", m[4].matched ? json(m[4].str()) : json()},
+           {"elementIds", m[4].matched ? json::array({m[4].str()}) : json::array()}});
     }
     if (eol == std::string::npos) break;
     from = eol + 1;
@@ -55,69 +56,76 @@ void add_modeler_routes(Routes& routes) {
   // kind: the answer is always empty; GET /api/definitions has what is deployed.
   routes.add("GET", "/engine-rest/deployment", "developer",
              [](Call&) -> Result<Response> { return ok(json::array()); });
-  routes.add("POST", "/engine-rest/deployment/create", "developer", [](Call& c) -> Result<Response> {
-    auto parts = parse_multipart(c.req.header("content-type"), c.req.body);
-    if (!parts) {
-      if (c.req.header("content-type").rfind("multipart/form-data", 0) != 0)
-        return fail(Error{Errc::InvalidArgument,
-                          "send the deployment as multipart/form-data, as Camunda Modeler does",
-                          {{"status", "415"}}});
-      return fail(parts.error());
-    }
-    std::string name, source;
-    bool changed_only = false;
-    std::vector<std::pair<std::string, std::string>> files;
-    for (auto& p : *parts) {
-      if (p.filename.empty()) {
-        if (p.name == "deployment-name") name = p.body;
-        if (p.name == "deployment-source") source = p.body;
-        if (p.name == "deploy-changed-only") changed_only = p.body == "true";
-        continue;  // tenant-id, enable-duplicate-filtering: Elva never deploys a file twice
-      }
-      // The file's own name (a path in it is not kept).
-      const auto slash = p.filename.find_last_of("/\\");
-      files.emplace_back(slash == std::string::npos ? p.filename : p.filename.substr(slash + 1),
-                         std::move(p.body));
-    }
-    if (files.empty())
-      return fail(Errc::InvalidArgument, "the deployment has no files (parts with a filename)");
-    auto deployed = c.engine.deploy_files(files);
-    if (!deployed) {
-      if (deployed.error().code == Errc::ValidationError ||
-          deployed.error().code == Errc::InvalidArgument ||
-          deployed.error().code == Errc::ParseError)
-        return parse_exception(deployed.error());
-      return fail(deployed.error());
-    }
-    const std::string at = iso8601::format_utc(iso8601::now_millis());
-    const std::string id = "elva-" + std::to_string(iso8601::now_millis());
-    json definitions = json::object();
-    for (const auto& p : (*deployed)["processes"]) {
-      if (changed_only && p.value("unchanged", false)) continue;
-      const std::string key = p.value("process", "");
-      const int version = p.value("version", 0);
-      const std::string def_id = key + ":" + std::to_string(version);
-      definitions[def_id] = {{"id", def_id},         {"key", key},
-                             {"name", p.value("name", key)},
-                             {"version", version},   {"resource", p.value("file", "")},
-                             {"deploymentId", id},   {"tenantId", nullptr},
-                             {"suspended", false},   {"versionTag", nullptr},
-                             {"category", nullptr},  {"description", nullptr},
-                             {"diagram", nullptr},   {"historyTimeToLive", nullptr},
-                             {"startableInTasklist", true}};
-    }
-    return ok({{"id", id},
-               {"name", name.empty() ? json() : json(name)},
-               {"source", source.empty() ? json() : json(source)},
-               {"deploymentTime", at},
-               {"tenantId", nullptr},
-               {"links", json::array()},
-               {"deployedProcessDefinitions", definitions.empty() ? json() : definitions},
-               {"deployedCaseDefinitions", nullptr},
-               {"deployedDecisionDefinitions", nullptr},
-               {"deployedDecisionRequirementsDefinitions", nullptr},
-               {"elva", *deployed}});
-  });
+  routes.add(
+      "POST", "/engine-rest/deployment/create", "developer", [](Call& c) -> Result<Response> {
+        auto parts = parse_multipart(c.req.header("content-type"), c.req.body);
+        if (!parts) {
+          if (c.req.header("content-type").rfind("multipart/form-data", 0) != 0)
+            return fail(Error{Errc::InvalidArgument,
+                              "send the deployment as multipart/form-data, as Camunda Modeler does",
+                              {{"status", "415"}}});
+          return fail(parts.error());
+        }
+        std::string name, source;
+        bool changed_only = false;
+        std::vector<std::pair<std::string, std::string>> files;
+        for (auto& p : *parts) {
+          if (p.filename.empty()) {
+            if (p.name == "deployment-name") name = p.body;
+            if (p.name == "deployment-source") source = p.body;
+            if (p.name == "deploy-changed-only") changed_only = p.body == "true";
+            continue;  // tenant-id, enable-duplicate-filtering: Elva never deploys a file twice
+          }
+          // The file's own name (a path in it is not kept).
+          const auto slash = p.filename.find_last_of("/\\");
+          files.emplace_back(slash == std::string::npos ? p.filename : p.filename.substr(slash + 1),
+                             std::move(p.body));
+        }
+        if (files.empty())
+          return fail(Errc::InvalidArgument, "the deployment has no files (parts with a filename)");
+        auto deployed = c.engine.deploy_files(files);
+        if (!deployed) {
+          if (deployed.error().code == Errc::ValidationError ||
+              deployed.error().code == Errc::InvalidArgument ||
+              deployed.error().code == Errc::ParseError)
+            return parse_exception(deployed.error());
+          return fail(deployed.error());
+        }
+        const std::string at = iso8601::format_utc(iso8601::now_millis());
+        const std::string id = "elva-" + std::to_string(iso8601::now_millis());
+        json definitions = json::object();
+        for (const auto& p : (*deployed)["processes"]) {
+          if (changed_only && p.value("unchanged", false)) continue;
+          const std::string key = p.value("process", "");
+          const int version = p.value("version", 0);
+          const std::string def_id = key + ":" + std::to_string(version);
+          definitions[def_id] = {{"id", def_id},
+                                 {"key", key},
+                                 {"name", p.value("name", key)},
+                                 {"version", version},
+                                 {"resource", p.value("file", "")},
+                                 {"deploymentId", id},
+                                 {"tenantId", nullptr},
+                                 {"suspended", false},
+                                 {"versionTag", nullptr},
+                                 {"category", nullptr},
+                                 {"description", nullptr},
+                                 {"diagram", nullptr},
+                                 {"historyTimeToLive", nullptr},
+                                 {"startableInTasklist", true}};
+        }
+        return ok({{"id", id},
+                   {"name", name.empty() ? json() : json(name)},
+                   {"source", source.empty() ? json() : json(source)},
+                   {"deploymentTime", at},
+                   {"tenantId", nullptr},
+                   {"links", json::array()},
+                   {"deployedProcessDefinitions", definitions.empty() ? json() : definitions},
+                   {"deployedCaseDefinitions", nullptr},
+                   {"deployedDecisionDefinitions", nullptr},
+                   {"deployedDecisionRequirementsDefinitions", nullptr},
+                   {"elva", *deployed}});
+      });
 }
 
 }  // namespace elva::server

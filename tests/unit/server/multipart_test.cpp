@@ -20,10 +20,13 @@ std::string part(const std::string& headers, const std::string& body) {
 TEST_CASE("multipart: fields and files by name, quoted names with escapes, a preamble",
           "[multipart]") {
   const std::string body =
-      "a preamble to ignore\r\n" + part("Content-Disposition: form-data; name=\"deployment-name\"", "Hire") +
-      part("Content-Disposition: form-data; name=\"hire.bpmn\"; filename=\"dir/hire \\\"v2\\\".bpmn\"\r\n"
-           "Content-Type: application/octet-stream",
-           "<definitions>\r\n--not a boundary\r\n</definitions>") +
+      "a preamble to ignore\r\n" +
+      part("Content-Disposition: form-data; name=\"deployment-name\"", "Hire") +
+      part(
+          "Content-Disposition: form-data; name=\"hire.bpmn\"; filename=\"dir/hire "
+          "\\\"v2\\\".bpmn\"\r\n"
+          "Content-Type: application/octet-stream",
+          "<definitions>\r\n--not a boundary\r\n</definitions>") +
       part("content-disposition: FORM-DATA; name=empty", "") + "------b0und--\r\n";
   auto parts = parse_multipart("Multipart/Form-Data; boundary=\"----b0und\"", body);
   REQUIRE(parts);
@@ -50,7 +53,8 @@ TEST_CASE("multipart: broken framing is refused, saying what is wrong", "[multip
   refused("multipart/form-data; boundary=" + std::string(201, 'b'), ok, "needs a boundary");
   refused(kType, "no boundary anywhere", "no part framed");
   refused(kType, ok, "no closing boundary");
-  refused(kType, "------b0und\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx", "no closing boundary");
+  refused(kType, "------b0und\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nx",
+          "no closing boundary");
   refused(kType, part("Content-Type: text/plain", "x") + "------b0und--", "no Content-Disposition");
   refused(kType, part("Content-Disposition: attachment; name=\"a\"", "x") + "------b0und--",
           "must be form-data");
