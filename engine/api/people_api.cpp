@@ -624,14 +624,7 @@ Result<json> PeopleApi::task(const Principal& who, std::uint64_t key) {
     auto f = cached != form_json_.end() ? Result<json>(cached->second) : form(t->form_key);
     if (f && cached == form_json_.end() && form_json_.size() < kMaxCachedForms)
       form_json_[{(*f)["id"].get<std::string>(), (*f)["version"].get<int>()}] = *f;
-    if (f) {
-      out["form"] = std::move(*f);
-      out["form"]["schema"] = forms::translated_form(tr, out["form"]["id"].get<std::string>(),
-                                                     std::move(out["form"]["schema"]));
-    } else if (f.error().code == Errc::NotFound)
-      out["formProblem"] = f.error().message;
-    else
-      return fail(f.error());
+    if (auto r = attach_form(out, std::move(f), tr); !r) return fail(r.error());
   }
   return out;
 }
@@ -816,6 +809,19 @@ Result<json> PeopleApi::complete_task(const Principal& who, std::uint64_t key, c
   done.overdue = false;
   ++done.revision;
   return task_json(done);
+}
+
+Result<void> attach_form(json& out, Result<json> form, const json& tr) {
+  if (form) {
+    out["form"] = std::move(*form);
+    out["form"]["schema"] = forms::translated_form(tr, out["form"]["id"].get<std::string>(),
+                                                   std::move(out["form"]["schema"]));
+  } else if (form.error().code == Errc::NotFound) {
+    out["formProblem"] = form.error().message;
+  } else {
+    return fail(form.error());
+  }
+  return {};
 }
 
 Error form_problems(const std::vector<forms::FieldError>& errors, const char* nothing_was) {

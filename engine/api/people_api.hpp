@@ -147,6 +147,10 @@ std::string lock_worker(const std::string& owner);
 // A submission its form refused (ValidationError, a "field.<key>" detail per problem):
 // "the form has 2 problems; nothing was <nothing_was>".
 Error form_problems(const std::vector<forms::FieldError>& errors, const char* nothing_was);
+// A task's or start event's form into out["form"], translated; a form that is not deployed is
+// out["formProblem"] (the page says so), any other failure an error.
+Result<void> attach_form(nlohmann::json& out, Result<nlohmann::json> form,
+                         const nlohmann::json& translations);
 
 // An instance just started, as Engine::start answers it.
 nlohmann::json started_json(const exec::StartedInstance& started, const std::string& process_id,

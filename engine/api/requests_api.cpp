@@ -180,15 +180,7 @@ Result<json> PeopleApi::start_form(const Principal& who, const std::string& proc
   json out = startable_json(d, *p, *start, tr);
   out["form"] = nullptr;
   if (const std::string key = property(*start, "formKey"); !key.empty()) {
-    auto f = form(key);
-    if (f) {
-      out["form"] = std::move(*f);
-      out["form"]["schema"] = forms::translated_form(tr, out["form"]["id"].get<std::string>(),
-                                                     std::move(out["form"]["schema"]));
-    } else if (f.error().code == Errc::NotFound)
-      out["formProblem"] = f.error().message;
-    else
-      return fail(f.error());
+    if (auto r = attach_form(out, form(key), tr); !r) return fail(r.error());
   }
   return out;
 }

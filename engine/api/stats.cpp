@@ -110,12 +110,15 @@ constexpr const char* kXesHead = R"(<?xml version="1.0" encoding="UTF-8"?>
   <classifier name="ActivityAndTransition" keys="concept:name lifecycle:transition"/>
 )";
 
-}  // namespace
+// The latest deployed version of a process (its number and its model); the transaction ends
+// before the figures are read on the same connection.
+struct Latest {
+  int version = 0;
+  std::shared_ptr<const model::ProcessDefinition> process;
+};
 
-Result<std::string> export_xes(store::PgStore& store, exec::Processor& processor,
-                               const std::string& process_id, const json& query) {
-  auto w = window_of(query);
-  if (!w) return fail(w.error());
+Result<Latest> latest_process(store::PgStore& store, exec::Processor& processor,
+                              const std::string& process_id) {
   auto tx = store.begin();
   if (!tx) return fail(tx.error());
   auto row = (*tx)->latest_definition(process_id);
@@ -123,7 +126,17 @@ Result<std::string> export_xes(store::PgStore& store, exec::Processor& processor
   if (!*row) return fail(Errc::NotFound, "process '" + process_id + "' is not deployed");
   auto process = processor.process(**tx, (*row)->id);
   if (!process) return fail(process.error());
-  tx->reset();  // the figures are read on the same connection, outside this transaction
+  return Latest{(*row)->version, std::move(*process)};
+}
+
+}  // namespace
+
+Result<std::string> export_xes(store::PgStore& store, exec::Processor& processor,
+                               const std::string& process_id, const json& query) {
+  auto w = window_of(query);
+  if (!w) return fail(w.error());
+  auto process = latest_process(store, processor, process_id);
+  if (!process) return fail(process.error());
   store::StatsQuery q;
   q.process_id = process_id;
   q.from_ms = w->from;
@@ -133,7 +146,7 @@ Result<std::string> export_xes(store::PgStore& store, exec::Processor& processor
   if (!events) return fail(events.error());
   std::string out = kXesHead;
   out += "  <string key=\"concept:name\" value=\"" + xml(process_id) + "\"/>\n";
-  const model::ProcessDefinition& p = **process;
+  const model::ProcessDefinition& p = *process->process;
   std::int64_t open = 0;
   for (const auto& e : *events) {
     const std::int64_t instance = e["instance"].get<std::int64_t>();
@@ -170,15 +183,9 @@ Result<json> stats(store::PgStore& store, exec::Processor& processor, const std:
   const std::int64_t now = w->now;
   const std::int64_t* from = &w->from;
   const std::int64_t* to = &w->to;
-  auto tx = store.begin();
-  if (!tx) return fail(tx.error());
-  auto row = (*tx)->latest_definition(process_id);
-  if (!row) return fail(row.error());
-  if (!*row) return fail(Errc::NotFound, "process '" + process_id + "' is not deployed");
-  auto process = processor.process(**tx, (*row)->id);
+  auto process = latest_process(store, processor, process_id);
   if (!process) return fail(process.error());
-  tx->reset();  // the figures are read on the same connection, outside this transaction
-  const model::ProcessDefinition& p = **process;
+  const model::ProcessDefinition& p = *process->process;
 
   store::StatsQuery q;
   q.process_id = process_id;
@@ -190,7 +197,7 @@ Result<json> stats(store::PgStore& store, exec::Processor& processor, const std:
   auto figures = store.stats(q);
   if (!figures) return fail(figures.error());
   json out = {{"process", process_id},          {"name", p.name},
-              {"version", (*row)->version},     {"from", iso8601::format_utc(*from)},
+              {"version", process->version},    {"from", iso8601::format_utc(*from)},
               {"to", iso8601::format_utc(*to)}, {"now", iso8601::format_utc(now)}};
   out.update(*figures);
   // Steps and user tasks named as the latest version names them.
