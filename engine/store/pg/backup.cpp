@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "store/pg/pg_errors.hpp"
+#include "store/pg/subprocess.hpp"
 
 namespace elva::store {
 namespace {
@@ -61,47 +62,18 @@ Result<std::pair<std::vector<std::pair<std::string, std::string>>, std::string>>
   return std::make_pair(std::move(env), std::move(dbname));
 }
 
-std::string tail(const std::string& path, std::size_t lines) {
-  std::ifstream in(path);
-  std::vector<std::string> all;
-  for (std::string l; std::getline(in, l);) all.push_back(l);
-  std::string out;
-  for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i)
-    out += "\n    " + all[i];
-  return out;
-}
-
 // Runs argv with `url`'s connection settings in the environment; stderr into `log`. Returns the
 // exit status (-1: could not run).
 int run_tool(const std::vector<std::string>& argv, const std::string& url, const std::string& log) {
   auto env = conn_env(url);
   if (!env) return -1;
-  const pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
+  return run_program(argv, log, false, [&env] {
     // Only the URL's settings count: the caller's own PG* variables must not change the target.
     for (const char* v : {"PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGPASSWORD",
                           "PGSERVICE", "PGOPTIONS", "PGSSLMODE"})
       unsetenv(v);
     for (const auto& [k, v] : env->first) setenv(k.c_str(), v.c_str(), 1);
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-    }
-    const int null = ::open("/dev/null", O_RDONLY);
-    if (null >= 0) dup2(null, 0);
-    std::vector<std::string> args = argv;
-    std::vector<char*> cargs;
-    for (auto& a : args) cargs.push_back(a.data());
-    cargs.push_back(nullptr);
-    execvp(cargs[0], cargs.data());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  });
 }
 
 DatabaseContents read_contents(pqxx::transaction_base& t) {

@@ -14,6 +14,8 @@
 #include <sstream>
 #include <vector>
 
+#include "store/pg/subprocess.hpp"
+
 namespace elva::store {
 namespace {
 
@@ -41,36 +43,7 @@ std::string server_bin() {
 // Runs argv (as `postgres` when root), output appended to `log`; returns the exit status.
 int run(std::vector<std::string> argv, const std::string& log) {
   if (is_root()) argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
-  const pid_t pid = fork();
-  if (pid < 0) return -1;
-  if (pid == 0) {
-    const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-    }
-    const int null = ::open("/dev/null", O_RDONLY);
-    if (null >= 0) dup2(null, 0);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-std::string tail(const std::string& path, std::size_t lines) {
-  std::ifstream in(path);
-  std::vector<std::string> all;
-  for (std::string l; std::getline(in, l);) all.push_back(l);
-  std::string out;
-  for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i)
-    out += "\n    " + all[i];
-  return out;
+  return run_program(argv, log, true);
 }
 
 // As root, gives `path` (a directory, or a file the server writes: created if missing) to the
