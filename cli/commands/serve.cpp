@@ -214,7 +214,8 @@ void add_serve(CLI::App& app, int& exit_code) {
             log::line("task list at http://" +
                       (a->http.address == "0.0.0.0" ? std::string("localhost") : a->http.address) +
                       ":" + std::to_string(web->port()) +
-                      "/tasklist/ , REST API at /api (OpenAPI: /api/openapi.json), health at "
+                      "/tasklist/ , cockpit at /cockpit/, REST API at /api (OpenAPI: "
+                      "/api/openapi.json), health at "
                       "/livez and /readyz, metrics at /metrics");
           }
           // No silent waiting: name what the deployed processes use and elva.toml lacks.

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <thread>
 
+#include "api/cockpit.hpp"
 #include "api/operations.hpp"
 #include "api/people_api.hpp"
 #include "api/stats.hpp"
@@ -693,7 +694,9 @@ class DurableEngine final : public Engine {
     return answered(ops_->remove_variables(id, names, scope, reason));
   }
 
-  Result<json> definition(const std::string& process_id, int version) override {
+  // The definition row of a process's version (0: the latest) and its JSON without the source.
+  Result<std::pair<std::int64_t, json>> find_definition(const std::string& process_id,
+                                                        int version) {
     auto rows = store_->definitions();
     if (!rows) return fail(rows.error());
     std::int64_t id = 0;
@@ -714,11 +717,40 @@ class DurableEngine final : public Engine {
                       (version ? " version " + std::to_string(version) : std::string()) +
                       " is not deployed");
     }
+    return std::make_pair(id, std::move(out));
+  }
+
+  Result<json> definition(const std::string& process_id, int version) override {
+    auto found = find_definition(process_id, version);
+    if (!found) return fail(found.error());
+    auto& [id, out] = *found;
     auto tx = store_->begin();
     if (!tx) return fail(tx.error());
     auto row = (*tx)->definition(id);
     if (!row) return fail(row.error());
     out["source"] = *row ? (*row)->source : "";
+    return std::move(out);
+  }
+
+  Result<json> processes() override { return store_->process_overview(); }
+
+  Result<json> element_counts(const std::string& process_id, int version) override {
+    auto found = find_definition(process_id, version);
+    if (!found) return fail(found.error());
+    auto counts = store_->element_counts(process_id, found->first);
+    if (!counts) return fail(counts.error());
+    return json{{"process", process_id},
+                {"version", found->second["version"]},
+                {"elements", std::move(*counts)}};
+  }
+
+  Result<json> search_instances(const json& query) override {
+    auto q = api::instance_search(query);
+    if (!q) return fail(q.error());
+    auto rows = store_->search_instances(*q);
+    if (!rows) return fail(rows.error());
+    json out = json::array();
+    for (const auto& i : *rows) out.push_back(instance_json(i));
     return out;
   }
 

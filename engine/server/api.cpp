@@ -246,6 +246,13 @@ Response Api::Impl::asset(const Request& req, const std::string& asked, const st
     r.headers["Location"] = prefix + "/tasklist/";
     return r;
   }
+  if (path == "/cockpit") {
+    Response r;
+    r.status = 302;
+    r.content_type = "text/plain";
+    r.headers["Location"] = prefix + "/cockpit/";
+    return r;
+  }
   if (!path.empty() && path.back() == '/') path += "index.html";
   for (const auto& a : assets()) {
     if (path != a.path) continue;
@@ -254,8 +261,11 @@ Response Api::Impl::asset(const Request& req, const std::string& asked, const st
     r.body.assign(a.data, a.size);
     r.headers["Cache-Control"] = "no-cache";
     r.headers["X-Content-Type-Options"] = "nosniff";
+    // The cockpit's diagram viewer (bpmn-js) positions its overlays with style attributes.
+    const bool cockpit = path.rfind("/cockpit/", 0) == 0;
     r.headers["Content-Security-Policy"] =
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'";
+        std::string("default-src 'self'; img-src 'self' data:; style-src 'self'") +
+        (cockpit ? " 'unsafe-inline'" : "") + "; script-src 'self'";
     return with_etag(req, std::move(r), body_etag(std::string(a.data, a.size)));
   }
   Response r = problem(404, "there is no page " + req.path, req.path);

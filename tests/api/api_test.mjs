@@ -106,6 +106,8 @@ test('every route with every role: what each role may do, and 403 for the rest',
     ['GET', '/api/definitions', undefined, 'developer'],
     ['GET', '/api/definitions/leave-request', undefined, 'developer'],
     ['GET', '/api/definitions/leave-request/xml', undefined, 'developer'],
+    ['GET', '/api/definitions/leave-request/elements', undefined, 'developer'],
+    ['GET', '/api/processes', undefined, 'developer'],
     ['GET', '/api/instances', undefined, 'developer'],
     ['GET', `/api/instances/${instance}`, undefined, 'developer'],
     ['GET', `/api/instances/${instance}/variables`, undefined, 'developer'],
@@ -314,6 +316,22 @@ test('instances: list, read with ETag, variables, history, cancel; messages; dep
   assert.match(xml.body, /Book the leave \(v2\)/);
   problem(await call('GET', '/api/definitions/leave-request?version=999', as('dev')), 404);
   problem(await call('GET', '/api/definitions/leave-request?version=two', as('dev')), 400);
+  problem(await call('GET', '/api/definitions/leave-request/elements?version=999', as('dev')), 404);
+  problem(await call('GET', '/api/definitions/leave-request/elements?version=-1', as('dev')), 400);
+  // The cockpit's search: a wrong filter is named, nothing is guessed.
+  for (const [q, field] of [['bogus=1', 'bogus'], ['status=sleeping', 'status'], ['startedFrom=yesterday', 'startedFrom'],
+    ['variable=requester', 'value'], ['value=1', 'variable'], ['limit=1001', 'limit'], ['offset=-1', 'offset'], ['version=x', 'version'],
+    ['startedFrom=2026-02-01&startedTo=2026-01-01', 'startedFrom']]) {
+    const p = problem(await call('GET', `/api/instances?${q}`, as('dev')), 400);
+    assert.equal(p.errors[0].field, field, q);
+  }
+  const found = await call('GET', '/api/instances?process=leave-request&variable=requester&value=eva&status=active&limit=1', as('dev'));
+  assert.equal(found.status, 200, found.body);
+  assert.equal(found.json.items.length, 1);
+  const page2 = await call('GET', '/api/instances?process=leave-request&variable=requester&value=eva&status=active&limit=1&offset=1', as('dev'));
+  assert.notEqual(page2.json.items[0]?.id, found.json.items[0].id);
+  const none = await call('GET', '/api/instances?process=leave-request&variable=requester&value=%22nobody%22', as('dev'));
+  assert.deepEqual(none.json.items, []);
   problem(await call('GET', '/api/forms/no-such-form', as('eva')), 404);
 });
 

@@ -193,6 +193,20 @@ class Engine {
   virtual Result<nlohmann::json> complete(std::uint64_t instance, const std::string& element_id,
                                           const nlohmann::json& variables) = 0;
 
+  // --- What the cockpit shows (docs/operations.md#cockpit).
+  // Every deployed process: [{"process", "name", "version" (the latest), "versions",
+  // "deployedAt", "active", "incidents" (active instances with an open incident)}].
+  virtual Result<nlohmann::json> processes() = 0;
+  // Where one version's (0: the latest) running instances are: {"process", "version",
+  // "elements": [{"element", "active", "incidents"}]}. NotFound when it is not deployed.
+  virtual Result<nlohmann::json> element_counts(const std::string& process_id, int version) = 0;
+  // The instances matching every filter given, newest first, as instances() lists them. Query
+  // (all optional): "process", "version", "status" (active, completed, terminated, incident),
+  // "businessKey", "element" (a token is there), "variable" with "value" (any JSON; equal),
+  // "startedFrom", "startedTo" (ISO 8601 date or date-time; [from, to)), "limit" (1-1,000,
+  // default 50), "offset". Errors: InvalidArgument naming the field (field.NAME).
+  virtual Result<nlohmann::json> search_instances(const nlohmann::json& query) = 0;
+
   // --- Versions and operator actions on running instances (docs/operations.md).
   // The versions of a process, oldest first: {"process", "latest", "versions": [{"version",
   // "name", "file", "deployedAt", "deployedBy", "versionTag", "instances": {"active",

@@ -6,6 +6,19 @@ namespace {
 
 using nlohmann::json;
 
+// ?version=N (absent: 0, the latest).
+Result<int> version_of(const Call& c) {
+  auto v = c.req.query.find("version");
+  if (v == c.req.query.end()) return 0;
+  try {
+    std::size_t used = 0;
+    const int n = std::stoi(v->second, &used);
+    if (used == v->second.size() && n >= 0) return n;
+  } catch (...) {
+  }
+  return fail(Errc::InvalidArgument, "version must be a number");
+}
+
 }  // namespace
 
 void add_definition_routes(Routes& routes) {
@@ -33,16 +46,15 @@ void add_definition_routes(Routes& routes) {
     if (!r) return fail(r.error());
     return ok(*r);
   });
+  routes.add("GET", "/api/processes", "developer", [](Call& c) -> Result<Response> {
+    auto r = c.engine.processes();
+    if (!r) return fail(r.error());
+    return ok(*r);
+  });
   auto definition = [](Call& c, bool xml) -> Result<Response> {
-    int version = 0;
-    if (auto v = c.req.query.find("version"); v != c.req.query.end()) {
-      try {
-        version = std::stoi(v->second);
-      } catch (...) {
-        return fail(Errc::InvalidArgument, "version must be a number");
-      }
-    }
-    auto r = c.engine.definition(c.params["process"], version);
+    auto version = version_of(c);
+    if (!version) return fail(version.error());
+    auto r = c.engine.definition(c.params["process"], *version);
     if (!r) return fail(r.error());
     if (!xml) {
       r->erase("source");
@@ -57,6 +69,14 @@ void add_definition_routes(Routes& routes) {
              [definition](Call& c) -> Result<Response> { return definition(c, false); });
   routes.add("GET", "/api/definitions/{process}/xml", "developer",
              [definition](Call& c) -> Result<Response> { return definition(c, true); });
+  routes.add("GET", "/api/definitions/{process}/elements", "developer",
+             [](Call& c) -> Result<Response> {
+               auto version = version_of(c);
+               if (!version) return fail(version.error());
+               auto r = c.engine.element_counts(c.params["process"], *version);
+               if (!r) return fail(r.error());
+               return ok(*r);
+             });
 }
 
 }  // namespace elva::server

@@ -62,29 +62,25 @@ void add_instance_routes(Routes& routes) {
   });
 
   routes.add("GET", "/api/instances", "developer", [](Call& c) -> Result<Response> {
-    std::string process, status;
-    int limit = 50;
+    // The query's texts as the engine's search takes them; numbers stay texts (the engine reads
+    // and checks them), a value is a JSON scalar when it reads as one (42, true, "42"), else a
+    // text (a list or an object is never parsed: no nesting from a URL).
+    json query = json::object();
     for (const auto& [k, v] : c.req.query) {
-      if (k == "process")
-        process = v;
-      else if (k == "status")
-        status = v;
-      else if (k == "limit") {
-        try {
-          limit = std::stoi(v);
-        } catch (...) {
-          return fail(Errc::InvalidArgument, "limit must be a number");
-        }
-        if (limit < 1 || limit > 1000)
-          return fail(Errc::InvalidArgument, "limit must be between 1 and 1000");
+      if (k == "value") {
+        const bool nested = v.find_first_of("[{") != std::string::npos;
+        json parsed = nested ? json() : json::parse(v, nullptr, false);
+        query[k] = nested || parsed.is_discarded() ? json(v) : parsed;
       } else {
-        return fail(Errc::InvalidArgument,
-                    "unknown query parameter '" + k + "' (instances take process, status, limit)");
+        query[k] = v;
       }
     }
-    auto r = c.engine.instances(process, status, limit);
+    auto r = c.engine.search_instances(query);
     if (!r) return fail(r.error());
-    return ok(json{{"items", *r}, {"limit", limit}});
+    return ok(json{
+        {"items", *r},
+        {"limit", query.contains("limit") ? std::stoi(query["limit"].get<std::string>()) : 50},
+        {"offset", query.contains("offset") ? std::stoi(query["offset"].get<std::string>()) : 0}});
   });
   routes.add("GET", "/api/instances/{id}", "developer", [](Call& c) -> Result<Response> {
     auto id = c.key("id");

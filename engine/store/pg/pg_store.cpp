@@ -2,6 +2,7 @@
 // pqxx exceptions are caught here and in pg_tx.cpp (pg_errors.hpp turns them into Results).
 #include "store/pg/pg_store.hpp"
 
+#include <map>
 #include <pqxx/pqxx>
 #include <utility>
 
@@ -144,18 +145,11 @@ class Pg final : public PgStore {
 
   Result<std::vector<InstanceRow>> instances(const std::string& process_id,
                                              const std::string& status, int limit) override {
-    return read([&](pqxx::transaction_base& t) {
-      std::vector<InstanceRow> out;
-      auto rows = t.exec_params(
-          std::string(kInstanceColumns) +
-              "WHERE ($1 = '' OR i.process_id = $1) AND ($2 = '' OR i.status = $2 OR "
-              "($2 = 'incident' AND i.status = 'active' AND EXISTS (SELECT 1 FROM incidents n "
-              "WHERE n.instance_id = i.id AND n.resolved_at IS NULL))) ORDER BY i.started_at DESC, "
-              "i.id DESC LIMIT $3",
-          process_id, status, limit);
-      for (const auto& r : rows) out.push_back(instance_row(r));
-      return out;
-    });
+    InstanceSearch q;
+    q.process_id = process_id;
+    q.status = status;
+    q.limit = limit;
+    return search_instances(q);
   }
 
   Result<std::optional<InstanceRow>> instance(Key id) override {
@@ -477,6 +471,83 @@ class Pg final : public PgStore {
               "ORDER BY i.started_at DESC, i.id DESC LIMIT $3",
           actor, status, limit);
       for (const auto& r : rows) out.push_back(instance_row(r));
+      return out;
+    });
+  }
+
+  Result<std::vector<InstanceRow>> search_instances(const InstanceSearch& q) override {
+    return read([&](pqxx::transaction_base& t) {
+      std::vector<InstanceRow> out;
+      // Every filter is bound and switched off by its empty value, so that the statement is one.
+      // A token's element id is the second field of each entry of the snapshot's "el" list
+      // (runtime/state_json.cpp).
+      auto rows = t.exec_params(
+          std::string(kInstanceColumns) +
+              "WHERE ($1 = '' OR i.process_id = $1) AND ($2 = 0 OR d.version = $2) AND ($3 = '' "
+              "OR i.status = $3 OR ($3 = 'incident' AND i.status = 'active' AND EXISTS (SELECT 1 "
+              "FROM incidents n WHERE n.instance_id = i.id AND n.resolved_at IS NULL))) AND ($4 = "
+              "'' OR i.business_key = $4) AND ($5 = '' OR (i.status = 'active' AND EXISTS (SELECT "
+              "1 FROM jsonb_array_elements(i.state->'el') e WHERE e->>1 = $5))) AND ($6 = '' OR "
+              "i.variables -> $6 = $7::jsonb) AND ($8::bigint = 0 OR i.started_at >= "
+              "to_timestamp($8::bigint / 1000.0)) AND ($9::bigint = 0 OR i.started_at < "
+              "to_timestamp($9::bigint / 1000.0)) ORDER BY i.started_at DESC, i.id DESC LIMIT $10 "
+              "OFFSET $11",
+          q.process_id, q.version, q.status, q.business_key, q.element, q.variable,
+          q.value.is_null() && q.variable.empty() ? std::string("null") : q.value.dump(),
+          q.started_from, q.started_to, q.limit, q.offset);
+      for (const auto& r : rows) out.push_back(instance_row(r));
+      return out;
+    });
+  }
+
+  Result<json> process_overview() override {
+    return read([&](pqxx::transaction_base& t) {
+      json out = json::array();
+      // The running counts use instances_by_process (process_id, status).
+      auto rows = t.exec(
+          "WITH latest AS (SELECT DISTINCT ON (process_id) process_id, version, name, "
+          "elva_iso(deployed_at) AS at, count(*) OVER (PARTITION BY process_id) AS versions FROM "
+          "definitions d ORDER BY process_id, version DESC), active AS (SELECT process_id, "
+          "count(*) AS n FROM instances WHERE status = 'active' GROUP BY process_id), failing AS "
+          "(SELECT i.process_id, count(DISTINCT i.id) AS n FROM incidents n JOIN instances i ON "
+          "i.id = n.instance_id WHERE n.resolved_at IS NULL AND i.status = 'active' GROUP BY "
+          "i.process_id) SELECT l.process_id, l.name, l.version, l.versions, l.at, "
+          "coalesce(a.n, 0), coalesce(f.n, 0) FROM latest l LEFT JOIN active a USING "
+          "(process_id) LEFT JOIN failing f USING (process_id) ORDER BY l.process_id");
+      for (const auto& r : rows) {
+        out.push_back({{"process", r[0].as<std::string>()},
+                       {"name", r[1].as<std::string>()},
+                       {"version", r[2].as<int>()},
+                       {"versions", r[3].as<int>()},
+                       {"deployedAt", r[4].as<std::string>()},
+                       {"active", r[5].as<std::int64_t>()},
+                       {"incidents", r[6].as<std::int64_t>()}});
+      }
+      return out;
+    });
+  }
+
+  Result<json> element_counts(const std::string& process_id, std::int64_t definition) override {
+    return read([&](pqxx::transaction_base& t) {
+      std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_element;
+      // Tokens from the snapshots of the version's active instances (found by
+      // instances_by_process), incidents from the open ones of those instances.
+      auto tokens = t.exec_params(
+          "SELECT e->>1, count(*) FROM instances i, jsonb_array_elements(i.state->'el') e WHERE "
+          "i.process_id = $1 AND i.status = 'active' AND i.definition_id = $2 GROUP BY 1",
+          process_id, definition);
+      for (const auto& r : tokens)
+        by_element[r[0].as<std::string>()].first = r[1].as<std::int64_t>();
+      auto incidents = t.exec_params(
+          "SELECT n.element_id, count(*) FROM incidents n JOIN instances i ON i.id = "
+          "n.instance_id WHERE n.resolved_at IS NULL AND i.process_id = $1 AND i.status = "
+          "'active' AND i.definition_id = $2 GROUP BY 1",
+          process_id, definition);
+      for (const auto& r : incidents)
+        by_element[r[0].as<std::string>()].second = r[1].as<std::int64_t>();
+      json out = json::array();
+      for (const auto& [element, n] : by_element)
+        out.push_back({{"element", element}, {"active", n.first}, {"incidents", n.second}});
       return out;
     });
   }

@@ -28,6 +28,20 @@ struct StatsQuery {
   std::string deadline;
 };
 
+// An instance search (GET /api/instances, the cockpit): every filter is optional ("", 0 or null:
+// any) and they all hold at once.
+struct InstanceSearch {
+  std::string process_id;
+  int version = 0;
+  std::string status;        // active, completed, terminated, or incident (active with one open)
+  std::string business_key;  // equal
+  std::string element;       // a token is at this element (so the instance is active)
+  std::string variable;      // with `value`: the process variable equals it (as JSON)
+  nlohmann::json value;
+  std::int64_t started_from = 0, started_to = 0;  // started in [from, to), epoch ms
+  int limit = 50, offset = 0;
+};
+
 class PgStore : public Store, public IdentityStore, public IntakeStore {
  public:
   // Connects. Errors: StoreUnavailable (the message names the database and what to check).
@@ -40,6 +54,17 @@ class PgStore : public Store, public IdentityStore, public IntakeStore {
   virtual Result<std::vector<InstanceRow>> instances_started_by(const std::string& actor,
                                                                 const std::string& status,
                                                                 int limit) = 0;
+  // Newest first, as instances() (which is this without the other filters).
+  virtual Result<std::vector<InstanceRow>> search_instances(const InstanceSearch& q) = 0;
+  // Every deployed process with its latest version, for the cockpit: [{"process", "name",
+  // "version" (the latest), "versions", "deployedAt", "active", "incidents" (active instances
+  // with an open incident)}] by process id.
+  virtual Result<nlohmann::json> process_overview() = 0;
+  // Where the tokens of one version's active instances are: [{"element", "active" (element
+  // instances there: a sub-process and the task inside it each count), "incidents" (open)}],
+  // elements with neither left out.
+  virtual Result<nlohmann::json> element_counts(const std::string& process_id,
+                                                std::int64_t definition_id) = 0;
   // The figures of one process (docs/operations.md#stats); JSON as GET /api/stats answers it.
   virtual Result<nlohmann::json> stats(const StatsQuery& query) = 0;
   // The element transitions (activated, completed, terminated) of the instances of

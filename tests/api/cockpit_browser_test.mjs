@@ -1,0 +1,228 @@
+// The cockpit end to end in headless Chromium (Debian's chromium driven by playwright-core): an
+// administrator sees the deployed processes with their running instances and incidents, opens a
+// process's diagram (bpmn-js, served from the binary) whose token counts equal what the store
+// holds instance by instance, turns on the heatmap, searches instances, opens the one with an
+// incident, retries it and cancels another. A phone-sized screen, Swedish labels, and an employee
+// who is sent to the task list. Screenshots in ARTEFACTS (default build/test-artefacts/cockpit).
+// usage: node cockpit_browser_test.mjs ELVA [ARTEFACTS]
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { startElva, client, login, passwords, here, fixtures, repo } from './harness.mjs';
+
+const elva = process.argv[2];
+const artefacts = process.argv[3] || join(repo, 'build', 'test-artefacts', 'cockpit');
+const executable = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(existsSync);
+let server, call, browser;
+
+if (!executable) {
+  if (process.env.CI === 'true') { console.error('FAIL: chromium is not installed (scripts/install-deps installs it)'); process.exit(1); }
+  console.error('*** SKIPPED: no chromium; run scripts/install-deps ***');
+  process.exit(77);
+}
+
+before(async () => {
+  mkdirSync(artefacts, { recursive: true });
+  server = await startElva({ elva, name: 'cockpit', deploy: [fixtures, join(here, 'cockpit')] });
+  call = client(server.base);
+  browser = await chromium.launch({ executablePath: executable, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+});
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+async function until(what, predicate, ms = 15000) {
+  const t0 = Date.now();
+  for (;;) {
+    const v = await predicate();
+    if (v) return v;
+    if (Date.now() - t0 > ms) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// Five applications; the register check of P-1 is done, that of P-2 failed for good (an
+// incident). The rest wait at both branches.
+async function seed() {
+  const eva = await login(call, 'eva', passwords.eva);
+  const ids = {};
+  for (let n = 1; n <= 5; n++) {
+    const r = await call('POST', '/api/instances', { token: eva, body: { process: 'street-permit', businessKey: `P-${n}`,
+      variables: { area: n % 2 ? 'Centrum' : 'Norr', metres: n * 10 } } });
+    assert.equal(r.status, 201, r.body);
+    ids[n] = r.json.id;
+  }
+  const robot = `robot:${passwords.robot}`;
+  const locked = await call('POST', '/engine-rest/external-task/fetchAndLock', { basic: robot,
+    body: { workerId: 'register', maxTasks: 10, topics: [{ topicName: 'permit.check', lockDuration: 60000 }] } });
+  assert.equal(locked.status, 200, locked.body);
+  const byInstance = Object.fromEntries(locked.json.map((j) => [Number(j.processInstanceId), j.id]));
+  let r = await call('POST', `/engine-rest/external-task/${byInstance[ids[1]]}/complete`, { basic: robot, body: { workerId: 'register' } });
+  assert.equal(r.status, 204, r.body);
+  r = await call('POST', `/engine-rest/external-task/${byInstance[ids[2]]}/failure`, { basic: robot,
+    body: { workerId: 'register', errorMessage: 'The register did not answer', retries: 0 } });
+  assert.equal(r.status, 204, r.body);
+  for (const n of [3, 4, 5]) {
+    r = await call('POST', `/engine-rest/external-task/${byInstance[ids[n]]}/unlock`, { basic: robot });
+    assert.equal(r.status, 204, r.body);
+  }
+  return ids;
+}
+
+// What the store says, instance by instance (GET /api/instances/{id}), per element.
+async function storeCounts(token, ids) {
+  const tokens = {}, incidents = {};
+  for (const id of Object.values(ids)) {
+    const r = await call('GET', `/api/instances/${id}`, { token });
+    if (r.json.status !== 'active' && r.json.status !== 'incident') continue;
+    for (const a of r.json.active) tokens[a.element] = (tokens[a.element] || 0) + 1;
+    for (const i of r.json.incidents) if (!i.resolvedAt) incidents[i.element] = (incidents[i.element] || 0) + 1;
+  }
+  return { tokens, incidents };
+}
+
+// What the diagram shows: its overlays' numbers per element.
+async function diagramCounts(page) {
+  return page.evaluate(() => {
+    const out = { tokens: {}, incidents: {} };
+    for (const s of document.querySelectorAll('#process-diagram .count')) {
+      out[s.dataset.kind === 'incident' ? 'incidents' : 'tokens'][s.dataset.element] = Number(s.textContent);
+    }
+    return out;
+  });
+}
+
+async function logIn(page, user) {
+  await page.goto(`${server.base}/cockpit`);
+  await page.locator('#username').fill(user);
+  await page.locator('#password').fill(passwords[user]);
+  await page.locator('#login-form button[type=submit]').click();
+}
+
+test('an administrator follows, searches, retries and cancels instances in the cockpit', async () => {
+  const ids = await seed();
+  const admin = await login(call, 'admin', passwords.admin);
+  const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  page.on('dialog', (d) => d.accept());
+  page.on('response', (r) => { if (r.status() >= 400) consoleErrors.push(`${r.status()} ${r.url()}`); });
+
+  // The processes, with what runs and what fails.
+  await logIn(page, 'admin');
+  const row = page.locator('#processes tr[data-process="street-permit"]');
+  await row.waitFor();
+  assert.match(await row.innerText(), /Street permit[\s\S]*\b5\b[\s\S]*\b1\b/);
+  assert.match(await page.locator('#processes tr[data-process="leave-request"]').innerText(), /Leave request/);
+  await page.screenshot({ path: join(artefacts, '1-processes.png'), fullPage: true });
+
+  // The diagram, drawn from the deployed XML, with a count at each element that has tokens.
+  await row.locator('a').click();
+  await page.locator('#process-diagram .count').first().waitFor();
+  await page.locator('#process-diagram .djs-element[data-element-id="review"]').waitFor();
+  const shown = await diagramCounts(page);
+  const stored = await storeCounts(admin, ids);
+  assert.deepEqual(shown, stored);
+  assert.equal(shown.tokens.review, 5);
+  assert.equal(shown.tokens.check, 3 + 1);
+  assert.equal(shown.incidents.check, 1);
+  // The table says the same, for those who do not read diagrams.
+  assert.match(await page.locator('#elements tr[data-element="check"]').innerText(), /Check the register\s+4\s+1/);
+  // The heatmap marks the steps that have completed (only the register check so far).
+  await page.locator('#heat').check();
+  await until('the heatmap', () => page.locator('#process-diagram .djs-element.heat-4[data-element-id="check"]').count());
+  assert.equal(await page.locator('#process-diagram .djs-element[data-element-id="review"][class*="heat-"]').count(), 0);
+  await page.screenshot({ path: join(artefacts, '2-process-diagram.png'), fullPage: true });
+
+  // Search: all five, then by case, by state, by where they wait, by a variable, by date.
+  const results = page.locator('#instances tbody tr');
+  await until('five instances listed', async () => (await results.count()) === 5);
+  const search = async (fill) => {
+    await page.locator('#q-key').fill(''); await page.locator('#q-status').selectOption('');
+    await page.locator('#q-element').selectOption(''); await page.locator('#q-variable').fill(''); await page.locator('#q-value').fill('');
+    await page.locator('#q-from').fill('');
+    await fill();
+    await page.locator('#search button[type=submit]').click();
+  };
+  const listed = async () => (await results.evaluateAll((rows) => rows.map((r) => Number(r.dataset.instance)))).sort();
+  await search(() => page.locator('#q-key').fill('P-3'));
+  await until('P-3 alone', async () => JSON.stringify(await listed()) === JSON.stringify([ids[3]]));
+  await search(() => page.locator('#q-status').selectOption('incident'));
+  await until('the failing one', async () => JSON.stringify(await listed()) === JSON.stringify([ids[2]]));
+  await search(() => page.locator('#q-element').selectOption('check'));
+  await until('four at the check', async () => (await listed()).length === 4 && !(await listed()).includes(ids[1]));
+  await search(async () => { await page.locator('#q-variable').fill('area'); await page.locator('#q-value').fill('Norr'); });
+  await until('the two in Norr', async () => JSON.stringify(await listed()) === JSON.stringify([ids[2], ids[4]].sort()));
+  await search(() => page.locator('#q-from').fill('2099-01-01'));
+  await page.locator('#instances-empty').waitFor();
+
+  // The instance with the incident: where it is, why, and a retry.
+  await page.goto(`${server.base}/cockpit/#instance/${ids[2]}`);
+  await page.locator('#incidents li').waitFor();
+  assert.match(await page.locator('#incidents li').innerText(), /Check the register[\s\S]*The register did not answer/);
+  assert.match(await page.locator('#instance-facts').innerText(), /P-2/);
+  assert.match(await page.locator('#variables').innerText(), /area\s+"Norr"/);
+  assert.match(await page.locator('#timeline').innerText(), /started/);
+  await page.locator('#instance-diagram .djs-element.failed[data-element-id="check"]').waitFor();
+  await page.screenshot({ path: join(artefacts, '3-instance-incident.png'), fullPage: true });
+  await page.locator('#incidents button.retry').click();
+  await page.locator('#no-incidents').waitFor();
+  const after = await call('GET', `/api/instances/${ids[2]}`, { token: admin });
+  assert.equal(after.json.openIncidents, 0);
+  assert.ok(after.json.active.some((a) => a.element === 'check'), 'the register check waits for its worker again');
+
+  // Cancel P-5 from its page.
+  await page.goto(`${server.base}/cockpit/#instance/${ids[5]}`);
+  await page.locator('#cancel').click();
+  await until('the cancelled state', async () => /cancelled/i.test(await page.locator('#instance-state').innerText()));
+  assert.equal((await call('GET', `/api/instances/${ids[5]}`, { token: admin })).json.status, 'terminated');
+  assert.ok(await page.locator('#cancel').isHidden());
+
+  // Back on the process: the counts follow (P-5 gone, the incident resolved).
+  await page.locator('#back-to-process').click();
+  await until('the counts after cancel', async () => {
+    const c = await diagramCounts(page);
+    return c.tokens.review === 4 && !c.incidents.check;
+  });
+  assert.deepEqual(await diagramCounts(page), await storeCounts(admin, ids));
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+});
+
+test('the cockpit on a phone, in Swedish, and not for employees', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'sv-SE', isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  const consoleErrors = [];
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await logIn(page, 'dev');
+  await page.locator('#processes tr[data-process="street-permit"]').waitFor();
+  assert.equal(await page.locator('#processes-view h1').innerText(), 'Processer');
+  await page.locator('#processes tr[data-process="street-permit"] a').click();
+  await page.locator('#process-diagram .count').first().waitFor();
+  assert.equal(await page.locator('#process-view h2').first().innerText(), 'Var instanserna är');
+  // Nothing wider than the screen but the tables, which scroll in their own box.
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `the page is ${overflow} px wider than the phone`);
+  // A developer sees incidents but may not retry or cancel.
+  await page.locator('#instances tbody tr a').first().click();
+  await page.locator('#instance-facts dt').first().waitFor();
+  assert.ok(await page.locator('#cancel').isHidden());
+  assert.equal(await page.locator('#incidents button').count(), 0);
+  await page.screenshot({ path: join(artefacts, '4-phone-instance-sv.png'), fullPage: true });
+  await page.locator('#back-to-process').click();
+  await page.locator('#process-diagram .count').first().waitFor();
+  await page.screenshot({ path: join(artefacts, '5-phone-process-sv.png'), fullPage: true });
+
+  // An employee is sent to the task list.
+  await page.locator('#logout').click();
+  await logIn(page, 'eva');
+  await page.locator('#denied-view').waitFor();
+  assert.match(await page.locator('#denied-view a').getAttribute('href'), /tasklist/);
+  assert.deepEqual(consoleErrors, []);
+  await context.close();
+});

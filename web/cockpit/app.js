@@ -1,0 +1,465 @@
+// The cockpit for process developers and administrators: the deployed processes with their
+// running instances and incidents; one process's diagram (bpmn-js, bundled) with how many
+// instances wait at each step, its incidents and a heatmap of the time spent per step; an
+// instance search; one instance with where it is, its incidents (retry), variables and timeline,
+// and cancel. Talks to the REST API of the same server (docs/api.md, docs/operations.md#cockpit);
+// the session is the task list's (sessionStorage).
+'use strict';
+
+(() => {
+  const i18n = window.ElvaI18n;
+  const { t } = i18n;
+  const $ = (id) => document.getElementById(id);
+  // Under /t/{tenant}/cockpit/ the page talks to that tenant's API.
+  const base = (/^\/t\/[a-z0-9-]+/.exec(location.pathname) || [''])[0];
+  const store = (key) => `elva${base.replace(/\//g, '.')}.${key}`;
+  const state = { token: sessionStorage.getItem(store('token')), me: null, viewers: {}, search: { offset: 0 }, names: {} };
+  const PAGE = 50;
+
+  // --- API -----------------------------------------------------------------------------------
+  class ApiError extends Error {
+    constructor(status, problem) {
+      super(ApiError.say(status, problem || {}));
+      this.status = status;
+      this.problem = problem || {};
+    }
+
+    static say(status, p) {
+      if (status === 0) return t('networkError');
+      if (status === 400 || status === 422) return p.detail || `HTTP ${status}`;
+      if (status === 403) return t('notAllowed');
+      if (status === 404) return t('notFound');
+      if (status === 409 || status === 412) return p.detail || t('changedMeanwhile');
+      if (status === 429 || status === 503) return t('busy');
+      if (status >= 500) return t('serverError', p.correlationId || '');
+      return p.detail || `HTTP ${status}`;
+    }
+  }
+
+  async function api(method, path, body, accept = 'application/json') {
+    const headers = { accept, 'accept-language': i18n.lang };
+    if (state.token) headers.authorization = `Bearer ${state.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let res;
+    try {
+      res = await fetch(base + path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch {
+      throw new ApiError(0, {});
+    }
+    const text = await res.text();
+    const isJson = (res.headers.get('content-type') || '').includes('json');
+    const data = isJson && text ? JSON.parse(text) : text;
+    if (res.status === 401 && state.token) {
+      logout(t('sessionEnded'));
+      throw new ApiError(401, data);
+    }
+    if (!res.ok) throw new ApiError(res.status, isJson ? data : {});
+    return data;
+  }
+
+  // --- Helpers -------------------------------------------------------------------------------
+  function el(tag, props = {}, ...children) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(props)) {
+      if (k === 'class') e.className = v;
+      else if (k === 'text') e.textContent = v;
+      else if (k.startsWith('data-') || k === 'href' || k === 'title' || k === 'aria-label') e.setAttribute(k, v);
+      else e[k] = v;
+    }
+    for (const c of children) if (c !== null && c !== undefined) e.append(c);
+    return e;
+  }
+
+  function formatDate(iso) {
+    if (!iso) return '';
+    return new Date(iso).toLocaleString(i18n.locale(), { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  }
+
+  // Seconds as the largest two units that say it: "3 d 4 h", "5 min 10 s".
+  function formatDuration(seconds) {
+    if (seconds === null || seconds === undefined) return '–';
+    const s = Math.round(seconds);
+    const units = [['d', 86400], ['h', 3600], ['min', 60], ['s', 1]];
+    const parts = [];
+    let rest = s;
+    for (const [name, size] of units) {
+      if (rest >= size || (name === 's' && parts.length === 0)) {
+        parts.push(`${Math.floor(rest / size)} ${name}`);
+        rest %= size;
+      }
+      if (parts.length === 2) break;
+    }
+    return parts.join(' ');
+  }
+
+  function toast(message) {
+    const box = $('toast');
+    box.textContent = message;
+    box.hidden = false;
+    clearTimeout(toast.timer);
+    toast.timer = setTimeout(() => { box.hidden = true; }, 5000);
+  }
+
+  function stateLabel(status) {
+    return t({ active: 'stateActive', incident: 'stateIncident', completed: 'stateCompleted', terminated: 'stateTerminated' }[status] || status);
+  }
+
+  const views = ['login-view', 'denied-view', 'processes-view', 'process-view', 'instance-view'];
+  function show(view) {
+    for (const v of views) $(v).hidden = v !== view;
+    const inside = view !== 'login-view';
+    $('who').hidden = $('logout').hidden = !inside;
+  }
+
+  // The element names and types of a BPMN file, read from its XML (for diagrams without DI too).
+  function elementsOf(xml) {
+    const doc = new DOMParser().parseFromString(xml, 'application/xml');
+    const out = {};
+    const skip = new Set(['definitions', 'extensionElements', 'documentation', 'incoming', 'outgoing', 'collaboration',
+      'participant', 'BPMNDiagram', 'BPMNPlane', 'BPMNShape', 'BPMNEdge', 'BPMNLabel', 'message', 'error', 'signal', 'escalation']);
+    for (const node of doc.getElementsByTagName('*')) {
+      const id = node.getAttribute('id');
+      if (!id || skip.has(node.localName) || node.localName.endsWith('EventDefinition')) continue;
+      if (node.namespaceURI !== 'http://www.omg.org/spec/BPMN/20100524/MODEL') continue;
+      if (node.localName === 'sequenceFlow' || node.localName === 'messageFlow' || node.localName === 'association') continue;
+      out[id] = { name: node.getAttribute('name') || id, type: node.localName };
+    }
+    return out;
+  }
+
+  // Draws `xml` into `container`; false when the file has no diagram. Overlays and markers are
+  // added by `decorate(viewer)` (the element registry knows which ids are drawn).
+  async function draw(container, xml, decorate) {
+    const key = container.id;
+    if (state.viewers[key]) state.viewers[key].destroy();
+    container.replaceChildren();
+    const viewer = new window.BpmnJS({ container });
+    state.viewers[key] = viewer;
+    try {
+      await viewer.importXML(xml);
+    } catch {
+      container.hidden = true;
+      return false;
+    }
+    const registry = viewer.get('elementRegistry');
+    if (registry.getAll().length <= 1) {
+      container.hidden = true;
+      return false;
+    }
+    container.hidden = false;
+    viewer.get('canvas').zoom('fit-viewport', 'auto');
+    decorate(viewer);
+    return true;
+  }
+
+  function badge(viewer, id, n, kind) {
+    if (!n || !viewer.get('elementRegistry').get(id)) return;
+    const span = el('span', { class: `count${kind === 'incident' ? ' incident' : ''}`, text: String(n), 'data-element': id, 'data-kind': kind,
+      title: `${n} ${kind === 'incident' ? t('incidents') : t('running')}` });
+    viewer.get('overlays').add(id, kind, { position: kind === 'incident' ? { bottom: 10, right: 10 } : { bottom: 10, left: -8 }, html: span });
+  }
+
+  // --- Processes -----------------------------------------------------------------------------
+  async function showProcesses() {
+    show('processes-view');
+    const list = await api('GET', '/api/processes');
+    const body = $('processes').querySelector('tbody');
+    body.replaceChildren(...list.map((p) => el('tr', { 'data-process': p.process },
+      el('td', {}, el('a', { href: `#process/${encodeURIComponent(p.process)}`, text: p.name || p.process }),
+        p.name && p.name !== p.process ? el('div', { class: 'muted', text: p.process }) : null),
+      el('td', { text: t('versionsOf', p.version, p.versions) }),
+      el('td', { class: 'num', text: String(p.active) }),
+      el('td', { class: `num${p.incidents ? ' bad' : ''}`, text: String(p.incidents) }))));
+    $('processes-empty').hidden = list.length > 0;
+    $('processes').hidden = list.length === 0;
+  }
+
+  // --- One process ---------------------------------------------------------------------------
+  async function showProcess(processId, version) {
+    show('process-view');
+    const q = version ? `?version=${version}` : '';
+    const [versions, xml, counts, stats] = await Promise.all([
+      api('GET', `/api/definitions/${encodeURIComponent(processId)}/versions`),
+      api('GET', `/api/definitions/${encodeURIComponent(processId)}/xml${q}`, undefined, 'application/xml'),
+      api('GET', `/api/definitions/${encodeURIComponent(processId)}/elements${q}`),
+      api('GET', `/api/stats/${encodeURIComponent(processId)}`).catch(() => null),
+    ]);
+    const shown = counts.version;
+    state.process = { id: processId, version: shown, xml };
+    const names = elementsOf(xml);
+    state.names = names;
+    const current = versions.versions.find((v) => v.version === shown);
+    $('process-title').textContent = current?.name || processId;
+
+    const select = $('version');
+    select.replaceChildren(...versions.versions.slice().reverse().map((v) => el('option', {
+      value: String(v.version), text: v.version === versions.latest ? t('latest', v.version) : String(v.version), selected: v.version === shown })));
+
+    renderFigures(stats);
+    const byElement = Object.fromEntries(counts.elements.map((e) => [e.element, e]));
+    const steps = Object.fromEntries((stats?.steps || []).map((s) => [s.element, s]));
+    const heat = heatClasses(steps);
+    state.heat = heat;
+
+    const drawn = await draw($('process-diagram'), xml, (viewer) => {
+      for (const e of counts.elements) {
+        badge(viewer, e.element, e.active, 'tokens');
+        badge(viewer, e.element, e.incidents, 'incident');
+      }
+      applyHeat(viewer, $('heat').checked);
+    });
+    $('process-no-diagram').hidden = drawn;
+
+    // The table: every step with something to show, in the file's order.
+    const rows = Object.entries(names).filter(([id, n]) => n.type !== 'process' &&
+      (byElement[id] || steps[id] || /task|event|subProcess|callActivity/i.test(n.type)));
+    $('elements').querySelector('tbody').replaceChildren(...rows.map(([id, n]) => {
+      const c = byElement[id] || { active: 0, incidents: 0 };
+      return el('tr', { 'data-element': id },
+        el('td', { text: n.name, title: id }),
+        el('td', { class: 'num', text: String(c.active) }),
+        el('td', { class: `num${c.incidents ? ' bad' : ''}`, text: String(c.incidents) }),
+        el('td', { class: 'num', text: formatDuration(steps[id]?.leadTime?.p50) }));
+    }));
+
+    const elementSelect = $('q-element');
+    const keep = elementSelect.value;
+    elementSelect.replaceChildren(el('option', { value: '', text: t('any') }),
+      ...rows.map(([id, n]) => el('option', { value: id, text: n.name })));
+    elementSelect.value = keep && names[keep] ? keep : '';
+    await runSearch(true);
+  }
+
+  function renderFigures(stats) {
+    const box = $('figures');
+    if (!stats) { box.replaceChildren(); return; }
+    const fig = (value, label) => el('div', {}, el('b', { text: value }), el('span', { text: label }));
+    const overdue = stats.overdue?.total ?? 0;
+    box.replaceChildren(
+      fig(String(stats.instances.started), t('figStarted')),
+      fig(String(stats.instances.completed), t('figCompleted')),
+      fig(String(stats.instances.running), t('figRunning')),
+      fig(formatDuration(stats.instances.leadTime.p50), t('figLead')),
+      fig(String(overdue), t('figOverdue')));
+  }
+
+  // Four warmer shades by the median time of each step, relative to the slowest.
+  function heatClasses(steps) {
+    const medians = Object.entries(steps).filter(([, s]) => s.leadTime?.p50 > 0);
+    const max = Math.max(0, ...medians.map(([, s]) => s.leadTime.p50));
+    const out = {};
+    for (const [id, s] of medians) out[id] = `heat-${Math.max(1, Math.ceil((s.leadTime.p50 / max) * 4))}`;
+    return out;
+  }
+
+  function applyHeat(viewer, on) {
+    const canvas = viewer.get('canvas');
+    const registry = viewer.get('elementRegistry');
+    for (const [id, cls] of Object.entries(state.heat || {})) {
+      if (!registry.get(id)) continue;
+      if (on) canvas.addMarker(id, cls); else canvas.removeMarker(id, cls);
+    }
+  }
+
+  async function runSearch(fresh) {
+    if (fresh) state.search.offset = 0;
+    const params = new URLSearchParams({ process: state.process.id, limit: String(PAGE), offset: String(state.search.offset) });
+    const add = (name, value) => { if (value) params.set(name, value); };
+    add('businessKey', $('q-key').value.trim());
+    add('status', $('q-status').value);
+    add('element', $('q-element').value);
+    const variable = $('q-variable').value.trim();
+    if (variable) {
+      params.set('variable', variable);
+      params.set('value', $('q-value').value);
+    }
+    add('startedFrom', $('q-from').value);
+    add('startedTo', $('q-to').value);
+    $('search-error').hidden = true;
+    let page;
+    try {
+      page = await api('GET', `/api/instances?${params}`);
+    } catch (e) {
+      $('search-error').textContent = e.message;
+      $('search-error').hidden = false;
+      return;
+    }
+    const body = $('instances').querySelector('tbody');
+    const rows = page.items.map((i) => el('tr', { 'data-instance': String(i.id) },
+      el('td', {}, el('a', { href: `#instance/${i.id}`, text: String(i.id) })),
+      el('td', { text: i.businessKey || '' }),
+      el('td', {}, el('span', { class: `state ${i.status}`, text: stateLabel(i.status) })),
+      el('td', { text: String(i.version) }),
+      el('td', { text: formatDate(i.startedAt) })));
+    if (fresh) body.replaceChildren(...rows); else body.append(...rows);
+    $('instances-empty').hidden = body.children.length > 0;
+    $('more').hidden = page.items.length < PAGE;
+  }
+
+  // --- One instance --------------------------------------------------------------------------
+  async function showInstance(id) {
+    show('instance-view');
+    const inst = await api('GET', `/api/instances/${id}?historyLimit=200`);
+    const xml = await api('GET', `/api/definitions/${encodeURIComponent(inst.process)}/xml?version=${inst.version}`, undefined, 'application/xml');
+    const names = elementsOf(xml);
+    const nameOf = (e) => names[e]?.name || e;
+    $('back-to-process').href = `#process/${encodeURIComponent(inst.process)}/${inst.version}`;
+    $('instance-title').textContent = `${names[inst.process]?.name || inst.process} · ${inst.id}`;
+    $('instance-state').textContent = stateLabel(inst.status);
+    $('instance-state').className = `state ${inst.status}`;
+    const admin = state.me.roles.includes('admin');
+    $('cancel').hidden = !admin || (inst.status !== 'active' && inst.status !== 'incident');
+    $('cancel').dataset.instance = String(inst.id);
+
+    const facts = [[t('businessKey'), inst.businessKey || '–'], [t('versionOf'), String(inst.version)],
+      [t('started'), formatDate(inst.startedAt)]];
+    if (inst.endedAt) facts.push([t('ended'), formatDate(inst.endedAt)]);
+    $('instance-facts').replaceChildren(...facts.flatMap(([k, v]) => [el('dt', { text: k }), el('dd', { text: v })]));
+
+    const open = inst.incidents.filter((i) => !i.resolvedAt);
+    const tokens = {};
+    for (const a of inst.active) tokens[a.element] = (tokens[a.element] || 0) + 1;
+    const failing = {};
+    for (const i of open) failing[i.element] = (failing[i.element] || 0) + 1;
+    const drawn = await draw($('instance-diagram'), xml, (viewer) => {
+      const canvas = viewer.get('canvas');
+      const registry = viewer.get('elementRegistry');
+      for (const [e, n] of Object.entries(tokens)) {
+        if (registry.get(e)) canvas.addMarker(e, 'active');
+        badge(viewer, e, n, 'tokens');
+      }
+      for (const [e, n] of Object.entries(failing)) {
+        if (registry.get(e)) canvas.addMarker(e, 'failed');
+        badge(viewer, e, n, 'incident');
+      }
+    });
+    $('instance-no-diagram').hidden = drawn;
+
+    $('incidents').replaceChildren(...open.map((i) => el('li', { 'data-incident': String(i.key) },
+      el('strong', { text: nameOf(i.element) }),
+      el('span', { class: 'msg', text: i.message }),
+      el('span', { class: 'muted', text: t('incidentSince', formatDate(i.createdAt)) }),
+      admin ? el('button', { type: 'button', class: 'retry', text: t('retry'), 'data-incident': String(i.key) }) : null)));
+    $('no-incidents').hidden = open.length > 0;
+
+    $('where-now').hidden = $('active').hidden = inst.active.length === 0;
+    $('active').replaceChildren(...inst.active.map((a) => el('li', { text: `${nameOf(a.element)}${a.waiting ? ` (${t('waiting')})` : ''}` })));
+
+    $('variables').querySelector('tbody').replaceChildren(...Object.entries(inst.variables || {}).map(([k, v]) =>
+      el('tr', {}, el('td', { text: k }), el('td', { class: 'value', text: JSON.stringify(v, null, 1) }))));
+
+    $('timeline').querySelector('tbody').replaceChildren(...inst.history.map((h) => el('tr', {},
+      el('td', { text: formatDate(h.at) }),
+      el('td', { text: i18n.kind(h.kind) }),
+      el('td', { text: h.element ? nameOf(h.element) : '' }),
+      el('td', { text: (h.actor || '').replace(/^user:/, '') }))));
+    $('timeline-more').hidden = inst.historyTotal <= inst.history.length;
+    $('timeline-more').textContent = t('shown', inst.history.length, inst.historyTotal);
+  }
+
+  // --- Navigation ----------------------------------------------------------------------------
+  async function route() {
+    if (!state.me) return;
+    const parts = location.hash.replace(/^#/, '').split('/').map(decodeURIComponent);
+    try {
+      if (parts[0] === 'process' && parts[1]) await showProcess(parts[1], Number(parts[2]) || 0);
+      else if (parts[0] === 'instance' && parts[1]) await showInstance(parts[1]);
+      else await showProcesses();
+    } catch (e) {
+      if (e.status !== 401) toast(e.message);
+    }
+  }
+
+  async function enter(me) {
+    state.me = me;
+    if (!localStorage.getItem('elva.lang')) i18n.set([me.locale, ...navigator.languages]);
+    $('lang').value = i18n.lang;
+    $('who').textContent = me.name || me.id;
+    if (!me.roles.includes('developer') && !me.roles.includes('admin')) {
+      show('denied-view');
+      return;
+    }
+    await route();
+  }
+
+  function logout(message) {
+    if (state.token && !message) api('POST', '/api/logout').catch(() => {});
+    state.token = null;
+    state.me = null;
+    sessionStorage.removeItem(store('token'));
+    show('login-view');
+    $('login-error').textContent = message || '';
+    $('login-error').hidden = !message;
+    $('username').focus();
+  }
+
+  function wire() {
+    $('login-form').addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      $('login-error').hidden = true;
+      try {
+        const s = await api('POST', '/api/login', { username: $('username').value.trim(), password: $('password').value });
+        state.token = s.token;
+        sessionStorage.setItem(store('token'), s.token);
+        $('password').value = '';
+        await enter(await api('GET', '/api/me'));
+      } catch (e) {
+        $('login-error').textContent = e.status === 401 || e.status === 400 ? t('loginFailed') : e.message;
+        $('login-error').hidden = false;
+      }
+    });
+    $('logout').addEventListener('click', () => logout());
+    $('lang').addEventListener('change', () => {
+      i18n.set([$('lang').value]);
+      localStorage.setItem('elva.lang', i18n.lang);
+      route();
+    });
+    $('version').addEventListener('change', () => {
+      location.hash = `#process/${encodeURIComponent(state.process.id)}/${$('version').value}`;
+    });
+    $('heat').addEventListener('change', () => {
+      const viewer = state.viewers['process-diagram'];
+      if (viewer) applyHeat(viewer, $('heat').checked);
+    });
+    $('search').addEventListener('submit', (ev) => { ev.preventDefault(); runSearch(true); });
+    $('more').addEventListener('click', () => { state.search.offset += PAGE; runSearch(false); });
+    $('incidents').addEventListener('click', async (ev) => {
+      const button = ev.target.closest('button.retry');
+      if (!button) return;
+      button.disabled = true;
+      try {
+        await api('POST', `/api/incidents/${button.dataset.incident}/retry`);
+        toast(t('retried'));
+      } catch (e) {
+        toast(e.message);
+      }
+      await route();
+    });
+    $('cancel').addEventListener('click', async () => {
+      const id = $('cancel').dataset.instance;
+      if (!window.confirm(t('confirmCancel', id))) return;
+      try {
+        await api('POST', `/api/instances/${id}/cancel`);
+        toast(t('cancelled'));
+      } catch (e) {
+        toast(e.message);
+      }
+      await route();
+    });
+    window.addEventListener('hashchange', route);
+  }
+
+  async function init() {
+    i18n.set([localStorage.getItem('elva.lang'), ...navigator.languages]);
+    $('lang').value = i18n.lang;
+    wire();
+    if (!state.token) { logout(); return; }
+    try {
+      await enter(await api('GET', '/api/me'));
+    } catch {
+      logout();
+    }
+  }
+
+  init();
+})();

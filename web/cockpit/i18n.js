@@ -1,0 +1,114 @@
+// Labels of the cockpit in English, Norwegian (bokmål) and Swedish, chosen as in the task list:
+// the choice in the header, else the user's locale from the server, else the browser's.
+'use strict';
+
+window.ElvaI18n = (() => {
+  const labels = {
+    en: {
+      cockpit: 'Cockpit', language: 'Language', logout: 'Log out', loginTitle: 'Log in to the cockpit', username: 'User name',
+      password: 'Password', loginButton: 'Log in', loginFailed: 'Wrong user name or password.', sessionEnded: 'Your session has ended. Please log in again.',
+      deniedTitle: 'Not for this account', denied: 'The cockpit is for process developers and administrators. Your tasks are in the task list.',
+      toTasklist: 'Go to the task list', processes: 'Processes', noProcesses: 'No process is deployed yet.', process: 'Process', version: 'Version',
+      running: 'Running', incidents: 'Incidents', allProcesses: '← All processes', legendTokens: 'running here', legendIncidents: 'incidents',
+      heatmap: 'Heatmap: median time per step (90 days)', noDiagram: 'This process file has no diagram (no BPMN DI). The table shows where its instances are.',
+      elements: 'Where the instances are', element: 'Step', medianTime: 'Median time', findInstances: 'Find instances', businessKey: 'Case (business key)',
+      state: 'State', any: 'Any', stateActive: 'Running', stateIncident: 'With an incident', stateCompleted: 'Completed', stateTerminated: 'Cancelled',
+      atElement: 'Waiting at', variable: 'Variable', equals: 'equals', value: 'Value', startedFrom: 'Started from', startedTo: 'Started before', search: 'Search',
+      instance: 'Instance', started: 'Started', noInstances: 'No instance matches.', more: 'Show more', backToProcess: '← The process',
+      cancel: 'Cancel the instance', whereNow: 'Where it is', variables: 'Variables', name: 'Name', timeline: 'Timeline', when: 'When', what: 'What',
+      who: 'Who', noIncidents: 'No open incident.', retry: 'Retry', retried: 'The step runs again.', cancelled: 'The instance is cancelled.',
+      confirmCancel: (id) => `Cancel instance ${id}? Its open tasks and waiting steps end, and this cannot be undone.`,
+      versionsOf: (v, n) => (n === 1 ? `${v}` : `${v} (of ${n})`), latest: (v) => `${v} (latest)`,
+      figStarted: 'started (90 days)', figCompleted: 'completed', figRunning: 'running now', figLead: 'median lead time', figOverdue: 'tasks overdue',
+      since: 'Since', ended: 'Ended', versionOf: 'Version', incidentSince: (d) => `since ${d}`, waiting: 'waiting', shown: (n, total) => `${n} of ${total} entries shown.`,
+      kind: { started: 'started', activated: 'reached', completed: 'completed', terminated: 'ended early', incident: 'incident',
+        'incident resolved': 'incident resolved', variables: 'variables set', 'variables removed': 'variables removed', command: 'command',
+        operator: 'operator action', migrated: 'migrated', 'instance completed': 'instance completed', 'instance terminated': 'instance cancelled',
+        'message published': 'message sent', 'signal published': 'signal sent' },
+      notAllowed: 'You may not do that here.', notFound: 'This is no longer there.', changedMeanwhile: 'It changed just now; the page is updated.',
+      networkError: 'The server cannot be reached. Try again.', busy: 'The server is busy. Try again in a moment.',
+      serverError: (id) => `Something went wrong on the server${id ? ` (reference ${id})` : ''}.`,
+    },
+    nb: {
+      cockpit: 'Cockpit', language: 'Språk', logout: 'Logg ut', loginTitle: 'Logg inn i cockpiten', username: 'Brukernavn',
+      password: 'Passord', loginButton: 'Logg inn', loginFailed: 'Feil brukernavn eller passord.', sessionEnded: 'Økten er avsluttet. Logg inn igjen.',
+      deniedTitle: 'Ikke for denne kontoen', denied: 'Cockpiten er for prosessutviklere og administratorer. Oppgavene dine er i oppgavelisten.',
+      toTasklist: 'Gå til oppgavelisten', processes: 'Prosesser', noProcesses: 'Ingen prosess er tatt i bruk ennå.', process: 'Prosess', version: 'Versjon',
+      running: 'Pågår', incidents: 'Hendelser', allProcesses: '← Alle prosesser', legendTokens: 'pågår her', legendIncidents: 'hendelser',
+      heatmap: 'Varmekart: mediantid per steg (90 dager)', noDiagram: 'Prosessfilen har ikke noe diagram (ingen BPMN DI). Tabellen viser hvor instansene er.',
+      elements: 'Hvor instansene er', element: 'Steg', medianTime: 'Mediantid', findInstances: 'Finn instanser', businessKey: 'Sak (forretningsnøkkel)',
+      state: 'Status', any: 'Alle', stateActive: 'Pågår', stateIncident: 'Med hendelse', stateCompleted: 'Fullført', stateTerminated: 'Avbrutt',
+      atElement: 'Venter ved', variable: 'Variabel', equals: 'er lik', value: 'Verdi', startedFrom: 'Startet fra', startedTo: 'Startet før', search: 'Søk',
+      instance: 'Instans', started: 'Startet', noInstances: 'Ingen instans passer.', more: 'Vis flere', backToProcess: '← Prosessen',
+      cancel: 'Avbryt instansen', whereNow: 'Hvor den er', variables: 'Variabler', name: 'Navn', timeline: 'Tidslinje', when: 'Når', what: 'Hva',
+      who: 'Hvem', noIncidents: 'Ingen åpen hendelse.', retry: 'Prøv igjen', retried: 'Steget kjøres igjen.', cancelled: 'Instansen er avbrutt.',
+      confirmCancel: (id) => `Avbryte instans ${id}? Åpne oppgaver og ventende steg avsluttes, og det kan ikke angres.`,
+      versionsOf: (v, n) => (n === 1 ? `${v}` : `${v} (av ${n})`), latest: (v) => `${v} (nyeste)`,
+      figStarted: 'startet (90 dager)', figCompleted: 'fullført', figRunning: 'pågår nå', figLead: 'median gjennomløpstid', figOverdue: 'oppgaver på overtid',
+      since: 'Siden', ended: 'Avsluttet', versionOf: 'Versjon', incidentSince: (d) => `siden ${d}`, waiting: 'venter', shown: (n, total) => `${n} av ${total} oppføringer vises.`,
+      kind: { started: 'startet', activated: 'nådd', completed: 'fullført', terminated: 'avsluttet tidlig', incident: 'hendelse',
+        'incident resolved': 'hendelse løst', variables: 'variabler satt', 'variables removed': 'variabler fjernet', command: 'kommando',
+        operator: 'operatørhandling', migrated: 'migrert', 'instance completed': 'instans fullført', 'instance terminated': 'instans avbrutt',
+        'message published': 'melding sendt', 'signal published': 'signal sendt' },
+      notAllowed: 'Du kan ikke gjøre det her.', notFound: 'Dette finnes ikke lenger.', changedMeanwhile: 'Det ble endret akkurat nå; siden er oppdatert.',
+      networkError: 'Tjeneren svarer ikke. Prøv igjen.', busy: 'Tjeneren er opptatt. Prøv igjen om litt.',
+      serverError: (id) => `Noe gikk galt på tjeneren${id ? ` (referanse ${id})` : ''}.`,
+    },
+    sv: {
+      cockpit: 'Cockpit', language: 'Språk', logout: 'Logga ut', loginTitle: 'Logga in i cockpiten', username: 'Användarnamn',
+      password: 'Lösenord', loginButton: 'Logga in', loginFailed: 'Fel användarnamn eller lösenord.', sessionEnded: 'Sessionen har upphört. Logga in igen.',
+      deniedTitle: 'Inte för det här kontot', denied: 'Cockpiten är för processutvecklare och administratörer. Dina uppgifter finns i uppgiftslistan.',
+      toTasklist: 'Gå till uppgiftslistan', processes: 'Processer', noProcesses: 'Ingen process är driftsatt ännu.', process: 'Process', version: 'Version',
+      running: 'Pågår', incidents: 'Incidenter', allProcesses: '← Alla processer', legendTokens: 'pågår här', legendIncidents: 'incidenter',
+      heatmap: 'Värmekarta: mediantid per steg (90 dagar)', noDiagram: 'Processfilen har inget diagram (ingen BPMN DI). Tabellen visar var instanserna är.',
+      elements: 'Var instanserna är', element: 'Steg', medianTime: 'Mediantid', findInstances: 'Sök instanser', businessKey: 'Ärende (affärsnyckel)',
+      state: 'Status', any: 'Alla', stateActive: 'Pågår', stateIncident: 'Med incident', stateCompleted: 'Avslutad', stateTerminated: 'Avbruten',
+      atElement: 'Väntar vid', variable: 'Variabel', equals: 'är lika med', value: 'Värde', startedFrom: 'Startad från', startedTo: 'Startad före', search: 'Sök',
+      instance: 'Instans', started: 'Startad', noInstances: 'Ingen instans matchar.', more: 'Visa fler', backToProcess: '← Processen',
+      cancel: 'Avbryt instansen', whereNow: 'Var den är', variables: 'Variabler', name: 'Namn', timeline: 'Tidslinje', when: 'När', what: 'Vad',
+      who: 'Vem', noIncidents: 'Ingen öppen incident.', retry: 'Försök igen', retried: 'Steget körs igen.', cancelled: 'Instansen är avbruten.',
+      confirmCancel: (id) => `Avbryta instans ${id}? Öppna uppgifter och väntande steg avslutas, och det går inte att ångra.`,
+      versionsOf: (v, n) => (n === 1 ? `${v}` : `${v} (av ${n})`), latest: (v) => `${v} (senaste)`,
+      figStarted: 'startade (90 dagar)', figCompleted: 'avslutade', figRunning: 'pågår nu', figLead: 'median ledtid', figOverdue: 'försenade uppgifter',
+      since: 'Sedan', ended: 'Avslutad', versionOf: 'Version', incidentSince: (d) => `sedan ${d}`, waiting: 'väntar', shown: (n, total) => `${n} av ${total} poster visas.`,
+      kind: { started: 'startad', activated: 'nådd', completed: 'klar', terminated: 'avslutad i förtid', incident: 'incident',
+        'incident resolved': 'incident löst', variables: 'variabler satta', 'variables removed': 'variabler borttagna', command: 'kommando',
+        operator: 'operatörsåtgärd', migrated: 'migrerad', 'instance completed': 'instans klar', 'instance terminated': 'instans avbruten',
+        'message published': 'meddelande skickat', 'signal published': 'signal skickad' },
+      notAllowed: 'Du får inte göra det här.', notFound: 'Det finns inte längre.', changedMeanwhile: 'Det ändrades nyss; sidan är uppdaterad.',
+      networkError: 'Servern svarar inte. Försök igen.', busy: 'Servern är upptagen. Försök igen om en stund.',
+      serverError: (id) => `Något gick fel på servern${id ? ` (referens ${id})` : ''}.`,
+    },
+  };
+  const supported = Object.keys(labels);
+  let lang = 'en';
+
+  function pick(candidates) {
+    for (const c of candidates) {
+      if (!c) continue;
+      const base = String(c).toLowerCase().split(/[-_]/)[0];
+      if (supported.includes(base)) return base;
+      if (base === 'no' || base === 'nn') return 'nb';
+    }
+    return 'en';
+  }
+
+  return {
+    get lang() { return lang; },
+    set(candidates) {
+      lang = pick(candidates);
+      document.documentElement.lang = lang;
+      for (const el of document.querySelectorAll('[data-t]')) {
+        const v = labels[lang][el.dataset.t];
+        if (typeof v === 'string') el.textContent = v;
+      }
+      return lang;
+    },
+    t(key, ...args) {
+      const v = labels[lang][key] ?? labels.en[key] ?? key;
+      return typeof v === 'function' ? v(...args) : v;
+    },
+    kind(k) { return labels[lang].kind[k] ?? labels.en.kind[k] ?? k; },
+    locale() { return { en: 'en-GB', nb: 'nb-NO', sv: 'sv-SE' }[lang]; },
+  };
+})();
