@@ -4,7 +4,9 @@
 # (elva:deadline P10D, one user task) and N completed instances (plus N/100 running) written with
 # SQL straight into instances, history (4 rows each) and user_tasks, spread over a year; then
 # `elva stats` (whole year, and by unit) runs 5 times each: median and max wall time, which
-# includes starting the elva process and connecting. One JSON line per query on stdout.
+# includes starting the elva process and connecting. Then `elva serve` on the database answers the
+# cockpit's reads over HTTP (processes, the per-element counts, searches, the stats), 5 times each
+# after a warm-up, timed by curl. One JSON line per query on stdout.
 # usage: bench/stats_bench.sh URL [N=100000]      (URL: an admin URL like ELVA_TEST_DATABASE_URL)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,9 +36,14 @@ start=$(date +%s.%N)
 psql "$dburl" -qAt <<SQL
 INSERT INTO users (id, groups) SELECT 'user' || g, ARRAY['unit-' || (g % 20)] FROM generate_series(0, 199) g;
 -- Completed: started within 2025, lead time 1-20 days; running: started in the last 30 days.
-INSERT INTO instances (id, definition_id, process_id, status, version, state, variables, started_at, ended_at)
-SELECT g, (SELECT id FROM definitions WHERE process_id = 'permit'), 'permit',
-       CASE WHEN g <= $n THEN 'completed' ELSE 'active' END, 1, '{}', '{}',
+-- A running instance's snapshot has its token at review (runtime/state_json.cpp), as the cockpit
+-- reads it; every instance has a business key and a variable to search by.
+INSERT INTO instances (id, definition_id, process_id, business_key, status, version, state, variables, started_at, ended_at)
+SELECT g, (SELECT id FROM definitions WHERE process_id = 'permit'), 'permit', 'B-' || g,
+       CASE WHEN g <= $n THEN 'completed' ELSE 'active' END, 1,
+       CASE WHEN g <= $n THEN '{}'::jsonb
+            ELSE jsonb_build_object('el', jsonb_build_array(jsonb_build_array(g * 10, 'review', 0, true, false, 0))) END,
+       jsonb_build_object('area', 'unit-' || (g % 20)),
        CASE WHEN g <= $n THEN timestamptz '2025-01-01' + (g % 350) * interval '1 day' + (g % 86400) * interval '1 second'
             ELSE timestamptz '2026-01-01' - (g % 30) * interval '1 day' END,
        CASE WHEN g <= $n THEN timestamptz '2025-01-01' + (g % 350 + 1 + g % 20) * interval '1 day' END
@@ -65,4 +72,30 @@ for by in "" unit; do
   done
   sorted=($(printf '%s\n' "${times[@]}" | sort -n))
   echo "{\"bench\": \"stats${by:+_by_$by}\", \"completed\": $n, \"median_ms\": ${sorted[2]}, \"max_ms\": ${sorted[4]}, \"target_ms\": 200}"
+done
+
+# The cockpit's reads through `elva serve`.
+users=$(mktemp)
+log=$(mktemp)
+echo '[{"id": "bench-admin", "password": "bench-admin-secret", "roles": ["admin"]}]' >"$users"
+"$elva" serve --db "$dburl" --port 0 --users "$users" 2>"$log" &
+serve=$!
+trap 'kill $serve 2>/dev/null; wait $serve 2>/dev/null; rm -f "$users" "$log"; psql "$url" -qAtc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null' EXIT
+for _ in $(seq 200); do grep -q "task list at" "$log" && break; sleep 0.1; done
+base=$(grep -o 'http://[^/]*' "$log" | head -1)
+token=$(curl -s -XPOST -H 'content-type: application/json' \
+  -d '{"username": "bench-admin", "password": "bench-admin-secret"}' "$base/api/login" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+for path in /api/processes /api/definitions/permit/elements \
+  "/api/instances?process=permit&status=active" "/api/instances?process=permit&element=review" \
+  "/api/instances?process=permit&businessKey=B-$((n / 2))" "/api/instances?process=permit&variable=area&value=unit-7" \
+  "/api/instances?process=permit&status=incident" "/api/stats/permit"; do
+  times=()
+  for i in 1 2 3 4 5 6; do
+    s=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "authorization: Bearer $token" "$base$path")
+    [ "${s%% *}" = 200 ] || { echo "GET $path answered ${s%% *}" >&2; exit 1; }
+    [ "$i" -gt 1 ] && times+=("$(echo "${s#* } * 1000 / 1" | bc)")
+  done
+  sorted=($(printf '%s\n' "${times[@]}" | sort -n))
+  echo "{\"bench\": \"cockpit GET $path\", \"completed\": $n, \"running\": $running, \"median_ms\": ${sorted[2]}, \"max_ms\": ${sorted[4]}, \"target_ms\": 200}"
 done

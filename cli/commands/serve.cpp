@@ -1,5 +1,7 @@
 // `elva serve`: runs the engine (job executor, timers) until Ctrl-C or SIGTERM; with the
 // embedded database, that database runs while the engine does. Exit 0 stopped cleanly, 3 database.
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
@@ -17,7 +19,9 @@
 namespace elva::cli {
 namespace {
 std::atomic<bool> g_stop{false};
+std::atomic<bool> g_reload{false};
 extern "C" void on_stop_signal(int) { g_stop = true; }
+extern "C" void on_reload_signal(int) { g_reload = true; }
 }  // namespace
 
 void add_serve(CLI::App& app, int& exit_code) {
@@ -92,6 +96,16 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--http-body-limit", a->http.body_limit,
                   "Largest request body in bytes; larger get 413")
       ->capture_default_str();
+  cmd->add_option("--tls-cert", a->http.tls_cert_file,
+                  "HTTPS: the server's certificate chain (PEM; with --tls-key). Read again on\n"
+                  "SIGHUP (docs/operations.md#tls)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--tls-key", a->http.tls_key_file,
+                  "HTTPS: the certificate's private key (PEM, not encrypted)")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--trusted-proxy", a->http.trusted_proxies,
+                  "A reverse proxy's IP address whose X-Forwarded-For is believed (repeat for\n"
+                  "several); docs/operations.md#behind-a-reverse-proxy");
   cmd->add_option("--log-format", a->log_format,
                   "text (one line per event) or json (one JSON object per line, for a log\n"
                   "collector); docs/operations.md#logs")
@@ -123,6 +137,12 @@ void add_serve(CLI::App& app, int& exit_code) {
     // of a non-interactive shell starts with SIGINT ignored).
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
+    std::signal(SIGHUP, on_reload_signal);
+    if ((a->http.tls_cert_file.empty()) != (a->http.tls_key_file.empty())) {
+      std::cerr << "elva serve: HTTPS needs both --tls-cert and --tls-key\n";
+      exit_code = kExitUsage;
+      return;
+    }
     if (a->stop_after > 0) {
       std::thread([seconds = a->stop_after] {
         std::this_thread::sleep_for(std::chrono::seconds(seconds));
@@ -211,7 +231,8 @@ void add_serve(CLI::App& app, int& exit_code) {
             auto w = WebServer::start(e.database_url(), a->http);
             if (!w) return fail(w.error());
             web = std::move(*w);
-            log::line("task list at http://" +
+            log::line(std::string("task list at ") +
+                      (a->http.tls_cert_file.empty() ? "http://" : "https://") +
                       (a->http.address == "0.0.0.0" ? std::string("localhost") : a->http.address) +
                       ":" + std::to_string(web->port()) +
                       "/tasklist/ , cockpit at /cockpit/, REST API at /api (OpenAPI: "
@@ -285,8 +306,28 @@ void add_serve(CLI::App& app, int& exit_code) {
                            "tenant " + name + " stopped: " + tr.error().message);
             });
           }
+          // SIGHUP: the TLS certificate and key are read again (a renewed certificate without a
+          // restart); a bad file keeps the old ones.
+          std::thread reloader([&web] {
+            while (!g_stop) {
+              std::this_thread::sleep_for(std::chrono::milliseconds(200));
+              if (!g_reload.exchange(false)) continue;
+              if (!web) {
+                log::line("SIGHUP: nothing to reload (no HTTP server)");
+                continue;
+              }
+              auto served = web->reload_tls();
+              if (served)
+                log::line("TLS certificate reloaded: " + *served);
+              else
+                log::event(log::Level::Error, "tls reload",
+                           "TLS certificate not reloaded, the one before stays: " +
+                               served.error().message);
+            }
+          });
           auto r = e.serve(options);
           g_stop = true;
+          reloader.join();
           for (auto& t : tenant_threads) t.join();
           if (!r) return fail(r.error());
           log::line("stopped");

@@ -1,15 +1,21 @@
 // HttpServer (http_server.hpp) over Boost.Beast.
 #include "server/http_server.hpp"
 
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <cctype>
 #include <chrono>
 #include <condition_variable>
@@ -21,6 +27,7 @@
 #include <random>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -33,6 +40,7 @@ namespace net = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = net::ip::tcp;
+namespace ssl = net::ssl;
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -153,11 +161,15 @@ std::string refused_header(const Response& r) {
 // What every answer carries (pages and API alike), unless the handler set its own: no framing
 // by other sites (clickjacking), no sniffing, and no caching of answers that may hold personal
 // data or tokens. A page's Content-Security-Policy gets frame-ancestors added.
-void add_safety_headers(std::map<std::string, std::string>& headers) {
+void add_safety_headers(std::map<std::string, std::string>& headers, bool tls) {
   auto has = [&](const char* name) {
     return std::any_of(headers.begin(), headers.end(),
                        [&](const auto& kv) { return beast::iequals(kv.first, name); });
   };
+  // Over TLS, browsers are told to come back only over TLS for a year (not for subdomains: a
+  // municipality's other services are not Elva's to decide).
+  if (tls && !has("Strict-Transport-Security"))
+    headers["Strict-Transport-Security"] = "max-age=31536000";
   if (!has("X-Frame-Options")) headers["X-Frame-Options"] = "DENY";
   if (!has("X-Content-Type-Options")) headers["X-Content-Type-Options"] = "nosniff";
   if (!has("Cache-Control")) headers["Cache-Control"] = "no-store";
@@ -169,6 +181,79 @@ void add_safety_headers(std::map<std::string, std::string>& headers) {
     if (v.find("frame-ancestors") == std::string::npos) v += "; frame-ancestors 'none'";
   }
   if (!csp) headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'";
+}
+
+// What OpenSSL said last, for a message (never key material: only its reason text).
+std::string openssl_reason(const beast::error_code& ec) {
+  std::string m = ec.message();
+  return m.empty() ? "unknown error" : m;
+}
+
+// A server context from PEM files: TLS 1.2 and 1.3 only, OpenSSL's default ciphers (Debian's
+// security level 2), no renegotiation, no compression. `served`: the certificate's subject and
+// expiry. Null with `error` naming the file on any failure.
+std::shared_ptr<ssl::context> make_tls_context(const std::string& cert_file,
+                                               const std::string& key_file, std::string& served,
+                                               std::string& error) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                   ssl::context::single_dh_use | ssl::context::no_compression);
+  SSL_CTX_set_options(ctx->native_handle(), SSL_OP_NO_RENEGOTIATION);
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(cert_file, ec);
+  if (ec) {
+    error = "TLS certificate " + cert_file + ": cannot be read as a PEM certificate chain (" +
+            openssl_reason(ec) + ")";
+    return nullptr;
+  }
+  ctx->use_private_key_file(key_file, ssl::context::pem, ec);
+  if (ec || SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    if (ec && openssl_reason(ec).find("mismatch") == std::string::npos) {
+      error = "TLS key " + key_file + ": cannot be read as a PEM private key (" +
+              openssl_reason(ec) + "; is it readable by this user and not encrypted?)";
+      return nullptr;
+    }
+    error = "TLS key " + key_file + " does not belong to the certificate " + cert_file;
+    return nullptr;
+  }
+  served = cert_file;
+  if (X509* x = SSL_CTX_get0_certificate(ctx->native_handle())) {
+    char subject[256] = {0};
+    X509_NAME_oneline(X509_get_subject_name(x), subject, sizeof subject - 1);
+    std::string until = "?";
+    if (BIO* bio = BIO_new(BIO_s_mem())) {
+      if (ASN1_TIME_print(bio, X509_get0_notAfter(x)) == 1) {
+        char* data = nullptr;
+        const long n = BIO_get_mem_data(bio, &data);
+        if (n > 0) until.assign(data, static_cast<std::size_t>(n));
+      }
+      BIO_free(bio);
+    }
+    served = std::string(subject) + ", valid until " + until;
+    int days = 0, seconds = 0;
+    if (ASN1_TIME_diff(&days, &seconds, nullptr, X509_get0_notAfter(x)) == 1 && days < 14) {
+      served += days < 0 || (days == 0 && seconds <= 0)
+                    ? " (EXPIRED: browsers refuse it)"
+                    : " (expires in " + std::to_string(days) + " days: renew it)";
+    }
+  }
+  return ctx;
+}
+
+// "a.b.c.d" of the last X-Forwarded-For entry (the address a trusted proxy saw), or "" when the
+// header is empty or its last entry is not an IP address.
+std::string forwarded_client(const std::string& header) {
+  const auto comma = header.rfind(',');
+  std::string last = header.substr(comma == std::string::npos ? 0 : comma + 1);
+  const auto b = last.find_first_not_of(" \t");
+  const auto e = last.find_last_not_of(" \t");
+  if (b == std::string::npos) return "";
+  last = last.substr(b, e - b + 1);
+  beast::error_code ec;
+  auto a = net::ip::make_address(last, ec);
+  return ec ? std::string() : a.to_string();
 }
 
 }  // namespace
@@ -309,16 +394,39 @@ struct HttpServer::Impl {
     if (options.log) options.log(line);
   }
   void accept();
+
+  // TLS: the context new connections take (replaced whole on reload; a connection keeps the
+  // one it started with).
+  bool tls_on() const { return !options.tls_cert_file.empty(); }
+  std::shared_ptr<ssl::context> tls_context() {
+    std::lock_guard<std::mutex> lock(tls_mutex);
+    return tls;
+  }
+  bool trusted_proxy(const std::string& address) const {
+    return std::find(options.trusted_proxies.begin(), options.trusted_proxies.end(), address) !=
+           options.trusted_proxies.end();
+  }
+  std::mutex tls_mutex;
+  std::shared_ptr<ssl::context> tls;
 };
 
 namespace {
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection, plain (Tls = false: a tcp_stream) or TLS (an ssl_stream over it). Deadlines
+// and the socket are those of the TCP layer in both.
+template <bool Tls>
+class Session : public std::enable_shared_from_this<Session<Tls>> {
+  using Stream = std::conditional_t<Tls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+  using std::enable_shared_from_this<Session<Tls>>::shared_from_this;
+
  public:
-  Session(tcp::socket socket, HttpServer::Impl& server)
-      : stream_(std::move(socket)), server_(server), retry_timer_(stream_.get_executor()) {
+  Session(tcp::socket socket, HttpServer::Impl& server, std::shared_ptr<ssl::context> tls)
+      : stream_(make_stream(std::move(socket), tls)),
+        tls_(std::move(tls)),
+        server_(server),
+        retry_timer_(stream_.get_executor()) {
     beast::error_code ec;
-    const auto peer = stream_.socket().remote_endpoint(ec);
+    const auto peer = lowest().socket().remote_endpoint(ec);
     address_ = ec ? std::string("?") : peer.address().to_string();
     head_deadline_ = std::chrono::steady_clock::now() +
                      std::chrono::milliseconds(server_.options.header_timeout_ms);
@@ -327,8 +435,8 @@ class Session : public std::enable_shared_from_this<Session> {
     if (slot_) server_.release(slot_);
   }
 
-  // Takes a slot (closing a waiting connection at a ceiling) and starts reading; with no slot
-  // free, one 503 and close.
+  // Takes a slot (closing a waiting connection at a ceiling) and starts reading (over TLS: after
+  // the handshake); with no slot free, one 503 and close.
   void start() {
     std::weak_ptr<Session> weak = shared_from_this();
     auto executor = stream_.get_executor();
@@ -342,16 +450,66 @@ class Session : public std::enable_shared_from_this<Session> {
           503, "Service Unavailable",
           "the server is busy answering as many connections as it takes; try again shortly", false);
     }
-    read();
+    if constexpr (Tls) {
+      // A client that speaks plain HTTP to the TLS port is told so in plain HTTP.
+      lowest().expires_at(head_deadline_);
+      beast::async_detect_ssl(stream_.next_layer(), buffer_,
+                              beast::bind_front_handler(&Session::on_detected, shared_from_this()));
+    } else {
+      read();
+    }
   }
 
  private:
+  static Stream make_stream(tcp::socket socket, const std::shared_ptr<ssl::context>& tls) {
+    if constexpr (Tls)
+      return Stream(std::move(socket), *tls);
+    else
+      return Stream(std::move(socket));
+  }
+  beast::tcp_stream& lowest() { return beast::get_lowest_layer(stream_); }
+
+  void on_detected(beast::error_code ec, bool is_tls) {
+    if (ec) return close();
+    if constexpr (Tls) {
+      if (!is_tls) {
+        static const std::string text =
+            "This port speaks HTTPS only: use https:// in the address.\n";
+        auto reply = std::make_shared<std::string>(
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            "Connection: close\r\nContent-Length: " +
+            std::to_string(text.size()) + "\r\n\r\n" + text);
+        lowest().expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
+        return net::async_write(stream_.next_layer(), net::buffer(*reply),
+                                [self = shared_from_this(), reply](beast::error_code, std::size_t) {
+                                  beast::error_code ignored;
+                                  self->lowest().socket().shutdown(tcp::socket::shutdown_both,
+                                                                   ignored);
+                                });
+      }
+      stream_.async_handshake(
+          ssl::stream_base::server, buffer_.data(),
+          beast::bind_front_handler(&Session::on_handshake, shared_from_this()));
+    }
+  }
+
+  void on_handshake(beast::error_code ec, std::size_t used) {
+    // A failed handshake (an old TLS version, a client that gave up) is the client's: closed.
+    if (ec) {
+      beast::error_code ignored;
+      lowest().socket().close(ignored);
+      return;
+    }
+    buffer_.consume(used);
+    read();
+  }
+
   // Its slot was given to another connection while it waited: close it.
   void evicted() {
     slot_ = 0;
     beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ec);
-    stream_.socket().close(ec);
+    lowest().socket().shutdown(tcp::socket::shutdown_both, ec);
+    lowest().socket().close(ec);
   }
 
   // A request in two steps: its first byte within the idle deadline (a new connection: within
@@ -368,9 +526,9 @@ class Session : public std::enable_shared_from_this<Session> {
       return read_head();
     }
     if (answered_)
-      stream_.expires_after(std::chrono::milliseconds(server_.options.idle_timeout_ms));
+      lowest().expires_after(std::chrono::milliseconds(server_.options.idle_timeout_ms));
     else
-      stream_.expires_at(head_deadline_);
+      lowest().expires_at(head_deadline_);
     stream_.async_read_some(
         buffer_.prepare(4096),
         beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
@@ -386,14 +544,14 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void read_head() {
-    stream_.expires_at(head_deadline_);
+    lowest().expires_at(head_deadline_);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&Session::on_header, shared_from_this()));
   }
 
   void on_header(beast::error_code ec, std::size_t) {
     if (ec) return on_read_error(ec);
-    stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
+    lowest().expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
     http::async_read(stream_, buffer_, *parser_,
                      beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
@@ -427,6 +585,13 @@ class Session : public std::enable_shared_from_this<Session> {
     request_->method = std::string(msg.method_string());
     request_->target = std::string(msg.target());
     request_->remote_address = address_;
+    // Behind a trusted reverse proxy, the client is the address it says it saw.
+    if (server_.trusted_proxy(address_)) {
+      if (auto it = msg.find("X-Forwarded-For"); it != msg.end()) {
+        const std::string client = forwarded_client(std::string(it->value()));
+        if (!client.empty()) request_->remote_address = client;
+      }
+    }
     keep_alive_ = msg.keep_alive();
     version_ = msg.version();
     const auto q = request_->target.find('?');
@@ -461,7 +626,7 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void dispatch() {
-    stream_.expires_never();  // the handler's time is not the client's
+    lowest().expires_never();  // the handler's time is not the client's
     server_.mark(slot_, true, false);
     auto self = shared_from_this();
     server_.workers->post(
@@ -521,7 +686,7 @@ class Session : public std::enable_shared_from_this<Session> {
                             "the server built an answer it must not send; the administrator finds "
                             "the cause in its log");
     }
-    add_safety_headers(r.headers);
+    add_safety_headers(r.headers, Tls);
     auto res = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(r.status), version_ ? version_ : 11);
     res->set(http::field::server, "Elva");
@@ -531,7 +696,7 @@ class Session : public std::enable_shared_from_this<Session> {
     res->keep_alive(keep);
     res->body() = std::move(r.body);
     res->prepare_payload();
-    stream_.expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
+    lowest().expires_after(std::chrono::milliseconds(server_.options.request_timeout_ms));
     http::async_write(stream_, *res,
                       [self = shared_from_this(), res, keep](beast::error_code ec, std::size_t) {
                         if (ec || !keep) return self->close();
@@ -542,11 +707,21 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (Tls) {
+      // close_notify, then the socket; a peer that does not answer gets the head deadline.
+      lowest().expires_after(std::chrono::milliseconds(server_.options.header_timeout_ms));
+      stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        self->lowest().socket().close(ignored);
+      });
+    } else {
+      beast::error_code ec;
+      lowest().socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
+  std::shared_ptr<ssl::context> tls_;  // kept while the connection lives (a reload replaces it)
   beast::flat_buffer buffer_;
   HttpServer::Impl& server_;
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -569,7 +744,10 @@ void HttpServer::Impl::accept() {
       if (ec == net::error::operation_aborted) return;
       log("accepting a connection failed: " + ec.message());
     } else {
-      std::make_shared<Session>(std::move(socket), *this)->start();
+      if (tls_on())
+        std::make_shared<Session<true>>(std::move(socket), *this, tls_context())->start();
+      else
+        std::make_shared<Session<false>>(std::move(socket), *this, nullptr)->start();
     }
     accept();
   });
@@ -581,6 +759,17 @@ HttpServer::HttpServer(ServerOptions options, Handler handler)
 HttpServer::~HttpServer() { stop(); }
 
 bool HttpServer::start(std::string& error) {
+  if (impl_->options.tls_cert_file.empty() != impl_->options.tls_key_file.empty()) {
+    error = "TLS needs both a certificate (--tls-cert) and its key (--tls-key)";
+    return false;
+  }
+  if (impl_->tls_on()) {
+    std::string served;
+    impl_->tls =
+        make_tls_context(impl_->options.tls_cert_file, impl_->options.tls_key_file, served, error);
+    if (!impl_->tls) return false;
+    impl_->log("TLS certificate " + served);
+  }
   beast::error_code ec;
   auto address = net::ip::make_address(impl_->options.address, ec);
   if (ec) {
@@ -610,6 +799,19 @@ bool HttpServer::start(std::string& error) {
 }
 
 unsigned short HttpServer::port() const { return impl_->bound_port; }
+
+bool HttpServer::reload_tls(std::string& served, std::string& error) {
+  if (!impl_->tls_on()) {
+    error = "this server does not speak TLS";
+    return false;
+  }
+  auto fresh =
+      make_tls_context(impl_->options.tls_cert_file, impl_->options.tls_key_file, served, error);
+  if (!fresh) return false;
+  std::lock_guard<std::mutex> lock(impl_->tls_mutex);
+  impl_->tls = std::move(fresh);
+  return true;
+}
 
 void HttpServer::stop() {
   if (!impl_) return;

@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace elva::server {
 
@@ -62,6 +63,9 @@ struct ServerOptions {
   int max_connections = 512;
   int max_connections_per_client = 64;  // open connections of one client address
   std::function<void(const std::string&)> log;
+  // TLS: both files, or neither (plain HTTP). See elva::HttpOptions.
+  std::string tls_cert_file, tls_key_file;
+  std::vector<std::string> trusted_proxies;  // whose X-Forwarded-For is believed
 };
 
 // The one rule for request paths (every request passes it before a handler sees it): "" when
@@ -88,6 +92,10 @@ class HttpServer {
   // Binds and starts the threads. Errors: a message naming the address (in use, no permission).
   bool start(std::string& error);
   unsigned short port() const;
+  // With TLS: reads the certificate and key files again for new connections; on an error keeps
+  // the old ones and returns false with `error` naming the file. `served` says what is served
+  // now (subject and expiry).
+  bool reload_tls(std::string& served, std::string& error);
   // Stops accepting, closes connections, joins the threads.
   void stop();
 

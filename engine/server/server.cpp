@@ -18,6 +18,13 @@ class Running final : public WebServer {
   ~Running() override { http_.stop(); }
   bool start(std::string& error) { return http_.start(error); }
   unsigned short port() const override { return http_.port(); }
+  Result<std::string> reload_tls() override {
+    if (!tls_) return fail(Errc::NotFound, "this server does not speak TLS (no --tls-cert)");
+    std::string served, error;
+    if (!http_.reload_tls(served, error)) return fail(Errc::InvalidArgument, error);
+    return served;
+  }
+  bool tls_ = false;
 
  private:
   std::unique_ptr<server::Api> api_;
@@ -63,6 +70,9 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
   s.max_connections = options.max_connections;
   s.max_connections_per_client = options.max_connections_per_client;
   s.log = options.log;
+  s.tls_cert_file = options.tls_cert_file;
+  s.tls_key_file = options.tls_key_file;
+  s.trusted_proxies = options.trusted_proxies;
   server::ApiOptions api;
   api.eservice = options.eservice;
   api.readiness = options.readiness;
@@ -76,6 +86,7 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
   auto running =
       std::make_unique<Running>(std::make_unique<server::Api>(std::move(tenants), api), s);
   std::string error;
+  running->tls_ = !options.tls_cert_file.empty();
   if (!running->start(error)) return fail(Errc::InvalidArgument, error);
   return std::unique_ptr<WebServer>(std::move(running));
 }

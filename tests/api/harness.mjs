@@ -57,8 +57,8 @@ export async function startElva({ elva, name, deploy = [fixtures], users = join(
     const timer = setTimeout(() => reject(new Error(`elva serve did not start in 20 s:\n${log}`)), 20000);
     child.stderr.on('data', (chunk) => {
       log += chunk;
-      const m = /task list at http:\/\/([^/]+)\/tasklist\//.exec(log);
-      if (m) { clearTimeout(timer); resolve(`http://${m[1]}`); }
+      const m = /task list at (https?):\/\/([^/]+)\/tasklist\//.exec(log);
+      if (m) { clearTimeout(timer); resolve(`${m[1]}://${m[2]}`); }
     });
     child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`elva serve exited (${code}):\n${log}`)); });
   });

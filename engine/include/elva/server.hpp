@@ -63,6 +63,13 @@ struct HttpOptions {
   // GET /metrics: anyone on the loopback address; from elsewhere an administrator's credentials
   // or `Authorization: Bearer <metrics_token>` (empty: no such token).
   std::string metrics_token;
+  // HTTPS (docs/operations.md#tls): a PEM certificate chain and its private key; both or neither.
+  // With them every connection is TLS 1.2 or 1.3 and answers carry Strict-Transport-Security.
+  std::string tls_cert_file, tls_key_file;
+  // Reverse proxies whose X-Forwarded-For is believed (IP addresses, exactly): a request from
+  // one is taken to come from the last address the header names (logins, /metrics' loopback
+  // rule, logs). Empty: the TCP peer is the client.
+  std::vector<std::string> trusted_proxies;
 };
 
 class WebServer {
@@ -73,6 +80,10 @@ class WebServer {
                                                   const HttpOptions& options);
   virtual ~WebServer() = default;
   virtual unsigned short port() const = 0;
+  // Reads the TLS certificate and key files again (on SIGHUP): new connections use them, open
+  // ones keep theirs. On an error the old ones stay. Returns what is now served ("CN=..., valid
+  // until ..."). InvalidArgument naming the file; NotFound when the server does not speak TLS.
+  virtual Result<std::string> reload_tls() = 0;
 };
 
 }  // namespace elva

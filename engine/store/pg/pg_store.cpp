@@ -478,14 +478,17 @@ class Pg final : public PgStore {
   Result<std::vector<InstanceRow>> search_instances(const InstanceSearch& q) override {
     return read([&](pqxx::transaction_base& t) {
       std::vector<InstanceRow> out;
-      // Every filter is bound and switched off by its empty value, so that the statement is one.
+      // Every filter is bound and switched off by its empty value, so that the statement is one
+      // (PostgreSQL folds the switched-off ones away; the status stays one equality, so that
+      // instances_by_process serves "incident" too).
       // A token's element id is the second field of each entry of the snapshot's "el" list
       // (runtime/state_json.cpp).
       auto rows = t.exec_params(
           std::string(kInstanceColumns) +
               "WHERE ($1 = '' OR i.process_id = $1) AND ($2 = 0 OR d.version = $2) AND ($3 = '' "
-              "OR i.status = $3 OR ($3 = 'incident' AND i.status = 'active' AND EXISTS (SELECT 1 "
-              "FROM incidents n WHERE n.instance_id = i.id AND n.resolved_at IS NULL))) AND ($4 = "
+              "OR i.status = CASE WHEN $3 = 'incident' THEN 'active' ELSE $3 END) AND ($3 <> "
+              "'incident' OR EXISTS (SELECT 1 FROM incidents n WHERE n.instance_id = i.id AND "
+              "n.resolved_at IS NULL)) AND ($4 = "
               "'' OR i.business_key = $4) AND ($5 = '' OR (i.status = 'active' AND EXISTS (SELECT "
               "1 FROM jsonb_array_elements(i.state->'el') e WHERE e->>1 = $5))) AND ($6 = '' OR "
               "i.variables -> $6 = $7::jsonb) AND ($8::bigint = 0 OR i.started_at >= "
