@@ -426,6 +426,9 @@ class Session : public std::enable_shared_from_this<Session<Tls>> {
         server_(server),
         retry_timer_(stream_.get_executor()) {
     beast::error_code ec;
+    // No Nagle: a TLS answer goes out as several records, and waiting for the client's delayed
+    // ACK between them costs 40 ms per answer.
+    lowest().socket().set_option(tcp::no_delay(true), ec);
     const auto peer = lowest().socket().remote_endpoint(ec);
     address_ = ec ? std::string("?") : peer.address().to_string();
     head_deadline_ = std::chrono::steady_clock::now() +
