@@ -8,6 +8,7 @@
 # cockpit's reads over HTTP (processes, the per-element counts, searches, the stats), 5 times each
 # after a warm-up, timed by curl. One JSON line per query on stdout.
 # usage: bench/stats_bench.sh URL [N=100000]      (URL: an admin URL like ELVA_TEST_DATABASE_URL)
+# KEEP=1 keeps the database (its URL on stderr) for looking at query plans.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 url=$1
@@ -15,7 +16,8 @@ n=${2:-100000}
 elva=${ELVA:-build/cli/elva}
 db=elva_stats_bench_$$
 psql "$url" -qAtc "DROP DATABASE IF EXISTS $db" && psql "$url" -qAtc "CREATE DATABASE $db"
-trap 'psql "$url" -qAtc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null' EXIT
+drop() { [ -n "${KEEP:-}" ] && echo "kept: ${dburl:-}" >&2 && return; psql "$url" -qAtc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null; }
+trap drop EXIT
 dburl=${url/\/elva_test\?/\/$db?}
 "$elva" db migrate --db "$dburl" >/dev/null
 dir=$(mktemp -d)
@@ -80,7 +82,7 @@ log=$(mktemp)
 echo '[{"id": "bench-admin", "password": "bench-admin-secret", "roles": ["admin"]}]' >"$users"
 "$elva" serve --db "$dburl" --port 0 --users "$users" 2>"$log" &
 serve=$!
-trap 'kill $serve 2>/dev/null; wait $serve 2>/dev/null; rm -f "$users" "$log"; psql "$url" -qAtc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null' EXIT
+trap 'kill $serve 2>/dev/null; wait $serve 2>/dev/null; rm -f "$users" "$log"; drop' EXIT
 for _ in $(seq 200); do grep -q "task list at" "$log" && break; sleep 0.1; done
 base=$(grep -o 'http://[^/]*' "$log" | head -1)
 token=$(curl -s -XPOST -H 'content-type: application/json' \

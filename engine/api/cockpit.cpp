@@ -91,6 +91,11 @@ Result<store::InstanceSearch> instance_search(const json& query) {
       q.status != "terminated" && q.status != "incident") {
     return fail(field_error("status", "must be active, completed, terminated or incident"));
   }
+  // Only a running instance has tokens: said as a status, the search reads running instances
+  // only (instances_running_by_process_started, migration 012).
+  if (!q.element.empty() && q.status.empty()) q.status = "active";
+  if (!q.element.empty() && q.status != "active" && q.status != "incident")
+    return fail(field_error("element", "is searched among running instances only"));
   const bool has_value = query.contains("value") && !query["value"].is_null();
   if (q.variable.empty() != !has_value)
     return fail(field_error(has_value ? "variable" : "value",
