@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
   elva::cli::add_migrate(app, exit_code);
   elva::cli::add_operations(app, exit_code);
   elva::cli::add_stats(app, exit_code);
+  elva::cli::add_network(app, exit_code);
   elva::cli::add_history(app, exit_code);
   elva::cli::add_privacy(app, exit_code);
   elva::cli::add_import(app, exit_code);

@@ -37,6 +37,7 @@ void add_migrate(CLI::App& app, int& exit_code);
 // `elva diff`, `elva modify`, `elva job ...`, `elva variables ...` (docs/operations.md).
 void add_operations(CLI::App& app, int& exit_code);
 void add_stats(CLI::App& app, int& exit_code);
+void add_network(CLI::App& app, int& exit_code);
 void add_history(CLI::App& app, int& exit_code);
 // `elva history cleanup`, `elva privacy report` (docs/privacy.md).
 void add_privacy(CLI::App& app, int& exit_code);

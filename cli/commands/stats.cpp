@@ -1,6 +1,7 @@
 // `elva stats PROCESS [--by unit] [--from DATE --to DATE]`: a process's performance figures, the
-// same as GET /api/stats/{process} (docs/operations.md#stats). Exit 0 shown, 1 not deployed or a
-// bad date, 2 usage, 3 database.
+// same as GET /api/stats/{process} (docs/operations.md#stats); `elva network [PROCESS]
+// [--people]`: hand-offs between units, as GET /api/network (#network). Exit 0 shown, 1 not
+// deployed or a bad date, 2 usage, 3 database.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -122,6 +123,60 @@ void add_stats(CLI::App& app, int& exit_code) {
           return e.stats(a->process, query);
         },
         print);
+  });
+}
+
+void add_network(CLI::App& app, int& exit_code) {
+  struct NetworkArgs : AdminArgs {
+    std::string process, from, to;
+    bool people = false;
+  };
+  auto a = std::make_shared<NetworkArgs>();
+  auto* cmd = app.add_subcommand(
+      "network",
+      "The organisation as a network: from the actions people took in cases, which units pass\n"
+      "work to which (how often, how long the case took to cross) and which work on the same\n"
+      "cases. Exit codes: 0 shown, 1 not deployed or a bad date, 2 usage, 3 database.");
+  cmd->add_option("process", a->process, "Process id (default: every process)");
+  cmd->add_option("--from", a->from, "From this date (2026-01-01; default: 90 days before --to)");
+  cmd->add_option("--to", a->to, "Until this date, excluded (default: now)");
+  cmd->add_flag("--people", a->people,
+                "Persons instead of units, for those in units of 5 people or more (the others\n"
+                "stay their unit)");
+  add_admin_options(cmd, *a);
+  cmd->callback([a, &exit_code] {
+    exit_code = run_admin(
+        "network", *a, true,
+        [&](Engine& e) {
+          json query = json::object();
+          if (!a->from.empty()) query["from"] = a->from;
+          if (!a->to.empty()) query["to"] = a->to;
+          query["people"] = a->people;
+          return e.network(a->process, query);
+        },
+        [](const json& n) {
+          std::cout << (n["process"].is_string() ? n["process"].get<std::string>()
+                                                 : std::string("every process"))
+                    << " from " << n["from"].get<std::string>() << " to "
+                    << n["to"].get<std::string>() << "\n";
+          std::cout << (n["people"].get<bool>() ? "People and units" : "Units")
+                    << " (actions, people, cases):\n";
+          for (const auto& node : n["nodes"]) {
+            std::cout << "  " << node["id"].get<std::string>() << ": " << node["actions"] << ", "
+                      << node["people"] << ", " << node["cases"] << "\n";
+          }
+          std::cout << "Hand-offs (times, time to cross p50/p90):\n";
+          for (const auto& h : n["handoffs"]) {
+            std::cout << "  " << h["from"].get<std::string>() << " -> "
+                      << h["to"].get<std::string>() << ": " << h["count"] << ", "
+                      << p50_p90(h["time"]) << "\n";
+          }
+          std::cout << "Working on the same cases:\n";
+          for (const auto& t : n["together"]) {
+            std::cout << "  " << t["a"].get<std::string>() << " + " << t["b"].get<std::string>()
+                      << ": " << t["cases"] << " cases\n";
+          }
+        });
   });
 }
 

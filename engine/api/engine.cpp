@@ -186,6 +186,10 @@ class DurableEngine final : public Engine {
     return api::stats(*store_, *processor_, process_id, query);
   }
 
+  Result<json> network(const std::string& process_id, const json& query) override {
+    return api::network(*store_, *processor_, process_id, query);
+  }
+
   Result<std::string> export_xes(const std::string& process_id, const json& query) override {
     return api::export_xes(*store_, *processor_, process_id, query);
   }

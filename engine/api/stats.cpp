@@ -212,4 +212,28 @@ Result<json> stats(store::PgStore& store, exec::Processor& processor, const std:
   return out;
 }
 
+Result<json> network(store::PgStore& store, exec::Processor& processor,
+                     const std::string& process_id, const json& query) {
+  auto w = window_of(query);
+  if (!w) return fail(w.error());
+  if (!process_id.empty()) {
+    auto process = latest_process(store, processor, process_id);
+    if (!process) return fail(process.error());
+  }
+  store::StatsQuery q;
+  q.process_id = process_id;
+  q.from_ms = w->from;
+  q.to_ms = w->to;
+  q.now_ms = w->now;
+  const bool people = query.value("people", false);
+  auto figures = store.network(q, people);
+  if (!figures) return fail(figures.error());
+  json out = {{"process", process_id.empty() ? json() : json(process_id)},
+              {"from", iso8601::format_utc(w->from)},
+              {"to", iso8601::format_utc(w->to)},
+              {"people", people}};
+  out.update(*figures);
+  return out;
+}
+
 }  // namespace elva::api

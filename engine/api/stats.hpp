@@ -27,4 +27,9 @@ Result<nlohmann::json> stats(store::PgStore& store, exec::Processor& processor,
 Result<std::string> export_xes(store::PgStore& store, exec::Processor& processor,
                                const std::string& process_id, const nlohmann::json& query);
 
+// The organisation as a network (Engine::network; docs/operations.md#network). process_id ""
+// for every process; query as stats, plus "people": true (persons in units of 5 or more).
+Result<nlohmann::json> network(store::PgStore& store, exec::Processor& processor,
+                               const std::string& process_id, const nlohmann::json& query);
+
 }  // namespace elva::api

@@ -108,6 +108,7 @@ test('every route with every role: what each role may do, and 403 for the rest',
     ['GET', '/api/definitions/leave-request/xml', undefined, 'developer'],
     ['GET', '/api/definitions/leave-request/elements', undefined, 'developer'],
     ['GET', '/api/processes', undefined, 'developer'],
+    ['GET', '/api/network', undefined, 'developer'],
     ['GET', '/api/instances', undefined, 'developer'],
     ['GET', `/api/instances/${instance}`, undefined, 'developer'],
     ['GET', `/api/instances/${instance}/variables`, undefined, 'developer'],
@@ -332,6 +333,13 @@ test('instances: list, read with ETag, variables, history, cancel; messages; dep
   assert.notEqual(page2.json.items[0]?.id, found.json.items[0].id);
   const none = await call('GET', '/api/instances?process=leave-request&variable=requester&value=%22nobody%22', as('dev'));
   assert.deepEqual(none.json.items, []);
+  // The network: persons only for administrators; wrong parameters named.
+  problem(await call('GET', '/api/network?people=true', as('dev')), 403);
+  assert.equal((await call('GET', '/api/network?people=true&process=leave-request', as('admin'))).status, 200);
+  assert.equal(problem(await call('GET', '/api/network?people=maybe', as('admin')), 400).errors[0].field, 'people');
+  assert.equal(problem(await call('GET', '/api/network?unit=x', as('dev')), 400).errors[0].field, 'unit');
+  problem(await call('GET', '/api/network?process=no-such-process', as('dev')), 404);
+  problem(await call('GET', '/api/network?from=2026-02-01&to=2026-01-01', as('dev')), 400);
   problem(await call('GET', '/api/forms/no-such-form', as('eva')), 404);
 });
 

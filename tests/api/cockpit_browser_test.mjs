@@ -8,6 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { startElva, client, login, passwords, here, fixtures, repo } from './harness.mjs';
@@ -15,7 +16,7 @@ import { startElva, client, login, passwords, here, fixtures, repo } from './har
 const elva = process.argv[2];
 const artefacts = process.argv[3] || join(repo, 'build', 'test-artefacts', 'cockpit');
 const executable = ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find(existsSync);
-let server, call, browser;
+let server, call, browser, seeded;
 
 if (!executable) {
   if (process.env.CI === 'true') { console.error('FAIL: chromium is not installed (scripts/install-deps installs it)'); process.exit(1); }
@@ -45,7 +46,7 @@ async function until(what, predicate, ms = 15000) {
 }
 
 // Five applications; the register check of P-1 is done, that of P-2 failed for good (an
-// incident). The rest wait at both branches.
+// incident). The rest wait at both branches. Eva (staff) applies.
 async function seed() {
   const eva = await login(call, 'eva', passwords.eva);
   const ids = {};
@@ -104,6 +105,7 @@ async function logIn(page, user) {
 
 test('an administrator follows, searches, retries and cancels instances in the cockpit', async () => {
   const ids = await seed();
+  seeded = ids;
   const admin = await login(call, 'admin', passwords.admin);
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, locale: 'en-GB' });
   const page = await context.newPage();
@@ -224,5 +226,62 @@ test('the cockpit on a phone, in Swedish, and not for employees', async () => {
   await page.locator('#denied-view').waitFor();
   assert.match(await page.locator('#denied-view a').getAttribute('href'), /tasklist/);
   assert.deepEqual(consoleErrors, []);
+  await context.close();
+});
+
+test('the organisation as a network: hand-offs between units, persons only in units of 5 or more', async () => {
+  assert.ok(seeded, 'runs after the first test');
+  // Max (managers) reviews P-1 and P-3; Mona (managers) decides P-1 (its register check is done).
+  const max = await login(call, 'max', passwords.max);
+  const mona = await login(call, 'mona', passwords.mona);
+  for (const n of [1, 3]) {
+    const tasks = await call('GET', `/api/tasks?instance=${seeded[n]}`, { token: max });
+    const review = tasks.json.items.find((x) => x.element === 'review');
+    assert.equal((await call('POST', `/api/tasks/${review.id}/complete`, { token: max, body: { variables: {} } })).status, 200);
+  }
+  const decide = (await call('GET', `/api/tasks?instance=${seeded[1]}`, { token: mona })).json.items.find((x) => x.element === 'decide');
+  assert.equal((await call('POST', `/api/tasks/${decide.id}/complete`, { token: mona, body: { variables: {} } })).status, 200);
+
+  const admin = await login(call, 'admin', passwords.admin);
+  const units = (await call('GET', '/api/network?process=street-permit', { token: admin })).json;
+  // Eva started five cases; two reached a manager. Within the managers' unit nothing is handed off.
+  assert.deepEqual(units.nodes.map((n) => [n.id, n.kind, n.actions, n.people]), [['managers', 'unit', 3, 2], ['staff', 'unit', 5, 1]].sort((a, b) => b[2] - a[2]));
+  assert.deepEqual(units.handoffs.map((h) => [h.from, h.to, h.count]), [['staff', 'managers', 2]]);
+  assert.deepEqual(units.together, [{ a: 'managers', b: 'staff', cases: 2 }]);
+  // The CLI says the same.
+  const cli = spawnSync(elva, ['network', 'street-permit', '--db', server.url], { encoding: 'utf8' });
+  assert.equal(cli.status, 0, cli.stderr);
+  assert.match(cli.stdout, /staff -> managers: 2,/);
+
+  // Two managers are fewer than 5: asked for persons, they stay their unit...
+  let people = (await call('GET', '/api/network?process=street-permit&people=true', { token: admin })).json;
+  assert.deepEqual(people.nodes.map((n) => n.id).sort(), ['managers', 'staff']);
+  // ...until the unit has 5 people: then Max and Mona appear, and the hand-off between them.
+  const more = ['ulla', 'kim', 'ali', 'sara'].map((id) => ({ id, password: `${id}-secret-pw`, roles: ['employee'], groups: ['managers'] }));
+  assert.equal((await call('POST', '/api/users', { token: admin, body: { users: more } })).status, 200);
+  people = (await call('GET', '/api/network?process=street-permit&people=true', { token: admin })).json;
+  assert.deepEqual(people.nodes.map((n) => [n.id, n.kind]).sort(), [['max', 'person'], ['mona', 'person'], ['staff', 'unit']]);
+  assert.deepEqual(people.handoffs.map((h) => [h.from, h.to, h.count]), [['staff', 'max', 2], ['max', 'mona', 1]]);
+
+  // In the cockpit: the graph and its tables.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await logIn(page, 'admin');
+  await page.locator('#processes tr').first().waitFor();
+  await page.locator('#top-nav a[href="#network"]').click();
+  await page.locator('#n-process').selectOption('street-permit');
+  await page.locator('#network-form button[type=submit]').click();
+  await page.locator('#network-graph g.handoff[data-from="staff"][data-to="managers"]').waitFor();
+  assert.equal(await page.locator('#network-graph g.node').count(), 2);
+  assert.match(await page.locator('#handoffs tbody tr').first().innerText(), /staff\s+managers\s+2/);
+  await page.screenshot({ path: join(artefacts, '6-network-units.png'), fullPage: true });
+  await page.locator('#n-people').check();
+  await page.locator('#network-form button[type=submit]').click();
+  await page.locator('#network-graph g.node.person[data-node="max"]').waitFor();
+  assert.equal(await page.locator('#network-graph g.handoff[data-from="max"][data-to="mona"]').count(), 1);
+  await page.screenshot({ path: join(artefacts, '7-network-people.png'), fullPage: true });
+  assert.deepEqual(errors, []);
   await context.close();
 });

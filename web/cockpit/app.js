@@ -104,11 +104,16 @@
     return t({ active: 'stateActive', incident: 'stateIncident', completed: 'stateCompleted', terminated: 'stateTerminated' }[status] || status);
   }
 
-  const views = ['login-view', 'denied-view', 'processes-view', 'process-view', 'instance-view'];
+  const views = ['login-view', 'denied-view', 'processes-view', 'process-view', 'instance-view', 'network-view'];
   function show(view) {
     for (const v of views) $(v).hidden = v !== view;
     const inside = view !== 'login-view';
     $('who').hidden = $('logout').hidden = !inside;
+    $('top-nav').hidden = !inside || view === 'denied-view';
+    for (const a of $('top-nav').querySelectorAll('a')) {
+      const current = (a.getAttribute('href') === '#network') === (view === 'network-view');
+      if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+    }
   }
 
   // The element names and types of a BPMN file, read from its XML (for diagrams without DI too).
@@ -357,6 +362,83 @@
     $('timeline-more').textContent = t('shown', inst.history.length, inst.historyTotal);
   }
 
+  // --- The organisation as a network ---------------------------------------------------------
+  const SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs = {}, text) {
+    const e = document.createElementNS(SVG, tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  async function showNetwork() {
+    show('network-view');
+    const admin = state.me.roles.includes('admin');
+    $('n-people-label').hidden = !admin;
+    if (!$('n-process').dataset.filled) {
+      const list = await api('GET', '/api/processes');
+      $('n-process').append(...list.map((p) => el('option', { value: p.process, text: p.name || p.process })));
+      $('n-process').dataset.filled = '1';
+    }
+    const params = new URLSearchParams();
+    if ($('n-process').value) params.set('process', $('n-process').value);
+    if ($('n-from').value) params.set('from', $('n-from').value);
+    if ($('n-to').value) params.set('to', $('n-to').value);
+    if (admin && $('n-people').checked) params.set('people', 'true');
+    $('network-error').hidden = true;
+    let n;
+    try {
+      n = await api('GET', `/api/network?${params}`);
+    } catch (e) {
+      $('network-error').textContent = e.message;
+      $('network-error').hidden = false;
+      return;
+    }
+    drawNetwork(n);
+    $('handoffs').querySelector('tbody').replaceChildren(...n.handoffs.map((h) => el('tr', { 'data-from': h.from, 'data-to': h.to },
+      el('td', { text: h.from }), el('td', { text: h.to }), el('td', { class: 'num', text: String(h.count) }),
+      el('td', { class: 'num', text: formatDuration(h.time.p50) }))));
+    $('together').querySelector('tbody').replaceChildren(...n.together.map((p) => el('tr', {},
+      el('td', { text: `${p.a} + ${p.b}` }), el('td', { class: 'num', text: String(p.cases) }))));
+    $('network-empty').hidden = n.nodes.length > 0;
+    $('network-graph').style.display = n.nodes.length ? '' : 'none';
+  }
+
+  // Nodes on a circle (the 40 busiest), sized by actions; an arrow per hand-off, as thick as it
+  // is frequent, bent so that both directions between two nodes show.
+  function drawNetwork(n) {
+    const nodes = n.nodes.slice(0, 40);
+    const W = 800, H = 520, cx = W / 2, cy = H / 2, R = Math.min(W, H) / 2 - 70;
+    const maxActions = Math.max(1, ...nodes.map((x) => x.actions));
+    const place = new Map(nodes.map((node, i) => {
+      const a = (2 * Math.PI * i) / nodes.length - Math.PI / 2;
+      const r = 16 + 20 * Math.sqrt(node.actions / maxActions);
+      return [node.id, { x: nodes.length === 1 ? cx : cx + R * Math.cos(a), y: nodes.length === 1 ? cy : cy + R * Math.sin(a), r, node }];
+    }));
+    const maxCount = Math.max(1, ...n.handoffs.map((h) => h.count));
+    const edges = n.handoffs.filter((h) => place.has(h.from) && place.has(h.to)).map((h) => {
+      const a = place.get(h.from), b = place.get(h.to);
+      const dx = b.x - a.x, dy = b.y - a.y, d = Math.hypot(dx, dy) || 1;
+      const ux = dx / d, uy = dy / d;
+      const sx = a.x + ux * a.r, sy = a.y + uy * a.r, ex = b.x - ux * (b.r + 3), ey = b.y - uy * (b.r + 3);
+      const mx = (sx + ex) / 2 - uy * 0.15 * d, my = (sy + ey) / 2 + ux * 0.15 * d;
+      const g = svg('g', { class: 'handoff', 'data-from': h.from, 'data-to': h.to });
+      g.append(svg('path', { class: 'edge', d: `M${sx},${sy} Q${mx},${my} ${ex},${ey}`, 'stroke-width': 1.5 + (6 * h.count) / maxCount, 'marker-end': 'url(#arrow)' }));
+      g.append(svg('text', { x: mx, y: my, class: 'n', 'text-anchor': 'middle' }, String(h.count)));
+      g.append(svg('title', {}, `${h.from} → ${h.to}: ${h.count}`));
+      return g;
+    });
+    $('network-edges').replaceChildren(...edges);
+    $('network-nodes').replaceChildren(...[...place.values()].map(({ x, y, r, node }) => {
+      const g = svg('g', { class: `node ${node.kind}`, 'data-node': node.id });
+      g.append(svg('circle', { cx: x, cy: y, r }));
+      g.append(svg('text', { x, y: y + r + 16 }, node.id));
+      g.append(svg('text', { x, y: y + 5, class: 'n' }, String(node.actions)));
+      g.append(svg('title', {}, `${node.id}: ${t('actionsOf', node.actions, node.people)}`));
+      return g;
+    }));
+  }
+
   // --- Navigation ----------------------------------------------------------------------------
   async function route() {
     if (!state.me) return;
@@ -364,6 +446,7 @@
     try {
       if (parts[0] === 'process' && parts[1]) await showProcess(parts[1], Number(parts[2]) || 0);
       else if (parts[0] === 'instance' && parts[1]) await showInstance(parts[1]);
+      else if (parts[0] === 'network') await showNetwork();
       else await showProcesses();
     } catch (e) {
       if (e.status !== 401) toast(e.message);
@@ -422,6 +505,7 @@
       if (viewer) applyHeat(viewer, $('heat').checked);
     });
     $('search').addEventListener('submit', (ev) => { ev.preventDefault(); runSearch(true); });
+    $('network-form').addEventListener('submit', (ev) => { ev.preventDefault(); showNetwork(); });
     $('more').addEventListener('click', () => { state.search.offset += PAGE; runSearch(false); });
     $('incidents').addEventListener('click', async (ev) => {
       const button = ev.target.closest('button.retry');

@@ -5,6 +5,8 @@
 window.ElvaI18n = (() => {
   const labels = {
     en: {
+      periodFrom: 'From', periodTo: 'Until (excluded)',
+      network: 'Network', networkTitle: 'The organisation as a network', networkIntro: 'Who passes work to whom in the cases: a hand-off is the next action in a case taken by another unit. Units with fewer than 5 people are never shown as persons.', allOfThem: 'All', persons: 'Persons (units of 5 or more)', show: 'Show', noHandoffs: 'No actions by people in this period.', handoffs: 'Hand-offs', fromUnit: 'From', toUnit: 'To', times: 'Times', crossing: 'Time to cross (median)', together: 'Working on the same cases', units: 'Units', cases: 'Cases', actionsOf: (n, p) => `${n} actions by ${p} ${p === 1 ? 'person' : 'people'}`,
       cockpit: 'Cockpit', language: 'Language', logout: 'Log out', loginTitle: 'Log in to the cockpit', username: 'User name',
       password: 'Password', loginButton: 'Log in', loginFailed: 'Wrong user name or password.', sessionEnded: 'Your session has ended. Please log in again.',
       deniedTitle: 'Not for this account', denied: 'The cockpit is for process developers and administrators. Your tasks are in the task list.',
@@ -30,6 +32,8 @@ window.ElvaI18n = (() => {
       serverError: (id) => `Something went wrong on the server${id ? ` (reference ${id})` : ''}.`,
     },
     nb: {
+      periodFrom: 'Fra', periodTo: 'Til (ikke med)',
+      network: 'Nettverk', networkTitle: 'Organisasjonen som nettverk', networkIntro: 'Hvem som gir arbeid videre til hvem i sakene: en overlevering er neste handling i en sak tatt av en annen enhet. Enheter med færre enn 5 personer vises aldri som personer.', allOfThem: 'Alle', persons: 'Personer (enheter med 5 eller flere)', show: 'Vis', noHandoffs: 'Ingen handlinger av personer i perioden.', handoffs: 'Overleveringer', fromUnit: 'Fra', toUnit: 'Til', times: 'Ganger', crossing: 'Tid over grensen (median)', together: 'Arbeider i de samme sakene', units: 'Enheter', cases: 'Saker', actionsOf: (n, p) => `${n} handlinger av ${p} ${p === 1 ? 'person' : 'personer'}`,
       cockpit: 'Cockpit', language: 'Språk', logout: 'Logg ut', loginTitle: 'Logg inn i cockpiten', username: 'Brukernavn',
       password: 'Passord', loginButton: 'Logg inn', loginFailed: 'Feil brukernavn eller passord.', sessionEnded: 'Økten er avsluttet. Logg inn igjen.',
       deniedTitle: 'Ikke for denne kontoen', denied: 'Cockpiten er for prosessutviklere og administratorer. Oppgavene dine er i oppgavelisten.',
@@ -55,6 +59,8 @@ window.ElvaI18n = (() => {
       serverError: (id) => `Noe gikk galt på tjeneren${id ? ` (referanse ${id})` : ''}.`,
     },
     sv: {
+      periodFrom: 'Från', periodTo: 'Till (ej med)',
+      network: 'Nätverk', networkTitle: 'Organisationen som nätverk', networkIntro: 'Vem som lämnar arbete vidare till vem i ärendena: en överlämning är nästa handling i ett ärende av en annan enhet. Enheter med färre än 5 personer visas aldrig som personer.', allOfThem: 'Alla', persons: 'Personer (enheter med 5 eller fler)', show: 'Visa', noHandoffs: 'Inga handlingar av personer under perioden.', handoffs: 'Överlämningar', fromUnit: 'Från', toUnit: 'Till', times: 'Gånger', crossing: 'Tid över gränsen (median)', together: 'Arbetar i samma ärenden', units: 'Enheter', cases: 'Ärenden', actionsOf: (n, p) => `${n} handlingar av ${p} ${p === 1 ? 'person' : 'personer'}`,
       cockpit: 'Cockpit', language: 'Språk', logout: 'Logga ut', loginTitle: 'Logga in i cockpiten', username: 'Användarnamn',
       password: 'Lösenord', loginButton: 'Logga in', loginFailed: 'Fel användarnamn eller lösenord.', sessionEnded: 'Sessionen har upphört. Logga in igen.',
       deniedTitle: 'Inte för det här kontot', denied: 'Cockpiten är för processutvecklare och administratörer. Dina uppgifter finns i uppgiftslistan.',

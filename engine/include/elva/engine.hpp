@@ -130,6 +130,14 @@ class Engine {
   // Errors: NotFound (not deployed), InvalidArgument (field.from, field.to).
   virtual Result<nlohmann::json> stats(const std::string& process_id,
                                        const nlohmann::json& query) = 0;
+  // The organisation as a network (docs/operations.md#network): from the actions people took
+  // in the cases of `process_id` ("" every process) in [from, to), the organisational units
+  // (with "people": true, also persons, but only those in units of 5 or more) as nodes, the
+  // hand-offs between them (how often, how long the case took to cross) and who worked on the
+  // same cases: {"process", "from", "to", "people", "nodes", "handoffs", "together"}. Query
+  // "from", "to" as for stats. Errors: NotFound, InvalidArgument (field.from, field.to).
+  virtual Result<nlohmann::json> network(const std::string& process_id,
+                                         const nlohmann::json& query) = 0;
   // History for process mining (docs/operations.md#history-export): the instances of a process
   // started in [from, to) with their element transitions, as an IEEE 1849 XES document. Query:
   // "from", "to" as for stats. Errors: NotFound, InvalidArgument (field.from, field.to).

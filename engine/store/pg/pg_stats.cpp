@@ -229,6 +229,62 @@ json deadline(pqxx::transaction_base& t, const StatsQuery& q) {
 
 }  // namespace
 
+// A person's actions in cases: one per command (the rows one command writes share its time and
+// actor; a task's completion also completes the gateways after it), with the unit history
+// recorded for it (migration 013). In people mode a person stands for themselves only when
+// their unit has at least 5 active users; otherwise they are shown as their unit.
+json network(pqxx::transaction_base& t, const StatsQuery& q, bool people) {
+  const std::string acts =
+      "WITH acts AS (SELECT h.instance_id, h.at, h.actor, h.unit, min(h.id) AS id FROM history h "
+      "JOIN instances i ON i.id = h.instance_id WHERE ($1 = '' OR i.process_id = $1) AND "
+      "h.unit IS NOT NULL AND h.at >= to_timestamp($2::bigint / 1000.0) AND h.at < "
+      "to_timestamp($3::bigint / 1000.0) GROUP BY 1, 2, 3, 4), sizes AS (SELECT groups[1] AS "
+      "unit, count(*) AS n FROM users WHERE NOT disabled AND cardinality(groups) > 0 GROUP BY 1), "
+      "nodes AS (SELECT a.*, CASE WHEN $4 AND coalesce(s.n, 0) >= 5 THEN substr(a.actor, 6) ELSE "
+      "a.unit END AS node, CASE WHEN $4 AND coalesce(s.n, 0) >= 5 THEN 'person' ELSE 'unit' END "
+      "AS node_kind FROM acts a LEFT JOIN sizes s ON s.unit = a.unit) ";
+  const auto params = [&](const std::string& sql) {
+    return t.exec_params(acts + sql, q.process_id, q.from_ms, q.to_ms, people);
+  };
+  json out = {{"nodes", json::array()}, {"handoffs", json::array()}, {"together", json::array()}};
+  for (const auto& r :
+       params("SELECT node, min(node_kind), min(unit), count(*), count(DISTINCT actor), "
+              "count(DISTINCT instance_id) FROM nodes GROUP BY node ORDER BY count(*) DESC, "
+              "node")) {
+    out["nodes"].push_back({{"id", r[0].as<std::string>()},
+                            {"kind", r[1].as<std::string>()},
+                            {"unit", r[2].as<std::string>()},
+                            {"actions", r[3].as<std::int64_t>()},
+                            {"people", r[4].as<std::int64_t>()},
+                            {"cases", r[5].as<std::int64_t>()}});
+  }
+  // A hand-off: the next action in the same case is another node's. Its time: from the one
+  // action to the next (the case's waiting and the work of the one who took it over).
+  for (const auto& r :
+       params(", seq AS (SELECT node, at, lag(node) OVER w AS prev, lag(at) OVER w AS prev_at FROM "
+              "nodes WINDOW w AS (PARTITION BY instance_id ORDER BY id)) SELECT prev, node, "
+              "count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM at - "
+              "prev_at)), percentile_cont(0.9) WITHIN GROUP (ORDER BY extract(epoch FROM at - "
+              "prev_at)) FROM seq WHERE prev IS NOT NULL AND prev <> node GROUP BY 1, 2 ORDER BY 3 "
+              "DESC, 1, 2")) {
+    out["handoffs"].push_back(
+        {{"from", r[0].as<std::string>()},
+         {"to", r[1].as<std::string>()},
+         {"count", r[2].as<std::int64_t>()},
+         {"time", {{"p50", number_or_null(r[3])}, {"p90", number_or_null(r[4])}}}});
+  }
+  // Working together: two nodes that acted in the same case.
+  for (const auto& r :
+       params(", per AS (SELECT DISTINCT instance_id, node FROM nodes) SELECT a.node, b.node, "
+              "count(*) FROM per a JOIN per b ON a.instance_id = b.instance_id AND a.node < b.node "
+              "GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 500")) {
+    out["together"].push_back({{"a", r[0].as<std::string>()},
+                               {"b", r[1].as<std::string>()},
+                               {"cases", r[2].as<std::int64_t>()}});
+  }
+  return out;
+}
+
 json read(pqxx::transaction_base& t, const StatsQuery& q) {
   json out;
   auto totals = instance_figures(t, q, false);

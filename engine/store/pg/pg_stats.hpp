@@ -11,6 +11,8 @@ namespace elva::store::pg_stats {
 
 // REQUIRES: q.process_id is not empty, q.from_ms < q.to_ms.
 nlohmann::json read(pqxx::transaction_base& t, const StatsQuery& q);
+// The organisation as a network (PgStore::network): q.process_id may be "" (every process).
+nlohmann::json network(pqxx::transaction_base& t, const StatsQuery& q, bool people);
 // The history export's rows (PgStore::history_events).
 nlohmann::json history_events(pqxx::transaction_base& t, const StatsQuery& q);
 

@@ -563,6 +563,10 @@ class Pg final : public PgStore {
     return read([&](pqxx::transaction_base& t) { return pg_stats::read(t, q); });
   }
 
+  Result<json> network(const StatsQuery& q, bool people) override {
+    return read([&](pqxx::transaction_base& t) { return pg_stats::network(t, q, people); });
+  }
+
   Result<json> history_events(const StatsQuery& q) override {
     return read([&](pqxx::transaction_base& t) { return pg_stats::history_events(t, q); });
   }

@@ -67,6 +67,11 @@ class PgStore : public Store, public IdentityStore, public IntakeStore {
                                                 std::int64_t definition_id) = 0;
   // The figures of one process (docs/operations.md#stats); JSON as GET /api/stats answers it.
   virtual Result<nlohmann::json> stats(const StatsQuery& query) = 0;
+  // Who passes work to whom (docs/operations.md#network): {"nodes": [{"id", "kind" (unit or
+  // person), "unit", "actions", "people", "cases"}], "handoffs": [{"from", "to", "count", "time":
+  // {"p50", "p90"}}], "together": [{"a", "b", "cases"}]}, from the actions of people in
+  // [from, to) in the cases of query.process_id ("" every process).
+  virtual Result<nlohmann::json> network(const StatsQuery& query, bool people) = 0;
   // The element transitions (activated, completed, terminated) of the instances of
   // query.process_id started in [from, to), by instance then order, for the history export:
   // [{"instance", "element", "kind", "actor", "at"}] ("at" ISO 8601 UTC).
