@@ -7,7 +7,7 @@
 // usage: node cockpit_browser_test.mjs ELVA [ARTEFACTS]
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -282,6 +282,65 @@ test('the organisation as a network: hand-offs between units, persons only in un
   await page.locator('#network-graph g.node.person[data-node="max"]').waitFor();
   assert.equal(await page.locator('#network-graph g.handoff[data-from="max"][data-to="mona"]').count(), 1);
   await page.screenshot({ path: join(artefacts, '7-network-people.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an administrator migrates the running instances to a new version and moves a case', async () => {
+  assert.ok(seeded, 'runs after the first tests');
+  const dev = await login(call, 'dev', passwords.dev);
+  const admin = await login(call, 'admin', passwords.admin);
+  const source = readFileSync(join(here, 'cockpit', 'street-permit.bpmn'), 'utf8').replace('name="Decide"', 'name="Decide on the permit"');
+  const deployed = await call('POST', '/api/deployments', { token: dev, body: { files: [{ name: 'street-permit.bpmn', content: source }] } });
+  assert.equal(deployed.status, 201, deployed.body);
+  const running = async (version) => (await call('GET', '/api/definitions/street-permit/versions', { token: admin })).json
+    .versions.find((v) => v.version === version).instances.active;
+  const before = await running(1);
+  assert.ok(before >= 3, `instances on version 1: ${before}`);
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => d.accept());
+  await logIn(page, 'admin');
+  await page.locator('#processes tr[data-process="street-permit"] a').click();
+  await page.locator('#migrate-panel').waitFor();
+  assert.equal(await page.locator('#m-from').inputValue(), '1');
+  assert.equal(await page.locator('#m-to').inputValue(), '2');
+  await page.locator('#m-check').click();
+  await page.locator('#m-summary').waitFor();
+  assert.match(await page.locator('#m-summary').innerText(), new RegExp(`${before} running on version 1; moving them to version 2:.*can move: ${before}`));
+  // No reason, no migration.
+  await page.locator('#m-run').click();
+  assert.match(await page.locator('#m-error').innerText(), /Give a reason/);
+  await page.locator('#m-reason').fill('ticket 4711: the decision step is renamed');
+  await page.locator('#m-run').click();
+  await until('the instances on version 2', async () => (await running(1)) === 0);
+  assert.equal(await running(2), before);
+  await page.screenshot({ path: join(artefacts, '8-migrated.png'), fullPage: true });
+
+  // P-4 waits at the review (and the register check): move it on to the decision.
+  await page.goto(`${server.base}/cockpit/#instance/${seeded[4]}`);
+  await page.locator('#modify-panel').waitFor();
+  await page.locator('#x-cancel').selectOption('review');
+  await page.locator('#x-start').selectOption('decide');
+  await page.locator('#x-reason').fill('reviewed on paper');
+  await page.locator('#x-run').click();
+  await until('the case at the decision', async () => {
+    const r = await call('GET', `/api/instances/${seeded[4]}`, { token: admin });
+    const at = r.json.active.map((a) => a.element);
+    return at.includes('decide') && !at.includes('review');
+  });
+  await page.locator('#instance-diagram .djs-element.active[data-element-id="decide"]').waitFor();
+  // A move the engine refuses is explained where it was asked for.
+  await page.locator('#x-cancel').selectOption('');
+  await page.locator('#x-start').selectOption('');
+  await page.locator('#x-reason').fill('nothing');
+  await page.locator('#x-run').click();
+  await page.locator('#x-error').waitFor();
+  assert.ok((await page.locator('#x-error').innerText()).length > 10);
+  await page.screenshot({ path: join(artefacts, '9-moved.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -232,7 +232,66 @@
     elementSelect.replaceChildren(el('option', { value: '', text: t('any') }),
       ...rows.map(([id, n]) => el('option', { value: id, text: n.name })));
     elementSelect.value = keep && names[keep] ? keep : '';
+    setUpMigration(versions);
     await runSearch(true);
+  }
+
+  // --- Migration (administrators): plan, dry run, then the run with a reason ------------------
+  function setUpMigration(versions) {
+    const admin = state.me.roles.includes('admin');
+    const running = versions.versions.filter((v) => v.instances.active + v.instances.incident > 0);
+    $('migrate-panel').hidden = !admin || versions.versions.length < 2;
+    $('m-report').hidden = true;
+    $('m-error').hidden = true;
+    const option = (v) => el('option', { value: String(v.version), text: String(v.version) });
+    $('m-from').replaceChildren(...running.map(option));
+    $('m-to').replaceChildren(...versions.versions.slice().reverse().map(option));
+    $('m-to').value = String(versions.latest);
+    const other = running.find((v) => v.version !== versions.latest);
+    if (other) $('m-from').value = String(other.version);
+    $('m-check').disabled = running.length === 0;
+    if (!running.length) {
+      $('m-error').textContent = t('nothingToMigrate');
+      $('m-error').hidden = false;
+    }
+  }
+
+  async function checkMigration() {
+    $('m-error').hidden = true;
+    $('m-report').hidden = true;
+    const request = { process: state.process.id, from: Number($('m-from').value), to: Number($('m-to').value) };
+    try {
+      const plan = await api('POST', '/api/migrations/plan', request);
+      const dry = await api('POST', '/api/migrations/dry-run', { plan, instances: 'all' });
+      state.migration = { plan, movable: dry.counts.migrates || 0 };
+      const counts = Object.entries(dry.counts).map(([k, n]) => `${i18n.outcome(k)}: ${n}`).join(', ');
+      $('m-summary').textContent = `${t('planSummary', plan.instances, plan.from, plan.to)} ${counts || '0'}`;
+      $('m-unmapped').replaceChildren(...plan.unmapped.map((u) => el('li', { text: t('unmappedWhy', state.names[u.element]?.name || u.element, u.why) })));
+      $('m-run').disabled = !state.migration.movable;
+      $('m-report').hidden = false;
+    } catch (e) {
+      $('m-error').textContent = e.message;
+      $('m-error').hidden = false;
+    }
+  }
+
+  async function runMigration() {
+    const reason = $('m-reason').value.trim();
+    if (!reason) {
+      $('m-error').textContent = t('needReason');
+      $('m-error').hidden = false;
+      return;
+    }
+    const { plan, movable } = state.migration;
+    if (!window.confirm(t('confirmMigrate', movable, plan.to))) return;
+    try {
+      const r = await api('POST', '/api/migrations', { plan, instances: 'all', reason });
+      toast(t('migrated', r.counts.migrated || 0, plan.to));
+      $('m-reason').value = '';
+    } catch (e) {
+      toast(e.message);
+    }
+    await route();
   }
 
   function renderFigures(stats) {
@@ -347,6 +406,14 @@
       admin ? el('button', { type: 'button', class: 'retry', text: t('retry'), 'data-incident': String(i.key) }) : null)));
     $('no-incidents').hidden = open.length > 0;
 
+    const running = inst.status === 'active' || inst.status === 'incident';
+    $('modify-panel').hidden = !admin || !running;
+    $('x-error').hidden = true;
+    $('modify-panel').dataset.instance = String(inst.id);
+    const flowNodes = Object.entries(names).filter(([, n]) => n.type !== 'process' && !/^(boundaryEvent|startEvent|lane|laneSet|textAnnotation|dataObject|dataObjectReference|dataStoreReference|group)$/.test(n.type));
+    const activeIds = [...new Set(inst.active.map((a) => a.element))];
+    $('x-cancel').replaceChildren(el('option', { value: '', text: t('nothing') }), ...activeIds.map((e) => el('option', { value: e, text: nameOf(e) })));
+    $('x-start').replaceChildren(el('option', { value: '', text: t('nothing') }), ...flowNodes.map(([id, n]) => el('option', { value: id, text: n.name })));
     $('where-now').hidden = $('active').hidden = inst.active.length === 0;
     $('active').replaceChildren(...inst.active.map((a) => el('li', { text: `${nameOf(a.element)}${a.waiting ? ` (${t('waiting')})` : ''}` })));
 
@@ -529,6 +596,30 @@
         toast(e.message);
       }
       await route();
+    });
+    $('m-check').addEventListener('click', checkMigration);
+    $('m-from').addEventListener('change', () => { $('m-report').hidden = true; });
+    $('m-to').addEventListener('change', () => { $('m-report').hidden = true; });
+    $('m-run').addEventListener('click', runMigration);
+    $('x-run').addEventListener('click', async () => {
+      const id = $('modify-panel').dataset.instance;
+      const reason = $('x-reason').value.trim();
+      const body = { cancel: $('x-cancel').value ? [$('x-cancel').value] : [], startBefore: $('x-start').value ? [$('x-start').value] : [], reason };
+      $('x-error').hidden = true;
+      if (!reason) {
+        $('x-error').textContent = t('needReason');
+        $('x-error').hidden = false;
+        return;
+      }
+      try {
+        await api('POST', `/api/instances/${id}/modification`, body);
+        toast(t('moved'));
+        $('x-reason').value = '';
+        await route();
+      } catch (e) {
+        $('x-error').textContent = e.message;
+        $('x-error').hidden = false;
+      }
     });
     window.addEventListener('hashchange', route);
   }

@@ -5,6 +5,7 @@
 window.ElvaI18n = (() => {
   const labels = {
     en: {
+      migrateTitle: 'Move running instances to another version', fromVersion: 'From version', toVersion: 'To version', checkPlan: 'Check', reason: 'Reason (kept in each case\'s history)', migrate: 'Migrate', planSummary: (n, from, to) => `${n} running on version ${from}; moving them to version ${to}:`, outcomes: { migrates: 'can move', 'needs-mapping': 'need a mapping', refused: 'refused', 'already-migrated': 'already moved', migrated: 'moved' }, unmappedWhy: (e, why) => `${e}: ${why}`, migrated: (n, v) => `${n} instances moved to version ${v}.`, confirmMigrate: (n, v) => `Move ${n} instances to version ${v}?`, needReason: 'Give a reason: it goes into the history of every case.', modifyTitle: 'Move the case', modifyIntro: 'Cancel where it waits and start it elsewhere, as one change. The reason goes into its history.', cancelAt: 'Cancel at', startBefore: 'Start before', move: 'Move', nothing: '(nothing)', moved: 'The case is moved.', nothingToMigrate: 'No other version has running instances.',
       periodFrom: 'From', periodTo: 'Until (excluded)',
       network: 'Network', networkTitle: 'The organisation as a network', networkIntro: 'Who passes work to whom in the cases: a hand-off is the next action in a case taken by another unit. Units with fewer than 5 people are never shown as persons.', allOfThem: 'All', persons: 'Persons (units of 5 or more)', show: 'Show', noHandoffs: 'No actions by people in this period.', handoffs: 'Hand-offs', fromUnit: 'From', toUnit: 'To', times: 'Times', crossing: 'Time to cross (median)', together: 'Working on the same cases', units: 'Units', cases: 'Cases', actionsOf: (n, p) => `${n} actions by ${p} ${p === 1 ? 'person' : 'people'}`,
       cockpit: 'Cockpit', language: 'Language', logout: 'Log out', loginTitle: 'Log in to the cockpit', username: 'User name',
@@ -32,6 +33,7 @@ window.ElvaI18n = (() => {
       serverError: (id) => `Something went wrong on the server${id ? ` (reference ${id})` : ''}.`,
     },
     nb: {
+      migrateTitle: 'Flytt pågående instanser til en annen versjon', fromVersion: 'Fra versjon', toVersion: 'Til versjon', checkPlan: 'Kontroller', reason: 'Begrunnelse (lagres i historikken til hver sak)', migrate: 'Migrer', planSummary: (n, from, to) => `${n} pågår på versjon ${from}; flyttes til versjon ${to}:`, outcomes: { migrates: 'kan flyttes', 'needs-mapping': 'trenger kobling', refused: 'avvist', 'already-migrated': 'allerede flyttet', migrated: 'flyttet' }, unmappedWhy: (e, why) => `${e}: ${why}`, migrated: (n, v) => `${n} instanser flyttet til versjon ${v}.`, confirmMigrate: (n, v) => `Flytte ${n} instanser til versjon ${v}?`, needReason: 'Oppgi en begrunnelse: den lagres i historikken til hver sak.', modifyTitle: 'Flytt saken', modifyIntro: 'Avbryt der den venter og start den et annet sted, som én endring. Begrunnelsen lagres i historikken.', cancelAt: 'Avbryt ved', startBefore: 'Start før', move: 'Flytt', nothing: '(ingenting)', moved: 'Saken er flyttet.', nothingToMigrate: 'Ingen annen versjon har pågående instanser.',
       periodFrom: 'Fra', periodTo: 'Til (ikke med)',
       network: 'Nettverk', networkTitle: 'Organisasjonen som nettverk', networkIntro: 'Hvem som gir arbeid videre til hvem i sakene: en overlevering er neste handling i en sak tatt av en annen enhet. Enheter med færre enn 5 personer vises aldri som personer.', allOfThem: 'Alle', persons: 'Personer (enheter med 5 eller flere)', show: 'Vis', noHandoffs: 'Ingen handlinger av personer i perioden.', handoffs: 'Overleveringer', fromUnit: 'Fra', toUnit: 'Til', times: 'Ganger', crossing: 'Tid over grensen (median)', together: 'Arbeider i de samme sakene', units: 'Enheter', cases: 'Saker', actionsOf: (n, p) => `${n} handlinger av ${p} ${p === 1 ? 'person' : 'personer'}`,
       cockpit: 'Cockpit', language: 'Språk', logout: 'Logg ut', loginTitle: 'Logg inn i cockpiten', username: 'Brukernavn',
@@ -59,6 +61,7 @@ window.ElvaI18n = (() => {
       serverError: (id) => `Noe gikk galt på tjeneren${id ? ` (referanse ${id})` : ''}.`,
     },
     sv: {
+      migrateTitle: 'Flytta pågående instanser till en annan version', fromVersion: 'Från version', toVersion: 'Till version', checkPlan: 'Kontrollera', reason: 'Motivering (sparas i varje ärendes historik)', migrate: 'Migrera', planSummary: (n, from, to) => `${n} pågår på version ${from}; flyttas till version ${to}:`, outcomes: { migrates: 'kan flyttas', 'needs-mapping': 'behöver mappning', refused: 'avvisad', 'already-migrated': 'redan flyttad', migrated: 'flyttad' }, unmappedWhy: (e, why) => `${e}: ${why}`, migrated: (n, v) => `${n} instanser flyttade till version ${v}.`, confirmMigrate: (n, v) => `Flytta ${n} instanser till version ${v}?`, needReason: 'Ange en motivering: den sparas i varje ärendes historik.', modifyTitle: 'Flytta ärendet', modifyIntro: 'Avbryt där det väntar och starta det någon annanstans, som en ändring. Motiveringen sparas i historiken.', cancelAt: 'Avbryt vid', startBefore: 'Starta före', move: 'Flytta', nothing: '(inget)', moved: 'Ärendet är flyttat.', nothingToMigrate: 'Ingen annan version har pågående instanser.',
       periodFrom: 'Från', periodTo: 'Till (ej med)',
       network: 'Nätverk', networkTitle: 'Organisationen som nätverk', networkIntro: 'Vem som lämnar arbete vidare till vem i ärendena: en överlämning är nästa handling i ett ärende av en annan enhet. Enheter med färre än 5 personer visas aldrig som personer.', allOfThem: 'Alla', persons: 'Personer (enheter med 5 eller fler)', show: 'Visa', noHandoffs: 'Inga handlingar av personer under perioden.', handoffs: 'Överlämningar', fromUnit: 'Från', toUnit: 'Till', times: 'Gånger', crossing: 'Tid över gränsen (median)', together: 'Arbetar i samma ärenden', units: 'Enheter', cases: 'Ärenden', actionsOf: (n, p) => `${n} handlingar av ${p} ${p === 1 ? 'person' : 'personer'}`,
       cockpit: 'Cockpit', language: 'Språk', logout: 'Logga ut', loginTitle: 'Logga in i cockpiten', username: 'Användarnamn',
@@ -115,6 +118,7 @@ window.ElvaI18n = (() => {
       return typeof v === 'function' ? v(...args) : v;
     },
     kind(k) { return labels[lang].kind[k] ?? labels.en.kind[k] ?? k; },
+    outcome(k) { return labels[lang].outcomes[k] ?? labels.en.outcomes[k] ?? k; },
     locale() { return { en: 'en-GB', nb: 'nb-NO', sv: 'sv-SE' }[lang]; },
   };
 })();
