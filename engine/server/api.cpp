@@ -246,11 +246,13 @@ Response Api::Impl::asset(const Request& req, const std::string& asked, const st
     r.headers["Location"] = prefix + "/tasklist/";
     return r;
   }
-  if (path == "/cockpit") {
+  // The cockpit is one page; its views are fragments (/cockpit/dashboards is #dashboards).
+  for (const char* view : {"", "/dashboards", "/network"}) {
+    if (path != std::string("/cockpit") + view) continue;
     Response r;
     r.status = 302;
     r.content_type = "text/plain";
-    r.headers["Location"] = prefix + "/cockpit/";
+    r.headers["Location"] = prefix + "/cockpit/" + (*view ? std::string("#") + (view + 1) : "");
     return r;
   }
   if (!path.empty() && path.back() == '/') path += "index.html";

@@ -344,3 +344,31 @@ test('an administrator migrates the running instances to a new version and moves
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+test('the dashboards show the stats of a process, per unit too', async () => {
+  const dev = await login(call, 'dev', passwords.dev);
+  const stats = (await call('GET', '/api/stats/street-permit?by=unit', { token: dev })).json;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await logIn(page, 'dev');
+  await page.locator('#processes tr').first().waitFor();
+  await page.goto(`${server.base}/cockpit/dashboards`);
+  await page.locator('#dashboards-view').waitFor();
+  assert.match(page.url(), /\/cockpit\/#dashboards$/);
+  await page.locator('#d-process').selectOption('street-permit');
+  await page.locator('#d-units').check();
+  await page.locator('#dashboard-form button[type=submit]').click();
+  await page.locator('#d-unit-table tbody tr').first().waitFor();
+  assert.equal(await page.locator('#d-figures [data-figure="started"] b').innerText(), String(stats.instances.started));
+  assert.equal(await page.locator('#d-figures [data-figure="running"] b').innerText(), String(stats.instances.running));
+  assert.equal(await page.locator('#d-steps tbody tr').count(), stats.steps.length);
+  assert.match(await page.locator('#d-steps tr[data-element="review"]').innerText(), new RegExp(`Review the application\\s+${stats.steps.find((x) => x.element === 'review').completed}`));
+  assert.equal(await page.locator('#d-weeks rect').count(), 2 * stats.throughput.length);
+  assert.deepEqual((await page.locator('#d-unit-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.unit))).sort(),
+    stats.units.map((u) => u.unit).sort());
+  await page.screenshot({ path: join(artefacts, '10-dashboard.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});

@@ -104,15 +104,15 @@
     return t({ active: 'stateActive', incident: 'stateIncident', completed: 'stateCompleted', terminated: 'stateTerminated' }[status] || status);
   }
 
-  const views = ['login-view', 'denied-view', 'processes-view', 'process-view', 'instance-view', 'network-view'];
+  const views = ['login-view', 'denied-view', 'processes-view', 'process-view', 'instance-view', 'network-view', 'dashboards-view'];
   function show(view) {
     for (const v of views) $(v).hidden = v !== view;
     const inside = view !== 'login-view';
     $('who').hidden = $('logout').hidden = !inside;
     $('top-nav').hidden = !inside || view === 'denied-view';
+    const tab = { 'network-view': '#network', 'dashboards-view': '#dashboards' }[view] || '#';
     for (const a of $('top-nav').querySelectorAll('a')) {
-      const current = (a.getAttribute('href') === '#network') === (view === 'network-view');
-      if (current) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
+      if (a.getAttribute('href') === tab) a.setAttribute('aria-current', 'page'); else a.removeAttribute('aria-current');
     }
   }
 
@@ -195,6 +195,7 @@
     state.names = names;
     const current = versions.versions.find((v) => v.version === shown);
     $('process-title').textContent = current?.name || processId;
+    $('to-dashboard').href = `#dashboards/${encodeURIComponent(processId)}`;
 
     const select = $('version');
     select.replaceChildren(...versions.versions.slice().reverse().map((v) => el('option', {
@@ -429,6 +430,88 @@
     $('timeline-more').textContent = t('shown', inst.history.length, inst.historyTotal);
   }
 
+  // --- Dashboards: a process's figures (GET /api/stats/{process}) -----------------------------
+  async function fillProcessSelect(select) {
+    if (select.dataset.filled) return;
+    const list = await api('GET', '/api/processes');
+    select.append(...list.map((p) => el('option', { value: p.process, text: p.name || p.process })));
+    select.dataset.filled = '1';
+  }
+
+  async function showDashboard(processId) {
+    show('dashboards-view');
+    await fillProcessSelect($('d-process'));
+    if (processId) $('d-process').value = processId;
+    const chosen = $('d-process').value;
+    if (!chosen) return;
+    const params = new URLSearchParams();
+    if ($('d-from').value) params.set('from', $('d-from').value);
+    if ($('d-to').value) params.set('to', $('d-to').value);
+    if ($('d-units').checked) params.set('by', 'unit');
+    $('dashboard-error').hidden = true;
+    let s;
+    try {
+      s = await api('GET', `/api/stats/${encodeURIComponent(chosen)}?${params}`);
+    } catch (e) {
+      $('dashboard-error').textContent = e.message;
+      $('dashboard-error').hidden = false;
+      $('dashboard').hidden = true;
+      return;
+    }
+    $('dashboard').hidden = false;
+    $('d-period').textContent = t('periodOf', formatDate(s.from), formatDate(s.to));
+    const fig = (value, label, key) => el('div', { 'data-figure': key }, el('b', { text: value }), el('span', { text: label }));
+    const tiles = [fig(String(s.instances.started), t('legendStarted'), 'started'), fig(String(s.instances.completed), t('figCompleted'), 'completed'),
+      fig(String(s.instances.running), t('figRunning'), 'running'), fig(formatDuration(s.instances.leadTime.p50), t('figLead'), 'lead50'),
+      fig(formatDuration(s.instances.leadTime.p90), t('figLead90'), 'lead90'), fig(String(s.overdue.total), t('figOverdue'), 'overdue')];
+    if (s.deadline) tiles.push(fig(s.deadline.share === null ? '–' : `${Math.round(s.deadline.share * 100)} %`, t('figMet'), 'met'));
+    $('d-figures').replaceChildren(...tiles);
+    drawWeeks(s.throughput);
+    $('d-deadline-section').hidden = !s.deadline;
+    if (s.deadline) {
+      const d = s.deadline;
+      $('d-deadline').textContent = t('deadlineSays', d.duration, d.met, d.completed, d.late, d.atRisk);
+      $('d-risk').querySelector('tbody').replaceChildren(...d.cases.map((c) => el('tr', {},
+        el('td', {}, el('a', { href: `#instance/${c.instance}`, text: String(c.instance) })), el('td', { text: formatDate(c.dueAt) }),
+        el('td', { class: c.late ? 'bad' : '', text: c.late ? t('late') : t('atRisk') }))));
+    }
+    $('d-steps').querySelector('tbody').replaceChildren(...s.steps.map((st) => el('tr', { 'data-element': st.element },
+      el('td', { text: st.name || st.element, title: st.element }), el('td', { class: 'num', text: String(st.completed) }),
+      el('td', { class: 'num', text: formatDuration(st.leadTime.p50) }), el('td', { class: 'num', text: formatDuration(st.leadTime.p90) }))));
+    $('d-waits').querySelector('tbody').replaceChildren(...s.userTasks.map((u) => el('tr', { 'data-element': u.element },
+      el('td', { text: u.name || u.element }), el('td', { class: 'num', text: String(u.tasks) }), el('td', { class: 'num', text: String(u.waitingNow) }),
+      el('td', { class: 'num', text: formatDuration(u.wait.p50) }), el('td', { class: 'num', text: formatDuration(u.wait.p90) }))));
+    $('d-overdue').querySelector('tbody').replaceChildren(...s.overdue.byHolder.map((h) => el('tr', {},
+      el('td', { text: h.holder }), el('td', { class: 'num bad', text: String(h.tasks) }), el('td', { text: formatDate(h.oldestDue) }))));
+    $('d-units-section').hidden = !s.units;
+    if (s.units) {
+      $('d-unit-table').querySelector('tbody').replaceChildren(...s.units.map((u) => el('tr', { 'data-unit': u.unit },
+        el('td', { text: u.unit }), el('td', { class: 'num', text: String(u.started) }), el('td', { class: 'num', text: String(u.completed) }),
+        el('td', { class: 'num', text: String(u.running) }), el('td', { class: 'num', text: formatDuration(u.leadTime.p50) }),
+        el('td', { class: `num${u.overdue ? ' bad' : ''}`, text: String(u.overdue) }))));
+    }
+  }
+
+  // Two bars per ISO week (started, completed), scaled to the busiest week.
+  function drawWeeks(weeks) {
+    const box = $('d-weeks');
+    const W = 800, H = 200, pad = 18;
+    const max = Math.max(1, ...weeks.map((w) => Math.max(w.started, w.completed)));
+    const step = weeks.length ? (W - 2 * pad) / weeks.length : 0;
+    const bar = Math.min(40, Math.max(1, step / 2 - 2));
+    const parts = [];
+    weeks.forEach((w, i) => {
+      const x = pad + i * step;
+      for (const [cls, n, dx] of [['s', w.started, 0], ['c', w.completed, bar + 1]]) {
+        const h = ((H - 2 * pad) * n) / max;
+        const r = svg('rect', { class: cls, x: x + dx, y: H - pad - h, width: bar, height: h, 'data-week': w.week });
+        r.append(svg('title', {}, `${w.week}: ${n}`));
+        parts.push(r);
+      }
+    });
+    box.replaceChildren(...parts);
+  }
+
   // --- The organisation as a network ---------------------------------------------------------
   const SVG = 'http://www.w3.org/2000/svg';
   function svg(tag, attrs = {}, text) {
@@ -442,11 +525,7 @@
     show('network-view');
     const admin = state.me.roles.includes('admin');
     $('n-people-label').hidden = !admin;
-    if (!$('n-process').dataset.filled) {
-      const list = await api('GET', '/api/processes');
-      $('n-process').append(...list.map((p) => el('option', { value: p.process, text: p.name || p.process })));
-      $('n-process').dataset.filled = '1';
-    }
+    await fillProcessSelect($('n-process'));
     const params = new URLSearchParams();
     if ($('n-process').value) params.set('process', $('n-process').value);
     if ($('n-from').value) params.set('from', $('n-from').value);
@@ -514,6 +593,7 @@
       if (parts[0] === 'process' && parts[1]) await showProcess(parts[1], Number(parts[2]) || 0);
       else if (parts[0] === 'instance' && parts[1]) await showInstance(parts[1]);
       else if (parts[0] === 'network') await showNetwork();
+      else if (parts[0] === 'dashboards') await showDashboard(parts[1] || '');
       else await showProcesses();
     } catch (e) {
       if (e.status !== 401) toast(e.message);
@@ -573,6 +653,11 @@
     });
     $('search').addEventListener('submit', (ev) => { ev.preventDefault(); runSearch(true); });
     $('network-form').addEventListener('submit', (ev) => { ev.preventDefault(); showNetwork(); });
+    $('dashboard-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const target = `#dashboards/${encodeURIComponent($('d-process').value)}`;
+      if (location.hash === target) showDashboard($('d-process').value); else location.hash = target;
+    });
     $('more').addEventListener('click', () => { state.search.offset += PAGE; runSearch(false); });
     $('incidents').addEventListener('click', async (ev) => {
       const button = ev.target.closest('button.retry');
