@@ -196,6 +196,51 @@ void add_privacy(CLI::App& app, int& exit_code) {
           std::cout << ".\n";
         });
   });
+
+  struct AccessArgs : AdminArgs {
+    std::string subject;
+    bool values = false;
+  };
+  auto g = std::make_shared<AccessArgs>();
+  auto* access = privacy->add_subcommand(
+      "access-log",
+      "A data subject's right of access (GDPR Art. 15): their cases, the personal and\n"
+      "sensitive data each holds, and who read it when (REST, task list, cockpit, CLI).\n"
+      "With --values, the values too (that read is recorded as well).");
+  access
+      ->add_option("--subject", g->subject,
+                   "The subject's identifier (as the subject variable or one of its fields holds "
+                   "it)")
+      ->required();
+  access->add_flag("--values", g->values, "Also print the values (for the subject's copy)");
+  add_admin_options(access, *g);
+  access->callback([g, &exit_code] {
+    exit_code = run_admin(
+        "privacy access-log", *g, true,
+        [g](Engine& e) { return e.privacy_access_log(g->subject, g->values); },
+        [](const json& log) {
+          std::cout << log["cases"].size() << " cases hold data about this person:\n";
+          for (const auto& held : log["cases"]) {
+            std::cout << "  " << held["process"].get<std::string>() << " " << held["instance"]
+                      << " (" << held["status"].get<std::string>() << "):";
+            for (const auto& h : held["held"])
+              std::cout << " " << h["variable"].get<std::string>() << " ("
+                        << h["class"].get<std::string>() << ")";
+            std::cout << "\n";
+            if (held.contains("values")) {
+              for (const auto& [k, v] : held["values"].items())
+                std::cout << "      " << k << " = " << v.dump() << "\n";
+            }
+          }
+          std::cout << log["reads"].size() << " recorded reads:\n";
+          for (const auto& read : log["reads"]) {
+            std::cout << "  " << read["at"].get<std::string>() << "  "
+                      << read["actor"].get<std::string>() << " read " << list(read["variables"])
+                      << " of " << read["instance"] << " (" << read["via"].get<std::string>()
+                      << ")\n";
+          }
+        });
+  });
 }
 
 }  // namespace elva::cli

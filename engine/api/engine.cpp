@@ -354,11 +354,80 @@ class DurableEngine final : public Engine {
   }
 
   Result<json> instance(std::uint64_t id) override {
+    std::int64_t definition = 0;
+    auto out = instance_read(id, definition);
+    if (!out) return fail(out.error());
+    if (auto r = guard_values(*out, definition, id, actor_, true, "cli"); !r)
+      return fail(r.error());
+    return out;
+  }
+
+  Result<json> instance_as(const Principal& who, std::uint64_t id,
+                           const std::string& via) override {
+    std::int64_t definition = 0;
+    auto out = instance_read(id, definition);
+    if (!out) return fail(out.error());
+    if (auto r = guard_values(*out, definition, id, "user:" + who.user, who.is("admin"), via); !r)
+      return fail(r.error());
+    return out;
+  }
+
+  // The personal and sensitive variables of a definition (docs/privacy.md): name -> class. Read
+  // from its BPMN once per definition (a deployed definition never changes).
+  Result<const std::map<std::string, std::string>*> classed_of(std::int64_t definition) {
+    if (auto it = classed_.find(definition); it != classed_.end()) return &it->second;
+    auto tx = store_->begin();
+    if (!tx) return fail(tx.error());
+    auto row = (*tx)->definition(definition);
+    if (!row) return fail(row.error());
+    std::map<std::string, std::string> classes;
+    if (*row) {
+      auto read = parse::read_bpmn((*row)->file, (*row)->source, 16u << 20);
+      const auto* p =
+          read.definitions ? read.definitions->find_process((*row)->process_id) : nullptr;
+      if (p) {
+        for (const auto& v : privacy::map_process(*p, (*row)->file, nullptr).variables)
+          if (v.data_class == "personal" || v.data_class == "sensitive")
+            classes[v.variable] = v.data_class;
+      }
+    }
+    if (classed_.size() > 1000) classed_.clear();
+    return &(classed_[definition] = std::move(classes));
+  }
+
+  // An instance's personal and sensitive values as its reader may see them: read (and recorded
+  // in the access log when any is there) or masked, in the variables and in history's rows.
+  Result<void> guard_values(json& out, std::int64_t definition, std::uint64_t instance,
+                            const std::string& actor, bool may_read, const std::string& via) {
+    auto classes = classed_of(definition);
+    if (!classes) return fail(classes.error());
+    if ((*classes)->empty()) return {};
+    std::set<std::string> seen;
+    auto visit = [&](json& values) {
+      if (!values.is_object()) return;
+      for (auto& [name, value] : values.items()) {
+        auto c = (*classes)->find(name);
+        if (c == (*classes)->end() || value.is_null()) continue;
+        seen.insert(name);
+        if (!may_read) value = json{{"masked", c->second}};
+      }
+    };
+    if (out.contains("variables")) visit(out["variables"]);
+    if (out.contains("history")) {
+      for (auto& h : out["history"])
+        if (h.contains("data") && h.value("kind", "") == "variables") visit(h["data"]);
+    }
+    if (!may_read || seen.empty()) return {};
+    return store_->record_access(actor, instance, {seen.begin(), seen.end()}, via);
+  }
+
+  Result<json> instance_read(std::uint64_t id, std::int64_t& definition) {
     auto row = store_->instance(id);
     if (!row) return fail(row.error());
     if (!*row)
       return fail(Errc::NotFound,
                   "there is no process instance " + std::to_string(id) + " (see `elva instances`)");
+    definition = (*row)->definition_id;
     json out = instance_json(**row);
     out["variables"] = (*row)->variables;
     json active = json::array();
@@ -832,7 +901,20 @@ class DurableEngine final : public Engine {
     return people_->tasks(who, query);
   }
   Result<json> task(const Principal& who, std::uint64_t key) override {
-    return people_->task(who, key);
+    auto out = people_->task(who, key);
+    if (!out || !out->contains("variables") || (*out)["variables"].empty()) return out;
+    // Whoever may open the task reads what it shows; the read of personal and sensitive values
+    // is recorded (docs/privacy.md#access-log).
+    const auto instance = (*out)["instance"].get<std::uint64_t>();
+    auto row = store_->instance(instance);
+    if (!row) return fail(row.error());
+    if (!*row) return out;
+    json view = {{"variables", (*out)["variables"]}};
+    if (auto r = guard_values(view, (*row)->definition_id, instance, "user:" + who.user, true,
+                              "task " + std::to_string(key));
+        !r)
+      return fail(r.error());
+    return out;
   }
   Result<json> claim(const Principal& who, std::uint64_t key, int expected) override {
     return people_->claim(who, key, expected);
@@ -926,18 +1008,22 @@ class DurableEngine final : public Engine {
     return privacy::run_cleanup(**store, *rules, o);
   }
 
-  Result<json> privacy_erase(const std::string& subject, const std::string& reason) override {
-    if (reason.empty())
-      return fail(Errc::InvalidArgument, "an erasure needs a reason (the request it answers)");
-    if (subject.empty()) return fail(Errc::InvalidArgument, "no subject given");
-    auto store = store::connect_retention_store(url_);
-    if (!store) return fail(store.error());
-    auto defs = (*store)->deployed_definitions();
+  // A data subject's cases (docs/privacy.md#erasure-on-request-elva-privacy-erase): in every
+  // deployed definition that declares a subject variable and personal or sensitive ones, the
+  // instances whose subject variable is `subject`. `task_names` (may be null) gets the user
+  // tasks' names as the BPMN writes them ("process/element" -> name).
+  struct SubjectCase {
+    std::int64_t id = 0;
+    bool active = false;
+    std::string process_id;
+    std::vector<std::string> present;            // its classed variables that have values
+    std::map<std::string, std::string> classes;  // the definition's classed variables
+  };
+  Result<std::vector<SubjectCase>> subject_cases(store::RetentionStore& store,
+                                                 const std::string& subject, json* task_names) {
+    auto defs = store.deployed_definitions();
     if (!defs) return fail(defs.error());
-    store::RetentionStore::Erasure ended, running;
-    std::set<std::string> names;
-    json task_names = json::object();
-    std::vector<std::pair<std::int64_t, std::vector<std::string>>> active;
+    std::vector<SubjectCase> out;
     for (const auto& d : *defs) {
       auto read = parse::read_bpmn(d.file, d.source, 16u << 20);
       if (!read.definitions) continue;
@@ -945,25 +1031,83 @@ class DurableEngine final : public Engine {
       if (!p) continue;
       const auto m = privacy::map_process(*p, d.file, nullptr);
       std::vector<std::string> erase, subjects;
+      std::map<std::string, std::string> classes;
       for (const auto& v : m.variables) {
         if (v.subject) subjects.push_back(v.variable);
-        if (v.data_class == "personal" || v.data_class == "sensitive") erase.push_back(v.variable);
-      }
-      if (subjects.empty() || erase.empty()) continue;
-      for (const auto& e : p->elements)
-        if (e.as<model::UserTaskSpec>()) task_names[p->id + "/" + e.id] = e.name;
-      for (const auto& var : subjects) {
-        auto hits = (*store)->subject_instances({d.id}, var, subject, erase);
-        if (!hits) return fail(hits.error());
-        for (const auto& h : *hits) {
-          names.insert(erase.begin(), erase.end());
-          ended.instances.push_back(h.id);
-          if (h.active)
-            active.emplace_back(h.id, h.present);
-          else
-            ended.ended.push_back(h.id);
+        if (v.data_class == "personal" || v.data_class == "sensitive") {
+          erase.push_back(v.variable);
+          classes[v.variable] = v.data_class;
         }
       }
+      if (subjects.empty() || erase.empty()) continue;
+      if (task_names) {
+        for (const auto& e : p->elements)
+          if (e.as<model::UserTaskSpec>()) (*task_names)[p->id + "/" + e.id] = e.name;
+      }
+      for (const auto& var : subjects) {
+        auto hits = store.subject_instances({d.id}, var, subject, erase);
+        if (!hits) return fail(hits.error());
+        for (const auto& h : *hits)
+          out.push_back({h.id, h.active, d.process_id, h.present, classes});
+      }
+    }
+    return out;
+  }
+
+  Result<json> privacy_access_log(const std::string& subject, bool values) override {
+    if (subject.empty()) return fail(Errc::InvalidArgument, "no subject given");
+    auto store = store::connect_retention_store(url_);
+    if (!store) return fail(store.error());
+    auto cases = subject_cases(**store, subject, nullptr);
+    if (!cases) return fail(cases.error());
+    json out = {{"cases", json::array()}, {"reads", json::array()}};
+    std::vector<std::int64_t> ids;
+    for (const auto& c : *cases) {
+      ids.push_back(c.id);
+      auto row = store_->instance(static_cast<std::uint64_t>(c.id));
+      if (!row) return fail(row.error());
+      json item = {{"instance", c.id},
+                   {"process", c.process_id},
+                   {"status", *row ? (*row)->status : "removed"},
+                   {"held", json::array()}};
+      for (const auto& name : c.present)
+        item["held"].push_back({{"variable", name}, {"class", c.classes.at(name)}});
+      if (values && *row && !c.present.empty()) {
+        item["values"] = json::object();
+        for (const auto& name : c.present)
+          if ((*row)->variables.contains(name)) item["values"][name] = (*row)->variables[name];
+        if (auto r = store_->record_access(actor_, static_cast<std::uint64_t>(c.id), c.present,
+                                           "privacy access-log");
+            !r)
+          return fail(r.error());
+      }
+      out["cases"].push_back(std::move(item));
+    }
+    auto reads = store_->access_rows(ids);
+    if (!reads) return fail(reads.error());
+    out["reads"] = std::move(*reads);
+    return out;
+  }
+
+  Result<json> privacy_erase(const std::string& subject, const std::string& reason) override {
+    if (reason.empty())
+      return fail(Errc::InvalidArgument, "an erasure needs a reason (the request it answers)");
+    if (subject.empty()) return fail(Errc::InvalidArgument, "no subject given");
+    auto store = store::connect_retention_store(url_);
+    if (!store) return fail(store.error());
+    store::RetentionStore::Erasure ended, running;
+    std::set<std::string> names;
+    json task_names = json::object();
+    std::vector<std::pair<std::int64_t, std::vector<std::string>>> active;
+    auto cases = subject_cases(**store, subject, &task_names);
+    if (!cases) return fail(cases.error());
+    for (const auto& c : *cases) {
+      for (const auto& [name, cls] : c.classes) names.insert(name);
+      ended.instances.push_back(c.id);
+      if (c.active)
+        active.emplace_back(c.id, c.present);
+      else
+        ended.ended.push_back(c.id);
     }
     // Running instances: the values leave through the runtime (the snapshot stays consistent,
     // "variables removed" is audited), then an incident stops the case where a person decides.
@@ -1102,6 +1246,7 @@ class DurableEngine final : public Engine {
   Limits limits_;
   std::shared_ptr<const calendar::Calendar> calendar_;
   std::unique_ptr<store::PgStore> store_;
+  std::map<std::int64_t, std::map<std::string, std::string>> classed_;  // classed_of's cache
   std::unique_ptr<exec::Processor> processor_;
   std::shared_ptr<CommitGroup> group_;
   sched::CommandQueue* queue_ = nullptr;  // group_'s, when there is one

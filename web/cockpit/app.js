@@ -92,6 +92,11 @@
     return parts.join(' ');
   }
 
+  // A personal or sensitive value the reader may not see (docs/privacy.md#access-log).
+  function isMasked(v) {
+    return v !== null && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 1 && typeof v.masked === 'string';
+  }
+
   function toast(message) {
     const box = $('toast');
     box.textContent = message;
@@ -419,7 +424,9 @@
     $('active').replaceChildren(...inst.active.map((a) => el('li', { text: `${nameOf(a.element)}${a.waiting ? ` (${t('waiting')})` : ''}` })));
 
     $('variables').querySelector('tbody').replaceChildren(...Object.entries(inst.variables || {}).map(([k, v]) =>
-      el('tr', {}, el('td', { text: k }), el('td', { class: 'value', text: JSON.stringify(v, null, 1) }))));
+      el('tr', {}, el('td', { text: k }), isMasked(v)
+        ? el('td', { class: 'value muted', text: t('hiddenValue', t(`class_${v.masked}`)) })
+        : el('td', { class: 'value', text: JSON.stringify(v, null, 1) }))));
 
     $('timeline').querySelector('tbody').replaceChildren(...inst.history.map((h) => el('tr', {},
       el('td', { text: formatDate(h.at) }),

@@ -153,8 +153,15 @@ class Engine {
                                        const std::string& business_key) = 0;
   virtual Result<nlohmann::json> instances(const std::string& process_id, const std::string& status,
                                            int limit) = 0;
-  // Timeline (history), active elements, variables, incidents, jobs.
+  // Timeline (history), active elements, variables, incidents, jobs. The values of personal and
+  // sensitive variables (docs/privacy.md) are read as the engine's actor: the read is recorded
+  // in the access log (via "cli").
   virtual Result<nlohmann::json> instance(std::uint64_t id) = 0;
+  // The same, as `who` may see it (docs/privacy.md#access-log): an administrator reads personal
+  // and sensitive values, and the read is recorded (actor "user:ID", `via`); anyone else sees
+  // each such value as {"masked": CLASS}, in the variables and in history.
+  virtual Result<nlohmann::json> instance_as(const Principal& who, std::uint64_t id,
+                                             const std::string& via) = 0;
   virtual Result<nlohmann::json> cancel(std::uint64_t id) = 0;
   // Who a message is for (docs/durable.md, "Message correlation"): a subscription's correlation
   // key must equal `correlation_key` (empty: only subscriptions without one); `business_key` and
@@ -418,6 +425,12 @@ class Engine {
   // The records of processing of the deployed processes (the latest version of each), as
   // privacy_report_files (elva/privacy.hpp) answers for files.
   virtual Result<nlohmann::json> privacy_report() = 0;
+  // A data subject's right of access (GDPR Art. 15; docs/privacy.md#access-log): their cases
+  // (found as an erasure finds them), the personal and sensitive variables each holds (names and
+  // classes; with `values`, the values too, and that read is itself recorded), and every recorded
+  // read of them: {"cases": [{"instance", "process", "status", "held": [{"variable", "class"}],
+  // "values"?}], "reads": [{"at", "actor", "instance", "variables", "via"}]}.
+  virtual Result<nlohmann::json> privacy_access_log(const std::string& subject, bool values) = 0;
   // Erases the personal and sensitive values of one data subject: in every instance whose
   // subject variable (<elva:data subject="true">) is `subject` (equal, or a top-level field of it
   // equal), from history, instances, task names, waiting jobs, e-service payloads and

@@ -87,7 +87,7 @@ void add_instance_routes(Routes& routes) {
     if (!id) return fail(id.error());
     auto page = history_page(c, "historyOffset", "historyLimit");
     if (!page) return fail(page.error());
-    auto r = c.engine.instance(*id);
+    auto r = c.engine.instance_as(*c.who, *id, "GET /api/instances/{id}");
     if (!r) return fail(r.error());
     json& history = (*r)["history"];
     (*r)["historyTotal"] = history.size();
@@ -98,7 +98,7 @@ void add_instance_routes(Routes& routes) {
   routes.add("GET", "/api/instances/{id}/variables", "developer", [](Call& c) -> Result<Response> {
     auto id = c.key("id");
     if (!id) return fail(id.error());
-    auto r = c.engine.instance(*id);
+    auto r = c.engine.instance_as(*c.who, *id, "GET /api/instances/{id}/variables");
     if (!r) return fail(r.error());
     Response res = ok((*r)["variables"]);
     return with_etag(c.req, res, body_etag(res.body));
@@ -108,7 +108,7 @@ void add_instance_routes(Routes& routes) {
     if (!id) return fail(id.error());
     auto page = history_page(c, "offset", "limit");
     if (!page) return fail(page.error());
-    auto r = c.engine.instance(*id);
+    auto r = c.engine.instance_as(*c.who, *id, "GET /api/instances/{id}/history");
     if (!r) return fail(r.error());
     const json& history = (*r)["history"];
     Response res = ok(slice(history, *page));

@@ -555,6 +555,38 @@ class Pg final : public PgStore {
     });
   }
 
+  Result<void> record_access(const std::string& actor, Key instance,
+                             const std::vector<std::string>& variables,
+                             const std::string& via) override {
+    auto done = write([&](pqxx::work& t) {
+      t.exec_params(
+          "INSERT INTO privacy_access (actor, instance_id, variables, via) VALUES ($1, $2, "
+          "ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), $4)",
+          actor, static_cast<std::int64_t>(instance), json(variables).dump(), via);
+      return true;
+    });
+    if (!done) return fail(done.error());
+    return {};
+  }
+
+  Result<json> access_rows(const std::vector<std::int64_t>& instances) override {
+    return read([&](pqxx::transaction_base& t) {
+      json out = json::array();
+      for (const auto& r : t.exec_params(
+               "SELECT elva_iso(at), actor, instance_id, array_to_json(variables)::text, via FROM "
+               "privacy_access WHERE instance_id = ANY(ARRAY(SELECT "
+               "jsonb_array_elements_text($1::jsonb)::bigint)) ORDER BY at, id",
+               json(instances).dump())) {
+        out.push_back({{"at", r[0].as<std::string>()},
+                       {"actor", r[1].as<std::string>()},
+                       {"instance", r[2].as<std::int64_t>()},
+                       {"variables", json::parse(r[3].as<std::string>())},
+                       {"via", r[4].as<std::string>()}});
+      }
+      return out;
+    });
+  }
+
   Result<std::int64_t> count(const std::string& sql) override {
     return read([&](pqxx::transaction_base& t) { return t.exec1(sql)[0].as<std::int64_t>(); });
   }

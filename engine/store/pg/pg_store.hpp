@@ -65,6 +65,13 @@ class PgStore : public Store, public IdentityStore, public IntakeStore {
   // elements with neither left out.
   virtual Result<nlohmann::json> element_counts(const std::string& process_id,
                                                 std::int64_t definition_id) = 0;
+  // The access log (docs/privacy.md#access-log): `actor` read the values of `variables` (names)
+  // of an instance through `via`; and the rows of some instances, oldest first: [{"at", "actor",
+  // "instance", "variables", "via"}].
+  virtual Result<void> record_access(const std::string& actor, Key instance,
+                                     const std::vector<std::string>& variables,
+                                     const std::string& via) = 0;
+  virtual Result<nlohmann::json> access_rows(const std::vector<std::int64_t>& instances) = 0;
   // The figures of one process (docs/operations.md#stats); JSON as GET /api/stats answers it.
   virtual Result<nlohmann::json> stats(const StatsQuery& query) = 0;
   // Who passes work to whom (docs/operations.md#network): {"nodes": [{"id", "kind" (unit or
