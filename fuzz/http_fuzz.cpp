@@ -2,7 +2,8 @@
 // client would send them (one or more requests, pipelined, cut anywhere). The handler runs the
 // routes' shared request checks (JSON body under Elva's limits, typed variables, field checks,
 // ISO 8601 durations, ETags, the problem+json mapper) and echoes request values into response
-// headers, so the server's one response rule (no CR, LF or NUL in a header) is fuzzed too.
+// headers, so the server's one response rule (no CR, LF or NUL in a header) is fuzzed too; and
+// multipart/form-data bodies (Camunda Modeler's deployments) are taken apart.
 // What must hold: the server never crashes, and every answer it sends is well-formed HTTP/1.1
 // whose header lines are each one `token: value` line.
 #include <netinet/in.h>
@@ -25,6 +26,7 @@
 
 #include "elva/json_limits.hpp"
 #include "server/http_server.hpp"
+#include "server/multipart.hpp"
 #include "server/routes/route.hpp"
 
 namespace {
@@ -57,6 +59,23 @@ Response handle(const Request& req) {
     auto r = elva::server::ok(out);
     const auto tag = elva::server::body_etag(r.body);
     return elva::server::with_etag(req, std::move(r), tag);
+  }
+  if (first == "multipart") {
+    // As Camunda Modeler's deployment (routes/modeler_routes.cpp): the parts by name, a file's
+    // name echoed into a header as a download would.
+    auto form = elva::server::parse_multipart(req.header("content-type"), req.body);
+    if (!form) return elva::server::problem_of(form.error(), req.path);
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& part : *form) {
+      out.push_back({{"name", part.name},
+                     {"filename", part.filename},
+                     {"type", part.content_type},
+                     {"bytes", part.body.size()}});
+    }
+    Response r = elva::server::ok(out);
+    if (!form->empty())
+      r.headers["Content-Disposition"] = "attachment; filename=" + (*form)[0].filename;
+    return r;
   }
   // Request values (decoded from the target, or header values) end up in response headers, as
   // an attachment's content type or a receipt does in the real routes.
