@@ -35,7 +35,8 @@ constexpr const char* kDue =
     "SELECT id FROM instances WHERE definition_id = ANY($1::bigint[]) AND status <> 'active' "
     "AND ended_at < to_timestamp($2::bigint / 1000.0) - $3::interval ";
 
-// The whole instance and every row keyed by it ($4: batch size).
+// The whole instance and every row keyed by it ($4: batch size), its access log too (the reads
+// of values that are gone with it).
 const std::string kDeleteInstances =
     std::string("WITH due AS (") + kDue +
     "ORDER BY ended_at LIMIT $4 FOR UPDATE SKIP LOCKED), "
@@ -50,6 +51,7 @@ const std::string kDeleteInstances =
     "  OR receipt IN (SELECT receipt FROM sub) RETURNING 1), "
     "es AS (DELETE FROM eservice_submissions WHERE receipt IN (SELECT receipt FROM sub) "
     "  RETURNING 1), "
+    "pa AS (DELETE FROM privacy_access WHERE instance_id IN (SELECT id FROM due)), "
     "i AS (DELETE FROM instances WHERE id IN (SELECT id FROM due) RETURNING 1) "
     "SELECT (SELECT count(*) FROM i), (SELECT count(*) FROM h), (SELECT count(*) FROM t), "
     "(SELECT count(*) FROM j), (SELECT count(*) FROM tm), (SELECT count(*) FROM s), "
