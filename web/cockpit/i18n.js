@@ -95,36 +95,8 @@ window.ElvaI18n = (() => {
       serverError: (id) => `Något gick fel på servern${id ? ` (referens ${id})` : ''}.`,
     },
   };
-  const supported = Object.keys(labels);
-  let lang = 'en';
-
-  function pick(candidates) {
-    for (const c of candidates) {
-      if (!c) continue;
-      const base = String(c).toLowerCase().split(/[-_]/)[0];
-      if (supported.includes(base)) return base;
-      if (base === 'no' || base === 'nn') return 'nb';
-    }
-    return 'en';
-  }
-
-  return {
-    get lang() { return lang; },
-    set(candidates) {
-      lang = pick(candidates);
-      document.documentElement.lang = lang;
-      for (const el of document.querySelectorAll('[data-t]')) {
-        const v = labels[lang][el.dataset.t];
-        if (typeof v === 'string') el.textContent = v;
-      }
-      return lang;
-    },
-    t(key, ...args) {
-      const v = labels[lang][key] ?? labels.en[key] ?? key;
-      return typeof v === 'function' ? v(...args) : v;
-    },
-    kind(k) { return labels[lang].kind[k] ?? labels.en.kind[k] ?? k; },
-    outcome(k) { return labels[lang].outcomes[k] ?? labels.en.outcomes[k] ?? k; },
-    locale() { return { en: 'en-GB', nb: 'nb-NO', sv: 'sv-SE' }[lang]; },
-  };
+  const core = window.ElvaI18nCore(labels);
+  core.kind = (k) => core.from('kind', k);
+  core.outcome = (k) => core.from('outcomes', k);
+  return core;
 })();

@@ -98,35 +98,5 @@ window.ElvaI18n = (() => {
       timeZone: 'Tidszon', save: 'Spara', saved: 'Dina e-postinställningar är sparade.',
     },
   };
-  const supported = Object.keys(labels);
-  let lang = 'en';
-
-  function pick(candidates) {
-    for (const c of candidates) {
-      if (!c) continue;
-      const base = String(c).toLowerCase().split(/[-_]/)[0];
-      if (supported.includes(base)) return base;
-      if (base === 'no' || base === 'nn') return 'nb';
-    }
-    return 'en';
-  }
-
-  return {
-    supported,
-    get lang() { return lang; },
-    set(candidates) {
-      lang = pick(candidates);
-      document.documentElement.lang = lang;
-      for (const el of document.querySelectorAll('[data-t]')) {
-        const v = labels[lang][el.dataset.t];
-        if (typeof v === 'string') el.textContent = v;
-      }
-      return lang;
-    },
-    t(key, ...args) {
-      const v = labels[lang][key] ?? labels.en[key] ?? key;
-      return typeof v === 'function' ? v(...args) : v;
-    },
-    locale() { return { en: 'en-GB', nb: 'nb-NO', sv: 'sv-SE' }[lang]; },
-  };
+  return window.ElvaI18nCore(labels);
 })();
