@@ -47,6 +47,16 @@ Result<Window> window_of(const json& query) {
   return w;
 }
 
+// A process's window as the store's queries take it.
+store::StatsQuery query_of(const std::string& process_id, const Window& w) {
+  store::StatsQuery q;
+  q.process_id = process_id;
+  q.from_ms = w.from;
+  q.to_ms = w.to;
+  q.now_ms = w.now;
+  return q;
+}
+
 // XML attribute text: the five predefined entities; tab, line feed and carriage return as
 // character references; other control characters (never valid in XML 1.0) become spaces.
 std::string xml(const std::string& s) {
@@ -137,12 +147,7 @@ Result<std::string> export_xes(store::PgStore& store, exec::Processor& processor
   if (!w) return fail(w.error());
   auto process = latest_process(store, processor, process_id);
   if (!process) return fail(process.error());
-  store::StatsQuery q;
-  q.process_id = process_id;
-  q.from_ms = w->from;
-  q.to_ms = w->to;
-  q.now_ms = w->now;
-  auto events = store.history_events(q);
+  auto events = store.history_events(query_of(process_id, *w));
   if (!events) return fail(events.error());
   std::string out = kXesHead;
   out += "  <string key=\"concept:name\" value=\"" + xml(process_id) + "\"/>\n";
@@ -187,11 +192,7 @@ Result<json> stats(store::PgStore& store, exec::Processor& processor, const std:
   if (!process) return fail(process.error());
   const model::ProcessDefinition& p = *process->process;
 
-  store::StatsQuery q;
-  q.process_id = process_id;
-  q.from_ms = *from;
-  q.to_ms = *to;
-  q.now_ms = now;
+  store::StatsQuery q = query_of(process_id, *w);
   q.by_unit = query.value("by", std::string()) == "unit";
   q.deadline = p.deadline;
   auto figures = store.stats(q);
@@ -220,13 +221,8 @@ Result<json> network(store::PgStore& store, exec::Processor& processor,
     auto process = latest_process(store, processor, process_id);
     if (!process) return fail(process.error());
   }
-  store::StatsQuery q;
-  q.process_id = process_id;
-  q.from_ms = w->from;
-  q.to_ms = w->to;
-  q.now_ms = w->now;
   const bool people = query.value("people", false);
-  auto figures = store.network(q, people);
+  auto figures = store.network(query_of(process_id, *w), people);
   if (!figures) return fail(figures.error());
   json out = {{"process", process_id.empty() ? json() : json(process_id)},
               {"from", iso8601::format_utc(w->from)},
