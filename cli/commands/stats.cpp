@@ -196,11 +196,12 @@ void add_history(CLI::App& app, int& exit_code) {
   auto* cmd = history->add_subcommand(
       "export",
       "The instances of a process started in a window, with every element transition, as an\n"
-      "IEEE 1849 XES event log (PM4Py, ProM, Celonis read it). No variables, no business keys.\n"
+      "IEEE 1849 XES event log or an OCEL 2.0 JSON log (PM4Py, ProM, Celonis read them). No\n"
+      "variables, no business keys.\n"
       "Exit codes: 0 written, 1 not deployed or a bad date, 2 usage, 3 database.");
   cmd->add_option("process", a->process, "Process id")->required();
-  cmd->add_option("--format", a->as, "xes (IEEE 1849-2016)")
-      ->check(CLI::IsMember({"xes"}))
+  cmd->add_option("--format", a->as, "xes (IEEE 1849-2016) or ocel (OCEL 2.0 JSON)")
+      ->check(CLI::IsMember({"xes", "ocel"}))
       ->capture_default_str();
   cmd->add_option("--from", a->from, "Instances started from this date (default: 90 days ago)");
   cmd->add_option("--to", a->to, "... until this date, excluded (default: now)");
@@ -214,7 +215,8 @@ void add_history(CLI::App& app, int& exit_code) {
           json query = json::object();
           if (!a->from.empty()) query["from"] = a->from;
           if (!a->to.empty()) query["to"] = a->to;
-          auto xes = e.export_xes(a->process, query);
+          auto xes =
+              a->as == "ocel" ? e.export_ocel(a->process, query) : e.export_xes(a->process, query);
           if (!xes) return fail(xes.error());
           if (a->out.empty()) {
             std::cout << *xes;

@@ -194,6 +194,10 @@ class DurableEngine final : public Engine {
     return api::export_xes(*store_, *processor_, process_id, query);
   }
 
+  Result<std::string> export_ocel(const std::string& process_id, const json& query) override {
+    return api::export_ocel(*store_, *processor_, process_id, query);
+  }
+
   Result<json> db_migrate() override {
     auto m = store_->migrate();
     if (!m) return fail(m.error());

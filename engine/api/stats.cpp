@@ -213,6 +213,71 @@ Result<json> stats(store::PgStore& store, exec::Processor& processor, const std:
   return out;
 }
 
+Result<std::string> export_ocel(store::PgStore& store, exec::Processor& processor,
+                                const std::string& process_id, const json& query) {
+  auto w = window_of(query);
+  if (!w) return fail(w.error());
+  auto process = latest_process(store, processor, process_id);
+  if (!process) return fail(process.error());
+  auto events = store.history_events(query_of(process_id, *w));
+  if (!events) return fail(events.error());
+  const model::ProcessDefinition& p = *process->process;
+  const json transition = {{"activated", "start"}, {"completed", "complete"}};
+  json event_types = json::object();  // activity -> its type
+  json objects = json::object();      // id -> object
+  json out_events = json::array();
+  auto object = [&](const std::string& id, const std::string& type, json attributes) {
+    if (!objects.contains(id))
+      objects[id] = {{"id", id}, {"type", type}, {"attributes", std::move(attributes)}};
+  };
+  std::int64_t n = 0;
+  for (const auto& e : *events) {
+    const std::string instance = "case:" + std::to_string(e["instance"].get<std::int64_t>());
+    const std::string element = e["element"].get<std::string>();
+    const auto* el = model::find_by_id(p.elements, element);
+    const std::string activity = el && !el->name.empty() ? el->name : element;
+    const std::string kind = e["kind"].get<std::string>();
+    event_types[activity] = {
+        {"name", activity},
+        {"attributes",
+         {{{"name", "lifecycle"}, {"type", "string"}}, {{"name", "element"}, {"type", "string"}}}}};
+    object(instance, "case",
+           {{{"name", "process"}, {"value", process_id}, {"time", "1970-01-01T00:00:00Z"}}});
+    json relationships = {{{"objectId", instance}, {"qualifier", "case"}}};
+    const std::string actor = e["actor"].get<std::string>();
+    const bool person = actor.rfind("user:", 0) == 0;
+    const std::string by = (person ? "person:" : "system:") + resource(actor);
+    object(by, person ? "person" : "system", json::array());
+    relationships.push_back({{"objectId", by}, {"qualifier", "performed by"}});
+    const std::string unit = e.value("unit", "");
+    if (!unit.empty()) {
+      object("unit:" + unit, "unit", json::array());
+      relationships.push_back({{"objectId", "unit:" + unit}, {"qualifier", "on behalf of"}});
+    }
+    out_events.push_back(
+        {{"id", "e" + std::to_string(++n)},
+         {"type", activity},
+         {"time", e["at"]},
+         {"attributes",
+          {{{"name", "lifecycle"}, {"value", transition.value(kind, std::string("abort"))}},
+           {{"name", "element"}, {"value", element}}}},
+         {"relationships", std::move(relationships)}});
+  }
+  json types = json::array();
+  for (const char* t : {"case", "person", "system", "unit"}) {
+    json attributes = json::array();
+    if (std::string(t) == "case") attributes.push_back({{"name", "process"}, {"type", "string"}});
+    types.push_back({{"name", t}, {"attributes", std::move(attributes)}});
+  }
+  json out = {{"objectTypes", std::move(types)},
+              {"eventTypes", json::array()},
+              {"objects", json::array()},
+              {"events", std::move(out_events)}};
+  for (auto& [name, type] : event_types.items()) out["eventTypes"].push_back(std::move(type));
+  for (auto& [id, o] : objects.items()) out["objects"].push_back(std::move(o));
+  return out.dump(1) + "\n";
+}
+
 Result<json> network(store::PgStore& store, exec::Processor& processor,
                      const std::string& process_id, const json& query) {
   auto w = window_of(query);

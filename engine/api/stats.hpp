@@ -27,6 +27,14 @@ Result<nlohmann::json> stats(store::PgStore& store, exec::Processor& processor,
 Result<std::string> export_xes(store::PgStore& store, exec::Processor& processor,
                                const std::string& process_id, const nlohmann::json& query);
 
+// The same instances as an OCEL 2.0 JSON log (object-centric: docs/operations.md#history-export):
+// objects "case:ID" (type case, attribute process), "person:USER", "system:KIND" and "unit:NAME";
+// an event per element transition, its type the element's name, attributes lifecycle and
+// element, related to its case ("case"), who acted ("performed by") and their unit then ("on
+// behalf of"). Errors as stats.
+Result<std::string> export_ocel(store::PgStore& store, exec::Processor& processor,
+                                const std::string& process_id, const nlohmann::json& query);
+
 // The organisation as a network (Engine::network; docs/operations.md#network). process_id ""
 // for every process; query as stats, plus "people": true (persons in units of 5 or more).
 Result<nlohmann::json> network(store::PgStore& store, exec::Processor& processor,

@@ -252,6 +252,24 @@ test('the organisation as a network: hand-offs between units, persons only in un
   const cli = spawnSync(elva, ['network', 'street-permit', '--db', server.url], { encoding: 'utf8' });
   assert.equal(cli.status, 0, cli.stderr);
   assert.match(cli.stdout, /staff -> managers: 2,/);
+  // Process mining's handover-of-work matrix, computed from the OCEL 2.0 export (units the
+  // events are "on behalf of", consecutive in each case), is the network's.
+  const ocel = spawnSync(elva, ['history', 'export', 'street-permit', '--format', 'ocel', '--db', server.url], { encoding: 'utf8' });
+  assert.equal(ocel.status, 0, ocel.stderr);
+  const byCase = new Map();
+  for (const e of JSON.parse(ocel.stdout).events) {
+    const kase = e.relationships.find((r) => r.qualifier === 'case').objectId;
+    const unit = e.relationships.find((r) => r.qualifier === 'on behalf of')?.objectId.replace(/^unit:/, '');
+    if (!unit) continue;
+    if (!byCase.has(kase)) byCase.set(kase, []);
+    const seq = byCase.get(kase);
+    if (seq[seq.length - 1] !== unit) seq.push(unit);
+  }
+  const matrix = {};
+  for (const seq of byCase.values()) {
+    for (let i = 1; i < seq.length; i++) matrix[`${seq[i - 1]} -> ${seq[i]}`] = (matrix[`${seq[i - 1]} -> ${seq[i]}`] || 0) + 1;
+  }
+  assert.deepEqual(matrix, Object.fromEntries(units.handoffs.map((h) => [`${h.from} -> ${h.to}`, h.count])));
 
   // Two managers are fewer than 5: asked for persons, they stay their unit...
   let people = (await call('GET', '/api/network?process=street-permit&people=true', { token: admin })).json;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `elva history export --format xes` (issue 19 part 4; docs/operations.md#history-export) against a
+# `elva history export --format xes|ocel` (issue 19 part 4; docs/operations.md#history-export) against a
 # fresh database on the test server: two instances, one completed; the export is validated with
 # xmllint against tests/data/xes/xes-1849-2016-structure.xsd (the XES XML serialization's
 # structure and datatypes, written from IEEE 1849-2016: see its header) and read back with
@@ -54,7 +54,14 @@ expect 0 "a window before anything started: a log without traces" -- "$elva" his
 expect 0 "... still valid" -- xmllint --noout --schema "$src/tests/data/xes/xes-1849-2016-structure.xsd" "$tmp/empty.xes"
 expect 1 "an unknown process" -- "$elva" history export nope
 contains err "process 'nope' is not deployed" "says so"
-expect 2 "another format is a usage error (ocel is not built)" -- "$elva" history export xes-permit --format ocel
+expect 2 "another format is a usage error" -- "$elva" history export xes-permit --format csv
+
+# OCEL 2.0: valid against tests/data/ocel/ocel-2.0-json.schema.json, its references hold, the same
+# events as the XES log (6: four of the first case, two of the second) and both cases as objects.
+expect 0 "export as OCEL 2.0" -- "$elva" history export xes-permit --format ocel --out "$tmp/log.jsonocel"
+expect 0 "the OCEL log is valid and its references hold" -- node "$src/tests/cli/ocel_check.mjs" "$tmp/log.jsonocel" "$src/tests/data/ocel/ocel-2.0-json.schema.json"
+contains out '"events":6' "six events, as in the XES log"
+contains out '"cases":2' "both cases are objects"
 
 echo "history export CLI: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

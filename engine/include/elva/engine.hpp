@@ -143,6 +143,10 @@ class Engine {
   // "from", "to" as for stats. Errors: NotFound, InvalidArgument (field.from, field.to).
   virtual Result<std::string> export_xes(const std::string& process_id,
                                          const nlohmann::json& query) = 0;
+  // The same as an OCEL 2.0 JSON object-centric event log (cases, persons, systems and units as
+  // objects; docs/operations.md#history-export). Errors as export_xes.
+  virtual Result<std::string> export_ocel(const std::string& process_id,
+                                          const nlohmann::json& query) = 0;
 
   // {"processes": [{"process", "version", "unchanged", "file"}], "warnings": [...]}
   virtual Result<nlohmann::json> deploy(const std::vector<std::string>& paths) = 0;

@@ -346,7 +346,8 @@ json read(pqxx::transaction_base& t, const StatsQuery& q) {
 json history_events(pqxx::transaction_base& t, const StatsQuery& q) {
   json out = json::array();
   for (const auto& r : run(t,
-                           "SELECT h.instance_id, h.element_id, h.kind, h.actor, elva_iso(h.at) "
+                           "SELECT h.instance_id, h.element_id, h.kind, h.actor, elva_iso(h.at), "
+                           "coalesce(h.unit, '') "
                            "FROM instances i JOIN history h ON h.instance_id = i.id WHERE "
                            "i.process_id = $1 AND i.started_at >= " +
                                F + " AND i.started_at < " + T +
@@ -357,7 +358,8 @@ json history_events(pqxx::transaction_base& t, const StatsQuery& q) {
                    {"element", r[1].as<std::string>()},
                    {"kind", r[2].as<std::string>()},
                    {"actor", r[3].as<std::string>()},
-                   {"at", r[4].as<std::string>()}});
+                   {"at", r[4].as<std::string>()},
+                   {"unit", r[5].as<std::string>()}});
   }
   return out;
 }

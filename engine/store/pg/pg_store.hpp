@@ -81,7 +81,8 @@ class PgStore : public Store, public IdentityStore, public IntakeStore {
   virtual Result<nlohmann::json> network(const StatsQuery& query, bool people) = 0;
   // The element transitions (activated, completed, terminated) of the instances of
   // query.process_id started in [from, to), by instance then order, for the history export:
-  // [{"instance", "element", "kind", "actor", "at"}] ("at" ISO 8601 UTC).
+  // [{"instance", "element", "kind", "actor", "at", "unit"}] ("at" ISO 8601 UTC; "unit" the
+  // acting person's unit then, "" when not recorded).
   virtual Result<nlohmann::json> history_events(const StatsQuery& query) = 0;
 };
 
