@@ -5,7 +5,8 @@
 # SQL straight into instances, history (4 rows each) and user_tasks, spread over a year; then
 # `elva stats` (whole year, and by unit) runs 5 times each: median and max wall time, which
 # includes starting the elva process and connecting. Then `elva serve` on the database answers the
-# cockpit's reads over HTTP (processes, the per-element counts, searches, the stats), 5 times each
+# cockpit's reads over HTTP (processes, the per-element counts, searches, the stats, the network
+# for the year and for the default window), 5 times each
 # after a warm-up, timed by curl. One JSON line per query on stdout.
 # usage: bench/stats_bench.sh URL [N=100000]      (URL: an admin URL like ELVA_TEST_DATABASE_URL)
 # KEEP=1 keeps the database (its URL on stderr) for looking at query plans.
@@ -91,7 +92,8 @@ token=$(curl -s -XPOST -H 'content-type: application/json' \
 for path in /api/processes /api/definitions/permit/elements \
   "/api/instances?process=permit&status=active" "/api/instances?process=permit&element=review" \
   "/api/instances?process=permit&businessKey=B-$((n / 2))" "/api/instances?process=permit&variable=area&value=unit-7" \
-  "/api/instances?process=permit&status=incident" "/api/stats/permit"; do
+  "/api/instances?process=permit&status=incident" "/api/stats/permit" \
+  "/api/network?process=permit&from=2025-01-01&to=2026-01-01" "/api/network?process=permit"; do
   times=()
   for i in 1 2 3 4 5 6; do
     s=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "authorization: Bearer $token" "$base$path")
