@@ -272,7 +272,8 @@ json network(pqxx::transaction_base& t, const StatsQuery& q, bool people) {
       F + " AND started_at < " + T +
       "), acts AS (SELECT h.instance_id, h.at, h.actor, h.unit, min(h.id) AS id FROM i JOIN "
       "history h ON h.instance_id = i.id WHERE h.unit IS NOT NULL AND h.at >= " +
-      F + " AND h.at < " + T + " GROUP BY 1, 2, 3, 4), sizes AS (SELECT groups[1] AS "
+      F + " AND h.at < " + T +
+      " GROUP BY 1, 2, 3, 4), sizes AS (SELECT groups[1] AS "
       "unit, count(*) AS n FROM users WHERE NOT disabled AND cardinality(groups) > 0 GROUP BY 1), "
       "nodes AS (SELECT a.*, CASE WHEN $4 AND coalesce(s.n, 0) >= 5 THEN substr(a.actor, 6) ELSE "
       "a.unit END AS node, CASE WHEN $4 AND coalesce(s.n, 0) >= 5 THEN 'person' ELSE 'unit' END "
