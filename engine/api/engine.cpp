@@ -376,6 +376,15 @@ class DurableEngine final : public Engine {
     return out;
   }
 
+  // The variables of a process map whose values are protected (personal, sensitive): name ->
+  // class. Masking, the access log and erasure all go by these.
+  static std::map<std::string, std::string> protected_classes(const privacy::ProcessMap& m) {
+    std::map<std::string, std::string> out;
+    for (const auto& v : m.variables)
+      if (v.data_class == "personal" || v.data_class == "sensitive") out[v.variable] = v.data_class;
+    return out;
+  }
+
   // The personal and sensitive variables of a definition (docs/privacy.md): name -> class. Read
   // from its BPMN once per definition (a deployed definition never changes).
   Result<const std::map<std::string, std::string>*> classed_of(std::int64_t definition) {
@@ -389,11 +398,7 @@ class DurableEngine final : public Engine {
       auto read = parse::read_bpmn((*row)->file, (*row)->source, 16u << 20);
       const auto* p =
           read.definitions ? read.definitions->find_process((*row)->process_id) : nullptr;
-      if (p) {
-        for (const auto& v : privacy::map_process(*p, (*row)->file, nullptr).variables)
-          if (v.data_class == "personal" || v.data_class == "sensitive")
-            classes[v.variable] = v.data_class;
-      }
+      if (p) classes = protected_classes(privacy::map_process(*p, (*row)->file, nullptr));
     }
     if (classed_.size() > 1000) classed_.clear();
     return &(classed_[definition] = std::move(classes));
@@ -826,8 +831,8 @@ class DurableEngine final : public Engine {
     if (!q) return fail(q.error());
     auto rows = store_->search_instances(*q);
     if (!rows) return fail(rows.error());
-    json out = json::array();
-    for (const auto& i : *rows) out.push_back(instance_json(i));
+    json out = {{"items", json::array()}, {"limit", q->limit}, {"offset", q->offset}};
+    for (const auto& i : *rows) out["items"].push_back(instance_json(i));
     return out;
   }
 
@@ -1035,14 +1040,10 @@ class DurableEngine final : public Engine {
       if (!p) continue;
       const auto m = privacy::map_process(*p, d.file, nullptr);
       std::vector<std::string> erase, subjects;
-      std::map<std::string, std::string> classes;
-      for (const auto& v : m.variables) {
+      const auto classes = protected_classes(m);
+      for (const auto& v : m.variables)
         if (v.subject) subjects.push_back(v.variable);
-        if (v.data_class == "personal" || v.data_class == "sensitive") {
-          erase.push_back(v.variable);
-          classes[v.variable] = v.data_class;
-        }
-      }
+      for (const auto& [name, cls] : classes) erase.push_back(name);
       if (subjects.empty() || erase.empty()) continue;
       if (task_names) {
         for (const auto& e : p->elements)

@@ -219,7 +219,8 @@ class Engine {
   // Where one version's (0: the latest) running instances are: {"process", "version",
   // "elements": [{"element", "active", "incidents"}]}. NotFound when it is not deployed.
   virtual Result<nlohmann::json> element_counts(const std::string& process_id, int version) = 0;
-  // The instances matching every filter given, newest first, as instances() lists them. Query
+  // The page of instances matching every filter given, newest first, as instances() lists
+  // them: {"items", "limit", "offset"} (the limit and offset the search used). Query
   // (all optional): "process", "version", "status" (active, completed, terminated, incident),
   // "businessKey", "element" (a token is there), "variable" with "value" (any JSON; equal),
   // "startedFrom", "startedTo" (ISO 8601 date or date-time; [from, to)), "limit" (1-1,000,

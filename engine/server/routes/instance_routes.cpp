@@ -77,10 +77,7 @@ void add_instance_routes(Routes& routes) {
     }
     auto r = c.engine.search_instances(query);
     if (!r) return fail(r.error());
-    return ok(json{
-        {"items", *r},
-        {"limit", query.contains("limit") ? std::stoi(query["limit"].get<std::string>()) : 50},
-        {"offset", query.contains("offset") ? std::stoi(query["offset"].get<std::string>()) : 0}});
+    return ok(*r);
   });
   routes.add("GET", "/api/instances/{id}", "developer", [](Call& c) -> Result<Response> {
     auto id = c.key("id");
