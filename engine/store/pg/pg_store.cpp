@@ -479,8 +479,8 @@ class Pg final : public PgStore {
     return read([&](pqxx::transaction_base& t) {
       std::vector<InstanceRow> out;
       // Every filter is bound and switched off by its empty value, so that the statement is one
-      // (PostgreSQL folds the switched-off ones away; the status stays one equality, so that
-      // instances_by_process serves "incident" too).
+      // (PostgreSQL folds the switched-off ones away; "incident" stays one equality on the
+      // status, so that the running instances' index of migration 012 serves it).
       // A token's element id is the second field of each entry of the snapshot's "el" list
       // (runtime/state_json.cpp).
       auto rows = t.exec_params(
