@@ -3,8 +3,9 @@
 // connections) and run by `elva serve --workers W`; the time from the first start to the last
 // instance completed gives instances/s. The server counts the TCP connections Elva opened. One
 // JSON line per W on stdout. Needs ELVA_TEST_DATABASE_URL (bench/run starts a private server).
-// With DELAY_MS the server answers after that many ms, as a real HR or case system would, which
-// shows how the connector workers (--workers) scale with the peer's latency.
+// With DELAY_MS the server answers after that many ms, as a real HR or case system would. The
+// http connector does not hold a worker thread per call (max_in_flight calls at once, default
+// 128), so --workers no longer limits it; it is kept to show that.
 // usage: node bench/http_connector.mjs ELVA [INSTANCES=5000] [WORKERS=2,8,32] [DELAY_MS=0]
 import http from 'node:http';
 import { execFile } from 'node:child_process';

@@ -101,6 +101,7 @@ const std::map<std::string, std::vector<std::string>>& known_settings() {
         {"lottery", {}}};
     for (const char* kind : {"http", "hr", "eservice"})
       k[kind].insert(k[kind].end(), kEgress.begin(), kEgress.end());
+    for (const char* kind : {"http", "hr", "eservice", "mail"}) k[kind].push_back("max_in_flight");
     for (auto& [_, keys] : k) {
       keys.push_back("kind");
       keys.push_back("timeout");

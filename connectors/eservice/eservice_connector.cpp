@@ -13,8 +13,13 @@ using nlohmann::json;
 
 class EserviceConnector final : public connector::Connector {
  public:
-  EserviceConnector(Settings s, HttpClientOptions o, std::chrono::milliseconds timeout)
-      : s_(std::move(s)), client_(std::move(o)), timeout_(timeout), base_(s_.text("portal_url")) {
+  EserviceConnector(Settings s, HttpClientOptions o, std::chrono::milliseconds timeout,
+                    int in_flight)
+      : s_(std::move(s)),
+        client_(std::move(o)),
+        timeout_(timeout),
+        base_(s_.text("portal_url")),
+        max_in_flight_(in_flight) {
     while (!base_.empty() && base_.back() == '/') base_.pop_back();
   }
   const std::string& name() const override { return s_.name; }
@@ -30,16 +35,23 @@ class EserviceConnector final : public connector::Connector {
              {{"status", false, "the portal's HTTP status"}}}};
   }
 
+  int max_in_flight() const override { return max_in_flight_; }
+
   void invoke(connector::Invocation call, connector::Completion done) override {
+    run_call(client_.io(), update(std::move(call)), std::move(done));
+  }
+
+ private:
+  boost::asio::awaitable<Outcome> update(connector::Invocation call) {
     const json& in = call.input;
     const std::string receipt =
         in.contains("receipt") && in["receipt"].is_string() ? in["receipt"].get<std::string>() : "";
     const std::string status =
         in.contains("status") && in["status"].is_string() ? in["status"].get<std::string>() : "";
     if (receipt.empty() || status.empty())
-      return done(Outcome::fail("eservice.updateCase needs receipt and status in its input"));
+      co_return Outcome::fail("eservice.updateCase needs receipt and status in its input");
     auto segment = path_segment(receipt);
-    if (!segment) return done(Outcome::fail("receipt: " + segment.error().message));
+    if (!segment) co_return Outcome::fail("receipt: " + segment.error().message);
     HttpRequest req;
     req.method = "PUT";
     req.url = base_ + "/cases/" + *segment + "/status";
@@ -49,26 +61,26 @@ class EserviceConnector final : public connector::Connector {
     req.headers = {{"Content-Type", "application/json"}, {"Idempotency-Key", call.idempotency_key}};
     if (!s_.text("token").empty())
       req.origin_headers.emplace_back("Authorization", "Bearer " + s_.text("token"));
-    auto a =
-        client_.send(req, std::min(call.deadline, std::chrono::system_clock::now() + timeout_));
+    auto a = co_await client_.co_send(
+        req, std::min(call.deadline, std::chrono::system_clock::now() + timeout_));
     const std::string what = "the portal (PUT " + req.url + ")";
     if (!a.ok) {
-      return done(a.failure.permanent() ? Outcome::fail(what + ": " + a.failure.message)
-                                        : Outcome::retry(what + ": " + a.failure.message));
+      co_return a.failure.permanent() ? Outcome::fail(what + ": " + a.failure.message)
+                                      : Outcome::retry(what + ": " + a.failure.message);
     }
     const int code = a.response.status;
-    if (code < 300) return done(Outcome::completed({{"status", code}}));
+    if (code < 300) co_return Outcome::completed({{"status", code}});
     const std::string said = what + " answered " + std::to_string(code) +
                              (a.response.body.empty() ? "" : ": " + excerpt(a.response.body));
-    if (code == 404) return done(Outcome::bpmn_error("CASE_NOT_FOUND", said));
-    done(a.response.retryable() ? Outcome::retry(said) : Outcome::fail(said));
+    if (code == 404) co_return Outcome::bpmn_error("CASE_NOT_FOUND", said);
+    co_return a.response.retryable() ? Outcome::retry(said) : Outcome::fail(said);
   }
 
- private:
   Settings s_;
   HttpClient client_;
   std::chrono::milliseconds timeout_;
   std::string base_;
+  int max_in_flight_;
 };
 
 }  // namespace
@@ -81,8 +93,10 @@ Result<std::shared_ptr<connector::Connector>> make_eservice_connector(const Sett
   if (!timeout) return fail(timeout.error());
   auto options = http_client_options(s, "portal_url");
   if (!options) return fail(options.error());
+  auto in_flight = max_in_flight(s);
+  if (!in_flight) return fail(in_flight.error());
   return std::shared_ptr<connector::Connector>(
-      std::make_shared<EserviceConnector>(s, *options, *timeout));
+      std::make_shared<EserviceConnector>(s, *options, *timeout, *in_flight));
 }
 
 }  // namespace elva::connectors

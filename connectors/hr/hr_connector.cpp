@@ -5,7 +5,9 @@
 #include "hr/hr_connector.hpp"
 
 #include <algorithm>
+#include <boost/asio/co_spawn.hpp>
 #include <chrono>
+#include <future>
 
 #include "elva/connectors.hpp"
 #include "support/http_client.hpp"
@@ -21,7 +23,7 @@ constexpr const char* kEnterprise = "urn:ietf:params:scim:schemas:extension:ente
 constexpr const char* kGroupSchema = "urn:ietf:params:scim:schemas:core:2.0:Group";
 constexpr const char* kPatchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
-std::string quoted(const std::string& s) {
+std::string scim_string(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"' || c == '\\') out += '\\';
@@ -45,8 +47,12 @@ struct Reply {
 
 class HrConnector final : public connector::Connector {
  public:
-  HrConnector(Settings s, HttpClientOptions o, std::chrono::milliseconds timeout)
-      : s_(std::move(s)), client_(std::move(o)), timeout_(timeout), base_(s_.text("url")) {
+  HrConnector(Settings s, HttpClientOptions o, std::chrono::milliseconds timeout, int in_flight)
+      : s_(std::move(s)),
+        client_(std::move(o)),
+        timeout_(timeout),
+        base_(s_.text("url")),
+        max_in_flight_(in_flight) {
     while (!base_.empty() && base_.back() == '/') base_.pop_back();
   }
 
@@ -106,38 +112,50 @@ class HrConnector final : public connector::Connector {
     };
   }
 
+  int max_in_flight() const override { return max_in_flight_; }
+
   void invoke(connector::Invocation call, connector::Completion done) override {
-    const auto deadline = std::min(call.deadline, std::chrono::system_clock::now() + timeout_);
-    try {
-      done(run(call, deadline));
-    } catch (const json::exception& e) {
-      done(Outcome::retry("the SCIM server at " + base_ +
-                          " answered with JSON of an unexpected shape (" + e.what() + ")"));
-    }
+    run_call(client_.io(), run(std::move(call)), std::move(done), [this](const std::exception& e) {
+      if (dynamic_cast<const json::exception*>(&e))
+        return "the SCIM server at " + base_ + " answered with JSON of an unexpected shape (" +
+               e.what() + ")";
+      return std::string("the connector failed: ") + e.what();
+    });
+  }
+
+  boost::asio::io_context& io() { return client_.io().context(); }
+
+  // Optional only because co_spawn needs a result it can default-construct.
+  using People = std::optional<std::pair<Result<json>, Result<json>>>;
+  boost::asio::awaitable<People> users_and_groups(std::chrono::system_clock::time_point deadline) {
+    auto users = co_await list_all("Users", "", deadline);
+    auto groups = co_await list_all("Groups", "", deadline);
+    co_return std::make_pair(std::move(users), std::move(groups));
   }
 
   // Every page of a resource type.
-  Result<json> list_all(const std::string& type, const std::string& filter,
-                        std::chrono::system_clock::time_point deadline) {
+  boost::asio::awaitable<Result<json>> list_all(std::string type, std::string filter,
+                                                std::chrono::system_clock::time_point deadline) {
     json all = json::array();
     const std::int64_t page = s_.integer("page_size", 200);
     for (std::int64_t start = 1;; start += page) {
       std::string path =
           "/" + type + "?startIndex=" + std::to_string(start) + "&count=" + std::to_string(page);
       if (!filter.empty()) path += "&filter=" + url_encode(filter);
-      auto r = scim("GET", path, json(), "", deadline);
-      if (r.problem) return fail(Errc::ConnectorFailed, r.problem->message);
+      auto r = co_await scim("GET", path, json(), "", deadline);
+      if (r.problem) co_return fail(Errc::ConnectorFailed, r.problem->message);
       const auto& resources = r.body.value("Resources", json::array());
       for (const auto& x : resources) all.push_back(x);
       const auto total = r.body.value("totalResults", 0);
       if (resources.empty() || static_cast<std::int64_t>(all.size()) >= total) break;
     }
-    return all;
+    co_return all;
   }
 
  private:
-  Reply scim(const std::string& method, const std::string& path, const json& body,
-             const std::string& key, std::chrono::system_clock::time_point deadline) {
+  boost::asio::awaitable<Reply> scim(std::string method, std::string path, json body,
+                                     std::string key,
+                                     std::chrono::system_clock::time_point deadline) {
     HttpRequest req;
     req.method = method;
     req.url = base_ + path;
@@ -150,13 +168,13 @@ class HrConnector final : public connector::Connector {
       req.headers.emplace_back("Content-Type", "application/scim+json");
     }
     Reply reply;
-    auto answer = client_.send(req, deadline);
+    auto answer = co_await client_.co_send(req, deadline);
     const std::string what = "SCIM " + method + " " + base_ + path.substr(0, path.find('?'));
     if (!answer.ok) {
       reply.problem = answer.failure.permanent()
                           ? Outcome::fail(what + ": " + answer.failure.message)
                           : Outcome::retry(what + ": " + answer.failure.message);
-      return reply;
+      co_return reply;
     }
     reply.status = answer.response.status;
     if (!answer.response.body.empty()) {
@@ -165,7 +183,7 @@ class HrConnector final : public connector::Connector {
         reply.problem =
             Outcome::retry(what + " answered " + std::to_string(reply.status) +
                            " with a body that is not JSON: " + excerpt(answer.response.body));
-        return reply;
+        co_return reply;
       }
     }
     if (reply.status >= 400 && reply.status != 404 && reply.status != 409) {
@@ -175,39 +193,43 @@ class HrConnector final : public connector::Connector {
                                (detail.empty() ? "" : ": " + detail);
       reply.problem = answer.response.retryable() ? Outcome::retry(said) : Outcome::fail(said);
     }
-    return reply;
+    co_return reply;
   }
 
   // The one user with this employee number; nullopt when there is none; problem on failure.
-  std::optional<json> find_user(const std::string& number, std::optional<Outcome>& problem,
-                                std::chrono::system_clock::time_point deadline) {
-    auto r = scim("GET", "/Users?filter=" + url_encode("externalId eq " + quoted(number)), json(),
-                  "", deadline);
+  boost::asio::awaitable<std::optional<json>> find_user(
+      std::string number, std::optional<Outcome>& problem,
+      std::chrono::system_clock::time_point deadline) {
+    auto r =
+        co_await scim("GET", "/Users?filter=" + url_encode("externalId eq " + scim_string(number)),
+                      json(), "", deadline);
     if (r.problem) {
       problem = r.problem;
-      return std::nullopt;
+      co_return std::nullopt;
     }
     const auto list = r.body.value("Resources", json::array());
     if (list.size() > 1) {
       problem = Outcome::fail("the HR system has " + std::to_string(list.size()) +
                               " users with employee number " + number + "; fix it there");
-      return std::nullopt;
+      co_return std::nullopt;
     }
-    if (list.empty()) return std::nullopt;
-    return list[0];
+    if (list.empty()) co_return std::nullopt;
+    co_return list[0];
   }
 
-  std::optional<json> find_group(const std::string& group, std::optional<Outcome>& problem,
-                                 std::chrono::system_clock::time_point deadline) {
-    auto r = scim("GET", "/Groups?filter=" + url_encode("displayName eq " + quoted(group)), json(),
-                  "", deadline);
+  boost::asio::awaitable<std::optional<json>> find_group(
+      std::string group, std::optional<Outcome>& problem,
+      std::chrono::system_clock::time_point deadline) {
+    auto r =
+        co_await scim("GET", "/Groups?filter=" + url_encode("displayName eq " + scim_string(group)),
+                      json(), "", deadline);
     if (r.problem) {
       problem = r.problem;
-      return std::nullopt;
+      co_return std::nullopt;
     }
     const auto list = r.body.value("Resources", json::array());
-    if (list.empty()) return std::nullopt;
-    return list[0];
+    if (list.empty()) co_return std::nullopt;
+    co_return list[0];
   }
 
   static json user_view(const json& u) {
@@ -228,9 +250,9 @@ class HrConnector final : public connector::Connector {
   }
 
   // Fills SCIM attributes from the task's input; returns the manager's id lookup problem if any.
-  std::optional<Outcome> person_fields(const json& in, json& user, json& ext,
-                                       std::chrono::system_clock::time_point deadline, bool patch,
-                                       json& ops) {
+  boost::asio::awaitable<std::optional<Outcome>> person_fields(
+      const json& in, json& user, json& ext, std::chrono::system_clock::time_point deadline,
+      bool patch, json& ops) {
     auto set = [&](const std::string& path, json value, json& target, const std::string& key) {
       if (patch)
         ops.push_back({{"op", "replace"}, {"path", path}, {"value", value}});
@@ -254,57 +276,61 @@ class HrConnector final : public connector::Connector {
       set(prefix + "organization", v, ext, "organization");
     if (const auto v = text_of(in, "manager"); !v.empty()) {
       std::optional<Outcome> problem;
-      auto m = find_user(v, problem, deadline);
-      if (problem) return problem;
+      auto m = co_await find_user(v, problem, deadline);
+      if (problem) co_return problem;
       if (!m)
-        return Outcome::fail("the manager with employee number " + v + " is not in the HR system");
+        co_return Outcome::fail("the manager with employee number " + v +
+                                " is not in the HR system");
       set(prefix + "manager", json{{"value", (*m)["id"]}}, ext, "manager");
     }
-    return std::nullopt;
+    co_return std::nullopt;
   }
 
-  Outcome membership(const std::string& op, const std::string& number, const std::string& group,
-                     const std::string& key, std::chrono::system_clock::time_point deadline) {
+  boost::asio::awaitable<Outcome> membership(std::string op, std::string number, std::string group,
+                                             std::string key,
+                                             std::chrono::system_clock::time_point deadline) {
     std::optional<Outcome> problem;
-    auto u = find_user(number, problem, deadline);
-    if (problem) return *problem;
+    auto u = co_await find_user(number, problem, deadline);
+    if (problem) co_return *problem;
     if (!u)
-      return Outcome::fail("there is no employee with number " + number + " in the HR system");
-    auto g = find_group(group, problem, deadline);
-    if (problem) return *problem;
+      co_return Outcome::fail("there is no employee with number " + number + " in the HR system");
+    auto g = co_await find_group(group, problem, deadline);
+    if (problem) co_return *problem;
     if (!g)
-      return Outcome::fail("there is no organisation unit (group) '" + group +
-                           "' in the HR system");
+      co_return Outcome::fail("there is no organisation unit (group) '" + group +
+                              "' in the HR system");
     const std::string uid = (*u)["id"], gid = (*g)["id"];
     bool member = false;
     for (const auto& m : g->value("members", json::array())) member |= m.value("value", "") == uid;
     if ((op == "add") == member)
-      return Outcome::completed({{"groupId", gid}});  // already so: nothing to do
+      co_return Outcome::completed({{"groupId", gid}});  // already so: nothing to do
     json patch_op =
         op == "add"
             ? json{{"op", "add"}, {"path", "members"}, {"value", json::array({{{"value", uid}}})}}
-            : json{{"op", "remove"}, {"path", "members[value eq " + quoted(uid) + "]"}};
-    auto r = scim("PATCH", "/Groups/" + url_encode(gid),
-                  {{"schemas", {kPatchOp}}, {"Operations", {patch_op}}}, key, deadline);
-    if (r.problem) return *r.problem;
+            : json{{"op", "remove"}, {"path", "members[value eq " + scim_string(uid) + "]"}};
+    // Bodies are built before the co_await: GCC 12 cannot compile a braced JSON argument there.
+    json patch = {{"schemas", {kPatchOp}}, {"Operations", {patch_op}}};
+    auto r = co_await scim("PATCH", "/Groups/" + url_encode(gid), std::move(patch), key, deadline);
+    if (r.problem) co_return *r.problem;
     if (r.status == 404)
-      return Outcome::retry("the unit '" + group + "' disappeared while changing its members");
-    return Outcome::completed({{"groupId", gid}});
+      co_return Outcome::retry("the unit '" + group + "' disappeared while changing its members");
+    co_return Outcome::completed({{"groupId", gid}});
   }
 
-  Outcome run(const connector::Invocation& call, std::chrono::system_clock::time_point deadline) {
+  boost::asio::awaitable<Outcome> run(connector::Invocation call) {
+    const auto deadline = std::min(call.deadline, std::chrono::system_clock::now() + timeout_);
     const json& in = call.input;
     const std::string& op = call.operation;
     const std::string number = text_of(in, "employeeNumber");
     const bool needs_number = op != "listUsers" && op != "createGroup";
     if (needs_number && number.empty())
-      return Outcome::fail("hr." + op + " needs employeeNumber in its input");
+      co_return Outcome::fail("hr." + op + " needs employeeNumber in its input");
     std::optional<Outcome> problem;
     if (op == "createUser") {
       const std::string user_name = text_of(in, "userName");
-      if (user_name.empty()) return Outcome::fail("hr.createUser needs userName in its input");
-      auto existing = find_user(number, problem, deadline);
-      if (problem) return *problem;
+      if (user_name.empty()) co_return Outcome::fail("hr.createUser needs userName in its input");
+      auto existing = co_await find_user(number, problem, deadline);
+      if (problem) co_return *problem;
       json u;
       bool created = false;
       if (existing) {
@@ -317,17 +343,17 @@ class HrConnector final : public connector::Connector {
                      {"name", json::object()}};
         json ext = {{"employeeNumber", number}};
         json unused;
-        if (auto p = person_fields(in, user, ext, deadline, false, unused)) return *p;
+        if (auto p = co_await person_fields(in, user, ext, deadline, false, unused)) co_return *p;
         user[kEnterprise] = ext;
-        auto r = scim("POST", "/Users", user, call.idempotency_key, deadline);
-        if (r.problem) return *r.problem;
+        auto r = co_await scim("POST", "/Users", user, call.idempotency_key, deadline);
+        if (r.problem) co_return *r.problem;
         if (r.status ==
             409) {  // the userName is taken: ours from an earlier attempt, or someone else's
-          auto again = find_user(number, problem, deadline);
-          if (problem) return *problem;
+          auto again = co_await find_user(number, problem, deadline);
+          if (problem) co_return *problem;
           if (!again)
-            return Outcome::fail("the HR system refused user name '" + user_name +
-                                 "': it belongs to another employee");
+            co_return Outcome::fail("the HR system refused user name '" + user_name +
+                                    "': it belongs to another employee");
           u = *again;
         } else {
           u = r.body;
@@ -336,51 +362,57 @@ class HrConnector final : public connector::Connector {
       }
       for (const auto& g : in.value("groups", json::array())) {
         if (!g.is_string()) continue;
-        auto m = membership("add", number, g.get<std::string>(), call.idempotency_key, deadline);
-        if (m.kind != Outcome::Kind::Completed) return m;
+        auto m = co_await membership("add", number, g.get<std::string>(), call.idempotency_key,
+                                     deadline);
+        if (m.kind != Outcome::Kind::Completed) co_return m;
       }
-      return Outcome::completed({{"userId", u.value("id", "")},
-                                 {"userName", u.value("userName", "")},
-                                 {"created", created}});
+      co_return Outcome::completed({{"userId", u.value("id", "")},
+                                    {"userName", u.value("userName", "")},
+                                    {"created", created}});
     }
     if (op == "updateUser" || op == "deactivateUser") {
-      auto u = find_user(number, problem, deadline);
-      if (problem) return *problem;
+      auto u = co_await find_user(number, problem, deadline);
+      if (problem) co_return *problem;
       if (!u)
-        return Outcome::fail("there is no employee with number " + number + " in the HR system");
+        co_return Outcome::fail("there is no employee with number " + number + " in the HR system");
       json ops = json::array();
       if (op == "deactivateUser") {
         ops.push_back({{"op", "replace"}, {"path", "active"}, {"value", false}});
       } else {
         json unused_user, unused_ext;
-        if (auto p = person_fields(in, unused_user, unused_ext, deadline, true, ops)) return *p;
+        if (auto p = co_await person_fields(in, unused_user, unused_ext, deadline, true, ops))
+          co_return *p;
         if (ops.empty())
-          return Outcome::completed({{"userId", (*u)["id"]}, {"userName", (*u)["userName"]}});
+          co_return Outcome::completed({{"userId", (*u)["id"]}, {"userName", (*u)["userName"]}});
       }
-      auto r = scim("PATCH", "/Users/" + url_encode((*u)["id"].get<std::string>()),
-                    {{"schemas", {kPatchOp}}, {"Operations", ops}}, call.idempotency_key, deadline);
-      if (r.problem) return *r.problem;
+      json patch = {{"schemas", {kPatchOp}}, {"Operations", ops}};
+      auto r = co_await scim("PATCH", "/Users/" + url_encode((*u)["id"].get<std::string>()),
+                             std::move(patch), call.idempotency_key, deadline);
+      if (r.problem) co_return *r.problem;
       if (r.status == 404)
-        return Outcome::retry("the employee " + number +
-                              " disappeared from the HR system during the change");
-      return Outcome::completed({{"userId", (*u)["id"]}, {"userName", (*u)["userName"]}});
+        co_return Outcome::retry("the employee " + number +
+                                 " disappeared from the HR system during the change");
+      co_return Outcome::completed({{"userId", (*u)["id"]}, {"userName", (*u)["userName"]}});
     }
     if (op == "addToGroup" || op == "removeFromGroup") {
       const std::string group = text_of(in, "group");
-      if (group.empty()) return Outcome::fail("hr." + op + " needs group in its input");
-      return membership(op == "addToGroup" ? "add" : "remove", number, group, call.idempotency_key,
-                        deadline);
+      if (group.empty()) co_return Outcome::fail("hr." + op + " needs group in its input");
+      // Named first: GCC 12 frees a conditional's temporary twice inside a co_await.
+      std::string change = op == "addToGroup" ? "add" : "remove";
+      co_return co_await membership(std::move(change), number, group, call.idempotency_key,
+                                    deadline);
     }
     if (op == "findUser") {
-      auto u = find_user(number, problem, deadline);
-      if (problem) return *problem;
-      return Outcome::completed({{"found", u.has_value()}, {"user", u ? user_view(*u) : json()}});
+      auto u = co_await find_user(number, problem, deadline);
+      if (problem) co_return *problem;
+      co_return Outcome::completed(
+          {{"found", u.has_value()}, {"user", u ? user_view(*u) : json()}});
     }
     if (op == "listUsers") {
       const std::string dept = text_of(in, "department");
       const bool active_only = in.value("activeOnly", true);
-      auto all = list_all("Users", "", deadline);
-      if (!all) return Outcome::retry(all.error().message);
+      auto all = co_await list_all("Users", "", deadline);
+      if (!all) co_return Outcome::retry(all.error().message);
       json users = json::array();
       std::map<std::string, std::string> user_names;  // SCIM id -> userName, for the managers'
       for (const auto& u : *all) user_names[u.value("id", "")] = u.value("userName", "");
@@ -393,31 +425,30 @@ class HrConnector final : public connector::Connector {
         if (active_only && !v["active"].get<bool>()) continue;
         users.push_back(std::move(v));
       }
-      return Outcome::completed({{"users", users}, {"count", users.size()}});
+      co_return Outcome::completed({{"users", users}, {"count", users.size()}});
     }
     if (op == "createGroup") {
       const std::string group = text_of(in, "group");
-      if (group.empty()) return Outcome::fail("hr.createGroup needs group in its input");
-      auto g = find_group(group, problem, deadline);
-      if (problem) return *problem;
-      if (g) return Outcome::completed({{"groupId", (*g)["id"]}, {"created", false}});
-      auto r =
-          scim("POST", "/Groups",
-               {{"schemas", {kGroupSchema}}, {"displayName", group}, {"members", json::array()}},
-               call.idempotency_key, deadline);
-      if (r.problem) return *r.problem;
+      if (group.empty()) co_return Outcome::fail("hr.createGroup needs group in its input");
+      auto g = co_await find_group(group, problem, deadline);
+      if (problem) co_return *problem;
+      if (g) co_return Outcome::completed({{"groupId", (*g)["id"]}, {"created", false}});
+      json unit = {{"schemas", {kGroupSchema}}, {"displayName", group}, {"members", json::array()}};
+      auto r = co_await scim("POST", "/Groups", std::move(unit), call.idempotency_key, deadline);
+      if (r.problem) co_return *r.problem;
       if (r.status == 409)
-        return Outcome::retry("the unit '" + group +
-                              "' was created meanwhile; looking it up again");
-      return Outcome::completed({{"groupId", r.body.value("id", "")}, {"created", true}});
+        co_return Outcome::retry("the unit '" + group +
+                                 "' was created meanwhile; looking it up again");
+      co_return Outcome::completed({{"groupId", r.body.value("id", "")}, {"created", true}});
     }
-    return Outcome::fail("hr has no operation " + op);
+    co_return Outcome::fail("hr has no operation " + op);
   }
 
   Settings s_;
   HttpClient client_;
   std::chrono::milliseconds timeout_;
   std::string base_;
+  int max_in_flight_;
 };
 
 }  // namespace
@@ -429,8 +460,10 @@ Result<std::shared_ptr<connector::Connector>> make_hr_connector(const Settings& 
   if (!timeout) return fail(timeout.error());
   auto options = http_client_options(s, "url");
   if (!options) return fail(options.error());
+  auto in_flight = max_in_flight(s);
+  if (!in_flight) return fail(in_flight.error());
   return std::shared_ptr<connector::Connector>(
-      std::make_shared<HrConnector>(s, *options, *timeout));
+      std::make_shared<HrConnector>(s, *options, *timeout, *in_flight));
 }
 
 Result<json> read_hr_users(connector::Connector& hr) {
@@ -439,9 +472,18 @@ Result<json> read_hr_users(connector::Connector& hr) {
     return fail(Errc::InvalidArgument, "connector '" + hr.name() + "' is not an hr connector");
   auto& conn = *c;
   const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(60);
-  auto users = conn.list_all("Users", "", deadline);
+  // The import runs on a thread of its own (not the connector's I/O thread): it waits here.
+  std::promise<HrConnector::People> read;
+  auto both = read.get_future();
+  boost::asio::co_spawn(conn.io(), conn.users_and_groups(deadline),
+                        [&read](std::exception_ptr error, HrConnector::People lists) {
+                          if (error)
+                            read.set_exception(error);
+                          else
+                            read.set_value(std::move(lists));
+                        });
+  auto [users, groups] = *both.get();
   if (!users) return fail(users.error());
-  auto groups = conn.list_all("Groups", "", deadline);
   if (!groups) return fail(groups.error());
   std::map<std::string, std::vector<std::string>> member_of;
   for (const auto& g : *groups) {

@@ -28,8 +28,8 @@ std::string scalar(const json& v) { return v.is_string() ? v.get<std::string>() 
 
 class HttpConnector final : public connector::Connector {
  public:
-  HttpConnector(Settings s, HttpClientOptions o, std::chrono::milliseconds timeout)
-      : s_(std::move(s)), client_(std::move(o)), timeout_(timeout) {}
+  HttpConnector(Settings s, HttpClientOptions o, std::chrono::milliseconds timeout, int in_flight)
+      : s_(std::move(s)), client_(std::move(o)), timeout_(timeout), max_in_flight_(in_flight) {}
 
   const std::string& name() const override { return s_.name; }
   std::string kind() const override { return "http"; }
@@ -64,10 +64,14 @@ class HttpConnector final : public connector::Connector {
     return ops;
   }
 
-  void invoke(connector::Invocation call, connector::Completion done) override { done(run(call)); }
+  int max_in_flight() const override { return max_in_flight_; }
+
+  void invoke(connector::Invocation call, connector::Completion done) override {
+    run_call(client_.io(), run(std::move(call)), std::move(done));
+  }
 
  private:
-  Outcome run(const connector::Invocation& call) {
+  boost::asio::awaitable<Outcome> run(connector::Invocation call) {
     const json& in = call.input;
     HttpRequest req;
     if (call.operation == "request") {
@@ -80,12 +84,12 @@ class HttpConnector final : public connector::Connector {
                      [](unsigned char c) { return std::toupper(c); });
     }
     if (!is_token(req.method))
-      return Outcome::fail("method: not an HTTP method (GET, POST, PUT, PATCH, DELETE, ...)");
+      co_return Outcome::fail("method: not an HTTP method (GET, POST, PUT, PATCH, DELETE, ...)");
     // The URL: placeholders filled (encoded), joined under base_url or parsed as absolute; the
     // client's EgressPolicy decides whether it may be called and whether credentials go along.
     auto filled = fill_placeholders(in.contains("url") ? scalar(in["url"]) : "",
                                     in.value("params", json::object()), in);
-    if (!filled) return Outcome::fail("url: " + filled.error().message);
+    if (!filled) co_return Outcome::fail("url: " + filled.error().message);
     const auto& home = client_.egress().home();
     Result<Url> target = has_scheme(*filled) ? Url::parse(*filled)
                          : home
@@ -93,7 +97,7 @@ class HttpConnector final : public connector::Connector {
                              : Result<Url>(fail(Errc::InvalidArgument,
                                                 "the input has no absolute url (and connector '" +
                                                     s_.name + "' has no base_url)"));
-    if (!target) return Outcome::fail("url: " + target.error().message);
+    if (!target) co_return Outcome::fail("url: " + target.error().message);
     req.url = target->text();
     if (auto q = in.find("query"); q != in.end() && q->is_object()) {
       std::string qs;
@@ -131,17 +135,17 @@ class HttpConnector final : public connector::Connector {
     }
     req.headers.emplace_back("Accept", "application/json, */*;q=0.5");
     const auto deadline = std::min(call.deadline, std::chrono::system_clock::now() + timeout_);
-    auto answer = client_.send(req, deadline);
+    auto answer = co_await client_.co_send(req, deadline);
     const std::string shown = target->text();
     const std::string what = req.method + " " + shown.substr(0, shown.find('?'));
     if (!answer.ok) {
       // A request refused before sending is not shown: its URL may carry what a citizen wrote.
       if (answer.failure.kind == HttpFailure::Kind::Request)
-        return Outcome::fail(req.method + " not sent: " + answer.failure.message);
-      if (answer.failure.permanent()) return Outcome::fail(what + ": " + answer.failure.message);
-      return Outcome::retry(what + ": " + answer.failure.message);
+        co_return Outcome::fail(req.method + " not sent: " + answer.failure.message);
+      if (answer.failure.permanent()) co_return Outcome::fail(what + ": " + answer.failure.message);
+      co_return Outcome::retry(what + ": " + answer.failure.message);
     }
-    return classify(what, answer.response, in.value("errorCodes", json::object()));
+    co_return classify(what, answer.response, in.value("errorCodes", json::object()));
   }
 
   Outcome classify(const std::string& what, const HttpResponse& r, const json& task_codes) const {
@@ -180,6 +184,7 @@ class HttpConnector final : public connector::Connector {
   Settings s_;
   HttpClient client_;
   std::chrono::milliseconds timeout_;
+  int max_in_flight_;
 };
 
 }  // namespace
@@ -189,6 +194,8 @@ Result<std::shared_ptr<connector::Connector>> make_http_connector(const Settings
   if (!timeout) return fail(timeout.error());
   auto options = http_client_options(s, "base_url");
   if (!options) return fail(options.error());
+  auto in_flight = max_in_flight(s);
+  if (!in_flight) return fail(in_flight.error());
   const bool credentials = !s.text("bearer_token").empty() || !s.text("username").empty();
   if (credentials && !options->egress.home()) {
     return fail(s.error(
@@ -197,7 +204,7 @@ Result<std::shared_ptr<connector::Connector>> make_http_connector(const Settings
   if (!s.text("username").empty() && s.text("password").empty())
     return fail(s.error("username is set but password is not"));
   return std::shared_ptr<connector::Connector>(
-      std::make_shared<HttpConnector>(s, *options, *timeout));
+      std::make_shared<HttpConnector>(s, *options, *timeout, *in_flight));
 }
 
 }  // namespace elva::connectors

@@ -1,16 +1,18 @@
-// HttpClient (http_client.hpp). Each connection owns a small io_context; a call runs its
-// asynchronous operations to completion on the calling thread, with the tcp_stream's expiry as
-// the deadline, so a connector thread never waits past its deadline.
+// HttpClient (http_client.hpp). Every call is a coroutine on the client's one I/O thread
+// (support/io.hpp); the tcp_stream's expiry is the deadline of each step, and the name lookup
+// has the same deadline, so no call waits past it and none holds a thread.
 #include "support/http_client.hpp"
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
@@ -18,10 +20,12 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <cctype>
+#include <future>
 #include <map>
 #include <mutex>
 
 #include "support/http_fields.hpp"
+#include "support/io.hpp"
 #include "support/tls.hpp"
 
 namespace elva::connectors {
@@ -40,26 +44,13 @@ bool iequals(const std::string& a, const std::string& b) {
 }
 
 struct Conn {
-  asio::io_context ioc;
   std::unique_ptr<beast::tcp_stream> tcp;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buffer;
   bool reused = false;
 
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *tcp; }
-
-  // Runs the queued operations to completion (the stream's expiry bounds them).
-  void run() {
-    ioc.restart();
-    ioc.run();
-  }
 };
-
-std::chrono::steady_clock::time_point steady(std::chrono::system_clock::time_point deadline) {
-  const auto left = deadline - std::chrono::system_clock::now();
-  return std::chrono::steady_clock::now() +
-         std::chrono::duration_cast<std::chrono::steady_clock::duration>(left);
-}
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -104,6 +95,7 @@ std::string HttpResponse::header(const std::string& name) const {
 }
 
 struct HttpClient::Impl {
+  IoThread io;  // first: destroyed last, after every socket bound to it
   HttpClientOptions options;
   ssl::context tls_context{ssl::context::tls_client};
   std::string tls_setup_error;
@@ -114,6 +106,7 @@ struct HttpClient::Impl {
   explicit Impl(HttpClientOptions o) : options(std::move(o)) {
     tls_setup_error = configure_client_tls(tls_context, options.ca_file, options.verify_tls);
   }
+  ~Impl() { io.stop(); }  // no coroutine runs while the members go
 
   std::unique_ptr<Conn> take(const std::string& origin) {
     std::lock_guard lock(mutex);
@@ -132,20 +125,24 @@ struct HttpClient::Impl {
   }
 
   // Connects (and shakes hands) by the deadline.
-  std::unique_ptr<Conn> open(const Url& url, std::chrono::steady_clock::time_point until,
-                             HttpFailure& failure) {
+  asio::awaitable<std::unique_ptr<Conn>> open(const Url& url,
+                                              std::chrono::steady_clock::time_point until,
+                                              HttpFailure& failure) {
     const std::string where = url.host + ":" + url.port;
     if (url.scheme == "https" && !tls_setup_error.empty()) {
       failure = {HttpFailure::Kind::Tls, tls_setup_error};
-      return nullptr;
+      co_return nullptr;
     }
     auto c = std::make_unique<Conn>();
-    tcp::resolver resolver(c->ioc);
     boost::system::error_code ec;
-    auto resolved = resolver.resolve(url.host, url.port, ec);
+    auto resolved = co_await resolve_until(url.host, url.port, until, ec);
     if (ec) {
-      failure = {HttpFailure::Kind::Connect, "cannot resolve " + url.host + ": " + ec.message()};
-      return nullptr;
+      failure = ec == asio::error::timed_out
+                    ? HttpFailure{HttpFailure::Kind::Timeout,
+                                  "could not resolve " + url.host + " before the deadline"}
+                    : HttpFailure{HttpFailure::Kind::Connect,
+                                  "cannot resolve " + url.host + ": " + ec.message()};
+      co_return nullptr;
     }
     // Checked on the addresses connected to, not on the name: a name that resolves (or is
     // rebound) to a refused address is refused, and nothing is resolved twice.
@@ -159,22 +156,21 @@ struct HttpClient::Impl {
     }
     if (endpoints.empty()) {
       failure = {HttpFailure::Kind::Request, "refused to connect to " + where + ": " + refused};
-      return nullptr;
+      co_return nullptr;
     }
+    const auto executor = io.context().get_executor();
     if (url.scheme == "https")
-      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(c->ioc, tls_context);
+      c->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(executor, tls_context);
     else
-      c->tcp = std::make_unique<beast::tcp_stream>(c->ioc);
+      c->tcp = std::make_unique<beast::tcp_stream>(executor);
     c->lowest().expires_at(until);
-    c->lowest().async_connect(
-        endpoints, [&ec](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
-    c->run();
+    co_await c->lowest().async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) {
       const bool timeout = ec == beast::error::timeout;
       failure = {timeout ? HttpFailure::Kind::Timeout : HttpFailure::Kind::Connect,
                  timeout ? "no connection to " + where + " before the deadline"
                          : "could not connect to " + where + " (" + ec.message() + ")"};
-      return nullptr;
+      co_return nullptr;
     }
     ++opened;
     // Requests are small and answers awaited: no Nagle delay (with the peer's delayed ACK it
@@ -182,23 +178,24 @@ struct HttpClient::Impl {
     c->lowest().socket().set_option(tcp::no_delay(true), ec);
     if (c->tls) {
       expect_peer(c->tls->native_handle(), url.host, options.verify_tls);
-      c->tls->async_handshake(ssl::stream_base::client,
-                              [&ec](const boost::system::error_code& e) { ec = e; });
-      c->run();
+      co_await c->tls->async_handshake(ssl::stream_base::client,
+                                       asio::redirect_error(asio::use_awaitable, ec));
       if (ec) {
         failure = {
             ec == beast::error::timeout ? HttpFailure::Kind::Timeout : HttpFailure::Kind::Tls,
             "TLS handshake with " + where +
                 " failed: " + handshake_failure(c->tls->native_handle(), ec, url.host)};
-        return nullptr;
+        co_return nullptr;
       }
     }
-    return c;
+    co_return c;
   }
 
   // One request on `c`. `retry_on_new` is set when a reused connection was found closed.
-  Answer exchange(Conn& c, const Url& url, const HttpRequest& request, const Headers& headers,
-                  std::chrono::steady_clock::time_point until, bool& keep, bool& retry_on_new) {
+  asio::awaitable<Answer> exchange(Conn& c, const Url& url, const HttpRequest& request,
+                                   const Headers& headers,
+                                   std::chrono::steady_clock::time_point until, bool& keep,
+                                   bool& retry_on_new) {
     Answer a;
     const std::string where = url.host + ":" + url.port;
     const auto verb = http::string_to_verb(request.method);
@@ -212,22 +209,19 @@ struct HttpClient::Impl {
     req.prepare_payload();
     boost::system::error_code ec;
     c.lowest().expires_at(until);
-    auto written = [&ec](const boost::system::error_code& e, std::size_t) { ec = e; };
+    auto on_error = asio::redirect_error(asio::use_awaitable, ec);
     if (c.tls)
-      http::async_write(*c.tls, req, written);
+      co_await http::async_write(*c.tls, req, on_error);
     else
-      http::async_write(*c.tcp, req, written);
-    c.run();
+      co_await http::async_write(*c.tcp, req, on_error);
     http::response_parser<http::string_body> parser;
     parser.body_limit(options.max_body);
     if (!ec) {
       c.lowest().expires_at(until);
-      auto read = [&ec](const boost::system::error_code& e, std::size_t) { ec = e; };
       if (c.tls)
-        http::async_read(*c.tls, c.buffer, parser, read);
+        co_await http::async_read(*c.tls, c.buffer, parser, on_error);
       else
-        http::async_read(*c.tcp, c.buffer, parser, read);
-      c.run();
+        co_await http::async_read(*c.tcp, c.buffer, parser, on_error);
     }
     if (ec) {
       const bool closed = ec == http::error::end_of_stream || ec == asio::error::eof ||
@@ -235,7 +229,7 @@ struct HttpClient::Impl {
                           ec == ssl::error::stream_truncated;
       if (c.reused && closed && !parser.got_some()) {
         retry_on_new = true;
-        return a;
+        co_return a;
       }
       if (ec == beast::error::timeout)
         a.failure = {HttpFailure::Kind::Timeout,
@@ -248,7 +242,7 @@ struct HttpClient::Impl {
       else
         a.failure = {HttpFailure::Kind::Protocol,
                      where + " sent a malformed HTTP answer (" + ec.message() + ")"};
-      return a;
+      co_return a;
     }
     auto& res = parser.get();
     a.ok = true;
@@ -257,7 +251,7 @@ struct HttpClient::Impl {
       a.response.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
     a.response.body = std::move(res.body());
     keep = res.keep_alive();
-    return a;
+    co_return a;
   }
 };
 
@@ -269,43 +263,66 @@ std::uint64_t HttpClient::connections_opened() const { return impl_->opened.load
 
 const EgressPolicy& HttpClient::egress() const { return impl_->options.egress; }
 
-HttpClient::Answer HttpClient::send(const HttpRequest& request,
-                                    std::chrono::system_clock::time_point deadline) {
+asio::awaitable<HttpClient::Answer> HttpClient::co_send(
+    HttpRequest request, std::chrono::system_clock::time_point deadline) {
   Answer a;
   auto url = Url::parse(request.url);
   if (!url) {
     a.failure = {HttpFailure::Kind::Request, url.error().message};
-    return a;
+    co_return a;
   }
   if (!is_token(request.method) || http::string_to_verb(request.method) == http::verb::unknown) {
     a.failure = {HttpFailure::Kind::Request,
                  "the method is not an HTTP method (GET, POST, PUT, PATCH, DELETE, ...)"};
-    return a;
+    co_return a;
   }
   if (auto admitted = impl_->options.egress.admit(*url); !admitted) {
     a.failure = {HttpFailure::Kind::Request, admitted.error().message};
-    return a;
+    co_return a;
   }
   Headers headers;
   if (auto problem =
           checked_headers(request, impl_->options.egress.carries_credentials(*url), headers);
       !problem.empty()) {
     a.failure = {HttpFailure::Kind::Request, problem};
-    return a;
+    co_return a;
   }
-  const auto until = steady(deadline);
+  const auto until = steady_deadline(deadline);
   const std::string origin = url->origin();
   for (int attempt = 0; attempt < 2; ++attempt) {
     auto c = attempt == 0 ? impl_->take(origin) : nullptr;
-    if (!c) c = impl_->open(*url, until, a.failure);
-    if (!c) return a;
+    if (!c) c = co_await impl_->open(*url, until, a.failure);
+    if (!c) co_return a;
     bool keep = false, retry_on_new = false;
-    a = impl_->exchange(*c, *url, request, headers, until, keep, retry_on_new);
+    a = co_await impl_->exchange(*c, *url, request, headers, until, keep, retry_on_new);
     if (retry_on_new) continue;
     if (a.ok && keep) impl_->give_back(origin, std::move(c));
-    return a;
+    co_return a;
   }
-  return a;
+  co_return a;
 }
+
+void HttpClient::async_send(HttpRequest request, std::chrono::system_clock::time_point deadline,
+                            std::function<void(Answer)> done) {
+  asio::co_spawn(
+      impl_->io.context(), co_send(std::move(request), deadline),
+      [done = std::move(done)](std::exception_ptr error, Answer answer) {
+        if (error) {
+          answer = {};
+          answer.failure = {HttpFailure::Kind::Protocol, "the HTTP client failed (out of memory?)"};
+        }
+        done(std::move(answer));
+      });
+}
+
+HttpClient::Answer HttpClient::send(const HttpRequest& request,
+                                    std::chrono::system_clock::time_point deadline) {
+  std::promise<Answer> answered;
+  auto answer = answered.get_future();
+  async_send(request, deadline, [&answered](Answer a) { answered.set_value(std::move(a)); });
+  return answer.get();
+}
+
+IoThread& HttpClient::io() { return impl_->io; }
 
 }  // namespace elva::connectors

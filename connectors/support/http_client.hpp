@@ -1,7 +1,8 @@
 // HttpClient: the HTTP/1.1 client the http, hr and eservice connectors share (Boost.Beast over
 // Asio, TLS by OpenSSL). Keeps idle connections per scheme://host:port for reuse; each call is
-// bounded by its deadline (connect, TLS handshake, write and read together). Thread-safe: any
-// number of connector threads may call send() at once, each on its own connection.
+// bounded by its deadline (name lookup, connect, TLS handshake, write and read together). Calls
+// are coroutines on the client's own I/O thread (support/io.hpp): any number may be in flight
+// at once, each on its own connection, without a thread each.
 // Every request passes the same checks in send() before anything is written: the URL is parsed
 // strictly (url.hpp), the connector's EgressPolicy admits it and, after DNS, the address, and
 // every header name and value is valid RFC 9110 (http_fields.hpp).
@@ -9,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -16,6 +18,7 @@
 
 #include "elva/result.hpp"
 #include "support/egress.hpp"
+#include "support/io.hpp"
 #include "support/settings.hpp"
 #include "support/url.hpp"
 
@@ -79,7 +82,16 @@ class HttpClient {
     HttpResponse response;  // ok
     HttpFailure failure;    // !ok
   };
+  // In a coroutine on io() (a connector's call).
+  boost::asio::awaitable<Answer> co_send(HttpRequest request,
+                                         std::chrono::system_clock::time_point deadline);
+  // `done` runs on the I/O thread.
+  void async_send(HttpRequest request, std::chrono::system_clock::time_point deadline,
+                  std::function<void(Answer)> done);
+  // Waits for the answer: for callers on other threads only (never on io()).
   Answer send(const HttpRequest& request, std::chrono::system_clock::time_point deadline);
+
+  IoThread& io();
 
   const EgressPolicy& egress() const;
 

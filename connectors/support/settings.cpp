@@ -25,6 +25,14 @@ Error Settings::error(const std::string& message) const {
   return Error{Errc::InvalidArgument, where + ": " + message, {}};
 }
 
+Result<int> max_in_flight(const Settings& settings) {
+  auto it = settings.values.find("max_in_flight");
+  if (it == settings.values.end()) return static_cast<int>(kMaxInFlight);
+  if (!it->is_number_integer() || it->get<std::int64_t>() < 1 || it->get<std::int64_t>() > 10000)
+    return fail(settings.error("max_in_flight must be a whole number from 1 to 10000"));
+  return static_cast<int>(it->get<std::int64_t>());
+}
+
 Result<std::chrono::milliseconds> Settings::duration(const std::string& key,
                                                      std::chrono::milliseconds fallback) const {
   auto it = values.find(key);

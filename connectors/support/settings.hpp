@@ -27,6 +27,11 @@ struct Settings {
   Error error(const std::string& message) const;  // InvalidArgument: "<where>: <message>"
 };
 
+// Calls in flight at once for a non-blocking connector: `max_in_flight`, 1..10000, default 128
+// (a peer answering in 1 s still serves more than 100 calls a second).
+inline constexpr std::int64_t kMaxInFlight = 128;
+Result<int> max_in_flight(const Settings& settings);
+
 // Standard base64 with padding (Basic credentials, AUTH PLAIN, mail bodies).
 std::string base64_encode(const std::string& bytes);
 

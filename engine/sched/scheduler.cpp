@@ -43,6 +43,14 @@ const char* outcome_name(connector::Outcome::Kind kind) {
 using namespace std::chrono_literals;
 namespace asio = boost::asio;
 
+// Job types whose calls share one limit of calls in flight.
+struct Lane {
+  std::vector<std::string> types;
+  int limit = 0;
+  int in_flight = 0;
+  bool answers_later = false;  // invoke() returns before the answer (no worker thread held)
+};
+
 class Loop {
  public:
   Loop(std::string url, const connector::Registry& connectors, const SchedulerOptions& options)
@@ -52,10 +60,21 @@ class Loop {
         pool_(static_cast<std::size_t>(std::max(1, options.workers))),
         wake_(io_),
         watch_(io_) {
+    // A lane per connector that answers later (its own limit of calls in flight); one lane for
+    // those that block a worker thread; the last for job types with no connector here.
+    Lane blocking{{}, std::max(options_.workers * 2, options_.batch), 0, false};
     for (const auto& [name, c] : connectors_.all()) {
-      for (const auto& op : c->operations()) types_.push_back(name + "." + op.name);
+      std::vector<std::string> types;
+      for (const auto& op : c->operations()) types.push_back(name + "." + op.name);
+      if (c->max_in_flight() > 0)
+        lanes_.push_back({std::move(types), c->max_in_flight(), 0, true});
+      else
+        blocking.types.insert(blocking.types.end(), types.begin(), types.end());
     }
-    configured_types_ = types_.size();
+    lanes_.push_back(std::move(blocking));
+    lanes_.push_back({{}, options_.batch, 0, true});  // missing_: answered at once
+    for (std::size_t i = 0; i < lanes_.size(); ++i)
+      for (const auto& t : lanes_[i].types) lane_of_[t] = i;
   }
 
   Result<void> run() {
@@ -67,8 +86,14 @@ class Loop {
   }
 
  private:
-  // Jobs leased and not yet applied: enough to fill a batch (connectors queue on the pool).
-  int max_in_flight() const { return std::max(options_.workers * 2, options_.batch); }
+  // Job types with room for another call: their lane's calls in flight are under its limit.
+  std::vector<std::string> open_types() const {
+    std::vector<std::string> out;
+    for (const auto& lane : lanes_)
+      if (lane.in_flight < lane.limit) out.insert(out.end(), lane.types.begin(), lane.types.end());
+    return out;
+  }
+  Lane& missing_lane() { return lanes_.back(); }
 
   void log(const std::string& line) {
     if (options_.log) options_.log(line);
@@ -150,10 +175,12 @@ class Loop {
     next_needs_check_ = now + 30s;
     auto missing = exec::missing_connectors(*store_, *processor_, connectors_, exec::Versions::All);
     if (!missing) return;  // tried again in 30 s; the store's trouble shows elsewhere
-    types_.resize(configured_types_);
+    for (const auto& t : missing_lane().types) lane_of_.erase(t);
+    missing_lane().types.clear();
     std::map<std::string, bool> now_missing;
     for (const auto& m : *missing) {
-      types_.push_back(m.job_type);
+      missing_lane().types.push_back(m.job_type);
+      lane_of_[m.job_type] = lanes_.size() - 1;
       now_missing[m.job_type] = m.connector_missing;
       if (!missing_.count(m.job_type))
         log("jobs of " + m.job_type + " become incidents after their retries: " +
@@ -253,21 +280,28 @@ class Loop {
       more |= static_cast<int>(timers.size()) == options_.batch;
     }
     check_connector_needs();
-    // Jobs, as many as there are free worker slots.
-    const int free = max_in_flight() - in_flight_;
-    if (free > 0 && !types_.empty()) {
+    // Jobs, per lane as many as it has room for calls (one transaction for all lanes).
+    if (!open_types().empty()) {
       std::vector<store::JobRow> jobs;
+      bool full = false;
       auto got = store_->transact([&](store::Tx& tx) -> Result<void> {
-        auto j = tx.acquire_jobs(types_, options_.node, now, now + options_.lease_ms,
-                                 std::min(free, options_.batch));
-        if (!j) return fail(j.error());
-        jobs = std::move(*j);
+        jobs.clear();
+        full = false;
+        for (const auto& lane : lanes_) {
+          const int room = std::min(lane.limit - lane.in_flight, options_.batch);
+          if (room <= 0 || lane.types.empty()) continue;
+          auto j = tx.acquire_jobs(lane.types, options_.node, now, now + options_.lease_ms, room);
+          if (!j) return fail(j.error());
+          full |= static_cast<int>(j->size()) == room;
+          for (auto& job : *j) jobs.push_back(std::move(job));
+        }
         return {};
       });
       if (!got) {
         trouble(got.error());
         return arm(1s);
       }
+      more |= full;
       for (auto& job : jobs) {
         if (!job.expired_lease.empty()) {
           metrics::lease_expired(job.type);
@@ -283,7 +317,6 @@ class Loop {
         }
         dispatch(std::move(job));
       }
-      more |= static_cast<int>(jobs.size()) == std::min(free, options_.batch);
     }
     if (more) return arm(0ms);
     // Notifications libpq read during this round's queries do not make the socket readable.
@@ -292,8 +325,8 @@ class Loop {
     std::int64_t wait = options_.poll_ms;
     if (auto due = store_->next_timer_due(); due && *due)
       wait = std::min(wait, std::max<std::int64_t>(0, **due - now));
-    if (!types_.empty() && in_flight_ < max_in_flight()) {
-      if (auto due = store_->next_job_due(types_); due && *due)
+    if (const auto types = open_types(); !types.empty()) {
+      if (auto due = store_->next_job_due(types); due && *due)
         wait = std::min(wait, std::max<std::int64_t>(0, **due - now));
     }
     arm(std::chrono::milliseconds(wait));
@@ -304,10 +337,15 @@ class Loop {
     std::shared_ptr<std::atomic<bool>> answered = std::make_shared<std::atomic<bool>>(false);
     std::shared_ptr<std::atomic<bool>> cancelled = std::make_shared<std::atomic<bool>>(false);
     std::shared_ptr<asio::steady_timer> watchdog;
+    std::size_t lane = 0;
   };
 
   void dispatch(store::JobRow job) {
     ++in_flight_;
+    const auto lane_it = lane_of_.find(job.type);
+    const std::size_t lane = lane_it != lane_of_.end() ? lane_it->second : lanes_.size() - 1;
+    ++lanes_[lane].in_flight;
+    const bool answers_later = lanes_[lane].answers_later;
     const auto [name, op] = connector::split_job_type(job.type);
     auto target = connectors_.find(name);
     // The connector answers by the job's lease end (less a margin, so the outcome is committed
@@ -330,6 +368,7 @@ class Loop {
     inv.instance = job.instance_id;
     inv.retries_left = std::max(0, job.retries - 1);
     const exec::Key key = job.key;
+    call.lane = lane;
     calls_[key] = call;
     auto answered = call.answered;
     auto job_ptr = std::make_shared<store::JobRow>(std::move(job));
@@ -351,7 +390,7 @@ class Loop {
     });
     if (auto m = missing_.find(job_ptr->type); m != missing_.end())
       return done(connector::Outcome::retry(exec::missing_connector_reason(m->first, m->second)));
-    asio::post(pool_, [target, inv = std::move(inv), done]() mutable {
+    auto start = [target, inv = std::move(inv), done]() mutable {
       if (!target) return done(connector::Outcome::fail("no connector serves this job type"));
       try {
         target->invoke(std::move(inv), done);
@@ -360,7 +399,13 @@ class Loop {
       } catch (...) {
         done(connector::Outcome::retry("the connector failed"));
       }
-    });
+    };
+    // A connector that answers later starts its call here and returns; one that blocks gets a
+    // worker thread.
+    if (answers_later && target && target->max_in_flight() > 0)
+      start();
+    else
+      asio::post(pool_, std::move(start));
   }
 
   // Outcomes are collected and applied together: one transaction (one commit) per batch.
@@ -368,6 +413,7 @@ class Loop {
     --in_flight_;
     if (auto it = calls_.find(job.key); it != calls_.end()) {
       it->second.watchdog->cancel();
+      --lanes_[it->second.lane].in_flight;
       calls_.erase(it);
     }
     finished_.emplace_back(job, outcome);
@@ -449,8 +495,8 @@ class Loop {
   std::string url_;
   const connector::Registry& connectors_;
   std::map<exec::Key, Call> calls_;
-  std::vector<std::string> types_;  // configured first, then those of missing_
-  std::size_t configured_types_ = 0;
+  std::vector<Lane> lanes_;                     // see the constructor
+  std::map<std::string, std::size_t> lane_of_;  // job type -> its lane
   std::map<std::string, bool> missing_;  // job type -> its connector is missing (else the op)
   std::chrono::steady_clock::time_point next_needs_check_{};
   SchedulerOptions options_;

@@ -2,7 +2,8 @@
 // an elva.toml: success with output mapping, retries with a stable idempotency key, the peer down,
 // too slow, 500s, malformed JSON, 4xx incidents, a status mapped to a BPMN error, TLS verified
 // (and a certificate for another host refused), a named connector with base_url and a secret
-// token (never shown), connection reuse, the deploy-time contract check, and the example C plugin
+// token (never shown), connection reuse, calls in flight side by side and capped per connector
+// (max_in_flight), the deploy-time contract check, and the example C plugin
 // (loaded, run in a process, its BPMN error caught, an ABI mismatch refused).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -25,6 +26,7 @@ let server, call, token, plain, good, wrong, config, closedPort;
 const seen = [];          // {path, key, auth}
 const connections = { plain: 0 };
 const flakyCount = new Map();
+const holding = {}, mostHeld = {};  // per connector: calls held now, and at most
 
 function routes(req, res) {
   let body = '';
@@ -40,6 +42,14 @@ function routes(req, res) {
       return n <= 2 ? json(503, { error: 'busy' }) : json(200, { attempt: n });
     }
     if (path === '/slow') { setTimeout(() => json(200, { late: true }), 3000); return; }
+    if (path.endsWith('/hold')) {
+      // Answers after 1.5 s, counting the calls it holds at once.
+      const group = path.split('/')[1];
+      holding[group] = (holding[group] ?? 0) + 1;
+      mostHeld[group] = Math.max(mostHeld[group] ?? 0, holding[group]);
+      setTimeout(() => { holding[group]--; json(200, { held: true }); }, 1500);
+      return;
+    }
     if (path === '/bad-json') { res.writeHead(200, { 'content-type': 'application/json' }); return res.end('{"half": '); }
     if (path === '/missing') return json(404, { error: 'no such case' });
     if (path === '/bad-request') return json(400, { error: 'field x is wrong' });
@@ -70,13 +80,24 @@ kind = "http"
 base_url = "http://127.0.0.1:${plain.address().port}/v1"
 bearer_token = { env = "ELVA_TEST_API_TOKEN" }
 
+[connectors.wide]
+kind = "http"
+base_url = "http://127.0.0.1:${plain.address().port}/wide"
+timeout = "10s"
+
+[connectors.narrow]
+kind = "http"
+base_url = "http://127.0.0.1:${plain.address().port}/narrow"
+timeout = "10s"
+max_in_flight = 3
+
 [connectors.sms]
 kind = "plugin"
 path = "${join(pluginDir, 'libelva_sms_plugin.so')}"
 outbox = "${join(dir, 'outbox.jsonl')}"
 sender = "Kommunen"
 `);
-  server = await startElva({ elva, name: 'conn_http', deploy: [join(fixtures, 'http-call.bpmn'), join(fixtures, 'sms.bpmn')],
+  server = await startElva({ elva, name: 'conn_http', deploy: [join(fixtures, 'http-call.bpmn'), join(fixtures, 'sms.bpmn'), join(fixtures, 'in-flight.bpmn')],
     users: join(apiDir, 'fixtures', 'users.json'), args: ['--config', config] });
   call = client(server.base);
   token = await login(call, 'admin', passwords.admin);
@@ -163,19 +184,49 @@ test('a named connector: base_url, a templated path, a bearer token from the env
   assert.ok(!json.stdout.includes(secret));
 });
 
-test('connections are reused: 20 calls to one server use a few connections', async () => {
-  const before = connections.plain;
-  const ids = [];
-  for (let n = 0; n < 20; n++) ids.push(await start(call, token, 'http-call', { method: 'GET', url: plainUrl('/ok'), payload: null, errorCodes: null }));
-  for (const id of ids) assert.equal((await waitFor(call, token, id)).status, 'completed');
-  const used = connections.plain - before;
-  assert.ok(used <= 4, `${used} connections for 20 calls`);
+test('connections are reused: a second burst of 20 calls opens (almost) none', async () => {
+  // Calls run side by side (the connector does not block a thread per call), so a burst opens
+  // up to one connection per call in flight; the next burst finds them idle and reuses them.
+  const burst = async () => {
+    const before = connections.plain;
+    const ids = [];
+    for (let n = 0; n < 20; n++) ids.push(await start(call, token, 'http-call', { method: 'GET', url: plainUrl('/ok'), payload: null, errorCodes: null }));
+    for (const id of ids) assert.equal((await waitFor(call, token, id)).status, 'completed');
+    return connections.plain - before;
+  };
+  const first = await burst();
+  assert.ok(first <= 20, `${first} connections for 20 calls`);
+  const second = await burst();
+  assert.ok(second <= 2, `${second} new connections for 20 more calls after ${first}`);
+});
+
+test('calls wait side by side, not a worker thread each; max_in_flight caps them per connector', async () => {
+  // The server runs with the default 2 connector workers: a blocking connector would hold at most
+  // 2 calls at once. 20 calls to a peer answering after 1.5 s are all held together; the narrow
+  // connector's 12 never more than 3 at once.
+  const wide = [], narrow = [];
+  for (let n = 0; n < 20; n++) wide.push(await start(call, token, 'wide-get', {}));
+  for (let n = 0; n < 12; n++) narrow.push(await start(call, token, 'narrow-get', {}));
+  for (const id of [...wide, ...narrow]) {
+    const i = await waitFor(call, token, id);
+    assert.equal(i.status, 'completed', incidentOf(i));
+    assert.equal(i.variables.status, 200);
+  }
+  assert.ok(mostHeld.wide >= 10, `the peer held at most ${mostHeld.wide} wide calls at once`);
+  assert.equal(mostHeld.narrow, 3, 'max_in_flight = 3 is the most calls held at once');
+  const listing = spawnSync(elva, ['connectors', '--config', config], { encoding: 'utf8' });
+  assert.match(listing.stdout, /narrow \(http\).*max_in_flight = 3/s);
+  const bad = join(dir, 'bad-in-flight.toml');
+  writeFileSync(bad, '[connectors.x]\nkind = "http"\nmax_in_flight = 0\n');
+  const refused = spawnSync(elva, ['connectors', '--config', bad], { encoding: 'utf8' });
+  assert.notEqual(refused.status, 0);
+  assert.match(refused.stderr, /\[connectors\.x\].*max_in_flight must be a whole number from 1 to 10000/);
 });
 
 test('deploying a task that names an unknown connector, an unknown operation or misses an input fails, naming each', () => {
   const r = spawnSync(elva, ['deploy', '--db', server.url, '--config', config, join(fixtures, 'unknown-connector.bpmn')], { encoding: 'utf8' });
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, /unknown-connector\.bpmn:6:\d+: element 'payroll' \(serviceTask\): names connector 'payroll', which is not configured here \(configured: api, elva, http, lottery, sms\)/);
+  assert.match(r.stderr, /unknown-connector\.bpmn:6:\d+: element 'payroll' \(serviceTask\): names connector 'payroll', which is not configured here \(configured: api, elva, http, lottery, narrow, sms, wide\)/);
   assert.match(r.stderr, /unknown-connector\.bpmn:8:\d+: element 'fetch' \(serviceTask\): names 'http\.fetch', but connector 'http' \(http\) has no operation 'fetch'/);
   assert.match(r.stderr, /unknown-connector\.bpmn:10:\d+: element 'post' \(serviceTask\): calls 'http\.post' without its required input url/);
   assert.match(r.stderr, /nothing was deployed/);
@@ -192,12 +243,34 @@ test('the example C plugin runs in a process; its BPMN error is caught; a plugin
   assert.equal(invalid.status, 'completed');
   assert.match(JSON.stringify((await call('GET', `/api/instances/${invalid.id}/history`, { token })).json), /"invalid"/);
   const old = join(dir, 'old.toml');
-  writeFileSync(old, `[connectors.sms]\nkind = "plugin"\npath = "${join(pluginDir, 'libelva_sms_plugin_abi99.so')}"\noutbox = "/tmp/x"\n`);
+  writeFileSync(old, `[connectors.wide]
+kind = "http"
+base_url = "http://127.0.0.1:${plain.address().port}/wide"
+timeout = "10s"
+
+[connectors.narrow]
+kind = "http"
+base_url = "http://127.0.0.1:${plain.address().port}/narrow"
+timeout = "10s"
+max_in_flight = 3
+
+[connectors.sms]\nkind = "plugin"\npath = "${join(pluginDir, 'libelva_sms_plugin_abi99.so')}"\noutbox = "/tmp/x"\n`);
   const r = spawnSync(elva, ['connectors', '--config', old], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /was built for connector ABI version 99, but this Elva speaks version 1; rebuild the plugin/);
   const missing = join(dir, 'missing.toml');
-  writeFileSync(missing, `[connectors.sms]\nkind = "plugin"\npath = "${join(dir, 'nope.so')}"\n`);
+  writeFileSync(missing, `[connectors.wide]
+kind = "http"
+base_url = "http://127.0.0.1:${plain.address().port}/wide"
+timeout = "10s"
+
+[connectors.narrow]
+kind = "http"
+base_url = "http://127.0.0.1:${plain.address().port}/narrow"
+timeout = "10s"
+max_in_flight = 3
+
+[connectors.sms]\nkind = "plugin"\npath = "${join(dir, 'nope.so')}"\n`);
   assert.match(spawnSync(elva, ['connectors', '--config', missing], { encoding: 'utf8' }).stderr, /cannot load plugin .*nope\.so/);
   assert.ok(existsSync(join(pluginDir, 'libelva_sms_plugin.so')));
 });

@@ -7,8 +7,12 @@
 //
 // Contract for implementers (built-in connectors and plugins alike; docs/connectors.md):
 // - invoke() may complete before it returns or later, on any thread, but calls `done` exactly
-//   once. It runs on one of the scheduler's connector threads, so a blocking call is allowed
-//   (it holds one of `elva serve --workers` slots), and must respect the deadline.
+//   once, and must respect the deadline. It runs on one of the scheduler's worker threads:
+//   - a connector that blocks in invoke() holds that thread (`elva serve --workers`, default 2)
+//     for the call, and max_in_flight() stays 0;
+//   - a connector that starts the call and returns (the built-in http, hr, eservice and mail
+//     connectors: coroutines on their own I/O thread) says in max_in_flight() how many calls it
+//     takes at once, and the scheduler leases up to that many of its jobs.
 // - Calls are at-least-once: a node that dies after the call and before committing the outcome
 //   makes another node call again once the lease runs out. `idempotency_key` is the same for
 //   every attempt of the same job (retries included), so the receiving system can drop
@@ -90,6 +94,9 @@ class Connector {
   // Non-secret settings, for `elva connectors` (endpoint, timeout, ...).
   virtual nlohmann::json describe() const { return nlohmann::json::object(); }
   virtual void invoke(Invocation call, Completion done) = 0;
+  // Calls this connector takes at once; 0: invoke() blocks, so its calls are limited by the
+  // scheduler's worker threads.
+  virtual int max_in_flight() const { return 0; }
 };
 
 // The connectors one engine uses, by instance name. Filled once at start-up, then read-only

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -114,9 +115,11 @@ connector::Outcome send(connector::Connector& mail, json input) {
   call.input = std::move(input);
   call.idempotency_key = "elva-1-2";
   call.deadline = std::chrono::system_clock::now() + std::chrono::seconds(5);
-  connector::Outcome out;
-  mail.invoke(call, [&out](connector::Outcome o) { out = std::move(o); });
-  return out;
+  // The connector answers later, on its own I/O thread.
+  std::promise<connector::Outcome> answered;
+  auto out = answered.get_future();
+  mail.invoke(call, [&answered](connector::Outcome o) { answered.set_value(std::move(o)); });
+  return out.get();
 }
 
 }  // namespace
