@@ -198,10 +198,11 @@ Result<Config> load_config(const std::string& given) {
   c.file = path;
   const json doc = std::move(read->second);
   for (const auto& [key, _] : doc.items()) {
-    if (key != "connectors" && key != "eservice" && key != "notifications" && key != "calendar") {
+    if (key != "connectors" && key != "eservice" && key != "notifications" && key != "calendar" &&
+        key != "oidc") {
       return fail(Errc::InvalidArgument, path + ": unknown section [" + key +
                                              "]; Elva reads [connectors.NAME], [eservice.FORM], "
-                                             "[notifications] and [calendar]");
+                                             "[notifications], [calendar] and [oidc]");
     }
   }
   json sections = doc.value("connectors", json::object());
@@ -231,6 +232,10 @@ Result<Config> load_config(const std::string& given) {
   c.eservice = doc.value("eservice", json::object());
   c.notifications = doc.value("notifications", json::object());
   c.calendar = doc.value("calendar", json::object());
+  c.oidc = doc.value("oidc", json::object());
+  if (!c.oidc.is_object()) return fail(Errc::InvalidArgument, path + ": [oidc] must be a table");
+  json shown = c.oidc;
+  if (auto r = resolve(c.oidc, shown, path + " [oidc]"); !r) return fail(r.error());
   return c;
 }
 

@@ -174,6 +174,7 @@ void add_serve(CLI::App& app, int& exit_code) {
     a->notifications = config->notifications;
     a->http.eservice = config->eservice;
     a->calendar = config->calendar;
+    a->http.oidc = config->oidc;
     a->http.limits = a->limits;
     exit_code = run_admin(
         "serve", *a, true,

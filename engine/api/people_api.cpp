@@ -315,6 +315,8 @@ Result<Credentials> PeopleApi::credentials(const std::string& user) {
   c.usable = *row && !(*row)->disabled && !(*row)->password_hash.empty();
   c.stamp = *row && !(*row)->password_hash.empty() ? (*row)->password_hash : stand_in_hash();
   if (*row) c.who = principal_of(**row);
+  c.known = row->has_value();
+  c.disabled = *row && (*row)->disabled;
   return c;
 }
 

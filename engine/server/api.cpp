@@ -40,7 +40,12 @@ struct Api::Impl {
   std::optional<Result<Principal>> authenticate(const Request& req, Engine& engine,
                                                 const std::string& tenant) {
     const std::string auth = req.header("authorization");
-    if (auth.rfind("Bearer ", 0) == 0) return engine.authenticate(auth.substr(7));
+    if (auth.rfind("Bearer ", 0) == 0) {
+      const std::string token = auth.substr(7);
+      if (auto sso = options.oidc.find(tenant); sso != options.oidc.end() && looks_like_jwt(token))
+        return single_sign_on(*sso->second, token, engine, tenant);
+      return engine.authenticate(token);
+    }
     if (auth.rfind("Basic ", 0) == 0) {
       const std::string pair = base64_decode(auth.substr(6));
       const auto colon = pair.find(':');
@@ -85,6 +90,37 @@ struct Api::Impl {
                   "log in first: send Authorization: Bearer <token> (POST /api/login gives one)");
     return fail(Errc::Unauthenticated,
                 "the Authorization header must be Bearer <token> or Basic <user:password>");
+  }
+
+  // The person a provider's token names. Elva's own record of them (the HR import) decides
+  // their groups and roles, and a disabled one is refused; a person Elva does not know gets
+  // the token's groups and roles (employee when it names none).
+  static Result<Principal> single_sign_on(OidcVerifier& verifier, const std::string& token,
+                                          Engine& engine, const std::string& tenant) {
+    auto id = verifier.verify(token);
+    if (!id) return fail(id.error());
+    auto known = engine.credentials(id->user);
+    if (!known)
+      return fail(Errc::Unauthenticated,
+                  known.error().code == Errc::InvalidArgument
+                      ? "the single sign-on token names a user that cannot be an Elva user "
+                        "name (" +
+                            verifier.settings().username_claim + ")"
+                      : known.error().message);
+    if (known->disabled) return fail(Errc::Unauthenticated, "this user is disabled in Elva");
+    if (known->known) {
+      auto who = known->who;
+      who.tenant = tenant;
+      return who;
+    }
+    Principal who;
+    who.user = id->user;
+    who.name = id->name.empty() ? id->user : id->name;
+    who.email = id->email;
+    who.groups = id->groups;
+    who.roles = id->roles.empty() ? std::vector<std::string>{"employee"} : id->roles;
+    who.tenant = tenant;
+    return who;
   }
 
   void build();

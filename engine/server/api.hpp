@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "elva/server.hpp"
 #include "server/http_server.hpp"
 #include "server/login_guard.hpp"
+#include "server/oidc.hpp"
 
 namespace elva::server {
 
@@ -31,6 +33,9 @@ struct ApiOptions {
   nlohmann::json eservice = nlohmann::json::object();
   std::vector<ReadinessCheck> readiness;  // GET /readyz, after the database checks
   std::string metrics_token;              // GET /metrics from another address (server.hpp)
+  // Single sign-on per tenant name ("" = the default database): tokens of these providers are
+  // accepted as bearer tokens (oidc.hpp). A tenant without one has local users only.
+  std::map<std::string, std::shared_ptr<OidcVerifier>> oidc;
 };
 
 // A tenant: a municipality with its own database, served under /t/{name}/ (the default

@@ -77,6 +77,30 @@ Result<std::unique_ptr<WebServer>> WebServer::start(const std::string& database_
   api.eservice = options.eservice;
   api.readiness = options.readiness;
   api.metrics_token = options.metrics_token;
+  // Single sign-on: the default's settings, and per tenant the default's with its own on top.
+  if (!options.oidc.empty()) {
+    auto base = options.oidc;
+    const auto overrides = base.value("tenant", nlohmann::json::object());
+    base.erase("tenant");
+    std::vector<std::string> names{""};
+    for (const auto& [name, _] : options.tenants) names.push_back(name);
+    for (const auto& [name, _] : overrides.items()) {
+      if (!options.tenants.count(name))
+        return fail(Errc::InvalidArgument, "[oidc.tenant." + name + "]: there is no tenant " +
+                                               name + " (--tenant NAME=DATABASE_URL)");
+    }
+    for (const auto& name : names) {
+      auto section = base;
+      std::string where = "[oidc]";
+      if (overrides.contains(name)) {
+        section.update(overrides[name]);
+        where = "[oidc.tenant." + name + "]";
+      }
+      auto settings = server::OidcSettings::from_json(section, where);
+      if (!settings) return fail(settings.error());
+      api.oidc[name] = std::make_shared<server::OidcVerifier>(std::move(*settings));
+    }
+  }
   api.log = options.log;
   api.login.account_free_failures = options.login_account_failures;
   api.login.address_free_failures = options.login_address_failures;

@@ -21,6 +21,9 @@ struct Config {
   nlohmann::json notifications = nlohmann::json::object();
   // [calendar]: {"rules", "days_off", "tenant": {"<name>": {"rules", "days_off"}}}
   nlohmann::json calendar = nlohmann::json::object();
+  // [oidc]: single sign-on ({"issuer", "audience", ..., "tenant": {"<name>": {...}}}), secrets
+  // resolved; empty: local users only (docs/operations.md#sso)
+  nlohmann::json oidc = nlohmann::json::object();
 };
 
 // Reads `path` ("" = $ELVA_CONFIG, else no file). Always includes the built-in connectors

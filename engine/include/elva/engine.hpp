@@ -46,6 +46,8 @@ struct Credentials {
   Principal who;
   std::string stamp;  // the stored password hash: a change of password changes it
   bool usable = false;
+  bool known = false;     // Elva has this user (imported or local), disabled or not
+  bool disabled = false;  // known, and disabled (single sign-on refuses them too)
   // One Argon2id verification (about 0.1 s); any thread. False when not usable.
   bool matches(const std::string& password) const;
 };

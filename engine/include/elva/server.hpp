@@ -63,6 +63,10 @@ struct HttpOptions {
   // GET /metrics: anyone on the loopback address; from elsewhere an administrator's credentials
   // or `Authorization: Bearer <metrics_token>` (empty: no such token).
   std::string metrics_token;
+  // Single sign-on: the [oidc] section of elva.toml (empty: none). Bearer tokens signed by that
+  // provider are accepted as the people they name (docs/operations.md#sso); a tenant's
+  // [oidc.tenant.NAME] settings replace the default's.
+  nlohmann::json oidc = nlohmann::json::object();
   // HTTPS (docs/operations.md#tls): a PEM certificate chain and its private key; both or neither.
   // With them every connection is TLS 1.2 or 1.3 and answers carry Strict-Transport-Security.
   std::string tls_cert_file, tls_key_file;

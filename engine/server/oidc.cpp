@@ -1,0 +1,532 @@
+// OidcVerifier (oidc.hpp): discovery and JWKS over HTTPS (Boost.Beast, OpenSSL), JWS signatures
+// checked with OpenSSL 3's EVP interface, claims checked here.
+#include "server/oidc.hpp"
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/rsa.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <algorithm>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <map>
+#include <mutex>
+
+namespace elva::server {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+using nlohmann::json;
+using tcp = asio::ip::tcp;
+
+Error unauthenticated(const std::string& why) {
+  return Error{Errc::Unauthenticated, "the single sign-on token is refused: " + why, {}};
+}
+
+// base64url without padding (RFC 7515); nullopt for any other character.
+std::optional<std::string> base64url(const std::string& in) {
+  std::string out;
+  unsigned value = 0;
+  int bits = 0;
+  for (char c : in) {
+    int v;
+    if (c >= 'A' && c <= 'Z')
+      v = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      v = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      v = c - '0' + 52;
+    else if (c == '-')
+      v = 62;
+    else if (c == '_')
+      v = 63;
+    else
+      return std::nullopt;
+    value = (value << 6) | static_cast<unsigned>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((value >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+struct PkeyFree {
+  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
+};
+using Pkey = std::shared_ptr<EVP_PKEY>;
+
+Pkey own(EVP_PKEY* k) { return Pkey(k, PkeyFree()); }
+
+// A public key from a JWK (RSA: n, e; EC P-256/P-384: crv, x, y); null when it is not one.
+Pkey key_of(const json& jwk) {
+  const std::string kty = jwk.value("kty", "");
+  auto text = [&jwk](const char* k) {
+    auto it = jwk.find(k);
+    return it != jwk.end() && it->is_string() ? base64url(it->get<std::string>())
+                                              : std::optional<std::string>();
+  };
+  OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
+  if (!bld) return nullptr;
+  std::unique_ptr<OSSL_PARAM_BLD, decltype(&OSSL_PARAM_BLD_free)> b(bld, OSSL_PARAM_BLD_free);
+  std::vector<std::unique_ptr<BIGNUM, decltype(&BN_free)>> numbers;
+  std::string point;
+  const char* type = nullptr;
+  if (kty == "RSA") {
+    auto n = text("n"), e = text("e");
+    if (!n || !e || n->empty() || e->empty()) return nullptr;
+    for (const auto* part : {&*n, &*e})
+      numbers.emplace_back(BN_bin2bn(reinterpret_cast<const unsigned char*>(part->data()),
+                                     static_cast<int>(part->size()), nullptr),
+                           BN_free);
+    if (!numbers[0] || !numbers[1] ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, numbers[0].get()) ||
+        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, numbers[1].get()))
+      return nullptr;
+    type = "RSA";
+  } else if (kty == "EC") {
+    const std::string crv = jwk.value("crv", "");
+    const char* group = crv == "P-256" ? "prime256v1" : crv == "P-384" ? "secp384r1" : nullptr;
+    const std::size_t size = crv == "P-256" ? 32 : 48;
+    auto x = text("x"), y = text("y");
+    if (!group || !x || !y || x->size() != size || y->size() != size) return nullptr;
+    point = std::string(1, '\x04') + *x + *y;
+    if (!OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, group, 0) ||
+        !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, point.data(), point.size()))
+      return nullptr;
+    type = "EC";
+  } else {
+    return nullptr;
+  }
+  OSSL_PARAM* params = OSSL_PARAM_BLD_to_param(bld);
+  if (!params) return nullptr;
+  std::unique_ptr<OSSL_PARAM, decltype(&OSSL_PARAM_free)> p(params, OSSL_PARAM_free);
+  EVP_PKEY_CTX* ctx = EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr);
+  if (!ctx) return nullptr;
+  std::unique_ptr<EVP_PKEY_CTX, decltype(&EVP_PKEY_CTX_free)> c(ctx, EVP_PKEY_CTX_free);
+  EVP_PKEY* key = nullptr;
+  if (EVP_PKEY_fromdata_init(ctx) <= 0 ||
+      EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) <= 0)
+    return nullptr;
+  return own(key);
+}
+
+struct Alg {
+  const EVP_MD* digest;
+  const char* kty;
+  bool pss = false;
+  std::size_t ec_size = 0;  // ES*: the size of r and of s
+};
+
+std::optional<Alg> alg_of(const std::string& name) {
+  if (name == "RS256") return Alg{EVP_sha256(), "RSA"};
+  if (name == "RS384") return Alg{EVP_sha384(), "RSA"};
+  if (name == "RS512") return Alg{EVP_sha512(), "RSA"};
+  if (name == "PS256") return Alg{EVP_sha256(), "RSA", true};
+  if (name == "PS384") return Alg{EVP_sha384(), "RSA", true};
+  if (name == "PS512") return Alg{EVP_sha512(), "RSA", true};
+  if (name == "ES256") return Alg{EVP_sha256(), "EC", false, 32};
+  if (name == "ES384") return Alg{EVP_sha384(), "EC", false, 48};
+  return std::nullopt;
+}
+
+// A JWS ES signature is r || s; OpenSSL verifies DER.
+std::optional<std::string> der_of(const std::string& raw, std::size_t size) {
+  if (raw.size() != 2 * size) return std::nullopt;
+  ECDSA_SIG* sig = ECDSA_SIG_new();
+  if (!sig) return std::nullopt;
+  std::unique_ptr<ECDSA_SIG, decltype(&ECDSA_SIG_free)> owned(sig, ECDSA_SIG_free);
+  BIGNUM* r = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data()), static_cast<int>(size),
+                        nullptr);
+  BIGNUM* s = BN_bin2bn(reinterpret_cast<const unsigned char*>(raw.data() + size),
+                        static_cast<int>(size), nullptr);
+  if (!r || !s || !ECDSA_SIG_set0(sig, r, s)) {
+    BN_free(r);
+    BN_free(s);
+    return std::nullopt;
+  }
+  unsigned char* der = nullptr;
+  const int n = i2d_ECDSA_SIG(sig, &der);
+  if (n <= 0) return std::nullopt;
+  std::string out(reinterpret_cast<char*>(der), static_cast<std::size_t>(n));
+  OPENSSL_free(der);
+  return out;
+}
+
+bool signature_holds(EVP_PKEY* key, const Alg& alg, const std::string& signed_part,
+                     std::string signature) {
+  if (alg.ec_size) {
+    auto der = der_of(signature, alg.ec_size);
+    if (!der) return false;
+    signature = std::move(*der);
+  }
+  EVP_MD_CTX* md = EVP_MD_CTX_new();
+  if (!md) return false;
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> owned(md, EVP_MD_CTX_free);
+  EVP_PKEY_CTX* pctx = nullptr;
+  if (EVP_DigestVerifyInit(md, &pctx, alg.digest, nullptr, key) != 1) return false;
+  if (alg.pss && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+                  EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1))
+    return false;
+  return EVP_DigestVerify(
+             md, reinterpret_cast<const unsigned char*>(signature.data()), signature.size(),
+             reinterpret_cast<const unsigned char*>(signed_part.data()), signed_part.size()) == 1;
+}
+
+struct Target {
+  bool tls = true;
+  std::string host, port, path;
+};
+
+std::optional<Target> target_of(const std::string& url) {
+  Target t;
+  std::string rest;
+  if (url.rfind("https://", 0) == 0) {
+    rest = url.substr(8);
+  } else if (url.rfind("http://", 0) == 0) {
+    t.tls = false;
+    rest = url.substr(7);
+  } else {
+    return std::nullopt;
+  }
+  const auto slash = rest.find('/');
+  std::string authority = rest.substr(0, slash);
+  t.path = slash == std::string::npos ? "/" : rest.substr(slash);
+  if (authority.empty() || authority.find('@') != std::string::npos) return std::nullopt;
+  if (authority.front() == '[') {
+    const auto close = authority.find(']');
+    if (close == std::string::npos) return std::nullopt;
+    t.host = authority.substr(1, close - 1);
+    if (close + 1 < authority.size() && authority[close + 1] == ':')
+      t.port = authority.substr(close + 2);
+  } else {
+    const auto colon = authority.rfind(':');
+    t.host = authority.substr(0, colon);
+    if (colon != std::string::npos) t.port = authority.substr(colon + 1);
+  }
+  if (t.port.empty()) t.port = t.tls ? "443" : "80";
+  return t;
+}
+
+bool loopback(const std::string& host) {
+  if (host == "localhost") return true;
+  boost::system::error_code ec;
+  auto a = asio::ip::make_address(host, ec);
+  return !ec && a.is_loopback();
+}
+
+}  // namespace
+
+bool looks_like_jwt(const std::string& token) {
+  if (std::count(token.begin(), token.end(), '.') != 2) return false;
+  return token.find_first_not_of(
+             "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.") ==
+         std::string::npos;
+}
+
+Result<OidcSettings> OidcSettings::from_json(const json& section, const std::string& where) {
+  OidcSettings s;
+  static const std::vector<std::string> known = {
+      "issuer",      "audience", "client_id", "client_secret",    "username_claim", "groups_claim",
+      "roles_claim", "ca_file",  "leeway",    "jwks_refresh_min", "timeout",        "tenant"};
+  for (const auto& [key, value] : section.items()) {
+    if (std::find(known.begin(), known.end(), key) == known.end())
+      return fail(Errc::InvalidArgument, where + ": unknown setting '" + key + "'");
+  }
+  auto text = [&](const char* key, std::string& out) -> Result<void> {
+    auto it = section.find(key);
+    if (it == section.end()) return {};
+    if (!it->is_string())
+      return fail(Errc::InvalidArgument, where + ": " + key + " must be a text");
+    out = it->get<std::string>();
+    return {};
+  };
+  auto seconds = [&](const char* key, auto& out) -> Result<void> {
+    auto it = section.find(key);
+    if (it == section.end()) return {};
+    if (!it->is_number() || it->template get<double>() < 0 || it->template get<double>() > 3600)
+      return fail(Errc::InvalidArgument,
+                  where + ": " + key + " must be a number of seconds from 0 to 3600");
+    out = std::chrono::duration_cast<std::remove_reference_t<decltype(out)>>(
+        std::chrono::duration<double>(it->template get<double>()));
+    return {};
+  };
+  for (auto [key, out] : std::initializer_list<std::pair<const char*, std::string*>>{
+           {"issuer", &s.issuer},
+           {"audience", &s.audience},
+           {"client_id", &s.client_id},
+           {"username_claim", &s.username_claim},
+           {"groups_claim", &s.groups_claim},
+           {"roles_claim", &s.roles_claim},
+           {"ca_file", &s.ca_file}}) {
+    if (auto r = text(key, *out); !r) return fail(r.error());
+  }
+  if (auto r = seconds("leeway", s.leeway); !r) return fail(r.error());
+  if (auto r = seconds("jwks_refresh_min", s.jwks_refresh_min); !r) return fail(r.error());
+  if (auto r = seconds("timeout", s.timeout); !r) return fail(r.error());
+  while (!s.issuer.empty() && s.issuer.back() == '/') s.issuer.pop_back();
+  if (s.issuer.empty())
+    return fail(Errc::InvalidArgument,
+                where + ": issuer is missing (the provider's URL, as its tokens name it in iss)");
+  auto t = target_of(s.issuer);
+  if (!t) return fail(Errc::InvalidArgument, where + ": issuer must be an https:// URL");
+  if (!t->tls && !loopback(t->host))
+    return fail(Errc::InvalidArgument,
+                where + ": issuer must be https:// (http:// only on this machine, for tests)");
+  if (s.audience.empty()) s.audience = s.client_id;
+  if (s.audience.empty())
+    return fail(Errc::InvalidArgument,
+                where +
+                    ": set audience (what the provider's tokens for Elva carry in aud) or "
+                    "client_id");
+  if (s.username_claim.empty()) s.username_claim = "preferred_username";
+  return s;
+}
+
+struct OidcVerifier::Impl {
+  OidcSettings settings;
+  std::mutex mutex;
+  std::string jwks_uri;
+  std::map<std::string, std::pair<std::string, Pkey>> keys;  // kid -> (kty, key)
+  std::chrono::steady_clock::time_point read_at{};
+  bool read_once = false;
+
+  // One GET; the body of a 200 answer.
+  Result<std::string> get(const std::string& url) {
+    auto t = target_of(url);
+    if (!t) return fail(Errc::ConnectorFailed, "the provider gave an address that is not a URL");
+    if (!t->tls && !loopback(t->host))
+      return fail(Errc::ConnectorFailed, "the provider gave an http:// address; Elva needs https");
+    asio::io_context io;
+    const auto until = std::chrono::steady_clock::now() + settings.timeout;
+    beast::tcp_stream tcp(io);
+    ssl::context tls_ctx(ssl::context::tls_client);
+    std::unique_ptr<beast::ssl_stream<beast::tcp_stream&>> tls;
+    boost::system::error_code ec;
+    const std::string where = t->host + ":" + t->port;
+    tcp::resolver resolver(io);
+    auto resolved = resolver.resolve(t->host, t->port, ec);
+    if (ec) return fail(Errc::ConnectorFailed, "cannot resolve the provider " + t->host);
+    tcp.expires_at(until);
+    tcp.async_connect(resolved,
+                      [&ec](const boost::system::error_code& e, const tcp::endpoint&) { ec = e; });
+    io.run();
+    if (ec) return fail(Errc::ConnectorFailed, "cannot connect to the provider at " + where);
+    if (t->tls) {
+      tls_ctx.set_default_verify_paths();
+      if (!settings.ca_file.empty()) tls_ctx.load_verify_file(settings.ca_file, ec);
+      if (ec) return fail(Errc::ConnectorFailed, "ca_file " + settings.ca_file + " is unusable");
+      tls_ctx.set_verify_mode(ssl::verify_peer);
+      tls = std::make_unique<beast::ssl_stream<beast::tcp_stream&>>(tcp, tls_ctx);
+      SSL_set_tlsext_host_name(tls->native_handle(), t->host.c_str());
+      SSL_set1_host(tls->native_handle(), t->host.c_str());
+      tcp.expires_at(until);
+      tls->async_handshake(ssl::stream_base::client,
+                           [&ec](const boost::system::error_code& e) { ec = e; });
+      io.restart();
+      io.run();
+      if (ec)
+        return fail(Errc::ConnectorFailed,
+                    "the TLS handshake with the provider at " + where + " failed");
+    }
+    http::request<http::string_body> req{http::verb::get, t->path, 11};
+    const bool default_port = t->port == (t->tls ? "443" : "80");
+    const std::string host = t->host.find(':') != std::string::npos ? "[" + t->host + "]" : t->host;
+    req.set(http::field::host, default_port ? host : host + ":" + t->port);
+    req.set(http::field::user_agent, "Elva");
+    req.set(http::field::accept, "application/json");
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(1u << 20);
+    beast::flat_buffer buffer;
+    auto on = [&ec](const boost::system::error_code& e, std::size_t) { ec = e; };
+    tcp.expires_at(until);
+    if (tls) {
+      http::async_write(*tls, req, on);
+    } else {
+      http::async_write(tcp, req, on);
+    }
+    io.restart();
+    io.run();
+    if (!ec) {
+      if (tls)
+        http::async_read(*tls, buffer, parser, on);
+      else
+        http::async_read(tcp, buffer, parser, on);
+      io.restart();
+      io.run();
+    }
+    if (ec) return fail(Errc::ConnectorFailed, "no answer from the provider at " + where);
+    if (parser.get().result_int() != 200)
+      return fail(Errc::ConnectorFailed, "the provider at " + where + " answered " +
+                                             std::to_string(parser.get().result_int()) + " for " +
+                                             t->path);
+    return parser.get().body();
+  }
+
+  // Reads the JWKS (and first the discovery document). Holds the mutex.
+  Result<void> read_keys() {
+    read_at = std::chrono::steady_clock::now();
+    read_once = true;
+    if (jwks_uri.empty()) {
+      auto d = get(settings.issuer + "/.well-known/openid-configuration");
+      if (!d) return fail(d.error());
+      json doc = json::parse(*d, nullptr, false);
+      if (!doc.is_object() || !doc.contains("jwks_uri") || !doc["jwks_uri"].is_string())
+        return fail(Errc::ConnectorFailed, "the provider's discovery document has no jwks_uri");
+      if (doc.value("issuer", "") != settings.issuer &&
+          doc.value("issuer", "") != settings.issuer + "/")
+        return fail(Errc::ConnectorFailed, "the provider at " + settings.issuer + " calls itself " +
+                                               doc.value("issuer", std::string("nothing")) +
+                                               "; set issuer to that");
+      jwks_uri = doc["jwks_uri"].get<std::string>();
+    }
+    auto k = get(jwks_uri);
+    if (!k) return fail(k.error());
+    json set = json::parse(*k, nullptr, false);
+    if (!set.is_object() || !set.contains("keys") || !set["keys"].is_array())
+      return fail(Errc::ConnectorFailed, "the provider's JWKS is not a key set");
+    std::map<std::string, std::pair<std::string, Pkey>> fresh;
+    for (const auto& jwk : set["keys"]) {
+      if (!jwk.is_object() || jwk.value("use", "sig") != "sig") continue;
+      auto key = key_of(jwk);
+      if (!key) continue;
+      fresh[jwk.value("kid", "")] = {jwk.value("kty", ""), key};
+    }
+    keys = std::move(fresh);
+    return {};
+  }
+
+  // The key for `kid`, reading the keys again when it is not known (at most once per
+  // jwks_refresh_min).
+  Result<std::pair<std::string, Pkey>> key(const std::string& kid, const std::string& kty) {
+    std::lock_guard lock(mutex);
+    auto find = [&]() -> std::optional<std::pair<std::string, Pkey>> {
+      if (!kid.empty()) {
+        auto it = keys.find(kid);
+        if (it != keys.end()) return it->second;
+        return std::nullopt;
+      }
+      std::optional<std::pair<std::string, Pkey>> only;
+      for (const auto& [_, k] : keys) {
+        if (k.first != kty) continue;
+        if (only) return std::nullopt;  // without a kid, only a single key of the type will do
+        only = k;
+      }
+      return only;
+    };
+    if (auto k = find()) return *k;
+    if (read_once && std::chrono::steady_clock::now() - read_at < settings.jwks_refresh_min)
+      return fail(unauthenticated("it is signed with a key the provider does not publish"));
+    if (auto r = read_keys(); !r) return fail(r.error());
+    if (auto k = find()) return *k;
+    return fail(unauthenticated("it is signed with a key the provider does not publish"));
+  }
+};
+
+OidcVerifier::OidcVerifier(OidcSettings settings) : impl_(std::make_unique<Impl>()) {
+  impl_->settings = std::move(settings);
+}
+OidcVerifier::~OidcVerifier() = default;
+
+const OidcSettings& OidcVerifier::settings() const { return impl_->settings; }
+
+Result<OidcIdentity> OidcVerifier::verify(const std::string& token) {
+  const auto& s = impl_->settings;
+  if (!looks_like_jwt(token)) return fail(unauthenticated("it is not a JWT"));
+  const auto a = token.find('.'), b = token.find('.', a + 1);
+  auto header_text = base64url(token.substr(0, a));
+  auto payload_text = base64url(token.substr(a + 1, b - a - 1));
+  auto signature = base64url(token.substr(b + 1));
+  if (!header_text || !payload_text || !signature)
+    return fail(unauthenticated("it is not base64url"));
+  const json header = json::parse(*header_text, nullptr, false);
+  const json claims = json::parse(*payload_text, nullptr, false);
+  if (!header.is_object() || !claims.is_object())
+    return fail(unauthenticated("its header or claims are not JSON objects"));
+  const std::string alg_name = header.value("alg", "");
+  auto alg = alg_of(alg_name);
+  if (!alg)
+    return fail(unauthenticated("its algorithm '" + alg_name.substr(0, 10) +
+                                "' is not one Elva accepts (RS*, PS*, ES256, ES384)"));
+  if (header.contains("crit")) return fail(unauthenticated("it has critical header extensions"));
+  const std::string kid = header.contains("kid") && header["kid"].is_string()
+                              ? header["kid"].get<std::string>()
+                              : std::string();
+  auto key = impl_->key(kid, alg->kty);
+  if (!key) return fail(key.error());
+  if (key->first != alg->kty)
+    return fail(unauthenticated("its algorithm does not fit the provider's key"));
+  if (!signature_holds(key->second.get(), *alg, token.substr(0, b), *signature))
+    return fail(unauthenticated("its signature does not verify"));
+  // The claims, only now that they are the provider's.
+  if (!claims.contains("iss") || !claims["iss"].is_string() ||
+      (claims["iss"].get<std::string>() != s.issuer &&
+       claims["iss"].get<std::string>() != s.issuer + "/"))
+    return fail(unauthenticated("it was issued by another provider (iss)"));
+  bool audience = false;
+  if (auto it = claims.find("aud"); it != claims.end()) {
+    if (it->is_string()) audience = it->get<std::string>() == s.audience;
+    if (it->is_array())
+      for (const auto& x : *it) audience |= x.is_string() && x.get<std::string>() == s.audience;
+  }
+  if (!audience) return fail(unauthenticated("it is not meant for Elva (aud)"));
+  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  const auto leeway = s.leeway.count();
+  if (!claims.contains("exp") || !claims["exp"].is_number())
+    return fail(unauthenticated("it has no expiry (exp)"));
+  if (claims["exp"].get<double>() + static_cast<double>(leeway) <= static_cast<double>(now))
+    return fail(unauthenticated("it has expired"));
+  if (claims.contains("nbf") && claims["nbf"].is_number() &&
+      claims["nbf"].get<double>() > static_cast<double>(now + leeway))
+    return fail(unauthenticated("it is not valid yet (nbf)"));
+  OidcIdentity who;
+  auto text = [&claims](const std::string& k) {
+    auto it = claims.find(k);
+    return it != claims.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  who.user = text(s.username_claim);
+  if (who.user.empty()) who.user = text("sub");
+  if (who.user.empty()) return fail(unauthenticated("it names no user (" + s.username_claim + ")"));
+  who.name = text("name");
+  who.email = text("email");
+  if (auto it = claims.find(s.groups_claim); it != claims.end() && it->is_array()) {
+    for (const auto& g : *it) {
+      if (!g.is_string()) continue;
+      std::string name = g.get<std::string>();
+      if (const auto slash = name.rfind('/'); slash != std::string::npos)
+        name = name.substr(slash + 1);  // Keycloak's "/staff/hr" is the unit "hr"
+      if (!name.empty()) who.groups.push_back(name);
+    }
+  }
+  if (auto it = claims.find(s.roles_claim); it != claims.end() && it->is_array()) {
+    for (const auto& r : *it) {
+      if (!r.is_string()) continue;
+      const std::string role = r.get<std::string>();
+      if (role == "admin" || role == "developer" || role == "employee" || role == "worker")
+        who.roles.push_back(role);
+    }
+  }
+  return who;
+}
+
+}  // namespace elva::server
