@@ -17,6 +17,7 @@
 #include "metrics/metrics.hpp"
 #include "server/observability.hpp"
 #include "server/routes/route.hpp"
+#include "server/sso_routes.hpp"
 
 namespace elva::server {
 namespace {
@@ -92,35 +93,12 @@ struct Api::Impl {
                 "the Authorization header must be Bearer <token> or Basic <user:password>");
   }
 
-  // The person a provider's token names. Elva's own record of them (the HR import) decides
-  // their groups and roles, and a disabled one is refused; a person Elva does not know gets
-  // the token's groups and roles (employee when it names none).
+  // The person a provider's token names (sso_routes.hpp).
   static Result<Principal> single_sign_on(OidcVerifier& verifier, const std::string& token,
                                           Engine& engine, const std::string& tenant) {
     auto id = verifier.verify(token);
     if (!id) return fail(id.error());
-    auto known = engine.credentials(id->user);
-    if (!known)
-      return fail(Errc::Unauthenticated,
-                  known.error().code == Errc::InvalidArgument
-                      ? "the single sign-on token names a user that cannot be an Elva user "
-                        "name (" +
-                            verifier.settings().username_claim + ")"
-                      : known.error().message);
-    if (known->disabled) return fail(Errc::Unauthenticated, "this user is disabled in Elva");
-    if (known->known) {
-      auto who = known->who;
-      who.tenant = tenant;
-      return who;
-    }
-    Principal who;
-    who.user = id->user;
-    who.name = id->name.empty() ? id->user : id->name;
-    who.email = id->email;
-    who.groups = id->groups;
-    who.roles = id->roles.empty() ? std::vector<std::string>{"employee"} : id->roles;
-    who.tenant = tenant;
-    return who;
+    return principal_for(*id, engine, tenant, verifier.settings().username_claim);
   }
 
   void build();
@@ -201,6 +179,14 @@ Response Api::Impl::handle(const Request& req, int worker, std::string& route) {
     path = end == std::string::npos ? "/" : path.substr(end);
     if (tenant.empty() || !tenants.count(tenant))
       return problem(404, "there is no tenant '" + tenant + "' on this server", req.path);
+  }
+  if (path.rfind("/auth/", 0) == 0) {
+    route = "/auth";
+    auto sso = options.oidc.find(tenant);
+    auto& engines = tenants.at(tenant);
+    return sso_page(req, path, prefix, sso == options.oidc.end() ? nullptr : sso->second.get(),
+                    *engines.at(static_cast<std::size_t>(worker) % engines.size()), tenant,
+                    options.session_ttl_ms, options.log);
   }
   const bool api = path.rfind("/api/", 0) == 0 || path.rfind("/engine-rest/", 0) == 0 ||
                    path.rfind("/eservice/", 0) == 0;

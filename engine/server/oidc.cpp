@@ -7,6 +7,7 @@
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
+#include <openssl/rand.h>
 #include <openssl/rsa.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
@@ -23,8 +24,10 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
+#include <cctype>
 #include <map>
 #include <mutex>
+#include <stdexcept>
 
 namespace elva::server {
 namespace {
@@ -233,6 +236,40 @@ bool loopback(const std::string& host) {
   return !ec && a.is_loopback();
 }
 
+// application/x-www-form-urlencoded (and query) encoding: unreserved characters as they are.
+std::string form_encode(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// base64url without padding.
+std::string b64url(const std::string& bytes) {
+  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  unsigned value = 0;
+  int bits = 0;
+  for (unsigned char c : bytes) {
+    value = (value << 8) | c;
+    bits += 8;
+    while (bits >= 6) {
+      bits -= 6;
+      out += t[(value >> bits) & 63];
+    }
+  }
+  if (bits > 0) out += t[(value << (6 - bits)) & 63];
+  return out;
+}
+
 }  // namespace
 
 bool looks_like_jwt(const std::string& token) {
@@ -245,8 +282,9 @@ bool looks_like_jwt(const std::string& token) {
 Result<OidcSettings> OidcSettings::from_json(const json& section, const std::string& where) {
   OidcSettings s;
   static const std::vector<std::string> known = {
-      "issuer",      "audience", "client_id", "client_secret",    "username_claim", "groups_claim",
-      "roles_claim", "ca_file",  "leeway",    "jwks_refresh_min", "timeout",        "tenant"};
+      "issuer",       "audience",    "client_id",    "client_secret", "username_claim",
+      "groups_claim", "roles_claim", "ca_file",      "leeway",        "jwks_refresh_min",
+      "timeout",      "tenant",      "redirect_uri", "scopes",        "post_logout_redirect_uri"};
   for (const auto& [key, value] : section.items()) {
     if (std::find(known.begin(), known.end(), key) == known.end())
       return fail(Errc::InvalidArgument, where + ": unknown setting '" + key + "'");
@@ -276,7 +314,11 @@ Result<OidcSettings> OidcSettings::from_json(const json& section, const std::str
            {"username_claim", &s.username_claim},
            {"groups_claim", &s.groups_claim},
            {"roles_claim", &s.roles_claim},
-           {"ca_file", &s.ca_file}}) {
+           {"ca_file", &s.ca_file},
+           {"client_secret", &s.client_secret},
+           {"redirect_uri", &s.redirect_uri},
+           {"scopes", &s.scopes},
+           {"post_logout_redirect_uri", &s.post_logout_redirect_uri}}) {
     if (auto r = text(key, *out); !r) return fail(r.error());
   }
   if (auto r = seconds("leeway", s.leeway); !r) return fail(r.error());
@@ -298,6 +340,19 @@ Result<OidcSettings> OidcSettings::from_json(const json& section, const std::str
                     ": set audience (what the provider's tokens for Elva carry in aud) or "
                     "client_id");
   if (s.username_claim.empty()) s.username_claim = "preferred_username";
+  if (!s.redirect_uri.empty()) {
+    auto r = target_of(s.redirect_uri);
+    if (!r || (!r->tls && !loopback(r->host)) ||
+        r->path.find("/auth/callback") == std::string::npos)
+      return fail(Errc::InvalidArgument,
+                  where +
+                      ": redirect_uri must be Elva's https:// address ending in /auth/callback "
+                      "(/t/NAME/auth/callback for a tenant)");
+    if (s.client_id.empty())
+      return fail(Errc::InvalidArgument,
+                  where + ": the browser login (redirect_uri) needs client_id");
+  }
+  if (s.scopes.find("openid") == std::string::npos) s.scopes = "openid " + s.scopes;
   return s;
 }
 
@@ -305,12 +360,15 @@ struct OidcVerifier::Impl {
   OidcSettings settings;
   std::mutex mutex;
   std::string jwks_uri;
+  json discovery;
   std::map<std::string, std::pair<std::string, Pkey>> keys;  // kid -> (kty, key)
   std::chrono::steady_clock::time_point read_at{};
   bool read_once = false;
 
-  // One GET; the body of a 200 answer.
-  Result<std::string> get(const std::string& url) {
+  // One request, a POST when `form` is given; the body of a 200 answer (Unauthenticated for a
+  // refused POST: the provider did not take the code).
+  Result<std::string> get(const std::string& url, const std::string& form = "",
+                          const std::string& authorization = "") {
     auto t = target_of(url);
     if (!t) return fail(Errc::ConnectorFailed, "the provider gave an address that is not a URL");
     if (!t->tls && !loopback(t->host))
@@ -347,7 +405,14 @@ struct OidcVerifier::Impl {
         return fail(Errc::ConnectorFailed,
                     "the TLS handshake with the provider at " + where + " failed");
     }
-    http::request<http::string_body> req{http::verb::get, t->path, 11};
+    http::request<http::string_body> req{form.empty() ? http::verb::get : http::verb::post, t->path,
+                                         11};
+    if (!form.empty()) {
+      req.set(http::field::content_type, "application/x-www-form-urlencoded");
+      req.body() = form;
+      req.prepare_payload();
+    }
+    if (!authorization.empty()) req.set(http::field::authorization, authorization);
     const bool default_port = t->port == (t->tls ? "443" : "80");
     const std::string host = t->host.find(':') != std::string::npos ? "[" + t->host + "]" : t->host;
     req.set(http::field::host, default_port ? host : host + ":" + t->port);
@@ -374,30 +439,52 @@ struct OidcVerifier::Impl {
       io.run();
     }
     if (ec) return fail(Errc::ConnectorFailed, "no answer from the provider at " + where);
-    if (parser.get().result_int() != 200)
+    const auto status = parser.get().result_int();
+    if (!form.empty() && status >= 400 && status < 500) {
+      const json e = json::parse(parser.get().body(), nullptr, false);
+      const std::string code = e.is_object() ? e.value("error", "") : "";
+      return fail(Errc::Unauthenticated,
+                  "the provider refused the login (" +
+                      (code.empty() ? std::to_string(status) : code.substr(0, 40)) + ")");
+    }
+    if (status != 200)
       return fail(Errc::ConnectorFailed, "the provider at " + where + " answered " +
                                              std::to_string(parser.get().result_int()) + " for " +
                                              t->path);
     return parser.get().body();
   }
 
+  // The discovery document, read once. Holds the mutex.
+  Result<void> discover() {
+    if (!jwks_uri.empty()) return {};
+    auto d = get(settings.issuer + "/.well-known/openid-configuration");
+    if (!d) return fail(d.error());
+    json doc = json::parse(*d, nullptr, false);
+    if (!doc.is_object() || !doc.contains("jwks_uri") || !doc["jwks_uri"].is_string())
+      return fail(Errc::ConnectorFailed, "the provider's discovery document has no jwks_uri");
+    if (doc.value("issuer", "") != settings.issuer &&
+        doc.value("issuer", "") != settings.issuer + "/")
+      return fail(Errc::ConnectorFailed, "the provider at " + settings.issuer + " calls itself " +
+                                             doc.value("issuer", std::string("nothing")) +
+                                             "; set issuer to that");
+    discovery = doc;
+    jwks_uri = doc["jwks_uri"].get<std::string>();
+    return {};
+  }
+
+  // An endpoint of the discovery document ("" when the provider has none).
+  Result<std::string> endpoint(const char* name) {
+    std::lock_guard lock(mutex);
+    if (auto d = discover(); !d) return fail(d.error());
+    auto it = discovery.find(name);
+    return it != discovery.end() && it->is_string() ? it->get<std::string>() : std::string();
+  }
+
   // Reads the JWKS (and first the discovery document). Holds the mutex.
   Result<void> read_keys() {
     read_at = std::chrono::steady_clock::now();
     read_once = true;
-    if (jwks_uri.empty()) {
-      auto d = get(settings.issuer + "/.well-known/openid-configuration");
-      if (!d) return fail(d.error());
-      json doc = json::parse(*d, nullptr, false);
-      if (!doc.is_object() || !doc.contains("jwks_uri") || !doc["jwks_uri"].is_string())
-        return fail(Errc::ConnectorFailed, "the provider's discovery document has no jwks_uri");
-      if (doc.value("issuer", "") != settings.issuer &&
-          doc.value("issuer", "") != settings.issuer + "/")
-        return fail(Errc::ConnectorFailed, "the provider at " + settings.issuer + " calls itself " +
-                                               doc.value("issuer", std::string("nothing")) +
-                                               "; set issuer to that");
-      jwks_uri = doc["jwks_uri"].get<std::string>();
-    }
+    if (auto d = discover(); !d) return fail(d.error());
     auto k = get(jwks_uri);
     if (!k) return fail(k.error());
     json set = json::parse(*k, nullptr, false);
@@ -448,7 +535,9 @@ OidcVerifier::~OidcVerifier() = default;
 
 const OidcSettings& OidcVerifier::settings() const { return impl_->settings; }
 
-Result<OidcIdentity> OidcVerifier::verify(const std::string& token) {
+// The token's claims, when its signature verifies with the provider's key, it names the issuer,
+// holds `audience` and has not expired.
+Result<json> OidcVerifier::checked_claims(const std::string& token, const std::string& audience) {
   const auto& s = impl_->settings;
   if (!looks_like_jwt(token)) return fail(unauthenticated("it is not a JWT"));
   const auto a = token.find('.'), b = token.find('.', a + 1);
@@ -481,13 +570,13 @@ Result<OidcIdentity> OidcVerifier::verify(const std::string& token) {
       (claims["iss"].get<std::string>() != s.issuer &&
        claims["iss"].get<std::string>() != s.issuer + "/"))
     return fail(unauthenticated("it was issued by another provider (iss)"));
-  bool audience = false;
+  bool meant = false;
   if (auto it = claims.find("aud"); it != claims.end()) {
-    if (it->is_string()) audience = it->get<std::string>() == s.audience;
+    if (it->is_string()) meant = it->get<std::string>() == audience;
     if (it->is_array())
-      for (const auto& x : *it) audience |= x.is_string() && x.get<std::string>() == s.audience;
+      for (const auto& x : *it) meant |= x.is_string() && x.get<std::string>() == audience;
   }
-  if (!audience) return fail(unauthenticated("it is not meant for Elva (aud)"));
+  if (!meant) return fail(unauthenticated("it is not meant for Elva (aud)"));
   const auto now = std::chrono::duration_cast<std::chrono::seconds>(
                        std::chrono::system_clock::now().time_since_epoch())
                        .count();
@@ -499,6 +588,11 @@ Result<OidcIdentity> OidcVerifier::verify(const std::string& token) {
   if (claims.contains("nbf") && claims["nbf"].is_number() &&
       claims["nbf"].get<double>() > static_cast<double>(now + leeway))
     return fail(unauthenticated("it is not valid yet (nbf)"));
+  return claims;
+}
+
+OidcIdentity OidcVerifier::identity_of(const json& claims) const {
+  const auto& s = impl_->settings;
   OidcIdentity who;
   auto text = [&claims](const std::string& k) {
     auto it = claims.find(k);
@@ -506,7 +600,7 @@ Result<OidcIdentity> OidcVerifier::verify(const std::string& token) {
   };
   who.user = text(s.username_claim);
   if (who.user.empty()) who.user = text("sub");
-  if (who.user.empty()) return fail(unauthenticated("it names no user (" + s.username_claim + ")"));
+  // (checked by the callers: an empty user is refused there)
   who.name = text("name");
   who.email = text("email");
   if (auto it = claims.find(s.groups_claim); it != claims.end() && it->is_array()) {
@@ -527,6 +621,112 @@ Result<OidcIdentity> OidcVerifier::verify(const std::string& token) {
     }
   }
   return who;
+}
+
+Result<OidcIdentity> OidcVerifier::verify(const std::string& token) {
+  auto claims = checked_claims(token, impl_->settings.audience);
+  if (!claims) return fail(claims.error());
+  auto who = identity_of(*claims);
+  if (who.user.empty())
+    return fail(unauthenticated("it names no user (" + impl_->settings.username_claim + ")"));
+  return who;
+}
+
+Result<std::string> OidcVerifier::authorization_url(const std::string& state,
+                                                    const std::string& nonce,
+                                                    const std::string& challenge) {
+  const auto& s = impl_->settings;
+  if (s.redirect_uri.empty())
+    return fail(Errc::InvalidArgument,
+                "the browser login is not configured ([oidc] redirect_uri and client_id)");
+  auto at = impl_->endpoint("authorization_endpoint");
+  if (!at) return fail(at.error());
+  if (at->empty())
+    return fail(Errc::ConnectorFailed, "the provider names no authorization_endpoint");
+  return *at + (at->find('?') == std::string::npos ? "?" : "&") +
+         "response_type=code&client_id=" + form_encode(s.client_id) +
+         "&redirect_uri=" + form_encode(s.redirect_uri) + "&scope=" + form_encode(s.scopes) +
+         "&state=" + state + "&nonce=" + nonce + "&code_challenge=" + challenge +
+         "&code_challenge_method=S256";
+}
+
+Result<OidcIdentity> OidcVerifier::redeem(const std::string& code, const std::string& verifier,
+                                          const std::string& nonce) {
+  const auto& s = impl_->settings;
+  if (s.redirect_uri.empty())
+    return fail(Errc::InvalidArgument,
+                "the browser login is not configured ([oidc] redirect_uri and client_id)");
+  auto at = impl_->endpoint("token_endpoint");
+  if (!at) return fail(at.error());
+  if (at->empty()) return fail(Errc::ConnectorFailed, "the provider names no token_endpoint");
+  std::string form = "grant_type=authorization_code&code=" + form_encode(code) +
+                     "&redirect_uri=" + form_encode(s.redirect_uri) +
+                     "&code_verifier=" + form_encode(verifier);
+  std::string authorization;
+  if (s.client_secret.empty()) {
+    form += "&client_id=" + form_encode(s.client_id);
+  } else {
+    // client_secret_basic (RFC 6749 2.3.1: each part form-encoded first).
+    const std::string pair = form_encode(s.client_id) + ":" + form_encode(s.client_secret);
+    std::string encoded(4 * ((pair.size() + 2) / 3) + 1, '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()),
+                                  reinterpret_cast<const unsigned char*>(pair.data()),
+                                  static_cast<int>(pair.size()));
+    encoded.resize(static_cast<std::size_t>(n));
+    authorization = "Basic " + encoded;
+  }
+  auto answer = impl_->get(*at, form, authorization);
+  if (!answer) return fail(answer.error());
+  const json tokens = json::parse(*answer, nullptr, false);
+  if (!tokens.is_object() || !tokens.contains("id_token") || !tokens["id_token"].is_string())
+    return fail(unauthenticated("the provider's answer has no ID token"));
+  auto claims = checked_claims(tokens["id_token"].get<std::string>(), s.client_id);
+  if (!claims) return fail(claims.error());
+  if (claims->value("nonce", "") != nonce)
+    return fail(unauthenticated("its nonce is not the one this login sent"));
+  // Many providers keep profile claims (name, groups, roles) out of the ID token and answer
+  // them at the userinfo endpoint: read it when there is one, and take what it says of the
+  // same subject (OpenID Connect Core 5.3.2).
+  json merged = *claims;
+  if (auto access = tokens.find("access_token"); access != tokens.end() && access->is_string()) {
+    auto where = impl_->endpoint("userinfo_endpoint");
+    if (where && !where->empty()) {
+      auto info = impl_->get(*where, "", "Bearer " + access->get<std::string>());
+      const json extra = info ? json::parse(*info, nullptr, false) : json();
+      if (extra.is_object() && extra.value("sub", "") == claims->value("sub", "") &&
+          !claims->value("sub", "").empty())
+        for (const auto& [k, v] : extra.items())
+          if (!merged.contains(k)) merged[k] = v;
+    }
+  }
+  auto who = identity_of(merged);
+  if (who.user.empty()) return fail(unauthenticated("it names no user (" + s.username_claim + ")"));
+  return who;
+}
+
+Result<std::string> OidcVerifier::logout_url() {
+  const auto& s = impl_->settings;
+  auto at = impl_->endpoint("end_session_endpoint");
+  if (!at) return fail(at.error());
+  if (at->empty()) return std::string();
+  std::string url = *at + (at->find('?') == std::string::npos ? "?" : "&") +
+                    "client_id=" + form_encode(s.client_id);
+  if (!s.post_logout_redirect_uri.empty())
+    url += "&post_logout_redirect_uri=" + form_encode(s.post_logout_redirect_uri);
+  return url;
+}
+
+std::string random_token() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness");
+  return b64url(std::string(reinterpret_cast<char*>(bytes), sizeof bytes));
+}
+
+std::string pkce_challenge(const std::string& verifier) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(verifier.data(), verifier.size(), digest, &size, EVP_sha256(), nullptr);
+  return b64url(std::string(reinterpret_cast<char*>(digest), size));
 }
 
 }  // namespace elva::server

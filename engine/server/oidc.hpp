@@ -32,6 +32,11 @@ struct OidcSettings {
   std::string groups_claim = "groups";
   std::string roles_claim = "roles";
   std::string ca_file;  // extra trusted CA certificates (PEM) for the provider's HTTPS
+  // The browser login (authorization code flow with PKCE): Elva's client at the provider.
+  std::string client_secret;  // empty: a public client (PKCE alone)
+  std::string redirect_uri;   // "https://elva.kommun.se/auth/callback", as registered there
+  std::string scopes = "openid profile email";
+  std::string post_logout_redirect_uri;  // where the provider sends people after logout
   std::chrono::seconds leeway{60};
   std::chrono::milliseconds jwks_refresh_min{10'000};
   std::chrono::milliseconds timeout{5'000};  // a discovery or JWKS read
@@ -50,6 +55,11 @@ struct OidcIdentity {
   std::vector<std::string> roles;   // from roles_claim, only Elva's roles
 };
 
+// The browser login's own values: state, nonce and PKCE verifier (random, base64url), and the
+// S256 challenge of a verifier.
+std::string random_token();
+std::string pkce_challenge(const std::string& verifier);
+
 // A token with three base64url parts: what verify() takes (other bearer tokens are Elva's own).
 bool looks_like_jwt(const std::string& token);
 
@@ -66,7 +76,25 @@ class OidcVerifier {
 
   const OidcSettings& settings() const;
 
+  // The browser login (docs/operations.md#single-sign-on-openid-connect). Each needs client_id
+  // and redirect_uri (InvalidArgument without them) and reads the provider's discovery
+  // document (ConnectorFailed when it cannot).
+  // Where to send the browser: the authorization endpoint with this state, nonce and challenge.
+  Result<std::string> authorization_url(const std::string& state, const std::string& nonce,
+                                        const std::string& challenge);
+  // The code the provider sent back, exchanged at its token endpoint (with the PKCE verifier
+  // and, when configured, the client secret); the ID token checked (signature, iss, aud =
+  // client_id, exp, and its nonce the one sent). Unauthenticated when the provider refuses or
+  // the ID token breaks a rule.
+  Result<OidcIdentity> redeem(const std::string& code, const std::string& verifier,
+                              const std::string& nonce);
+  // The provider's end-session address for this client ("" when it has none).
+  Result<std::string> logout_url();
+
  private:
+  Result<nlohmann::json> checked_claims(const std::string& token, const std::string& audience);
+  OidcIdentity identity_of(const nlohmann::json& claims) const;
+
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -48,6 +48,8 @@ test('open routes: health, the OpenAPI document, login', async () => {
   const doc = await call('GET', '/api/openapi.json');
   assert.equal(doc.status, 200);
   assert.deepEqual(doc.json, openapi, 'the server serves the document in the repository');
+  const options = await call('GET', '/api/login-options');
+  assert.deepEqual(options.json, { singleSignOn: null }, 'no [oidc] here: local users only');
   problem(await call('POST', '/api/login', { body: { username: 'eva', password: 'wrong-password' } }), 401);
   problem(await call('POST', '/api/login', { body: { username: 'nobody', password: 'wrong-password' } }), 401);
   const me = await call('GET', '/api/me', as('mona'));

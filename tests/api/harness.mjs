@@ -41,13 +41,13 @@ function freshDatabase(elva, admin, db) {
 
 // Starts `elva serve` on its own database (and one database per tenant, served under
 // /t/{tenant}/). Returns { base, url, tenantUrls, log, sql, stop() }.
-export async function startElva({ elva, name, deploy = [fixtures], users = join(fixtures, 'users.json'), args = [], tenants = [] }) {
+export async function startElva({ elva, name, deploy = [fixtures], users = join(fixtures, 'users.json'), args = [], tenants = [], port = 0 }) {
   const admin = requireDatabase();
   const db = `elva_${name}_${process.pid}`;
   const url = freshDatabase(elva, admin, db);
   const tenantUrls = {};
   for (const t of tenants) tenantUrls[t] = freshDatabase(elva, admin, `${db}_${t.replace(/-/g, '_')}`);
-  const argv = ['serve', '--db', url, '--port', '0', ...(args.includes('--workers') ? [] : ['--workers', '2']), ...args];
+  const argv = ['serve', '--db', url, '--port', String(port), ...(args.includes('--workers') ? [] : ['--workers', '2']), ...args];
   for (const [t, u] of Object.entries(tenantUrls)) argv.push('--tenant', `${t}=${u}`);
   for (const d of deploy) argv.push('--deploy', d);
   if (users) argv.push('--users', users);

@@ -620,7 +620,10 @@
   }
 
   function logout(message) {
-    if (state.token && !message) api('POST', '/api/logout').catch(() => {});
+    if (state.token && !message) {
+      const ended = api('POST', '/api/logout').catch(() => {});
+      ended.then(() => window.ElvaSso.leave());
+    }
     state.token = null;
     state.me = null;
     sessionStorage.removeItem(store('token'));
@@ -720,6 +723,14 @@
     i18n.set([localStorage.getItem('elva.lang'), ...navigator.languages]);
     $('lang').value = i18n.lang;
     wire();
+    const handed = window.ElvaSso.take();
+    if (handed?.token) {
+      state.token = handed.token;
+      sessionStorage.setItem(store('token'), handed.token);
+      window.ElvaSso.remember();
+    }
+    window.ElvaSso.offer(base, $('sso-login'), `${base}/cockpit/`);
+    if (handed?.error) { logout(`${t('ssoFailed')} ${handed.error}`); return; }
     if (!state.token) { logout(); return; }
     try {
       await enter(await api('GET', '/api/me'));

@@ -117,7 +117,10 @@
   }
 
   function logout(message) {
-    if (state.token && !message) api('POST', '/api/logout').catch(() => {});
+    if (state.token && !message) {
+      const ended = api('POST', '/api/logout').catch(() => {});
+      ended.then(() => window.ElvaSso.leave());
+    }
     state.token = null;
     state.me = null;
     state.open = null;
@@ -608,6 +611,17 @@
       else refresh();
     }, 30000);
     document.addEventListener('visibilitychange', () => { if (state.me && !document.hidden) refresh(); });
+    const handed = window.ElvaSso.take();
+    if (handed?.token) {
+      state.token = handed.token;
+      sessionStorage.setItem(store('token'), handed.token);
+      window.ElvaSso.remember();
+    }
+    window.ElvaSso.offer(base, $('sso-login'), `${base}/tasklist/`);
+    if (handed?.error) {
+      $('login-error').textContent = `${t('ssoFailed')} ${handed.error}`;
+      $('login-error').hidden = false;
+    }
     if (state.token) {
       try {
         await enter(await api('GET', '/api/me'));

@@ -6,7 +6,7 @@ window.ElvaI18n = (() => {
   const labels = {
     en: {
       language: 'Language', logout: 'Log out', loginTitle: 'Log in', username: 'User name', password: 'Password',
-      loginButton: 'Log in', loginFailed: 'Wrong user name or password.', filterAll: 'All', filterMine: 'My tasks',
+      loginButton: 'Log in', ssoButton: 'Log in with your organisation account', ssoFailed: 'Single sign-on did not work:', loginFailed: 'Wrong user name or password.', filterAll: 'All', filterMine: 'My tasks',
       filterGroup: 'Group tasks', refresh: 'Refresh', back: '← Back to the list', process: 'Process', businessKey: 'Case',
       due: 'Due', assignee: 'Assigned to', instructions: 'What to do', claim: 'Claim', unclaim: 'Give back',
       complete: 'Complete', overdue: 'Overdue', noDue: 'No due date', unassigned: 'Not assigned', you: 'you',
@@ -37,7 +37,7 @@ window.ElvaI18n = (() => {
     },
     nb: {
       language: 'Språk', logout: 'Logg ut', loginTitle: 'Logg inn', username: 'Brukernavn', password: 'Passord',
-      loginButton: 'Logg inn', loginFailed: 'Feil brukernavn eller passord.', filterAll: 'Alle', filterMine: 'Mine oppgaver',
+      loginButton: 'Logg inn', ssoButton: 'Logg inn med organisasjonskontoen din', ssoFailed: 'Innloggingen via organisasjonen mislyktes:', loginFailed: 'Feil brukernavn eller passord.', filterAll: 'Alle', filterMine: 'Mine oppgaver',
       filterGroup: 'Gruppeoppgaver', refresh: 'Oppdater', back: '← Tilbake til listen', process: 'Prosess', businessKey: 'Sak',
       due: 'Frist', assignee: 'Tildelt', instructions: 'Hva du skal gjøre', claim: 'Ta oppgaven', unclaim: 'Gi tilbake',
       complete: 'Fullfør', overdue: 'Forfalt', noDue: 'Ingen frist', unassigned: 'Ikke tildelt', you: 'deg',
@@ -68,7 +68,7 @@ window.ElvaI18n = (() => {
     },
     sv: {
       language: 'Språk', logout: 'Logga ut', loginTitle: 'Logga in', username: 'Användarnamn', password: 'Lösenord',
-      loginButton: 'Logga in', loginFailed: 'Fel användarnamn eller lösenord.', filterAll: 'Alla', filterMine: 'Mina uppgifter',
+      loginButton: 'Logga in', ssoButton: 'Logga in med ditt organisationskonto', ssoFailed: 'Inloggningen via organisationen misslyckades:', loginFailed: 'Fel användarnamn eller lösenord.', filterAll: 'Alla', filterMine: 'Mina uppgifter',
       filterGroup: 'Gruppens uppgifter', refresh: 'Uppdatera', back: '← Tillbaka till listan', process: 'Process', businessKey: 'Ärende',
       due: 'Förfaller', assignee: 'Tilldelad', instructions: 'Vad du ska göra', claim: 'Ta uppgiften', unclaim: 'Lämna tillbaka',
       complete: 'Slutför', overdue: 'Försenad', noDue: 'Inget förfallodatum', unassigned: 'Inte tilldelad', you: 'dig',

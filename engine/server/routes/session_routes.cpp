@@ -36,6 +36,16 @@ void add_session_routes(Routes& routes) {
     return ok(*s);
   });
 
+  // How the task list and the cockpit offer logging in: with Elva's own users, and with the
+  // organisation's provider when the browser login is configured (docs/operations.md#sso).
+  routes.add("GET", "/api/login-options", "", [&routes](Call& c) -> Result<Response> {
+    const std::string tenant = c.prefix.size() > 3 ? c.prefix.substr(3) : "";
+    auto sso = routes.options.oidc.find(tenant);
+    if (sso == routes.options.oidc.end() || sso->second->settings().redirect_uri.empty())
+      return ok({{"singleSignOn", nullptr}});
+    return ok({{"singleSignOn",
+                {{"login", c.prefix + "/auth/login"}, {"logout", c.prefix + "/auth/logout"}}}});
+  });
   routes.add("POST", "/api/logout", "any", [](Call& c) -> Result<Response> {
     const std::string auth = c.req.header("authorization");
     if (auth.rfind("Bearer ", 0) == 0) {
