@@ -81,7 +81,7 @@ Pkey own(EVP_PKEY* k) { return Pkey(k, PkeyFree()); }
 
 // A public key from a JWK (RSA: n, e; EC P-256/P-384: crv, x, y); null when it is not one.
 Pkey key_of(const json& jwk) {
-  const std::string kty = jwk.value("kty", "");
+  const std::string kty = json_text(jwk, "kty");
   auto text = [&jwk](const char* k) {
     auto it = jwk.find(k);
     return it != jwk.end() && it->is_string() ? base64url(it->get<std::string>())
@@ -106,7 +106,7 @@ Pkey key_of(const json& jwk) {
       return nullptr;
     type = "RSA";
   } else if (kty == "EC") {
-    const std::string crv = jwk.value("crv", "");
+    const std::string crv = json_text(jwk, "crv");
     const char* group = crv == "P-256" ? "prime256v1" : crv == "P-384" ? "secp384r1" : nullptr;
     const std::size_t size = crv == "P-256" ? 32 : 48;
     auto x = text("x"), y = text("y");
@@ -271,6 +271,12 @@ std::string b64url(const std::string& bytes) {
 }
 
 }  // namespace
+
+std::string json_text(const json& object, const std::string& key) {
+  if (!object.is_object()) return "";
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
 
 bool looks_like_jwt(const std::string& token) {
   if (std::count(token.begin(), token.end(), '.') != 2) return false;
@@ -442,7 +448,7 @@ struct OidcVerifier::Impl {
     const auto status = parser.get().result_int();
     if (!form.empty() && status >= 400 && status < 500) {
       const json e = json::parse(parser.get().body(), nullptr, false);
-      const std::string code = e.is_object() ? e.value("error", "") : "";
+      const std::string code = e.is_object() ? json_text(e, "error") : "";
       return fail(Errc::Unauthenticated,
                   "the provider refused the login (" +
                       (code.empty() ? std::to_string(status) : code.substr(0, 40)) + ")");
@@ -462,11 +468,13 @@ struct OidcVerifier::Impl {
     json doc = json::parse(*d, nullptr, false);
     if (!doc.is_object() || !doc.contains("jwks_uri") || !doc["jwks_uri"].is_string())
       return fail(Errc::ConnectorFailed, "the provider's discovery document has no jwks_uri");
-    if (doc.value("issuer", "") != settings.issuer &&
-        doc.value("issuer", "") != settings.issuer + "/")
-      return fail(Errc::ConnectorFailed, "the provider at " + settings.issuer + " calls itself " +
-                                             doc.value("issuer", std::string("nothing")) +
-                                             "; set issuer to that");
+    if (json_text(doc, "issuer") != settings.issuer &&
+        json_text(doc, "issuer") != settings.issuer + "/")
+      return fail(Errc::ConnectorFailed,
+                  "the provider at " + settings.issuer + " calls itself " +
+                      (json_text(doc, "issuer").empty() ? std::string("nothing")
+                                                        : json_text(doc, "issuer")) +
+                      "; set issuer to that");
     discovery = doc;
     jwks_uri = doc["jwks_uri"].get<std::string>();
     return {};
@@ -492,10 +500,10 @@ struct OidcVerifier::Impl {
       return fail(Errc::ConnectorFailed, "the provider's JWKS is not a key set");
     std::map<std::string, std::pair<std::string, Pkey>> fresh;
     for (const auto& jwk : set["keys"]) {
-      if (!jwk.is_object() || jwk.value("use", "sig") != "sig") continue;
+      if (!jwk.is_object() || (jwk.contains("use") && json_text(jwk, "use") != "sig")) continue;
       auto key = key_of(jwk);
       if (!key) continue;
-      fresh[jwk.value("kid", "")] = {jwk.value("kty", ""), key};
+      fresh[json_text(jwk, "kid")] = {json_text(jwk, "kty"), key};
     }
     keys = std::move(fresh);
     return {};
@@ -550,7 +558,7 @@ Result<json> OidcVerifier::checked_claims(const std::string& token, const std::s
   const json claims = json::parse(*payload_text, nullptr, false);
   if (!header.is_object() || !claims.is_object())
     return fail(unauthenticated("its header or claims are not JSON objects"));
-  const std::string alg_name = header.value("alg", "");
+  const std::string alg_name = json_text(header, "alg");
   auto alg = alg_of(alg_name);
   if (!alg)
     return fail(unauthenticated("its algorithm '" + alg_name.substr(0, 10) +
@@ -682,7 +690,7 @@ Result<OidcIdentity> OidcVerifier::redeem(const std::string& code, const std::st
     return fail(unauthenticated("the provider's answer has no ID token"));
   auto claims = checked_claims(tokens["id_token"].get<std::string>(), s.client_id);
   if (!claims) return fail(claims.error());
-  if (claims->value("nonce", "") != nonce)
+  if (json_text(*claims, "nonce") != nonce)
     return fail(unauthenticated("its nonce is not the one this login sent"));
   // Many providers keep profile claims (name, groups, roles) out of the ID token and answer
   // them at the userinfo endpoint: read it when there is one, and take what it says of the
@@ -693,8 +701,8 @@ Result<OidcIdentity> OidcVerifier::redeem(const std::string& code, const std::st
     if (where && !where->empty()) {
       auto info = impl_->get(*where, "", "Bearer " + access->get<std::string>());
       const json extra = info ? json::parse(*info, nullptr, false) : json();
-      if (extra.is_object() && extra.value("sub", "") == claims->value("sub", "") &&
-          !claims->value("sub", "").empty())
+      if (extra.is_object() && json_text(extra, "sub") == json_text(*claims, "sub") &&
+          !json_text(*claims, "sub").empty())
         for (const auto& [k, v] : extra.items())
           if (!merged.contains(k)) merged[k] = v;
     }

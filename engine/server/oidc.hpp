@@ -60,6 +60,10 @@ struct OidcIdentity {
 std::string random_token();
 std::string pkce_challenge(const std::string& verifier);
 
+// `object[key]` when `object` is an object and that is a text, else "" (never throws: tokens,
+// cookies and the provider's documents are read with it, whatever their types).
+std::string json_text(const nlohmann::json& object, const std::string& key);
+
 // A token with three base64url parts: what verify() takes (other bearer tokens are Elva's own).
 bool looks_like_jwt(const std::string& token);
 

@@ -125,7 +125,7 @@ Response sso_page(const Request& req, const std::string& path, const std::string
     if (e.code == Errc::Unauthenticated || e.code == Errc::InvalidArgument) return reason_of(e);
     const Response p = problem_of(e, req.path, log);
     const json body = json::parse(p.body, nullptr, false);
-    return reason_of(Error{e.code, body.is_object() ? body.value("detail", "") : "", {}});
+    return reason_of(Error{e.code, body.is_object() ? json_text(body, "detail") : "", {}});
   };
   if (!sso || sso->settings().redirect_uri.empty())
     return problem(404,
@@ -172,10 +172,10 @@ Response sso_page(const Request& req, const std::string& path, const std::string
     if (!query("error").empty())
       return done("elva-sso-error=the+provider+did+not+log+you+in+" +
                   reason_of(Error{Errc::Unauthenticated, query("error").substr(0, 40), {}}));
-    if (!pending.is_object() || pending.value("s", "") == "" ||
-        pending.value("s", "") != query("state"))
+    if (!pending.is_object() || json_text(pending, "s") == "" ||
+        json_text(pending, "s") != query("state"))
       return done("elva-sso-error=this+login+was+not+started+here+or+took+too+long+try+again");
-    auto id = sso->redeem(query("code"), pending.value("v", ""), pending.value("n", ""));
+    auto id = sso->redeem(query("code"), json_text(pending, "v"), json_text(pending, "n"));
     if (!id) return done("elva-sso-error=" + reason(id.error()));
     bool known = false;
     auto who = principal_for(*id, engine, tenant, s.username_claim, &known);

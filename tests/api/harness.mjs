@@ -4,6 +4,7 @@
 // and shape). Nothing is mocked: requests go over real sockets to the binary administrators run.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Ajv from 'ajv/dist/2020.js';
@@ -41,6 +42,15 @@ function freshDatabase(elva, admin, db) {
 
 // Starts `elva serve` on its own database (and one database per tenant, served under
 // /t/{tenant}/). Returns { base, url, tenantUrls, log, sql, stop() }.
+// A TCP port free on 127.0.0.1 just now (for a peer whose address must be known before it starts).
+export async function freePort() {
+  const s = createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
 export async function startElva({ elva, name, deploy = [fixtures], users = join(fixtures, 'users.json'), args = [], tenants = [], port = 0 }) {
   const admin = requireDatabase();
   const db = `elva_${name}_${process.pid}`;

@@ -9,17 +9,17 @@
 //   (signed with the same key), "none" and HMAC algorithms, garbage;
 // - key rotation: the provider starts again with a new key (and from RS256 to ES256); new
 //   tokens are accepted (Elva reads the keys again), tokens of the old key are refused;
+// - a tenant with its own [oidc.tenant.NAME] audience takes its tokens, not the default's;
 // - Elva's own logins still work beside it; no token appears in a message or the server log.
 // usage: node oidc_test.mjs ELVA
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, createHmac } from 'node:crypto';
 import { writeFileSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Provider from 'oidc-provider';
-import { startElva, client, login, passwords } from './harness.mjs';
+import { startElva, client, login, passwords, freePort } from './harness.mjs';
 
 const elva = process.argv[2];
 let server, call, admin, providers = [];
@@ -39,14 +39,6 @@ function rsaKey(kid) {
 function ecKey(kid) {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return { ...privateKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'ES256' };
-}
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 // An OpenID provider at http://127.0.0.1:PORT signing with `keys`.
@@ -113,8 +105,9 @@ before(async () => {
   ({ issuer: otherIssuer } = await startProvider(otherPort, [firstKey]));
   const dir = mkdtempSync(join(tmpdir(), 'elva-oidc-'));
   const config = join(dir, 'elva.toml');
-  writeFileSync(config, `[oidc]\nissuer = "${issuer}"\naudience = "urn:elva"\nleeway = 0\njwks_refresh_min = 0\n`);
-  server = await startElva({ elva, name: 'oidc', args: ['--config', config] });
+  writeFileSync(config, `[oidc]\nissuer = "${issuer}"\naudience = "urn:elva"\nleeway = 0\njwks_refresh_min = 0\n` +
+    '[oidc.tenant.nordby]\naudience = "urn:nordby"\n');
+  server = await startElva({ elva, name: 'oidc', args: ['--config', config], tenants: ['nordby'] });
   call = client(server.base);
   admin = await login(call, 'admin', passwords.admin);
 });
@@ -179,6 +172,34 @@ test('refused, each saying which rule it broke: expired, tampered, audience, iss
   refused(await me(hs), /algorithm 'HS256' is not one Elva accepts/);
   refused(await me('abc.def.ghi'), /not JSON|base64url/);
   for (const t of [forged, none, hs]) seen.push(t);
+});
+
+test('hostile tokens: every shape of wrong header and claims is a 401, never a server error', async () => {
+  const good = await tokenFrom(issuer, 'anna-app');
+  const [h, p, sig] = good.split('.');
+  const header = JSON.parse(Buffer.from(h, 'base64url'));
+  const claims = JSON.parse(Buffer.from(p, 'base64url'));
+  const headers = [{ ...header, alg: 5 }, { ...header, kid: 7 }, { ...header, kid: null }, { ...header, crit: ['x'] },
+    { ...header, alg: 'ES256' }, { ...header, alg: 'PS256' }, [], 'text', null, { ...header, kid: 'x'.repeat(5000) }];
+  const bodies = [{ ...claims, iss: 1 }, { ...claims, aud: {} }, { ...claims, exp: 'soon' }, { ...claims, nbf: [] },
+    { ...claims, preferred_username: 42, sub: {} }, { ...claims, groups: 'hr', roles: { admin: true } }, [], 7];
+  const tokens = [];
+  for (const x of headers) tokens.push(`${b64(x)}.${p}.${sig}`);
+  for (const x of bodies) tokens.push(`${h}.${b64(x)}.${sig}`);
+  tokens.push(`${h}.${p}.${'A'.repeat(10)}`, `${h}.${p}.${sig}${sig}`, `${h}.${p}.!!`, `..`, `${h}..${sig}`);
+  for (const t of tokens) {
+    const r = await me(t);
+    assert.equal(r.status, 401, `${t.slice(0, 80)}: ${r.status} ${r.body}`);
+  }
+});
+
+test("a tenant's own settings: its audience, not the default's", async () => {
+  const nordby = await tokenFrom(issuer, 'anna-app', 'urn:nordby');
+  const here = await call('GET', '/t/nordby/api/me', { token: nordby, check: false });
+  assert.equal(here.status, 200, here.body);
+  assert.equal(here.json.id, 'anna.berg');
+  refused(await me(nordby), /not meant for Elva \(aud\)/);
+  refused(await call('GET', '/t/nordby/api/me', { token: await tokenFrom(issuer, 'anna-app'), check: false }), /not meant for Elva \(aud\)/);
 });
 
 test('key rotation: new tokens are accepted after the provider changes its key; old ones are refused', async () => {

@@ -14,12 +14,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Provider from 'oidc-provider';
 import { chromium } from 'playwright-core';
-import { startElva, client, repo } from './harness.mjs';
+import { startElva, client, repo, freePort } from './harness.mjs';
 
 const elva = process.argv[2];
 const artefacts = process.argv[3] || join(repo, 'build', 'test-artefacts', 'sso');
@@ -36,14 +35,6 @@ const accounts = {
 };
 const secret = 'web-client-secret-for-tests';
 let server, call, browser, provider, listener, issuer, elvaBase, authorizeQueries = [];
-
-async function freePort() {
-  const s = createServer();
-  await new Promise((r) => s.listen(0, '127.0.0.1', r));
-  const { port } = s.address();
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 before(async () => {
   mkdirSync(artefacts, { recursive: true });
@@ -158,6 +149,15 @@ test('a callback not started here, and a login the provider refused, come back a
   await page.goto(`${elvaBase}/auth/callback?error=access_denied&state=x`);
   await page.locator('#login-error').waitFor({ state: 'visible' });
   assert.match(await page.locator('#login-error').textContent(), /did not log you in access denied/);
+  // A hostile cookie (any shape of JSON, or none) is a message, never a server error.
+  for (const value of [{ s: 5, v: [], n: {} }, [], 'x', null, { s: 'a', r: 7 }]) {
+    const cookie = `elva_sso=${Buffer.from(JSON.stringify(value)).toString('hex')}`;
+    const hostile = await fetch(`${elvaBase}/auth/callback?code=c&state=a`, { headers: { cookie }, redirect: 'manual' });
+    assert.equal(hostile.status, 302, JSON.stringify(value));
+    assert.match(hostile.headers.get('location'), /#elva-sso-error=/);
+  }
+  const garbage = await fetch(`${elvaBase}/auth/callback?state=a`, { headers: { cookie: 'elva_sso=zz%00' }, redirect: 'manual' });
+  assert.equal(garbage.status, 302);
   // A return address elsewhere is not followed: the login comes back to this server.
   const r = await fetch(`${elvaBase}/auth/login?return=//evil.example/`, { redirect: 'manual' });
   assert.equal(r.status, 302);

@@ -243,34 +243,12 @@ test('the example C plugin runs in a process; its BPMN error is caught; a plugin
   assert.equal(invalid.status, 'completed');
   assert.match(JSON.stringify((await call('GET', `/api/instances/${invalid.id}/history`, { token })).json), /"invalid"/);
   const old = join(dir, 'old.toml');
-  writeFileSync(old, `[connectors.wide]
-kind = "http"
-base_url = "http://127.0.0.1:${plain.address().port}/wide"
-timeout = "10s"
-
-[connectors.narrow]
-kind = "http"
-base_url = "http://127.0.0.1:${plain.address().port}/narrow"
-timeout = "10s"
-max_in_flight = 3
-
-[connectors.sms]\nkind = "plugin"\npath = "${join(pluginDir, 'libelva_sms_plugin_abi99.so')}"\noutbox = "/tmp/x"\n`);
+  writeFileSync(old, `[connectors.sms]\nkind = "plugin"\npath = "${join(pluginDir, 'libelva_sms_plugin_abi99.so')}"\noutbox = "/tmp/x"\n`);
   const r = spawnSync(elva, ['connectors', '--config', old], { encoding: 'utf8' });
   assert.equal(r.status, 2);
   assert.match(r.stderr, /was built for connector ABI version 99, but this Elva speaks version 1; rebuild the plugin/);
   const missing = join(dir, 'missing.toml');
-  writeFileSync(missing, `[connectors.wide]
-kind = "http"
-base_url = "http://127.0.0.1:${plain.address().port}/wide"
-timeout = "10s"
-
-[connectors.narrow]
-kind = "http"
-base_url = "http://127.0.0.1:${plain.address().port}/narrow"
-timeout = "10s"
-max_in_flight = 3
-
-[connectors.sms]\nkind = "plugin"\npath = "${join(dir, 'nope.so')}"\n`);
+  writeFileSync(missing, `[connectors.sms]\nkind = "plugin"\npath = "${join(dir, 'nope.so')}"\n`);
   assert.match(spawnSync(elva, ['connectors', '--config', missing], { encoding: 'utf8' }).stderr, /cannot load plugin .*nope\.so/);
   assert.ok(existsSync(join(pluginDir, 'libelva_sms_plugin.so')));
 });
