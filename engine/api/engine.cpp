@@ -439,9 +439,10 @@ class DurableEngine final : public Engine {
     definition = (*row)->definition_id;
     json out = instance_json(**row);
     out["variables"] = (*row)->variables;
-    json active = json::array();
-    if (auto r = active_elements(id, active); !r) return fail(r.error());
+    json active = json::array(), joins = json::array();
+    if (auto r = active_elements(id, active, joins); !r) return fail(r.error());
     out["active"] = std::move(active);
+    out["joins"] = std::move(joins);
     auto incidents = store_->incidents(id, false);
     if (!incidents) return fail(incidents.error());
     out["incidents"] = json::array();
@@ -466,7 +467,7 @@ class DurableEngine final : public Engine {
 
   // Where the tokens are: from the snapshot, with element types from the definition. Its own
   // transaction, closed before the other reads (one connection, one transaction at a time).
-  Result<void> active_elements(std::uint64_t id, json& active) {
+  Result<void> active_elements(std::uint64_t id, json& active, json& joins) {
     auto tx = store_->begin();
     if (!tx) return fail(tx.error());
     auto snap = (*tx)->load_instance(id);
@@ -483,6 +484,14 @@ class DurableEngine final : public Engine {
                         {"type", kind_name(e.type)},
                         {"elementInstance", key},
                         {"waiting", el.waiting}});
+    }
+    // Tokens that arrived at a joining gateway and wait there for the others (no element
+    // instance holds them): [{"element", "arrived": {"<flow>": n}}].
+    for (const auto& [where, tokens] : state.joins) {
+      json arrived = json::object();
+      for (const auto& [flow, n] : tokens) arrived[state.process->flows[flow].id] = n;
+      joins.push_back(
+          {{"element", state.process->elements[where.second].id}, {"arrived", std::move(arrived)}});
     }
     return {};
   }
@@ -722,8 +731,8 @@ class DurableEngine final : public Engine {
     if (!*row)
       return fail(Errc::NotFound,
                   "there is no process instance " + std::to_string(id) + " (see `elva instances`)");
-    json active = json::array();
-    if (auto r = active_elements(id, active); !r) return fail(r.error());
+    json active = json::array(), joins = json::array();
+    if (auto r = active_elements(id, active, joins); !r) return fail(r.error());
     for (const auto& a : active) {
       if (a["element"] != element_id || !a["waiting"].get<bool>()) continue;
       if (auto r = processor_->command(

@@ -80,6 +80,7 @@ async function storeCounts(token, ids) {
     const r = await call('GET', `/api/instances/${id}`, { token });
     if (r.json.status !== 'active' && r.json.status !== 'incident') continue;
     for (const a of r.json.active) tokens[a.element] = (tokens[a.element] || 0) + 1;
+    for (const j of r.json.joins) for (const n of Object.values(j.arrived)) tokens[j.element] = (tokens[j.element] || 0) + n;
     for (const i of r.json.incidents) if (!i.resolvedAt) incidents[i.element] = (incidents[i.element] || 0) + 1;
   }
   return { tokens, incidents };
@@ -132,6 +133,7 @@ test('an administrator follows, searches, retries and cancels instances in the c
   assert.deepEqual(shown, stored);
   assert.equal(shown.tokens.review, 5);
   assert.equal(shown.tokens.check, 3 + 1);
+  assert.equal(shown.tokens.join, 1, "P-1's register check is done: its token waits at the join for the review");
   assert.equal(shown.incidents.check, 1);
   // The table says the same, for those who do not read diagrams.
   assert.match(await page.locator('#elements tr[data-element="check"]').innerText(), /Check the register\s+4\s+1/);
@@ -158,6 +160,8 @@ test('an administrator follows, searches, retries and cancels instances in the c
   await until('the failing one', async () => JSON.stringify(await listed()) === JSON.stringify([ids[2]]));
   await search(() => page.locator('#q-element').selectOption('check'));
   await until('four at the check', async () => (await listed()).length === 4 && !(await listed()).includes(ids[1]));
+  await search(() => page.locator('#q-element').selectOption('join'));
+  await until('P-1 waits at the join', async () => JSON.stringify(await listed()) === JSON.stringify([ids[1]]));
   await search(async () => { await page.locator('#q-variable').fill('area'); await page.locator('#q-value').fill('Norr'); });
   await until('the two in Norr', async () => JSON.stringify(await listed()) === JSON.stringify([ids[2], ids[4]].sort()));
   await search(() => page.locator('#q-from').fill('2099-01-01'));

@@ -389,6 +389,9 @@
     const open = inst.incidents.filter((i) => !i.resolvedAt);
     const tokens = {};
     for (const a of inst.active) tokens[a.element] = (tokens[a.element] || 0) + 1;
+    // Tokens that wait at a joining gateway for the others (no element instance holds them).
+    const joins = inst.joins || [];
+    for (const j of joins) for (const n of Object.values(j.arrived)) tokens[j.element] = (tokens[j.element] || 0) + n;
     const failing = {};
     for (const i of open) failing[i.element] = (failing[i.element] || 0) + 1;
     const drawn = await draw($('instance-diagram'), xml, (viewer) => {
@@ -420,8 +423,9 @@
     const activeIds = [...new Set(inst.active.map((a) => a.element))];
     $('x-cancel').replaceChildren(el('option', { value: '', text: t('nothing') }), ...activeIds.map((e) => el('option', { value: e, text: nameOf(e) })));
     $('x-start').replaceChildren(el('option', { value: '', text: t('nothing') }), ...flowNodes.map(([id, n]) => el('option', { value: id, text: n.name })));
-    $('where-now').hidden = $('active').hidden = inst.active.length === 0;
-    $('active').replaceChildren(...inst.active.map((a) => el('li', { text: `${nameOf(a.element)}${a.waiting ? ` (${t('waiting')})` : ''}` })));
+    $('where-now').hidden = $('active').hidden = inst.active.length + joins.length === 0;
+    $('active').replaceChildren(...inst.active.map((a) => el('li', { text: `${nameOf(a.element)}${a.waiting ? ` (${t('waiting')})` : ''}` })),
+      ...joins.map((j) => el('li', { text: `${nameOf(j.element)} (${t('waitingForOthers')})` })));
 
     $('variables').querySelector('tbody').replaceChildren(...Object.entries(inst.variables || {}).map(([k, v]) =>
       el('tr', {}, el('td', { text: k }), isMasked(v)

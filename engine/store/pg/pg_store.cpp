@@ -490,7 +490,9 @@ class Pg final : public PgStore {
               "'incident' OR EXISTS (SELECT 1 FROM incidents n WHERE n.instance_id = i.id AND "
               "n.resolved_at IS NULL)) AND ($4 = "
               "'' OR i.business_key = $4) AND ($5 = '' OR (i.status = 'active' AND EXISTS (SELECT "
-              "1 FROM jsonb_array_elements(i.state->'el') e WHERE e->>1 = $5))) AND ($6 = '' OR "
+              "1 FROM jsonb_array_elements(i.state->'el') e WHERE e->>1 = $5) OR EXISTS (SELECT 1 "
+              "FROM "
+              "jsonb_array_elements(i.state->'joins') j WHERE j->>1 = $5))) AND ($6 = '' OR "
               "i.variables -> $6 = $7::jsonb) AND ($8::bigint = 0 OR i.started_at >= "
               "to_timestamp($8::bigint / 1000.0)) AND ($9::bigint = 0 OR i.started_at < "
               "to_timestamp($9::bigint / 1000.0)) ORDER BY i.started_at DESC, i.id DESC LIMIT $10 "
@@ -541,6 +543,15 @@ class Pg final : public PgStore {
           process_id, definition);
       for (const auto& r : tokens)
         by_element[r[0].as<std::string>()].first = r[1].as<std::int64_t>();
+      // And the tokens waiting at a joining gateway for the others: [scope, gateway, {flow: n}]
+      // entries of the snapshot's "joins" (runtime/state_json.cpp).
+      auto waiting = t.exec_params(
+          "SELECT j->>1, sum(f.value::bigint) FROM instances i, jsonb_array_elements(i.state->"
+          "'joins') j, jsonb_each_text(j->2) f WHERE i.process_id = $1 AND i.status = 'active' "
+          "AND i.definition_id = $2 GROUP BY 1",
+          process_id, definition);
+      for (const auto& r : waiting)
+        by_element[r[0].as<std::string>()].first += r[1].as<std::int64_t>();
       auto incidents = t.exec_params(
           "SELECT n.element_id, count(*) FROM incidents n JOIN instances i ON i.id = "
           "n.instance_id WHERE n.resolved_at IS NULL AND i.process_id = $1 AND i.status = "
