@@ -2,7 +2,7 @@
 # Retention cleanup throughput (docs/privacy.md): N completed instances of
 # bench/processes/retention-case.bpmn (12 history rows each), ended 40 days ago, then
 # `elva history cleanup` removes them (their process keeps 30 days); with LOAD=1, the start rate
-# of a concurrent load (elva_start_many of simple3-like instances) is measured alone and during
+# of a concurrent load (elva_start_many of LOAD_N=2000 wait3 instances) is measured alone and during
 # the cleanup. One real instance is run through the engine; the others are copies of its rows
 # made in SQL (running a million instances first would take hours on this machine).
 # usage: bench/retention_bench.sh DATABASE_URL [N=100000] [BATCH=1000]   (a scratch database!)
@@ -58,7 +58,7 @@ load_rate() {  # starts/s of $1 wait3 instances through the engine, one after an
   echo "scale=1; $1 / $s" | bc
 }
 if [ "${LOAD:-0}" = 1 ]; then
-  ALONE=$(load_rate 2000)
+  ALONE=$(load_rate "${LOAD_N:-2000}")
   say "load alone: $ALONE starts/s"
 fi
 
@@ -67,7 +67,7 @@ say "dry run: $(jq -c .total /tmp/retention-dry.json) in $(jq .seconds /tmp/rete
 if [ "${LOAD:-0}" = 1 ]; then
   $ELVA history cleanup --db "$URL" --batch "$BATCH" --format json >/tmp/retention-run.json &
   CLEAN=$!
-  DURING=$(load_rate 2000)
+  DURING=$(load_rate "${LOAD_N:-2000}")
   wait $CLEAN
   say "load during cleanup: $DURING starts/s (alone: $ALONE)"
 else
