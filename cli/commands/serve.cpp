@@ -49,7 +49,10 @@ void add_serve(CLI::App& app, int& exit_code) {
   cmd->add_option("--deploy", a->deploy,
                   "BPMN files or directories to deploy first (unchanged ones keep their version)");
   cmd->add_option("--node", a->node, "This node's name in job leases (default host:pid)");
-  cmd->add_option("--workers", a->workers, "Connector calls at once")->capture_default_str();
+  cmd->add_option("--workers", a->workers,
+                  "Threads for connectors that block (plugins); the built-in ones wait without "
+                  "a thread, max_in_flight calls each (docs/connectors.md)")
+      ->capture_default_str();
   cmd->add_option("--users", a->users,
                   "A JSON file of users to import first (see docs/api.md#users)");
   cmd->add_option("--address", a->http.address, "Address the REST API and task list listen on")
