@@ -60,7 +60,7 @@ async function startProvider(port, keys) {
         useGrantedResource: () => true,
         getResourceServerInfo: (ctx, resource, client) => ({
           scope: 'api', audience: resource, accessTokenFormat: 'jwt',
-          accessTokenTTL: client.clientId === 'short-app' ? 1 : 600, jwt: { sign: { alg } },
+          accessTokenTTL: client.clientId === 'short-app' ? 3 : 600, jwt: { sign: { alg } },
         }),
       },
     },
@@ -151,8 +151,9 @@ test('a person Elva knows: Elva decides their roles and groups; disabled in Elva
 
 test('refused, each saying which rule it broke: expired, tampered, audience, issuer, algorithm', async () => {
   const short = await tokenFrom(issuer, 'short-app');
-  assert.equal((await me(short)).status, 200, 'valid for a second');
-  await new Promise((r) => setTimeout(r, 2100));
+  // exp is whole seconds from the issue's whole second: valid for at least 2 s, gone after 4.
+  assert.equal((await me(short)).status, 200, 'valid for a few seconds');
+  await new Promise((r) => setTimeout(r, 4200));
   refused(await me(short), /has expired/);
 
   const good = await tokenFrom(issuer, 'anna-app');

@@ -88,8 +88,19 @@ async function providerLogin(page, user) {
   await page.fill('input[name=login]', user);
   await page.fill('input[name=password]', 'any');
   await page.click('button[type=submit]');
-  await page.waitForLoadState();
-  if (page.url().startsWith(`${issuer}/interaction/`)) await page.click('button[type=submit]');  // consent
+  // Then either straight back to Elva, or first the provider's consent page (a form without the
+  // login field): waited for by what is on the page, not by timing.
+  const until = Date.now() + 20000;
+  for (;;) {
+    if (page.url().startsWith(elvaBase)) return;
+    if (page.url().startsWith(`${issuer}/interaction/`) && (await page.locator('input[name=login]').count()) === 0 &&
+        (await page.locator('button[type=submit]').count()) > 0) {
+      await page.click('button[type=submit]');
+      return;
+    }
+    if (Date.now() > until) throw new Error(`stuck at ${page.url()}`);
+    await page.waitForTimeout(100);
+  }
 }
 
 test('the task list: log in at the provider, come back as that person, log out there too', async () => {

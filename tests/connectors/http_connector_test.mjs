@@ -43,11 +43,11 @@ function routes(req, res) {
     }
     if (path === '/slow') { setTimeout(() => json(200, { late: true }), 3000); return; }
     if (path.endsWith('/hold')) {
-      // Answers after 1.5 s, counting the calls it holds at once.
+      // Answers after 2 s, counting the calls it holds at once.
       const group = path.split('/')[1];
       holding[group] = (holding[group] ?? 0) + 1;
       mostHeld[group] = Math.max(mostHeld[group] ?? 0, holding[group]);
-      setTimeout(() => { holding[group]--; json(200, { held: true }); }, 1500);
+      setTimeout(() => { holding[group]--; json(200, { held: true }); }, 2000);
       return;
     }
     if (path === '/bad-json') { res.writeHead(200, { 'content-type': 'application/json' }); return res.end('{"half": '); }
@@ -202,11 +202,13 @@ test('connections are reused: a second burst of 20 calls opens (almost) none', a
 
 test('calls wait side by side, not a worker thread each; max_in_flight caps them per connector', async () => {
   // The server runs with the default 2 connector workers: a blocking connector would hold at most
-  // 2 calls at once. 20 calls to a peer answering after 1.5 s are all held together; the narrow
+  // 2 calls at once. 20 calls to a peer answering after 2 s are all held together; the narrow
   // connector's 12 never more than 3 at once.
-  const wide = [], narrow = [];
-  for (let n = 0; n < 20; n++) wide.push(await start(call, token, 'wide-get', {}));
-  for (let n = 0; n < 12; n++) narrow.push(await start(call, token, 'narrow-get', {}));
+  // Started all at once, so that a slow machine still has them all waiting together.
+  const [wide, narrow] = await Promise.all([
+    Promise.all(Array.from({ length: 20 }, () => start(call, token, 'wide-get', {}))),
+    Promise.all(Array.from({ length: 12 }, () => start(call, token, 'narrow-get', {}))),
+  ]);
   for (const id of [...wide, ...narrow]) {
     const i = await waitFor(call, token, id);
     assert.equal(i.status, 'completed', incidentOf(i));
