@@ -26,10 +26,10 @@ const dir = mkdtempSync(join(tmpdir(), 'elva-tls-'));
 let server;
 
 // A self-signed certificate for 127.0.0.1 with common name `cn`: {cert, key} file paths.
-function certificate(name, cn) {
+function certificate(name, cn, days = 30) {
   const cert = join(dir, `${name}.crt`), key = join(dir, `${name}.key`);
   const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-keyout', key, '-out', cert, '-days', '30', '-subj', `/CN=${cn}`, '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
+    '-keyout', key, '-out', cert, '-days', String(days), '-subj', `/CN=${cn}`, '-addext', 'subjectAltName=IP:127.0.0.1'], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`openssl: ${r.stderr}`);
   return { cert, key };
 }
@@ -108,11 +108,14 @@ test('plain HTTP to the TLS port is told to use https', async () => {
 });
 
 test('SIGHUP reads a renewed certificate; a broken one leaves the old one in place', async () => {
-  const b = certificate('b', 'elva-b.test');
+  // Valid for 5 days only: the log says to renew it (fewer than 14 days left).
+  const b = certificate('b', 'elva-b.test', 5);
   copyFileSync(b.cert, `${live}.crt`);
   copyFileSync(b.key, `${live}.key`);
   server.child.kill('SIGHUP');
   await until('the reload', () => /TLS certificate reloaded: \/CN=elva-b\.test/.test(server.log()));
+  assert.match(server.log(), /TLS certificate reloaded: \/CN=elva-b\.test, valid until .* \(expires in [45] days: renew it\)/);
+  assert.doesNotMatch(server.log(), /CN=elva-a\.test, valid until [^\n]*renew it/, 'a 30-day certificate gets no warning');
   const ca = readFileSync(b.cert);
   const r = await get(server.base, '/api/health', { ca });
   assert.equal(r.status, 200);
