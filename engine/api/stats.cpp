@@ -139,21 +139,30 @@ Result<Latest> latest_process(store::PgStore& store, exec::Processor& processor,
   return Latest{(*row)->version, std::move(*process)};
 }
 
-}  // namespace
-
-Result<std::string> export_xes(store::PgStore& store, exec::Processor& processor,
-                               const std::string& process_id, const json& query) {
+// What an export reads: the process's latest version and the history events of the window.
+Result<std::pair<Latest, json>> exported(store::PgStore& store, exec::Processor& processor,
+                                         const std::string& process_id, const json& query) {
   auto w = window_of(query);
   if (!w) return fail(w.error());
   auto process = latest_process(store, processor, process_id);
   if (!process) return fail(process.error());
   auto events = store.history_events(query_of(process_id, *w));
   if (!events) return fail(events.error());
+  return std::make_pair(std::move(*process), std::move(*events));
+}
+
+}  // namespace
+
+Result<std::string> export_xes(store::PgStore& store, exec::Processor& processor,
+                               const std::string& process_id, const json& query) {
+  auto read = exported(store, processor, process_id, query);
+  if (!read) return fail(read.error());
+  const auto& [process, events] = *read;
   std::string out = kXesHead;
   out += "  <string key=\"concept:name\" value=\"" + xml(process_id) + "\"/>\n";
-  const model::ProcessDefinition& p = *process->process;
+  const model::ProcessDefinition& p = *process.process;
   std::int64_t open = 0;
-  for (const auto& e : *events) {
+  for (const auto& e : events) {
     const std::int64_t instance = e["instance"].get<std::int64_t>();
     if (instance != open) {
       if (open) out += "  </trace>\n";
@@ -215,13 +224,10 @@ Result<json> stats(store::PgStore& store, exec::Processor& processor, const std:
 
 Result<std::string> export_ocel(store::PgStore& store, exec::Processor& processor,
                                 const std::string& process_id, const json& query) {
-  auto w = window_of(query);
-  if (!w) return fail(w.error());
-  auto process = latest_process(store, processor, process_id);
-  if (!process) return fail(process.error());
-  auto events = store.history_events(query_of(process_id, *w));
-  if (!events) return fail(events.error());
-  const model::ProcessDefinition& p = *process->process;
+  auto read = exported(store, processor, process_id, query);
+  if (!read) return fail(read.error());
+  const auto& [process, events] = *read;
+  const model::ProcessDefinition& p = *process.process;
   const json transition = {{"activated", "start"}, {"completed", "complete"}};
   json event_types = json::object();  // activity -> its type
   json objects = json::object();      // id -> object
@@ -231,7 +237,7 @@ Result<std::string> export_ocel(store::PgStore& store, exec::Processor& processo
       objects[id] = {{"id", id}, {"type", type}, {"attributes", std::move(attributes)}};
   };
   std::int64_t n = 0;
-  for (const auto& e : *events) {
+  for (const auto& e : events) {
     const std::string instance = "case:" + std::to_string(e["instance"].get<std::int64_t>());
     const std::string element = e["element"].get<std::string>();
     const auto* el = model::find_by_id(p.elements, element);
