@@ -536,22 +536,18 @@ class Pg final : public PgStore {
     return read([&](pqxx::transaction_base& t) {
       std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_element;
       // Tokens from the snapshots of the version's active instances (found by
-      // instances_by_process), incidents from the open ones of those instances.
+      // instances_by_process), each snapshot read once: its element instances ("el" entries
+      // [key, element, ...]) and the tokens waiting at a joining gateway for the others ("joins"
+      // entries [scope, gateway, {flow: n}]; runtime/state_json.cpp). Incidents from the open
+      // ones of those instances.
       auto tokens = t.exec_params(
-          "SELECT e->>1, count(*) FROM instances i, jsonb_array_elements(i.state->'el') e WHERE "
+          "SELECT x.element, sum(x.n) FROM instances i, LATERAL (SELECT e->>1, 1::bigint FROM "
+          "jsonb_array_elements(i.state->'el') e UNION ALL SELECT j->>1, f.value::bigint FROM "
+          "jsonb_array_elements(i.state->'joins') j, jsonb_each_text(j->2) f) x(element, n) WHERE "
           "i.process_id = $1 AND i.status = 'active' AND i.definition_id = $2 GROUP BY 1",
           process_id, definition);
       for (const auto& r : tokens)
         by_element[r[0].as<std::string>()].first = r[1].as<std::int64_t>();
-      // And the tokens waiting at a joining gateway for the others: [scope, gateway, {flow: n}]
-      // entries of the snapshot's "joins" (runtime/state_json.cpp).
-      auto waiting = t.exec_params(
-          "SELECT j->>1, sum(f.value::bigint) FROM instances i, jsonb_array_elements(i.state->"
-          "'joins') j, jsonb_each_text(j->2) f WHERE i.process_id = $1 AND i.status = 'active' "
-          "AND i.definition_id = $2 GROUP BY 1",
-          process_id, definition);
-      for (const auto& r : waiting)
-        by_element[r[0].as<std::string>()].first += r[1].as<std::int64_t>();
       auto incidents = t.exec_params(
           "SELECT n.element_id, count(*) FROM incidents n JOIN instances i ON i.id = "
           "n.instance_id WHERE n.resolved_at IS NULL AND i.process_id = $1 AND i.status = "
