@@ -72,7 +72,9 @@ class Loop {
         blocking.types.insert(blocking.types.end(), types.begin(), types.end());
     }
     lanes_.push_back(std::move(blocking));
-    lanes_.push_back({{}, options_.batch, 0, true});  // missing_: answered at once
+    // missing_: answered at dispatch, before any connector is asked (a type that was just
+    // configured after all goes to the worker threads, as any whose kind is not known here).
+    lanes_.push_back({{}, options_.batch, 0, false});
     for (std::size_t i = 0; i < lanes_.size(); ++i)
       for (const auto& t : lanes_[i].types) lane_of_[t] = i;
   }
@@ -92,6 +94,11 @@ class Loop {
     for (const auto& lane : lanes_)
       if (lane.in_flight < lane.limit) out.insert(out.end(), lane.types.begin(), lane.types.end());
     return out;
+  }
+  bool has_room() const {
+    for (const auto& lane : lanes_)
+      if (lane.in_flight < lane.limit && !lane.types.empty()) return true;
+    return false;
   }
   Lane& missing_lane() { return lanes_.back(); }
 
@@ -281,7 +288,7 @@ class Loop {
     }
     check_connector_needs();
     // Jobs, per lane as many as it has room for calls (one transaction for all lanes).
-    if (!open_types().empty()) {
+    if (has_room()) {
       std::vector<store::JobRow> jobs;
       bool full = false;
       auto got = store_->transact([&](store::Tx& tx) -> Result<void> {
@@ -402,7 +409,7 @@ class Loop {
     };
     // A connector that answers later starts its call here and returns; one that blocks gets a
     // worker thread.
-    if (answers_later && target && target->max_in_flight() > 0)
+    if (answers_later)
       start();
     else
       asio::post(pool_, std::move(start));
