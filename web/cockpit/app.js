@@ -727,12 +727,8 @@
     i18n.set([localStorage.getItem('elva.lang'), ...navigator.languages]);
     $('lang').value = i18n.lang;
     wire();
-    const handed = window.ElvaSso.take();
-    if (handed?.token) {
-      state.token = handed.token;
-      sessionStorage.setItem(store('token'), handed.token);
-      window.ElvaSso.remember();
-    }
+    const handed = window.ElvaSso.take(store('token'));
+    if (handed?.token) state.token = handed.token;
     window.ElvaSso.offer(base, $('sso-login'), `${base}/cockpit/`);
     if (handed?.error) { logout(`${t('ssoFailed')} ${handed.error}`); return; }
     if (!state.token) { logout(); return; }

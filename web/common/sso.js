@@ -6,12 +6,17 @@
 'use strict';
 
 window.ElvaSso = (() => {
-  // -> {token} | {error} | null
-  function take() {
+  // -> {token} | {error} | null. A token is kept in sessionStorage under `key` (where the app
+  // keeps a password login's), and the provider's logout is remembered for later.
+  function take(key) {
     const m = /^#elva-(session|sso-error)=([^&]*)$/.exec(location.hash);
     if (!m) return null;
     history.replaceState(null, '', location.pathname + location.search);
-    if (m[1] === 'session' && /^[A-Za-z0-9_-]+$/.test(m[2])) return { token: m[2] };
+    if (m[1] === 'session' && /^[A-Za-z0-9_-]+$/.test(m[2])) {
+      sessionStorage.setItem(key, m[2]);
+      remember();
+      return { token: m[2] };
+    }
     return { error: decodeURIComponent(m[2].replace(/\+/g, ' ')) };
   }
 
@@ -42,5 +47,5 @@ window.ElvaSso = (() => {
 
   function remember() { sessionStorage.setItem('elva.sso', '1'); }
 
-  return { take, offer, leave, remember };
+  return { take, offer, leave };
 })();

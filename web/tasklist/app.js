@@ -611,12 +611,8 @@
       else refresh();
     }, 30000);
     document.addEventListener('visibilitychange', () => { if (state.me && !document.hidden) refresh(); });
-    const handed = window.ElvaSso.take();
-    if (handed?.token) {
-      state.token = handed.token;
-      sessionStorage.setItem(store('token'), handed.token);
-      window.ElvaSso.remember();
-    }
+    const handed = window.ElvaSso.take(store('token'));
+    if (handed?.token) state.token = handed.token;
     window.ElvaSso.offer(base, $('sso-login'), `${base}/tasklist/`);
     if (handed?.error) {
       $('login-error').textContent = `${t('ssoFailed')} ${handed.error}`;
