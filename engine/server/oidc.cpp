@@ -287,12 +287,28 @@ bool looks_like_jwt(const std::string& token) {
 
 Result<OidcSettings> OidcSettings::from_json(const json& section, const std::string& where) {
   OidcSettings s;
-  static const std::vector<std::string> known = {
-      "issuer",       "audience",    "client_id",    "client_secret", "username_claim",
-      "groups_claim", "roles_claim", "ca_file",      "leeway",        "jwks_refresh_min",
-      "timeout",      "tenant",      "redirect_uri", "scopes",        "post_logout_redirect_uri"};
+  // Every setting once: its name and where it goes. A name not here is refused (a typo must
+  // not switch a check off); "tenant" holds the tenants' own sections (server.cpp).
+  const std::vector<std::pair<const char*, std::string*>> texts = {
+      {"issuer", &s.issuer},
+      {"audience", &s.audience},
+      {"client_id", &s.client_id},
+      {"client_secret", &s.client_secret},
+      {"username_claim", &s.username_claim},
+      {"groups_claim", &s.groups_claim},
+      {"roles_claim", &s.roles_claim},
+      {"ca_file", &s.ca_file},
+      {"redirect_uri", &s.redirect_uri},
+      {"scopes", &s.scopes},
+      {"post_logout_redirect_uri", &s.post_logout_redirect_uri}};
+  const std::vector<std::pair<const char*, std::chrono::milliseconds*>> durations = {
+      {"jwks_refresh_min", &s.jwks_refresh_min}, {"timeout", &s.timeout}};
   for (const auto& [key, value] : section.items()) {
-    if (std::find(known.begin(), known.end(), key) == known.end())
+    auto named = [&key](const auto& list) {
+      return std::any_of(list.begin(), list.end(),
+                         [&key](const auto& e) { return key == e.first; });
+    };
+    if (key != "tenant" && key != "leeway" && !named(texts) && !named(durations))
       return fail(Errc::InvalidArgument, where + ": unknown setting '" + key + "'");
   }
   auto text = [&](const char* key, std::string& out) -> Result<void> {
@@ -313,23 +329,11 @@ Result<OidcSettings> OidcSettings::from_json(const json& section, const std::str
         std::chrono::duration<double>(it->template get<double>()));
     return {};
   };
-  for (auto [key, out] : std::initializer_list<std::pair<const char*, std::string*>>{
-           {"issuer", &s.issuer},
-           {"audience", &s.audience},
-           {"client_id", &s.client_id},
-           {"username_claim", &s.username_claim},
-           {"groups_claim", &s.groups_claim},
-           {"roles_claim", &s.roles_claim},
-           {"ca_file", &s.ca_file},
-           {"client_secret", &s.client_secret},
-           {"redirect_uri", &s.redirect_uri},
-           {"scopes", &s.scopes},
-           {"post_logout_redirect_uri", &s.post_logout_redirect_uri}}) {
+  for (const auto& [key, out] : texts)
     if (auto r = text(key, *out); !r) return fail(r.error());
-  }
-  if (auto r = seconds("leeway", s.leeway); !r) return fail(r.error());
-  if (auto r = seconds("jwks_refresh_min", s.jwks_refresh_min); !r) return fail(r.error());
-  if (auto r = seconds("timeout", s.timeout); !r) return fail(r.error());
+  for (const auto& [key, out] : durations)
+    if (auto r = seconds(key, *out); !r) return fail(r.error());
+  if (auto r = seconds("leeway", s.leeway); !r) return fail(r.error());  // whole seconds
   while (!s.issuer.empty() && s.issuer.back() == '/') s.issuer.pop_back();
   if (s.issuer.empty())
     return fail(Errc::InvalidArgument,
