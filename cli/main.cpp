@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   elva::cli::add_history(app, exit_code);
   elva::cli::add_privacy(app, exit_code);
   elva::cli::add_import(app, exit_code);
+  elva::cli::add_package(app, exit_code);
   std::vector<std::string> args(argv, argv + argc);
   elva::cli::protect_eval_expression(args);
   try {

@@ -9,5 +9,7 @@ namespace elva::cli {
 
 // "elva 0.1.0 (commit 0123456789ab)"; "commit unknown" when built outside a git clone.
 std::string version_text();
+// "0.1.0": the version alone (package version ranges are checked against it).
+std::string version_number();
 
 }  // namespace elva::cli

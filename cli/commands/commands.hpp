@@ -41,5 +41,7 @@ void add_network(CLI::App& app, int& exit_code);
 void add_history(CLI::App& app, int& exit_code);
 // `elva history cleanup`, `elva privacy report` (docs/privacy.md).
 void add_privacy(CLI::App& app, int& exit_code);
+// `elva package keygen|build|sign|verify|inspect` (docs/sharing.md#publishing-a-package).
+void add_package(CLI::App& app, int& exit_code);
 
 }  // namespace elva::cli

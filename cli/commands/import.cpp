@@ -4,8 +4,6 @@
 // database. See docs/sharing.md.
 #include "elva/import.hpp"
 
-#include <toml++/toml.h>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -13,6 +11,8 @@
 
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
+#include "commands/package.hpp"
+#include "commands/toml_json.hpp"
 #include "elva/bpmn.hpp"
 #include "elva/connectors.hpp"
 
@@ -21,50 +21,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-nlohmann::json to_json(const toml::node& node) {
-  if (auto t = node.as_table()) {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& [k, v] : *t) out[std::string(k.str())] = to_json(v);
-    return out;
-  }
-  if (auto a = node.as_array()) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const auto& v : *a) out.push_back(to_json(v));
-    return out;
-  }
-  if (auto s = node.as_string()) return s->get();
-  if (auto i = node.as_integer()) return i->get();
-  if (auto f = node.as_floating_point()) return f->get();
-  if (auto b = node.as_boolean()) return b->get();
-  std::ostringstream text;  // dates and times, as TOML writes them
-  if (auto d = node.as_date())
-    text << *d;
-  else if (auto t = node.as_time())
-    text << *t;
-  else if (auto dt = node.as_date_time())
-    text << *dt;
-  return text.str();
-}
-
-// elva-binding.toml as JSON. Errors: InvalidArgument with file:line:col.
-Result<nlohmann::json> read_binding(const std::string& path) {
-  std::ifstream probe(path);
-  if (!probe) return fail(Errc::InvalidArgument, path + ": cannot be read");
-  try {
-    return to_json(toml::parse_file(path));
-  } catch (const toml::parse_error& e) {
-    return fail(Errc::InvalidArgument, path + ":" + std::to_string(e.source().begin.line) + ":" +
-                                           std::to_string(e.source().begin.column) + ": " +
-                                           std::string(e.description()));
-  }
-}
-
 struct ImportArgs : AdminArgs {
   std::vector<std::string> paths;
   std::string binding;   // --binding FILE
   std::string skeleton;  // --skeleton FILE
   bool no_skeleton = false;
   bool deploy = false;
+  std::string trust;  // --trust FILE (packages)
 };
 
 // Where elva-binding.toml sits "beside the files": the directory given, else the first file's.
@@ -76,6 +39,42 @@ fs::path beside(const std::vector<std::string>& paths) {
 }
 
 int run(ImportArgs& args) {
+  // A package: checked (signature, Elva version, parameters, its scenarios), then its files are
+  // imported as a directory, named by the package ("name-1.0.0/...").
+  UnpackedPackage package;
+  const bool is_package = args.paths.size() == 1 && is_package_path(args.paths.front());
+  std::error_code ec;
+  const fs::path default_binding = beside(args.paths) / "elva-binding.toml";
+  std::string binding_file = args.binding;
+  if (binding_file.empty() && fs::exists(default_binding, ec)) binding_file = default_binding;
+  nlohmann::json binding = nlohmann::json::object();
+  if (!binding_file.empty()) {
+    auto doc = read_toml_file(binding_file);
+    if (!doc) {
+      std::cerr << "elva import: " << doc.error().message << "\n";
+      return kExitUsage;
+    }
+    binding = std::move(*doc);
+  }
+  fs::path back_to;
+  if (is_package) {
+    if (const int code =
+            unpack_package(args.paths.front(), args.trust, binding, args.format == "json", package))
+      return code;
+    if (!args.config.empty()) args.config = fs::absolute(args.config).string();
+    if (!args.skeleton.empty()) args.skeleton = fs::absolute(args.skeleton).string();
+    back_to = fs::current_path(ec);
+    fs::current_path(package.root, ec);
+    args.paths = {package.dir};
+    args.no_skeleton = args.no_skeleton || args.skeleton.empty();
+  }
+  struct Back {
+    fs::path dir;
+    ~Back() {
+      std::error_code ec;
+      if (!dir.empty()) fs::current_path(dir, ec);
+    }
+  } back{back_to};
   auto files = expand_bpmn_paths(args.paths, true);
   if (!files) {
     std::cerr << "elva import: " << files.error().message << "\n";
@@ -86,17 +85,8 @@ int run(ImportArgs& args) {
     return kExitUsage;
   }
   ImportOptions options;
-  std::error_code ec;
-  const fs::path default_binding = beside(args.paths) / "elva-binding.toml";
-  std::string binding_file = args.binding;
-  if (binding_file.empty() && fs::exists(default_binding, ec)) binding_file = default_binding;
   if (!binding_file.empty()) {
-    auto doc = read_binding(binding_file);
-    if (!doc) {
-      std::cerr << "elva import: " << doc.error().message << "\n";
-      return kExitUsage;
-    }
-    options.binding = std::move(*doc);
+    options.binding = binding;
     options.binding_file = binding_file;
   }
   auto config = connectors::load_config(args.config);
@@ -106,6 +96,12 @@ int run(ImportArgs& args) {
   }
   options.connectors = config->registry.get();
   auto result = import_files(*files, options);
+  if (!back.dir.empty()) fs::current_path(back.dir, ec);  // paths given are read from here on
+  if (result && is_package)
+    result->report["package"] = {{"name", package.manifest["name"]},
+                                 {"version", package.manifest["version"]},
+                                 {"elva", package.manifest["elva"]},
+                                 {"publisher", package.publisher}};
   if (!result) {
     std::cerr << "elva import: " << (binding_file.empty() ? "" : binding_file + ": ")
               << result.error().message << "\n";
@@ -172,9 +168,15 @@ void add_import(CLI::App& app, int& exit_code) {
       "report for each element whether it runs, runs after configuration, is degraded or\n"
       "does not run (file:line), what must be configured, and write a binding skeleton\n"
       "(elva-binding.toml). Nothing is deployed unless --deploy. See docs/sharing.md.\n"
+      "A package (.elvapkg) is first checked: its signature against the trust file, the Elva\n"
+      "version it needs, its parameters (set in the binding's [parameters]) and its scenarios.\n"
       "Exit codes: 0 deployable (and deployed with --deploy), 1 errors (nothing deployed),\n"
       "2 usage, 3 database.");
-  cmd->add_option("paths", args->paths, "BPMN files or directories")->required();
+  cmd->add_option("paths", args->paths, "BPMN files or directories, or one package (.elvapkg)")
+      ->required();
+  cmd->add_option("--trust", args->trust,
+                  "A package's trust file of publishers' keys (default "
+                  "$ELVA_HOME/trusted-publishers.toml)");
   cmd->add_option("--binding", args->binding,
                   "The binding file (default: elva-binding.toml beside the files)");
   cmd->add_option("--skeleton", args->skeleton,
