@@ -175,6 +175,14 @@ if [ "$mode" = "deploy" ]; then
   psql "$ELVA_DATABASE_URL" -tAc "SELECT source FROM definitions WHERE process_id = 'tree-permit'" >"$tmp/out"
   contains out 'source="https://arende.ange.example/api/cases" target="url"' "the importer's address is in the deployed process"
   contains out 'elva:candidateGroups="parkforvaltningen"' "and the importer's group"
+  # Publishing what runs: a package of the deployed process.
+  printf 'name = "ange-tree-permit"\nversion = "1.0.0"\nlicense = "EUPL-1.2"\nelva = "^0.1"\n' >"$tmp/imp/from-db.toml"
+  expect 0 "build --from-db" -- "$elva" package build --from-db tree-permit --manifest "$tmp/imp/from-db.toml" --key "$tmp/pub/sundsvall.key" -o "$tmp/imp/from-db.elvapkg"
+  contains out "1 files, 1 processes, 0 scenarios passed" "packs the deployed process"
+  expect 0 "and it verifies" -- "$elva" package inspect "$tmp/imp/from-db.elvapkg" --trust "$tmp/imp/trust.toml"
+  contains out "Process  tree-permit (Tree felling permit)  processes/tree-permit.bpmn" "names the process"
+  contains out "Signature: trusted" "is trusted"
+  expect 1 "--from-db of a process that is not deployed" -- "$elva" package build --from-db nothing-here --manifest "$tmp/imp/from-db.toml" -o "$tmp/imp/none.elvapkg"
 fi
 
 echo "package $mode: $passed passed, $failed failed"
