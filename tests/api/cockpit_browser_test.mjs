@@ -2,7 +2,8 @@
 // administrator sees the deployed processes with their running instances and incidents, opens a
 // process's diagram (bpmn-js, served from the binary) whose token counts equal what the store
 // holds instance by instance, turns on the heatmap, searches instances, opens the one with an
-// incident, retries it and cancels another. A phone-sized screen, Swedish labels, and an employee
+// incident, retries it and cancels another. Migration with a renamed step mapped by hand, and a
+// stuck job run again and then completed by hand. A phone-sized screen, Swedish labels, and an employee
 // who is sent to the task list. Screenshots in ARTEFACTS (default build/test-artefacts/cockpit).
 // usage: node cockpit_browser_test.mjs ELVA [ARTEFACTS]
 import { test, before, after } from 'node:test';
@@ -391,6 +392,93 @@ test('the dashboards show the stats of a process, per unit too', async () => {
   assert.deepEqual((await page.locator('#d-unit-table tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.unit))).sort(),
     stats.units.map((u) => u.unit).sort());
   await page.screenshot({ path: join(artefacts, '10-dashboard.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('an administrator maps a renamed step when migrating, and runs again or completes a job by hand', async () => {
+  assert.ok(seeded, 'runs after the migration and dashboard tests (it renames a step in a new version)');
+  const dev = await login(call, 'dev', passwords.dev);
+  const admin = await login(call, 'admin', passwords.admin);
+  // Version 3 renames the review step: instances waiting there need a mapping.
+  const source = readFileSync(join(here, 'cockpit', 'street-permit.bpmn'), 'utf8').replaceAll('"review"', '"reviewApplication"');
+  const deployed = await call('POST', '/api/deployments', { token: dev, body: { files: [{ name: 'street-permit.bpmn', content: source }] } });
+  assert.equal(deployed.status, 201, deployed.body);
+  const versions = async () => (await call('GET', '/api/definitions/street-permit/versions', { token: admin })).json.versions;
+  const running = async (version) => (await versions()).find((v) => v.version === version).instances.active;
+  const onTwo = await running(2);
+  assert.ok(onTwo >= 1, `instances on version 2: ${onTwo}`);
+  const atReview = [];
+  for (const id of Object.values(seeded)) {
+    const r = await call('GET', `/api/instances/${id}`, { token: admin });
+    if (r.json.version === 2 && r.json.active.some((a) => a.element === 'review')) atReview.push(id);
+  }
+  assert.ok(atReview.length >= 1, 'some instance waits at the review');
+
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('dialog', (d) => d.accept());
+  await logIn(page, 'admin');
+  await page.goto(`${server.base}/cockpit/#process/street-permit/3`);
+  await page.locator('#migrate-panel').waitFor();
+  await page.locator('#m-from').selectOption('2');
+  await page.locator('#m-to').selectOption('3');
+  await page.locator('#m-check').click();
+  await page.locator('#m-unmapped select[data-from="review"]').waitFor();
+  assert.match(await page.locator('#m-summary').innerText(), new RegExp(`need a mapping: ${atReview.length}`));
+  assert.match(await page.locator('#m-unmapped').innerText(), /version 3 has no 'review'/);
+  // Only elements of the same type are offered.
+  const offered = await page.locator('#m-unmapped select[data-from="review"] option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(offered.includes('reviewApplication') && offered.includes('decide') && !offered.includes('check') && !offered.includes('join'), offered.join());
+  await page.locator('#m-unmapped select[data-from="review"]').selectOption('reviewApplication');
+  await page.locator('#m-recheck').click();
+  await until('the plan with the mapping', async () => /can move: \d+$/.test(await page.locator('#m-summary').innerText())
+    && !(await page.locator('#m-summary').innerText()).includes('need a mapping'));
+  assert.match(await page.locator('#m-summary').innerText(), new RegExp(`can move: ${onTwo}$`));
+  assert.match(await page.locator('#m-mapped').innerText(), /1 mapped by hand/);
+  await page.screenshot({ path: join(artefacts, '10-migration-mapping.png'), fullPage: true });
+  await page.locator('#m-reason').fill('ticket 4712: the review step has a new id');
+  await page.locator('#m-run').click();
+  await until('the instances on version 3', async () => (await running(2)) === 0);
+  const moved = await call('GET', `/api/instances/${atReview[0]}`, { token: admin });
+  assert.equal(moved.json.version, 3);
+  assert.ok(moved.json.active.some((a) => a.element === 'reviewApplication'), JSON.stringify(moved.json.active));
+
+  // Jobs: the register check waits for its worker. Run it again, then complete it by hand.
+  const jobsOf = async (id) => (await call('GET', `/api/jobs?instance=${id}`, { token: admin })).json.items;
+  let id = null;
+  for (const candidate of Object.values(seeded)) {
+    if ((await jobsOf(candidate)).some((j) => j.element === 'check')) { id = candidate; break; }
+  }
+  assert.ok(id, 'an instance with a waiting register check');
+  const before = (await jobsOf(id)).find((j) => j.element === 'check');
+  await page.goto(`${server.base}/cockpit/#instance/${id}`);
+  await page.locator(`#jobs tr[data-job="${before.key}"]`).waitFor();
+  assert.match(await page.locator(`#jobs tr[data-job="${before.key}"]`).innerText(), /Check the register\s+permit\.check/);
+  // No reason, nothing done.
+  await page.locator(`#jobs button.job-retry[data-job="${before.key}"]`).click();
+  assert.match(await page.locator('#j-error').innerText(), /Give a reason/);
+  await page.locator('#j-reason').fill('the register is back');
+  await page.locator(`#jobs button.job-retry[data-job="${before.key}"]`).click();
+  await until('a new attempt', async () => (await jobsOf(id)).some((j) => j.element === 'check' && j.key !== before.key));
+  const again = (await jobsOf(id)).find((j) => j.element === 'check');
+  assert.equal(again.retries, 3);
+  await page.locator(`#jobs tr[data-job="${again.key}"]`).waitFor();
+  await page.locator('#j-reason').fill('checked by phone');
+  await page.locator('#j-result').fill('[1]');
+  await page.locator(`#jobs button.job-complete[data-job="${again.key}"]`).click();
+  assert.match(await page.locator('#j-error').innerText(), /not a JSON object/);
+  await page.locator('#j-result').fill('{"registered": true}');
+  await page.locator(`#jobs button.job-complete[data-job="${again.key}"]`).click();
+  await until('the check completed', async () => !(await jobsOf(id)).some((j) => j.element === 'check'));
+  const after = await call('GET', `/api/instances/${id}`, { token: admin });
+  assert.equal(after.json.variables.registered, true);
+  assert.ok(after.json.history.some((h) => h.kind === 'operator' && JSON.stringify(h).includes('checked by phone')),
+    'the reason is in the history');
+  await page.locator('#no-jobs').waitFor();
+  await page.screenshot({ path: join(artefacts, '11-job-completed.png'), fullPage: true });
   assert.deepEqual(errors, []);
   await context.close();
 });

@@ -266,13 +266,30 @@
     $('m-error').hidden = true;
     $('m-report').hidden = true;
     const request = { process: state.process.id, from: Number($('m-from').value), to: Number($('m-to').value) };
+    // Mappings chosen for elements whose id changed (kept while the versions stay the same).
+    const chosen = {};
+    for (const select of $('m-unmapped').querySelectorAll('select[data-from]')) if (select.value) chosen[select.dataset.from] = select.value;
+    if (Object.keys(chosen).length) request.map = chosen;
     try {
       const plan = await api('POST', '/api/migrations/plan', request);
       const dry = await api('POST', '/api/migrations/dry-run', { plan, instances: 'all' });
       state.migration = { plan, movable: dry.counts.migrates || 0 };
       const counts = Object.entries(dry.counts).map(([k, n]) => `${i18n.outcome(k)}: ${n}`).join(', ');
       $('m-summary').textContent = `${t('planSummary', plan.instances, plan.from, plan.to)} ${counts || '0'}`;
-      $('m-unmapped').replaceChildren(...plan.unmapped.map((u) => el('li', { text: t('unmappedWhy', state.names[u.element]?.name || u.element, u.why) })));
+      // Each element without a counterpart gets a choice among the target version's elements of
+      // a type it may become; "Check with these mappings" plans again with them.
+      const targetXml = await api('GET', `/api/definitions/${encodeURIComponent(plan.process)}/xml?version=${plan.to}`, undefined, 'application/xml');
+      const target = elementsOf(targetXml);
+      const candidates = Object.entries(target).filter(([, n]) => n.type !== 'process' && !/^(lane|laneSet|textAnnotation|dataObject|dataObjectReference|dataStoreReference|group|sequenceFlow)$/.test(n.type));
+      $('m-unmapped').replaceChildren(...plan.unmapped.map((u) => el('li', {},
+        el('span', { text: t('unmappedWhy', state.names[u.element]?.name || u.element, u.why) }),
+        el('label', {}, el('span', { text: ` ${t('mapTo')} ` }),
+          el('select', { 'data-from': u.element },
+            el('option', { value: '', text: t('noCounterpart') }),
+            ...candidates.filter(([, n]) => n.type === u.type || !u.type).map(([id, n]) => el('option', { value: id, text: `${n.name} (${id})` })))))));
+      const byHand = plan.mappings.filter((m) => m.by === 'map').length;
+      $('m-mapped').textContent = t('mappedBy', plan.mappings.length - byHand, byHand);
+      $('m-recheck').hidden = plan.unmapped.length === 0;
       $('m-run').disabled = !state.migration.movable;
       $('m-report').hidden = false;
     } catch (e) {
@@ -415,6 +432,8 @@
       admin ? el('button', { type: 'button', class: 'retry', text: t('retry'), 'data-incident': String(i.key) }) : null)));
     $('no-incidents').hidden = open.length > 0;
 
+    await showJobs(inst, nameOf, admin);
+
     const running = inst.status === 'active' || inst.status === 'incident';
     $('modify-panel').hidden = !admin || !running;
     $('x-error').hidden = true;
@@ -439,6 +458,63 @@
       el('td', { text: (h.actor || '').replace(/^user:/, '') }))));
     $('timeline-more').hidden = inst.historyTotal <= inst.history.length;
     $('timeline-more').textContent = t('shown', inst.history.length, inst.historyTotal);
+  }
+
+  // --- Jobs of an instance: run a stuck one again, or complete it by hand (administrators) -----
+  async function showJobs(inst, nameOf, admin) {
+    const jobs = (await api('GET', `/api/jobs?instance=${inst.id}`)).items;
+    $('jobs').querySelector('tbody').replaceChildren(...jobs.map((j) => el('tr', { 'data-job': String(j.key) },
+      el('td', { text: nameOf(j.element) }),
+      el('td', { text: j.type }),
+      el('td', { class: `num${j.retries ? '' : ' bad'}`, text: String(j.retries) }),
+      el('td', { text: formatDate(j.due) }),
+      el('td', { text: j.lockedBy ? (j.lockedByAccount || j.lockedBy) : '' }),
+      el('td', {}, ...(admin ? [
+        el('button', { type: 'button', class: 'job-retry', text: t('runAgain'), 'data-job': String(j.key) }),
+        el('button', { type: 'button', class: 'job-complete', text: t('completeByHand'), 'data-job': String(j.key) })] : [])))));
+    $('jobs').hidden = jobs.length === 0;
+    $('no-jobs').hidden = jobs.length > 0;
+    $('job-panel').hidden = !admin || jobs.length === 0;
+    $('j-error').hidden = true;
+  }
+
+  async function jobAction(ev) {
+    const button = ev.target.closest('button.job-retry, button.job-complete');
+    if (!button) return;
+    const reason = $('j-reason').value.trim();
+    $('j-error').hidden = true;
+    if (!reason) {
+      $('j-error').textContent = t('needReason');
+      $('j-error').hidden = false;
+      return;
+    }
+    const key = button.dataset.job;
+    try {
+      if (button.classList.contains('job-retry')) {
+        await api('PUT', `/api/jobs/${key}/retries`, { retries: 3, resolveIncident: true, reason });
+        toast(t('jobRetried'));
+      } else {
+        let variables = {};
+        const text = $('j-result').value.trim();
+        if (text) {
+          try { variables = JSON.parse(text); } catch { variables = null; }
+          if (!variables || typeof variables !== 'object' || Array.isArray(variables)) {
+            $('j-error').textContent = t('badJson');
+            $('j-error').hidden = false;
+            return;
+          }
+        }
+        await api('POST', `/api/jobs/${key}/complete`, { variables, reason });
+        toast(t('jobCompleted'));
+      }
+      $('j-reason').value = '';
+      $('j-result').value = '';
+    } catch (e) {
+      $('j-error').textContent = e.message;
+      $('j-error').hidden = false;
+      return;
+    }
+    await route();
   }
 
   // --- Dashboards: a process's figures (GET /api/stats/{process}) -----------------------------
@@ -697,9 +773,11 @@
       await route();
     });
     $('m-check').addEventListener('click', checkMigration);
-    $('m-from').addEventListener('change', () => { $('m-report').hidden = true; });
-    $('m-to').addEventListener('change', () => { $('m-report').hidden = true; });
+    $('m-from').addEventListener('change', () => { $('m-report').hidden = true; $('m-unmapped').replaceChildren(); });
+    $('m-to').addEventListener('change', () => { $('m-report').hidden = true; $('m-unmapped').replaceChildren(); });
     $('m-run').addEventListener('click', runMigration);
+    $('m-recheck').addEventListener('click', checkMigration);
+    $('jobs').addEventListener('click', jobAction);
     $('x-run').addEventListener('click', async () => {
       const id = $('modify-panel').dataset.instance;
       const reason = $('x-reason').value.trim();
