@@ -437,7 +437,11 @@ test('an administrator maps a renamed step when migrating, and runs again or com
   await until('the plan with the mapping', async () => /can move: \d+$/.test(await page.locator('#m-summary').innerText())
     && !(await page.locator('#m-summary').innerText()).includes('need a mapping'));
   assert.match(await page.locator('#m-summary').innerText(), new RegExp(`can move: ${onTwo}$`));
-  assert.match(await page.locator('#m-mapped').innerText(), /1 mapped by hand/);
+  assert.match(await page.locator('#m-mapped').innerText(), /1 mapped by hand\. Review the application → Review the application/);
+  // Checking again keeps the mapping.
+  await page.locator('#m-check').click();
+  await until('the same plan', async () => /1 mapped by hand/.test(await page.locator('#m-mapped').innerText()));
+  assert.match(await page.locator('#m-summary').innerText(), new RegExp(`can move: ${onTwo}$`));
   await page.screenshot({ path: join(artefacts, '10-migration-mapping.png'), fullPage: true });
   await page.locator('#m-reason').fill('ticket 4712: the review step has a new id');
   await page.locator('#m-run').click();

@@ -249,6 +249,7 @@
     $('migrate-panel').hidden = !admin || versions.versions.length < 2;
     $('m-report').hidden = true;
     $('m-error').hidden = true;
+    state.migrationMap = {};
     const option = (v) => el('option', { value: String(v.version), text: String(v.version) });
     $('m-from').replaceChildren(...running.map(option));
     $('m-to').replaceChildren(...versions.versions.slice().reverse().map(option));
@@ -267,9 +268,9 @@
     $('m-report').hidden = true;
     const request = { process: state.process.id, from: Number($('m-from').value), to: Number($('m-to').value) };
     // Mappings chosen for elements whose id changed (kept while the versions stay the same).
-    const chosen = {};
+    const chosen = state.migrationMap || (state.migrationMap = {});
     for (const select of $('m-unmapped').querySelectorAll('select[data-from]')) if (select.value) chosen[select.dataset.from] = select.value;
-    if (Object.keys(chosen).length) request.map = chosen;
+    if (Object.keys(chosen).length) request.map = { ...chosen };
     try {
       const plan = await api('POST', '/api/migrations/plan', request);
       const dry = await api('POST', '/api/migrations/dry-run', { plan, instances: 'all' });
@@ -278,17 +279,18 @@
       $('m-summary').textContent = `${t('planSummary', plan.instances, plan.from, plan.to)} ${counts || '0'}`;
       // Each element without a counterpart gets a choice among the target version's elements of
       // a type it may become; "Check with these mappings" plans again with them.
-      const targetXml = await api('GET', `/api/definitions/${encodeURIComponent(plan.process)}/xml?version=${plan.to}`, undefined, 'application/xml');
-      const target = elementsOf(targetXml);
+      const xmlOf = (v) => api('GET', `/api/definitions/${encodeURIComponent(plan.process)}/xml?version=${v}`, undefined, 'application/xml');
+      const [source, target] = (await Promise.all([xmlOf(plan.from), xmlOf(plan.to)])).map(elementsOf);
       const candidates = Object.entries(target).filter(([, n]) => n.type !== 'process' && !/^(lane|laneSet|textAnnotation|dataObject|dataObjectReference|dataStoreReference|group|sequenceFlow)$/.test(n.type));
       $('m-unmapped').replaceChildren(...plan.unmapped.map((u) => el('li', {},
-        el('span', { text: t('unmappedWhy', state.names[u.element]?.name || u.element, u.why) }),
+        el('span', { text: t('unmappedWhy', source[u.element]?.name || u.element, u.why) }),
         el('label', {}, el('span', { text: ` ${t('mapTo')} ` }),
           el('select', { 'data-from': u.element },
             el('option', { value: '', text: t('noCounterpart') }),
             ...candidates.filter(([, n]) => n.type === u.type || !u.type).map(([id, n]) => el('option', { value: id, text: `${n.name} (${id})` })))))));
-      const byHand = plan.mappings.filter((m) => m.by === 'map').length;
-      $('m-mapped').textContent = t('mappedBy', plan.mappings.length - byHand, byHand);
+      const byHand = plan.mappings.filter((m) => m.by === 'map');
+      $('m-mapped').textContent = [t('mappedBy', plan.mappings.length - byHand.length, byHand.length),
+        ...byHand.map((m) => `${source[m.from]?.name || m.from} → ${target[m.to]?.name || m.to}`)].join(' ');
       $('m-recheck').hidden = plan.unmapped.length === 0;
       $('m-run').disabled = !state.migration.movable;
       $('m-report').hidden = false;
@@ -773,8 +775,9 @@
       await route();
     });
     $('m-check').addEventListener('click', checkMigration);
-    $('m-from').addEventListener('change', () => { $('m-report').hidden = true; $('m-unmapped').replaceChildren(); });
-    $('m-to').addEventListener('change', () => { $('m-report').hidden = true; $('m-unmapped').replaceChildren(); });
+    const versionsChanged = () => { $('m-report').hidden = true; $('m-unmapped').replaceChildren(); state.migrationMap = {}; };
+    $('m-from').addEventListener('change', versionsChanged);
+    $('m-to').addEventListener('change', versionsChanged);
     $('m-run').addEventListener('click', runMigration);
     $('m-recheck').addEventListener('click', checkMigration);
     $('jobs').addEventListener('click', jobAction);
