@@ -169,18 +169,26 @@ Result<std::pair<std::string, json>> read_document(const std::string& given) {
     std::ifstream probe(path);
     if (!probe)
       return fail(Errc::InvalidArgument, path + ": the configuration file cannot be read");
-    try {
-      doc = to_json(toml::parse_file(path));
-    } catch (const toml::parse_error& e) {
-      return fail(Errc::InvalidArgument, path + ":" + std::to_string(e.source().begin.line) + ":" +
-                                             std::to_string(e.source().begin.column) + ": " +
-                                             std::string(e.description()));
-    }
+    auto read = read_toml_file(path);
+    if (!read) return fail(read.error());
+    doc = std::move(*read);
   }
   return std::make_pair(path, std::move(doc));
 }
 
 }  // namespace
+
+Result<json> read_toml_file(const std::string& path) {
+  std::ifstream probe(path);
+  if (!probe) return fail(Errc::InvalidArgument, path + ": cannot be read");
+  try {
+    return to_json(toml::parse_file(path));
+  } catch (const toml::parse_error& e) {
+    return fail(Errc::InvalidArgument, path + ":" + std::to_string(e.source().begin.line) + ":" +
+                                           std::to_string(e.source().begin.column) + ": " +
+                                           std::string(e.description()));
+  }
+}
 
 Result<json> load_calendar(const std::string& given) {
   auto doc = read_document(given);

@@ -12,7 +12,6 @@
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
 #include "commands/package.hpp"
-#include "commands/toml_json.hpp"
 #include "elva/bpmn.hpp"
 #include "elva/connectors.hpp"
 
@@ -49,7 +48,7 @@ int run(ImportArgs& args) {
   if (binding_file.empty() && fs::exists(default_binding, ec)) binding_file = default_binding;
   nlohmann::json binding = nlohmann::json::object();
   if (!binding_file.empty()) {
-    auto doc = read_toml_file(binding_file);
+    auto doc = connectors::read_toml_file(binding_file);
     if (!doc) {
       std::cerr << "elva import: " << doc.error().message << "\n";
       return kExitUsage;

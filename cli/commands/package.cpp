@@ -16,7 +16,6 @@
 
 #include "commands/admin.hpp"
 #include "commands/commands.hpp"
-#include "commands/toml_json.hpp"
 #include "elva/connectors.hpp"
 #include "elva/package.hpp"
 #include "elva/scenario.hpp"
@@ -29,23 +28,17 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-std::string today() {
+// Now in UTC, as `format` (strftime) writes it.
+std::string utc(const char* format) {
   const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm{};
   gmtime_r(&now, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
 
-std::string now_iso() {
-  const auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+std::string today() { return utc("%Y-%m-%d"); }
 
 std::string toml_quote(const std::string& text) {
   std::string out = "\"";
@@ -100,7 +93,7 @@ Result<json> read_trust(const std::string& given) {
   const std::string path = given.empty() ? default_trust_file() : given;
   std::error_code ec;
   if (given.empty() && !fs::exists(path, ec)) return json::object();
-  return read_toml_file(path);
+  return connectors::read_toml_file(path);
 }
 
 // One line of a command's output; git is asked where the package comes from.
@@ -250,7 +243,7 @@ int build(BuildArgs& args) {
       !args.manifest.empty()
           ? args.manifest
           : (fs::path(args.dir.empty() ? "." : args.dir) / "elva-package.toml").string();
-  auto source = read_toml_file(manifest_path);
+  auto source = connectors::read_toml_file(manifest_path);
   if (!source) {
     std::cerr << "elva package build: " << source.error().message
               << (args.manifest.empty() ? " (the package's settings: name, version, license, elva)"
@@ -322,7 +315,7 @@ int build(BuildArgs& args) {
                      source->contains("provenance");
   options.source = *source;
   options.built_by = "elva " + version_number();
-  options.built_at = now_iso();
+  options.built_at = utc("%Y-%m-%dT%H:%M:%SZ");
   options.connectors = config->registry.get();
   auto package = build_package(files, options);
   if (!package) {
@@ -345,7 +338,7 @@ int build(BuildArgs& args) {
     return kExitFindings;
   }
   if (!args.key.empty()) {
-    auto key = read_toml_file(args.key);
+    auto key = connectors::read_toml_file(args.key);
     if (!key) {
       std::cerr << "elva package build: " << key.error().message << "\n";
       return kExitUsage;
@@ -533,7 +526,7 @@ void add_package(CLI::App& app, int& exit_code) {
   s->add_option("--key", sargs->key, "The key file (elva package keygen)")->required();
   s->callback([sargs, &exit_code] {
     auto package = read_package_file(sargs->package);
-    auto key = read_toml_file(sargs->key);
+    auto key = connectors::read_toml_file(sargs->key);
     if (!package || !key) {
       std::cerr << "elva package sign: " << (!package ? package.error() : key.error()).message
                 << "\n";

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -465,9 +466,14 @@ Result<PackageFiles> package_files(const nlohmann::json& package, const nlohmann
     return fail(Errc::InvalidArgument, text);
   }
   PackageFiles out;
+  const json& content = package["files"];
   for (const auto& f : package["manifest"].value("files", json::array())) {
     const std::string path = f.value("path", "");
-    out.emplace_back(path, fill(package["files"][path].get<std::string>(), values));
+    const auto it = content.find(path);
+    if (it == content.end() || !it->is_string())
+      return fail(Errc::InvalidArgument,
+                  "file '" + path + "' is in the manifest but not in the package");
+    out.emplace_back(path, fill(it->get<std::string>(), values));
   }
   return out;
 }
@@ -478,6 +484,73 @@ nlohmann::json package_examples(const nlohmann::json& package) {
   for (const auto& [name, p] : parameters.items()) out[name] = p.value("example", "");
   return out;
 }
+
+namespace {
+
+bool strings(const json& a) {
+  return a.is_array() &&
+         std::all_of(a.begin(), a.end(), [](const json& x) { return x.is_string(); });
+}
+
+// Each entry of the array `key` (when there) is an object whose `texts` are texts and whose
+// `lists` are lists of texts.
+bool entries(const json& m, const char* key, std::initializer_list<const char*> texts,
+             std::initializer_list<const char*> lists = {}) {
+  if (!m.contains(key)) return true;
+  if (!m[key].is_array()) return false;
+  for (const auto& e : m[key]) {
+    if (!e.is_object()) return false;
+    for (const char* t : texts)
+      if (e.contains(t) && !e[t].is_string()) return false;
+    for (const char* l : lists)
+      if (e.contains(l) && !strings(e[l])) return false;
+  }
+  return true;
+}
+
+// The manifest as build_package writes it, field by field: a package from elsewhere is read by
+// code that expects these shapes (a number where a text belongs is refused here, not thrown
+// later). Fields Elva does not know are left alone.
+std::optional<std::string> manifest_shape(const json& m) {
+  for (const char* key : {"name", "version", "elva", "license"})
+    if (!m.contains(key) || !m[key].is_string()) return std::string("the manifest has no ") + key;
+  if (m.contains("description") && !m["description"].is_string())
+    return "the manifest's description is not a text";
+  if (m.contains("authors") && !strings(m["authors"]))
+    return "the manifest's authors are not a list of texts";
+  for (const char* key : {"translations", "scenarios"})
+    if (m.contains(key) && !strings(m[key]))
+      return std::string("the manifest's ") + key + " are not a list of texts";
+  for (const char* key : {"provenance", "built"})
+    if (m.contains(key)) {
+      if (!m[key].is_object()) return std::string("the manifest's ") + key + " is not an object";
+      for (const auto& [k, v] : m[key].items())
+        if (k == "uncommittedChanges" ? !v.is_boolean() : !v.is_string())
+          return std::string("the manifest's ") + key + "." + k + " is not in the expected shape";
+    }
+  if (m.contains("parameters")) {
+    if (!m["parameters"].is_object()) return "the manifest's parameters are not a table";
+    for (const auto& [name, p] : m["parameters"].items())
+      if (!valid_name(name, false) || !p.is_object() ||
+          !p.value("description", json()).is_string() || !p.value("example", json()).is_string())
+        return "the manifest's parameter '" + name + "' has no description and example texts";
+  }
+  if (!entries(m, "processes", {"id", "name", "file"}) ||
+      !entries(m, "decisions", {"id", "name", "file"}) || !entries(m, "forms", {"id", "file"}) ||
+      !entries(m, "connectors", {"operation"}, {"inputs", "outputs", "usedBy"}) ||
+      !entries(m, "workerTopics", {"topic"}, {"usedBy"}))
+    return "the manifest's processes, decisions, forms, connectors or worker topics are not in "
+           "the expected shape";
+  if (!m.contains("files") || !m["files"].is_array()) return "the manifest lists no files";
+  for (const auto& f : m["files"])
+    if (!f.is_object() || !f.value("path", json()).is_string() ||
+        !f.value("sha256", json()).is_string() ||
+        (f.contains("bytes") && !f["bytes"].is_number_integer()))
+      return "the manifest's files are not in the expected shape (path, sha256, bytes)";
+  return std::nullopt;
+}
+
+}  // namespace
 
 Result<nlohmann::json> parse_package(const std::string& text) {
   JsonLimits limits;
@@ -493,14 +566,9 @@ Result<nlohmann::json> parse_package(const std::string& text) {
       !p["files"].is_object())
     return fail(Errc::InvalidArgument, "the package has no manifest or no files");
   const json& m = p["manifest"];
-  for (const char* key : {"name", "version", "elva", "license"})
-    if (!m.contains(key) || !m[key].is_string())
-      return fail(Errc::InvalidArgument, std::string("the manifest has no ") + key);
-  if (!m.contains("files") || !m["files"].is_array())
-    return fail(Errc::InvalidArgument, "the manifest lists no files");
+  if (auto wrong = manifest_shape(m)) return fail(Errc::InvalidArgument, *wrong);
   for (const auto& f : m["files"])
-    if (!f.is_object() || !f.contains("path") || !f["path"].is_string() ||
-        !safe_path(f["path"].get<std::string>()))
+    if (!safe_path(f["path"].get<std::string>()))
       return fail(Errc::InvalidArgument,
                   "the manifest names a file outside the package (an absolute path or '..')");
   for (const auto& [path, content] : p["files"].items())
@@ -508,10 +576,14 @@ Result<nlohmann::json> parse_package(const std::string& text) {
       return fail(Errc::InvalidArgument,
                   "the package holds a file outside it (an absolute path or '..') or one that is "
                   "not text");
-  if (m.contains("parameters") && !m["parameters"].is_object())
-    return fail(Errc::InvalidArgument, "the manifest's parameters are not a table");
-  if (p.contains("signature") && !p["signature"].is_object())
-    return fail(Errc::InvalidArgument, "the package's signature is not an object");
+  if (p.contains("signature")) {
+    const json& sig = p["signature"];
+    if (!sig.is_object())
+      return fail(Errc::InvalidArgument, "the package's signature is not an object");
+    for (const auto& [k, v] : sig.items())
+      if (!v.is_string())
+        return fail(Errc::InvalidArgument, "the package's signature." + k + " is not a text");
+  }
   return *doc;
 }
 

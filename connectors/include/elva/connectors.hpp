@@ -34,6 +34,11 @@ Result<Config> load_config(const std::string& path);
 // Only the [calendar] section of the same file (an empty object when there is none): for verbs
 // that run steps but call no connector. Errors: the file cannot be read or is not TOML.
 Result<nlohmann::json> load_calendar(const std::string& path);
+// Any TOML file people write beside their processes (elva-binding.toml, elva-package.toml, the
+// trust file of publishers' keys) as JSON: tables are objects, dates and times texts as TOML
+// writes them ("2027-12-31"). Errors: InvalidArgument "PATH: cannot be read" or
+// "PATH:LINE:COLUMN: what is wrong".
+Result<nlohmann::json> read_toml_file(const std::string& path);
 
 // Elva users from an hr connector's SCIM Users and Groups, in the shape Engine::import_users
 // takes (id = userName, name, email, groups = unit names, disabled = !active; no passwords,
