@@ -205,6 +205,11 @@ class Classifier {
         need("connectors", e.job->job_type, e);
       }
     }
+    if (const auto* script = e.as<model::ScriptSpec>();
+        script && !e.job && cls != kDoesNotRun &&
+        model::script_language(script->format) == model::ScriptLanguage::JavaScript) {
+      notes.push_back("runs in Elva's JavaScript sandbox (time and memory limits)");
+    }
     if (const auto* call = e.as<model::CallActivitySpec>();
         call && !call->called_element.empty() &&
         !expr::looks_like_expression(call->called_element) &&

@@ -4,6 +4,7 @@
 #include "dmn/dmn.hpp"
 #include "exec/projection.hpp"
 #include "exec/routing.hpp"
+#include "exec/scripts.hpp"
 #include "runtime/state_json.hpp"
 
 namespace elva::exec {
@@ -83,7 +84,8 @@ class Unit::Decisions : public runtime::DecisionService {
   mutable std::map<std::string, std::shared_ptr<const dmn::Model>> latest_;
 };
 
-// The runtime's Env for this unit: the unit's time, keys reserved before each step, decisions.
+// The runtime's Env for this unit: the unit's time, keys reserved before each step, decisions,
+// scripts.
 class Unit::StepEnv : public runtime::Env {
  public:
   StepEnv(KeySource& keys, std::int64_t now, const Decisions& decisions,
@@ -94,6 +96,7 @@ class Unit::StepEnv : public runtime::Env {
   runtime::Key next_key() override { return keys_.next(); }
   const runtime::DecisionService* decisions() const override { return &decisions_; }
   const calendar::Calendar* calendar() const override { return calendar_; }
+  const runtime::ScriptService* scripts() const override { return &script_service(); }
 
  private:
   KeySource& keys_;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -74,6 +75,19 @@ struct ScriptSpec {
   std::string body;
   std::string result_variable;
 };
+
+// The language a scriptFormat names, in any case: none, "feel" or "juel" (read as FEEL);
+// "javascript", "js" or "ecmascript" (run in the JavaScript sandbox, engine/script); else one
+// only a worker can run.
+enum class ScriptLanguage { Feel, JavaScript, Other };
+inline ScriptLanguage script_language(std::string_view format) {
+  std::string f(format);
+  for (char& c : f)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (f.empty() || f == "feel" || f == "juel") return ScriptLanguage::Feel;
+  if (f == "javascript" || f == "js" || f == "ecmascript") return ScriptLanguage::JavaScript;
+  return ScriptLanguage::Other;
+}
 
 struct DecisionSpec {
   std::string decision_ref;

@@ -380,14 +380,14 @@ class Checker {
         break;
       }
       case ElementType::ScriptTask:
-        if (const auto* s = e.as<ScriptSpec>()) {
+        if (const auto* s = e.as<ScriptSpec>(); s && !e.job) {
           if (s->body.empty()) err(e, "script task has no script");
-          std::string fmt = s->format;
-          std::transform(fmt.begin(), fmt.end(), fmt.begin(), ::tolower);
-          if (!fmt.empty() && fmt != "feel" && fmt != "juel") {
+          if (script_language(s->format) == ScriptLanguage::Other) {
             err(e, "script format '" + s->format +
-                       "' is not supported; Elva runs FEEL scripts "
-                       "(scriptFormat=\"feel\")");
+                       "' needs a worker: Elva runs FEEL and JavaScript scripts itself; for "
+                       "another language give the task a job type for an external worker "
+                       "(camunda:type=\"external\" camunda:topic=\"...\", or "
+                       "zeebe:taskDefinition type)");
           }
         }
         break;

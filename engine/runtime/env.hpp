@@ -27,6 +27,27 @@ class DecisionService {
                                           std::int64_t now_millis) const = 0;
 };
 
+// Runs script tasks written in a language other than FEEL (the coordinator gives elva::script's
+// JavaScript sandbox, engine/script/javascript.hpp). Outside the runtime because it starts a
+// process and keeps time; a script is still a function of its variables and `execution` (which
+// carries Env's time), so the same step gives the same events unless a limit is reached.
+class ScriptService {
+ public:
+  struct Outcome {
+    nlohmann::json value;                                     // the completion value
+    nlohmann::json set_variables = nlohmann::json::object();  // execution.setVariable
+  };
+  virtual ~ScriptService() = default;
+  // False for a format this service cannot run.
+  virtual bool runs(const std::string& format) const = 0;
+  // `variables`: those visible at the task; `execution`: processInstanceId, businessKey,
+  // currentActivityId, currentActivityName, processDefinitionId, now. Errors become the task's
+  // incident.
+  virtual Result<Outcome> run(const std::string& format, const std::string& source,
+                              const nlohmann::json& variables,
+                              const nlohmann::json& execution) const = 0;
+};
+
 // What one step may do at most (docs/security.md#limits): past a limit the element gets an
 // incident instead of the engine running out of time or memory inside one transaction.
 struct RuntimeLimits {
@@ -49,6 +70,8 @@ class Env {
   // The working-day calendar (common/calendar.hpp) FEEL's add working days() and its kin count
   // on; null: Monday to Friday.
   virtual const calendar::Calendar* calendar() const { return nullptr; }
+  // Null when scripts in other languages than FEEL cannot run here (an incident says so).
+  virtual const ScriptService* scripts() const { return nullptr; }
 };
 
 // A clock that moves only when told to, and keys counted from 1. Not thread-safe.
@@ -64,12 +87,15 @@ class ManualEnv : public Env {
   void set_limits(const RuntimeLimits& limits) { limits_ = limits; }
   const calendar::Calendar* calendar() const override { return calendar_; }
   void set_calendar(const calendar::Calendar* calendar) { calendar_ = calendar; }
+  const ScriptService* scripts() const override { return scripts_; }
+  void set_scripts(const ScriptService* scripts) { scripts_ = scripts; }
 
  private:
   std::int64_t now_;
   RuntimeLimits limits_;
   const DecisionService* decisions_;
   const calendar::Calendar* calendar_ = nullptr;
+  const ScriptService* scripts_ = nullptr;
   Key last_key_ = 0;
 };
 

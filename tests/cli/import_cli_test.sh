@@ -65,7 +65,8 @@ contains out "addressConfirmed (address-change.bpmn:39 'confirmed')" "names the 
 contains out "bygglov-handlaggare (building-permit.bpmn:11 'review')" "names the group"
 contains out "notify-guardian (school-placement.bpmn:27 'notifyGuardian')" "names the called process"
 contains out "Binding skeleton written to $c/camunda7/elva-binding.toml" "writes the skeleton beside the files"
-contains out "4 executable files: 1 run as they are, 1 after configuration, 0 degraded, 2 not at all" "the shares"
+contains out "school-placement.bpmn:10: element 'score' (scriptTask): runs: runs in Elva's JavaScript sandbox (time and memory limits)" "JavaScript runs"
+contains out "4 executable files: 1 run as they are, 1 after configuration, 1 degraded, 1 not at all" "the shares"
 grep -q '\[class."se.kommun.permit.RegisterCaseDelegate"\]' "$c/camunda7/elva-binding.toml" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: skeleton lacks the class"; }
 
 # The skeleton maps everything to worker topics: used as it is, Java delegates count as

@@ -204,8 +204,11 @@ TEST_CASE("the import report classifies every element of the corpus", "[parse][i
   CHECK(address["confirmed"] == "runs after configuration");  // no correlation key
   CHECK(address["@verdict"] == "runs after configuration");
   auto school = classes(report, "school-placement.bpmn");
-  CHECK(school["applied"] == "degraded");    // its listener is lost
-  CHECK(school["score"] == "does not run");  // JavaScript
+  CHECK(school["applied"] == "degraded");  // its listener is lost
+  CHECK(school["score"] == "runs");        // JavaScript, in Elva's sandbox
+  CHECK(school["@verdict"] == "degraded");
+  auto youth = classes(report, "youth-grant.bpmn");
+  CHECK(youth["amount"] == "does not run");  // Groovy: a worker's
   CHECK(school["notifyGuardian"] == "runs after configuration");
   CHECK(report["summary"]["executable"] == 12);
   bool listed = false;
@@ -219,6 +222,10 @@ TEST_CASE("the import report classifies every element of the corpus", "[parse][i
   const std::string text = elva::import_report_text(report);
   CHECK(text.find("building-permit.bpmn:7: element 'register' (serviceTask): does not run: "
                   "camunda:class runs Java code") != std::string::npos);
+  CHECK(text.find("school-placement.bpmn:10: element 'score' (scriptTask): runs: runs in Elva's "
+                  "JavaScript sandbox (time and memory limits)") != std::string::npos);
+  CHECK(text.find("youth-grant.bpmn:6: element 'amount' (scriptTask): does not run: script "
+                  "format 'groovy' needs a worker") != std::string::npos);
 }
 
 TEST_CASE("a binding that names neither a connector nor a topic is refused", "[parse][import]") {

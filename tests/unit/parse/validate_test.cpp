@@ -86,15 +86,33 @@ TEST_CASE("non-executable processes get warnings, not errors, for missing execut
 TEST_CASE("executable processes refuse constructs Elva cannot run", "[validate]") {
   auto r = test::read_process(R"(<startEvent id="s"/>
     <complexGateway id="cg"/><serviceTask id="svc"/><callActivity id="call"/>
-    <scriptTask id="js" scriptFormat="javascript"><script>x = 1</script></scriptTask>
+    <scriptTask id="groovy" scriptFormat="groovy"><script>x = 1</script></scriptTask>
     <task id="mi"><multiInstanceLoopCharacteristics/></task>
     <intermediateCatchEvent id="multi"><messageEventDefinition messageRef="m"/><signalEventDefinition signalRef="s"/></intermediateCatchEvent>)");
   CHECK(r.has_error("complex gateways are not supported", "cg"));
   CHECK(r.has_error("service task has no connector", "svc"));
   CHECK(r.has_error("call activity has no calledElement", "call"));
-  CHECK(r.has_error("script format 'javascript' is not supported", "js"));
+  CHECK(r.has_error("script format 'groovy' needs a worker", "groovy"));
   CHECK(r.has_error("neither a loopCardinality nor an input collection", "mi"));
   CHECK(r.has_error("several event definitions", "multi"));
+}
+
+TEST_CASE("script tasks in FEEL and JavaScript run in Elva, other languages need a worker",
+          "[validate][javascript]") {
+  auto r = test::read_process(R"(<startEvent id="s"/>
+    <scriptTask id="js" scriptFormat="javascript"><script>x = 1</script></scriptTask>
+    <scriptTask id="js2" scriptFormat="JavaScript"><script>x = 1</script></scriptTask>
+    <scriptTask id="js3" scriptFormat="js"><script>x = 1</script></scriptTask>
+    <scriptTask id="js4" scriptFormat="ECMAScript"><script>x = 1</script></scriptTask>
+    <scriptTask id="py" scriptFormat="python"><script>x = 1</script></scriptTask>)");
+  for (const char* id : {"js", "js2", "js3", "js4"}) {
+    INFO(id);
+    CHECK_FALSE(r.has_error("", id));
+  }
+  CHECK(
+      r.has_error("script format 'python' needs a worker: Elva runs FEEL and JavaScript "
+                  "scripts itself; for another language give the task a job type",
+                  "py"));
 }
 
 TEST_CASE("an exclusive gateway without default whose conditions may all fail is a warning",
