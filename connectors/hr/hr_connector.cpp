@@ -360,8 +360,17 @@ class HrConnector final : public connector::Connector {
           created = true;
         }
       }
-      for (const auto& g : in.value("groups", json::array())) {
-        if (!g.is_string()) continue;
+      // A list of unit names; a modeler writes an empty field as "" (none), and one name
+      // alone is one unit.
+      json groups = in.contains("groups") ? in["groups"] : json::array();
+      if (groups.is_null() || (groups.is_string() && groups.get<std::string>().empty()))
+        groups = json::array();
+      else if (groups.is_string())
+        groups = json::array({groups});
+      if (!groups.is_array())
+        co_return Outcome::fail("hr.createUser: groups must be a list of unit names");
+      for (const auto& g : groups) {
+        if (!g.is_string() || g.get<std::string>().empty()) continue;
         auto m = co_await membership("add", number, g.get<std::string>(), call.idempotency_key,
                                      deadline);
         if (m.kind != Outcome::Kind::Completed) co_return m;
@@ -410,7 +419,15 @@ class HrConnector final : public connector::Connector {
     }
     if (op == "listUsers") {
       const std::string dept = text_of(in, "department");
-      const bool active_only = in.value("activeOnly", true);
+      // true, false, or not given ("" or null as a modeler writes an empty field): true.
+      const json active = in.contains("activeOnly") ? in["activeOnly"] : json();
+      bool active_only = true;
+      if (active.is_boolean())
+        active_only = active.get<bool>();
+      else if (active.is_string() && (active == "true" || active == "false"))
+        active_only = active == "true";
+      else if (!active.is_null() && !(active.is_string() && active.get<std::string>().empty()))
+        co_return Outcome::fail("hr.listUsers: activeOnly must be true or false");
       auto all = co_await list_all("Users", "", deadline);
       if (!all) co_return Outcome::retry(all.error().message);
       json users = json::array();

@@ -58,7 +58,21 @@ class LotteryConnector final : public connector::Connector {
     }
     if (!in.contains("applicants") || !in["applicants"].is_array())
       return done(Outcome::fail("lottery.draw needs applicants (a list)"));
-    auto r = lottery_draw(in["seed"], in["applicants"], in.value("positions", 0));
+    // A whole number of winners; "" or null (an empty field in a modeler) is none.
+    const json positions = in.contains("positions") ? in["positions"] : json();
+    int winners = 0;
+    if (positions.is_number_integer() && positions.get<std::int64_t>() >= 0 &&
+        positions.get<std::int64_t>() <= 1'000'000)
+      winners = positions.get<int>();
+    else if (positions.is_number_float() && positions.get<double>() >= 0 &&
+             positions.get<double>() <= 1e6 &&
+             positions.get<double>() ==
+                 static_cast<double>(static_cast<int>(positions.get<double>())))
+      winners = static_cast<int>(positions.get<double>());
+    else if (!positions.is_null() &&
+             !(positions.is_string() && positions.get<std::string>().empty()))
+      return done(Outcome::fail("lottery.draw: positions must be a whole number from 0"));
+    auto r = lottery_draw(in["seed"], in["applicants"], winners);
     if (!r) return done(Outcome::fail(r.error().message));
     done(Outcome::completed(*r));
   }

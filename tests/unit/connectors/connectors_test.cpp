@@ -160,3 +160,37 @@ TEST_CASE("the contract check names the connector the operation and the missing 
         std::string::npos);
   CHECK(r.check("http.get", {})->find("but the task has no input mappings") != std::string::npos);
 }
+
+TEST_CASE(
+    "lottery.draw: an empty positions field (as a modeler writes it) is none, a wrong one a clear "
+    "failure",
+    "[connectors]") {
+  auto config = connectors::load_config("");
+  REQUIRE(config);
+  auto lottery = config->registry->find("lottery");
+  REQUIRE(lottery);
+  auto draw = [&](json positions) {
+    connector::Invocation call;
+    call.operation = "draw";
+    call.input = {{"seed", "s"}, {"applicants", {"a", "b", "c"}}};
+    if (!positions.is_discarded()) call.input["positions"] = positions;
+    connector::Outcome got;
+    lottery->invoke(call, [&](connector::Outcome o) { got = std::move(o); });
+    return got;
+  };
+  for (const json& none : {json(""), json(), json(0), json(json::value_t::discarded)}) {
+    auto o = draw(none);
+    REQUIRE(o.kind == connector::Outcome::Kind::Completed);
+    CHECK(o.output["winners"].empty());
+  }
+  for (const json& two : {json(2), json(2.0)}) {
+    auto o = draw(two);
+    REQUIRE(o.kind == connector::Outcome::Kind::Completed);
+    CHECK(o.output["winners"].size() == 2);
+  }
+  for (const json& wrong : {json("two"), json(-1), json(1.5), json::array(), json::object()}) {
+    auto o = draw(wrong);
+    CHECK(o.kind == connector::Outcome::Kind::Fail);
+    CHECK(o.message == "lottery.draw: positions must be a whole number from 0");
+  }
+}
