@@ -210,6 +210,16 @@ class Classifier {
         model::script_language(script->format) == model::ScriptLanguage::JavaScript) {
       notes.push_back("runs in Elva's JavaScript sandbox (time and memory limits)");
     }
+    if (cls != kDoesNotRun) {
+      for (const auto* list : {&e.inputs, &e.outputs})
+        for (const auto& m : *list)
+          if (!m.script_format.empty())
+            notes.push_back(std::string(list == &e.inputs ? "input '" : "output '") + m.target +
+                            "' runs in Elva's JavaScript sandbox");
+      for (const auto& l : e.listeners)
+        if (!l.script_format.empty())
+          notes.push_back(l.what + " listener runs in Elva's JavaScript sandbox");
+    }
     if (const auto* call = e.as<model::CallActivitySpec>();
         call && !call->called_element.empty() &&
         !expr::looks_like_expression(call->called_element) &&
@@ -261,9 +271,11 @@ class Classifier {
       juel(t->due_date, "dueDate", e.pos, e.id, type, notes);
     }
     for (const auto& m : e.inputs)
-      juel(m.source, "input '" + m.target + "'", m.pos, e.id, type, notes);
+      if (m.script_format.empty())
+        juel(m.source, "input '" + m.target + "'", m.pos, e.id, type, notes);
     for (const auto& m : e.outputs)
-      juel(m.source, "output '" + m.target + "'", m.pos, e.id, type, notes);
+      if (m.script_format.empty())
+        juel(m.source, "output '" + m.target + "'", m.pos, e.id, type, notes);
     (void)p;
     return {{"id", e.id}, {"type", type}, {"line", e.pos.line}, {"class", cls}, {"notes", notes}};
   }

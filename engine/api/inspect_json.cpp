@@ -27,7 +27,11 @@ json event_definition(const EventDefinition& d) {
 
 json mappings(const std::vector<IoMapping>& list) {
   json out = json::array();
-  for (const auto& m : list) out.push_back({{"source", m.source}, {"target", m.target}});
+  for (const auto& m : list) {
+    json j = {{"source", m.source}, {"target", m.target}};
+    if (!m.script_format.empty()) j["scriptFormat"] = m.script_format;
+    out.push_back(std::move(j));
+  }
   return out;
 }
 

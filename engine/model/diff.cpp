@@ -28,7 +28,18 @@ std::string field(const char* name, const std::string& value) {
 
 std::string mappings(const std::vector<IoMapping>& m) {
   std::vector<std::string> parts;
-  for (const auto& x : m) parts.push_back(x.target + " := " + x.source);
+  for (const auto& x : m)
+    parts.push_back(x.target + " := " +
+                    (x.script_format.empty() ? "" : "script(" + x.script_format + ") ") + x.source);
+  return join(parts);
+}
+
+std::string listeners(const std::vector<Listener>& ls) {
+  std::vector<std::string> parts;
+  for (const auto& l : ls)
+    parts.push_back(l.what + ": " +
+                    (l.script_format.empty() ? mappings(l.sets)
+                                             : "script(" + l.script_format + ") " + l.script));
   return join(parts);
 }
 
@@ -119,6 +130,7 @@ Aspects aspects(const ProcessDefinition& p, const Element& e) {
   if (e.default_flow != kNoFlow) a["default"] = p.flows[e.default_flow].id;
   a["inputs"] = mappings(e.inputs);
   a["outputs"] = mappings(e.outputs);
+  a["listeners"] = listeners(e.listeners);
   if (e.job) {
     a["connector"] = e.job->job_type;
     a["retries"] = join({field("retries", e.job->retries), field("cycle", e.job->retry_cycle)});

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -24,10 +25,34 @@ inline constexpr FlowIndex kNoFlow = std::numeric_limits<FlowIndex>::max();
 // Where an extension property came from, for reports: "elva", "camunda", "zeebe", ...
 using Dialect = std::string;
 
-// target := source. `source` is an expression (FEEL, `=expr` or `${expr}`) or a literal.
+// target := source. `source` is an expression (FEEL, `=expr` or `${expr}`) or a literal; with a
+// script_format (camunda:script in a mapping), a script whose value is the mapping's value.
 struct IoMapping {
+  IoMapping() = default;
+  IoMapping(std::string source_, std::string target_, SourcePos pos_ = {},
+            std::string script_format_ = {})
+      : source(std::move(source_)),
+        target(std::move(target_)),
+        pos(pos_),
+        script_format(std::move(script_format_)) {}
   std::string source;
   std::string target;
+  SourcePos pos;
+  std::string script_format;  // empty: `source` is an expression or literal
+};
+
+// A Camunda 7 / Operaton execution or task listener that only sets variables, run by Elva:
+// Start and End (execution listeners), Create and Complete (task listeners on user tasks).
+// Either `sets` (execution.setVariable('name', EXPR) calls, EXPR converted to FEEL, in order)
+// or a script (`script_format` non-empty, `script` its source; its execution.setVariable calls
+// are what it sets).
+enum class ListenerEvent { Start, End, Create, Complete };
+struct Listener {
+  ListenerEvent event = ListenerEvent::Start;
+  std::vector<IoMapping> sets;  // target := FEEL source
+  std::string script_format;
+  std::string script;
+  std::string what;  // how the file wrote it, for incidents: "camunda:executionListener start"
   SourcePos pos;
 };
 
@@ -163,6 +188,7 @@ struct Element {
   std::string documentation;
   std::vector<IoMapping> inputs;
   std::vector<IoMapping> outputs;
+  std::vector<Listener> listeners;   // in document order
   std::vector<Property> properties;  // camunda:properties, zeebe:properties, elva:property
   LoopSpec loop;
   ElementSpec spec;

@@ -188,11 +188,12 @@ void collect(const ProcessDefinition& p, Collector& c) {
     const auto type = bpmn_name(e.type);
     c.text(e.name, e.pos, e.id, type);
     for (const auto& m : e.inputs) {
-      if (!m.source.empty() &&
+      if (!m.source.empty() && m.script_format.empty() &&
           (m.source.front() == '=' || m.source.find("${") != std::string::npos))
         c.text(m.source, m.pos, e.id, type);
     }
-    for (const auto& m : e.outputs) c.mapped(m.target, m.source, m.pos, e.id, type);
+    for (const auto& m : e.outputs)
+      if (m.script_format.empty()) c.mapped(m.target, m.source, m.pos, e.id, type);
     if (const auto* t = e.as<UserTaskSpec>()) {
       c.text(e.documentation, e.pos, e.id, type);
       for (const auto& f : t->summary) c.text(f.value, f.pos, e.id, type);

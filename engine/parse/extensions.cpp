@@ -306,11 +306,30 @@ void camunda_input_output(ReadContext& ctx, pugi::xml_node node, Element& e) {
       if (child.type() != pugi::node_element) continue;
       NsScope scope(ctx.ns, child);
       const QName value_name = ctx.ns.element_name(child);
+      const std::string what = std::string(name.local) + " '" + attr(param, "name") + "'";
+      if (value_name.local == "script") {
+        const std::string format = attr(child, "scriptFormat");
+        if (child.attribute("resource")) {
+          ctx.unsupported(ctx.pos(param), e.id, bpmn_name(e.type),
+                          what + " uses an external script file (resource=\"" +
+                              attr(child, "resource") +
+                              "\"), which Elva does not read; put the script inline");
+        } else if (model::script_language(format) != model::ScriptLanguage::JavaScript) {
+          ctx.unsupported(ctx.pos(param), e.id, bpmn_name(e.type),
+                          what + " is a script in '" + format +
+                              "', which needs a worker: Elva runs JavaScript mapping scripts "
+                              "only; use a FEEL expression (${...} or =...) instead");
+        } else {
+          IoMapping m{text_of(child), attr(param, "name"), ctx.pos(param), format};
+          (input ? e.inputs : e.outputs).push_back(std::move(m));
+        }
+        return;
+      }
       std::string converted = map_or_list(ctx, child, value_name);
       if (converted.empty()) {
         ctx.unsupported(ctx.pos(param), e.id, bpmn_name(e.type),
-                        std::string(name.local) + " '" + attr(param, "name") +
-                            "' uses a script or a nested list or map value, which is not "
+                        what +
+                            " uses a nested list or map value, which is not "
                             "supported; use a FEEL expression (${...} or =...) instead");
         return;
       }
@@ -366,6 +385,146 @@ void camunda_http_connector(ReadContext& ctx, SourcePos pos, Element& e) {
                 "payload is sent as body; outputs read response as body, statusCode as status");
 }
 
+// Splits `text` at `sep` outside quotes and brackets.
+std::vector<std::string> split_top(const std::string& text, char sep) {
+  std::vector<std::string> out(1);
+  char quote = 0;
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote) {
+      if (c == '\\' && i + 1 < text.size()) {
+        out.back() += c;
+        out.back() += text[++i];
+        continue;
+      }
+      if (c == quote) quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '(' || c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ')' || c == ']' || c == '}') {
+      --depth;
+    } else if (c == sep && depth == 0) {
+      out.emplace_back();
+      continue;
+    }
+    out.back() += c;
+  }
+  return out;
+}
+
+std::string trimmed(const std::string& s) {
+  const auto a = s.find_first_not_of(" \t\r\n");
+  if (a == std::string::npos) return {};
+  return s.substr(a, s.find_last_not_of(" \t\r\n") - a + 1);
+}
+
+// ${execution.setVariable('name', EXPR); task.setVariable('other', EXPR)} -> name := FEEL of
+// EXPR, in order. An error says what is not such a call.
+Result<std::vector<IoMapping>> listener_sets(const std::string& expression, SourcePos pos) {
+  const std::string text = trimmed(expression);
+  if (text.size() < 4 || (text.rfind("${", 0) != 0 && text.rfind("#{", 0) != 0) ||
+      text.back() != '}')
+    return fail(Errc::InvalidArgument, "it is not one ${...} expression");
+  std::vector<IoMapping> out;
+  for (const auto& raw : split_top(text.substr(2, text.size() - 3), ';')) {
+    const std::string call = trimmed(raw);
+    if (call.empty()) continue;
+    std::string args;
+    for (const char* prefix : {"execution.setVariable(", "task.setVariable("}) {
+      const std::string_view p(prefix);
+      if (call.rfind(p, 0) == 0 && call.back() == ')')
+        args = call.substr(p.size(), call.size() - p.size() - 1);
+    }
+    const auto parts = split_top(args, ',');
+    if (args.empty() || parts.size() != 2)
+      return fail(Errc::InvalidArgument,
+                  "'" + call + "' is not execution.setVariable('name', value)");
+    const std::string name = trimmed(parts[0]);
+    const std::string value = trimmed(parts[1]);
+    bool plain = name.size() >= 3 && (name.front() == '\'' || name.front() == '"') &&
+                 name.back() == name.front() && !value.empty();
+    for (std::size_t i = 1; plain && i + 1 < name.size(); ++i)
+      plain = name[i] != '\'' && name[i] != '"' && name[i] != '\\';
+    if (!plain)
+      return fail(Errc::InvalidArgument,
+                  "'" + call + "' does not set a variable named in quotes to a value");
+    auto conv = expr::convert_juel("${" + value + "}");
+    if (!conv) return fail(conv.error());
+    out.push_back({conv->text, name.substr(1, name.size() - 2), pos, {}});
+  }
+  if (out.empty()) return fail(Errc::InvalidArgument, "it sets no variable");
+  return out;
+}
+
+// camunda:executionListener / taskListener (and Operaton's, Flowable's, Activiti's): run when
+// they only set variables at start/end (execution) or create/complete (task, on user tasks),
+// by an expression of execution.setVariable calls or an inline JavaScript script; any other is
+// ignored with a warning naming it.
+void camunda_listener(ReadContext& ctx, pugi::xml_node node, const std::string& kind, bool task,
+                      Element& e) {
+  const auto pos = ctx.pos(node);
+  const std::string event = attr(node, "event");
+  std::string named = kind + " (event '" + event + "'";
+  for (const char* a : {"class", "delegateExpression", "expression"})
+    if (node.attribute(a)) named += std::string(", ") + a + " '" + attr(node, a) + "'";
+  pugi::xml_node script;
+  for (auto c : node.children())
+    if (c.type() == pugi::node_element) {
+      NsScope scope(ctx.ns, c);
+      if (ctx.ns.element_name(c).local == "script") script = c;
+    }
+  if (script) named += ", script in '" + attr(script, "scriptFormat") + "'";
+  named += ")";
+  auto ignored = [&](const std::string& why) {
+    ctx.sink.warning(pos, e.id, bpmn_name(e.type),
+                     named + " " + why + "; Elva ignores it. Model the work as a task instead");
+  };
+  Listener listener;
+  listener.pos = pos;
+  listener.what = kind + " " + event;
+  if (!task && event == "start")
+    listener.event = ListenerEvent::Start;
+  else if (!task && event == "end")
+    listener.event = ListenerEvent::End;
+  else if (task && event == "create" && e.type == ElementType::UserTask)
+    listener.event = ListenerEvent::Create;
+  else if (task && event == "complete" && e.type == ElementType::UserTask)
+    listener.event = ListenerEvent::Complete;
+  else
+    return ignored(
+        "runs code inside the Camunda engine at an event Elva does not run "
+        "listeners at (it runs start, end, and a user task's create and complete)");
+  if (node.attribute("class") || node.attribute("delegateExpression"))
+    return ignored("runs code inside the Camunda engine");
+  if (script) {
+    const std::string format = attr(script, "scriptFormat");
+    if (script.attribute("resource"))
+      return ignored("reads its script from a file (resource), which Elva does not read");
+    if (script_language(format) != ScriptLanguage::JavaScript)
+      return ignored("is a script in '" + format + "', which Elva does not run (JavaScript only)");
+    listener.script_format = format;
+    listener.script = text_of(script);
+    ctx.converted(pos, e.id, bpmn_name(e.type),
+                  named +
+                      " runs in Elva's JavaScript sandbox; the variables it sets with "
+                      "execution.setVariable are set");
+  } else if (node.attribute("expression")) {
+    auto sets = listener_sets(attr(node, "expression"), pos);
+    if (!sets)
+      return ignored("runs code inside the Camunda engine (" + sets.error().message +
+                     "; Elva runs listeners that only call execution.setVariable)");
+    std::string shown;
+    for (const auto& m : *sets) shown += (shown.empty() ? "" : ", ") + m.target + " := " + m.source;
+    listener.sets = std::move(*sets);
+    ctx.converted(pos, e.id, bpmn_name(e.type), named + " runs as " + shown);
+  } else {
+    return ignored("has no expression or inline script Elva can run");
+  }
+  e.listeners.push_back(std::move(listener));
+}
+
 void camunda_element(ReadContext& ctx, pugi::xml_node node, QName name, Dialect d, Element& e) {
   const auto l = name.local;
   const auto pos = ctx.pos(node);
@@ -400,10 +559,7 @@ void camunda_element(ReadContext& ctx, pugi::xml_node node, QName name, Dialect 
     });
     if (e.job && e.job->job_type == "http-connector") camunda_http_connector(ctx, pos, e);
   } else if (l == "executionListener" || l == "taskListener") {
-    ctx.sink.warning(pos, e.id, type,
-                     qualified(d, l) +
-                         " runs code inside the Camunda engine; Elva ignores it. "
-                         "Model the work as a task instead");
+    camunda_listener(ctx, node, qualified(d, l), l == "taskListener", e);
   } else if (l == "formData" || l == "formProperty") {
     ctx.sink.warning(pos, e.id, type,
                      qualified(d, l) +
@@ -685,6 +841,21 @@ void read_extension_elements(ReadContext& ctx, pugi::xml_node ext, Element& elem
   });
   if (element.job && element.job->job_type.rfind("io.camunda:http-json:", 0) == 0)
     zeebe_rest_connector(ctx, ext, element);
+}
+
+void read_flow_extension_elements(ReadContext& ctx, pugi::xml_node ext,
+                                  const model::SequenceFlow& flow) {
+  for_each_element(ctx, ext, [&](pugi::xml_node node, QName name) {
+    const Dialect d = dialect_of(name.uri);
+    if (!is_camunda_family(d) || name.local != "executionListener") return;
+    std::string named = qualified(d, name.local) + " (event '" + attr(node, "event") + "'";
+    for (const char* a : {"class", "delegateExpression", "expression"})
+      if (node.attribute(a)) named += std::string(", ") + a + " '" + attr(node, a) + "'";
+    ctx.sink.warning(ctx.pos(node), flow.id, "sequenceFlow",
+                     named +
+                         ") on a sequence flow runs code inside the Camunda engine when the flow "
+                         "is taken; Elva ignores it. Model the work as a task instead");
+  });
 }
 
 void read_loop_extensions(ReadContext& ctx, pugi::xml_node loop_node, Element& element) {

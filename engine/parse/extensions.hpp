@@ -14,6 +14,10 @@ namespace elva::parse {
 void read_extension_attributes(ReadContext& ctx, pugi::xml_node node, model::Element& element);
 void read_extension_elements(ReadContext& ctx, pugi::xml_node extension_elements,
                              model::Element& element);
+// A sequence flow's extensionElements: Camunda-family listeners (event 'take') are warned
+// about by name (Elva does not run them); nothing else is read.
+void read_flow_extension_elements(ReadContext& ctx, pugi::xml_node extension_elements,
+                                  const model::SequenceFlow& flow);
 void read_loop_extensions(ReadContext& ctx, pugi::xml_node loop_node, model::Element& element);
 void read_message_extensions(ReadContext& ctx, pugi::xml_node node, model::Message& message);
 void read_process_extensions(ReadContext& ctx, pugi::xml_node node,

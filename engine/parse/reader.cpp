@@ -330,6 +330,8 @@ class Reader {
         f.condition = text_of(child);
         f.condition_language = child.attribute("language").value();
       }
+      if (name.uri == kBpmnNs && name.local == "extensionElements")
+        read_flow_extension_elements(ctx_, child, f);
     });
     p.flows.push_back(std::move(f));
   }

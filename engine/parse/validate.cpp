@@ -488,9 +488,15 @@ class Checker {
     check_expression(p, e, "loop condition", e.loop.loop_condition, true);
     check_expression(p, e, "input collection", e.loop.input_collection, false);
     for (const auto& m : e.inputs)
-      check_expression(p, e, ("input '" + m.target + "'").c_str(), m.source, false);
+      if (m.script_format.empty())
+        check_expression(p, e, ("input '" + m.target + "'").c_str(), m.source, false);
     for (const auto& m : e.outputs)
-      check_expression(p, e, ("output '" + m.target + "'").c_str(), m.source, false);
+      if (m.script_format.empty())
+        check_expression(p, e, ("output '" + m.target + "'").c_str(), m.source, false);
+    for (const auto& l : e.listeners)
+      for (const auto& m : l.sets)
+        check_expression(p, e, (l.what + " listener, variable '" + m.target + "'").c_str(),
+                         m.source, false);
     if (const auto* t = e.as<UserTaskSpec>()) {
       check_expression(p, e, "assignee", t->assignee, false);
       check_expression(p, e, "candidateUsers", t->candidate_users, false);

@@ -62,7 +62,21 @@ class StepContext {
   // --- Variables and expressions (shared/variables.cpp).
   // Evaluates FEEL (or ${...} / =...) over the variables visible from `instance`: its own and
   // its enclosing scopes' local variables over the process variables (0: process only).
-  Result<expr::Value> evaluate(const std::string& text, Key instance = 0);
+  // `overlay` (an object), when given, is seen over the visible variables.
+  Result<expr::Value> evaluate(const std::string& text, Key instance = 0,
+                               const nlohmann::json* overlay = nullptr);
+  // Runs a script of element `e` (a JavaScript mapping or listener) through Env::scripts() over
+  // `variables`; an error when this Env cannot run the format.
+  Result<ScriptService::Outcome> run_script(const model::Element& e, const std::string& format,
+                                            const std::string& source,
+                                            const nlohmann::json& variables);
+  // Runs the element's listeners for `event` (model::Listener), in document order, each setting
+  // its variables from `instance` outwards; `overlay` (the variables a user task is completed
+  // with) is seen over the visible variables. Returns what they set; an error (for the
+  // element's incident) names the listener.
+  Result<nlohmann::json> run_listeners(const model::Element& e, model::ListenerEvent event,
+                                       Key instance,
+                                       const nlohmann::json& overlay = nlohmann::json::object());
   nlohmann::json visible_variables(Key instance) const;
   // `text` with each {{expression}} replaced by its value (text as is, null as nothing, other
   // values as JSON); one that does not evaluate stays as written, for its author to see.

@@ -115,6 +115,12 @@ void StepContext::run_activate(Key instance) {
   // A body's inputs are its iterations' (each iteration applies them to its own scope).
   if (role != Role::Body) {
     if (auto r = apply_inputs(e, instance); !r) return raise_incident(instance, r.error().message);
+    // Start execution listeners see the inputs; a user task's create listeners come next.
+    if (!e.listeners.empty()) {
+      for (auto event : {model::ListenerEvent::Start, model::ListenerEvent::Create})
+        if (auto r = run_listeners(e, event, instance); !r)
+          return raise_incident(instance, r.error().message);
+    }
   }
   behavior_for(e, role).on_activate(e, instance, *this);
 }
@@ -124,6 +130,11 @@ void StepContext::run_complete(const Item& item) {
   const auto& e = element_of(instance);
   const auto& el = state_.elements.at(instance);
   const Key parent = el.parent;
+  // End execution listeners: after the output mappings (finish), before the token leaves.
+  if (!e.listeners.empty() && el.role != Role::Body) {
+    if (auto r = run_listeners(e, model::ListenerEvent::End, instance); !r)
+      return raise_incident(instance, r.error().message);
+  }
   if (el.role == Role::Inner) {  // an iteration: its body decides what comes next
     close_attachments(instance);
     return behavior_for(element_of(parent), Role::Body)

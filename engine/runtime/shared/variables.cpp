@@ -69,7 +69,14 @@ void StepContext::set_variables(Key instance, const nlohmann::json& variables) {
 Result<void> StepContext::apply_inputs(const model::Element& e, Key instance) {
   for (const auto& m : e.inputs) {
     nlohmann::json value = m.source;
-    if (expr::looks_like_expression(m.source)) {
+    if (!m.script_format.empty()) {
+      auto out = run_script(e, m.script_format, m.source, visible_variables(instance));
+      if (!out)
+        return fail(Errc::ExpressionError,
+                    "input '" + m.target + "': script: " + out.error().message);
+      set_variables(instance, out->set_variables);
+      value = std::move(out->value);
+    } else if (expr::looks_like_expression(m.source)) {
       auto v = evaluate(m.source, instance);
       if (!v) return fail(Errc::ExpressionError, "input '" + m.target + "': " + v.error().message);
       value = v->to_json();
@@ -80,13 +87,65 @@ Result<void> StepContext::apply_inputs(const model::Element& e, Key instance) {
   return {};
 }
 
-Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance) {
+Result<ScriptService::Outcome> StepContext::run_script(const model::Element& e,
+                                                       const std::string& format,
+                                                       const std::string& source,
+                                                       const nlohmann::json& variables) {
+  const auto* scripts = env_.scripts();
+  if (!scripts || !scripts->runs(format))
+    return fail(Errc::InvalidArgument, "scripts in '" + format + "' cannot run here");
+  const nlohmann::json execution = {{"processInstanceId", std::to_string(state_.key)},
+                                    {"businessKey", state_.business_key},
+                                    {"currentActivityId", e.id},
+                                    {"currentActivityName", e.name},
+                                    {"processDefinitionId", process().id},
+                                    {"now", env_.now_millis()}};
+  auto out = scripts->run(format, source, variables, execution);
+  if (!out) return fail(out.error());
+  if (!out->set_variables.is_object()) out->set_variables = nlohmann::json::object();
+  return out;
+}
+
+Result<nlohmann::json> StepContext::run_listeners(const model::Element& e,
+                                                  model::ListenerEvent event, Key instance,
+                                                  const nlohmann::json& overlay) {
+  nlohmann::json seen = overlay.is_object() ? overlay : nlohmann::json::object();
+  nlohmann::json set = nlohmann::json::object();
+  for (const auto& l : e.listeners) {
+    if (l.event != event) continue;
+    nlohmann::json vars = nlohmann::json::object();
+    if (l.script_format.empty()) {
+      for (const auto& m : l.sets) {
+        auto v = evaluate(m.source, instance, &seen);
+        if (!v) return fail(Errc::ExpressionError, l.what + " listener: " + v.error().message);
+        vars[m.target] = v->to_json();
+        seen[m.target] = vars[m.target];  // later calls see it
+      }
+    } else {
+      nlohmann::json visible = visible_variables(instance);
+      for (auto it = seen.begin(); it != seen.end(); ++it) visible[it.key()] = it.value();
+      auto out = run_script(e, l.script_format, l.script, visible);
+      if (!out)
+        return fail(Errc::ExpressionError, l.what + " listener: script: " + out.error().message);
+      vars = std::move(out->set_variables);
+      for (auto it = vars.begin(); it != vars.end(); ++it) seen[it.key()] = it.value();
+    }
+    set_variables(instance, vars);
+    for (auto it = vars.begin(); it != vars.end(); ++it) set[it.key()] = it.value();
+  }
+  return set;
+}
+
+Result<expr::Value> StepContext::evaluate(const std::string& text, Key instance,
+                                          const nlohmann::json* overlay) {
   auto compiled = expr::Expression::compile_cached(text);
   if (!compiled) {
     return fail(Errc::ExpressionError,
                 "cannot read the expression '" + text + "': " + compiled.error().message);
   }
   nlohmann::json visible = visible_variables(instance);
+  if (overlay && overlay->is_object())
+    for (auto it = overlay->begin(); it != overlay->end(); ++it) visible[it.key()] = it.value();
   // Converted JUEL (execution.getProcessInstanceId(), getBusinessKey(); expr/juel.hpp) reads
   // these, unless a variable of that name hides them.
   if (text.find("execution") != std::string::npos && !visible.contains("execution")) {
@@ -149,6 +208,16 @@ Result<void> StepContext::apply_outputs(const model::Element& e, Key instance,
   expr::ContextScope scope(vars);
   nlohmann::json out = nlohmann::json::object();
   for (const auto& m : e.outputs) {
+    if (!m.script_format.empty()) {  // sees what the other outputs see; its value wins
+      auto run = run_script(e, m.script_format, m.source, merged);
+      if (!run)
+        return fail(Errc::ExpressionError,
+                    "output '" + m.target + "': script: " + run.error().message);
+      for (auto it = run->set_variables.begin(); it != run->set_variables.end(); ++it)
+        if (!out.contains(it.key())) out[it.key()] = it.value();
+      out[m.target] = std::move(run->value);
+      continue;
+    }
     if (!expr::looks_like_expression(m.source)) {
       out[m.target] = m.source;
       continue;
@@ -167,6 +236,17 @@ Result<void> StepContext::apply_outputs(const model::Element& e, Key instance,
 
 void StepContext::finish(Key instance, const nlohmann::json& variables) {
   const auto& e = element_of(instance);
+  if (!e.listeners.empty() && e.type == model::ElementType::UserTask) {
+    // Task listeners on complete see the variables the task is completed with and win over
+    // them (Camunda sets the task's variables, then calls the listener), before the outputs.
+    auto set = run_listeners(e, model::ListenerEvent::Complete, instance, variables);
+    if (!set) return raise_incident(instance, set.error().message);
+    nlohmann::json rest = variables.is_object() ? variables : nlohmann::json::object();
+    for (auto it = set->begin(); it != set->end(); ++it) rest.erase(it.key());
+    if (auto r = apply_outputs(e, instance, rest); !r)
+      return raise_incident(instance, r.error().message);
+    return complete(instance);
+  }
   if (auto r = apply_outputs(e, instance, variables); !r)
     return raise_incident(instance, r.error().message);
   complete(instance);

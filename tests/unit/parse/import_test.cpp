@@ -204,8 +204,9 @@ TEST_CASE("the import report classifies every element of the corpus", "[parse][i
   CHECK(address["confirmed"] == "runs after configuration");  // no correlation key
   CHECK(address["@verdict"] == "runs after configuration");
   auto school = classes(report, "school-placement.bpmn");
-  CHECK(school["applied"] == "degraded");  // its listener is lost
-  CHECK(school["score"] == "runs");        // JavaScript, in Elva's sandbox
+  CHECK(school["applied"] == "runs");     // its end listener sets a variable, converted
+  CHECK(school["choose"] == "degraded");  // its Java task listener is lost
+  CHECK(school["score"] == "runs");       // JavaScript, in Elva's sandbox
   CHECK(school["@verdict"] == "degraded");
   auto youth = classes(report, "youth-grant.bpmn");
   CHECK(youth["amount"] == "does not run");  // Groovy: a worker's
@@ -224,6 +225,14 @@ TEST_CASE("the import report classifies every element of the corpus", "[parse][i
                   "camunda:class runs Java code") != std::string::npos);
   CHECK(text.find("school-placement.bpmn:10: element 'score' (scriptTask): runs: runs in Elva's "
                   "JavaScript sandbox (time and memory limits)") != std::string::npos);
+  CHECK(text.find("school-placement.bpmn:4: element 'applied' (startEvent): runs: converted: "
+                  "camunda:executionListener (event 'end', expression "
+                  "'${execution.setVariable('status', 'received')}') runs as status := ") !=
+        std::string::npos);
+  CHECK(text.find("school-placement.bpmn:20: element 'choose' (userTask): degraded") !=
+        std::string::npos);
+  auto youth_decide = classes(report, "youth-grant.bpmn");
+  CHECK(youth_decide["decide"] != "degraded");  // flowable:taskListener complete, converted
   CHECK(text.find("youth-grant.bpmn:6: element 'amount' (scriptTask): does not run: script "
                   "format 'groovy' needs a worker") != std::string::npos);
 }

@@ -143,7 +143,8 @@ TEST_CASE("Camunda 7 extensions map, and Java delegates are refused in executabl
   CHECK(p.find("ext")->inputs.at(0).source == "${total}");
   CHECK(p.find("u")->as<UserTaskSpec>()->candidate_groups == "accounting");
   CHECK(r.has_error("runs Java code", "java"));
-  CHECK(r.has_warning("taskListener runs code inside the Camunda engine", "u"));
+  CHECK(r.has_warning(
+      "taskListener (event 'create', class 'x') runs code inside the Camunda engine", "u"));
   const auto* call = p.find("c")->as<CallActivitySpec>();
   CHECK(call->propagate_all_in);
   CHECK(call->out.at(0).target == "childResult");

@@ -3,6 +3,7 @@
 #include "support/bpmn_fixture.hpp"
 
 using namespace elva;
+using elva::model::ListenerEvent;
 
 namespace {
 // start -> X -> end, with X given.
@@ -113,6 +114,101 @@ TEST_CASE("script tasks in FEEL and JavaScript run in Elva, other languages need
       r.has_error("script format 'python' needs a worker: Elva runs FEEL and JavaScript "
                   "scripts itself; for another language give the task a job type",
                   "py"));
+}
+
+TEST_CASE("scripted input/output mappings run in JavaScript, other languages and files are refused",
+          "[validate][javascript]") {
+  auto r = test::read_process(R"(<startEvent id="s"/>
+    <userTask id="js"><extensionElements><camunda:inputOutput>
+      <camunda:inputParameter name="total"><camunda:script scriptFormat="javascript">a + b</camunda:script></camunda:inputParameter>
+      <camunda:outputParameter name="label"><camunda:script scriptFormat="JavaScript">"n" + total</camunda:script></camunda:outputParameter>
+    </camunda:inputOutput></extensionElements></userTask>
+    <userTask id="groovy"><extensionElements><camunda:inputOutput>
+      <camunda:inputParameter name="x"><camunda:script scriptFormat="groovy">1</camunda:script></camunda:inputParameter>
+    </camunda:inputOutput></extensionElements></userTask>
+    <userTask id="file"><extensionElements><camunda:inputOutput>
+      <camunda:outputParameter name="y"><camunda:script scriptFormat="javascript" resource="deployment://y.js"/></camunda:outputParameter>
+    </camunda:inputOutput></extensionElements></userTask>)");
+  const auto* js = r.process().find("js");
+  REQUIRE(js->inputs.size() == 1);
+  CHECK(js->inputs[0].target == "total");
+  CHECK(js->inputs[0].source == "a + b");
+  CHECK(js->inputs[0].script_format == "javascript");
+  REQUIRE(js->outputs.size() == 1);
+  CHECK(js->outputs[0].script_format == "JavaScript");
+  CHECK_FALSE(r.has_error("", "js"));
+  CHECK(r.has_error("inputParameter 'x' is a script in 'groovy', which needs a worker", "groovy"));
+  CHECK(
+      r.has_error("outputParameter 'y' uses an external script file "
+                  "(resource=\"deployment://y.js\"), which Elva does not read",
+                  "file"));
+}
+
+TEST_CASE("listeners that only set variables are read, the others are warned about by name",
+          "[validate][listeners]") {
+  auto r = test::read_process(R"(<startEvent id="s"/>
+    <userTask id="u"><extensionElements>
+      <camunda:executionListener event="start" expression="${execution.setVariable('stage', 'checking'); execution.setVariable('n', execution.getVariable('n') + 1)}"/>
+      <camunda:executionListener event="end"><camunda:script scriptFormat="javascript">execution.setVariable("a", 1)</camunda:script></camunda:executionListener>
+      <camunda:taskListener event="create" expression="#{task.setVariable('created', true)}"/>
+      <camunda:taskListener event="complete"><camunda:script scriptFormat="js">execution.setVariable("b", 2)</camunda:script></camunda:taskListener>
+      <camunda:taskListener event="assignment" expression="${task.setVariable('x', 1)}"/>
+      <camunda:taskListener event="create" delegateExpression="${myListener}"/>
+      <camunda:executionListener event="start" class="org.example.Audit"/>
+      <camunda:executionListener event="end" expression="${audit.log(execution)}"/>
+      <camunda:executionListener event="end"><camunda:script scriptFormat="groovy">x = 1</camunda:script></camunda:executionListener>
+    </extensionElements></userTask>
+    <sequenceFlow id="fl" sourceRef="s" targetRef="u"><extensionElements>
+      <camunda:executionListener event="take" expression="${execution.setVariable('x', 1)}"/>
+    </extensionElements></sequenceFlow>
+    <serviceTask id="t" camunda:type="external" camunda:topic="t"><extensionElements>
+      <camunda:taskListener event="create" expression="${task.setVariable('x', 1)}"/>
+      <flowable:executionListener xmlns:flowable="http://flowable.org/bpmn" event="start" expression="${execution.setVariable('f', 'yes')}"/>
+    </extensionElements></serviceTask>)");
+  const auto* u = r.process().find("u");
+  REQUIRE(u->listeners.size() == 4);
+  CHECK(u->listeners[0].event == ListenerEvent::Start);
+  REQUIRE(u->listeners[0].sets.size() == 2);
+  CHECK(u->listeners[0].sets[0].target == "stage");
+  CHECK(u->listeners[0].sets[1].target == "n");
+  CHECK(u->listeners[0].sets[1].source.find("execution") == std::string::npos);  // converted
+  CHECK(u->listeners[1].event == ListenerEvent::End);
+  CHECK(u->listeners[1].script == "execution.setVariable(\"a\", 1)");
+  CHECK(u->listeners[2].event == ListenerEvent::Create);
+  CHECK(u->listeners[3].event == ListenerEvent::Complete);
+  CHECK(u->listeners[3].script_format == "js");
+  CHECK_FALSE(r.has_error("", "u"));
+  CHECK(
+      r.has_warning("camunda:taskListener (event 'assignment', expression "
+                    "'${task.setVariable('x', 1)}') runs code inside the Camunda engine at an "
+                    "event Elva does not run listeners at",
+                    "u"));
+  CHECK(
+      r.has_warning("camunda:taskListener (event 'create', delegateExpression '${myListener}') "
+                    "runs code inside the Camunda engine; Elva ignores it",
+                    "u"));
+  CHECK(
+      r.has_warning("camunda:executionListener (event 'start', class 'org.example.Audit') runs "
+                    "code inside the Camunda engine; Elva ignores it",
+                    "u"));
+  CHECK(
+      r.has_warning("camunda:executionListener (event 'end', expression "
+                    "'${audit.log(execution)}') runs code inside the Camunda engine ('audit.log(",
+                    "u"));
+  CHECK(
+      r.has_warning("camunda:executionListener (event 'end', script in 'groovy') is a script "
+                    "in 'groovy', which Elva does not run (JavaScript only)",
+                    "u"));
+  CHECK(
+      r.has_warning("camunda:executionListener (event 'take', expression "
+                    "'${execution.setVariable('x', 1)}') on a sequence flow runs code inside "
+                    "the Camunda engine when the flow is taken; Elva ignores it",
+                    "fl"));
+  // Task listeners belong to user tasks; Flowable's execution listeners are read alike.
+  const auto* t = r.process().find("t");
+  REQUIRE(t->listeners.size() == 1);
+  CHECK(t->listeners[0].sets.at(0).target == "f");
+  CHECK(r.has_warning("camunda:taskListener (event 'create', expression", "t"));
 }
 
 TEST_CASE("an exclusive gateway without default whose conditions may all fail is a warning",
