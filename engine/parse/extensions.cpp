@@ -516,7 +516,11 @@ void camunda_listener(ReadContext& ctx, pugi::xml_node node, const std::string& 
       return ignored("runs code inside the Camunda engine (" + sets.error().message +
                      "; Elva runs listeners that only call execution.setVariable)");
     std::string shown;
-    for (const auto& m : *sets) shown += (shown.empty() ? "" : ", ") + m.target + " := " + m.source;
+    for (const auto& m : *sets) {  // as FEEL reads, for the report
+      auto feel = expr::convert_juel(m.source);
+      shown += (shown.empty() ? "" : ", ") + m.target +
+               " := " + (feel && !feel->shown.empty() ? feel->shown : m.source);
+    }
     listener.sets = std::move(*sets);
     ctx.converted(pos, e.id, bpmn_name(e.type), named + " runs as " + shown);
   } else {

@@ -225,9 +225,10 @@ TEST_CASE("the import report classifies every element of the corpus", "[parse][i
                   "camunda:class runs Java code") != std::string::npos);
   CHECK(text.find("school-placement.bpmn:10: element 'score' (scriptTask): runs: runs in Elva's "
                   "JavaScript sandbox (time and memory limits)") != std::string::npos);
-  CHECK(text.find("school-placement.bpmn:4: element 'applied' (startEvent): runs: converted: "
-                  "camunda:executionListener (event 'end', expression "
-                  "'${execution.setVariable('status', 'received')}') runs as status := ") !=
+  CHECK(text.find(
+            "school-placement.bpmn:4: element 'applied' (startEvent): runs: converted: "
+            "camunda:executionListener (event 'end', expression "
+            "'${execution.setVariable('status', 'received')}') runs as status := \"received\"") !=
         std::string::npos);
   CHECK(text.find("school-placement.bpmn:20: element 'choose' (userTask): degraded") !=
         std::string::npos);
