@@ -148,12 +148,15 @@ Result<ScenarioRun> run_scenarios(const PackageFiles& files, const fs::path& dir
   return run;
 }
 
+// A fresh directory under $TMPDIR ("" when none could be made).
+std::string make_temp_dir() {
+  std::string tmpl = (fs::temp_directory_path() / "elva-package-XXXXXX").string();
+  return mkdtemp(tmpl.data()) ? tmpl : std::string();
+}
+
+// Removes its directory when it goes.
 struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "elva-package-XXXXXX").string();
-    if (mkdtemp(tmpl.data())) path = tmpl;
-  }
+  std::string path = make_temp_dir();
   ~TempDir() {
     std::error_code ec;
     if (!path.empty()) fs::remove_all(path, ec);
@@ -326,6 +329,10 @@ int build(BuildArgs& args) {
   // The package's own scenarios, with each parameter's example: a publisher cannot ship a
   // package whose scenarios fail, or whose golden traces are out of date.
   TempDir tmp;
+  if (tmp.path.empty()) {
+    std::cerr << "elva package build: no temporary directory could be made for the scenarios\n";
+    return kExitUsage;
+  }
   auto examples = package_files(*package, package_examples(*package));
   auto run = run_scenarios(*examples, tmp.path, ScenarioOptions::Golden::Compare);
   if (!run) {
@@ -423,11 +430,7 @@ int unpack_package(const std::string& path, const std::string& trust_file, const
               << "\nnothing was deployed\n";
     return kExitFindings;
   }
-  {
-    TempDir tmp;  // handed over to `out`
-    out.root = tmp.path;
-    tmp.path.clear();
-  }
+  out.root = make_temp_dir();  // removed by ~UnpackedPackage
   if (out.root.empty()) {
     std::cerr << "elva import: no temporary directory could be made\n";
     return kExitUsage;

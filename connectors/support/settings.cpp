@@ -64,24 +64,6 @@ Result<std::chrono::milliseconds> Settings::duration(const std::string& key,
   return std::chrono::milliseconds(static_cast<std::int64_t>(n * factor));
 }
 
-std::string base64_encode(const std::string& in) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned v = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    v = (v << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += t[(v >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += t[(v << (6 - bits)) & 63];
-  while (out.size() % 4) out += '=';
-  return out;
-}
-
 std::string excerpt(const std::string& text, std::size_t max) {
   std::string out;
   for (char c : text) {

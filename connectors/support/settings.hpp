@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "elva/base64.hpp"  // Basic credentials, AUTH PLAIN, mail bodies
 #include "elva/result.hpp"
 
 namespace elva::connectors {
@@ -31,9 +32,6 @@ struct Settings {
 // (a peer answering in 1 s still serves more than 100 calls a second).
 inline constexpr std::int64_t kMaxInFlight = 128;
 Result<int> max_in_flight(const Settings& settings);
-
-// Standard base64 with padding (Basic credentials, AUTH PLAIN, mail bodies).
-std::string base64_encode(const std::string& bytes);
 
 // The text of a JSON value for messages: strings unquoted, the rest dumped, cut at `max` chars.
 std::string excerpt(const std::string& text, std::size_t max = 200);

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "common/iso8601.hpp"
+#include "elva/base64.hpp"
 #include "metrics/metrics.hpp"
 #include "server/observability.hpp"
 #include "server/routes/route.hpp"
@@ -48,7 +49,7 @@ struct Api::Impl {
       return engine.authenticate(token);
     }
     if (auth.rfind("Basic ", 0) == 0) {
-      const std::string pair = base64_decode(auth.substr(6));
+      const std::string pair = base64_decode(auth.substr(6)).value_or("");
       const auto colon = pair.find(':');
       if (colon == std::string::npos)
         return fail(Errc::Unauthenticated, "Basic credentials must be user:password");

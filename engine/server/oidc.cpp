@@ -29,6 +29,8 @@
 #include <mutex>
 #include <stdexcept>
 
+#include "elva/base64.hpp"
+
 namespace elva::server {
 namespace {
 
@@ -43,35 +45,6 @@ Error unauthenticated(const std::string& why) {
   return Error{Errc::Unauthenticated, "the single sign-on token is refused: " + why, {}};
 }
 
-// base64url without padding (RFC 7515); nullopt for any other character.
-std::optional<std::string> base64url(const std::string& in) {
-  std::string out;
-  unsigned value = 0;
-  int bits = 0;
-  for (char c : in) {
-    int v;
-    if (c >= 'A' && c <= 'Z')
-      v = c - 'A';
-    else if (c >= 'a' && c <= 'z')
-      v = c - 'a' + 26;
-    else if (c >= '0' && c <= '9')
-      v = c - '0' + 52;
-    else if (c == '-')
-      v = 62;
-    else if (c == '_')
-      v = 63;
-    else
-      return std::nullopt;
-    value = (value << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((value >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
-
 struct PkeyFree {
   void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
 };
@@ -84,7 +57,7 @@ Pkey key_of(const json& jwk) {
   const std::string kty = json_text(jwk, "kty");
   auto text = [&jwk](const char* k) {
     auto it = jwk.find(k);
-    return it != jwk.end() && it->is_string() ? base64url(it->get<std::string>())
+    return it != jwk.end() && it->is_string() ? base64_decode(it->get<std::string>(), Base64::Url)
                                               : std::optional<std::string>();
   };
   OSSL_PARAM_BLD* bld = OSSL_PARAM_BLD_new();
@@ -249,24 +222,6 @@ std::string form_encode(const std::string& text) {
       out += hex[c & 15];
     }
   }
-  return out;
-}
-
-// base64url without padding.
-std::string b64url(const std::string& bytes) {
-  static const char* t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  unsigned value = 0;
-  int bits = 0;
-  for (unsigned char c : bytes) {
-    value = (value << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += t[(value >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += t[(value << (6 - bits)) & 63];
   return out;
 }
 
@@ -553,9 +508,9 @@ Result<json> OidcVerifier::checked_claims(const std::string& token, const std::s
   const auto& s = impl_->settings;
   if (!looks_like_jwt(token)) return fail(unauthenticated("it is not a JWT"));
   const auto a = token.find('.'), b = token.find('.', a + 1);
-  auto header_text = base64url(token.substr(0, a));
-  auto payload_text = base64url(token.substr(a + 1, b - a - 1));
-  auto signature = base64url(token.substr(b + 1));
+  auto header_text = base64_decode(token.substr(0, a), Base64::Url);
+  auto payload_text = base64_decode(token.substr(a + 1, b - a - 1), Base64::Url);
+  auto signature = base64_decode(token.substr(b + 1), Base64::Url);
   if (!header_text || !payload_text || !signature)
     return fail(unauthenticated("it is not base64url"));
   const json header = json::parse(*header_text, nullptr, false);
@@ -731,14 +686,14 @@ Result<std::string> OidcVerifier::logout_url() {
 std::string random_token() {
   unsigned char bytes[32];
   if (RAND_bytes(bytes, sizeof bytes) != 1) throw std::runtime_error("no randomness");
-  return b64url(std::string(reinterpret_cast<char*>(bytes), sizeof bytes));
+  return base64_encode(std::string_view(reinterpret_cast<char*>(bytes), sizeof bytes), Base64::Url);
 }
 
 std::string pkce_challenge(const std::string& verifier) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_Digest(verifier.data(), verifier.size(), digest, &size, EVP_sha256(), nullptr);
-  return b64url(std::string(reinterpret_cast<char*>(digest), size));
+  return base64_encode(std::string_view(reinterpret_cast<char*>(digest), size), Base64::Url);
 }
 
 }  // namespace elva::server

@@ -1,5 +1,6 @@
 // E-service intake: the citizen portal posts applications (docs/connectors.md#eservice), and
 // administrators read their attachments.
+#include "elva/base64.hpp"
 #include "server/routes/route.hpp"
 
 namespace elva::server {
@@ -64,7 +65,7 @@ void add_eservice_routes(Routes& routes) {
                                       typed && a["contentType"].is_string()
                                           ? a["contentType"].get<std::string>()
                                           : "application/octet-stream",
-                                      base64_decode(encoded)};
+                                      base64_decode(encoded).value_or("")};
       if (static_cast<std::int64_t>(file.content.size()) > limit) {
         errors.push_back({{"field", where + ".content"},
                           {"message", "is larger than " + std::to_string(limit) + " bytes"}});

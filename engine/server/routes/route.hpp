@@ -76,8 +76,6 @@ Result<std::int64_t> duration_ms(const std::string& iso, const char* name);
 Result<nlohmann::json> api_variables(const nlohmann::json& body);
 // j[name] when it is a text, else "" (nlohmann's value() throws on another type).
 std::string text_or(const nlohmann::json& j, const char* name);
-// Base64 as Basic credentials and e-service attachments send it (line breaks ignored).
-std::string base64_decode(const std::string& in);
 
 using RouteFn = std::function<Result<Response>(Call&)>;
 

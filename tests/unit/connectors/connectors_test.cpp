@@ -22,8 +22,8 @@ std::string write_file(const std::string& name, const std::string& text) {
 }  // namespace
 
 TEST_CASE("base64 for Basic credentials, AUTH PLAIN and mail bodies", "[connectors]") {
-  CHECK(connectors::base64_encode("elva:pw") == "ZWx2YTpwdw==");
-  CHECK(connectors::base64_encode(std::string("\0u\0p", 4)) == "AHUAcA==");
+  CHECK(base64_encode("elva:pw") == "ZWx2YTpwdw==");
+  CHECK(base64_encode(std::string("\0u\0p", 4)) == "AHUAcA==");
 }
 
 TEST_CASE("durations in settings: 10s 500ms 2m PT10S or seconds", "[connectors]") {

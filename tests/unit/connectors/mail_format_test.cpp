@@ -5,31 +5,13 @@
 
 #include <catch2/catch.hpp>
 
+#include "elva/base64.hpp"
 #include "hostile_input.hpp"
 
 using namespace elva;
 using connectors::Mailbox;
 
 namespace {
-
-std::string base64_decode(const std::string& in) {
-  static const std::string t = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  unsigned v = 0;
-  int bits = 0;
-  for (char c : in) {
-    if (c == '=') break;
-    const auto p = t.find(c);
-    REQUIRE(p != std::string::npos);
-    v = (v << 6) | static_cast<unsigned>(p);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((v >> bits) & 0xFF);
-    }
-  }
-  return out;
-}
 
 // Only CRLF followed by a space (a fold) may break a header line; every line at most `max`.
 void require_one_header(const std::string& field, std::size_t max = 78) {
@@ -73,7 +55,9 @@ std::string decode_unstructured(const std::string& field, const std::string& nam
     REQUIRE(word.rfind("=?UTF-8?B?", 0) == 0);
     REQUIRE(word.size() <= 75);
     REQUIRE(word.compare(word.size() - 2, 2, "?=") == 0);
-    out += base64_decode(word.substr(10, word.size() - 12));
+    auto decoded = base64_decode(word.substr(10, word.size() - 12));
+    REQUIRE(decoded);
+    out += *decoded;
     if (end == std::string::npos) break;
     start = end + 1;
   }
